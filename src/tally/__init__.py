@@ -1,0 +1,47 @@
+"""tally: count, explain, analyse and simulate elections.
+
+>>> import tally
+>>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B", "C"], ["C", "B"]])
+>>> tally.count(b, "irv").winners
+('B',)
+"""
+
+from __future__ import annotations
+
+from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
+from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
+from .outcome import Outcome, Round, Tie
+from .rules import count, get_rule, rules
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RankedBallots",
+    "ScoredBallots",
+    "Tallies",
+    "Outcome",
+    "Round",
+    "Tie",
+    "SKIPPED",
+    "OVERVOTE",
+    "TallyError",
+    "BallotError",
+    "ConfigError",
+    "RuleError",
+    "DataError",
+    "count",
+    "rules",
+    "get_rule",
+    "read",
+    "__version__",
+]
+
+
+def read(path: str, format: str | None = None, **options):  # noqa: A002 - the CLI's word
+    """Read ballots or tallies from ``path``, picking the reader by extension and content.
+
+    ``format`` overrides the choice (see :func:`tally.io.formats`).
+    """
+    from .io import read as _read
+
+    return _read(path, format=format, **options)

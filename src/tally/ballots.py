@@ -1,0 +1,500 @@
+"""The ballot nouns: ranked ballots, scored (approval and score) ballots, and area tallies.
+
+A :class:`RankedBallots` holds one row per *distinct* ballot and a weight per row (how
+many voters cast it). The row is the ballot as marked, rank by rank: a candidate index,
+or one of the codes :data:`SKIPPED` (nothing marked at that rank) and :data:`OVERVOTE`
+(several marks whose candidates are not known), or a code of :data:`FIRST_TIE_CODE` and
+below that names a set of candidates marked at the same rank (``tie_sets``). Nothing is
+normalised away: a rule decides what a skipped rank, an overvote or a tie means, and
+says so in its options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import BallotError
+
+__all__ = [
+    "SKIPPED",
+    "OVERVOTE",
+    "FIRST_TIE_CODE",
+    "Provenance",
+    "RankedBallots",
+    "ScoredBallots",
+    "Tallies",
+]
+
+SKIPPED = -1
+"""Code of a rank at which the voter marked nobody."""
+OVERVOTE = -2
+"""Code of a rank marked for several candidates that the record does not name."""
+FIRST_TIE_CODE = -3
+"""Codes ``-3, -4, ...`` name ``tie_sets[0], tie_sets[1], ...``: candidates marked at one rank."""
+
+CODE_DTYPE = np.int16
+
+
+@dataclass(frozen=True, eq=False)
+class Provenance:
+    """Where each ballot read came from, kept through merging for audits.
+
+    ``row[k]`` is the merged row that the k-th ballot read (in file order) went to.
+    """
+
+    row: np.ndarray
+    ballot_ids: tuple[str, ...] | None = None
+    precinct_names: tuple[str, ...] = ()
+    precinct_codes: np.ndarray | None = None
+
+    def precincts(self) -> tuple[str, ...]:
+        """The precinct of each ballot read, in file order."""
+        if self.precinct_codes is None:
+            return ()
+        return tuple(self.precinct_names[i] for i in self.precinct_codes)
+
+
+def _as_weights(weights: Any, rows: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(rows, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (rows,):
+        raise BallotError(f"expected {rows} weights, got shape {w.shape}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        bad = int(np.flatnonzero(~np.isfinite(w) | (w < 0))[0])
+        raise BallotError(f"ballot row {bad + 1} has invalid weight {w[bad]!r}")
+    return w
+
+
+def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
+    """One int64 key per row when the row fits, for a fast merge of identical rows."""
+    ranks = choices.shape[1]
+    if ranks == 0:
+        return np.zeros(choices.shape[0], dtype=np.int64)
+    bits = max(1, int(np.ceil(np.log2(n_codes + 1))))
+    if bits * ranks > 62:
+        return None
+    shifted = choices.astype(np.int64) - (FIRST_TIE_CODE - n_codes)  # all >= 0
+    key = np.zeros(choices.shape[0], dtype=np.int64)
+    for r in range(ranks):
+        key = (key << bits) | shifted[:, r]
+    return key
+
+
+@dataclass(frozen=True, eq=False)
+class RankedBallots:
+    """Ranked ballots: candidates, a matrix of marks rank by rank, and a weight per row.
+
+    Build them with :meth:`from_rankings` (names) or :meth:`from_matrix` (codes); both
+    merge identical rows unless ``merge=False``. Blank ballots stay as rows of
+    :data:`SKIPPED` so that every ballot read is accounted for.
+    """
+
+    candidates: tuple[str, ...]
+    choices: np.ndarray
+    weights: np.ndarray
+    tie_sets: tuple[frozenset[int], ...] = ()
+    provenance: Provenance | None = None
+    source: str | None = None
+    title: str | None = None
+    kind: str = field(default="ranked", init=False)
+
+    def __post_init__(self) -> None:
+        if len(set(self.candidates)) != len(self.candidates):
+            dup = next(c for c in self.candidates if self.candidates.count(c) > 1)
+            raise BallotError(f"candidate {dup!r} is listed twice", file=self.source)
+        if self.choices.ndim != 2 or self.choices.shape[0] != self.weights.shape[0]:
+            raise BallotError("choices must be a (rows, ranks) matrix with one weight per row")
+        low = FIRST_TIE_CODE - len(self.tie_sets) + 1
+        if self.choices.size and (
+            self.choices.max() >= len(self.candidates) or self.choices.min() < low
+        ):
+            raise BallotError("a ballot holds a code outside the candidate range", file=self.source)
+
+    # -- construction ---------------------------------------------------------------
+
+    @classmethod
+    def from_matrix(
+        cls,
+        candidates: Sequence[str],
+        choices: Any,
+        weights: Any = None,
+        *,
+        tie_sets: Sequence[frozenset[int]] = (),
+        merge: bool = True,
+        ballot_ids: Sequence[str] | None = None,
+        precincts: Sequence[str] | None = None,
+        source: str | None = None,
+        title: str | None = None,
+    ) -> RankedBallots:
+        """Ballots from a matrix of codes (one row per ballot or per distinct ballot)."""
+        matrix = np.asarray(choices, dtype=CODE_DTYPE)
+        if matrix.ndim == 1:
+            matrix = matrix.reshape(-1, 1)
+        w = _as_weights(weights, matrix.shape[0])
+        provenance = None
+        if ballot_ids is not None or precincts is not None:
+            names, codes = (), None
+            if precincts is not None:
+                names_arr, codes = np.unique(np.asarray(precincts, dtype=object).astype(str), return_inverse=True)
+                names = tuple(str(n) for n in names_arr)
+                codes = codes.astype(np.int32)
+            provenance = Provenance(
+                row=np.arange(matrix.shape[0]),
+                ballot_ids=tuple(ballot_ids) if ballot_ids is not None else None,
+                precinct_names=names,
+                precinct_codes=codes,
+            )
+        ballots = cls(
+            candidates=tuple(candidates),
+            choices=matrix,
+            weights=w,
+            tie_sets=tuple(frozenset(t) for t in tie_sets),
+            provenance=provenance,
+            source=source,
+            title=title,
+        )
+        return ballots.merged() if merge else ballots
+
+    @classmethod
+    def from_rankings(
+        cls,
+        candidates: Sequence[str],
+        rankings: Iterable[Sequence[Any]],
+        weights: Iterable[float] | None = None,
+        *,
+        merge: bool = True,
+        source: str | None = None,
+        title: str | None = None,
+    ) -> RankedBallots:
+        """Ballots from rankings written with names.
+
+        Each ranking is a sequence of marks, one per rank: a candidate name, ``None``
+        (skipped rank), the string ``"overvote"`` (unnamed overvote), or a set of names
+        marked at the same rank.
+
+        >>> b = RankedBallots.from_rankings(["A", "B"], [["A", "B"], ["B"], ["A", "B"]])
+        >>> b.total, len(b.weights)
+        (3.0, 2)
+        """
+        index = {name: i for i, name in enumerate(candidates)}
+        tie_index: dict[frozenset[int], int] = {}
+        rows: list[list[int]] = []
+
+        def code(mark: Any) -> int:
+            if mark is None or mark == "":
+                return SKIPPED
+            if isinstance(mark, str):
+                if mark == "overvote":
+                    return OVERVOTE
+                if mark not in index:
+                    raise BallotError(f"unknown candidate {mark!r}", file=source)
+                return index[mark]
+            members = frozenset(index[m] if m in index else _unknown(m, source) for m in mark)
+            if len(members) == 1:
+                return next(iter(members))
+            if members not in tie_index:
+                tie_index[members] = len(tie_index)
+            return FIRST_TIE_CODE - tie_index[members]
+
+        for ranking in rankings:
+            rows.append([code(m) for m in ranking])
+        width = max((len(r) for r in rows), default=0)
+        matrix = np.full((len(rows), width), SKIPPED, dtype=CODE_DTYPE)
+        for i, r in enumerate(rows):
+            matrix[i, : len(r)] = r
+        w = None if weights is None else np.fromiter(weights, dtype=np.float64)
+        ties = sorted(tie_index, key=tie_index.__getitem__)
+        return cls.from_matrix(
+            candidates, matrix, w, tie_sets=ties, merge=merge, source=source, title=title
+        )
+
+    def merged(self) -> RankedBallots:
+        """Identical rows merged (weights added), trailing all-skipped columns dropped.
+
+        Rows come out heaviest first, so the matrix reads like a ballot report.
+        """
+        choices = self.choices
+        if choices.shape[1]:
+            used = np.flatnonzero((choices != SKIPPED).any(axis=0))
+            choices = choices[:, : (used[-1] + 1 if used.size else 0)]
+        if choices.shape[0] == 0:
+            return _replace(self, choices=choices)
+        key = _merge_keys(choices, len(self.candidates) + len(self.tie_sets))
+        if key is not None:
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        else:
+            _, first, inverse = np.unique(choices, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
+        order = np.lexsort((np.arange(first.size), -weights))
+        rank_of = np.empty_like(order)
+        rank_of[order] = np.arange(order.size)
+        provenance = self.provenance
+        if provenance is not None:
+            provenance = Provenance(
+                row=rank_of[inverse[provenance.row]],
+                ballot_ids=provenance.ballot_ids,
+                precinct_names=provenance.precinct_names,
+                precinct_codes=provenance.precinct_codes,
+            )
+        return _replace(
+            self,
+            choices=np.ascontiguousarray(choices[first[order]]),
+            weights=weights[order],
+            provenance=provenance,
+        )
+
+    # -- views ----------------------------------------------------------------------
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total(self) -> float:
+        """Number of ballots (sum of weights)."""
+        return float(self.weights.sum())
+
+    def index(self, name: str) -> int:
+        """The index of a candidate, or a :class:`BallotError` naming the known ones."""
+        try:
+            return self.candidates.index(name)
+        except ValueError:
+            raise BallotError(
+                f"unknown candidate {name!r}; candidates are {', '.join(self.candidates)}"
+            ) from None
+
+    def members(self, code: int) -> frozenset[int]:
+        """The candidates marked by one code (empty for skipped or unnamed overvote)."""
+        if code >= 0:
+            return frozenset((code,))
+        if code <= FIRST_TIE_CODE:
+            return self.tie_sets[FIRST_TIE_CODE - code]
+        return frozenset()
+
+    def is_blank(self) -> np.ndarray:
+        """Rows with no mark at all (undervotes)."""
+        return (self.choices == SKIPPED).all(axis=1)
+
+    def is_strict(self) -> bool:
+        """True when no rank holds an overvote or a tie."""
+        return not bool((self.choices < SKIPPED).any())
+
+    def positions(self) -> np.ndarray:
+        """(rows, candidates) float matrix: the first rank at which each candidate is marked.
+
+        A candidate in a tie gets the rank of the tie; an unmarked candidate gets ``inf``.
+        Ranks count from 0. Unnamed overvotes mark nobody.
+        """
+        rows, ranks = self.choices.shape
+        pos = np.full((rows, self.n_candidates), np.inf)
+        everyone = np.arange(rows)
+        for r in range(ranks - 1, -1, -1):
+            col = self.choices[:, r]
+            hit = col >= 0
+            pos[everyone[hit], col[hit]] = r
+            for t, members in enumerate(self.tie_sets):
+                tied = everyone[col == FIRST_TIE_CODE - t]
+                if tied.size:
+                    for m in members:
+                        pos[tied, m] = r
+        return pos
+
+    def pairwise(self) -> np.ndarray:
+        """(C, C) matrix: ``P[i, j]`` = weight of ballots ranking i strictly above j.
+
+        A marked candidate is above every unmarked one; unmarked candidates are tied.
+        """
+        pos = self.positions()
+        c = self.n_candidates
+        support = np.zeros((c, c))
+        for i in range(c):
+            support[i] = self.weights @ (pos[:, i : i + 1] < pos)
+        return support
+
+    def margins(self) -> np.ndarray:
+        """(C, C) antisymmetric matrix of pairwise margins ``P[i, j] - P[j, i]``."""
+        support = self.pairwise()
+        return support - support.T
+
+    def rankings(self) -> list[tuple[tuple[Any, ...], float]]:
+        """Each distinct row written with names, and its weight (for display and tests)."""
+        out = []
+        for row, weight in zip(self.choices, self.weights):
+            marks: list[Any] = []
+            for code in row:
+                code = int(code)
+                if code == SKIPPED:
+                    marks.append(None)
+                elif code == OVERVOTE:
+                    marks.append("overvote")
+                elif code >= 0:
+                    marks.append(self.candidates[code])
+                else:
+                    marks.append(frozenset(self.candidates[m] for m in self.members(code)))
+            while marks and marks[-1] is None:
+                marks.pop()
+            out.append((tuple(marks), float(weight)))
+        return out
+
+    def with_weights(self, weights: np.ndarray) -> RankedBallots:
+        """The same rows with new weights (used by transfers and what-ifs)."""
+        return _replace(self, weights=_as_weights(weights, self.choices.shape[0]))
+
+    def __repr__(self) -> str:
+        return (
+            f"RankedBallots({self.n_candidates} candidates, {self.total:g} ballots, "
+            f"{self.choices.shape[0]} distinct, {self.choices.shape[1]} ranks)"
+        )
+
+
+def _unknown(name: Any, source: str | None) -> int:
+    raise BallotError(f"unknown candidate {name!r}", file=source)
+
+
+def _replace(ballots: Any, **changes: Any) -> Any:
+    """dataclasses.replace for frozen classes with init=False fields."""
+    values = {
+        name: getattr(ballots, name)
+        for name in ballots.__dataclass_fields__
+        if ballots.__dataclass_fields__[name].init
+    }
+    values.update(changes)
+    return type(ballots)(**values)
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredBallots:
+    """Approval (0/1) or score ballots: a (rows, candidates) matrix and a weight per row.
+
+    ``NaN`` marks a candidate the voter left unscored; rules say how they treat it
+    (score rules count it as the lowest score, and report how many such marks there were).
+    """
+
+    candidates: tuple[str, ...]
+    scores: np.ndarray
+    weights: np.ndarray
+    max_score: float = 1.0
+    min_score: float = 0.0
+    source: str | None = None
+    title: str | None = None
+    kind: str = "approval"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("approval", "score"):
+            raise BallotError(f"scored ballots must be 'approval' or 'score', not {self.kind!r}")
+        if self.scores.ndim != 2 or self.scores.shape != (self.weights.shape[0], len(self.candidates)):
+            raise BallotError("scores must be a (rows, candidates) matrix with one weight per row")
+        given = self.scores[~np.isnan(self.scores)]
+        if given.size and (given.min() < self.min_score or given.max() > self.max_score):
+            raise BallotError(
+                f"scores must lie between {self.min_score:g} and {self.max_score:g}", file=self.source
+            )
+
+    @classmethod
+    def from_matrix(
+        cls,
+        candidates: Sequence[str],
+        scores: Any,
+        weights: Any = None,
+        *,
+        kind: str = "approval",
+        max_score: float | None = None,
+        min_score: float = 0.0,
+        merge: bool = True,
+        source: str | None = None,
+        title: str | None = None,
+    ) -> ScoredBallots:
+        matrix = np.asarray(scores, dtype=np.float64)
+        if matrix.ndim == 1:
+            matrix = matrix.reshape(1, -1)
+        w = _as_weights(weights, matrix.shape[0])
+        if max_score is None:
+            max_score = 1.0 if kind == "approval" else float(np.nanmax(matrix)) if matrix.size else 1.0
+        ballots = cls(
+            candidates=tuple(candidates),
+            scores=matrix,
+            weights=w,
+            max_score=float(max_score),
+            min_score=float(min_score),
+            source=source,
+            title=title,
+            kind=kind,
+        )
+        return ballots.merged() if merge else ballots
+
+    def merged(self) -> ScoredBallots:
+        """Identical rows merged, heaviest first."""
+        if self.scores.shape[0] == 0:
+            return self
+        filled = np.where(np.isnan(self.scores), -np.inf, self.scores)
+        _, first, inverse = np.unique(filled, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
+        order = np.lexsort((np.arange(first.size), -weights))
+        return _replace(self, scores=self.scores[first[order]], weights=weights[order])
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total(self) -> float:
+        return float(self.weights.sum())
+
+    def filled(self) -> np.ndarray:
+        """Scores with unscored marks counted as the lowest score."""
+        return np.where(np.isnan(self.scores), self.min_score, self.scores)
+
+    def is_blank(self) -> np.ndarray:
+        """Rows that give no candidate more than the lowest score."""
+        return (self.filled() <= self.min_score).all(axis=1)
+
+    def __repr__(self) -> str:
+        return f"ScoredBallots({self.kind}, {self.n_candidates} candidates, {self.total:g} ballots)"
+
+
+@dataclass(frozen=True, eq=False)
+class Tallies:
+    """Votes per area and candidate, with per-area attributes (electoral votes, seats, ...)."""
+
+    areas: tuple[str, ...]
+    candidates: tuple[str, ...]
+    votes: np.ndarray
+    attributes: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    parties: Mapping[str, str] = field(default_factory=dict)
+    source: str | None = None
+    title: str | None = None
+    kind: str = field(default="tallies", init=False)
+
+    def __post_init__(self) -> None:
+        if self.votes.shape != (len(self.areas), len(self.candidates)):
+            raise BallotError(
+                f"votes must be an (areas, candidates) matrix of shape "
+                f"{(len(self.areas), len(self.candidates))}, got {self.votes.shape}"
+            )
+        if self.votes.size and (np.isnan(self.votes).any() or self.votes.min() < 0):
+            raise BallotError("votes must be non-negative numbers", file=self.source)
+        for name, column in self.attributes.items():
+            if len(column) != len(self.areas):
+                raise BallotError(f"area attribute {name!r} has {len(column)} values for {len(self.areas)} areas")
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def total(self) -> float:
+        return float(self.votes.sum())
+
+    def totals(self) -> np.ndarray:
+        """Votes per candidate over all areas."""
+        return self.votes.sum(axis=0)
+
+    def __repr__(self) -> str:
+        return f"Tallies({len(self.areas)} areas, {self.n_candidates} candidates, {self.total:g} votes)"

@@ -1,0 +1,58 @@
+"""The ``tally`` command.
+
+Each command group lives in its own module here and registers itself on :data:`app`.
+Every :class:`~tally.errors.TallyError` is printed as one line on stderr with exit
+status 2; nothing reaches the user as a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from ..errors import TallyError
+
+__all__ = ["app", "main", "console", "err_console"]
+
+app = typer.Typer(
+    name="tally",
+    help="Count, explain, analyse and simulate elections under many voting rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+_COMMAND_MODULES = ("count", "data", "seats", "rctab", "us", "simulate", "serve")
+
+for _module in _COMMAND_MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_module}")
+    except ModuleNotFoundError as exc:  # a command group not built yet
+        if exc.name != f"{__name__}.{_module}":
+            raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning tally's errors into one-line messages."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except TallyError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,58 @@
+"""The exception hierarchy of tally.
+
+::
+
+    TallyError                 anything tally refuses to do, with a message a user can act on
+     ├── BallotError           bad ballot or tally input (names file, line, field)
+     ├── ConfigError           bad options or configuration (names the option)
+     ├── RuleError             a rule cannot run on this input (unknown rule, too many candidates)
+     └── DataError             unknown or broken bundled dataset
+
+Every error's ``str()`` is a single line, so the CLI can print it as is.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TallyError", "BallotError", "ConfigError", "RuleError", "DataError"]
+
+
+class TallyError(Exception):
+    """Base class of every error tally raises on purpose."""
+
+
+class BallotError(TallyError):
+    """Invalid ballot input, located by file, line and field where known."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.line = line
+        self.field = field
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {problem}" if prefix else problem)
+
+
+class ConfigError(TallyError):
+    """Invalid options or configuration."""
+
+
+class RuleError(TallyError):
+    """A rule cannot be applied as asked."""
+
+
+class DataError(TallyError):
+    """A bundled dataset is unknown or unreadable."""

@@ -1,0 +1,187 @@
+"""The rule registry.
+
+Every rule is a plain function ``rule(ballots, *, option=default, ...) -> Outcome``
+registered with :func:`rule`, which records its name, aliases, the ballot kinds it
+accepts, its family and the text it follows. Registered functions fill in the outcome's
+``rule`` and ``options`` (every option, defaults included), so an outcome says exactly
+how it was made.
+
+>>> import tally
+>>> "schulze" in [r.name for r in tally.rules()]
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import RuleError
+from ..outcome import Outcome
+
+__all__ = ["RuleInfo", "rule", "rules", "get_rule", "count"]
+
+KINDS = ("ranked", "approval", "score", "tallies")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A registered rule and what it is."""
+
+    name: str
+    func: Callable[..., Outcome]
+    aliases: tuple[str, ...]
+    kinds: tuple[str, ...]
+    family: str
+    reference: str
+    multiwinner: bool
+    sequential: bool
+    options: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        doc = inspect.getdoc(self.func) or ""
+        return doc.split("\n\n")[0].replace("\n", " ")
+
+    def accepts(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "kinds": list(self.kinds),
+            "family": self.family,
+            "multiwinner": self.multiwinner,
+            "sequential": self.sequential,
+            "options": {k: v for k, v in self.options.items()},
+            "summary": self.summary,
+            "reference": self.reference,
+        }
+
+
+_REGISTRY: dict[str, RuleInfo] = {}
+_ALIASES: dict[str, str] = {}
+_FAMILY_MODULES = (
+    "plurality",
+    "runoff",
+    "positional",
+    "condorcet",
+    "cardinal",
+    "stv",
+    "multiwinner",
+    "proportional",
+    "committee",
+    "composite",
+)
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def rule(
+    name: str,
+    *,
+    family: str,
+    reference: str,
+    kinds: Iterable[str] = ("ranked",),
+    aliases: Iterable[str] = (),
+    multiwinner: bool = False,
+    sequential: bool = False,
+) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
+    """Register a rule function under ``name`` (and ``aliases``)."""
+    kinds = tuple(kinds)
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"unknown ballot kind {kind!r}")
+
+    def register(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
+        signature = inspect.signature(func)
+        params = list(signature.parameters.values())
+        options = {
+            p.name: p.default
+            for p in params[1:]
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+
+        @functools.wraps(func)
+        def run(ballots: Any, **given: Any) -> Outcome:
+            unknown = sorted(set(given) - set(options))
+            if unknown:
+                raise RuleError(
+                    f"rule {name!r} has no option {', '.join(unknown)}; "
+                    f"its options are {', '.join(options) or 'none'}"
+                )
+            if getattr(ballots, "kind", None) not in kinds:
+                raise RuleError(
+                    f"rule {name!r} counts {' or '.join(kinds)} ballots, "
+                    f"not {getattr(ballots, 'kind', type(ballots).__name__)}"
+                )
+            used = {**options, **given}
+            outcome = func(ballots, **used)
+            return outcome.with_rule(name, used)
+
+        info = RuleInfo(
+            name=name,
+            func=run,
+            aliases=tuple(aliases),
+            kinds=kinds,
+            family=family,
+            reference=reference,
+            multiwinner=multiwinner,
+            sequential=sequential,
+            options=options,
+        )
+        for key in (name, *info.aliases):
+            key = _normal(key)
+            if key in _ALIASES and _ALIASES[key] != name:
+                raise ValueError(f"rule name {key!r} registered twice")
+            _ALIASES[key] = name
+        _REGISTRY[name] = info
+        return run
+
+    return register
+
+
+def _load_all() -> None:
+    for module in _FAMILY_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module}":
+                raise
+
+
+def rules() -> tuple[RuleInfo, ...]:
+    """Every registered rule, sorted by family then name."""
+    _load_all()
+    return tuple(sorted(_REGISTRY.values(), key=lambda r: (r.family, r.name)))
+
+
+def get_rule(name: str) -> RuleInfo:
+    """The rule registered under ``name`` or one of its aliases."""
+    _load_all()
+    key = _normal(name)
+    if key not in _ALIASES:
+        known = ", ".join(sorted(_REGISTRY))
+        raise RuleError(f"unknown rule {name!r}; known rules: {known}")
+    return _REGISTRY[_ALIASES[key]]
+
+
+def count(ballots: Any, rule_name: str, **options: Any) -> Outcome:
+    """Count ``ballots`` under the rule named ``rule_name``.
+
+    ``seats=1`` may be passed to any single-winner rule (as the CLI does); more seats
+    than one is an error there.
+    """
+    info = get_rule(rule_name)
+    if "seats" in options and "seats" not in info.options:
+        seats = options.pop("seats")
+        if seats not in (None, 1):
+            raise RuleError(f"rule {info.name!r} elects a single winner; it cannot fill {seats} seats")
+    return info.func(ballots, **options)

@@ -1,0 +1,100 @@
+"""Small helpers the rule modules share: ballot accounting and picking the top scorers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..ballots import RankedBallots
+from ..outcome import Outcome, Round, Tie
+from ..ties import TieBreaker
+
+__all__ = ["ranked_account", "scored_account", "best", "one_shot", "by_name"]
+
+
+def ranked_account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:
+    """(continuing weight, inactive by reason) for a rule that reads whole ballots once.
+
+    Ballots that mark nobody are undervotes; every other ballot takes part.
+    """
+    blank = float(ballots.weights[ballots.is_blank()].sum())
+    return ballots.total - blank, {"undervote": blank}
+
+
+def scored_account(ballots: Any) -> tuple[float, dict[str, float]]:
+    """The same for scored ballots: a ballot scoring nobody above the minimum is blank."""
+    blank = float(ballots.weights[ballots.is_blank()].sum())
+    return ballots.total - blank, {"undervote": blank}
+
+
+def by_name(candidates: Sequence[str], values: Sequence[float] | np.ndarray) -> dict[str, float]:
+    return {c: float(v) for c, v in zip(candidates, values)}
+
+
+def best(
+    scores: np.ndarray,
+    breaker: TieBreaker,
+    *,
+    among: Sequence[int] | None = None,
+    highest: bool = True,
+    purpose: str = "winner",
+    round: int | None = None,
+    tol: float = 1e-9,
+) -> tuple[list[int], bool]:
+    """The candidates with the best score, after the tie-break.
+
+    Returns (chosen indices, whether a tie was left standing). With mode ``all`` every
+    tied candidate is returned and the tie recorded; otherwise the breaker picks one.
+    """
+    pool = list(range(len(scores))) if among is None else list(among)
+    values = np.asarray([scores[i] for i in pool], dtype=float)
+    target = values.max() if highest else values.min()
+    tied = [c for c, v in zip(pool, values) if abs(v - target) <= tol]
+    if len(tied) == 1:
+        return tied, False
+    if breaker.mode == "all":
+        names = tuple(breaker.candidates[i] for i in tied)
+        breaker.record(Tie(round=round, purpose=purpose, tied=names, mode="all", chosen=names,
+                           detail="tie left standing; every tied candidate reported"))
+        return tied, True
+    return [breaker.pick(tied, purpose=purpose, round=round, lowest=not highest)], False
+
+
+def one_shot(
+    ballots: Any,
+    scores: np.ndarray,
+    breaker: TieBreaker,
+    *,
+    continuing: float,
+    inactive: dict[str, float],
+    highest: bool = True,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    warnings: Sequence[str] = (),
+) -> Outcome:
+    """The outcome of a rule that scores every candidate once and elects the best."""
+    winners, tied = best(scores, breaker, highest=highest, round=1)
+    names = tuple(ballots.candidates[i] for i in winners)
+    tally = by_name(ballots.candidates, scores)
+    round_ = Round(
+        number=1,
+        tally=tally,
+        elected=names,
+        continuing=continuing,
+        inactive=inactive,
+        note=note,
+    )
+    return Outcome(
+        rule="",
+        candidates=tuple(ballots.candidates),
+        winners=names,
+        rounds=(round_,),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+        scores=tally,
+        details=details or {},
+        warnings=tuple(warnings),
+        tied=tied,
+    )
