@@ -101,6 +101,7 @@ class RankedBallots:
     provenance: Provenance | None = None
     source: str | None = None
     title: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
     kind: str = field(default="ranked", init=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +131,7 @@ class RankedBallots:
         precincts: Sequence[str] | None = None,
         source: str | None = None,
         title: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> RankedBallots:
         """Ballots from a matrix of codes (one row per ballot or per distinct ballot)."""
         matrix = np.asarray(choices, dtype=CODE_DTYPE)
@@ -157,6 +159,7 @@ class RankedBallots:
             provenance=provenance,
             source=source,
             title=title,
+            metadata=dict(metadata or {}),
         )
         return ballots.merged() if merge else ballots
 
@@ -170,6 +173,7 @@ class RankedBallots:
         merge: bool = True,
         source: str | None = None,
         title: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> RankedBallots:
         """Ballots from rankings written with names.
 
@@ -210,7 +214,8 @@ class RankedBallots:
         w = None if weights is None else np.fromiter(weights, dtype=np.float64)
         ties = sorted(tie_index, key=tie_index.__getitem__)
         return cls.from_matrix(
-            candidates, matrix, w, tie_sets=ties, merge=merge, source=source, title=title
+            candidates, matrix, w, tie_sets=ties, merge=merge, source=source, title=title,
+            metadata=metadata,
         )
 
     def merged(self) -> RankedBallots:
@@ -383,6 +388,7 @@ class ScoredBallots:
     min_score: float = 0.0
     source: str | None = None
     title: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
     kind: str = "approval"
 
     def __post_init__(self) -> None:
@@ -409,7 +415,9 @@ class ScoredBallots:
         merge: bool = True,
         source: str | None = None,
         title: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> ScoredBallots:
+        """Scored ballots from a matrix (NaN = unscored)."""
         matrix = np.asarray(scores, dtype=np.float64)
         if matrix.ndim == 1:
             matrix = matrix.reshape(1, -1)
@@ -424,6 +432,7 @@ class ScoredBallots:
             min_score=float(min_score),
             source=source,
             title=title,
+            metadata=dict(metadata or {}),
             kind=kind,
         )
         return ballots.merged() if merge else ballots
@@ -470,6 +479,7 @@ class Tallies:
     parties: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None
     title: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
     kind: str = field(default="tallies", init=False)
 
     def __post_init__(self) -> None:
