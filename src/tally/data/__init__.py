@@ -1,0 +1,114 @@
+"""Bundled real election data, addressable by id.
+
+Each dataset lives in its own folder under this package with the files as published,
+the source README (where it came from, licence, pitfalls) and a loader. Modules here
+register datasets with :func:`register`; ``tally data list`` shows them and any command
+that takes a SOURCE accepts a dataset id where it accepts a file path.
+
+>>> from tally import data
+>>> "burlington-2009" in [d.id for d in data.datasets()]
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+
+__all__ = ["Dataset", "register", "datasets", "get", "load", "resolve", "DATA_DIR"]
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One bundled dataset: what it is, where its files are and how to load it."""
+
+    id: str
+    title: str
+    kind: str  # ranked | approval | score | tallies | contest
+    folder: str  # folder under tally/data holding the files and README.md
+    loader: Callable[[], Any]
+    licence: str
+    source: str
+    tags: tuple[str, ...] = ()
+    description: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return DATA_DIR / self.folder
+
+    @property
+    def readme(self) -> Path:
+        return self.path / "README.md"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "licence": self.licence,
+            "source": self.source,
+            "tags": list(self.tags),
+            "description": self.description,
+            "folder": self.folder,
+        }
+
+
+_DATASETS: dict[str, Dataset] = {}
+_MODULES = ("ranked", "us", "uk", "parliaments")
+
+
+def register(dataset: Dataset) -> Dataset:
+    if dataset.id in _DATASETS and _DATASETS[dataset.id] != dataset:
+        raise ValueError(f"dataset id {dataset.id!r} registered twice")
+    _DATASETS[dataset.id] = dataset
+    return dataset
+
+
+def _load_all() -> None:
+    for module in _MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module}":
+                raise
+
+
+def datasets() -> tuple[Dataset, ...]:
+    """Every bundled dataset, sorted by id."""
+    _load_all()
+    return tuple(sorted(_DATASETS.values(), key=lambda d: d.id))
+
+
+def get(dataset_id: str) -> Dataset:
+    _load_all()
+    if dataset_id not in _DATASETS:
+        known = ", ".join(sorted(_DATASETS))
+        raise DataError(f"no bundled dataset {dataset_id!r}; known datasets: {known}")
+    return _DATASETS[dataset_id]
+
+
+def load(dataset_id: str) -> Any:
+    """The ballots, tallies or contest of a bundled dataset."""
+    return get(dataset_id).loader()
+
+
+def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:  # noqa: A002
+    """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id."""
+    path = Path(source)
+    if path.exists():
+        from ..io import read
+
+        return read(str(path), format=format, **options)
+    _load_all()
+    if source in _DATASETS:
+        return load(source)
+    known = ", ".join(sorted(_DATASETS))
+    raise DataError(f"{source!r} is neither a file nor a bundled dataset id; datasets: {known}")
