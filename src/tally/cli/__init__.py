@@ -8,6 +8,7 @@ status 2; nothing reaches the user as a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
@@ -55,4 +56,13 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        raise
+        if os.environ.get("TALLY_DEBUG"):
+            raise
+        # A bug, not bad input: one line for the user, the traceback on request.
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(set TALLY_DEBUG=1 for the traceback, and please report it)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

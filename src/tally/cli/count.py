@@ -1,0 +1,247 @@
+"""``tally count``, ``tally compare`` and ``tally rules``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from .. import data as catalogue
+from ..errors import ConfigError, RuleError, TallyError
+from ..outcome import Outcome, to_jsonable
+from ..rules import count as count_rule
+from ..rules import get_rule, rules
+from . import app, console
+from .render import outcome_table, ties_lines
+
+DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tallies": "plurality"}
+
+
+def load_source(source: str, fmt: str | None) -> tuple[Any, dict[str, Any]]:
+    """Ballots or tallies for a SOURCE, and the dataset's official facts (empty for files)."""
+    ballots = catalogue.resolve(source, format=fmt)
+    facts: dict[str, Any] = {}
+    if not _is_file(source):
+        facts = dict(catalogue.get(source).facts)
+    return ballots, facts
+
+
+def _is_file(source: str) -> bool:
+    from pathlib import Path
+
+    return Path(source).exists()
+
+
+def parse_options(pairs: list[str]) -> dict[str, Any]:
+    """``key=value`` pairs; values are read as JSON when they parse (numbers, true, null)."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ConfigError(f"option {pair!r} must look like key=value")
+        key, value = pair.split("=", 1)
+        key = key.strip().replace("-", "_")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return options
+
+
+def rule_options(rule: str, facts: dict[str, Any], given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The options to count with: the dataset's official options where the rule takes them,
+    overridden by what the user gave. Returns the options and notes saying what was applied."""
+    info = get_rule(rule)
+    notes = []
+    options: dict[str, Any] = {}
+    if facts and facts.get("rule") and get_rule(facts["rule"]).name == info.name:
+        official = {k: v for k, v in facts.get("options", {}).items() if k in info.options}
+        if official:
+            notes.append(
+                "official counting options applied: "
+                + ", ".join(f"{k}={json.dumps(v)}" for k, v in official.items())
+            )
+        options.update(official)
+    options.update(given)
+    return options, notes
+
+
+@app.command("count")
+def count_command(
+    source: Annotated[str, typer.Argument(help="A ballot file or a bundled dataset id (see `tally data list`).")],
+    rule: Annotated[Optional[str], typer.Option("--rule", "-r", help="Rule name (see `tally rules`).")] = None,
+    seats: Annotated[Optional[int], typer.Option(help="Seats to fill (multi-winner rules).")] = None,
+    tiebreak: Annotated[Optional[str], typer.Option(help="all | order | previous_round | random")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed for random tie-breaks.")] = None,
+    option: Annotated[
+        Optional[list[str]], typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
+    ] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome JSON.")] = False,
+) -> None:
+    """Count SOURCE under a rule and show every round."""
+    ballots, facts = load_source(source, fmt)
+    rule = rule or facts.get("rule") or DEFAULT_RULE[ballots.kind]
+    given = parse_options(option or [])
+    if tiebreak is not None:
+        given["tiebreak"] = tiebreak
+    if seed is not None:
+        given["seed"] = seed
+    info = get_rule(rule)
+    if seats is None and info.multiwinner and "seats" in info.options and facts.get("seats"):
+        seats = facts["seats"]
+    if seats is not None:
+        given["seats"] = seats
+    options, notes = rule_options(info.name, facts, given)
+    outcome = count_rule(ballots, info.name, **options)
+    if as_json:
+        print(outcome.to_json())
+        return
+    title = ballots.title or source
+    console.print(f"[bold]{title}[/]  ({_ballot_summary(ballots)})")
+    for note in notes:
+        console.print(f"[dim]{note}[/]")
+    console.print(outcome_table(outcome))
+    for line in ties_lines(outcome):
+        console.print(line)
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(_winner_line(outcome))
+
+
+def _ballot_summary(ballots: Any) -> str:
+    if ballots.kind == "tallies":
+        return f"{len(ballots.areas)} areas, {ballots.total:,.0f} votes"
+    return f"{ballots.total:,.0f} ballots, {ballots.n_candidates} candidates"
+
+
+def _winner_line(outcome: Outcome) -> str:
+    label = "Winners" if len(outcome.winners) > 1 else "Winner"
+    names = ", ".join(outcome.winners) or "none"
+    tied = " (tied; see ties above)" if outcome.tied else ""
+    return f"[bold green]{label} under {outcome.rule}:[/] {names}{tied}"
+
+
+def applicable_rules(kind: str, seats: int | None) -> list[str]:
+    """Rules that can count this kind of ballot: single-winner ones, plus multi-winner ones
+    when seats are asked for."""
+    chosen = []
+    for info in rules():
+        if not info.accepts(kind):
+            continue
+        if info.multiwinner and not seats:
+            if "seats" not in info.options or info.options["seats"] != 1:
+                continue
+        if not info.multiwinner and seats and seats > 1:
+            continue
+        chosen.append(info.name)
+    return chosen
+
+
+def compare_outcomes(
+    ballots: Any, rule_names: list[str], facts: dict[str, Any], seats: int | None = None
+) -> dict[str, Any]:
+    """Winners under each rule (or why the rule could not run), as a JSON-ready dict."""
+    results: dict[str, Any] = {}
+    for name in rule_names:
+        info = get_rule(name)
+        options, notes = rule_options(info.name, facts, {})
+        if seats and "seats" in info.options:
+            options["seats"] = seats
+        try:
+            outcome = count_rule(ballots, info.name, **options)
+        except TallyError as exc:
+            results[info.name] = {"error": str(exc)}
+            continue
+        results[info.name] = {
+            "family": info.family,
+            "winners": list(outcome.winners),
+            "tied": outcome.tied,
+            "notes": notes,
+        }
+    report: dict[str, Any] = {"source": ballots.source, "title": ballots.title, "ballots": ballots.total}
+    if ballots.kind == "ranked":
+        from ..rules.condorcet import condorcet_loser, condorcet_winner, smith_set
+
+        report["condorcet_winner"] = condorcet_winner(ballots)
+        report["condorcet_loser"] = condorcet_loser(ballots)
+        report["smith_set"] = list(smith_set(ballots))
+    report["results"] = results
+    return report
+
+
+@app.command("compare")
+def compare_command(
+    source: Annotated[str, typer.Argument(help="A ballot file or a bundled dataset id.")],
+    rule_list: Annotated[
+        Optional[str], typer.Option("--rules", help="Comma-separated rules (default: every applicable rule).")
+    ] = None,
+    seats: Annotated[Optional[int], typer.Option(help="Compare multi-winner rules for this many seats.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Winners of SOURCE under every applicable rule, beside the Condorcet winner."""
+    ballots, facts = load_source(source, fmt)
+    if rule_list:
+        names = [get_rule(r.strip()).name for r in rule_list.split(",") if r.strip()]
+        for name in names:
+            if not get_rule(name).accepts(ballots.kind):
+                raise RuleError(f"rule {name!r} does not count {ballots.kind} ballots")
+    else:
+        names = applicable_rules(ballots.kind, seats)
+    report = compare_outcomes(ballots, names, facts, seats)
+    if as_json:
+        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{ballots.title or source}[/]  ({_ballot_summary(ballots)})")
+    if "condorcet_winner" in report:
+        cw = report["condorcet_winner"]
+        smith = ", ".join(report["smith_set"])
+        console.print(
+            f"Condorcet winner: [bold]{cw}[/]" if cw else f"No Condorcet winner; Smith set: {smith}"
+        )
+        if report.get("condorcet_loser"):
+            console.print(f"Condorcet loser: {report['condorcet_loser']}")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("rule")
+    table.add_column("family", style="dim")
+    table.add_column("winner(s)")
+    table.add_column("")
+    cw = report.get("condorcet_winner")
+    for name, result in report["results"].items():
+        if "error" in result:
+            table.add_row(name, get_rule(name).family, "[dim]—[/]", f"[dim]{result['error']}[/]")
+            continue
+        winners = ", ".join(result["winners"]) or "none"
+        flag = "tied" if result["tied"] else ""
+        if cw and result["winners"] and cw not in result["winners"]:
+            flag = (flag + " " if flag else "") + "[yellow]not the Condorcet winner[/]"
+        if result["notes"]:
+            flag = (flag + " " if flag else "") + "[dim]official options[/]"
+        table.add_row(name, result["family"], winners, flag)
+    console.print(table)
+
+
+@app.command("rules")
+def rules_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False,
+) -> None:
+    """List every rule tally knows, with its ballot kinds, options and reference."""
+    registry = rules()
+    if as_json:
+        print(json.dumps(to_jsonable([r.to_dict() for r in registry]), indent=2, ensure_ascii=False))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("rule", "family", "ballots", "seats", "aliases", "what it does"):
+        table.add_column(column, overflow="fold")
+    for info in registry:
+        table.add_row(
+            info.name,
+            info.family,
+            ", ".join(info.kinds),
+            "many" if info.multiwinner else "one",
+            ", ".join(info.aliases),
+            info.summary,
+        )
+    console.print(table)

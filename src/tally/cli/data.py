@@ -1,0 +1,70 @@
+"""``tally data list`` and ``tally data show``: the bundled datasets."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .. import data as catalogue
+from ..outcome import to_jsonable
+from . import app, console
+
+data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("list")
+def list_command(
+    tag: Annotated[str, typer.Option(help="Only datasets with this tag (e.g. us, irv, stv).")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+) -> None:
+    """Every bundled dataset, with its id, kind, licence and source."""
+    found = [d for d in catalogue.datasets() if not tag or tag in d.tags]
+    if as_json:
+        print(json.dumps(to_jsonable([d.to_dict() for d in found]), indent=2, ensure_ascii=False))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("id", "title", "kind", "licence"):
+        table.add_column(column, overflow="fold")
+    for d in found:
+        table.add_row(d.id, d.title, d.kind, d.licence)
+    console.print(table)
+
+
+@data_app.command("show")
+def show_command(
+    dataset_id: Annotated[str, typer.Argument(help="A dataset id from `tally data list`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """What a dataset is, where it comes from, and what it holds."""
+    dataset = catalogue.get(dataset_id)
+    loaded = dataset.loader()
+    info = dataset.to_dict()
+    info["facts"] = dataset.facts
+    info["contents"] = _contents(loaded)
+    if as_json:
+        print(json.dumps(to_jsonable(info), indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{dataset.title}[/]  [dim]({dataset.id})[/]")
+    if dataset.description:
+        console.print(dataset.description)
+    console.print(f"source: {dataset.source}\nlicence: {dataset.licence}\nnotes: {dataset.readme}")
+    for key, value in info["contents"].items():
+        console.print(f"{key}: {value}")
+    if dataset.facts.get("rule"):
+        console.print(f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}")
+
+
+def _contents(loaded: object) -> dict[str, object]:
+    kind = getattr(loaded, "kind", type(loaded).__name__)
+    out: dict[str, object] = {"kind": kind}
+    if hasattr(loaded, "candidates"):
+        out["candidates"] = list(loaded.candidates)
+    if hasattr(loaded, "total"):
+        out["total"] = loaded.total
+    if hasattr(loaded, "areas"):
+        out["areas"] = len(loaded.areas)
+    return out
