@@ -72,7 +72,14 @@ def register(dataset: Dataset) -> Dataset:
     return dataset
 
 
+_loaded = False
+
+
 def _load_all() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     for module in _MODULES:
         try:
             importlib.import_module(f"{__name__}.{module}")

@@ -148,7 +148,14 @@ def rule(
     return register
 
 
+_loaded = False
+
+
 def _load_all() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     for module in _FAMILY_MODULES:
         try:
             importlib.import_module(f"{__name__}.{module}")
