@@ -75,10 +75,13 @@ def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
     ranks = choices.shape[1]
     if ranks == 0:
         return np.zeros(choices.shape[0], dtype=np.int64)
-    bits = max(1, int(np.ceil(np.log2(n_codes + 1))))
+    # offset by the smallest code present so every shifted code fits in `bits` bits
+    low = int(choices.min()) if choices.size else 0
+    span = (int(choices.max()) - low + 1) if choices.size else 1
+    bits = max(1, int(np.ceil(np.log2(span))))
     if bits * ranks > 62:
         return None
-    shifted = choices.astype(np.int64) - (FIRST_TIE_CODE - n_codes)  # all >= 0
+    shifted = choices.astype(np.int64) - low  # all in [0, span)
     key = np.zeros(choices.shape[0], dtype=np.int64)
     for r in range(ranks):
         key = (key << bits) | shifted[:, r]
