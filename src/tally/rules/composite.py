@@ -1,0 +1,377 @@
+"""Composite rules: a result made of many area results, such as the Electoral College."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..ballots import Tallies
+from ..errors import ConfigError, RuleError
+from ..outcome import Outcome, Round, Tie
+from ..ties import TieBreaker, check_tiebreak
+from . import rule
+
+__all__ = ["electoral_college", "ALLOCATIONS", "ROUNDINGS", "Unit", "units", "apportion"]
+
+ALLOCATIONS = ("wta", "statewide", "district", "proportional", "popular")
+ROUNDINGS = ("hamilton", "dhondt", "sainte_lague", "exact")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A set of electors chosen by one vote count: a state, its at-large pair, or a district."""
+
+    area: str
+    state: str
+    electoral_votes: int
+    votes: np.ndarray
+
+
+def _district_tallies(tallies: Tallies) -> Tallies | None:
+    value = tallies.metadata.get("districts")
+    return value if isinstance(value, Tallies) else None
+
+
+def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[str]]:
+    """The units electors are chosen by under ``allocation``, and warnings.
+
+    ``wta`` follows state law: winner-take-all, except that states listed in
+    ``metadata["district_method"]`` give two electors to the statewide winner and one to
+    each district's winner when the data have the district results. ``statewide`` is
+    winner-take-all everywhere, ``district`` the district method wherever the data have
+    district results. Other allocations use whole states.
+    """
+    if "electoral_votes" not in tallies.attributes:
+        raise RuleError("the Electoral College needs an area attribute 'electoral_votes'")
+    ev = tallies.attributes["electoral_votes"]
+    dist = _district_tallies(tallies)
+    by_state: dict[str, list[int]] = {}
+    if dist is not None:
+        if tuple(dist.candidates) != tuple(tallies.candidates):
+            raise RuleError("district tallies must have the same candidates as the state tallies")
+        for j, state in enumerate(dist.attributes["state"]):
+            by_state.setdefault(state, []).append(j)
+    split: set[str] = set()
+    warnings: list[str] = []
+    law = dict(tallies.metadata.get("district_method", {}))
+    if allocation == "wta":
+        split = {s for s in law if s in by_state}
+        missing = sorted(s for s in law if s not in by_state and s in tallies.areas)
+        if missing:
+            warnings.append(f"{', '.join(missing)} chose electors by district but the data have no district "
+                            "results: all of the state's electors go to the statewide winner")
+    elif allocation == "district":
+        split = set(by_state)
+        rest = [a for a in tallies.areas if a not in split]
+        warnings.append(f"district results exist only for {', '.join(sorted(split)) or 'no state'}; "
+                        f"{len(rest)} other areas are counted winner-take-all")
+    out: list[Unit] = []
+    for i, area in enumerate(tallies.areas):
+        n = int(ev[i])
+        if area in split:
+            rows = by_state[area]
+            out.append(Unit(f"{area}", area, n - len(rows), tallies.votes[i]))
+            for j in rows:
+                out.append(Unit(dist.areas[j], area, int(dist.attributes["electoral_votes"][j]), dist.votes[j]))
+        else:
+            out.append(Unit(area, area, n, tallies.votes[i]))
+    return out, warnings
+
+
+def apportion(votes: np.ndarray, seats: int, method: str) -> np.ndarray:
+    """Split ``seats`` in proportion to ``votes``: largest remainder or a divisor method.
+
+    ``exact`` returns the unrounded shares (the Lodge-Gossett proposal of 1950).
+    Ties for the last seat go to the earlier candidate (a documented, rare case).
+    """
+    votes = np.asarray(votes, dtype=float)
+    total = votes.sum()
+    if seats == 0 or total <= 0:
+        return np.zeros(len(votes))
+    if method == "exact":
+        return seats * votes / total
+    if method == "hamilton":
+        quota = seats * votes / total
+        base = np.floor(quota)
+        left = int(seats - base.sum())
+        order = sorted(range(len(votes)), key=lambda i: (-(quota[i] - base[i]), -votes[i], i))
+        for i in order[:left]:
+            base[i] += 1
+        return base
+    if method in ("dhondt", "sainte_lague"):
+        got = np.zeros(len(votes))
+        for _ in range(seats):
+            div = got + 1 if method == "dhondt" else 2 * got + 1
+            quotients = votes / div
+            got[int(np.argmax(quotients))] += 1
+        return got
+    raise ConfigError(f"unknown rounding {method!r}; choose one of {', '.join(ROUNDINGS)}")
+
+
+def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]:
+    if faithless in (None, "none", (), []):
+        return []
+    if faithless == "historical":
+        return [dict(e) for e in tallies.metadata.get("faithless", ())]
+    if isinstance(faithless, str):
+        raise ConfigError(f"faithless must be 'none', 'historical' or a list of entries, not {faithless!r}")
+    entries = []
+    for item in faithless:
+        if isinstance(item, Mapping):
+            entries.append(dict(item))
+            continue
+        # "ST:Pledged->Recipient[:n]", recipient "abstain" for an abstention
+        try:
+            state, rest = str(item).split(":", 1)
+            pledged, recipient = rest.split("->", 1)
+            count = 1
+            if ":" in recipient:
+                recipient, number = recipient.rsplit(":", 1)
+                count = int(number)
+        except ValueError:
+            raise ConfigError(f"faithless entry {item!r} is not 'STATE:PLEDGED->RECIPIENT[:N]'") from None
+        recipient = recipient.strip()
+        entries.append({"state": state.strip(), "pledged": pledged.strip(),
+                        "voted": None if recipient.lower() == "abstain" else recipient, "electors": count})
+    return entries
+
+
+def _candidate(query: str, candidates: Sequence[str]) -> str | None:
+    from ..data.us import surname
+
+    q = query.casefold()
+    hits = [c for c in candidates if c.casefold() == q or surname(c).casefold() == q]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _contingent(
+    electoral: Mapping[str, float],
+    parties: Mapping[str, str],
+    delegations: Mapping[str, Mapping[str, int]] | None,
+) -> dict[str, Any]:
+    """The House's choice among the top three (12th Amendment): one vote per state."""
+    ranked = sorted((v, n) for n, v in electoral.items() if v > 0)
+    ranked.sort(key=lambda t: -t[0])
+    if len(ranked) >= 3:
+        third = ranked[2][0]
+        choices = [n for v, n in ranked if v >= third]
+    else:
+        choices = [n for _, n in ranked]
+    result: dict[str, Any] = {"chooses": "House of Representatives, one vote per state delegation",
+                              "candidates": choices, "states_needed": 26, "votes": None, "winner": None,
+                              "states": {}}
+    if delegations is None:
+        result["note"] = "no House delegation data for this Congress; the contingent election is not resolved"
+        return result
+    by_party = {parties.get(c): c for c in choices if parties.get(c)}
+    tally = {c: 0 for c in choices}
+    states: dict[str, str] = {}
+    for state in sorted(delegations):
+        seats = delegations[state]
+        size = sum(seats.values())
+        party, most = max(seats.items(), key=lambda kv: (kv[1], kv[0])) if seats else (None, 0)
+        if size and most * 2 > size and party in by_party:
+            tally[by_party[party]] += 1
+            states[state] = by_party[party]
+        else:
+            states[state] = "divided" if size else "vacant"
+    needed = len(delegations) // 2 + 1
+    result.update(votes=tally, states=states, states_needed=needed,
+                  assumption="each delegation votes for the candidate of its majority party")
+    top = [c for c, v in tally.items() if v >= needed]
+    result["winner"] = top[0] if top else None
+    if not top:
+        result["note"] = "no candidate has a majority of state delegations"
+    return result
+
+
+@rule(
+    "electoral_college",
+    aliases=("ec", "electoral"),
+    kinds=("tallies",),
+    family="composite",
+    reference=("U.S. Constitution, Art. II §1 and Amendment XII; 3 U.S.C. §§1-21; "
+               "21-A M.R.S. §802 (Maine); Neb. Rev. Stat. §32-1038 (Nebraska)."),
+)
+def electoral_college(
+    tallies: Tallies,
+    *,
+    allocation: str = "wta",
+    rounding: str = "hamilton",
+    faithless: Any = "none",
+    delegations: Mapping[str, Mapping[str, int]] | None = None,
+    tiebreak: str = "all",
+    seed: int | None = None,
+) -> Outcome:
+    """The US Electoral College on tallies by state with an ``electoral_votes`` attribute.
+
+    Each unit's electors go to its plurality winner (``allocation="wta"``, with the
+    Maine/Nebraska district method where the data have district results;
+    ``"statewide"``: winner-take-all everywhere; ``"district"``: the district method
+    wherever the data allow), or in proportion to the state's votes (``"proportional"``,
+    rounded by ``rounding``: ``hamilton`` largest remainder, ``dhondt``,
+    ``sainte_lague``, or ``exact`` fractions), or all to the national popular-vote
+    winner (``"popular"``). ``faithless`` moves electors after allocation: ``"none"``
+    (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
+    not), or entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
+    A candidate needs a majority of the electors appointed (270 of 538). Without one the
+    outcome reports a contingent election: the House chooses among the top three, one
+    vote per state delegation; with ``delegations`` (state → seats per party, the
+    Congress elected the same November) the House vote is computed, assuming each
+    delegation votes for its majority party's candidate.
+
+    Returns an outcome whose ``winners`` is the majority winner (or the House's choice;
+    empty when undecided) and ``details`` hold ``electoral_votes``, ``areas``,
+    ``majority`` and ``contingent``.
+
+    >>> import numpy as np, tally
+    >>> t = tally.Tallies(("A", "B", "C"), ("X", "Y"), np.array([[5., 3], [2, 4], [1, 9]]),
+    ...                   attributes={"electoral_votes": (3, 3, 1)})
+    >>> tally.count(t, "electoral_college").details["electoral_votes"]
+    {'X': 3, 'Y': 4}
+    """
+    if allocation not in ALLOCATIONS:
+        raise ConfigError(f"unknown allocation {allocation!r}; choose one of {', '.join(ALLOCATIONS)}")
+    if rounding not in ROUNDINGS:
+        raise ConfigError(f"unknown rounding {rounding!r}; choose one of {', '.join(ROUNDINGS)}")
+    check_tiebreak(tiebreak)
+    breaker = TieBreaker(tiebreak, tallies.candidates, seed=seed)
+    cands = tuple(tallies.candidates)
+    pseudo = set(tallies.metadata.get("pseudo_candidates", ()))
+    eligible = np.array([c not in pseudo for c in cands])
+    warnings: list[str] = []
+    electoral: dict[str, float] = {c: 0 for c in cands}
+    areas: list[dict[str, Any]] = []
+    unallocated = 0
+
+    def winner_of(votes: np.ndarray, label: str) -> int | None:
+        masked = np.where(eligible, votes, -1.0)
+        top = masked.max()
+        tied = [int(i) for i in np.flatnonzero(masked == top)]
+        if top <= 0:
+            return None
+        if len(tied) == 1:
+            return tied[0]
+        if breaker.mode == "all":
+            names = tuple(cands[i] for i in tied)
+            breaker.record(Tie(round=1, purpose=f"winner in {label}", tied=names, mode="all", chosen=(),
+                               detail="tie left standing; the electors are not allocated"))
+            return None
+        return breaker.pick(tied, purpose=f"winner in {label}", round=1)
+
+    state_votes = tallies.votes
+    if allocation == "popular":
+        national = state_votes.sum(axis=0)
+        total_ev = int(sum(int(e) for e in tallies.attributes["electoral_votes"]))
+        w = winner_of(national, "the national popular vote")
+        if w is None:
+            unallocated += total_ev
+        else:
+            electoral[cands[w]] += total_ev
+        for i, area in enumerate(tallies.areas):
+            aw = winner_of(state_votes[i], area)
+            areas.append({"area": area, "winner": None if aw is None else cands[aw],
+                          "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
+                          "votes": _nonzero(cands, state_votes[i]), "electors": {}})
+        unit_list: list[Unit] = []
+    else:
+        unit_list, warnings_units = units(tallies, "wta" if allocation == "proportional" else allocation)
+        if allocation == "proportional":
+            unit_list = [Unit(a, a, int(e), state_votes[i]) for i, (a, e) in
+                         enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))]
+        else:
+            warnings.extend(warnings_units)
+    per_state_electors: dict[str, dict[str, float]] = {}
+    for unit in unit_list:
+        w = winner_of(unit.votes, unit.area)
+        if allocation == "proportional":
+            shares = apportion(np.where(eligible, unit.votes, 0.0), unit.electoral_votes, rounding)
+            given = {cands[i]: float(s) for i, s in enumerate(shares) if s}
+        elif w is None:
+            given = {}
+            unallocated += unit.electoral_votes
+        else:
+            given = {cands[w]: unit.electoral_votes}
+        for name, n in given.items():
+            electoral[name] += n
+            per_state_electors.setdefault(unit.state, {}).setdefault(name, 0)
+            per_state_electors[unit.state][name] += n
+        areas.append({"area": unit.area, "winner": None if w is None else cands[w],
+                      "electoral_votes": unit.electoral_votes, "votes": _nonzero(cands, unit.votes),
+                      "electors": given})
+
+    applied = []
+    abstained = 0
+    for entry in _faithless_entries(tallies, faithless):
+        state, count = entry["state"], int(entry.get("electors", 1))
+        pledged = _candidate(entry["pledged"], cands)
+        have = per_state_electors.get(state, {}).get(pledged, 0) if pledged else 0
+        if pledged is None or have < count:
+            warnings.append(f"faithless elector entry {entry} not applied: {entry['pledged']} does not have "
+                            f"{count} elector(s) in {state} under this allocation")
+            continue
+        electoral[pledged] -= count
+        per_state_electors[state][pledged] -= count
+        recipient = entry.get("voted")
+        if recipient is None:
+            abstained += count
+        else:
+            recipient = _candidate(recipient, cands) or recipient
+            electoral[recipient] = electoral.get(recipient, 0) + count
+        applied.append({"state": state, "pledged": pledged, "voted": recipient, "electors": count})
+
+    appointed = int(round(sum(a["electoral_votes"] for a in areas))) if allocation != "popular" else int(
+        sum(int(e) for e in tallies.attributes["electoral_votes"]))
+    majority = appointed // 2 + 1
+    electoral = {k: (int(v) if float(v).is_integer() else v) for k, v in electoral.items()}
+    leaders = [c for c, v in electoral.items() if v >= majority]
+    contingent = None
+    if leaders:
+        winners: tuple[str, ...] = (leaders[0],)
+    else:
+        contingent = _contingent(electoral, tallies.parties, delegations)
+        top = sorted(electoral.values(), reverse=True)
+        contingent["reason"] = ("tie" if len(top) > 1 and top[0] == top[1] else "no majority")
+        winners = (contingent["winner"],) if contingent["winner"] else ()
+    national = state_votes.sum(axis=0)
+    tally = {c: electoral[c] for c in cands}
+    extra = {k: v for k, v in electoral.items() if k not in tally}
+    read = float(national.sum())
+    round_ = Round(number=1, tally={**tally, **extra}, elected=winners, continuing=read, inactive={},
+                   note="electoral votes")
+    details = {
+        "electoral_votes": {k: v for k, v in electoral.items() if v},
+        "majority": majority,
+        "appointed": appointed,
+        "abstained": abstained,
+        "unallocated": unallocated,
+        "faithless": applied,
+        "allocation": allocation,
+        "popular_vote": _nonzero(cands, national),
+        "areas": areas,
+        "contingent": contingent,
+    }
+    return Outcome(
+        rule="",
+        candidates=cands,
+        winners=winners,
+        rounds=(round_,),
+        ties=tuple(breaker.ties),
+        ballots={"read": read, "continuing": read, "inactive": {}},
+        scores={**tally, **extra},
+        details=details,
+        warnings=tuple(warnings),
+        tied=False,
+    )
+
+
+def _nonzero(cands: Sequence[str], row: np.ndarray) -> dict[str, float]:
+    return {c: float(v) for c, v in zip(cands, row) if v}
+
+
+def _is_integral(x: float) -> bool:
+    return math.isclose(x, round(x))

@@ -1,0 +1,152 @@
+"""The Electoral College rule on the bundled presidential data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tally
+from tally.data import us
+from tally.errors import ConfigError
+from tally.rules.composite import apportion
+
+# Electoral votes as counted by Congress (National Archives), faithless electors included.
+OFFICIAL = {
+    1976: {"Carter": 297, "Ford": 240},
+    1980: {"Reagan": 489, "Carter": 49},
+    1984: {"Reagan": 525, "Mondale": 13},
+    1988: {"Bush": 426, "Dukakis": 111},
+    1992: {"Clinton": 370, "Bush": 168},
+    1996: {"Clinton": 379, "Dole": 159},
+    2000: {"Bush": 271, "Gore": 266},
+    2004: {"Bush": 286, "Kerry": 251},
+    2008: {"Obama": 365, "McCain": 173},
+    2012: {"Obama": 332, "Romney": 206},
+    2016: {"Trump": 304, "Clinton": 227},
+    2020: {"Biden": 306, "Trump": 232},
+    2024: {"Trump": 312, "Harris": 226},
+}
+
+
+def ev(outcome, t, name):
+    return outcome.details["electoral_votes"].get(us.find_candidate(name, t.candidates, t.totals()), 0)
+
+
+@pytest.mark.parametrize("year", sorted(OFFICIAL))
+def test_historical_results_reproduced(year):
+    t = us.president(year)
+    o = tally.count(t, "electoral_college", faithless="historical")
+    for name, n in OFFICIAL[year].items():
+        assert ev(o, t, name) == n, name
+    assert o.winner == us.find_candidate(next(iter(OFFICIAL[year])), t.candidates, t.totals())
+
+
+def test_2000_pledged_bush_271_gore_267():
+    t = us.president(2000)
+    o = tally.count(t, "electoral_college")
+    assert (ev(o, t, "Bush"), ev(o, t, "Gore")) == (271, 267)
+    assert o.details["majority"] == 270
+    h = tally.count(t, "electoral_college", faithless="historical")
+    assert h.details["abstained"] == 1 and h.details["faithless"][0]["state"] == "DC"
+
+
+def test_2016_pledged_306_232_and_seven_faithless():
+    t = us.president(2016)
+    o = tally.count(t, "electoral_college")
+    assert (ev(o, t, "Trump"), ev(o, t, "Clinton")) == (306, 232)
+    h = tally.count(t, "electoral_college", faithless="historical")
+    assert sum(f["electors"] for f in h.details["faithless"]) == 7
+    assert h.details["electoral_votes"]["Colin Powell"] == 3
+
+
+@pytest.mark.parametrize("year,area,winner", [
+    (2008, "NE-2", "Obama"), (2016, "ME-2", "Trump"), (2020, "ME-2", "Trump"), (2020, "NE-2", "Biden"),
+    (2024, "NE-2", "Harris"), (2024, "ME-2", "Trump"),
+])
+def test_district_splits(year, area, winner):
+    t = us.president(year)
+    o = tally.count(t, "electoral_college")
+    row = next(a for a in o.details["areas"] if a["area"] == area)
+    assert row["winner"] == us.find_candidate(winner, t.candidates, t.totals())
+    assert row["electoral_votes"] == 1
+    state = next(a for a in o.details["areas"] if a["area"] == area[:2])
+    assert state["electoral_votes"] == 2
+
+
+def test_statewide_allocation_ignores_districts_2024():
+    t = us.president(2024)
+    o = tally.count(t, "electoral_college", allocation="statewide")
+    # NE's 5 all to Trump, ME's 4 all to Harris: Trump 312 - 1 (NE-2) ... computed from the units
+    wta = tally.count(t, "electoral_college")
+    assert ev(o, t, "Trump") == ev(wta, t, "Trump") + 1 - 1  # gains NE-2, loses ME-2
+    assert ev(o, t, "Harris") == ev(wta, t, "Harris")
+    assert not any(a["area"] == "NE-2" for a in o.details["areas"])
+
+
+def test_popular_vote_allocation_gives_everything_to_national_winner():
+    t = us.president(2016)
+    o = tally.count(t, "electoral_college", allocation="popular")
+    national = t.totals()
+    top = t.candidates[int(np.argmax(national))]
+    assert o.details["electoral_votes"] == {top: 538}
+    assert o.winner == top
+
+
+@pytest.mark.parametrize("rounding", ["hamilton", "dhondt", "sainte_lague"])
+def test_proportional_allocation_gives_every_elector(rounding):
+    t = us.president(2000)
+    o = tally.count(t, "electoral_college", allocation="proportional", rounding=rounding)
+    assert sum(o.details["electoral_votes"].values()) == 538
+    for area in o.details["areas"]:
+        assert sum(area["electors"].values()) == area["electoral_votes"]
+    # nobody has a majority of 538 under proportional 2000 with Nader's share -> House
+    if o.winner is None:
+        assert o.details["contingent"] is not None
+
+
+def test_apportion_methods_small_case():
+    v = np.array([53_000, 24_000, 23_000])
+    assert list(apportion(v, 7, "hamilton")) == [4, 2, 1]
+    assert list(apportion(v, 7, "dhondt")) == [4, 2, 1]
+    assert list(apportion(v, 7, "sainte_lague")) == [3, 2, 2]
+    assert np.isclose(apportion(v, 7, "exact").sum(), 7)
+
+
+def test_tie_269_goes_to_the_house_with_2020_delegations():
+    t = us.president(2020)
+    biden, trump = (us.find_candidate(n, t.candidates, t.totals()) for n in ("Biden", "Trump"))
+    votes = t.votes.copy()
+    for state in ("AZ", "GA", "WI"):
+        i = t.areas.index(state)
+        b, r = t.candidates.index(biden), t.candidates.index(trump)
+        votes[i, b], votes[i, r] = votes[i, r], votes[i, b]
+    tie = tally.Tallies(t.areas, t.candidates, votes, attributes=t.attributes, parties=t.parties,
+                        metadata=t.metadata)
+    o = tally.count(tie, "electoral_college")
+    assert o.details["electoral_votes"][biden] == 269 and o.details["electoral_votes"][trump] == 269
+    assert o.winners == ()
+    assert o.details["contingent"]["reason"] == "tie"
+    house = tally.count(tie, "electoral_college", delegations=us.house_delegations(2020))
+    c = house.details["contingent"]
+    assert c["votes"][trump] >= 26 and house.winner == trump
+    assert sum(c["votes"].values()) + sum(1 for v in c["states"].values() if v == "divided") == 50
+
+
+def test_bad_options_are_config_errors():
+    t = us.president(2000)
+    with pytest.raises(ConfigError, match="allocation"):
+        tally.count(t, "electoral_college", allocation="lottery")
+    with pytest.raises(ConfigError, match="faithless"):
+        tally.count(t, "electoral_college", faithless=["nonsense"])
+
+
+def test_explicit_faithless_entry():
+    t = us.president(2000)
+    o = tally.count(t, "electoral_college", faithless=["FL:Bush->Gore:3"])
+    assert (ev(o, t, "Bush"), ev(o, t, "Gore")) == (268, 270)
+    assert o.winner == us.find_candidate("Gore", t.candidates)
+
+
+def test_deterministic_json():
+    t = us.president(2000)
+    assert tally.count(t, "ec").to_json() == tally.count(t, "ec").to_json()
