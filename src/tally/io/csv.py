@@ -1,0 +1,417 @@
+"""Ranked-ballot CSV: one column per rank, one row per ballot or per distinct ballot.
+
+Two layouts share one reader. One ballot per row, with optional ballot id and precinct
+columns kept as provenance::
+
+    ballot_id,precinct,rank1,rank2,rank3
+    b-001,P1,Alice,Bob,
+    b-002,P2,Bob,overvote,Carol
+
+Or one row per distinct ballot with a ``count`` (or ``weight``) column, as in the Maine
+2018 CD-2 aggregated file::
+
+    count,choice1,choice2,choice3
+    83022,"REP Poliquin, Bruce",undervote,undervote
+    40,Alice,Bob,Carol
+
+Rank columns are recognised by name (``rank1``, ``choice 2``, ``pref3``, ``1st choice``,
+...) and ordered by their number, or named with ``ranks=[...]``. Any other column is an
+error unless listed in ``ignore=``.
+
+Cells: a candidate name (surrounding whitespace trimmed; write-in labels such as
+``Write-in`` are candidates like any other); an empty cell or a *skipped* token
+(default ``undervote``) is a skipped rank; an *overvote* token (default ``overvote``) is
+an overvote. Tokens match case-insensitively; name your own with ``skipped=`` and
+``overvote=``.
+
+Candidates: ``candidates=[...]`` declares them (a name outside the list is an error
+naming line and column); otherwise they are the distinct names in order of first
+appearance, reading the file row by row and each row rank by rank. The order is thus
+fully determined by the file.
+
+Speed: the file is parsed by ``pyarrow.csv`` (multi-threaded), each rank column is
+dictionary-encoded, the int16 code matrix is built with NumPy and identical ballots are
+merged by :meth:`RankedBallots.from_matrix`; a million five-rank ballots take a fraction
+of a second. Errors are located by a second, plain-Python pass over the file, which only
+runs when something is wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..ballots import OVERVOTE, SKIPPED, RankedBallots
+from ..errors import BallotError
+from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
+
+__all__ = ["read_csv", "looks_like_ranked", "rank_number", "COUNT_NAMES"]
+
+_RANK = re.compile(
+    r"^\s*(?:(?:rank|choice|pref|preference)\s*[_ #.-]?\s*(\d+)"
+    r"|(\d+)\s*(?:st|nd|rd|th)?\s*[_ -]?\s*(?:rank|choice|pref|preference))\s*$",
+    re.IGNORECASE,
+)
+COUNT_NAMES = ("count", "weight", "weights", "ballots", "number", "n", "votes", "frequency")
+_ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "cast vote record", "cvr", "cvr_id", "record_id")
+_PRECINCT_NAMES = ("precinct", "precinct_id", "precinct id", "precinct_name", "precinct name")
+
+
+def rank_number(column: str) -> int | None:
+    """The rank a column header names (``rank3`` → 3), or None."""
+    match = _RANK.match(column)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def looks_like_ranked(head: str) -> bool:
+    """True when the first CSV line has at least one rank column."""
+    try:
+        header = next(iter(csv_rows(head.split("\n", 1)[0])))[1]
+    except (StopIteration, BallotError):
+        return False
+    return any(rank_number(c) is not None for c in header)
+
+
+def _pick(columns: Sequence[str], names: Sequence[str], given: str | None, what: str, file: str) -> str | None:
+    if given is not None:
+        if given not in columns:
+            raise BallotError(f"no {what} column {given!r}; columns: {', '.join(columns)}", file=file, line=1)
+        return given
+    found = [c for c in columns if c.strip().lower() in names]
+    if len(found) > 1:
+        raise BallotError(f"several {what} columns ({', '.join(found)}); name one with an option", file=file, line=1)
+    return found[0] if found else None
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    *,
+    candidates: Sequence[str] | None = None,
+    ranks: Sequence[str] | None = None,
+    count: str | None = None,
+    ballot_id: str | None = None,
+    precinct: str | None = None,
+    skipped: Sequence[str] = ("undervote",),
+    overvote: Sequence[str] = ("overvote",),
+    ignore: Sequence[str] = (),
+    delimiter: str = ",",
+    title: str | None = None,
+) -> RankedBallots:
+    """Read a ranked-ballot CSV (see the module docstring for the layouts).
+
+    Parameters
+    ----------
+    candidates:
+        The candidates, in order. Default: distinct names in order of first appearance.
+    ranks:
+        The rank columns, first choice first. Default: recognised by header name.
+    count:
+        The column holding how many ballots a row stands for. Default: a column named
+        ``count``, ``weight``, ``ballots``, ... if there is one; else one ballot per row.
+    ballot_id, precinct:
+        Provenance columns (default: recognised by name; one ballot per row only).
+    skipped, overvote:
+        Tokens meaning a skipped rank / an overvote (case-insensitive; empty = skipped).
+    ignore:
+        Other columns to leave out.
+    delimiter:
+        The field separator.
+    title:
+        A title to carry on the ballots.
+
+    Raises
+    ------
+    BallotError
+        Ragged rows, unknown candidates, bad counts, empty ballot ids, non-UTF-8 bytes,
+        each with file, line and field.
+    """
+    file = str(path)
+    first_line = _first_line(path, file)
+    header = next(iter(csv_rows(check_utf8(first_line, file), delimiter)), (1, []))[1]
+    header = [h.strip() for h in header]
+    _check_header(header, file)
+
+    count_col = _pick(header, COUNT_NAMES, count, "count", file)
+    id_col = _pick(header, _ID_NAMES, ballot_id, "ballot id", file)
+    precinct_col = _pick(header, _PRECINCT_NAMES, precinct, "precinct", file)
+    rank_cols = _rank_columns(header, ranks, file)
+    used = {c for c in (count_col, id_col, precinct_col) if c} | set(rank_cols)
+    extra = [c for c in header if c not in used and c not in ignore]
+    if extra:
+        raise BallotError(
+            f"column {extra[0]!r} is not a rank, count, ballot id or precinct column "
+            "(name it in ignore= to leave it out)",
+            file=file,
+            line=1,
+            field=extra[0],
+        )
+    if count_col and id_col:
+        raise BallotError(
+            f"a ballot id column ({id_col!r}) and a count column ({count_col!r}): a counted row is "
+            "several ballots and cannot carry one id",
+            file=file,
+            line=1,
+        )
+
+    dictionary = {c: pa.dictionary(pa.int32(), pa.string()) for c in rank_cols}
+    table = _parse(path, file, header, delimiter, used, dictionary)
+    n_rows = table.num_rows
+    special = {t.strip().casefold(): SKIPPED for t in skipped}
+    special.update({t.strip().casefold(): OVERVOTE for t in overvote})
+    special[""] = SKIPPED
+
+    # Each parsed block carries its own dictionary per rank column: (offset, names, indices).
+    blocks: list[tuple[int, list[list[str]], list[np.ndarray]]] = []
+    offset = 0
+    for batch in table.select(rank_cols).to_batches():
+        names = [[v.strip() for v in col.dictionary.to_pylist()] for col in batch.columns]
+        indices = [col.indices.to_numpy(zero_copy_only=False) for col in batch.columns]
+        blocks.append((offset, names, indices))
+        offset += batch.num_rows
+
+    if candidates is not None:
+        declared = tuple(candidates)
+        index = {c: i for i, c in enumerate(declared)}
+        for start, names, indices in blocks:
+            for r, (col_names, idx) in enumerate(zip(names, indices)):
+                for k, name in enumerate(col_names):
+                    if name.casefold() not in special and name not in index:
+                        row = start + int(np.argmax(idx == k))
+                        raise BallotError(
+                            f"unknown candidate {name!r}; declared candidates: {', '.join(declared)}",
+                            file=file,
+                            line=_line_of(path, file, delimiter, row),
+                            field=rank_cols[r],
+                        )
+    else:
+        declared = tuple(_candidate_order(blocks, special))
+        index = {c: i for i, c in enumerate(declared)}
+
+    codes = np.empty((n_rows, len(rank_cols)), dtype=np.int16)
+    for start, names, indices in blocks:
+        for r, (col_names, idx) in enumerate(zip(names, indices)):
+            lookup = np.array(
+                [special.get(name.casefold(), index.get(name, SKIPPED)) for name in col_names] or [SKIPPED],
+                dtype=np.int16,
+            )
+            codes[start : start + idx.size, r] = lookup[idx]
+
+    weights = None
+    if count_col:
+        weights = _counts(table.column(count_col), path, file, delimiter, count_col)
+
+    ids = None
+    if id_col:
+        ids = _ids(table.column(id_col), path, file, delimiter, id_col)
+    precincts = None
+    if precinct_col:
+        precincts = [p.strip() for p in table.column(precinct_col).to_pylist()]
+
+    read_total = float(weights.sum()) if weights is not None else float(n_rows)
+    if ids is None and precincts is None:
+        codes, weights = _premerge(codes, weights, len(declared))
+    metadata: dict[str, Any] = {
+        "format": "csv",
+        "layout": "counted rows" if count_col else "one ballot per row",
+        "rank_columns": list(rank_cols),
+        "count_column": count_col,
+        "candidate_order": "declared" if candidates is not None else "first appearance",
+        "rows": n_rows,
+        "ballots_read": read_total,
+    }
+    return RankedBallots.from_matrix(
+        declared,
+        codes,
+        weights,
+        ballot_ids=ids,
+        precincts=precincts,
+        source=file,
+        title=title,
+        metadata=metadata,
+    )
+
+
+def _premerge(codes: np.ndarray, weights: np.ndarray | None, n_candidates: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Identical rows counted with one O(n) bincount when every row fits a small integer key.
+
+    :meth:`RankedBallots.from_matrix` merges again (and orders the rows); this only makes
+    its input short. Rows hold codes ``OVERVOTE..n_candidates-1`` here (no ties).
+    """
+    rows, ranks = codes.shape
+    bits = max(1, int(n_candidates + 1).bit_length())  # codes shifted by 2 lie in 0..n+1
+    if rows < 10_000 or ranks == 0 or bits * ranks > 22:
+        return codes, weights
+    key = np.zeros(rows, dtype=np.int64)
+    for r in range(ranks):
+        key <<= bits
+        key |= codes[:, r].astype(np.int64) - OVERVOTE
+    counted = np.bincount(key, weights=weights, minlength=1)
+    present = np.flatnonzero(np.bincount(key) if weights is not None else counted)
+    shifts = bits * np.arange(ranks - 1, -1, -1, dtype=np.int64)
+    merged = ((present[:, None] >> shifts) & ((1 << bits) - 1)) + OVERVOTE
+    return merged.astype(np.int16), counted[present]
+
+
+def _check_header(header: list[str], file: str) -> None:
+    if not header:
+        raise BallotError("no header row", file=file, line=1)
+    seen: set[str] = set()
+    for i, name in enumerate(header, start=1):
+        if not name:
+            raise BallotError(f"column {i} of the header has no name", file=file, line=1)
+        if name in seen:
+            raise BallotError(f"column {name!r} appears twice in the header", file=file, line=1, field=name)
+        seen.add(name)
+
+
+def _rank_columns(header: list[str], ranks: Sequence[str] | None, file: str) -> list[str]:
+    if ranks is not None:
+        missing = [r for r in ranks if r not in header]
+        if missing:
+            raise BallotError(f"no rank column {missing[0]!r}; columns: {', '.join(header)}", file=file, line=1)
+        return list(ranks)
+    numbered = [(rank_number(c), c) for c in header]
+    found = sorted((n, c) for n, c in numbered if n is not None)
+    if not found:
+        raise BallotError(
+            "no rank columns (expected names like rank1, choice1, pref1; or pass ranks=[...])",
+            file=file,
+            line=1,
+        )
+    numbers = [n for n, _ in found]
+    if len(set(numbers)) != len(numbers):
+        dup = next(n for n in numbers if numbers.count(n) > 1)
+        raise BallotError(f"two columns name rank {dup}", file=file, line=1)
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or numbers[0] not in (0, 1):
+        raise BallotError(f"rank columns are numbered {numbers}, expected 1..{len(numbers)}", file=file, line=1)
+    return [c for _, c in found]
+
+
+def _first_line(path: str | os.PathLike[str], file: str) -> bytes:
+    """The header line's bytes (the file is not read whole here)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+            while b"\n" not in head:
+                more = handle.read(1 << 16)
+                if not more:
+                    break
+                head += more
+    except OSError:
+        read_bytes(path)  # raises the BallotError that names the problem
+        raise
+    if not head.strip():
+        raise BallotError("the file is empty", file=file, line=1)
+    return head.split(b"\n", 1)[0]
+
+
+def _parse(
+    path: str | os.PathLike[str],
+    file: str,
+    header: list[str],
+    delimiter: str,
+    used: set[str],
+    types: dict[str, pa.DataType] | None = None,
+) -> pa.Table:
+    column_types = {c: pa.string() for c in header}
+    column_types.update(types or {})
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types, include_columns=[c for c in header if c in used],
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        _diagnose(read_bytes(path), file, delimiter, len(header))
+        raise BallotError(f"cannot parse the CSV: {exc}", file=file) from None
+
+
+def _diagnose(data: bytes, file: str, delimiter: str, width: int) -> None:
+    """Find the first line that breaks the file, with a plain-Python pass."""
+    text = check_utf8(data, file)
+    for line, cells in csv_rows(text, delimiter):
+        if len(cells) != width:
+            raise BallotError(
+                f"ragged row: {len(cells)} fields where the header has {width}", file=file, line=line
+            )
+
+
+def _line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -> int:
+    """The physical line of data row ``row`` (0-based), found by a plain-Python pass."""
+    lines = data_line_numbers(check_utf8(read_bytes(path), file), delimiter)
+    return lines[row] if row < len(lines) else row + 2
+
+
+def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]], special: dict[str, int]) -> list[str]:
+    """Distinct names by first appearance, reading row by row and each row rank by rank."""
+    first: dict[str, int] = {}
+    for start, names, indices in blocks:
+        width = len(names)
+        known = set(first)  # a name met in an earlier block cannot appear earlier here
+        for r, (col_names, idx) in enumerate(zip(names, indices)):
+            for k, name in enumerate(col_names):
+                if name in known or name.casefold() in special:
+                    continue
+                hits = np.flatnonzero(idx == k)
+                if hits.size:
+                    key = (start + int(hits[0])) * width + r
+                    if name not in first or key < first[name]:
+                        first[name] = key
+    return sorted(first, key=first.__getitem__)
+
+
+def _counts(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
+    try:
+        values = pc.cast(pc.utf8_trim_whitespace(column), pa.float64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = None
+    bad = None
+    if values is None:
+        for row, raw in enumerate(column.to_pylist()):
+            try:
+                float(raw)
+            except ValueError:
+                bad = row
+                break
+    else:
+        wrong = ~np.isfinite(values) | (values < 0)
+        if wrong.any():
+            bad = int(np.argmax(wrong))
+    if bad is not None:
+        raw = column[bad].as_py()
+        parse_count(raw, file=file, line=_line_of(path, file, delimiter, bad), field=name)
+        raise BallotError(f"bad count {raw!r}", file=file, line=_line_of(path, file, delimiter, bad), field=name)
+    if values is None:  # pyarrow refused a spelling Python accepts, e.g. "1_000"
+        values = np.array([float(v) for v in column.to_pylist()], dtype=np.float64)
+    return values
+
+
+def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> list[str]:
+    ids = [s.strip() for s in column.to_pylist()]
+    seen: dict[str, int] = {}
+    for row, value in enumerate(ids):
+        if not value:
+            raise BallotError("empty ballot id", file=file, line=_line_of(path, file, delimiter, row), field=name)
+        if value in seen:
+            raise BallotError(
+                f"ballot id {value!r} appears twice (first on line {_line_of(path, file, delimiter, seen[value])})",
+                file=file,
+                line=_line_of(path, file, delimiter, row),
+                field=name,
+            )
+        seen[value] = row
+    return ids

@@ -1,0 +1,172 @@
+"""Approval and score ballots as CSV: one row per ballot, one column per candidate.
+
+::
+
+    count,Alice,Bob,Carol
+    12,1,0,1
+    7,0,1,
+    3,5,2,0
+
+A cell is the voter's score for that column's candidate; a blank cell is *unscored*
+(NaN; rules say how they count it). An optional ``count`` (or ``weight``) column says how
+many ballots a row stands for, and an optional ballot id column is left out of the
+scores. ``kind="approval"`` requires 0/1 cells, ``kind="score"`` takes any number in
+``[min_score, max_score]``; without ``kind`` the reader infers it (every given cell 0 or
+1 → approval, else score) and says so in ``metadata["kind_inferred"]``.
+``max_score`` defaults to 1 for approval and to the largest score in the file otherwise
+(``metadata["max_score_inferred"]`` tells which); pass it when the ballot's scale is known.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..ballots import ScoredBallots
+from ..errors import BallotError
+from ._common import check_utf8, csv_rows
+from .csv import COUNT_NAMES, _check_header, _counts, _first_line, _line_of, _parse, _pick, rank_number
+
+__all__ = ["read_scores", "looks_like_scores"]
+
+_ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "voter", "voter_id")
+
+
+def looks_like_scores(head: str) -> bool:
+    """A CSV header with named columns and no rank columns (checked last of the CSV formats)."""
+    try:
+        header = next(iter(csv_rows(head.split("\n", 1)[0])))[1]
+    except (StopIteration, BallotError):
+        return False
+    return len(header) >= 1 and all(h.strip() for h in header) and not any(
+        rank_number(h) is not None for h in header
+    )
+
+
+def read_scores(
+    path: str | os.PathLike[str],
+    *,
+    kind: str | None = None,
+    candidates: Sequence[str] | None = None,
+    count: str | None = None,
+    ballot_id: str | None = None,
+    ignore: Sequence[str] = (),
+    max_score: float | None = None,
+    min_score: float = 0.0,
+    delimiter: str = ",",
+    title: str | None = None,
+) -> ScoredBallots:
+    """Read approval or score ballots from a CSV (see the module docstring).
+
+    Parameters
+    ----------
+    kind:
+        ``"approval"``, ``"score"`` or None (inferred from the cells).
+    candidates:
+        The candidate columns (default: every column that is not the count or id column).
+    count, ballot_id:
+        The count and ballot id columns (default: recognised by name).
+    ignore:
+        Other columns to leave out.
+    max_score, min_score:
+        The scale of a score ballot.
+
+    Raises
+    ------
+    BallotError
+        A non-numeric or out-of-range cell, a 0/1 violation on an approval ballot, a bad
+        count, ragged rows or non-UTF-8 bytes; each with file, line and field.
+    """
+    file = str(path)
+    if kind not in (None, "approval", "score"):
+        raise BallotError(f"kind must be 'approval' or 'score', not {kind!r}", file=file)
+    first_line = _first_line(path, file)
+    header = [h.strip() for h in next(iter(csv_rows(check_utf8(first_line, file), delimiter)), (1, []))[1]]
+    _check_header(header, file)
+    count_col = _pick(header, COUNT_NAMES, count, "count", file)
+    id_col = _pick(header, _ID_NAMES, ballot_id, "ballot id", file)
+    if candidates is None:
+        names = [c for c in header if c not in (count_col, id_col) and c not in ignore]
+    else:
+        names = list(candidates)
+        missing = [c for c in names if c not in header]
+        if missing:
+            raise BallotError(f"no candidate column {missing[0]!r}", file=file, line=1)
+        extra = [c for c in header if c not in names and c not in (count_col, id_col) and c not in ignore]
+        if extra:
+            raise BallotError(f"column {extra[0]!r} is neither a candidate nor ignored", file=file, line=1,
+                              field=extra[0])
+    if not names:
+        raise BallotError("no candidate columns", file=file, line=1)
+
+    used = set(names) | {c for c in (count_col,) if c}
+    table = _parse(path, file, header, delimiter, used)
+    n_rows = table.num_rows
+    scores = np.empty((n_rows, len(names)))
+    for j, name in enumerate(names):
+        scores[:, j] = _column_scores(table.column(name), path, file, delimiter, name)
+    given = ~np.isnan(scores)
+    inferred = kind is None
+    if kind is None:
+        kind = "approval" if np.isin(scores[given], (0.0, 1.0)).all() else "score"
+    if kind == "approval":
+        bad = given & ~np.isin(scores, (0.0, 1.0))
+        _fail_at(bad, "an approval cell must be 0 or 1, not {value:g}", scores, names, path, file, delimiter)
+    top = max_score if max_score is not None else (1.0 if kind == "approval" else
+                                                   float(scores[given].max()) if given.any() else 1.0)
+    out = given & ((scores < min_score) | (scores > top))
+    _fail_at(out, f"score {{value:g}} is outside {min_score:g}..{top:g}", scores, names, path, file, delimiter)
+
+    weights = _counts(table.column(count_col), path, file, delimiter, count_col) if count_col else None
+    metadata: dict[str, Any] = {
+        "format": "approval" if kind == "approval" else "score",
+        "kind": kind,
+        "kind_inferred": inferred,
+        "max_score_inferred": max_score is None and kind == "score",
+        "count_column": count_col,
+        "rows": n_rows,
+        "ballots_read": float(weights.sum()) if weights is not None else float(n_rows),
+    }
+    return ScoredBallots.from_matrix(
+        names, scores, weights, kind=kind, max_score=top, min_score=min_score,
+        source=file, title=title, metadata=metadata,
+    )
+
+
+def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
+    trimmed = pc.utf8_trim_whitespace(column)
+    blank = pc.equal(trimmed, "")
+    try:
+        values = pc.cast(pc.if_else(blank, None, trimmed), pa.float64())
+        out = values.to_numpy(zero_copy_only=False).astype(np.float64)
+        was_blank = blank.to_numpy(zero_copy_only=False)
+        if np.isinf(out).any() or (np.isnan(out) & ~was_blank).any():  # "nan" or "inf" written out
+            raise ValueError
+        return out
+    except (pa.ArrowInvalid, ValueError):
+        for row, raw in enumerate(column.to_pylist()):
+            text = raw.strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = float("nan")
+            if value != value or value in (float("inf"), float("-inf")):
+                raise BallotError(f"score {text!r} is not a number", file=file,
+                                  line=_line_of(path, file, delimiter, row), field=name) from None
+        raise BallotError(f"cannot read the scores of column {name!r}", file=file) from None
+
+
+def _fail_at(mask: np.ndarray, problem: str, scores: np.ndarray, names: list[str], path: str | os.PathLike[str], file: str,
+             delimiter: str) -> None:
+    if not mask.any():
+        return
+    row, col = (int(x[0]) for x in np.nonzero(mask))
+    raise BallotError(problem.format(value=scores[row, col]), file=file,
+                      line=_line_of(path, file, delimiter, row), field=names[col])

@@ -1,0 +1,5 @@
+Adams,Baker
+DEM,REP
+-+-+-
+(Adams,Baker) : 3
+(Baker) 2

@@ -1,0 +1,4 @@
+Adams,Baker,Adams
+DEM,REP,DEM
+-+-+-
+(Adams,Baker) : 3

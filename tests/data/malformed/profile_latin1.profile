@@ -1,0 +1,4 @@
+Alice,Renée
+DEM,REP
+-+-+-
+(Alice) : 3

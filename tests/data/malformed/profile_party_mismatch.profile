@@ -1,0 +1,4 @@
+Adams,Baker,Carter
+DEM,REP
+-+-+-
+(Adams,Baker) : 3
