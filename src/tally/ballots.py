@@ -50,12 +50,20 @@ class Provenance:
     ballot_ids: tuple[str, ...] | None = None
     precinct_names: tuple[str, ...] = ()
     precinct_codes: np.ndarray | None = None
+    batch_names: tuple[str, ...] = ()
+    batch_codes: np.ndarray | None = None
 
     def precincts(self) -> tuple[str, ...]:
         """The precinct of each ballot read, in file order."""
         if self.precinct_codes is None:
             return ()
         return tuple(self.precinct_names[i] for i in self.precinct_codes)
+
+    def batches(self) -> tuple[str, ...]:
+        """The batch of each ballot read, in file order."""
+        if self.batch_codes is None:
+            return ()
+        return tuple(self.batch_names[i] for i in self.batch_codes)
 
 
 def _as_weights(weights: Any, rows: int) -> np.ndarray:
@@ -135,6 +143,7 @@ class RankedBallots:
         source: str | None = None,
         title: str | None = None,
         metadata: Mapping[str, Any] | None = None,
+        batches: Sequence[str] | None = None,
     ) -> RankedBallots:
         """Ballots from a matrix of codes (one row per ballot or per distinct ballot)."""
         matrix = np.asarray(choices, dtype=CODE_DTYPE)
@@ -142,17 +151,24 @@ class RankedBallots:
             matrix = matrix.reshape(-1, 1)
         w = _as_weights(weights, matrix.shape[0])
         provenance = None
-        if ballot_ids is not None or precincts is not None:
+        if ballot_ids is not None or precincts is not None or batches is not None:
             names, codes = (), None
             if precincts is not None:
                 names_arr, codes = np.unique(np.asarray(precincts, dtype=object).astype(str), return_inverse=True)
                 names = tuple(str(n) for n in names_arr)
                 codes = codes.astype(np.int32)
+            batch_names, batch_codes = (), None
+            if batches is not None:
+                b_arr, batch_codes = np.unique(np.asarray(batches, dtype=object).astype(str), return_inverse=True)
+                batch_names = tuple(str(n) for n in b_arr)
+                batch_codes = batch_codes.astype(np.int32)
             provenance = Provenance(
                 row=np.arange(matrix.shape[0]),
                 ballot_ids=tuple(ballot_ids) if ballot_ids is not None else None,
                 precinct_names=names,
                 precinct_codes=codes,
+                batch_names=batch_names,
+                batch_codes=batch_codes,
             )
         ballots = cls(
             candidates=tuple(candidates),
@@ -249,6 +265,8 @@ class RankedBallots:
                 ballot_ids=provenance.ballot_ids,
                 precinct_names=provenance.precinct_names,
                 precinct_codes=provenance.precinct_codes,
+                batch_names=provenance.batch_names,
+                batch_codes=provenance.batch_codes,
             )
         return _replace(
             self,

@@ -8,6 +8,10 @@ marks already resolved to candidate display names through the contest configurat
 * an overvote written as a label (``overvote``) is the single string :data:`OVERVOTE_MARK`;
 * several candidates marked at one rank (an overvote that names them) are several names;
 * an undeclared write-in is the name :data:`UWI_NAME`.
+
+``ballot_id`` is the identifier RCTab computes for the record (``file.xlsx-12``,
+``42-1-7`` for Dominion tabulator-batch-record, ``file.json(3)`` for CDF), so reports and
+exports line up with RCTab's; ``supplied_id`` is the vendor's own id when it has one.
 """
 
 from __future__ import annotations
@@ -30,3 +34,9 @@ class CastVoteRecord:
     batch: str | None = None
     file: str | None = None
     line: int | None = None
+    # Vendor identifiers kept for audits and for RCTab's CVR exports.
+    supplied_id: str | None = None
+    tabulator_id: str | None = None
+    precinct_portion: str | None = None
+    contest_id: str | None = None
+    source_index: int = 0

@@ -1,0 +1,259 @@
+"""Cast-vote record (CVR) readers for the formats RCTab reads, and CVRs → ballots.
+
+:func:`read_cvrs` reads every source of an RCTab contest config (see
+:mod:`tally.rctab.config`) with the reader for its ``provider``:
+
+=============  =====================================================  ==============================
+provider       format                                                 module
+=============  =====================================================  ==============================
+``ess``        ES&S xlsx, one row per ballot, one column per rank     :mod:`.ess`
+``genericCsv`` CSV, one column per candidate, cell = rank             :mod:`.generic_csv`
+``clearBallot`` Clear Ballot CSV, one 0/1 column per candidate×rank   :mod:`.clear_ballot`
+``dominion``   Dominion JSON export folder (manifests + CvrExport)    :mod:`.dominion`
+``hart``       Hart folder of one XML file per ballot                 :mod:`.hart`
+``cdf``        NIST SP 1500-103 CDF, JSON or XML (Unisyn, ``cdf:``)    :mod:`.cdf`
+=============  =====================================================  ==============================
+
+Every reader resolves the vendor's strings (names, codes, Dominion ids, Hart GUIDs) to
+candidate display names through the config's names and aliases, and refuses a string it
+cannot resolve with a :class:`~tally.errors.BallotError` naming the file, the row or ballot
+and the string, as RCTab refuses unrecognised candidates. A rank above
+``maxRankingsAllowed`` is an error too (ES&S files excepted: there the setting says how
+many rank columns to read, as in RCTab).
+
+:func:`cvrs_to_ballots` turns the records into :class:`~tally.ballots.RankedBallots`:
+several names at one rank become a tie set, an overvote label becomes ``OVERVOTE``, an
+empty rank ``SKIPPED``; ballot ids, precincts and batches are kept as provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ...ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
+from ...errors import BallotError, ConfigError
+from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
+
+__all__ = [
+    "CastVoteRecord",
+    "OVERVOTE_MARK",
+    "UWI_NAME",
+    "CandidateLookup",
+    "read_cvrs",
+    "read_source",
+    "cvrs_to_ballots",
+    "contest_candidates",
+    "sanitize",
+]
+
+
+def sanitize(text: str | None) -> str:
+    """RCTab's ``sanitizeStringForOutput``: every character outside ``[A-Za-z0-9_.-]`` → ``_``."""
+    if text is None:
+        return ""
+    return "".join(ch if (ch.isascii() and (ch.isalnum() or ch in "_-.")) else "_" for ch in text)
+
+
+class CandidateLookup:
+    """Resolves the strings found in one source's CVRs to candidate display names.
+
+    A name or alias maps to its candidate (trimmed, exact case, as RCTab compares); the
+    source's undeclared write-in label maps to :data:`UWI_NAME`, its overvote label to
+    :data:`OVERVOTE_MARK`, and its skipped-rank label to ``None`` (no mark).
+    """
+
+    def __init__(self, config, source) -> None:
+        self.names: dict[str, str | None] = {}
+        for cand in config.candidates:
+            self.names[cand.name] = cand.name
+            for alias in cand.aliases:
+                self.names.setdefault(alias, cand.name)
+        if source.undeclared_write_in_label:
+            self.names[source.undeclared_write_in_label] = UWI_NAME
+        self.overvote_label = source.overvote_label
+        self.skipped_label = source.skipped_rank_label
+        if source.overvote_label:
+            self.names[source.overvote_label] = OVERVOTE_MARK
+        if source.skipped_rank_label:
+            self.names[source.skipped_rank_label] = None
+        self.file = str(source.file_path)
+
+    def resolve(self, text: str, *, line: int | None = None, field: str | None = None, file: str | None = None) -> str | None:
+        """The name for ``text`` (already trimmed), or a :class:`BallotError`."""
+        try:
+            return self.names[text]
+        except KeyError:
+            raise BallotError(
+                f"unrecognised candidate {text!r}: it is not a declared candidate name or alias",
+                file=file or self.file,
+                line=line,
+                field=field,
+            ) from None
+
+
+def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
+    """Yield the records of one ``cvrFileSources`` entry, in file order."""
+    from . import cdf, clear_ballot, dominion, ess, generic_csv, hart
+
+    readers = {
+        "ess": ess.read,
+        "genericCsv": generic_csv.read,
+        "clearBallot": clear_ballot.read,
+        "dominion": dominion.read,
+        "hart": hart.read,
+        "cdf": cdf.read,
+    }
+    try:
+        reader = readers[source.provider]
+    except KeyError:
+        raise ConfigError(f"no CVR reader for provider {source.provider!r}") from None
+    path = Path(source.file_path)
+    if not path.exists():
+        raise BallotError("cast vote record file or folder not found", file=str(path))
+    yield from reader(config, source, index)
+
+
+def read_cvrs(config) -> list[CastVoteRecord]:
+    """Every cast-vote record of a contest config, source after source, in file order.
+
+    Parameters
+    ----------
+    config:
+        A :class:`tally.rctab.config.ContestConfig`.
+
+    Returns
+    -------
+    list[CastVoteRecord]
+
+    Raises
+    ------
+    BallotError
+        A file is missing or malformed, names an unknown candidate, or ranks beyond
+        ``maxRankingsAllowed``.
+    """
+    records: list[CastVoteRecord] = []
+    for index, source in enumerate(config.sources):
+        records.extend(read_source(config, source, index))
+    return records
+
+
+def contest_candidates(config, cvrs: Iterable[CastVoteRecord] | None = None) -> tuple[str, ...]:
+    """Declared candidates in config order (excluded ones included), then UWI if configured.
+
+    With ``cvrs``, :data:`UWI_NAME` is also added when some record marks it.
+    """
+    names = [c.name for c in config.candidates]
+    uwi = config.has_undeclared_write_ins
+    if not uwi and cvrs is not None:
+        uwi = any(UWI_NAME in rank for cvr in cvrs for rank in cvr.marks)
+    if uwi and UWI_NAME not in names:
+        names.append(UWI_NAME)
+    return tuple(names)
+
+
+def check_max_rankings(rank: int, max_rankings: int, *, file: str, line: int | None, field: str | None = None) -> None:
+    """RCTab stops on a rank below 1 or above ``maxRankingsAllowed``."""
+    if rank < 1:
+        raise BallotError(f"rank {rank} is not a positive rank number", file=file, line=line, field=field)
+    if rank > max_rankings:
+        raise BallotError(
+            f"rank {rank} exceeds maxRankingsAllowed ({max_rankings})", file=file, line=line, field=field
+        )
+
+
+def marks_from_pairs(pairs: Iterable[tuple[int, str]]) -> tuple[tuple[str, ...], ...]:
+    """Marks (one tuple per rank, 1-based ranks) from (rank, name) pairs in any order.
+
+    A name repeated at the same rank is kept once, as RCTab's ``CandidatesAtRanking`` does.
+    """
+    by_rank: dict[int, list[str]] = {}
+    for rank, name in pairs:
+        names = by_rank.setdefault(rank, [])
+        if name not in names:
+            names.append(name)
+    if not by_rank:
+        return ()
+    top = max(by_rank)
+    return tuple(tuple(by_rank.get(r, ())) for r in range(1, top + 1))
+
+
+def cvrs_to_ballots(
+    cvrs: Sequence[CastVoteRecord],
+    candidate_names: Sequence[str],
+    *,
+    merge: bool = True,
+    source: str | None = None,
+    title: str | None = None,
+    metadata: dict | None = None,
+) -> RankedBallots:
+    """Ranked ballots from cast-vote records, one row per record before merging.
+
+    Parameters
+    ----------
+    cvrs:
+        Records from :func:`read_cvrs` (or any reader).
+    candidate_names:
+        The candidates, in the order the ballots should list them. Every name marked on
+        a record must be here (include :data:`UWI_NAME` when write-ins are counted, and
+        excluded candidates if the count must see their marks).
+
+    Returns
+    -------
+    RankedBallots
+        Marks become codes: one name → its index; several names at one rank → a tie set;
+        :data:`OVERVOTE_MARK` → ``OVERVOTE``; no mark → ``SKIPPED``. Provenance keeps
+        each record's ballot id, precinct and batch (``None`` shown as ``""``).
+
+    Raises
+    ------
+    BallotError
+        A record marks a name not in ``candidate_names``.
+
+    Example
+    -------
+    >>> cvr = CastVoteRecord("b1", (("A",), (), ("A", "B")))
+    >>> cvrs_to_ballots([cvr], ["A", "B"]).rankings()
+    [(('A', None, frozenset({'A', 'B'})), 1.0)]
+    """
+    index = {name: i for i, name in enumerate(candidate_names)}
+    tie_index: dict[frozenset[int], int] = {}
+    width = max((len(c.marks) for c in cvrs), default=0)
+    matrix = np.full((len(cvrs), width), SKIPPED, dtype=CODE_DTYPE)
+    for row, cvr in enumerate(cvrs):
+        for r, names in enumerate(cvr.marks):
+            if not names:
+                continue
+            if OVERVOTE_MARK in names:
+                matrix[row, r] = OVERVOTE
+                continue
+            try:
+                members = [index[n] for n in names]
+            except KeyError as exc:
+                raise BallotError(
+                    f"ballot {cvr.ballot_id} marks {exc.args[0]!r}, which is not one of the candidates",
+                    file=cvr.file,
+                    line=cvr.line,
+                    field=f"rank {r + 1}",
+                ) from None
+            if len(members) == 1:
+                matrix[row, r] = members[0]
+            else:
+                key = frozenset(members)
+                code = tie_index.setdefault(key, len(tie_index))
+                matrix[row, r] = FIRST_TIE_CODE - code
+    ties = sorted(tie_index, key=tie_index.__getitem__)
+    return RankedBallots.from_matrix(
+        candidate_names,
+        matrix,
+        tie_sets=ties,
+        merge=merge,
+        ballot_ids=[c.ballot_id for c in cvrs],
+        precincts=[c.precinct or "" for c in cvrs],
+        batches=[c.batch or "" for c in cvrs],
+        source=source,
+        title=title,
+        metadata=metadata,
+    )

@@ -1,0 +1,190 @@
+"""ES&S cast-vote record spreadsheets (``provider: ess``).
+
+The first sheet of the workbook holds a header row, then one row per ballot. Ranks sit in
+``maxRankingsAllowed`` consecutive columns starting at ``firstVoteColumnIndex`` (for ES&S
+the setting says how many rank columns there are; later columns are not read, as in
+RCTab). A rank cell holds a candidate name or alias (trimmed), the overvote label, the
+skipped-rank label, the undeclared write-in label, or nothing; with ``overvoteDelimiter``
+it may name several candidates (``"A|B"``), an overvote whose candidates are known.
+
+The workbook is read with python-calamine, row by row. Identifiers stored as numbers come
+back as floats and are written without a trailing ``.0`` (``1.0`` → ``"1"``).
+
+Reference: RCTab ``StreamingCvrReader.java`` (BrightSpots/rcv).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ...errors import BallotError
+from . import CandidateLookup, sanitize
+from .model import UWI_NAME, CastVoteRecord
+
+__all__ = ["read", "cell_text"]
+
+MISSING_PRECINCT = "missing_precinct_id"
+MISSING_BATCH = "missing_batch_id"
+
+
+def cell_text(value: Any) -> str:
+    """A cell as RCTab sees its text: numbers without a spurious ``.0``, strings trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+
+
+def _first_sheet_member(archive: zipfile.ZipFile) -> str:
+    """The zip member holding the workbook's first sheet."""
+    workbook = archive.read("xl/workbook.xml")
+    sheet = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook) or re.search(
+        rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", workbook
+    )
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    if sheet is not None:
+        for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            tag = rel.group(0)
+            rid = re.search(rb"\bId=\"([^\"]+)\"", tag)
+            target = re.search(rb"\bTarget=\"([^\"]+)\"", tag)
+            if rid and target and rid.group(1) == sheet.group(1):
+                name = target.group(1).decode()
+                return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return "xl/worksheets/sheet1.xml"
+
+
+def stored_rows(path: Path) -> list[int]:
+    """0-based numbers of the rows the first sheet stores, empty rows included.
+
+    RCTab streams the sheet's XML and makes a ballot of every stored ``<row>`` at or below
+    ``firstVoteRowIndex``, even one without cells (an undervote); calamine reports only
+    the range that holds values, so the row elements are listed here from the XML.
+    """
+    rows: list[int] = []
+    with zipfile.ZipFile(path) as archive, archive.open(_first_sheet_member(archive)) as sheet:
+        tail = b""
+        last = -1
+        while True:
+            chunk = sheet.read(1 << 22)
+            data = tail + chunk
+            # Keep an unfinished tag for the next round.
+            cut = data.rfind(b"<") if chunk else len(data)
+            if cut == -1:
+                cut = len(data)
+            for match in _ROW_TAG.finditer(data, 0, cut):
+                number = _ROW_NUMBER.search(match.group(1))
+                last = int(number.group(1)) - 1 if number else last + 1
+                rows.append(last)
+            tail = data[cut:]
+            if not chunk:
+                break
+    return rows
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(0-based sheet row, cells from column A) for each row the first sheet stores."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        stored = stored_rows(path)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise BallotError(f"not an xlsx workbook: {exc}", file=str(path)) from None
+    except Exception as exc:  # calamine raises its own types for broken workbooks
+        raise BallotError(f"cannot read the workbook: {exc}", file=str(path)) from None
+    row0, col0 = sheet.start if sheet.start is not None else (0, 0)
+    pad = [""] * col0
+    values = iter(sheet.iter_rows())
+    position = row0  # sheet row of the next row `values` yields
+    for row in stored:
+        cells: list[Any] = []
+        while position <= row:
+            try:
+                got = next(values)
+            except StopIteration:
+                break
+            if position == row:
+                cells = (pad + list(got)) if col0 else list(got)
+            position += 1
+        yield row, cells
+
+
+def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
+    """Yield one :class:`CastVoteRecord` per ballot row of an ES&S workbook."""
+    path = Path(source.file_path)
+    file = str(path)
+    lookup = CandidateLookup(config, source)
+    names = lookup.names
+    first_row = (source.first_vote_row_index or 2) - 1
+    first_col = (source.first_vote_column_index or 1) - 1
+    n_ranks = config.rules.max_rankings
+    id_col = source.id_column_index - 1 if source.id_column_index else None
+    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
+    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    delimiter = source.overvote_delimiter
+    blank_is_uwi = source.treat_blank_as_undeclared_write_in
+    stem = sanitize(path.name)
+    count = 0
+    for row, cells in _rows(path):
+        if row < first_row:
+            continue
+        count += 1
+        line = row + 1
+        marks: list[tuple[str, ...]] = []
+        for r in range(n_ranks):
+            col = first_col + r
+            text = cell_text(cells[col]) if col < len(cells) else ""
+            if not text:
+                marks.append((UWI_NAME,) if blank_is_uwi else ())
+                continue
+            parts = [p.strip() for p in text.split(delimiter)] if delimiter else [text]
+            if len(parts) > 1 and any(not p for p in parts):
+                raise BallotError(
+                    f"cell {text!r} splits on the overvote delimiter {delimiter!r} into a blank part",
+                    file=file, line=line, field=f"rank {r + 1}",
+                )
+            found: list[str] = []
+            for part in parts:
+                try:
+                    name = names[part]
+                except KeyError:
+                    lookup.resolve(part, line=line, field=f"rank {r + 1}")
+                    raise  # resolve() always raises for an unknown string
+                if name is not None and name not in found:
+                    found.append(name)
+            marks.append(tuple(found))
+        while marks and not marks[-1]:
+            marks.pop()
+        precinct = batch = supplied = None
+        if precinct_col is not None:
+            precinct = cell_text(cells[precinct_col]) if precinct_col < len(cells) else ""
+            precinct = precinct or MISSING_PRECINCT
+        if batch_col is not None:
+            batch = cell_text(cells[batch_col]) if batch_col < len(cells) else ""
+            batch = batch or MISSING_BATCH
+        if id_col is not None:
+            supplied = cell_text(cells[id_col]) if id_col < len(cells) else ""
+            if not supplied:
+                raise BallotError("the ballot id cell is empty", file=file, line=line, field=f"column {id_col + 1}")
+        yield CastVoteRecord(
+            ballot_id=f"{stem}-{count}",
+            marks=tuple(marks),
+            precinct=precinct,
+            batch=batch,
+            file=file,
+            line=line,
+            supplied_id=supplied,
+            source_index=index,
+        )
