@@ -12,7 +12,7 @@ import pytest
 from tally.errors import ConfigError
 from tally.rctab.config import load_config
 
-CASES = Path(__file__).parent / "data" / "rctab"
+CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 
 BASE = {
     "tabulatorVersion": "TEST",
@@ -243,13 +243,11 @@ def test_unknown_keys_ignored_and_config_frozen(tmp_path):
 # -- RCTab's own cases -------------------------------------------------------------------
 
 def _case_configs() -> list[Path]:
-    return sorted(CASES.glob("*/*_config.json"))
+    return sorted(p for p in CASES.glob("*/*_config.json") if p.parent.name != "invalid_params_test")
 
 
 def test_rctab_invalid_params_case_fails_naming_fields():
     path = CASES / "invalid_params_test" / "invalid_params_test_config.json"
-    if not path.exists():
-        pytest.skip("RCTab cases not present in tests/data/rctab")
     with pytest.raises(ConfigError) as err:
         load_config(path)
     message = str(err.value)
@@ -261,8 +259,6 @@ def test_rctab_invalid_params_case_fails_naming_fields():
 
 @pytest.mark.parametrize("path", _case_configs(), ids=lambda p: p.parent.name)
 def test_rctab_case_configs_load(path):
-    if path.parent.name == "invalid_params_test":
-        pytest.skip("negative case, checked above")
     cfg = load_config(path)
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert cfg.output.contest_name == raw["outputSettings"]["contestName"]
