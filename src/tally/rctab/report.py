@@ -1,0 +1,380 @@
+"""RCTab's detailed reports (summary JSON and CSV), per-slice reports, and an audit record.
+
+The JSON and CSV follow RCTab 2.0's ``ResultsWriter`` field for field, so tools that
+read RCTab output (RCV visualisers, Sankey plotters, RCTab's own comparison) read ours:
+keys in alphabetical order, Jackson's pretty-printing, every vote quantity a decimal
+string printed as ``BigDecimal.toString`` does, the CSV's three blocks and RCTab's
+percentage formatting. ``generatedBy`` names tally and its version instead of RCTab.
+
+Audit data (SHA-256 of every input and of the config, the tally version, the seed) goes
+into a separate ``<stem>_audit.json`` so the report files stay byte-compatible with
+RCTab's format.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from pathlib import Path
+from typing import Any
+
+from .decimal_math import EXACT, ZERO
+from .tabulate import RoundResult, SliceRound, Tabulation
+
+__all__ = [
+    "generated_by",
+    "summary_json",
+    "summary_csv",
+    "slice_summary_json",
+    "slice_summary_csv",
+    "dump_json",
+    "sanitize",
+    "report_files",
+    "percent",
+]
+
+_DECIMAL32 = Context(prec=7, rounding=ROUND_HALF_EVEN)
+_INACTIVE_JSON = ("overvotes", "skippedRankings", "exhaustedChoices", "repeatedRankings")
+_INACTIVE_CSV = (("Overvotes", "overvotes"), ("Skipped Rankings", "skippedRankings"),
+                 ("Exhausted Choices", "exhaustedChoices"), ("Repeated Rankings", "repeatedRankings"))
+_SLICE_TITLE = {"precinct": "Precinct", "batch": "Batch"}
+_SLICE_FOLDER = {"precinct": "Tabulate by Precinct", "batch": "Tabulate by Batch"}
+
+
+def generated_by() -> str:
+    from .. import __version__
+
+    return f"tally {__version__}"
+
+
+def sanitize(text: str | None) -> str:
+    """RCTab's ``sanitizeStringForOutput``: characters outside ``[A-Za-z0-9_.-]`` become ``_``."""
+    if text is None:
+        return ""
+    return "".join(ch if (ch.isascii() and (ch.isalnum() or ch in "_-.")) else "_" for ch in text)
+
+
+def _s(x: Decimal) -> str:
+    return str(x)
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def dump_json(value: Any) -> str:
+    """JSON as Jackson's ``DefaultPrettyPrinter`` writes it (keys as given), with a final newline."""
+    out: list[str] = []
+    _write(value, 0, out)
+    return "".join(out) + "\n"
+
+
+def _write(value: Any, depth: int, out: list[str]) -> None:
+    if isinstance(value, dict):
+        if not value:
+            out.append("{ }")
+            return
+        out.append("{\n")
+        items = list(value.items())
+        for i, (k, v) in enumerate(items):
+            out.append("  " * (depth + 1) + json.dumps(k, ensure_ascii=False) + " : ")
+            _write(v, depth + 1, out)
+            out.append(",\n" if i < len(items) - 1 else "\n")
+        out.append("  " * depth + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[ ]")
+            return
+        out.append("[ ")
+        for i, v in enumerate(value):
+            _write(v, depth, out)
+            if i < len(value) - 1:
+                out.append(", ")
+        out.append(" ]")
+    elif isinstance(value, Decimal):
+        out.append(json.dumps(str(value)))
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
+
+
+def _sorted(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: d[k] for k in sorted(d)}
+
+
+def _config_block(tab: Tabulation, meta: dict[str, str], kind: str | None, sid: str | None) -> dict[str, Any]:
+    block = {
+        "contest": meta.get("contest", ""),
+        "date": meta.get("date", ""),
+        "generatedBy": generated_by(),
+        "jurisdiction": meta.get("jurisdiction", ""),
+        "office": meta.get("office", ""),
+    }
+    if kind is not None:
+        block[kind] = sid
+    return _sorted(block)
+
+
+def _actions(rnd: RoundResult, transfers: dict[str, dict[str, Decimal]]) -> list[dict[str, Any]]:
+    actions = []
+    for verb, names in (("elected", rnd.elected), ("eliminated", rnd.eliminated)):
+        for name in names:
+            actions.append({verb: name, "transfers": _sorted(dict(transfers.get(name, {})))})
+    return actions
+
+
+def _inactive_json(inactive: dict[str, Decimal], with_final: bool) -> dict[str, Decimal]:
+    out = {k: inactive[k] for k in _INACTIVE_JSON}
+    if with_final:
+        out["finalRoundSurplus"] = inactive["finalRoundSurplus"]
+    return _sorted(out)
+
+
+def _total(tally: dict[str, Decimal], inactive: dict[str, Decimal]) -> Decimal:
+    with localcontext(EXACT):
+        return sum(tally.values(), ZERO) + sum((inactive[k] for k in (*_INACTIVE_JSON, "undervotes")), ZERO)
+
+
+def summary_json(tab: Tabulation, meta: dict[str, str]) -> dict[str, Any]:
+    """The detailed report JSON of the whole contest (RCTab ``*_summary.json``)."""
+    return _summary(tab, meta, [(r.tally, r.inactive, r.transfers) for r in tab.rounds], None, None)
+
+
+def slice_summary_json(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> dict[str, Any]:
+    """The report of one precinct or batch (decisions from the full contest)."""
+    rounds: list[SliceRound] = tab.slices[kind][sid]
+    return _summary(tab, meta, [(s.tally, s.inactive, s.transfers) for s in rounds], kind, sid)
+
+
+def _summary(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict, dict]],
+             kind: str | None, sid: str | None) -> dict[str, Any]:
+    last = len(tab.rounds)
+    results = []
+    for rnd, (tally, inactive, transfers) in zip(tab.rounds, rounds):
+        results.append({
+            "inactiveBallots": _inactive_json(inactive, tab.uses_surpluses and rnd.number == last),
+            "round": rnd.number,
+            "tally": _sorted(dict(tally)),
+            "tallyResults": _actions(rnd, transfers),
+            "threshold": rnd.threshold,
+        })
+    first_tally, first_inactive, _ = rounds[0]
+    summary = {
+        "finalThreshold": tab.rounds[-1].threshold,
+        "numCandidates": tab.num_candidates,
+        "numWinners": tab.number_of_winners,
+        "totalNumBallots": _total(first_tally, first_inactive),
+        "undervotes": int(first_inactive["undervotes"]),
+    }
+    return {
+        "config": _config_block(tab, meta, kind, sid),
+        "jsonFormatVersion": "1",
+        "results": results,
+        "summary": summary,
+    }
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def percent(votes: Decimal, divisor: Decimal) -> str:
+    """RCTab's vote share: 7 significant digits, truncated to hundredths of a percent,
+    printed as a Java double (``33.33%``, ``25.0%``)."""
+    if divisor == 0:
+        return ""
+    with localcontext(_DECIMAL32):
+        q = votes / divisor
+    hundredths = int(q.scaleb(4))
+    return repr(hundredths / 100.0) + "%"
+
+
+def _csv_field(value: str, first: bool) -> str:
+    # Apache Commons CSV, QuoteMode.MINIMAL (RCTab's CSVFormat.DEFAULT).
+    if value == "":
+        return '""' if first else ""
+    quote = value[0] <= "#" or any(ch in value for ch in ',"\r\n') or value[-1] <= " "
+    if quote:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    lines = []
+    for row in rows:
+        cells = ["" if v is None else str(v) for v in row]
+        lines.append(",".join(_csv_field(c, i == 0) for i, c in enumerate(cells)) if cells else "")
+    return "\n".join(lines) + "\n"
+
+
+def _sum(values: Any) -> Decimal:
+    with localcontext(EXACT):
+        return sum(values, ZERO)
+
+
+def _inactive_sum(inactive: dict[str, Decimal]) -> Decimal:
+    return _sum(inactive[k] for k in (*_INACTIVE_JSON, "undervotes"))
+
+
+def summary_csv(tab: Tabulation, meta: dict[str, str]) -> str:
+    """The detailed report CSV of the whole contest (RCTab ``*_summary.csv``)."""
+    return _summary_csv(tab, meta, [(r.tally, r.inactive) for r in tab.rounds], None, None)
+
+
+def slice_summary_csv(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> str:
+    """The CSV report of one precinct or batch."""
+    return _summary_csv(tab, meta, [(s.tally, s.inactive) for s in tab.slices[kind][sid]], kind, sid)
+
+
+def _number_to_elect(tab: Tabulation) -> str:
+    if tab.rules.is_percentage and tab.rules.bottoms_up_percentage is not None:
+        pct = format((tab.rules.bottoms_up_percentage * 100).normalize(), "f")
+        return f"All candidates over the {pct}% threshold"
+    return str(tab.number_of_winners)
+
+
+def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]],
+                 kind: str | None, sid: str | None) -> str:
+    rules = tab.rules
+    n = len(tab.rounds)
+    is_slice = kind is not None
+    rows: list[list[Any]] = [
+        ["Contest Information"],
+        ["Generated By", generated_by()],
+        ["CSV Format Version", "1"],
+        ["Type of Election", "Single-Winner" if rules.is_single_winner else "Multi-Winner"],
+        ["Contest", meta.get("contest", "")],
+        ["Jurisdiction", meta.get("jurisdiction", "")],
+        ["Office", meta.get("office", "")],
+        ["Date", meta.get("date", "")],
+        ["Winner(s)", ", ".join(tab.winners)],
+        [_SLICE_TITLE[kind], sid] if is_slice else ["Final Threshold", _s(tab.rounds[-1].threshold)],
+        [],
+    ]
+    first_tally, first_inactive = rounds[0]
+    rows += [
+        ["Contest Summary"],
+        ["Number to be Elected", _number_to_elect(tab)],
+        ["Number of Candidates", tab.num_continuing_candidates],
+        ["Total Number of Ballots", _s(_total(first_tally, first_inactive))],
+        ["Number of Undervotes (No Rankings)", _s(first_inactive["undervotes"])],
+        [],
+    ]
+    header = ["Rounds"]
+    for r in range(1, n + 1):
+        header += [f"Round {r} Votes", "% of vote", "transfer"]
+    rows.append(header)
+    mark = "\u2020" if is_slice else ""
+    ties = any(r.by_tiebreak for r in tab.rounds)
+    for title, attr in (("Eliminated", "eliminated"), ("Elected", "elected")):
+        row = [title + mark]
+        for rnd in tab.rounds:
+            names = [nm + ("*" if nm in rnd.by_tiebreak else "") for nm in getattr(rnd, attr)]
+            row += ["; ".join(names), "", ""]
+        rows.append(row)
+
+    actives = [_sum(t.values()) + i.get("finalRoundSurplus", ZERO) for t, i in rounds]
+    # RCTab's vote shares: of the round's active votes in single-winner and percentage
+    # modes, of round 1 otherwise and whenever the first round fixes the threshold.
+    per_round = (rules.is_single_winner or rules.is_percentage) and not rules.first_round_determines_threshold
+    for name in tab.candidate_order:
+        row = [name]
+        for r in range(n):
+            votes = rounds[r][0].get(name, ZERO)
+            divisor = actives[r] if per_round else actives[0]
+            row += [_s(votes), percent(votes, divisor)]
+            if r < n - 1:
+                with localcontext(EXACT):
+                    row.append(_s(rounds[r + 1][0].get(name, ZERO) - votes))
+            else:
+                row.append("0")
+        rows.append(row)
+
+    row = ["Active Ballots"]
+    for a in actives:
+        row += [_s(a), "", ""]
+    rows.append(row)
+    if not is_slice:
+        row = ["Current Round Threshold"]
+        for rnd in tab.rounds:
+            row += [_s(rnd.threshold), "", ""]
+        rows.append(row)
+    for title, key in _INACTIVE_CSV:
+        row = ["Inactive Ballots by " + title]
+        for r in range(n):
+            value = rounds[r][1][key]
+            row += [_s(value), ""]
+            if r < n - 1:
+                with localcontext(EXACT):
+                    row.append(_s(rounds[r + 1][1][key] - value))
+            else:
+                row.append("0")
+        rows.append(row)
+    row = ["Inactive Ballots Total"]
+    undervotes = first_inactive["undervotes"]
+    for r in range(n):
+        this = _inactive_sum(rounds[r][1])
+        with localcontext(EXACT):
+            row += [_s(this - undervotes), ""]
+            row.append(_s(_inactive_sum(rounds[r + 1][1]) - this) if r < n - 1 else "0")
+    rows.append(row)
+    if not is_slice and tab.rounds[-1].residual_surplus > 0:
+        row = ["Residual surplus"]
+        for rnd in tab.rounds:
+            row += [_s(rnd.residual_surplus), "", ""]
+        rows.append(row)
+    if tab.uses_surpluses:
+        row = ["Final Round Surplus"]
+        for _, inactive in rounds:
+            frs = inactive["finalRoundSurplus"]
+            is_plain_zero = frs == 0 and frs.as_tuple().exponent == 0
+            row += ["" if is_plain_zero else _s(frs), "", ""]
+        rows.append(row)
+    if is_slice:
+        rows += [[], [f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
+                      f"report are at the {kind} level."]]
+    if ties:
+        rows += [[], ["*Tie resolved in accordance with election law"]]
+    return _csv(rows)
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def report_files(tabs: list[Tabulation], meta: dict[str, str], stem: str) -> dict[str, str]:
+    """Every report file RCTab would write, as ``{relative path: text}``.
+
+    ``<stem>_detailed_report.{json,csv}`` (``<stem>_<n>_…`` per multi-pass IRV pass), and
+    per slice ``Tabulate by Precinct/<stem>_<slice>_precinct_detailed_report.{json,csv}``
+    (likewise for batches).
+    """
+    files: dict[str, str] = {}
+    multi = len(tabs) > 1 or (tabs and tabs[0].pass_number is not None)
+    for tab in tabs:
+        base = f"{stem}_{tab.pass_number}" if multi else stem
+        files[f"{base}_detailed_report.json"] = dump_json(summary_json(tab, meta))
+        files[f"{base}_detailed_report.csv"] = summary_csv(tab, meta)
+        for kind, by_id in tab.slices.items():
+            used: set[str] = set()
+            for sid in by_id:
+                name = f"{sanitize(sid)}_{kind}"
+                unique, k = name, 2
+                while unique in used:
+                    unique = f"{name}_{k}"
+                    k += 1
+                used.add(unique)
+                folder = _SLICE_FOLDER[kind]
+                files[f"{folder}/{base}_{unique}_detailed_report.json"] = dump_json(
+                    slice_summary_json(tab, meta, kind, sid))
+                files[f"{folder}/{base}_{unique}_detailed_report.csv"] = slice_summary_csv(tab, meta, kind, sid)
+    return files
+
+
+def write_files(files: dict[str, str], directory: str | Path) -> list[Path]:
+    """Write ``files`` under ``directory`` (UTF-8, ``\\n`` line ends); returns the paths."""
+    out = []
+    root = Path(directory)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        out.append(path)
+    return out
+

@@ -1,0 +1,106 @@
+"""Run an RCTab contest config end to end: read the CVRs, tabulate, build the reports.
+
+>>> result = run_config("tests/data/rctab/cases/excluded_test/excluded_test_config.json")  # doctest: +SKIP
+>>> result.tabulations[0].winners  # doctest: +SKIP
+['George Gervin']
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .tabulate import SLICES, UWI, Contest, RctabRules, Tabulation, build_contest, tabulate
+
+__all__ = ["RctabRun", "run_config", "contest_meta", "input_files", "sha256_file"]
+
+
+@dataclass
+class RctabRun:
+    """A config, the contest read from its CVRs, and the tabulations (one per report)."""
+
+    config: Any
+    contest: Contest
+    rules: RctabRules
+    tabulations: list[Tabulation]
+    meta: dict[str, str]
+
+    @property
+    def stem(self) -> str:
+        """File-name stem of the reports: the config's name less ``_config``."""
+        path = self.config.path
+        if path is None:
+            return "contest"
+        name = Path(path).stem
+        return name[: -len("_config")] if name.endswith("_config") else name
+
+    def report_files(self) -> dict[str, str]:
+        from .report import report_files
+
+        return report_files(self.tabulations, self.meta, self.stem)
+
+
+def contest_meta(config: Any) -> dict[str, str]:
+    out = config.output
+    return {
+        "contest": out.contest_name or "",
+        "date": out.contest_date or "",
+        "jurisdiction": out.contest_jurisdiction or "",
+        "office": out.contest_office or "",
+    }
+
+
+def _has_uwi(config: Any, records: list[Any]) -> bool:
+    if config.has_undeclared_write_ins:
+        return True
+    if any(getattr(s, "treat_blank_as_undeclared_write_in", False) for s in config.sources):
+        return True
+    return any(UWI in rank for rec in records for rank in rec.marks)
+
+
+def run_config(config_or_path: Any) -> RctabRun:
+    """Load (if given a path), read every CVR source, and tabulate.
+
+    Raises :class:`~tally.errors.ConfigError` for an invalid config,
+    :class:`~tally.errors.BallotError` for unreadable or invalid CVRs and
+    :class:`~tally.errors.RuleError` where RCTab would abort the count.
+    """
+    from ..io.cvr import read_cvrs
+    from .config import load_config
+
+    config = load_config(config_or_path) if isinstance(config_or_path, (str, Path)) else config_or_path
+    records = read_cvrs(config)
+    slices = tuple(k for k in SLICES if getattr(config.output, f"tabulate_by_{k}"))
+    contest = build_contest(
+        [c.name for c in config.candidates],
+        records,
+        excluded=[c.name for c in config.candidates if c.excluded],
+        has_uwi=_has_uwi(config, records),
+        slices=slices,
+        contest_name=config.output.contest_name,
+    )
+    rules = RctabRules.from_config(config.rules)
+    return RctabRun(config=config, contest=contest, rules=rules, tabulations=tabulate(contest, rules),
+                    meta=contest_meta(config))
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def input_files(config: Any) -> list[Path]:
+    """Every file the config's CVR sources read (folders expanded, sorted)."""
+    files: list[Path] = []
+    for source in config.sources:
+        p = Path(source.file_path)
+        if p.is_dir():
+            files.extend(sorted(q for q in p.rglob("*") if q.is_file()))
+        elif p.exists():
+            files.append(p)
+    return files
