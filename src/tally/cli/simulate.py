@@ -1,0 +1,207 @@
+"""``tally simulate``, ``tally forecast`` and ``tally runs``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..errors import ConfigError
+from ..outcome import to_jsonable
+from . import app, console, err_console
+from .count import parse_options
+
+runs_app = typer.Typer(help="Stored simulation and forecast runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+def _lengths(text: str | None) -> dict[int, float] | None:
+    if not text:
+        return None
+    out: dict[int, float] = {}
+    for part in text.split(","):
+        try:
+            length, prob = part.split(":")
+            out[int(length)] = float(prob)
+        except ValueError:
+            raise ConfigError(f"--lengths takes LENGTH:PROBABILITY pairs like 1:0.3,3:0.7, not {part!r}") from None
+    return out
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@app.command("simulate")
+def simulate_command(
+    electorate: Annotated[str, typer.Option(help="ic | iac | mallows | plackett_luce | urn | spatial")] = "ic",
+    candidates: Annotated[int, typer.Option(help="Candidates per election.")] = 3,
+    voters: Annotated[int, typer.Option(help="Voters per election.")] = 1001,
+    elections: Annotated[int, typer.Option(help="Number of elections.")] = 1000,
+    rule_list: Annotated[str, typer.Option("--rules", help="Comma-separated single-winner rules.")] = "plurality,irv,borda,schulze",
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same results.")] = 0,
+    param: Annotated[
+        Optional[list[str]], typer.Option("--param", "-p", help="Electorate parameter key=value (phi, alpha, dims, parties, ...).")
+    ] = None,
+    lengths: Annotated[Optional[str], typer.Option(help="Truncate ballots: LENGTH:PROB,... e.g. 1:0.2,2:0.3,5:0.5")] = None,
+    metrics: Annotated[
+        Optional[str], typer.Option(help="Comma-separated metrics (default: condorcet,spoiler,majority,utility,exhausted).")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(help="Elections per chunk (part of the run's identity).")] = 500,
+    cluster: Annotated[Optional[str], typer.Option(help="'local' starts a Dask LocalCluster.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")] = None,
+    workers: Annotated[int, typer.Option(help="Workers for --cluster local.")] = 2,
+    save: Annotated[bool, typer.Option(help="Keep the run in the store (see `tally runs`).")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Simulate many elections and measure how the rules behave."""
+    from ..sim import SimSpec, simulate
+    from ..sim.batch import DEFAULT_METRICS
+
+    spec = SimSpec(
+        electorate=electorate,
+        candidates=candidates,
+        voters=voters,
+        elections=elections,
+        rules=tuple(r.strip() for r in rule_list.split(",") if r.strip()),
+        seed=seed,
+        params=parse_options(param or []),
+        lengths=_lengths(lengths),
+        metrics=tuple(m.strip() for m in metrics.split(",")) if metrics else DEFAULT_METRICS,
+        chunk_size=chunk_size,
+    )
+    show = sys.stderr.isatty() and not as_json
+    with _progress_bar() as bar:
+        task = bar.add_task("simulating", total=spec.n_chunks, visible=show)
+        result = simulate(
+            spec,
+            cluster=cluster,
+            scheduler=scheduler,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done),
+            keep_columns=save,
+        )
+    columns = result.pop("columns", None)
+    if save:
+        from ..sim.runs import save_run
+
+        result["run"] = save_run(result, columns)
+    if as_json:
+        print(json.dumps(to_jsonable(result), indent=2))
+        return
+    _print_summary(result)
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    spec = result["spec"]
+    console.print(
+        f"[bold]{result['elections']:,} elections[/] · {spec['electorate']} · {spec['candidates']} candidates · "
+        f"{spec['voters']:,} voters · seed {result['seed']}"
+        + (f" · run {result['run']}" if result.get("run") else "")
+    )
+    m, ci = result["metrics"], result["intervals"]
+    low, high = ci["condorcet_paradox"]
+    console.print(f"Condorcet paradox: {_pct(m['condorcet_paradox'])}  (95% CI {_pct(low)}–{_pct(high)})")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("rule")
+    metric_names = [k for k in m if k != "condorcet_paradox"]
+    for name in metric_names:
+        table.add_column(name.replace("_", " "), justify="right")
+    for rule in spec["rules"]:
+        cells = []
+        for name in metric_names:
+            value = m[name].get(rule)
+            interval = ci[name].get(rule)
+            if value is None:
+                cells.append("—")
+            else:
+                cells.append(f"{_pct(value)} [dim]±{_pct((interval[1] - interval[0]) / 2)}[/]")
+        table.add_row(rule, *cells)
+    console.print(table)
+
+
+@app.command("forecast")
+def forecast_command(
+    polls: Annotated[str, typer.Argument(help="CSV of state polling averages: state,dem,rep[,sd].")],
+    year: Annotated[int, typer.Option(help="Election year (for electoral votes).")] = 2024,
+    sims: Annotated[int, typer.Option(help="Simulated elections.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    national_sd: Annotated[float, typer.Option(help="National polling error, margin points (sd).")] = 2.5,
+    regional_sd: Annotated[float, typer.Option(help="Regional error, margin points (sd).")] = 1.5,
+    state_sd: Annotated[float, typer.Option(help="State error, margin points (sd), unless the CSV gives sd.")] = 3.0,
+    save: Annotated[bool, typer.Option(help="Keep the run in the store.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the forecast as JSON.")] = False,
+) -> None:
+    """Electoral College odds from state polls with correlated errors."""
+    from ..sim.forecast import ErrorModel, electoral_college_forecast, read_polls
+
+    table = read_polls(polls, year)
+    result = electoral_college_forecast(
+        table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
+    )
+    if save:
+        from ..sim.runs import save_run
+
+        result["run"] = save_run(result, None, kind="forecast")
+    if as_json:
+        print(json.dumps(to_jsonable(result), indent=2))
+        return
+    a, b = result["candidates"]
+    console.print(f"[bold]{year} Electoral College forecast[/] · {result['sims']:,} simulations · seed {seed}")
+    console.print(
+        f"{a}: {_pct(result['win_probability'][a])}   {b}: {_pct(result['win_probability'][b])}   "
+        f"269–269 tie: {_pct(result['tie_probability'])}"
+    )
+    console.print(f"median electoral votes: {a} {result['median_ev'][a]}, {b} {result['median_ev'][b]}")
+    tip = Table(show_header=True, header_style="bold", title="tipping-point states")
+    tip.add_column("state")
+    tip.add_column("chance", justify="right")
+    for state, p in list(result["tipping_point"].items())[:10]:
+        tip.add_row(state, _pct(p))
+    console.print(tip)
+
+
+@runs_app.command("list")
+def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Stored runs."""
+    from ..sim.runs import list_runs
+
+    runs = list_runs()
+    if as_json:
+        print(json.dumps(to_jsonable(runs), indent=2))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("id", "created", "kind", "what"):
+        table.add_column(column)
+    for run in runs:
+        spec = run["spec"]
+        what = ", ".join(f"{k}={v}" for k, v in spec.items() if k in ("electorate", "candidates", "voters", "elections", "seed", "year", "sims"))
+        table.add_row(run["id"], run["created"], run["kind"], what)
+    console.print(table)
+
+
+@runs_app.command("show")
+def runs_show(run: Annotated[str, typer.Argument(help="Run id.")], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One stored run's results."""
+    from ..sim.runs import get_run
+
+    result = get_run(run)
+    if as_json or result["kind"] != "simulate":
+        print(json.dumps(to_jsonable(result), indent=2))
+        return
+    _print_summary(result)

@@ -1,0 +1,285 @@
+"""Many simulated elections counted under many rules, in seeded chunks.
+
+A run is split into chunks of a fixed size; chunk ``k`` draws its electorates from the
+``k``-th child of ``numpy.random.SeedSequence(seed)``. Chunks are independent and their
+per-election results are concatenated in chunk order, so a run gives identical results
+whether its chunks run in one process or on any number of Dask workers.
+
+Each election is counted by the registered rule functions themselves (the same code as
+``tally count``), on ballots merged to their distinct rankings, so a thousand voters
+over five candidates is at most 120 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..ballots import SKIPPED, RankedBallots, ScoredBallots
+from ..errors import ConfigError
+from ..rules import get_rule
+from ..rules import count as count_rule
+from .electorates import Electorate, approval_from_utilities, generate, scores_from_utilities, truncate
+
+__all__ = ["SimSpec", "run_chunk", "chunk_seeds", "profile_ballots", "election_ballots", "METRICS"]
+
+METRICS = ("condorcet", "spoiler", "majority", "monotonicity", "participation", "utility", "exhausted")
+DEFAULT_METRICS = ("condorcet", "spoiler", "majority", "utility", "exhausted")
+NAMES = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@dataclass(frozen=True)
+class SimSpec:
+    """Everything that determines a simulation run (and so its results)."""
+
+    electorate: str = "ic"
+    candidates: int = 3
+    voters: int = 1001
+    elections: int = 1000
+    rules: tuple[str, ...] = ("plurality", "irv", "borda")
+    seed: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    lengths: dict[int, float] | None = None  # truncation: {ballot length: probability}
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    chunk_size: int = 500
+    approval_strategy: str = "above_mean"
+    max_score: int = 5
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.metrics) - set(METRICS))
+        if unknown:
+            raise ConfigError(f"unknown metric {', '.join(unknown)}; choose from {', '.join(METRICS)}")
+        if self.candidates > len(NAMES):
+            raise ConfigError(f"at most {len(NAMES)} candidates in a simulation")
+        if self.elections < 1 or self.voters < 1 or self.chunk_size < 1:
+            raise ConfigError("elections, voters and chunk size must be positive")
+        for name in self.rules:
+            info = get_rule(name)
+            if info.multiwinner and info.options.get("seats") != 1:
+                raise ConfigError(f"rule {name!r} is multi-winner; simulations compare single-winner rules")
+
+    @property
+    def n_chunks(self) -> int:
+        return -(-self.elections // self.chunk_size)
+
+    def chunk_elections(self, k: int) -> int:
+        return min(self.chunk_size, self.elections - k * self.chunk_size)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rules"] = list(self.rules)
+        data["metrics"] = list(self.metrics)
+        if self.lengths is not None:
+            data["lengths"] = {str(k): v for k, v in self.lengths.items()}
+        return data
+
+
+def chunk_seeds(seed: int, n_chunks: int) -> list[np.random.SeedSequence]:
+    return np.random.SeedSequence(seed).spawn(n_chunks)
+
+
+def profile_ballots(rows: np.ndarray, weights: np.ndarray, candidates: Sequence[str]) -> RankedBallots:
+    """Distinct rankings (k, C) with -1 tails and their voter counts as ballots."""
+    keep = weights > 0
+    choices = rows[keep].astype(np.int16)
+    choices[choices < 0] = SKIPPED
+    return RankedBallots(candidates=tuple(candidates), choices=choices, weights=weights[keep].astype(np.float64))
+
+
+def _row_utilities(rows: np.ndarray) -> np.ndarray:
+    """Borda points per distinct ranking (C-1 for first, ..., 0 for last and unranked)."""
+    c = rows.shape[1]
+    points = np.zeros(rows.shape, dtype=np.float64)
+    for r in range(c):
+        col = rows[:, r]
+        ok = col >= 0
+        points[np.flatnonzero(ok), col[ok]] = c - 1 - r
+    return points
+
+
+def election_ballots(spec: SimSpec, electorate: Electorate, e: int, kind: str) -> Any:
+    """Election ``e`` as the ballots a rule of ``kind`` counts.
+
+    Approval and score ballots come from the model's utilities where it has them, else
+    from Borda points of each ranking (see :mod:`tally.sim.electorates`).
+    """
+    names = NAMES[: spec.candidates]
+    if kind == "ranked":
+        return profile_ballots(*electorate.profile(e), names)
+    if electorate.utilities is not None:
+        utilities, weights = electorate.utilities[e], None
+    else:
+        rows, weights = electorate.profile(e)
+        utilities = _row_utilities(rows)
+    if kind == "approval":
+        marks = approval_from_utilities(utilities, spec.approval_strategy)
+        return ScoredBallots.from_matrix(names, marks, weights, kind="approval")
+    marks = scores_from_utilities(utilities, spec.max_score)
+    return ScoredBallots.from_matrix(names, marks, weights, kind="score", max_score=spec.max_score)
+
+
+def condorcet_winners(electorate: Electorate) -> np.ndarray:
+    """Per election, the Condorcet winner's index or -1."""
+    support = electorate.support()
+    beats = support > support.transpose(0, 2, 1)
+    c = support.shape[1]
+    wins = beats.sum(axis=2)
+    return np.where((wins == c - 1).any(axis=1), wins.argmax(axis=1), -1)
+
+
+def _winner_set(outcome: Any, candidates: Sequence[str]) -> frozenset[int]:
+    return frozenset(candidates.index(w) for w in outcome.winners)
+
+
+def _count(ballots: Any, rule: str) -> Any:
+    info = get_rule(rule)
+    options = {"tiebreak": "all"} if "tiebreak" in info.options else {}
+    try:
+        return count_rule(ballots, rule, **options)
+    except ConfigError:
+        return count_rule(ballots, rule)
+
+
+def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
+    """Per-election results of chunk ``k`` as flat columns (ready for Parquet)."""
+    if seed is None:
+        seed = chunk_seeds(spec.seed, spec.n_chunks)[k]
+    rng = np.random.default_rng(seed)
+    n = spec.chunk_elections(k)
+    electorate = generate(spec.electorate, rng, n, spec.voters, spec.candidates, **spec.params)
+    if spec.lengths:
+        electorate = truncate(electorate, rng, spec.lengths)
+    names = NAMES[: spec.candidates]
+    cw = condorcet_winners(electorate)
+    columns: dict[str, np.ndarray] = {
+        "election": np.arange(k * spec.chunk_size, k * spec.chunk_size + n),
+        "condorcet_winner": cw,
+    }
+    totals = electorate.utility_totals() if "utility" in spec.metrics else None
+    if totals is not None:
+        columns["utility_best"] = totals.max(axis=1)
+        columns["utility_mean"] = totals.mean(axis=1)
+    first = electorate.first_counts()
+    majority = np.where((first * 2 > spec.voters).any(axis=1), first.argmax(axis=1), -1)
+    columns["majority_candidate"] = majority
+    for rule in spec.rules:
+        info = get_rule(rule)
+        kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
+        winner = np.full(n, -1)
+        tied = np.zeros(n, dtype=bool)
+        cw_hit = np.full(n, np.nan)
+        spoiler = np.zeros(n, dtype=bool)
+        maj_fail = np.full(n, np.nan)
+        mono_fail = np.full(n, np.nan)
+        part_fail = np.full(n, np.nan)
+        utility = np.full(n, np.nan)
+        exhausted = np.full(n, np.nan)
+        for e in range(n):
+            ballots = election_ballots(spec, electorate, e, kind)
+            outcome = _count(ballots, rule)
+            winners = _winner_set(outcome, names)
+            winner[e] = min(winners) if winners else -1
+            tied[e] = len(winners) > 1
+            share = 1.0 / len(winners) if winners else 0.0
+            if cw[e] >= 0:
+                cw_hit[e] = share if cw[e] in winners else 0.0
+            if "majority" in spec.metrics and majority[e] >= 0:
+                maj_fail[e] = 0.0 if majority[e] in winners else 1.0
+            if "spoiler" in spec.metrics and kind == "ranked":
+                spoiler[e] = _has_spoiler(ballots, winners, rule)
+            if "monotonicity" in spec.metrics and kind == "ranked" and len(winners) == 1:
+                mono_fail[e] = float(_monotonicity_failure(ballots, next(iter(winners)), rule))
+            if "participation" in spec.metrics and kind == "ranked" and len(winners) == 1:
+                part_fail[e] = float(_participation_failure(ballots, next(iter(winners)), rule))
+            if totals is not None and winners:
+                utility[e] = float(np.mean([totals[e, w] for w in winners]))
+            if "exhausted" in spec.metrics and outcome.rounds and outcome.rounds[-1].inactive:
+                gone = sum(v for r, v in outcome.rounds[-1].inactive.items() if r != "undervote")
+                exhausted[e] = gone / max(ballots.total, 1.0)
+        prefix = f"{rule}__"
+        columns[prefix + "winner"] = winner
+        columns[prefix + "tied"] = tied
+        columns[prefix + "cw_hit"] = cw_hit
+        columns[prefix + "spoiler"] = spoiler
+        columns[prefix + "majority_fail"] = maj_fail
+        columns[prefix + "monotonicity_fail"] = mono_fail
+        columns[prefix + "participation_fail"] = part_fail
+        columns[prefix + "utility"] = utility
+        columns[prefix + "exhausted"] = exhausted
+    return columns
+
+
+def _without(ballots: RankedBallots, drop: int) -> RankedBallots:
+    """The ballots with one candidate struck out, later ranks moving up."""
+    rows = []
+    for row in ballots.choices:
+        kept = [x if x < drop else x - 1 for x in row.tolist() if x >= 0 and x != drop]
+        rows.append(kept + [SKIPPED] * (ballots.choices.shape[1] - 1 - len(kept)))
+    names = tuple(n for i, n in enumerate(ballots.candidates) if i != drop)
+    width = max(ballots.choices.shape[1] - 1, 1)
+    matrix = np.array([r[:width] + [SKIPPED] * (width - len(r[:width])) for r in rows], dtype=np.int16)
+    return RankedBallots.from_matrix(names, matrix, ballots.weights)
+
+
+def _has_spoiler(ballots: RankedBallots, winners: frozenset[int], rule: str) -> bool:
+    """True when striking some losing candidate from every ballot changes the winners."""
+    if ballots.n_candidates < 3:
+        return False
+    for loser in range(ballots.n_candidates):
+        if loser in winners:
+            continue
+        outcome = _count(_without(ballots, loser), rule)
+        if {ballots.candidates.index(w) for w in outcome.winners} != set(winners):
+            return True
+    return False
+
+
+def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:
+    """Upward monotonicity: raising the winner to first place on some ballots of one kind
+    (1, 2, 4, ... of them, up to all of that kind) never makes the winner lose.
+
+    Checks the distinct rankings that place the winner below first, so a True is a real
+    failure and the rate is a lower bound on the rule's failure rate.
+    """
+    names = ballots.candidates
+    for i, (row, weight) in enumerate(zip(ballots.choices, ballots.weights)):
+        marks = [int(x) for x in row if x >= 0]
+        if not marks or marks[0] == winner:
+            continue
+        raised = [winner] + [x for x in marks if x != winner]
+        raised_row = np.full(row.shape[0], SKIPPED, dtype=row.dtype)
+        raised_row[: len(raised)] = raised[: row.shape[0]]
+        moved = 1
+        while moved <= weight:
+            choices = np.vstack([ballots.choices, raised_row[None, :]])
+            weights = np.append(ballots.weights, moved)
+            weights[i] -= moved
+            outcome = _count(RankedBallots.from_matrix(names, choices, weights), rule)
+            if names[winner] not in outcome.winners:
+                return True
+            moved *= 2
+    return False
+
+
+def _participation_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:
+    """No-show paradox: some voters of one kind get a result they prefer by staying home
+    (removing 1, 2, 4, ... of their ballots). Checks each distinct ranking; a lower bound."""
+    pos = ballots.positions()
+    for i, weight in enumerate(ballots.weights):
+        removed = 1
+        while removed <= weight:
+            weights = ballots.weights.copy()
+            weights[i] -= removed
+            outcome = _count(ballots.with_weights(weights), rule)
+            for w in outcome.winners:
+                new = ballots.candidates.index(w)
+                if pos[i, new] < pos[i, winner] and len(outcome.winners) == 1:
+                    return True
+            removed *= 2
+    return False
+
+
+ChunkRunner = Callable[[SimSpec, int], dict[str, np.ndarray]]

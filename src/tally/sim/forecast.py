@@ -1,0 +1,230 @@
+"""Poll-based forecasts: Electoral College odds and House control by simulation.
+
+Error model (margins in percentage points, normal errors, all independent):
+
+    simulated margin(state) = poll margin(state) + national + region(state) + state
+
+``national`` is one draw per simulation shared by every state (a systematic polling
+miss); ``region`` one draw per census region (Northeast, Midwest, South, West) per
+simulation; ``state`` one draw per state. The default standard deviations (2.5, 1.5 and
+3 points) are assumptions of the same size as historical US polling errors, not
+estimates; pass your own. A state's ``sd`` column in the polls file replaces the state
+term's deviation for that state.
+
+Congressional districts of Maine and Nebraska (``ME-1``, ``NE-2``, ...) may appear as
+their own rows with their own electoral votes; they share their state's region.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import BallotError, ConfigError, DataError
+
+__all__ = ["ErrorModel", "PollTable", "read_polls", "electoral_college_forecast", "house_control", "REGIONS"]
+
+_REGION_STATES = {
+    "Northeast": "CT ME MA NH RI VT NJ NY PA",
+    "Midwest": "IL IN MI OH WI IA KS MN MO NE ND SD",
+    "South": "DE FL GA MD NC SC VA DC WV AL KY MS TN AR LA OK TX",
+    "West": "AZ CO ID MT NV NM UT WY AK CA HI OR WA",
+}
+REGIONS = {state: region for region, states in _REGION_STATES.items() for state in states.split()}
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    national_sd: float = 2.5
+    regional_sd: float = 1.5
+    state_sd: float = 3.0
+
+    def __post_init__(self) -> None:
+        if min(self.national_sd, self.regional_sd, self.state_sd) < 0:
+            raise ConfigError("error standard deviations cannot be negative")
+
+
+@dataclass(frozen=True)
+class PollTable:
+    """Poll margins (first candidate minus second, points) and electoral votes per area."""
+
+    candidates: tuple[str, str]
+    areas: tuple[str, ...]
+    margin: np.ndarray
+    electoral_votes: np.ndarray
+    sd: np.ndarray  # NaN where the model's state sd applies
+    year: int | None = None
+
+
+def _electoral_votes(year: int) -> dict[str, int]:
+    from .. import data
+
+    try:
+        tallies = data.load(f"us-president-{year}")
+    except DataError as exc:
+        raise DataError(f"no electoral votes for {year} ({exc}); add an ev column to the polls file") from None
+    evs = tallies.attributes.get("electoral_votes")
+    if evs is None:
+        raise DataError(f"dataset us-president-{year} has no electoral votes; add an ev column")
+    return {area: int(ev) for area, ev in zip(tallies.areas, evs)}
+
+
+def read_polls(path: str, year: int | None = None) -> PollTable:
+    """Read ``state,dem,rep[,sd][,ev]`` (shares in percent; the first two data columns
+    after ``state`` name the candidates)."""
+    file = Path(path)
+    if not file.exists():
+        raise BallotError("no such file", file=path)
+    with file.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise BallotError("empty polls file", file=path) from None
+        if len(header) < 3 or header[0].lower() != "state":
+            raise BallotError("header must be state,<candidate A>,<candidate B>[,sd][,ev]", file=path, line=1)
+        extra = [h.lower() for h in header[3:]]
+        for name in extra:
+            if name not in ("sd", "ev"):
+                raise BallotError(f"unknown column {name!r}", file=path, line=1)
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) != len(header):
+                raise BallotError(f"expected {len(header)} fields, found {len(row)}", file=path, line=line)
+            try:
+                values = [float(x) for x in row[1:]]
+            except ValueError:
+                raise BallotError("shares, sd and ev must be numbers", file=path, line=line) from None
+            rows.append((row[0].strip().upper(), values, line))
+    if not rows:
+        raise BallotError("no polls in file", file=path)
+    areas = tuple(r[0] for r in rows)
+    if len(set(areas)) != len(areas):
+        dup = next(a for a in areas if areas.count(a) > 1)
+        raise BallotError(f"state {dup} appears twice", file=path)
+    columns = dict(zip(extra, range(2, 2 + len(extra))))
+    if "ev" in columns:
+        ev = np.array([r[1][columns["ev"]] for r in rows])
+    else:
+        if year is None:
+            raise ConfigError("give --year or an ev column")
+        known = _electoral_votes(year)
+        missing = [a for a in areas if a not in known]
+        if missing:
+            raise BallotError(f"no electoral votes for {', '.join(missing)} in {year}", file=path)
+        ev = np.array([known[a] for a in areas], dtype=float)
+    for area, _, line in rows:
+        if area.split("-")[0] not in REGIONS:
+            raise BallotError(f"unknown state {area!r}", file=path, line=line)
+    sd = np.array([r[1][columns["sd"]] if "sd" in columns else np.nan for r in rows])
+    margin = np.array([r[1][0] - r[1][1] for r in rows])
+    return PollTable((header[1], header[2]), areas, margin, ev, sd, year)
+
+
+def electoral_college_forecast(
+    polls: PollTable,
+    *,
+    sims: int = 100_000,
+    seed: int = 0,
+    errors: ErrorModel = ErrorModel(),
+    chunk: int = 50_000,
+) -> dict[str, Any]:
+    """Win probabilities, electoral-vote distribution, tipping points and tie chance."""
+    if sims < 1:
+        raise ConfigError("need at least one simulation")
+    total_ev = polls.electoral_votes.sum()
+    needed = total_ev // 2 + 1
+    region_names = sorted(set(REGIONS.values()))
+    region_of = np.array([region_names.index(REGIONS[a.split("-")[0]]) for a in polls.areas])
+    state_sd = np.where(np.isnan(polls.sd), errors.state_sd, polls.sd)
+    rng = np.random.default_rng(seed)
+    ev_a = np.empty(sims, dtype=np.int64)
+    tipping = np.zeros(len(polls.areas))
+    state_wins = np.zeros(len(polls.areas))
+    done = 0
+    while done < sims:
+        n = min(chunk, sims - done)
+        national = rng.normal(0, errors.national_sd, (n, 1))
+        regional = rng.normal(0, errors.regional_sd, (n, len(region_names)))[:, region_of]
+        local = rng.normal(0, 1, (n, len(polls.areas))) * state_sd
+        margin = polls.margin + national + regional + local
+        a_wins = margin > 0
+        ev = (a_wins * polls.electoral_votes).sum(axis=1)
+        ev_a[done : done + n] = ev
+        state_wins += a_wins.sum(axis=0)
+        # Tipping point: order states by the winner's margin; the state that carries
+        # the winner past the majority.
+        winner_is_a = ev >= needed
+        signed = np.where(winner_is_a[:, None], margin, -margin)
+        order = np.argsort(-signed, axis=1)
+        cum = np.cumsum(polls.electoral_votes[order], axis=1)
+        decided = (ev >= needed) | (total_ev - ev >= needed)
+        first = np.argmax(cum >= needed, axis=1)
+        tip = order[np.arange(n), first]
+        np.add.at(tipping, tip[decided], 1)
+        done += n
+    a, b = polls.candidates
+    ev_b = total_ev - ev_a
+    values, counts = np.unique(ev_a, return_counts=True)
+    tip_share = {polls.areas[i]: tipping[i] / sims for i in np.argsort(-tipping) if tipping[i] > 0}
+    return {
+        "spec": {
+            "year": polls.year,
+            "sims": sims,
+            "seed": seed,
+            "errors": {"national_sd": errors.national_sd, "regional_sd": errors.regional_sd, "state_sd": errors.state_sd},
+            "polls": {area: float(m) for area, m in zip(polls.areas, polls.margin)},
+        },
+        "sims": sims,
+        "seed": seed,
+        "candidates": [a, b],
+        "electoral_votes_total": int(total_ev),
+        "needed": int(needed),
+        "win_probability": {a: float((ev_a >= needed).mean()), b: float((ev_b >= needed).mean())},
+        "tie_probability": float((ev_a * 2 == total_ev).mean()),
+        "median_ev": {a: float(np.median(ev_a)), b: float(np.median(ev_b))},
+        "ev_distribution": {int(v): int(c) for v, c in zip(values, counts)},
+        "state_win_probability": {area: float(w / sims) for area, w in zip(polls.areas, state_wins)},
+        "tipping_point": tip_share,
+    }
+
+
+def house_control(
+    district_margins: np.ndarray,
+    *,
+    swing: float,
+    swing_sd: float = 2.0,
+    district_sd: float = 4.0,
+    sims: int = 100_000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Chance the first party wins a majority of districts after a uniform generic-ballot
+    swing (mean ``swing`` points toward the first party, sd ``swing_sd``) on the districts'
+    previous margins, with independent district noise (sd ``district_sd``)."""
+    margins = np.asarray(district_margins, dtype=float)
+    if margins.ndim != 1 or margins.size == 0:
+        raise ConfigError("district margins must be a non-empty list")
+    rng = np.random.default_rng(seed)
+    seats = np.empty(sims, dtype=np.int64)
+    chunk = max(1, 2_000_000 // margins.size)
+    done = 0
+    while done < sims:
+        n = min(chunk, sims - done)
+        national = rng.normal(swing, swing_sd, (n, 1))
+        noise = rng.normal(0, district_sd, (n, margins.size))
+        seats[done : done + n] = ((margins + national + noise) > 0).sum(axis=1)
+        done += n
+    majority = margins.size // 2 + 1
+    return {
+        "districts": int(margins.size),
+        "majority": int(majority),
+        "control_probability": float((seats >= majority).mean()),
+        "median_seats": float(np.median(seats)),
+        "seats_interval_90": [float(np.percentile(seats, 5)), float(np.percentile(seats, 95))],
+    }

@@ -1,0 +1,155 @@
+"""Simulation: generators, published probabilities, determinism across workers, batch vs single counts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tally
+from tally.errors import ConfigError
+from tally.sim import SimSpec, simulate
+from tally.sim.batch import condorcet_winners, election_ballots, profile_ballots, run_chunk
+from tally.sim.electorates import generate, truncate
+from tally.sim.metrics import wilson
+
+
+def _paradox_interval(electorate: str, candidates: int, elections: int, seed: int) -> tuple[float, list[float]]:
+    result = simulate(
+        SimSpec(electorate=electorate, candidates=candidates, voters=1001, elections=elections, rules=(), seed=seed,
+                chunk_size=20_000)
+    )
+    return result["metrics"]["condorcet_paradox"], result["intervals"]["condorcet_paradox"]
+
+
+def test_condorcet_paradox_impartial_culture_three_candidates():
+    # Guilbaud (1952): with many voters the probability of no Condorcet winner among three
+    # candidates under impartial culture tends to arcsin(sqrt(6)/9)/pi = 8.77 %.
+    expected = np.arcsin(np.sqrt(6) / 9) / np.pi
+    p, (low, high) = _paradox_interval("ic", 3, 200_000, seed=7)
+    assert low <= expected <= high, (p, low, high)
+
+
+def test_condorcet_paradox_impartial_culture_four_candidates():
+    # Gehrlein & Fishburn (1976), J. Economic Theory 13: 0.1755 for four candidates, n -> inf.
+    p, (low, high) = _paradox_interval("ic", 4, 100_000, seed=11)
+    assert low <= 0.1755 <= high, (p, low, high)
+
+
+def test_condorcet_paradox_impartial_anonymous_culture_three_candidates():
+    # Gehrlein (2002), Theory and Decision 52: under IAC with an odd number n of voters the
+    # probability of a Condorcet winner among three candidates is 15(n+3)^2 / (16(n+2)(n+4)).
+    n = 1001
+    expected = 1 - 15 * (n + 3) ** 2 / (16 * (n + 2) * (n + 4))
+    p, (low, high) = _paradox_interval("iac", 3, 200_000, seed=3)
+    assert low <= expected <= high, (p, low, high)
+
+
+def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
+    spec = SimSpec(electorate="spatial", candidates=4, voters=51, elections=60, rules=("plurality", "irv"),
+                   seed=5, chunk_size=10)
+    here = simulate(spec)
+    distributed = simulate(spec, cluster="local", workers=2)
+    assert json.dumps(here, sort_keys=True) == json.dumps(distributed, sort_keys=True)
+    other_seed = simulate(SimSpec(**{**spec.__dict__, "seed": 6}))
+    assert json.dumps(other_seed["metrics"], sort_keys=True) != json.dumps(here["metrics"], sort_keys=True)
+
+
+@pytest.mark.parametrize("electorate", ["ic", "mallows", "spatial", "urn"])
+def test_batch_ballots_agree_with_single_counts(electorate):
+    """Each election as the batch path builds it counts the same as the same voters read
+    one by one through RankedBallots.from_rankings, under every single-winner ranked rule."""
+    rng = np.random.default_rng(1)
+    el = generate(electorate, rng, 8, 25, 4)
+    el = truncate(el, rng, {1: 0.2, 2: 0.3, 4: 0.5})
+    names = ("A", "B", "C", "D")
+    spec = SimSpec(electorate=electorate, candidates=4, voters=25, elections=8, rules=())
+    rules = [r for r in tally.rules() if r.accepts("ranked") and not r.multiwinner]
+    assert len(rules) >= 3
+    for e in range(8):
+        fast = election_ballots(spec, el, e, "ranked")
+        rows, counts = el.profile(e)
+        voters = [row for row, n in zip(rows, counts) for _ in range(int(n))]
+        assert len(voters) == 25
+        slow = tally.RankedBallots.from_rankings(names, [[names[c] for c in row if c >= 0] for row in voters])
+        for info in rules:
+            options = {"tiebreak": "all"} if info.options.get("tiebreak") == "all" else {}
+            try:
+                a = tally.count(fast, info.name, **options)
+            except tally.RuleError:
+                continue
+            b = tally.count(slow, info.name, **options)
+            assert a.winners == b.winners, (info.name, e)
+            if a.scores is not None:
+                assert b.scores is not None and a.scores.keys() == b.scores.keys()
+                for name in a.scores:
+                    assert a.scores[name] == pytest.approx(b.scores[name], rel=1e-12), (info.name, e)
+
+
+def test_condorcet_winners_match_the_registry():
+    rng = np.random.default_rng(2)
+    el = generate("ic", rng, 40, 9, 4)
+    fast = condorcet_winners(el)
+    from tally.rules.condorcet import condorcet_winner
+
+    for e in range(40):
+        cw = condorcet_winner(profile_ballots(*el.profile(e), "ABCD"))
+        assert (fast[e] if fast[e] >= 0 else None) == ("ABCD".index(cw) if cw else None)
+
+
+def test_generators_are_seeded_and_shaped():
+    a = generate("plackett_luce", np.random.default_rng(0), 3, 50, 4, weights=(100.0, 1.0, 1.0, 1.0))
+    b = generate("plackett_luce", np.random.default_rng(0), 3, 50, 4, weights=(100.0, 1.0, 1.0, 1.0))
+    assert np.array_equal(a.rankings, b.rankings)
+    assert a.rankings.shape == (3, 50, 4)
+    assert (a.rankings[:, :, 0] == 0).mean() > 0.9  # the heavy candidate is nearly always first
+    same = generate("mallows", np.random.default_rng(0), 2, 30, 5, phi=0.0, reference=(4, 3, 2, 1, 0))
+    assert (same.rankings == np.array([4, 3, 2, 1, 0])).all()
+    for model in ("ic", "iac", "mallows", "urn", "spatial"):
+        el = generate(model, np.random.default_rng(1), 2, 20, 4)
+        for e in range(2):
+            rows, counts = el.profile(e)
+            assert counts.sum() == 20, model
+            assert (np.sort(rows, axis=-1) == np.arange(4)).all(), model
+
+
+def test_truncation_follows_the_length_distribution():
+    for model in ("ic", "spatial"):  # profile form and voter form
+        el = generate(model, np.random.default_rng(0), 1, 20_000, 5)
+        cut = truncate(el, np.random.default_rng(1), {1: 0.5, 5: 0.5})
+        rows, counts = cut.profile(0)
+        lengths = (rows >= 0).sum(axis=1)
+        assert set(np.unique(lengths[counts > 0])) == {1, 5}
+        assert counts.sum() == 20_000
+        low, high = wilson(float(counts[lengths == 1].sum()), counts.sum())
+        assert low <= 0.5 <= high, model
+
+
+def test_bad_specs_are_refused():
+    with pytest.raises(ConfigError, match="unknown electorate"):
+        simulate(SimSpec(electorate="nope", elections=1, rules=()))
+    with pytest.raises(ConfigError, match="metric"):
+        SimSpec(metrics=("nonsense",))
+    with pytest.raises(tally.RuleError):
+        SimSpec(rules=("no_such_rule",))
+
+
+def test_spoiler_metric_finds_a_known_spoiler():
+    # Plurality: A 4, B 3, C 2 with C's voters preferring B: removing C makes B win.
+    ballots = tally.RankedBallots.from_rankings(
+        ["A", "B", "C"], [["A", "B", "C"], ["B", "A", "C"], ["C", "B", "A"]], [4, 3, 2]
+    )
+    from tally.sim.batch import _has_spoiler
+
+    assert tally.count(ballots, "plurality").winners == ("A",)
+    assert _has_spoiler(ballots, frozenset({0}), "plurality")
+    assert tally.count(ballots, "irv").winners == ("B",)
+    assert not _has_spoiler(ballots, frozenset({1}), "irv")
+
+
+def test_run_chunk_columns_are_per_election():
+    spec = SimSpec(electorate="ic", candidates=3, voters=11, elections=25, rules=("plurality",), seed=1, chunk_size=10)
+    cols = run_chunk(spec, 2)
+    assert len(cols["election"]) == 5
+    assert list(cols["election"]) == [20, 21, 22, 23, 24]
