@@ -130,9 +130,10 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
     for info in rules():
         if not info.accepts(kind):
             continue
+        # Without seats, compare single-winner rules only (multi-winner rules for one
+        # seat repeat a single-winner rule: STV is IRV, top-1 approval is approval).
         if info.multiwinner and not seats:
-            if "seats" not in info.options or info.options["seats"] != 1:
-                continue
+            continue
         if not info.multiwinner and seats and seats > 1:
             continue
         chosen.append(info.name)
