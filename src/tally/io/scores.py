@@ -38,14 +38,27 @@ _ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "voter", "voter_id")
 
 
 def looks_like_scores(head: str) -> bool:
-    """A CSV header with named columns and no rank columns (checked last of the CSV formats)."""
+    """A header of names (no rank columns) over a first row of numbers or blanks."""
+    rows = iter(csv_rows(head))
     try:
-        header = next(iter(csv_rows(head.split("\n", 1)[0])))[1]
-    except (StopIteration, BallotError):
+        header = next(rows)[1]
+        first = next(rows, (0, None))[1]
+    except BallotError:
         return False
-    return len(header) >= 1 and all(h.strip() for h in header) and not any(
-        rank_number(h) is not None for h in header
-    )
+    if len(header) < 2 or not all(h.strip() for h in header) or any(rank_number(h) is not None for h in header):
+        return False
+    if first is None:
+        return True
+    cells = [c for h, c in zip(header, first) if h.strip().lower() not in _ID_NAMES and c.strip()]
+    return len(first) == len(header) and all(_numberish(c) for c in cells)
+
+
+def _numberish(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_scores(
