@@ -1,0 +1,690 @@
+"""Approval-based committee rules: SAV, PAV, sequential PAV, Chamberlin–Courant,
+sequential Phragmén and the Method of Equal Shares.
+
+Each rule elects ``seats`` candidates from approval ballots (a candidate scored above the
+lowest score is approved). Arithmetic is exact: ballot weights become integers over a
+common denominator and every score, load and budget is an integer or a
+:class:`fractions.Fraction`, so ties are real ties.
+
+Ties (option ``tiebreak``, see :mod:`tally.ties`):
+
+* ``"all"`` (default) reports every winning committee in ``details["committees"]`` —
+  for the optimisation rules every optimal committee, for the sequential rules every
+  committee some way of breaking the ties leads to ("parallel universes", as abcvoting's
+  ``resolute=False``). ``winners`` is then the union, ``tied`` is true when there is more
+  than one committee, and the rounds follow the branch that breaks every tie in
+  candidate order.
+* ``"order"``, ``"random"`` (seeded) and ``"previous_round"`` settle each tie as it comes
+  (sequential rules) or choose one optimal committee (optimisation rules: the first in
+  candidate order, or a seeded draw); the choice is recorded in ``ties``.
+
+The exact optimisation rules (``pav``, ``chamberlin_courant``) try every committee; they
+refuse (:class:`~tally.errors.RuleError`) when there are more than
+:data:`MAX_COMMITTEES` committees of the requested size. The sequential rules refuse when
+exploring every tie would visit more than :data:`MAX_BRANCHES` partial committees.
+
+Reference for all of them: Lackner, M. & Skowron, P. (2023). *Multi-Winner Voting with
+Approval Preferences*. SpringerBriefs in Intelligent Systems. doi:10.1007/978-3-031-09016-5.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..ballots import ScoredBallots
+from ..errors import ConfigError, RuleError
+from ..outcome import Outcome, Round, Tie
+from ..ties import TieBreaker, check_tiebreak
+from . import rule
+from ._common import scored_account
+
+__all__ = [
+    "sav",
+    "pav",
+    "seq_pav",
+    "seq_phragmen",
+    "equal_shares",
+    "chamberlin_courant",
+    "MAX_COMMITTEES",
+    "MAX_BRANCHES",
+]
+
+MAX_COMMITTEES = 300_000
+"""Largest number of committees (candidates choose seats) the exact rules will try."""
+MAX_BRANCHES = 200_000
+"""Largest number of partial committees a sequential rule explores with ``tiebreak="all"``."""
+
+REFERENCE = (
+    "Lackner, M. & Skowron, P. (2023). Multi-Winner Voting with Approval Preferences. "
+    "Springer. doi:10.1007/978-3-031-09016-5"
+)
+
+
+# -- the profile -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """Approval sets and exact integer weights (one row per distinct ballot)."""
+
+    candidates: tuple[str, ...]
+    approves: np.ndarray  # (rows, C) bool
+    weights: tuple[int, ...]  # integer weights over a common denominator
+    scale: int  # that denominator
+    approvers: tuple[tuple[int, ...], ...]  # per candidate, the rows approving it
+
+    @property
+    def total(self) -> int:
+        return sum(self.weights)
+
+
+def _profile(ballots: ScoredBallots, seats: Any) -> tuple[_Profile, int]:
+    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
+        raise ConfigError(f"seats must be a whole number of at least 1, not {seats!r}")
+    seats = int(seats)
+    if seats > ballots.n_candidates:
+        raise RuleError(f"cannot fill {seats} seats from {ballots.n_candidates} candidates")
+    approves = ballots.filled() > ballots.min_score
+    exact = [Fraction(float(w)) for w in ballots.weights]
+    scale = math.lcm(*(f.denominator for f in exact)) if exact else 1
+    weights = tuple(int(f * scale) for f in exact)
+    approvers = tuple(tuple(int(r) for r in np.flatnonzero(approves[:, c])) for c in range(ballots.n_candidates))
+    return _Profile(tuple(ballots.candidates), approves, weights, scale, approvers), seats
+
+
+def _number(value: Fraction | int, scale: int = 1) -> float:
+    return float(Fraction(value) / scale)
+
+
+# -- committee-level ties --------------------------------------------------------------
+
+
+def _choose_committee(
+    committees: list[tuple[int, ...]], breaker: TieBreaker, names: Sequence[str], purpose: str = "committee"
+) -> tuple[list[tuple[int, ...]], bool]:
+    """Every committee (mode all) or one chosen committee; records the tie."""
+    if len(committees) == 1:
+        return committees, False
+    tied_names = tuple(names[i] for i in sorted({c for com in committees for c in com}))
+    if breaker.mode == "all":
+        breaker.record(Tie(round=None, purpose=purpose, tied=tied_names, mode="all", chosen=tied_names,
+                           detail=f"{len(committees)} committees tied; every one reported in details['committees']"))
+        return committees, True
+    if breaker.mode == "random":
+        rng = np.random.default_rng(breaker.seed)
+        chosen = committees[int(rng.integers(len(committees)))]
+        detail = f"one of {len(committees)} tied committees drawn at random (seed {breaker.seed})"
+    else:
+        # order (and previous_round, which has no earlier rounds here): the committee
+        # that is first when members are listed in tie-break order.
+        chosen = min(committees, key=lambda com: sorted(com))
+        detail = f"the first of {len(committees)} tied committees in candidate order"
+    breaker.record(Tie(round=None, purpose=purpose, tied=tied_names, mode=breaker.mode,
+                       chosen=tuple(names[i] for i in chosen), detail=detail))
+    return [chosen], False
+
+
+def _outcome(
+    ballots: ScoredBallots,
+    profile: _Profile,
+    committees: list[tuple[int, ...]],
+    tied: bool,
+    breaker: TieBreaker,
+    rounds: list[Round],
+    *,
+    first: Sequence[int] | None = None,
+    scores: dict[str, float] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Outcome:
+    names = profile.candidates
+    committees = sorted(tuple(sorted(c)) for c in set(committees))
+    order: list[int] = list(first) if first is not None else []
+    for com in committees:
+        order += [c for c in com if c not in order]
+    if first is None:
+        order.sort()
+    winners = tuple(names[i] for i in order)
+    continuing, inactive = scored_account(ballots)
+    info = dict(details or {})
+    info["committees"] = [[names[i] for i in com] for com in committees]
+    return Outcome(
+        rule="",
+        candidates=names,
+        winners=winners,
+        rounds=tuple(rounds),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+        scores=scores,
+        details=info,
+        tied=tied and len(committees) > 1,
+    )
+
+
+# -- optimisation rules (exhaustive) ---------------------------------------------------
+
+
+def _exhaustive(
+    profile: _Profile, seats: int, satisfaction: Sequence[int]
+) -> tuple[list[tuple[int, ...]], int]:
+    """Every committee maximising Σ weight · satisfaction[|approved ∩ committee|].
+
+    ``satisfaction`` holds integers (scaled), so the comparison is exact. Committees are
+    scored in vectorised chunks.
+    """
+    c = len(profile.candidates)
+    count = math.comb(c, seats)
+    if count > MAX_COMMITTEES:
+        raise RuleError(
+            f"{c} candidates and {seats} seats make {count:,} committees, above the exact-count limit "
+            f"of {MAX_COMMITTEES:,}"
+        )
+    weights = np.array(profile.weights, dtype=object)
+    bound = max(satisfaction) * profile.total
+    fast = bound < 2**62
+    w = np.array(profile.weights, dtype=np.int64) if fast else weights
+    table = np.array(satisfaction, dtype=np.int64 if fast else object)
+    approves = profile.approves.astype(np.int64)
+    best_score: int | None = None
+    best: list[tuple[int, ...]] = []
+    combos = itertools.combinations(range(c), seats)
+    while True:
+        chunk = list(itertools.islice(combos, 4096))
+        if not chunk:
+            break
+        members = np.array(chunk, dtype=np.int64)  # (M, seats)
+        hits = approves[:, members].sum(axis=2)  # (rows, M)
+        values = w @ table[hits] if approves.shape[0] else np.zeros(len(chunk), dtype=np.int64)
+        top = values.max()
+        if best_score is None or top > best_score:
+            best_score, best = int(top), []
+        if top == best_score:
+            best += [chunk[j] for j in np.flatnonzero(values == top)]
+    assert best_score is not None
+    return best, best_score
+
+
+def _harmonic_scaled(seats: int) -> tuple[list[int], int]:
+    """(L·H(0..seats), L) with L = lcm(1..seats): PAV satisfaction as exact integers."""
+    scale = math.lcm(*range(1, seats + 1)) if seats else 1
+    values = [0]
+    for j in range(1, seats + 1):
+        values.append(values[-1] + scale // j)
+    return values, scale
+
+
+def _optimisation_rule(
+    ballots: ScoredBallots, seats: int, tiebreak: str, seed: int | None, kind: str
+) -> Outcome:
+    profile, seats = _profile(ballots, seats)
+    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
+    if kind == "pav":
+        satisfaction, scale = _harmonic_scaled(seats)
+        label = "PAV score (Σ voters 1 + 1/2 + ... + 1/j for j approved members)"
+    else:
+        satisfaction, scale = [0] + [1] * seats, 1
+        label = "Chamberlin–Courant score (voters with at least one approved member)"
+    committees, score = _exhaustive(profile, seats, satisfaction)
+    committees, tied = _choose_committee(committees, breaker, profile.candidates)
+    value = _number(Fraction(score, scale), profile.scale)
+    approvals = _approval_counts(profile)
+    names = profile.candidates
+    continuing, inactive = scored_account(ballots)
+    rounds = [Round(number=1, tally=approvals, elected=tuple(names[i] for i in sorted({c for com in committees for c in com})),
+                    continuing=continuing, inactive=inactive,
+                    note=f"approvals; the committee{'s' if len(committees) > 1 else ''} with the largest {label}: {value:g}")]
+    details = {"score": value, "exact_score": str(Fraction(score, scale * profile.scale)),
+               "committees_tried": math.comb(len(names), seats)}
+    return _outcome(ballots, profile, committees, tied, breaker, rounds, scores=approvals, details=details)
+
+
+def _approval_counts(profile: _Profile) -> dict[str, float]:
+    return {name: _number(sum(profile.weights[r] for r in profile.approvers[c]), profile.scale)
+            for c, name in enumerate(profile.candidates)}
+
+
+# -- sequential rules ------------------------------------------------------------------
+
+State = Hashable
+
+
+@dataclass(frozen=True)
+class _Step:
+    values: dict[int, Fraction]  # candidate -> this step's value, for the candidates in the running
+    best: list[int]  # the candidates tied for the best value
+    note: str
+
+
+StepFn = Callable[[State, tuple[int, ...]], _Step]
+AdvanceFn = Callable[[State, tuple[int, ...], int], State]
+
+
+def _sequential(
+    ballots: ScoredBallots,
+    profile: _Profile,
+    seats: int,
+    breaker: TieBreaker,
+    start: State,
+    step: StepFn,
+    advance: AdvanceFn,
+    scale_of_values: Fraction = Fraction(1),
+    details: dict[str, Any] | None = None,
+) -> Outcome:
+    """Run a sequential rule: one round per seat; explore every tie under mode ``all``."""
+    names = profile.candidates
+    continuing, inactive = scored_account(ballots)
+    rounds: list[Round] = []
+    history: list[np.ndarray] = []
+    committee: tuple[int, ...] = ()
+    state = start
+    for number in range(1, seats + 1):
+        current = step(state, committee)
+        chosen = current.best[0]
+        if len(current.best) > 1:
+            tied_names = tuple(names[i] for i in current.best)
+            if breaker.mode == "all":
+                breaker.record(Tie(round=number, purpose="elect", tied=tied_names, mode="all", chosen=tied_names,
+                                   detail="every branch explored; these rounds follow candidate order"))
+            else:
+                chosen = breaker.pick(current.best, purpose="elect", round=number, history=history, lowest=False)
+        tally = {names[c]: float(v * scale_of_values) for c, v in sorted(current.values.items())}
+        array = np.full(len(names), np.nan)
+        for c, v in current.values.items():
+            array[c] = float(v)
+        history.append(array)
+        rounds.append(Round(number=number, tally=tally, elected=(names[chosen],), continuing=continuing,
+                            inactive=inactive, note=current.note))
+        state = advance(state, committee, chosen)
+        committee = committee + (chosen,)
+    committees = [committee]
+    if breaker.mode == "all":
+        committees = _explore(seats, start, step, advance)
+    return _outcome(ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=committee,
+                    details=details)
+
+
+def _explore(seats: int, start: State, step: StepFn, advance: AdvanceFn) -> list[tuple[int, ...]]:
+    """Every committee reachable by some way of breaking the ties."""
+    found: set[tuple[int, ...]] = set()
+    seen: set[tuple[frozenset[int], State]] = set()
+    stack: list[tuple[tuple[int, ...], State]] = [((), start)]
+    visited = 0
+    while stack:
+        committee, state = stack.pop()
+        if len(committee) == seats:
+            found.add(tuple(sorted(committee)))
+            continue
+        key = (frozenset(committee), state)
+        if key in seen:
+            continue
+        seen.add(key)
+        visited += 1
+        if visited > MAX_BRANCHES:
+            raise RuleError(f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit); "
+                            "use another tiebreak")
+        current = step(state, committee)
+        for c in current.best:
+            stack.append((committee + (c,), advance(state, committee, c)))
+    return sorted(found)
+
+
+def _best(values: dict[int, Fraction | None], lowest: bool) -> list[int]:
+    """Candidates with the best value; None is the worst possible (never affordable/infinite)."""
+    finite = {c: v for c, v in values.items() if v is not None}
+    if not finite:
+        return sorted(values)
+    target = min(finite.values()) if lowest else max(finite.values())
+    return sorted(c for c, v in finite.items() if v == target)
+
+
+# -- the registered rules --------------------------------------------------------------
+
+_COMMON_DOC = """
+    Parameters
+    ----------
+    ballots
+        Approval ballots (:class:`~tally.ballots.ScoredBallots` of kind ``"approval"``).
+    seats
+        The committee size.
+    tiebreak, seed
+        ``"all"`` reports every winning committee; other modes pick one (see the module).
+
+    Returns
+    -------
+    Outcome
+        ``winners`` (the committee; the union of all winning committees when a tie is left
+        standing) and ``details["committees"]``.
+
+    Raises
+    ------
+    RuleError
+        More seats than candidates, or an instance above the documented size limit.
+"""
+
+
+def _doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    func.__doc__ = (func.__doc__ or "").rstrip() + "\n" + _COMMON_DOC
+    return func
+
+
+@rule("sav", aliases=("satisfaction_approval",), kinds=("approval",), family="approval_committee",
+      multiwinner=True, reference="Brams, S. J. & Kilgour, D. M. (2014). Satisfaction approval voting. In Voting "
+      "Power and Procedures, 323–346. Springer. " + REFERENCE)
+@_doc
+def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Satisfaction Approval Voting: each voter splits one vote equally among the candidates
+    they approve; the ``seats`` candidates with the most wins.
+
+    Blank ballots count for nobody.
+
+    >>> import tally
+    >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[1, 1, 0], [0, 0, 1], [1, 0, 0]])
+    >>> tally.count(b, "sav", seats=2).winners
+    ('A', 'C')
+    """
+    profile, seats = _profile(ballots, seats)
+    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
+    score = [Fraction(0)] * len(profile.candidates)
+    for r, row in enumerate(profile.approves):
+        size = int(row.sum())
+        for c in np.flatnonzero(row):
+            score[c] += Fraction(profile.weights[r], size)
+    ranked = sorted(range(len(score)), key=lambda c: (-score[c], c))
+    cutoff = score[ranked[seats - 1]]
+    certain = [c for c in ranked if score[c] > cutoff]
+    possible = [c for c in ranked if score[c] == cutoff]
+    missing = seats - len(certain)
+    if len(possible) == missing:
+        committees = [tuple(certain + possible)]
+    elif breaker.mode == "all":
+        committees = [tuple(certain) + extra for extra in itertools.combinations(possible, missing)]
+    else:
+        pool, extra = list(possible), []
+        for _ in range(missing):
+            pick = breaker.pick(pool, purpose="elect", round=1, lowest=False)
+            extra.append(pick)
+            pool.remove(pick)
+        committees = [tuple(certain + extra)]
+    committees, tied = _choose_committee(committees, breaker, profile.candidates)
+    names = profile.candidates
+    tally = {names[c]: _number(score[c], profile.scale) for c in range(len(names))}
+    continuing, inactive = scored_account(ballots)
+    order = [c for c in ranked if any(c in com for com in committees)]
+    rounds = [Round(number=1, tally=tally, elected=tuple(names[c] for c in order), continuing=continuing,
+                    inactive=inactive, note="satisfaction scores: each voter's one vote shared by the approved")]
+    return _outcome(ballots, profile, committees, tied, breaker, rounds, first=order, scores=tally)
+
+
+@rule("pav", aliases=("proportional_approval",), kinds=("approval",), family="approval_committee",
+      multiwinner=True, reference="Thiele, T. N. (1895). Om flerfoldsvalg. Oversigt over det Kongelige Danske "
+      "Videnskabernes Selskabs Forhandlinger, 415–441. " + REFERENCE)
+@_doc
+def pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Proportional Approval Voting: the committee maximising Σ voters (1 + 1/2 + ... + 1/j),
+    j being how many members the voter approves. Exact, by trying every committee
+    (refused above :data:`MAX_COMMITTEES` committees).
+
+    >>> import tally
+    >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
+    >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "pav", seats=2).winners
+    ('A', 'C')
+    """
+    return _optimisation_rule(ballots, seats, tiebreak, seed, "pav")
+
+
+@rule("chamberlin_courant", aliases=("cc", "approval_chamberlin_courant"), kinds=("approval",),
+      family="approval_committee", multiwinner=True,
+      reference="Chamberlin, J. R. & Courant, P. N. (1983). Representative deliberations and representative "
+      "decisions. American Political Science Review 77(3), 718–733. " + REFERENCE)
+@_doc
+def chamberlin_courant(
+    ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None
+) -> Outcome:
+    """Approval Chamberlin–Courant: the committee that gives the most voters at least one
+    member they approve. Exact, by trying every committee (refused above
+    :data:`MAX_COMMITTEES` committees).
+
+    >>> import tally
+    >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
+    >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "cc", seats=2).details["committees"]
+    [['A', 'C']]
+    """
+    return _optimisation_rule(ballots, seats, tiebreak, seed, "cc")
+
+
+@rule("seq_pav", aliases=("sequential_pav", "seqpav"), kinds=("approval",), family="approval_committee",
+      multiwinner=True, sequential=True, reference=REFERENCE)
+@_doc
+def seq_pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Sequential PAV: add, one seat at a time, the candidate that raises the PAV score most —
+    Σ over its approvers of 1 / (1 + members they already approve).
+
+    Each round's tally is that marginal gain for every candidate not yet elected.
+
+    >>> import tally
+    >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
+    >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_pav", seats=2).winners
+    ('A', 'C')
+    """
+    profile, seats = _profile(ballots, seats)
+    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
+    rows = len(profile.weights)
+
+    def step(state: State, committee: tuple[int, ...]) -> _Step:
+        hits = state  # members approved, per row
+        values = {
+            c: sum((Fraction(profile.weights[r], hits[r] + 1) for r in profile.approvers[c]), Fraction(0))  # type: ignore[index]
+            for c in range(len(profile.candidates)) if c not in committee
+        }
+        return _Step(values, _best(values, lowest=False), "marginal PAV gain (voters)")
+
+    def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
+        hits = list(state)  # type: ignore[call-overload]
+        for r in profile.approvers[chosen]:
+            hits[r] += 1
+        return tuple(hits)
+
+    return _sequential(ballots, profile, seats, breaker, tuple([0] * rows), step, advance,
+                       scale_of_values=Fraction(1, profile.scale))
+
+
+def _phragmen_step(profile: _Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str) -> _Step:
+    values: dict[int, Fraction | None] = {}
+    for c in range(len(profile.candidates)):
+        if c in committee:
+            continue
+        support = sum(profile.weights[r] for r in profile.approvers[c])
+        if support == 0:
+            values[c] = None  # nobody approves: elected only when nothing else is left
+        else:
+            values[c] = (1 + sum((profile.weights[r] * loads[r] for r in profile.approvers[c]), Fraction(0))) / support
+    best = _best(values, lowest=True)
+    shown = {c: v for c, v in values.items() if v is not None}
+    return _Step(shown, best, note)  # type: ignore[arg-type]
+
+
+def _phragmen_advance(profile: _Profile, loads: tuple[Fraction, ...], chosen: int) -> tuple[Fraction, ...]:
+    step = _phragmen_step(profile, loads, (), "")
+    new = list(loads)
+    if chosen in step.values:
+        for r in profile.approvers[chosen]:
+            new[r] = step.values[chosen]
+    return tuple(new)
+
+
+@rule("seq_phragmen", aliases=("phragmen", "sequential_phragmen", "seqphragmen"), kinds=("approval",),
+      family="approval_committee", multiwinner=True, sequential=True,
+      reference="Phragmén, E. (1894). Sur une méthode nouvelle pour réaliser, dans les élections, la représentation "
+      "proportionnelle des partis. Öfversigt af Kongl. Vetenskaps-Akademiens Förhandlingar 51(3), 133–137. "
+      "Brill, M., Freeman, R., Janson, S. & Lackner, M. (2017). Phragmén's voting methods and justified "
+      "representation. AAAI 2017. " + REFERENCE)
+@_doc
+def seq_phragmen(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Sequential Phragmén: each elected candidate is a load of 1 spread over its approvers;
+    the next seat goes to the candidate whose election keeps the largest voter load lowest.
+
+    For candidate c with approvers N(c) the new load is (1 + Σ_{i∈N(c)} w_i·ℓ_i) / Σ_{i∈N(c)} w_i
+    (per unit of weight), and every approver's load becomes it. Each round's tally is
+    that value for every candidate still in the running (lower is better); a candidate
+    nobody approves is elected only when no approved candidate is left. Weights are
+    counted per voter, so the loads are per voter.
+
+    >>> import tally
+    >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
+    >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_phragmen", seats=2).winners
+    ('A', 'C')
+    """
+    profile, seats = _profile(ballots, seats)
+    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
+
+    def step(state: State, committee: tuple[int, ...]) -> _Step:
+        return _phragmen_step(profile, state, committee, "new maximal load per unit of weight if elected")  # type: ignore[arg-type]
+
+    def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
+        return _phragmen_advance(profile, state, chosen)  # type: ignore[arg-type]
+
+    start = tuple([Fraction(0)] * len(profile.weights))
+    return _sequential(ballots, profile, seats, breaker, start, step, advance,
+                       scale_of_values=Fraction(profile.scale))
+
+
+def _mes_price(profile: _Profile, budget: Sequence[Fraction], c: int) -> Fraction | None:
+    """The smallest ρ with Σ_{i∈N(c)} min(b_i, ρ·w_i) = 1, or None when N(c) cannot pay 1."""
+    rich = set(profile.approvers[c])
+    poor: set[int] = set()
+    while rich:
+        poor_budget = sum((budget[r] for r in poor), Fraction(0))
+        rho = (1 - poor_budget) / sum(profile.weights[r] for r in rich)
+        newly_poor = {r for r in rich if budget[r] < rho * profile.weights[r]}
+        if not newly_poor:
+            return rho
+        rich -= newly_poor
+        poor |= newly_poor
+    return None
+
+
+@rule("equal_shares", aliases=("mes", "method_of_equal_shares", "rule_x"), kinds=("approval",),
+      family="approval_committee", multiwinner=True, sequential=True,
+      reference="Peters, D. & Skowron, P. (2020). Proportionality and the limits of welfarism. EC 2020, 793–794. "
+      "Peters, D., Pierczyński, G. & Skowron, P. (2021). Proportional participatory budgeting with additive "
+      "utilities. NeurIPS 2021. " + REFERENCE)
+@_doc
+def equal_shares(
+    ballots: ScoredBallots,
+    *,
+    seats: int = 1,
+    completion: str = "seq_phragmen",
+    tiebreak: str = "all",
+    seed: int | None = None,
+) -> Outcome:
+    """Method of Equal Shares (Rule X): every voter starts with an equal share of the seats as
+    budget (``seats / voters`` each, blank ballots included), a candidate costs 1, and each
+    round elects the candidate its approvers can pay for with the smallest per-voter
+    contribution ρ (voters with less than ρ pay all they have).
+
+    When no candidate is affordable but seats remain, ``completion`` fills them:
+    ``"seq_phragmen"`` (the standard completion, as in abcvoting: sequential Phragmén
+    starting from loads equal to minus each voter's unspent budget) or ``"none"`` (leave
+    the seats empty; the committee may be smaller than ``seats``). Round tallies are ρ per
+    unit of weight for affordable candidates (lower is better), then Phragmén loads.
+
+    >>> import tally
+    >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
+    >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "equal_shares", seats=2).winners
+    ('A', 'C')
+    """
+    check_tiebreak(tiebreak)
+    if completion not in ("seq_phragmen", "none"):
+        raise ConfigError(f"completion must be 'seq_phragmen' or 'none', not {completion!r}")
+    profile, seats = _profile(ballots, seats)
+    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
+    total = profile.total
+    if total == 0:
+        raise RuleError("no ballots: equal shares has no budget to share")
+    start = ("budget", tuple(Fraction(w * seats, total) for w in profile.weights))
+
+    def step(state: State, committee: tuple[int, ...]) -> _Step:
+        phase, values = state  # type: ignore[misc]
+        if phase == "budget":
+            prices = {c: _mes_price(profile, values, c) for c in range(len(profile.candidates)) if c not in committee}
+            affordable = {c: p for c, p in prices.items() if p is not None}
+            if affordable:
+                return _Step(affordable, _best(affordable, lowest=True),  # type: ignore[arg-type]
+                             "ρ: the largest contribution per unit of weight (lower is better)")
+            if completion == "none":
+                return _Step({}, [], "no candidate is affordable")
+            loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
+            return _phragmen_step(profile, loads, committee, "completion by sequential Phragmén: new maximal load")
+        return _phragmen_step(profile, values, committee, "completion by sequential Phragmén: new maximal load")
+
+    def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
+        phase, values = state  # type: ignore[misc]
+        if phase == "budget":
+            rho = _mes_price(profile, values, chosen)
+            if rho is not None:
+                budget = list(values)
+                for r in profile.approvers[chosen]:
+                    budget[r] -= min(budget[r], rho * profile.weights[r])
+                return ("budget", tuple(budget))
+            loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
+            return ("loads", _phragmen_advance(profile, loads, chosen))
+        return ("loads", _phragmen_advance(profile, values, chosen))
+
+    if completion == "none":
+        return _equal_shares_without_completion(ballots, profile, seats, breaker, start, step, advance)
+    return _sequential(ballots, profile, seats, breaker, start, step, advance,
+                       scale_of_values=Fraction(profile.scale), details={"completion": completion})
+
+
+def _equal_shares_without_completion(
+    ballots: ScoredBallots, profile: _Profile, seats: int, breaker: TieBreaker, start: State,
+    step: StepFn, advance: AdvanceFn,
+) -> Outcome:
+    """Equal shares that stops when nothing is affordable (possibly fewer than ``seats``)."""
+    names = profile.candidates
+    continuing, inactive = scored_account(ballots)
+    found: set[tuple[int, ...]] = set()
+    first: tuple[int, ...] | None = None
+    rounds: list[Round] = []
+    stack: list[tuple[tuple[int, ...], State]] = [((), start)]
+    visited = 0
+    while stack:
+        committee, state = stack.pop()
+        current = step(state, committee) if len(committee) < seats else _Step({}, [], "")
+        if not current.best:
+            found.add(tuple(sorted(committee)))
+            if first is None:
+                first = committee
+            continue
+        visited += 1
+        if visited > MAX_BRANCHES:
+            raise RuleError(f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit)")
+        options = current.best
+        if len(options) > 1 and breaker.mode != "all":
+            options = [breaker.pick(options, purpose="elect", round=len(committee) + 1, lowest=False)]
+        elif len(options) > 1:
+            if first is None:
+                breaker.record(Tie(round=len(committee) + 1, purpose="elect", tied=tuple(names[i] for i in options),
+                                   mode="all", chosen=tuple(names[i] for i in options),
+                                   detail="every branch explored; these rounds follow candidate order"))
+        if first is None:
+            rounds.append(Round(number=len(committee) + 1,
+                                tally={names[c]: float(v * profile.scale) for c, v in sorted(current.values.items())},
+                                elected=(names[options[0]],), continuing=continuing, inactive=inactive,
+                                note=current.note))
+        for c in reversed(options):
+            stack.append((committee + (c,), advance(state, committee, c)))
+    committees = sorted(found)
+    outcome = _outcome(ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=first,
+                       details={"completion": "none"})
+    if any(len(c) < seats for c in committees):
+        from dataclasses import replace
+
+        outcome = replace(outcome, warnings=(f"no further candidate was affordable; fewer than {seats} elected",))
+    return outcome
