@@ -299,3 +299,27 @@ def test_summary_total_and_one_area() -> None:
 def test_choice_codes_are_the_documented_ones() -> None:
     b = read(path("counted.csv"))
     assert {SKIPPED, OVERVOTE} <= set(np.unique(b.choices).tolist())
+
+
+def test_csv_byte_order_mark_crlf_blank_lines_and_line_numbers(tmp_path: Path) -> None:
+    f = tmp_path / "bom.csv"
+    f.write_bytes(b"\xef\xbb\xbfrank1,rank2\r\nAlice,Bob\r\n,\r\n\r\nBob,Zed\r\n")
+    b = read(str(f))
+    assert b.candidates == ("Alice", "Bob", "Zed")
+    assert as_dict(b) == {(): 1, ("Alice", "Bob"): 1, ("Bob", "Zed"): 1}  # the ",", row is a blank ballot
+    with pytest.raises(BallotError) as caught:
+        read(str(f), candidates=["Alice", "Bob"])
+    assert caught.value.line == 5 and caught.value.field == "rank2"  # the blank line 4 is counted
+
+
+def test_csv_header_only_reads_no_ballots(tmp_path: Path) -> None:
+    f = tmp_path / "empty.csv"
+    f.write_text("rank1,rank2\n")
+    assert read(str(f)).total == 0
+
+
+def test_empty_file_is_an_error(tmp_path: Path) -> None:
+    f = tmp_path / "empty.csv"
+    f.write_text("")
+    with pytest.raises(BallotError, match="empty"):
+        read(str(f))

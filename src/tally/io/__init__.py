@@ -129,6 +129,8 @@ def _detect(file: str) -> Format:
     data = _head(file)
     head = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     ext = "".join(Path(file).suffixes[-1:]).lower()
+    if not head.strip():
+        raise BallotError("the file is empty", file=file, line=1)
     by_extension = [f for f in _FORMATS.values() if ext and ext in f.extensions]
     if len(by_extension) == 1:
         return by_extension[0]  # the extension alone decides; the reader reports bad content
@@ -138,8 +140,6 @@ def _detect(file: str) -> Format:
     for fmt in _FORMATS.values():
         if fmt.sniff is not None and fmt not in by_extension and fmt.sniff(file, head):
             return fmt
-    if not head.strip():
-        raise BallotError("the file is empty", file=file)
     raise BallotError(
         "cannot tell the format from the extension or the content; "
         f"pass format= one of: {', '.join(_FORMATS)}",

@@ -64,13 +64,13 @@ def csv_rows(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]
     """(line number, cells) for every non-empty CSV row, the header included.
 
     The line number is the physical line on which the row starts, so quoted fields
-    with line breaks do not throw the count off. Blank lines are skipped.
+    with line breaks do not throw the count off. Blank lines are skipped, as pyarrow does.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
-            if cells and any(c.strip() for c in cells):
+            if cells:  # a blank line; a row of empty cells is a row (a blank ballot)
                 yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:

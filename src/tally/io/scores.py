@@ -43,7 +43,7 @@ def looks_like_scores(head: str) -> bool:
     try:
         header = next(rows)[1]
         first = next(rows, (0, None))[1]
-    except BallotError:
+    except (BallotError, StopIteration):
         return False
     if len(header) < 2 or not all(h.strip() for h in header) or any(rank_number(h) is not None for h in header):
         return False
