@@ -1,0 +1,1 @@
+"""Analyses of contests: spoilers, margins, what-ifs, criteria, proportionality."""

@@ -1,0 +1,201 @@
+"""Margins of an Electoral College contest: how close was it, and where?
+
+* Per area (state, or Maine/Nebraska at-large pair and district): winner, runner-up,
+  margin in votes and as a share of the area's votes, and the votes that would have to
+  switch from the winner to the challenger to flip it: ``floor(margin / 2) + 1`` (a
+  switch moves one vote off one pile onto the other; an exact tie is not a flip), or
+  more when a third candidate is close behind.
+* The tipping-point area: order the areas by the national winner's margin share, most
+  favourable first, and add up their electoral votes; the area that takes the winner to a
+  majority is the tipping point.
+* The smallest number of switched votes that changes the result, found exactly by a
+  knapsack (dynamic programme) over areas: ``to_win`` makes the challenger win outright,
+  ``to_deny`` leaves the winner short of a majority (an exact tie or no majority, both
+  sending the choice to the House), ``to_tie`` reaches an exact tie. Maine's and
+  Nebraska's units are one group: votes switched in a district also count statewide, so
+  flipping a set of their units costs the district needs, or the statewide need when that
+  is larger (votes are switched from the statewide winner; see :func:`_group_options`).
+
+Pledged electors are counted (no faithless electors): the question is what votes do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from ..ballots import Tallies
+from ..contest import Contest
+from ..errors import ConfigError
+from ..rules import count
+from ..rules.composite import Unit, units
+
+__all__ = ["margins", "area_margins", "tipping_point", "switch_cost", "min_switch"]
+
+
+def _eligible(tallies: Tallies) -> np.ndarray:
+    pseudo = set(tallies.metadata.get("pseudo_candidates", ()))
+    return np.array([c not in pseudo for c in tallies.candidates])
+
+
+def switch_cost(votes: np.ndarray, challenger: int, eligible: np.ndarray) -> int:
+    """Votes to switch from the area's winner to ``challenger`` so the challenger leads
+    strictly (0 when the challenger already wins)."""
+    masked = np.where(eligible, votes, -np.inf)
+    winner = int(np.argmax(masked))
+    if winner == challenger and np.sum(masked == masked[winner]) == 1:
+        return 0
+    w, c = float(votes[winner]), float(votes[challenger])
+    need = int((w - c) // 2) + 1
+    others = np.delete(masked, [winner, challenger]) if winner != challenger else np.array([])
+    if others.size:
+        # a third candidate close behind must be passed as well
+        need = max(need, int(others.max() - c) + 1)
+    return max(need, 0)
+
+
+def area_margins(tallies: Tallies, challenger: int | None = None) -> list[dict[str, Any]]:
+    """Per-unit margins under the law's allocation (district method where it applies)."""
+    eligible = _eligible(tallies)
+    rows = []
+    for u in units(tallies, "wta")[0]:
+        masked = np.where(eligible, u.votes, -np.inf)
+        order = np.argsort(-masked, kind="stable")
+        w, r = int(order[0]), int(order[1])
+        total = float(u.votes.sum())
+        margin = float(u.votes[w] - u.votes[r])
+        rows.append({
+            "area": u.area,
+            "state": u.state,
+            "electoral_votes": u.electoral_votes,
+            "winner": tallies.candidates[w],
+            "runner_up": tallies.candidates[r],
+            "margin": margin,
+            "margin_share": margin / total if total else 0.0,
+            "votes_to_flip": int(margin // 2) + 1,
+            "votes_to_challenger": None if challenger is None else switch_cost(u.votes, challenger, eligible),
+        })
+    return rows
+
+
+def tipping_point(tallies: Tallies, leader: int, majority: int) -> dict[str, Any] | None:
+    """The unit that gives ``leader`` a majority when units are added in order of the
+    leader's margin share (leader minus best other, over the unit's votes)."""
+    eligible = _eligible(tallies)
+    scored = []
+    for u in units(tallies, "wta")[0]:
+        total = float(u.votes.sum())
+        others = np.where(eligible, u.votes, -np.inf)
+        others[leader] = -np.inf
+        share = (float(u.votes[leader]) - float(others.max())) / total if total else 0.0
+        scored.append((share, u))
+    scored.sort(key=lambda su: (-su[0], su[1].area))
+    running = 0
+    for share, u in scored:
+        running += u.electoral_votes
+        if running >= majority:
+            return {"area": u.area, "electoral_votes": u.electoral_votes, "leader_margin_share": share,
+                    "cumulative_electoral_votes": running}
+    return None
+
+
+def _group_options(group: Sequence[Unit], challenger: int, leader: int, eligible: np.ndarray
+                   ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+    """(cost, challenger's gain, leader's loss, units) for every set of units of one state
+    that could flip to the challenger. A state with districts has its statewide unit
+    first; votes switched in a district also count statewide."""
+    def winner(u: Unit) -> int:
+        return int(np.argmax(np.where(eligible, u.votes, -np.inf)))
+
+    flippable = [(u, switch_cost(u.votes, challenger, eligible)) for u in group]
+    flippable = [(u, c) for u, c in flippable if c > 0]
+    options = []
+    statewide = group[0].area == group[0].state
+    for size in range(1, len(flippable) + 1):
+        for chosen in combinations(flippable, size):
+            district_cost = sum(c for u, c in chosen if u.area != u.state)
+            state_cost = max((c for u, c in chosen if u.area == u.state), default=0)
+            cost = max(district_cost, state_cost) if statewide and len(group) > 1 else district_cost + state_cost
+            gain = sum(u.electoral_votes for u, _ in chosen)
+            loss = sum(u.electoral_votes for u, _ in chosen if winner(u) == leader)
+            options.append((cost, gain, loss, tuple(u.area for u, _ in chosen)))
+    return options
+
+
+def min_switch(groups: Sequence[list[tuple[int, int, int, tuple[str, ...]]]]
+               ) -> dict[tuple[int, int], tuple[int, tuple[str, ...]]]:
+    """Group knapsack: for every reachable (gain, loss), the cheapest choice of at most one
+    option per group, as (cost, units)."""
+    best: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {(0, 0): (0, ())}
+    for options in groups:
+        nxt = dict(best)
+        for (gain, loss), (cost, chosen) in best.items():
+            for c, g, l, areas in options:
+                key = (gain + g, loss + l)
+                value = (cost + c, chosen + areas)
+                if key not in nxt or value[0] < nxt[key][0] or (value[0] == nxt[key][0] and value[1] < nxt[key][1]):
+                    nxt[key] = value
+        best = nxt
+    return best
+
+
+def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[str, Any]:
+    """The margins report: per-area margins, tipping point and the smallest changes.
+
+    ``challenger`` defaults to the candidate with the second most electoral votes.
+    Returns ``{"winner", "challenger", "electoral_votes", "majority", "areas",
+    "tipping_point", "to_win", "to_deny", "to_tie"}``; each ``to_*`` is
+    ``{"votes", "areas", "electoral_votes"}`` or None when impossible.
+    """
+    from ..data.us import find_candidate
+
+    tallies = contest.ballots if isinstance(contest, Contest) else contest
+    outcome = count(tallies, "electoral_college", allocation="wta", faithless="none")
+    ev = outcome.details["electoral_votes"]
+    majority = outcome.details["majority"]
+    ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
+    leader_name = ranked[0][0]
+    if challenger is None:
+        if len(ranked) < 2:
+            raise ConfigError("only one candidate has electoral votes; name a challenger")
+        challenger_name = ranked[1][0]
+    else:
+        challenger_name = find_candidate(challenger, tallies.candidates, tallies.totals())
+    if challenger_name == leader_name:
+        raise ConfigError(f"{challenger_name} already leads; name another challenger")
+    leader = tallies.candidates.index(leader_name)
+    chal = tallies.candidates.index(challenger_name)
+    eligible = _eligible(tallies)
+    unit_list = units(tallies, "wta")[0]
+    by_state: dict[str, list[Unit]] = {}
+    for u in unit_list:
+        by_state.setdefault(u.state, []).append(u)
+    groups = [_group_options(g, chal, leader, eligible) for _, g in sorted(by_state.items())]
+    table = min_switch(groups)
+    lead_ev, chal_ev = ev.get(leader_name, 0), ev.get(challenger_name, 0)
+
+    def pick(ok: Any) -> dict[str, Any] | None:
+        hits = [(cost, areas, g, l) for (g, l), (cost, areas) in table.items() if ok(g, l)]
+        if not hits:
+            return None
+        cost, areas, g, l = min(hits, key=lambda h: (h[0], h[1]))
+        return {"votes": cost, "areas": list(areas), "challenger_electoral_votes": chal_ev + g,
+                "winner_electoral_votes": lead_ev - l}
+
+    report = {
+        "winner": leader_name,
+        "challenger": challenger_name,
+        "electoral_votes": dict(ev),
+        "majority": majority,
+        "areas": area_margins(tallies, chal),
+        "tipping_point": tipping_point(tallies, leader, majority),
+        "to_win": pick(lambda g, l: chal_ev + g >= majority),
+        "to_deny": pick(lambda g, l: g > 0 and lead_ev - l < majority),
+        "to_tie": pick(lambda g, l: chal_ev + g == lead_ev - l == outcome.details["appointed"] // 2
+                       if outcome.details["appointed"] % 2 == 0 else False),
+        "note": "votes switched from each area's winner to the challenger; pledged electors",
+    }
+    return report

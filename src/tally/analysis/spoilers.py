@@ -1,0 +1,246 @@
+"""Spoiler analysis: could a minor candidate's voters have changed who won?
+
+For area tallies (plurality in each area, an Electoral College over them), every
+candidate outside an area's top two gets a row: the area's winner and runner-up, the
+margin between them, the candidate's votes, and the **break-even net transfer rate**
+``margin / votes`` — the share of the candidate's voters who, net, would have to prefer
+the runner-up over the winner for the runner-up to overtake (for the runner-up to
+*win*, strictly more than that). Above 1 (100 %) no transfer can flip the area.
+Assumptions about where the voters would go are explicit: a transfer matrix (to each
+candidate and to abstention, run through :mod:`tally.analysis.whatif`) or a sweep over
+net rates. For ranked ballots, a candidate is removed from every ballot (later
+rankings move up) and the ballots are counted again under the contest's rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
+from ..contest import Contest, summary
+from ..errors import ConfigError
+from ..rules import count
+
+__all__ = ["spoilers", "break_even_rows", "sweep", "drop_candidate", "ranked_spoilers"]
+
+
+def _frames(tallies: Tallies) -> list[Tallies]:
+    from ..data.us import districts
+
+    dist = districts(tallies)
+    return [tallies] if dist is None else [tallies, dist]
+
+
+def _eligible(tallies: Tallies) -> np.ndarray:
+    pseudo = set(tallies.metadata.get("pseudo_candidates", ()))
+    return np.array([c not in pseudo for c in tallies.candidates])
+
+
+def break_even_rows(tallies: Tallies, candidates: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """One row per area and candidate outside the area's top two (with votes).
+
+    Rows: ``area``, ``candidate``, ``votes``, ``winner``, ``runner_up``, ``margin``,
+    ``break_even`` (margin / votes, a fraction), ``can_flip`` (break_even < 1).
+    Sorted by break_even, then area and candidate.
+    """
+    eligible = _eligible(tallies)
+    wanted = None if candidates is None else set(candidates)
+    rows = []
+    for frame in _frames(tallies):
+        for i, area in enumerate(frame.areas):
+            v = frame.votes[i]
+            masked = np.where(eligible, v, -np.inf)
+            order = np.argsort(-masked, kind="stable")
+            w, r = int(order[0]), int(order[1])
+            margin = float(v[w] - v[r])
+            for k in order[2:]:
+                k = int(k)
+                name = frame.candidates[k]
+                if not eligible[k] or v[k] <= 0 or (wanted is not None and name not in wanted):
+                    continue
+                rows.append({
+                    "area": area,
+                    "candidate": name,
+                    "votes": float(v[k]),
+                    "winner": frame.candidates[w],
+                    "runner_up": frame.candidates[r],
+                    "margin": margin,
+                    "break_even": margin / float(v[k]),
+                    "can_flip": margin < float(v[k]),
+                })
+    rows.sort(key=lambda r: (r["break_even"], r["area"], r["candidate"]))
+    return rows
+
+
+def _net_transfer(tallies: Tallies, column: int, rate: float, toward: int | None = None) -> Tallies:
+    """Tallies with one candidate withdrawn: in each area a net ``rate`` of their votes
+    goes to ``toward`` (default: each area's runner-up among the others), the rest
+    abstains."""
+    eligible = _eligible(tallies)
+    eligible_others = eligible.copy()
+    eligible_others[column] = False
+
+    def move(frame: Tallies) -> np.ndarray:
+        votes = frame.votes.astype(float).copy()
+        for i in range(votes.shape[0]):
+            masked = np.where(eligible_others, votes[i], -np.inf)
+            order = np.argsort(-masked, kind="stable")
+            gains = int(order[1]) if toward is None else toward
+            votes[i, gains] += rate * votes[i, column]
+            votes[i, column] = 0.0
+        return votes
+
+    frames = _frames(tallies)
+    metadata = dict(tallies.metadata)
+    if len(frames) == 2:
+        d = frames[1]
+        metadata["districts"] = Tallies(d.areas, d.candidates, move(d), attributes=d.attributes,
+                                        parties=d.parties, source=d.source, title=d.title, metadata=d.metadata)
+    return Tallies(tallies.areas, tallies.candidates, move(tallies), attributes=tallies.attributes,
+                   parties=tallies.parties, source=tallies.source, title=tallies.title, metadata=metadata)
+
+
+def sweep(contest: Contest, candidate: str, rates: Sequence[float], toward: str | None = None
+          ) -> list[dict[str, Any]]:
+    """For each net rate: the areas that flip if ``candidate`` withdraws and that net
+    share of their voters prefers ``toward`` (default: each area's runner-up) over the
+    others, and the overall result."""
+    tallies = contest.ballots
+    column = tallies.candidates.index(candidate)
+    gains = None if toward is None else tallies.candidates.index(toward)
+    if gains == column:
+        raise ConfigError(f"a candidate's voters cannot move toward the same candidate ({candidate})")
+    actual = summary(contest.count())
+    before = {a["area"]: a["winner"] for a in actual["areas"]}
+    out = []
+    for rate in rates:
+        if not 0 <= rate <= 1:
+            raise ConfigError(f"a net transfer rate must be between 0 and 1, not {rate}")
+        result = summary(contest.with_ballots(_net_transfer(tallies, column, rate, gains)).count())
+        flipped = [a["area"] for a in result["areas"] if before.get(a["area"]) != a["winner"]]
+        out.append({"rate": rate, "toward": toward or "runner-up", "flipped": flipped, "electoral_votes": result["electoral_votes"],
+                    "winner": result["winner"]})
+    return out
+
+
+def spoilers(
+    contest: Contest | Tallies,
+    *,
+    candidates: Sequence[str] | None = None,
+    transfers: Mapping[str, Mapping[str, float]] | None = None,
+    rates: Sequence[float] | None = None,
+    toward: str | None = None,
+    faithless: Any = "historical",
+) -> dict[str, Any]:
+    """The spoiler report of an Electoral College contest.
+
+    ``candidates`` limits the rows (names or surnames); ``transfers`` is a matrix
+    ``{minor: {candidate | "abstain" | "other": share}}`` whose scenario is counted;
+    ``rates`` a list of net rates for a sweep per minor candidate named in
+    ``candidates`` (or the largest minor candidate nationally), the net share going to
+    ``toward`` (default: each area's runner-up, the break-even reading).
+
+    Returns ``{"rows": [...], "actual": {ec}, "assumption": {...} | None,
+    "sweep": [...] | None}``.
+    """
+    from ..data.us import find_candidate
+    from .whatif import whatif
+
+    if isinstance(contest, Tallies):
+        contest = Contest(contest, "electoral_college")
+    contest = contest.with_options(faithless=faithless)
+    t = contest.ballots
+    names = None
+    if candidates:
+        names = [find_candidate(c, t.candidates, t.totals()) for c in candidates]
+    rows = break_even_rows(t, names)
+    report: dict[str, Any] = {"rows": rows, "actual": summary(contest.count()), "assumption": None,
+                              "sweep": None}
+    if transfers:
+        statements = []
+        for minor, shares in transfers.items():
+            total = sum(shares.values())
+            if total > 1 + 1e-12:
+                raise ConfigError(f"the shares of {minor}'s voters add up to {total:.0%}, more than 100 %")
+            for target, share in shares.items():
+                if target.lower() in ("abstain", "abstention"):
+                    continue  # staying at home is what is left over
+                statements.append(f'"{minor}" -> "{target}" {share * 100:g}%')
+        report["assumption"] = {"transfers": {m: dict(s) for m, s in transfers.items()},
+                                "result": whatif(contest, statements, faithless=faithless)}
+    if rates:
+        if names:
+            targets = names
+        else:
+            eligible = _eligible(t)
+            totals = np.where(eligible, t.totals(), -np.inf)
+            order = np.argsort(-totals, kind="stable")
+            targets = [t.candidates[int(order[2])]]
+        gains = None if toward is None else find_candidate(toward, t.candidates, t.totals())
+        report["sweep"] = {name: sweep(contest, name, rates, gains) for name in targets}
+    return report
+
+
+# ----------------------------------------------------------------------- ranked ballots
+
+
+def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
+    """The ballots as if ``name`` had not stood: their marks removed, later ranks moved up.
+
+    A rank marking only the removed candidate disappears (the next rank moves up); a
+    rank marking them with others (a tie) keeps the others; skipped ranks and
+    overvotes stay where the voter left them.
+    """
+    if name not in ballots.candidates:
+        raise ConfigError(f"no candidate {name!r}; candidates: {', '.join(ballots.candidates)}")
+    gone = ballots.candidates.index(name)
+    remap = {i: (i if i < gone else i - 1) for i in range(len(ballots.candidates)) if i != gone}
+    new_sets: list[frozenset[int]] = []
+    set_code: dict[frozenset[int], int] = {}
+
+    def code_of(code: int) -> int | None:
+        if code >= 0:
+            return None if code == gone else remap[code]
+        if code > FIRST_TIE_CODE:
+            return code  # SKIPPED, OVERVOTE
+        members = frozenset(remap[m] for m in ballots.tie_sets[FIRST_TIE_CODE - code] if m != gone)
+        if len(members) == 1:
+            return next(iter(members))
+        if not members:
+            return None
+        if members not in set_code:
+            set_code[members] = FIRST_TIE_CODE - len(new_sets)
+            new_sets.append(members)
+        return set_code[members]
+
+    rows = []
+    width = ballots.choices.shape[1]
+    for row in ballots.choices:
+        kept = [c for c in (code_of(int(x)) for x in row) if c is not None]
+        kept += [SKIPPED] * (width - len(kept))
+        rows.append(kept)
+    matrix = np.array(rows, dtype=np.int16).reshape(len(rows), width)
+    # trailing SKIPPED padding stands for "no further ranks", as in the original matrix
+    return RankedBallots.from_matrix(
+        tuple(c for c in ballots.candidates if c != name), matrix, ballots.weights.copy(), tie_sets=new_sets,
+        source=ballots.source, title=ballots.title, metadata=ballots.metadata,
+    )
+
+
+def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[str, Any]:
+    """For each losing candidate: the winner with and without them under ``rule``.
+
+    A candidate whose removal changes the winner is reported as a spoiler.
+    """
+    actual = count(ballots, rule, **options)
+    rows = []
+    for name in ballots.candidates:
+        if name in actual.winners:
+            continue
+        without = count(drop_candidate(ballots, name), rule, **options)
+        rows.append({"candidate": name, "winner": list(actual.winners), "winner_without": list(without.winners),
+                     "spoiler": tuple(without.winners) != tuple(actual.winners)})
+    return {"rule": actual.rule, "winners": list(actual.winners), "rows": rows}

@@ -1,0 +1,136 @@
+"""The contest noun: ballots or tallies, the rule that counts them, its options, metadata.
+
+A :class:`Contest` is what the analyses take: they change the ballots (remove a
+candidate, move votes) and count again under the same rule and options. A composite
+contest such as the Electoral College is a contest on area tallies whose
+:attr:`Contest.parts` are one plurality contest per area.
+
+>>> from tally.contest import Contest
+>>> c = Contest.from_source("us-president-2000")
+>>> c.rule, c.summary()["winner"]
+('electoral_college', 'BUSH, GEORGE W.')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .ballots import Tallies
+from .errors import ConfigError
+from .outcome import Outcome
+from .rules import count
+
+__all__ = ["Contest", "summary", "is_electoral"]
+
+
+def is_electoral(ballots: Any) -> bool:
+    """Whether ``ballots`` are area tallies carrying electoral votes."""
+    return isinstance(ballots, Tallies) and "electoral_votes" in ballots.attributes
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Ballots (or tallies) with the rule and options that decide them."""
+
+    ballots: Any
+    rule: str = "plurality"
+    options: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_source(cls, source: str, *, rule: str | None = None, **options: Any) -> Contest:
+        """The contest of a file path or bundled dataset id.
+
+        Tallies with electoral votes are counted by the Electoral College, other ballots by
+        ``rule`` (default plurality, or the dataset's own rule in its metadata).
+        """
+        from .data import resolve
+
+        ballots = resolve(source)
+        if rule is None:
+            meta_rule = getattr(ballots, "metadata", {}).get("rule") if hasattr(ballots, "metadata") else None
+            rule = "electoral_college" if is_electoral(ballots) else (meta_rule or "plurality")
+        meta = dict(getattr(ballots, "metadata", {}) or {})
+        meta.setdefault("source", source)
+        return cls(ballots=ballots, rule=rule, options=options, metadata=meta)
+
+    def with_ballots(self, ballots: Any) -> Contest:
+        return replace(self, ballots=ballots)
+
+    def with_options(self, **options: Any) -> Contest:
+        return replace(self, options={**self.options, **options})
+
+    def count(self) -> Outcome:
+        """The outcome under the contest's rule; an Electoral College without a majority
+        is sent to the House, using the House data of that year where tally ships it."""
+        options = dict(self.options)
+        if self.rule in ("electoral_college", "ec", "electoral") and options.get("delegations") is None:
+            outcome = count(self.ballots, self.rule, **options)
+            if outcome.details.get("contingent") is None:
+                return outcome
+            delegations = _delegations(self.ballots)
+            if delegations is None:
+                return outcome
+            options["delegations"] = delegations
+        return count(self.ballots, self.rule, **options)
+
+    @property
+    def parts(self) -> tuple[Contest, ...]:
+        """One plurality contest per area of composite tallies (empty for plain ballots)."""
+        if not isinstance(self.ballots, Tallies):
+            return ()
+        t = self.ballots
+        out = []
+        for i, area in enumerate(t.areas):
+            one = Tallies((area,), t.candidates, t.votes[i : i + 1].copy(),
+                          attributes={k: (v[i],) for k, v in t.attributes.items()}, parties=t.parties,
+                          source=t.source, title=f"{t.title or 'contest'}: {area}")
+            out.append(Contest(one, "plurality", {}, {"area": area}))
+        return tuple(out)
+
+    def summary(self) -> dict[str, Any]:
+        return summary(self.count())
+
+
+def _delegations(ballots: Tallies) -> dict[str, dict[str, int]] | None:
+    from .data import us
+
+    year = ballots.metadata.get("year")
+    if year in us.HOUSE_YEARS:
+        return us.house_delegations(year)
+    return None
+
+
+def summary(outcome: Outcome) -> dict[str, Any]:
+    """The ``tally ec`` JSON shape of an Electoral College outcome.
+
+    ``{"electoral_votes": {candidate: n}, "winner", "areas": [{"area", "winner",
+    "electoral_votes", "votes"}], "majority", "contingent", "faithless", "warnings"}``
+    """
+    d = outcome.details
+    if "electoral_votes" not in d:
+        raise ConfigError(f"not an Electoral College outcome (rule {outcome.rule!r})")
+    return {
+        "electoral_votes": dict(d["electoral_votes"]),
+        "winner": outcome.winner,
+        "majority": d["majority"],
+        "allocation": d["allocation"],
+        "popular_vote": dict(d["popular_vote"]),
+        "areas": [{"area": a["area"], "winner": a["winner"], "electoral_votes": a["electoral_votes"],
+                   "votes": dict(a["votes"]), "electors": dict(a["electors"])} for a in d["areas"]],
+        "faithless": list(d["faithless"]),
+        "contingent": d["contingent"],
+        "warnings": list(outcome.warnings),
+    }
+
+
+def area_top_two(votes: np.ndarray, eligible: np.ndarray) -> tuple[int, int, float]:
+    """(winner, runner-up, margin) among eligible columns of one area's votes."""
+    masked = np.where(eligible, votes, -np.inf)
+    order = np.argsort(-masked, kind="stable")
+    w, r = int(order[0]), int(order[1])
+    return w, r, float(votes[w] - votes[r])

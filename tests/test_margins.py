@@ -1,0 +1,97 @@
+"""Margins, tipping point and the exact smallest vote switch, on the bundled data."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+import tally
+from tally.analysis.margins import area_margins, margins, switch_cost
+from tally.data import us
+
+
+def row(report, area):
+    return next(r for r in report["areas"] if r["area"] == area)
+
+
+def test_2000_state_margins_from_the_data():
+    t = us.president(2000)
+    r = margins(t)
+    fl, nm, wi, nh = (row(r, a) for a in ("FL", "NM", "WI", "NH"))
+    bush, gore = (us.find_candidate(n, t.candidates) for n in ("Bush", "Gore"))
+    i = t.areas.index("FL")
+    assert fl["margin"] == t.votes[i, t.candidates.index(bush)] - t.votes[i, t.candidates.index(gore)] == 537
+    assert nm["margin"] == 366 and round(nm["margin_share"] * 100, 2) == 0.06
+    assert wi["margin"] == 5_708 and round(wi["margin_share"] * 100, 2) == 0.22
+    assert nh["margin"] == 7_211
+
+
+def test_2000_florida_alone_flips_it_with_269_switched_votes():
+    r = margins(us.president(2000))
+    assert r["tipping_point"]["area"] == "FL"
+    assert r["to_win"]["areas"] == ["FL"]
+    assert r["to_win"]["votes"] == 537 // 2 + 1 == 269
+    assert r["to_win"]["challenger_electoral_votes"] == 267 + 25
+
+
+def test_2020_tie_through_arizona_georgia_wisconsin():
+    t = us.president(2020)
+    r = margins(t)
+    assert sorted(r["to_tie"]["areas"]) == ["AZ", "GA", "WI"]
+    expected = sum(int(row(r, a)["margin"]) // 2 + 1 for a in ("AZ", "GA", "WI"))
+    assert r["to_tie"]["votes"] == expected
+    # the margins themselves add up to the often-quoted 42,918
+    assert sum(int(row(r, a)["margin"]) for a in ("AZ", "GA", "WI")) == 42_918
+    assert r["to_win"]["votes"] > r["to_deny"]["votes"]
+    assert r["to_win"]["challenger_electoral_votes"] >= 270
+
+
+def brute_force(tallies, challenger, majority, start):
+    eligible = np.array([c != us.OTHER for c in tallies.candidates])
+    items = []
+    for i, area in enumerate(tallies.areas):
+        c = switch_cost(tallies.votes[i], challenger, eligible)
+        if c > 0:
+            items.append((c, int(tallies.attributes["electoral_votes"][i])))
+    best = None
+    for k in range(len(items) + 1):
+        for chosen in combinations(items, k):
+            if start + sum(ev for _, ev in chosen) >= majority:
+                cost = sum(c for c, _ in chosen)
+                best = cost if best is None else min(best, cost)
+    return best
+
+
+@pytest.mark.parametrize("year", [2000, 2012, 2016, 2020])
+def test_dp_equals_brute_force_on_twelve_closest_states(year):
+    full = us.president(year)
+    r = margins(full)
+    closest = sorted((a for a in r["areas"] if a["area"] == a["state"] and a["state"] not in ("ME", "NE")),
+                     key=lambda a: a["margin_share"])[:12]
+    keep = [full.areas.index(a["area"]) for a in closest]
+    # a reduced instance: the twelve closest states, the challenger needing a fixed number
+    sub = tally.Tallies(tuple(full.areas[i] for i in keep), full.candidates, full.votes[keep],
+                        attributes={"electoral_votes": tuple(full.attributes["electoral_votes"][i] for i in keep)},
+                        metadata={"pseudo_candidates": (us.OTHER,)})
+    sr = margins(sub)
+    chal = sub.candidates.index(sr["challenger"])
+    start = sr["electoral_votes"].get(sr["challenger"], 0)
+    assert sr["to_win"] is not None
+    assert brute_force(sub, chal, sr["majority"], start) == (None if sr["to_win"] is None else sr["to_win"]["votes"])
+
+
+def test_switch_cost_three_way():
+    v = np.array([100.0, 90.0, 99.0])
+    el = np.ones(3, dtype=bool)
+    # challenger 1 must pass both 100 (after switching) and 99
+    assert switch_cost(v, 1, el) == 10
+    assert switch_cost(np.array([10.0, 10.0]), 1, np.ones(2, bool)) == 1
+
+
+def test_area_margins_include_maine_nebraska_units():
+    rows = area_margins(us.president(2020))
+    areas = [r["area"] for r in rows]
+    assert "ME-2" in areas and "NE-2" in areas
+    assert sum(r["electoral_votes"] for r in rows) == 538
