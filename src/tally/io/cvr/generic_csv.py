@@ -4,8 +4,8 @@ One row per ballot. From ``firstVoteColumnIndex`` on, each column is a candidate
 header cell names it (a declared name or alias, or the undeclared write-in label) and a
 ballot's cell holds the rank the voter gave that candidate, or nothing. Two candidates
 given the same rank are an overvote that names them. Optional id, precinct and batch
-columns; a ballot whose precinct or batch cell is empty gets RCTab's ``no_precinct_id`` /
-``no_batch_id``.
+columns; a ballot whose precinct or batch cell is empty gets RCTab's ``no precinct id`` /
+``no batch id`` (file names sanitise them to ``no_precinct_id``).
 
 Reference: RCTab ``CsvCvrReader.java`` (BrightSpots/rcv).
 """
@@ -22,8 +22,8 @@ from .model import CastVoteRecord
 
 __all__ = ["read"]
 
-MISSING_PRECINCT = "no_precinct_id"
-MISSING_BATCH = "no_batch_id"
+MISSING_PRECINCT = "no precinct id"
+MISSING_BATCH = "no batch id"
 
 
 def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
