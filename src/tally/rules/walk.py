@@ -82,6 +82,7 @@ REPEAT_RULES = ("skip", "exhaust")
 
 # Internal marker for rows still looking for their next candidate.
 _SEARCHING = -100
+_DECIDE = -101
 
 
 def reason(code: int) -> str:
@@ -150,7 +151,7 @@ class Walk:
         self.ballots = ballots
         self.rules = rules
         self.n_candidates = ballots.n_candidates
-        choices = np.ascontiguousarray(ballots.choices)
+        choices = np.ascontiguousarray(ballots.choices, dtype=np.int32)
         self._choices = choices
         rows, ranks = choices.shape
         self._ranks = ranks
@@ -225,6 +226,18 @@ class Walk:
 
     # -- the walk -----------------------------------------------------------------------
 
+    def copy(self) -> Walk:
+        """An independent walk in the same state (for exploring several elimination orders).
+
+        The ballots and precomputed tables are shared; only the per-row state is copied.
+        """
+        other = object.__new__(Walk)
+        other.__dict__.update(self.__dict__)
+        other.current = self.current.copy()
+        other.position = self.position.copy()
+        other.continuing = self.continuing.copy()
+        return other
+
     def advance(self, continuing: np.ndarray) -> None:
         """Move on every active row whose candidate is not in ``continuing`` (bool (C,)).
 
@@ -237,14 +250,32 @@ class Walk:
                 f"got shape {continuing.shape}"
             )
         self.continuing = continuing & self._allowed
-        active = self.current >= 0
-        leaving = np.zeros_like(active)
-        leaving[active] = ~self.continuing[self.current[active]]
-        rows = np.flatnonzero(leaving)
+        # one gather: codes -5..-1 (inactive) never leave, candidates leave if not continuing
+        leaves = np.concatenate((np.zeros(len(REASONS), dtype=bool), ~self.continuing))
+        rows = np.flatnonzero(leaves[self.current + len(REASONS)])
         self.moved = rows
         self.moved_from = self.current[rows].copy()
         self.position[rows] += 1
         self._search(rows)
+
+    def _lookup(self) -> tuple[np.ndarray, int]:
+        """What a mark means while the continuing set stays as it is, by code.
+
+        Index ``code + offset``: a continuing candidate's index, :data:`OVERVOTED`,
+        ``_SEARCHING`` (pass on) or ``_DECIDE`` (a tie set under exhaust_if_multiple,
+        which depends on which of its members continue).
+        """
+        offset = len(self.ballots.tie_sets) - FIRST_TIE_CODE
+        lut = np.full(offset + self.n_candidates, _SEARCHING, dtype=np.int32)
+        cands = np.arange(self.n_candidates, dtype=np.int32)
+        lut[offset:] = np.where(self.continuing, cands, _SEARCHING)
+        overvote = self.rules.overvote
+        if overvote == "exhaust":
+            lut[offset + OVERVOTE] = OVERVOTED
+            lut[: offset + FIRST_TIE_CODE + 1] = OVERVOTED
+        elif overvote == "exhaust_if_multiple":
+            lut[: offset + FIRST_TIE_CODE + 1] = _DECIDE
+        return lut, offset
 
     def _search(self, rows: np.ndarray) -> None:
         """Walk ``rows`` from their position to their next valid mark (or inactivity)."""
@@ -253,6 +284,7 @@ class Walk:
         cont = self.continuing
         pos = self.position
         current = self.current
+        lut, offset = self._lookup()
         if rows.size and pos[rows].min() < 0:
             pos[rows] = np.maximum(pos[rows], 0)
         todo = rows
@@ -264,31 +296,19 @@ class Walk:
                 if not todo.size:
                     break
             p = pos[todo]
-            code = choices[todo, p].astype(np.int32)
-            state = np.full(todo.size, _SEARCHING, dtype=np.int32)
-            marked = code != SKIPPED
+            code = choices[todo, p]
+            state = lut[code + offset]
             if self._gap is not None:
-                state[marked & (self._gap[todo, p] > rules.max_skipped)] = SKIPPED_OUT
+                state[(code != SKIPPED) & (self._gap[todo, p] > rules.max_skipped)] = SKIPPED_OUT
             if self._repeat is not None:
-                state[(state == _SEARCHING) & self._repeat[todo, p]] = REPEATED
-            open_ = state == _SEARCHING
-            single = open_ & (code >= 0)
-            hit = single.copy()
-            hit[single] = cont[code[single]]
-            state[hit] = code[hit]
-            if self._has_unnamed and rules.overvote == "exhaust":
-                state[open_ & (code == OVERVOTE)] = OVERVOTED
-            if self._has_ties:
-                tied = np.flatnonzero(open_ & (code <= FIRST_TIE_CODE))
+                repeat = self._repeat[todo, p]
+                state[repeat & (state != SKIPPED_OUT)] = REPEATED
+            if self._has_ties and rules.overvote == "exhaust_if_multiple":
+                tied = np.flatnonzero(state == _DECIDE)
                 if tied.size:
-                    if rules.overvote == "exhaust":
-                        state[tied] = OVERVOTED
-                    elif rules.overvote == "exhaust_if_multiple":
-                        alive = self._members[FIRST_TIE_CODE - code[tied]] & cont
-                        n = alive.sum(axis=1)
-                        state[tied[n >= 2]] = OVERVOTED
-                        one = n == 1
-                        state[tied[one]] = np.argmax(alive[one], axis=1)
+                    alive = self._members[FIRST_TIE_CODE - code[tied]] & cont
+                    n = alive.sum(axis=1)
+                    state[tied] = np.where(n >= 2, OVERVOTED, np.where(n == 1, np.argmax(alive, axis=1), _SEARCHING))
             found = state != _SEARCHING
             current[todo[found]] = state[found]
             todo = todo[~found]
@@ -299,41 +319,53 @@ class Walk:
     def _weights(self, weights: np.ndarray | None) -> np.ndarray:
         return self.ballots.weights if weights is None else np.asarray(weights, dtype=np.float64)
 
+    def _counts(self, weights: np.ndarray | None) -> np.ndarray:
+        """Weight per code: inactive reasons (codes -5..-1) first, then candidates."""
+        shift = len(REASONS)
+        return np.bincount(self.current + shift, weights=self._weights(weights),
+                           minlength=shift + self.n_candidates)
+
     def tally(self, weights: np.ndarray | None = None) -> np.ndarray:
         """(C,) weight of the rows counting for each candidate (ballot weights by default)."""
-        w = self._weights(weights)
-        active = self.current >= 0
-        return np.bincount(self.current[active], weights=w[active], minlength=self.n_candidates)
+        return self._counts(weights)[len(REASONS):]
 
     def inactive(self, weights: np.ndarray | None = None) -> dict[str, float]:
         """Weight of the inactive rows by reason (every reason present, zero or not)."""
-        w = self._weights(weights)
-        idle = self.current < 0
-        counts = np.bincount(-self.current[idle] - 1, weights=w[idle], minlength=len(REASONS))
-        return {name: float(counts[i]) for i, name in enumerate(REASONS)}
+        counts = self._counts(weights)
+        return {name: float(counts[len(REASONS) - 1 - i]) for i, name in enumerate(REASONS)}
+
+    def counts(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, float]]:
+        """(tally, inactive) in one pass over the rows."""
+        counts = self._counts(weights)
+        shift = len(REASONS)
+        return counts[shift:], {name: float(counts[shift - 1 - i]) for i, name in enumerate(REASONS)}
 
     def flows(self, weights: np.ndarray | None = None) -> dict[int, dict[int | str, float]]:
         """Where the rows moved by the last :meth:`advance` went, by candidate left.
 
-        ``{left: {new candidate index or inactive reason: weight}}``; rows that moved
-        to nothing new are not listed. Useful for per-candidate transfers when several
-        candidates leave at once.
+        ``{left: {new candidate index or inactive reason: weight}}``, destinations in
+        candidate order then reason order; rows that moved to nothing new are not
+        listed. Useful for per-candidate transfers when several candidates leave at once.
         """
-        w = self._weights(weights)
         out: dict[int, dict[int | str, float]] = {}
-        if not self.moved.size:
-            return out
         src = self.moved_from
-        dst = self.current[self.moved]
-        wm = w[self.moved]
-        for left in np.unique(src):
-            if left < 0:
-                continue
-            mask = src == left
+        keep = src >= 0
+        if not keep.any():
+            return out
+        shift = len(REASONS)
+        width = shift + self.n_candidates
+        w = self._weights(weights)[self.moved[keep]]
+        dst = self.current[self.moved[keep]] + shift
+        flat = np.bincount(src[keep] * width + dst, weights=w, minlength=self.n_candidates * width)
+        grid = flat.reshape(self.n_candidates, width)
+        hit = np.bincount(src[keep] * width + dst, minlength=self.n_candidates * width).reshape(grid.shape)
+        for left in np.flatnonzero(hit.any(axis=1)):
             sums: dict[int | str, float] = {}
-            for to in np.unique(dst[mask]):
-                amount = float(wm[mask & (dst == to)].sum())
-                key: int | str = int(to) if to >= 0 else reason(int(to))
-                sums[key] = amount
+            for col in np.flatnonzero(hit[left, shift:]):
+                sums[int(col)] = float(grid[left, shift + col])
+            for i, name in enumerate(REASONS):
+                col = shift - 1 - i
+                if hit[left, col]:
+                    sums[name] = float(grid[left, col])
             out[int(left)] = sums
         return out

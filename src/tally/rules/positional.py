@@ -1,0 +1,384 @@
+"""Positional rules: Borda, Dowdall, and the Borda elimination rules Baldwin and Nanson; Bucklin.
+
+Positions are read from the order of a ballot's marks: a skipped rank does not cost a
+candidate a place, a candidate ranked twice keeps its first place, and an unnamed
+overvote marks nobody. Candidates marked together at one rank (a tie) share the points
+of the places they occupy, averaged. A ballot that marks nobody is an undervote and
+scores nobody.
+
+Truncated ballots (not every candidate ranked), option ``truncated``:
+
+``"optimistic"`` (default)
+    Ranked candidates get the points of their places among all ``n`` candidates
+    (``n-1, n-2, ...``) and unranked candidates get 0.
+``"average"``
+    The unranked candidates share the remaining places: each gets the average of the
+    points those places carry.
+
+On complete strict ballots both give the textbook Borda count (``n-1`` down to ``0``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ballots import RankedBallots
+from ..errors import ConfigError
+from ..outcome import Outcome, Round, Tie
+from ..ties import TieBreaker
+from . import rule
+from ._common import by_name, one_shot, ranked_account
+
+__all__ = ["borda", "dowdall", "baldwin", "nanson", "bucklin", "borda_scores", "places", "dense_ranks"]
+
+TRUNCATED = ("optimistic", "average")
+
+
+def places(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(above, level) per row and candidate, from a positions matrix (``inf`` = unranked).
+
+    ``above`` counts the candidates ranked strictly higher; ``level`` the candidates at
+    the same position, the candidate included (for unranked candidates, all unranked).
+    """
+    c = positions.shape[1]
+    above = np.zeros(positions.shape)
+    level = np.zeros(positions.shape)
+    for j in range(c):
+        col = positions[:, j : j + 1]
+        above[:, j] = (positions < col).sum(axis=1)
+        level[:, j] = (positions == col).sum(axis=1)
+    return above, level
+
+
+def dense_ranks(positions: np.ndarray) -> np.ndarray:
+    """(rows, C): how many distinct marked ranks come before each candidate's (0 = first).
+
+    Candidates tied at one rank share it; skipped ranks and marks naming nobody new do
+    not count. Unranked candidates get ``inf``.
+    """
+    s = np.sort(positions, axis=1)
+    first = np.ones(s.shape, dtype=bool)
+    first[:, 1:] = s[:, 1:] != s[:, :-1]
+    first &= np.isfinite(s)
+    out = np.full(positions.shape, np.inf)
+    for j in range(positions.shape[1]):
+        col = positions[:, j : j + 1]
+        out[:, j] = np.where(np.isfinite(col[:, 0]), ((s < col) & first).sum(axis=1), np.inf)
+    return out
+
+
+def _check_truncated(truncated: str) -> None:
+    if truncated not in TRUNCATED:
+        raise ConfigError(f"option truncated: unknown {truncated!r}; choose one of {', '.join(TRUNCATED)}")
+
+
+def _row_points(positions: np.ndarray, truncated: str, kind: str) -> np.ndarray:
+    """(rows, C) points each ballot gives each candidate (``kind`` borda or dowdall)."""
+    n = positions.shape[1]
+    above, level = places(positions)
+    ranked = np.isfinite(positions)
+    if kind == "borda":
+        # the places above+1 .. above+level carry n-1-above .. n-above-level points
+        points = (n - 1) - above - (level - 1) / 2.0
+    else:
+        # Dowdall: place k (from 1) carries 1/k; tied places share the mean
+        points = np.zeros(positions.shape)
+        max_level = int(level.max()) if level.size else 0
+        for k in range(1, max_level + 1):
+            points += np.where(k <= level, 1.0 / (above + k), 0.0)
+        points = points / np.maximum(level, 1)
+    if truncated == "optimistic":
+        points = np.where(ranked, points, 0.0)
+    return points
+
+
+def borda_scores(
+    ballots: RankedBallots,
+    among: np.ndarray | None = None,
+    *,
+    truncated: str = "optimistic",
+    kind: str = "borda",
+    positions: np.ndarray | None = None,
+) -> np.ndarray:
+    """(C,) Borda (or Dowdall) score of each candidate, counting only ``among`` (bool mask).
+
+    Candidates outside ``among`` get NaN: the count is as if they were not on the ballot.
+    """
+    pos = ballots.positions() if positions is None else positions
+    c = ballots.n_candidates
+    mask = np.ones(c, dtype=bool) if among is None else np.asarray(among, dtype=bool)
+    sub = pos[:, mask]
+    voting = ~ballots.is_blank()
+    points = _row_points(sub[voting], truncated, kind)
+    out = np.full(c, np.nan)
+    out[mask] = ballots.weights[voting] @ points
+    return out
+
+
+@rule(
+    "borda",
+    aliases=("borda_count",),
+    family="positional",
+    reference="de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. "
+    "Histoire de l'Académie Royale des Sciences.",
+)
+def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
+          truncated: str = "optimistic") -> Outcome:
+    """Borda count: a candidate ranked k-th among n gets n-k points; most points wins.
+
+    Truncated ballots and ties are scored as the module docstring explains (``truncated``
+    is ``"optimistic"`` or ``"average"``).
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
+    ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2)
+    >>> o = tally.count(b, "borda")
+    >>> o.winners, dict(o.scores)
+    (('B',), {'A': 6.0, 'B': 7.0, 'C': 2.0})
+    """
+    _check_truncated(truncated)
+    scores = borda_scores(ballots, truncated=truncated)
+    continuing, inactive = ranked_account(ballots)
+    return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
+                    continuing=continuing, inactive=inactive, note=f"Borda points ({truncated})")
+
+
+@rule(
+    "dowdall",
+    aliases=("nauru",),
+    family="positional",
+    reference="Reilly, B. (2002). Social choice in the South Seas: electoral innovation and "
+    "the Borda count in the Pacific Island countries. International Political Science Review 23(4).",
+)
+def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Dowdall (Nauru) count: the k-th ranked candidate gets 1/k points; most points wins.
+
+    Unranked candidates get nothing; tied candidates share the mean of their places' points.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"], ["B", "C"]])
+    >>> tally.count(b, "dowdall").winners
+    ('B',)
+    """
+    scores = borda_scores(ballots, kind="dowdall")
+    continuing, inactive = ranked_account(ballots)
+    return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
+                    continuing=continuing, inactive=inactive, note="Dowdall points (1, 1/2, 1/3, ...)")
+
+
+def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nanson: str | None) -> Outcome:
+    """Shared Baldwin/Nanson loop: recount Borda among the remaining candidates each round."""
+    names = ballots.candidates
+    pos = ballots.positions()
+    continuing, inactive = ranked_account(ballots)
+    rounds: list[Round] = []
+    order: list[str] = []
+    memo: dict[frozenset[int], frozenset[int]] = {}
+    history: list[np.ndarray] = []
+
+    def step(mask: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        scores = borda_scores(ballots, mask, truncated=truncated, positions=pos)
+        live = np.flatnonzero(mask)
+        values = scores[live]
+        if nanson is None:
+            out = [int(c) for c in live if abs(scores[c] - values.min()) <= 1e-9]
+        else:
+            mean = values.mean()
+            if nanson == "strict":
+                out = [int(c) for c in live if scores[c] < mean - 1e-9]
+            else:
+                out = [int(c) for c in live if scores[c] <= mean + 1e-9]
+        return scores, out
+
+    def explore(mask: np.ndarray) -> frozenset[int]:
+        key = frozenset(np.flatnonzero(mask).tolist())
+        if key in memo:
+            return memo[key]
+        live = np.flatnonzero(mask)
+        if live.size == 1:
+            return frozenset(live.tolist())
+        scores, out = step(mask)
+        if len(out) == live.size or not out:
+            found = frozenset(live.tolist())
+        elif nanson is not None or len(out) == 1:
+            nxt = mask.copy()
+            nxt[out] = False
+            found = explore(nxt)
+        else:
+            found = frozenset()
+            for c in out:
+                nxt = mask.copy()
+                nxt[c] = False
+                found |= explore(nxt)
+        memo[key] = found
+        return found
+
+    mask = np.ones(ballots.n_candidates, dtype=bool)
+    number = 1
+    winners: list[int] = []
+    tied = False
+    while True:
+        live = np.flatnonzero(mask)
+        base = dict(number=number, continuing=continuing, inactive=inactive)
+        if live.size == 1:
+            rounds.append(Round(**base, tally={names[live[0]]: 0.0}, elected=(names[live[0]],),
+                                note="last candidate remaining"))
+            winners = [int(live[0])]
+            break
+        scores, out = step(mask)
+        tally = {names[c]: float(scores[c]) for c in live}
+        if len(out) == live.size or not out:
+            # every remaining candidate has the same score
+            if breaker.mode == "all":
+                winners, tied = [int(c) for c in live], True
+                breaker.record(Tie(round=number, purpose="winner", tied=tuple(names[c] for c in live),
+                                   mode="all", chosen=tuple(names[c] for c in live),
+                                   detail="all remaining candidates have the same Borda score"))
+            else:
+                winners = [breaker.pick(live.tolist(), purpose="winner", round=number,
+                                        history=history, lowest=False)]
+            rounds.append(Round(**base, tally=tally, elected=tuple(names[c] for c in winners),
+                                note="all remaining candidates tied"))
+            break
+        if nanson is None and len(out) > 1:
+            if breaker.mode == "all":
+                breaker.record(Tie(round=number, purpose="eliminate", tied=tuple(names[c] for c in out),
+                                   mode="all", chosen=tuple(names[c] for c in out),
+                                   detail="every way of breaking the tie explored"))
+                found = explore(mask)
+                winners, tied = sorted(found), len(found) > 1
+                rounds.append(Round(**base, tally=tally, note="tie for elimination among "
+                                    + ", ".join(names[c] for c in out) + "; every way of breaking it explored"))
+                break
+            out = [breaker.pick(out, purpose="eliminate", round=number, history=history, lowest=True)]
+        rounds.append(Round(**base, tally=tally, eliminated=tuple(names[c] for c in out),
+                            note="below the average Borda score" if nanson else "lowest Borda score"))
+        order.extend(names[c] for c in out)
+        history.append(np.nan_to_num(scores, nan=-np.inf))
+        mask[out] = False
+        number += 1
+    return Outcome(
+        rule="",
+        candidates=names,
+        winners=tuple(names[c] for c in sorted(winners)),
+        rounds=tuple(rounds),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+        scores=dict(rounds[0].tally),
+        details={"elimination_order": order},
+        tied=tied,
+    )
+
+
+@rule(
+    "baldwin",
+    family="positional",
+    sequential=True,
+    reference="Baldwin, J. M. (1926). The technique of the Nanson preferential majority system "
+    "of election. Proceedings of the Royal Society of Victoria 39:42-52.",
+)
+def baldwin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
+            truncated: str = "optimistic") -> Outcome:
+    """Baldwin's method: eliminate the lowest Borda score, recount among the rest, repeat.
+
+    Borda scores are recomputed each round as if the eliminated candidates were not on
+    the ballots. Ties for elimination go to ``tiebreak``; the default ``all`` explores
+    every elimination order the ties allow and reports every winner (parallel universes).
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
+    ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
+    >>> tally.count(b, "baldwin").winners
+    ('A',)
+    """
+    _check_truncated(truncated)
+    return _eliminate(ballots, TieBreaker(tiebreak, ballots.candidates, seed=seed), truncated, None)
+
+
+@rule(
+    "nanson",
+    family="positional",
+    sequential=True,
+    reference="Nanson, E. J. (1882). Methods of election. Transactions and Proceedings of the "
+    "Royal Society of Victoria 19:197-240; variants as in Niou (1987) and pref_voting.",
+)
+def nanson(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
+           truncated: str = "optimistic", variant: str = "strict") -> Outcome:
+    """Nanson's method: eliminate every candidate below the average Borda score, repeat.
+
+    ``variant="strict"`` (default) eliminates the candidates strictly below the average
+    (pref_voting's strict_nanson); ``"weak"`` also eliminates those exactly at it
+    (weak_nanson). When all remaining candidates have the same score they tie.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
+    ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
+    >>> tally.count(b, "nanson").winners
+    ('A',)
+    """
+    _check_truncated(truncated)
+    if variant not in ("strict", "weak"):
+        raise ConfigError(f"option variant: unknown {variant!r}; choose strict or weak")
+    return _eliminate(ballots, TieBreaker(tiebreak, ballots.candidates, seed=seed), truncated, variant)
+
+
+@rule(
+    "bucklin",
+    aliases=("grand_junction",),
+    family="positional",
+    reference="Hoag, C. G. & Hallett, G. H. (1926). Proportional Representation. Macmillan "
+    "(the Grand Junction system); pref_voting's bucklin.",
+)
+def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Bucklin: add each ballot's next rank until someone has a majority; most marks wins.
+
+    Round k counts, for each candidate, the ballots marking it at one of their first k
+    ranks (rank = order of marks, as for Borda; every member of a tie at a rank is
+    marked). As soon as some candidate is marked by more than half of the voting ballots,
+    the candidate with the most marks wins.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
+    ...     [["A", "B"]] * 4 + [["C", "B"]] * 3 + [["B", "A"]] * 2)
+    >>> o = tally.count(b, "bucklin")
+    >>> o.winners, len(o.rounds)
+    (('B',), 2)
+    """
+    names = ballots.candidates
+    breaker = TieBreaker(tiebreak, names, seed=seed)
+    continuing, inactive = ranked_account(ballots)
+    voting = ~ballots.is_blank()
+    rank = dense_ranks(ballots.positions()[voting])
+    w = ballots.weights[voting]
+    half = continuing / 2.0
+    n = ballots.n_candidates
+    rounds: list[Round] = []
+    history: list[np.ndarray] = []
+    marked = np.isfinite(rank)
+    depth = int(rank[marked].max()) + 1 if marked.any() else 1
+    for k in range(1, depth + 1):
+        marks = w @ (rank < k) if rank.size else np.zeros(n)
+        done = marks.max() > half or k == depth
+        base = dict(number=k, tally=by_name(names, marks), continuing=continuing, inactive=inactive,
+                    threshold=half, note=f"marks at ranks 1-{k}" if k > 1 else "first choices")
+        if done:
+            top = marks.max()
+            tied_top = [c for c in range(n) if abs(marks[c] - top) <= 1e-9]
+            tied = False
+            if len(tied_top) > 1 and breaker.mode == "all":
+                breaker.record(Tie(round=k, purpose="winner", tied=tuple(names[c] for c in tied_top),
+                                   mode="all", chosen=tuple(names[c] for c in tied_top),
+                                   detail="tie left standing; every tied candidate reported"))
+                winners, tied = tied_top, True
+            elif len(tied_top) > 1:
+                winners = [breaker.pick(tied_top, purpose="winner", round=k, history=history, lowest=False)]
+            else:
+                winners = tied_top
+            rounds.append(Round(**base, elected=tuple(names[c] for c in winners)))
+            return Outcome(rule="", candidates=names, winners=tuple(names[c] for c in sorted(winners)),
+                           rounds=tuple(rounds), ties=tuple(breaker.ties),
+                           ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+                           scores=by_name(names, marks), tied=tied)
+        rounds.append(Round(**base))
+        history.append(marks)
+    raise AssertionError("unreachable")  # the last depth always decides

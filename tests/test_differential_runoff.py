@@ -1,0 +1,116 @@
+"""Differential tests: the runoff and positional rules against pref_voting on random profiles.
+
+Each rule is compared on 1,000 seeded random profiles of complete strict rankings. Where
+pref_voting breaks ties by "parallel universes" (the *_put variants) or reports every
+tied winner, tally runs with ``tiebreak="all"``, which has the same meaning, so every
+profile is compared, ties included.
+"""
+
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+pref_voting = pytest.importorskip("pref_voting")
+from pref_voting.iterative_methods import (  # noqa: E402
+    baldwin_put,
+    coombs_put,
+    instant_runoff,
+    instant_runoff_put,
+    plurality_with_runoff_put,
+    strict_nanson,
+    weak_nanson,
+)
+from pref_voting.other_methods import bucklin  # noqa: E402
+from pref_voting.profiles import Profile  # noqa: E402
+from pref_voting.scoring_methods import borda, dowdall, plurality  # noqa: E402
+
+import tally  # noqa: E402
+from tally.ballots import RankedBallots  # noqa: E402
+
+PROFILES = 1000
+
+
+def profiles(seed: int, n: int = PROFILES):
+    """Seeded random profiles: 3-6 candidates, 1-25 voters, some with a shared bias."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        c = int(rng.integers(3, 7))
+        voters = int(rng.integers(1, 26))
+        if rng.random() < 0.5:
+            rankings = np.array([rng.permutation(c) for _ in range(voters)])
+        else:  # a common ordering with noise makes fewer ties and longer counts
+            utility = rng.normal(size=c)
+            rankings = np.argsort(-(utility + rng.normal(scale=1.0, size=(voters, c))), axis=1)
+        yield c, rankings
+
+
+def both(c: int, rankings: np.ndarray):
+    names = [str(i) for i in range(c)]
+    rows, counts = np.unique(rankings, axis=0, return_counts=True)
+    ballots = RankedBallots.from_matrix(names, rows, counts, merge=False)
+    profile = Profile([list(r) for r in rows], rcounts=[int(k) for k in counts])
+    return ballots, profile
+
+
+@functools.cache
+def shared(seed: int = 2024) -> list[tuple[np.ndarray, RankedBallots, Profile]]:
+    """The same 1,000 profiles for every rule, built once per test process."""
+    return [(rankings, *both(c, rankings)) for c, rankings in profiles(seed)]
+
+
+def exact_dowdall(rankings: np.ndarray) -> list[int]:
+    """Dowdall winners in exact arithmetic (pref_voting compares float sums exactly)."""
+    scores = [Fraction(0)] * rankings.shape[1]
+    for row in rankings:
+        for place, cand in enumerate(row):
+            scores[cand] += Fraction(1, place + 1)
+    best = max(scores)
+    return [c for c, v in enumerate(scores) if v == best]
+
+
+def ours(ballots: RankedBallots, rule: str, **options) -> list[int]:
+    outcome = tally.count(ballots, rule, **options)
+    return sorted(int(w) for w in outcome.winners)
+
+
+CASES = [
+    ("plurality", plurality, {}),
+    ("irv", instant_runoff_put, {"tiebreak": "all"}),
+    ("runoff", plurality_with_runoff_put, {"tiebreak": "all"}),
+    ("coombs", coombs_put, {"tiebreak": "all"}),
+    ("borda", borda, {}),
+    ("dowdall", dowdall, {}),
+    ("baldwin", baldwin_put, {"tiebreak": "all"}),
+    ("nanson", strict_nanson, {}),
+    ("nanson", weak_nanson, {"variant": "weak"}),
+    ("bucklin", bucklin, {}),
+]
+
+
+@pytest.mark.parametrize("rule, theirs, options", CASES, ids=[f"{c[0]}-{c[1].name}" for c in CASES])
+def test_same_winners_as_pref_voting(rule, theirs, options):
+    compared = 0
+    for k, (rankings, ballots, profile) in enumerate(shared()):
+        expected = sorted(int(x) for x in theirs(profile))
+        if rule == "dowdall" and expected != exact_dowdall(rankings):
+            expected = exact_dowdall(rankings)  # a float near-tie on their side
+        got = ours(ballots, rule, **options)
+        assert got == expected, f"profile {k}: {rankings.tolist()}"
+        compared += 1
+    assert compared == PROFILES
+
+
+def test_irv_without_ties_matches_plain_instant_runoff():
+    """With any tie-break mode, IRV agrees with pref_voting whenever no tie is met."""
+    compared = 0
+    for _, ballots, profile in shared():
+        outcome = tally.count(ballots, "irv", tiebreak="order")
+        if outcome.ties:
+            continue
+        assert sorted(int(w) for w in outcome.winners) == sorted(int(x) for x in instant_runoff(profile))
+        compared += 1
+    assert compared > PROFILES // 3
