@@ -197,14 +197,29 @@ def read_csv(
         declared = tuple(_candidate_order(blocks, special))
         index = {c: i for i, c in enumerate(declared)}
 
-    codes = np.empty((n_rows, len(rank_cols)), dtype=np.int16)
-    for start, names, indices in blocks:
-        for r, (col_names, idx) in enumerate(zip(names, indices)):
-            lookup = np.array(
-                [special.get(name.casefold(), index.get(name, SKIPPED)) for name in col_names] or [SKIPPED],
-                dtype=np.int16,
-            )
-            codes[start : start + idx.size, r] = lookup[idx]
+    lookups = [
+        [
+            np.array([special.get(n.casefold(), index.get(n, SKIPPED)) for n in col_names] or [SKIPPED], np.int64)
+            for col_names in names
+        ]
+        for _, names, _ in blocks
+    ]
+    bits = max(1, (len(declared) + 1).bit_length())  # codes + 2 lie in 0..len(declared)+1
+    # Without provenance to keep, rows are reduced to one small integer key each and
+    # identical ballots counted in O(n); otherwise the code matrix goes whole to from_matrix.
+    keyed = id_col is None and precinct_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= 10_000
+    if keyed:
+        key = np.zeros(n_rows, dtype=np.int64)
+        for (start, _, indices), lookup in zip(blocks, lookups):
+            part = key[start : start + (indices[0].size if indices else 0)]
+            for r, (idx, table_r) in enumerate(zip(indices, lookup)):
+                shift = bits * (len(rank_cols) - 1 - r)
+                part += (table_r - OVERVOTE)[idx] << shift
+    else:
+        codes = np.empty((n_rows, len(rank_cols)), dtype=np.int16)
+        for (start, _, indices), lookup in zip(blocks, lookups):
+            for r, (idx, table_r) in enumerate(zip(indices, lookup)):
+                codes[start : start + idx.size, r] = table_r[idx]
 
     weights = None
     if count_col:
@@ -218,8 +233,8 @@ def read_csv(
         precincts = [p.strip() for p in table.column(precinct_col).to_pylist()]
 
     read_total = float(weights.sum()) if weights is not None else float(n_rows)
-    if ids is None and precincts is None:
-        codes, weights = _premerge(codes, weights, len(declared))
+    if keyed:
+        codes, weights = _count_keys(key, weights, bits, len(rank_cols))
     metadata: dict[str, Any] = {
         "format": "csv",
         "layout": "counted rows" if count_col else "one ballot per row",
@@ -241,25 +256,17 @@ def read_csv(
     )
 
 
-def _premerge(codes: np.ndarray, weights: np.ndarray | None, n_candidates: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Identical rows counted with one O(n) bincount when every row fits a small integer key.
+def _count_keys(key: np.ndarray, weights: np.ndarray | None, bits: int, ranks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows and their weights from one integer key per ballot (``bits`` per rank).
 
-    :meth:`RankedBallots.from_matrix` merges again (and orders the rows); this only makes
-    its input short. Rows hold codes ``OVERVOTE..n_candidates-1`` here (no ties).
+    :meth:`RankedBallots.from_matrix` merges again and orders the rows; this only makes
+    its input short, with one O(n) ``bincount`` instead of a sort of every ballot.
     """
-    rows, ranks = codes.shape
-    bits = max(1, int(n_candidates + 1).bit_length())  # codes shifted by 2 lie in 0..n+1
-    if rows < 10_000 or ranks == 0 or bits * ranks > 22:
-        return codes, weights
-    key = np.zeros(rows, dtype=np.int64)
-    for r in range(ranks):
-        key <<= bits
-        key |= codes[:, r].astype(np.int64) - OVERVOTE
-    counted = np.bincount(key, weights=weights, minlength=1)
+    counted = np.bincount(key, weights=weights)
     present = np.flatnonzero(np.bincount(key) if weights is not None else counted)
     shifts = bits * np.arange(ranks - 1, -1, -1, dtype=np.int64)
-    merged = ((present[:, None] >> shifts) & ((1 << bits) - 1)) + OVERVOTE
-    return merged.astype(np.int16), counted[present]
+    rows = ((present[:, None] >> shifts) & ((1 << bits) - 1)) + OVERVOTE
+    return rows.astype(np.int16), counted[present]
 
 
 def _check_header(header: list[str], file: str) -> None:
