@@ -14,6 +14,7 @@ RCTab's format.
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
                 out.append(", ")
         out.append(" ]")
     elif isinstance(value, Decimal):
-        out.append(json.dumps(str(value)))
+        out.append('"' + str(value) + '"')
     else:
         out.append(json.dumps(value, ensure_ascii=False))
 
@@ -180,18 +181,19 @@ def percent(votes: Decimal, divisor: Decimal) -> str:
     printed as a Java double (``33.33%``, ``25.0%``)."""
     if divisor == 0:
         return ""
-    with localcontext(_DECIMAL32):
-        q = votes / divisor
+    q = _DECIMAL32.divide(votes, divisor)
     hundredths = int(q.scaleb(4))
     return repr(hundredths / 100.0) + "%"
+
+
+_SPECIAL = re.compile(r'[,"\r\n]')
 
 
 def _csv_field(value: str, first: bool) -> str:
     # Apache Commons CSV, QuoteMode.MINIMAL (RCTab's CSVFormat.DEFAULT).
     if value == "":
         return '""' if first else ""
-    quote = value[0] <= "#" or any(ch in value for ch in ',"\r\n') or value[-1] <= " "
-    if quote:
+    if value[0] <= "#" or value[-1] <= " " or _SPECIAL.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -232,6 +234,12 @@ def _number_to_elect(tab: Tabulation) -> str:
 
 def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]],
                  kind: str | None, sid: str | None) -> str:
+    with localcontext(EXACT):
+        return _summary_csv_exact(tab, meta, rounds, kind, sid)
+
+
+def _summary_csv_exact(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]],
+                       kind: str | None, sid: str | None) -> str:
     rules = tab.rules
     n = len(tab.rounds)
     is_slice = kind is not None
@@ -281,8 +289,7 @@ def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict,
             divisor = actives[r] if per_round else actives[0]
             row += [_s(votes), percent(votes, divisor)]
             if r < n - 1:
-                with localcontext(EXACT):
-                    row.append(_s(rounds[r + 1][0].get(name, ZERO) - votes))
+                row.append(_s(rounds[r + 1][0].get(name, ZERO) - votes))
             else:
                 row.append("0")
         rows.append(row)
@@ -302,8 +309,7 @@ def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict,
             value = rounds[r][1][key]
             row += [_s(value), ""]
             if r < n - 1:
-                with localcontext(EXACT):
-                    row.append(_s(rounds[r + 1][1][key] - value))
+                row.append(_s(rounds[r + 1][1][key] - value))
             else:
                 row.append("0")
         rows.append(row)
@@ -311,9 +317,8 @@ def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict,
     undervotes = first_inactive["undervotes"]
     for r in range(n):
         this = _inactive_sum(rounds[r][1])
-        with localcontext(EXACT):
-            row += [_s(this - undervotes), ""]
-            row.append(_s(_inactive_sum(rounds[r + 1][1]) - this) if r < n - 1 else "0")
+        row += [_s(this - undervotes), ""]
+        row.append(_s(_inactive_sum(rounds[r + 1][1]) - this) if r < n - 1 else "0")
     rows.append(row)
     if not is_slice and tab.rounds[-1].residual_surplus > 0:
         row = ["Residual surplus"]

@@ -265,32 +265,39 @@ def build_contest(
     keys: list[tuple] = []
     counts: list[int] = []
     row_of: list[int] = []
+    code_of: dict[tuple[str, ...], int] = {}
+
+    def code(mark: tuple[str, ...], rank: int, rec: Any) -> int:
+        if not mark:
+            return SKIPPED
+        if OVERVOTE_MARK in mark:
+            if len(mark) != 1:
+                raise BallotError(f"rank {rank} mixes an overvote label with candidates",
+                                  file=rec.file, line=rec.line)
+            return OVERVOTE
+        try:
+            members = frozenset(index[m] for m in mark)
+        except KeyError as exc:
+            raise BallotError(f"rank {rank} names unknown candidate {exc.args[0]!r}",
+                              file=rec.file, line=rec.line) from None
+        if len(members) == 1:
+            return next(iter(members))
+        if members not in tie_index:
+            tie_index[members] = len(tie_index)
+        return FIRST_TIE_CODE - tie_index[members]
+
     for rec in records:
         codes: list[int] = []
         for rank, mark in enumerate(rec.marks, start=1):
-            if not mark:
-                codes.append(SKIPPED)
-                continue
-            if OVERVOTE_MARK in mark:
-                if len(mark) != 1:
-                    raise BallotError(f"rank {rank} mixes an overvote label with candidates",
-                                      file=rec.file, line=rec.line)
-                codes.append(OVERVOTE)
-                continue
-            try:
-                members = frozenset(index[m] for m in mark)
-            except KeyError as exc:
-                raise BallotError(f"rank {rank} names unknown candidate {exc.args[0]!r}",
-                                  file=rec.file, line=rec.line) from None
-            if len(members) == 1:
-                codes.append(next(iter(members)))
-            else:
-                if members not in tie_index:
-                    tie_index[members] = len(tie_index)
-                codes.append(FIRST_TIE_CODE - tie_index[members])
+            c = code_of.get(mark)
+            if c is None:
+                c = code(mark, rank, rec)
+                if c != OVERVOTE or len(mark) == 1:
+                    code_of[mark] = c
+            codes.append(c)
         while codes and codes[-1] == SKIPPED:
             codes.pop()
-        key = (tuple(codes),) + tuple(_slice_label(k, getattr(rec, k)) for k in slices)
+        key = (tuple(codes), *(_slice_label(k, getattr(rec, k)) for k in slices)) if slices else (tuple(codes),)
         r = rows.get(key)
         if r is None:
             r = rows[key] = len(keys)
