@@ -60,6 +60,7 @@ _RANK = re.compile(
     r"|(\d+)\s*(?:st|nd|rd|th)?\s*[_ -]?\s*(?:rank|choice|pref|preference))\s*$",
     re.IGNORECASE,
 )
+KEYED_MIN_ROWS = 10_000  # below this the plain code matrix is as fast
 COUNT_NAMES = ("count", "weight", "weights", "ballots", "number", "n", "votes", "frequency")
 _ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "cast vote record", "cvr", "cvr_id", "record_id")
 _PRECINCT_NAMES = ("precinct", "precinct_id", "precinct id", "precinct_name", "precinct name")
@@ -207,7 +208,7 @@ def read_csv(
     bits = max(1, (len(declared) + 1).bit_length())  # codes + 2 lie in 0..len(declared)+1
     # Without provenance to keep, rows are reduced to one small integer key each and
     # identical ballots counted in O(n); otherwise the code matrix goes whole to from_matrix.
-    keyed = id_col is None and precinct_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= 10_000
+    keyed = id_col is None and precinct_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= KEYED_MIN_ROWS
     if keyed:
         key = np.zeros(n_rows, dtype=np.int64)
         for (start, _, indices), lookup in zip(blocks, lookups):
