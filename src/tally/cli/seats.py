@@ -1,0 +1,148 @@
+"""``tally seats``: seats from party votes (or populations), with disproportionality."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from ..analysis.proportionality import disproportionality
+from ..errors import ConfigError
+from ..outcome import Outcome, to_jsonable
+from ..rules import count as count_rule
+from ..rules import get_rule
+from . import app, console
+from .count import load_source, parse_options, rule_options
+from .render import number, ties_lines
+
+__all__ = ["seats_command", "seats_report"]
+
+MEASURES = ("gallagher", "loosemore_hanby", "sainte_lague", "effective_parties_votes", "effective_parties_seats")
+
+
+def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
+    """The JSON of ``tally seats --json``: seats, rule, threshold, exclusions and measures."""
+    seats = {p: int(n) for p, n in outcome.details["seats"].items()}
+    measures: dict[str, Any] = {}
+    if sum(seats.values()) > 0:
+        table = disproportionality(votes, seats)
+        measures = {k: table[k] for k in MEASURES}
+    return {
+        "seats": seats,
+        "rule": outcome.rule,
+        "threshold": outcome.details.get("threshold"),
+        "excluded": list(outcome.details.get("excluded", [])),
+        "measures": measures,
+        "votes": votes,
+        "winners": list(outcome.winners),
+        "tied": outcome.tied,
+        "tied_seats": outcome.details.get("tied_seats"),
+        "options": dict(outcome.options),
+        "apportioned": outcome.details.get("apportioned"),
+        "warnings": list(outcome.warnings),
+    }
+
+
+@app.command("seats")
+def seats_command(
+    votes_source: Annotated[
+        str,
+        typer.Argument(
+            metavar="VOTES",
+            help="Party votes: a tallies CSV, a PrefLib .cat file, or a bundled dataset id (see `tally data list`).",
+        ),
+    ],
+    rule: Annotated[
+        Optional[str], typer.Option("--rule", "-r", help="dhondt, sainte_lague, hare_lr, ... or an apportionment rule.")
+    ] = None,
+    seats: Annotated[Optional[int], typer.Option(help="Seats to fill.")] = None,
+    threshold: Annotated[Optional[str], typer.Option(help="National threshold: '4%' or 0.04.")] = None,
+    district_threshold: Annotated[Optional[str], typer.Option(help="Threshold within each district.")] = None,
+    threshold_alternative: Annotated[
+        Optional[int], typer.Option(help="District seats that qualify a party below the threshold.")
+    ] = None,
+    min_seats: Annotated[Optional[int], typer.Option(help="Apportionment: seats every state gets.")] = None,
+    tiebreak: Annotated[Optional[str], typer.Option(help="all | order | previous_round | random")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed for random tie-breaks.")] = None,
+    option: Annotated[
+        Optional[list[str]], typer.Option("--option", "-o", help="Other rule option key=value (repeatable).")
+    ] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the seats and measures as JSON.")] = False,
+) -> None:
+    """Allocate seats from VOTES by a list-PR or apportionment rule, with disproportionality measures."""
+    tallies, facts = load_source(votes_source, fmt)
+    if tallies.kind != "tallies":
+        raise ConfigError(
+            f"{votes_source} holds {tallies.kind} ballots; `tally seats` needs party votes "
+            "(a tallies CSV or a PrefLib .cat file); use `tally count` for ballots"
+        )
+    info = get_rule(rule or facts.get("rule") or "dhondt")
+    if not info.accepts("tallies"):
+        raise ConfigError(f"rule {info.name!r} does not allocate seats from party votes")
+    given = parse_options(option or [])
+    for key, value in (
+        ("threshold", threshold),
+        ("district_threshold", district_threshold),
+        ("threshold_alternative", threshold_alternative),
+        ("min_seats", min_seats),
+        ("tiebreak", tiebreak),
+        ("seed", seed),
+    ):
+        if value is not None:
+            given[key] = value
+    if seats is None and "seats" not in tallies.attributes:
+        seats = facts.get("seats") or tallies.metadata.get("seats")
+    if seats is not None:
+        given["seats"] = seats
+    options, notes = rule_options(info.name, facts, given)
+    outcome = count_rule(tallies, info.name, **options)
+    votes = {c: float(v) for c, v in zip(outcome.candidates, outcome.rounds[0].tally.values())}
+    report = seats_report(outcome, votes)
+    if as_json:
+        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{tallies.title or votes_source}[/]  ({number(sum(votes.values()))} votes)")
+    for note in notes:
+        console.print(f"[dim]{note}[/]")
+    console.print(_table(report))
+    for line in ties_lines(outcome):
+        console.print(line)
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    measures = report["measures"]
+    if measures:
+        sl = measures["sainte_lague"]
+        console.print(
+            f"Gallagher {measures['gallagher']:.2f}   Loosemore–Hanby {measures['loosemore_hanby']:.2f}   "
+            f"Sainte-Laguë {'∞' if sl is None else f'{sl:.2f}'}   effective parties: "
+            f"votes {measures['effective_parties_votes']:.2f}, seats {measures['effective_parties_seats']:.2f}"
+        )
+
+
+def _table(report: dict[str, Any]) -> Table:
+    votes, seats = report["votes"], report["seats"]
+    total_votes = sum(votes.values()) or 1.0
+    total_seats = sum(seats.values()) or 1
+    threshold = f", threshold {report['threshold']}" if report.get("threshold") else ""
+    table = Table(show_header=True, header_style="bold", title=f"{report['rule']}{threshold}")
+    claimant = "state" if report.get("apportioned") else "party"
+    for column in (claimant, "votes" if claimant == "party" else "population", "%", "seats", "seat %"):
+        table.add_column(column, justify="left" if column == claimant else "right")
+    order = sorted(votes, key=lambda p: (-seats.get(p, 0), -votes[p]))
+    for party in order:
+        name = party
+        if party in report["excluded"]:
+            name = f"[dim]{party} (below threshold)[/]"
+        table.add_row(
+            name,
+            number(votes[party]),
+            f"{100 * votes[party] / total_votes:.2f}",
+            f"[bold]{seats.get(party, 0)}[/]" if seats.get(party) else "0",
+            f"{100 * seats.get(party, 0) / total_seats:.2f}",
+        )
+    table.add_section()
+    table.add_row("total", number(total_votes), "100.00", str(sum(seats.values())), "100.00")
+    return table

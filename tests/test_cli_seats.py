@@ -1,0 +1,88 @@
+"""``tally seats`` through the Typer app."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tally import data
+from tally.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_json_for_austria_2017():
+    result = run("seats", "austria-nationalrat-2017", "--rule", "dhondt", "--seats", "183", "--threshold", "4%", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    official = data.load("austria-nationalrat-2017").metadata["official_results"]
+    assert {p: n for p, n in report["seats"].items() if n} == official
+    assert report["rule"] == "dhondt"
+    assert report["threshold"] == "4%"
+    assert "GRÜNE" in report["excluded"]  # the Greens fell below 4 % in 2017
+    assert set(report["measures"]) == {"gallagher", "loosemore_hanby", "sainte_lague",
+                                       "effective_parties_votes", "effective_parties_seats"}
+    assert report["measures"]["gallagher"] > 0
+    # The same command gives byte-identical output.
+    again = run("seats", "austria-nationalrat-2017", "--rule", "dhondt", "--seats", "183", "--threshold", "4%", "--json")
+    assert again.stdout == result.stdout
+
+
+def test_dataset_facts_give_the_official_rule():
+    # No --rule, --seats or --threshold: the dataset's official D'Hondt, 183 seats, 4 %.
+    report = json.loads(run("seats", "austria-nationalrat-1994", "--json").stdout)
+    assert {p: n for p, n in report["seats"].items() if n} == {"SPÖ": 65, "ÖVP": 52, "FPÖ": 42, "GRÜNE": 13, "LIF": 11}
+
+
+def test_cat_file_path(tmp_path):
+    source = data.get("austria-nationalrat-2019").path / "00057-00000009.cat"
+    copy = tmp_path / "austria-2019.cat"
+    shutil.copy(source, copy)
+    result = run("seats", str(copy), "--rule", "sainte_lague", "--seats", "183", "--threshold", "0.04", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rule"] == "sainte_lague"
+    assert sum(report["seats"].values()) == 183
+    assert report["excluded"][0] == "JETZT"
+
+
+def test_tallies_csv_and_table(tmp_path):
+    path = tmp_path / "votes.csv"
+    path.write_text("area,candidate,votes\nall,A,100000\nall,B,80000\nall,C,30000\nall,D,20000\n", encoding="utf-8")
+    result = run("seats", str(path), "--rule", "dhondt", "--seats", "8", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["seats"] == {"A": 4, "B": 3, "C": 1, "D": 0}
+    table = run("seats", str(path), "--rule", "sainte_lague", "--seats", "8")
+    assert table.exit_code == 0, table.output
+    assert "Gallagher" in table.stdout and "seat %" in table.stdout
+
+
+def test_us_census_apportionment():
+    report = json.loads(run("seats", "us-census-2020", "--json").stdout)
+    assert report["rule"] == "huntington_hill"
+    assert report["seats"]["California"] == 52 and report["seats"]["Minnesota"] == 8
+    assert sum(report["seats"].values()) == 435
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("austria-nationalrat-2019", "--rule", "dhondt", "--threshold", "4"),  # ambiguous threshold
+        ("austria-nationalrat-2019", "--rule", "schulze"),  # not a seat rule
+        ("no-such-dataset",),
+    ],
+)
+def test_errors_are_one_line(args):
+    from tally.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["seats", *args])
+    assert exit_info.value.code == 2
