@@ -116,3 +116,23 @@ def test_every_format_has_malformed_cases() -> None:
 def test_wrong_encoding_error_names_the_byte() -> None:
     with pytest.raises(BallotError, match="byte 0xe9 at column 4"):
         tally.read(str(CORPUS / "csv_latin1.csv"))
+
+
+CLI_CASES = [c for c in CASES if set(c[1]) <= {"format"}]
+
+
+@pytest.mark.parametrize(("name", "options", "line", "problem"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_cli_prints_one_line_not_a_traceback(
+    name: str, options: dict[str, Any], line: int, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tally.cli import main
+
+    argv = ["count", str(CORPUS / name), "--rule", "plurality"]
+    if "format" in options:
+        argv += ["--format", options["format"]]
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err
+    assert name in err and f"line {line}" in err and problem in " ".join(err.split())
