@@ -386,6 +386,11 @@ _AFFILIATES = {"DEMOCRATIC-FARMER-LABOR": "DEMOCRAT", "DEMOCRATIC-NPL": "DEMOCRA
                "INDEPENDENT-REPUBLICAN": "REPUBLICAN"}
 
 
+# Ballot labels that name no party: list-PR comparisons give them no list seats.
+_NON_PARTY = re.compile(r"^(INDEPENDENT|NO +PARTY.*|NO +AFFILIATION|UNAFFILIATED|UNENROLLED|NONPARTISAN|"
+                        r"UNKNOWN|WRITE-?IN.*|OTHER|CHECK THIS COLUMN)$")
+
+
 def _house_party(lines: Mapping[str, int]) -> str:
     # A fusion candidate belongs to the major party whose line they stood on, else to
     # the line that gave them most votes.
@@ -479,7 +484,8 @@ def house(year: int) -> Tallies:
         source=f"{_HOUSE}/{_HOUSE_FILE}",
         title=f"US House elections {year}, by district (votes per party)",
         metadata={"year": year, "office": "US House", "jurisdiction": "United States",
-                  "pseudo_candidates": (OTHER,)},
+                  "pseudo_candidates": (OTHER,), "rule": "plurality",
+                  "non_party": tuple(p for p in parties if _NON_PARTY.match(p))},
     )
 
 

@@ -1,0 +1,167 @@
+"""Seats under other systems: first-past-the-post against list PR on the same votes.
+
+The district votes of a first-past-the-post election (US House, UK Commons) are
+re-counted as if they had been cast for party lists: nationally (one list per party
+for all seats) and regionally (each region — a US state, a UK region — fills as many
+seats as it has districts). The list seats come from the registry's party-list rules
+(``tally.count(tallies, "dhondt", seats=N, threshold=...)``) and the disproportionality
+measures from :mod:`tally.analysis.proportionality`. The comparison assumes everybody
+would vote the same way under another system, which they would not: it measures how the
+counting rule turns these votes into seats, not what another election would give.
+
+Columns that are not parties (independents, the Speaker, the lumped "Other") win
+first-past-the-post seats where they won, but get no list seats.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from ..ballots import Tallies
+from ..errors import ConfigError
+from ..rules import count
+from .proportionality import disproportionality
+
+__all__ = ["fptp_seats", "list_seats", "compare", "with_new_party", "NEW_PARTY"]
+
+NEW_PARTY = "New party"
+
+
+def fptp_seats(tallies: Tallies) -> dict[str, int]:
+    """Seats per party: each area's plurality winner takes its seats (ties take none)."""
+    seats = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    won: dict[str, int] = defaultdict(int)
+    for i, row in enumerate(tallies.votes):
+        top = np.flatnonzero(row == row.max())
+        if row.max() > 0 and len(top) == 1:
+            won[tallies.candidates[int(top[0])]] += int(seats[i])
+    return dict(won)
+
+
+def _non_party(tallies: Tallies) -> set[str]:
+    return set(tallies.metadata.get("non_party", ())) | set(tallies.metadata.get("pseudo_candidates", ()))
+
+
+def list_seats(tallies: Tallies, *, rule: str, threshold: Any, by: str | None) -> dict[str, Any]:
+    """List-PR seats on the tallies' votes: nationally (``by=None``) or per region
+    attribute ``by``, each region filling as many seats as it has districts."""
+    excluded = _non_party(tallies)
+    keep = [i for i, p in enumerate(tallies.candidates) if p not in excluded]
+    parties = tuple(tallies.candidates[i] for i in keep)
+    votes = tallies.votes[:, keep]
+    seats = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    total_seats = int(sum(int(s) for s in seats))
+    if by is None:
+        lists = Tallies(("national",), parties, votes.sum(axis=0, keepdims=True))
+        outcome = count(lists, rule, seats=total_seats, threshold=threshold)
+    else:
+        if by not in tallies.attributes:
+            raise ConfigError(f"the tallies have no area attribute {by!r} to group regions by")
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, region in enumerate(tallies.attributes[by]):
+            groups[str(region)].append(i)
+        regions = tuple(sorted(groups))
+        lists = Tallies(regions, parties, np.array([votes[groups[r]].sum(axis=0) for r in regions]),
+                        attributes={"seats": tuple(sum(int(seats[i]) for i in groups[r]) for r in regions)})
+        outcome = count(lists, rule, threshold=threshold)
+    return {"seats": {p: n for p, n in outcome.details["seats"].items() if n}, "warnings": list(outcome.warnings),
+            "rule": outcome.rule, "options": dict(outcome.options)}
+
+
+def with_new_party(tallies: Tallies, share: float) -> Tallies:
+    """The tallies with a new party taking ``share`` of the vote in every area, the other
+    columns shrinking in proportion (a uniform national share)."""
+    if not 0 < share < 1:
+        raise ConfigError(f"a new party's share must be between 0 and 100 %, not {share:.0%}")
+    if NEW_PARTY in tallies.candidates:
+        raise ConfigError(f"the tallies already have a column {NEW_PARTY!r}")
+    totals = tallies.votes.sum(axis=1, keepdims=True)
+    votes = np.hstack([tallies.votes * (1 - share), totals * share])
+    return Tallies(tallies.areas, (*tallies.candidates, NEW_PARTY), votes, attributes=tallies.attributes,
+                   parties=tallies.parties, source=tallies.source, title=tallies.title, metadata=tallies.metadata)
+
+
+def _region_attribute(tallies: Tallies) -> str | None:
+    for name in ("region", "state"):
+        if name in tallies.attributes:
+            return name
+    return None
+
+
+def _measures(votes: dict[str, float], seats: dict[str, int]) -> dict[str, float]:
+    m = disproportionality(votes, seats)
+    return {k: m[k] for k in ("gallagher", "loosemore_hanby", "sainte_lague", "effective_parties_votes",
+                              "effective_parties_seats") if m.get(k) is not None}
+
+
+def _share(value: Any) -> float:
+    text = str(value).strip()
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ConfigError(f"expected a share such as 10% or 0.1, not {value!r}") from None
+
+
+def compare(tallies: Tallies, *, rule: str = "dhondt", threshold: Any = None, regional: bool = True,
+            new_party: Any = None) -> dict[str, Any]:
+    """Seats per party under first-past-the-post, national list PR and (``regional``)
+    regional list PR, with disproportionality measures for each.
+
+    ``new_party`` (a share such as ``"10%"``) adds the seats a new party with that share
+    everywhere would win under each system. Returns ``{"parties", "votes",
+    "vote_share", "seats_total", "systems": {name: {"seats", "measures"}},
+    "new_party", "notes"}``.
+    """
+    if threshold in ("", "0", "0%"):
+        threshold = None
+    totals = tallies.totals()
+    votes = {p: float(v) for p, v in zip(tallies.candidates, totals)}
+    grand = sum(votes.values())
+    region = _region_attribute(tallies) if regional else None
+
+    def systems_for(t: Tallies) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        t_votes = {p: float(v) for p, v in zip(t.candidates, t.totals())}
+        fp = fptp_seats(t)
+        out["fptp"] = {"seats": fp, "measures": _measures(t_votes, fp)}
+        national = list_seats(t, rule=rule, threshold=threshold, by=None)
+        out[f"{rule} national"] = {"seats": national["seats"], "measures": _measures(t_votes, national["seats"]),
+                                   "warnings": national["warnings"]}
+        if region is not None:
+            reg = list_seats(t, rule=rule, threshold=threshold, by=region)
+            out[f"{rule} by {region}"] = {"seats": reg["seats"], "measures": _measures(t_votes, reg["seats"]),
+                                          "warnings": reg["warnings"]}
+        return out
+
+    systems = systems_for(tallies)
+    notes = []
+    excluded = sorted(_non_party(tallies) & set(tallies.candidates))
+    if excluded:
+        notes.append(f"no list seats for columns that are not parties: {', '.join(excluded)}")
+    if "unopposed" in tallies.attributes:
+        n = sum(1 for u in tallies.attributes["unopposed"] if u)
+        if n:
+            notes.append(f"{n} districts were unopposed and report no votes: list PR undercounts their party")
+    report: dict[str, Any] = {
+        "parties": sorted(tallies.candidates, key=lambda p: -votes[p]),
+        "votes": votes,
+        "vote_share": {p: (v / grand if grand else 0.0) for p, v in votes.items()},
+        "seats_total": int(sum(int(s) for s in tallies.attributes.get("seats", (1,) * len(tallies.areas)))),
+        "threshold": threshold,
+        "systems": systems,
+        "new_party": None,
+        "notes": notes,
+    }
+    if new_party is not None:
+        share = _share(new_party)
+        alt = systems_for(with_new_party(tallies, share))
+        report["new_party"] = {
+            "share": share,
+            "seats": {name: s["seats"].get(NEW_PARTY, 0) for name, s in alt.items()},
+            "systems": alt,
+            "assumption": "the new party takes the same share in every district; the others shrink in proportion",
+        }
+    return report

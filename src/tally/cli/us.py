@@ -1,0 +1,280 @@
+"""``tally ec``, ``spoilers``, ``margins``, ``whatif``, ``seats-compare``: the US system and
+first-past-the-post on real data."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ..contest import Contest, is_electoral, summary
+from ..errors import ConfigError
+from ..outcome import to_jsonable
+from . import app, console
+
+SourceArg = Annotated[str, typer.Argument(help="A bundled dataset id (e.g. us-president-2000) or a file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+FaithlessOpt = Annotated[str, typer.Option(help="Electors: none (all as pledged) or historical.")]
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def _electoral(source: str, **options: Any) -> Contest:
+    contest = Contest.from_source(source, **options)
+    if not is_electoral(contest.ballots):
+        raise ConfigError(f"{source} has no electoral votes per area; this command needs presidential tallies")
+    return contest
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _ev_line(ev: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v:g}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1]))
+
+
+@app.command("ec")
+def ec_command(
+    source: SourceArg,
+    allocation: Annotated[str, typer.Option(help="wta | statewide | district | proportional | popular")] = "wta",
+    rounding: Annotated[str, typer.Option(help="For proportional: hamilton | dhondt | sainte_lague | exact")] = (
+        "hamilton"),
+    faithless: FaithlessOpt = "none",
+    as_json: JsonOpt = False,
+) -> None:
+    """The Electoral College result: electors per candidate and the winner of every area."""
+    contest = _electoral(source, allocation=allocation, rounding=rounding, faithless=faithless)
+    result = summary(contest.count())
+    if as_json:
+        _print_json(result)
+        return
+    table = Table(title=f"{source}: electoral votes ({allocation})", header_style="bold")
+    for col in ("area", "winner", "electoral votes", "electors"):
+        table.add_column(col)
+    for a in result["areas"]:
+        table.add_row(a["area"], a["winner"] or "—", str(a["electoral_votes"]), _ev_line(a["electors"]))
+    console.print(table)
+    console.print(f"[bold]{_ev_line(result['electoral_votes'])}[/] (majority {result['majority']})")
+    _print_decision(result)
+
+
+def _print_decision(result: dict[str, Any]) -> None:
+    if result["winner"] and not result["contingent"]:
+        console.print(f"winner: [bold]{result['winner']}[/]")
+    elif result["contingent"]:
+        c = result["contingent"]
+        console.print(f"[bold]{c['reason']}[/]: the House chooses among {', '.join(c['candidates'])}, "
+                      "one vote per state delegation")
+        if c.get("votes"):
+            console.print(f"House delegations ({c.get('assumption')}): {_ev_line(c['votes'])}; "
+                          f"needed {c['states_needed']}; winner: {c['winner'] or 'none'}")
+        elif c.get("note"):
+            console.print(c["note"])
+    for w in result["warnings"]:
+        console.print(f"[yellow]warning:[/] {w}")
+
+
+@app.command("spoilers")
+def spoilers_command(
+    source: SourceArg,
+    candidate: Annotated[list[str], typer.Option("--candidate", "-c", help="Only these minor candidates.")] = [],  # noqa: B006
+    transfer: Annotated[list[str], typer.Option(help='Assumption, e.g. "Nader -> Gore 50%" (repeatable).')] = [],  # noqa: B006
+    sweep: Annotated[str, typer.Option(help="Net transfer rates to sweep, e.g. 0.01,0.05,0.1,0.5.")] = "",
+    toward: Annotated[str, typer.Option(help="Candidate the swept net share goes to (default: each runner-up).")] = "",
+    rule: Annotated[str, typer.Option(help="For ranked ballots: the rule to recount with.")] = "irv",
+    limit: Annotated[int, typer.Option(help="Rows shown in the table (JSON has all).")] = 25,
+    faithless: FaithlessOpt = "historical",
+    as_json: JsonOpt = False,
+) -> None:
+    """Minor candidates' break-even net transfer rates, area by area, and what flips."""
+    from ..analysis.spoilers import ranked_spoilers, spoilers
+    from ..analysis.whatif import parse
+    from ..ballots import RankedBallots
+
+    contest = Contest.from_source(source)
+    if isinstance(contest.ballots, RankedBallots):
+        report = ranked_spoilers(contest.ballots, rule)
+        if as_json:
+            _print_json(report)
+            return
+        table = Table(title=f"{source}: each losing candidate removed, recounted by {report['rule']}",
+                      header_style="bold")
+        for col in ("candidate", "winner", "winner without them", "spoiler"):
+            table.add_column(col)
+        for r in report["rows"]:
+            table.add_row(r["candidate"], ", ".join(r["winner"]), ", ".join(r["winner_without"]),
+                          "yes" if r["spoiler"] else "no")
+        console.print(table)
+        return
+    if not is_electoral(contest.ballots):
+        raise ConfigError(f"{source} has no electoral votes per area; spoilers needs presidential tallies "
+                          "or ranked ballots")
+    transfers: dict[str, dict[str, float]] = {}
+    for text in transfer:
+        s = parse(text)
+        if s.kind != "transfer" or s.areas is not None:
+            raise ConfigError(f"--transfer takes 'A -> B x%' everywhere, not {text!r}; use `tally whatif` for more")
+        target, share = s.targets[0]
+        transfers.setdefault(s.source, {})[target] = share
+    rates = []
+    if sweep:
+        try:
+            rates = [float(x) for x in sweep.split(",")]
+        except ValueError:
+            raise ConfigError(f"--sweep takes numbers separated by commas, not {sweep!r}") from None
+    report = spoilers(contest, candidates=candidate or None, transfers=transfers or None, rates=rates or None,
+                      toward=toward or None, faithless=faithless)
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title=f"{source}: break-even net transfer rates", header_style="bold")
+    for col in ("area", "candidate", "votes", "winner", "runner-up", "margin", "break-even"):
+        table.add_column(col, justify="right" if col in ("votes", "margin", "break-even") else "left")
+    for r in report["rows"][:limit]:
+        be = f"{r['break_even']:.2%}" + ("" if r["can_flip"] else " (impossible)")
+        table.add_row(r["area"], r["candidate"], _fmt(r["votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]), be)
+    console.print(table)
+    if len(report["rows"]) > limit:
+        console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
+    if report["assumption"]:
+        res = report["assumption"]["result"]
+        flips = ", ".join(f"{f['area']} ({f['electoral_votes']})" for f in res["flipped"]) or "none"
+        console.print(f"assumption {report['assumption']['transfers']}: flips {flips}")
+        console.print(f"actual: {_ev_line(res['actual']['electoral_votes'])}")
+        console.print(f"with the assumption: [bold]{_ev_line(res['electoral_votes'])}[/]")
+    if report["sweep"]:
+        for name, steps in report["sweep"].items():
+            t = Table(title=f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}", header_style="bold")
+            for col in ("net rate", "areas flipped", "electoral votes", "winner"):
+                t.add_column(col)
+            for s in steps:
+                t.add_row(f"{s['rate']:.2%}", ", ".join(s["flipped"]) or "—", _ev_line(s["electoral_votes"]),
+                          s["winner"] or "—")
+            console.print(t)
+
+
+@app.command("margins")
+def margins_command(
+    source: SourceArg,
+    challenger: Annotated[str, typer.Option(help="The candidate who would need the votes.")] = "",
+    limit: Annotated[int, typer.Option(help="Closest areas shown in the table.")] = 15,
+    as_json: JsonOpt = False,
+) -> None:
+    """Per-area margins, the tipping-point area and the fewest switched votes that change the result."""
+    from ..analysis.margins import margins
+
+    contest = _electoral(source)
+    report = margins(contest, challenger=challenger or None)
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title=f"{source}: closest areas", header_style="bold")
+    for col in ("area", "EV", "winner", "runner-up", "margin", "share", "switches to flip"):
+        table.add_column(col, justify="right" if col in ("EV", "margin", "share", "switches to flip") else "left")
+    for r in sorted(report["areas"], key=lambda r: r["margin_share"])[:limit]:
+        table.add_row(r["area"], str(r["electoral_votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]),
+                      f"{r['margin_share']:.2%}", _fmt(r["votes_to_flip"]))
+    console.print(table)
+    tp = report["tipping_point"]
+    if tp:
+        console.print(f"tipping point: [bold]{tp['area']}[/] ({report['winner']} margin {tp['leader_margin_share']:.2%})")
+    for key, label in (("to_win", f"{report['challenger']} wins outright"),
+                       ("to_deny", f"{report['winner']} short of a majority (House decides)"),
+                       ("to_tie", "exact tie")):
+        r = report[key]
+        if r is None:
+            console.print(f"{label}: impossible by switching votes")
+        else:
+            console.print(f"{label}: [bold]{r['votes']:,}[/] switched votes in {', '.join(r['areas'])} "
+                          f"→ {report['challenger']} {r['challenger_electoral_votes']}, "
+                          f"{report['winner']} {r['winner_electoral_votes']}")
+
+
+@app.command("whatif")
+def whatif_command(
+    source: SourceArg,
+    statements: Annotated[list[str], typer.Argument(help='Scenario statements, e.g. "Nader -> Gore 50%".')] = [],  # noqa: B006
+    transfer: Annotated[list[str], typer.Option(help='"A -> B x%" (B may be other or abstain).')] = [],  # noqa: B006
+    off: Annotated[list[str], typer.Option(help='"Nader:FL,NH": off the ballot there (voters abstain).')] = [],  # noqa: B006
+    swing: Annotated[list[str], typer.Option(help='"Gore +1%" or "Bush->Gore 1pt".')] = [],  # noqa: B006
+    turnout: Annotated[list[str], typer.Option(help='"+5%", "Gore -3% in FL".')] = [],  # noqa: B006
+    allocation: Annotated[str, typer.Option(help="Count electors another way: wta, proportional, ...")] = "",
+    faithless: FaithlessOpt = "historical",
+    as_json: JsonOpt = False,
+) -> None:
+    """Count the Electoral College again after a scenario; show it beside the actual result.
+
+    Scenario language: see `tally.analysis.whatif` ("A -> B x%", "swing A -> B 1pt",
+    "turnout +5% in FL,OH", "A off ballot in TX,CA -> B 40%", "allocation proportional").
+    """
+    from ..analysis.whatif import whatif
+
+    texts = list(statements) + list(transfer)
+    for item in off:
+        who, _, where = item.partition(":")
+        texts.append(f"{who} off ballot" + (f" in {where}" if where else ""))
+    texts += [f"swing {s}" for s in swing]
+    texts += [f"turnout {t}" for t in turnout]
+    if allocation:
+        texts.append(f"allocation {allocation}")
+    if not texts:
+        raise ConfigError("give at least one scenario statement, e.g. \"Nader -> Gore 50%\"")
+    contest = _electoral(source)
+    result = whatif(contest, texts, faithless=faithless)
+    if as_json:
+        _print_json(result)
+        return
+    actual = {a["area"]: a for a in result["actual"]["areas"]}
+    table = Table(title=f"{source}: " + "; ".join(texts), header_style="bold")
+    for col in ("area", "EV", "actual winner", "scenario winner", ""):
+        table.add_column(col)
+    for a in result["areas"]:
+        before = actual.get(a["area"], {}).get("winner")
+        mark = "[bold red]flipped[/]" if before != a["winner"] else ""
+        if mark or len(result["areas"]) <= 60:
+            table.add_row(a["area"], str(a["electoral_votes"]), before or "—", a["winner"] or "—", mark)
+    console.print(table)
+    console.print(f"actual:   {_ev_line(result['actual']['electoral_votes'])} → {result['actual']['winner']}")
+    console.print(f"scenario: [bold]{_ev_line(result['electoral_votes'])}[/] → {result['winner'] or 'no majority'}")
+    _print_decision(result)
+
+
+@app.command("seats-compare")
+def seats_compare_command(
+    source: SourceArg,
+    rule: Annotated[str, typer.Option(help="Party-list rule of the registry (dhondt, sainte_lague, ...).")] = "dhondt",
+    threshold: Annotated[str, typer.Option(help="National threshold, e.g. 5%.")] = "0%",
+    regional: Annotated[bool, typer.Option(help="Also list PR by region (state / UK region).")] = True,
+    new_party: Annotated[str, typer.Option("--new-party", help="A new party with this national share, e.g. 10%.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Seats per party under first-past-the-post versus list PR, with disproportionality."""
+    from ..analysis.seats import compare
+
+    report = compare(Contest.from_source(source).ballots, rule=rule, threshold=threshold, regional=regional,
+                     new_party=new_party or None)
+    if as_json:
+        _print_json(report)
+        return
+    systems = list(report["systems"])
+    table = Table(title=f"{source}: seats by system", header_style="bold")
+    table.add_column("party")
+    table.add_column("votes %", justify="right")
+    for name in systems:
+        table.add_column(name, justify="right")
+    for party in report["parties"]:
+        cells = [f"{report['vote_share'][party]:.1%}"]
+        cells += [str(report["systems"][s]["seats"].get(party, 0)) for s in systems]
+        if any(c != "0" for c in cells[1:]) or report["vote_share"][party] >= 0.005:
+            table.add_row(party, *cells)
+    console.print(table)
+    for name in systems:
+        m = report["systems"][name]["measures"]
+        console.print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
+    for w in report["notes"]:
+        console.print(f"[dim]{w}[/]")

@@ -1,0 +1,93 @@
+"""UK general elections 2019 and 2024 by constituency, and seats under other systems."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import tally
+from tally import data
+from tally.analysis.seats import NEW_PARTY, compare, fptp_seats, list_seats, with_new_party
+from tally.data import uk
+
+
+def test_2024_first_past_the_post_seats_from_the_votes():
+    t = data.load("uk-general-2024")
+    seats = fptp_seats(t)
+    assert seats["Lab"] == 411 and seats["Con"] == 121 and seats["LD"] == 72
+    assert seats["SNP"] == 9 and seats["Ind"] == 6 and seats["RUK"] == 5 and seats["Spk"] == 1
+    assert sum(seats.values()) == 650
+    # the seats agree with the Library's own winners, constituency by constituency
+    assert Counter(t.attributes["winner"]) == Counter(seats)
+    assert t.total == 28_808_662
+
+
+def test_2019_seats_and_valid_votes():
+    t = data.load("uk-general-2019")
+    seats = fptp_seats(t)
+    assert (seats["Con"], seats["Lab"], seats["SNP"], seats["LD"]) == (365, 202, 48, 11)
+    assert t.total == 32_014_110
+
+
+def test_independents_are_not_added_together_2024():
+    t = uk.general_election(2024)
+    # in every constituency the Ind column is one candidate: it never exceeds the winner
+    ind = t.candidates.index("Ind")
+    for i, row in enumerate(t.votes):
+        if t.attributes["winner"][i] != "Ind":
+            assert row[ind] < row.max()
+
+
+def test_national_dhondt_beside_fptp_2024():
+    t = uk.general_election(2024)
+    report = compare(t, rule="dhondt")
+    national = report["systems"]["dhondt national"]["seats"]
+    assert sum(national.values()) == 650
+    assert "Ind" not in national and "Spk" not in national
+    # D'Hondt on the national votes, computed independently here
+    parties = [p for p in t.candidates if p not in t.metadata["non_party"]]
+    votes = np.array([t.totals()[t.candidates.index(p)] for p in parties])
+    got = np.zeros(len(parties), dtype=int)
+    for _ in range(650):
+        got[int(np.argmax(votes / (got + 1)))] += 1
+    assert national == {p: int(n) for p, n in zip(parties, got) if n}
+    fptp = report["systems"]["fptp"]["measures"]["gallagher"]
+    pr = report["systems"]["dhondt national"]["measures"]["gallagher"]
+    assert fptp > 20 > 5 > pr
+
+
+def test_regional_list_seats_fill_each_region():
+    t = uk.general_election(2024)
+    reg = list_seats(t, rule="dhondt", threshold=None, by="region")
+    assert sum(reg["seats"].values()) == 650
+
+
+def test_new_party_with_ten_percent():
+    t = uk.general_election(2024)
+    report = compare(t, new_party="10%")
+    got = report["new_party"]["seats"]
+    assert got["fptp"] == fptp_seats(with_new_party(t, 0.10)).get(NEW_PARTY, 0)
+    assert got["dhondt national"] > 50  # about 10 % of 650 under PR
+    assert got["fptp"] < got["dhondt national"]
+
+
+def test_threshold_excludes_small_parties():
+    t = uk.general_election(2024)
+    report = compare(t, threshold="5%")
+    national = report["systems"]["dhondt national"]["seats"]
+    share = report["vote_share"]
+    assert all(share[p] >= 0.05 for p in national)
+
+
+def test_house_compare_runs_and_notes_unopposed():
+    report = compare(tally.data.load("us-house-2018"), threshold="5%")
+    assert set(report["systems"]) == {"fptp", "dhondt national", "dhondt by state"}
+    assert sum(report["systems"]["dhondt by state"]["seats"].values()) == 435
+    assert any("unopposed" in n for n in report["notes"])
+
+
+def test_unknown_year():
+    with pytest.raises(tally.DataError):
+        uk.general_election(2017)
