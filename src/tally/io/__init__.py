@@ -189,7 +189,7 @@ def _register_builtin() -> None:
     ))
     register_format(Format(
         "csv", "ranked-ballot CSV: rank columns, one row per ballot or with a count column",
-        ranked_csv.read_csv, (".csv", ".txt"), lambda f, h: ranked_csv.looks_like_ranked(h),
+        ranked_csv.read_csv, (".csv",), lambda f, h: ranked_csv.looks_like_ranked(h),
     ))
     register_format(Format(
         "score", "score CSV: one column per candidate, optional count (found by sniffing: kind inferred)",
