@@ -1,0 +1,225 @@
+"""Single transferable vote: the Gregory family (Scottish, WIGM, ERS97, Irish).
+
+Meek and Warren, which recompute every transfer at each iteration, live in
+:mod:`tally.rules.stv_meek`. The shared count is :mod:`tally.rules.stv_gregory`; how
+preferences are read off a ballot is in :mod:`tally.rules.stv_papers`.
+"""
+
+from __future__ import annotations
+
+from ..ballots import RankedBallots
+from ..errors import ConfigError
+from ..outcome import Outcome
+from ..ties import TieBreaker
+from . import rule
+from .stv_gregory import GregoryRules, gregory_count
+from .stv_meek import meek_stv, warren_stv
+from .stv_papers import QUOTAS, check_stv_options
+
+__all__ = ["scottish_stv", "wigm_stv", "ers97_stv", "irish_stv", "meek_stv", "warren_stv"]
+
+
+def _check_quota(quota: str, extra: tuple[str, ...] = ()) -> None:
+    allowed = QUOTAS + extra
+    if quota not in allowed:
+        raise ConfigError(f"option quota: unknown quota {quota!r}; choose one of {', '.join(allowed)}")
+
+
+def _check_decimals(decimals: int | None) -> None:
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0):
+        raise ConfigError(f"option decimals must be a whole number >= 0 or None (exact), not {decimals!r}")
+
+
+@rule(
+    "scottish_stv",
+    aliases=("scotland_stv", "scottish"),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference=(
+        "The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1, "
+        "rules 45-52."
+    ),
+)
+def scottish_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    quota: str = "droop",
+    decimals: int | None = 5,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """STV as counted at Scottish local government elections (weighted inclusive Gregory).
+
+    The quota is the Droop quota, floor(valid / (seats + 1)) + 1 (rule 46); a candidate
+    with at least the quota is elected (rule 47). The largest surplus is transferred
+    first (rule 49; equal surpluses: the candidate with more votes at the latest stage
+    where they differed, then lot); every paper the elected candidate holds moves to its
+    next continuing preference at value v x surplus / votes credited, calculated to five
+    decimal places with any remainder ignored (rule 48(3)). With no surplus to transfer,
+    the candidate with fewest votes is excluded and all their papers move at their
+    current values in one stage (rules 50-51, ties as for surpluses). When the continuing
+    candidates are no more than the vacancies left they are elected (rule 52).
+
+    Parameters
+    ----------
+    seats: number of councillors to elect.
+    quota: ``"droop"`` (the Order's), ``"hare"`` or ``"exact_droop"``.
+    decimals: places transfer values are cut to (5 in the Order; None for exact).
+    tiebreak: ``"previous_round"`` (the Order's rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+
+    Returns an outcome whose rounds are the stages of the count.
+
+    Raises :class:`~tally.errors.RuleError` when there are fewer candidates than seats or a
+    ballot weight is not a whole number; :class:`~tally.errors.ConfigError` on bad options.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "scottish_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check_quota(quota)
+    _check_decimals(decimals)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota)
+    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+
+
+@rule(
+    "wigm_stv",
+    aliases=("wigm", "weighted_inclusive_gregory"),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference=(
+        "Weighted inclusive Gregory method as in the Scottish Local Government Elections "
+        "Order 2007 rules 45-52, with exact transfer values; J. Lundell, Droop "
+        "(droop/rules/wigm.py) describes the same method."
+    ),
+)
+def wigm_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    quota: str = "droop",
+    decimals: int | None = None,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """Weighted inclusive Gregory STV with exact transfer values.
+
+    The count of :func:`scottish_stv` with the weight of every paper carried exactly
+    through each transfer (a paper of value v moves at v x surplus / votes credited to
+    the elected candidate, as a fraction), unless ``decimals`` asks for truncation.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "wigm_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check_quota(quota)
+    _check_decimals(decimals)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota)
+    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+
+
+@rule(
+    "ers97_stv",
+    aliases=("ers97",),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference=(
+        "Electoral Reform Society, How to conduct an election by the Single Transferable "
+        "Vote, 3rd edition (1997), section 5 (the ERS97 rules)."
+    ),
+)
+def ers97_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    quota: str = "ers97",
+    decimals: int | None = 2,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """STV under the Electoral Reform Society's 1997 rules (Gregory, last parcel).
+
+    The quota is valid / (seats + 1) to two decimal places, remainder ignored, plus 0.01
+    (``quota="ers97"``). A surplus is transferred from the last parcel of papers the
+    candidate received (all papers if elected at the first stage): each transferable
+    paper of value v moves at v x surplus / value of the transferable papers, cut to two
+    decimal places and never above v; if the transferable papers are worth no more than
+    the surplus they move at their value and the rest of the surplus is lost. Excluded
+    candidates' papers move in parcels of equal value, highest first, one stage each,
+    with the quota checked after each. Ties: earlier stages, then lot.
+
+    Not implemented: the rules' deferment of surpluses that cannot change the order of
+    the lowest candidates and the exclusion of several candidates at once; both change
+    the stage sequence, and may in rare cases change who is elected.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "ers97_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check_quota(quota, ("ers97",))
+    _check_decimals(decimals)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    rules = GregoryRules(
+        surplus_papers="last", value="transferable", decimals=decimals, exclusion="by_value", quota=quota
+    )
+    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+
+
+@rule(
+    "irish_stv",
+    aliases=("irish", "dail_stv"),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference="Electoral Act 1992 (Ireland), sections 118-124 (counting of votes at Dáil elections).",
+)
+def irish_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    quota: str = "droop",
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """STV as at Dáil elections: whole papers, surplus papers drawn from the last parcel.
+
+    The quota is floor(valid / (seats + 1)) + 1. To transfer a surplus, the papers of
+    the last parcel the candidate received (all papers if elected at the first count)
+    are sorted by next available preference; if the transferable papers are no more than
+    the surplus, all move. Otherwise each continuing candidate receives
+    floor(sub-parcel x surplus / transferable papers) papers, the papers left over going
+    to the largest remainders, and the papers moved are drawn at random from each
+    sub-parcel (a seeded draw standing for the papers on top of the mixed parcel, so the
+    same ``seed`` gives the same count). An excluded candidate's papers all move in one
+    count. Ties: earlier counts, then lot (``seed``).
+
+    Not implemented: the deferment of a surplus that cannot save the lowest candidate and
+    the exclusion of several candidates at once (sections 121-122); they shorten the count
+    and rarely change who is elected.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "irish_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check_quota(quota)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota)
+    return gregory_count(
+        ballots, seats=seats, rules=rules, breaker=breaker, seed=seed,
+        details={"seed": 0 if seed is None else int(seed)},
+    )

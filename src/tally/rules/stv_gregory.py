@@ -1,0 +1,486 @@
+"""The count shared by the Gregory-family STV rules (Scottish, WIGM, ERS97, Irish).
+
+A count is a sequence of *stages*. Stage 1 credits first preferences. Each later stage
+either transfers the surplus of one elected candidate or excludes one candidate (the
+lowest) and transfers their papers. After every stage, candidates reaching the quota
+are deemed elected; when the candidates still in the running are no more than the seats
+left, they are all elected and the count stops. The rules differ in:
+
+``surplus_papers``
+    ``"all"``: every paper the elected candidate holds moves on at a reduced value
+    (inclusive Gregory: Scottish, WIGM); ``"last"``: only the last parcel of papers
+    received (all papers if elected at the first stage) is examined (ERS97, Irish).
+``selection``
+    ``"fractional"``: the papers move at a transfer value; ``"random"``: whole papers
+    are drawn at random from each sub-parcel (Irish), with a seeded generator.
+``value``
+    ``"inclusive"``: a paper of value v moves at v x surplus / votes of the candidate
+    (Scottish rule 48(3)); ``"transferable"``: at v x surplus / value of the transferable
+    papers examined, never more than v (ERS97).
+``decimals``
+    Transfer values are cut to this many decimal places (None: exact fractions).
+``exclusion``
+    ``"together"``: all papers of an excluded candidate move in one stage;
+    ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
+    the quota checked after each (ERS97).
+
+A :class:`~tally.outcome.Round` here is the state *after* a stage: ``tally`` the votes
+credited to each candidate still in the count (elected or hopeful), ``transfers`` what
+the stage moved, ``elected`` who reached the quota at that stage, ``eliminated`` who was
+excluded at it. ``continuing`` counts the papers still credited to some candidate, and
+``inactive`` those that left the count, by reason, so ``continuing + inactive = read``.
+Votes (values) are accounted for in ``details["stages"]``: the sum of the tally, the
+value of non-transferable papers and the value lost to truncation equals the valid poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..ballots import RankedBallots
+from ..outcome import Outcome, Round
+from ..ties import TieBreaker
+from .stv_papers import INACTIVE, Papers, quota_value, read_papers, truncate
+
+__all__ = ["GregoryRules", "gregory_count"]
+
+HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
+_REASON = {code: name for name, code in INACTIVE.items()}
+
+
+@dataclass(frozen=True)
+class GregoryRules:
+    """How one Gregory-family rule transfers papers (see the module docstring)."""
+
+    surplus_papers: str = "all"
+    selection: str = "fractional"
+    value: str = "inclusive"
+    decimals: int | None = None
+    exclusion: str = "together"
+    quota: str = "droop"
+    quota_decimals: int | None = None
+
+
+def _fmt(x: Fraction) -> float:
+    return float(x)
+
+
+class _Count:
+    def __init__(
+        self,
+        ballots: RankedBallots,
+        seats: int,
+        rules: GregoryRules,
+        breaker: TieBreaker,
+        seed: int | None,
+    ) -> None:
+        self.ballots = ballots
+        self.names = ballots.candidates
+        self.seats = seats
+        self.rules = rules
+        self.breaker = breaker
+        self.rng = np.random.default_rng(0 if seed is None else seed)
+        papers: Papers = read_papers(ballots)
+        self.prefs = papers.prefs
+        self.end = papers.end
+        self.count = papers.count.copy()
+        c = ballots.n_candidates
+        rows = papers.rows
+        self.vals: list[Fraction] = [Fraction(1)]
+        self.vid_of: dict[Fraction, int] = {Fraction(1): 0}
+        self.vid = np.zeros(rows, dtype=np.int64)
+        self.pos = np.zeros(rows, dtype=np.int64)
+        self.arrived = np.ones(rows, dtype=np.int64)
+        blank = ballots.is_blank()
+        self.holder = np.where(
+            papers.valid, self.prefs[:, 0],
+            np.where(blank, INACTIVE["undervote"], INACTIVE["overvote"]),
+        ).astype(np.int64)
+        self.status = np.zeros(c, dtype=np.int64)
+        self.credited = [Fraction(0)] * c
+        for cand, value in self._sums(np.flatnonzero(papers.valid)).items():
+            self.credited[cand] = value
+        self.valid = int(self.count[papers.valid].sum())
+        if rules.quota == "ers97":
+            q = truncate(Fraction(self.valid, seats + 1), 2) + Fraction(1, 100)
+            self.quota, self.strict = q, False
+        else:
+            self.quota, self.strict = quota_value(rules.quota, self.valid, seats)
+        self.pending: list[int] = []
+        self.order: list[int] = []
+        self.stage = 1
+        self.rounds: list[Round] = []
+        self.stages: list[dict[str, Any]] = []
+        self.history: list[np.ndarray] = []
+        self.nontransferable = Fraction(0)
+        self.loss = Fraction(0)
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _value_id(self, value: Fraction) -> int:
+        if value not in self.vid_of:
+            self.vid_of[value] = len(self.vals)
+            self.vals.append(value)
+        return self.vid_of[value]
+
+    def _sums(self, rows: np.ndarray, key: np.ndarray | None = None) -> dict[int, Fraction]:
+        """Total value of ``rows`` grouped by ``key`` (default: their holder)."""
+        if rows.size == 0:
+            return {}
+        key = self.holder[rows] if key is None else key
+        width = len(self.vals)
+        combined = (key + 16) * width + self.vid[rows]
+        uniq, inverse = np.unique(combined, return_inverse=True)
+        papers = np.bincount(inverse.reshape(-1), weights=self.count[rows].astype(np.float64))
+        out: dict[int, Fraction] = {}
+        for k, n in zip(uniq.tolist(), papers.tolist()):
+            group, vid = divmod(k, width)
+            out[group - 16] = out.get(group - 16, Fraction(0)) + self.vals[vid] * int(round(n))
+        return out
+
+    def _hopeful(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(self.status == HOPEFUL)]
+
+    def _reached(self, c: int) -> bool:
+        v = self.credited[c]
+        return v > self.quota if self.strict else v >= self.quota
+
+    def _snapshot(self) -> np.ndarray:
+        return np.array([_fmt(v) for v in self.credited])
+
+    def _move(self, rows: np.ndarray, new_vid: np.ndarray) -> dict[int, Fraction]:
+        """Move ``rows`` to their next hopeful preference at value ids ``new_vid``."""
+        usable = self.status == HOPEFUL
+        pos, cand = _next(self, rows, usable)
+        self.pos[rows] = pos
+        self.holder[rows] = cand
+        self.vid[rows] = new_vid
+        self.arrived[rows] = self.stage
+        sums = self._sums(rows)
+        for dest, value in sums.items():
+            if dest >= 0:
+                self.credited[dest] += value
+        return sums
+
+    def _transfer_dict(self, source: int, sums: dict[int, Fraction], lost: Fraction = Fraction(0)) -> dict[str, dict[str, float]]:
+        out: dict[str, float] = {}
+        exhausted = lost
+        for dest in sorted(sums):
+            if dest >= 0:
+                out[self.names[dest]] = _fmt(sums[dest])
+            else:
+                exhausted += sums[dest]
+        out["exhausted"] = _fmt(exhausted)
+        return {self.names[source]: out}
+
+    # -- election and recording -----------------------------------------------------
+
+    def _elect_reached(self) -> list[int]:
+        reached = [c for c in self._hopeful() if self._reached(c)]
+        ordered: list[int] = []
+        pool = list(reached)
+        while pool:
+            top = max(self.credited[c] for c in pool)
+            tied = [c for c in pool if self.credited[c] == top]
+            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+                tied, purpose="order", round=self.stage, history=self.history, lowest=False
+            )
+            ordered.append(pick)
+            pool.remove(pick)
+        for c in ordered:
+            if len(self.order) >= self.seats:
+                break
+            self.status[c] = ELECTED
+            self.order.append(c)
+            if self.credited[c] > self.quota:
+                self.pending.append(c)
+        return [c for c in ordered if self.status[c] == ELECTED]
+
+    def _record(
+        self,
+        *,
+        elected: Sequence[int] = (),
+        eliminated: Sequence[int] = (),
+        transfers: dict[str, dict[str, float]] | None = None,
+        note: str,
+        detail: dict[str, Any],
+    ) -> None:
+        inactive = {name: 0.0 for name in ("undervote", "overvote", "exhausted")}
+        gone = self.holder < 0
+        for code in np.unique(self.holder[gone]).tolist():
+            inactive[_REASON[code]] = float(self.count[gone & (self.holder == code)].sum())
+        continuing = float(self.count[~gone].sum())
+        tally = {
+            self.names[c]: _fmt(self.credited[c])
+            for c in range(len(self.names))
+            if self.status[c] != EXCLUDED or self.credited[c] != 0
+        }
+        self.rounds.append(
+            Round(
+                number=len(self.rounds) + 1,
+                tally=tally,
+                elected=tuple(self.names[c] for c in elected),
+                eliminated=tuple(self.names[c] for c in eliminated),
+                transfers=transfers or {},
+                continuing=continuing,
+                inactive=inactive,
+                threshold=_fmt(self.quota),
+                note=note,
+            )
+        )
+        self.stages.append(
+            {
+                "stage": len(self.rounds),
+                **detail,
+                "non_transferable": _fmt(self.nontransferable),
+                "rounding_loss": _fmt(self.loss),
+            }
+        )
+        self.history.append(self._snapshot())
+
+    # -- stages -------------------------------------------------------------------------
+
+    def first_stage(self) -> None:
+        elected = self._elect_reached()
+        self._record(elected=elected, note="first preferences", detail={"action": "first preferences"})
+
+    def transfer_surplus(self, c: int) -> None:
+        rules = self.rules
+        self.pending.remove(c)
+        self.stage += 1
+        surplus = self.credited[c] - self.quota
+        mine = np.flatnonzero(self.holder == c)
+        if rules.surplus_papers == "last" and mine.size:
+            last = self.arrived[mine].max()
+            examined = mine[self.arrived[mine] == last]
+        else:
+            examined = mine
+        detail: dict[str, Any] = {
+            "action": "surplus",
+            "candidate": self.names[c],
+            "surplus": _fmt(surplus),
+            "papers_examined": int(self.count[examined].sum()),
+        }
+        if rules.selection == "random":
+            sums, lost = self._random_surplus(c, examined, surplus, detail)
+        else:
+            sums, lost = self._fractional_surplus(c, examined, surplus, detail)
+        self.credited[c] = self.quota
+        note = f"surplus of {self.names[c]} transferred"
+        self._after_transfer(c, sums, lost, note, detail, eliminated=())
+
+    def _fractional_surplus(
+        self, c: int, examined: np.ndarray, surplus: Fraction, detail: dict[str, Any]
+    ) -> tuple[dict[int, Fraction], Fraction]:
+        rules = self.rules
+        if rules.value == "inclusive":
+            rows = examined
+            base = self.credited[c]
+        else:
+            _, dest = _next(self, examined, self.status == HOPEFUL)
+            rows = examined[dest >= 0]
+            base = sum(self._sums(rows, np.zeros(rows.size, dtype=np.int64)).values(), Fraction(0))
+        new_vid = self.vid[rows].copy()
+        values: dict[str, float] = {}
+        lost_to_nt = Fraction(0)
+        if rules.value == "transferable" and base <= surplus:
+            # Transferable papers worth no more than the surplus move at their value;
+            # the rest of the surplus cannot be transferred.
+            lost_to_nt = surplus - base
+            values = {str(self.vals[v]): _fmt(self.vals[v]) for v in np.unique(new_vid).tolist()}
+        elif rows.size:
+            for v in np.unique(self.vid[rows]).tolist():
+                old = self.vals[v]
+                new = truncate(old * surplus / base, rules.decimals)
+                if rules.value == "transferable":
+                    new = min(new, old)
+                new_vid[self.vid[rows] == v] = self._value_id(new)
+                values[str(old)] = _fmt(new)
+        detail["transfer_values"] = values
+        sums = self._move(rows, new_vid)
+        moved = sum(sums.values(), Fraction(0))
+        exhausted = sum((v for d, v in sums.items() if d < 0), Fraction(0))
+        self.nontransferable += exhausted + lost_to_nt
+        self.loss += surplus - moved - lost_to_nt
+        return sums, lost_to_nt
+
+    def _random_surplus(
+        self, c: int, examined: np.ndarray, surplus: Fraction, detail: dict[str, Any]
+    ) -> tuple[dict[int, Fraction], Fraction]:
+        _, dest = _next(self, examined, self.status == HOPEFUL)
+        transferable = examined[dest >= 0]
+        dest = dest[dest >= 0]
+        total = int(self.count[transferable].sum())
+        s = int(surplus)
+        if total <= s:
+            take = {int(d): int(self.count[transferable[dest == d]].sum()) for d in np.unique(dest).tolist()}
+        else:
+            sizes = {int(d): int(self.count[transferable[dest == d]].sum()) for d in np.unique(dest).tolist()}
+            take = {d: n * s // total for d, n in sizes.items()}
+            left = s - sum(take.values())
+            # Papers left over go to the largest remainders; equal remainders to the
+            # larger sub-parcel, then to the candidate first in the list.
+            by_remainder = sorted(sizes, key=lambda d: (-((sizes[d] * s) % total), -sizes[d], d))
+            for d in by_remainder[:left]:
+                take[d] += 1
+        detail["papers_transferred"] = {self.names[d]: n for d, n in sorted(take.items())}
+        moving: list[int] = []
+        for d, n in sorted(take.items()):
+            rows = transferable[dest == d]
+            counts = self.count[rows]
+            chosen = counts if n >= counts.sum() else self.rng.multivariate_hypergeometric(counts, n)
+            for row, k in zip(rows.tolist(), chosen.tolist()):
+                if k == 0:
+                    continue
+                if k == self.count[row]:
+                    moving.append(row)
+                else:
+                    moving.append(self._split(row, int(k)))
+        rows = np.array(sorted(moving), dtype=np.int64)
+        sums = self._move(rows, self.vid[rows].copy())
+        moved = sum(sums.values(), Fraction(0))
+        lost = surplus - moved
+        self.nontransferable += lost
+        return sums, lost
+
+    def _split(self, row: int, k: int) -> int:
+        """Take ``k`` papers of ``row`` into a new row (the papers drawn); returns its index."""
+        self.count[row] -= k
+        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder"):
+            arr = getattr(self, name)
+            extra = arr[row : row + 1].copy()
+            setattr(self, name, np.concatenate([arr, extra]))
+        self.count[-1] = k
+        return self.count.size - 1
+
+    def exclude(self, c: int) -> None:
+        self.status[c] = EXCLUDED
+        mine = np.flatnonzero(self.holder == c)
+        if self.rules.exclusion == "by_value" and mine.size:
+            groups = sorted(np.unique(self.vid[mine]).tolist(), key=lambda v: -self.vals[v])
+        else:
+            groups = [None]
+        for i, v in enumerate(groups):
+            self.stage += 1
+            rows = mine if v is None else mine[self.vid[mine] == v]
+            sums = self._move(rows, self.vid[rows].copy())
+            moved = sum(sums.values(), Fraction(0))
+            self.credited[c] -= moved
+            self.nontransferable += sum((x for d, x in sums.items() if d < 0), Fraction(0))
+            detail: dict[str, Any] = {"action": "exclusion", "candidate": self.names[c]}
+            if v is not None:
+                detail["parcel_value"] = _fmt(self.vals[v])
+            note = f"{self.names[c]} excluded"
+            if len(groups) > 1:
+                note += f", papers of value {self.vals[v]} ({i + 1} of {len(groups)})"
+            self._after_transfer(c, sums, Fraction(0), note, detail, eliminated=(c,) if i == 0 else ())
+        self.credited[c] = Fraction(0)
+
+    def _after_transfer(
+        self,
+        source: int,
+        sums: dict[int, Fraction],
+        lost: Fraction,
+        note: str,
+        detail: dict[str, Any],
+        *,
+        eliminated: Sequence[int],
+    ) -> None:
+        elected = self._elect_reached()
+        self._record(
+            elected=elected,
+            eliminated=eliminated,
+            transfers=self._transfer_dict(source, sums, lost),
+            note=note,
+            detail=detail,
+        )
+
+    # -- the count ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.first_stage()
+        while len(self.order) < self.seats:
+            hopeful = self._hopeful()
+            left = self.seats - len(self.order)
+            if len(hopeful) <= left:
+                self._elect_rest(hopeful)
+                break
+            if self.pending:
+                top = max(self.credited[c] for c in self.pending)
+                tied = [c for c in self.pending if self.credited[c] == top]
+                pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+                    tied, purpose="surplus", round=self.stage + 1, history=self.history[:-1], lowest=False
+                )
+                self.transfer_surplus(pick)
+                continue
+            low = min(self.credited[c] for c in hopeful)
+            tied = [c for c in hopeful if self.credited[c] == low]
+            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+                tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
+            )
+            self.exclude(pick)
+
+    def _elect_rest(self, hopeful: list[int]) -> None:
+        ordered = sorted(hopeful, key=lambda c: (-self.credited[c], c))
+        for c in ordered:
+            self.status[c] = ELECTED
+            self.order.append(c)
+        if ordered:
+            last = self.rounds[-1]
+            self.rounds[-1] = Round(
+                number=last.number,
+                tally=last.tally,
+                elected=last.elected + tuple(self.names[c] for c in ordered),
+                eliminated=last.eliminated,
+                transfers=last.transfers,
+                continuing=last.continuing,
+                inactive=last.inactive,
+                threshold=last.threshold,
+                note=(last.note + "; " if last.note else "")
+                + "remaining candidates elected: no more of them than seats left",
+            )
+
+
+def _next(count: _Count, rows: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Next usable preference after each row's current position."""
+    papers = Papers(prefs=count.prefs, end=count.end, count=count.count, valid=np.ones(0, dtype=bool))
+    return papers.first_usable(rows, count.pos[rows] + 1, usable)
+
+
+def gregory_count(
+    ballots: RankedBallots,
+    *,
+    seats: int,
+    rules: GregoryRules,
+    breaker: TieBreaker,
+    seed: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> Outcome:
+    """Run a Gregory-family count and build its :class:`Outcome`."""
+    count = _Count(ballots, seats, rules, breaker, seed)
+    count.run()
+    last = count.rounds[-1]
+    winners = tuple(ballots.candidates[c] for c in count.order)
+    info = {
+        "quota": _fmt(count.quota),
+        "quota_exact": str(count.quota),
+        "valid": count.valid,
+        "elected_order": list(winners),
+        "stages": count.stages,
+        **(details or {}),
+    }
+    return Outcome(
+        rule="",
+        candidates=tuple(ballots.candidates),
+        winners=winners,
+        rounds=tuple(count.rounds),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
+        scores=dict(last.tally),
+        details=info,
+    )

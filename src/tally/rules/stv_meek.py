@@ -1,0 +1,354 @@
+"""Meek and Warren STV: keep values found by iteration, the quota recomputed each time.
+
+Every candidate has a *keep value*: 1 while hopeful, 0 once excluded, and for an elected
+candidate the share of each vote reaching them that they keep. Each ballot is read from
+its first usable preference (see :mod:`tally.rules.stv_papers`) with weight 1; a
+candidate with keep value k keeps part of the weight w reaching them and passes the rest
+on: Meek keeps w x k and passes w x (1 - k); Warren keeps min(k, w) and passes the rest.
+Weight left when the preferences run out is non-transferable. The quota is the votes
+held by candidates / (seats + 1), cut to the working decimals, plus one unit of the last
+place. Keep values of elected candidates are scaled by quota / votes until the total
+surplus is no more than ``tolerance``, or stops falling; then the lowest hopeful is
+excluded. A candidate reaching the quota is elected at once.
+
+Arithmetic is fixed-point with ``decimals`` places (9 as in the New Zealand rules):
+products and keep values are rounded up, as the Schedule prescribes, so the counts are
+exact integers in units of 10^-decimals and byte-for-byte reproducible.
+
+A :class:`~tally.outcome.Round` is one election or exclusion: its ``tally`` the votes
+after convergence, ``threshold`` the quota then. An exclusion round's ``transfers`` are
+the votes that moved when the excluded candidate's keep value became 0 (before the keep
+values of elected candidates were iterated again). ``details["rounds"]`` gives each
+round's keep values, iterations, total surplus and non-transferable votes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ballots import RankedBallots
+from ..errors import ConfigError
+from ..outcome import Outcome, Round
+from ..ties import TieBreaker
+from . import rule
+from .stv_papers import INACTIVE, check_stv_options, read_papers
+
+__all__ = ["meek_stv", "warren_stv"]
+
+HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
+MAX_ITERATIONS = 10_000
+
+
+class _Meek:
+    def __init__(
+        self,
+        ballots: RankedBallots,
+        seats: int,
+        *,
+        warren: bool,
+        decimals: int,
+        tolerance: float,
+        breaker: TieBreaker,
+    ) -> None:
+        papers = read_papers(ballots)
+        self.ballots = ballots
+        self.names = ballots.candidates
+        self.seats = seats
+        self.warren = warren
+        self.one = 10**decimals
+        self.decimals = decimals
+        self.omega = int(round(tolerance * self.one))
+        self.breaker = breaker
+        self.prefs = papers.prefs
+        self.end = papers.end
+        self.count = papers.count
+        self.valid = papers.valid
+        self.blank = ballots.is_blank()
+        c = ballots.n_candidates
+        self.keep = [self.one] * c
+        self.status = np.zeros(c, dtype=np.int64)
+        self.order: list[int] = []
+        self.rounds: list[Round] = []
+        self.info: list[dict[str, Any]] = []
+        self.history: list[np.ndarray] = []
+        self.votes = np.zeros(c, dtype=np.int64)
+        self.leftover = 0
+        self.quota = 0
+
+    def distribute(self) -> None:
+        one = self.one
+        keep = np.array(self.keep, dtype=np.int64)
+        w = np.where(self.valid, one, 0).astype(np.int64)
+        votes = np.zeros(len(self.names), dtype=np.int64)
+        for j in range(self.prefs.shape[1]):
+            col = self.prefs[:, j]
+            act = np.flatnonzero((col >= 0) & (w > 0))
+            if act.size == 0:
+                break
+            cand = col[act]
+            kc = keep[cand]
+            ww = w[act]
+            if self.warren:
+                kept = np.minimum(kc, ww)
+                rest = ww - kept
+            else:
+                kept = -((-ww * kc) // one)
+                rest = -((-ww * (one - kc)) // one)
+            np.add.at(votes, cand, kept * self.count[act])
+            w[act] = rest
+        self.votes = votes
+        self.leftover = int((w * self.count).sum())
+        total = int(votes.sum())
+        self.quota = total // (self.seats + 1) + 1
+
+    def _hopeful(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(self.status == HOPEFUL)]
+
+    def _elect_reached(self) -> list[int]:
+        reached = [c for c in self._hopeful() if self.votes[c] >= self.quota]
+        ordered: list[int] = []
+        pool = list(reached)
+        while pool:
+            top = max(int(self.votes[c]) for c in pool)
+            tied = [c for c in pool if self.votes[c] == top]
+            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+                tied, purpose="order", round=len(self.rounds) + 1, history=self.history, lowest=False
+            )
+            ordered.append(pick)
+            pool.remove(pick)
+        out = []
+        for c in ordered:
+            if len(self.order) < self.seats:
+                self.status[c] = ELECTED
+                self.order.append(c)
+                out.append(c)
+        return out
+
+    def _surplus(self) -> int:
+        return sum(max(int(self.votes[c]) - self.quota, 0) for c in self.order)
+
+    def iterate(self) -> tuple[str, int]:
+        """Distribute and rescale keep values until a candidate is elected or it settles."""
+        last = None
+        for n in range(1, MAX_ITERATIONS + 1):
+            self.distribute()
+            if self._elect_reached_pending():
+                return "elected", n
+            surplus = self._surplus()
+            if surplus <= self.omega:
+                return "converged", n
+            if last is not None and surplus >= last:
+                return "stable", n
+            last = surplus
+            one = self.one
+            for c in self.order:
+                v = int(self.votes[c])
+                if v > 0:
+                    scaled = -((-self.keep[c] * self.quota) // one)
+                    self.keep[c] = min(one, -((-scaled * one) // v))
+        return "iteration limit", MAX_ITERATIONS
+
+    def _elect_reached_pending(self) -> bool:
+        self._newly = self._elect_reached()
+        return bool(self._newly)
+
+    def record(self, *, elected=(), eliminated=(), transfers=None, note: str, extra: dict[str, Any]) -> None:
+        one = self.one
+        usable_mask = self.status != EXCLUDED
+        alive = np.zeros(self.prefs.shape, dtype=bool)
+        marked = self.prefs >= 0
+        alive[marked] = usable_mask[self.prefs[marked]]
+        counting = alive.any(axis=1)
+        inactive = {
+            "undervote": float(self.count[self.blank].sum()),
+            "overvote": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["overvote"])].sum()),
+            "exhausted": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["exhausted"])].sum()),
+        }
+        tally = {self.names[c]: int(self.votes[c]) / one for c in range(len(self.names)) if self.status[c] != EXCLUDED}
+        self.rounds.append(
+            Round(
+                number=len(self.rounds) + 1,
+                tally=tally,
+                elected=tuple(self.names[c] for c in elected),
+                eliminated=tuple(self.names[c] for c in eliminated),
+                transfers=transfers or {},
+                continuing=float(self.count[counting].sum()),
+                inactive=inactive,
+                threshold=self.quota / one,
+                note=note,
+            )
+        )
+        total = int(self.votes.sum())
+        self.info.append(
+            {
+                "round": len(self.rounds),
+                **extra,
+                "keep_values": {self.names[c]: self.keep[c] / one for c in self.order},
+                "surplus": self._surplus() / one,
+                "non_transferable": self.leftover / one,
+                "rounding_residual": (int(self.count[self.valid].sum()) * one - total - self.leftover) / one,
+            }
+        )
+        self.history.append(self.votes.astype(np.float64) / one)
+
+    def run(self) -> None:
+        self.distribute()
+        elected = self._elect_reached()
+        self.record(elected=elected, note="first preferences", extra={"iterations": 1})
+        while len(self.order) < self.seats:
+            hopeful = self._hopeful()
+            if len(hopeful) <= self.seats - len(self.order):
+                for c in sorted(hopeful, key=lambda c: (-int(self.votes[c]), c)):
+                    self.status[c] = ELECTED
+                    self.order.append(c)
+                self.record(
+                    elected=[c for c in self.order if c in hopeful],
+                    note="remaining candidates elected: no more of them than seats left",
+                    extra={"iterations": 0},
+                )
+                break
+            status, n = self.iterate()
+            if status == "elected":
+                self.record(elected=self._newly, note="elected on reaching the quota", extra={"iterations": n})
+                continue
+            low = min(int(self.votes[c]) for c in hopeful)
+            tied = [c for c in hopeful if self.votes[c] == low]
+            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+                tied, purpose="eliminate", round=len(self.rounds) + 1, history=self.history, lowest=True
+            )
+            before = self.votes.copy()
+            left_before = self.leftover
+            self.status[pick] = EXCLUDED
+            self.keep[pick] = 0
+            self.distribute()
+            moved = {
+                self.names[c]: (int(self.votes[c]) - int(before[c])) / self.one
+                for c in range(len(self.names))
+                if self.status[c] != EXCLUDED and self.votes[c] != before[c]
+            }
+            moved["exhausted"] = (self.leftover - left_before) / self.one
+            # The exclusion can lift a hopeful over the recomputed quota at once.
+            elected = self._elect_reached()
+            self.record(
+                elected=elected,
+                eliminated=[pick],
+                transfers={self.names[pick]: moved},
+                note=f"{self.names[pick]} excluded (iteration {status} after {n} passes)",
+                extra={"iterations": n, "stopped": status},
+            )
+
+    def outcome(self) -> Outcome:
+        last = self.rounds[-1]
+        winners = tuple(self.names[c] for c in self.order)
+        return Outcome(
+            rule="",
+            candidates=tuple(self.names),
+            winners=winners,
+            rounds=tuple(self.rounds),
+            ties=tuple(self.breaker.ties),
+            ballots={"read": self.ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
+            scores=dict(last.tally),
+            details={
+                "valid": int(self.count[self.valid].sum()),
+                "decimals": self.decimals,
+                "tolerance": self.omega / self.one,
+                "elected_order": list(winners),
+                "rounds": self.info,
+            },
+        )
+
+
+def _check(decimals: int, tolerance: float) -> None:
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or not 1 <= decimals <= 9:
+        raise ConfigError(f"option decimals must be a whole number from 1 to 9, not {decimals!r}")
+    if not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+        raise ConfigError(f"option tolerance must be a number from 0 to below 1, not {tolerance!r}")
+
+
+@rule(
+    "meek_stv",
+    aliases=("meek", "nz_stv"),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference=(
+        "B. L. Meek, 'Une nouvelle approche du scrutin transférable', Mathématiques et "
+        "sciences humaines 25 (1969); Hill, Wichmann & Woodall, 'Algorithm 123: Single "
+        "Transferable Vote by Meek's method', Computer Journal 30(3) (1987); New Zealand "
+        "Local Electoral Regulations 2001, Schedule 1A."
+    ),
+)
+def meek_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    decimals: int = 9,
+    tolerance: float = 0.00001,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """Meek's STV: every transfer recomputed with keep values, the quota falling with exhaustion.
+
+    Parameters
+    ----------
+    seats: number of seats.
+    decimals: fixed-point places (9 in the New Zealand rules; at most 9).
+    tolerance: the iteration stops when the total surplus of elected candidates is no more
+        than this (or stops falling), and the lowest hopeful is excluded.
+    tiebreak: ``"previous_round"`` (earlier rounds, then lot with ``seed``), ``"order"``
+        or ``"random"``.
+
+    Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
+    ballot weights; :class:`~tally.errors.ConfigError` on bad options.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "meek_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check(decimals, tolerance)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    count = _Meek(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, breaker=breaker)
+    count.run()
+    return count.outcome()
+
+
+@rule(
+    "warren_stv",
+    aliases=("warren",),
+    family="stv",
+    multiwinner=True,
+    sequential=True,
+    reference=(
+        "C. H. E. Warren, 'Counting in STV elections', Voting matters 1 (1994); "
+        "J. Lundell, Droop (droop/rules/meek.py, Warren variant)."
+    ),
+)
+def warren_stv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    decimals: int = 9,
+    tolerance: float = 0.00001,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+) -> Outcome:
+    """Warren's STV: as Meek's, but a candidate keeps a fixed amount of each vote, not a share.
+
+    A candidate with keep value k takes min(k, w) of the weight w reaching them and passes
+    the rest on; everything else is as in :func:`meek_stv`.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
+    >>> tally.count(b, "warren_stv", seats=2).winners
+    ('A', 'B')
+    """
+    _check(decimals, tolerance)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    count = _Meek(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, breaker=breaker)
+    count.run()
+    return count.outcome()

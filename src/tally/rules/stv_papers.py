@@ -1,0 +1,160 @@
+"""What the STV rules share: reading preferences off the ballot papers, quotas, decimals.
+
+Every STV count reads each ballot row as a list of *usable preferences*: the candidates it
+marks, in rank order. The reading is fixed for the whole STV family and follows the
+legal texts the rules implement (a later preference is used only when every earlier one
+is usable):
+
+- a skipped rank (nothing marked) is passed over;
+- a candidate marked again at a later rank is passed over (the first mark counts);
+- an overvote (several candidates at one rank, named or not) ends the ballot's usable
+  preferences there: from then on it is inactive as ``overvote``; a ballot whose first
+  mark is an overvote never counts (it is not a valid vote);
+- a ballot marking nobody is an ``undervote`` and is not a valid vote.
+
+Vote values are exact: :class:`fractions.Fraction`, truncated to a number of decimal
+places where the rule prescribes it (:func:`truncate`). Ballot weights must be whole
+numbers, because every STV text counts paper by paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..ballots import SKIPPED, RankedBallots
+from ..errors import ConfigError, RuleError
+from ..ties import check_tiebreak
+
+__all__ = [
+    "Papers",
+    "read_papers",
+    "truncate",
+    "quota_value",
+    "QUOTAS",
+    "NO_CANDIDATE",
+    "INACTIVE",
+    "check_stv_options",
+]
+
+QUOTAS = ("droop", "hare", "exact_droop")
+
+NO_CANDIDATE = -1
+"""Padding of :attr:`Papers.prefs` after the last usable preference."""
+
+# Inactive codes of a paper's holder (negative, so candidate indices stay >= 0).
+INACTIVE = {"undervote": -1, "overvote": -2, "exhausted": -5}
+
+
+@dataclass(frozen=True, eq=False)
+class Papers:
+    """The usable preferences of each ballot row.
+
+    ``prefs``: (rows, depth) candidate indices, ``NO_CANDIDATE`` after the last one.
+    ``end``: what a row becomes when its preferences run out: ``INACTIVE["exhausted"]``
+    or ``INACTIVE["overvote"]`` (it stopped at an overvote).
+    ``count``: whole number of papers per row (int64).
+    ``valid``: rows with at least one usable preference.
+    """
+
+    prefs: np.ndarray
+    end: np.ndarray
+    count: np.ndarray
+    valid: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return int(self.prefs.shape[0])
+
+    def first_usable(self, rows: np.ndarray, start: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For ``rows``, the first preference at index >= ``start`` whose candidate is ``usable``.
+
+        Returns (position, candidate); where there is none the candidate is the row's
+        ``end`` code and the position the depth.
+        """
+        depth = self.prefs.shape[1]
+        if rows.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        block = self.prefs[rows]
+        ok = np.zeros(block.shape, dtype=bool)
+        marked = block >= 0
+        ok[marked] = usable[block[marked]]
+        ok &= np.arange(depth)[None, :] >= start[:, None]
+        has = ok.any(axis=1)
+        pos = np.where(has, np.argmax(ok, axis=1), depth)
+        cand = np.where(has, block[np.arange(rows.size), np.minimum(pos, depth - 1)], self.end[rows])
+        return pos.astype(np.int64), cand.astype(np.int64)
+
+
+def read_papers(ballots: RankedBallots) -> Papers:
+    """Read each row's usable preferences (see the module docstring)."""
+    weights = ballots.weights
+    if not np.all(weights == np.round(weights)):
+        bad = int(np.flatnonzero(weights != np.round(weights))[0])
+        raise RuleError(
+            f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}"
+        )
+    choices = ballots.choices
+    rows, ranks = choices.shape
+    c = ballots.n_candidates
+    prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
+    length = np.zeros(rows, dtype=np.int64)
+    stopped = np.zeros(rows, dtype=bool)
+    seen = np.zeros((rows, c), dtype=bool)
+    everyone = np.arange(rows)
+    for r in range(ranks):
+        col = choices[:, r].astype(np.int64)
+        over = (col < SKIPPED) & ~stopped
+        stopped |= over
+        single = (col >= 0) & ~stopped
+        fresh = single.copy()
+        fresh[single] = ~seen[everyone[single], col[single]]
+        seen[everyone[fresh], col[fresh]] = True
+        prefs[everyone[fresh], length[fresh]] = col[fresh]
+        length[fresh] += 1
+    end = np.where(stopped, INACTIVE["overvote"], INACTIVE["exhausted"]).astype(np.int64)
+    return Papers(prefs=prefs, end=end, count=np.round(weights).astype(np.int64), valid=length > 0)
+
+
+def truncate(value: Fraction, decimals: int | None) -> Fraction:
+    """``value`` cut (towards zero) to ``decimals`` places; unchanged when ``decimals`` is None."""
+    if decimals is None:
+        return value
+    scale = 10**decimals
+    return Fraction((value.numerator * scale) // value.denominator, scale)
+
+
+def quota_value(kind: str, valid: int | Fraction, seats: int) -> tuple[Fraction, bool]:
+    """(quota, strict): the quota of ``kind`` and whether election needs strictly more.
+
+    ``droop``: floor(valid / (seats + 1)) + 1, reached at >=;
+    ``hare``: valid / seats, reached at >=;
+    ``exact_droop`` (Hagenbach-Bischoff): valid / (seats + 1) unrounded, reached only
+    when exceeded (otherwise seats + 1 candidates could reach it).
+    """
+    valid = Fraction(valid)
+    if kind == "droop":
+        return Fraction(int(valid // (seats + 1)) + 1), False
+    if kind == "hare":
+        return valid / seats, False
+    if kind == "exact_droop":
+        return valid / (seats + 1), True
+    raise ConfigError(f"option quota: unknown quota {kind!r}; choose one of {', '.join(QUOTAS)}")
+
+
+def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
+    """Refuse options no STV count can run with."""
+    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
+        raise ConfigError(f"option seats must be a whole number >= 1, not {seats!r}")
+    if seats > ballots.n_candidates:
+        raise RuleError(
+            f"{seats} seats cannot be filled from {ballots.n_candidates} candidates"
+        )
+    check_tiebreak(tiebreak)
+    if tiebreak == "all":
+        raise ConfigError(
+            "STV counts break each tie as they meet it; tiebreak 'all' is not available "
+            "(use previous_round, order or random)"
+        )

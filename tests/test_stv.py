@@ -1,0 +1,240 @@
+"""STV rules: hand-worked counts, published results, accounting and determinism."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import tally
+from tally.ballots import RankedBallots
+from tally.errors import ConfigError, RuleError
+
+from .strategies import ranked_ballots
+
+DATA = Path(__file__).parent / "data" / "stv"
+STV_RULES = ("scottish_stv", "wigm_stv", "ers97_stv", "irish_stv", "meek_stv", "warren_stv")
+
+
+def small() -> RankedBallots:
+    """16 ballots, 2 seats: A reaches the quota at once, B and C fight for the second seat."""
+    return RankedBallots.from_rankings(
+        ["A", "B", "C"],
+        [["A", "B"]] * 7 + [["A", "C"]] * 2 + [["B"]] * 3 + [["C"]] * 4,
+    )
+
+
+# -- hand-worked counts -------------------------------------------------------------------
+
+
+def test_scottish_truncates_transfer_values_to_five_places():
+    # Quota floor(16 / 3) + 1 = 6. A has 9: surplus 3, transfer value 3/9 = 0.33333 (cut).
+    # B gets 7 x 0.33333 = 2.33331, C gets 2 x 0.33333 = 0.66666; 0.00003 is lost.
+    o = tally.count(small(), "scottish_stv", seats=2)
+    first, surplus = o.rounds[0], o.rounds[1]
+    assert first.threshold == 6
+    assert first.tally == {"A": 9, "B": 3, "C": 4}
+    assert first.elected == ("A",)
+    assert surplus.transfers == {"A": {"B": 2.33331, "C": 0.66666, "exhausted": 0.0}}
+    assert surplus.tally == {"A": 6, "B": 5.33331, "C": 4.66666}
+    assert o.details["stages"][1]["rounding_loss"] == pytest.approx(0.00003, abs=1e-12)
+    # C is lowest and excluded; every paper of C has no further preference.
+    assert o.rounds[2].eliminated == ("C",)
+    assert o.rounds[2].transfers == {"C": {"exhausted": 4.66666}}
+    assert o.winners == ("A", "B")
+
+
+def test_wigm_carries_exact_values():
+    o = tally.count(small(), "wigm_stv", seats=2)
+    assert o.rounds[1].tally["B"] == pytest.approx(float(3 + Fraction(7, 3)))
+    assert o.details["stages"][1]["rounding_loss"] == 0
+    assert o.winners == ("A", "B")
+
+
+def test_ers97_quota_and_last_parcel_value():
+    # Quota: 16 / 3 = 5.33 (cut) + 0.01 = 5.34. Surplus 3.66 over 9 transferable papers:
+    # 0.40666 cut to 0.40, so B gets 2.80 and reaches 5.80 >= 5.34.
+    o = tally.count(small(), "ers97_stv", seats=2)
+    assert o.rounds[0].threshold == pytest.approx(5.34)
+    assert o.rounds[1].transfers == {"A": {"B": 2.8, "C": 0.8, "exhausted": 0.0}}
+    assert o.rounds[1].elected == ("B",)
+    assert o.winners == ("A", "B")
+
+
+def test_irish_moves_whole_papers_in_proportion():
+    # Quota 6, surplus 3 from 9 transferable papers: B 7 x 3 / 9 = 2.33 -> 2, C 0.67 -> 0,
+    # and the one paper left over goes to the larger remainder (C).
+    o = tally.count(small(), "irish_stv", seats=2)
+    assert o.details["stages"][1]["papers_transferred"] == {"B": 2, "C": 1}
+    assert o.rounds[1].tally == {"A": 6, "B": 5, "C": 5}
+
+
+def test_exclusion_tie_uses_earlier_stage():
+    # After the surplus B and C are level at 5 (Irish count); at the first stage C had 4
+    # and B 3, so B is excluded under the previous-stage rule.
+    o = tally.count(small(), "irish_stv", seats=2)
+    assert o.rounds[2].eliminated == ("B",)
+    assert o.ties[0].purpose == "eliminate" and o.ties[0].chosen == ("B",)
+    assert o.winners == ("A", "C")
+
+
+def test_remaining_candidates_fill_last_seats():
+    b = RankedBallots.from_rankings(["A", "B", "C"], [["A"]] * 5 + [["B"]] * 3 + [["C"]] * 2)
+    o = tally.count(b, "scottish_stv", seats=3)
+    assert set(o.winners) == {"A", "B", "C"}
+    assert "remaining candidates elected" in o.rounds[-1].note
+
+
+def test_meek_converges_to_quota():
+    o = tally.count(small(), "meek_stv", seats=2)
+    assert o.winners[0] == "A"
+    last_election = next(r for r in o.rounds if "A" in r.elected)
+    assert last_election.number == 1
+    # Every round: elected candidates within the tolerance of the quota once iterated.
+    for r, info in zip(o.rounds[1:], o.details["rounds"][1:]):
+        if info.get("stopped") == "converged":
+            assert info["surplus"] <= 0.00001
+
+
+def test_warren_differs_from_meek_in_what_is_kept():
+    # A voter ranking A then B gives A min(keep, weight); Meek gives keep x weight. With
+    # one elected candidate whose only papers are full-value the two agree.
+    m = tally.count(small(), "meek_stv", seats=2)
+    w = tally.count(small(), "warren_stv", seats=2)
+    assert m.winners == w.winners
+
+
+# -- options and errors --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", STV_RULES)
+def test_more_seats_than_candidates_is_refused(name):
+    with pytest.raises(RuleError, match="seats"):
+        tally.count(small(), name, seats=4)
+
+
+@pytest.mark.parametrize("name", STV_RULES)
+def test_tiebreak_all_is_refused(name):
+    with pytest.raises(ConfigError, match="tiebreak"):
+        tally.count(small(), name, seats=2, tiebreak="all")
+
+
+def test_bad_quota_is_refused():
+    with pytest.raises(ConfigError, match="quota"):
+        tally.count(small(), "scottish_stv", seats=2, quota="imperiali")
+
+
+def test_fractional_weights_are_refused():
+    b = RankedBallots.from_rankings(["A", "B"], [["A"], ["B"]], [1.5, 1])
+    with pytest.raises(RuleError, match="whole"):
+        tally.count(b, "scottish_stv")
+
+
+def test_exact_droop_needs_more_than_quota():
+    # 4 ballots, 1 seat: exact Droop quota 2; A with exactly 2 is not elected outright.
+    b = RankedBallots.from_rankings(["A", "B", "C"], [["A"], ["A"], ["B"], ["C", "B"]])
+    o = tally.count(b, "wigm_stv", quota="exact_droop")
+    assert o.rounds[0].threshold == 2 and o.rounds[0].elected == ()
+    assert o.winners == ("B",) or o.winners == ("A",)
+
+
+def test_overvote_and_blank_ballots_are_accounted():
+    b = RankedBallots.from_rankings(
+        ["A", "B", "C"],
+        [["A", "B"], [None], [{"A", "B"}], ["C", "overvote", "A"], ["B"], ["A"]],
+    )
+    o = tally.count(b, "scottish_stv", seats=1)
+    first = o.rounds[0]
+    assert first.inactive["undervote"] == 1 and first.inactive["overvote"] == 1
+    assert o.details["valid"] == 4
+    last = o.rounds[-1]
+    assert last.continuing + sum(last.inactive.values()) == 6
+
+
+# -- accounting and determinism (property tests) -------------------------------------------
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("name", ("scottish_stv", "wigm_stv", "ers97_stv", "irish_stv"))
+@SETTINGS
+@given(ballots=ranked_ballots(max_candidates=6, max_rows=15))
+def test_gregory_votes_are_accounted_every_stage(name, ballots):
+    seats = min(2, ballots.n_candidates)
+    o = tally.count(ballots, name, seats=seats, tiebreak="order")
+    valid = o.details["valid"]
+    for r, stage in zip(o.rounds, o.details["stages"]):
+        assert r.continuing + sum(r.inactive.values()) == pytest.approx(ballots.total)
+        votes = sum(r.tally.values()) + stage["non_transferable"] + stage["rounding_loss"]
+        assert votes == pytest.approx(valid, abs=1e-9)
+        assert stage["rounding_loss"] >= 0
+    assert len(o.winners) == seats
+    assert o.to_json() == tally.count(ballots, name, seats=seats, tiebreak="order").to_json()
+
+
+@pytest.mark.parametrize("name", ("meek_stv", "warren_stv"))
+@SETTINGS
+@given(ballots=ranked_ballots(max_candidates=6, max_rows=15))
+def test_meek_votes_are_accounted_every_round(name, ballots):
+    seats = min(2, ballots.n_candidates)
+    o = tally.count(ballots, name, seats=seats, tiebreak="order")
+    valid = o.details["valid"]
+    for r, info in zip(o.rounds, o.details["rounds"]):
+        assert r.continuing + sum(r.inactive.values()) == pytest.approx(ballots.total)
+        votes = sum(r.tally.values()) + info["non_transferable"] + info["rounding_residual"]
+        assert votes == pytest.approx(valid, abs=1e-6)
+        assert abs(info["rounding_residual"]) < 1e-6 * max(valid, 1)
+    assert len(o.winners) == seats
+
+
+def test_irish_draw_is_reproducible_and_seeded():
+    b = tally.read(str(DATA / "00001-00000002.soi"))
+    one = tally.count(b, "irish_stv", seats=3, seed=7).to_json()
+    assert one == tally.count(b, "irish_stv", seats=3, seed=7).to_json()
+    data = json.loads(one)
+    assert data["details"]["seed"] == 7
+
+
+# -- published results -----------------------------------------------------------------------
+
+GLASGOW_2007 = {
+    "00008-00000002.soi": (4, {"Jim Coleman", "Douglas Hay", "David Mcdonald", "John Mason"}),
+    "00008-00000005.soi": (4, {"Alistair Watson", "Matthew John Kerr", "Ruth Black", "Iris Gibson"}),
+    "00008-00000006.soi": (4, {"Paul Carey", "Bill Kidd", "Steven Purcell", "Jonathan Findlay"}),
+    "00008-00000010.soi": (4, {"Alex Glass", "Tommy Morrison", "William O'Rourke", "Patricia Duffy"}),
+    "00008-00000018.soi": (3, {"David Meikle", "Irfan Rabbani", "Khalil Malik"}),
+}
+
+
+@pytest.mark.parametrize("file", sorted(GLASGOW_2007))
+def test_glasgow_2007_elected_councillors(file):
+    seats, elected = GLASGOW_2007[file]
+    b = tally.read(str(DATA / file))
+    o = tally.count(b, "scottish_stv", seats=seats)
+    assert set(o.winners) == elected
+    assert not o.ties
+    quota = int(b.total // (seats + 1)) + 1
+    assert o.rounds[0].threshold == quota
+
+
+DAIL_2002 = {
+    "00001-00000001.soi": (4, {"Trevor Sargent G.P.", "Sean Ryan Lab", "G.V. Wright F.F.", "Jim Glennon F.F."}),
+    "00001-00000002.soi": (3, {"Joe Higgins S.P.", "Brian Lenihan F.F.", "Joan Burton Lab"}),
+    "00001-00000003.soi": (5, {"Noel Dempsey F.F.", "Mary Wallace F.F.", "Johnny Brady F.F.",
+                               "John Bruton F.G.", "Damien English F.G."}),
+}
+
+
+@pytest.mark.parametrize("file", sorted(DAIL_2002))
+def test_dail_2002_elected_tds(file):
+    seats, elected = DAIL_2002[file]
+    b = tally.read(str(DATA / file))
+    o = tally.count(b, "irish_stv", seats=seats, seed=1)
+    assert set(o.winners) == elected
+    quota = int(b.total // (seats + 1)) + 1
+    assert o.rounds[0].threshold == quota
+    for r in o.rounds:
+        assert r.continuing + sum(r.inactive.values()) == b.total
