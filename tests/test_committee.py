@@ -163,7 +163,7 @@ def test_json_is_deterministic():
 # -- differential tests against abcvoting -----------------------------------------------
 
 abcrules = pytest.importorskip("abcvoting.abcrules")
-from abcvoting.preferences import Profile, Voter  # noqa: E402
+from abcvoting.preferences import Profile, Voter
 
 PEERS = {
     "sav": ("sav", {}),

@@ -308,3 +308,66 @@ def test_against_apportionment_package(rule):
         assert [got.details["seats"][f"P{i}"] for i in range(parties)] == list(expected), (votes, seats)
         compared += 1
     assert compared > 200
+
+
+# -- invariants on random inputs --------------------------------------------------------
+
+LIST_RULES = ("dhondt", "sainte_lague", "modified_sainte_lague", "imperiali", "hare_lr", "droop_lr")
+
+
+@pytest.mark.parametrize("rule", LIST_RULES)
+def test_every_seat_is_filled_and_json_is_stable(rule):
+    rng = np.random.default_rng(LIST_RULES.index(rule))
+    for _ in range(60):
+        n = int(rng.integers(1, 7))
+        votes = [int(v) for v in rng.integers(0, 300, size=n)]
+        if sum(votes) == 0:
+            continue
+        seats = int(rng.integers(1, 25))
+        t = national(votes, [f"P{i}" for i in range(n)])
+        outcome = tally.count(t, rule, seats=seats, tiebreak="random", seed=5)
+        assert sum(outcome.details["seats"].values()) == seats
+        assert all(outcome.details["seats"][f"P{i}"] == 0 for i in range(n) if votes[i] == 0)
+        assert outcome.to_json() == tally.count(t, rule, seats=seats, tiebreak="random", seed=5).to_json()
+        left = tally.count(t, rule, seats=seats)
+        if left.tied:
+            gap = left.details["tied_seats"]["seats"]
+            assert sum(left.details["seats"].values()) == seats - gap
+            assert gap < len(left.details["tied_seats"]["parties"])
+
+
+def test_hare_lr_and_dhondt_satisfy_quota_bounds():
+    rng = np.random.default_rng(11)
+    for _ in range(100):
+        n = int(rng.integers(2, 7))
+        votes = [int(v) for v in rng.integers(1, 1000, size=n)]
+        seats = int(rng.integers(1, 30))
+        t = national(votes, [f"P{i}" for i in range(n)])
+        quotas = [Fraction(v * seats, sum(votes)) for v in votes]
+        hare = tally.count(t, "hare_lr", seats=seats, tiebreak="order").details["seats"]
+        dhondt = tally.count(t, "dhondt", seats=seats, tiebreak="order").details["seats"]
+        for i, q in enumerate(quotas):
+            s = hare[f"P{i}"]
+            assert q - 1 < s < q + 1  # Hamilton stays within quota
+            assert dhondt[f"P{i}"] >= int(q)  # D'Hondt satisfies lower quota
+
+
+def test_district_with_no_eligible_list_is_named():
+    votes = np.array([[600, 300], [0, 0]], dtype=float)
+    t = tally.Tallies(("North", "Empty"), ("A", "B"), votes, attributes={"seats": (3, 2)})
+    with pytest.raises(RuleError, match="Empty"):
+        tally.count(t, "dhondt")
+
+
+def test_threshold_alternative_without_district_seats_warns():
+    outcome = tally.count(national(), "dhondt", seats=8, threshold="10%", threshold_alternative=1)
+    assert any("threshold_alternative" in w for w in outcome.warnings)
+    assert outcome.details["excluded"] == ["D"]
+
+
+def test_fixed_house_when_one_party_overhangs_everything():
+    t = national([50, 30, 20], ("A", "B", "C"))
+    outcome = tally.count(t, "dhondt", seats=10, constituency_seats={"A": 10}, overhang="fixed")
+    assert outcome.details["seats"] == {"A": 10, "B": 0, "C": 0}
+    with pytest.raises(RuleError):
+        tally.count(t, "dhondt", seats=10, constituency_seats={"A": 11}, overhang="fixed")

@@ -33,13 +33,13 @@ from ..ballots import Tallies
 from ..errors import ConfigError
 
 __all__ = [
-    "shares",
+    "disproportionality",
+    "effective_number",
     "gallagher",
     "loosemore_hanby",
     "sainte_lague_index",
-    "effective_number",
-    "disproportionality",
     "seats_votes_curve",
+    "shares",
 ]
 
 
@@ -205,7 +205,7 @@ def seats_votes_curve(
     majority = [p["swing"] for p in points if p["seats"] > half]
     return {
         "party": party,
-        "districts": int(len(totals)),
+        "districts": len(totals),
         "method": "uniform swing; other parties scaled in proportion; first past the post",
         "actual": {"votes": actual["votes"], "seats": actual["seats"]},
         "points": points,

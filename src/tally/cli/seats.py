@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -55,21 +55,21 @@ def seats_command(
         ),
     ],
     rule: Annotated[
-        Optional[str], typer.Option("--rule", "-r", help="dhondt, sainte_lague, hare_lr, ... or an apportionment rule.")
+        str | None, typer.Option("--rule", "-r", help="dhondt, sainte_lague, hare_lr, ... or an apportionment rule.")
     ] = None,
-    seats: Annotated[Optional[int], typer.Option(help="Seats to fill.")] = None,
-    threshold: Annotated[Optional[str], typer.Option(help="National threshold: '4%' or 0.04.")] = None,
-    district_threshold: Annotated[Optional[str], typer.Option(help="Threshold within each district.")] = None,
+    seats: Annotated[int | None, typer.Option(help="Seats to fill.")] = None,
+    threshold: Annotated[str | None, typer.Option(help="National threshold: '4%' or 0.04.")] = None,
+    district_threshold: Annotated[str | None, typer.Option(help="Threshold within each district.")] = None,
     threshold_alternative: Annotated[
-        Optional[int], typer.Option(help="District seats that qualify a party below the threshold.")
+        int | None, typer.Option(help="District seats that qualify a party below the threshold.")
     ] = None,
-    min_seats: Annotated[Optional[int], typer.Option(help="Apportionment: seats every state gets.")] = None,
-    tiebreak: Annotated[Optional[str], typer.Option(help="all | order | previous_round | random")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed for random tie-breaks.")] = None,
+    min_seats: Annotated[int | None, typer.Option(help="Apportionment: seats every state gets.")] = None,
+    tiebreak: Annotated[str | None, typer.Option(help="all | order | previous_round | random")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for random tie-breaks.")] = None,
     option: Annotated[
-        Optional[list[str]], typer.Option("--option", "-o", help="Other rule option key=value (repeatable).")
+        list[str] | None, typer.Option("--option", "-o", help="Other rule option key=value (repeatable).")
     ] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the seats and measures as JSON.")] = False,
 ) -> None:
     """Allocate seats from VOTES by a list-PR or apportionment rule, with disproportionality measures."""

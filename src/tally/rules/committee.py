@@ -46,14 +46,14 @@ from . import rule
 from ._common import scored_account
 
 __all__ = [
-    "sav",
+    "MAX_BRANCHES",
+    "MAX_COMMITTEES",
+    "chamberlin_courant",
+    "equal_shares",
     "pav",
+    "sav",
     "seq_pav",
     "seq_phragmen",
-    "equal_shares",
-    "chamberlin_courant",
-    "MAX_COMMITTEES",
-    "MAX_BRANCHES",
 ]
 
 MAX_COMMITTEES = 300_000

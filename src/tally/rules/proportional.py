@@ -47,18 +47,18 @@ from ..ties import TieBreaker
 from . import rule
 
 __all__ = [
-    "dhondt",
-    "sainte_lague",
-    "modified_sainte_lague",
-    "imperiali",
-    "hare_lr",
-    "droop_lr",
-    "huntington_hill",
-    "webster",
-    "jefferson",
     "adams",
+    "dhondt",
+    "droop_lr",
     "hamilton",
+    "hare_lr",
+    "huntington_hill",
+    "imperiali",
+    "jefferson",
+    "modified_sainte_lague",
     "parse_threshold",
+    "sainte_lague",
+    "webster",
 ]
 
 # -- divisor methods -------------------------------------------------------------------
@@ -239,6 +239,8 @@ def _lr_allocation(
     """Largest remainder: whole quotas first, then the largest remainders."""
     n = len(votes)
     pool = [i for i in eligible if votes[i] > 0]
+    if seats == 0:
+        return _Allocation(seats=[0] * n, before=[0] * n)
     if not pool:
         raise RuleError("no party is eligible for seats (every eligible party has 0 votes)")
     total = sum((votes[i] for i in pool), Fraction(0))
@@ -262,13 +264,10 @@ def _lr_allocation(
     while given < seats:
         # Each pass hands at most one remainder seat per party; a second pass is only
         # needed in the degenerate case of more seats left than parties.
-        candidates = [i for i in pool]
-        rem = list(remainder)
-        left_in_pass = min(seats - given, len(candidates))
+        left_in_pass = min(seats - given, len(pool))
         passed: list[int] = []
         while left_in_pass > 0:
-            open_ = [i for i in candidates if i not in passed]
-            top = _top(rem, open_)
+            top = _top(remainder, [i for i in pool if i not in passed])
             if len(top) > left_in_pass:
                 chosen, standing = _settle(top, left_in_pass, breaker, votes, "equal remainders")
                 if standing:
@@ -433,14 +432,19 @@ def _list_pr(
             area_total = sum(area_votes, Fraction(0))
             district_ok[a] = [area_total > 0 and v >= district_bar * area_total for v in area_votes]
 
-    def district_run(qualified: Sequence[bool]) -> tuple[list[int], dict[str, dict[str, int]], list[_Allocation]]:
+    def district_run(
+        qualified: Sequence[bool], breaker: TieBreaker
+    ) -> tuple[list[int], dict[str, dict[str, int]], list[_Allocation]]:
         seats_won = [0] * n
         by_district: dict[str, dict[str, int]] = {}
         runs = []
         for a, area in enumerate(tallies.areas):
             area_votes = _exact(tallies.votes[a])
             eligible = [i for i in range(n) if qualified[i] and district_ok[a][i]]
-            run = allocate(area_votes, eligible, per_district[a], breaker)
+            try:
+                run = allocate(area_votes, eligible, per_district[a], breaker)
+            except RuleError as exc:
+                raise RuleError(f"district {area!r}: {exc}") from None
             runs.append(run)
             by_district[area] = {parties[i]: run.seats[i] for i in range(n) if run.seats[i]}
             for i in range(n):
@@ -450,7 +454,8 @@ def _list_pr(
     rescued: list[str] = []
     if threshold_alternative is not None and national_bar is not None:
         if multi:
-            trial, _, _ = district_run([True] * n)
+            # A trial count without the national bar, with its own tie record.
+            trial, _, _ = district_run([True] * n, _scratch(breaker))
             district_won = trial
         elif won is not None:
             district_won = won
@@ -491,7 +496,7 @@ def _list_pr(
     order: list[int] = []
 
     if multi:
-        final, by_district, runs = district_run(passes)
+        final, by_district, runs = district_run(passes, breaker)
         details["districts"] = by_district
         for a, (area, run) in enumerate(zip(tallies.areas, runs)):
             rounds.append(Round(number=len(rounds) + 1, tally={p: float(s) for p, s in zip(parties, run.seats)},
@@ -536,6 +541,11 @@ def _list_pr(
         warnings=tuple(warnings),
         tied=tied,
     )
+
+
+def _scratch(breaker: TieBreaker) -> TieBreaker:
+    """A breaker with the same mode and seed for trial counts, so they leave no tie record."""
+    return TieBreaker(breaker.mode, breaker.candidates, seed=breaker.seed)
 
 
 def _as_list(value: Any) -> list[dict[str, Any]]:
@@ -587,10 +597,13 @@ def _top_up(
     qualified = [i for i in range(n) if passes[i]]
     if house < sum(won[i] for i in qualified) and overhang == "fixed":
         raise RuleError("constituency seats exceed the seats to fill; no fixed-size top-up is possible")
-    run = allocate(votes, qualified, house, breaker)
+    trial = _scratch(breaker)
+    run = allocate(votes, qualified, house, trial)
     entitled = list(run.seats)
     final = [0] * n
     if overhang == "keep":
+        run = allocate(votes, qualified, house, breaker)
+        entitled = list(run.seats)
         for i in range(n):
             final[i] = max(entitled[i], won[i]) if passes[i] else won[i]
     elif overhang == "level":
@@ -599,8 +612,8 @@ def _top_up(
             size += 1
             if size > 20 * max(seats, 1):
                 raise RuleError("levelling did not converge: the constituency seats are far beyond any proportional share")
-            run = allocate(votes, qualified, size, breaker)
-        entitled = list(run.seats)
+            run = allocate(votes, qualified, size, _scratch(breaker))
+        run = allocate(votes, qualified, size, breaker)
         for i in range(n):
             final[i] = run.seats[i] if passes[i] else won[i]
         details["levelling_seats"] = size - house
@@ -609,11 +622,12 @@ def _top_up(
         while True:
             rest = [i for i in qualified if i not in fixed]
             left = house - sum(won[i] for i in fixed)
-            run = allocate(votes, rest, left, breaker)
+            run = allocate(votes, rest, left, _scratch(breaker))
             over = {i for i in rest if won[i] > run.seats[i]}
             if not over:
                 break
             fixed |= over
+        run = allocate(votes, rest, left, breaker)
         for i in range(n):
             final[i] = won[i] if (i in fixed or not passes[i]) else run.seats[i]
     over = {parties[i]: won[i] - entitled[i] for i in qualified if won[i] > entitled[i]}
@@ -706,10 +720,6 @@ def _lr_rule(quota: str) -> Callable[[Sequence[Fraction], Sequence[int], int, Ti
         return _lr_allocation(votes, eligible, seats, quota, breaker)
 
     return allocate
-
-
-def _list_rule(name: str, allocate: Any, method: str, tallies: Tallies, options: dict[str, Any]) -> Outcome:
-    return _list_pr(tallies, allocate=allocate, method=method, **options)
 
 
 @rule(
