@@ -18,6 +18,7 @@ from tally.io.cvr import (
     CastVoteRecord,
     contest_candidates,
     cvrs_to_ballots,
+    read_ballots,
     read_cvrs,
 )
 from tally.rctab.config import load_config, parse_config
@@ -276,3 +277,18 @@ def test_cvrs_to_ballots_codes_and_provenance():
     assert np.all(blank_row == SKIPPED)
     with pytest.raises(BallotError, match="'C'"):
         cvrs_to_ballots([CastVoteRecord("b9", (("C",),), file="f.csv", line=7)], ["A", "B"])
+
+
+@pytest.mark.parametrize(
+    "case", ["2015_portland_mayor_codes", "test_set_overvote_delimiter", "first_round_determines_threshold_test",
+             "generic_csv_test", "dominion_multi_file", "test_set_treat_blank_as_undeclared_write_in"],
+)
+def test_read_ballots_equals_records_path(case):
+    config = load_config(CASES / case / f"{case}_config.json")
+    cvrs = read_cvrs(config)
+    slow = cvrs_to_ballots(cvrs, contest_candidates(config, cvrs))
+    fast = read_ballots(config)
+    assert fast.candidates == slow.candidates
+    assert fast.rankings() == slow.rankings()
+    assert fast.provenance.ballot_ids == slow.provenance.ballot_ids == tuple(c.ballot_id for c in cvrs)
+    assert fast.provenance.precincts() == tuple(c.precinct or "" for c in cvrs) or not any(c.precinct for c in cvrs)

@@ -45,6 +45,7 @@ __all__ = [
     "read_cvrs",
     "read_source",
     "cvrs_to_ballots",
+    "read_ballots",
     "contest_candidates",
     "sanitize",
 ]
@@ -180,6 +181,52 @@ def marks_from_pairs(pairs: Iterable[tuple[int, str]]) -> tuple[tuple[str, ...],
     return tuple(tuple(by_rank.get(r, ())) for r in range(1, top + 1))
 
 
+class _Encoder:
+    """Marks → rows of codes, each distinct marking resolved once (ballots repeat a lot)."""
+
+    def __init__(self, candidate_names: Sequence[str]) -> None:
+        self.index = {name: i for i, name in enumerate(candidate_names)}
+        self.tie_index: dict[frozenset[int], int] = {}
+        self.cache: dict[tuple, tuple[int, ...]] = {}
+
+    def encode(self, marks: tuple, *, ballot_id: str, file: str | None, line: int | None) -> tuple[int, ...]:
+        row = self.cache.get(marks)
+        if row is not None:
+            return row
+        out = []
+        for r, names in enumerate(marks):
+            if not names:
+                out.append(SKIPPED)
+            elif OVERVOTE_MARK in names:
+                out.append(OVERVOTE)
+            else:
+                try:
+                    members = [self.index[n] for n in names]
+                except KeyError as exc:
+                    raise BallotError(
+                        f"ballot {ballot_id} marks {exc.args[0]!r}, which is not one of the candidates",
+                        file=file,
+                        line=line,
+                        field=f"rank {r + 1}",
+                    ) from None
+                if len(members) == 1:
+                    out.append(members[0])
+                else:
+                    key = frozenset(members)
+                    out.append(FIRST_TIE_CODE - self.tie_index.setdefault(key, len(self.tie_index)))
+        row = self.cache[marks] = tuple(out)
+        return row
+
+    def matrix(self, rows: list[tuple[int, ...]]) -> np.ndarray:
+        width = max((len(r) for r in self.cache.values()), default=0)
+        padded = {r: r + (SKIPPED,) * (width - len(r)) for r in set(self.cache.values())}
+        return np.array([padded[r] for r in rows], dtype=CODE_DTYPE).reshape(len(rows), width)
+
+    @property
+    def tie_sets(self) -> list[frozenset[int]]:
+        return sorted(self.tie_index, key=self.tie_index.__getitem__)
+
+
 def cvrs_to_ballots(
     cvrs: Sequence[CastVoteRecord],
     candidate_names: Sequence[str],
@@ -218,37 +265,12 @@ def cvrs_to_ballots(
     >>> cvrs_to_ballots([cvr], ["A", "B"]).rankings()
     [(('A', None, frozenset({'A', 'B'})), 1.0)]
     """
-    index = {name: i for i, name in enumerate(candidate_names)}
-    tie_index: dict[frozenset[int], int] = {}
-    width = max((len(c.marks) for c in cvrs), default=0)
-    matrix = np.full((len(cvrs), width), SKIPPED, dtype=CODE_DTYPE)
-    for row, cvr in enumerate(cvrs):
-        for r, names in enumerate(cvr.marks):
-            if not names:
-                continue
-            if OVERVOTE_MARK in names:
-                matrix[row, r] = OVERVOTE
-                continue
-            try:
-                members = [index[n] for n in names]
-            except KeyError as exc:
-                raise BallotError(
-                    f"ballot {cvr.ballot_id} marks {exc.args[0]!r}, which is not one of the candidates",
-                    file=cvr.file,
-                    line=cvr.line,
-                    field=f"rank {r + 1}",
-                ) from None
-            if len(members) == 1:
-                matrix[row, r] = members[0]
-            else:
-                key = frozenset(members)
-                code = tie_index.setdefault(key, len(tie_index))
-                matrix[row, r] = FIRST_TIE_CODE - code
-    ties = sorted(tie_index, key=tie_index.__getitem__)
+    encoder = _Encoder(candidate_names)
+    rows = [encoder.encode(c.marks, ballot_id=c.ballot_id, file=c.file, line=c.line) for c in cvrs]
     return RankedBallots.from_matrix(
         candidate_names,
-        matrix,
-        tie_sets=ties,
+        encoder.matrix(rows),
+        tie_sets=encoder.tie_sets,
         merge=merge,
         ballot_ids=[c.ballot_id for c in cvrs],
         precincts=[c.precinct or "" for c in cvrs],
@@ -256,4 +278,62 @@ def cvrs_to_ballots(
         source=source,
         title=title,
         metadata=metadata,
+    )
+
+
+def read_ballots(config, candidate_names: Sequence[str] | None = None, *, merge: bool = True) -> RankedBallots:
+    """The ballots of a contest config, read straight into :class:`RankedBallots`.
+
+    The same ballots as ``cvrs_to_ballots(read_cvrs(config), names)``, but ES&S sheets are
+    encoded row by row without building a record object per ballot, which is what makes
+    large spreadsheets quick. ``candidate_names`` defaults to :func:`contest_candidates`
+    (declared candidates, then undeclared write-ins when configured or marked).
+    """
+    from . import ess
+
+    ids: list[str] = []
+    precincts: list[str] = []
+    batches: list[str] = []
+    marks_per_ballot: list[tuple] = []
+    where: list[tuple[str, int | None]] = []
+    for index, source in enumerate(config.sources):
+        if source.provider == "ess":
+            if not Path(source.file_path).exists():
+                raise BallotError("cast vote record file or folder not found", file=str(source.file_path))
+            stem = sanitize(Path(source.file_path).name)
+            file = str(source.file_path)
+            t = ess.table(config, source)
+            ids.extend([f"{stem}-{n}" for n in range(1, len(t.lines) + 1)])
+            marks_per_ballot.extend(t.marks)
+            precincts.extend([p or "" for p in t.precincts])
+            batches.extend([b or "" for b in t.batches])
+            where.extend([(file, line) for line in t.lines])
+        else:
+            for cvr in read_source(config, source, index):
+                ids.append(cvr.ballot_id)
+                marks_per_ballot.append(cvr.marks)
+                precincts.append(cvr.precinct or "")
+                batches.append(cvr.batch or "")
+                where.append((cvr.file, cvr.line))
+    if candidate_names is None:
+        names = [c.name for c in config.candidates]
+        if config.has_undeclared_write_ins or any(UWI_NAME in rank for m in set(marks_per_ballot) for rank in m):
+            names.append(UWI_NAME)
+        candidate_names = names
+    encoder = _Encoder(candidate_names)
+    cache = encoder.cache
+    rows = [
+        cache[m] if m in cache else encoder.encode(m, ballot_id=i, file=w[0], line=w[1])
+        for m, i, w in zip(marks_per_ballot, ids, where)
+    ]
+    return RankedBallots.from_matrix(
+        candidate_names,
+        encoder.matrix(rows),
+        tie_sets=encoder.tie_sets,
+        merge=merge,
+        ballot_ids=ids,
+        precincts=precincts if any(precincts) else None,
+        batches=batches if any(batches) else None,
+        source=str(config.path) if config.path else None,
+        title=config.output.contest_name,
     )

@@ -25,7 +25,7 @@ from ...errors import BallotError
 from . import CandidateLookup, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["read", "cell_text"]
+__all__ = ["read", "table", "Table", "cell_text", "stored_rows"]
 
 MISSING_PRECINCT = "missing_precinct_id"
 MISSING_BATCH = "missing_batch_id"
@@ -42,6 +42,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_ROW_QUICK = re.compile(rb'<row r="(\d+)"')
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
@@ -82,47 +83,60 @@ def stored_rows(path: Path) -> list[int]:
             cut = data.rfind(b"<") if chunk else len(data)
             if cut == -1:
                 cut = len(data)
-            for match in _ROW_TAG.finditer(data, 0, cut):
-                number = _ROW_NUMBER.search(match.group(1))
-                last = int(number.group(1)) - 1 if number else last + 1
-                rows.append(last)
+            body = data[:cut]
+            numbers = _ROW_QUICK.findall(body)
+            if len(numbers) == body.count(b"<row") and b":row" not in body:
+                rows.extend(int(n) - 1 for n in numbers)
+                if numbers:
+                    last = rows[-1]
+            else:  # rows written without r="..." first, or with a namespace prefix
+                for match in _ROW_TAG.finditer(body):
+                    number = _ROW_NUMBER.search(match.group(1))
+                    last = int(number.group(1)) - 1 if number else last + 1
+                    rows.append(last)
             tail = data[cut:]
             if not chunk:
                 break
     return rows
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """(0-based sheet row, cells from column A) for each row the first sheet stores."""
+def _sheet(path: Path) -> tuple[list[int], list[list[Any]]]:
+    """(0-based sheet row numbers, cells from column A) of every row the first sheet stores."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         stored = stored_rows(path)
+        values = sheet.to_python(skip_empty_area=False)
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BallotError(f"not an xlsx workbook: {exc}", file=str(path)) from None
     except Exception as exc:  # calamine raises its own types for broken workbooks
         raise BallotError(f"cannot read the workbook: {exc}", file=str(path)) from None
-    row0, col0 = sheet.start if sheet.start is not None else (0, 0)
-    pad = [""] * col0
-    values = iter(sheet.iter_rows())
-    position = row0  # sheet row of the next row `values` yields
-    for row in stored:
-        cells: list[Any] = []
-        while position <= row:
-            try:
-                got = next(values)
-            except StopIteration:
-                break
-            if position == row:
-                cells = (pad + list(got)) if col0 else list(got)
-            position += 1
-        yield row, cells
+    # skip_empty_area=False puts values[i] at sheet row i (from A1); rows past the last
+    # value, and stored rows without cells, read as empty.
+    if stored == list(range(len(values))):
+        return stored, values
+    return stored, [values[r] if r < len(values) else [] for r in stored]
 
 
-def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
-    """Yield one :class:`CastVoteRecord` per ballot row of an ES&S workbook."""
+class Table:
+    """An ES&S sheet's ballots as columns: line, marks, precinct, batch and supplied id."""
+
+    def __init__(self, lines, marks, precincts, batches, supplied) -> None:
+        self.lines: list[int] = lines
+        self.marks: list[tuple[tuple[str, ...], ...]] = marks
+        self.precincts: list[str | None] = precincts
+        self.batches: list[str | None] = batches
+        self.supplied: list[str | None] = supplied
+
+
+def table(config, source) -> Table:
+    """Read one ES&S source into a :class:`Table`.
+
+    Rows repeat the same few rank cells, so each distinct run of rank cells (and each
+    distinct precinct or batch cell) is resolved once and reused.
+    """
     path = Path(source.file_path)
     file = str(path)
     lookup = CandidateLookup(config, source)
@@ -130,22 +144,14 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     first_row = (source.first_vote_row_index or 2) - 1
     first_col = (source.first_vote_column_index or 1) - 1
     n_ranks = config.rules.max_rankings
-    id_col = source.id_column_index - 1 if source.id_column_index else None
-    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
-    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    last_col = first_col + n_ranks
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
-    stem = sanitize(path.name)
-    count = 0
-    for row, cells in _rows(path):
-        if row < first_row:
-            continue
-        count += 1
-        line = row + 1
+
+    def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
         marks: list[tuple[str, ...]] = []
         for r in range(n_ranks):
-            col = first_col + r
-            text = cell_text(cells[col]) if col < len(cells) else ""
+            text = cell_text(key[r]) if r < len(key) else ""
             if not text:
                 marks.append((UWI_NAME,) if blank_is_uwi else ())
                 continue
@@ -157,30 +163,60 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 )
             found: list[str] = []
             for part in parts:
-                try:
-                    name = names[part]
-                except KeyError:
-                    lookup.resolve(part, line=line, field=f"rank {r + 1}")
-                    raise  # resolve() always raises for an unknown string
+                name = names[part] if part in names else lookup.resolve(part, line=line, field=f"rank {r + 1}")
                 if name is not None and name not in found:
                     found.append(name)
             marks.append(tuple(found))
         while marks and not marks[-1]:
             marks.pop()
-        precinct = batch = supplied = None
-        if precinct_col is not None:
-            precinct = cell_text(cells[precinct_col]) if precinct_col < len(cells) else ""
-            precinct = precinct or MISSING_PRECINCT
-        if batch_col is not None:
-            batch = cell_text(cells[batch_col]) if batch_col < len(cells) else ""
-            batch = batch or MISSING_BATCH
-        if id_col is not None:
-            supplied = cell_text(cells[id_col]) if id_col < len(cells) else ""
-            if not supplied:
+        return tuple(marks)
+
+    stored, values = _sheet(path)
+    start = next((i for i, r in enumerate(stored) if r >= first_row), len(stored))
+    stored, values = stored[start:], values[start:]
+    lines = [r + 1 for r in stored]
+    keys = [tuple(v[first_col:last_col]) for v in values]
+    cache: dict[tuple, tuple] = {}
+    for key, line in zip(keys, lines):
+        if key not in cache:
+            cache[key] = resolve(key, line)
+    marks = [cache[k] for k in keys]
+
+    def column(index: int | None, missing: str | None) -> list[str | None]:
+        if index is None:
+            return [None] * len(values)
+        texts: dict[Any, str] = {}
+        out = []
+        for v in values:
+            raw = v[index] if index < len(v) else ""
+            text = texts.get(raw)
+            if text is None:
+                text = texts[raw] = cell_text(raw)
+            out.append(text or missing)
+        return out
+
+    precincts = column(source.precinct_column_index - 1 if source.precinct_column_index else None, MISSING_PRECINCT)
+    batches = column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
+    id_col = source.id_column_index - 1 if source.id_column_index else None
+    supplied = column(id_col, None)
+    if id_col is not None:
+        for text, line in zip(supplied, lines):
+            if not text:
                 raise BallotError("the ballot id cell is empty", file=file, line=line, field=f"column {id_col + 1}")
+    return Table(lines, marks, precincts, batches, supplied)
+
+
+def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
+    """Yield one :class:`CastVoteRecord` per ballot row of an ES&S workbook."""
+    file = str(source.file_path)
+    stem = sanitize(Path(file).name)
+    t = table(config, source)
+    for count, (line, marks, precinct, batch, supplied) in enumerate(
+        zip(t.lines, t.marks, t.precincts, t.batches, t.supplied), start=1
+    ):
         yield CastVoteRecord(
             ballot_id=f"{stem}-{count}",
-            marks=tuple(marks),
+            marks=marks,
             precinct=precinct,
             batch=batch,
             file=file,
