@@ -240,7 +240,7 @@ def test_approval_csv_infers_the_kind() -> None:
     assert a.kind == "approval" and a.metadata["kind_inferred"] is True
     assert a.total == 22
     assert dict(zip(a.candidates, a.weights @ a.filled())) == {"Alice": 12, "Bob": 7, "Carol": 12}
-    assert math.isnan(a.scores[[i for i, w in enumerate(a.weights) if w == 7][0], 2])  # blank = unscored
+    assert math.isnan(a.scores[next(i for i, w in enumerate(a.weights) if w == 7), 2])  # blank = unscored
 
 
 def test_score_csv() -> None:

@@ -38,7 +38,7 @@ from ..ballots import RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError
 from ._common import read_bytes
 
-__all__ = ["read", "formats", "Format", "register_format"]
+__all__ = ["Format", "formats", "read", "register_format"]
 
 Ballots = RankedBallots | ScoredBallots | Tallies
 
@@ -76,7 +76,7 @@ def formats() -> dict[str, str]:
     return {f.name: f.description for f in _FORMATS.values()}
 
 
-def read(path: str | os.PathLike[str], format: str | None = None, **options: Any) -> Ballots:  # noqa: A002
+def read(path: str | os.PathLike[str], format: str | None = None, **options: Any) -> Ballots:
     """Read ballots or tallies from ``path``.
 
     Parameters

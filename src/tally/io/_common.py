@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +16,13 @@ from pathlib import Path
 from ..errors import BallotError
 
 __all__ = [
-    "read_bytes",
-    "read_text",
     "check_utf8",
+    "clean_name",
     "csv_rows",
     "data_line_numbers",
-    "clean_name",
     "parse_count",
+    "read_bytes",
+    "read_text",
 ]
 
 
@@ -99,7 +100,7 @@ def parse_count(raw: str, *, file: str, line: int, field: str | None = None, wha
         value = float(text)
     except ValueError:
         raise BallotError(f"{what} {text!r} is not a number", file=file, line=line, field=field) from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise BallotError(f"{what} {text!r} is not a finite number", file=file, line=line, field=field)
     if value < 0:
         raise BallotError(f"{what} {text} is negative", file=file, line=line, field=field)

@@ -48,7 +48,7 @@ from ..ballots import OVERVOTE, SKIPPED, RankedBallots
 from ..errors import BallotError
 from ._common import csv_rows, read_text
 
-__all__ = ["read_profile", "read_summary", "looks_like_profile", "looks_like_summary"]
+__all__ = ["looks_like_profile", "looks_like_summary", "read_profile", "read_summary"]
 
 _RULE = re.compile(r"^[-+]+$")
 _PROFILE_LINE = re.compile(r"^\((.*)\)\s*:\s*(\S+)\s*$")

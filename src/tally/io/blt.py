@@ -38,7 +38,7 @@ from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
 from ..errors import BallotError
 from ._common import parse_count, read_text
 
-__all__ = ["read_blt", "looks_like_blt"]
+__all__ = ["looks_like_blt", "read_blt"]
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 

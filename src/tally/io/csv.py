@@ -38,7 +38,6 @@ runs when something is wrong.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Sequence
@@ -53,7 +52,7 @@ from ..ballots import OVERVOTE, SKIPPED, RankedBallots
 from ..errors import BallotError
 from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
 
-__all__ = ["read_csv", "looks_like_ranked", "rank_number", "COUNT_NAMES"]
+__all__ = ["COUNT_NAMES", "looks_like_ranked", "rank_number", "read_csv"]
 
 _RANK = re.compile(
     r"^\s*(?:(?:rank|choice|pref|preference)\s*[_ #.-]?\s*(\d+)"

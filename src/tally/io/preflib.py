@@ -57,7 +57,7 @@ from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, ScoredBallots, Tal
 from ..errors import BallotError
 from ._common import clean_name, read_text
 
-__all__ = ["read_preflib", "EXTENSIONS", "looks_like_preflib"]
+__all__ = ["EXTENSIONS", "looks_like_preflib", "read_preflib"]
 
 EXTENSIONS = (".soc", ".soi", ".toc", ".toi", ".cat")
 _STRICT = ("soc", "soi")
@@ -76,7 +76,7 @@ _INT_FIELDS = (
 def looks_like_preflib(head: str) -> bool:
     """True when the text starts like a PrefLib file (a ``# KEY: value`` header)."""
     first = head.lstrip("\ufeff").split("\n", 1)[0]
-    return first.startswith("# FILE NAME") or first.startswith("# TITLE") or "# DATA TYPE:" in head
+    return first.startswith(("# FILE NAME", "# TITLE")) or "# DATA TYPE:" in head
 
 
 @dataclass

@@ -19,6 +19,7 @@ scores. ``kind="approval"`` requires 0/1 cells, ``kind="score"`` takes any numbe
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -32,7 +33,7 @@ from ..errors import BallotError
 from ._common import check_utf8, csv_rows
 from .csv import COUNT_NAMES, _check_header, _counts, _first_line, _line_of, _parse, _pick, rank_number
 
-__all__ = ["read_scores", "looks_like_scores"]
+__all__ = ["looks_like_scores", "read_scores"]
 
 _ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "voter", "voter_id")
 
@@ -170,7 +171,7 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
                 value = float(text)
             except ValueError:
                 value = float("nan")
-            if value != value or value in (float("inf"), float("-inf")):
+            if not math.isfinite(value):
                 raise BallotError(f"score {text!r} is not a number", file=file,
                                   line=_line_of(path, file, delimiter, row), field=name) from None
         raise BallotError(f"cannot read the scores of column {name!r}", file=file) from None

@@ -38,7 +38,7 @@ from ..ballots import Tallies
 from ..errors import BallotError
 from ._common import csv_rows, parse_count, read_text
 
-__all__ = ["read_tallies", "looks_like_tallies"]
+__all__ = ["looks_like_tallies", "read_tallies"]
 
 _AREA_NAMES = ("area", "state", "district", "constituency", "region", "county")
 _ATTRIBUTE_NAMES = ("seats", "electoral_votes", "electoral votes")
