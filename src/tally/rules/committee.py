@@ -194,8 +194,10 @@ def _exhaustive(
     best_score: int | None = None
     best: list[tuple[int, ...]] = []
     combos = itertools.combinations(range(c), seats)
+    # Keep each chunk's (rows, committees, seats) hit array to a few million cells.
+    size = max(16, min(4096, 4_000_000 // max(1, approves.shape[0] * seats)))
     while True:
-        chunk = list(itertools.islice(combos, 4096))
+        chunk = list(itertools.islice(combos, size))
         if not chunk:
             break
         members = np.array(chunk, dtype=np.int64)  # (M, seats)
@@ -495,26 +497,28 @@ def seq_pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", se
 
 
 def _phragmen_step(profile: _Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str) -> _Step:
-    values: dict[int, Fraction | None] = {}
-    for c in range(len(profile.candidates)):
-        if c in committee:
-            continue
-        support = sum(profile.weights[r] for r in profile.approvers[c])
-        if support == 0:
-            values[c] = None  # nobody approves: elected only when nothing else is left
-        else:
-            values[c] = (1 + sum((profile.weights[r] * loads[r] for r in profile.approvers[c]), Fraction(0))) / support
+    # A candidate nobody approves (None) is elected only when nothing else is left.
+    values = {c: _phragmen_load(profile, loads, c) for c in range(len(profile.candidates)) if c not in committee}
     best = _best(values, lowest=True)
     shown = {c: v for c, v in values.items() if v is not None}
     return _Step(shown, best, note)  # type: ignore[arg-type]
 
 
+def _phragmen_load(profile: _Profile, loads: Sequence[Fraction], c: int) -> Fraction | None:
+    """The new load of c's approvers if c is elected; None when nobody approves c."""
+    support = sum(profile.weights[r] for r in profile.approvers[c])
+    if support == 0:
+        return None
+    return (1 + sum((profile.weights[r] * loads[r] for r in profile.approvers[c]), Fraction(0))) / support
+
+
 def _phragmen_advance(profile: _Profile, loads: tuple[Fraction, ...], chosen: int) -> tuple[Fraction, ...]:
-    step = _phragmen_step(profile, loads, (), "")
+    load = _phragmen_load(profile, loads, chosen)
+    if load is None:  # an unapproved candidate loads nobody
+        return loads
     new = list(loads)
-    if chosen in step.values:
-        for r in profile.approvers[chosen]:
-            new[r] = step.values[chosen]
+    for r in profile.approvers[chosen]:
+        new[r] = load
     return tuple(new)
 
 
