@@ -13,7 +13,7 @@ from rich.table import Table
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console, err_console
-from .count import parse_options
+from ..compare import parse_options
 
 runs_app = typer.Typer(help="Stored simulation and forecast runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
