@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -41,7 +41,7 @@ import numpy as np
 from ..ballots import ScoredBallots
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
-from ..ties import TieBreaker, check_tiebreak
+from ..ties import TieBreaker
 from . import rule
 from ._common import scored_account
 
@@ -603,7 +603,6 @@ def equal_shares(
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "equal_shares", seats=2).winners
     ('A', 'C')
     """
-    check_tiebreak(tiebreak)
     if completion not in ("seq_phragmen", "none"):
         raise ConfigError(f"completion must be 'seq_phragmen' or 'none', not {completion!r}")
     profile, seats = _profile(ballots, seats)
@@ -672,11 +671,10 @@ def _equal_shares_without_completion(
         options = current.best
         if len(options) > 1 and breaker.mode != "all":
             options = [breaker.pick(options, purpose="elect", round=len(committee) + 1, lowest=False)]
-        elif len(options) > 1:
-            if first is None:
-                breaker.record(Tie(round=len(committee) + 1, purpose="elect", tied=tuple(names[i] for i in options),
-                                   mode="all", chosen=tuple(names[i] for i in options),
-                                   detail="every branch explored; these rounds follow candidate order"))
+        elif len(options) > 1 and first is None:
+            breaker.record(Tie(round=len(committee) + 1, purpose="elect", tied=tuple(names[i] for i in options),
+                               mode="all", chosen=tuple(names[i] for i in options),
+                               detail="every branch explored; these rounds follow candidate order"))
         if first is None:
             rounds.append(Round(number=len(committee) + 1,
                                 tally={names[c]: float(v * profile.scale) for c, v in sorted(current.values.items())},
@@ -688,7 +686,5 @@ def _equal_shares_without_completion(
     outcome = _outcome(ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=first,
                        details={"completion": "none"})
     if any(len(c) < seats for c in committees):
-        from dataclasses import replace
-
         outcome = replace(outcome, warnings=(f"no further candidate was affordable; fewer than {seats} elected",))
     return outcome
