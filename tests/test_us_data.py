@@ -132,3 +132,35 @@ def test_datasets_registered():
     for d in data.datasets():
         if d.id.startswith(("us-", "florida")):
             assert d.readme.exists(), d.id
+
+
+@pytest.mark.parametrize("key,build,files", [
+    ("us-president-2016", lambda: us._build_president(2016),
+     [("us-president", "1976-2020-president.csv"), ("us-president", "538-election_results_presidential.csv")]),
+    ("us-house-2018", lambda: us._build_house(2018), [("us-house", "1976-2020-house.csv")]),
+])
+def test_parquet_cache_round_trip(tmp_path, monkeypatch, key, build, files):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path))
+    calls = []
+
+    def counting_build():
+        calls.append(1)
+        return build()
+
+    first = us.cached(key, files, counting_build)
+    second = us.cached(key, files, counting_build)
+    assert len(calls) == 1 and list((tmp_path / "datasets").glob(f"{key}-*.parquet"))
+    for a, b in ((first, second), (us.districts(first), us.districts(second))):
+        if a is None:
+            assert b is None
+            continue
+        assert a.areas == b.areas and a.candidates == b.candidates
+        assert np.array_equal(a.votes, b.votes)
+        assert dict(a.attributes) == dict(b.attributes)
+        assert dict(a.parties) == dict(b.parties)
+    meta_a = {k: v for k, v in first.metadata.items() if k != "districts"}
+    meta_b = {k: v for k, v in second.metadata.items() if k != "districts"}
+    assert tally.outcome.to_jsonable(meta_a) == tally.outcome.to_jsonable(meta_b)
+    # the rule gives the same result on both
+    if "electoral_votes" in first.attributes:
+        assert tally.count(first, "ec").to_json() == tally.count(second, "ec").to_json()

@@ -104,6 +104,103 @@ def _table(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ..
     return header, rows
 
 
+def _cache_dir() -> Path:
+    """Where parsed datasets are kept as Parquet: ``$TALLY_HOME/datasets`` (default
+    ``~/.cache/tally``), beside the store."""
+    import os
+
+    home = os.environ.get("TALLY_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "tally")
+    return Path(home) / "datasets"
+
+
+_CACHE_VERSION = "1"
+
+
+def _fingerprint(files: Iterable[tuple[str, str]]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    # the loader's own source is part of the key: a changed parser never reads an old cache
+    digest.update(Path(__file__).read_bytes())
+    for folder, name in files:
+        digest.update(_path(folder, name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _tallies_to_table(t: Tallies) -> Any:
+    import json
+
+    import pyarrow as pa
+
+    from ..outcome import to_jsonable
+
+    columns = {"area": pa.array(t.areas, pa.string())}
+    for j, cand in enumerate(t.candidates):
+        columns[f"votes:{j}"] = pa.array(t.votes[:, j], pa.float64())
+    for name, values in t.attributes.items():
+        columns[f"attr:{name}"] = pa.array([json.dumps(to_jsonable(v)) for v in values], pa.string())
+    meta = {k: v for k, v in t.metadata.items() if k != "districts"}
+    info = {"candidates": list(t.candidates), "parties": dict(t.parties), "source": t.source, "title": t.title,
+            "metadata": to_jsonable(meta), "attributes": list(t.attributes)}
+    return pa.table(columns).replace_schema_metadata({"tally": json.dumps(info)})
+
+
+def _tallies_from_table(table: Any) -> Tallies:
+    import json
+
+    info = json.loads(table.schema.metadata[b"tally"])
+    n = len(info["candidates"])
+    # to_pylist, not to_numpy: pyarrow's to_numpy imports pandas, which costs a second
+    columns = [np.array(table.column(f"votes:{j}").to_pylist(), dtype=np.float64) for j in range(n)]
+    votes = np.column_stack(columns) if n else np.zeros((table.num_rows, 0))
+    attributes = {name: tuple(json.loads(v) for v in table.column(f"attr:{name}").to_pylist())
+                  for name in info["attributes"]}
+    metadata = dict(info["metadata"])
+    for key, value in list(metadata.items()):
+        if isinstance(value, list):  # JSON has no tuples; the loaders use tuples
+            metadata[key] = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    return Tallies(tuple(table.column("area").to_pylist()), tuple(info["candidates"]),
+                   np.ascontiguousarray(votes, dtype=np.float64), attributes=attributes, parties=info["parties"],
+                   source=info["source"], title=info["title"], metadata=metadata)
+
+
+def cached(key: str, files: Iterable[tuple[str, str]], build: Any) -> Tallies:
+    """``build()`` once per version of the source files; later loads read Parquet.
+
+    The cache file is named by ``key`` and a hash of the source files' bytes, so an
+    edited file is parsed again. A cache that cannot be written (read-only home) only
+    costs speed.
+    """
+    import pyarrow.parquet as pq
+
+    files = tuple(files)
+    folder = _cache_dir()
+    stem = folder / f"{key}-{_fingerprint(files)}"
+    main, extra = stem.with_suffix(".parquet"), Path(f"{stem}.districts.parquet")
+    if main.exists():
+        try:
+            tallies = _tallies_from_table(pq.ParquetFile(main).read())
+            if extra.exists():
+                meta = dict(tallies.metadata)
+                meta["districts"] = _tallies_from_table(pq.ParquetFile(extra).read())
+                tallies = Tallies(tallies.areas, tallies.candidates, tallies.votes, attributes=tallies.attributes,
+                                  parties=tallies.parties, source=tallies.source, title=tallies.title,
+                                  metadata=meta)
+            return tallies
+        except Exception:  # a damaged cache file is rebuilt from the published data
+            pass
+    tallies = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(_tallies_to_table(tallies), main)
+        dist = tallies.metadata.get("districts")
+        if isinstance(dist, Tallies):
+            pq.write_table(_tallies_to_table(dist), extra)
+    except OSError:
+        pass
+    return tallies
+
+
 def _records(folder: str, name: str) -> Iterable[tuple[int, dict[str, str]]]:
     header, rows = _table(folder, name)
     for number, row in enumerate(rows, start=2):
@@ -340,7 +437,9 @@ def president(year: int) -> Tallies:
     if year not in PRESIDENT_YEARS:
         raise DataError(f"no presidential election in {year} in the bundled data; years: "
                         f"{PRESIDENT_YEARS[0]}-{PRESIDENT_YEARS[-1]} every four years")
-    return _build_president(year)
+    files = [(_PRES, _MEDSL_PRES if year <= 2020 else _FTE_PRES), (_PRES, _FTE_PRES),
+             (_PRES, "electoralvotes.csv" if year <= 2020 else "electoral.csv")]
+    return cached(f"us-president-{year}", files, functools.partial(_build_president, year))
 
 
 def districts(tallies: Tallies) -> Tallies | None:
@@ -455,6 +554,10 @@ def house(year: int) -> Tallies:
     """
     if year not in HOUSE_YEARS:
         raise DataError(f"no House election in {year} in the bundled data; years 1976-2020 every two years")
+    return cached(f"us-house-{year}", [(_HOUSE, _HOUSE_FILE)], functools.partial(_build_house, year))
+
+
+def _build_house(year: int) -> Tallies:
     contests = _house_contests(year)
     totals: dict[str, float] = defaultdict(float)
     for c in contests.values():
