@@ -14,7 +14,7 @@ from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule
 from . import app, console
-from .count import load_source, parse_options, rule_options
+from ..compare import load_source, parse_options, rule_options
 from .render import number, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
