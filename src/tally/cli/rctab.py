@@ -1,0 +1,108 @@
+"""``tally rctab`` (count an RCTab contest config) and ``tally verify`` (re-check a report)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from . import app, console, err_console
+
+__all__ = ["rctab_command", "verify_command"]
+
+
+def _round_table(tab, title: str) -> Table:
+    table = Table(title=title, header_style="bold", show_lines=False)
+    table.add_column("candidate")
+    for rnd in tab.rounds:
+        table.add_column(f"R{rnd.number}", justify="right")
+    for name in tab.candidate_order:
+        cells = []
+        for rnd in tab.rounds:
+            if name not in rnd.tally:
+                cells.append("")
+                continue
+            text = str(rnd.tally[name])
+            if name in rnd.elected:
+                text = f"[bold green]{text} ✔[/]"
+            elif name in rnd.eliminated:
+                text = f"[red]{text} ✘[/]"
+            if name in rnd.by_tiebreak:
+                text += "*"
+            cells.append(text)
+        table.add_row(name, *cells)
+    for label, key in (("overvotes", "overvotes"), ("skipped rankings", "skippedRankings"),
+                       ("exhausted", "exhaustedChoices"), ("repeated rankings", "repeatedRankings")):
+        table.add_row(f"[dim]inactive: {label}[/]", *[f"[dim]{r.inactive[key]}[/]" for r in tab.rounds])
+    table.add_row("[dim]threshold[/]", *[f"[dim]{r.threshold}[/]" for r in tab.rounds])
+    return table
+
+
+@app.command("rctab")
+def rctab_command(
+    config: Annotated[Path, typer.Argument(help="RCTab contest config (*_config.json).")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Folder for the reports "
+                                                   "(default ./rctab-output).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the detailed report JSON on stdout "
+                                          "(a list of them for multi-pass IRV).")] = False,
+) -> None:
+    """Tabulate an RCTab contest config exactly as RCTab 2.0 does and write its reports.
+
+    Writes RCTab's detailed report JSON and CSV (one pair per pass for multi-pass IRV),
+    the per-precinct / per-batch reports when the config asks for them, and
+    <contest>_audit.json (SHA-256 of the config and every CVR file, tally version, seed,
+    and of each report) for 'tally verify'. Paths in the config are relative to its folder.
+    """
+    from ..rctab.report import summary_json, write_files
+    from ..rctab.run import run_config
+    from ..rctab.verify import audit_name, audit_record
+
+    run = run_config(config)
+    out_dir = output if output is not None else Path("rctab-output")
+    files = run.report_files()
+    audit = audit_record(run, files, out_dir)
+    written = write_files({**files, audit_name(run.stem): json.dumps(audit, indent=2) + "\n"}, out_dir)
+    if as_json:
+        reports = [summary_json(tab, run.meta) for tab in run.tabulations]
+        payload = reports[0] if len(reports) == 1 else reports
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        err_console.print(f"wrote {len(written)} files to {out_dir}")
+        return
+    for tab in run.tabulations:
+        title = run.meta.get("contest") or run.stem
+        if tab.pass_number is not None:
+            title += f" — pass {tab.pass_number}"
+        console.print(_round_table(tab, title))
+        console.print(f"winner(s): [bold]{', '.join(tab.winners) or 'none'}[/]   "
+                      f"ballots: {run.contest.total:,}   final threshold: {tab.rounds[-1].threshold}")
+        for t in tab.ties:
+            console.print(f"* round {t.round}: tie between {', '.join(t.tied)} ({t.mode}): {t.explanation}")
+    console.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@app.command("verify")
+def verify_command(
+    report: Annotated[Path, typer.Argument(help="A report written by 'tally rctab', or its *_audit.json.")],
+) -> None:
+    """Re-run the count behind REPORT and check it: exit 0 when reproduced, 1 otherwise.
+
+    Checks the SHA-256 of the config and of every CVR file recorded in the audit file,
+    counts again, and compares every report with the recorded hashes and the files on disk.
+    """
+    from ..rctab.verify import verify
+
+    result = verify(report)
+    for line in result.checked:
+        console.print(f"checked: {line}")
+    if result.ok:
+        console.print(f"[bold green]reproduced[/]: {result.audit}")
+        return
+    console.print(f"[bold red]not reproduced[/]: {len(result.problems)} difference(s)")
+    for problem in result.problems:
+        console.print(f"  - {problem}", highlight=False)
+    # SystemExit rather than typer.Exit: the app runs with standalone_mode=False, where
+    # click turns Exit into a return value and the status would be lost.
+    raise SystemExit(1)

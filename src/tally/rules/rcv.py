@@ -1,0 +1,200 @@
+"""RCTab's ranked-choice tabulation as a registered rule (``tally count x --rule rctab``).
+
+The rule runs :func:`tally.rctab.tabulate.tabulate` — the engine that reproduces RCTab
+2.0's certified reports — on any ranked ballots, with RCTab's rule options under
+tally's names. Ballot weights must be whole numbers (RCTab counts ballots).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ..ballots import RankedBallots
+from ..errors import ConfigError, RuleError
+from ..outcome import Outcome, Round, Tie
+from . import rule
+
+__all__ = ["rctab", "outcome_of"]
+
+_MODES = {
+    "single": "singleWinnerMajority",
+    "one_per_round": "multiWinnerAllowOnlyOneWinnerPerRound",
+    "stv": "multiWinnerAllowMultipleWinnersPerRound",
+    "bottoms_up": "bottomsUp",
+    "bottoms_up_percentage": "bottomsUpUsingPercentageThreshold",
+    "multi_pass": "multiPassIrv",
+}
+_TIEBREAKS = {
+    "order": "useCandidateOrder",
+    "random": "random",
+    "previous_round": "previousRoundCountsThenRandom",
+    "permutation": "generatePermutation",
+}
+_OVERVOTES = {
+    "exhaust": "exhaustImmediately",
+    "skip": "alwaysSkipToNextRank",
+    "exhaust_if_multiple": "exhaustIfMultipleContinuing",
+}
+_REASONS = {
+    "overvotes": "overvote",
+    "skippedRankings": "skipped",
+    "repeatedRankings": "repeated",
+    "exhaustedChoices": "exhausted",
+    "undervotes": "undervote",
+}
+
+
+def _pick(table: dict[str, str], value: str, option: str) -> str:
+    if value in table:
+        return table[value]
+    if value in table.values():
+        return value
+    raise ConfigError(f"option {option}: unknown value {value!r}; choose one of {', '.join(table)}")
+
+
+@rule(
+    "rctab",
+    aliases=("rctab_rcv", "rcv_rctab"),
+    family="runoff",
+    reference="RCTab (Bright Spots), Tabulator.java; RCTab 2.0 configuration file documentation.",
+    multiwinner=True,
+    sequential=True,
+)
+def rctab(
+    ballots: RankedBallots,
+    *,
+    mode: str | None = None,
+    seats: int = 1,
+    tiebreak: str = "order",
+    seed: int | None = None,
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
+    batch_elimination: bool = False,
+    continue_until_two: bool = False,
+    first_round_threshold: bool = False,
+    threshold: str = "droop",
+    decimal_places: int = 4,
+    minimum_votes: int = 0,
+    stop_after_round: int | None = None,
+    percentage: float | None = None,
+    cutoff: bool = False,
+) -> Outcome:
+    """RCTab's tabulation: IRV, STV, bottoms-up and multi-pass IRV exactly as RCTab counts.
+
+    Parameters (RCTab's config key in brackets): ``mode`` ``single`` | ``one_per_round`` |
+    ``stv`` | ``bottoms_up`` | ``bottoms_up_percentage`` | ``multi_pass``
+    [winnerElectionMode], by default ``single`` for one seat and ``stv`` for more; ``seats`` [numberOfWinners]; ``tiebreak`` ``order`` | ``random``
+    | ``previous_round`` | ``permutation`` with ``seed`` [tiebreakMode, randomSeed; the
+    draws are java.util.Random's]; ``overvote`` ``exhaust`` | ``skip`` |
+    ``exhaust_if_multiple``; ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
+    ``exhaust`` [exhaustOnDuplicateCandidate]; ``batch_elimination``;
+    ``continue_until_two``; ``first_round_threshold``; ``threshold`` ``droop`` |
+    ``non_integer`` | ``hare``; ``decimal_places``; ``minimum_votes``;
+    ``stop_after_round``; ``percentage`` (bottoms-up threshold, in %) and ``cutoff``.
+
+    Returns an outcome whose rounds are RCTab's rounds (all passes in turn for
+    ``multi_pass``). Raises :class:`~tally.errors.ConfigError` for an unknown option
+    value and :class:`~tally.errors.RuleError` where RCTab would stop (non-whole ballot
+    weights, every candidate under the minimum).
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A"], ["A"], ["B", "A"], ["C", "B"], ["C"]])
+    >>> tally.count(b, "rctab").winners
+    ('A',)
+    """
+    from ..rctab.tabulate import UWI, Contest, RctabRules, tabulate
+
+    if mode is None:
+        mode = "single" if int(seats) == 1 else "stv"
+    weights = np.asarray(ballots.weights, dtype=np.float64)
+    if not np.all(weights == np.round(weights)):
+        raise RuleError("rule 'rctab' counts whole ballots; these ballots have fractional weights")
+    if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and int(seats) != 1:
+        raise ConfigError(f"option seats: mode 'single' elects one candidate, not {seats}; "
+                          "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'")
+    if threshold not in ("droop", "non_integer", "hare"):
+        raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
+    rules = RctabRules(
+        winner_election_mode=_pick(_MODES, mode, "mode"),
+        number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else int(seats),
+        tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
+        random_seed=None if seed is None else int(seed),
+        overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
+        max_skipped=max_skipped,
+        exhaust_on_duplicate=repeated == "exhaust",
+        batch_elimination=bool(batch_elimination),
+        continue_until_two=bool(continue_until_two),
+        first_round_determines_threshold=bool(first_round_threshold),
+        non_integer_threshold=threshold == "non_integer",
+        hare_quota=threshold == "hare",
+        decimal_places=int(decimal_places),
+        minimum_vote_threshold=Decimal(minimum_votes),
+        stop_early_after_round=stop_after_round,
+        bottoms_up_percentage=None if percentage is None else Decimal(str(percentage)) / 100,
+        cutoff_elimination=bool(cutoff),
+    )
+    if rules.needs_seed and rules.random_seed is None:
+        rules = RctabRules(**{**rules.__dict__, "random_seed": 0})
+    contest = Contest(
+        candidates=tuple(ballots.candidates),
+        excluded=frozenset(),
+        ballots=ballots,
+        counts=np.round(weights).astype(np.int64),
+        has_uwi=UWI in ballots.candidates,
+    )
+    return outcome_of(tabulate(contest, rules))
+
+
+def _float(x: Decimal) -> float:
+    return float(x)
+
+
+def outcome_of(tabs: list[Any]) -> Outcome:
+    """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV)."""
+    rounds: list[Round] = []
+    ties: list[Tie] = []
+    number = 0
+    read = float(tabs[0].total_ballots)
+    final_inactive: dict[str, float] = {}
+    for tab in tabs:
+        prefix = f"pass {tab.pass_number}: " if tab.pass_number is not None else ""
+        offset = number
+        for rnd in tab.rounds:
+            number += 1
+            inactive = {_REASONS[k]: _float(v) for k, v in rnd.inactive.items() if k in _REASONS}
+            held = rnd.inactive.get("finalRoundSurplus", Decimal(0)) + rnd.residual_surplus
+            notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
+            if held:
+                notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
+            rounds.append(Round(
+                number=number,
+                tally={k: _float(v) for k, v in rnd.tally.items()},
+                elected=tuple(rnd.elected),
+                eliminated=tuple(rnd.eliminated),
+                transfers={src: {dst: _float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()},
+                continuing=read - sum(inactive.values()),
+                inactive=inactive,
+                threshold=_float(rnd.threshold),
+                note="; ".join(notes),
+            ))
+            final_inactive = inactive
+        for t in tab.ties:
+            ties.append(Tie(round=t.round + offset, purpose=t.purpose, tied=t.tied, mode=t.mode,
+                            chosen=(t.chosen,), detail=t.explanation))
+    winners = tuple(w for tab in tabs for w in tab.winners)
+    last = tabs[-1].rounds[-1].tally
+    return Outcome(
+        rule="",
+        candidates=tuple(tabs[0].candidates),
+        winners=winners,
+        rounds=tuple(rounds),
+        ties=tuple(ties),
+        ballots={"read": read, "continuing": read - sum(final_inactive.values()), "inactive": final_inactive},
+        scores={k: _float(v) for k, v in last.items()},
+        details={"thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],
+                 "permutation": list(tabs[0].permutation)},
+    )
