@@ -77,6 +77,7 @@ _FAMILY_MODULES = (
     "proportional",
     "committee",
     "composite",
+    "rcv",
 )
 
 
