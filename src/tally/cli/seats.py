@@ -9,12 +9,12 @@ import typer
 from rich.table import Table
 
 from ..analysis.proportionality import disproportionality
+from ..compare import load_source, parse_options, rule_options
 from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule
 from . import app, console
-from ..compare import load_source, parse_options, rule_options
 from .render import number, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
