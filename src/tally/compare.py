@@ -120,7 +120,7 @@ def compare_outcomes(
         }
     report: dict[str, Any] = {"source": ballots.source, "title": ballots.title, "ballots": ballots.total}
     if ballots.kind == "ranked":
-        from ..rules.condorcet import condorcet_loser, condorcet_winner, smith_set
+        from .rules.condorcet import condorcet_loser, condorcet_winner, smith_set
 
         report["condorcet_winner"] = condorcet_winner(ballots)
         report["condorcet_loser"] = condorcet_loser(ballots)
