@@ -113,6 +113,7 @@ class CvrSource:
     skipped_rank_label: str | None = None
     undeclared_write_in_label: str | None = None
     treat_blank_as_undeclared_write_in: bool = False
+    file_path_text: str = ""  # filePath as written in the config (RCTab's CVR export prints it)
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,7 @@ def _sources(checker: _Checker, raw: Any, rules_raw: dict, folder: Path) -> list
                 skipped_rank_label=label["skippedRankLabel"],
                 undeclared_write_in_label=label["undeclaredWriteInLabel"],
                 treat_blank_as_undeclared_write_in=treat_blank,
+                file_path_text=file_text or "",
             )
         )
     return out

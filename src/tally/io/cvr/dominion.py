@@ -30,7 +30,7 @@ from typing import Any
 
 from ...errors import BallotError
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
-from .model import CastVoteRecord
+from .model import UWI_NAME, CastVoteRecord
 
 __all__ = ["read", "export_files"]
 
@@ -133,6 +133,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                     if str(contest.get("Id")) != contest_id:
                         continue
                     pairs = []
+                    vendor: list[tuple[int, str]] = []
                     for mark in contest.get("Marks", ()):
                         if mark.get("IsAmbiguous"):
                             continue
@@ -148,6 +149,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                         check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
                         if name is not None:
                             pairs.append((rank, name))
+                            vendor.append((rank, name if name == UWI_NAME else code))
                     yield CastVoteRecord(
                         ballot_id=f"{tabulator}-{batch}-{record}",
                         marks=marks_from_pairs(pairs),
@@ -159,6 +161,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                         precinct_portion=portion,
                         contest_id=contest_id,
                         source_index=index,
+                        vendor_marks=marks_from_pairs(vendor),
                     )
     if left_out:
         warnings.warn(

@@ -40,3 +40,6 @@ class CastVoteRecord:
     precinct_portion: str | None = None
     contest_id: str | None = None
     source_index: int = 0
+    # The vendor's own strings per rank where they are ids rather than names (Dominion
+    # candidate ids); RCTab's CDF export names selections after them.
+    vendor_marks: tuple[tuple[str, ...], ...] | None = None
