@@ -21,7 +21,8 @@ Dialects read here: ``a=b`` marks candidates at the same rank (kept as a tie set
 ``-`` a rank left blank (a skipped rank). A candidate repeated on a ballot is kept as
 marked; rules report it as ``repeated``. Weights may be decimals.
 
-``metadata["seats"]`` is the number of seats and ``metadata["withdrawn"]`` the names of
+Names are normally quoted; a line without quotes is taken whole as one name, as some
+writers produce. ``metadata["seats"]`` is the number of seats and ``metadata["withdrawn"]`` the names of
 withdrawn candidates (a tuple, maybe empty). They stay in ``candidates``: a rule is told
 to skip them with its own option.
 """
@@ -125,8 +126,10 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         quoted = _QUOTED.findall(text)
         if quoted:
             names.extend((line, q.replace('\\"', '"').strip()) for q in quoted)
-        else:
-            raise BallotError(f"expected a quoted name, found {text[:40]!r}", file=file, line=line)
+        elif '"' in text:
+            raise BallotError(f"unbalanced quote in {text[:40]!r}", file=file, line=line)
+        else:  # some writers leave names unquoted, one per line
+            names.append((line, text))
     end_line = lines[-1][0]
     if len(names) < n:
         raise BallotError(f"{len(names)} candidate names for {n} candidates", file=file, line=end_line)
