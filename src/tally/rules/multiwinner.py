@@ -1,0 +1,411 @@
+"""Candidate rules that fill several seats without transfers, and sequential IRV.
+
+SNTV, block vote, limited vote and cumulative vote count each ballot once and elect the
+``seats`` candidates with the most votes; sequential IRV repeats an instant-runoff count,
+leaving out the candidates already elected.
+
+How marks are read on ranked ballots (all four one-shot rules): ranks are read from the
+top; a skipped rank is passed over; a candidate marked again is passed over; an overvote
+(several candidates at one rank) ends the reading there, the marks above it still count.
+A ballot with no countable mark is an ``undervote`` if blank and an ``overvote``
+otherwise. Ties for the last seat follow ``tiebreak`` (default ``"all"``: every tied
+candidate is reported and the outcome is marked tied).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ballots import SKIPPED, RankedBallots
+from ..errors import ConfigError, RuleError
+from ..outcome import Outcome, Round, Tie
+from ..ties import TieBreaker, check_tiebreak
+from . import rule
+from .walk import REASONS, Walk, WalkRules
+
+__all__ = ["sntv", "block", "limited", "cumulative", "sequential_irv", "top_seats", "leading_marks"]
+
+
+def _check_seats(seats: Any, candidates: int) -> int:
+    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
+        raise ConfigError(f"option seats must be a whole number >= 1, not {seats!r}")
+    if seats > candidates:
+        raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
+    return int(seats)
+
+
+def leading_marks(ballots: RankedBallots, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's first ``k`` countable marks (see the module docstring).
+
+    Returns (marks, overvoted): marks is (rows, k) candidate indices, -1 where the row has
+    fewer marks; overvoted flags rows whose reading stopped at an overvote.
+    """
+    choices = ballots.choices
+    rows, ranks = choices.shape
+    marks = np.full((rows, k), -1, dtype=np.int64)
+    length = np.zeros(rows, dtype=np.int64)
+    stopped = np.zeros(rows, dtype=bool)
+    seen = np.zeros((rows, ballots.n_candidates), dtype=bool)
+    everyone = np.arange(rows)
+    for r in range(ranks):
+        col = choices[:, r].astype(np.int64)
+        stopped |= (col < SKIPPED) & (length < k)
+        take = (col >= 0) & ~stopped & (length < k)
+        take[take] = ~seen[everyone[take], col[take]]
+        seen[everyone[take], col[take]] = True
+        marks[everyone[take], length[take]] = col[take]
+        length[take] += 1
+    return marks, stopped
+
+
+def top_seats(
+    scores: np.ndarray, seats: int, breaker: TieBreaker, *, round: int = 1
+) -> tuple[list[int], bool]:
+    """The ``seats`` highest scorers, best first; ties for the last seat per ``breaker``.
+
+    Returns (chosen, tie left standing). With mode ``all`` every candidate tied for the
+    last seat is chosen and the tie recorded.
+    """
+    order = sorted(range(len(scores)), key=lambda c: (-scores[c], c))
+    if seats >= len(order):
+        return order, False
+    cut = scores[order[seats - 1]]
+    sure = [c for c in order if scores[c] > cut]
+    tied = [c for c in order if scores[c] == cut]
+    need = seats - len(sure)
+    if len(tied) == need:
+        return sure + tied, False
+    if breaker.mode == "all":
+        names = tuple(breaker.candidates[c] for c in tied)
+        breaker.record(Tie(round=round, purpose="elect", tied=names, mode="all", chosen=names,
+                           detail=f"{len(tied)} candidates tied for {need} seat(s); all reported"))
+        return sure + tied, True
+    pool, chosen = list(tied), []
+    for _ in range(need):
+        pick = breaker.pick(pool, purpose="elect", round=round, lowest=False)
+        chosen.append(pick)
+        pool.remove(pick)
+    return sure + chosen, False
+
+
+def _one_round(ballots: Any, scores: np.ndarray, seats: int, breaker: TieBreaker, *,
+               continuing: float, inactive: dict[str, float], note: str,
+               details: dict[str, Any] | None = None) -> Outcome:
+    winners, tied = top_seats(scores, seats, breaker)
+    names = tuple(ballots.candidates[c] for c in winners)
+    tally = {name: float(v) for name, v in zip(ballots.candidates, scores)}
+    round_ = Round(number=1, tally=tally, elected=names, continuing=continuing, inactive=inactive, note=note)
+    return Outcome(
+        rule="",
+        candidates=tuple(ballots.candidates),
+        winners=names,
+        rounds=(round_,),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+        scores=tally,
+        details=details or {},
+        tied=tied,
+    )
+
+
+def _count_marks(ballots: RankedBallots, k: int, share: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
+    """Votes from each ballot's first ``k`` marks: one each, or (``share``) k votes split equally."""
+    marks, stopped = leading_marks(ballots, k)
+    n = (marks >= 0).sum(axis=1)
+    counted = n > 0
+    w = ballots.weights
+    per_mark = np.where(counted, (k / np.maximum(n, 1)) if share else 1.0, 0.0) * w
+    hit = marks >= 0
+    rows = np.nonzero(hit)[0]
+    scores = np.bincount(marks[hit], weights=per_mark[rows], minlength=ballots.n_candidates)
+    blank = ballots.is_blank()
+    inactive = {
+        "undervote": float(w[~counted & blank].sum()),
+        "overvote": float(w[~counted & ~blank].sum()),
+    }
+    return scores, float(w[counted].sum()), inactive
+
+
+def _approval_votes(ballots: Any, limit: int) -> tuple[np.ndarray, float, dict[str, float]]:
+    """Approval ballots: one vote per approved candidate; more than ``limit`` spoils the ballot."""
+    approved = np.nan_to_num(ballots.scores, nan=0.0) > 0
+    n = approved.sum(axis=1)
+    w = ballots.weights
+    valid = (n > 0) & (n <= limit)
+    scores = (approved[valid] * w[valid, None]).sum(axis=0)
+    inactive = {"undervote": float(w[n == 0].sum()), "overvote": float(w[n > limit].sum())}
+    return scores, float(w[valid].sum()), inactive
+
+
+def _tally_votes(ballots: Any) -> tuple[np.ndarray, float, dict[str, float]]:
+    scores = ballots.totals().astype(np.float64)
+    return scores, float(scores.sum()), {}
+
+
+@rule(
+    "sntv",
+    aliases=("single_non_transferable_vote",),
+    kinds=("ranked", "tallies"),
+    family="multiwinner",
+    multiwinner=True,
+    reference="Lijphart, A., Lopez Pintor, R. & Sone, Y. (1986). The limited vote and the single "
+    "nontransferable vote. In Grofman & Lijphart (eds.), Electoral Laws and Their Political "
+    "Consequences. Agathon.",
+)
+def sntv(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Single non-transferable vote: one vote each; the ``seats`` candidates with most votes win.
+
+    On ranked ballots the first countable mark is the vote; on tallies the votes of all
+    areas are added.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A"]] * 4 + [["B", "A"]] * 3 + [["C"]] * 2)
+    >>> tally.count(b, "sntv", seats=2).winners
+    ('A', 'B')
+    """
+    seats = _check_seats(seats, len(ballots.candidates))
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    if ballots.kind == "tallies":
+        scores, cont, inactive = _tally_votes(ballots)
+    else:
+        scores, cont, inactive = _count_marks(ballots, 1)
+    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive, note="one vote per ballot")
+
+
+@rule(
+    "block",
+    aliases=("block_vote", "at_large_plurality", "plurality_at_large"),
+    kinds=("ranked", "approval", "tallies"),
+    family="multiwinner",
+    multiwinner=True,
+    reference="Cox, G. W. (1997). Making Votes Count, ch. 3. Cambridge University Press.",
+)
+def block(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """Block vote (at-large plurality): each voter has as many votes as seats, one per candidate.
+
+    Ranked ballots: each of the first ``seats`` countable marks gets one vote (the order
+    of the marks does not matter). Approval ballots: every approved candidate gets one
+    vote, and a ballot approving more than ``seats`` candidates is an overvote and counts
+    for nobody. Tallies: the votes of all areas are added.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 3 + [["C", "B"]] * 2)
+    >>> tally.count(b, "block", seats=2).winners
+    ('B', 'A')
+    """
+    seats = _check_seats(seats, len(ballots.candidates))
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    if ballots.kind == "tallies":
+        scores, cont, inactive = _tally_votes(ballots)
+    elif ballots.kind == "approval":
+        scores, cont, inactive = _approval_votes(ballots, seats)
+    else:
+        scores, cont, inactive = _count_marks(ballots, seats)
+    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
+                      note=f"up to {seats} votes per ballot")
+
+
+@rule(
+    "limited",
+    aliases=("limited_vote",),
+    kinds=("ranked", "approval", "tallies"),
+    family="multiwinner",
+    multiwinner=True,
+    reference="Lijphart, A., Lopez Pintor, R. & Sone, Y. (1986). The limited vote and the single "
+    "nontransferable vote. In Grofman & Lijphart (eds.), Electoral Laws and Their Political "
+    "Consequences. Agathon.",
+)
+def limited(
+    ballots: Any, *, seats: int = 2, votes: int = 1, tiebreak: str = "all", seed: int | None = None
+) -> Outcome:
+    """Limited vote: each voter has ``votes`` votes, fewer than the seats; most votes win.
+
+    As :func:`block` with ``votes`` in place of ``seats`` for what a ballot may give.
+    ``votes`` must be at least 1 and less than ``seats``.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 3 + [["C", "B"]] * 2)
+    >>> tally.count(b, "limited", seats=2, votes=1).winners
+    ('A', 'C')
+    """
+    seats = _check_seats(seats, len(ballots.candidates))
+    if isinstance(votes, bool) or not isinstance(votes, (int, np.integer)) or not 1 <= votes < seats:
+        raise ConfigError(f"option votes must be a whole number from 1 to seats - 1 ({seats - 1}), not {votes!r}")
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    if ballots.kind == "tallies":
+        scores, cont, inactive = _tally_votes(ballots)
+    elif ballots.kind == "approval":
+        scores, cont, inactive = _approval_votes(ballots, votes)
+    else:
+        scores, cont, inactive = _count_marks(ballots, votes)
+    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
+                      note=f"up to {votes} votes per ballot")
+
+
+@rule(
+    "cumulative",
+    aliases=("cumulative_vote",),
+    kinds=("score", "ranked"),
+    family="multiwinner",
+    multiwinner=True,
+    reference="Bowler, S., Donovan, T. & Brockington, D. (2003). Electoral Reform and Minority "
+    "Representation: Local Experiments with Alternative Elections. Ohio State University Press.",
+)
+def cumulative(
+    ballots: Any, *, seats: int = 1, points: float | None = None, tiebreak: str = "all", seed: int | None = None
+) -> Outcome:
+    """Cumulative vote: each voter spreads ``points`` votes (default: seats) over candidates.
+
+    Score ballots: the scores are the points given; a ballot giving more than ``points``
+    in total is an overvote and counts for nobody; unscored candidates get nothing.
+    Ranked ballots: the candidates of a ballot's first ``points`` countable marks share its
+    ``points`` votes equally (one mark takes them all; ``points`` must then be whole).
+
+    >>> import tally
+    >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[2, 0, 0], [0, 1, 1], [0, 1, 1]], kind="score", max_score=2)
+    >>> tally.count(b, "cumulative", seats=2).winners
+    ('A', 'B', 'C')
+    """
+    seats = _check_seats(seats, len(ballots.candidates))
+    total = seats if points is None else points
+    if isinstance(total, bool) or not isinstance(total, (int, float, np.integer, np.floating)) or total <= 0:
+        raise ConfigError(f"option points must be a positive number, not {points!r}")
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    if ballots.kind == "ranked":
+        if float(total) != int(total):
+            raise ConfigError(f"option points must be a whole number on ranked ballots, not {points!r}")
+        scores, cont, inactive = _count_marks(ballots, int(total), share=True)
+    else:
+        given = np.nan_to_num(ballots.scores, nan=0.0)
+        used = given.sum(axis=1)
+        w = ballots.weights
+        over = used > total + 1e-9
+        valid = (used > 0) & ~over
+        scores = (given[valid] * w[valid, None]).sum(axis=0)
+        cont = float(w[valid].sum())
+        inactive = {"undervote": float(w[used <= 0].sum()), "overvote": float(w[over].sum())}
+    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
+                      note=f"{total:g} points per ballot", details={"points": float(total)})
+
+
+@rule(
+    "sequential_irv",
+    aliases=("bloc_irv", "multi_pass_irv", "sequential_rcv"),
+    family="multiwinner",
+    multiwinner=True,
+    sequential=True,
+    reference="RCTab (BrightSpots/rcv) configuration guide, winner election mode "
+    "'Multi-winner sequential winner takes all' (multiPassIrv).",
+)
+def sequential_irv(
+    ballots: RankedBallots,
+    *,
+    seats: int = 1,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
+) -> Outcome:
+    """Sequential IRV (bloc IRV, RCTab's multi-pass IRV): one IRV count per seat.
+
+    Each pass is an instant-runoff count over all ballots with the candidates already
+    elected left out: the candidate with most votes wins the pass once they hold more
+    than half the votes still counting (or are the last one left); otherwise the
+    candidate with fewest votes is eliminated and their ballots move on. Ties for
+    elimination follow ``tiebreak`` (``previous_round``: earlier rounds of the pass, then
+    a seeded draw; ``order``; ``random``). Marks are read as in the ballot walk
+    (:mod:`tally.rules.walk`): ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
+
+    Rounds are numbered across passes; each round's note names its pass.
+
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["B"]] * 3 + [["C", "B"]] * 2)
+    >>> tally.count(b, "sequential_irv", seats=2).winners
+    ('A', 'B')
+    """
+    seats = _check_seats(seats, ballots.n_candidates)
+    check_tiebreak(tiebreak)
+    if tiebreak == "all":
+        raise ConfigError("sequential_irv breaks each tie as it meets it; tiebreak 'all' is not available "
+                          "(use previous_round, order or random)")
+    rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    names = ballots.candidates
+    winners: list[int] = []
+    rounds: list[Round] = []
+    passes: list[dict[str, Any]] = []
+    last_walk: Walk | None = None
+    for n in range(1, seats + 1):
+        walk = Walk(ballots, rules, excluded=frozenset(winners))
+        continuing = np.ones(ballots.n_candidates, dtype=bool)
+        continuing[winners] = False
+        history: list[np.ndarray] = []
+        transfers: dict[str, dict[str, float]] = {}
+        first_round = len(rounds) + 1
+        while True:
+            votes = walk.tally()
+            active = float(votes[continuing].sum())
+            pool = np.flatnonzero(continuing)
+            top = max(pool.tolist(), key=lambda c: (votes[c], -c))
+            leaders = [c for c in pool.tolist() if votes[c] == votes[top]]
+            decided = len(pool) == 1 or (votes[top] > active / 2 and len(leaders) == 1)
+            eliminated: tuple[int, ...] = ()
+            if not decided and len(pool) == len(leaders):
+                # Everyone left is level: the tie-break picks the winner of the pass.
+                top = breaker.pick(leaders, purpose="elect", round=len(rounds) + 1, history=history, lowest=False)
+                decided = True
+            if not decided:
+                low = min(votes[c] for c in pool)
+                tied = [int(c) for c in pool if votes[c] == low]
+                loser = tied[0] if len(tied) == 1 else breaker.pick(
+                    tied, purpose="eliminate", round=len(rounds) + 1, history=history, lowest=True
+                )
+                eliminated = (loser,)
+            counts = walk.inactive()
+            rounds.append(Round(
+                number=len(rounds) + 1,
+                tally={names[c]: float(votes[c]) for c in pool.tolist()},
+                elected=(names[top],) if decided else (),
+                eliminated=tuple(names[c] for c in eliminated),
+                transfers=transfers,
+                continuing=float(votes.sum()),
+                inactive={reason: counts[reason] for reason in REASONS},
+                threshold=active / 2,
+                note=f"pass {n}",
+            ))
+            history.append(votes.copy())
+            if decided:
+                winners.append(int(top))
+                passes.append({"pass": n, "winner": names[top], "rounds": [first_round, len(rounds)]})
+                break
+            continuing[eliminated[0]] = False
+            walk.advance(continuing)
+            transfers = _flows(walk, names)
+        last_walk = walk
+        if len(winners) == ballots.n_candidates:
+            break
+    assert last_walk is not None
+    last = rounds[-1]
+    return Outcome(
+        rule="",
+        candidates=tuple(names),
+        winners=tuple(names[c] for c in winners),
+        rounds=tuple(rounds),
+        ties=tuple(breaker.ties),
+        ballots={"read": ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
+        scores=dict(last.tally),
+        details={"passes": passes},
+    )
+
+
+def _flows(walk: Walk, names: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for left, dests in walk.flows().items():
+        moved = {names[k]: v for k, v in dests.items() if isinstance(k, int)}
+        gone = sum(v for k, v in dests.items() if not isinstance(k, int))
+        moved["exhausted"] = float(gone)
+        out[names[left]] = moved
+    return out
