@@ -85,3 +85,24 @@ def test_errors_are_one_line(args):
     with pytest.raises(SystemExit) as exit_info:
         main(["seats", *args])
     assert exit_info.value.code == 2
+
+
+def test_districts_csv(tmp_path):
+    path = tmp_path / "districts.csv"
+    path.write_text("district,seats,A,B,C\nNorth,5,600,350,100\nSouth,4,200,500,300\n", encoding="utf-8")
+    report = json.loads(run("seats", str(path), "--rule", "dhondt", "--json").stdout)
+    assert report["districts"] == {"North": {"A": 3, "B": 2}, "South": {"A": 1, "B": 2, "C": 1}}
+    assert report["seats"] == {"A": 4, "B": 4, "C": 1}
+    table = run("seats", str(path), "--rule", "dhondt")
+    assert table.exit_code == 0 and "seats by district" in table.stdout
+
+
+def test_ballots_are_refused(tmp_path, capsys):
+    from tally.cli import main
+
+    path = tmp_path / "ranked.csv"
+    path.write_text("rank1,rank2\nA,B\nB,A\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["seats", str(path)])
+    assert exit_info.value.code == 2
+    assert "needs party votes" in capsys.readouterr().err

@@ -41,6 +41,7 @@ def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
         "tied_seats": outcome.details.get("tied_seats"),
         "options": dict(outcome.options),
         "apportioned": outcome.details.get("apportioned"),
+        "districts": outcome.details.get("districts"),
         "warnings": list(outcome.warnings),
     }
 
@@ -108,6 +109,8 @@ def seats_command(
     for note in notes:
         console.print(f"[dim]{note}[/]")
     console.print(_table(report))
+    if report["districts"]:
+        console.print(_district_table(report["districts"], list(votes)))
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:
@@ -145,4 +148,15 @@ def _table(report: dict[str, Any]) -> Table:
         )
     table.add_section()
     table.add_row("total", number(total_votes), "100.00", str(sum(seats.values())), "100.00")
+    return table
+
+
+def _district_table(districts: dict[str, dict[str, int]], parties: list[str]) -> Table:
+    shown = [p for p in parties if any(p in won for won in districts.values())]
+    table = Table(show_header=True, header_style="bold", title="seats by district")
+    table.add_column("district")
+    for party in shown:
+        table.add_column(party, justify="right")
+    for district, won in districts.items():
+        table.add_row(district, *(str(won.get(p, 0)) for p in shown))
     return table
