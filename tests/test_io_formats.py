@@ -323,3 +323,18 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     f.write_text("")
     with pytest.raises(BallotError, match="empty"):
         read(str(f))
+
+
+def test_large_score_csv_merges_like_from_matrix(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.integers(0, 4, size=(12_000, 4)).astype(float)
+    scores[rng.random(scores.shape) < 0.1] = np.nan
+    counts = rng.integers(1, 5, size=12_000)
+    f = tmp_path / "scores.csv"
+    cells = [["" if np.isnan(v) else str(int(v)) for v in row] for row in scores]
+    f.write_text("count,A,B,C,D\n" + "\n".join(",".join([str(c), *row]) for c, row in zip(counts, cells)) + "\n")
+    got = read(str(f))
+    expected = ScoredBallots.from_matrix(["A", "B", "C", "D"], scores, counts, kind="score", max_score=3)
+    assert got.kind == "score" and got.total == counts.sum()
+    assert np.array_equal(got.scores, expected.scores, equal_nan=True)
+    assert np.array_equal(got.weights, expected.weights)
