@@ -14,6 +14,9 @@ Or one row per distinct ballot with a ``count`` (or ``weight``) column, as in th
     83022,"REP Poliquin, Bruce",undervote,undervote
     40,Alice,Bob,Carol
 
+With a count column, a precinct column is kept as provenance per row (each provenance
+entry then stands for ``count`` ballots); a ballot id column needs one ballot per row.
+
 Rank columns are recognised by name (``rank1``, ``choice 2``, ``pref3``, ``1st choice``,
 ...) and ordered by their number, or named with ``ranks=[...]``. Any other column is an
 error unless listed in ``ignore=``.

@@ -37,6 +37,7 @@ import numpy as np
 from ..ballots import Tallies
 from ..errors import BallotError
 from ._common import csv_rows, parse_count, read_text
+from .csv import rank_number
 
 __all__ = ["looks_like_tallies", "read_tallies"]
 
@@ -50,6 +51,8 @@ def looks_like_tallies(head: str) -> bool:
         header = [h.strip().lower() for h in next(iter(csv_rows(head.split("\n", 1)[0])))[1]]
     except (StopIteration, BallotError):
         return False
+    if any(rank_number(h) is not None for h in header):
+        return False  # a ranked-ballot CSV with an area-like provenance column
     has_area = any(h in _AREA_NAMES for h in header)
     return has_area and (("candidate" in header and "votes" in header) or header[0] in _AREA_NAMES)
 
