@@ -1,0 +1,158 @@
+"""Self-contained HTML reports: one file with the tables, the charts and plotly.js inlined.
+
+``write_report(source, "report.html")`` counts a file or bundled dataset the way
+``tally count`` does (or draws the Electoral College for presidential tallies) and writes
+a report that opens offline. With ``png=True`` every chart is also written as a PNG
+beside it, rendered by headless Chromium from the report itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from ..compare import applicable_rules, compare_outcomes, count_source, load_source
+from ..contest import Contest, is_electoral, summary
+from ..errors import ConfigError
+from ..outcome import Outcome, to_jsonable
+from . import charts
+
+__all__ = ["write_report", "render_report"]
+
+
+def _plotly_js() -> str:
+    import plotly
+
+    return (Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+def _rounds_table(outcome: Outcome) -> str:
+    rounds = outcome.rounds
+    head = "".join(f"<th>{'round ' + str(r.number) if len(rounds) > 1 else html.escape(r.note or 'score')}</th>" for r in rounds)
+    rows = []
+    for name in outcome.candidates:
+        if not any(name in r.tally for r in rounds):
+            continue
+        cells = []
+        for r in rounds:
+            value = r.tally.get(name)
+            mark = " ✓" if name in r.elected else (" ✗" if name in r.eliminated else "")
+            cells.append(f"<td>{'' if value is None else f'{value:,.4f}'.rstrip('0').rstrip('.')}{mark}</td>")
+        rows.append(f"<tr><td>{html.escape(name)}</td>{''.join(cells)}</tr>")
+    if any(r.continuing is not None for r in rounds):
+        rows.append("<tr><td>continuing ballots</td>" + "".join(f"<td>{(r.continuing or 0):,.0f}</td>" for r in rounds) + "</tr>")
+        reasons = sorted({k for r in rounds for k in r.inactive})
+        for reason in reasons:
+            rows.append(f"<tr><td>inactive: {reason}</td>" + "".join(f"<td>{r.inactive.get(reason, 0):,.0f}</td>" for r in rounds) + "</tr>")
+    return f"<table><thead><tr><th>candidate</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figure_divs(figures: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    divs = "".join(f'<div class="chart" id="chart-{name}"></div>' for name in figures)
+    calls = "".join(
+        f"Plotly.newPlot('chart-{name}', {json.dumps(to_jsonable(fig['data']))}, {json.dumps(to_jsonable(fig['layout']))}, "
+        "{displaylogo: false, staticPlot: false});"
+        for name, fig in figures.items()
+    )
+    return divs, calls
+
+
+def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]:
+    """The report's HTML and the names of its charts."""
+    ballots, facts = load_source(source, None)
+    title = ballots.title or source
+    sections: list[str] = []
+    figures: dict[str, dict[str, Any]] = {}
+    if is_electoral(ballots):
+        contest = Contest(ballots, "electoral_college", {"faithless": "historical"})
+        result = summary(contest.count())
+        ev = ", ".join(f"{html.escape(c)} {n}" for c, n in sorted(result["electoral_votes"].items(), key=lambda kv: -kv[1]))
+        sections.append(f"<p class='winner'>Electoral votes: {ev}. Winner: <strong>{html.escape(str(result['winner']))}</strong></p>")
+        figures["electoral-votes"] = charts.ev_bar(result, ballots.parties)
+        figures["map"] = charts.ec_map(result, ballots.parties)
+    else:
+        outcome = count_source(ballots, facts, rule)
+        winners = ", ".join(outcome.winners) or "none"
+        sections.append(f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
+                        f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>")
+        for tie in outcome.ties:
+            sections.append(f"<p class='muted'>Tie{' in round ' + str(tie.round) if tie.round else ''} between "
+                            f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "
+                            f"{html.escape(tie.detail)}</p>")
+        sections.append("<h2>Round by round</h2>" + _rounds_table(outcome))
+        if len(outcome.rounds) > 1:
+            figures["flows"] = charts.sankey(outcome)
+        figures["rounds"] = charts.rounds_bars(outcome)
+        if ballots.kind == "ranked":
+            report = compare_outcomes(ballots, applicable_rules("ranked", None), facts)
+            cw = report["condorcet_winner"]
+            rows = "".join(
+                f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(r.get('winners', [])) or '—')}</td>"
+                f"<td>{html.escape(r.get('error', 'tied' if r.get('tied') else ''))}</td></tr>"
+                for name, r in report["results"].items()
+            )
+            sections.append(
+                "<h2>Under every rule</h2>"
+                + (f"<p>Condorcet winner: <strong>{html.escape(cw)}</strong></p>" if cw else
+                   f"<p>No Condorcet winner; Smith set: {html.escape(', '.join(report['smith_set']))}</p>")
+                + f"<table><thead><tr><th>rule</th><th>winner(s)</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+            figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
+    divs, calls = _figure_divs(figures)
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} · tally report</title>
+<style>
+body {{ font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #1d2329; }}
+table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e8; padding: .25rem .6rem; text-align: left; }}
+.muted {{ color: #5f6b76; }} .winner {{ font-size: 1.15rem; }}
+</style>
+<script>{_plotly_js()}</script></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="muted">Source: {html.escape(source)} · {ballots.total:,.0f} {'votes' if ballots.kind == 'tallies' else 'ballots'}</p>
+{''.join(sections)}
+{divs}
+<script>{calls}</script>
+</body></html>
+"""
+    return page, list(figures)
+
+
+def write_report(source: str, output: str, *, rule: str | None = None, png: bool = False) -> list[Path]:
+    """Write the report (and, with ``png``, one PNG per chart); return the files written."""
+    page, names = render_report(source, rule)
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    written = [path]
+    if png:
+        written += _screenshots(path, names)
+    return written
+
+
+def _screenshots(path: Path, names: list[str]) -> list[Path]:
+    """Render each chart of a written report to PNG with headless Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ConfigError("--png needs playwright (pip install playwright) and Chromium") from None
+    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+                     if Path(p).exists()), None)
+    out = []
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        except Exception as exc:
+            raise ConfigError(f"--png could not start Chromium: {str(exc).splitlines()[0]}") from None
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("document.querySelectorAll('.chart .main-svg').length > 0")
+        for name in names:
+            target = path.with_name(f"{path.stem}-{name}.png")
+            page.locator(f"#chart-{name}").screenshot(path=str(target))
+            out.append(target)
+        browser.close()
+    return out

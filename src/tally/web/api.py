@@ -1,0 +1,264 @@
+"""The JSON API under ``/api/``: the same library calls as the CLI.
+
+Bad input is a 4xx whose ``detail`` says what is wrong: 404 for an unknown dataset or
+run, 400 for input tally refuses (bad ballots, unknown rule, impossible scenario), 413
+for an upload over the size limit, 422 for a request of the wrong shape.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from .. import data as catalogue
+from ..compare import applicable_rules, compare_outcomes, count_source, load_source
+from ..contest import Contest, is_electoral, summary
+from ..errors import DataError, TallyError
+from ..outcome import to_jsonable
+from ..rules import rules
+from ..ties import TIEBREAK_MODES
+
+__all__ = ["router", "MAX_UPLOAD_BYTES", "http_error"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FORMATS = ("preflib", "csv", "blt", "approval", "score", "tallies", "alaska-profile", "alaska-summary")
+Tiebreak = Literal["all", "order", "previous_round", "random"]
+assert set(Tiebreak.__args__) == set(TIEBREAK_MODES)  # type: ignore[attr-defined]
+
+
+def http_error(exc: TallyError) -> HTTPException:
+    status = 404 if isinstance(exc, DataError) else 400
+    return HTTPException(status_code=status, detail=str(exc))
+
+
+def _json(value: Any) -> JSONResponse:
+    return JSONResponse(to_jsonable(value))
+
+
+def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
+    try:
+        catalogue.get(dataset)
+    except DataError as exc:
+        raise http_error(exc) from None
+    try:
+        return load_source(dataset, None)
+    except TallyError as exc:
+        raise http_error(exc) from None
+
+
+def _electoral(dataset: str) -> Contest:
+    ballots, _ = _load(dataset)
+    if not is_electoral(ballots):
+        raise HTTPException(400, detail=f"dataset {dataset!r} is not an Electoral College contest")
+    return Contest(ballots, "electoral_college", {}, {"source": dataset})
+
+
+@router.get("/datasets")
+def datasets(q: Annotated[str | None, Query(max_length=200, description="Search words")] = None) -> JSONResponse:
+    """Bundled datasets (and imported CVRs when the store has any), optionally searched."""
+    found = [d.to_dict() for d in catalogue.datasets()]
+    if q:
+        words = q.lower().split()
+        found = [d for d in found if all(w in " ".join(map(str, d.values())).lower() for w in words)]
+    return _json(found)
+
+
+@router.get("/rules")
+def list_rules() -> JSONResponse:
+    return _json([r.to_dict() for r in rules()])
+
+
+@router.get("/count")
+def count_dataset(
+    dataset: Annotated[str, Query(max_length=200)],
+    rule: Annotated[str | None, Query(max_length=100)] = None,
+    seats: Annotated[int | None, Query(ge=1, le=500)] = None,
+    tiebreak: Tiebreak | None = None,
+    seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
+) -> JSONResponse:
+    """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
+    ballots, facts = _load(dataset)
+    given: dict[str, Any] = {"seats": seats}
+    if tiebreak is not None:
+        given["tiebreak"] = tiebreak
+    if seed is not None:
+        given["seed"] = seed
+    try:
+        outcome = count_source(ballots, facts, rule, **given)
+    except TallyError as exc:
+        raise http_error(exc) from None
+    return JSONResponse(to_jsonable(outcome.to_dict()))
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.post("/count")
+async def count_upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="A ballot file: PrefLib, ranked CSV, BLT, approval/score or tallies CSV")],
+    rule: Annotated[str | None, Form(max_length=100)] = None,
+    format: Annotated[Literal[FORMATS] | None, Form()] = None,  # type: ignore[valid-type]  # noqa: A002
+    seats: Annotated[int | None, Form(ge=1, le=500)] = None,
+    tiebreak: Annotated[Tiebreak | None, Form()] = None,
+    seed: Annotated[int | None, Form(ge=0, le=2**32 - 1)] = None,
+) -> JSONResponse:
+    """Count an uploaded file under a rule (the file is read, counted and discarded)."""
+    content = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit")
+    if not content.strip():
+        raise HTTPException(400, detail=f"{file.filename or 'upload'}: the file is empty")
+    name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name) or "upload"
+    with tempfile.TemporaryDirectory(prefix="tally-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            from ..io import read
+
+            ballots = read(str(path), format=format)
+            given: dict[str, Any] = {"seats": seats}
+            if tiebreak is not None:
+                given["tiebreak"] = tiebreak
+            if seed is not None:
+                given["seed"] = seed
+            outcome = count_source(ballots, {}, rule, **given)
+        except TallyError as exc:
+            # Name the file as the user knows it, not the temporary path.
+            raise HTTPException(400, detail=str(exc).replace(str(path), name)) from None
+    return JSONResponse(to_jsonable(outcome.to_dict()))
+
+
+@router.get("/compare")
+def compare_dataset(
+    dataset: Annotated[str, Query(max_length=200)],
+    seats: Annotated[int | None, Query(ge=1, le=500)] = None,
+) -> JSONResponse:
+    """Winners under every applicable rule beside the Condorcet winner."""
+    ballots, facts = _load(dataset)
+    try:
+        report = compare_outcomes(ballots, applicable_rules(ballots.kind, seats), facts, seats)
+    except TallyError as exc:
+        raise http_error(exc) from None
+    return _json(report)
+
+
+Allocation = Literal["wta", "statewide", "district", "proportional", "popular"]
+
+
+@router.get("/ec")
+def electoral_college(
+    dataset: Annotated[str, Query(max_length=200)],
+    allocation: Allocation = "wta",
+    faithless: Literal["historical", "none"] = "historical",
+) -> JSONResponse:
+    """The Electoral College result of a presidential dataset, with every state's votes."""
+    contest = _electoral(dataset).with_options(allocation=allocation, faithless=faithless)
+    try:
+        result = summary(contest.count())
+    except TallyError as exc:
+        raise http_error(exc) from None
+    result["parties"] = dict(contest.ballots.parties)
+    return _json(result)
+
+
+@router.get("/spoilers")
+def spoiler_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
+    """Break-even transfer rates of every minor candidate in every state."""
+    from ..analysis.spoilers import spoilers
+
+    try:
+        return _json(spoilers(_electoral(dataset)))
+    except TallyError as exc:
+        raise http_error(exc) from None
+
+
+@router.get("/margins")
+def margin_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
+    """State margins, the tipping point and the fewest votes that change the winner."""
+    from ..analysis.margins import margins
+
+    try:
+        return _json(margins(_electoral(dataset)))
+    except TallyError as exc:
+        raise http_error(exc) from None
+
+
+class WhatIf(BaseModel):
+    dataset: str = Field(max_length=200, examples=["us-president-2000"])
+    scenario: list[Annotated[str, Field(max_length=500)]] = Field(
+        max_length=50, examples=[["Nader -> Gore 50%"]], description="Statements of the what-if language"
+    )
+    faithless: Literal["historical", "none"] = "historical"
+
+
+@router.post("/whatif")
+def what_if(body: WhatIf) -> JSONResponse:
+    """The scenario's result beside the actual one (the ``tally whatif`` JSON)."""
+    from ..analysis.whatif import whatif
+
+    contest = _electoral(body.dataset)
+    try:
+        result = whatif(contest, body.scenario, faithless=body.faithless)
+    except TallyError as exc:
+        raise http_error(exc) from None
+    result["parties"] = dict(contest.ballots.parties)
+    return _json(result)
+
+
+class Simulation(BaseModel):
+    electorate: Literal["ic", "iac", "mallows", "plackett_luce", "urn", "spatial"] = "ic"
+    candidates: int = Field(3, ge=2, le=8)
+    voters: int = Field(1001, ge=1, le=20_001)
+    elections: int = Field(1000, ge=1, le=50_000)
+    rules: list[Annotated[str, Field(max_length=100)]] = Field(["plurality", "irv", "borda"], min_length=1, max_length=12)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    metrics: list[Literal["condorcet", "spoiler", "majority", "utility", "exhausted"]] | None = None
+
+
+@router.post("/simulate", status_code=202)
+def start_simulation(body: Simulation, request: Request) -> JSONResponse:
+    """Start a simulation in the background; poll ``/api/runs/{id}`` for progress and results."""
+    from ..sim import SimSpec
+    from ..sim.batch import DEFAULT_METRICS
+
+    try:
+        spec = SimSpec(
+            electorate=body.electorate,
+            candidates=body.candidates,
+            voters=body.voters,
+            elections=body.elections,
+            rules=tuple(body.rules),
+            seed=body.seed,
+            metrics=tuple(body.metrics) if body.metrics else DEFAULT_METRICS,
+            chunk_size=100,
+        )
+    except TallyError as exc:
+        raise http_error(exc) from None
+    job = request.app.state.jobs.submit(spec)
+    return JSONResponse(to_jsonable(job.to_dict()), status_code=202)
+
+
+@router.get("/runs/{run_id}")
+def get_run(run_id: Annotated[str, PathParam(max_length=64)], request: Request) -> JSONResponse:
+    """A simulation's status and progress, and its metrics once done (also stored runs)."""
+    job = request.app.state.jobs.get(run_id)
+    if job is not None:
+        return _json(job.to_dict())
+    if not re.fullmatch(r"[0-9a-f]{16}", run_id):
+        raise HTTPException(404, detail=f"no run {run_id!r}")
+    try:
+        from ..sim.runs import get_run as stored
+
+        return _json({"id": run_id, "status": "done", "result": stored(run_id)})
+    except TallyError as exc:
+        raise http_error(exc) from None

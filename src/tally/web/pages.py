@@ -1,0 +1,124 @@
+"""HTML pages and the figure endpoints they draw from (``/ui/...``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from .. import data as catalogue
+from ..compare import count_source
+from ..contest import is_electoral, summary
+from ..errors import TallyError
+from ..outcome import to_jsonable
+from ..report import charts
+from ..rules import rules
+from .api import _electoral, _load, http_error
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def catalogue_page(request: Request) -> HTMLResponse:
+    rows = []
+    for d in catalogue.datasets():
+        page = "ec" if d.kind == "contest" or "electoral" in d.tags or d.id.startswith("us-president-") else "contest"
+        rows.append({**d.to_dict(), "page": page})
+    return _render(request, "catalogue.html", datasets=rows)
+
+
+@router.get("/contest/{dataset}", response_class=HTMLResponse)
+def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTMLResponse:
+    ballots, facts = _load(dataset)
+    if is_electoral(ballots):
+        return ec_page(request, dataset)
+    usable = [r.name for r in rules() if r.accepts(ballots.kind)]
+    chosen = rule or facts.get("rule") or usable[0]
+    return _render(request, "contest.html", dataset=catalogue.get(dataset), rules=usable, rule=chosen,
+                   ranked=ballots.kind == "ranked", seats=facts.get("seats", 1))
+
+
+@router.get("/ec/{dataset}", response_class=HTMLResponse)
+def ec_page(request: Request, dataset: str) -> HTMLResponse:
+    contest = _electoral(dataset)
+    totals = contest.ballots.totals()
+    order = sorted(range(len(contest.ballots.candidates)), key=lambda i: -totals[i])
+    candidates = [contest.ballots.candidates[i] for i in order]
+    return _render(request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates,
+                   states=[a for a in contest.ballots.areas])
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    return _render(request, "upload.html", rules=[r.name for r in rules()])
+
+
+@router.get("/simulate", response_class=HTMLResponse)
+def simulate_page(request: Request) -> HTMLResponse:
+    ranked = [r.name for r in rules() if r.accepts("ranked") and not r.multiwinner]
+    return _render(request, "simulate.html", rules=ranked)
+
+
+@router.get("/ui/contest")
+def contest_figures(
+    dataset: Annotated[str, Query(max_length=200)],
+    rule: Annotated[str | None, Query(max_length=100)] = None,
+    seats: Annotated[int | None, Query(ge=1, le=500)] = None,
+) -> JSONResponse:
+    """The outcome and the charts of the contest page."""
+    ballots, facts = _load(dataset)
+    try:
+        outcome = count_source(ballots, facts, rule, seats=seats)
+    except TallyError as exc:
+        raise http_error(exc) from None
+    figures: dict[str, Any] = {"bars": charts.rounds_bars(outcome)}
+    if len(outcome.rounds) > 1:
+        figures["sankey"] = charts.sankey(outcome)
+    if ballots.kind == "ranked":
+        figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
+    return JSONResponse(to_jsonable({"outcome": outcome.to_dict(), "figures": figures}))
+
+
+class Scenario(BaseModel):
+    dataset: str = Field(max_length=200)
+    scenario: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=50)
+
+
+@router.post("/ui/ec")
+def ec_figures(body: Scenario) -> JSONResponse:
+    """The Electoral College result (under a what-if scenario when given) and its charts."""
+    contest = _electoral(body.dataset)
+    parties = dict(contest.ballots.parties)
+    try:
+        if body.scenario:
+            from ..analysis.whatif import whatif
+
+            result = whatif(contest, body.scenario, faithless="historical")
+        else:
+            result = summary(contest.with_options(faithless="historical").count())
+            result["flipped"] = []
+    except TallyError as exc:
+        raise http_error(exc) from None
+    flipped = [f["area"] for f in result.get("flipped", [])]
+    return JSONResponse(to_jsonable({
+        "result": result,
+        "figures": {"map": charts.ec_map(result, parties, flipped), "bar": charts.ev_bar(result, parties)},
+    }))
+
+
+@router.get("/ui/simulation-figures/{run_id}")
+def simulation_figures(request: Request, run_id: str) -> JSONResponse:
+    job = request.app.state.jobs.get(run_id)
+    if job is None or job.result is None:
+        raise HTTPException(404, detail=f"no finished run {run_id!r}")
+    m, ci = job.result["metrics"], job.result["intervals"]
+    names: list[str] = [k for k in m if k != "condorcet_paradox"]
+    return JSONResponse(to_jsonable({name: charts.metric_bars(m, ci, name) for name in names}))
