@@ -38,6 +38,7 @@ def test_formats_lists_every_reader_with_a_description() -> None:
     [
         ("tiny.toi", RankedBallots, "preflib"),
         ("tiny.soc", RankedBallots, "preflib"),
+        ("legacy.toi", RankedBallots, "preflib"),
         ("tiny.cat", Tallies, "preflib"),
         ("rows.csv", RankedBallots, "csv"),
         ("counted.csv", RankedBallots, "csv"),
@@ -126,6 +127,13 @@ def test_preflib_cat_as_party_votes_and_as_approval() -> None:
     assert a.total == 1000
     approvals = dict(zip(a.candidates, (a.weights @ (a.filled() == 1))))
     assert approvals == {"Grün": 600, "Blau": 300, "Rot": 90}
+
+
+def test_preflib_legacy_layout() -> None:
+    b = read(path("legacy.toi"))
+    assert b.candidates == ("Alice", "Bob", "Carol")
+    assert as_dict(b) == {("Alice", "Bob", "Carol"): 4, (frozenset({"Bob", "Carol"}), "Alice"): 2, ("Carol",): 1}
+    assert b.metadata["number_voters"] == 7
 
 
 def test_preflib_duplicate_names_can_be_numbered(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("preflib_latin1.toi", {}, 9, "not UTF-8"),
     ("preflib_cat_two_parties.cat", {}, 12, "first category holds 2 alternatives"),
     ("preflib_official_unknown.cat", {}, 4, "unknown party 'Z'"),
+    ("preflib_legacy_totals.toi", {}, 5, "voters 7 and sum of counts 6 differ"),
     # ranked CSV
     ("csv_ragged.csv", {}, 3, "ragged row: 5 fields where the header has 4"),
     ("csv_truncated.csv", {}, 4, "ragged row: 2 fields"),

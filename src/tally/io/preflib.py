@@ -25,6 +25,10 @@ be named exactly ``1..NUMBER ALTERNATIVES``, a strict type may not hold a tie an
 complete type must rank every alternative. Any mismatch is a :class:`BallotError` naming
 the line.
 
+The pre-2022 PrefLib layout (a first line with the number of alternatives, ``i,name``
+lines, a ``voters,sum,unique`` line, then ``count,ranking`` lines) is read too, its
+data type then coming from the extension.
+
 Names lose one pair of surrounding double quotes (Minneapolis writes ``"Nancy Bernard"``)
 and keep any other character (UTF-8: ``ÖVP``). ``title`` is ``# TITLE``; ``metadata``
 holds every other header field under a lower-case key (``number_voters``, ``data_type``,
@@ -135,6 +139,9 @@ def read_preflib(
 
 
 def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if first.isdigit():
+        return _split_legacy(text, file)
     header = _Header()
     body: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -163,6 +170,43 @@ def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
             body.append((number, line))
     if not header.fields and not header.alternatives:
         raise BallotError("no PrefLib header ('# KEY: value' lines) found", file=file, line=1)
+    return header, body
+
+
+def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
+    """The pre-2022 PrefLib layout, turned into the header and body of the current one.
+
+    ``n``; ``n`` lines ``i,name``; ``voters,sum of counts,unique orders``; then
+    ``count,ranking`` lines.
+    """
+    lines = [(i, ln.strip()) for i, ln in enumerate(text.split("\n"), start=1) if ln.strip()]
+    header = _Header()
+    number, n_text = lines[0]
+    header.fields["NUMBER ALTERNATIVES"] = (number, n_text)
+    n = int(n_text)
+    if len(lines) < n + 2:
+        raise BallotError(f"{n} alternatives announced but the file ends early", file=file, line=lines[-1][0])
+    for number, line in lines[1 : n + 1]:
+        index, sep, name = line.partition(",")
+        if not sep or not index.strip().isdigit():
+            raise BallotError(f"expected 'number,name', found {line[:60]!r}", file=file, line=number)
+        if int(index) in header.alternatives:
+            raise BallotError(f"alternative {int(index)} is named twice", file=file, line=number)
+        header.alternatives[int(index)] = (number, name)
+    number, totals = lines[n + 1]
+    parts = [p.strip() for p in totals.split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise BallotError(f"expected 'voters,sum of counts,unique orders', found {totals[:60]!r}", file=file,
+                          line=number)
+    if parts[0] != parts[1]:
+        raise BallotError(f"voters {parts[0]} and sum of counts {parts[1]} differ", file=file, line=number)
+    header.fields["NUMBER VOTERS"] = (number, parts[0])
+    header.fields["NUMBER UNIQUE ORDERS"] = (number, parts[2])
+    header.fields["LAYOUT"] = (number, "legacy (pre-2022) PrefLib")
+    body = []
+    for number, line in lines[n + 2 :]:
+        count, sep, rest = line.partition(",")
+        body.append((number, f"{count}:{rest}" if sep else f"{count}:"))
     return header, body
 
 
