@@ -83,3 +83,26 @@ def test_alaska_2022_palin_is_the_spoiler():
     assert names[palin]["spoiler"]
     assert any("Peltola" in w for w in names[begich]["winner_without"])
     assert not names[begich]["spoiler"]
+
+
+def test_plurality_seat_tallies_uk_break_even_and_sweep():
+    from tally.data import uk
+
+    t = uk.general_election(2024)
+    rep = spoilers(t, candidates=["RUK"], rates=[0.0, 1.0], toward="Con")
+    rows = rep["rows"]
+    for r in rows[:20]:
+        i = t.areas.index(r["area"])
+        v = t.votes[i]
+        assert r["votes"] == v[t.candidates.index("RUK")]
+        assert r["margin"] == v[t.candidates.index(r["winner"])] - v[t.candidates.index(r["runner_up"])]
+        assert r["name"] == t.attributes["name"][i]
+    steps = rep["sweep"]["RUK"]
+    # withdrawing with every voter abstaining (rate 0) loses only the seats Reform won
+    won = {a for a, w in zip(t.areas, t.attributes["winner"]) if w == "RUK"}
+    assert len(won) == 5 and set(steps[0]["flipped"]) == won
+    assert "RUK" not in steps[0]["seats"]
+    # all of Reform's voters to the Conservatives: every seat where Con was second and the
+    # Reform vote exceeds the margin flips to Con
+    expected = {r["area"] for r in rows if r["runner_up"] == "Con" and r["can_flip"]}
+    assert expected <= set(steps[1]["flipped"])

@@ -71,8 +71,8 @@ def test_off_ballot_redistribution(t2000):
 
 
 def test_uniform_swing_and_turnout(t2000):
-    bush, gore, _ = names(t2000)
-    b, g = t2000.candidates.index(bush), t2000.candidates.index(gore)
+    _, gore, _ = names(t2000)
+    g = t2000.candidates.index(gore)
     new, _ = apply(t2000, [parse("swing Bush -> Gore 1pt in FL")])
     i = t2000.areas.index("FL")
     total = t2000.votes[i].sum()
@@ -130,3 +130,27 @@ def test_semantic_errors(t2000):
         whatif(t2000, ["Nader -> Gore 60%", "Nader -> Bush 50%"])
     with pytest.raises(ConfigError, match="allocation"):
         parse("allocation lottery")
+
+
+def test_seat_tallies_uk_2024_transfer_by_region():
+    from tally.analysis.seats import fptp_seats
+    from tally.data import uk
+
+    t = uk.general_election(2024)
+    r = whatif(t, ['RUK -> Con 50% in "North East"'])
+    assert r["actual"]["seats"]["Lab"] == 411
+    regions = dict(zip(t.areas, t.attributes["region"]))
+    assert r["flipped"] and all(regions[f["area"]] == "North East" for f in r["flipped"])
+    assert all(f["from"] == "Lab" and f["to"] == "Con" and f["seats"] == 1 for f in r["flipped"])
+    new, _ = apply(t, [parse('RUK -> Con 50% in "North East"')])
+    assert r["seats"] == dict(sorted(fptp_seats(new).items(), key=lambda kv: (-kv[1], kv[0])))
+    with pytest.raises(ConfigError, match="allocation"):
+        whatif(t, ["allocation proportional"])
+
+
+def test_house_swing_by_state():
+    t = us.house(2018)
+    r = whatif(t, ["swing DEMOCRAT -> REPUBLICAN 10pt in TX"])
+    assert r["actual"]["seats"] == {"DEMOCRAT": 235, "REPUBLICAN": 200}
+    assert r["flipped"] and all(f["area"].startswith("TX-") for f in r["flipped"])
+    assert r["seats"]["REPUBLICAN"] == 200 + len(r["flipped"])

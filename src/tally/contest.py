@@ -24,7 +24,7 @@ from .errors import ConfigError
 from .outcome import Outcome
 from .rules import count
 
-__all__ = ["Contest", "summary", "is_electoral"]
+__all__ = ["Contest", "is_electoral", "result", "seats_summary", "summary"]
 
 
 def is_electoral(ballots: Any) -> bool:
@@ -126,6 +126,47 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "contingent": d["contingent"],
         "warnings": list(outcome.warnings),
     }
+
+
+def seats_summary(tallies: Tallies) -> dict[str, Any]:
+    """First-past-the-post in every area of ``tallies`` (a House, a parliament).
+
+    ``{"seats": {party: n}, "winner": party with a majority of seats or None,
+    "largest", "majority", "areas": [{"area", "winner", "seats", "votes"}]}``; a tied
+    area seats nobody and is listed with winner None.
+    """
+    seats_attr = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    seats: dict[str, int] = {}
+    areas = []
+    for i, area in enumerate(tallies.areas):
+        row = tallies.votes[i]
+        top = np.flatnonzero(row == row.max())
+        winner = tallies.candidates[int(top[0])] if row.max() > 0 and len(top) == 1 else None
+        n = int(seats_attr[i])
+        if winner is not None:
+            seats[winner] = seats.get(winner, 0) + n
+        areas.append({"area": area, "winner": winner, "seats": n,
+                      "votes": {c: float(v) for c, v in zip(tallies.candidates, row) if v}})
+    total = int(sum(int(s) for s in seats_attr))
+    majority = total // 2 + 1
+    ranked = sorted(seats.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "seats": dict(ranked),
+        "winner": next((p for p, n in ranked if n >= majority), None),
+        "largest": ranked[0][0] if ranked else None,
+        "majority": majority,
+        "areas": areas,
+        "warnings": [],
+    }
+
+
+def result(contest: Contest) -> dict[str, Any]:
+    """The overall result: the Electoral College summary, or seats by area plurality."""
+    if is_electoral(contest.ballots):
+        return summary(contest.count())
+    if isinstance(contest.ballots, Tallies):
+        return seats_summary(contest.ballots)
+    raise ConfigError("an overall result by area needs area tallies")
 
 
 def area_top_two(votes: np.ndarray, eligible: np.ndarray) -> tuple[int, int, float]:

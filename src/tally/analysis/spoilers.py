@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
-from ..contest import Contest, summary
+from ..contest import Contest, is_electoral, result
 from ..errors import ConfigError
 from ..rules import count
 
-__all__ = ["spoilers", "break_even_rows", "sweep", "drop_candidate", "ranked_spoilers"]
+__all__ = ["break_even_rows", "drop_candidate", "ranked_spoilers", "spoilers", "sweep"]
 
 
 def _frames(tallies: Tallies) -> list[Tallies]:
@@ -63,6 +63,7 @@ def break_even_rows(tallies: Tallies, candidates: Sequence[str] | None = None) -
                     continue
                 rows.append({
                     "area": area,
+                    **({"name": frame.attributes["name"][i]} if "name" in frame.attributes else {}),
                     "candidate": name,
                     "votes": float(v[k]),
                     "winner": frame.candidates[w],
@@ -113,16 +114,17 @@ def sweep(contest: Contest, candidate: str, rates: Sequence[float], toward: str 
     gains = None if toward is None else tallies.candidates.index(toward)
     if gains == column:
         raise ConfigError(f"a candidate's voters cannot move toward the same candidate ({candidate})")
-    actual = summary(contest.count())
+    actual = result(contest)
     before = {a["area"]: a["winner"] for a in actual["areas"]}
     out = []
     for rate in rates:
         if not 0 <= rate <= 1:
             raise ConfigError(f"a net transfer rate must be between 0 and 1, not {rate}")
-        result = summary(contest.with_ballots(_net_transfer(tallies, column, rate, gains)).count())
-        flipped = [a["area"] for a in result["areas"] if before.get(a["area"]) != a["winner"]]
-        out.append({"rate": rate, "toward": toward or "runner-up", "flipped": flipped, "electoral_votes": result["electoral_votes"],
-                    "winner": result["winner"]})
+        after = result(contest.with_ballots(_net_transfer(tallies, column, rate, gains)))
+        flipped = [a["area"] for a in after["areas"] if before.get(a["area"]) != a["winner"]]
+        key = "electoral_votes" if "electoral_votes" in after else "seats"
+        out.append({"rate": rate, "toward": toward or "runner-up", "flipped": flipped, key: after[key],
+                    "winner": after["winner"]})
     return out
 
 
@@ -135,7 +137,8 @@ def spoilers(
     toward: str | None = None,
     faithless: Any = "historical",
 ) -> dict[str, Any]:
-    """The spoiler report of an Electoral College contest.
+    """The spoiler report of area tallies: an Electoral College, or seats won area by
+    area (first-past-the-post) when the tallies carry no electoral votes.
 
     ``candidates`` limits the rows (names or surnames); ``transfers`` is a matrix
     ``{minor: {candidate | "abstain" | "other": share}}`` whose scenario is counted;
@@ -150,14 +153,15 @@ def spoilers(
     from .whatif import whatif
 
     if isinstance(contest, Tallies):
-        contest = Contest(contest, "electoral_college")
-    contest = contest.with_options(faithless=faithless)
+        contest = Contest(contest, "electoral_college" if is_electoral(contest) else "plurality")
+    if is_electoral(contest.ballots):
+        contest = contest.with_options(faithless=faithless)
     t = contest.ballots
     names = None
     if candidates:
         names = [find_candidate(c, t.candidates, t.totals()) for c in candidates]
     rows = break_even_rows(t, names)
-    report: dict[str, Any] = {"rows": rows, "actual": summary(contest.count()), "assumption": None,
+    report: dict[str, Any] = {"rows": rows, "actual": result(contest), "assumption": None,
                               "sweep": None}
     if transfers:
         statements = []

@@ -12,6 +12,7 @@ codes include their congressional districts — and is otherwise everywhere)::
                                       every other candidate in proportion to their votes
     turnout +5%                       every candidate's vote grows by 5 %
     turnout Gore -3% in FL,OH         Gore's vote falls by 3 % in Florida and Ohio
+    RUK -> Con 50% in "North East"    regions and states with spaces are quoted
     Nader off ballot in TX,CA -> Gore 45%, Bush 20%
                                       Nader is not on the ballot there; 45 % of his voters
                                       vote Gore, 20 % Bush, the rest abstain
@@ -38,10 +39,10 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Tallies
-from ..contest import Contest, summary
+from ..contest import Contest, is_electoral, result
 from ..errors import ConfigError
 
-__all__ = ["Statement", "parse", "apply", "whatif", "OTHER_TARGETS", "ABSTAIN_TARGETS"]
+__all__ = ["ABSTAIN_TARGETS", "OTHER_TARGETS", "Statement", "apply", "parse", "whatif"]
 
 OTHER_TARGETS = ("other", "others")
 ABSTAIN_TARGETS = ("abstain", "abstention", "nobody", "none")
@@ -308,7 +309,10 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
     """The tallies after the scenario, and the count options it sets (allocation)."""
     from ..data.us import districts
 
-    frames = [_Frame(tallies, tuple(tallies.areas))]
+    # "in X" names an area or the group it belongs to: a state (House districts, ME/NE
+    # congressional districts) or a region (UK constituencies; quote names with spaces)
+    group = tallies.attributes.get("state") or tallies.attributes.get("region") or tallies.areas
+    frames = [_Frame(tallies, tuple(str(g) for g in group))]
     dist = districts(tallies)
     if dist is not None:
         frames.append(_Frame(dist, tuple(dist.attributes["state"])))
@@ -400,25 +404,31 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
 
 def whatif(contest: Contest | Tallies, statements: Sequence[str | Statement], *,
            faithless: Any = "historical", **options: Any) -> dict[str, Any]:
-    """The scenario's Electoral College result beside the actual one.
+    """The scenario's result beside the actual one: the Electoral College for tallies
+    with electoral votes, otherwise seats won area by area (first-past-the-post).
 
     Returns the ``tally ec`` shape for the scenario (``electoral_votes``, ``winner``,
-    ``areas``) plus ``actual`` (the same shape, unchanged votes), ``flipped`` (areas
+    ``areas``; ``seats`` instead of ``electoral_votes`` for seat tallies) plus ``actual`` (the same shape, unchanged votes), ``flipped`` (areas
     whose winner changed: ``area``, ``from``, ``to``, ``electoral_votes``) and
     ``scenario`` (the statements as parsed).
     """
     if isinstance(contest, Tallies):
-        contest = Contest(contest, "electoral_college")
+        contest = Contest(contest, "electoral_college" if is_electoral(contest) else "plurality")
+    if not isinstance(contest.ballots, Tallies):
+        raise ConfigError("what-if scenarios work on area tallies")
     parsed = [s if isinstance(s, Statement) else parse(s) for s in statements]
-    base = contest.with_options(faithless=faithless, **options)
-    actual = summary(base.count())
+    electoral = is_electoral(contest.ballots)
+    base = contest.with_options(faithless=faithless, **options) if electoral else contest
+    actual = result(base)
     new_tallies, set_options = apply(contest.ballots, parsed)
-    scenario = summary(base.with_ballots(new_tallies).with_options(**set_options).count())
+    if set_options and not electoral:
+        raise ConfigError("'allocation' applies to an Electoral College; these tallies elect one seat per area")
+    scenario = result(base.with_ballots(new_tallies).with_options(**set_options))
+    weight = "electoral_votes" if electoral else "seats"
     before = {a["area"]: a for a in actual["areas"]}
     flipped = []
     for a in scenario["areas"]:
         old = before.get(a["area"])
         if old is not None and old["winner"] != a["winner"]:
-            flipped.append({"area": a["area"], "from": old["winner"], "to": a["winner"],
-                            "electoral_votes": a["electoral_votes"]})
+            flipped.append({"area": a["area"], "from": old["winner"], "to": a["winner"], weight: a[weight]})
     return {**scenario, "scenario": [s.to_dict() for s in parsed], "actual": actual, "flipped": flipped}

@@ -30,6 +30,15 @@ def _electoral(source: str, **options: Any) -> Contest:
     return contest
 
 
+def _tallies(source: str) -> Contest:
+    from ..ballots import Tallies
+
+    contest = Contest.from_source(source)
+    if not isinstance(contest.ballots, Tallies):
+        raise ConfigError(f"{source} holds ballots, not area tallies; this command needs results by area")
+    return contest
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
@@ -111,9 +120,10 @@ def spoilers_command(
                           "yes" if r["spoiler"] else "no")
         console.print(table)
         return
-    if not is_electoral(contest.ballots):
-        raise ConfigError(f"{source} has no electoral votes per area; spoilers needs presidential tallies "
-                          "or ranked ballots")
+    from ..ballots import Tallies
+
+    if not isinstance(contest.ballots, Tallies):
+        raise ConfigError(f"{source}: spoilers needs area tallies or ranked ballots")
     transfers: dict[str, dict[str, float]] = {}
     for text in transfer:
         s = parse(text)
@@ -137,7 +147,7 @@ def spoilers_command(
         table.add_column(col, justify="right" if col in ("votes", "margin", "break-even") else "left")
     for r in report["rows"][:limit]:
         be = f"{r['break_even']:.2%}" + ("" if r["can_flip"] else " (impossible)")
-        table.add_row(r["area"], r["candidate"], _fmt(r["votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]), be)
+        table.add_row(r.get("name") or r["area"], r["candidate"], _fmt(r["votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]), be)
     console.print(table)
     if len(report["rows"]) > limit:
         console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
@@ -145,15 +155,17 @@ def spoilers_command(
         res = report["assumption"]["result"]
         flips = ", ".join(f"{f['area']} ({f['electoral_votes']})" for f in res["flipped"]) or "none"
         console.print(f"assumption {report['assumption']['transfers']}: flips {flips}")
-        console.print(f"actual: {_ev_line(res['actual']['electoral_votes'])}")
-        console.print(f"with the assumption: [bold]{_ev_line(res['electoral_votes'])}[/]")
+        key = "electoral_votes" if "electoral_votes" in res else "seats"
+        console.print(f"actual: {_ev_line(res['actual'][key])}")
+        console.print(f"with the assumption: [bold]{_ev_line(res[key])}[/]")
     if report["sweep"]:
         for name, steps in report["sweep"].items():
             t = Table(title=f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}", header_style="bold")
-            for col in ("net rate", "areas flipped", "electoral votes", "winner"):
+            for col in ("net rate", "areas flipped", "result", "winner"):
                 t.add_column(col)
             for s in steps:
-                t.add_row(f"{s['rate']:.2%}", ", ".join(s["flipped"]) or "—", _ev_line(s["electoral_votes"]),
+                flipped = ", ".join(s["flipped"][:12]) + (f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else "")
+                t.add_row(f"{s['rate']:.2%}", flipped or "—", _ev_line(s.get("electoral_votes") or s["seats"]),
                           s["winner"] or "—")
             console.print(t)
 
@@ -224,24 +236,26 @@ def whatif_command(
         texts.append(f"allocation {allocation}")
     if not texts:
         raise ConfigError("give at least one scenario statement, e.g. \"Nader -> Gore 50%\"")
-    contest = _electoral(source)
+    contest = _tallies(source)
     result = whatif(contest, texts, faithless=faithless)
     if as_json:
         _print_json(result)
         return
+    key = "electoral_votes" if "electoral_votes" in result else "seats"
     actual = {a["area"]: a for a in result["actual"]["areas"]}
     table = Table(title=f"{source}: " + "; ".join(texts), header_style="bold")
-    for col in ("area", "EV", "actual winner", "scenario winner", ""):
+    for col in ("area", "EV" if key == "electoral_votes" else "seats", "actual winner", "scenario winner", ""):
         table.add_column(col)
     for a in result["areas"]:
         before = actual.get(a["area"], {}).get("winner")
         mark = "[bold red]flipped[/]" if before != a["winner"] else ""
         if mark or len(result["areas"]) <= 60:
-            table.add_row(a["area"], str(a["electoral_votes"]), before or "—", a["winner"] or "—", mark)
+            table.add_row(a["area"], str(a[key]), before or "—", a["winner"] or "—", mark)
     console.print(table)
-    console.print(f"actual:   {_ev_line(result['actual']['electoral_votes'])} → {result['actual']['winner']}")
-    console.print(f"scenario: [bold]{_ev_line(result['electoral_votes'])}[/] → {result['winner'] or 'no majority'}")
-    _print_decision(result)
+    console.print(f"actual:   {_ev_line(result['actual'][key])} → {result['actual']['winner'] or 'no majority'}")
+    console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {result['winner'] or 'no majority'}")
+    if key == "electoral_votes":
+        _print_decision(result)
 
 
 @app.command("seats-compare")

@@ -34,18 +34,18 @@ from ..errors import BallotError, DataError
 from . import DATA_DIR, Dataset, register
 
 __all__ = [
-    "OTHER",
     "FAITHLESS",
-    "PRESIDENT_YEARS",
     "HOUSE_YEARS",
-    "president",
+    "OTHER",
+    "PRESIDENT_YEARS",
+    "districts",
+    "find_candidate",
     "florida_2000",
     "house",
     "house_delegations",
+    "president",
     "senate_rcv",
-    "districts",
     "surname",
-    "find_candidate",
 ]
 
 OTHER = "Other"
@@ -187,8 +187,8 @@ def cached(key: str, files: Iterable[tuple[str, str]], build: Any) -> Tallies:
                                   parties=tallies.parties, source=tallies.source, title=tallies.title,
                                   metadata=meta)
             return tallies
-        except Exception:  # a damaged cache file is rebuilt from the published data
-            pass
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache file is rebuilt from the published data below
     tallies = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
 
-__all__ = ["electoral_college", "ALLOCATIONS", "ROUNDINGS", "Unit", "units", "apportion"]
+__all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "electoral_college", "units"]
 
 ALLOCATIONS = ("wta", "statewide", "district", "proportional", "popular")
 ROUNDINGS = ("hamilton", "dhondt", "sainte_lague", "exact")
@@ -324,8 +323,7 @@ def electoral_college(
             electoral[recipient] = electoral.get(recipient, 0) + count
         applied.append({"state": state, "pledged": pledged, "voted": recipient, "electors": count})
 
-    appointed = int(round(sum(a["electoral_votes"] for a in areas))) if allocation != "popular" else int(
-        sum(int(e) for e in tallies.attributes["electoral_votes"]))
+    appointed = sum(int(e) for e in tallies.attributes["electoral_votes"])
     majority = appointed // 2 + 1
     electoral = {k: (int(v) if float(v).is_integer() else v) for k, v in electoral.items()}
     leaders = [c for c, v in electoral.items() if v >= majority]
@@ -371,7 +369,3 @@ def electoral_college(
 
 def _nonzero(cands: Sequence[str], row: np.ndarray) -> dict[str, float]:
     return {c: float(v) for c, v in zip(cands, row) if v}
-
-
-def _is_integral(x: float) -> bool:
-    return math.isclose(x, round(x))
