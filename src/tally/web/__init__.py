@@ -7,6 +7,8 @@ plotly package), so the app works with no internet.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -32,7 +34,13 @@ def plotly_js() -> Path:
 
 
 def create_app() -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.jobs.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="tally",
         version=__version__,
         description="Count, explain, analyse and simulate elections. The JSON API lives under /api/.",
@@ -62,10 +70,6 @@ def create_app() -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(page_router)
-
-    @app.on_event("shutdown")
-    def stop_jobs() -> None:
-        app.state.jobs.shutdown()
 
     return app
 

@@ -1,0 +1,191 @@
+"""The JSON API: every endpoint, good input and bad input (a clear 4xx, never a 500)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import tally  # noqa: E402
+from tally.web import create_app  # noqa: E402
+from tally.web.api import MAX_UPLOAD_BYTES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    import os
+
+    os.environ["TALLY_HOME"] = str(tmp_path_factory.mktemp("store"))
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def test_openapi_lists_the_api(client):
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/datasets", "/api/count", "/api/ec", "/api/whatif", "/api/simulate", "/api/runs/{run_id}"):
+        assert path in schema["paths"], path
+
+
+def test_datasets_and_search(client):
+    everything = client.get("/api/datasets").json()
+    assert {"burlington-2009", "us-president-2000"} <= {d["id"] for d in everything}
+    found = client.get("/api/datasets", params={"q": "burlington 2009"}).json()
+    assert [d["id"] for d in found] == ["burlington-2009"]
+
+
+def test_count_dataset_is_the_cli_json(client):
+    r = client.get("/api/count", params={"dataset": "burlington-2009", "rule": "irv"})
+    assert r.status_code == 200
+    expected = tally.count(tally.data.load("burlington-2009"), "irv", overvote="exhaust")
+    assert r.json() == json.loads(expected.to_json())
+
+
+def test_count_changes_with_the_rule(client):
+    irv = client.get("/api/count", params={"dataset": "burlington-2009", "rule": "irv"}).json()
+    schulze = client.get("/api/count", params={"dataset": "burlington-2009", "rule": "schulze"}).json()
+    assert irv["winners"] == ["Bob Kiss"] and schulze["winners"] == ["Andy Montroll"]
+
+
+@pytest.mark.parametrize(
+    "params, status, words",
+    [
+        ({"dataset": "atlantis"}, 404, "no bundled dataset"),
+        ({"dataset": "burlington-2009", "rule": "nope"}, 400, "unknown rule"),
+        ({"dataset": "burlington-2009", "rule": "schulze", "seats": 3}, 400, "single winner"),
+        ({"dataset": "burlington-2009", "tiebreak": "coin"}, 422, "tiebreak"),
+        ({"dataset": "burlington-2009", "seed": -1}, 422, "seed"),
+        ({}, 422, "dataset"),
+    ],
+)
+def test_count_bad_input(client, params, status, words):
+    r = client.get("/api/count", params=params)
+    assert r.status_code == status
+    assert words in r.json()["detail"]
+
+
+def test_upload_counts_a_file(client):
+    body = "count,rank1,rank2\n3,A,B\n2,B,A\n2,C,B\n"
+    r = client.post("/api/count", files={"file": ("mine.csv", body)}, data={"rule": "irv"})
+    assert r.status_code == 200
+    assert r.json()["winners"] == ["B"]
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("bad.toi", b"# FILE NAME: x\n1: 1,2\n", "bad.toi"),
+        ("ragged.csv", b"count,rank1,rank2\n3,A,B,C\n", "ragged.csv, line 2"),
+        ("empty.csv", b"", "empty"),
+        ("latin.csv", "count,rank1\n3,Jos\u00e9\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_upload_bad_files_name_the_problem(client, name, content, words):
+    r = client.post("/api/count", files={"file": (name, content)})
+    assert r.status_code == 400
+    detail = r.json()["detail"]
+    assert words in detail
+    assert "/tmp" not in detail and "tally-upload" not in detail
+
+
+def test_upload_size_limit(client):
+    r = client.post("/api/count", files={"file": ("big.csv", b"x" * (MAX_UPLOAD_BYTES + 10))})
+    assert r.status_code == 413
+
+
+def test_compare(client):
+    r = client.get("/api/compare", params={"dataset": "burlington-2009"})
+    assert r.status_code == 200
+    assert r.json()["condorcet_winner"] == "Andy Montroll"
+
+
+def test_electoral_college_2000(client):
+    r = client.get("/api/ec", params={"dataset": "us-president-2000"})
+    assert r.status_code == 200
+    ev = r.json()["electoral_votes"]
+    assert ev["BUSH, GEORGE W."] == 271 and ev["GORE, AL"] == 266
+    bad = client.get("/api/ec", params={"dataset": "burlington-2009"})
+    assert bad.status_code == 400 and "not an Electoral College" in bad.json()["detail"]
+    assert client.get("/api/ec", params={"dataset": "us-president-2000", "allocation": "x"}).status_code == 422
+
+
+def test_whatif_nader_to_gore_in_florida(client):
+    r = client.post("/api/whatif", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]})
+    assert r.status_code == 200
+    result = r.json()
+    assert result["electoral_votes"]["GORE, AL"] == 291
+    assert [f["area"] for f in result["flipped"]] == ["FL"]
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"dataset": "us-president-2000", "scenario": ["Nader -> Gore 500%"]}, 400),
+        ({"dataset": "us-president-2000", "scenario": ["gibberish here"]}, 400),
+        ({"dataset": "us-president-2000", "scenario": ["Nobody -> Gore 5%"]}, 400),
+        ({"dataset": "atlantis", "scenario": []}, 404),
+        ({"dataset": "us-president-2000"}, 422),
+        ({"scenario": "Nader -> Gore 50%"}, 422),
+    ],
+)
+def test_whatif_bad_input(client, body, status):
+    r = client.post("/api/whatif", json=body)
+    assert r.status_code == status, r.text
+    assert r.json()["detail"]
+
+
+def test_spoilers_and_margins(client):
+    spoilers = client.get("/api/spoilers", params={"dataset": "us-president-2000"}).json()
+    florida = [row for row in spoilers["rows"] if row["area"] == "FL" and "NADER" in row["candidate"]]
+    assert florida
+    margins = client.get("/api/margins", params={"dataset": "us-president-2000"}).json()
+    assert margins["to_win"]["votes"] > 0
+
+
+def test_simulation_runs_in_the_background(client):
+    r = client.post("/api/simulate", json={"electorate": "ic", "candidates": 3, "voters": 11, "elections": 30,
+                                           "rules": ["plurality", "irv"], "seed": 4})
+    assert r.status_code == 202
+    job = r.json()
+    for _ in range(200):
+        job = client.get(f"/api/runs/{job['id']}").json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert job["status"] == "done", job
+    assert job["result"]["elections"] == 30
+    assert set(job["result"]["metrics"]["condorcet_efficiency"]) <= {"plurality", "irv"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"electorate": "ic", "rules": ["nope"]},
+        {"electorate": "atlantis"},
+        {"candidates": 1},
+        {"elections": 10**9},
+        {"rules": []},
+    ],
+)
+def test_simulation_bad_input(client, body):
+    r = client.post("/api/simulate", json=body)
+    assert r.status_code in (400, 422)
+    assert r.json()["detail"]
+
+
+def test_unknown_run(client):
+    assert client.get("/api/runs/0123456789abcdef").status_code == 404
+    assert client.get("/api/runs/nonsense").status_code == 404
+
+
+def test_pages_render(client):
+    for path in ("/", "/contest/burlington-2009", "/ec/us-president-2000", "/upload", "/simulate"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert "<html" in r.text
+    assert client.get("/contest/atlantis").status_code == 404
+    js = client.get("/static/vendor/plotly.min.js")
+    assert js.status_code == 200 and len(js.content) > 1_000_000
