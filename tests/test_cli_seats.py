@@ -106,3 +106,21 @@ def test_ballots_are_refused(tmp_path, capsys):
         main(["seats", str(path)])
     assert exit_info.value.code == 2
     assert "needs party votes" in capsys.readouterr().err
+
+
+def test_mixed_member_top_up(tmp_path):
+    lists = tmp_path / "lists.csv"
+    lists.write_text("area,A,B,C\nall,50,30,20\n", encoding="utf-8")
+    seats_won = tmp_path / "constituencies.csv"
+    # A wins 6 of 7 constituencies, B one.
+    rows = ["constituency,A,B,C"] + [f"c{i},40,35,25" for i in range(6)] + ["c6,30,45,25"]
+    seats_won.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = json.loads(run("seats", str(lists), "--rule", "sainte_lague", "--seats", "10",
+                            "--constituencies", str(seats_won), "--json").stdout)
+    # Entitlement 5 / 3 / 2 of 10; A holds 6 constituencies: one overhang seat, kept.
+    assert report["constituency_seats"] == {"A": 6, "B": 1, "C": 0}
+    assert report["seats"] == {"A": 6, "B": 3, "C": 2}
+    assert report["overhang"] == {"A": 1}
+    fixed = json.loads(run("seats", str(lists), "--rule", "sainte_lague", "--seats", "10",
+                           "--constituencies", str(seats_won), "--overhang", "fixed", "--json").stdout)
+    assert fixed["seats"] == {"A": 6, "B": 2, "C": 2}

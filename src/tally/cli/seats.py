@@ -14,6 +14,7 @@ from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule
+from ..rules.proportional import constituency_winners
 from . import app, console
 from .render import number, ties_lines
 
@@ -42,6 +43,8 @@ def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
         "options": dict(outcome.options),
         "apportioned": outcome.details.get("apportioned"),
         "districts": outcome.details.get("districts"),
+        "constituency_seats": outcome.details.get("constituency_seats"),
+        "overhang": outcome.details.get("overhang"),
         "warnings": list(outcome.warnings),
     }
 
@@ -64,6 +67,12 @@ def seats_command(
     threshold_alternative: Annotated[
         int | None, typer.Option(help="District seats that qualify a party below the threshold.")
     ] = None,
+    constituencies: Annotated[
+        str | None,
+        typer.Option(help="Mixed-member top-up: constituency votes (file or dataset id); each area's "
+                     "plurality winner holds a seat the list seats top up."),
+    ] = None,
+    overhang: Annotated[str | None, typer.Option(help="With --constituencies: keep | level | fixed.")] = None,
     min_seats: Annotated[int | None, typer.Option(help="Apportionment: seats every state gets.")] = None,
     tiebreak: Annotated[str | None, typer.Option(help="all | order | previous_round | random")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for random tie-breaks.")] = None,
@@ -94,6 +103,13 @@ def seats_command(
     ):
         if value is not None:
             given[key] = value
+    if constituencies is not None:
+        districts, _ = load_source(constituencies, None)
+        if districts.kind != "tallies":
+            raise ConfigError(f"{constituencies} holds {districts.kind} ballots, not constituency votes")
+        given["constituency_seats"] = constituency_winners(districts)
+    if overhang is not None:
+        given["overhang"] = overhang
     if seats is None and "seats" not in tallies.attributes:
         seats = facts.get("seats") or tallies.metadata.get("seats")
     if seats is not None:
