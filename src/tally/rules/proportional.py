@@ -1050,7 +1050,10 @@ _APPORTION_DOC = """
         Seats to apportion (435 for the US House).
     min_seats
         Seats every state gets whatever its population (1, as the US Constitution
-        requires; 0 for none).
+        requires; 0 for none). Huntington–Hill and Adams have a zero first divisor: with
+        ``min_seats=0`` every first seat is infinitely urgent, so when there are fewer
+        seats than states those seats are a tie (``previous_round`` gives them to the most
+        populous states).
     tiebreak, seed
         How a tie for the last seat is settled (see :mod:`tally.ties`).
 
