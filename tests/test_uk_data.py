@@ -91,3 +91,25 @@ def test_house_compare_runs_and_notes_unopposed():
 def test_unknown_year():
     with pytest.raises(tally.DataError):
         uk.general_election(2017)
+
+
+def test_chamber_arithmetic_house_2018_with_vacancies():
+    from tally.analysis.seats import chamber, majority_needed
+
+    assert majority_needed(435) == 218 and majority_needed(435, vacancies=3) == 217
+    report = chamber(tally.data.load("us-house-2018"), vacancies=2)
+    assert report["majority"] == 217
+    assert report["parties"]["DEMOCRAT"] == {"seats": 235, "needed": 0}
+    assert report["parties"]["REPUBLICAN"] == {"seats": 200, "needed": 17}
+    zero = next(r for r in report["table"] if r["swing"] == 0)
+    assert zero["seats"] == {"DEMOCRAT": 235, "REPUBLICAN": 200}
+    # seats move monotonically with the swing toward the first party
+    dems = [r["seats"]["DEMOCRAT"] for r in report["table"]]
+    assert dems == sorted(dems)
+    at = report["control_at"]["REPUBLICAN"]
+    row = next(r for r in report["table"] if r["swing"] == at)
+    assert row["seats"]["REPUBLICAN"] >= 217
+    closer = [r for r in report["table"] if at < r["swing"]]
+    assert all(r["seats"]["REPUBLICAN"] < 217 for r in closer)
+    with pytest.raises(tally.ConfigError):
+        majority_needed(435, vacancies=-1)

@@ -87,3 +87,10 @@ def test_ranked_spoilers_cli_alaska():
     out = run_json("spoilers", "alaska-2022-special", "--rule", "irv")
     palin = next(r for r in out["rows"] if "Palin" in r["candidate"])
     assert palin["spoiler"] and any("Begich" in w for w in palin["winner_without"])
+
+
+def test_chamber_cli():
+    out = run_json("chamber", "us-house-2018", "--vacancies", "2")
+    assert out["majority"] == 217 and out["parties"]["REPUBLICAN"]["needed"] == 17
+    result = runner.invoke(app, ["chamber", "uk-general-2024"])
+    assert result.exit_code == 0 and "326" in result.stdout

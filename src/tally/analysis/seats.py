@@ -25,7 +25,7 @@ from ..errors import ConfigError
 from ..rules import count
 from .proportionality import disproportionality
 
-__all__ = ["fptp_seats", "list_seats", "compare", "with_new_party", "NEW_PARTY"]
+__all__ = ["NEW_PARTY", "compare", "fptp_seats", "list_seats", "with_new_party"]
 
 NEW_PARTY = "New party"
 
@@ -165,3 +165,67 @@ def compare(tallies: Tallies, *, rule: str = "dhondt", threshold: Any = None, re
             "assumption": "the new party takes the same share in every district; the others shrink in proportion",
         }
     return report
+
+
+def majority_needed(seats: int, vacancies: int = 0) -> int:
+    """Members needed for a majority of the members in office: more than half of
+    ``seats - vacancies`` (the House counts the majority of those chosen, sworn and living)."""
+    if vacancies < 0 or vacancies >= seats:
+        raise ConfigError(f"vacancies must be between 0 and {seats - 1}, not {vacancies}")
+    return (seats - vacancies) // 2 + 1
+
+
+def chamber(tallies: Tallies, *, vacancies: int = 0, swings: Any = None) -> dict[str, Any]:
+    """Chamber arithmetic on first-past-the-post district results.
+
+    The majority threshold with ``vacancies``, each of the two largest parties' seats and
+    how many more it needs for control, and a seat-swing table: a uniform swing of
+    ``s`` points (a fraction of each district's votes) moved from the second party to
+    the first (negative: the other way) in every district, capped at the votes the
+    losing party has there. ``swings`` defaults to −10 to +10 points in steps of one.
+    Returns ``{"seats", "vacancies", "majority", "parties": {p: {"seats", "needed"}},
+    "table": [{"swing", "seats": {a, b}}], "control_at": {p: smallest swing in the table
+    giving p a majority}}``.
+    """
+    seats_attr = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    total = int(sum(int(s) for s in seats_attr))
+    majority = majority_needed(total, vacancies)
+    won = fptp_seats(tallies)
+    ranked = sorted(won.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) < 2:
+        raise ConfigError("chamber arithmetic needs at least two parties with seats")
+    first, second = ranked[0][0], ranked[1][0]
+    a, b = tallies.candidates.index(first), tallies.candidates.index(second)
+    grid = [round(x / 100, 10) for x in range(-10, 11)] if swings is None else [float(s) for s in swings]
+    totals = tallies.votes.sum(axis=1)
+    table = []
+    for s in grid:
+        votes = tallies.votes.astype(float).copy()
+        if s >= 0:
+            moved = np.minimum(s * totals, votes[:, b])
+            votes[:, b] -= moved
+            votes[:, a] += moved
+        else:
+            moved = np.minimum(-s * totals, votes[:, a])
+            votes[:, a] -= moved
+            votes[:, b] += moved
+        shifted = Tallies(tallies.areas, tallies.candidates, votes, attributes=tallies.attributes)
+        after = fptp_seats(shifted)
+        table.append({"swing": s, "seats": {first: after.get(first, 0), second: after.get(second, 0)}})
+    control_at = {}
+    for party in (first, second):
+        hits = [row["swing"] for row in table if row["seats"][party] >= majority]
+        if party == first:
+            control_at[party] = min(hits, key=abs) if hits else None
+        else:
+            control_at[party] = max(hits) if hits else None  # least negative swing that hands it control
+    return {
+        "seats": total,
+        "vacancies": vacancies,
+        "majority": majority,
+        "parties": {p: {"seats": n, "needed": max(0, majority - n)} for p, n in ranked},
+        "swing_between": [first, second],
+        "table": table,
+        "control_at": control_at,
+        "method": f"uniform swing of points of each district's vote from {second} to {first} (negative: back)",
+    }

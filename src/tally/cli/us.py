@@ -292,3 +292,31 @@ def seats_compare_command(
         console.print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
     for w in report["notes"]:
         console.print(f"[dim]{w}[/]")
+
+
+@app.command("chamber")
+def chamber_command(
+    source: SourceArg,
+    vacancies: Annotated[int, typer.Option(help="Seats vacant (the majority is of members in office).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Majority threshold, seats each party needs for control, and a uniform-swing seat table."""
+    from ..analysis.seats import chamber
+
+    report = chamber(_tallies(source).ballots, vacancies=vacancies)
+    if as_json:
+        _print_json(report)
+        return
+    console.print(f"{report['seats']} seats, {report['vacancies']} vacant: majority [bold]{report['majority']}[/]")
+    for party, info in list(report["parties"].items())[:6]:
+        console.print(f"  {party}: {info['seats']} seats" + (f", needs {info['needed']} more" if info["needed"] else ""))
+    first, second = report["swing_between"]
+    table = Table(title=f"uniform swing from {second} to {first}", header_style="bold")
+    for col in ("swing (points)", first, second):
+        table.add_column(col, justify="right")
+    for row in report["table"]:
+        table.add_row(f"{row['swing'] * 100:+.0f}", str(row["seats"][first]), str(row["seats"][second]))
+    console.print(table)
+    for party, at in report["control_at"].items():
+        console.print(f"{party} has a majority from a swing of "
+                      + (f"{at * 100:+.0f} points" if at is not None else "— (not within the table)"))
