@@ -209,3 +209,15 @@ def test_against_abcvoting(rule):
         assert {names.index(x) for x in ordered.winners} == set(resolute)
         several += len(expected) > 1
     assert several > 10  # ties were met and compared, not only unique outcomes
+
+
+@pytest.mark.parametrize("rule", sorted(PEERS))
+@pytest.mark.parametrize("mode", ["order", "previous_round", "random"])
+def test_every_tiebreak_mode_gives_one_committee(rule, mode):
+    ballots = approval(["ab", "cd", "a", "c", "e"], candidates=tuple("abcde"))
+    outcome = tally.count(ballots, rule, seats=3, tiebreak=mode, seed=3)
+    assert len(outcome.details["committees"]) == 1
+    assert len(outcome.winners) == 3 and not outcome.tied
+    every = tally.count(ballots, rule, seats=3)
+    assert set(outcome.winners) in committees(every)
+    assert outcome.to_json() == tally.count(ballots, rule, seats=3, tiebreak=mode, seed=3).to_json()
