@@ -1,0 +1,139 @@
+"""The web app in a real browser: Playwright driving the system's Chromium.
+
+Screenshots go to ``test-artifacts/``. The tests need Chromium at /usr/bin/chromium
+(``apt-get install chromium``, which .ci/run does).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright")
+import uvicorn  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from tally.web import create_app  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import os
+
+    os.environ["TALLY_HOME"] = str(tmp_path_factory.mktemp("store"))
+    port = _free_port()
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_burlington_winner_changes_with_the_rule(server, page):
+    page.goto(f"{server}/contest/burlington-2009?rule=irv")
+    expect(page.locator("#winner")).to_have_text("Bob Kiss", timeout=20_000)
+    expect(page.locator("#condorcet")).to_contain_text("Andy Montroll", timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "contest-burlington-irv.png"), full_page=True)
+    page.select_option("#rule", "schulze")
+    expect(page.locator("#winner")).to_have_text("Andy Montroll", timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "contest-burlington-schulze.png"), full_page=True)
+
+
+def _florida_colour(page) -> str:
+    return page.evaluate(
+        "() => { const d = document.getElementById('map').data[0];"
+        " return d.marker.color[d.ids.indexOf('FL')]; }"
+    )
+
+
+def test_2000_nader_to_gore_in_florida(server, page):
+    page.goto(f"{server}/ec/us-president-2000")
+    expect(page.locator("#ev-total")).to_contain_text("BUSH, GEORGE W. 271", timeout=20_000)
+    page.wait_for_function("document.getElementById('map') && document.getElementById('map').data")
+    before = _florida_colour(page)
+    row = page.locator(".transfer")
+    row.locator("select[name=from]").select_option(label="NADER, RALPH")
+    row.locator("select[name=to]").select_option(label="GORE, AL")
+    row.locator("input[name=share]").fill("50")
+    row.locator("input[name=in]").fill("FL")
+    page.click("#apply")
+    expect(page.locator("#ev-total")).to_contain_text("GORE, AL 291", timeout=20_000)
+    expect(page.locator("#flipped")).to_contain_text("FL (25)")
+    after = _florida_colour(page)
+    assert after != before
+    page.screenshot(path=str(ARTIFACTS / "ec-2000-nader-to-gore.png"), full_page=True)
+
+
+def test_upload_of_a_malformed_file_shows_the_error(server, page, tmp_path):
+    bad = tmp_path / "broken.toi"
+    bad.write_text("# FILE NAME: broken.toi\n# NUMBER ALTERNATIVES: 2\n# ALTERNATIVE NAME 1: A\n3: 1,2\n")
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file", str(bad))
+    page.click("button[type=submit]")
+    error = page.locator("#error")
+    expect(error).to_be_visible(timeout=20_000)
+    expect(error).to_contain_text("broken.toi")
+    page.screenshot(path=str(ARTIFACTS / "upload-error.png"), full_page=True)
+
+
+def test_upload_of_a_good_file_shows_the_winner(server, page, tmp_path):
+    good = tmp_path / "club.csv"
+    good.write_text("count,rank1,rank2\n3,Ann,Bo\n2,Bo,Ann\n2,Cy,Bo\n")
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file", str(good))
+    page.select_option("#upload-rule", "irv")
+    page.click("button[type=submit]")
+    expect(page.locator("#winner")).to_have_text("Bo", timeout=20_000)
+
+
+def test_simulation_page_runs_and_charts(server, page):
+    page.goto(f"{server}/simulate")
+    page.fill("input[name=elections]", "40")
+    page.fill("input[name=voters]", "21")
+    page.click("button[type=submit]")
+    expect(page.locator("#paradox")).to_contain_text("Condorcet paradox", timeout=60_000)
+    expect(page.locator("#chart-condorcet_efficiency .main-svg").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "simulation.png"), full_page=True)
