@@ -1,0 +1,872 @@
+"""The embedded store: imported cast-vote records kept as Parquet, catalogued in DuckDB.
+
+Importing reads a CVR once, merges identical ballots and writes two Parquet files under
+``<home>/imports/<name>/``:
+
+* ``ballots.parquet``: one row per distinct ballot, columns ``rank_1 … rank_R`` (codes as
+  in :class:`~tally.ballots.RankedBallots`) and ``weight``;
+* ``provenance-<part>.parquet``: one row per ballot read, in file order: ``ballot_id``,
+  ``precinct``, ``batch``, ``source`` (index of the CVR source) and ``group``; with
+  ``group_rows.parquet`` (group → distinct ballot) it says which stored row each ballot
+  read merged into, so every ballot stays traceable.
+
+The DuckDB database ``<home>/tally.duckdb`` holds the ``imports`` table (name, SHA-256 of
+the inputs, creation time, distinct rows, ballots, candidates, …) and, per import, the views
+``"<name>/ballots"`` and ``"<name>/provenance"`` over the Parquet files, so the ballots can
+be queried with SQL. :func:`load_ballots` reads an import back as ballots in milliseconds,
+ready to count under any rule.
+
+Large CSV inputs (RCTab generic CSV, and ES&S-style CSV with one column per rank) are read
+in blocks with ``pyarrow.csv.open_csv`` and merged block by block, so memory stays
+bounded by the number of *distinct* ballots, not the number of ballots.
+
+``home()`` is ``$TALLY_HOME`` or ``~/.local/share/tally``.
+
+>>> import tally.store as store  # doctest: +SKIP
+>>> store.import_cvrs("maine_config.json", "maine")  # doctest: +SKIP
+>>> tally.count(store.load_ballots("maine"), "irv", overvote="exhaust")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, Provenance, RankedBallots
+from .errors import BallotError, ConfigError, DataError
+from .io.cvr.model import OVERVOTE_MARK, UWI_NAME
+
+__all__ = [
+    "home",
+    "connect",
+    "ImportInfo",
+    "import_ballots",
+    "import_cvrs",
+    "import_csv",
+    "load_ballots",
+    "list_imports",
+    "get_import",
+    "remove_import",
+    "file_sha256",
+]
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_CHUNK_BYTES = 1 << 24  # 16 MiB of CSV text per block
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS imports (
+    name VARCHAR PRIMARY KEY,
+    sha256 VARCHAR NOT NULL,
+    inputs VARCHAR NOT NULL,
+    created TIMESTAMP NOT NULL,
+    rows BIGINT NOT NULL,
+    ballots DOUBLE NOT NULL,
+    candidates VARCHAR NOT NULL,
+    tie_sets VARCHAR NOT NULL,
+    ranks INTEGER NOT NULL,
+    title VARCHAR,
+    folder VARCHAR NOT NULL
+)
+"""
+
+
+def home() -> Path:
+    """The store folder: ``$TALLY_HOME``, else ``~/.local/share/tally``."""
+    configured = os.environ.get("TALLY_HOME")
+    return Path(configured).expanduser() if configured else Path.home() / ".local" / "share" / "tally"
+
+
+def connect(path: str | Path | None = None):
+    """A DuckDB connection to the store database (created with its tables if new).
+
+    ``path`` is the database file; it defaults to ``home() / "tally.duckdb"``.
+    """
+    import duckdb
+
+    db = Path(path) if path is not None else home() / "tally.duckdb"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute(_SCHEMA)
+    return con
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One catalogued import."""
+
+    name: str
+    sha256: str
+    inputs: tuple[dict[str, str], ...]
+    created: _dt.datetime
+    rows: int
+    ballots: float
+    candidates: tuple[str, ...]
+    ranks: int
+    title: str | None
+    folder: Path
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, or of a folder (every file, in path order, with its relative path)."""
+    p = Path(path)
+    digest = hashlib.sha256()
+    if p.is_dir():
+        for child in sorted(q for q in p.rglob("*") if q.is_file()):
+            digest.update(child.relative_to(p).as_posix().encode() + b"\0")
+            digest.update(bytes.fromhex(file_sha256(child)))
+        return digest.hexdigest()
+    with p.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(
+            f"import name {name!r} must start with a letter or digit and use only letters, digits, '_', '.', '-'"
+        )
+    return name
+
+
+# -- accumulating merged ballots block by block ----------------------------------------------
+
+
+class _Accumulator:
+    """Merges blocks of coded ballots and streams their provenance to Parquet."""
+
+    def __init__(self, folder: Path, candidates: Sequence[str], ranks: int) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.pa = pa
+        self.candidates = list(candidates)
+        self.index = {name: i for i, name in enumerate(self.candidates)}
+        self.ranks = ranks
+        self.tie_index: dict[frozenset[int], int] = {}
+        self.groups: dict[bytes, int] = {}
+        self.group_rows: list[np.ndarray] = []
+        self.weights: list[float] = []
+        self.count = 0
+        self.schema = pa.schema(
+            [("ballot_id", pa.string()), ("precinct", pa.string()), ("batch", pa.string()),
+             ("source", pa.int16()), ("group", pa.int32())]
+        )
+        self.folder = folder
+        self.pq = pq
+        self.writer = None
+        self.part = 0
+        self._open()
+
+    def _open(self) -> None:
+        self.part += 1
+        path = self.folder / f"provenance-{self.part:05d}.parquet"
+        self.writer = self.pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def mark(self) -> tuple:
+        """A point to come back to: a new provenance part starts here."""
+        self.writer.close()
+        self._open()
+        return (self.part, len(self.weights), dict(self.groups), list(self.weights), len(self.candidates),
+                dict(self.tie_index), self.count)
+
+    def rewind(self, mark: tuple) -> None:
+        """Forget every block added since ``mark``."""
+        part, n_groups, groups, weights, n_candidates, ties, count = mark
+        self.writer.close()
+        for later in range(part, self.part + 1):
+            (self.folder / f"provenance-{later:05d}.parquet").unlink(missing_ok=True)
+        self.part = part - 1
+        self._open()
+        self.groups, self.weights, self.tie_index, self.count = groups, weights, ties, count
+        del self.group_rows[n_groups:]
+        for name in self.candidates[n_candidates:]:
+            del self.index[name]
+        del self.candidates[n_candidates:]
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def code(self, name: str) -> int:
+        """Index of a candidate name, appending write-ins met for the first time."""
+        i = self.index.get(name)
+        if i is None:
+            if name != UWI_NAME:
+                raise BallotError(f"{name!r} is not one of the candidates")
+            i = self.index[name] = len(self.candidates)
+            self.candidates.append(name)
+        return i
+
+    def tie(self, members: Iterable[int]) -> int:
+        key = frozenset(members)
+        if len(key) == 1:
+            return next(iter(key))
+        return FIRST_TIE_CODE - self.tie_index.setdefault(key, len(self.tie_index))
+
+    def marks_code(self, names: tuple[str, ...]) -> int:
+        if not names:
+            return SKIPPED
+        if OVERVOTE_MARK in names:
+            return OVERVOTE
+        return self.tie([self.code(n) for n in names])
+
+    def add(self, codes: np.ndarray, ids: Sequence[str] | Any, precincts: Any, batches: Any, source: int) -> None:
+        """Add a block: codes (n, ≤ranks) and, per ballot, id, precinct and batch (or None)."""
+        n = codes.shape[0]
+        if n == 0:
+            return
+        if codes.shape[1] < self.ranks:
+            pad = np.full((n, self.ranks - codes.shape[1]), SKIPPED, dtype=CODE_DTYPE)
+            codes = np.hstack([codes.astype(CODE_DTYPE), pad])
+        codes = np.ascontiguousarray(codes, dtype=CODE_DTYPE)
+        unique, inverse, counts = _unique_rows(codes)
+        gids = np.empty(len(unique), dtype=np.int32)
+        for k, row in enumerate(unique):
+            key = row.tobytes()
+            g = self.groups.get(key)
+            if g is None:
+                g = self.groups[key] = len(self.weights)
+                self.weights.append(0.0)
+                self.group_rows.append(row.copy())
+            self.weights[g] += float(counts[k])
+            gids[k] = g
+        pa = self.pa
+        table = pa.table(
+            {
+                "ballot_id": _arrow_strings(ids, n),
+                "precinct": _arrow_strings(precincts, n),
+                "batch": _arrow_strings(batches, n),
+                "source": pa.array(np.full(n, source, dtype=np.int16)),
+                "group": pa.array(gids[inverse]),
+            },
+            schema=self.schema,
+        )
+        self.writer.write_table(table)
+        self.count += n
+
+    def finish(self, folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Close the provenance file; return (choices, weights, group → row) heaviest first."""
+        import pyarrow.parquet as pq
+
+        self.close()
+        weights = np.asarray(self.weights, dtype=np.float64)
+        matrix = (
+            np.vstack(self.group_rows) if self.group_rows else np.zeros((0, self.ranks), dtype=CODE_DTYPE)
+        ).astype(CODE_DTYPE)
+        order = np.lexsort((np.arange(weights.size), -weights))
+        row_of = np.empty(order.size, dtype=np.int32)
+        row_of[order] = np.arange(order.size, dtype=np.int32)
+        used = np.flatnonzero((matrix != SKIPPED).any(axis=0)) if matrix.size else np.array([], dtype=int)
+        matrix = matrix[order][:, : (used[-1] + 1 if used.size else 0)]
+        pq.write_table(self.pa.table({"row": self.pa.array(row_of)}), folder / "group_rows.parquet")
+        return np.ascontiguousarray(matrix), weights[order], row_of
+
+
+def _arrow_strings(values: Any, n: int):
+    """A string Arrow array from a list, an Arrow array, or ``None`` (all null)."""
+    import pyarrow as pa
+
+    if values is None:
+        return pa.nulls(n, type=pa.string())
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values.cast(pa.string())
+    return pa.array(values, type=pa.string())
+
+
+def _unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct rows of a code matrix, the row each input row maps to, and their counts."""
+    n, ranks = codes.shape
+    if ranks == 0:
+        return np.zeros((1, 0), CODE_DTYPE), np.zeros(n, np.int64), np.array([n])
+    low = int(codes.min())
+    span = int(codes.max()) - low + 1
+    bits = max(1, int(np.ceil(np.log2(span + 1))))
+    if bits * ranks <= 62:
+        # Pack each row into one int64 so the sort is over numbers, not rows.
+        key = np.zeros(n, dtype=np.int64)
+        shifted = codes.astype(np.int64) - low
+        for r in range(ranks):
+            key = (key << bits) | shifted[:, r]
+        _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        return codes[first], inverse.reshape(-1), counts
+    unique, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+    return unique, inverse.reshape(-1), counts
+
+
+# -- writing and cataloguing ------------------------------------------------------------------
+
+
+def _prepare(name: str, replace: bool) -> tuple[Any, Path]:
+    _check_name(name)
+    con = connect()
+    exists = con.execute("SELECT count(*) FROM imports WHERE name = ?", [name]).fetchone()[0]
+    if exists and not replace:
+        con.close()
+        raise ConfigError(f"an import named {name!r} exists already (pass replace=True to overwrite it)")
+    folder = home() / "imports" / name
+    staging = folder.with_name(name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return con, staging
+
+
+def _commit(
+    con: Any,
+    name: str,
+    staging: Path,
+    candidates: Sequence[str],
+    tie_sets: Sequence[frozenset[int]],
+    choices: np.ndarray,
+    weights: np.ndarray,
+    inputs: Sequence[dict[str, str]],
+    title: str | None,
+) -> ImportInfo:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {f"rank_{r + 1}": pa.array(choices[:, r]) for r in range(choices.shape[1])}
+    columns["weight"] = pa.array(weights)
+    pq.write_table(pa.table(columns), staging / "ballots.parquet", compression="zstd")
+    combined = hashlib.sha256("\n".join(f"{i['path']}\t{i['sha256']}" for i in inputs).encode()).hexdigest()
+    # A copy of what a recount needs, so loading does not have to open the database.
+    meta = {"name": name, "sha256": combined, "candidates": list(candidates),
+            "tie_sets": [sorted(t) for t in tie_sets], "ranks": int(choices.shape[1]), "title": title}
+    (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    folder = home() / "imports" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.rename(folder)
+    created = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    con.execute("DELETE FROM imports WHERE name = ?", [name])
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            name, combined, json.dumps(list(inputs)), created, int(choices.shape[0]), float(weights.sum()),
+            json.dumps(list(candidates)), json.dumps([sorted(t) for t in tie_sets]), int(choices.shape[1]),
+            title, str(folder),
+        ],
+    )
+    for part, pattern in (("ballots", "ballots.parquet"), ("provenance", "provenance-*.parquet")):
+        view = f"{name}/{part}".replace('"', '""')
+        path = str(folder / pattern).replace("'", "''")
+        con.execute(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{path}')")
+    con.close()
+    return get_import(name)
+
+
+def import_ballots(
+    ballots: RankedBallots,
+    name: str,
+    *,
+    inputs: Sequence[str | Path] = (),
+    replace: bool = False,
+) -> ImportInfo:
+    """Store already-read ballots under ``name`` (their provenance too, if they have it).
+
+    ``inputs`` are the files the ballots were read from; their SHA-256 is recorded.
+    """
+    con, staging = _prepare(name, replace)
+    try:
+        acc = _Accumulator(staging, ballots.candidates, ballots.choices.shape[1])
+        acc.tie_index = {t: i for i, t in enumerate(ballots.tie_sets)}
+        prov = ballots.provenance
+        if prov is not None:
+            codes = ballots.choices[prov.row]
+            ids = list(prov.ballot_ids) if prov.ballot_ids is not None else [str(i + 1) for i in range(len(prov.row))]
+            precincts = list(prov.precincts()) or None
+            batches = list(prov.batches()) or None
+            acc.add(codes, ids, precincts, batches, 0)
+            choices, weights, _ = acc.finish(staging)
+        else:
+            # Weighted rows without per-ballot records: keep the rows and weights as they are.
+            acc.close()
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({"row": pa.array(np.zeros(0, np.int32))}), staging / "group_rows.parquet")
+            merged = ballots.merged()
+            choices, weights = merged.choices, merged.weights
+        return _commit(
+            con, name, staging, acc.candidates, ballots.tie_sets if prov is None else _ties(acc),
+            choices, weights, [{"path": str(p), "sha256": file_sha256(p)} for p in inputs], ballots.title,
+        )
+    except BaseException:
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _ties(acc: _Accumulator) -> list[frozenset[int]]:
+    return sorted(acc.tie_index, key=acc.tie_index.__getitem__)
+
+
+def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) -> ImportInfo:
+    """Import every CVR source of an RCTab contest config (a path or a loaded config).
+
+    Generic CSV sources are streamed block by block; the other formats are read whole
+    (they are rarely large) and merged the same way. ``name`` defaults to the config's
+    file name without ``_config.json``.
+    """
+    from .io.cvr import _Encoder, contest_candidates, read_source, sanitize
+    from .io.cvr import ess as ess_reader
+    from .rctab.config import ContestConfig, load_config
+
+    if not isinstance(config, ContestConfig):
+        config = load_config(config)
+    if name is None:
+        stem = Path(config.path).name if config.path else "contest"
+        name = re.sub(r"_config\.json$|\.json$", "", stem)
+    con, staging = _prepare(name, replace)
+    try:
+        candidates = list(contest_candidates(config))
+        ranks = config.rules.max_rankings
+        acc = _Accumulator(staging, candidates, ranks)
+        inputs = [{"path": str(config.path), "sha256": file_sha256(config.path)}] if config.path else []
+        for index, source in enumerate(config.sources):
+            if not Path(source.file_path).exists():
+                raise BallotError("cast vote record file or folder not found", file=str(source.file_path))
+            inputs.append({"path": str(source.file_path), "sha256": file_sha256(source.file_path)})
+            if source.provider == "genericCsv":
+                _stream_generic_source(acc, config, source, index)
+                continue
+            encoder = _Encoder(acc.candidates)
+            encoder.index = acc.index
+            encoder.tie_index = acc.tie_index
+            if source.provider == "ess":
+                table = ess_reader.table(config, source)
+                stem = sanitize(Path(source.file_path).name)
+                marks, ids = table.marks, [f"{stem}-{n}" for n in range(1, len(table.lines) + 1)]
+                precincts, batches = table.precincts, table.batches
+            else:
+                cvrs = list(read_source(config, source, index))
+                marks, ids = [c.marks for c in cvrs], [c.ballot_id for c in cvrs]
+                precincts, batches = [c.precinct for c in cvrs], [c.batch for c in cvrs]
+            for m in set(marks):  # write-ins not declared in the config join the candidates
+                for rank in m:
+                    for n in rank:
+                        if n == UWI_NAME:
+                            acc.code(n)
+            rows = [encoder.encode(m, ballot_id=i, file=str(source.file_path), line=None) for m, i in zip(marks, ids)]
+            codes = np.array(rows and [r + (SKIPPED,) * (ranks - len(r)) for r in rows], dtype=CODE_DTYPE)
+            acc.add(codes.reshape(len(rows), ranks), ids, precincts, batches, index)
+        choices, weights, _ = acc.finish(staging)
+        return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights, inputs,
+                       config.output.contest_name)
+    except BaseException:
+        if "acc" in locals():
+            try:
+                locals()["acc"].close()
+            except Exception:  # noqa: BLE001 - already failing; the staging folder goes anyway
+                pass
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+# -- streaming CSV readers -------------------------------------------------------------------
+
+
+def _csv_blocks(path: Path, skip_after_header: int = 0, int_columns: Iterable[int] = ()):
+    """(header, first data line number, blocks of columns) of a CSV file.
+
+    Columns are strings, except ``int_columns``, parsed as integers by Arrow (empty →
+    null); a cell Arrow cannot parse raises ``pyarrow.ArrowInvalid`` while iterating.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            header = next(csv.reader(handle))
+        except StopIteration:
+            raise BallotError("the file is empty: no header row", file=str(path), line=1) from None
+    names = [f"c{i}" for i in range(len(header))]
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            block_size=_CHUNK_BYTES, column_names=names, skip_rows=1, skip_rows_after_names=skip_after_header,
+            encoding="utf8",
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: (pa.int32() if i in set(int_columns) else pa.string()) for i, n in enumerate(names)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return header, 2 + skip_after_header, reader
+
+
+def _strings(column) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.utf8_trim_whitespace(column)
+
+
+def _stream_generic_source(acc: _Accumulator, config, source, index: int) -> None:
+    """Stream a generic CSV source; fall back to text parsing when Arrow cannot type it."""
+    mark = acc.mark()
+    try:
+        _stream_generic(acc, config, source, index, typed=True)
+    except _Untyped:
+        acc.rewind(mark)
+        _stream_generic(acc, config, source, index, typed=False)
+
+
+class _Untyped(Exception):
+    """Arrow could not parse a rank column as integers; read it as text instead."""
+
+
+def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool = True) -> None:
+    """Stream an RCTab generic CSV (one column per candidate, cell = rank) into ``acc``.
+
+    With ``typed``, Arrow's CSV parser reads the rank columns as integers (fast); a cell
+    it cannot parse raises :class:`_Untyped` so the caller can start over reading text,
+    which trims spaces and reports a bad cell by line and column.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .io.cvr import CandidateLookup
+    from .io.cvr.generic_csv import MISSING_BATCH, MISSING_PRECINCT
+
+    path = Path(source.file_path)
+    file = str(path)
+    lookup = CandidateLookup(config, source)
+    first_col = (source.first_vote_column_index or 1) - 1
+    skip = max(0, (source.first_vote_row_index or 2) - 2)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        width = len(next(csv.reader(handle), []))
+    typed_columns = range(first_col, width) if typed else ()
+    header, first_line, reader = _csv_blocks(path, skip, typed_columns)
+    columns = []
+    for col in range(first_col, len(header)):
+        label = header[col].strip()
+        name = lookup.resolve(label, line=1, field=f"column {col + 1}") if label else None
+        if name is None:
+            raise BallotError("candidate column has no candidate header", file=file, line=1, field=f"column {col + 1}")
+        columns.append((col, acc.code(name)))
+    max_rank = config.rules.max_rankings
+    line = first_line
+    count = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            if typed:
+                raise _Untyped() from exc
+            raise BallotError(f"unreadable CSV: {exc}", file=file) from None
+        n = batch.num_rows
+        codes = np.full((n, max_rank), SKIPPED, dtype=CODE_DTYPE)
+        hits = np.zeros((n, max_rank), dtype=np.int8)
+        per_candidate = []
+        for col, cand in columns:
+            if typed:
+                ranks = batch.column(col)
+            else:
+                text = _strings(batch.column(col))
+                blank = pc.equal(text, "")
+            try:
+                if not typed:
+                    ranks = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.int32())
+            except pa.ArrowInvalid:
+                values = text.to_pylist()
+                bad = next(i for i, v in enumerate(values) if v and not v.lstrip("+-").isdigit())
+                raise BallotError(f"expected a rank number, got {values[bad]!r}", file=file, line=line + bad,
+                                  field=header[col]) from None
+            r = ranks.fill_null(0).to_numpy(zero_copy_only=False)
+            rows = (np.flatnonzero(~ranks.is_null().to_numpy(zero_copy_only=False)) if ranks.null_count
+                    else np.arange(n))
+            if rows.size:
+                rv = r[rows]
+                bad = np.flatnonzero((rv < 1) | (rv > max_rank))
+                if bad.size:
+                    k = int(rows[bad[0]])
+                    value = int(rv[bad[0]])
+                    problem = (f"rank {value} exceeds maxRankingsAllowed ({max_rank})" if value > 0
+                               else f"rank {value} is not a positive rank number")
+                    raise BallotError(problem, file=file, line=line + k, field=header[col])
+                taken = codes[rows, rv - 1] != SKIPPED
+                if taken.any():
+                    hits[rows[taken], rv[taken] - 1] = 1
+                codes[rows, rv - 1] = cand
+            per_candidate.append((cand, r))
+        clash_rows, clash_ranks = np.nonzero(hits)
+        for row, rank in zip(clash_rows.tolist(), clash_ranks.tolist()):
+            # Several candidates given one rank: an overvote that names them.
+            codes[row, rank] = acc.tie([cand for cand, r in per_candidate if r[row] == rank + 1])
+
+        def text_column(col: int | None, missing: str | None):
+            if col is None:
+                return None
+            values = _strings(batch.column(col))
+            fill = pa.scalar(missing, pa.string())
+            return pc.if_else(pc.equal(values, ""), fill, values)
+
+        counter = pa.array(np.arange(count + 1, count + n + 1).astype(str))
+        supplied = text_column(source.id_column_index - 1 if source.id_column_index else None, None)
+        ids = counter if supplied is None else pc.coalesce(supplied, counter)
+        precincts = text_column(source.precinct_column_index - 1 if source.precinct_column_index else None,
+                                MISSING_PRECINCT)
+        batches = text_column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
+        acc.add(codes, ids, precincts, batches, index)
+        line += n
+        count += n
+
+
+def import_csv(
+    path: str | Path,
+    name: str,
+    *,
+    candidates: Sequence[str] | dict[str, str] | None = None,
+    first_rank_column: int = 2,
+    ranks: int | None = None,
+    id_column: int | None = 1,
+    precinct_column: int | None = None,
+    batch_column: int | None = None,
+    overvote_label: str | None = "overvote",
+    skipped_label: str | None = "undervote",
+    write_in_label: str | None = None,
+    overvote_delimiter: str | None = None,
+    replace: bool = False,
+) -> ImportInfo:
+    """Stream an ES&S-style CSV (one row per ballot, one column per rank) into the store.
+
+    Parameters
+    ----------
+    path:
+        The CSV file; the first line is a header.
+    name:
+        The import's name.
+    candidates:
+        Candidate names, or a mapping from each string found in the cells to a name
+        (aliases). ``None`` takes the names as found, in order of first appearance.
+    first_rank_column, ranks:
+        1-based column of rank 1 and the number of rank columns (default: the rest).
+    id_column, precinct_column, batch_column:
+        1-based columns, or ``None``.
+    overvote_label, skipped_label, write_in_label, overvote_delimiter:
+        Cell texts meaning an overvote, no mark, an undeclared write-in, and the separator
+        of several names in one cell.
+
+    Raises
+    ------
+    BallotError
+        A cell names no known candidate (when ``candidates`` is given), naming file and line.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source_path = Path(path)
+    if not source_path.exists():
+        raise BallotError("cast vote record file not found", file=str(source_path))
+    file = str(source_path)
+    if isinstance(candidates, dict):
+        aliases = dict(candidates)
+        names = list(dict.fromkeys(aliases.values()))
+    elif candidates is not None:
+        names = list(candidates)
+        aliases = {n: n for n in names}
+    else:
+        names, aliases = [], None
+    con, staging = _prepare(name, replace)
+    acc = None
+    try:
+        header, first_line, reader = _csv_blocks(source_path)
+        first = first_rank_column - 1
+        n_ranks = ranks if ranks is not None else len(header) - first
+        if n_ranks < 1 or first + n_ranks > len(header):
+            raise ConfigError(f"rank columns {first + 1}..{first + n_ranks} are outside the {len(header)} columns")
+        acc = _Accumulator(staging, names, n_ranks)
+        resolved: dict[str, int] = {}
+
+        def resolve(text: str, line: int, rank: int) -> int:
+            if text in resolved:
+                return resolved[text]
+            parts = [p.strip() for p in text.split(overvote_delimiter)] if overvote_delimiter else [text]
+            members = []
+            code = None
+            for part in parts:
+                if part == "" or part == skipped_label:
+                    if len(parts) > 1:
+                        raise BallotError(f"cell {text!r} splits into a blank part", file=file, line=line,
+                                          field=header[first + rank])
+                    code = SKIPPED
+                elif part == overvote_label:
+                    code = OVERVOTE
+                elif write_in_label is not None and part == write_in_label:
+                    members.append(acc.code(UWI_NAME))
+                elif aliases is None:
+                    if part not in acc.index:
+                        acc.index[part] = len(acc.candidates)
+                        acc.candidates.append(part)
+                    members.append(acc.index[part])
+                elif part in aliases:
+                    members.append(acc.index[aliases[part]])
+                else:
+                    raise BallotError(f"unrecognised candidate {part!r}", file=file, line=line,
+                                      field=header[first + rank])
+            if code is None:
+                code = acc.tie(members)
+            resolved[text] = code
+            return code
+
+        line = first_line
+        count = 0
+        for batch in reader:
+            n = batch.num_rows
+            codes = np.empty((n, n_ranks), dtype=CODE_DTYPE)
+            for r in range(n_ranks):
+                encoded = pc.dictionary_encode(_strings(batch.column(first + r)))
+                dictionary = encoded.dictionary.to_pylist()
+                indices = encoded.indices.to_numpy(zero_copy_only=False)
+                lookup = np.empty(len(dictionary), dtype=CODE_DTYPE)
+                for k, text in enumerate(dictionary):
+                    if text not in resolved:
+                        resolve(text, line + int(np.flatnonzero(indices == k)[0]), r)
+                    lookup[k] = resolved[text]
+                codes[:, r] = lookup[indices]
+            ids = (_strings(batch.column(id_column - 1)) if id_column else
+                   pa.array(np.arange(count + 1, count + n + 1).astype(str)))
+            precincts = _strings(batch.column(precinct_column - 1)) if precinct_column else None
+            batches = _strings(batch.column(batch_column - 1)) if batch_column else None
+            acc.add(codes, ids, precincts, batches, 0)
+            line += n
+            count += n
+        choices, weights, _ = acc.finish(staging)
+        return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights,
+                       [{"path": file, "sha256": file_sha256(source_path)}], source_path.stem)
+    except BaseException:
+        if acc is not None:
+            try:
+                acc.close()
+            except Exception:  # noqa: BLE001 - already failing; the staging folder goes anyway
+                pass
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+# -- reading back ------------------------------------------------------------------------------
+
+
+def _info(row: tuple) -> ImportInfo:
+    name, sha, inputs, created, rows, ballots, candidates, _ties_json, ranks, title, folder = row
+    return ImportInfo(
+        name=name, sha256=sha, inputs=tuple(json.loads(inputs)), created=created, rows=int(rows),
+        ballots=float(ballots), candidates=tuple(json.loads(candidates)), ranks=int(ranks), title=title,
+        folder=Path(folder),
+    )
+
+
+def list_imports() -> list[ImportInfo]:
+    """Every import in the store, by name."""
+    con = connect()
+    try:
+        return [_info(r) for r in con.execute("SELECT * FROM imports ORDER BY name").fetchall()]
+    finally:
+        con.close()
+
+
+def get_import(name: str) -> ImportInfo:
+    """One import's catalogue entry, or a :class:`~tally.errors.DataError`."""
+    con = connect()
+    try:
+        row = con.execute("SELECT * FROM imports WHERE name = ?", [name]).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        known = ", ".join(i.name for i in list_imports()) or "none"
+        raise DataError(f"no import named {name!r} in {home()} (imports: {known})")
+    return _info(row)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    folder: Path
+    candidates: tuple[str, ...]
+    ranks: int
+    title: str | None
+    sha256: str
+
+
+def load_ballots(name: str, *, provenance: bool = False) -> RankedBallots:
+    """An import's ballots, merged as stored; with ``provenance=True``, per-ballot records too."""
+    import pyarrow.parquet as pq
+
+    folder = home() / "imports" / _check_name(name)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        get_import(name)  # raises with the list of known imports
+        raise DataError(f"import {name!r} has no readable meta.json in {folder}") from None
+    info = _Meta(folder, tuple(meta["candidates"]), int(meta["ranks"]), meta.get("title"), meta["sha256"])
+    ties = [frozenset(t) for t in meta["tie_sets"]]
+    table = pq.read_table(info.folder / "ballots.parquet")
+    weights = table.column("weight").to_numpy()
+    choices = np.column_stack(
+        [table.column(f"rank_{r + 1}").to_numpy() for r in range(info.ranks)]
+    ) if info.ranks else np.zeros((len(weights), 0))
+    prov = None
+    if provenance and sorted(info.folder.glob("provenance-*.parquet")):
+        parts = sorted(info.folder.glob("provenance-*.parquet"))
+        import pyarrow as pa
+
+        records = pa.concat_tables([pq.read_table(p) for p in parts])
+    else:
+        records = None
+    if records is not None and records.num_rows:
+        group_rows = pq.read_table(info.folder / "group_rows.parquet").column("row").to_numpy()
+        groups = records.column("group").to_numpy()
+        precincts = records.column("precinct").to_pylist()
+        batches = records.column("batch").to_pylist()
+        p_names, p_codes = np.unique(np.asarray([p or "" for p in precincts], dtype=object).astype(str),
+                                     return_inverse=True)
+        b_names, b_codes = np.unique(np.asarray([b or "" for b in batches], dtype=object).astype(str),
+                                     return_inverse=True)
+        prov = Provenance(
+            row=group_rows[groups] if groups.size else np.zeros(0, dtype=np.int32),
+            ballot_ids=tuple(records.column("ballot_id").to_pylist()),
+            precinct_names=tuple(str(p) for p in p_names),
+            precinct_codes=p_codes.astype(np.int32),
+            batch_names=tuple(str(b) for b in b_names),
+            batch_codes=b_codes.astype(np.int32),
+        )
+    return RankedBallots(
+        candidates=info.candidates,
+        choices=np.ascontiguousarray(choices, dtype=CODE_DTYPE),
+        weights=np.asarray(weights, dtype=np.float64),
+        tie_sets=tuple(ties),
+        provenance=prov,
+        source=f"store:{name}",
+        title=info.title,
+        metadata={"import": name, "sha256": info.sha256},
+    )
+
+
+def remove_import(name: str) -> None:
+    """Delete an import and its files."""
+    info = get_import(name)
+    con = connect()
+    try:
+        con.execute("DELETE FROM imports WHERE name = ?", [name])
+        for part in ("ballots", "provenance"):
+            view = f"{name}/{part}".replace('"', '""')
+            con.execute(f'DROP VIEW IF EXISTS "{view}"')
+    finally:
+        con.close()
+    shutil.rmtree(info.folder, ignore_errors=True)
