@@ -146,3 +146,22 @@ def test_seats_votes_curve_three_parties_scale_the_others():
     assert seats_votes_curve(t, "A", swings=[0.15])["points"][0]["seats"] == 1.0
     with pytest.raises(ConfigError):
         seats_votes_curve(t, "Z")
+
+
+def test_uk_2024_first_past_the_post_on_real_data():
+    """Seats and disproportionality of the UK 2024 general election from the bundled results.
+
+    Published: Labour 411 seats plus the Speaker's seat; Gallagher index 23.67 (Gallagher's
+    election indices, as quoted at horsemouthfolk.blogspot.com, 8 July 2024) or 23.8 (Make
+    Votes Matter, 6 July 2024) — the spread comes from how minor parties are grouped.
+    """
+    from tally import data
+
+    t = data.load("uk-general-2024")
+    winners = [t.candidates[int(np.argmax(row))] for row in t.votes]
+    seats = {p: winners.count(p) for p in set(winners)}
+    assert seats["Lab"] == 411
+    assert seats_votes_curve(t, "Lab", swings=[0.0])["actual"]["seats"] == 411
+    votes = dict(zip(t.candidates, t.totals()))
+    assert 23.5 < gallagher(votes, seats) < 24.0
+    assert loosemore_hanby(votes, seats) > gallagher(votes, seats)
