@@ -150,3 +150,48 @@ def test_explicit_faithless_entry():
 def test_deterministic_json():
     t = us.president(2000)
     assert tally.count(t, "ec").to_json() == tally.count(t, "ec").to_json()
+
+
+def test_contest_sends_a_tie_to_the_house_of_that_year():
+    from tally.analysis.whatif import whatif
+    from tally.contest import Contest
+
+    # Trump winning Arizona, Georgia and Wisconsin by one vote each makes 269-269
+    t = us.president(2020)
+    statements = []
+    for state in ("AZ", "GA", "WI"):
+        i = t.areas.index(state)
+        b = t.votes[i, t.candidates.index("BIDEN, JOSEPH R. JR")]
+        r = t.votes[i, t.candidates.index("TRUMP, DONALD J.")]
+        share = ((b - r) / 2 + 1) / b * 100
+        statements.append(f"Biden -> Trump {share:.6f}% in {state}")
+    result = whatif(Contest(t, "electoral_college"), statements, faithless="none")
+    assert result["electoral_votes"] == {"BIDEN, JOSEPH R. JR": 269, "TRUMP, DONALD J.": 269}
+    c = result["contingent"]
+    assert c["reason"] == "tie" and c["votes"] is not None
+    assert c["winner"] == "TRUMP, DONALD J." and result["winner"] == "TRUMP, DONALD J."
+    # 2024 has no bundled House results: the tie is reported, not resolved
+    t24 = us.president(2024)
+    d24 = us.districts(t24)
+    flips = []
+    for area in ("AZ", "GA", "MI", "ME-2"):  # 11 + 16 + 15 + 1 = 43 electors: 269-269
+        table = d24 if "-" in area else t24
+        i = table.areas.index(area)
+        r = table.votes[i, table.candidates.index("Donald Trump")]
+        h = table.votes[i, table.candidates.index("Kamala Harris")]
+        flips.append(f"Trump -> Harris {((r - h) / 2 + 1) / r * 100:.6f}% in {area}")
+    tie = whatif(Contest(t24, "electoral_college"), flips, faithless="none")
+    assert tie["electoral_votes"] == {"Donald Trump": 269, "Kamala Harris": 269}
+    assert tie["contingent"]["reason"] == "tie" and tie["contingent"]["votes"] is None
+    assert "no House delegation data" in tie["contingent"]["note"] and tie["winner"] is None
+
+
+def test_whatif_json_is_deterministic():
+    import json
+
+    from tally.analysis.whatif import whatif
+    from tally.outcome import to_jsonable
+
+    t = us.president(2000)
+    runs = [json.dumps(to_jsonable(whatif(t, ["Nader -> Gore 50%", "Bush -> other 2%"]))) for _ in range(2)]
+    assert runs[0] == runs[1]
