@@ -203,3 +203,18 @@ def test_maine_from_the_store_counts_to_the_certified_result():
     outcome = tally.count(store.load_ballots("maine"), "irv", overvote="exhaust", max_skipped=1,
                           batch_elimination=True)
     assert outcome.rounds[-1].tally == {"Golden, Jared F.": 142_440, "Poliquin, Bruce": 138_931}
+
+
+def test_cli_import_and_list(capsys):
+    from tally.cli import main
+
+    main(["import", str(CASES / "excluded_test" / "excluded_test_config.json"), "--name", "cli", "--json"])
+    entry = json.loads(capsys.readouterr().out)
+    assert entry["name"] == "cli" and entry["ballots"] == 10
+    main(["store", "list", "--json"])
+    listed = json.loads(capsys.readouterr().out)
+    assert [i["name"] for i in listed] == ["cli"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["store", "show", "missing"])
+    assert exit_info.value.code == 2
+    assert "no import named 'missing'" in capsys.readouterr().err

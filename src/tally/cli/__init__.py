@@ -28,7 +28,7 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-_COMMAND_MODULES = ("count", "data", "seats", "rctab", "us", "simulate", "serve")
+_COMMAND_MODULES = ("count", "data", "seats", "rctab", "us", "simulate", "serve", "store")
 
 for _module in _COMMAND_MODULES:
     try:

@@ -1,0 +1,109 @@
+"""``tally import`` and ``tally store list|show|remove``: the embedded ballot store."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .. import store
+from ..errors import ConfigError
+from ..outcome import to_jsonable
+from . import app, console
+
+store_app = typer.Typer(help="Imported cast-vote records kept in the local store.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+def _info_dict(info: store.ImportInfo) -> dict:
+    return {
+        "name": info.name,
+        "sha256": info.sha256,
+        "created": info.created.isoformat() if info.created else None,
+        "ballots": info.ballots,
+        "rows": info.rows,
+        "ranks": info.ranks,
+        "candidates": list(info.candidates),
+        "title": info.title,
+        "inputs": list(info.inputs),
+        "folder": str(info.folder),
+    }
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[Path, typer.Argument(help="An RCTab contest config (.json) or an ES&S-style CSV (.csv).")],
+    name: Annotated[str, typer.Option(help="Name of the import (default: from the file name).")] = "",
+    replace: Annotated[bool, typer.Option(help="Overwrite an import of the same name.")] = False,
+    candidates: Annotated[
+        str, typer.Option(help="CSV only: comma-separated candidate names (default: names as found).")
+    ] = "",
+    first_rank_column: Annotated[int, typer.Option(help="CSV only: 1-based column of rank 1.")] = 2,
+    precinct_column: Annotated[int, typer.Option(help="CSV only: 1-based precinct column (0 = none).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue entry as JSON.")] = False,
+) -> None:
+    """Read a CVR once into the store (merged ballots + per-ballot provenance, as Parquet)."""
+    started = time.perf_counter()
+    if source.suffix.lower() == ".json":
+        info = store.import_cvrs(source, name or None, replace=replace)
+    elif source.suffix.lower() == ".csv":
+        info = store.import_csv(
+            source,
+            name or source.stem,
+            candidates=[c.strip() for c in candidates.split(",") if c.strip()] or None,
+            first_rank_column=first_rank_column,
+            precinct_column=precinct_column or None,
+            replace=replace,
+        )
+    else:
+        raise ConfigError(f"{source}: give an RCTab config (.json) or an ES&S-style CSV (.csv)")
+    elapsed = time.perf_counter() - started
+    if as_json:
+        print(json.dumps(to_jsonable(_info_dict(info)), indent=2, ensure_ascii=False))
+        return
+    console.print(
+        f"imported [bold]{info.name}[/]: {info.ballots:,.0f} ballots, {info.rows:,} distinct, "
+        f"{len(info.candidates)} candidates in {elapsed:.2f} s → {info.folder}"
+    )
+
+
+@store_app.command("list")
+def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+    """Every import in the store."""
+    imports = store.list_imports()
+    if as_json:
+        print(json.dumps(to_jsonable([_info_dict(i) for i in imports]), indent=2, ensure_ascii=False))
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("name", "ballots", "distinct", "candidates", "created", "sha256"):
+        table.add_column(column, overflow="fold")
+    for i in imports:
+        table.add_row(i.name, f"{i.ballots:,.0f}", f"{i.rows:,}", str(len(i.candidates)),
+                      i.created.isoformat(sep=" ") if i.created else "", i.sha256[:16])
+    console.print(table)
+    console.print(f"[dim]store: {store.home()}[/]")
+
+
+@store_app.command("show")
+def show_command(
+    name: Annotated[str, typer.Argument(help="An import name from `tally store list`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """One import: inputs and their SHA-256, candidates, size."""
+    info = _info_dict(store.get_import(name))
+    if as_json:
+        print(json.dumps(to_jsonable(info), indent=2, ensure_ascii=False))
+        return
+    for key, value in info.items():
+        console.print(f"{key}: {value}", highlight=False)
+
+
+@store_app.command("remove")
+def remove_command(name: Annotated[str, typer.Argument(help="The import to delete.")]) -> None:
+    """Delete an import and its files."""
+    store.remove_import(name)
+    console.print(f"removed {name}")
