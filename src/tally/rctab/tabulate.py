@@ -824,6 +824,10 @@ class _Counter:
     def _eliminate(self, tally: dict[str, Decimal], threshold: Decimal, round_: int,
                    result: RoundResult) -> list[str]:
         rules = self.rules
+        if not tally:
+            # RCTab fails here too (an empty round has no lowest candidate).
+            raise RuleError(f"round {round_}: no continuing candidate is left to eliminate, and no one "
+                            "was elected (no ballot counts for anyone)")
         if self.contest.has_uwi and UWI in tally and tally[UWI] > 0:
             return [UWI]
         minimum = rules.minimum_vote_threshold
