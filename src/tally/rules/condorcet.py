@@ -61,6 +61,14 @@ _RANKED_PAIRS_BUDGET = 2_000_000
 # -- the pairwise matrix and the sets read from it -------------------------------------
 
 
+def _support_and_margins(ballots: RankedBallots) -> tuple[np.ndarray, np.ndarray]:
+    """(support, margins) from one pass over the ballots; both rounded for fair comparisons."""
+    support = np.round(ballots.pairwise(), _DECIMALS)
+    margins = np.round(support - support.T, _DECIMALS)
+    margins[margins == 0] = 0.0  # no negative zeros in the output
+    return support, margins
+
+
 def pairwise_margins(ballots: RankedBallots) -> np.ndarray:
     """The (C, C) antisymmetric matrix of pairwise margins, in candidate order.
 
@@ -70,9 +78,7 @@ def pairwise_margins(ballots: RankedBallots) -> np.ndarray:
     >>> pairwise_margins(b).tolist()
     [[0.0, 1.0], [-1.0, 0.0]]
     """
-    margins = np.round(ballots.margins(), _DECIMALS)
-    margins[margins == 0] = 0.0  # no negative zeros in the output
-    return margins
+    return _support_and_margins(ballots)[1]
 
 
 def _margins(ballots: RankedBallots, margins: np.ndarray | None) -> np.ndarray:
@@ -344,8 +350,7 @@ def minimax(
     if measure not in _MINIMAX_MEASURES:
         raise ConfigError(f"minimax measure must be one of {', '.join(_MINIMAX_MEASURES)}, not {measure!r}")
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    support = np.round(ballots.pairwise(), _DECIMALS)
-    margins = pairwise_margins(ballots)
+    support, margins = _support_and_margins(ballots)
     c = ballots.n_candidates
     if measure == "margins":
         against = np.where(margins > 0, margins, 0.0).T  # against[i, j]: j's win over i
@@ -359,11 +364,11 @@ def minimax(
                     note=f"worst head-to-head defeat ({measure}); smallest wins")
 
 
-def _strength(measure: str, ballots: RankedBallots, margins: np.ndarray) -> np.ndarray:
+def _strength(measure: str, support: np.ndarray, margins: np.ndarray) -> np.ndarray:
     if measure == "margins":
         return np.where(margins > 0, margins, 0.0)
     if measure == "winning_votes":
-        return np.where(margins > 0, np.round(ballots.pairwise(), _DECIMALS), 0.0)
+        return np.where(margins > 0, support, 0.0)
     raise ConfigError(f"strength must be 'margins' or 'winning_votes', not {measure!r}")
 
 
@@ -393,8 +398,8 @@ def schulze(
     ('A',)
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    margins = pairwise_margins(ballots)
-    paths = strongest_paths(_strength(strength, ballots, margins))
+    support, margins = _support_and_margins(ballots)
+    paths = strongest_paths(_strength(strength, support, margins))
     beats = paths > paths.T
     undefeated = np.flatnonzero(~beats.any(axis=0))
     names = ballots.candidates

@@ -1,0 +1,288 @@
+"""The Condorcet family on profiles with published answers, cycles, ties, and invariants."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tally
+from tally.errors import ConfigError, RuleError
+from tally.rules import condorcet as family
+from tally.rules.condorcet import (
+    KEMENY_MAX_CANDIDATES,
+    condorcet_loser,
+    condorcet_winner,
+    pairwise_margins,
+    smith_set,
+    strongest_paths,
+)
+
+RULES = ("copeland", "minimax", "schulze", "ranked_pairs", "split_cycle", "kemeny_young")
+COUNT = {name: getattr(family, name) for name in (*RULES, "condorcet")}
+
+
+def ballots_of(candidates, spec):
+    """Ballots from [(count, ranking), ...]."""
+    return tally.RankedBallots.from_rankings(candidates, [r for _, r in spec], [n for n, _ in spec])
+
+
+# Wikipedia, "Condorcet method" (and the Copeland, Minimax, Schulze, Ranked pairs and
+# Kemeny-Young articles): Tennessee choosing its capital, voters grouped by city, each
+# preferring cities closer to home. Nashville is the Condorcet winner, Memphis the
+# Condorcet loser; the Kemeny ranking is Nashville > Chattanooga > Knoxville > Memphis
+# with 393 pairwise agreements.
+TENNESSEE = ("Memphis", "Nashville", "Chattanooga", "Knoxville")
+TENNESSEE_VOTES = [
+    (42, ["Memphis", "Nashville", "Chattanooga", "Knoxville"]),
+    (26, ["Nashville", "Chattanooga", "Knoxville", "Memphis"]),
+    (15, ["Chattanooga", "Knoxville", "Nashville", "Memphis"]),
+    (17, ["Knoxville", "Chattanooga", "Nashville", "Memphis"]),
+]
+
+# Schulze (2011), section 3.1 example (also Wikipedia, "Schulze method"): 45 voters,
+# 5 candidates; with winning votes, the strongest paths below and the winner E.
+SCHULZE_VOTES = [(5, "ACBED"), (5, "ADECB"), (8, "BEDAC"), (3, "CABED"), (7, "CAEBD"), (2, "CBADE"),
+                 (7, "DCEBA"), (8, "EBADC")]
+SCHULZE_SUPPORT = [[0, 20, 26, 30, 22], [25, 0, 16, 33, 18], [19, 29, 0, 17, 24], [15, 12, 28, 0, 14],
+                   [23, 27, 21, 31, 0]]
+SCHULZE_PATHS = [[0, 28, 28, 30, 24], [25, 0, 28, 33, 24], [25, 29, 0, 29, 24], [25, 28, 28, 0, 24],
+                 [25, 28, 28, 31, 0]]
+
+CYCLE = [(1, ["A", "B", "C"]), (1, ["B", "C", "A"]), (1, ["C", "A", "B"])]
+
+
+@pytest.fixture
+def tennessee():
+    return ballots_of(TENNESSEE, TENNESSEE_VOTES)
+
+
+def test_tennessee_margins_and_sets(tennessee):
+    m = pairwise_margins(tennessee)
+    assert m[1, 0] == 16  # Nashville 58 - Memphis 42
+    assert m[1, 2] == 36 and m[1, 3] == 36  # Nashville 68 - 32
+    assert m[2, 3] == 66  # Chattanooga 83 - Knoxville 17
+    assert np.array_equal(m, -m.T)
+    assert condorcet_winner(tennessee) == "Nashville"
+    assert condorcet_loser(tennessee) == "Memphis"
+    assert smith_set(tennessee) == ("Nashville",)
+    assert smith_set(tennessee, margins=m) == ("Nashville",)
+
+
+@pytest.mark.parametrize("name", (*RULES, "condorcet"))
+def test_tennessee_every_rule_elects_nashville(tennessee, name):
+    outcome = COUNT[name](tennessee)
+    assert outcome.winners == ("Nashville",)
+    assert not outcome.ties and not outcome.tied
+    assert outcome.details["margins"]["Nashville"]["Memphis"] == 16
+    assert outcome.details["smith_set"] == ["Nashville"]
+    assert outcome.ballots["read"] == 100
+
+
+def test_tennessee_scores(tennessee):
+    assert COUNT["copeland"](tennessee).scores == {"Memphis": 0, "Nashville": 3, "Chattanooga": 2, "Knoxville": 1}
+    assert COUNT["minimax"](tennessee).scores == {"Memphis": 16, "Nashville": 0, "Chattanooga": 36,
+                                                 "Knoxville": 66}
+    kemeny = COUNT["kemeny_young"](tennessee)
+    assert kemeny.details["ranking"] == ["Nashville", "Chattanooga", "Knoxville", "Memphis"]
+    # margin score -> pairwise agreements: (score + pairs * voters) / 2
+    assert (kemeny.details["kemeny_score"] + 6 * 100) / 2 == 393
+    assert COUNT["ranked_pairs"](tennessee).details["ranking"] == kemeny.details["ranking"]
+
+
+def test_schulze_paper_example():
+    ballots = ballots_of(list("ABCDE"), [(n, list(r)) for n, r in SCHULZE_VOTES])
+    assert ballots.pairwise().tolist() == SCHULZE_SUPPORT
+    wv = COUNT["schulze"](ballots, strength="winning_votes")
+    assert wv.winners == ("E",)
+    paths = [[wv.details["strongest_paths"][a][b] for b in "ABCDE"] for a in "ABCDE"]
+    assert paths == SCHULZE_PATHS
+    # Schulze's ranking E > A > C > B > D: E beats 4, A beats 3, ...
+    assert wv.scores == {"E": 4, "A": 3, "C": 2, "B": 1, "D": 0}
+    assert COUNT["schulze"](ballots).winners == ("E",)  # margins agree here
+
+
+def test_strongest_paths_small():
+    s = np.array([[0, 5, 0], [0, 0, 3], [2, 0, 0]], dtype=float)
+    p = strongest_paths(s)
+    assert p.tolist() == [[0, 5, 3], [2, 0, 3], [2, 2, 0]]
+
+
+def test_cycle_is_a_three_way_tie():
+    ballots = ballots_of(list("ABC"), CYCLE)
+    assert condorcet_winner(ballots) is None and condorcet_loser(ballots) is None
+    assert smith_set(ballots) == ("A", "B", "C")
+    for name in RULES:
+        outcome = COUNT[name](ballots)
+        assert outcome.winners == ("A", "B", "C"), name
+        assert outcome.tied
+        assert [t.tied for t in outcome.ties] == [("A", "B", "C")]
+        assert outcome.ties[0].mode == "all"
+    none = COUNT["condorcet"](ballots)
+    assert none.winners == () and none.warnings and "no Condorcet winner" in none.warnings[0]
+
+
+def test_cycle_tiebreak_modes_are_recorded_and_deterministic():
+    ballots = ballots_of(list("ABC"), CYCLE)
+    for name in RULES:
+        ordered = COUNT[name](ballots, tiebreak="order")
+        assert len(ordered.winners) == 1 and not ordered.tied
+        assert ordered.ties and ordered.ties[0].mode == "order"
+        drawn = [COUNT[name](ballots, tiebreak="random", seed=s).winners for s in range(12)]
+        assert drawn == [COUNT[name](ballots, tiebreak="random", seed=s).winners for s in range(12)]
+        assert all(len(w) == 1 for w in drawn)
+    # candidate order: A is first in line
+    assert COUNT["copeland"](ballots, tiebreak="order").winners == ("A",)
+    # Zavist-Tideman: equal margins locked winner-first in order: A>B, B>C, C>A skipped
+    assert COUNT["ranked_pairs"](ballots, tiebreak="order").winners == ("A",)
+    assert COUNT["ranked_pairs"](ballots, tiebreak="order").details["ranking"] == ["A", "B", "C"]
+
+
+def test_ranked_pairs_all_is_union_over_lock_orders():
+    # A>B 3, B>C 1, C>A 1, D loses to all: the two margin-1 wins can be locked either way
+    spec = [(2, ["A", "B", "C", "D"]), (1, ["B", "C", "A", "D"]), (1, ["C", "A", "B", "D"]),
+            (1, ["C", "A", "D", "B"])]
+    ballots = ballots_of(list("ABCD"), spec)
+    m = pairwise_margins(ballots)
+    assert (m[0, 1], m[1, 2], m[2, 0]) == (3, 1, 1)
+    outcome = COUNT["ranked_pairs"](ballots)
+    # lock A>B; then B>C first -> C>A closes a cycle -> A wins; C>A first -> B>C closes one -> C wins
+    assert outcome.winners == ("A", "C")
+    assert COUNT["ranked_pairs"](ballots, tiebreak="order").winners == ("A",)
+
+
+def test_copeland_conventions():
+    # A ties B, both beat C
+    ballots = ballots_of(list("ABC"), [(1, ["A", "B", "C"]), (1, ["B", "A", "C"])])
+    assert COUNT["copeland"](ballots).scores == {"A": 1.5, "B": 1.5, "C": 0}
+    assert COUNT["copeland"](ballots, tie_score=1).scores == {"A": 2, "B": 2, "C": 0}
+    assert COUNT["copeland"](ballots, tie_score=0).scores == {"A": 1, "B": 1, "C": 0}
+    assert tally.get_rule("llull").name == "copeland"
+
+
+def test_truncated_and_tied_ballots():
+    # A vs B: +1 -1 0; A vs C: +1 -1 +1; B vs C: 0 +1 +1 (unranked candidates are equal)
+    ballots = tally.RankedBallots.from_rankings(list("ABC"), [["A"], ["B", "C"], [{"A", "B"}]])
+    m = pairwise_margins(ballots)
+    assert m.tolist() == [[0, 0, 1], [0, 0, 2], [-1, -2, 0]]
+    assert smith_set(ballots) == ("A", "B")
+    assert condorcet_loser(ballots) == "C"
+    assert COUNT["minimax"](ballots).winners == ("A", "B")
+    # winning votes and pairwise opposition differ from margins on such ballots
+    assert COUNT["minimax"](ballots, measure="pairwise_opposition").scores == {"A": 1, "B": 1, "C": 2}
+
+
+def test_overvote_marks_nobody():
+    ballots = tally.RankedBallots.from_rankings(list("AB"), [["overvote", "B"], ["A"]])
+    assert pairwise_margins(ballots).tolist() == [[0, 0], [0, 0]]
+
+
+def test_kemeny_refuses_large_fields():
+    c = KEMENY_MAX_CANDIDATES + 1
+    names = [f"c{i}" for i in range(c)]
+    ballots = tally.RankedBallots.from_rankings(names, [names])
+    with pytest.raises(RuleError, match="at most"):
+        COUNT["kemeny_young"](ballots)
+
+
+def test_kemeny_matches_brute_force_on_random_margins():
+    from itertools import permutations
+
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        c = int(rng.integers(2, 7))
+        votes = [list(rng.permutation(c)) for _ in range(int(rng.integers(1, 9)))]
+        names = [f"x{i}" for i in range(c)]
+        ballots = tally.RankedBallots.from_rankings(names, [[names[i] for i in v] for v in votes])
+        m = pairwise_margins(ballots)
+        scores = {p: sum(m[p[i], p[j]] for i in range(c) for j in range(i + 1, c)) for p in permutations(range(c))}
+        best = max(scores.values())
+        tops = {names[p[0]] for p, s in scores.items() if s == best}
+        outcome = COUNT["kemeny_young"](ballots)
+        assert set(outcome.winners) == tops
+        assert outcome.details["kemeny_score"] == best
+
+
+def test_bad_options():
+    ballots = ballots_of(list("ABC"), CYCLE)
+    with pytest.raises(ConfigError):
+        COUNT["minimax"](ballots, measure="loudest")
+    with pytest.raises(ConfigError):
+        COUNT["schulze"](ballots, strength="ratio")
+    with pytest.raises(ConfigError):
+        COUNT["copeland"](ballots, tiebreak="coin")
+    with pytest.raises(RuleError):
+        COUNT["copeland"](ballots, seats=2)
+    with pytest.raises(ConfigError):
+        smith_set(ballots, margins=np.zeros((2, 2)))
+
+
+def test_accounting_and_json(tennessee):
+    blank = tally.RankedBallots.from_rankings(TENNESSEE, [[None], TENNESSEE_VOTES[0][1]], [3, 5])
+    for name in (*RULES, "condorcet"):
+        outcome = COUNT[name](blank)
+        read = outcome.ballots["read"]
+        assert read == 8
+        for r in outcome.rounds:
+            assert r.continuing + sum(r.inactive.values()) == read
+        assert outcome.rounds[0].inactive["undervote"] == 3
+        text = outcome.to_json()
+        assert text == COUNT[name](blank).to_json()
+        assert json.loads(text)["details"]["smith_set"] == ["Memphis"]
+
+
+def test_fractional_weights_compare_fairly():
+    # 0.1 + 0.2 vs 0.3: a float sum that is not exact must still be a pairwise tie
+    ballots = tally.RankedBallots.from_rankings(list("AB"), [["A", "B"], ["A", "B"], ["B", "A"]], [0.1, 0.2, 0.3],
+                                                merge=False)
+    assert pairwise_margins(ballots)[0, 1] == 0
+    assert COUNT["copeland"](ballots).winners == ("A", "B")
+
+
+# -- invariants -------------------------------------------------------------------------
+
+rankings = st.lists(
+    st.lists(st.integers(0, 4), min_size=0, max_size=5, unique=True), min_size=1, max_size=14
+)
+
+
+def _ballots(names, rows, weights=None):
+    return tally.RankedBallots.from_rankings(names, [[names[i] for i in row] for row in rows], weights)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rankings, perm=st.permutations(range(5)))
+def test_neutrality(rows, perm):
+    names = list("ABCDE")
+    renamed = [f"n{p}" for p in perm]  # candidate i is now called renamed[i], listed in another order
+    original = _ballots(names, rows)
+    relabelled = tally.RankedBallots.from_rankings(
+        sorted(renamed), [[renamed[i] for i in row] for row in rows]
+    )
+    for name in (*RULES, "condorcet"):
+        a = COUNT[name](original)
+        b = COUNT[name](relabelled)
+        assert {renamed[names.index(w)] for w in a.winners} == set(b.winners), name
+    assert {renamed[names.index(w)] for w in smith_set(original)} == set(smith_set(relabelled))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rankings, seed=st.integers(0, 2**16))
+def test_anonymity(rows, seed):
+    names = list("ABCDE")
+    rng = np.random.default_rng(seed)
+    shuffled = [rows[i] for i in rng.permutation(len(rows))]
+    once = _ballots(names, rows)
+    again = _ballots(names, shuffled)
+    # the same voters as unmerged rows with weights split in two
+    split = tally.RankedBallots.from_rankings(
+        names, [[names[i] for i in row] for row in rows + rows], [0.5] * (2 * len(rows)), merge=False
+    )
+    for name in (*RULES, "condorcet"):
+        a = COUNT[name](once)
+        assert COUNT[name](again).winners == a.winners
+        assert COUNT[name](split).winners == a.winners
+        assert COUNT[name](again).scores == a.scores
