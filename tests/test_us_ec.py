@@ -195,3 +195,18 @@ def test_whatif_json_is_deterministic():
     t = us.president(2000)
     runs = [json.dumps(to_jsonable(whatif(t, ["Nader -> Gore 50%", "Bush -> other 2%"]))) for _ in range(2)]
     assert runs[0] == runs[1]
+
+
+def test_composite_contest_parts_are_area_contests():
+    from tally.contest import Contest
+
+    c = Contest.from_source("us-president-2016")
+    assert c.rule == "electoral_college"
+    parts = c.parts
+    assert len(parts) == 51
+    ec = {a["area"]: a["winner"] for a in c.count().details["areas"]}
+    for part in parts:
+        area = part.metadata["area"]
+        if area in ("ME", "NE"):
+            continue  # their at-large unit and districts are separate counts
+        assert part.count().winner == ec[area]
