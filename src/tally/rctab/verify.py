@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, DataError
+from ..errors import DataError, TallyError
 from .run import RctabRun, input_files, run_config, sha256_file
 
 __all__ = ["AUDIT_FORMAT", "audit_record", "audit_name", "find_audit", "verify", "Verification"]
@@ -139,8 +139,8 @@ def verify(report: str | Path) -> Verification:
     result.checked.append(f"{len(audit.get('inputs', []))} input hashes")
     try:
         run = run_config(config_path)
-    except ConfigError as exc:
-        result.problems.append(f"the config no longer loads: {exc}")
+    except TallyError as exc:
+        result.problems.append(f"the count no longer runs: {exc}")
         return result
     files = run.report_files()
     recorded: dict[str, str] = audit.get("reports", {})

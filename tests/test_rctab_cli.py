@@ -1,0 +1,82 @@
+"""``tally rctab`` and ``tally verify`` end to end, on RCTab cases copied to a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tally.cli import app
+
+CASES = Path(__file__).parent / "data" / "rctab" / "cases"
+runner = CliRunner()
+
+
+@pytest.fixture()
+def case(tmp_path: Path) -> Path:
+    """A copy of a small case (with its shared CVR) so tests may edit the inputs."""
+    root = tmp_path / "cases"
+    shutil.copytree(CASES / "tiebreak_use_permutation_in_config_test", root / "tiebreak_use_permutation_in_config_test")
+    (root / "_shared").mkdir()
+    shutil.copy(CASES / "_shared" / "simple_ess_cvr.xlsx", root / "_shared")
+    return root / "tiebreak_use_permutation_in_config_test" / "tiebreak_use_permutation_in_config_test_config.json"
+
+
+def test_rctab_writes_reports_and_audit(case: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["rctab", str(case), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    stem = "tiebreak_use_permutation_in_config_test"
+    report = out / f"{stem}_detailed_report.json"
+    expected = json.loads((case.parent / f"{stem}_expected_detailed_report.json").read_text())
+    ours = json.loads(report.read_text())
+    assert ours["results"] == expected["results"]
+    assert ours["summary"] == expected["summary"]
+    audit = json.loads((out / f"{stem}_audit.json").read_text())
+    assert audit["inputs"][0]["path"] == "../_shared/simple_ess_cvr.xlsx"
+    assert len(audit["inputs"][0]["sha256"]) == 64
+    assert set(audit["reports"]) == {f"{stem}_detailed_report.json", f"{stem}_detailed_report.csv"}
+    assert "Round" in result.output or "R1" in result.output
+
+
+def test_rctab_json_is_the_detailed_report(case: Path, tmp_path: Path):
+    result = runner.invoke(app, ["rctab", str(case), "-o", str(tmp_path / "o"), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["jsonFormatVersion"] == "1"
+    assert data["summary"]["numWinners"] == 1
+
+
+def test_verify_reproduces_then_catches_changes(case: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["rctab", str(case), "-o", str(out)]).exit_code == 0
+    stem = "tiebreak_use_permutation_in_config_test"
+    ok = runner.invoke(app, ["verify", str(out / f"{stem}_detailed_report.csv")])
+    assert ok.exit_code == 0, ok.output
+    assert "reproduced" in ok.output
+
+    # a report edited after the count
+    csv_path = out / f"{stem}_detailed_report.csv"
+    csv_path.write_text(csv_path.read_text().replace("Total Number of Ballots,10", "Total Number of Ballots,11"))
+    bad = runner.invoke(app, ["verify", str(out / f"{stem}_audit.json")])
+    assert bad.exit_code == 1
+    assert "differs" in bad.output
+
+    # an input changed after the count
+    cvr = case.parent.parent / "_shared" / "simple_ess_cvr.xlsx"
+    cvr.write_bytes(cvr.read_bytes() + b"\0")
+    changed = runner.invoke(app, ["verify", str(out / f"{stem}_audit.json")])
+    assert changed.exit_code == 1
+    assert "has changed" in changed.output
+
+
+def test_rctab_bad_config_is_a_clear_error(tmp_path: Path):
+    bad = tmp_path / "bad_config.json"
+    bad.write_text("{not json")
+    result = runner.invoke(app, ["rctab", str(bad)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, Exception)
+    assert "not valid JSON" in str(result.exception)
