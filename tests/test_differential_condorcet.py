@@ -135,10 +135,11 @@ def test_condorcet_winner_loser_and_smith_set(profiles):
         ("copeland", {"tie_score": 1.0}, pv_llull),
         ("minimax", {}, pv_minimax),
         ("schulze", {}, pv_beat_path),
+        ("schulze", {"strength": "winning_votes"}, lambda pv: pv_beat_path(pv, strength_function=pv.support)),
         ("split_cycle", {}, pv_split_cycle),
         ("kemeny_young", {}, pv_kemeny_young),
     ],
-    ids=["copeland", "llull", "minimax", "schulze", "split_cycle", "kemeny_young"],
+    ids=["copeland", "llull", "minimax", "schulze", "schulze_winning_votes", "split_cycle", "kemeny_young"],
 )
 def test_winner_sets_match(profiles, rule, options, peer):
     for kind, ballots, pv in profiles:

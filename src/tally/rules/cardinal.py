@@ -227,7 +227,7 @@ class _Star:
             breaker.record(Tie(round=round_, purpose="advance" if stage == "scoring" else "winner",
                                tied=tuple(names[i] for i in tied), mode="protocol",
                                chosen=tuple(names[i] for i in chosen),
-                               detail="STAR protocol: most ratings at the maximum score "
+                               detail="STAR protocol: most ratings at the maximum score: "
                                + ", ".join(f"{names[i]} {counts[i]:g}" for i in tied)))
         return chosen, still
 
@@ -344,6 +344,9 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
                        continuing=pa + pb, inactive={**inactive, "exhausted": continuing - pa - pb},
                        note="automatic runoff: ballots preferring each finalist "
                        "(equal scores = no preference, counted as exhausted)")
+    elif c == 1:
+        round2 = Round(number=2, tally={}, elected=elected, continuing=continuing, inactive=inactive,
+                       note="a single candidate: no runoff")
     else:
         round2 = Round(number=2, tally={}, elected=elected, continuing=continuing, inactive=inactive,
                        note="automatic runoff for every possible pair of finalists; see details['runoffs']")
