@@ -63,7 +63,12 @@ _FORMATS: dict[str, Format] = {}
 
 
 def register_format(fmt: Format) -> Format:
-    """Add a format to :func:`read` and :func:`formats` (later registrations sniff last)."""
+    """Add a format to :func:`read` and :func:`formats` (later registrations sniff last).
+
+    Other packages (the CVR readers, say) register their formats this way, after the
+    built-in ones.
+    """
+    _register_builtin()
     if fmt.name in _FORMATS and _FORMATS[fmt.name] != fmt:
         raise ValueError(f"format {fmt.name!r} registered twice")
     _FORMATS[fmt.name] = fmt
