@@ -95,3 +95,42 @@ def test_area_margins_include_maine_nebraska_units():
     areas = [r["area"] for r in rows]
     assert "ME-2" in areas and "NE-2" in areas
     assert sum(r["electoral_votes"] for r in rows) == 538
+
+
+def test_seat_tallies_knapsack_matches_brute_force():
+    from tally.data import uk
+
+    full = uk.general_election(2024)
+    # a reduced chamber: the 14 closest Labour-Conservative seats plus 7 safe Labour ones
+    rows = margins(full)["areas"]
+    close = sorted((r for r in rows if {r["winner"], r["runner_up"]} == {"Lab", "Con"}),
+                   key=lambda r: r["margin_share"])[:14]
+    safe = [r for r in rows if r["winner"] == "Lab" and r["margin_share"] > 0.3][:7]
+    keep = [full.areas.index(r["area"]) for r in close + safe]
+    sub = tally.Tallies(tuple(full.areas[i] for i in keep), full.candidates, full.votes[keep],
+                        attributes={"seats": (1,) * len(keep)})
+    r = margins(sub, challenger="Con")
+    con = sub.candidates.index("Con")
+    eligible = np.ones(len(sub.candidates), dtype=bool)
+    costs = [(switch_cost(sub.votes[i], con, eligible), a) for i, a in enumerate(sub.areas)]
+    have = sum(1 for c, _ in costs if c == 0)
+    need = len(keep) // 2 + 1 - have
+    best = min(sum(c for c, _ in chosen) for k in range(need, len(costs) + 1)
+               for chosen in combinations([x for x in costs if x[0] > 0], k)
+               if k >= need) if need > 0 else None
+    assert r["majority"] == len(keep) // 2 + 1
+    assert r["to_win"]["votes"] == best
+    assert r["to_win"]["challenger_seats"] >= r["majority"]
+
+
+def test_house_2018_margins_to_change_control():
+    r = margins(us.house(2018))
+    assert r["winner"] == "DEMOCRAT" and r["challenger"] == "REPUBLICAN" and r["majority"] == 218
+    assert r["to_win"]["challenger_seats"] >= 218 and len(r["to_win"]["areas"]) == 218 - 200
+    assert r["to_deny"]["winner_seats"] <= 217
+    # every chosen district was won by a Democrat and needs that many switches
+    by_area = {a["area"]: a for a in r["areas"]}
+    assert r["to_win"]["votes"] == sum(by_area[a]["votes_to_challenger"] for a in r["to_win"]["areas"])
+    # unopposed winners (reported with 1 vote) are never "flipped" by one switched vote
+    assert not any(by_area[a]["unopposed"] for a in r["to_win"]["areas"] + r["to_deny"]["areas"])
+    assert "unopposed" in r["note"]

@@ -33,7 +33,7 @@ from ..errors import ConfigError
 from ..rules import count
 from ..rules.composite import Unit, units
 
-__all__ = ["margins", "area_margins", "tipping_point", "switch_cost", "min_switch"]
+__all__ = ["area_margins", "margins", "min_switch", "switch_cost", "tipping_point"]
 
 
 def _eligible(tallies: Tallies) -> np.ndarray:
@@ -142,17 +142,107 @@ def min_switch(groups: Sequence[list[tuple[int, int, int, tuple[str, ...]]]]
     return best
 
 
+def _min_cost_at_least(items: Sequence[tuple[int, int, str]], limit: int) -> list[tuple[int, tuple[str, ...]] | None]:
+    """0/1 knapsack: for every k ≤ limit, the cheapest set of items (cost, weight, name)
+    whose weights add up to at least k."""
+    inf = float("inf")
+    best: list[tuple[float, tuple[str, ...]]] = [(0, ())] + [(inf, ())] * limit
+    for cost, weight, name in items:
+        if weight <= 0:
+            continue
+        for k in range(limit, 0, -1):
+            base = best[max(0, k - weight)]
+            if base[0] + cost < best[k][0]:
+                best[k] = (base[0] + cost, base[1] + (name,))
+    return [None if c == inf else (int(c), tuple(sorted(a))) for c, a in best]
+
+
+def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
+    """Margins of a chamber elected by plurality in each area (one knapsack per goal)."""
+    from ..contest import seats_summary
+    from ..data.us import find_candidate
+
+    summary = seats_summary(tallies)
+    seats = summary["seats"]
+    ranked = list(seats.items())
+    if len(ranked) < 2 and challenger is None:
+        raise ConfigError("only one party has seats; name a challenger")
+    leader_name = ranked[0][0]
+    challenger_name = ranked[1][0] if challenger is None else find_candidate(challenger, tallies.candidates,
+                                                                            tallies.totals())
+    if challenger_name == leader_name:
+        raise ConfigError(f"{challenger_name} already leads; name another challenger")
+    chal = tallies.candidates.index(challenger_name)
+    eligible = _eligible(tallies)
+    weights = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    # unopposed winners have no vote count (reported as 1 vote): switching votes cannot flip them
+    unopposed = tallies.attributes.get("unopposed", (False,) * len(tallies.areas))
+    areas, gain_items, loss_items = [], [], []
+    for i, area in enumerate(tallies.areas):
+        v = tallies.votes[i]
+        masked = np.where(eligible, v, -np.inf)
+        order = np.argsort(-masked, kind="stable")
+        w, r = int(order[0]), int(order[1])
+        total = float(v.sum())
+        cost = None if unopposed[i] else switch_cost(v, chal, eligible)
+        areas.append({"area": area, "state": area, "seats": int(weights[i]), "unopposed": bool(unopposed[i]),
+                      "winner": tallies.candidates[w],
+                      "runner_up": tallies.candidates[r], "margin": float(v[w] - v[r]),
+                      "margin_share": float(v[w] - v[r]) / total if total else 0.0,
+                      "votes_to_flip": int((v[w] - v[r]) // 2) + 1, "votes_to_challenger": cost})
+        if cost:
+            gain_items.append((cost, int(weights[i]), area))
+            if tallies.candidates[w] == leader_name:
+                loss_items.append((cost, int(weights[i]), area))
+    majority = summary["majority"]
+    lead, have = seats[leader_name], seats.get(challenger_name, 0)
+    need_gain = max(0, majority - have)
+    need_loss = max(0, lead - majority + 1)
+    gains = _min_cost_at_least(gain_items, need_gain)
+    losses = _min_cost_at_least(loss_items, need_loss)
+
+    def shape(found: tuple[int, tuple[str, ...]] | None) -> dict[str, Any] | None:
+        if found is None:
+            return None
+        cost, chosen = found
+        lost = sum(int(weights[tallies.areas.index(a)]) for a in chosen
+                   if areas[tallies.areas.index(a)]["winner"] == leader_name)
+        won = sum(int(weights[tallies.areas.index(a)]) for a in chosen)
+        return {"votes": cost, "areas": list(chosen), "challenger_seats": have + won, "winner_seats": lead - lost}
+
+    return {
+        "winner": leader_name,
+        "challenger": challenger_name,
+        "seats": seats,
+        "majority": majority,
+        "areas": areas,
+        "tipping_point": None,
+        "to_win": shape(gains[need_gain]) if need_gain else None,
+        "to_deny": shape(losses[need_loss]) if lead >= majority and need_loss else None,
+        "to_tie": None,
+        "note": ("votes switched from each district's winner to the challenger; 'to_deny' leaves the largest "
+                 "party without a majority of the seats"
+                 + (f"; {sum(map(bool, unopposed))} unopposed districts cannot be flipped" if any(unopposed) else "")),
+    }
+
+
 def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[str, Any]:
     """The margins report: per-area margins, tipping point and the smallest changes.
 
-    ``challenger`` defaults to the candidate with the second most electoral votes.
+    ``challenger`` defaults to the candidate with the second most electoral votes (or
+    seats, for tallies without electoral votes: then every area elects its plurality
+    winner, ``seats`` replaces ``electoral_votes``, the ``to_*`` entries count seats,
+    ``to_tie`` and the tipping point are not computed).
     Returns ``{"winner", "challenger", "electoral_votes", "majority", "areas",
     "tipping_point", "to_win", "to_deny", "to_tie"}``; each ``to_*`` is
     ``{"votes", "areas", "electoral_votes"}`` or None when impossible.
     """
+    from ..contest import is_electoral
     from ..data.us import find_candidate
 
     tallies = contest.ballots if isinstance(contest, Contest) else contest
+    if not is_electoral(tallies):
+        return _seat_margins(tallies, challenger)
     outcome = count(tallies, "electoral_college", allocation="wta", faithless="none")
     ev = outcome.details["electoral_votes"]
     majority = outcome.details["majority"]

@@ -180,31 +180,37 @@ def margins_command(
     """Per-area margins, the tipping-point area and the fewest switched votes that change the result."""
     from ..analysis.margins import margins
 
-    contest = _electoral(source)
+    contest = _tallies(source)
     report = margins(contest, challenger=challenger or None)
     if as_json:
         _print_json(report)
         return
+    weight = "electoral_votes" if "electoral_votes" in report else "seats"
     table = Table(title=f"{source}: closest areas", header_style="bold")
-    for col in ("area", "EV", "winner", "runner-up", "margin", "share", "switches to flip"):
-        table.add_column(col, justify="right" if col in ("EV", "margin", "share", "switches to flip") else "left")
+    for col in ("area", "EV" if weight == "electoral_votes" else "seats", "winner", "runner-up", "margin", "share",
+                "switches to flip"):
+        table.add_column(col, justify="left" if col in ("area", "winner", "runner-up") else "right")
     for r in sorted(report["areas"], key=lambda r: r["margin_share"])[:limit]:
-        table.add_row(r["area"], str(r["electoral_votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]),
+        table.add_row(r["area"], str(r[weight]), r["winner"], r["runner_up"], _fmt(r["margin"]),
                       f"{r['margin_share']:.2%}", _fmt(r["votes_to_flip"]))
     console.print(table)
     tp = report["tipping_point"]
     if tp:
         console.print(f"tipping point: [bold]{tp['area']}[/] ({report['winner']} margin {tp['leader_margin_share']:.2%})")
-    for key, label in (("to_win", f"{report['challenger']} wins outright"),
-                       ("to_deny", f"{report['winner']} short of a majority (House decides)"),
+    unit = "electoral votes" if weight == "electoral_votes" else "seats"
+    for key, label in (("to_win", f"{report['challenger']} wins a majority"),
+                       ("to_deny", f"{report['winner']} short of a majority"),
                        ("to_tie", "exact tie")):
         r = report[key]
         if r is None:
-            console.print(f"{label}: impossible by switching votes")
-        else:
-            console.print(f"{label}: [bold]{r['votes']:,}[/] switched votes in {', '.join(r['areas'])} "
-                          f"→ {report['challenger']} {r['challenger_electoral_votes']}, "
-                          f"{report['winner']} {r['winner_electoral_votes']}")
+            if key != "to_tie" or weight == "electoral_votes":
+                console.print(f"{label}: not reachable by switching votes (or not needed)")
+            continue
+        got = r.get("challenger_electoral_votes", r.get("challenger_seats"))
+        left = r.get("winner_electoral_votes", r.get("winner_seats"))
+        where = ", ".join(r["areas"][:15]) + (f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else "")
+        console.print(f"{label}: [bold]{r['votes']:,}[/] switched votes in {where} → "
+                      f"{report['challenger']} {got}, {report['winner']} {left} {unit}")
 
 
 @app.command("whatif")
