@@ -346,3 +346,14 @@ def test_large_score_csv_merges_like_from_matrix(tmp_path: Path) -> None:
     assert got.kind == "score" and got.total == counts.sum()
     assert np.array_equal(got.scores, expected.scores, equal_nan=True)
     assert np.array_equal(got.weights, expected.weights)
+
+
+@pytest.mark.parametrize(
+    ("header", "rank"),
+    [("rank1", 1), ("Rank 2", 2), ("choice_3", 3), ("CHOICE4", 4), ("pref5", 5), ("Preference #6", 6),
+     ("1st choice", 1), ("2nd Choice", 2), ("3rd rank", 3), ("ballot_id", None), ("count", None), ("rankings", None)],
+)
+def test_rank_column_names(header: str, rank: int | None) -> None:
+    from tally.io.csv import rank_number
+
+    assert rank_number(header) == rank
