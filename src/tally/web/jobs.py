@@ -41,9 +41,16 @@ class Jobs:
     """At most ``workers`` simulations at a time; the same specification is one job."""
 
     def __init__(self, workers: int = 1) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tally-sim")
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="tally-sim")
+            return self._pool
 
     def submit(self, spec: SimSpec) -> Job:
         jid = run_id(spec.to_dict())
@@ -53,7 +60,7 @@ class Jobs:
                 return job
             job = Job(id=jid, spec=spec, total=spec.n_chunks)
             self._jobs[jid] = job
-        self._pool.submit(self._run, job)
+        self._executor().submit(self._run, job)
         return job
 
     def get(self, jid: str) -> Job | None:
@@ -87,4 +94,8 @@ class Jobs:
                 job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", "failed"
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Cancel queued runs; a later submit starts a fresh pool (the app may restart)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
