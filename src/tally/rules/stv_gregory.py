@@ -329,34 +329,35 @@ class _Count:
             for d in by_remainder[:left]:
                 take[d] += 1
         detail["papers_transferred"] = {self.names[d]: n for d, n in sorted(take.items())}
-        moving: list[int] = []
+        whole: list[np.ndarray] = []
+        part_rows: list[np.ndarray] = []
+        part_take: list[np.ndarray] = []
         for d, n in sorted(take.items()):
             rows = transferable[dest == d]
             counts = self.count[rows]
             chosen = counts if n >= counts.sum() else self.rng.multivariate_hypergeometric(counts, n)
-            for row, k in zip(rows.tolist(), chosen.tolist()):
-                if k == 0:
-                    continue
-                if k == self.count[row]:
-                    moving.append(row)
-                else:
-                    moving.append(self._split(row, int(k)))
-        rows = np.array(sorted(moving), dtype=np.int64)
+            whole.append(rows[(chosen == counts) & (chosen > 0)])
+            some = (chosen > 0) & (chosen < counts)
+            part_rows.append(rows[some])
+            part_take.append(chosen[some])
+        split = self._split(np.concatenate(part_rows or [np.zeros(0, np.int64)]),
+                            np.concatenate(part_take or [np.zeros(0, np.int64)]))
+        rows = np.sort(np.concatenate([*whole, split])).astype(np.int64)
         sums = self._move(rows, self.vid[rows].copy())
         moved = sum(sums.values(), Fraction(0))
         lost = surplus - moved
         self.nontransferable += lost
         return sums, lost
 
-    def _split(self, row: int, k: int) -> int:
-        """Take ``k`` papers of ``row`` into a new row (the papers drawn); returns its index."""
-        self.count[row] -= k
+    def _split(self, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """Take ``k[i]`` papers of ``rows[i]`` into new rows (the papers drawn); returns them."""
+        start = self.count.size
+        self.count[rows] -= k
         for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder"):
             arr = getattr(self, name)
-            extra = arr[row : row + 1].copy()
-            setattr(self, name, np.concatenate([arr, extra]))
-        self.count[-1] = k
-        return self.count.size - 1
+            setattr(self, name, np.concatenate([arr, arr[rows]]))
+        self.count[start:] = k
+        return np.arange(start, start + rows.size, dtype=np.int64)
 
     def exclude(self, c: int) -> None:
         self.status[c] = EXCLUDED

@@ -74,16 +74,60 @@ class _Meek:
         self.info: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
         self.votes = np.zeros(c, dtype=np.int64)
+        self.exact_bincount = int(self.count.sum()) * self.one < 2**53
+        self._path_key: bytes | None = None
+        self._path_cache: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.int64), np.zeros(0, np.int64))
         self.leftover = 0
         self.quota = 0
+
+    def _paths(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows grouped by the candidates their weight can reach (cached per status).
+
+        A row's weight passes excluded candidates untouched and stops at the first
+        hopeful one (keep value 1), so only the non-excluded candidates up to that one
+        matter; rows with the same such path are counted together, which gives the same
+        integers as counting them one by one.
+        """
+        key = self.status.tobytes()
+        if self._path_key == key:
+            return self._path_cache
+        prefs = self.prefs
+        marked = prefs >= 0
+        status = np.full(prefs.shape, EXCLUDED, dtype=np.int64)
+        status[marked] = self.status[prefs[marked]]
+        live = marked & (status != EXCLUDED) & self.valid[:, None]
+        # Keep each row's live candidates up to its first hopeful one, moved to the left.
+        hopeful = live & (status == HOPEFUL)
+        after = np.cumsum(hopeful, axis=1) - hopeful > 0
+        live &= ~after
+        slot = np.cumsum(live, axis=1) - 1
+        width = max(int(slot[:, -1].max(initial=0)) + 1, 1) if prefs.shape[1] else 1
+        path = np.full((prefs.shape[0], width), -1, dtype=np.int64)
+        rows, cols = np.nonzero(live)
+        path[rows, slot[rows, cols]] = prefs[rows, cols]
+        base = len(self.names) + 1
+        if width * np.log2(base) < 62:
+            code = np.zeros(path.shape[0], dtype=np.int64)
+            for j in range(width):
+                code = code * base + (path[:, j] + 1)
+            _, first_row, inverse = np.unique(code, return_index=True, return_inverse=True)
+            groups = path[first_row]
+        else:
+            groups, inverse = np.unique(path, axis=0, return_inverse=True)
+        counts = np.bincount(inverse.reshape(-1), weights=np.where(self.valid, self.count, 0).astype(np.float64),
+                             minlength=groups.shape[0])
+        self._path_key = key
+        self._path_cache = (groups, np.round(counts).astype(np.int64))
+        return self._path_cache
 
     def distribute(self) -> None:
         one = self.one
         keep = np.array(self.keep, dtype=np.int64)
-        w = np.where(self.valid, one, 0).astype(np.int64)
+        paths, counts = self._paths()
+        w = np.full(paths.shape[0], one, dtype=np.int64)
         votes = np.zeros(len(self.names), dtype=np.int64)
-        for j in range(self.prefs.shape[1]):
-            col = self.prefs[:, j]
+        for j in range(paths.shape[1]):
+            col = paths[:, j]
             act = np.flatnonzero((col >= 0) & (w > 0))
             if act.size == 0:
                 break
@@ -96,12 +140,21 @@ class _Meek:
             else:
                 kept = -((-ww * kc) // one)
                 rest = -((-ww * (one - kc)) // one)
-            np.add.at(votes, cand, kept * self.count[act])
+            self._add(votes, cand, kept * counts[act])
             w[act] = rest
+        # Rows whose path is empty (nothing left to reach) keep their whole weight.
+        w[(paths < 0).all(axis=1)] = one
         self.votes = votes
-        self.leftover = int((w * self.count).sum())
+        self.leftover = int((w * counts).sum())
         total = int(votes.sum())
         self.quota = total // (self.seats + 1) + 1
+
+    def _add(self, votes: np.ndarray, cand: np.ndarray, amounts: np.ndarray) -> None:
+        # bincount adds in float64, exact while every partial sum stays below 2**53.
+        if self.exact_bincount:
+            votes += np.bincount(cand, weights=amounts, minlength=votes.size).astype(np.int64)
+        else:
+            np.add.at(votes, cand, amounts)
 
     def _hopeful(self) -> list[int]:
         return [int(i) for i in np.flatnonzero(self.status == HOPEFUL)]

@@ -96,24 +96,19 @@ def read_papers(ballots: RankedBallots) -> Papers:
         raise RuleError(
             f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}"
         )
-    choices = ballots.choices
+    choices = ballots.choices.astype(np.int64)
     rows, ranks = choices.shape
-    c = ballots.n_candidates
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
-    length = np.zeros(rows, dtype=np.int64)
-    stopped = np.zeros(rows, dtype=bool)
-    seen = np.zeros((rows, c), dtype=bool)
-    everyone = np.arange(rows)
-    for r in range(ranks):
-        col = choices[:, r].astype(np.int64)
-        over = (col < SKIPPED) & ~stopped
-        stopped |= over
-        single = (col >= 0) & ~stopped
-        fresh = single.copy()
-        fresh[single] = ~seen[everyone[single], col[single]]
-        seen[everyone[fresh], col[fresh]] = True
-        prefs[everyone[fresh], length[fresh]] = col[fresh]
-        length[fresh] += 1
+    over = choices < SKIPPED
+    after_over = np.cumsum(over, axis=1) > 0
+    fresh = (choices >= 0) & ~after_over
+    for r in range(1, ranks):
+        fresh[:, r] &= ~(choices[:, :r] == choices[:, r : r + 1]).any(axis=1)
+    slot = np.cumsum(fresh, axis=1) - 1
+    hit_rows, hit_cols = np.nonzero(fresh)
+    prefs[hit_rows, slot[hit_rows, hit_cols]] = choices[hit_rows, hit_cols]
+    length = fresh.sum(axis=1)
+    stopped = over.any(axis=1)
     end = np.where(stopped, INACTIVE["overvote"], INACTIVE["exhausted"]).astype(np.int64)
     return Papers(prefs=prefs, end=end, count=np.round(weights).astype(np.int64), valid=length > 0)
 
