@@ -210,3 +210,13 @@ def test_composite_contest_parts_are_area_contests():
         if area in ("ME", "NE"):
             continue  # their at-large unit and districts are separate counts
         assert part.count().winner == ec[area]
+
+
+def test_a_tied_state_is_reported_not_guessed():
+    votes = np.array([[10.0, 10.0], [7.0, 3.0], [2.0, 8.0]])
+    t = tally.Tallies(("A", "B", "C"), ("X", "Y"), votes, attributes={"electoral_votes": (5, 3, 3)})
+    o = tally.count(t, "electoral_college")
+    assert o.tied and o.details["unallocated"] == 5 and o.ties[0].tied == ("X", "Y")
+    assert o.winners == ()  # 3-3 of 11: nobody has 6
+    picked = tally.count(t, "electoral_college", tiebreak="order")
+    assert picked.details["electoral_votes"] == {"X": 8, "Y": 3} and picked.winner == "X"

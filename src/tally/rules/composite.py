@@ -260,7 +260,7 @@ def electoral_college(
             breaker.record(Tie(round=1, purpose=f"winner in {label}", tied=names, mode="all", chosen=(),
                                detail="tie left standing; the electors are not allocated"))
             return None
-        return breaker.pick(tied, purpose=f"winner in {label}", round=1)
+        return breaker.pick(tied, purpose=f"winner in {label}", round=1, lowest=False)
 
     state_votes = tallies.votes
     if allocation == "popular":
@@ -363,7 +363,7 @@ def electoral_college(
         scores={**tally, **extra},
         details=details,
         warnings=tuple(warnings),
-        tied=False,
+        tied=any(t.mode == "all" for t in breaker.ties),
     )
 
 
