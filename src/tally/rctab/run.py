@@ -26,6 +26,7 @@ class RctabRun:
     rules: RctabRules
     tabulations: list[Tabulation]
     meta: dict[str, str]
+    records: list[Any] | None = None
 
     @property
     def stem(self) -> str:
@@ -37,9 +38,40 @@ class RctabRun:
         return name[: -len("_config")] if name.endswith("_config") else name
 
     def report_files(self) -> dict[str, str]:
+        """Every report file as ``{relative path: text}``: the detailed reports, the slices,
+        and ``<stem>_cvr_cdf.json`` (per pass) when the config asks for the CDF export."""
         from .report import report_files
 
-        return report_files(self.tabulations, self.meta, self.stem)
+        files = report_files(self.tabulations, self.meta, self.stem)
+        if self.config.output.generate_cdf_json:
+            multi = self.rules.is_multi_pass
+            for tab in self.tabulations:
+                base = f"{self.stem}_{tab.pass_number}" if multi else self.stem
+                files[f"{base}_cvr_cdf.json"] = self.cdf_text(tab)
+        return files
+
+    def cdf(self, tab: Tabulation, **device: str) -> dict[str, Any]:
+        """RCTab's NIST CDF export of the ballots, with one interpreted snapshot per round."""
+        from ..io.cvr.convert import cdf_json
+
+        if self.records is None:
+            raise ValueError("the CVR records were not kept")
+        allocations = tab.allocations(self.contest.row_of_ballot)
+        options = {"application": "tally", "manufacturer": "tally", **device}
+        return cdf_json(self.config, self.records, allocations, **options)
+
+    def cdf_text(self, tab: Tabulation, **device: str) -> str:
+        from .report import dump_json
+
+        return dump_json(_sorted_keys(self.cdf(tab, **device)))
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
 
 
 def contest_meta(config: Any) -> dict[str, str]:
@@ -82,8 +114,10 @@ def run_config(config_or_path: Any) -> RctabRun:
         contest_name=config.output.contest_name,
     )
     rules = RctabRules.from_config(config.rules)
-    return RctabRun(config=config, contest=contest, rules=rules, tabulations=tabulate(contest, rules),
-                    meta=contest_meta(config))
+    cdf = bool(config.output.generate_cdf_json)
+    return RctabRun(config=config, contest=contest, rules=rules,
+                    tabulations=tabulate(contest, rules, snapshots=cdf),
+                    meta=contest_meta(config), records=records if cdf else None)
 
 
 def sha256_file(path: str | Path) -> str:

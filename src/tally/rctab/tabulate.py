@@ -398,6 +398,21 @@ class Tabulation:
     pass_number: int | None = None
     has_uwi: bool = False
     permutation: tuple[str, ...] = ()
+    snapshots: list[tuple[tuple[str, Decimal], ...]] = field(default_factory=list)
+    snapshot_rows: list[np.ndarray] = field(default_factory=list)
+
+    def allocations(self, row_of_ballot: np.ndarray) -> list[list[tuple[tuple[str, Decimal], ...]]]:
+        """Per round, per ballot read: where its vote sat, as RCTab's CDF export records it.
+
+        Each entry is ``((candidate, amount), ...)``: shares kept by winners the ballot
+        helped elect, then the candidate it counts for (empty when inactive). As in RCTab a
+        ballot's entry changes only in the rounds where it moves. Needs a tabulation run
+        with ``snapshots=True``.
+        """
+        if not self.snapshot_rows:
+            raise RuleError("this tabulation did not keep per-ballot snapshots (run it with snapshots=True)")
+        snaps = self.snapshots
+        return [[snaps[k] for k in rows[row_of_ballot].tolist()] for rows in self.snapshot_rows]
 
     @property
     def uses_surpluses(self) -> bool:
@@ -458,8 +473,12 @@ class _Counter:
     """One pass of RCTab's tabulation."""
 
     def __init__(self, contest: Contest, rules: RctabRules, n_winners: int, excluded: frozenset[str],
-                 pass_number: int | None) -> None:
+                 pass_number: int | None, snapshots: bool = False) -> None:
         self.contest = contest
+        self.keep_snapshots = snapshots
+        self.snapshots: list[tuple[tuple[str, Decimal], ...]] = [()]
+        self._snapshot_index: dict[tuple[tuple[str, Decimal], ...], int] = {(): 0}
+        self.snapshot_rows: list[np.ndarray] = []
         self.rules = rules
         self.n_winners = n_winners
         self.names = contest.candidates
@@ -633,6 +652,8 @@ class _Counter:
             result = RoundResult(number=round_, tally=tally, threshold=ZERO, inactive=inactive,
                                  residual_surplus=residual)
             self.rounds.append(result)
+            if self.keep_snapshots:
+                self._snapshot(round_, codes, np.arange(codes.size) if round_ == 1 else moved)
             for kind, ids in contest.slices.items():
                 for sid, (t, i) in zip(ids, slice_tallies[kind]):
                     self.slice_rounds[kind][sid].append(SliceRound(tally=t, inactive=i))
@@ -680,7 +701,25 @@ class _Counter:
             pass_number=self.pass_number,
             has_uwi=contest.has_uwi,
             permutation=tuple(self.permutation),
+            snapshots=self.snapshots,
+            snapshot_rows=self.snapshot_rows,
         )
+
+    def _snapshot(self, round_: int, codes: np.ndarray, rows: np.ndarray) -> None:
+        """Record where the vote of every row in ``rows`` sits now (RCTab's CDF snapshot)."""
+        current = self.snapshot_rows[-1].copy() if self.snapshot_rows else np.zeros(codes.size, dtype=np.int64)
+        for row in rows.tolist():
+            k = int(self.cls[row])
+            entry = self.classes.allocations[k]
+            code = int(codes[row])
+            if code >= 0:
+                entry = entry + ((self.names[code], self.classes.ftv[k]),)
+            idx = self._snapshot_index.get(entry)
+            if idx is None:
+                idx = self._snapshot_index[entry] = len(self.snapshots)
+                self.snapshots.append(entry)
+            current[row] = idx
+        self.snapshot_rows.append(current)
 
     def _record_transfers(self, into: int, moved: np.ndarray, moved_from: np.ndarray, codes: np.ndarray,
                           counts: np.ndarray) -> None:
@@ -893,23 +932,24 @@ class _Counter:
         return sorted(keys, key=key)
 
 
-def tabulate(contest: Contest, rules: RctabRules) -> list[Tabulation]:
+def tabulate(contest: Contest, rules: RctabRules, *, snapshots: bool = False) -> list[Tabulation]:
     """Count ``contest`` as RCTab would; one :class:`Tabulation` per report.
 
     ``multiPassIrv`` gives one tabulation per seat: each pass is a single-winner count
     with the earlier passes' winners excluded. Raises :class:`~tally.errors.RuleError`
     when RCTab would abort (an interactive tie-break, every candidate under the minimum
-    threshold, no candidate left to eliminate).
+    threshold, no candidate left to eliminate). ``snapshots`` keeps, round by round,
+    where each ballot's vote sits (for the CDF export, see :meth:`Tabulation.allocations`).
     """
     with localcontext(EXACT):
         if rules.is_multi_pass:
             passes: list[Tabulation] = []
             excluded = set(contest.excluded)
             for p in range(1, rules.number_of_winners + 1):
-                tab = _Counter(contest, rules, 1, frozenset(excluded), p).run()
+                tab = _Counter(contest, rules, 1, frozenset(excluded), p, snapshots).run()
                 if len(tab.winners) != 1:
                     raise RuleError(f"multi-pass IRV pass {p} found {len(tab.winners)} winners, expected one")
                 passes.append(tab)
                 excluded.add(tab.winners[0])
             return passes
-        return [_Counter(contest, rules, rules.number_of_winners, frozenset(contest.excluded), None).run()]
+        return [_Counter(contest, rules, rules.number_of_winners, frozenset(contest.excluded), None, snapshots).run()]
