@@ -286,6 +286,16 @@ def _arrow_strings(values: Any, n: int):
     return pa.array(values, type=pa.string())
 
 
+def _int_values(array) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values, validity or None when nothing is null) of an Arrow int32 array, without copies."""
+    values = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + array.offset)[array.offset:]
+    if not array.null_count:
+        return values, None
+    bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
+    valid = bits[array.offset: array.offset + len(array)].astype(bool)
+    return np.where(valid, values, 0), valid
+
+
 def _unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct rows of a code matrix, the row each input row maps to, and their counts."""
     n, ranks = codes.shape
@@ -588,9 +598,8 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
                 bad = next(i for i, v in enumerate(values) if v and not v.lstrip("+-").isdigit())
                 raise BallotError(f"expected a rank number, got {values[bad]!r}", file=file, line=line + bad,
                                   field=header[col]) from None
-            r = ranks.fill_null(0).to_numpy(zero_copy_only=False)
-            rows = (np.flatnonzero(~ranks.is_null().to_numpy(zero_copy_only=False)) if ranks.null_count
-                    else np.arange(n))
+            r, valid = _int_values(ranks)
+            rows = np.flatnonzero(valid) if valid is not None else np.arange(n)
             if rows.size:
                 rv = r[rows]
                 bad = np.flatnonzero((rv < 1) | (rv > max_rank))
@@ -617,9 +626,13 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
             fill = pa.scalar(missing, pa.string())
             return pc.if_else(pc.equal(values, ""), fill, values)
 
-        counter = pa.array(np.arange(count + 1, count + n + 1).astype(str))
         supplied = text_column(source.id_column_index - 1 if source.id_column_index else None, None)
-        ids = counter if supplied is None else pc.coalesce(supplied, counter)
+        if supplied is None or supplied.null_count:
+            # RCTab numbers the ballots that carry no id of their own.
+            counter = pa.array(np.arange(count + 1, count + n + 1).astype(str))
+            ids = counter if supplied is None else pc.coalesce(supplied, counter)
+        else:
+            ids = supplied
         precincts = text_column(source.precinct_column_index - 1 if source.precinct_column_index else None,
                                 MISSING_PRECINCT)
         batches = text_column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
