@@ -164,3 +164,14 @@ def test_parquet_cache_round_trip(tmp_path, monkeypatch, key, build, files):
     # the rule gives the same result on both
     if "electoral_votes" in first.attributes:
         assert tally.count(first, "ec").to_json() == tally.count(second, "ec").to_json()
+
+
+def test_senate_maine_rcv_rounds_decided_in_round_one():
+    for year, winner in ((2018, "Angus S. King Jr."), (2020, "Susan M. Collins")):
+        contest = data.load(f"us-senate-{year}-me-rcv")
+        assert len(contest["rounds"]) == 1 and contest["winner"] == winner
+        votes = contest["rounds"][0]["votes"]
+        assert next(iter(votes)) == winner  # most votes first
+        named = {k: v for k, v in votes.items() if k not in ("Blank", "Other")}
+        if year == 2018:
+            assert votes[winner] * 2 > sum(named.values())  # a majority of the votes for candidates

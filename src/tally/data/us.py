@@ -1,9 +1,11 @@
 """US election results shipped with tally: president by state, House by district, Senate.
 
 Each loader reads the published files in the dataset's folder (byte copies, see each
-folder's README.md) and returns a :class:`~tally.ballots.Tallies`. Parsing happens once
-per process per file; :func:`_table` is the one function that reads a file, so moving
-the cache into the store changes nothing else.
+folder's README.md) and returns a :class:`~tally.ballots.Tallies`. The first load parses
+the CSV and writes the result as Parquet under ``$TALLY_HOME/datasets`` (default
+``~/.cache/tally``), keyed by a hash of the source files and of this module, so later
+loads read Parquet (:func:`cached`); :func:`_table` is the one function that reads a
+published file.
 
 Presidential tallies (``us-president-YYYY``) have one area per state (postal code, DC
 included) with the attributes ``electoral_votes`` and ``name``; candidate totals are
@@ -638,7 +640,8 @@ def senate_rcv(state: str, year: int) -> dict[str, Any]:
     return {
         "state": state,
         "year": year,
-        "rounds": [{"round": n, "votes": rounds[n]} for n in sorted(rounds)],
+        "rounds": [{"round": n, "votes": dict(sorted(rounds[n].items(), key=lambda kv: (-kv[1], kv[0])))}
+                   for n in sorted(rounds)],
         "winner": winner,
     }
 
