@@ -373,12 +373,19 @@ def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]]
         width = len(names)
         known = set(first)  # a name met in an earlier block cannot appear earlier here
         for r, (col_names, idx) in enumerate(zip(names, indices)):
-            for k, name in enumerate(col_names):
-                if name in known or name.casefold() in special:
-                    continue
-                hits = np.flatnonzero(idx == k)
-                if hits.size:
-                    key = (start + int(hits[0])) * width + r
+            wanted = [k for k, name in enumerate(col_names) if name not in known and name.casefold() not in special]
+            if len(wanted) > 16:  # many names (write-ins): one sort beats a scan per name
+                uniq, where = np.unique(idx, return_index=True)
+                positions = dict(zip(uniq.tolist(), where.tolist()))
+            else:
+                positions = {}
+                for k in wanted:
+                    hits = np.flatnonzero(idx == k)
+                    if hits.size:
+                        positions[k] = int(hits[0])
+            for k in wanted:
+                if k in positions:
+                    name, key = col_names[k], (start + positions[k]) * width + r
                     if name not in first or key < first[name]:
                         first[name] = key
     return sorted(first, key=first.__getitem__)
