@@ -193,20 +193,27 @@ def _score_profile(seed: int, top: int):
     return ballots, pv
 
 
-def test_approval_and_score_match():
+@pytest.fixture(scope="module")
+def score_profiles():
+    return [_score_profile(seed, 5) for seed in range(1000)]
+
+
+def test_approval_matches():
     for seed in range(1000):
         ballots, pv = _score_profile(seed, 1)
         assert set(count(ballots, "approval").winners) == _names(pv_approval(pv))
-        ballots, pv = _score_profile(seed, 5)
+
+
+def test_score_matches(score_profiles):
+    for ballots, pv in score_profiles:
         assert set(count(ballots, "score").winners) == _names(pv_score(pv))
 
 
-def test_star_matches_where_no_tie_is_met():
+def test_star_matches_where_no_tie_is_met(score_profiles):
     """pref_voting's STAR leaves every tie standing; tally follows the official protocol,
     so the two are compared where tally met no tie and pref_voting named one winner."""
     compared = 0
-    for seed in range(1000):
-        ballots, pv = _score_profile(seed, 5)
+    for ballots, pv in score_profiles:
         if sorted(pv.grades) != [0, 1, 2, 3, 4, 5]:
             continue
         outcome = count(ballots, "star")
