@@ -28,8 +28,18 @@ CANDIDATES = ["Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer"]
 
 
 def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process, in MB.
+
+    Linux's VmHWM starts afresh at exec, unlike ``ru_maxrss`` which a child started with
+    fork + exec inherits from its parent; ``getrusage`` is the fallback elsewhere.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def cpu_seconds() -> float:
@@ -83,13 +93,41 @@ def generate(path: Path, n: int, layout: str, seed: int = 20240101) -> None:
             written += m
 
 
+def pyrankvote_run(csv_path: Path) -> int:
+    """Read the generic CSV with the csv module and count it with pyrankvote's IRV."""
+    import csv
+
+    import pyrankvote
+
+    with Timer() as timer:
+        with csv_path.open(newline="", encoding="utf-8") as handle:
+            rows = csv.reader(handle)
+            header = next(rows)
+            people = [pyrankvote.Candidate(n) for n in header[2:]]
+            ballots = []
+            for row in rows:
+                ranked = sorted((int(v), c) for c, v in enumerate(row[2:]) if v)
+                ballots.append(pyrankvote.Ballot(ranked_candidates=[people[c] for _, c in ranked]))
+        result = pyrankvote.instant_runoff_voting(people, ballots)
+    winner = result.get_winners()[0].name
+    print(f"pyrankvote: read + IRV of {len(ballots):,} ballots in {timer}; winner {winner}; "
+          f"peak RSS {peak_rss_mb():,.0f} MB")
+    print("RESULT " + json.dumps({"wall": timer.wall, "cpu": timer.cpu, "rss_mb": peak_rss_mb(), "winner": winner}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--layout", choices=("candidates", "ranks"), default="candidates")
     parser.add_argument("--keep", help="folder for the CSV and the store (default: a temporary folder)")
     parser.add_argument("--maine", action="store_true", help="also import and recount Maine 2018 CD-2")
+    parser.add_argument("--compare", action="store_true",
+                        help="also read and count the same CSV with pyrankvote, in a child process")
+    parser.add_argument("--pyrankvote", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pyrankvote:
+        return pyrankvote_run(Path(args.pyrankvote))
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="tally-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -146,6 +184,16 @@ def main() -> int:
         print(f"Maine 2018 CD-2 (8 xlsx, {info.ballots:,.0f} ballots): import {maine_import}; "
               f"recount {maine_count}; final {final}")
     print(f"peak RSS overall {peak_rss_mb():,.0f} MB")
+    if args.compare and args.layout == "candidates":
+        import subprocess
+
+        result = subprocess.run([sys.executable, __file__, "--pyrankvote", str(csv_path)], capture_output=True,
+                                text=True, check=True)
+        print(result.stdout.strip())
+        theirs = json.loads(result.stdout.strip().splitlines()[-1].split("RESULT ", 1)[1])
+        ours = import_time.wall + load_time.wall + count_time.wall
+        print(f"ratio (pyrankvote / tally), read + count wall time: {theirs['wall'] / ours:.1f}x; "
+              f"peak RSS: {theirs['rss_mb'] / peak_rss_mb():.1f}x")
     return 0
 
 
