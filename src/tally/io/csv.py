@@ -418,7 +418,10 @@ def _counts(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, de
 
 
 def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> list[str]:
-    ids = [s.strip() for s in column.to_pylist()]
+    trimmed = pc.utf8_trim_whitespace(column)
+    ids = trimmed.to_pylist()
+    if len(pc.unique(trimmed)) == len(ids) and not pc.any(pc.equal(trimmed, "")).as_py():
+        return ids
     seen: dict[str, int] = {}
     for row, value in enumerate(ids):
         if not value:
