@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -103,8 +104,18 @@ def get(dataset_id: str) -> Dataset:
 
 
 def load(dataset_id: str) -> Any:
-    """The ballots, tallies or contest of a bundled dataset."""
-    return get(dataset_id).loader()
+    """The ballots, tallies or contest of a bundled dataset.
+
+    Loaded once per process and shared (ballots are immutable values; do not write into
+    their arrays).
+    """
+    get(dataset_id)
+    return _load_cached(dataset_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(dataset_id: str) -> Any:
+    return _DATASETS[dataset_id].loader()
 
 
 def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:  # noqa: A002

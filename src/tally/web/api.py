@@ -7,6 +7,8 @@ for an upload over the size limit, 422 for a request of the wrong shape.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
@@ -77,15 +79,9 @@ def list_rules() -> JSONResponse:
     return _json([r.to_dict() for r in rules()])
 
 
-@router.get("/count")
-def count_dataset(
-    dataset: Annotated[str, Query(max_length=200)],
-    rule: Annotated[str | None, Query(max_length=100)] = None,
-    seats: Annotated[int | None, Query(ge=1, le=500)] = None,
-    tiebreak: Tiebreak | None = None,
-    seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
-) -> JSONResponse:
-    """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
+@functools.lru_cache(maxsize=512)
+def _cached_count(dataset: str, rule: str | None, seats: int | None, tiebreak: str | None, seed: int | None) -> bytes:
+    """The outcome JSON of a dataset count; counts are deterministic, so they are cached."""
     ballots, facts = _load(dataset)
     given: dict[str, Any] = {"seats": seats}
     if tiebreak is not None:
@@ -96,7 +92,19 @@ def count_dataset(
         outcome = count_source(ballots, facts, rule, **given)
     except TallyError as exc:
         raise http_error(exc) from None
-    return JSONResponse(to_jsonable(outcome.to_dict()))
+    return json.dumps(to_jsonable(outcome.to_dict()), ensure_ascii=False).encode()
+
+
+@router.get("/count")
+def count_dataset(
+    dataset: Annotated[str, Query(max_length=200)],
+    rule: Annotated[str | None, Query(max_length=100)] = None,
+    seats: Annotated[int | None, Query(ge=1, le=500)] = None,
+    tiebreak: Tiebreak | None = None,
+    seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
+) -> JSONResponse:
+    """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
+    return Response(_cached_count(dataset, rule, seats, tiebreak, seed), media_type="application/json")
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
