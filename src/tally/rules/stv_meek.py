@@ -75,6 +75,7 @@ class _Meek:
         self.history: list[np.ndarray] = []
         self.votes = np.zeros(c, dtype=np.int64)
         self.exact_bincount = int(self.count.sum()) * self.one < 2**53
+        self._prefs_by_rank = np.ascontiguousarray(self.prefs.T)
         self._path_key: bytes | None = None
         self._path_cache: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.int64), np.zeros(0, np.int64))
         self.leftover = 0
@@ -91,25 +92,31 @@ class _Meek:
         key = self.status.tobytes()
         if self._path_key == key:
             return self._path_cache
-        prefs = self.prefs
-        marked = prefs >= 0
-        status = np.full(prefs.shape, EXCLUDED, dtype=np.int64)
-        status[marked] = self.status[prefs[marked]]
-        live = marked & (status != EXCLUDED) & self.valid[:, None]
-        # Keep each row's live candidates up to its first hopeful one, moved to the left.
-        hopeful = live & (status == HOPEFUL)
-        after = np.cumsum(hopeful, axis=1) - hopeful > 0
-        live &= ~after
-        slot = np.cumsum(live, axis=1) - 1
-        width = max(int(slot[:, -1].max(initial=0)) + 1, 1) if prefs.shape[1] else 1
-        path = np.full((prefs.shape[0], width), -1, dtype=np.int64)
-        rows, cols = np.nonzero(live)
-        path[rows, slot[rows, cols]] = prefs[rows, cols]
+        # Work rank by rank over all rows at once (ranks x rows), where numpy is fastest.
+        prefs = self._prefs_by_rank
+        # Unmarked slots (-1) look up the extra last entry: excluded.
+        status = np.append(self.status, EXCLUDED).astype(np.int8)[prefs]
+        live = status != EXCLUDED
+        self._counting = live.any(axis=0)
+        # Keep each row's live candidates up to its first hopeful one, moved to the top.
+        # (Explicit loops over the few ranks: numpy's accumulate along axis 0 is slow.)
+        reached = status[0] == HOPEFUL
+        slot = np.empty(live.shape, dtype=np.int16)
+        slot[0] = live[0].astype(np.int16) - 1
+        for r in range(1, live.shape[0]):
+            live[r] &= ~reached
+            reached = reached | (status[r] == HOPEFUL)
+            slot[r] = slot[r - 1] + live[r]
+        width = max(int(slot[-1].max(initial=0)) + 1, 1) if prefs.shape[0] else 1
+        by_rank = np.full((width, prefs.shape[1]), -1, dtype=np.int64)
+        ranks, rows = np.nonzero(live)
+        by_rank[slot[ranks, rows], rows] = prefs[ranks, rows]
+        path = by_rank.T
         base = len(self.names) + 1
         if width * np.log2(base) < 62:
             code = np.zeros(path.shape[0], dtype=np.int64)
             for j in range(width):
-                code = code * base + (path[:, j] + 1)
+                code = code * base + (by_rank[j] + 1)
             _, first_row, inverse = np.unique(code, return_index=True, return_inverse=True)
             groups = path[first_row]
         else:
@@ -209,11 +216,8 @@ class _Meek:
 
     def record(self, *, elected=(), eliminated=(), transfers=None, note: str, extra: dict[str, Any]) -> None:
         one = self.one
-        usable_mask = self.status != EXCLUDED
-        alive = np.zeros(self.prefs.shape, dtype=bool)
-        marked = self.prefs >= 0
-        alive[marked] = usable_mask[self.prefs[marked]]
-        counting = alive.any(axis=1)
+        self._paths()
+        counting = self._counting
         inactive = {
             "undervote": float(self.count[self.blank].sum()),
             "overvote": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["overvote"])].sum()),

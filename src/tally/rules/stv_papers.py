@@ -96,18 +96,31 @@ def read_papers(ballots: RankedBallots) -> Papers:
         raise RuleError(
             f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}"
         )
-    choices = ballots.choices.astype(np.int64)
+    choices = ballots.choices
     rows, ranks = choices.shape
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
     over = choices < SKIPPED
-    after_over = np.cumsum(over, axis=1) > 0
+    after_over = np.logical_or.accumulate(over, axis=1)
     fresh = (choices >= 0) & ~after_over
-    for r in range(1, ranks):
-        fresh[:, r] &= ~(choices[:, :r] == choices[:, r : r + 1]).any(axis=1)
-    slot = np.cumsum(fresh, axis=1) - 1
-    hit_rows, hit_cols = np.nonzero(fresh)
-    prefs[hit_rows, slot[hit_rows, hit_cols]] = choices[hit_rows, hit_cols]
+    if ranks > 1:
+        # Only rows marking some candidate twice need the rank-by-rank repeat check.
+        ordered = np.sort(np.where(fresh, choices, -1), axis=1)
+        twice = np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
+        if twice.size:
+            sub, keep = choices[twice], fresh[twice]
+            for r in range(1, ranks):
+                keep[:, r] &= ~(sub[:, :r] == sub[:, r : r + 1]).any(axis=1)
+            fresh[twice] = keep
     length = fresh.sum(axis=1)
+    # Rows whose usable marks fill the first ranks need no moving.
+    packed = (fresh == (np.arange(ranks)[None, :] < length[:, None])).all(axis=1)
+    prefs[packed, :ranks] = np.where(fresh[packed], choices[packed], NO_CANDIDATE)
+    loose = np.flatnonzero(~packed)
+    if loose.size:
+        sub = fresh[loose]
+        slot = np.cumsum(sub, axis=1, dtype=np.int16) - 1
+        hit_rows, hit_cols = np.nonzero(sub)
+        prefs[loose[hit_rows], slot[hit_rows, hit_cols]] = choices[loose[hit_rows], hit_cols]
     stopped = over.any(axis=1)
     end = np.where(stopped, INACTIVE["overvote"], INACTIVE["exhausted"]).astype(np.int64)
     return Papers(prefs=prefs, end=end, count=np.round(weights).astype(np.int64), valid=length > 0)
