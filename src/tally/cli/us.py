@@ -326,3 +326,108 @@ def chamber_command(
     for party, at in report["control_at"].items():
         console.print(f"{party} has a majority from a swing of "
                       + (f"{at * 100:+.0f} points" if at is not None else "— (not within the table)"))
+
+
+@app.command("delegates")
+def delegates_command(
+    year: Annotated[int, typer.Argument(help="Primary season, e.g. 2020.")],
+    party: Annotated[str, typer.Argument(help="DEM or REP.")],
+    state: Annotated[list[str], typer.Option(help='"CA:144": a state and its pledged delegates (repeatable).')] = [],  # noqa: B006
+    plan: Annotated[str, typer.Option(help="CSV with columns state,delegates (one row per state).")] = "",
+    automatic: Annotated[int, typer.Option(help="Automatic (unpledged) delegates, for the later ballots.")] = 0,
+    threshold: Annotated[str, typer.Option(help="Viability threshold.")] = "15%",
+    as_json: JsonOpt = False,
+) -> None:
+    """Pledged delegates from each state's primary vote (statewide, Rule 14 steps), and the ballots."""
+    import csv
+
+    from ..analysis.delegates import allocate, convention, primary_votes
+
+    wanted: list[tuple[str, int]] = []
+    for item in state:
+        code, _, n = item.partition(":")
+        try:
+            wanted.append((code.strip().upper(), int(n)))
+        except ValueError:
+            raise ConfigError(f"--state takes STATE:DELEGATES such as CA:144, not {item!r}") from None
+    if plan:
+        with open(plan, newline="", encoding="utf-8") as handle:
+            for line, rec in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    wanted.append((rec["state"].strip().upper(), int(rec["delegates"])))
+                except (KeyError, ValueError):
+                    from ..errors import BallotError
+
+                    raise BallotError("expected columns state,delegates with a whole number", file=plan,
+                                      line=line) from None
+    if not wanted:
+        raise ConfigError("give states and their delegates with --state CA:144 or --plan FILE.csv")
+    text = threshold.strip()
+    try:
+        bar = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ConfigError(f"--threshold takes a share such as 15%, not {threshold!r}") from None
+    states = {}
+    pledged: dict[str, int] = {}
+    for code, n in wanted:
+        result = allocate(primary_votes(year, party, code), n, threshold=bar)
+        states[code] = result
+        for cand, d in result["delegates"].items():
+            pledged[cand] = pledged.get(cand, 0) + d
+    pledged = dict(sorted(pledged.items(), key=lambda kv: (-kv[1], kv[0])))
+    report = {"year": year, "party": party.upper(), "states": states,
+              "convention": convention(pledged, automatic=automatic, total_pledged=sum(n for _, n in wanted)),
+              "note": "statewide allocation only: the bundled primary results have no district rows"}
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title=f"{party.upper()} {year}: pledged delegates (threshold {bar:.0%})", header_style="bold")
+    for col in ("state", "delegates", "viable (share among viable)", "allocation"):
+        table.add_column(col)
+    for code, r in states.items():
+        viable = ", ".join(f"{c} {r['steps']['viable_percent'][c]:.3f}%" for c in r["viable"])
+        alloc = _ev_line(r["delegates"]) + (f" (tied: {', '.join(r['tied'])})" if r["tied"] else "")
+        table.add_row(code, str(sum(r["delegates"].values()) + r["unallocated"]), viable, alloc)
+    console.print(table)
+    conv = report["convention"]
+    console.print(f"pledged: [bold]{_ev_line(pledged)}[/]; first ballot majority {conv['first_ballot']['majority']}"
+                  f" → {conv['first_ballot']['winner'] or 'nobody yet'}")
+    if automatic:
+        console.print(f"later ballots: {conv['later_ballots']['voters']} delegates, majority "
+                      f"{conv['later_ballots']['majority']}")
+    console.print(f"[dim]{report['note']}[/]")
+
+
+@app.command("decide")
+def decide_command(
+    yes: Annotated[int, typer.Option(help="Votes for.")],
+    no: Annotated[int, typer.Option(help="Votes against.")],
+    abstain: Annotated[int, typer.Option(help="Present, not voting either way.")] = 0,
+    blocks: Annotated[int, typer.Option(help="Blocks (consensus).")] = 0,
+    eligible: Annotated[int, typer.Option(help="Members entitled to vote (0 = not given).")] = 0,
+    rule: Annotated[str, typer.Option(help="simple | absolute | two_thirds | three_fifths | unanimity | consensus")] = (
+        "simple"),
+    base: Annotated[str, typer.Option(help="Base of a qualified majority: cast | present | eligible.")] = "cast",
+    quorum: Annotated[str, typer.Option(help="Members taking part: a number or a share such as 50%.")] = "",
+    turnout: Annotated[str, typer.Option(help="Share of eligible members who must take part, e.g. 50%.")] = "",
+    support: Annotated[str, typer.Option(help="Yes as a share of all eligible, e.g. 40%.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Did a motion pass? Majorities, quorum and turnout thresholds (see tally.decide)."""
+    from ..decide import decide
+
+    q: Any = None
+    if quorum:
+        q = int(quorum) if quorum.isdigit() else quorum
+    result = decide(yes, no, abstain=abstain, blocks=blocks, eligible=eligible or None, rule=rule, base=base,
+                    quorum=q, turnout=turnout or None, support=support or None)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    table = Table(title=f"rule: {rule}", header_style="bold")
+    for col in ("check", "required", "actual", "met"):
+        table.add_column(col)
+    for c in result.checks:
+        table.add_row(c["check"], str(c["required"]), str(c["actual"]), "yes" if c["met"] else "[red]no[/]")
+    console.print(table)
+    console.print("[bold green]passed[/]" if result.passed else "[bold red]not passed[/]")
