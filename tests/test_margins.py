@@ -134,3 +134,12 @@ def test_house_2018_margins_to_change_control():
     # unopposed winners (reported with 1 vote) are never "flipped" by one switched vote
     assert not any(by_area[a]["unopposed"] for a in r["to_win"]["areas"] + r["to_deny"]["areas"])
     assert "unopposed" in r["note"]
+
+
+def test_one_contest_by_county_florida_machine_count():
+    f = tally.data.load("florida-2000")
+    r = margins(f)
+    totals = dict(zip(f.candidates, f.totals()))
+    assert r["winner"] == "Bush" and r["challenger"] == "Gore"
+    assert r["margin"] == totals["Bush"] - totals["Gore"] == 975
+    assert r["to_win"]["votes"] == 975 // 2 + 1

@@ -154,3 +154,17 @@ def test_house_swing_by_state():
     assert r["actual"]["seats"] == {"DEMOCRAT": 235, "REPUBLICAN": 200}
     assert r["flipped"] and all(f["area"].startswith("TX-") for f in r["flipped"])
     assert r["seats"]["REPUBLICAN"] == 200 + len(r["flipped"])
+
+
+def test_one_contest_by_county_sums_the_counties():
+    import tally
+
+    f = tally.data.load("florida-2000")
+    totals = dict(zip(f.candidates, f.totals()))
+    # the machine count's Bush lead of 975 needs a net transfer above 975 / Nader's 96,563
+    need = 975 / totals["Nader"]
+    below = whatif(f, [f"Nader -> Gore {need * 100 - 0.01:.4f}%"])
+    above = whatif(f, [f"Nader -> Gore {need * 100 + 0.01:.4f}%"])
+    assert below["winner"] == "Bush" and above["winner"] == "Gore"
+    assert above["votes"]["Gore"] == pytest.approx(totals["Gore"] + (need + 0.0001) * totals["Nader"])
+    assert above["actual"]["winner"] == "Bush"

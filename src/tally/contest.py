@@ -160,12 +160,40 @@ def seats_summary(tallies: Tallies) -> dict[str, Any]:
     }
 
 
+def totals_summary(tallies: Tallies) -> dict[str, Any]:
+    """One contest reported by area (Florida 2000 by county): the plurality winner of the
+    summed votes, and each area's leader for reference.
+
+    ``{"votes": {candidate: n}, "winner", "margin", "areas": [{"area", "winner", "votes"}]}``
+    """
+    totals = tallies.totals()
+    order = np.argsort(-totals, kind="stable")
+    tied = len(order) > 1 and totals[order[0]] == totals[order[1]]
+    areas = []
+    for i, area in enumerate(tallies.areas):
+        row = tallies.votes[i]
+        top = np.flatnonzero(row == row.max())
+        areas.append({"area": area, "winner": tallies.candidates[int(top[0])] if len(top) == 1 and row.max() > 0
+                      else None, "votes": {c: float(v) for c, v in zip(tallies.candidates, row) if v}})
+    return {
+        "votes": {tallies.candidates[int(j)]: float(totals[j]) for j in order if totals[j]},
+        "winner": None if tied or not len(order) else tallies.candidates[int(order[0])],
+        "margin": float(totals[order[0]] - totals[order[1]]) if len(order) > 1 else float(totals.sum()),
+        "areas": areas,
+        "warnings": [],
+    }
+
+
 def result(contest: Contest) -> dict[str, Any]:
-    """The overall result: the Electoral College summary, or seats by area plurality."""
+    """The overall result: the Electoral College summary for tallies with electoral
+    votes, seats won area by area for tallies with a ``seats`` attribute (a chamber),
+    otherwise one contest whose votes are summed over its areas."""
     if is_electoral(contest.ballots):
         return summary(contest.count())
     if isinstance(contest.ballots, Tallies):
-        return seats_summary(contest.ballots)
+        if "seats" in contest.ballots.attributes:
+            return seats_summary(contest.ballots)
+        return totals_summary(contest.ballots)
     raise ConfigError("an overall result by area needs area tallies")
 
 

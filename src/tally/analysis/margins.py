@@ -157,6 +157,43 @@ def _min_cost_at_least(items: Sequence[tuple[int, int, str]], limit: int) -> lis
     return [None if c == inf else (int(c), tuple(sorted(a))) for c, a in best]
 
 
+def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
+    """One contest reported by area: the summed margin and the switches that flip it."""
+    from ..data.us import find_candidate
+
+    totals = tallies.totals()
+    eligible = _eligible(tallies)
+    masked = np.where(eligible, totals, -np.inf)
+    order = np.argsort(-masked, kind="stable")
+    leader = int(order[0])
+    chal = int(order[1]) if challenger is None else tallies.candidates.index(
+        find_candidate(challenger, tallies.candidates, totals))
+    if chal == leader:
+        raise ConfigError(f"{tallies.candidates[chal]} already leads; name another challenger")
+    cost = switch_cost(totals, chal, eligible)
+    areas = []
+    for i, area in enumerate(tallies.areas):
+        v = tallies.votes[i]
+        m = np.where(eligible, v, -np.inf)
+        o = np.argsort(-m, kind="stable")
+        total = float(v.sum())
+        areas.append({"area": area, "winner": tallies.candidates[int(o[0])], "runner_up": tallies.candidates[int(o[1])],
+                      "margin": float(v[o[0]] - v[o[1]]), "margin_share": float(v[o[0]] - v[o[1]]) / total if total else 0.0,
+                      "votes_to_flip": int((v[o[0]] - v[o[1]]) // 2) + 1})
+    return {
+        "winner": tallies.candidates[leader],
+        "challenger": tallies.candidates[chal],
+        "votes": {tallies.candidates[int(j)]: float(totals[j]) for j in order if totals[j] > 0},
+        "margin": float(totals[leader] - totals[chal]),
+        "areas": areas,
+        "tipping_point": None,
+        "to_win": {"votes": cost, "areas": [], "note": "anywhere: the areas' votes are summed"},
+        "to_deny": None,
+        "to_tie": None,
+        "note": "one contest counted over all areas; votes switched from the leader to the challenger",
+    }
+
+
 def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     """Margins of a chamber elected by plurality in each area (one knapsack per goal)."""
     from ..contest import seats_summary
@@ -242,7 +279,9 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
 
     tallies = contest.ballots if isinstance(contest, Contest) else contest
     if not is_electoral(tallies):
-        return _seat_margins(tallies, challenger)
+        if "seats" in tallies.attributes:
+            return _seat_margins(tallies, challenger)
+        return _total_margins(tallies, challenger)
     outcome = count(tallies, "electoral_college", allocation="wta", faithless="none")
     ev = outcome.details["electoral_votes"]
     majority = outcome.details["majority"]

@@ -122,7 +122,7 @@ def sweep(contest: Contest, candidate: str, rates: Sequence[float], toward: str 
             raise ConfigError(f"a net transfer rate must be between 0 and 1, not {rate}")
         after = result(contest.with_ballots(_net_transfer(tallies, column, rate, gains)))
         flipped = [a["area"] for a in after["areas"] if before.get(a["area"]) != a["winner"]]
-        key = "electoral_votes" if "electoral_votes" in after else "seats"
+        key = next(k for k in ("electoral_votes", "seats", "votes") if k in after)
         out.append({"rate": rate, "toward": toward or "runner-up", "flipped": flipped, key: after[key],
                     "winner": after["winner"]})
     return out

@@ -424,11 +424,14 @@ def whatif(contest: Contest | Tallies, statements: Sequence[str | Statement], *,
     if set_options and not electoral:
         raise ConfigError("'allocation' applies to an Electoral College; these tallies elect one seat per area")
     scenario = result(base.with_ballots(new_tallies).with_options(**set_options))
-    weight = "electoral_votes" if electoral else "seats"
+    weight = "electoral_votes" if electoral else ("seats" if "seats" in contest.ballots.attributes else None)
     before = {a["area"]: a for a in actual["areas"]}
     flipped = []
     for a in scenario["areas"]:
         old = before.get(a["area"])
         if old is not None and old["winner"] != a["winner"]:
-            flipped.append({"area": a["area"], "from": old["winner"], "to": a["winner"], weight: a[weight]})
+            row = {"area": a["area"], "from": old["winner"], "to": a["winner"]}
+            if weight:
+                row[weight] = a[weight]
+            flipped.append(row)
     return {**scenario, "scenario": [s.to_dict() for s in parsed], "actual": actual, "flipped": flipped}

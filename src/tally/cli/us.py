@@ -44,7 +44,11 @@ def _fmt(x: float) -> str:
 
 
 def _ev_line(ev: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v:g}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1]))
+    return ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1]))
+
+
+def _result_key(result: dict[str, Any]) -> str:
+    return next(k for k in ("electoral_votes", "seats", "votes") if k in result)
 
 
 @app.command("ec")
@@ -155,7 +159,7 @@ def spoilers_command(
         res = report["assumption"]["result"]
         flips = ", ".join(f"{f['area']} ({f['electoral_votes']})" for f in res["flipped"]) or "none"
         console.print(f"assumption {report['assumption']['transfers']}: flips {flips}")
-        key = "electoral_votes" if "electoral_votes" in res else "seats"
+        key = _result_key(res)
         console.print(f"actual: {_ev_line(res['actual'][key])}")
         console.print(f"with the assumption: [bold]{_ev_line(res[key])}[/]")
     if report["sweep"]:
@@ -165,7 +169,7 @@ def spoilers_command(
                 t.add_column(col)
             for s in steps:
                 flipped = ", ".join(s["flipped"][:12]) + (f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else "")
-                t.add_row(f"{s['rate']:.2%}", flipped or "—", _ev_line(s.get("electoral_votes") or s["seats"]),
+                t.add_row(f"{s['rate']:.2%}", flipped or "—", _ev_line(s[_result_key(s)]),
                           s["winner"] or "—")
             console.print(t)
 
@@ -184,6 +188,11 @@ def margins_command(
     report = margins(contest, challenger=challenger or None)
     if as_json:
         _print_json(report)
+        return
+    if "margin" in report:  # one contest counted over its areas
+        console.print(f"{_ev_line(report['votes'])}")
+        console.print(f"{report['winner']} leads {report['challenger']} by [bold]{_fmt(report['margin'])}[/] votes; "
+                      f"{report['to_win']['votes']:,} switched votes would reverse it ({report['note']})")
         return
     weight = "electoral_votes" if "electoral_votes" in report else "seats"
     table = Table(title=f"{source}: closest areas", header_style="bold")
@@ -247,16 +256,19 @@ def whatif_command(
     if as_json:
         _print_json(result)
         return
-    key = "electoral_votes" if "electoral_votes" in result else "seats"
+    key = _result_key(result)
     actual = {a["area"]: a for a in result["actual"]["areas"]}
     table = Table(title=f"{source}: " + "; ".join(texts), header_style="bold")
-    for col in ("area", "EV" if key == "electoral_votes" else "seats", "actual winner", "scenario winner", ""):
+    weight = {"electoral_votes": "EV", "seats": "seats", "votes": "votes"}[key]
+    for col in ("area", weight, "actual leader" if key == "votes" else "actual winner",
+                "scenario leader" if key == "votes" else "scenario winner", ""):
         table.add_column(col)
     for a in result["areas"]:
         before = actual.get(a["area"], {}).get("winner")
         mark = "[bold red]flipped[/]" if before != a["winner"] else ""
         if mark or len(result["areas"]) <= 60:
-            table.add_row(a["area"], str(a[key]), before or "—", a["winner"] or "—", mark)
+            size = _fmt(sum(a["votes"].values())) if key == "votes" else str(a[key])
+            table.add_row(a["area"], size, before or "—", a["winner"] or "—", mark)
     console.print(table)
     console.print(f"actual:   {_ev_line(result['actual'][key])} → {result['actual']['winner'] or 'no majority'}")
     console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {result['winner'] or 'no majority'}")
