@@ -44,7 +44,6 @@ def test_formats_lists_every_reader_with_a_description() -> None:
         ("counted.csv", RankedBallots, "csv"),
         ("small.blt", RankedBallots, "blt"),
         ("approval.csv", ScoredBallots, "approval"),
-        ("score.csv", ScoredBallots, "score"),
         ("tallies_long.csv", Tallies, "tallies"),
         ("tallies_wide.csv", Tallies, "tallies"),
         ("small.profile", RankedBallots, "alaska-profile"),
@@ -252,8 +251,10 @@ def test_approval_csv_infers_the_kind() -> None:
 
 
 def test_score_csv() -> None:
-    s = read(path("score.csv"))
-    assert s.kind == "score" and s.max_score == 5
+    with pytest.raises(BallotError, match="cannot tell the format"):
+        read(path("score.csv"))  # numbers other than 0/1 might be rankings: never guessed
+    s = read(path("score.csv"), format="score")
+    assert s.kind == "score" and s.max_score == 5 and s.metadata["kind_inferred"] is False
     assert s.candidates == ("Alice", "Bob", "Carol")  # the voter column is not a candidate
     assert dict(zip(s.candidates, s.weights @ s.filled())) == {"Alice": 8, "Bob": 9, "Carol": 4}
     assert int(np.isnan(s.scores).sum()) == 1
@@ -341,7 +342,7 @@ def test_large_score_csv_merges_like_from_matrix(tmp_path: Path) -> None:
     f = tmp_path / "scores.csv"
     cells = [["" if np.isnan(v) else str(int(v)) for v in row] for row in scores]
     f.write_text("count,A,B,C,D\n" + "\n".join(",".join([str(c), *row]) for c, row in zip(counts, cells)) + "\n")
-    got = read(str(f))
+    got = read(str(f), format="score")
     expected = ScoredBallots.from_matrix(["A", "B", "C", "D"], scores, counts, kind="score", max_score=3)
     assert got.kind == "score" and got.total == counts.sum()
     assert np.array_equal(got.scores, expected.scores, equal_nan=True)
@@ -357,3 +358,21 @@ def test_rank_column_names(header: str, rank: int | None) -> None:
     from tally.io.csv import rank_number
 
     assert rank_number(header) == rank
+
+
+def test_rankings_written_per_candidate_column_are_not_taken_for_scores(tmp_path: Path) -> None:
+    f = tmp_path / "cvr.csv"
+    f.write_text("id,Candidate A,Candidate B,Candidate C\n1,1,2,3\n2,2,1,\n")
+    with pytest.raises(BallotError, match="cannot tell the format"):
+        read(str(f))
+
+
+def test_wide_tallies_total_column_is_checked(tmp_path: Path) -> None:
+    f = tmp_path / "wide.csv"
+    f.write_text("county,Gore,Bush,Total\nAlachua,47300,34062,81362\nBaker,2392,5610,8003\n")
+    with pytest.raises(BallotError) as caught:
+        read(str(f))
+    assert caught.value.line == 3 and caught.value.field == "Total"
+    f.write_text("county,Gore,Bush,Total\nAlachua,47300,34062,81362\nBaker,2392,5610,8002\n")
+    t = read(str(f))
+    assert t.candidates == ("Gore", "Bush") and t.total == 81362 + 8002

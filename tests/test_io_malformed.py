@@ -57,11 +57,11 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("blt_latin1.blt", {}, 5, "not UTF-8"),
     # approval / score CSV
     ("approval_not_01.csv", {"format": "approval"}, 3, "must be 0 or 1, not 2"),
-    ("score_nonnumeric.csv", {}, 3, "score 'abc' is not a number"),
-    ("score_negative_count.csv", {}, 3, "count -1 is negative"),
-    ("score_ragged.csv", {}, 3, "ragged row: 2 fields"),
-    ("score_duplicate_candidate.csv", {}, 1, "'Alice' appears twice"),
-    ("score_out_of_range.csv", {}, 3, "score -1 is outside"),
+    ("score_nonnumeric.csv", {"format": "score"}, 3, "score 'abc' is not a number"),
+    ("score_negative_count.csv", {"format": "score"}, 3, "count -1 is negative"),
+    ("score_ragged.csv", {"format": "score"}, 3, "ragged row: 2 fields"),
+    ("score_duplicate_candidate.csv", {"format": "score"}, 1, "'Alice' appears twice"),
+    ("score_out_of_range.csv", {"format": "score"}, 3, "score -1 is outside"),
     ("score_latin1.csv", {}, 1, "not UTF-8"),
     # tallies CSV
     ("tallies_duplicate_row.csv", {}, 4, "duplicate row for area 'North' and candidate 'Smith'"),

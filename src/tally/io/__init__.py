@@ -197,10 +197,10 @@ def _register_builtin() -> None:
         ranked_csv.read_csv, (".csv",), lambda f, h: ranked_csv.looks_like_ranked(h),
     ))
     register_format(Format(
-        "score", "score CSV: one column per candidate, optional count (found by sniffing: kind inferred)",
-        scores.read_scores, (".csv",), lambda f, h: scores.looks_like_scores(h), {"kind": "score"},
+        "approval", "approval CSV: one 0/1 column per candidate, optional count column",
+        scores.read_scores, (".csv",), lambda f, h: scores.looks_like_approval(h), {"kind": "approval"},
     ))
     register_format(Format(
-        "approval", "approval CSV: one 0/1 column per candidate, optional count column",
-        scores.read_scores, (), None, {"kind": "approval"},
+        "score", "score CSV: one column per candidate, optional count column (never guessed: name it)",
+        scores.read_scores, (), None, {"kind": "score"},
     ))

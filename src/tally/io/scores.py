@@ -13,6 +13,9 @@ many ballots a row stands for, and an optional ballot id column is left out of t
 scores. ``kind="approval"`` requires 0/1 cells, ``kind="score"`` takes any number in
 ``[min_score, max_score]``; without ``kind`` the reader infers it (every given cell 0 or
 1 → approval, else score) and says so in ``metadata["kind_inferred"]``.
+Only approval files are recognised from their content (every cell 0, 1 or blank); read
+score files with ``format="score"``, since a matrix of small numbers may just as well
+be rankings written one column per candidate.
 ``max_score`` defaults to 1 for approval and to the largest score in the file otherwise
 (``metadata["max_score_inferred"]`` tells which); pass it when the ballot's scale is known.
 """
@@ -33,33 +36,43 @@ from ..errors import BallotError
 from ._common import check_utf8, csv_rows
 from .csv import COUNT_NAMES, _check_header, _counts, _first_line, _line_of, _parse, _pick, rank_number
 
-__all__ = ["looks_like_scores", "read_scores"]
+__all__ = ["looks_like_approval", "read_scores"]
 
+_APPROVAL_CELLS = frozenset(("0", "1", "", "0.0", "1.0"))
 _ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "voter", "voter_id")
 
 
-def looks_like_scores(head: str) -> bool:
-    """A header of names (no rank columns) over a first row of numbers or blanks."""
-    rows = iter(csv_rows(head))
+def looks_like_approval(head: str) -> bool:
+    """A header of names (no rank columns) over rows of 0, 1 or blank cells.
+
+    Only approval ballots are recognised from the content: a matrix of other numbers
+    may as well be rankings written one column per candidate, so score ballots are
+    read with ``format="score"``.
+    """
+    complete = head[: head.rfind("\n") + 1]  # the head may end inside a row
+    return _approval_rows(complete) or _approval_rows(head)
+
+
+def _approval_rows(text: str) -> bool:
+    rows = iter(csv_rows(text))
     try:
-        header = next(rows)[1]
-        first = next(rows, (0, None))[1]
+        header = [h.strip() for h in next(rows)[1]]
     except (BallotError, StopIteration):
         return False
-    if len(header) < 2 or not all(h.strip() for h in header) or any(rank_number(h) is not None for h in header):
+    if len(header) < 2 or not all(header) or any(rank_number(h) is not None for h in header):
         return False
-    if first is None:
-        return True
-    cells = [c for h, c in zip(header, first) if h.strip().lower() not in _ID_NAMES and c.strip()]
-    return len(first) == len(header) and all(_numberish(c) for c in cells)
-
-
-def _numberish(text: str) -> bool:
+    skip = {i for i, h in enumerate(header) if h.lower() in _ID_NAMES or h.lower() in COUNT_NAMES}
+    seen = 0
     try:
-        float(text)
-    except ValueError:
+        for _, cells in rows:
+            if len(cells) != len(header):
+                return False
+            if any(c.strip() not in _APPROVAL_CELLS for i, c in enumerate(cells) if i not in skip):
+                return False
+            seen += 1
+    except BallotError:
         return False
-    return True
+    return seen > 0
 
 
 def read_scores(

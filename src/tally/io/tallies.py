@@ -17,6 +17,9 @@ Wide form: one row per area, one column per candidate; the columns named in
     Alaska,3,153778,189951
     Maine,4,435072,360737
 
+A ``Total`` column in the wide form is not a candidate: each row's total must equal the
+sum of its candidates' votes.
+
 The area column is ``area`` (or ``state``, ``district``, ``constituency``, ``region``,
 ``county``; or name it with ``area=``). Areas and candidates keep the order of first
 appearance. A candidate with no row in an area (long form) or a blank cell (wide form)
@@ -54,7 +57,11 @@ def looks_like_tallies(head: str) -> bool:
     if any(rank_number(h) is not None for h in header):
         return False  # a ranked-ballot CSV with an area-like provenance column
     has_area = any(h in _AREA_NAMES for h in header)
-    return has_area and (("candidate" in header and "votes" in header) or header[0] in _AREA_NAMES)
+    if has_area and "candidate" in header and "votes" in header:
+        return True
+    # wide form: the area first and at least two candidate columns
+    candidates = [h for h in header[1:] if h not in _ATTRIBUTE_NAMES and h != "total"]
+    return header[0] in _AREA_NAMES and len(candidates) >= 2
 
 
 def read_tallies(
@@ -204,7 +211,8 @@ def _no_column(name: str, header: list[str], file: str) -> int:
 def _wide(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_i: int, attributes: Sequence[str],
           skip: set[int], title: str | None) -> Tallies:
     attr_i = [header.index(a) if a in header else _no_column(a, header, file) for a in attributes]
-    cand_i = [i for i in range(len(header)) if i != area_i and i not in attr_i and i not in skip]
+    total_i = next((i for i, h in enumerate(header) if h.lower() == "total" and i not in attr_i), None)
+    cand_i = [i for i in range(len(header)) if i not in (area_i, total_i) and i not in attr_i and i not in skip]
     if not cand_i:
         raise BallotError("no candidate columns", file=file, line=rows[0][0])
     areas: dict[str, int] = {}
@@ -223,6 +231,14 @@ def _wide(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_
                 matrix[areas[a], j] = parse_count(row[i], file=file, line=line, field=header[i], what="votes")
         for i in attr_i:
             attrs[header[i]].append(_value(row[i]))
+        if total_i is not None:
+            total = parse_count(row[total_i], file=file, line=line, field=header[total_i], what="total")
+            if not np.isclose(total, matrix[areas[a]].sum(), rtol=0, atol=1e-9 * max(1.0, total)):
+                raise BallotError(
+                    f"total {row[total_i].strip()} is not the sum of the candidates' votes "
+                    f"({matrix[areas[a]].sum():g})",
+                    file=file, line=line, field=header[total_i],
+                )
     return Tallies(
         areas=tuple(areas), candidates=tuple(header[i] for i in cand_i), votes=matrix,
         attributes={k: tuple(v) for k, v in attrs.items()}, source=file, title=title,
