@@ -206,6 +206,10 @@ GLASGOW_2007 = {
     "00008-00000006.soi": (4, {"Paul Carey", "Bill Kidd", "Steven Purcell", "Jonathan Findlay"}),
     "00008-00000010.soi": (4, {"Alex Glass", "Tommy Morrison", "William O'Rourke", "Patricia Duffy"}),
     "00008-00000018.soi": (3, {"David Meikle", "Irfan Rabbani", "Khalil Malik"}),
+    "00008-00000007.soi": (4, {"Patricia Chalmers", "Frank Docherty", "Elaine Mcdougall", "Jennifer Dunn"}),
+    "00008-00000008.soi": (4, {"Liz Cameron", "Paul Rooney", "Jean Mcfadden", "Graeme Hendry"}),
+    "00008-00000009.soi": (4, {"Stephen Dornan", "Shaukat Butt", "John Flanagan", "Allison Hunter"}),
+    "00008-00000019.soi": (4, {"Tom Mckeown", "George Ryan", "Euan Mcleod", "John F Mclaughlin"}),
 }
 
 
@@ -218,6 +222,23 @@ def test_glasgow_2007_elected_councillors(file):
     assert not o.ties
     quota = int(b.total // (seats + 1)) + 1
     assert o.rounds[0].threshold == quota
+
+
+def test_glasgow_2007_east_centre_stage_by_stage():
+    # The published count sheet prints whole votes (fractions cut off) at each count.
+    published = {
+        "Frank Docherty": [1277, 1288, 1294, 1300, 1303, 1316, 1377, 1411, 1486, 1526, 1627],
+        "Patricia Chalmers": [1792, 1801, 1811, 1821],
+        "Elaine Mcdougall": [1039, 1046, 1049, 1057],
+        "Jennifer Dunn": [1969],
+    }
+    b = tally.read(str(DATA / "00008-00000007.soi"))
+    o = tally.count(b, "scottish_stv", seats=4)
+    for name, counts in published.items():
+        ours = [int(r.tally[name]) for r in o.rounds[: len(counts)]]
+        assert ours == counts, name
+    assert o.rounds[0].elected == ("Jennifer Dunn",)
+    assert o.rounds[3].elected == ("Patricia Chalmers",)
 
 
 DAIL_2002 = {
