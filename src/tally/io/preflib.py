@@ -44,7 +44,7 @@ approval ballots: first category approved (1), other listed alternatives not (0)
 
 >>> from tally.io import read
 >>> b = read("tiny.toi")                                        # doctest: +SKIP
->>> b.candidates, b.total
+>>> b.candidates, b.total                                       # doctest: +SKIP
 (('Alice', 'Bob', 'Carol'), 6.0)
 """
 
