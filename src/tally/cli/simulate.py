@@ -137,7 +137,7 @@ def _print_summary(result: dict[str, Any]) -> None:
 
 @app.command("forecast")
 def forecast_command(
-    polls: Annotated[str, typer.Argument(help="CSV of state polling averages: state,dem,rep[,sd].")],
+    polls: Annotated[str, typer.Argument(help="CSV of state polling averages (state,<A>,<B>[,sd][,ev]), or a presidential dataset id whose results stand in for polls.")],
     year: Annotated[int, typer.Option(help="Election year (for electoral votes).")] = 2024,
     sims: Annotated[int, typer.Option(help="Simulated elections.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
@@ -148,9 +148,11 @@ def forecast_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the forecast as JSON.")] = False,
 ) -> None:
     """Electoral College odds from state polls with correlated errors."""
-    from ..sim.forecast import ErrorModel, electoral_college_forecast, read_polls
+    from pathlib import Path
 
-    table = read_polls(polls, year)
+    from ..sim.forecast import ErrorModel, electoral_college_forecast, polls_from_results, read_polls
+
+    table = read_polls(polls, year) if Path(polls).exists() else polls_from_results(polls)
     result = electoral_college_forecast(
         table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
     )
@@ -162,6 +164,7 @@ def forecast_command(
         print(json.dumps(to_jsonable(result), indent=2))
         return
     a, b = result["candidates"]
+    year = table.year or year
     console.print(f"[bold]{year} Electoral College forecast[/] · {result['sims']:,} simulations · seed {seed}")
     console.print(
         f"{a}: {_pct(result['win_probability'][a])}   {b}: {_pct(result['win_probability'][b])}   "

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import BallotError, ConfigError, DataError
 
-__all__ = ["ErrorModel", "PollTable", "read_polls", "electoral_college_forecast", "house_control", "REGIONS"]
+__all__ = ["ErrorModel", "PollTable", "read_polls", "polls_from_results", "electoral_college_forecast", "house_control", "REGIONS"]
 
 _REGION_STATES = {
     "Northeast": "CT ME MA NH RI VT NJ NY PA",
@@ -127,6 +127,27 @@ def read_polls(path: str, year: int | None = None) -> PollTable:
     return PollTable((header[1], header[2]), areas, margin, ev, sd, year)
 
 
+def polls_from_results(dataset: str) -> PollTable:
+    """A presidential dataset's two leading candidates' state results used as polling
+    averages (an illustration: a forecast "as if the polls showed last time's result")."""
+    from .. import data
+
+    tallies = data.load(dataset)
+    if "electoral_votes" not in tallies.attributes:
+        raise DataError(f"dataset {dataset!r} has no electoral votes")
+    totals = tallies.totals()
+    a, b = (int(i) for i in np.argsort(-totals, kind="stable")[:2])
+    shares = tallies.votes / np.maximum(tallies.votes.sum(axis=1, keepdims=True), 1) * 100
+    return PollTable(
+        candidates=(tallies.candidates[a], tallies.candidates[b]),
+        areas=tuple(tallies.areas),
+        margin=shares[:, a] - shares[:, b],
+        electoral_votes=np.asarray(tallies.attributes["electoral_votes"], dtype=float),
+        sd=np.full(len(tallies.areas), np.nan),
+        year=tallies.metadata.get("year"),
+    )
+
+
 def electoral_college_forecast(
     polls: PollTable,
     *,
@@ -140,8 +161,10 @@ def electoral_college_forecast(
         raise ConfigError("need at least one simulation")
     total_ev = polls.electoral_votes.sum()
     needed = total_ev // 2 + 1
-    region_names = sorted(set(REGIONS.values()))
-    region_of = np.array([region_names.index(REGIONS[a.split("-")[0]]) for a in polls.areas])
+    # Areas outside the US census regions share one "other" region.
+    regions = [REGIONS.get(a.split("-")[0], "other") for a in polls.areas]
+    region_names = sorted(set(regions))
+    region_of = np.array([region_names.index(r) for r in regions])
     state_sd = np.where(np.isnan(polls.sd), errors.state_sd, polls.sd)
     rng = np.random.default_rng(seed)
     ev_a = np.empty(sims, dtype=np.int64)
