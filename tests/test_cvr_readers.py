@@ -292,3 +292,46 @@ def test_read_ballots_equals_records_path(case):
     assert fast.rankings() == slow.rankings()
     assert fast.provenance.ballot_ids == slow.provenance.ballot_ids == tuple(c.ballot_id for c in cvrs)
     assert fast.provenance.precincts() == tuple(c.precinct or "" for c in cvrs) or not any(c.precinct for c in cvrs)
+
+
+def _copy_case_with_source(tmp_path: Path, case: str, source_dir: str) -> dict:
+    import shutil
+
+    raw = json.loads((CASES / case / f"{case}_config.json").read_text(encoding="utf-8"))
+    src = (CASES / case / raw["cvrFileSources"][0]["filePath"]).resolve()
+    shutil.copytree(src, tmp_path / source_dir)
+    raw["cvrFileSources"][0]["filePath"] = source_dir
+    return raw
+
+
+def test_dominion_unknown_candidate_id_names_file_and_record(tmp_path):
+    raw = _copy_case_with_source(tmp_path, "dominion_multi_file", "dom")
+    export = tmp_path / "dom" / "CvrExport_2.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    for session in data["Sessions"]:
+        for card in session["Original"].get("Cards", [session["Original"]]):
+            for contest in card["Contests"]:
+                if str(contest["Id"]) == "13" and contest["Marks"]:
+                    contest["Marks"][0]["CandidateId"] = 999
+                    break
+            else:
+                continue
+            break
+        else:
+            continue
+        break
+    export.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BallotError, match="'999'") as err:
+        read_cvrs(parse_config(raw, folder=tmp_path))
+    assert err.value.file.endswith("CvrExport_2.json") and "record" in err.value.field
+
+
+def test_hart_unknown_option_guid_names_the_file(tmp_path):
+    raw = _copy_case_with_source(tmp_path, "hart_cedar_park_school_board", "hart")
+    guid = raw["candidates"][0]["aliases"][0]
+    target = next(p for p in sorted((tmp_path / "hart").glob("*.xml")) if guid in p.read_text(encoding="utf-8-sig"))
+    target.write_text(target.read_text(encoding="utf-8-sig").replace(guid, "00000000-0000-0000-0000-000000000000"),
+                      encoding="utf-8")
+    with pytest.raises(BallotError, match="00000000-0000") as err:
+        read_cvrs(parse_config(raw, folder=tmp_path))
+    assert err.value.file == str(target)

@@ -142,7 +142,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                         field = f"{where} (record {tabulator}-{batch}-{record})"
                         if not isinstance(rank, int):
                             raise BallotError(f"mark for candidate {code} has no integer Rank", file=file, field=field)
-                        name = lookup.resolve(code, field=field)
+                        name = lookup.resolve(code, file=file, field=field)
                         if code != source.undeclared_write_in_label and code not in contest_candidates:
                             raise BallotError(f"candidate id {code} does not stand in contest {contest_id}",
                                               file=file, field=field)

@@ -88,7 +88,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                             f"option {code} is named {shown!r} here but {guid_names[code]!r} elsewhere",
                             file=file,
                         )
-                name = lookup.resolve(code, field=f"option {shown or code}")
+                name = lookup.resolve(code, file=file, field=f"option {shown or code}")
                 value = _text(option, "Value") or ""
                 for rank, digit in enumerate(value, start=1):
                     if digit == "1":
