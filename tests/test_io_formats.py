@@ -376,3 +376,12 @@ def test_wide_tallies_total_column_is_checked(tmp_path: Path) -> None:
     f.write_text("county,Gore,Bush,Total\nAlachua,47300,34062,81362\nBaker,2392,5610,8002\n")
     t = read(str(f))
     assert t.candidates == ("Gore", "Bush") and t.total == 81362 + 8002
+
+
+def test_bad_option_values_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="as_"):
+        read(path("tiny.cat"), as_="ranked-pairs")
+    with pytest.raises(ConfigError, match="kind"):
+        read(path("approval.csv"), kind="cardinal")
+    with pytest.raises(ConfigError, match="duplicate_names"):
+        read(path("tiny.toi"), duplicate_names="merge")

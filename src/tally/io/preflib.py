@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, ScoredBallots, Tallies
-from ..errors import BallotError
+from ..errors import BallotError, ConfigError
 from ._common import clean_name, read_text
 
 __all__ = ["EXTENSIONS", "looks_like_preflib", "read_preflib"]
@@ -124,14 +124,14 @@ def read_preflib(
     header, body = _split(text, file)
     data_type = _data_type(header, file)
     if duplicate_names not in ("error", "number"):
-        raise BallotError(f"duplicate_names must be 'error' or 'number', not {duplicate_names!r}", file=file)
+        raise ConfigError(f"duplicate_names must be 'error' or 'number', not {duplicate_names!r}")
     names, renamed = _alternatives(header, file, number_duplicates=duplicate_names == "number")
     if data_type == "cat":
         if as_ not in (None, "tallies", "approval"):
-            raise BallotError(f"as_ must be 'tallies' or 'approval' for a .cat file, not {as_!r}", file=file)
+            raise ConfigError(f"as_ must be 'tallies' or 'approval' for a .cat file, not {as_!r}")
         return _read_cat(file, header, body, names, renamed, approval=as_ == "approval")
     if as_ not in (None, "ranked"):
-        raise BallotError(f"as_={as_!r} applies to .cat files only; this file holds {data_type} orders", file=file)
+        raise ConfigError(f"as_={as_!r} applies to .cat files only; {file} holds {data_type} orders")
     return _read_orders(file, header, body, names, renamed, data_type)
 
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ballots import ScoredBallots
-from ..errors import BallotError
+from ..errors import BallotError, ConfigError
 from ._common import check_utf8, csv_rows
 from .csv import COUNT_NAMES, _check_header, _counts, _first_line, _line_of, _parse, _pick, rank_number
 
@@ -111,7 +111,7 @@ def read_scores(
     """
     file = str(path)
     if kind not in (None, "approval", "score"):
-        raise BallotError(f"kind must be 'approval' or 'score', not {kind!r}", file=file)
+        raise ConfigError(f"kind must be 'approval' or 'score', not {kind!r}")
     first_line = _first_line(path, file)
     header = [h.strip() for h in next(iter(csv_rows(check_utf8(first_line, file), delimiter)), (1, []))[1]]
     _check_header(header, file)
