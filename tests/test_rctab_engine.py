@@ -2,7 +2,7 @@
 
 The 47 RCTab cases (tests/test_rctab_cases.py) pin the engine to RCTab's certified
 output; these tests check the pieces and the invariants on random profiles, and compare
-single-winner counts with pref_voting's instant runoff where no tie-break was needed.
+single-winner counts with stvpoll's instant runoff where no tie-break was needed.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import tally
 from tally.ballots import RankedBallots
-from tally.io.cvr.model import OVERVOTE_MARK, CastVoteRecord
 from tally.errors import BallotError, ConfigError, RuleError
+from tally.io.cvr.model import OVERVOTE_MARK, CastVoteRecord
 from tally.rctab.decimal_math import divide, multiply, unit
 from tally.rctab.report import dump_json, percent, summary_csv, summary_json
 from tally.rctab.tabulate import Contest, RctabRules, build_contest, tabulate
@@ -181,28 +180,26 @@ def test_every_round_accounts_for_every_ballot(rules, ballots):
 # -- against a peer library ---------------------------------------------------------------------
 
 
-# pref_voting takes a fraction of a second per count, so fewer examples here.
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ballots=ranked_ballots(min_candidates=3, max_candidates=5, max_rows=15, messy=False),
-       data=st.data())
-def test_single_winner_matches_pref_voting_irv_when_no_tie_is_broken(ballots, data):
-    from pref_voting.profiles import Profile
-    from pref_voting.voting_methods import instant_runoff
+@SETTINGS
+@given(ballots=ranked_ballots(min_candidates=3, max_candidates=5, max_rows=15, messy=False))
+def test_single_winner_matches_stvpoll_irv_when_no_tie_is_broken(ballots):
+    from stvpoll.irv import calculate_irv
 
     c = ballots.n_candidates
-    # complete strict rankings so both libraries read the same profile
+    # complete strict rankings: both libraries then agree on the majority threshold
     rankings, counts = [], []
     for row, w in zip(ballots.choices.tolist(), ballots.weights.tolist()):
         seen = [x for x in row if x >= 0]
-        rest = [x for x in range(c) if x not in seen]
-        rankings.append(seen + rest)
+        rankings.append(seen + [x for x in range(c) if x not in seen])
         counts.append(int(w))
     full = RankedBallots.from_matrix(ballots.candidates, np.array(rankings), np.array(counts, dtype=float))
     tab = tabulate(_contest(full), RctabRules())[0]
     if tab.ties:
         return
-    expected = instant_runoff(Profile(rankings, counts))
-    assert [full.candidates[i] for i in expected] == tab.winners
+    names = full.candidates
+    theirs = calculate_irv(list(names), [([names[i] for i in r], n) for r, n in zip(rankings, counts)],
+                           allow_random=False)
+    assert list(theirs.elected_as_tuple()) == tab.winners
 
 
 def test_registered_rule_counts_like_the_engine():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -44,7 +44,7 @@ def _round_table(tab, title: str) -> Table:
 @app.command("rctab")
 def rctab_command(
     config: Annotated[Path, typer.Argument(help="RCTab contest config (*_config.json).")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Folder for the reports "
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the reports "
                                                    "(default ./rctab-output).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the detailed report JSON on stdout "
                                           "(a list of them for multi-pass IRV).")] = False,

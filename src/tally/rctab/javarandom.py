@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableSequence, Sequence
 from typing import TypeVar
 
-__all__ = ["JavaRandom", "shuffle", "java_string_hash", "hash_order", "HashMapOrder"]
+__all__ = ["HashMapOrder", "JavaRandom", "hash_order", "java_string_hash", "shuffle"]
 
 _MULTIPLIER = 0x5DEECE66D
 _ADDEND = 0xB

@@ -23,15 +23,15 @@ from .decimal_math import EXACT, ZERO
 from .tabulate import RoundResult, SliceRound, Tabulation
 
 __all__ = [
-    "generated_by",
-    "summary_json",
-    "summary_csv",
-    "slice_summary_json",
-    "slice_summary_csv",
     "dump_json",
-    "sanitize",
-    "report_files",
+    "generated_by",
     "percent",
+    "report_files",
+    "sanitize",
+    "slice_summary_csv",
+    "slice_summary_json",
+    "summary_csv",
+    "summary_json",
 ]
 
 _DECIMAL32 = Context(prec=7, rounding=ROUND_HALF_EVEN)
@@ -333,8 +333,9 @@ def _summary_csv_exact(tab: Tabulation, meta: dict[str, str], rounds: list[tuple
             row += ["" if is_plain_zero else _s(frs), "", ""]
         rows.append(row)
     if is_slice:
-        rows += [[], [f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
-                      f"report are at the {kind} level."]]
+        note = (f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
+                f"report are at the {kind} level.")
+        rows += [[], [note]]
     if ties:
         rows += [[], ["*Tie resolved in accordance with election law"]]
     return _csv(rows)

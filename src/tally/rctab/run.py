@@ -14,7 +14,7 @@ from typing import Any
 
 from .tabulate import SLICES, UWI, Contest, RctabRules, Tabulation, build_contest, tabulate
 
-__all__ = ["RctabRun", "run_config", "contest_meta", "input_files", "sha256_file"]
+__all__ = ["RctabRun", "contest_meta", "input_files", "run_config", "sha256_file"]
 
 
 @dataclass
@@ -35,7 +35,7 @@ class RctabRun:
         if path is None:
             return "contest"
         name = Path(path).stem
-        return name[: -len("_config")] if name.endswith("_config") else name
+        return name.removesuffix("_config")
 
     def report_files(self) -> dict[str, str]:
         """Every report file as ``{relative path: text}``: the detailed reports, the slices,

@@ -40,34 +40,31 @@ Reference: RCTab (BrightSpots/rcv) ``Tabulator.java``, ``Tiebreak.java``,
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
-from typing import Any
 
 import numpy as np
 
-from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
-from ..errors import BallotError, ConfigError, RuleError
-from ..rules.walk import EXHAUSTED, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE, Walk, WalkRules
+from ..errors import RuleError
+from ..rules.walk import EXHAUSTED, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE, Walk
+from .contest import SLICES, UWI, Contest, RctabRules, build_contest
 from .decimal_math import EXACT, ONE, ZERO, divide, multiply, unit
 from .javarandom import JavaRandom, hash_order, hash_set_copy_order, shuffle
+from .results import RoundResult, SliceRound, Tabulation, TieRecord, uses_surpluses
 
 __all__ = [
-    "UWI",
+    "SLICES",
     "STATUSES",
-    "RctabRules",
+    "UWI",
     "Contest",
+    "RctabRules",
     "RoundResult",
     "SliceRound",
-    "TieRecord",
     "Tabulation",
+    "TieRecord",
     "build_contest",
     "tabulate",
 ]
-
-UWI = "Undeclared Write-ins"
-SLICES = ("precinct", "batch")
 
 # Inactive statuses, named as in RCTab's report JSON ("undervotes" are the ballots that
 # rank nobody, RCTab's DID_NOT_RANK_ANY_CANDIDATES).
@@ -83,366 +80,6 @@ _STATUS_OF_CODE = {
     UNDERVOTE: "undervotes",
 }
 _N_CODES = 7  # inactive codes -1..-6 map to slots 1..6 of a shifted bincount
-
-_OVERVOTE_RULES = {
-    "exhaustImmediately": "exhaust",
-    "alwaysSkipToNextRank": "skip",
-    "exhaustIfMultipleContinuing": "exhaust_if_multiple",
-}
-_MODES = (
-    "singleWinnerMajority",
-    "multiWinnerAllowOnlyOneWinnerPerRound",
-    "multiWinnerAllowMultipleWinnersPerRound",
-    "bottomsUp",
-    "bottomsUpUsingPercentageThreshold",
-    "multiPassIrv",
-)
-_TIEBREAKS = (
-    "useCandidateOrder",
-    "random",
-    "previousRoundCountsThenRandom",
-    "generatePermutation",
-    "stopCountingAndAsk",
-    "previousRoundCountsThenAsk",
-)
-
-
-@dataclass(frozen=True)
-class RctabRules:
-    """RCTab's tabulation rules (the ``rules`` section of a contest config).
-
-    Names follow RCTab's config keys. ``max_skipped`` is ``None`` for unlimited;
-    ``stop_early_after_round`` ``None`` for never; ``bottoms_up_percentage`` is a
-    fraction (``Decimal("0.15")`` for 15 %).
-    """
-
-    winner_election_mode: str = "singleWinnerMajority"
-    number_of_winners: int = 1
-    tiebreak_mode: str = "useCandidateOrder"
-    random_seed: int | None = None
-    overvote_rule: str = "exhaustImmediately"
-    max_skipped: int | None = None
-    exhaust_on_duplicate: bool = False
-    batch_elimination: bool = False
-    continue_until_two: bool = False
-    first_round_determines_threshold: bool = False
-    non_integer_threshold: bool = False
-    hare_quota: bool = False
-    decimal_places: int = 4
-    minimum_vote_threshold: Decimal = ZERO
-    stop_early_after_round: int | None = None
-    bottoms_up_percentage: Decimal | None = None
-    cutoff_elimination: bool = False
-
-    def __post_init__(self) -> None:
-        if self.winner_election_mode not in _MODES:
-            raise ConfigError(f"rules.winnerElectionMode: unknown mode {self.winner_election_mode!r}")
-        if self.tiebreak_mode not in _TIEBREAKS:
-            raise ConfigError(f"rules.tiebreakMode: unknown mode {self.tiebreak_mode!r}")
-        if self.overvote_rule not in _OVERVOTE_RULES:
-            raise ConfigError(f"rules.overvoteRule: unknown rule {self.overvote_rule!r}")
-        if self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation") \
-                and self.random_seed is None:
-            raise ConfigError(f"rules.randomSeed is required with tiebreakMode {self.tiebreak_mode!r}")
-        if self.winner_election_mode == "bottomsUpUsingPercentageThreshold" and self.bottoms_up_percentage is None:
-            raise ConfigError("rules.multiSeatBottomsUpPercentageThreshold is required with "
-                              "winnerElectionMode 'bottomsUpUsingPercentageThreshold'")
-
-    @classmethod
-    def from_config(cls, rules: Any) -> RctabRules:
-        """From :class:`tally.rctab.config.Rules`."""
-        pct = rules.bottoms_up_percentage
-        return cls(
-            winner_election_mode=rules.winner_election_mode,
-            number_of_winners=int(rules.number_of_winners),
-            tiebreak_mode=rules.tiebreak_mode,
-            random_seed=rules.random_seed,
-            overvote_rule=rules.overvote_rule,
-            max_skipped=rules.max_skipped_ranks,
-            exhaust_on_duplicate=bool(rules.exhaust_on_duplicate),
-            batch_elimination=bool(rules.batch_elimination),
-            continue_until_two=bool(rules.continue_until_two),
-            first_round_determines_threshold=bool(rules.first_round_determines_threshold),
-            non_integer_threshold=bool(rules.non_integer_threshold),
-            hare_quota=bool(rules.hare_quota),
-            decimal_places=int(rules.decimal_places),
-            minimum_vote_threshold=Decimal(rules.minimum_vote_threshold or 0),
-            stop_early_after_round=rules.stop_early_after_round,
-            bottoms_up_percentage=None if pct is None else Decimal(pct),
-            cutoff_elimination=bool(getattr(rules, "cutoff_elimination", False)),
-        )
-
-    @property
-    def is_single_winner(self) -> bool:
-        return self.winner_election_mode == "singleWinnerMajority"
-
-    @property
-    def is_percentage(self) -> bool:
-        return self.winner_election_mode == "bottomsUpUsingPercentageThreshold"
-
-    @property
-    def is_multi_pass(self) -> bool:
-        return self.winner_election_mode == "multiPassIrv"
-
-    @property
-    def needs_seed(self) -> bool:
-        return self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation")
-
-    def walk_rules(self) -> WalkRules:
-        return WalkRules(
-            overvote=_OVERVOTE_RULES[self.overvote_rule],
-            max_skipped=self.max_skipped,
-            repeated="exhaust" if self.exhaust_on_duplicate else "skip",
-        )
-
-    def options(self) -> dict[str, Any]:
-        """The rules as plain JSON values (for reports and outcomes)."""
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            out[name] = str(value) if isinstance(value, Decimal) else value
-        return out
-
-
-@dataclass(frozen=True)
-class Contest:
-    """What RCTab tabulates: candidates, merged ballot rows and their slices.
-
-    ``candidates`` are every declared candidate in config order (excluded ones too),
-    then ``Undeclared Write-ins`` when a source configures a write-in label.
-    ``ballots`` holds the merged rows (codes index ``candidates``) with ``counts`` the
-    number of ballots per row; ``slices[kind]`` (``"precinct"``, ``"batch"``) gives each
-    row's slice id when that slicing is asked for. ``row_of_ballot`` maps every ballot
-    read, in file order, to its row.
-    """
-
-    candidates: tuple[str, ...]
-    excluded: frozenset[str]
-    ballots: RankedBallots
-    counts: np.ndarray
-    slices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    row_slices: dict[str, np.ndarray] = field(default_factory=dict)
-    row_of_ballot: np.ndarray | None = None
-    has_uwi: bool = False
-    contest_name: str = ""
-
-    @property
-    def total(self) -> int:
-        return int(self.counts.sum())
-
-
-def _slice_label(kind: str, value: str | None) -> str:
-    # RCTab reports ballots with no precinct or batch id under a slice of their own.
-    if value is None or str(value).strip() == "":
-        return f"no {kind} id"
-    return str(value)
-
-
-def build_contest(
-    candidates: Sequence[str],
-    records: Iterable[Any],
-    *,
-    excluded: Iterable[str] = (),
-    has_uwi: bool = False,
-    slices: Sequence[str] = (),
-    contest_name: str = "",
-) -> Contest:
-    """Merge cast-vote records into a :class:`Contest`.
-
-    ``records`` are :class:`tally.io.cvr.model.CastVoteRecord` (marks already resolved to
-    display names). ``slices`` lists the slicings to keep (``"precinct"``, ``"batch"``).
-    Raises :class:`~tally.errors.BallotError` for a mark naming an unknown candidate or
-    an overvote label mixed with names.
-    """
-    from ..io.cvr.model import OVERVOTE_MARK
-
-    names = list(candidates)
-    if has_uwi and UWI not in names:
-        names.append(UWI)
-    index = {n: i for i, n in enumerate(names)}
-    tie_index: dict[frozenset[int], int] = {}
-    rows: dict[tuple, int] = {}
-    keys: list[tuple] = []
-    counts: list[int] = []
-    row_of: list[int] = []
-    code_of: dict[tuple[str, ...], int] = {}
-
-    def code(mark: tuple[str, ...], rank: int, rec: Any) -> int:
-        if not mark:
-            return SKIPPED
-        if OVERVOTE_MARK in mark:
-            if len(mark) != 1:
-                raise BallotError(f"rank {rank} mixes an overvote label with candidates",
-                                  file=rec.file, line=rec.line)
-            return OVERVOTE
-        try:
-            members = frozenset(index[m] for m in mark)
-        except KeyError as exc:
-            raise BallotError(f"rank {rank} names unknown candidate {exc.args[0]!r}",
-                              file=rec.file, line=rec.line) from None
-        if len(members) == 1:
-            return next(iter(members))
-        if members not in tie_index:
-            tie_index[members] = len(tie_index)
-        return FIRST_TIE_CODE - tie_index[members]
-
-    for rec in records:
-        codes: list[int] = []
-        for rank, mark in enumerate(rec.marks, start=1):
-            c = code_of.get(mark)
-            if c is None:
-                c = code(mark, rank, rec)
-                if c != OVERVOTE or len(mark) == 1:
-                    code_of[mark] = c
-            codes.append(c)
-        while codes and codes[-1] == SKIPPED:
-            codes.pop()
-        key = (tuple(codes), *(_slice_label(k, getattr(rec, k)) for k in slices)) if slices else (tuple(codes),)
-        r = rows.get(key)
-        if r is None:
-            r = rows[key] = len(keys)
-            keys.append(key)
-            counts.append(0)
-        counts[r] += 1
-        row_of.append(r)
-    width = max((len(k[0]) for k in keys), default=0)
-    matrix = np.full((len(keys), width), SKIPPED, dtype=np.int16)
-    for i, k in enumerate(keys):
-        matrix[i, : len(k[0])] = k[0]
-    ties = sorted(tie_index, key=tie_index.__getitem__)
-    cnt = np.asarray(counts, dtype=np.int64)
-    ballots = RankedBallots.from_matrix(names, matrix, cnt.astype(np.float64), tie_sets=ties, merge=False,
-                                        title=contest_name or None)
-    slice_ids: dict[str, tuple[str, ...]] = {}
-    row_slices: dict[str, np.ndarray] = {}
-    for j, kind in enumerate(slices, start=1):
-        values = [k[j] for k in keys]
-        ids = tuple(sorted(set(values)))
-        pos = {v: i for i, v in enumerate(ids)}
-        slice_ids[kind] = ids
-        row_slices[kind] = np.asarray([pos[v] for v in values], dtype=np.int64)
-    return Contest(
-        candidates=tuple(names),
-        excluded=frozenset(excluded),
-        ballots=ballots,
-        counts=cnt,
-        slices=slice_ids,
-        row_slices=row_slices,
-        row_of_ballot=np.asarray(row_of, dtype=np.int64),
-        has_uwi=has_uwi,
-        contest_name=contest_name,
-    )
-
-
-@dataclass
-class SliceRound:
-    """One round of one precinct or batch: its tally, inactive ballots and transfers."""
-
-    tally: dict[str, Decimal]
-    inactive: dict[str, Decimal]
-    transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-
-
-@dataclass
-class TieRecord:
-    """A tie RCTab's tie-break settled."""
-
-    round: int
-    purpose: str  # "elect" or "eliminate"
-    tied: tuple[str, ...]
-    chosen: str
-    mode: str
-    explanation: str
-
-
-@dataclass
-class RoundResult:
-    """One round of the full contest, with everything RCTab reports about it.
-
-    ``transfers`` are the moves caused by this round's decisions (RCTab files them under
-    the next round): ``{from candidate: {to candidate | "exhausted" | "residual surplus":
-    votes}}``. ``residual_surplus`` is cumulative.
-    """
-
-    number: int
-    tally: dict[str, Decimal]
-    threshold: Decimal
-    inactive: dict[str, Decimal]
-    elected: list[str] = field(default_factory=list)
-    eliminated: list[str] = field(default_factory=list)
-    by_tiebreak: set[str] = field(default_factory=set)
-    transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    residual_surplus: Decimal = ZERO
-
-    @property
-    def active(self) -> Decimal:
-        """Votes counting this round, plus the final surplus held by winners (RCTab's
-        "Active Ballots")."""
-        with localcontext(EXACT):
-            return sum(self.tally.values(), ZERO) + self.inactive.get("finalRoundSurplus", ZERO)
-
-
-@dataclass
-class Tabulation:
-    """One RCTab report's worth of results (a whole count, or one multi-pass IRV pass)."""
-
-    rules: RctabRules
-    candidates: tuple[str, ...]
-    excluded: frozenset[str]
-    rounds: list[RoundResult]
-    winners: list[str]
-    candidate_order: list[str]
-    ties: list[TieRecord]
-    slices: dict[str, dict[str, list[SliceRound]]]
-    number_of_winners: int
-    pass_number: int | None = None
-    has_uwi: bool = False
-    permutation: tuple[str, ...] = ()
-    snapshots: list[tuple[tuple[str, Decimal], ...]] = field(default_factory=list)
-    snapshot_rows: list[np.ndarray] = field(default_factory=list)
-
-    def allocations(self, row_of_ballot: np.ndarray) -> list[list[tuple[tuple[str, Decimal], ...]]]:
-        """Per round, per ballot read: where its vote sat, as RCTab's CDF export records it.
-
-        Each entry is ``((candidate, amount), ...)``: shares kept by winners the ballot
-        helped elect, then the candidate it counts for (empty when inactive). As in RCTab a
-        ballot's entry changes only in the rounds where it moves. Needs a tabulation run
-        with ``snapshots=True``.
-        """
-        if not self.snapshot_rows:
-            raise RuleError("this tabulation did not keep per-ballot snapshots (run it with snapshots=True)")
-        snaps = self.snapshots
-        return [[snaps[k] for k in rows[row_of_ballot].tolist()] for rows in self.snapshot_rows]
-
-    @property
-    def uses_surpluses(self) -> bool:
-        return _uses_surpluses(self.rules, self.number_of_winners)
-
-    @property
-    def num_candidates(self) -> int:
-        """RCTab's JSON ``numCandidates``: declared candidates (excluded too) plus UWI."""
-        return len(self.candidates)
-
-    @property
-    def num_continuing_candidates(self) -> int:
-        """RCTab's CSV "Number of Candidates": the same less the excluded ones."""
-        return len(self.candidates) - len(self.excluded)
-
-    @property
-    def total_ballots(self) -> Decimal:
-        r = self.rounds[0]
-        with localcontext(EXACT):
-            return sum(r.tally.values(), ZERO) + sum(r.inactive.values(), ZERO)
-
-    @property
-    def undervotes(self) -> Decimal:
-        return self.rounds[0].inactive["undervotes"]
-
-
-def _uses_surpluses(rules: RctabRules, n_winners: int) -> bool:
-    return n_winners > 1 and rules.winner_election_mode in (
-        "multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound")
-
 
 # -- the count ----------------------------------------------------------------------------
 
@@ -488,7 +125,7 @@ class _Counter:
         self.d = rules.decimal_places
         self.num_candidates = len(self.names) - len(excluded)  # RCTab getNumCandidates
         self.num_declared = len(self.names) - (1 if contest.has_uwi else 0)
-        self.surplus = _uses_surpluses(rules, n_winners)
+        self.surplus = uses_surpluses(rules, n_winners)
         self.winner_round: dict[str, int] = {}
         self.eliminated_round: dict[str, int] = {}
         self.rounds: list[RoundResult] = []
@@ -582,7 +219,7 @@ class _Counter:
 
     def _draw(self, tied: list[str]) -> str:
         assert self.random is not None
-        return tied[int(math.floor(self.random.next_double() * float(len(tied))))]
+        return tied[math.floor(self.random.next_double() * float(len(tied)))]
 
     def _previous_rounds(self, selecting_winner: bool, tied: list[str], round_: int) -> tuple[str, str]:
         contention = list(tied)
@@ -753,7 +390,7 @@ class _Counter:
                     continue
                 to = self.names[dst] if dst >= 0 else "exhausted"
                 row = target.setdefault(self.names[src], {})
-                value = Decimal(int(round(w))) * ftv
+                value = Decimal(round(float(w))) * ftv
                 row[to] = row[to] + value if to in row else ZERO + value
 
     def _threshold(self, tally: dict[str, Decimal]) -> Decimal:
@@ -827,13 +464,13 @@ class _Counter:
             for k, (new, kept) in mapping.items():
                 sel = rows[old == k]
                 self.cls[sel] = new
-                n = int(round(counts[sel].sum()))
+                n = round(float(counts[sel].sum()))
                 total = total + Decimal(n) * kept
                 for kind, ids in self.contest.slices.items():
                     per = np.bincount(self.contest.row_slices[kind][sel], weights=counts[sel], minlength=len(ids))
                     for s in np.flatnonzero(per > 0).tolist():
                         cur = slices[kind].get(ids[s], ZERO)
-                        slices[kind][ids[s]] = cur + Decimal(int(round(per[s]))) * kept
+                        slices[kind][ids[s]] = cur + Decimal(round(float(per[s]))) * kept
         self.alloc_total[winner] = total
         self.alloc_slices[winner] = slices
 

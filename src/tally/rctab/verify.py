@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import DataError, TallyError
 from .run import RctabRun, input_files, run_config, sha256_file
 
-__all__ = ["AUDIT_FORMAT", "audit_record", "audit_name", "find_audit", "verify", "Verification"]
+__all__ = ["AUDIT_FORMAT", "Verification", "audit_name", "audit_record", "find_audit", "verify"]
 
 AUDIT_FORMAT = "tally-rctab-audit/1"
 

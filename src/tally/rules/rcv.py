@@ -17,7 +17,7 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from . import rule
 
-__all__ = ["rctab", "outcome_of"]
+__all__ = ["outcome_of", "rctab"]
 
 _MODES = {
     "single": "singleWinnerMajority",
