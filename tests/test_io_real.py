@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from preflibtools.instances import OrdinalInstance
+from preflibtools.instances import CategoricalInstance, OrdinalInstance
 
 import tally
 from tally.ballots import OVERVOTE, SKIPPED
@@ -88,6 +88,20 @@ def test_austrian_party_votes(path: Path) -> None:
     assert t.total + t.metadata["blank"] == t.metadata["number_voters"]
     assert t.metadata["seats"] == 183 == sum(t.metadata["official_results"].values())
     assert set(t.metadata["official_results"]) <= set(t.candidates)
+
+
+@pytest.mark.parametrize("path", AUSTRIA, ids=[p.name for p in AUSTRIA])
+def test_austrian_party_votes_match_preflibtools(path: Path) -> None:
+    t = tally.read(str(path), duplicate_names="number")
+    inst = CategoricalInstance(str(path))
+    theirs = np.zeros(len(t.candidates))
+    for categories, count in inst.multiplicity.items():
+        (party,) = categories[0]
+        theirs[party - 1] += count
+    assert t.votes[0].tolist() == theirs.tolist()
+    assert [inst.alternatives_name[i + 1] for i in range(len(t.candidates))] == [
+        t.metadata.get("renamed", {}).get(c, c) for c in t.candidates
+    ]
 
 
 def test_austria_2019_official_results_and_utf8_names() -> None:
