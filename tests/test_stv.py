@@ -259,3 +259,34 @@ def test_dail_2002_elected_tds(file):
     assert o.rounds[0].threshold == quota
     for r in o.rounds:
         assert r.continuing + sum(r.inactive.values()) == b.total
+
+
+def test_minneapolis_2009_park_board_rounds():
+    b = tally.read(str(DATA / "00018-00000002.soi"))
+    o = tally.count(b, "wigm_stv", seats=3)
+    assert o.rounds[0].threshold == 9164
+    names = ["Bob Fine", "Annie Young", "John Erwin", "Mary Merrill Anderson", "Tom Nordyke",
+             "David Wahstedt", "Nancy Bernard", "John Butler", "Write In"]
+    published = [
+        [8089, 6941, 6376, 5394, 3716, 2807, 2024, 1114, 194],
+        [8193, 7062, 6514, 5470, 3787, 2888, 2125],
+        [8363, 7490, 6635, 5913, 3885, 2991],
+        [8708, 7741, 6841, 6096, 4118],
+        [9329, 8371, 7733, 6810],
+    ]
+    exhausted = [0, 616, 1378, 3151, 4412]
+    # Minneapolis excluded the write-ins and Butler at once; one at a time, its round k
+    # (k >= 2) is our round k + 1.
+    ours = [o.rounds[0]] + list(o.rounds[2:6])
+    for round_, counts, gone in zip(ours, published, exhausted):
+        assert [round_.tally[n] for n in names[: len(counts)]] == counts
+        assert round_.inactive["exhausted"] == gone
+    assert set(o.winners) == {"Bob Fine", "Annie Young", "John Erwin"}
+    assert set(tally.count(b, "scottish_stv", seats=3).winners) == set(o.winners)
+
+
+def test_minneapolis_2009_estimate_and_taxation():
+    b = tally.read(str(DATA / "00018-00000004.soi"))
+    o = tally.count(b, "scottish_stv", seats=2)
+    assert o.rounds[0].elected == ("Carol Becker",)
+    assert set(o.winners) == {"Carol Becker", "David Wheeler"}

@@ -78,9 +78,8 @@ class Papers:
         if rows.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         block = self.prefs[rows]
-        ok = np.zeros(block.shape, dtype=bool)
-        marked = block >= 0
-        ok[marked] = usable[block[marked]]
+        # Padding (-1) looks up the extra last entry, which is never usable.
+        ok = np.append(usable, False)[block]
         ok &= np.arange(depth)[None, :] >= start[:, None]
         has = ok.any(axis=1)
         pos = np.where(has, np.argmax(ok, axis=1), depth)
