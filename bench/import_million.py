@@ -62,22 +62,28 @@ class Timer:
 
 
 def generate(path: Path, n: int, layout: str, seed: int = 20240101) -> None:
-    """Ballots ranking 0-4 candidates drawn with unequal popularity, some with a skipped rank."""
+    """Ballots ranking up to 4 candidates (up to 10 with more candidates), unequal popularity."""
     rng = np.random.default_rng(seed)
     c = len(CANDIDATES)
-    popularity = np.array([0.3, 0.25, 0.2, 0.12, 0.08, 0.05])
+    popularity = 1 / np.arange(1, c + 1)
+    popularity /= popularity.sum()
+    longest = 4 if c <= 6 else min(c, 10)
+    lengths = np.arange(longest + 1)
+    chance = np.full(longest + 1, 1.0)
+    chance[0] = 0.02 * longest
+    chance /= chance.sum()
     block = 200_000
     with path.open("w", encoding="utf-8", newline="") as out:
         if layout == "candidates":
             out.write("id,precinct," + ",".join(CANDIDATES) + "\n")
         else:
-            out.write("id,precinct," + ",".join(f"Choice {r + 1}" for r in range(4)) + "\n")
+            out.write("id,precinct," + ",".join(f"Choice {r + 1}" for r in range(longest)) + "\n")
         written = 0
         while written < n:
             m = min(block, n - written)
             keys = rng.random((m, c)) ** (1 / popularity)  # weighted order without replacement
             order = np.argsort(-keys, axis=1)
-            length = rng.choice([0, 1, 2, 3, 4], size=m, p=[0.02, 0.18, 0.3, 0.3, 0.2])
+            length = rng.choice(lengths, size=m, p=chance)
             precinct = rng.integers(1, 120, size=m)
             lines = []
             for i in range(m):
@@ -87,7 +93,7 @@ def generate(path: Path, n: int, layout: str, seed: int = 20240101) -> None:
                     for rank in range(k):
                         cells[order[i, rank]] = str(rank + 1)
                 else:
-                    cells = [CANDIDATES[order[i, rank]] for rank in range(k)] + [""] * (4 - k)
+                    cells = [CANDIDATES[order[i, rank]] for rank in range(k)] + [""] * (longest - k)
                 lines.append(f"B{written + i + 1},P{precinct[i]}," + ",".join(cells))
             out.write("\n".join(lines) + "\n")
             written += m
@@ -122,10 +128,14 @@ def main() -> int:
     parser.add_argument("--layout", choices=("candidates", "ranks"), default="candidates")
     parser.add_argument("--keep", help="folder for the CSV and the store (default: a temporary folder)")
     parser.add_argument("--maine", action="store_true", help="also import and recount Maine 2018 CD-2")
+    parser.add_argument("--candidates", type=int, default=6,
+                        help="number of candidates (more than 6 gives up to 10 ranks: many distinct ballots)")
     parser.add_argument("--compare", action="store_true",
                         help="also read and count the same CSV with pyrankvote, in a child process")
     parser.add_argument("--pyrankvote", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.candidates != len(CANDIDATES):
+        CANDIDATES[:] = [f"Candidate {i + 1}" for i in range(args.candidates)]
     if args.pyrankvote:
         return pyrankvote_run(Path(args.pyrankvote))
 
@@ -160,7 +170,7 @@ def main() -> int:
             config_path.write_text(json.dumps(config), encoding="utf-8")
             info = store.import_cvrs(config_path, "million", replace=True)
         else:
-            info = store.import_csv(csv_path, "million", candidates=CANDIDATES, first_rank_column=3, ranks=4,
+            info = store.import_csv(csv_path, "million", candidates=CANDIDATES, first_rank_column=3,
                                     precinct_column=2, replace=True)
     print(f"import: {info.ballots:,.0f} ballots -> {info.rows:,} distinct rows in {import_time} "
           f"({info.ballots / import_time.wall:,.0f} ballots/s wall, {info.ballots / import_time.cpu:,.0f} per CPU s); "

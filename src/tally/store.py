@@ -155,9 +155,11 @@ class _Accumulator:
         self.index = {name: i for i, name in enumerate(self.candidates)}
         self.ranks = ranks
         self.tie_index: dict[frozenset[int], int] = {}
-        self.groups: dict[bytes, int] = {}
-        self.group_rows: list[np.ndarray] = []
-        self.weights: list[float] = []
+        # Each block's distinct rows and counts; a ballot's provisional group is its block's
+        # offset plus its row there. finish() merges the groups across blocks.
+        self.uniques: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.groups = 0
         self.count = 0
         self.schema = pa.schema(
             [("ballot_id", pa.string()), ("precinct", pa.string()), ("batch", pa.string()),
@@ -178,19 +180,19 @@ class _Accumulator:
         """A point to come back to: a new provenance part starts here."""
         self.writer.close()
         self._open()
-        return (self.part, len(self.weights), dict(self.groups), list(self.weights), len(self.candidates),
-                dict(self.tie_index), self.count)
+        return (self.part, len(self.uniques), self.groups, len(self.candidates), dict(self.tie_index), self.count)
 
     def rewind(self, mark: tuple) -> None:
         """Forget every block added since ``mark``."""
-        part, n_groups, groups, weights, n_candidates, ties, count = mark
+        part, n_blocks, groups, n_candidates, ties, count = mark
         self.writer.close()
         for later in range(part, self.part + 1):
             (self.folder / f"provenance-{later:05d}.parquet").unlink(missing_ok=True)
         self.part = part - 1
         self._open()
-        self.groups, self.weights, self.tie_index, self.count = groups, weights, ties, count
-        del self.group_rows[n_groups:]
+        self.groups, self.tie_index, self.count = groups, ties, count
+        del self.uniques[n_blocks:]
+        del self.counts[n_blocks:]
         for name in self.candidates[n_candidates:]:
             del self.index[name]
         del self.candidates[n_candidates:]
@@ -233,16 +235,10 @@ class _Accumulator:
             codes = np.hstack([codes.astype(CODE_DTYPE), pad])
         codes = np.ascontiguousarray(codes, dtype=CODE_DTYPE)
         unique, inverse, counts = _unique_rows(codes)
-        gids = np.empty(len(unique), dtype=np.int32)
-        for k, row in enumerate(unique):
-            key = row.tobytes()
-            g = self.groups.get(key)
-            if g is None:
-                g = self.groups[key] = len(self.weights)
-                self.weights.append(0.0)
-                self.group_rows.append(row.copy())
-            self.weights[g] += float(counts[k])
-            gids[k] = g
+        gids = (self.groups + inverse).astype(np.int32)
+        self.uniques.append(unique)
+        self.counts.append(counts)
+        self.groups += len(unique)
         pa = self.pa
         table = pa.table(
             {
@@ -250,7 +246,7 @@ class _Accumulator:
                 "precinct": _arrow_strings(precincts, n),
                 "batch": _arrow_strings(batches, n),
                 "source": pa.array(np.full(n, source, dtype=np.int16)),
-                "group": pa.array(gids[inverse]),
+                "group": pa.array(gids),
             },
             schema=self.schema,
         )
@@ -262,13 +258,18 @@ class _Accumulator:
         import pyarrow.parquet as pq
 
         self.close()
-        weights = np.asarray(self.weights, dtype=np.float64)
-        matrix = (
-            np.vstack(self.group_rows) if self.group_rows else np.zeros((0, self.ranks), dtype=CODE_DTYPE)
-        ).astype(CODE_DTYPE)
+        if self.uniques:
+            blocks = np.vstack(self.uniques).astype(CODE_DTYPE)
+            matrix, group_of, _ = _unique_rows(blocks)
+            weights = np.bincount(group_of, weights=np.concatenate(self.counts).astype(np.float64),
+                                  minlength=len(matrix))
+        else:
+            matrix, group_of = np.zeros((0, self.ranks), dtype=CODE_DTYPE), np.zeros(0, dtype=np.int64)
+            weights = np.zeros(0)
         order = np.lexsort((np.arange(weights.size), -weights))
-        row_of = np.empty(order.size, dtype=np.int32)
-        row_of[order] = np.arange(order.size, dtype=np.int32)
+        rank_of = np.empty(order.size, dtype=np.int32)
+        rank_of[order] = np.arange(order.size, dtype=np.int32)
+        row_of = rank_of[group_of]  # provisional group -> stored row
         used = np.flatnonzero((matrix != SKIPPED).any(axis=0)) if matrix.size else np.array([], dtype=int)
         matrix = matrix[order][:, : (used[-1] + 1 if used.size else 0)]
         pq.write_table(self.pa.table({"row": self.pa.array(row_of)}), folder / "group_rows.parquet")
