@@ -56,7 +56,7 @@ class TieBreaker:
         self.mode = check_tiebreak(mode)
         self.candidates = tuple(candidates)
         self.seed = 0 if seed is None else int(seed)
-        self._rng = np.random.default_rng(self.seed)
+        self._generator: np.random.Generator | None = None
         if order is None:
             self._rank = {i: i for i in range(len(self.candidates))}
         else:
@@ -65,6 +65,13 @@ class TieBreaker:
                 raise ConfigError(f"tie-break order leaves out {', '.join(sorted(missing))}")
             self._rank = {self.candidates.index(n): k for k, n in enumerate(order) if n in self.candidates}
         self.ties: list[Tie] = []
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        # made on first use: most counts meet no tie that needs a draw
+        if self._generator is None:
+            self._generator = np.random.default_rng(self.seed)
+        return self._generator
 
     def record(self, tie: Tie) -> None:
         self.ties.append(tie)

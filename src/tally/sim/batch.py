@@ -165,6 +165,14 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
     first = electorate.first_counts()
     majority = np.where((first * 2 > spec.voters).any(axis=1), first.argmax(axis=1), -1)
     columns["majority_candidate"] = majority
+    made: dict[tuple[int, str], Any] = {}
+
+    def ballots_of(e: int, kind: str) -> Any:
+        # each election's ballots are built once and shared by every rule
+        if (e, kind) not in made:
+            made[(e, kind)] = election_ballots(spec, electorate, e, kind)
+        return made[(e, kind)]
+
     for rule in spec.rules:
         info = get_rule(rule)
         kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
@@ -178,7 +186,7 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
         utility = np.full(n, np.nan)
         exhausted = np.full(n, np.nan)
         for e in range(n):
-            ballots = election_ballots(spec, electorate, e, kind)
+            ballots = ballots_of(e, kind)
             outcome = _count(ballots, rule)
             winners = _winner_set(outcome, names)
             winner[e] = min(winners) if winners else -1
@@ -214,14 +222,15 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
 
 def _without(ballots: RankedBallots, drop: int) -> RankedBallots:
     """The ballots with one candidate struck out, later ranks moving up."""
-    rows = []
-    for row in ballots.choices:
-        kept = [x if x < drop else x - 1 for x in row.tolist() if x >= 0 and x != drop]
-        rows.append(kept + [SKIPPED] * (ballots.choices.shape[1] - 1 - len(kept)))
+    choices = ballots.choices
+    keep = (choices >= 0) & (choices != drop)
+    # stable compaction of each row: kept marks first, in their order
+    order = np.argsort(~keep, axis=1, kind="stable")
+    moved = np.take_along_axis(choices, order, axis=1)
+    kept = np.take_along_axis(keep, order, axis=1)
+    moved = np.where(kept, np.where(moved > drop, moved - 1, moved), SKIPPED).astype(np.int16)
     names = tuple(n for i, n in enumerate(ballots.candidates) if i != drop)
-    width = max(ballots.choices.shape[1] - 1, 1)
-    matrix = np.array([r[:width] + [SKIPPED] * (width - len(r[:width])) for r in rows], dtype=np.int16)
-    return RankedBallots.from_matrix(names, matrix, ballots.weights)
+    return RankedBallots.from_matrix(names, moved[:, : max(choices.shape[1] - 1, 1)], ballots.weights)
 
 
 def _has_spoiler(ballots: RankedBallots, winners: frozenset[int], rule: str) -> bool:
