@@ -29,6 +29,7 @@ bounded by the number of *distinct* ballots, not the number of ballots.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import hashlib
@@ -45,7 +46,7 @@ import numpy as np
 
 from .ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
-from .io.cvr.model import OVERVOTE_MARK, UWI_NAME
+from .io.cvr.model import UWI_NAME
 
 __all__ = [
     "home",
@@ -217,13 +218,6 @@ class _Accumulator:
         if len(key) == 1:
             return next(iter(key))
         return FIRST_TIE_CODE - self.tie_index.setdefault(key, len(self.tie_index))
-
-    def marks_code(self, names: tuple[str, ...]) -> int:
-        if not names:
-            return SKIPPED
-        if OVERVOTE_MARK in names:
-            return OVERVOTE
-        return self.tie([self.code(n) for n in names])
 
     def add(self, codes: np.ndarray, ids: Sequence[str] | Any, precincts: Any, batches: Any, source: int) -> None:
         """Add a block: codes (n, ≤ranks) and, per ballot, id, precinct and batch (or None)."""
@@ -477,10 +471,8 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
                        config.output.contest_name)
     except BaseException:
         if "acc" in locals():
-            try:
+            with contextlib.suppress(Exception):  # already failing; the staging folder goes anyway
                 locals()["acc"].close()
-            except Exception:  # noqa: BLE001 - already failing; the staging folder goes anyway
-                pass
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -620,7 +612,7 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
             # Several candidates given one rank: an overvote that names them.
             codes[row, rank] = acc.tie([cand for cand, r in per_candidate if r[row] == rank + 1])
 
-        def text_column(col: int | None, missing: str | None):
+        def text_column(col: int | None, missing: str | None, batch=batch):
             if col is None:
                 return None
             values = _strings(batch.column(col))
@@ -766,10 +758,8 @@ def import_csv(
                        [{"path": file, "sha256": file_sha256(source_path)}], source_path.stem)
     except BaseException:
         if acc is not None:
-            try:
+            with contextlib.suppress(Exception):  # already failing; the staging folder goes anyway
                 acc.close()
-            except Exception:  # noqa: BLE001 - already failing; the staging folder goes anyway
-                pass
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
