@@ -14,30 +14,49 @@ from . import app, console, err_console
 __all__ = ["rctab_command", "verify_command"]
 
 
-def _round_table(tab, title: str) -> Table:
-    table = Table(title=title, header_style="bold", show_lines=False)
-    table.add_column("candidate")
-    for rnd in tab.rounds:
-        table.add_column(f"R{rnd.number}", justify="right")
+def _round_table(tab, title: str, width: int) -> Table:
+    """Candidates down, rounds across; only the first and last rounds when they do not fit."""
+    rounds = tab.rounds
+    longest = max((len(str(v)) for r in rounds for v in r.tally.values()), default=1)
+    fits = max(2, (width - 24 - 16) // (max(longest, 4) + 3))
+    shown = rounds if len(rounds) <= fits else [*rounds[: fits // 2], *rounds[-(fits - fits // 2) + 1:]]
+    table = Table(title=title, header_style="bold")
+    table.add_column("candidate", max_width=24)
+    for i, rnd in enumerate(shown):
+        if i and shown[i - 1].number != rnd.number - 1:
+            table.add_column("…", justify="center")
+        table.add_column(f"R{rnd.number}", justify="right", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    outcome: dict[str, str] = {}
+    for rnd in rounds:
+        for name in rnd.elected:
+            outcome[name] = f"[bold green]elected R{rnd.number}[/]"
+        for name in rnd.eliminated:
+            outcome[name] = f"[red]out R{rnd.number}[/]"
     for name in tab.candidate_order:
         cells = []
-        for rnd in tab.rounds:
-            if name not in rnd.tally:
+        for i, rnd in enumerate(shown):
+            if i and shown[i - 1].number != rnd.number - 1:
                 cells.append("")
-                continue
-            text = str(rnd.tally[name])
-            if name in rnd.elected:
-                text = f"[bold green]{text} ✔[/]"
-            elif name in rnd.eliminated:
-                text = f"[red]{text} ✘[/]"
+            text = str(rnd.tally[name]) if name in rnd.tally else ""
             if name in rnd.by_tiebreak:
                 text += "*"
             cells.append(text)
-        table.add_row(name, *cells)
+        table.add_row(name, *cells, outcome.get(name, ""))
     for label, key in (("overvotes", "overvotes"), ("skipped rankings", "skippedRankings"),
                        ("exhausted", "exhaustedChoices"), ("repeated rankings", "repeatedRankings")):
-        table.add_row(f"[dim]inactive: {label}[/]", *[f"[dim]{r.inactive[key]}[/]" for r in tab.rounds])
-    table.add_row("[dim]threshold[/]", *[f"[dim]{r.threshold}[/]" for r in tab.rounds])
+        cells = []
+        for i, rnd in enumerate(shown):
+            if i and shown[i - 1].number != rnd.number - 1:
+                cells.append("")
+            cells.append(f"[dim]{rnd.inactive[key]}[/]")
+        table.add_row(f"[dim]inactive: {label}[/]", *cells, "")
+    cells = []
+    for i, rnd in enumerate(shown):
+        if i and shown[i - 1].number != rnd.number - 1:
+            cells.append("")
+        cells.append(f"[dim]{rnd.threshold}[/]")
+    table.add_row("[dim]threshold[/]", *cells, "")
     return table
 
 
@@ -75,7 +94,7 @@ def rctab_command(
         title = run.meta.get("contest") or run.stem
         if tab.pass_number is not None:
             title += f" — pass {tab.pass_number}"
-        console.print(_round_table(tab, title))
+        console.print(_round_table(tab, title, console.width))
         console.print(f"winner(s): [bold]{', '.join(tab.winners) or 'none'}[/]   "
                       f"ballots: {run.contest.total:,}   final threshold: {tab.rounds[-1].threshold}")
         for t in tab.ties:
