@@ -246,12 +246,21 @@ def _has_spoiler(ballots: RankedBallots, winners: frozenset[int], rule: str) -> 
     return False
 
 
+def _amounts(weight: float) -> list[int]:
+    """How many ballots of one kind to change: every number up to 40, else 40 spread evenly."""
+    n = int(weight)
+    if n <= 40:
+        return list(range(1, n + 1))
+    return sorted({int(round(x)) for x in np.linspace(1, n, 40)})
+
+
 def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:
     """Upward monotonicity: raising the winner to first place on some ballots of one kind
-    (1, 2, 4, ... of them, up to all of that kind) never makes the winner lose.
+    never makes the winner lose.
 
-    Checks the distinct rankings that place the winner below first, so a True is a real
-    failure and the rate is a lower bound on the rule's failure rate.
+    Tries each distinct ranking that places the winner below first, raising the winner on
+    every number of those ballots (up to 40 of them; 40 amounts spread evenly beyond), so
+    a True is a real failure and the rate is a lower bound on the rule's failure rate.
     """
     names = ballots.candidates
     for i, (row, weight) in enumerate(zip(ballots.choices, ballots.weights)):
@@ -261,33 +270,32 @@ def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> boo
         raised = [winner] + [x for x in marks if x != winner]
         raised_row = np.full(row.shape[0], SKIPPED, dtype=row.dtype)
         raised_row[: len(raised)] = raised[: row.shape[0]]
-        moved = 1
-        while moved <= weight:
+        for moved in _amounts(weight):
             choices = np.vstack([ballots.choices, raised_row[None, :]])
             weights = np.append(ballots.weights, moved)
             weights[i] -= moved
             outcome = _count(RankedBallots.from_matrix(names, choices, weights), rule)
             if names[winner] not in outcome.winners:
                 return True
-            moved *= 2
     return False
 
 
 def _participation_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:
-    """No-show paradox: some voters of one kind get a result they prefer by staying home
-    (removing 1, 2, 4, ... of their ballots). Checks each distinct ranking; a lower bound."""
+    """No-show paradox: some voters of one kind get a winner they prefer by staying home.
+
+    Tries removing every number of ballots of each distinct ranking (up to 40; 40 amounts
+    spread evenly beyond); a True is a real failure, the rate a lower bound.
+    """
     pos = ballots.positions()
     for i, weight in enumerate(ballots.weights):
-        removed = 1
-        while removed <= weight:
+        for removed in _amounts(weight):
             weights = ballots.weights.copy()
             weights[i] -= removed
             outcome = _count(ballots.with_weights(weights), rule)
-            for w in outcome.winners:
-                new = ballots.candidates.index(w)
-                if pos[i, new] < pos[i, winner] and len(outcome.winners) == 1:
+            if len(outcome.winners) == 1:
+                new = ballots.candidates.index(outcome.winners[0])
+                if pos[i, new] < pos[i, winner]:
                     return True
-            removed *= 2
     return False
 
 
