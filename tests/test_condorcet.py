@@ -286,3 +286,17 @@ def test_anonymity(rows, seed):
         assert COUNT[name](again).winners == a.winners
         assert COUNT[name](split).winners == a.winners
         assert COUNT[name](again).scores == a.scores
+
+
+def test_ranked_pairs_refuses_an_unbounded_search_but_orders_still_count():
+    # 5 voters, 10 candidates: margins 1, 3, 5 only, so nearly every pair ties with many others
+    perms = [[2, 0, 9, 7, 1, 5, 6, 3, 4, 8], [3, 9, 4, 5, 6, 8, 7, 1, 2, 0], [1, 4, 3, 2, 7, 6, 0, 5, 9, 8],
+             [5, 4, 8, 6, 3, 1, 7, 2, 9, 0], [7, 1, 9, 6, 4, 5, 3, 2, 8, 0]]
+    names = [f"c{i}" for i in range(10)]
+    ballots = tally.RankedBallots.from_rankings(names, [[names[i] for i in p] for p in perms])
+    with pytest.raises(RuleError, match="tiebreak 'order'"):
+        COUNT["ranked_pairs"](ballots)
+    ordered = COUNT["ranked_pairs"](ballots, tiebreak="order")
+    assert len(ordered.winners) == 1
+    assert ordered.ties and "too many orders" in ordered.ties[0].detail
+    assert ordered.winners[0] == ordered.details["ranking"][0]

@@ -55,7 +55,7 @@ KEMENY_MAX_CANDIDATES = 16
 """Largest field :func:`kemeny_young` counts (its exact search takes 2**C * C**2 steps)."""
 
 _DECIMALS = 9  # margins are sums of weights; rounding keeps fractional weights comparable
-_RANKED_PAIRS_BUDGET = 2_000_000
+_RANKED_PAIRS_BUDGET = 200_000
 
 
 # -- the pairwise matrix and the sets read from it -------------------------------------
@@ -461,6 +461,15 @@ def _sources(reach: tuple[int, ...]) -> list[int]:
     return [x for x in range(c) if not any(reach[y] >> x & 1 for y in range(c) if y != x)]
 
 
+def _lock_group(reach: tuple[int, ...], group: Sequence[tuple[int, int]]) -> tuple[int, ...] | None:
+    """Every pair of the group locked, or None when together they would close a cycle."""
+    for a, b in group:
+        if reach[b] >> a & 1:
+            return None
+        reach = _add(reach, a, b)
+    return reach
+
+
 def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
     """Winners over every order of locking equal-margin pairs ("parallel universes").
 
@@ -470,35 +479,67 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
     sources of the graph locked from the wins.
     """
     c = margins.shape[0]
-    states = {tuple(1 << x for x in range(c))}
+    winner = _winner_index(margins)
+    if winner is not None:  # ranked pairs is Condorcet-consistent
+        return [winner]
+    groups = _lock_orders(margins)
+    everyone = (1 << c) - 1
+    found = 0  # bit mask of winners found so far
+    # seed with the winners of simple lock orders (each candidate's pairs first), so the
+    # exhaustive search below can cut most branches at once
+    for x in range(c):
+        for others in (range(c), range(c - 1, -1, -1)):
+            rank = [0] * c
+            for place, y in enumerate([x, *(y for y in others if y != x)]):
+                rank[y] = place
+            found |= 1 << _ranked_pairs_ordered(margins, rank)[0]
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    # depth first, so winners turn up early and branches that cannot add one are cut
+    stack: list[tuple[tuple[int, ...], int, int, tuple[tuple[int, int], ...]]] = [
+        (tuple(1 << x for x in range(c)), 0, 0, ())
+    ]
     work = 0
-    for group in _lock_orders(margins):
-        nxt: set[tuple[int, ...]] = set()
-        for state in states:
-            stack: list[tuple[tuple[int, ...], int, tuple[tuple[int, int], ...]]] = [(state, 0, ())]
-            while stack:
-                current, k, skipped = stack.pop()
-                work += 1
-                if work > _RANKED_PAIRS_BUDGET:
-                    raise RuleError(
-                        "ranked pairs with tiebreak 'all' met too many orders of equal-margin pairs "
-                        "to explore; use tiebreak 'order' or 'random'"
-                    )
-                if k == len(group):
-                    if all(current[b] >> a & 1 for a, b in skipped):
-                        nxt.add(current)
-                    continue
-                a, b = group[k]
-                if current[b] >> a & 1:  # b already reaches a: locking a > b would close a cycle
-                    stack.append((current, k + 1, skipped))
-                else:
-                    stack.append((current, k + 1, skipped + ((a, b),)))
-                    stack.append((_add(current, a, b), k + 1, skipped))
-        states = nxt
-    winners: set[int] = set()
-    for state in states:
-        winners.update(_sources(state))
-    return sorted(winners)
+    while stack:
+        current, g, k, skipped = stack.pop()
+        work += 1
+        if work > _RANKED_PAIRS_BUDGET:
+            raise RuleError(
+                "ranked pairs with tiebreak 'all' met too many orders of equal-margin pairs "
+                "to explore; use tiebreak 'order' or 'random'"
+            )
+        beaten = 0
+        for x in range(c):
+            beaten |= current[x] & ~(1 << x)
+        if (everyone & ~beaten) & ~found == 0:
+            continue  # every candidate still unbeaten here is already a known winner
+        if g == len(groups):
+            found |= everyone & ~beaten
+            continue
+        group = groups[g]
+        if k == 0:
+            if (g, current) in seen:
+                continue
+            seen.add((g, current))
+            whole = _lock_group(current, group)
+            if whole is not None:  # no order of this group can close a cycle: one outcome
+                stack.append((whole, g + 1, 0, ()))
+                continue
+        if k == len(group):
+            if all(current[b] >> a & 1 for a, b in skipped):  # the subset locked is maximal
+                stack.append((current, g + 1, 0, ()))
+            continue
+        a, b = group[k]
+        if current[b] >> a & 1:  # b already reaches a: locking a > b would close a cycle
+            stack.append((current, g, k + 1, skipped))
+            continue
+        # leaving a > b out is only maximal if the pairs still to come can make b reach a
+        potential = current
+        for x, y in group[k + 1 :]:
+            potential = _add(potential, x, y)
+        if potential[b] >> a & 1:
+            stack.append((current, g, k + 1, skipped + ((a, b),)))
+        stack.append((_add(current, a, b), g, k + 1, skipped))
+    return [x for x in range(c) if found >> x & 1]
 
 
 def _ranked_pairs_ordered(margins: np.ndarray, rank: Sequence[int]) -> tuple[int, tuple[int, ...]]:
@@ -563,16 +604,24 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     else:
         rank = list(range(c))
         how = "equal margins locked in candidate order"
-    universes = _ranked_pairs_all(margins) if c else []
+    try:
+        universes = _ranked_pairs_all(margins) if c else []
+    except RuleError:
+        if breaker.mode == "all":
+            raise
+        universes = None  # too many orders to list the possible winners; the order below decides
     winner, order = _ranked_pairs_ordered(margins, rank) if c else (None, ())
     tally = np.zeros(c)
     for place, x in enumerate(order):
         tally[x] = c - 1 - place
     details = {"ranking": [ballots.candidates[x] for x in order]}
     note = "candidates ranked below, in the locked order"
-    if breaker.mode == "all" or len(universes) <= 1:
+    if universes is not None and (breaker.mode == "all" or len(universes) <= 1):
         return _outcome(ballots, margins, universes, tally, breaker, note=note, details=details,
                         tie_detail="tie left standing; every winner over all orders of equal margins reported")
+    if universes is None:
+        universes = sorted({x for group in _lock_orders(margins) if len(group) > 1 for pair in group for x in pair})
+        how += " (too many orders to list every possible winner; tied = candidates in equal margins)"
     names = tuple(ballots.candidates[x] for x in universes)
     breaker.record(Tie(round=1, purpose="winner", tied=names, mode=breaker.mode,
                        chosen=(ballots.candidates[winner],), detail=how))
