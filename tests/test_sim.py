@@ -52,6 +52,12 @@ def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
     here = simulate(spec)
     distributed = simulate(spec, cluster="local", workers=2)
     assert json.dumps(here, sort_keys=True) == json.dumps(distributed, sort_keys=True)
+    # an existing cluster, reached by its scheduler address
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = simulate(spec, scheduler=cluster.scheduler_address)
+    assert json.dumps(remote, sort_keys=True) == json.dumps(here, sort_keys=True)
     other_seed = simulate(SimSpec(**{**spec.__dict__, "seed": 6}))
     assert json.dumps(other_seed["metrics"], sort_keys=True) != json.dumps(here["metrics"], sort_keys=True)
 
