@@ -85,7 +85,7 @@ def test_wigm_matches_votekit_fractional_stv():
     from votekit.elections import FastSTV
 
     compared = 0
-    for ballots, seats in profiles(13, 100):
+    for ballots, seats in profiles(13, 40):
         ours = tally.count(ballots, "wigm_stv", seats=seats, tiebreak="order")
         if not _clean(ours):
             continue
@@ -98,4 +98,4 @@ def test_wigm_matches_votekit_fractional_stv():
             election = FastSTV(profile, n_seats=seats, transfer="fractional", simultaneous=False)
         assert set(ours.winners) == set().union(*election.get_elected()), ballots.rankings()
         compared += 1
-    assert compared >= 30
+    assert compared >= 12
