@@ -80,3 +80,19 @@ def test_rctab_bad_config_is_a_clear_error(tmp_path: Path):
     assert result.exit_code != 0
     assert isinstance(result.exception, Exception)
     assert "not valid JSON" in str(result.exception)
+
+
+def test_verify_checks_a_report_rctab_wrote(tmp_path: Path):
+    folder = CASES / "generic_csv_test"
+    config = folder / "generic_csv_test_config.json"
+    report = folder / "generic_csv_test_expected_detailed_report.json"
+    ok = runner.invoke(app, ["verify", str(report), "--config", str(config)])
+    assert ok.exit_code == 0, ok.output
+
+    data = json.loads(report.read_text())
+    data["results"][0]["tally"]["Lettuce"] = "6"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data))
+    bad = runner.invoke(app, ["verify", str(edited), "--config", str(config)])
+    assert bad.exit_code == 1
+    assert "Lettuce" in bad.output

@@ -105,15 +105,19 @@ def rctab_command(
 @app.command("verify")
 def verify_command(
     report: Annotated[Path, typer.Argument(help="A report written by 'tally rctab', or its *_audit.json.")],
+    config: Annotated[Path | None, typer.Option("--config", help="Check a detailed report JSON written "
+                                                   "by RCTab itself against a count of this config.")] = None,
 ) -> None:
     """Re-run the count behind REPORT and check it: exit 0 when reproduced, 1 otherwise.
 
     Checks the SHA-256 of the config and of every CVR file recorded in the audit file,
     counts again, and compares every report with the recorded hashes and the files on disk.
+    With --config, REPORT may be a detailed report JSON from RCTab: the config is counted
+    and the results compared number by number.
     """
-    from ..rctab.verify import verify
+    from ..rctab.verify import check_rctab_report, verify
 
-    result = verify(report)
+    result = check_rctab_report(report, config) if config is not None else verify(report)
     for line in result.checked:
         console.print(f"checked: {line}")
     if result.ok:

@@ -9,6 +9,9 @@ report files themselves keep RCTab's exact format).
 and the inputs still hash the same, counts again from the config, and compares the new
 reports with the recorded hashes and with the files on disk. The result lists every
 difference found; an empty list means the report is reproduced.
+
+:func:`check_rctab_report` checks a report written by RCTab itself (no audit file): it
+counts the given config and compares the results number by number.
 """
 
 from __future__ import annotations
@@ -176,3 +179,88 @@ def _first_difference(text: str, path: Path) -> str:
     if len(old) != len(new):
         return f" ({len(old)} lines on disk, {len(new)} re-counted)"
     return ""
+
+
+# -- checking a report RCTab wrote --------------------------------------------------------------
+
+
+def _normalise(value: Any) -> Any:
+    """Decimal strings as numbers, ``generatedBy`` dropped, each round's actions as a set."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, dict):
+        out = {k: _normalise(v) for k, v in value.items() if k not in ("generatedBy", "GeneratedDate")}
+        if isinstance(out.get("tallyResults"), list):
+            out["tallyResults"] = sorted(out["tallyResults"], key=lambda a: json.dumps(a, sort_keys=True, default=str))
+        return out
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _tree_differences(ours: Any, theirs: Any, path: str = "") -> list[str]:
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        out: list[str] = []
+        for key in sorted(set(ours) | set(theirs)):
+            if key not in ours:
+                out.append(f"{path}.{key}: in the report, not in the re-count")
+            elif key not in theirs:
+                out.append(f"{path}.{key}: in the re-count, not in the report")
+            else:
+                out += _tree_differences(ours[key], theirs[key], f"{path}.{key}")
+        return out
+    if isinstance(ours, list) and isinstance(theirs, list):
+        if len(ours) != len(theirs):
+            return [f"{path}: {len(theirs)} entries in the report, {len(ours)} in the re-count"]
+        return [d for i, (a, b) in enumerate(zip(ours, theirs)) for d in _tree_differences(a, b, f"{path}[{i}]")]
+    if ours != theirs:
+        return [f"{path}: report says {theirs}, re-count gives {ours}"]
+    return []
+
+
+def check_rctab_report(report: str | Path, config: str | Path) -> Verification:
+    """Count ``config`` and compare with a detailed report JSON that RCTab (or tally) wrote.
+
+    Vote quantities are compared as numbers; ``generatedBy`` is ignored. A slice report
+    (its ``config`` block names a precinct or batch) is compared with that slice; for
+    multi-pass IRV the report is compared with every pass and matches if one agrees.
+    """
+    from .report import dump_json, slice_summary_json, summary_json
+
+    path = Path(report)
+    try:
+        theirs = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: not a readable JSON report: {exc}") from None
+    if not isinstance(theirs, dict) or "results" not in theirs:
+        raise DataError(f"{path}: not an RCTab detailed report (no 'results')")
+    result = Verification(audit=path, config=Path(config))
+    run = run_config(config)
+    block = theirs.get("config", {})
+    kind = next((k for k in ("precinct", "batch") if k in block), None)
+    candidates = []
+    for tab in run.tabulations:
+        if kind is None:
+            candidates.append(summary_json(tab, run.meta))
+        elif block[kind] in tab.slices.get(kind, {}):
+            candidates.append(slice_summary_json(tab, run.meta, kind, block[kind]))
+    if not candidates:
+        result.problems.append(f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{kind.title()} set?)")
+        return result
+    target = _normalise(theirs)
+    best: list[str] | None = None
+    for ours in candidates:
+        diffs = _tree_differences(_normalise(json.loads(dump_json(ours))), target)
+        if not diffs:
+            best = []
+            break
+        if best is None or len(diffs) < len(best):
+            best = diffs
+    result.checked.append(f"{len(theirs['results'])} rounds compared")
+    result.problems.extend((best or [])[:20])
+    return result
