@@ -49,11 +49,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ..ballots import OVERVOTE, SKIPPED, RankedBallots
 from ..errors import BallotError
-from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
+from ._common import csv_rows
+from ._table import count_column, line_of, parse_table, pick_column, read_header
 
 __all__ = ["COUNT_NAMES", "looks_like_ranked", "rank_number", "read_csv"]
 
@@ -83,17 +83,6 @@ def looks_like_ranked(head: str) -> bool:
     except (StopIteration, BallotError):
         return False
     return any(rank_number(c) is not None for c in header)
-
-
-def _pick(columns: Sequence[str], names: Sequence[str], given: str | None, what: str, file: str) -> str | None:
-    if given is not None:
-        if given not in columns:
-            raise BallotError(f"no {what} column {given!r}; columns: {', '.join(columns)}", file=file, line=1)
-        return given
-    found = [c for c in columns if c.strip().lower() in names]
-    if len(found) > 1:
-        raise BallotError(f"several {what} columns ({', '.join(found)}); name one with an option", file=file, line=1)
-    return found[0] if found else None
 
 
 def read_csv(
@@ -139,14 +128,11 @@ def read_csv(
         each with file, line and field.
     """
     file = str(path)
-    first_line = _first_line(path, file)
-    header = next(iter(csv_rows(check_utf8(first_line, file), delimiter)), (1, []))[1]
-    header = [h.strip() for h in header]
-    _check_header(header, file)
+    header = read_header(path, file, delimiter)
 
-    count_col = _pick(header, COUNT_NAMES, count, "count", file)
-    id_col = _pick(header, _ID_NAMES, ballot_id, "ballot id", file)
-    precinct_col = _pick(header, _PRECINCT_NAMES, precinct, "precinct", file)
+    count_col = pick_column(header, COUNT_NAMES, count, "count", file)
+    id_col = pick_column(header, _ID_NAMES, ballot_id, "ballot id", file)
+    precinct_col = pick_column(header, _PRECINCT_NAMES, precinct, "precinct", file)
     rank_cols = _rank_columns(header, ranks, file)
     used = {c for c in (count_col, id_col, precinct_col) if c} | set(rank_cols)
     extra = [c for c in header if c not in used and c not in ignore]
@@ -167,7 +153,7 @@ def read_csv(
         )
 
     dictionary = {c: pa.dictionary(pa.int32(), pa.string()) for c in rank_cols}
-    table = _parse(path, file, header, delimiter, used, dictionary)
+    table = parse_table(path, file, header, delimiter, used, dictionary)
     n_rows = table.num_rows
     special = {t.strip().casefold(): SKIPPED for t in skipped}
     special.update({t.strip().casefold(): OVERVOTE for t in overvote})
@@ -193,7 +179,7 @@ def read_csv(
                         raise BallotError(
                             f"unknown candidate {name!r}; declared candidates: {', '.join(declared)}",
                             file=file,
-                            line=_line_of(path, file, delimiter, row),
+                            line=line_of(path, file, delimiter, row),
                             field=rank_cols[r],
                         )
     else:
@@ -226,7 +212,7 @@ def read_csv(
 
     weights = None
     if count_col:
-        weights = _counts(table.column(count_col), path, file, delimiter, count_col)
+        weights = count_column(table.column(count_col), path, file, delimiter, count_col)
 
     ids = None
     if id_col:
@@ -272,18 +258,6 @@ def _count_keys(key: np.ndarray, weights: np.ndarray | None, bits: int, ranks: i
     return rows.astype(np.int16), counted[present]
 
 
-def _check_header(header: list[str], file: str) -> None:
-    if not header:
-        raise BallotError("no header row", file=file, line=1)
-    seen: set[str] = set()
-    for i, name in enumerate(header, start=1):
-        if not name:
-            raise BallotError(f"column {i} of the header has no name", file=file, line=1)
-        if name in seen:
-            raise BallotError(f"column {name!r} appears twice in the header", file=file, line=1, field=name)
-        seen.add(name)
-
-
 def _rank_columns(header: list[str], ranks: Sequence[str] | None, file: str) -> list[str]:
     if ranks is not None:
         missing = [r for r in ranks if r not in header]
@@ -305,65 +279,6 @@ def _rank_columns(header: list[str], ranks: Sequence[str] | None, file: str) -> 
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or numbers[0] not in (0, 1):
         raise BallotError(f"rank columns are numbered {numbers}, expected 1..{len(numbers)}", file=file, line=1)
     return [c for _, c in found]
-
-
-def _first_line(path: str | os.PathLike[str], file: str) -> bytes:
-    """The header line's bytes (the file is not read whole here)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 16)
-            while b"\n" not in head:
-                more = handle.read(1 << 16)
-                if not more:
-                    break
-                head += more
-    except OSError:
-        read_bytes(path)  # raises the BallotError that names the problem
-        raise
-    if not head.strip():
-        raise BallotError("the file is empty", file=file, line=1)
-    return head.split(b"\n", 1)[0]
-
-
-def _parse(
-    path: str | os.PathLike[str],
-    file: str,
-    header: list[str],
-    delimiter: str,
-    used: set[str],
-    types: dict[str, pa.DataType] | None = None,
-) -> pa.Table:
-    column_types = {c: pa.string() for c in header}
-    column_types.update(types or {})
-    try:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types=column_types, include_columns=[c for c in header if c in used],
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        _diagnose(read_bytes(path), file, delimiter, len(header))
-        raise BallotError(f"cannot parse the CSV: {exc}", file=file) from None
-
-
-def _diagnose(data: bytes, file: str, delimiter: str, width: int) -> None:
-    """Find the first line that breaks the file, with a plain-Python pass."""
-    text = check_utf8(data, file)
-    for line, cells in csv_rows(text, delimiter):
-        if len(cells) != width:
-            raise BallotError(
-                f"ragged row: {len(cells)} fields where the header has {width}", file=file, line=line
-            )
-
-
-def _line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -> int:
-    """The physical line of data row ``row`` (0-based), found by a plain-Python pass."""
-    lines = data_line_numbers(check_utf8(read_bytes(path), file), delimiter)
-    return lines[row] if row < len(lines) else row + 2
 
 
 def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]], special: dict[str, int]) -> list[str]:
@@ -391,32 +306,6 @@ def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]]
     return sorted(first, key=first.__getitem__)
 
 
-def _counts(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
-    try:
-        values = pc.cast(pc.utf8_trim_whitespace(column), pa.float64()).to_numpy()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        values = None
-    bad = None
-    if values is None:
-        for row, raw in enumerate(column.to_pylist()):
-            try:
-                float(raw)
-            except ValueError:
-                bad = row
-                break
-    else:
-        wrong = ~np.isfinite(values) | (values < 0)
-        if wrong.any():
-            bad = int(np.argmax(wrong))
-    if bad is not None:
-        raw = column[bad].as_py()
-        parse_count(raw, file=file, line=_line_of(path, file, delimiter, bad), field=name)
-        raise BallotError(f"bad count {raw!r}", file=file, line=_line_of(path, file, delimiter, bad), field=name)
-    if values is None:  # pyarrow refused a spelling Python accepts, e.g. "1_000"
-        values = np.array([float(v) for v in column.to_pylist()], dtype=np.float64)
-    return values
-
-
 def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> list[str]:
     trimmed = pc.utf8_trim_whitespace(column)
     ids = trimmed.to_pylist()
@@ -425,12 +314,12 @@ def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delim
     seen: dict[str, int] = {}
     for row, value in enumerate(ids):
         if not value:
-            raise BallotError("empty ballot id", file=file, line=_line_of(path, file, delimiter, row), field=name)
+            raise BallotError("empty ballot id", file=file, line=line_of(path, file, delimiter, row), field=name)
         if value in seen:
             raise BallotError(
-                f"ballot id {value!r} appears twice (first on line {_line_of(path, file, delimiter, seen[value])})",
+                f"ballot id {value!r} appears twice (first on line {line_of(path, file, delimiter, seen[value])})",
                 file=file,
-                line=_line_of(path, file, delimiter, row),
+                line=line_of(path, file, delimiter, row),
                 field=name,
             )
         seen[value] = row

@@ -33,8 +33,9 @@ import pyarrow.compute as pc
 
 from ..ballots import ScoredBallots
 from ..errors import BallotError, ConfigError
-from ._common import check_utf8, csv_rows
-from .csv import COUNT_NAMES, _check_header, _counts, _first_line, _line_of, _parse, _pick, rank_number
+from ._common import csv_rows
+from ._table import count_column, line_of, parse_table, pick_column, read_header
+from .csv import COUNT_NAMES, rank_number
 
 __all__ = ["looks_like_approval", "read_scores"]
 
@@ -112,11 +113,9 @@ def read_scores(
     file = str(path)
     if kind not in (None, "approval", "score"):
         raise ConfigError(f"kind must be 'approval' or 'score', not {kind!r}")
-    first_line = _first_line(path, file)
-    header = [h.strip() for h in next(iter(csv_rows(check_utf8(first_line, file), delimiter)), (1, []))[1]]
-    _check_header(header, file)
-    count_col = _pick(header, COUNT_NAMES, count, "count", file)
-    id_col = _pick(header, _ID_NAMES, ballot_id, "ballot id", file)
+    header = read_header(path, file, delimiter)
+    count_col = pick_column(header, COUNT_NAMES, count, "count", file)
+    id_col = pick_column(header, _ID_NAMES, ballot_id, "ballot id", file)
     if candidates is None:
         names = [c for c in header if c not in (count_col, id_col) and c not in ignore]
     else:
@@ -132,7 +131,7 @@ def read_scores(
         raise BallotError("no candidate columns", file=file, line=1)
 
     used = set(names) | {c for c in (count_col,) if c}
-    table = _parse(path, file, header, delimiter, used)
+    table = parse_table(path, file, header, delimiter, used)
     n_rows = table.num_rows
     scores = np.empty((n_rows, len(names)))
     for j, name in enumerate(names):
@@ -149,7 +148,7 @@ def read_scores(
     out = given & ((scores < min_score) | (scores > top))
     _fail_at(out, f"score {{value:g}} is outside {min_score:g}..{top:g}", scores, names, path, file, delimiter)
 
-    weights = _counts(table.column(count_col), path, file, delimiter, count_col) if count_col else None
+    weights = count_column(table.column(count_col), path, file, delimiter, count_col) if count_col else None
     metadata: dict[str, Any] = {
         "format": "approval" if kind == "approval" else "score",
         "kind": kind,
@@ -211,7 +210,7 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
                 value = float("nan")
             if not math.isfinite(value):
                 raise BallotError(f"score {text!r} is not a number", file=file,
-                                  line=_line_of(path, file, delimiter, row), field=name) from None
+                                  line=line_of(path, file, delimiter, row), field=name) from None
         raise BallotError(f"cannot read the scores of column {name!r}", file=file) from None
 
 
@@ -221,4 +220,4 @@ def _fail_at(mask: np.ndarray, problem: str, scores: np.ndarray, names: list[str
         return
     row, col = (int(x[0]) for x in np.nonzero(mask))
     raise BallotError(problem.format(value=scores[row, col]), file=file,
-                      line=_line_of(path, file, delimiter, row), field=names[col])
+                      line=line_of(path, file, delimiter, row), field=names[col])
