@@ -18,6 +18,8 @@ import pyarrow.csv as pacsv
 from ..errors import BallotError
 from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
 
+BLOCK_SIZE = 1 << 22  # bytes per parsed block; each block carries its own dictionaries
+
 __all__ = ["check_header", "count_column", "first_line", "line_of", "parse_table", "pick_column", "read_header"]
 
 
@@ -83,7 +85,7 @@ def parse_table(
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=1 << 22),
+            read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types, include_columns=[c for c in header if c in used],
