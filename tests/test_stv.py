@@ -154,6 +154,38 @@ def test_overvote_and_blank_ballots_are_accounted():
     assert last.continuing + sum(last.inactive.values()) == 6
 
 
+def test_preferences_read_off_each_ballot():
+    from tally.rules.stv_papers import INACTIVE, read_papers
+
+    b = RankedBallots.from_rankings(
+        ["A", "B", "C"],
+        [["A", None, "B"], ["A", "A", "C"], ["B", {"A", "C"}, "A"], [None, "C"], [None]],
+        merge=False,
+    )
+    passed = read_papers(b)
+    assert passed.prefs.tolist() == [[0, 1, -1], [0, 2, -1], [1, -1, -1], [2, -1, -1], [-1, -1, -1]]
+    assert passed.end.tolist()[:4] == [INACTIVE["exhausted"], INACTIVE["exhausted"], INACTIVE["overvote"],
+                                       INACTIVE["exhausted"]]
+    strict = read_papers(b, "exhaust")
+    assert strict.prefs.tolist()[0] == [0, -1, -1] and strict.end[0] == INACTIVE["skipped"]
+    assert strict.prefs.tolist()[3] == [-1, -1, -1] and strict.end[3] == INACTIVE["skipped"]
+    assert strict.valid.tolist() == [True, True, True, False, False]
+
+
+def test_skipped_rank_can_end_a_ballot():
+    # Quota 6 of 11. A (2) is excluded first; its ballots mark B after a blank rank.
+    b = RankedBallots.from_rankings(["A", "B", "C"], [["A", None, "B"]] * 2 + [["B"]] * 4 + [["C"]] * 5)
+    kept = tally.count(b, "scottish_stv", seats=1)
+    assert kept.rounds[1].transfers == {"A": {"B": 2, "exhausted": 0}}
+    assert kept.winners == ("B",)
+    cut = tally.count(b, "scottish_stv", seats=1, skipped="exhaust")
+    assert cut.rounds[1].transfers == {"A": {"exhausted": 2}}
+    assert cut.rounds[1].inactive["skipped"] == 2
+    assert cut.winners == ("C",)
+    with pytest.raises(ConfigError, match="skipped"):
+        tally.count(b, "meek_stv", skipped="sometimes")
+
+
 # -- accounting and determinism (property tests) -------------------------------------------
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

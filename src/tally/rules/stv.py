@@ -49,6 +49,7 @@ def scottish_stv(
     decimals: int | None = 5,
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """STV as counted at Scottish local government elections (weighted inclusive Gregory).
 
@@ -69,6 +70,9 @@ def scottish_stv(
     decimals: places transfer values are cut to (5 in the Order; None for exact).
     tiebreak: ``"previous_round"`` (the Order's rule: earlier stages, then lot with
         ``seed``), ``"order"`` or ``"random"``.
+    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a
+        blank rank followed by a mark, as the Order's "next available preference" in
+        consecutive order would (see :mod:`tally.rules.stv_papers`).
 
     Returns an outcome whose rounds are the stages of the count.
 
@@ -84,7 +88,8 @@ def scottish_stv(
     _check_decimals(decimals)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota)
+    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota,
+                         skipped=skipped)
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
 
@@ -108,6 +113,7 @@ def wigm_stv(
     decimals: int | None = None,
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """Weighted inclusive Gregory STV with exact transfer values.
 
@@ -124,7 +130,8 @@ def wigm_stv(
     _check_decimals(decimals)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota)
+    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota,
+                         skipped=skipped)
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
 
@@ -147,6 +154,7 @@ def ers97_stv(
     decimals: int | None = 2,
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """STV under the Electoral Reform Society's 1997 rules (Gregory, last parcel).
 
@@ -173,7 +181,8 @@ def ers97_stv(
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(
-        surplus_papers="last", value="transferable", decimals=decimals, exclusion="by_value", quota=quota
+        surplus_papers="last", value="transferable", decimals=decimals, exclusion="by_value", quota=quota,
+        skipped=skipped,
     )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
@@ -193,6 +202,7 @@ def irish_stv(
     quota: str = "droop",
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """STV as at Dáil elections: whole papers, surplus papers drawn from the last parcel.
 
@@ -218,7 +228,7 @@ def irish_stv(
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota)
+    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota, skipped=skipped)
     return gregory_count(
         ballots, seats=seats, rules=rules, breaker=breaker, seed=seed,
         details={"seed": 0 if seed is None else int(seed)},

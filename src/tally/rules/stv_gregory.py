@@ -64,6 +64,7 @@ class GregoryRules:
     exclusion: str = "together"
     quota: str = "droop"
     quota_decimals: int | None = None
+    skipped: str = "continue"
 
 
 def _fmt(x: Fraction) -> float:
@@ -85,7 +86,7 @@ class _Count:
         self.rules = rules
         self.breaker = breaker
         self.rng = np.random.default_rng(0 if seed is None else seed)
-        papers: Papers = read_papers(ballots)
+        papers: Papers = read_papers(ballots, rules.skipped)
         self.prefs = papers.prefs
         self.end = papers.end
         self.count = papers.count.copy()
@@ -99,7 +100,7 @@ class _Count:
         blank = ballots.is_blank()
         self.holder = np.where(
             papers.valid, self.prefs[:, 0],
-            np.where(blank, INACTIVE["undervote"], INACTIVE["overvote"]),
+            np.where(blank, INACTIVE["undervote"], papers.end),
         ).astype(np.int64)
         self.status = np.zeros(c, dtype=np.int64)
         self.credited = [Fraction(0)] * c
@@ -210,7 +211,7 @@ class _Count:
         note: str,
         detail: dict[str, Any],
     ) -> None:
-        inactive = {name: 0.0 for name in ("undervote", "overvote", "exhausted")}
+        inactive = {name: 0.0 for name in ("undervote", "overvote", "skipped", "exhausted")}
         gone = self.holder < 0
         for code in np.unique(self.holder[gone]).tolist():
             inactive[_REASON[code]] = float(self.count[gone & (self.holder == code)].sum())

@@ -51,8 +51,9 @@ class _Meek:
         decimals: int,
         tolerance: float,
         breaker: TieBreaker,
+        skipped: str = "continue",
     ) -> None:
-        papers = read_papers(ballots)
+        papers = read_papers(ballots, skipped)
         self.ballots = ballots
         self.names = ballots.candidates
         self.seats = seats
@@ -221,6 +222,7 @@ class _Meek:
         inactive = {
             "undervote": float(self.count[self.blank].sum()),
             "overvote": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["overvote"])].sum()),
+            "skipped": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["skipped"])].sum()),
             "exhausted": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["exhausted"])].sum()),
         }
         tally = {self.names[c]: int(self.votes[c]) / one for c in range(len(self.names)) if self.status[c] != EXCLUDED}
@@ -345,6 +347,7 @@ def meek_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """Meek's STV: every transfer recomputed with keep values, the quota falling with exhaustion.
 
@@ -356,6 +359,8 @@ def meek_stv(
         than this (or stops falling), and the lowest hopeful is excluded.
     tiebreak: ``"previous_round"`` (earlier rounds, then lot with ``seed``), ``"order"``
         or ``"random"``.
+    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a blank
+        rank followed by a mark (see :mod:`tally.rules.stv_papers`).
 
     Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
     ballot weights; :class:`~tally.errors.ConfigError` on bad options.
@@ -368,7 +373,8 @@ def meek_stv(
     _check(decimals, tolerance)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, breaker=breaker)
+    count = _Meek(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, breaker=breaker,
+                  skipped=skipped)
     count.run()
     return count.outcome()
 
@@ -392,6 +398,7 @@ def warren_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
+    skipped: str = "continue",
 ) -> Outcome:
     """Warren's STV: as Meek's, but a candidate keeps a fixed amount of each vote, not a share.
 
@@ -406,6 +413,7 @@ def warren_stv(
     _check(decimals, tolerance)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, breaker=breaker)
+    count = _Meek(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, breaker=breaker,
+                  skipped=skipped)
     count.run()
     return count.outcome()

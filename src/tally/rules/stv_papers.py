@@ -5,7 +5,9 @@ marks, in rank order. The reading is fixed for the whole STV family and follows 
 legal texts the rules implement (a later preference is used only when every earlier one
 is usable):
 
-- a skipped rank (nothing marked) is passed over;
+- a skipped rank (nothing marked) is passed over (option ``skipped="continue"``, the
+  default), or ends the usable preferences when a mark follows it (``"exhaust"``: the
+  ballot becomes inactive as ``skipped``);
 - a candidate marked again at a later rank is passed over (the first mark counts);
 - an overvote (several candidates at one rank, named or not) ends the ballot's usable
   preferences there: from then on it is inactive as ``overvote``; a ballot whose first
@@ -45,7 +47,7 @@ NO_CANDIDATE = -1
 """Padding of :attr:`Papers.prefs` after the last usable preference."""
 
 # Inactive codes of a paper's holder (negative, so candidate indices stay >= 0).
-INACTIVE = {"undervote": -1, "overvote": -2, "exhausted": -5}
+INACTIVE = {"undervote": -1, "overvote": -2, "skipped": -3, "exhausted": -5}
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,8 +89,19 @@ class Papers:
         return pos.astype(np.int64), cand.astype(np.int64)
 
 
-def read_papers(ballots: RankedBallots) -> Papers:
-    """Read each row's usable preferences (see the module docstring)."""
+SKIPPED_RULES = ("continue", "exhaust")
+
+
+def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
+    """Read each row's usable preferences (see the module docstring).
+
+    ``skipped="exhaust"`` ends a ballot's usable preferences at a blank rank that has a
+    mark after it (the legal texts' next preference must follow in consecutive order); the
+    ballot then becomes inactive as ``skipped``. A ballot whose first rank is blank has no
+    usable preference at all under that rule.
+    """
+    if skipped not in SKIPPED_RULES:
+        raise ConfigError(f"option skipped: unknown rule {skipped!r}; choose one of {', '.join(SKIPPED_RULES)}")
     weights = ballots.weights
     if not np.all(weights == np.round(weights)):
         bad = int(np.flatnonzero(weights != np.round(weights))[0])
@@ -99,7 +112,14 @@ def read_papers(ballots: RankedBallots) -> Papers:
     rows, ranks = choices.shape
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
     over = choices < SKIPPED
-    after_over = np.logical_or.accumulate(over, axis=1)
+    stop = over
+    if skipped == "exhaust" and ranks:
+        # A blank rank stops the reading only if some mark comes after it.
+        marked_later = np.logical_or.accumulate((choices != SKIPPED)[:, ::-1], axis=1)[:, ::-1]
+        gap = np.zeros(choices.shape, dtype=bool)
+        gap[:, :-1] = (choices[:, :-1] == SKIPPED) & marked_later[:, 1:]
+        stop = over | gap
+    after_over = np.logical_or.accumulate(stop, axis=1)
     fresh = (choices >= 0) & ~after_over
     if ranks > 1:
         # Only rows marking some candidate twice need the rank-by-rank repeat check.
@@ -120,8 +140,13 @@ def read_papers(ballots: RankedBallots) -> Papers:
         slot = np.cumsum(sub, axis=1, dtype=np.int16) - 1
         hit_rows, hit_cols = np.nonzero(sub)
         prefs[loose[hit_rows], slot[hit_rows, hit_cols]] = choices[loose[hit_rows], hit_cols]
-    stopped = over.any(axis=1)
-    end = np.where(stopped, INACTIVE["overvote"], INACTIVE["exhausted"]).astype(np.int64)
+    end = np.full(rows, INACTIVE["exhausted"], dtype=np.int64)
+    if ranks:
+        first_stop = np.argmax(stop, axis=1)
+        stopped = stop.any(axis=1)
+        by_over = over[np.arange(rows), first_stop]
+        end[stopped & by_over] = INACTIVE["overvote"]
+        end[stopped & ~by_over] = INACTIVE["skipped"]
     return Papers(prefs=prefs, end=end, count=np.round(weights).astype(np.int64), valid=length > 0)
 
 
