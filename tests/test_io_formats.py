@@ -290,6 +290,13 @@ def test_profile() -> None:
     assert as_dict(b) == {("Adams_ Ann", "Baker_ Bo"): 10, ("Baker_ Bo",): 7, ("Write-in", "Adams_ Ann"): 2, (): 1}
 
 
+def test_profile_names_with_commas_restored() -> None:
+    b = read(path("small.profile"), restore_commas=True)
+    assert b.candidates == ("Adams, Ann", "Baker, Bo", "Write-in")
+    assert b.metadata["names_in_file"] == ["Adams_ Ann", "Baker_ Bo", "Write-in"]
+    assert as_dict(b)[("Adams, Ann", "Baker, Bo")] == 10
+
+
 def test_summary_total_and_one_area() -> None:
     total = read(path("top-2-house_district.csv"))
     assert total.candidates == ("Adams", "Baker")

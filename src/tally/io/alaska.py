@@ -10,7 +10,8 @@ ranking, best first, with its number of ballots::
     (Peltola_ Mary S.,Begich_ Nick) : 21818
     (Palin_ Sarah) : 20606
 
-Names are kept exactly as written (the producer replaced commas inside names by ``_``);
+Names are kept exactly as written (the producer replaced commas inside names by ``_``;
+``restore_commas=True`` puts them back);
 ``metadata["parties"]`` maps each name to its party. ``()`` is a ballot with no mark.
 
 **Summary** (``top-N-house_district.csv``, from ``AK_RCV_Summarizer``): a few header rows,
@@ -69,8 +70,16 @@ def looks_like_summary(file: str, head: str) -> bool:
     return named or any(f.startswith("House District") or f == "Total" for f in firsts)
 
 
-def read_profile(path: str | os.PathLike[str], *, title: str | None = None) -> RankedBallots:
+def read_profile(
+    path: str | os.PathLike[str], *, restore_commas: bool = False, title: str | None = None
+) -> RankedBallots:
     """Read a ``.profile`` ranking profile (names, parties, rule line, ``(a,b) : n`` lines).
+
+    Parameters
+    ----------
+    restore_commas:
+        Write ``"_ "`` in names back as ``", "`` (``Begich_ Nick`` → ``Begich, Nick``);
+        ``metadata["names_in_file"]`` then keeps the names as written.
 
     Raises
     ------
@@ -122,7 +131,13 @@ def read_profile(path: str | os.PathLike[str], *, title: str | None = None) -> R
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)
     for i, row in enumerate(rows):
         matrix[i, : len(row)] = row
-    metadata = {"format": "alaska-profile", "parties": dict(zip(names, parties)), "ballots_read": sum(counts)}
+    metadata: dict[str, Any] = {"format": "alaska-profile", "ballots_read": sum(counts)}
+    if restore_commas:
+        metadata["names_in_file"] = list(names)
+        names = [n.replace("_ ", ", ") for n in names]
+        if len(set(names)) != len(names):
+            raise BallotError("restoring commas makes two names alike", file=file, line=1)
+    metadata["parties"] = dict(zip(names, parties))
     return RankedBallots.from_matrix(
         names, matrix, np.asarray(counts, dtype=np.float64), source=file, title=title, metadata=metadata
     )
