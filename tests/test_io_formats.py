@@ -166,6 +166,16 @@ def test_csv_one_ballot_per_row_with_provenance() -> None:
     assert b.rankings()[prov.row[1]][0] == ("Bob", "overvote", "Carol")
 
 
+def test_csv_batch_column_is_provenance(tmp_path: Path) -> None:
+    f = tmp_path / "batches.csv"
+    f.write_text("batch,rank1,rank2\nB1,Alice,Bob\nB2,Bob,\nB1,Alice,Bob\n")
+    b = read(str(f))
+    assert b.total == 3 and as_dict(b) == {("Alice", "Bob"): 2, ("Bob",): 1}
+    assert b.provenance is not None
+    assert b.provenance.batch_names == ("B1", "B2")
+    assert b.provenance.batch_codes.tolist() == [0, 1, 0]
+
+
 def test_csv_counted_rows() -> None:
     b = read(path("counted.csv"))
     assert b.total == 15.5

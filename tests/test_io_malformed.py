@@ -41,7 +41,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("csv_duplicate_ballot_id.csv", {}, 4, "ballot id 'b1' appears twice"),
     ("csv_duplicate_column.csv", {}, 1, "'rank2' appears twice"),
     ("csv_unknown_candidate.csv", {"candidates": ["Alice", "Bob", "Carol"]}, 3, "unknown candidate 'Zed'"),
-    ("csv_unknown_column.csv", {}, 1, "'notes' is not a rank"),
+    ("csv_unknown_column.csv", {}, 1, "'notes' is not a rank, count"),
     ("csv_rank_gap.csv", {}, 1, "rank columns are numbered [1, 3]"),
     ("csv_latin1.csv", {}, 3, "not UTF-8"),
     # BLT

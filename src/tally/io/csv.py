@@ -14,7 +14,8 @@ Or one row per distinct ballot with a ``count`` (or ``weight``) column, as in th
     83022,"REP Poliquin, Bruce",undervote,undervote
     40,Alice,Bob,Carol
 
-With a count column, a precinct column is kept as provenance per row (each provenance
+A ``batch`` column is kept as provenance too. With a count column, a precinct or batch
+column is kept as provenance per row (each provenance
 entry then stands for ``count`` ballots); a ballot id column needs one ballot per row.
 
 Rank columns are recognised by name (``rank1``, ``choice 2``, ``pref3``, ``1st choice``,
@@ -65,6 +66,7 @@ _RANK = re.compile(
 KEYED_MIN_ROWS = 10_000  # below this the plain code matrix is as fast
 COUNT_NAMES = ("count", "weight", "weights", "ballots", "number", "n", "votes", "frequency")
 _ID_NAMES = ("ballot_id", "ballot id", "ballotid", "id", "cast vote record", "cvr", "cvr_id", "record_id")
+_BATCH_NAMES = ("batch", "batch_id", "batch id")
 _PRECINCT_NAMES = ("precinct", "precinct_id", "precinct id", "precinct_name", "precinct name")
 
 
@@ -93,6 +95,7 @@ def read_csv(
     count: str | None = None,
     ballot_id: str | None = None,
     precinct: str | None = None,
+    batch: str | None = None,
     skipped: Sequence[str] = ("undervote",),
     overvote: Sequence[str] = ("overvote",),
     ignore: Sequence[str] = (),
@@ -110,8 +113,9 @@ def read_csv(
     count:
         The column holding how many ballots a row stands for. Default: a column named
         ``count``, ``weight``, ``ballots``, ... if there is one; else one ballot per row.
-    ballot_id, precinct:
-        Provenance columns (default: recognised by name; one ballot per row only).
+    ballot_id, precinct, batch:
+        Provenance columns (default: recognised by name, e.g. ``ballot_id``, ``precinct``,
+        ``batch``).
     skipped, overvote:
         Tokens meaning a skipped rank / an overvote (case-insensitive; empty = skipped).
     ignore:
@@ -133,12 +137,13 @@ def read_csv(
     count_col = pick_column(header, COUNT_NAMES, count, "count", file)
     id_col = pick_column(header, _ID_NAMES, ballot_id, "ballot id", file)
     precinct_col = pick_column(header, _PRECINCT_NAMES, precinct, "precinct", file)
+    batch_col = pick_column(header, _BATCH_NAMES, batch, "batch", file)
     rank_cols = _rank_columns(header, ranks, file)
-    used = {c for c in (count_col, id_col, precinct_col) if c} | set(rank_cols)
+    used = {c for c in (count_col, id_col, precinct_col, batch_col) if c} | set(rank_cols)
     extra = [c for c in header if c not in used and c not in ignore]
     if extra:
         raise BallotError(
-            f"column {extra[0]!r} is not a rank, count, ballot id or precinct column "
+            f"column {extra[0]!r} is not a rank, count, ballot id, precinct or batch column "
             "(name it in ignore= to leave it out)",
             file=file,
             line=1,
@@ -196,7 +201,7 @@ def read_csv(
     bits = max(1, (len(declared) + 1).bit_length())  # codes + 2 lie in 0..len(declared)+1
     # Without provenance to keep, rows are reduced to one small integer key each and
     # identical ballots counted in O(n); otherwise the code matrix goes whole to from_matrix.
-    keyed = id_col is None and precinct_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= KEYED_MIN_ROWS
+    keyed = id_col is None and precinct_col is None and batch_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= KEYED_MIN_ROWS
     if keyed:
         key = np.zeros(n_rows, dtype=np.int64)
         for (start, _, indices), lookup in zip(blocks, lookups):
@@ -220,6 +225,7 @@ def read_csv(
     precincts = None
     if precinct_col:
         precincts = [p.strip() for p in table.column(precinct_col).to_pylist()]
+    batches = [b.strip() for b in table.column(batch_col).to_pylist()] if batch_col else None
 
     read_total = float(weights.sum()) if weights is not None else float(n_rows)
     if keyed:
@@ -239,6 +245,7 @@ def read_csv(
         weights,
         ballot_ids=ids,
         precincts=precincts,
+        batches=batches,
         source=file,
         title=title,
         metadata=metadata,
