@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, localcontext
 from fractions import Fraction
 
-__all__ = ["EXACT", "ZERO", "ONE", "divide", "truncate", "multiply", "unit", "java_str"]
+__all__ = ["EXACT", "ONE", "ZERO", "divide", "java_str", "multiply", "truncate", "unit"]
 
 EXACT = Context(prec=400)
 """A context wide enough that sums and products of vote quantities are exact."""
