@@ -167,11 +167,11 @@ def read_csv(
     # Each parsed block carries its own dictionary per rank column: (offset, names, indices).
     blocks: list[tuple[int, list[list[str]], list[np.ndarray]]] = []
     offset = 0
-    for batch in table.select(rank_cols).to_batches():
-        names = [[v.strip() for v in col.dictionary.to_pylist()] for col in batch.columns]
-        indices = [col.indices.to_numpy(zero_copy_only=False) for col in batch.columns]
+    for block in table.select(rank_cols).to_batches():
+        names = [[v.strip() for v in col.dictionary.to_pylist()] for col in block.columns]
+        indices = [col.indices.to_numpy(zero_copy_only=False) for col in block.columns]
         blocks.append((offset, names, indices))
-        offset += batch.num_rows
+        offset += block.num_rows
 
     if candidates is not None:
         declared = tuple(candidates)
