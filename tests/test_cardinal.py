@@ -225,3 +225,12 @@ def test_neutrality_and_anonymity(rows, perm, seed):
     base = approval(approvals(names, app))
     other = approval(approvals([renamed[i] for i in order], app[:, order]))
     assert {renamed[names.index(w)] for w in base.winners} == set(other.winners)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from tally.rules import cardinal
+
+    result = doctest.testmod(cardinal)
+    assert result.attempted >= 4 and result.failed == 0

@@ -300,3 +300,10 @@ def test_ranked_pairs_refuses_an_unbounded_search_but_orders_still_count():
     assert len(ordered.winners) == 1
     assert ordered.ties and "too many orders" in ordered.ties[0].detail
     assert ordered.winners[0] == ordered.details["ranking"][0]
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(family)
+    assert result.attempted >= 10 and result.failed == 0

@@ -19,24 +19,24 @@ import pytest
 
 pref_voting = pytest.importorskip("pref_voting")
 
-from pref_voting.c1_methods import copeland as pv_copeland  # noqa: E402
-from pref_voting.c1_methods import llull as pv_llull  # noqa: E402
-from pref_voting.c1_methods import top_cycle as pv_top_cycle  # noqa: E402
-from pref_voting.grade_methods import approval as pv_approval  # noqa: E402
-from pref_voting.grade_methods import score_voting as pv_score  # noqa: E402
-from pref_voting.grade_methods import star as pv_star  # noqa: E402
-from pref_voting.grade_profiles import GradeProfile  # noqa: E402
-from pref_voting.margin_based_methods import beat_path as pv_beat_path  # noqa: E402
-from pref_voting.margin_based_methods import minimax as pv_minimax  # noqa: E402
-from pref_voting.margin_based_methods import minimax_scores as pv_minimax_scores  # noqa: E402
-from pref_voting.margin_based_methods import ranked_pairs as pv_ranked_pairs  # noqa: E402
-from pref_voting.margin_based_methods import split_cycle as pv_split_cycle  # noqa: E402
-from pref_voting.other_methods import kemeny_young as pv_kemeny_young  # noqa: E402
-from pref_voting.profiles_with_ties import ProfileWithTies  # noqa: E402
+from pref_voting.c1_methods import copeland as pv_copeland
+from pref_voting.c1_methods import llull as pv_llull
+from pref_voting.c1_methods import top_cycle as pv_top_cycle
+from pref_voting.grade_methods import approval as pv_approval
+from pref_voting.grade_methods import score_voting as pv_score
+from pref_voting.grade_methods import star as pv_star
+from pref_voting.grade_profiles import GradeProfile
+from pref_voting.margin_based_methods import beat_path as pv_beat_path
+from pref_voting.margin_based_methods import minimax as pv_minimax
+from pref_voting.margin_based_methods import minimax_scores as pv_minimax_scores
+from pref_voting.margin_based_methods import ranked_pairs as pv_ranked_pairs
+from pref_voting.margin_based_methods import split_cycle as pv_split_cycle
+from pref_voting.other_methods import kemeny_young as pv_kemeny_young
+from pref_voting.profiles_with_ties import ProfileWithTies
 
-import tally  # noqa: E402
-from tally.rules import cardinal, condorcet  # noqa: E402
-from tally.rules.condorcet import condorcet_loser, condorcet_winner, pairwise_margins, smith_set  # noqa: E402
+import tally
+from tally.rules import cardinal, condorcet
+from tally.rules.condorcet import condorcet_loser, condorcet_winner, pairwise_margins, smith_set
 
 RULES = {name: getattr(condorcet, name) for name in condorcet.__all__} | {
     name: getattr(cardinal, name) for name in cardinal.__all__

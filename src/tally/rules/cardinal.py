@@ -10,6 +10,7 @@ A ballot that gives nobody more than the lowest score is reported as an undervot
 from __future__ import annotations
 
 from itertools import combinations
+
 import numpy as np
 
 from ..ballots import ScoredBallots
@@ -19,7 +20,7 @@ from ..ties import TieBreaker
 from . import rule
 from ._common import best, by_name, one_shot, scored_account
 
-__all__ = ["approval", "score", "star", "majority_judgment"]
+__all__ = ["approval", "majority_judgment", "score", "star"]
 
 _TOL = 1e-9
 
@@ -322,7 +323,7 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
         if abs(pa - pb) > _TOL:
             result = [a if pa > pb else b]
         else:
-            chosen, still = data.protocol([a, b], 1, stage="runoff", round_=2)
+            chosen, _ = data.protocol([a, b], 1, stage="runoff", round_=2)
             if chosen:
                 result = chosen
             elif breaker.mode == "all":

@@ -36,19 +36,19 @@ from . import rule
 from ._common import by_name, ranked_account
 
 __all__ = [
-    "pairwise_margins",
-    "condorcet_winner",
-    "condorcet_loser",
-    "smith_set",
-    "strongest_paths",
-    "condorcet",
-    "copeland",
-    "minimax",
-    "schulze",
-    "ranked_pairs",
-    "split_cycle",
-    "kemeny_young",
     "KEMENY_MAX_CANDIDATES",
+    "condorcet",
+    "condorcet_loser",
+    "condorcet_winner",
+    "copeland",
+    "kemeny_young",
+    "minimax",
+    "pairwise_margins",
+    "ranked_pairs",
+    "schulze",
+    "smith_set",
+    "split_cycle",
+    "strongest_paths",
 ]
 
 KEMENY_MAX_CANDIDATES = 16
@@ -562,7 +562,7 @@ def _ranked_pairs_ordered(margins: np.ndarray, rank: Sequence[int]) -> tuple[int
     for a, b in pairs:
         if not reach[b] >> a & 1:
             reach = _add(reach, a, b)
-    order = tuple(sorted(range(c), key=lambda x: -bin(reach[x]).count("1")))
+    order = tuple(sorted(range(c), key=lambda x: -reach[x].bit_count()))
     return order[0], order
 
 
