@@ -206,3 +206,32 @@ def test_participation_check_agrees_with_brute_force_on_small_profiles():
         assert _participation_failure(ballots, winner, "irv") == expected
         found += expected
     assert found >= 1  # the sample holds a no-show paradox, so the check is exercised both ways
+
+
+BATCH_RULES = [r.name for r in tally.rules() if r.accepts("profiles")]
+
+
+@pytest.mark.parametrize("rule", BATCH_RULES)
+@pytest.mark.parametrize("electorate, voters", [("ic", 101), ("ic", 12), ("urn", 30), ("spatial", 51)])
+def test_batch_fast_path_equals_single_counts(rule, electorate, voters):
+    """Every rule's batch fast path gives, election by election, what tally.count gives."""
+    from tally.ballots import RankedProfiles
+    from tally.sim.batch import as_profiles
+
+    assert {"plurality", "irv", "borda"} <= set(BATCH_RULES)
+    rng = np.random.default_rng(voters)
+    el = truncate(generate(electorate, rng, 120, voters, 4), rng, {1: 0.1, 2: 0.2, 4: 0.7})
+    profiles = as_profiles(el, "ABCD")
+    assert isinstance(profiles, RankedProfiles)
+    modes = ["all", "order", "previous_round", "random"] if get_rule_sequential(rule) else [None]
+    for mode in modes:
+        options = {} if mode is None else {"tiebreak": mode, "seed": 9}
+        batch = tally.count(profiles, rule, **options)
+        for e in range(profiles.n_elections):
+            single = tally.count(profiles.election(e), rule, **options)
+            assert batch.winner_sets()[e] == single.winners, (rule, mode, e)
+            assert bool(batch.tied[e]) == single.tied, (rule, mode, e)
+
+
+def get_rule_sequential(name: str) -> bool:
+    return tally.get_rule(name).sequential

@@ -27,6 +27,7 @@ __all__ = [
     "RankedBallots",
     "ScoredBallots",
     "Tallies",
+    "RankedProfiles",
 ]
 
 SKIPPED = -1
@@ -529,3 +530,52 @@ class Tallies:
 
     def __repr__(self) -> str:
         return f"Tallies({len(self.areas)} areas, {self.n_candidates} candidates, {self.total:g} votes)"
+
+
+@dataclass(frozen=True, eq=False)
+class RankedProfiles:
+    """Many elections over the same candidates: distinct rankings and counts per election.
+
+    ``orders`` is an (m, C) int8 table of rankings (candidate indices best first, -1 for
+    the unranked tail); ``counts[e, k]`` is how many voters of election ``e`` cast ranking
+    ``k``. Rules with a batch fast path count every election at once and return a
+    :class:`~tally.outcome.BatchOutcome`; election ``e`` alone is :meth:`election`.
+    """
+
+    candidates: tuple[str, ...]
+    orders: np.ndarray
+    counts: np.ndarray
+    kind: str = field(default="profiles", init=False)
+
+    def __post_init__(self) -> None:
+        if self.orders.ndim != 2 or self.orders.shape[1] != len(self.candidates):
+            raise BallotError("orders must be an (m, candidates) matrix")
+        if self.counts.ndim != 2 or self.counts.shape[1] != self.orders.shape[0]:
+            raise BallotError("counts must be an (elections, orders) matrix")
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def n_elections(self) -> int:
+        return int(self.counts.shape[0])
+
+    def election(self, e: int) -> RankedBallots:
+        """Election ``e`` as ranked ballots (its rankings with voters, merged)."""
+        used = np.flatnonzero(self.counts[e])
+        choices = self.orders[used].astype(CODE_DTYPE)
+        choices[choices < 0] = SKIPPED
+        return RankedBallots(
+            candidates=self.candidates, choices=choices, weights=self.counts[e, used].astype(np.float64)
+        )
+
+    def without(self, drop: int) -> RankedProfiles:
+        """The same elections with one candidate struck from every ranking."""
+        keep = (self.orders >= 0) & (self.orders != drop)
+        order = np.argsort(~keep, axis=1, kind="stable")
+        moved = np.take_along_axis(self.orders, order, axis=1)
+        kept = np.take_along_axis(keep, order, axis=1)
+        moved = np.where(kept, np.where(moved > drop, moved - 1, moved), -1).astype(np.int8)
+        names = tuple(n for i, n in enumerate(self.candidates) if i != drop)
+        return RankedProfiles(names, np.ascontiguousarray(moved[:, :-1]), self.counts)

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Round", "Tie", "Outcome", "INACTIVE_REASONS", "to_jsonable"]
+__all__ = ["Round", "Tie", "Outcome", "BatchOutcome", "INACTIVE_REASONS", "to_jsonable"]
 
 INACTIVE_REASONS = ("undervote", "overvote", "skipped", "repeated", "exhausted")
 
@@ -141,6 +141,31 @@ class Outcome:
     def to_json(self, indent: int | None = 2) -> str:
         """Stable JSON (see the module docstring for the contract)."""
         return json.dumps(to_jsonable(self.to_dict()), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Winners of many elections counted at once (a rule's batch fast path).
+
+    ``winners[e, c]`` is true when candidate ``c`` is among election ``e``'s winners
+    (several when a tie was left standing, with ``tied[e]`` true); ``inactive_share[e]``
+    is the share of ballots inactive, other than blank ones, when the count ended (rules
+    with rounds). Elections that met a tie are counted by the rule's single-election path,
+    so each row equals what ``tally.count`` gives for that election alone.
+    """
+
+    rule: str
+    candidates: tuple[str, ...]
+    winners: np.ndarray
+    tied: np.ndarray
+    inactive_share: np.ndarray | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_rule(self, rule: str, options: Mapping[str, Any]) -> BatchOutcome:
+        return replace(self, rule=rule, options=dict(options))
+
+    def winner_sets(self) -> list[tuple[str, ...]]:
+        return [tuple(self.candidates[c] for c in np.flatnonzero(row)) for row in self.winners]
 
 
 def _number(x: float) -> int | float | None:

@@ -25,7 +25,7 @@ from ..outcome import Outcome
 
 __all__ = ["RuleInfo", "rule", "rules", "get_rule", "count"]
 
-KINDS = ("ranked", "approval", "score", "tallies")
+KINDS = ("ranked", "approval", "score", "tallies", "profiles")
 
 
 @dataclass(frozen=True)

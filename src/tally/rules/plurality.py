@@ -9,6 +9,7 @@ import numpy as np
 from ..ballots import SKIPPED, RankedBallots
 from ..ties import TieBreaker
 from . import rule
+from ._batch import plurality_kernel, run_batch
 from ._common import one_shot
 
 __all__ = ["plurality", "first_marks"]
@@ -28,7 +29,7 @@ def first_marks(ballots: RankedBallots) -> np.ndarray:
 @rule(
     "plurality",
     aliases=("fptp", "first_past_the_post"),
-    kinds=("ranked", "tallies"),
+    kinds=("ranked", "tallies", "profiles"),
     family="plurality",
     reference="Cox, G. W. (1997). Making Votes Count. Cambridge University Press.",
 )
@@ -38,13 +39,16 @@ def plurality(ballots: Any, *, tiebreak: str = "all", seed: int | None = None) -
     On ranked ballots each ballot counts for its first marked candidate (a skipped first
     rank passes to the next rank); a ballot whose first mark is an overvote or a tie
     counts for nobody and is reported as an overvote. On tallies the votes of all areas
-    are added.
+    are added. On :class:`~tally.ballots.RankedProfiles` every election is counted at once.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B"], [["A"], ["B"], ["B", "A"]])
     >>> tally.count(b, "plurality").winners
     ('B',)
     """
+    if ballots.kind == "profiles":
+        return run_batch(ballots, plurality_kernel, plurality, {"tiebreak": tiebreak, "seed": seed},
+                         ties_standing=tiebreak == "all")
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     if ballots.kind == "tallies":
         scores = ballots.totals()

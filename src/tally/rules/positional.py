@@ -27,6 +27,7 @@ from ..errors import ConfigError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
+from ._batch import additive_kernel, run_batch
 from ._common import by_name, one_shot, ranked_account
 
 __all__ = ["borda", "dowdall", "baldwin", "nanson", "bucklin", "borda_scores", "places", "dense_ranks"]
@@ -118,6 +119,7 @@ def borda_scores(
 @rule(
     "borda",
     aliases=("borda_count",),
+    kinds=("ranked", "profiles"),
     family="positional",
     reference="de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. "
     "Histoire de l'Académie Royale des Sciences.",
@@ -137,6 +139,9 @@ def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = N
     (('B',), {'A': 6.0, 'B': 7.0, 'C': 2.0})
     """
     _check_truncated(truncated)
+    if ballots.kind == "profiles":
+        kernel = additive_kernel(lambda one: borda_scores(one, truncated=truncated))
+        return run_batch(ballots, kernel, borda, {"tiebreak": tiebreak, "seed": seed, "truncated": truncated})
     scores = borda_scores(ballots, truncated=truncated)
     continuing, inactive = ranked_account(ballots)
     return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
@@ -146,6 +151,7 @@ def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = N
 @rule(
     "dowdall",
     aliases=("nauru",),
+    kinds=("ranked", "profiles"),
     family="positional",
     reference="Reilly, B. (2002). Social choice in the South Seas: electoral innovation and "
     "the Borda count in the Pacific Island countries. International Political Science Review 23(4).",
@@ -160,6 +166,9 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     >>> tally.count(b, "dowdall").winners
     ('B',)
     """
+    if ballots.kind == "profiles":
+        kernel = additive_kernel(lambda one: borda_scores(one, kind="dowdall"))
+        return run_batch(ballots, kernel, dowdall, {"tiebreak": tiebreak, "seed": seed})
     scores = borda_scores(ballots, kind="dowdall")
     continuing, inactive = ranked_account(ballots)
     return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),

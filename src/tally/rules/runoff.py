@@ -14,6 +14,8 @@ union of the winners; the rounds are then recorded up to the first tie.
 
 from __future__ import annotations
 
+import functools
+
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from ..errors import ConfigError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
+from ._batch import irv_kernel, run_batch
 from .walk import Walk, WalkRules
 
 __all__ = ["irv", "runoff", "coombs", "batch_losers"]
@@ -247,6 +250,7 @@ def _check(threshold: str) -> None:
 @rule(
     "irv",
     aliases=("rcv", "instant_runoff", "alternative_vote", "hare", "ranked_choice"),
+    kinds=("ranked", "profiles"),
     family="runoff",
     sequential=True,
     reference="Hare, T. (1859). Treatise on the Election of Representatives; "
@@ -293,6 +297,15 @@ def irv(
     (('B',), ('C',), {'A': 4.0, 'B': 5.0})
     """
     _check(threshold)
+    if ballots.kind == "profiles":
+        options = dict(tiebreak=tiebreak, seed=seed, overvote=overvote, max_skipped=max_skipped, repeated=repeated,
+                       batch_elimination=batch_elimination, continue_until_two=continue_until_two,
+                       threshold=threshold)
+        # the kernel counts plain IRV; other options go through the single path
+        plain = (max_skipped is None and not batch_elimination and not continue_until_two
+                 and threshold == "majority")
+        kernel = functools.partial(irv_kernel, tiebreak=tiebreak, seed=seed) if plain else None
+        return run_batch(ballots, kernel, irv, options)
     walk = _walk(ballots, overvote, max_skipped, repeated)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     seq = _Sequence(ballots, breaker, _fewest_votes, threshold=threshold, batch=batch_elimination,

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import SKIPPED, RankedBallots, ScoredBallots
+from ..ballots import SKIPPED, RankedBallots, RankedProfiles, ScoredBallots
 from ..errors import ConfigError
 from ..rules import get_rule
 from ..rules import count as count_rule
@@ -135,16 +135,80 @@ def _winner_set(outcome: Any, candidates: Sequence[str]) -> frozenset[int]:
 
 
 def _count(ballots: Any, rule: str) -> Any:
+    """A rule with its default options, as ``tally count`` uses it (one-step rules leave
+    ties standing; sequential ones break them by earlier rounds, then a seeded draw)."""
+    return count_rule(ballots, rule)
+
+
+MAX_ORDERS = 50_000
+
+
+def as_profiles(electorate: Electorate, names: Sequence[str]) -> RankedProfiles | None:
+    """The electorate as one table of distinct rankings with counts per election, or None
+    when it holds too many distinct rankings for the batch path to pay."""
+    if electorate.orders is not None and electorate.counts is not None:
+        return RankedProfiles(tuple(names), electorate.orders, electorate.counts)
+    assert electorate.rankings is not None
+    e, v, c = electorate.rankings.shape
+    keys = np.zeros((e, v), dtype=np.int64)
+    for r in range(c):
+        keys = keys * (c + 1) + (electorate.rankings[:, :, r].astype(np.int64) + 1)
+    unique, first, inverse = np.unique(keys.ravel(), return_index=True, return_inverse=True)
+    if unique.size > MAX_ORDERS:
+        return None
+    orders = electorate.rankings.reshape(e * v, c)[first]
+    counts = np.bincount(np.repeat(np.arange(e), v) * unique.size + inverse.ravel(), minlength=e * unique.size)
+    return RankedProfiles(tuple(names), orders.astype(np.int8), counts.reshape(e, unique.size))
+
+
+def _winners_matrix(spec: SimSpec, electorate: Electorate, profiles: RankedProfiles | None, rule: str,
+                    ballots_of: Callable[[int, str], Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(winners (E, C) bool, tied (E,), inactive share (E,)) of every election under ``rule``."""
     info = get_rule(rule)
-    options = {"tiebreak": "all"} if "tiebreak" in info.options else {}
-    try:
-        return count_rule(ballots, rule, **options)
-    except ConfigError:
-        return count_rule(ballots, rule)
+    n, c = electorate.shape[0], spec.candidates
+    if profiles is not None and info.accepts("profiles"):
+        batch = count_rule(profiles, rule)
+        share = batch.inactive_share if batch.inactive_share is not None else np.zeros(n)
+        return batch.winners, batch.winners.sum(axis=1) > 1, share
+    kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
+    winners = np.zeros((n, c), dtype=bool)
+    share = np.zeros(n)
+    for e in range(n):
+        ballots = ballots_of(e, kind)
+        outcome = _count(ballots, rule)
+        for w in outcome.winners:
+            winners[e, NAMES.index(w)] = True
+        if outcome.rounds and outcome.rounds[-1].inactive:
+            gone = sum(v for r, v in outcome.rounds[-1].inactive.items() if r != "undervote")
+            share[e] = gone / max(ballots.total, 1.0)
+    return winners, winners.sum(axis=1) > 1, share
+
+
+def _spoilers(spec: SimSpec, profiles: RankedProfiles | None, rule: str, winners: np.ndarray,
+              ballots_of: Callable[[int, str], Any]) -> np.ndarray:
+    """Per election: does striking some losing candidate change the winners?"""
+    n, c = winners.shape
+    found = np.zeros(n, dtype=bool)
+    if c < 3 or not get_rule(rule).accepts("ranked"):
+        return found
+    if profiles is not None and get_rule(rule).accepts("profiles"):
+        for drop in range(c):
+            fewer = count_rule(profiles.without(drop), rule).winners
+            back = np.insert(fewer, drop, False, axis=1)
+            found |= ~winners[:, drop] & (back != winners).any(axis=1)
+        return found
+    for e in range(n):
+        found[e] = _has_spoiler(ballots_of(e, "ranked"), frozenset(np.flatnonzero(winners[e]).tolist()), rule)
+    return found
 
 
 def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
-    """Per-election results of chunk ``k`` as flat columns (ready for Parquet)."""
+    """Per-election results of chunk ``k`` as flat columns (ready for Parquet).
+
+    Rules with a batch fast path count the whole chunk at once on its table of distinct
+    rankings; the others, and the monotonicity and participation checks, count election
+    by election. Both give what ``tally count`` gives for each election.
+    """
     if seed is None:
         seed = chunk_seeds(spec.seed, spec.n_chunks)[k]
     rng = np.random.default_rng(seed)
@@ -165,6 +229,7 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
     first = electorate.first_counts()
     majority = np.where((first * 2 > spec.voters).any(axis=1), first.argmax(axis=1), -1)
     columns["majority_candidate"] = majority
+    profiles = as_profiles(electorate, names) if any(get_rule(r).accepts("profiles") for r in spec.rules) else None
     made: dict[tuple[int, str], Any] = {}
 
     def ballots_of(e: int, kind: str) -> Any:
@@ -173,50 +238,41 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
             made[(e, kind)] = election_ballots(spec, electorate, e, kind)
         return made[(e, kind)]
 
+    rows = np.arange(n)
     for rule in spec.rules:
-        info = get_rule(rule)
-        kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
-        winner = np.full(n, -1)
-        tied = np.zeros(n, dtype=bool)
-        cw_hit = np.full(n, np.nan)
-        spoiler = np.zeros(n, dtype=bool)
-        maj_fail = np.full(n, np.nan)
-        mono_fail = np.full(n, np.nan)
-        part_fail = np.full(n, np.nan)
-        utility = np.full(n, np.nan)
-        exhausted = np.full(n, np.nan)
-        for e in range(n):
-            ballots = ballots_of(e, kind)
-            outcome = _count(ballots, rule)
-            winners = _winner_set(outcome, names)
-            winner[e] = min(winners) if winners else -1
-            tied[e] = len(winners) > 1
-            share = 1.0 / len(winners) if winners else 0.0
-            if cw[e] >= 0:
-                cw_hit[e] = share if cw[e] in winners else 0.0
-            if "majority" in spec.metrics and majority[e] >= 0:
-                maj_fail[e] = 0.0 if majority[e] in winners else 1.0
-            if "spoiler" in spec.metrics and kind == "ranked":
-                spoiler[e] = _has_spoiler(ballots, winners, rule)
-            if "monotonicity" in spec.metrics and kind == "ranked" and len(winners) == 1:
-                mono_fail[e] = float(_monotonicity_failure(ballots, next(iter(winners)), rule))
-            if "participation" in spec.metrics and kind == "ranked" and len(winners) == 1:
-                part_fail[e] = float(_participation_failure(ballots, next(iter(winners)), rule))
-            if totals is not None and winners:
-                utility[e] = float(np.mean([totals[e, w] for w in winners]))
-            if "exhausted" in spec.metrics and outcome.rounds and outcome.rounds[-1].inactive:
-                gone = sum(v for r, v in outcome.rounds[-1].inactive.items() if r != "undervote")
-                exhausted[e] = gone / max(ballots.total, 1.0)
+        winners, tied, inactive = _winners_matrix(spec, electorate, profiles, rule, ballots_of)
+        size = winners.sum(axis=1)
+        has = size > 0
+        share = np.where(has, 1.0 / np.maximum(size, 1), 0.0)
         prefix = f"{rule}__"
-        columns[prefix + "winner"] = winner
+        columns[prefix + "winner"] = np.where(has, winners.argmax(axis=1), -1)
         columns[prefix + "tied"] = tied
-        columns[prefix + "cw_hit"] = cw_hit
-        columns[prefix + "spoiler"] = spoiler
-        columns[prefix + "majority_fail"] = maj_fail
-        columns[prefix + "monotonicity_fail"] = mono_fail
-        columns[prefix + "participation_fail"] = part_fail
-        columns[prefix + "utility"] = utility
-        columns[prefix + "exhausted"] = exhausted
+        cw_in = winners[rows, np.maximum(cw, 0)]
+        columns[prefix + "cw_hit"] = np.where(cw >= 0, np.where(cw_in, share, 0.0), np.nan)
+        maj_in = winners[rows, np.maximum(majority, 0)]
+        columns[prefix + "majority_fail"] = (
+            np.where(majority >= 0, (~maj_in).astype(float), np.nan) if "majority" in spec.metrics else np.full(n, np.nan)
+        )
+        columns[prefix + "spoiler"] = (
+            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else np.zeros(n, bool)
+        )
+        mono = np.full(n, np.nan)
+        part = np.full(n, np.nan)
+        ranked = get_rule(rule).accepts("ranked")
+        for e in np.flatnonzero(size == 1) if ranked else ():
+            w = int(np.flatnonzero(winners[e])[0])
+            if "monotonicity" in spec.metrics:
+                mono[e] = float(_monotonicity_failure(ballots_of(int(e), "ranked"), w, rule))
+            if "participation" in spec.metrics:
+                part[e] = float(_participation_failure(ballots_of(int(e), "ranked"), w, rule))
+        columns[prefix + "monotonicity_fail"] = mono
+        columns[prefix + "participation_fail"] = part
+        if totals is not None:
+            mean_utility = (totals * winners).sum(axis=1) / np.maximum(size, 1)
+            columns[prefix + "utility"] = np.where(has, mean_utility, np.nan)
+        else:
+            columns[prefix + "utility"] = np.full(n, np.nan)
+        columns[prefix + "exhausted"] = inactive if "exhausted" in spec.metrics else np.full(n, np.nan)
     return columns
 
 
