@@ -119,18 +119,38 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
         gap = np.zeros(choices.shape, dtype=bool)
         gap[:, :-1] = (choices[:, :-1] == SKIPPED) & marked_later[:, 1:]
         stop = over | gap
-    after_over = np.logical_or.accumulate(stop, axis=1)
-    fresh = (choices >= 0) & ~after_over
-    if ranks > 1:
+    any_stop = bool(stop.any())
+    fresh = choices >= 0
+    if any_stop:
+        fresh &= ~np.logical_or.accumulate(stop, axis=1)
+    repeats = False
+    if ranks > 1 and ballots.n_candidates <= 62:
+        # One bit per candidate: a mark whose bit is already set repeats an earlier mark.
+        seen = np.zeros(rows, dtype=np.int64)
+        for r in range(ranks):
+            bit = np.where(fresh[:, r], np.left_shift(np.int64(1), np.maximum(choices[:, r], 0).astype(np.int64)), 0)
+            again = (seen & bit) != 0
+            if again.any():
+                repeats = True
+                fresh[:, r] &= ~again
+            seen |= bit
+    elif ranks > 1:
         # Only rows marking some candidate twice need the rank-by-rank repeat check.
         ordered = np.sort(np.where(fresh, choices, -1), axis=1)
         twice = np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
         if twice.size:
+            repeats = True
             sub, keep = choices[twice], fresh[twice]
             for r in range(1, ranks):
                 keep[:, r] &= ~(sub[:, :r] == sub[:, r : r + 1]).any(axis=1)
             fresh[twice] = keep
     length = fresh.sum(axis=1)
+    gaps = ranks > 1 and bool(((choices[:, :-1] == SKIPPED) & fresh[:, 1:]).any())
+    if not (any_stop or repeats or gaps):
+        # Every mark counts and none follows a blank rank: the ballots read as they are.
+        prefs[:, :ranks] = np.where(fresh, choices, NO_CANDIDATE)
+        return Papers(prefs=prefs, end=np.full(rows, INACTIVE["exhausted"], dtype=np.int64),
+                      count=np.round(weights).astype(np.int64), valid=length > 0)
     # Rows whose usable marks fill the first ranks need no moving.
     packed = (fresh == (np.arange(ranks)[None, :] < length[:, None])).all(axis=1)
     prefs[packed, :ranks] = np.where(fresh[packed], choices[packed], NO_CANDIDATE)
