@@ -25,7 +25,7 @@ from ..ties import TieBreaker, check_tiebreak
 from . import rule
 from .walk import REASONS, Walk, WalkRules
 
-__all__ = ["sntv", "block", "limited", "cumulative", "sequential_irv", "top_seats", "leading_marks"]
+__all__ = ["block", "cumulative", "leading_marks", "limited", "sequential_irv", "sntv", "top_seats"]
 
 
 def _check_seats(seats: Any, candidates: int) -> int:
@@ -112,7 +112,7 @@ def _one_round(ballots: Any, scores: np.ndarray, seats: int, breaker: TieBreaker
 
 def _count_marks(ballots: RankedBallots, k: int, share: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
     """Votes from each ballot's first ``k`` marks: one each, or (``share``) k votes split equally."""
-    marks, stopped = leading_marks(ballots, k)
+    marks, _ = leading_marks(ballots, k)
     n = (marks >= 0).sum(axis=1)
     counted = n > 0
     w = ballots.weights

@@ -16,7 +16,7 @@ from .stv_gregory import GregoryRules, gregory_count
 from .stv_meek import meek_stv, warren_stv
 from .stv_papers import QUOTAS, check_stv_options
 
-__all__ = ["scottish_stv", "wigm_stv", "ers97_stv", "irish_stv", "meek_stv", "warren_stv"]
+__all__ = ["ers97_stv", "irish_stv", "meek_stv", "scottish_stv", "warren_stv", "wigm_stv"]
 
 
 def _check_quota(quota: str, extra: tuple[str, ...] = ()) -> None:

@@ -31,14 +31,14 @@ from ..errors import ConfigError, RuleError
 from ..ties import check_tiebreak
 
 __all__ = [
+    "INACTIVE",
+    "NO_CANDIDATE",
+    "QUOTAS",
     "Papers",
+    "check_stv_options",
+    "quota_value",
     "read_papers",
     "truncate",
-    "quota_value",
-    "QUOTAS",
-    "NO_CANDIDATE",
-    "INACTIVE",
-    "check_stv_options",
 ]
 
 QUOTAS = ("droop", "hare", "exact_droop")
