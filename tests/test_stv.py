@@ -242,6 +242,7 @@ GLASGOW_2007 = {
     "00008-00000008.soi": (4, {"Liz Cameron", "Paul Rooney", "Jean Mcfadden", "Graeme Hendry"}),
     "00008-00000009.soi": (4, {"Stephen Dornan", "Shaukat Butt", "John Flanagan", "Allison Hunter"}),
     "00008-00000019.soi": (4, {"Tom Mckeown", "George Ryan", "Euan Mcleod", "John F Mclaughlin"}),
+    "00008-00000013.soi": (4, {"David Ritchie", "Sadie Docherty", "John Mckenzie", "Margot Clark"}),
 }
 
 
