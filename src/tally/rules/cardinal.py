@@ -182,8 +182,9 @@ class _Star:
         self.breaker = breaker
         filled = ballots.filled()
         self.filled = filled
-        self.totals = ballots.weights @ filled
-        self.five_star = ballots.weights @ (filled >= ballots.max_score)
+        # rounded so that equal totals from fractional weights or scores compare equal
+        self.totals = np.round(ballots.weights @ filled, 9)
+        self.five_star = np.round(ballots.weights @ (filled >= ballots.max_score), 9)
         self.names = ballots.candidates
 
     def prefer(self, a: int, b: int) -> tuple[float, float]:
@@ -255,7 +256,8 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
 
     * scoring round: two candidates tied for one place are separated by the number of
       voters scoring each above the other; more than two tied, or still equal, by the
-      number of maximum-score ("five-star") ratings;
+      number of maximum-score ("five-star") ratings (the head-to-head step is not
+      repeated among candidates the five-star count leaves tied);
     * runoff: the finalist with the higher total score wins; still equal, the one with
       more maximum-score ratings;
     * a tie still standing is left standing (``tiebreak="all"``: every candidate who
