@@ -150,6 +150,11 @@ def test_parquet_cache_round_trip(tmp_path, monkeypatch, key, build, files):
     first = us.cached(key, files, counting_build)
     second = us.cached(key, files, counting_build)
     assert len(calls) == 1 and list((tmp_path / "datasets").glob(f"{key}-*.parquet"))
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "tally.duckdb"))
+    assert con.execute(f'SELECT count(*) FROM "dataset/{key}"').fetchone()[0] == len(first.areas)
+    con.close()
     for a, b in ((first, second), (us.districts(first), us.districts(second))):
         if a is None:
             assert b is None

@@ -2,10 +2,10 @@
 
 Each loader reads the published files in the dataset's folder (byte copies, see each
 folder's README.md) and returns a :class:`~tally.ballots.Tallies`. The first load parses
-the CSV and writes the result as Parquet under ``$TALLY_HOME/datasets`` (default
-``~/.cache/tally``), keyed by a hash of the source files and of this module, so later
-loads read Parquet (:func:`cached`); :func:`_table` is the one function that reads a
-published file.
+the CSV and writes the result as Parquet in the store folder (``tally.store.home() /
+"datasets"``), keyed by a hash of the source files and of this module, and registers it
+as a DuckDB view ``"dataset/<id>"`` in the store database; later loads read the Parquet
+(:func:`cached`). :func:`_table` is the one function that reads a published file.
 
 Presidential tallies (``us-president-YYYY``) have one area per state (postal code, DC
 included) with the attributes ``electoral_votes`` and ``name``; candidate totals are
@@ -107,12 +107,31 @@ def _table(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ..
 
 
 def _cache_dir() -> Path:
-    """Where parsed datasets are kept as Parquet: ``$TALLY_HOME/datasets`` (default
-    ``~/.cache/tally``), beside the store."""
-    import os
+    """Where parsed datasets are kept as Parquet: the store's ``datasets`` folder."""
+    from ..store import home
 
-    home = os.environ.get("TALLY_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "tally")
-    return Path(home) / "datasets"
+    return home() / "datasets"
+
+
+def _register_views(key: str, files: Iterable[Path]) -> None:
+    """Make the cached Parquet queryable in the store's DuckDB database as views
+    ``"dataset/<key>"`` (and ``"dataset/<key>/districts"``). Another process holding the
+    database only means the views wait for a later load."""
+    import duckdb
+
+    from ..store import connect
+
+    try:
+        con = connect()
+        try:
+            for path in files:
+                view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
+                target = str(path).replace("'", "''")
+                con.execute(f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM read_parquet(\'{target}\')')
+        finally:
+            con.close()
+    except (OSError, duckdb.Error):
+        pass
 
 
 _CACHE_VERSION = "1"
@@ -196,10 +215,13 @@ def cached(key: str, files: Iterable[tuple[str, str]], build: Any) -> Tallies:
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(_tallies_to_table(tallies), main)
         dist = tallies.metadata.get("districts")
+        written = [main]
         if isinstance(dist, Tallies):
             pq.write_table(_tallies_to_table(dist), extra)
+            written.append(extra)
     except OSError:
-        pass
+        return tallies
+    _register_views(key, written)
     return tallies
 
 
