@@ -307,3 +307,53 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(family)
     assert result.attempted >= 10 and result.failed == 0
+
+
+# -- real elections (bundled data) --------------------------------------------------------
+
+
+def _bundled(dataset_id):
+    data = pytest.importorskip("tally.data")
+    return data.load(dataset_id)
+
+
+def test_burlington_2009_montroll_is_the_condorcet_winner():
+    # Burlington, VT mayor 2009 (PrefLib 00005-00000001): IRV elected Bob Kiss, but Andy
+    # Montroll beat every rival head to head, e.g. Kiss 4,067 to 3,477 (as published).
+    ballots = _bundled("burlington-2009")
+    support = ballots.pairwise()
+    kiss, montroll, wright = (ballots.index(n) for n in ("Bob Kiss", "Andy Montroll", "Kurt Wright"))
+    assert (support[montroll, kiss], support[kiss, montroll]) == (4067, 3477)
+    assert (support[montroll, wright], support[wright, montroll]) == (4597, 3668)
+    assert condorcet_winner(ballots) == "Andy Montroll"
+    assert smith_set(ballots) == ("Andy Montroll",)
+    for name in RULES:
+        assert COUNT[name](ballots).winners == ("Andy Montroll",), name
+
+
+def test_alaska_2022_begich_is_the_condorcet_winner():
+    # Alaska 2022 special general: Peltola won the RCV count, Begich beats both rivals head to
+    # head. The head-to-head counts agree within 0.1 % with the independent summaries of the
+    # same cast-vote record (AK_RCV_Summarizer), whose ballot cleaning differs slightly.
+    import csv
+    from pathlib import Path
+
+    import tally.data
+
+    ballots = _bundled("alaska-2022-special")
+    support = ballots.pairwise()
+    begich = ballots.index("Begich_ Nick")
+    folder = Path(tally.data.__file__).parent / "alaska-2022" / "summaries-special-general"
+    for other, file in (("Palin_ Sarah", "Begich_Palin"), ("Peltola_ Mary S.", "Begich_Peltola")):
+        with open(folder / f"{file}-house_district.csv", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header, total = rows[0], rows[-1]
+        assert total[0] == "Total"
+        published = {name: int(total[header.index(name)]) for name in ("Begich", other.split("_")[0])}
+        ours = (support[begich, ballots.index(other)], support[ballots.index(other), begich])
+        assert ours[0] > ours[1]
+        assert abs(ours[0] - published["Begich"]) <= 0.001 * published["Begich"]
+        assert abs(ours[1] - published[other.split("_")[0]]) <= 0.001 * published[other.split("_")[0]]
+    assert condorcet_winner(ballots) == "Begich_ Nick"
+    for name in RULES:
+        assert COUNT[name](ballots).winners == ("Begich_ Nick",), name
