@@ -1,0 +1,591 @@
+"""Convention delegates: proportional allocation with a viability threshold, and the ballots.
+
+The Democratic Party allocates each unit's pledged delegates — each congressional
+district's delegates on the district vote, and the statewide at-large and pledged
+PLEO (party leader and elected official) delegates, each pool separately, on the
+statewide vote — by the steps of its Delegate Selection Rules (Rule 14, "Fair
+Reflection of Presidential Preferences", in the rules for the 2020 and 2024 conventions;
+Rule 13 in 2008):
+
+1. tabulate the percentage of the vote each presidential preference (uncommitted
+   included) receives in the unit, to three decimals;
+2. re-tabulate the percentages, to three decimals, leaving out the votes of preferences
+   whose step-1 percentage falls below 15 %;
+3. multiply the unit's delegates by each remaining preference's percentage;
+4. give each preference the whole number from step 3;
+5. award remaining delegates in order of the highest fractional remainders of step 3.
+
+The wording of the five steps is confirmed from the 2008 text (quoted in "The Odd
+Delegate Selection Rules", goodauthority.org, 3 Feb 2008); the 2020/2024 Rule 14 text
+itself was not available to check here, and public allocation calculators use the same
+five steps for those years. Two details the quoted text does not settle, and how this
+module does them:
+
+* "to three decimals" is rounding half up (14.9995 % becomes 15.000 % and is viable);
+* when no preference reaches 15 % the threshold becomes the leading preference's
+  percentage minus 10 points (Rule 14.F as commonly quoted; not confirmed from the
+  text) — ``fallback=False`` leaves all delegates unallocated instead;
+* equal remainders competing for the last delegate(s) are a tie the rule does not
+  break: ``tiebreak="report"`` (default) leaves those delegates unallocated and names
+  the tied preferences; ``"votes"`` gives them to more votes first; ``"lot"`` draws with
+  a seeded generator.
+
+Votes labelled in the data as Uncommitted / No Preference / Uninstructed Delegation /
+Undecided are a preference (they can win delegates). Write-in, Scattering, Other and
+None-of-these rows count in the total vote but are not one preference and never win a
+delegate. Blank, Void, Overvote and Undervote rows are not votes for anyone and are
+left out of the total. Each is reported.
+
+Automatic delegates ("superdelegates") are not pledged. Since the 2020 convention they
+do not vote on the first ballot (unless a candidate's majority is already assured); on
+later ballots every delegate votes. :func:`convention` reports the majority on each
+ballot and who reaches it, assuming pledged delegates vote as pledged.
+
+>>> allocate({"A": 550, "B": 300, "C": 150}, 7).delegates
+{'A': 4, 'B': 2, 'C': 1}
+
+References: Democratic National Committee, Delegate Selection Rules for the 2024
+Democratic National Convention, Rules 9-11 (automatic, PLEO and at-large delegates) and
+14 (fair reflection); Call for the 2024 Democratic National Convention.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import io
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ..errors import BallotError, ConfigError, DataError
+
+__all__ = [
+    "PrimaryResult",
+    "UnitAllocation",
+    "allocate",
+    "allocate_plan",
+    "convention",
+    "primary_results",
+    "read_plan",
+    "read_results",
+]
+
+TIEBREAKS = ("report", "votes", "lot")
+UNCOMMITTED = frozenset({"uncommitted", "no preference", "uninstructed delegation", "undecided"})
+NOT_VOTES = frozenset({"blank", "void", "overvote", "undervote"})
+STATEWIDE = "statewide"
+_UNIT = 100_000  # percentages are kept in thousandths of a per cent: 15 % = 15_000
+SOURCE = "us-president/538-election_results_presidential.csv"
+
+
+def _thousandths(part: int, whole: int) -> int:
+    """``100 * part / whole`` to three decimals, rounding half up, in thousandths."""
+    if whole <= 0:
+        return 0
+    return (2 * _UNIT * part + whole) // (2 * whole)
+
+
+def _pct(thousandths: int) -> str:
+    return f"{thousandths // 1000}.{thousandths % 1000:03d}"
+
+
+def _decimal(x: Fraction) -> str:
+    # Step-3 products are delegates × thousandths / 100 000: at most five decimals, exact.
+    scaled = x * _UNIT
+    assert scaled.denominator == 1
+    n = scaled.numerator
+    return f"{n // _UNIT}.{n % _UNIT:05d}"
+
+
+@dataclass(frozen=True)
+class UnitAllocation:
+    """One unit's delegates by the five steps, with every intermediate number.
+
+    ``percent`` and ``viable_percent`` are strings with three decimals (steps 1 and 2);
+    ``products`` are step 3, exact; ``delegates`` the result (viable preferences, zeros
+    included); ``tied`` the preferences with equal remainders for delegates left
+    ``unallocated`` (tiebreak "report") or decided by ``tiebreak``.
+    """
+
+    unit: str
+    seats: int
+    total: int
+    percent: dict[str, str]
+    threshold: str
+    fallback: bool
+    viable: tuple[str, ...]
+    viable_percent: dict[str, str]
+    products: dict[str, str]
+    delegates: dict[str, int]
+    unallocated: int = 0
+    tied: tuple[str, ...] = ()
+    tiebreak: str = "report"
+    pooled: dict[str, int] = field(default_factory=dict)
+    excluded: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit, "delegates_to_allocate": self.seats, "total_votes": self.total,
+            "percent": dict(self.percent), "threshold": self.threshold, "fallback_threshold": self.fallback,
+            "viable": list(self.viable), "viable_percent": dict(self.viable_percent),
+            "products": dict(self.products), "delegates": dict(self.delegates),
+            "unallocated": self.unallocated, "tied": list(self.tied), "tiebreak": self.tiebreak,
+            "pooled": dict(self.pooled), "excluded": dict(self.excluded), "notes": list(self.notes),
+        }
+
+
+def _kind(name: str) -> str:
+    low = name.strip().lower()
+    if low in NOT_VOTES:
+        return "excluded"
+    if low in UNCOMMITTED:
+        return "preference"
+    if low in {"write-in", "scattering", "other", "other/write-in", "none of these candidates",
+               "blank/void/scattering"}:
+        return "pooled"
+    return "preference"
+
+
+def allocate(
+    votes: Mapping[str, int],
+    delegates: int,
+    *,
+    threshold: Any = "15%",
+    fallback: bool = True,
+    tiebreak: str = "report",
+    seed: int | None = None,
+    pooled: Iterable[str] = (),
+    unit: str = "",
+) -> UnitAllocation:
+    """Allocate one unit's ``delegates`` among preferences by the five steps above.
+
+    Parameters
+    ----------
+    votes:
+        Votes per preference (whole numbers ≥ 0). Names classed as not votes (Blank,
+        Overvote, ...) are left out of the total; names in ``pooled`` or classed as
+        pooled (Write-in, Scattering, ...) count in the total but win nothing.
+    delegates:
+        Delegates to allocate (≥ 0).
+    threshold:
+        Viability threshold as a share ("15%", "3/20", 0.15); compared with the step-1
+        percentage rounded to three decimals, "falls below" = excluded.
+    fallback:
+        If nobody is viable, lower the threshold to the leader's percentage minus 10.
+    tiebreak, seed:
+        For equal remainders competing for the last delegates: "report", "votes", "lot".
+
+    Returns
+    -------
+    UnitAllocation
+
+    Raises
+    ------
+    ConfigError
+        Negative or non-whole votes or delegates, a threshold outside 0..100 %, an
+        unknown tiebreak.
+    """
+    from .decision import parse_share
+
+    if isinstance(delegates, bool) or not isinstance(delegates, int) or delegates < 0:
+        raise ConfigError(f"delegates must be a whole number ≥ 0, not {delegates!r}")
+    if tiebreak not in TIEBREAKS:
+        raise ConfigError(f"tiebreak must be one of {', '.join(TIEBREAKS)}, not {tiebreak!r}")
+    bar_share = parse_share(threshold, name="threshold")
+    bar_exact = bar_share * _UNIT
+    if bar_exact.denominator != 1:
+        raise ConfigError(f"threshold {threshold!r} has more than three decimals of a per cent")
+    bar = bar_exact.numerator
+    pooled_names = set(pooled)
+    counted: dict[str, int] = {}
+    pool: dict[str, int] = {}
+    excluded: dict[str, int] = {}
+    for name, n in votes.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"votes for {name!r} must be a whole number ≥ 0, not {n!r}")
+        kind = "pooled" if name in pooled_names else _kind(name)
+        if kind == "excluded":
+            excluded[name] = n
+        elif kind == "pooled":
+            pool[name] = n
+        else:
+            counted[name] = n
+    total = sum(counted.values()) + sum(pool.values())
+    percent = {c: _thousandths(v, total) for c, v in counted.items()}
+    notes: list[str] = []
+    used_fallback = False
+    viable = [c for c, p in percent.items() if p >= bar and counted[c] > 0]
+    if not viable and fallback and total > 0 and counted:
+        leader = max(percent.values())
+        if leader > 0:
+            bar = max(leader - 10_000, 0)
+            used_fallback = True
+            viable = [c for c, p in percent.items() if p >= bar and counted[c] > 0]
+            notes.append(f"nobody reached {_pct(bar_exact.numerator)} %: threshold lowered to the leader's "
+                         f"{_pct(leader)} % minus 10 points")
+    for name, n in pool.items():
+        if _thousandths(n, total) >= bar:
+            notes.append(f"{name} ({_pct(_thousandths(n, total))} %) is not one preference and wins no delegates")
+    # Order: most votes first, then name, so every listing is deterministic.
+    viable.sort(key=lambda c: (-counted[c], c))
+    viable_total = sum(counted[c] for c in viable)
+    viable_percent = {c: _thousandths(counted[c], viable_total) for c in viable}
+    products = {c: Fraction(delegates * viable_percent[c], _UNIT) for c in viable}
+    awarded = {c: int(products[c]) for c in viable}  # floor: products are ≥ 0
+    left = delegates - sum(awarded.values()) if viable else delegates
+    tied: tuple[str, ...] = ()
+    remainders = sorted(viable, key=lambda c: -(products[c] - awarded[c]))
+    # Percentages rounded to three decimals can sum to a little over or under 100, so
+    # the remainders may not account for every delegate at once: go round again.
+    while left > 0 and remainders:
+        groups: dict[Fraction, list[str]] = defaultdict(list)
+        for c in remainders:
+            groups[products[c] - awarded[c]].append(c)
+        for rest in sorted(groups, reverse=True):
+            group = groups[rest]
+            if len(group) <= left:
+                for c in group:
+                    awarded[c] += 1
+                left -= len(group)
+                continue
+            if left == 0:
+                break
+            tied = tuple(group)
+            if tiebreak == "votes":
+                order = sorted(group, key=lambda c: (-counted[c], c))
+                if counted[order[left - 1]] == counted[order[left]]:
+                    raise ConfigError(f"{unit or 'unit'}: {', '.join(group)} tie on remainders and on votes; "
+                                      "use tiebreak 'lot' or 'report'")
+            elif tiebreak == "lot":
+                order = sorted(group)
+                random.Random(seed).shuffle(order)
+            else:
+                notes.append(f"{left} delegate(s) unallocated: equal remainders for {', '.join(group)}")
+                break
+            for c in order[:left]:
+                awarded[c] += 1
+            left = 0
+            break
+        if tied:
+            break
+    return UnitAllocation(
+        unit=unit, seats=delegates, total=total,
+        percent={c: _pct(p) for c, p in sorted(percent.items(), key=lambda kv: (-counted[kv[0]], kv[0]))},
+        threshold=_pct(bar), fallback=used_fallback, viable=tuple(viable),
+        viable_percent={c: _pct(viable_percent[c]) for c in viable},
+        products={c: _decimal(products[c]) for c in viable}, delegates=awarded,
+        unallocated=left, tied=tied, tiebreak=tiebreak, pooled=pool, excluded=excluded, notes=tuple(notes),
+    )
+
+
+# --- data --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PrimaryResult:
+    """A state's primary or caucus votes from the FiveThirtyEight file, with the source rows."""
+
+    year: int
+    party: str
+    state: str
+    stage: str
+    votes: dict[str, int]
+    rows: tuple[int, ...]
+    round: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "party": self.party, "state": self.state, "stage": self.stage,
+                "votes": dict(self.votes), "source": SOURCE, "source_lines": list(self.rows),
+                "ranked_choice_round": self.round}
+
+
+@functools.lru_cache(maxsize=1)
+def _primary_rows() -> tuple[tuple[int, dict[str, str]], ...]:
+    resource = importlib.resources.files("tally.data").joinpath(*SOURCE.split("/"))
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"the bundled file {SOURCE} cannot be read: {exc}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    return tuple((line, row) for line, row in enumerate(reader, start=2)
+                 if row.get("stage") in ("primary", "caucus"))
+
+
+def primary_results(year: int, party: str, state: str, *, stage: str | None = None) -> PrimaryResult:
+    """A state's ``party`` primary (or caucus) votes in ``year`` from the bundled 538 file.
+
+    Candidates' rows are summed by name; unnamed rows take their label (Uncommitted,
+    Write-in, ...). Where the contest was counted in ranked-choice rounds (some 2020
+    Democratic primaries) the last round is used, the round the party allocated on.
+    Rows without a vote count (caucuses reporting only delegates) are skipped; if none
+    has votes, that is an error.
+
+    Raises :class:`~tally.errors.ConfigError` when the data has no such contest, or a
+    primary and a caucus and no ``stage``.
+    """
+    party, state = party.strip().upper(), state.strip().upper()
+    found: dict[tuple[str, int], dict[str, int]] = {}
+    lines: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for line, rec in _primary_rows():
+        if rec["cycle"] != str(year) or rec["party"] != party or rec["state_abbrev"] != state:
+            continue
+        if stage is not None and rec["stage"] != stage:
+            continue
+        rcv = rec["ranked_choice_round"].strip()
+        key = (rec["stage"], int(rcv) if rcv else 0)
+        found.setdefault(key, {})
+        if not rec["votes"].strip():
+            continue
+        try:
+            n = int(float(rec["votes"]))
+        except ValueError:
+            raise BallotError(f"not a number of votes: {rec['votes']!r}", file=SOURCE, line=line,
+                              field="votes") from None
+        name = rec["candidate_name"].strip() or rec["alt_result_text"].strip() or "Other"
+        found[key][name] = found[key].get(name, 0) + n
+        lines[key].append(line)
+    if not found:
+        raise ConfigError(f"no {party} primary or caucus in {state} in {year} in the bundled data")
+    stages = sorted({k[0] for k in found})
+    if len(stages) > 1:
+        raise ConfigError(f"{state} {year} has both a {' and a '.join(stages)} for {party}: choose the stage")
+    key = max(found, key=lambda k: k[1])
+    if not found[key]:
+        raise ConfigError(f"the {party} {year} {key[0]} in {state} has no vote counts in the data")
+    votes = dict(sorted(found[key].items(), key=lambda kv: (-kv[1], kv[0])))
+    return PrimaryResult(int(year), party, state, key[0], votes, tuple(lines[key]), key[1] or None)
+
+
+def _is_statewide(district: str) -> bool:
+    return district.strip().lower() in ("", "statewide", "at-large", "at large", "at_large", "pleo", "al")
+
+
+def read_plan(path: str) -> list[tuple[str, str, int]]:
+    """Delegates per unit from a CSV with columns ``state,district,delegates``.
+
+    A blank district (or ``statewide``, ``at-large``, ``PLEO``) is a statewide pool,
+    allocated on the statewide vote; each such row is its own pool. ``automatic`` rows
+    count automatic (unpledged) delegates. Returns ``(state, district, delegates)``.
+    """
+    rows: list[tuple[str, str, int]] = []
+    seen: set[tuple[str, str]] = set()
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        missing = {"state", "district", "delegates"} - set(reader.fieldnames or ())
+        if missing:
+            raise BallotError(f"missing column(s) {', '.join(sorted(missing))}; expected state,district,delegates",
+                              file=path, line=1)
+        for line, rec in enumerate(reader, start=2):
+            state = (rec["state"] or "").strip().upper()
+            district = (rec["district"] or "").strip()
+            if not state:
+                raise BallotError("empty state", file=path, line=line, field="state")
+            n = _whole(rec["delegates"], file=path, line=line, field="delegates")
+            key = (state, district.lower())
+            if key in seen:
+                raise BallotError(f"{state} {district or 'statewide'} is listed twice", file=path, line=line,
+                                  field="district")
+            seen.add(key)
+            rows.append((state, district, n))
+    if not rows:
+        raise BallotError("no rows", file=path)
+    return rows
+
+
+def read_results(path: str) -> dict[tuple[str, str], dict[str, int]]:
+    """Votes per unit from a CSV with columns ``state,district,candidate,votes``.
+
+    A blank district is the statewide vote. Returns ``{(state, district): {candidate: votes}}``.
+    """
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    with _open(path) as handle:
+        reader = csv.DictReader(handle)
+        missing = {"state", "district", "candidate", "votes"} - set(reader.fieldnames or ())
+        if missing:
+            raise BallotError(f"missing column(s) {', '.join(sorted(missing))}; expected "
+                              "state,district,candidate,votes", file=path, line=1)
+        for line, rec in enumerate(reader, start=2):
+            state = (rec["state"] or "").strip().upper()
+            district = (rec["district"] or "").strip()
+            district = "" if _is_statewide(district) else district
+            name = (rec["candidate"] or "").strip()
+            if not state or not name:
+                raise BallotError("empty state or candidate", file=path, line=line)
+            unit = out.setdefault((state, district.lower()), {})
+            if name in unit:
+                raise BallotError(f"{name} is listed twice for {state} {district or 'statewide'}", file=path,
+                                  line=line, field="candidate")
+            unit[name] = _whole(rec["votes"], file=path, line=line, field="votes")
+    return out
+
+
+def _open(path: str) -> Any:
+    try:
+        return open(path, newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _whole(text: str | None, *, file: str, line: int, field: str) -> int:
+    try:
+        n = int((text or "").strip())
+    except ValueError:
+        raise BallotError(f"not a whole number: {text!r}", file=file, line=line, field=field) from None
+    if n < 0:
+        raise BallotError(f"negative number: {n}", file=file, line=line, field=field)
+    return n
+
+
+def allocate_plan(
+    plan: Iterable[tuple[str, str, int]],
+    *,
+    year: int | None = None,
+    party: str = "DEM",
+    results: Mapping[tuple[str, str], Mapping[str, int]] | None = None,
+    statewide_for_districts: bool = False,
+    stage: str | None = None,
+    threshold: Any = "15%",
+    fallback: bool = True,
+    tiebreak: str = "report",
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Allocate every unit of ``plan`` (``(state, district, delegates)`` rows).
+
+    Statewide pools use the statewide vote: from ``results`` (district "") if given,
+    else the bundled FiveThirtyEight primary of ``year``/``party``. District rows need
+    the district's vote in ``results``; the bundled file has none, so without it this
+    is an error unless ``statewide_for_districts`` (each district's delegates allocated
+    on the statewide vote — an approximation, flagged in the output). Rows with
+    district ``automatic`` count automatic delegates.
+
+    Returns ``{"states": {state: {"delegates", "units", "source", ...}}, "pledged",
+    "automatic", "total_pledged", "unallocated"}`` with states and candidates in a
+    fixed order.
+    """
+    results = {(s.upper(), d.lower()): dict(v) for (s, d), v in (results or {}).items()}
+    states: dict[str, dict[str, Any]] = {}
+    automatic = 0
+    statewide_cache: dict[str, tuple[dict[str, int], dict[str, Any]]] = {}
+    for state, district, seats in plan:
+        state = state.upper()
+        if district.strip().lower() == "automatic":
+            automatic += seats
+            states.setdefault(state, _empty_state())["automatic"] += seats
+            continue
+        entry = states.setdefault(state, _empty_state())
+        statewide = _is_statewide(district)
+        label = district.strip() or STATEWIDE
+        if statewide or statewide_for_districts and (state, district.lower()) not in results:
+            if state not in statewide_cache:
+                statewide_cache[state] = _statewide_votes(state, results, year, party, stage)
+            votes, source = statewide_cache[state]
+            entry["source"] = source
+            note = None if statewide else "district delegates allocated on the statewide vote (no district results)"
+        elif (state, district.lower()) in results:
+            votes, note = results[(state, district.lower())], None
+        else:
+            raise ConfigError(f"no results for {state} district {district}: give a results file with "
+                              "state,district,candidate,votes, or allocate districts on the statewide vote")
+        unit = allocate(votes, seats, threshold=threshold, fallback=fallback, tiebreak=tiebreak, seed=seed,
+                        unit=f"{state} {label}")
+        row = unit.to_dict()
+        if note:
+            row["notes"].append(note)
+            entry["approximate"] = True
+        entry["units"].append(row)
+        entry["pledged"] += seats
+        entry["unallocated"] += unit.unallocated
+        for c, n in unit.delegates.items():
+            entry["totals"][c] = entry["totals"].get(c, 0) + n
+    pledged: dict[str, int] = defaultdict(int)
+    for entry in states.values():
+        entry["delegates"] = {c: n for c, n in sorted(entry.pop("totals").items(), key=lambda kv: (-kv[1], kv[0]))
+                              if n}
+        for c, n in entry["delegates"].items():
+            pledged[c] += n
+    return {
+        "states": states,
+        "pledged": dict(sorted(pledged.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "total_pledged": sum(e["pledged"] for e in states.values()),
+        "unallocated": sum(e["unallocated"] for e in states.values()),
+        "automatic": automatic,
+    }
+
+
+def _empty_state() -> dict[str, Any]:
+    return {"pledged": 0, "automatic": 0, "unallocated": 0, "approximate": False, "source": None,
+            "units": [], "totals": {}}
+
+
+def _statewide_votes(state: str, results: Mapping[tuple[str, str], Mapping[str, int]], year: int | None,
+                     party: str, stage: str | None) -> tuple[dict[str, int], dict[str, Any]]:
+    if (state, "") in results:
+        return dict(results[(state, "")]), {"from": "results file"}
+    if year is None:
+        raise ConfigError(f"no statewide results for {state}: give the year and party of a bundled primary "
+                          "or a results file")
+    primary = primary_results(year, party, state, stage=stage)
+    source = primary.to_dict()
+    source.pop("votes")
+    return primary.votes, source
+
+
+def convention(
+    pledged: Mapping[str, int],
+    *,
+    total_pledged: int | None = None,
+    automatic: int = 0,
+    automatic_votes: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Who reaches a majority on the first ballot (pledged only) and on later ballots (all).
+
+    A majority is more than half of the delegates voting: ``n // 2 + 1``. The first
+    ballot counts ``total_pledged`` (default: the sum of ``pledged``; pass the whole
+    convention's number when ``pledged`` covers only some states). Later ballots add
+    the ``automatic`` delegates; ``automatic_votes`` (how many of them vote for whom)
+    is an assumption the caller makes — without it each candidate is told how many
+    automatic delegates they would need.
+
+    >>> convention({"A": 2000, "B": 1900}, automatic=700)["later_ballots"]["needs_automatic"]
+    {'A': 301, 'B': 401}
+    """
+    for name, n in pledged.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"pledged delegates for {name!r} must be a whole number ≥ 0")
+    if isinstance(automatic, bool) or not isinstance(automatic, int) or automatic < 0:
+        raise ConfigError(f"automatic delegates must be a whole number ≥ 0, not {automatic!r}")
+    have = sum(pledged.values())
+    total = have if total_pledged is None else total_pledged
+    if total < have:
+        raise ConfigError(f"total pledged delegates {total} is less than the {have} allocated")
+    order = sorted(pledged, key=lambda c: (-pledged[c], c))
+    first_majority = total // 2 + 1
+    first_winner = next((c for c in order if pledged[c] >= first_majority), None)
+    voters = total + automatic
+    later_majority = voters // 2 + 1
+    later: dict[str, Any] = {
+        "voters": voters, "majority": later_majority,
+        "needs_automatic": {c: max(0, later_majority - pledged[c]) for c in order},
+    }
+    later["reachable"] = [c for c in order if later["needs_automatic"][c] <= automatic]
+    if automatic_votes is not None:
+        given = sum(automatic_votes.values())
+        if given > automatic:
+            raise ConfigError(f"automatic votes given ({given}) exceed the {automatic} automatic delegates")
+        votes = {c: pledged.get(c, 0) + automatic_votes.get(c, 0) for c in {*pledged, *automatic_votes}}
+        votes = dict(sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])))
+        later["votes"] = votes
+        later["winner"] = next((c for c, n in votes.items() if n >= later_majority), None)
+    return {
+        "pledged": {c: pledged[c] for c in order},
+        "first_ballot": {"voters": total, "majority": first_majority, "winner": first_winner,
+                         "short": {c: max(0, first_majority - pledged[c]) for c in order}},
+        "later_ballots": later,
+        "notes": [("automatic delegates do not vote on the first ballot; pledged delegates are assumed to vote "
+                  "as pledged")],
+    }
