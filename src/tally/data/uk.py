@@ -32,7 +32,7 @@ from ..ballots import Tallies
 from ..errors import BallotError, DataError
 from . import DATA_DIR, Dataset, register
 
-__all__ = ["general_election", "YEARS"]
+__all__ = ["YEARS", "general_election"]
 
 _FOLDER = "uk-general-election"
 YEARS = (2019, 2024)
