@@ -178,6 +178,10 @@ def test_truncated_and_tied_ballots():
 def test_overvote_marks_nobody():
     ballots = tally.RankedBallots.from_rankings(list("AB"), [["overvote", "B"], ["A"]])
     assert pairwise_margins(ballots).tolist() == [[0, 0], [0, 0]]
+    only = tally.RankedBallots.from_rankings(list("AB"), [["overvote"], ["A"], [None]])
+    outcome = COUNT["copeland"](only)
+    assert outcome.ballots["inactive"] == {"undervote": 1, "overvote": 1}
+    assert outcome.ballots["continuing"] == 1
 
 
 def test_kemeny_refuses_large_fields():
