@@ -53,7 +53,7 @@ def test_case_round_one_matches_rctab(config_path, report_path):
     config = load_config(config_path)
     report = json.loads(report_path.read_text(encoding="utf-8"))
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", UserWarning)  # e.g. Dominion sessions left out
         cvrs = read_cvrs(config)
     summary = report["summary"]
     assert len(cvrs) == Decimal(summary["totalNumBallots"])

@@ -450,22 +450,17 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
             encoder.index = acc.index
             encoder.tie_index = acc.tie_index
             if source.provider == "ess":
-                table = ess_reader.table(config, source)
                 stem = sanitize(Path(source.file_path).name)
-                marks, ids = table.marks, [f"{stem}-{n}" for n in range(1, len(table.lines) + 1)]
-                precincts, batches = table.precincts, table.batches
+                done = 0
+                for block in ess_reader.blocks(config, source):
+                    ids = [f"{stem}-{done + n}" for n in range(1, len(block.lines) + 1)]
+                    _add_marks(acc, encoder, ranks, block.marks, ids, block.precincts, block.batches, index,
+                               str(source.file_path))
+                    done += len(block.lines)
             else:
                 cvrs = list(read_source(config, source, index))
-                marks, ids = [c.marks for c in cvrs], [c.ballot_id for c in cvrs]
-                precincts, batches = [c.precinct for c in cvrs], [c.batch for c in cvrs]
-            for m in set(marks):  # write-ins not declared in the config join the candidates
-                for rank in m:
-                    for n in rank:
-                        if n == UWI_NAME:
-                            acc.code(n)
-            rows = [encoder.encode(m, ballot_id=i, file=str(source.file_path), line=None) for m, i in zip(marks, ids)]
-            codes = np.array(rows and [r + (SKIPPED,) * (ranks - len(r)) for r in rows], dtype=CODE_DTYPE)
-            acc.add(codes.reshape(len(rows), ranks), ids, precincts, batches, index)
+                _add_marks(acc, encoder, ranks, [c.marks for c in cvrs], [c.ballot_id for c in cvrs],
+                           [c.precinct for c in cvrs], [c.batch for c in cvrs], index, str(source.file_path))
         choices, weights, _ = acc.finish(staging)
         return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights, inputs,
                        config.output.contest_name)
@@ -476,6 +471,18 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _add_marks(acc: _Accumulator, encoder, ranks: int, marks: list, ids: list, precincts: list, batches: list,
+               index: int, file: str) -> None:
+    """Encode records' marks and add them to ``acc`` as one block."""
+    for m in set(marks):  # write-ins not declared in the config join the candidates
+        for rank in m:
+            if UWI_NAME in rank:
+                acc.code(UWI_NAME)
+    rows = [encoder.encode(m, ballot_id=i, file=file, line=None) for m, i in zip(marks, ids)]
+    codes = np.array([r + (SKIPPED,) * (ranks - len(r)) for r in rows], dtype=CODE_DTYPE)
+    acc.add(codes.reshape(len(rows), ranks), ids, precincts, batches, index)
 
 
 # -- streaming CSV readers -------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ...errors import BallotError
 from . import CandidateLookup, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["read", "table", "Table", "cell_text", "stored_rows"]
+__all__ = ["read", "table", "blocks", "Table", "cell_text", "stored_rows"]
 
 MISSING_PRECINCT = "missing_precinct_id"
 MISSING_BATCH = "missing_batch_id"
@@ -100,24 +100,37 @@ def stored_rows(path: Path) -> list[int]:
     return rows
 
 
-def _sheet(path: Path) -> tuple[list[int], list[list[Any]]]:
-    """(0-based sheet row numbers, cells from column A) of every row the first sheet stores."""
+def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(0-based sheet row, cells from column A) for every row the first sheet stores."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         stored = stored_rows(path)
-        values = sheet.to_python(skip_empty_area=False)
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BallotError(f"not an xlsx workbook: {exc}", file=str(path)) from None
     except Exception as exc:  # calamine raises its own types for broken workbooks
         raise BallotError(f"cannot read the workbook: {exc}", file=str(path)) from None
-    # skip_empty_area=False puts values[i] at sheet row i (from A1); rows past the last
-    # value, and stored rows without cells, read as empty.
-    if stored == list(range(len(values))):
-        return stored, values
-    return stored, [values[r] if r < len(values) else [] for r in stored]
+    row0, col0 = sheet.start if sheet.start is not None else (0, 0)
+    values = sheet.iter_rows()
+    if col0 == 0 and stored == list(range(row0, row0 + len(stored))) and len(stored) == sheet.height:
+        yield from zip(stored, values)  # the usual sheet: stored rows are calamine's range
+        return
+    # Stored rows without cells, and rows past the last value, read as empty.
+    pad = [""] * col0
+    position = row0  # sheet row of the next row `values` yields
+    for row in stored:
+        cells: list[Any] = []
+        while position <= row:
+            got = next(values, None)
+            if got is None:
+                position = row + 1
+                break
+            if position == row:
+                cells = (pad + list(got)) if col0 else list(got)
+            position += 1
+        yield row, cells
 
 
 class Table:
@@ -131,8 +144,8 @@ class Table:
         self.supplied: list[str | None] = supplied
 
 
-def table(config, source) -> Table:
-    """Read one ES&S source into a :class:`Table`.
+def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
+    """Read one ES&S source as consecutive :class:`Table` blocks of up to ``size`` ballots.
 
     Rows repeat the same few rank cells, so each distinct run of rank cells (and each
     distinct precinct or batch cell) is resolved once and reused.
@@ -147,6 +160,9 @@ def table(config, source) -> Table:
     last_col = first_col + n_ranks
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
+    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
+    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    id_col = source.id_column_index - 1 if source.id_column_index else None
 
     def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
         marks: list[tuple[str, ...]] = []
@@ -171,21 +187,12 @@ def table(config, source) -> Table:
             marks.pop()
         return tuple(marks)
 
-    stored, values = _sheet(path)
-    start = next((i for i, r in enumerate(stored) if r >= first_row), len(stored))
-    stored, values = stored[start:], values[start:]
-    lines = [r + 1 for r in stored]
-    keys = [tuple(v[first_col:last_col]) for v in values]
     cache: dict[tuple, tuple] = {}
-    for key, line in zip(keys, lines):
-        if key not in cache:
-            cache[key] = resolve(key, line)
-    marks = [cache[k] for k in keys]
+    texts: dict[Any, str] = {}
 
-    def column(index: int | None, missing: str | None) -> list[str | None]:
+    def column(values: list, index: int | None, missing: str | None) -> list[str | None]:
         if index is None:
             return [None] * len(values)
-        texts: dict[Any, str] = {}
         out = []
         for v in values:
             raw = v[index] if index < len(v) else ""
@@ -195,15 +202,44 @@ def table(config, source) -> Table:
             out.append(text or missing)
         return out
 
-    precincts = column(source.precinct_column_index - 1 if source.precinct_column_index else None, MISSING_PRECINCT)
-    batches = column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
-    id_col = source.id_column_index - 1 if source.id_column_index else None
-    supplied = column(id_col, None)
-    if id_col is not None:
-        for text, line in zip(supplied, lines):
-            if not text:
-                raise BallotError("the ballot id cell is empty", file=file, line=line, field=f"column {id_col + 1}")
-    return Table(lines, marks, precincts, batches, supplied)
+    def make(lines: list[int], values: list) -> Table:
+        keys = [tuple(v[first_col:last_col]) for v in values]
+        for key, line in zip(keys, lines):
+            if key not in cache:
+                cache[key] = resolve(key, line)
+        supplied = column(values, id_col, None)
+        if id_col is not None:
+            for text, line in zip(supplied, lines):
+                if not text:
+                    raise BallotError("the ballot id cell is empty", file=file, line=line,
+                                      field=f"column {id_col + 1}")
+        return Table(lines, [cache[k] for k in keys], column(values, precinct_col, MISSING_PRECINCT),
+                     column(values, batch_col, MISSING_BATCH), supplied)
+
+    lines: list[int] = []
+    values: list = []
+    for row, cells in _sheet_rows(path):
+        if row < first_row:
+            continue
+        lines.append(row + 1)
+        values.append(cells)
+        if len(lines) >= size:
+            yield make(lines, values)
+            lines, values = [], []
+    if lines:
+        yield make(lines, values)
+
+
+def table(config, source) -> Table:
+    """Read one ES&S source into a single :class:`Table` (see :func:`blocks`)."""
+    out = Table([], [], [], [], [])
+    for part in blocks(config, source):
+        out.lines += part.lines
+        out.marks += part.marks
+        out.precincts += part.precincts
+        out.batches += part.batches
+        out.supplied += part.supplied
+    return out
 
 
 def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
