@@ -162,3 +162,30 @@ def test_every_ballot_accounted(name, ballots):
         if name == "cumulative":
             assert total == pytest.approx(seats * o.rounds[0].continuing)
     assert len(o.winners) == seats
+
+
+@pytest.mark.parametrize("name", ["block", "sntv"])
+def test_block_and_sntv_match_votekit(name):
+    votekit = pytest.importorskip("votekit")
+    from votekit.elections import BlockPlurality, Plurality
+
+    peer = BlockPlurality if name == "block" else Plurality
+    rng = np.random.default_rng(31)
+    compared = 0
+    for _ in range(35):
+        c = int(rng.integers(3, 7))
+        seats = int(rng.integers(1, c))
+        names = [f"C{i}" for i in range(c)]
+        rows = [[names[i] for i in rng.permutation(c)[: int(rng.integers(1, c + 1))]] for _ in range(int(rng.integers(15, 60)))]
+        b = RankedBallots.from_rankings(names, rows)
+        ours = tally.count(b, name, seats=seats)
+        if ours.tied:
+            continue
+        profile = votekit.RankProfile(
+            ballots=[votekit.RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w) for marks, w in b.rankings()],
+            candidates=names,
+        )
+        theirs = set().union(*peer(profile, n_seats=seats).get_elected())
+        assert set(ours.winners) == theirs, rows
+        compared += 1
+    assert compared >= 20
