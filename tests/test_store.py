@@ -218,3 +218,14 @@ def test_cli_import_and_list(capsys):
         main(["store", "show", "missing"])
     assert exit_info.value.code == 2
     assert "no import named 'missing'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ranks", [3, 15])  # packed into one integer, and compared as bytes
+def test_block_merge_finds_every_distinct_ballot(ranks):
+    rng = np.random.default_rng(ranks)
+    codes = rng.integers(-3, 12, size=(4000, ranks)).astype(np.int16)
+    codes[::2] = codes[1::2]
+    unique, inverse, counts = store._unique_rows(codes)
+    assert (unique[inverse] == codes).all()
+    assert counts.sum() == len(codes)
+    assert len(unique) == len(np.unique(codes, axis=0))

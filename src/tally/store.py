@@ -307,8 +307,10 @@ def _unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             key = (key << bits) | shifted[:, r]
         _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
         return codes[first], inverse.reshape(-1), counts
-    unique, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
-    return unique, inverse.reshape(-1), counts
+    # Too wide to pack: compare rows as raw bytes (much faster than np.unique(axis=0)).
+    rows = np.ascontiguousarray(codes).view(np.dtype((np.void, codes.dtype.itemsize * ranks))).ravel()
+    _, first, inverse, counts = np.unique(rows, return_index=True, return_inverse=True, return_counts=True)
+    return codes[first], inverse.reshape(-1), counts
 
 
 # -- writing and cataloguing ------------------------------------------------------------------
