@@ -114,6 +114,9 @@ def test_batch_elimination_rctab_rule():
     votes = np.array([40.0, 30.0, 12.0, 10.0, 5.0, 2.0])
     # 2+5 < 10, 2+5+10 < 12, 2+5+10+12 = 29 < 30: the four bottom candidates go together
     assert batch_losers(votes, np.arange(6)) == [5, 4, 3, 2]
+    # counting on until two remain: a batch that would leave one falls back a step
+    assert batch_losers(np.array([50.0, 10.0, 5.0, 2.0]), np.arange(4)) == [3, 2, 1]
+    assert batch_losers(np.array([50.0, 10.0, 5.0, 2.0]), np.arange(4), keep=2) == [3, 2]
     # a single candidate below the next is not a batch: the regular rule decides
     assert batch_losers(np.array([10.0, 9.0, 3.0]), np.arange(3)) == []
     b = ballots_of("ABCDE", [(40, "AB"), (30, "BA"), (12, "CB"), (10, "DC"), (5, "EB")])
@@ -122,6 +125,16 @@ def test_batch_elimination_rctab_rule():
     assert o.rounds[0].note == "batch elimination"
     plain = tally.count(b, "irv")
     assert plain.winners == o.winners and len(plain.rounds) > len(o.rounds)
+
+
+def test_continue_until_two_with_batch_elimination():
+    b = ballots_of("ABCD", [(50, "A"), (10, "BC"), (5, "CB"), (2, "DB")])
+    o = tally.count(b, "irv", continue_until_two=True, batch_elimination=True)
+    assert o.rounds[0].elected == ("A",)
+    assert set(o.rounds[1].eliminated) == {"C", "D"}
+    assert set(o.rounds[-1].tally) == {"A", "B"}
+    plain = tally.count(b, "irv", batch_elimination=True)
+    assert len(plain.rounds) == 1 and plain.winners == ("A",)
 
 
 def test_continue_until_two():

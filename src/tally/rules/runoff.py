@@ -52,23 +52,27 @@ def _majority(active: float) -> tuple[float, float]:
     return half, half
 
 
-def batch_losers(votes: np.ndarray, among: np.ndarray) -> list[int]:
+def batch_losers(votes: np.ndarray, among: np.ndarray, *, keep: int = 1) -> list[int]:
     """Candidates that cannot catch up: RCTab's batch elimination.
 
     Going up from the lowest tally, every candidate seen so far is eliminated whenever
     their combined votes are below the next tally up. Returns the candidates (lowest
     first) when that removes more than one, else an empty list (RCTab then eliminates
-    the single lowest candidate the regular way, with tie-breaking).
+    the single lowest candidate the regular way, with tie-breaking). If the batch would
+    leave fewer than ``keep`` candidates, the batch found one step earlier is used
+    instead, as RCTab does when counting on until two candidates remain.
     """
     order = sorted(among.tolist(), key=lambda c: (votes[c], c))
     values = sorted({float(votes[c]) for c in order})
-    running, seen, out = 0.0, [], []
+    running, seen, out, before = 0.0, [], [], []
     for value in values:
-        if running < value:
-            out = list(seen)
+        if running < value and len(seen) > len(out):
+            before, out = out, list(seen)
         group = [c for c in order if votes[c] == value]
         running += value * len(group)
         seen.extend(group)
+    if len(order) - len(out) < keep:
+        out = before
     return out if len(out) > 1 else []
 
 
@@ -165,9 +169,8 @@ class _Sequence:
                 return self._remember(key, frozenset([elected]), record)
 
             pool = cands if elected is None else cands[cands != elected]
-            losing = batch_losers(votes, pool) if self.batch else []
-            if losing and self.until_two and elected is None and cands.size - len(losing) < 2:
-                losing = losing[:-1] if len(losing) > 2 else []
+            # the winner, if any, stays in the batch computation, as in RCTab's tally
+            losing = batch_losers(votes, cands, keep=2 if self.until_two else 1) if self.batch else []
             scores = self.badness(walk, votes)
             if not losing:
                 chosen, left_tied = self._settle(scores, pool, number, bad_history, "eliminate", highest=False)
