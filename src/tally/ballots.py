@@ -395,6 +395,22 @@ def _replace(ballots: Any, **changes: Any) -> Any:
     return type(ballots)(**values)
 
 
+def _score_keys(scores: np.ndarray) -> np.ndarray | None:
+    """One int64 key per row when every score is a small whole number (or unscored)."""
+    given = scores[~np.isnan(scores)]
+    if given.size and (not np.all(given == np.round(given)) or given.min() < 0):
+        return None
+    top = int(given.max()) if given.size else 0
+    base = top + 2  # 0 = unscored, 1 + score otherwise
+    if scores.shape[1] * np.log2(base) > 62:
+        return None
+    codes = np.where(np.isnan(scores), 0, scores + 1).astype(np.int64)
+    key = np.zeros(scores.shape[0], dtype=np.int64)
+    for c in range(scores.shape[1]):
+        key = key * base + codes[:, c]
+    return key
+
+
 @dataclass(frozen=True, eq=False)
 class ScoredBallots:
     """Approval (0/1) or score ballots: a (rows, candidates) matrix and a weight per row.
@@ -464,7 +480,11 @@ class ScoredBallots:
         if self.scores.shape[0] == 0:
             return self
         filled = np.where(np.isnan(self.scores), -np.inf, self.scores)
-        _, first, inverse = np.unique(filled, axis=0, return_index=True, return_inverse=True)
+        key = _score_keys(self.scores)
+        if key is not None:
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        else:
+            _, first, inverse = np.unique(filled, axis=0, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
         order = np.lexsort((np.arange(first.size), -weights))
