@@ -220,3 +220,24 @@ def test_a_tied_state_is_reported_not_guessed():
     assert o.winners == ()  # 3-3 of 11: nobody has 6
     picked = tally.count(t, "electoral_college", tiebreak="order")
     assert picked.details["electoral_votes"] == {"X": 8, "Y": 3} and picked.winner == "X"
+
+
+@pytest.mark.parametrize("year", [2000, 2024])
+def test_every_area_names_the_rows_its_votes_came_from(year):
+    import csv
+    import re
+
+    from tally.data import DATA_DIR
+
+    o = tally.count(us.president(year), "electoral_college")
+    files: dict[str, list[dict[str, str]]] = {}
+    for area in o.details["areas"]:
+        path, _, spans = area["source"].partition(" lines ")
+        if path not in files:
+            with (DATA_DIR / path).open(newline="") as handle:
+                files[path] = list(csv.DictReader(handle))
+        rows = []
+        for a, b in re.findall(r"(\d+)(?:-(\d+))?", spans):
+            rows += files[path][int(a) - 2: int(b or a) - 1]
+        column = "candidatevotes" if "candidatevotes" in rows[0] else "votes"
+        assert sum(int(r[column]) for r in rows) == sum(area["votes"].values()), area["area"]

@@ -121,7 +121,8 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "allocation": d["allocation"],
         "popular_vote": dict(d["popular_vote"]),
         "areas": [{"area": a["area"], "winner": a["winner"], "electoral_votes": a["electoral_votes"],
-                   "votes": dict(a["votes"]), "electors": dict(a["electors"])} for a in d["areas"]],
+                   "votes": dict(a["votes"]), "electors": dict(a["electors"]), "source": a.get("source")}
+                  for a in d["areas"]],
         "faithless": list(d["faithless"]),
         "contingent": d["contingent"],
         "warnings": list(outcome.warnings),

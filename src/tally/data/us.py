@@ -337,12 +337,24 @@ def _fte_name(rec: dict[str, str]) -> str:
     return rec["candidate_name"].strip() or OTHER
 
 
+def _line_ranges(numbers: list[int]) -> str:
+    """File lines as compact ranges: "lines 12-20, 35"."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1][1] == n - 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))  # type: ignore[arg-type]
+    return "lines " + ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in out)
+
+
 def _build_president(year: int) -> Tallies:
     ev_by_name = _electoral_votes(year)
     votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[str, str] = {}
     parties: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     order: dict[str, int] = defaultdict(int)
+    lines: dict[str, list[int]] = defaultdict(list)
     rows_used = 0
     if year <= 2020:
         source = f"{_PRES}/{_MEDSL_PRES}"
@@ -355,6 +367,7 @@ def _build_president(year: int) -> Tallies:
             votes[state][cand] += n
             names[state] = rec["state"].strip().upper()
             order[cand] += n
+            lines[state].append(line)
             if cand != OTHER:
                 parties[cand][rec["party_simplified"] or rec["party_detailed"]] += n
             rows_used += 1
@@ -371,6 +384,7 @@ def _build_president(year: int) -> Tallies:
             votes[state][cand] += n
             names[state] = rec["state"].strip().upper()
             order[cand] += n
+            lines[state].append(line)
             if cand != OTHER:
                 party = {"DEM": "DEMOCRAT", "REP": "REPUBLICAN", "LIB": "LIBERTARIAN"}.get(rec["ballot_party"], "OTHER")
                 parties[cand][party] += n
@@ -402,7 +416,8 @@ def _build_president(year: int) -> Tallies:
         areas=states,
         candidates=candidates,
         votes=matrix,
-        attributes={"electoral_votes": ev, "name": tuple(names[s].title() for s in states)},
+        attributes={"electoral_votes": ev, "name": tuple(names[s].title() for s in states),
+                    "source": tuple(f"{source} {_line_ranges(lines[s])}" for s in states)},
         parties=party_of,
         source=source,
         title=f"US presidential election {year}, by state",
@@ -420,8 +435,10 @@ def _president_districts(year: int, candidates: tuple[str, ...]) -> Tallies | No
     for c in candidates:
         by_surname[surname(c).casefold()].append(c)
     votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    lines: dict[str, list[int]] = defaultdict(list)
     for line, rec in rows:
         area = codes[rec["state_abbrev"]]
+        lines[area].append(line)
         if not rec["votes"].strip():
             raise BallotError("district row without votes", file=_FTE_PRES, line=line, field="votes")
         name = _fte_name(rec)
@@ -443,7 +460,8 @@ def _president_districts(year: int, candidates: tuple[str, ...]) -> Tallies | No
         areas=areas,
         candidates=cols,
         votes=matrix,
-        attributes={"state": tuple(a[:2] for a in areas), "electoral_votes": tuple(1 for _ in areas)},
+        attributes={"state": tuple(a[:2] for a in areas), "electoral_votes": tuple(1 for _ in areas),
+                    "source": tuple(f"{_PRES}/{_FTE_PRES} {_line_ranges(lines[a])}" for a in areas)},
         source=f"{_PRES}/{_FTE_PRES}",
         title=f"US presidential election {year}, Maine and Nebraska congressional districts",
         metadata={"year": year},

@@ -28,6 +28,7 @@ class Unit:
     state: str
     electoral_votes: int
     votes: np.ndarray
+    source: str | None = None  # the data rows the votes came from, when the tallies say
 
 
 def _district_tallies(tallies: Tallies) -> Tallies | None:
@@ -69,15 +70,18 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
         warnings.append(f"district results exist only for {', '.join(sorted(split)) or 'no state'}; "
                         f"{len(rest)} other areas are counted winner-take-all")
     out: list[Unit] = []
+    sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
+    dist_sources = dist.attributes.get("source", (None,) * len(dist.areas)) if dist is not None else ()
     for i, area in enumerate(tallies.areas):
         n = int(ev[i])
         if area in split:
             rows = by_state[area]
-            out.append(Unit(f"{area}", area, n - len(rows), tallies.votes[i]))
+            out.append(Unit(f"{area}", area, n - len(rows), tallies.votes[i], sources[i]))
             for j in rows:
-                out.append(Unit(dist.areas[j], area, int(dist.attributes["electoral_votes"][j]), dist.votes[j]))
+                out.append(Unit(dist.areas[j], area, int(dist.attributes["electoral_votes"][j]), dist.votes[j],
+                                dist_sources[j]))
         else:
-            out.append(Unit(area, area, n, tallies.votes[i]))
+            out.append(Unit(area, area, n, tallies.votes[i], sources[i]))
     return out, warnings
 
 
@@ -275,12 +279,14 @@ def electoral_college(
             aw = winner_of(state_votes[i], area)
             areas.append({"area": area, "winner": None if aw is None else cands[aw],
                           "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
-                          "votes": _nonzero(cands, state_votes[i]), "electors": {}})
+                          "votes": _nonzero(cands, state_votes[i]), "electors": {},
+                          "source": tallies.attributes.get("source", (None,) * len(tallies.areas))[i]})
         unit_list: list[Unit] = []
     else:
         unit_list, warnings_units = units(tallies, "wta" if allocation == "proportional" else allocation)
         if allocation == "proportional":
-            unit_list = [Unit(a, a, int(e), state_votes[i]) for i, (a, e) in
+            sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
+            unit_list = [Unit(a, a, int(e), state_votes[i], sources[i]) for i, (a, e) in
                          enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))]
         else:
             warnings.extend(warnings_units)
@@ -301,7 +307,7 @@ def electoral_college(
             per_state_electors[unit.state][name] += n
         areas.append({"area": unit.area, "winner": None if w is None else cands[w],
                       "electoral_votes": unit.electoral_votes, "votes": _nonzero(cands, unit.votes),
-                      "electors": given})
+                      "electors": given, "source": unit.source})
 
     applied = []
     abstained = 0
