@@ -74,6 +74,8 @@ def test_exactly_fifteen_percent_is_viable_and_three_decimals_round_half_up():
     assert "C" not in allocate({"A": 85_001, "C": 14_999}, 4).viable  # 14.999 %
     assert "C" in allocate({"A": 850_005, "C": 149_995}, 4).viable  # 14.9995 % -> 15.000 %
     assert "C" not in allocate({"A": 850_006, "C": 149_994}, 4).viable  # 14.9994 % -> 14.999 %
+    assert "C" not in allocate({"A": 850_005, "C": 149_995}, 4, round_first=False).viable  # exact share
+    assert "C" in allocate({"A": 85, "C": 15}, 4, round_first=False).viable
 
 
 def test_below_threshold_votes_are_left_out_and_shares_recomputed():
@@ -96,6 +98,9 @@ def test_nobody_viable_uses_the_leader_minus_ten_points():
     assert a.viable == ("A", "B", "C", "D", "E") and sum(a.delegates.values()) == 5
     strict = allocate(votes, 5, fallback=False)
     assert strict.viable == () and strict.unallocated == 5 and strict.delegates == {}
+    assert "no preference is viable" in strict.notes[0]
+    empty = allocate({"A": 0, "B": 0}, 3)
+    assert empty.unallocated == 3 and "no votes" in empty.notes[0]
 
 
 def test_write_ins_count_in_the_total_but_win_nothing_and_blanks_are_not_votes():
@@ -288,6 +293,8 @@ def test_cli_delegates_bundled_primaries():
     later = out["convention"]["later_ballots"]
     assert later["majority"] == (223 + 771) // 2 + 1
     assert later["votes"]["Joe Biden"] == pledged["Joe Biden"] + 400
+    exact = runner.invoke(app, ["delegates", "2020", "DEM", "--state", "CA:144", "--no-round-first", "--json"])
+    assert json.loads(exact.stdout)["viability_on"] == "exact share"
     table = runner.invoke(app, ["delegates", "2020", "DEM", "--state", "MA:20"])
     assert table.exit_code == 0 and "Elizabeth Ann Warren" in table.stdout
 

@@ -43,12 +43,14 @@ def delegates_report(
     automatic: int = 0,
     total_pledged: int | None = None,
     automatic_votes: dict[str, int] | None = None,
+    round_first: bool = True,
 ) -> dict[str, Any]:
     """The JSON of ``tally delegates --json``: every unit's allocation and the convention ballots."""
     results = read_results(results_file) if results_file else None
     allocation = allocate_plan(plan, year=year, party=party, results=results,
                                statewide_for_districts=statewide_for_districts, stage=stage, threshold=threshold,
-                               fallback=fallback, tiebreak=tiebreak, seed=seed)
+                               fallback=fallback, tiebreak=tiebreak, seed=seed,
+                               round_first=round_first)
     automatic_total = automatic + allocation["automatic"]
     ballots = convention(allocation["pledged"], total_pledged=total_pledged or allocation["total_pledged"],
                          automatic=automatic_total, automatic_votes=automatic_votes)
@@ -59,6 +61,7 @@ def delegates_report(
         notes.append("delegate numbers are the input given, not necessarily the official allocation")
     return {
         "year": year, "party": party.upper(), "threshold": threshold, "tiebreak": tiebreak,
+        "viability_on": "step-1 share to three decimals" if round_first else "exact share",
         "states": allocation["states"], "total_pledged": allocation["total_pledged"],
         "unallocated": allocation["unallocated"], "automatic": automatic_total,
         "convention": ballots, "notes": notes,
@@ -83,6 +86,9 @@ def delegates_command(
     threshold: Annotated[str, typer.Option(help="Viability threshold (Rule 14: 15%).")] = "15%",
     fallback: Annotated[bool, typer.Option(
         help="If nobody is viable, lower the threshold to the leader's share minus 10 points.")] = True,
+    round_first: Annotated[bool, typer.Option(
+        help="Test viability on the step-1 share rounded to three decimals (--no-round-first: exact share).")
+    ] = True,
     tiebreak: Annotated[str, typer.Option(help=f"Equal remainders: {' | '.join(TIEBREAKS)}.")] = "report",
     seed: Annotated[int | None, typer.Option(help="Seed for --tiebreak lot.")] = None,
     automatic: Annotated[int, typer.Option(help="Automatic (unpledged) delegates, voting from the second ballot.")
@@ -110,7 +116,8 @@ def delegates_command(
     report = delegates_report(year=year, party=party, plan=rows, results_file=results,
                               statewide_for_districts=statewide_for_districts, stage=stage, threshold=threshold,
                               fallback=fallback, tiebreak=tiebreak, seed=seed, automatic=automatic,
-                              total_pledged=total_pledged, automatic_votes=automatic_votes)
+                              total_pledged=total_pledged, automatic_votes=automatic_votes,
+                              round_first=round_first)
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return

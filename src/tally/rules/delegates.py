@@ -22,6 +22,8 @@ five steps for those years. Two details the quoted text does not settle, and how
 module does them:
 
 * "to three decimals" is rounding half up (14.9995 % becomes 15.000 % and is viable);
+  some quotations of the rule (e.g. the Green Papers' description of the 2020 steps)
+  round only in step 2: ``round_first=False`` tests viability on the exact share;
 * when no preference reaches 15 % the threshold becomes the leading preference's
   percentage minus 10 points (Rule 14.F as commonly quoted; not confirmed from the
   text) — ``fallback=False`` leaves all delegates unallocated instead;
@@ -162,6 +164,7 @@ def allocate(
     seed: int | None = None,
     pooled: Iterable[str] = (),
     unit: str = "",
+    round_first: bool = True,
 ) -> UnitAllocation:
     """Allocate one unit's ``delegates`` among preferences by the five steps above.
 
@@ -180,6 +183,9 @@ def allocate(
         If nobody is viable, lower the threshold to the leader's percentage minus 10.
     tiebreak, seed:
         For equal remainders competing for the last delegates: "report", "votes", "lot".
+    round_first:
+        Test viability on the step-1 percentage rounded to three decimals (default) or,
+        if False, on the exact share.
 
     Returns
     -------
@@ -220,15 +226,25 @@ def allocate(
     percent = {c: _thousandths(v, total) for c, v in counted.items()}
     notes: list[str] = []
     used_fallback = False
-    viable = [c for c, p in percent.items() if p >= bar and counted[c] > 0]
+    def reaches(c: str, bar: int) -> bool:
+        if counted[c] <= 0:
+            return False
+        if round_first:
+            return percent[c] >= bar
+        return _UNIT * counted[c] >= bar * total
+
+    viable = [c for c in percent if reaches(c, bar)]
     if not viable and fallback and total > 0 and counted:
         leader = max(percent.values())
         if leader > 0:
             bar = max(leader - 10_000, 0)
             used_fallback = True
-            viable = [c for c, p in percent.items() if p >= bar and counted[c] > 0]
+            viable = [c for c in percent if reaches(c, bar)]
             notes.append(f"nobody reached {_pct(bar_exact.numerator)} %: threshold lowered to the leader's "
                          f"{_pct(leader)} % minus 10 points")
+    if not viable and delegates:
+        notes.append("no votes in this unit: no delegate allocated" if total == 0 else
+                     "no preference is viable: no delegate allocated")
     for name, n in pool.items():
         if _thousandths(n, total) >= bar:
             notes.append(f"{name} ({_pct(_thousandths(n, total))} %) is not one preference and wins no delegates")
@@ -453,6 +469,7 @@ def allocate_plan(
     fallback: bool = True,
     tiebreak: str = "report",
     seed: int | None = None,
+    round_first: bool = True,
 ) -> dict[str, Any]:
     """Allocate every unit of ``plan`` (``(state, district, delegates)`` rows).
 
@@ -492,7 +509,7 @@ def allocate_plan(
             raise ConfigError(f"no results for {state} district {district}: give a results file with "
                               "state,district,candidate,votes, or allocate districts on the statewide vote")
         unit = allocate(votes, seats, threshold=threshold, fallback=fallback, tiebreak=tiebreak, seed=seed,
-                        unit=f"{state} {label}")
+                        unit=f"{state} {label}", round_first=round_first)
         row = unit.to_dict()
         if note:
             row["notes"].append(note)
