@@ -731,7 +731,9 @@ for _year in HOUSE_YEARS:
         source="MIT Election Data and Science Lab, U.S. House 1976-2020 (doi:10.7910/DVN/IG0UN2)",
         tags=("us", "house", "fptp"),
         description=("435 districts (DC's delegate excluded); fusion lines summed per candidate; unopposed "
-                     "winners reported with 1 vote are flagged 'unopposed'."),
+                     "winners reported with 1 vote are flagged 'unopposed'. The file's counts are the November "
+                     "results as published (2018 NC-09 includes the count that was never certified; ME-02 2018 "
+                     "the preliminary RCV final round)."),
         facts={"year": _year},
     ))
 
