@@ -114,3 +114,34 @@ def test_irv_without_ties_matches_plain_instant_runoff():
         assert sorted(int(w) for w in outcome.winners) == sorted(int(x) for x in instant_runoff(profile))
         compared += 1
     assert compared > PROFILES // 3
+
+
+def test_irv_on_truncated_ballots_matches_pref_voting():
+    """Exhaustion: truncated ballots against pref_voting's IRV for truncated linear orders.
+
+    pref_voting eliminates every candidate tied for fewest votes at once, so profiles
+    where tally meets a tie are left out.
+    """
+    from pref_voting.iterative_methods import instant_runoff_for_truncated_linear_orders
+    from pref_voting.profiles_with_ties import ProfileWithTies
+
+    rng = np.random.default_rng(99)
+    compared = 0
+    for _ in range(300):
+        c = int(rng.integers(3, 7))
+        voters = int(rng.integers(3, 30))
+        strength = rng.normal(size=c)
+        rankings = []
+        for _ in range(voters):
+            order = np.argsort(-(strength + rng.normal(size=c)))
+            rankings.append([int(x) for x in order[: int(rng.integers(1, c + 1))]])
+        names = [str(i) for i in range(c)]
+        ballots = RankedBallots.from_rankings(names, [[names[x] for x in r] for r in rankings])
+        outcome = tally.count(ballots, "irv", tiebreak="order")
+        if outcome.ties:
+            continue
+        profile = ProfileWithTies([{x: k + 1 for k, x in enumerate(r)} for r in rankings], candidates=list(range(c)))
+        theirs = instant_runoff_for_truncated_linear_orders(profile)
+        assert [int(w) for w in outcome.winners] == sorted(int(x) for x in theirs), rankings
+        compared += 1
+    assert compared > 150
