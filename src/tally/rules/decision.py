@@ -51,7 +51,8 @@ switching to yes and the fewest members who did not vote coming to vote yes; for
 passed one, the fewest yes voters switching to no, the fewest yes voters staying away,
 and (where a turnout or quorum condition exists) the fewest "no" voters staying away,
 which under a turnout threshold can defeat a motion that they could not defeat by
-voting no.
+voting no. Consensus reports blocks to lift (failed) or new blocks that would stop it
+(passed).
 
 >>> d = decide(60, 40, eligible=250, turnout="50%", support="40%")
 >>> d.passed, [c.name for c in d.checks if not c.met]
