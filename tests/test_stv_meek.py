@@ -3,8 +3,9 @@
 The reference follows Hill, Wichmann & Woodall, "Algorithm 123" (1987) with ordinary
 floats, ballot by ballot and candidate by candidate, with none of the grouping or
 fixed-point arithmetic of :mod:`tally.rules.stv_meek`. Elected sets must agree on random
-profiles, except where the count is too close to call (a near tie at an exclusion or a
-final margin below 0.01 votes), which such different arithmetic may decide differently.
+profiles, except where the count is too close to call (a near tie at an exclusion, within
+0.01 votes), which such different arithmetic may decide differently; exact ties are broken
+the same way on both sides (the candidate later in the list is excluded).
 """
 
 from __future__ import annotations
@@ -52,8 +53,12 @@ def reference(ballots: list[tuple[list[int], int]], c: int, seats: int, warren: 
                 break
             surplus = sum(max(votes[e] - quota, 0) for e in elected)
             if surplus <= 1e-5 or (last is not None and surplus >= last):
-                ordered = sorted(hopeful, key=lambda h: votes[h])
-                closest = min(closest, votes[ordered[1]] - votes[ordered[0]])
+                # Exact ties go to the candidate later in the list (as tiebreak="order");
+                # near ties are where float and fixed-point counts may part.
+                ordered = sorted(hopeful, key=lambda h: (round(votes[h], 6), -h))
+                gap = votes[ordered[1]] - votes[ordered[0]]
+                if gap > 1e-6:
+                    closest = min(closest, gap)
                 loser = ordered[0]
                 keep[loser] = 0.0
                 hopeful.discard(loser)
@@ -111,3 +116,23 @@ def test_meek_keep_values_bring_elected_to_quota():
     threshold = next(r.threshold for r in o.rounds if r.note.startswith("D excluded") or r.eliminated)
     assert 14 * keep == pytest.approx(threshold, abs=1e-4)
     assert set(o.winners) == {"A", "C"}
+
+
+def test_long_ballots_take_the_matrix_grouping():
+    # 20 candidates ranked 20 deep do not fit one 64-bit path code: the other grouping runs.
+    c, seats = 20, 3
+    names = [f"C{i}" for i in range(c)]
+    compared = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        strength = rng.uniform(0.5, 1.5, size=c)
+        rows = [list(np.argsort(-(rng.gumbel(size=c) + np.log(strength)))) for _ in range(400)]
+        b = RankedBallots.from_rankings(names, [[names[i] for i in r] for r in rows])
+        merged = [([names.index(m) for m in marks], int(w)) for marks, w in b.rankings()]
+        expected, closest = reference(merged, c, seats, warren=False)
+        if closest < 0.01:
+            continue
+        ours = tally.count(b, "meek_stv", seats=seats, tiebreak="order")
+        assert set(ours.winners) == {names[i] for i in expected}
+        compared += 1
+    assert compared >= 2

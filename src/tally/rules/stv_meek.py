@@ -97,10 +97,52 @@ class _Meek:
         prefs = self._prefs_by_rank
         # Unmarked slots (-1) look up the extra last entry: excluded.
         status = np.append(self.status, EXCLUDED).astype(np.int8)[prefs]
+        base = len(self.names) + 1
+        if prefs.shape[0] * np.log2(base) < 62:
+            groups, inverse = self._paths_by_code(prefs, status, base)
+        else:
+            groups, inverse = self._paths_by_matrix(prefs, status)
+        counts = np.bincount(inverse.reshape(-1), weights=np.where(self.valid, self.count, 0).astype(np.float64),
+                             minlength=groups.shape[0])
+        self._path_key = key
+        self._path_cache = (groups, np.round(counts).astype(np.int64))
+        return self._path_cache
+
+    def _paths_by_code(self, prefs: np.ndarray, status: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's path as one integer (a digit per candidate), grouped, then decoded."""
+        rows = prefs.shape[1]
+        code = np.zeros(rows, dtype=np.int64)
+        reached = np.zeros(rows, dtype=bool)
+        counting = np.zeros(rows, dtype=bool)
+        for r in range(prefs.shape[0]):
+            alive = status[r] != EXCLUDED
+            counting |= alive
+            live = alive & ~reached
+            code = np.where(live, code * base + prefs[r] + 1, code)
+            reached |= status[r] == HOPEFUL
+        self._counting = counting
+        unique, inverse = np.unique(code, return_inverse=True)
+        # Decode: digits come out last candidate first; rows are then moved to the left.
+        digits = []
+        rest = unique.copy()
+        while rest.any():
+            digits.append(rest % base)
+            rest //= base
+        width = max(len(digits), 1)
+        right = np.zeros((unique.size, width), dtype=np.int64)
+        for j, d in enumerate(digits):
+            right[:, width - 1 - j] = d
+        length = (right > 0).sum(axis=1)
+        groups = np.full((unique.size, width), -1, dtype=np.int64)
+        for g in range(unique.size):
+            if length[g]:
+                groups[g, : length[g]] = right[g, width - length[g] :] - 1
+        return groups, inverse
+
+    def _paths_by_matrix(self, prefs: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The same grouping for ballots too long to code as one integer."""
         live = status != EXCLUDED
         self._counting = live.any(axis=0)
-        # Keep each row's live candidates up to its first hopeful one, moved to the top.
-        # (Explicit loops over the few ranks: numpy's accumulate along axis 0 is slow.)
         reached = status[0] == HOPEFUL
         slot = np.empty(live.shape, dtype=np.int16)
         slot[0] = live[0].astype(np.int16) - 1
@@ -112,21 +154,8 @@ class _Meek:
         by_rank = np.full((width, prefs.shape[1]), -1, dtype=np.int64)
         ranks, rows = np.nonzero(live)
         by_rank[slot[ranks, rows], rows] = prefs[ranks, rows]
-        path = by_rank.T
-        base = len(self.names) + 1
-        if width * np.log2(base) < 62:
-            code = np.zeros(path.shape[0], dtype=np.int64)
-            for j in range(width):
-                code = code * base + (by_rank[j] + 1)
-            _, first_row, inverse = np.unique(code, return_index=True, return_inverse=True)
-            groups = path[first_row]
-        else:
-            groups, inverse = np.unique(path, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.reshape(-1), weights=np.where(self.valid, self.count, 0).astype(np.float64),
-                             minlength=groups.shape[0])
-        self._path_key = key
-        self._path_cache = (groups, np.round(counts).astype(np.int64))
-        return self._path_cache
+        groups, inverse = np.unique(by_rank.T, axis=0, return_inverse=True)
+        return groups, inverse
 
     def distribute(self) -> None:
         one = self.one
