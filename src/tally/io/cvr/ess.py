@@ -15,6 +15,7 @@ Reference: RCTab ``StreamingCvrReader.java`` (BrightSpots/rcv).
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -86,18 +87,18 @@ def stored_rows(path: Path) -> list[int]:
             body = data[:cut]
             numbers = _ROW_QUICK.findall(body)
             if len(numbers) == body.count(b"<row") and b":row" not in body:
-                rows.extend(int(n) - 1 for n in numbers)
+                rows.extend(map(int, numbers))  # 1-based here; shifted once at the end
                 if numbers:
-                    last = rows[-1]
+                    last = rows[-1] - 1
             else:  # rows written without r="..." first, or with a namespace prefix
                 for match in _ROW_TAG.finditer(body):
                     number = _ROW_NUMBER.search(match.group(1))
                     last = int(number.group(1)) - 1 if number else last + 1
-                    rows.append(last)
+                    rows.append(last + 1)
             tail = data[cut:]
             if not chunk:
                 break
-    return rows
+    return [r - 1 for r in rows]
 
 
 def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -114,8 +115,10 @@ def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         raise BallotError(f"cannot read the workbook: {exc}", file=str(path)) from None
     row0, col0 = sheet.start if sheet.start is not None else (0, 0)
     values = sheet.iter_rows()
-    if col0 == 0 and stored == list(range(row0, row0 + len(stored))) and len(stored) == sheet.height:
-        yield from zip(stored, values)  # the usual sheet: stored rows are calamine's range
+    if (col0 == 0 and len(stored) == sheet.height and stored and stored[0] == row0
+            and stored[-1] == row0 + len(stored) - 1):
+        # Stored row numbers increase, so first, last and count pin them to calamine's range.
+        yield from zip(stored, values)
         return
     # Stored rows without cells, and rows past the last value, read as empty.
     pad = [""] * col0
@@ -193,14 +196,10 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
     def column(values: list, index: int | None, missing: str | None) -> list[str | None]:
         if index is None:
             return [None] * len(values)
-        out = []
-        for v in values:
-            raw = v[index] if index < len(v) else ""
-            text = texts.get(raw)
-            if text is None:
-                text = texts[raw] = cell_text(raw)
-            out.append(text or missing)
-        return out
+        raws = [v[index] if index < len(v) else "" for v in values]
+        for raw in set(raws) - texts.keys():
+            texts[raw] = cell_text(raw)
+        return [texts[raw] or missing for raw in raws]
 
     def make(lines: list[int], values: list) -> Table:
         keys = [tuple(v[first_col:last_col]) for v in values]
@@ -216,18 +215,12 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
         return Table(lines, [cache[k] for k in keys], column(values, precinct_col, MISSING_PRECINCT),
                      column(values, batch_col, MISSING_BATCH), supplied)
 
-    lines: list[int] = []
-    values: list = []
-    for row, cells in _sheet_rows(path):
-        if row < first_row:
-            continue
-        lines.append(row + 1)
-        values.append(cells)
-        if len(lines) >= size:
-            yield make(lines, values)
-            lines, values = [], []
-    if lines:
-        yield make(lines, values)
+    rows = itertools.dropwhile(lambda item: item[0] < first_row, _sheet_rows(path))
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield make([r + 1 for r, _ in chunk], [cells for _, cells in chunk])
 
 
 def table(config, source) -> Table:
