@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 pref_voting = pytest.importorskip("pref_voting")
-from pref_voting.iterative_methods import (  # noqa: E402
+from pref_voting.iterative_methods import (
     baldwin_put,
     coombs_put,
     instant_runoff,
@@ -24,12 +24,12 @@ from pref_voting.iterative_methods import (  # noqa: E402
     strict_nanson,
     weak_nanson,
 )
-from pref_voting.other_methods import bucklin  # noqa: E402
-from pref_voting.profiles import Profile  # noqa: E402
-from pref_voting.scoring_methods import borda, dowdall, plurality  # noqa: E402
+from pref_voting.other_methods import bucklin
+from pref_voting.profiles import Profile
+from pref_voting.scoring_methods import borda, dowdall, plurality
 
-import tally  # noqa: E402
-from tally.ballots import RankedBallots  # noqa: E402
+import tally
+from tally.ballots import RankedBallots
 
 PROFILES = 1000
 

@@ -35,7 +35,7 @@ def status(w, i=0):
 
 
 def test_first_choices_and_undervotes():
-    b, w = walk([["A", "B"], ["B"], [], [None, None], ["C"]])
+    _, w = walk([["A", "B"], ["B"], [], [None, None], ["C"]])
     assert w.tally().tolist() == [1, 1, 1, 0]
     assert w.inactive() == {"undervote": 2, "overvote": 0, "skipped": 0, "repeated": 0, "exhausted": 0}
 
@@ -216,7 +216,7 @@ def test_bad_rules_are_config_errors(kw):
 
 
 def test_flows_report_where_moved_rows_went():
-    b, w = walk([["A", "B"], ["A", "C"], ["A"], ["B", "A"]])
+    _, w = walk([["A", "B"], ["A", "C"], ["A"], ["B", "A"]])
     w.advance(only("B", "C"))
     flows = {CANDS[k]: {(CANDS[t] if isinstance(t, int) else t): v for t, v in d.items()} for k, d in w.flows().items()}
     assert flows == {"A": {"B": 1.0, "C": 1.0, "exhausted": 1.0}}

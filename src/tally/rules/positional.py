@@ -30,7 +30,7 @@ from . import rule
 from ._batch import additive_kernel, run_batch
 from ._common import by_name, one_shot, ranked_account
 
-__all__ = ["borda", "dowdall", "baldwin", "nanson", "bucklin", "borda_scores", "places", "dense_ranks"]
+__all__ = ["baldwin", "borda", "borda_scores", "bucklin", "dense_ranks", "dowdall", "nanson", "places"]
 
 TRUNCATED = ("optimistic", "average")
 
@@ -206,14 +206,15 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
         live = np.flatnonzero(mask)
         if live.size == 1:
             return frozenset(live.tolist())
-        scores, out = step(mask)
-        if len(out) == live.size or not out:
+        _, out = step(mask)
+        if nanson is not None and (len(out) == live.size or not out):
             found = frozenset(live.tolist())
         elif nanson is not None or len(out) == 1:
             nxt = mask.copy()
             nxt[out] = False
             found = explore(nxt)
         else:
+            # Baldwin: every candidate tied for the lowest score may be the one to go
             found = frozenset()
             for c in out:
                 nxt = mask.copy()
@@ -236,7 +237,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
             break
         scores, out = step(mask)
         tally = {names[c]: float(scores[c]) for c in live}
-        if len(out) == live.size or not out:
+        if nanson is not None and (len(out) == live.size or not out):
             # every remaining candidate has the same score
             if breaker.mode == "all":
                 winners, tied = [int(c) for c in live], True

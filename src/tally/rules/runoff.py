@@ -15,7 +15,6 @@ union of the winners; the rounds are then recorded up to the first tie.
 from __future__ import annotations
 
 import functools
-
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from . import rule
 from ._batch import irv_kernel, run_batch
 from .walk import Walk, WalkRules
 
-__all__ = ["irv", "runoff", "coombs", "batch_losers"]
+__all__ = ["batch_losers", "coombs", "irv", "runoff"]
 
 THRESHOLDS = ("majority", "first_round")
 

@@ -58,14 +58,14 @@ from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
 from ..errors import ConfigError
 
 __all__ = [
-    "WalkRules",
-    "Walk",
-    "REASONS",
-    "UNDERVOTE",
-    "OVERVOTED",
-    "SKIPPED_OUT",
-    "REPEATED",
     "EXHAUSTED",
+    "OVERVOTED",
+    "REASONS",
+    "REPEATED",
+    "SKIPPED_OUT",
+    "UNDERVOTE",
+    "Walk",
+    "WalkRules",
     "reason",
 ]
 
