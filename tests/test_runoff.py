@@ -356,3 +356,14 @@ def test_neutrality(rows, perm, rule):
     wa = tally.count(a, rule, tiebreak="all").winners
     wb = tally.count(b, rule, tiebreak="all").winners
     assert sorted(rename[w] for w in wa) == sorted(wb)
+
+
+def test_all_tiebreak_drops_candidates_without_votes_together():
+    names = [f"W{i}" for i in range(14)] + ["A", "B", "C"]
+    b = RankedBallots.from_rankings(names, [["A", "B"]] * 4 + [["B", "A"]] * 3 + [["C", "B"]] * 2)
+    o = tally.count(b, "irv", tiebreak="all")
+    assert set(o.rounds[0].eliminated) == {f"W{i}" for i in range(14)}
+    assert o.rounds[0].note == "no votes" and not o.ties
+    assert o.winners == ("B",)
+    # the same winner as eliminating them one by one
+    assert tally.count(b, "irv", tiebreak="order").winners == ("B",)

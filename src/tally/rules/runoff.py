@@ -171,6 +171,12 @@ class _Sequence:
             # the winner, if any, stays in the batch computation, as in RCTab's tally
             losing = batch_losers(votes, cands, keep=2 if self.until_two else 1) if self.batch else []
             scores = self.badness(walk, votes)
+            if not losing and self.breaker.mode == "all" and self.badness is _fewest_votes:
+                # Candidates without a vote go one after another in any order, and no ballot
+                # moves meanwhile, so exploring their orders cannot change the result.
+                empty = [int(c) for c in pool if votes[c] == 0]
+                if len(empty) > 1 and cands.size - len(empty) >= 2:
+                    losing = empty
             if not losing:
                 chosen, left_tied = self._settle(scores, pool, number, bad_history, "eliminate", highest=False)
                 if left_tied:
@@ -197,7 +203,8 @@ class _Sequence:
                 self.order.extend(names[c] for c in losing)
                 self.rounds.append(Round(**base, eliminated=tuple(names[c] for c in losing),
                                          transfers=_transfers(walk, names),
-                                         note="batch elimination" if len(losing) > 1 else ""))
+                                         note=("batch elimination" if self.batch else "no votes")
+                                         if len(losing) > 1 else ""))
             number += 1
             history = (*history, votes)
             bad_history = (*bad_history, scores)
