@@ -9,7 +9,9 @@ Ties. These rules decide one elimination at a time, so their default tie-break i
 where the tied candidates differ is eliminated, then a seeded draw), which is what most
 election laws prescribe. ``tiebreak="all"`` explores every way of breaking every tie
 ("parallel universes", memoised on the set of remaining candidates) and reports the
-union of the winners; the rounds are then recorded up to the first tie.
+union of the winners; the rounds are then recorded up to the first tie, and the ties
+met in every explored branch are listed. Candidates without a single vote are then
+eliminated together, since the order in which they go cannot matter.
 """
 
 from __future__ import annotations
