@@ -25,8 +25,10 @@ off the ballot, then every transfer at once (each a share of the votes before an
 transfer, so "Bush -> Gore 1%" and "Bush -> other 2%" take 1 % and 2 % of the same
 Bush vote), then swings, then turnout changes. Percentages of a candidate's voters
 moving out of one area may not add up to more than 100 %. Historical faithless electors
-stay as they were unless ``faithless`` says otherwise, so in 2000 "Nader -> Gore 50%"
-gives Gore the 266 electoral votes he received plus Florida's 25 = 291.
+stay as they were unless ``faithless`` says otherwise, so in 2000 "Nader -> Gore 50% in
+FL" gives Gore the 266 electoral votes he received plus Florida's 25 = 291 (292 with
+``faithless="none"``); applied everywhere it also flips New Hampshire, whose break-even
+rate is 32.5 %, for 295.
 """
 
 from __future__ import annotations
