@@ -279,7 +279,7 @@ class Walk:
 
     def _search(self, rows: np.ndarray) -> None:
         """Walk ``rows`` from their position to their next valid mark (or inactivity)."""
-        choices = self._choices
+        flat = self._choices.ravel()
         rules = self.rules
         cont = self.continuing
         pos = self.position
@@ -295,13 +295,14 @@ class Walk:
                 todo = todo[~done]
                 if not todo.size:
                     break
-            p = pos[todo]
-            code = choices[todo, p]
+            # flat indices: one gather instead of a two-dimensional fancy index
+            cell = todo * self._ranks + pos[todo]
+            code = flat[cell]
             state = lut[code + offset]
             if self._gap is not None:
-                state[(code != SKIPPED) & (self._gap[todo, p] > rules.max_skipped)] = SKIPPED_OUT
+                state[(code != SKIPPED) & (self._gap.ravel()[cell] > rules.max_skipped)] = SKIPPED_OUT
             if self._repeat is not None:
-                repeat = self._repeat[todo, p]
+                repeat = self._repeat.ravel()[cell]
                 state[repeat & (state != SKIPPED_OUT)] = REPEATED
             if self._has_ties and rules.overvote == "exhaust_if_multiple":
                 tied = np.flatnonzero(state == _DECIDE)
