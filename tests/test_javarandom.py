@@ -42,10 +42,12 @@ def test_bad_bound():
 
 def test_collections_shuffle():
     assert shuffle(list("abcdefgh"), JavaRandom(12345)) == list("gabefdhc")
-    expected = (
-        "c39 c9 c15 c23 c5 c26 c21 c33 c7 c16 c10 c1 c31 c8 c3 c30 c19 c0 c29 c37 c36 c38 c4 c34 "
-        "c13 c20 c32 c25 c18 c28 c2 c24 c11 c6 c22 c12 c35 c17 c14 c27"
-    ).split()
+    expected = [
+        "c39", "c9", "c15", "c23", "c5", "c26", "c21", "c33", "c7", "c16", "c10", "c1", "c31",
+        "c8", "c3", "c30", "c19", "c0", "c29", "c37", "c36", "c38", "c4", "c34", "c13", "c20",
+        "c32", "c25", "c18", "c28", "c2", "c24", "c11", "c6", "c22", "c12", "c35", "c17", "c14",
+        "c27",
+    ]
     assert shuffle([f"c{i}" for i in range(40)], JavaRandom(99)) == expected
 
 
