@@ -63,7 +63,6 @@ class GregoryRules:
     decimals: int | None = None
     exclusion: str = "together"
     quota: str = "droop"
-    quota_decimals: int | None = None
     skipped: str = "continue"
 
 
