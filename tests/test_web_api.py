@@ -181,6 +181,13 @@ def test_unknown_run(client):
     assert client.get("/api/runs/nonsense").status_code == 404
 
 
+def test_published_rounds_cannot_be_recounted(client):
+    r = client.get("/api/count", params={"dataset": "us-senate-2022-ak-rcv"})
+    assert r.status_code == 400 and "published results" in r.json()["detail"]
+    page = client.get("/contest/us-senate-2022-ak-rcv")
+    assert page.status_code == 200 and "Lisa Murkowski" in page.text
+
+
 def test_pages_render(client):
     for path in ("/", "/contest/burlington-2009", "/ec/us-president-2000", "/upload", "/simulate"):
         r = client.get(path)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import data as catalogue
-from .errors import ConfigError, TallyError
+from .errors import ConfigError, RuleError, TallyError
 from .rules import count as count_rule
 from .rules import get_rule, rules
 
@@ -22,8 +22,17 @@ DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tall
 
 
 def load_source(source: str, fmt: str | None) -> tuple[Any, dict[str, Any]]:
-    """Ballots or tallies for a SOURCE, and the dataset's official facts (empty for files)."""
+    """Ballots or tallies for a SOURCE, and the dataset's official facts (empty for files).
+
+    Raises :class:`RuleError` for datasets that hold published results only (round totals
+    of an official count), which cannot be counted again.
+    """
     ballots = catalogue.resolve(source, format=fmt)
+    if not hasattr(ballots, "kind"):
+        raise RuleError(
+            f"{source!r} holds published results (the official count's rounds), not ballots or tallies; "
+            f"see `tally data show {source}`"
+        )
     facts: dict[str, Any] = {}
     if not _is_file(source):
         facts = dict(catalogue.get(source).facts)

@@ -30,13 +30,17 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
 def catalogue_page(request: Request) -> HTMLResponse:
     rows = []
     for d in catalogue.datasets():
-        page = "ec" if d.kind == "contest" or "electoral" in d.tags or d.id.startswith("us-president-") else "contest"
+        page = "ec" if "electoral-college" in d.tags else "contest"
         rows.append({**d.to_dict(), "page": page})
     return _render(request, "catalogue.html", datasets=rows)
 
 
 @router.get("/contest/{dataset}", response_class=HTMLResponse)
 def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTMLResponse:
+    info = catalogue.get(dataset) if dataset in {d.id for d in catalogue.datasets()} else None
+    if info is not None and info.kind == "contest":
+        published = catalogue.load(dataset)
+        return _render(request, "published.html", dataset=info, published=published)
     ballots, facts = _load(dataset)
     if is_electoral(ballots):
         return ec_page(request, dataset)
