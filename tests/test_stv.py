@@ -81,6 +81,19 @@ def test_exclusion_tie_uses_earlier_stage():
     assert o.winners == ("A", "C")
 
 
+def test_irish_count_ends_when_the_last_seat_cannot_change_hands():
+    # Quota 6 of 15. A is elected with a surplus of 3 that can go nowhere; B's 5 exceed
+    # C's 1 plus that surplus, so s. 124(2) elects B at once.
+    b = RankedBallots.from_rankings(["A", "B", "C"], [["A"]] * 9 + [["B"]] * 5 + [["C"]])
+    irish = tally.count(b, "irish_stv", seats=2)
+    assert irish.winners == ("A", "B")
+    assert len(irish.rounds) == 1
+    assert "more votes than all the other continuing candidates" in irish.rounds[0].note
+    # The Scottish rules have no such shortcut: the surplus and an exclusion come first.
+    scottish = tally.count(b, "scottish_stv", seats=2)
+    assert scottish.winners == ("A", "B") and len(scottish.rounds) == 3
+
+
 def test_remaining_candidates_fill_last_seats():
     b = RankedBallots.from_rankings(["A", "B", "C"], [["A"]] * 5 + [["B"]] * 3 + [["C"]] * 2)
     o = tally.count(b, "scottish_stv", seats=3)

@@ -214,7 +214,10 @@ def irish_stv(
     to the largest remainders, and the papers moved are drawn at random from each
     sub-parcel (a seeded draw standing for the papers on top of the mixed parcel, so the
     same ``seed`` gives the same count). An excluded candidate's papers all move in one
-    count. Ties: earlier counts, then lot (``seed``).
+    count. The count ends early where section 124 says so: with one vacancy left, a
+    candidate ahead of all the others together (plus untransferred surpluses) is elected;
+    with one candidate too many, if the lowest cannot catch the next lowest even with
+    those surpluses, the rest are elected. Ties: earlier counts, then lot (``seed``).
 
     Not implemented: the deferment of a surplus that cannot save the lowest candidate and
     the exclusion of several candidates at once (sections 121-122); they shorten the count
@@ -228,7 +231,8 @@ def irish_stv(
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota, skipped=skipped)
+    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota, skipped=skipped,
+                         early_finish=True)
     return gregory_count(
         ballots, seats=seats, rules=rules, breaker=breaker, seed=seed,
         details={"seed": 0 if seed is None else int(seed)},

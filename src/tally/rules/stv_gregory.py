@@ -19,6 +19,9 @@ left, they are all elected and the count stops. The rules differ in:
     papers examined, never more than v (ERS97).
 ``decimals``
     Transfer values are cut to this many decimal places (None: exact fractions).
+``early_finish``
+    End the count as soon as the last seats cannot change hands (the Irish rules; see
+    :meth:`_Count._finish_early`).
 ``exclusion``
     ``"together"``: all papers of an excluded candidate move in one stage;
     ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
@@ -62,6 +65,7 @@ class GregoryRules:
     value: str = "inclusive"
     decimals: int | None = None
     exclusion: str = "together"
+    early_finish: bool = False
     quota: str = "droop"
     skipped: str = "continue"
 
@@ -411,6 +415,8 @@ class _Count:
             if len(hopeful) <= left:
                 self._elect_rest(hopeful)
                 break
+            if self.rules.early_finish and self._finish_early(hopeful, left):
+                break
             if self.pending:
                 top = max(self.credited[c] for c in self.pending)
                 tied = [c for c in self.pending if self.credited[c] == top]
@@ -426,7 +432,33 @@ class _Count:
             )
             self.exclude(pick)
 
-    def _elect_rest(self, hopeful: list[int]) -> None:
+    def _finish_early(self, hopeful: list[int], left: int) -> bool:
+        """The Irish shortcuts that end a count whose outcome can no longer change.
+
+        Electoral Act 1992 s. 124(2): with one vacancy left, a continuing candidate with
+        more votes than all the other continuing candidates together plus the surpluses not
+        yet transferred is elected. s. 124(1A) (inserted in 2001): with one continuing
+        candidate more than the vacancies left, if the lowest one's votes plus those
+        surpluses are less than the next lowest's, all the others are elected.
+        """
+        untransferred = sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        votes = sorted(hopeful, key=lambda c: (self.credited[c], -c))
+        if left == 1:
+            top = votes[-1]
+            others = sum((self.credited[c] for c in votes[:-1]), Fraction(0))
+            if self.credited[top] > others + untransferred:
+                self._elect_rest([top], reason="more votes than all the other continuing candidates "
+                                               "and the surpluses not transferred together")
+                return True
+        if len(hopeful) == left + 1:
+            lowest, next_lowest = votes[0], votes[1]
+            if self.credited[lowest] + untransferred < self.credited[next_lowest]:
+                self._elect_rest(votes[1:], reason=f"{self.names[lowest]} cannot overtake the next "
+                                                   "lowest candidate even with the surpluses not transferred")
+                return True
+        return False
+
+    def _elect_rest(self, hopeful: list[int], reason: str = "no more of them than seats left") -> None:
         ordered = sorted(hopeful, key=lambda c: (-self.credited[c], c))
         for c in ordered:
             self.status[c] = ELECTED
@@ -443,7 +475,7 @@ class _Count:
                 inactive=last.inactive,
                 threshold=last.threshold,
                 note=(last.note + "; " if last.note else "")
-                + "remaining candidates elected: no more of them than seats left",
+                + f"remaining candidates elected: {reason}",
             )
 
 
