@@ -336,3 +336,18 @@ def test_minneapolis_2009_estimate_and_taxation():
     o = tally.count(b, "scottish_stv", seats=2)
     assert o.rounds[0].elected == ("Carol Becker",)
     assert set(o.winners) == {"Carol Becker", "David Wheeler"}
+
+
+def test_dublin_west_2002_first_count_by_party():
+    # Official first preferences by party, 2002 general election results appendix:
+    # valid poll 29,988; FF 10,386, FG 3,694, Labour 3,810, PD 2,370, Green 748,
+    # Sinn Féin 2,404, others 6,576.
+    b = tally.read(str(DATA / "00001-00000002.soi"))
+    first = tally.count(b, "irish_stv", seats=3).rounds[0]
+    party = {"F.F.": 0.0, "F.G.": 0.0, "Lab": 0.0, "P.D.": 0.0, "G.P.": 0.0, "S.F.": 0.0, "others": 0.0}
+    for name, votes in first.tally.items():
+        suffix = next((p for p in party if name.endswith(" " + p)), "others")
+        party[suffix] += votes
+    assert party == {"F.F.": 10386, "F.G.": 3694, "Lab": 3810, "P.D.": 2370, "G.P.": 748, "S.F.": 2404,
+                     "others": 6576}
+    assert first.continuing == 29988
