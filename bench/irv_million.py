@@ -179,6 +179,23 @@ def run_votekit(path: Path, repeat: int) -> dict[str, Any]:
             "note": "pandas + value_counts merge + RankProfile, FastIRV"}
 
 
+def votekit_loader_sample(path: Path, sample: int) -> str:
+    """Time votekit's own ``load_ranking_csv`` on the first ``sample`` ballots only."""
+    from votekit.cvr_loaders import load_ranking_csv
+
+    part = OUT / f"votekit_sample_{sample}.csv"
+    with open(path, encoding="utf-8") as src, open(part, "w", encoding="utf-8") as dst:
+        for k, line in enumerate(src):
+            if k > sample:
+                break
+            dst.write(line)
+    start = time.perf_counter()
+    load_ranking_csv(part, list(range(RANKS)), header_row=0, print_profile=False)
+    per = (time.perf_counter() - start) / sample
+    return (f"votekit's own load_ranking_csv: {per * 1e3:.2f} ms per ballot on {sample:,} ballots, "
+            f"so about {per * 1_000_000:.0f} s per million (extrapolated, not run)")
+
+
 def python_ballots(path: Path) -> Counter:
     """Identical ballots counted in plain Python, as a user of a pure-Python library would."""
     table = pacsv.read_csv(path)
@@ -231,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peers", default=",".join(PEERS))
+    parser.add_argument("--votekit-loader-sample", type=int, default=20_000,
+                        help="also time votekit's load_ranking_csv on this many ballots (0: skip)")
     args = parser.parse_args(argv)
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -256,6 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {"error": f"{type(exc).__name__}: {exc}".splitlines()[0][:160]}
         progress(name, results[name])
 
+    loader_note = ""
+    if "votekit" in args.peers.split(",") and args.votekit_loader_sample > 0:
+        try:
+            loader_note = votekit_loader_sample(path, min(args.votekit_loader_sample, args.ballots))
+        except Exception as exc:  # a peer failing must not stop the benchmark
+            loader_note = f"votekit's load_ranking_csv failed: {type(exc).__name__}: {exc}".splitlines()[0]
+
     base = results["tally"]["read"] + results["tally"]["count"]
     print()
     print(f"{'contender':<16} {'read+convert':>12} {'count':>10} {'total':>9} {'x tally':>8}  winner / note")
@@ -267,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<16} {r['read']:>11.3f}s {r['count'] * 1e3:>8.1f}ms {total:>8.3f}s {total / base:>7.1f}x"
               f"  {r['winner']} ({r['note']})")
 
+    if loader_note:
+        print(loader_note)
     winners = {r["winner"] for r in results.values() if "winner" in r}
     print()
     print(f"all contenders agree on the winner: {len(winners) == 1} ({', '.join(sorted(winners))})")
