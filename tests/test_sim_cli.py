@@ -105,3 +105,16 @@ def test_house_control_follows_the_swing():
     toward = house_control(margins, swing=5.0, swing_sd=0.1, district_sd=0.1, sims=2000, seed=1)
     away = house_control(margins, swing=-5.0, swing_sd=0.1, district_sd=0.1, sims=2000, seed=1)
     assert toward["control_probability"] == 1.0 and away["control_probability"] == 0.0
+
+
+def test_forecast_house_from_district_results(capsys):
+    code, out, err = run(capsys, "forecast-house", "us-house-2018", "--sims", "5000", "--json")
+    assert code == 0, err
+    neutral = json.loads(out)
+    assert neutral["districts"] == 435 and neutral["majority"] == 218
+    # with no swing the 2018 result (Democrats 235 seats) stands in the median
+    assert 225 <= neutral["median_seats"] <= 245
+    code, out, _ = run(capsys, "forecast-house", "us-house-2018", "--sims", "5000", "--swing", "-8", "--json")
+    assert json.loads(out)["control_probability"] < neutral["control_probability"]
+    code, _, err = run(capsys, "forecast-house", "us-house-2018", "--party", "WHIG")
+    assert code == 2 and "no party 'WHIG'" in err

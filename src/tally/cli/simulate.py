@@ -208,3 +208,44 @@ def runs_show(run: Annotated[str, typer.Argument(help="Run id.")], as_json: Anno
         print(json.dumps(to_jsonable(result), indent=2))
         return
     _print_summary(result)
+
+
+@app.command("forecast-house")
+def forecast_house_command(
+    dataset: Annotated[str, typer.Argument(help="A House dataset by district, e.g. us-house-2018.")],
+    party: Annotated[str, typer.Option(help="The party whose control is forecast (a column of the data).")] = "DEMOCRAT",
+    rival: Annotated[str, typer.Option(help="The main opposing party.")] = "REPUBLICAN",
+    swing: Annotated[float, typer.Option(help="Expected generic-ballot change toward PARTY, margin points.")] = 0.0,
+    swing_sd: Annotated[float, typer.Option(help="Uncertainty of the national swing (sd, points).")] = 2.0,
+    district_sd: Annotated[float, typer.Option(help="District-level noise (sd, points).")] = 4.0,
+    sims: Annotated[int, typer.Option(help="Simulated elections.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the forecast as JSON.")] = False,
+) -> None:
+    """House control from a uniform generic-ballot swing on a House election's district results."""
+    import numpy as np
+
+    from .. import data
+    from ..errors import DataError
+    from ..sim.forecast import house_control
+
+    tallies = data.load(dataset)
+    if getattr(tallies, "kind", None) != "tallies":
+        raise DataError(f"{dataset!r} is not a set of district tallies")
+    names = {c.upper(): i for i, c in enumerate(tallies.candidates)}
+    for who in (party, rival):
+        if who.upper() not in names:
+            raise ConfigError(f"no party {who!r} in {dataset}; parties: {', '.join(tallies.candidates[:8])}, ...")
+    totals = np.maximum(tallies.votes.sum(axis=1), 1)
+    margins = (tallies.votes[:, names[party.upper()]] - tallies.votes[:, names[rival.upper()]]) / totals * 100
+    result = house_control(margins, swing=swing, swing_sd=swing_sd, district_sd=district_sd, sims=sims, seed=seed)
+    result.update({"dataset": dataset, "party": party, "rival": rival, "swing": swing, "seed": seed, "sims": sims})
+    if as_json:
+        print(json.dumps(to_jsonable(result), indent=2))
+        return
+    console.print(
+        f"[bold]{party}[/] control of {result['districts']} districts (majority {result['majority']}) "
+        f"after a {swing:+g}-point swing on {dataset}: {_pct(result['control_probability'])}; "
+        f"median seats {result['median_seats']:.0f} (90% interval {result['seats_interval_90'][0]:.0f}–"
+        f"{result['seats_interval_90'][1]:.0f})"
+    )
