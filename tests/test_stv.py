@@ -64,6 +64,31 @@ def test_ers97_quota_and_last_parcel_value():
     assert o.winners == ("A", "B")
 
 
+def test_ers97_defers_surplus_and_excludes_sure_losers_together():
+    # Quota 18 / 3 = 6.00 exactly. A's surplus of 1 is deferred (5.2.2): D and E together
+    # (1 + 1, plus the surplus, do not exceed C's 4) are excluded at once (5.2.5). The total
+    # active vote is then 5 + 4 + 1 = 10 over 2: B's 5 reaches it and B is elected (5.4.9(b)).
+    b = RankedBallots.from_rankings(list("ABCDE"), [["A"]] * 7 + [["B"]] * 5 + [["C"]] * 4 + [["D"]] + [["E"]])
+    o = tally.count(b, "ers97_stv", seats=2)
+    assert o.rounds[0].threshold == 6 and o.rounds[0].elected == ("A",)
+    assert o.rounds[1].eliminated == ("D", "E")
+    assert o.rounds[1].elected == ("B",)
+    assert [s["action"] for s in o.details["stages"]] == ["first preferences", "exclusion"]
+    assert o.winners == ("A", "B")
+
+
+def test_ers97_quota_falls_with_exhausted_papers_until_someone_is_elected():
+    # 20 ballots, 2 seats: quota 6.67. C (3) is excluded and its papers exhaust, so the
+    # quota is recomputed from the 17 votes still live: 5.67, which A's and B's 6 reach.
+    b = RankedBallots.from_rankings(list("ABCD"), [["A"]] * 6 + [["B"]] * 6 + [["D"]] * 5 + [["C"]] * 3)
+    o = tally.count(b, "ers97_stv", seats=2)
+    assert o.rounds[0].threshold == pytest.approx(6.67)
+    assert o.rounds[0].elected == ()
+    assert o.rounds[1].eliminated == ("C",)
+    assert o.rounds[1].threshold == pytest.approx(5.67)
+    assert set(o.rounds[1].elected) == {"A", "B"}
+
+
 def test_irish_moves_whole_papers_in_proportion():
     # Quota 6, surplus 3 from 9 transferable papers: B 7 x 3 / 9 = 2.33 -> 2, C 0.67 -> 0,
     # and the one paper left over goes to the larger remainder (C).

@@ -158,18 +158,22 @@ def ers97_stv(
 ) -> Outcome:
     """STV under the Electoral Reform Society's 1997 rules (Gregory, last parcel).
 
-    The quota is valid / (seats + 1) to two decimal places, remainder ignored, plus 0.01
-    (``quota="ers97"``). A surplus is transferred from the last parcel of papers the
-    candidate received (all papers if elected at the first stage): each transferable
-    paper of value v moves at v x surplus / value of the transferable papers, cut to two
-    decimal places and never above v; if the transferable papers are worth no more than
-    the surplus they move at their value and the rest of the surplus is lost. Excluded
-    candidates' papers move in parcels of equal value, highest first, one stage each,
-    with the quota checked after each. Ties: earlier stages, then lot.
+    Quota (5.1.6): valid / (seats + 1) to two decimal places, rounded up to the cent
+    (``quota="ers97"``), recomputed without the non-transferable votes until someone is
+    elected (5.4.8). A candidate is elected on reaching the quota, or the total active
+    vote divided by one more than the places left (5.1.7(b)). A surplus is transferred
+    from the last batch of papers the candidate received (all papers if elected at the
+    first stage): each transferable paper moves at surplus / number of transferable
+    papers, cut to two decimal places, unless they are worth no more than the surplus,
+    when they move at their value (5.3.7). Surpluses are deferred while the lowest
+    candidates could be excluded without them mattering (5.2.2); as many of the lowest
+    candidates as can be are excluded together (5.2.5), their papers moving in batches of
+    equal value, highest first, each batch a stage with the quota checked after it (5.4).
+    Ties (``tiebreak="previous_round"``): the votes at the first stage or the earliest
+    point where the tied candidates differed, then lot (``seed``).
 
-    Not implemented: the rules' deferment of surpluses that cannot change the order of
-    the lowest candidates and the exclusion of several candidates at once; both change
-    the stage sequence, and may in rare cases change who is elected.
+    Not implemented: 5.6.2's rule that candidates tied for the last places at every stage
+    are not deemed elected at that stage (here the tie-break picks).
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
@@ -182,7 +186,7 @@ def ers97_stv(
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(
         surplus_papers="last", value="transferable", decimals=decimals, exclusion="by_value", quota=quota,
-        skipped=skipped,
+        skipped=skipped, ers97=True,
     )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 

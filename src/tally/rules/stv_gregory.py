@@ -22,6 +22,11 @@ left, they are all elected and the count stops. The rules differ in:
 ``early_finish``
     End the count as soon as the last seats cannot change hands (the Irish rules; see
     :meth:`_Count._finish_early`).
+``ers97``
+    The ERS97 count: quota recomputed without non-transferable votes until someone is
+    elected, election also at the total active vote over the places left plus one,
+    deferred surpluses, several sure losers excluded together, and ties settled at the
+    earliest stage where the candidates differed.
 ``exclusion``
     ``"together"``: all papers of an excluded candidate move in one stage;
     ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
@@ -46,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from ..ballots import RankedBallots
-from ..outcome import Outcome, Round
+from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from .stv_papers import INACTIVE, Papers, quota_value, read_papers, truncate
 
@@ -66,6 +71,7 @@ class GregoryRules:
     decimals: int | None = None
     exclusion: str = "together"
     early_finish: bool = False
+    ers97: bool = False
     quota: str = "droop"
     skipped: str = "continue"
 
@@ -111,8 +117,7 @@ class _Count:
             self.credited[cand] = value
         self.valid = int(self.count[papers.valid].sum())
         if rules.quota == "ers97":
-            q = truncate(Fraction(self.valid, seats + 1), 2) + Fraction(1, 100)
-            self.quota, self.strict = q, False
+            self.quota, self.strict = _ers97_quota(Fraction(self.valid), seats), False
         else:
             self.quota, self.strict = quota_value(rules.quota, self.valid, seats)
         self.pending: list[int] = []
@@ -152,7 +157,16 @@ class _Count:
 
     def _reached(self, c: int) -> bool:
         v = self.credited[c]
+        if self.rules.ers97 and v >= Fraction(1, 100) and v >= self._ers97_threshold():
+            return True
         return v > self.quota if self.strict else v >= self.quota
+
+    def _ers97_threshold(self) -> Fraction:
+        """ERS97 5.1.7(b): the total active vote over one more than the places left."""
+        left = self.seats - len(self.order)
+        active = sum((self.credited[c] for c in self._hopeful()), Fraction(0))
+        active += sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        return _ceil_cents(active / (left + 1))
 
     def _snapshot(self) -> np.ndarray:
         return np.array([_fmt(v) for v in self.credited])
@@ -185,6 +199,21 @@ class _Count:
     # -- election and recording -----------------------------------------------------
 
     def _elect_reached(self) -> list[int]:
+        if self.rules.ers97:
+            if not self.order:
+                # 5.4.8: until someone is elected the quota ignores non-transferable votes.
+                self.quota = _ers97_quota(self.valid - self.nontransferable, self.seats)
+            # Electing lowers the active vote, which can bring others to the threshold.
+            out: list[int] = []
+            while len(self.order) < self.seats:
+                new = self._elect_once()
+                if not new:
+                    break
+                out += new
+            return out
+        return self._elect_once()
+
+    def _elect_once(self) -> list[int]:
         reached = [c for c in self._hopeful() if self._reached(c)]
         ordered: list[int] = []
         pool = list(reached)
@@ -364,27 +393,41 @@ class _Count:
         return np.arange(start, start + rows.size, dtype=np.int64)
 
     def exclude(self, c: int) -> None:
-        self.status[c] = EXCLUDED
-        mine = np.flatnonzero(self.holder == c)
+        self.exclude_together([c])
+
+    def exclude_together(self, cands: Sequence[int]) -> None:
+        """Exclude ``cands`` in one stage (in batches of equal value under ``by_value``)."""
+        for c in cands:
+            self.status[c] = EXCLUDED
+        mine = np.flatnonzero(np.isin(self.holder, list(cands)))
         if self.rules.exclusion == "by_value" and mine.size:
             groups = sorted(np.unique(self.vid[mine]).tolist(), key=lambda v: -self.vals[v])
         else:
             groups = [None]
+        names = ", ".join(self.names[c] for c in cands)
         for i, v in enumerate(groups):
             self.stage += 1
-            rows = mine if v is None else mine[self.vid[mine] == v]
-            sums = self._move(rows, self.vid[rows].copy())
-            moved = sum(sums.values(), Fraction(0))
-            self.credited[c] -= moved
-            self.nontransferable += sum((x for d, x in sums.items() if d < 0), Fraction(0))
-            detail: dict[str, Any] = {"action": "exclusion", "candidate": self.names[c]}
+            transfers: dict[str, dict[str, float]] = {}
+            for c in cands:
+                rows = mine[self.holder[mine] == c]
+                if v is not None:
+                    rows = rows[self.vid[rows] == v]
+                sums = self._move(rows, self.vid[rows].copy())
+                self.credited[c] -= sum(sums.values(), Fraction(0))
+                self.nontransferable += sum((x for d, x in sums.items() if d < 0), Fraction(0))
+                if rows.size or i == 0:
+                    transfers.update(self._transfer_dict(c, sums))
+            detail: dict[str, Any] = {"action": "exclusion", "candidate": names}
             if v is not None:
                 detail["parcel_value"] = _fmt(self.vals[v])
-            note = f"{self.names[c]} excluded"
+            note = f"{names} excluded"
             if len(groups) > 1:
                 note += f", papers of value {self.vals[v]} ({i + 1} of {len(groups)})"
-            self._after_transfer(c, sums, Fraction(0), note, detail, eliminated=(c,) if i == 0 else ())
-        self.credited[c] = Fraction(0)
+            elected = self._elect_reached()
+            self._record(elected=elected, eliminated=tuple(cands) if i == 0 else (), transfers=transfers,
+                         note=note, detail=detail)
+        for c in cands:
+            self.credited[c] = Fraction(0)
 
     def _after_transfer(
         self,
@@ -417,6 +460,9 @@ class _Count:
                 break
             if self.rules.early_finish and self._finish_early(hopeful, left):
                 break
+            if self.rules.ers97:
+                self._ers97_step(hopeful, left)
+                continue
             if self.pending:
                 top = max(self.credited[c] for c in self.pending)
                 tied = [c for c in self.pending if self.credited[c] == top]
@@ -431,6 +477,64 @@ class _Count:
                 tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
             )
             self.exclude(pick)
+
+    def _ers97_step(self, hopeful: list[int], left: int) -> None:
+        """One ERS97 stage: a surplus, unless deferred (5.2.2), else an exclusion (5.2.5)."""
+        surplus = sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        losers = self._sure_losers(hopeful, left, surplus)
+        if self.pending and not losers:
+            top = max(self.credited[c] for c in self.pending)
+            tied = [c for c in self.pending if self.credited[c] == top]
+            self.transfer_surplus(self._earliest_difference(tied, lowest=False, purpose="surplus"))
+            return
+        if len(losers) > 1 or (losers and self.pending):
+            self.exclude_together(losers)
+            return
+        low = min(self.credited[c] for c in hopeful)
+        tied = [c for c in hopeful if self.credited[c] == low]
+        self.exclude(self._earliest_difference(tied, lowest=True, purpose="eliminate"))
+
+    def _sure_losers(self, hopeful: list[int], left: int, surplus: Fraction) -> list[int]:
+        """The most lowest candidates whose votes, with ``surplus``, do not exceed the next above.
+
+        Enough candidates must remain for the places left, and the group may not split
+        candidates with equal votes (ERS97 5.2.2 and 5.2.5).
+        """
+        order = sorted(hopeful, key=lambda c: (self.credited[c], c))
+        best: list[int] = []
+        total = Fraction(0)
+        for k in range(1, len(order)):
+            total += self.credited[order[k - 1]]
+            if len(order) - k < left:
+                break
+            if self.credited[order[k - 1]] == self.credited[order[k]]:
+                continue
+            if total + surplus <= self.credited[order[k]]:
+                best = order[:k]
+        return best
+
+    def _earliest_difference(self, tied: list[int], *, lowest: bool, purpose: str) -> int:
+        """ERS97's tie rule: the votes at the first stage, or the earliest point after, where
+        the tied candidates differed; then lot. Other tie-break modes are used as asked."""
+        if len(tied) == 1:
+            return tied[0]
+        if self.breaker.mode != "previous_round":
+            return self.breaker.pick(tied, purpose=purpose, round=self.stage + 1, history=self.history[:-1],
+                                     lowest=lowest)
+        pool = list(tied)
+        for number, counts in enumerate(self.history[:-1], start=1):
+            values = [counts[c] for c in pool]
+            if len(set(values)) > 1:
+                best = min(values) if lowest else max(values)
+                pool = [c for c, v in zip(pool, values) if v == best]
+                if len(pool) == 1:
+                    names = tuple(self.names[c] for c in sorted(tied))
+                    self.breaker.record(Tie(round=self.stage + 1, purpose=purpose, tied=names,
+                                            mode="previous_round", chosen=(self.names[pool[0]],),
+                                            detail=f"decided by the votes at stage {number}, the earliest "
+                                                   "where they differed"))
+                    return pool[0]
+        return self.breaker.pick(pool, purpose=purpose, round=self.stage + 1, history=(), lowest=lowest)
 
     def _finish_early(self, hopeful: list[int], left: int) -> bool:
         """The Irish shortcuts that end a count whose outcome can no longer change.
@@ -477,6 +581,17 @@ class _Count:
                 note=(last.note + "; " if last.note else "")
                 + f"remaining candidates elected: {reason}",
             )
+
+
+def _ceil_cents(x: Fraction) -> Fraction:
+    """``x`` rounded up to two decimal places."""
+    return Fraction(-((-x.numerator * 100) // x.denominator), 100)
+
+
+def _ers97_quota(total: Fraction, seats: int) -> Fraction:
+    """ERS97 5.1.6: total / (seats + 1) to two places; exact, or the remainder dropped and
+    0.01 added (that is, rounded up to the cent)."""
+    return _ceil_cents(Fraction(total) / (seats + 1))
 
 
 def _next(count: _Count, rows: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
