@@ -367,3 +367,13 @@ def test_all_tiebreak_drops_candidates_without_votes_together():
     assert o.winners == ("B",)
     # the same winner as eliminating them one by one
     assert tally.count(b, "irv", tiebreak="order").winners == ("B",)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=ballot_lists, rule=st.sampled_from(["irv", "coombs", "runoff"]), seed=st.integers(0, 2**16))
+def test_any_tiebreak_winner_is_among_the_parallel_universe_winners(rows, rule, seed):
+    b = build(rows, "exhaust")
+    every = set(tally.count(b, rule, tiebreak="all").winners)
+    for mode in ("previous_round", "order", "random"):
+        (winner,) = tally.count(b, rule, tiebreak=mode, seed=seed).winners
+        assert winner in every
