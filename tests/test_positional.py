@@ -169,3 +169,13 @@ def test_neutral_deterministic_and_accounted(groups, rule, perm):
     assert oa.to_json() == tally.count(a, rule).to_json()
     for r in oa.rounds:
         assert r.continuing + sum(r.inactive.values()) == pytest.approx(a.total)
+
+
+def test_ballots_naming_nobody_are_overvotes():
+    b = RankedBallots.from_rankings("AB", [["overvote"], ["A", "B"], [], ["overvote", "B"]])
+    for rule in ("borda", "dowdall", "baldwin", "nanson", "bucklin"):
+        o = tally.count(b, rule)
+        assert o.ballots["inactive"] == {"undervote": 1, "overvote": 1}, rule
+        assert o.ballots["continuing"] == 2
+        for r in o.rounds:
+            assert r.continuing + sum(r.inactive.values()) == 4
