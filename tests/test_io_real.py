@@ -71,7 +71,7 @@ def test_burlington_2006() -> None:
 
 
 def test_minneapolis_names_lose_their_quotes() -> None:
-    b = tally.read(str(DATA_DIR / "preflib" / "00018-minneapolis" / "00018-00000001.soi"))
+    b = tally.read(str(DATA_DIR / "preflib" / "00018-minneapolis" / "00018-00000002.soi"))
     assert b.candidates[0] == "Nancy Bernard"
     assert not any(c.startswith('"') for c in b.candidates)
 

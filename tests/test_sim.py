@@ -235,3 +235,14 @@ def test_batch_fast_path_equals_single_counts(rule, electorate, voters):
 
 def get_rule_sequential(name: str) -> bool:
     return tally.get_rule(name).sequential
+
+
+def test_ranked_profiles_refuse_what_the_kernels_cannot_read():
+    from tally.ballots import RankedProfiles
+
+    with pytest.raises(tally.BallotError, match="twice"):
+        RankedProfiles(("A", "B"), np.array([[0, 0]], dtype=np.int8), np.array([[3]]))
+    with pytest.raises(tally.BallotError, match="blank rank before"):
+        RankedProfiles(("A", "B"), np.array([[-1, 0]], dtype=np.int8), np.array([[3]]))
+    ok = RankedProfiles(("A", "B", "C"), np.array([[0, -1, -1], [2, 1, 0]], dtype=np.int8), np.array([[3, 1]]))
+    assert ok.election(0).total == 4

@@ -572,6 +572,18 @@ class RankedProfiles:
             raise BallotError("orders must be an (m, candidates) matrix")
         if self.counts.ndim != 2 or self.counts.shape[1] != self.orders.shape[0]:
             raise BallotError("counts must be an (elections, orders) matrix")
+        # Each ranking names distinct candidates, then only blanks: no overvotes, no
+        # repeats, no skipped rank before a mark (batch kernels rely on it).
+        marked = self.orders >= 0
+        if self.orders.size and (self.orders.max() >= len(self.candidates) or self.orders.min() < -1):
+            raise BallotError("orders hold a code outside the candidates")
+        if (marked[:, 1:] & ~marked[:, :-1]).any():
+            raise BallotError("a ranking has a blank rank before a marked one")
+        ordered = np.sort(np.where(marked, self.orders, -1 - np.arange(self.orders.shape[1])), axis=1)
+        if (ordered[:, 1:] == ordered[:, :-1]).any():
+            raise BallotError("a ranking names the same candidate twice")
+        if self.counts.size and (self.counts < 0).any():
+            raise BallotError("counts cannot be negative")
 
     @property
     def n_candidates(self) -> int:

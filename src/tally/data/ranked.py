@@ -90,7 +90,7 @@ _preflib(
 )
 _preflib(
     "minneapolis-2009-park",
-    "00018-minneapolis/00018-00000001.soi",
+    "00018-minneapolis/00018-00000002.soi",
     "Minneapolis Park & Recreation Commissioner at-large 2009 (3 seats)",
     rule="wigm_stv",
     seats=3,
@@ -99,7 +99,7 @@ _preflib(
 )
 _preflib(
     "minneapolis-2009-bet",
-    "00018-minneapolis/00018-00000003.soi",
+    "00018-minneapolis/00018-00000004.soi",
     "Minneapolis Board of Estimate and Taxation 2009 (2 seats)",
     rule="wigm_stv",
     seats=2,
