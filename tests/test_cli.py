@@ -6,7 +6,6 @@ import json
 import pytest
 
 import tally
-from tally.cli import main
 
 from .test_io_malformed import CASES, CORPUS
 
@@ -15,19 +14,10 @@ from .test_io_malformed import CASES, CORPUS
 CLI_CASES = [(name, options.get("format"), line) for name, options, line, _ in CASES if set(options) <= {"format"}]
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI as a user would (through main, which turns errors into messages)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-def test_count_json_follows_the_contract(capsys):
-    code, out, _ = run(capsys, "count", "burlington-2009", "--rule", "irv", "--json")
+def test_count_json_follows_the_contract(cli):
+    code, out, _ = cli("count", "burlington-2009", "--rule", "irv", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["rule"] == "irv"
@@ -41,28 +31,28 @@ def test_count_json_follows_the_contract(capsys):
     assert data["options"]["overvote"] == "exhaust"
 
 
-def test_count_json_is_byte_identical_across_runs(capsys):
-    first = run(capsys, "count", "burlington-2009", "--rule", "irv", "--tiebreak", "random", "--seed", "3", "--json")
-    second = run(capsys, "count", "burlington-2009", "--rule", "irv", "--tiebreak", "random", "--seed", "3", "--json")
+def test_count_json_is_byte_identical_across_runs(cli):
+    first = cli("count", "burlington-2009", "--rule", "irv", "--tiebreak", "random", "--seed", "3", "--json")
+    second = cli("count", "burlington-2009", "--rule", "irv", "--tiebreak", "random", "--seed", "3", "--json")
     assert first == second
 
 
-def test_count_table_names_the_winner(capsys):
-    code, out, _ = run(capsys, "count", "burlington-2009", "--rule", "schulze")
+def test_count_table_names_the_winner(cli):
+    code, out, _ = cli("count", "burlington-2009", "--rule", "schulze")
     assert code == 0
     assert "Winner under schulze: Andy Montroll" in " ".join(out.split())
 
 
-def test_count_reads_a_file_path(capsys, tmp_path):
+def test_count_reads_a_file_path(cli, tmp_path):
     path = tmp_path / "ballots.csv"
     path.write_text("count,rank1,rank2\n3,A,B\n2,B,A\n2,C,B\n")
-    code, out, _ = run(capsys, "count", str(path), "--rule", "irv", "--json")
+    code, out, _ = cli("count", str(path), "--rule", "irv", "--json")
     assert code == 0
     assert json.loads(out)["winners"] == ["B"]
 
 
-def test_compare_shows_irv_and_the_condorcet_winner(capsys):
-    code, out, _ = run(capsys, "compare", "burlington-2009", "--json")
+def test_compare_shows_irv_and_the_condorcet_winner(cli):
+    code, out, _ = cli("compare", "burlington-2009", "--json")
     assert code == 0
     report = json.loads(out)
     assert report["condorcet_winner"] == "Andy Montroll"
@@ -73,8 +63,8 @@ def test_compare_shows_irv_and_the_condorcet_winner(capsys):
     assert set(report["results"]) == single
 
 
-def test_compare_with_a_rule_list(capsys):
-    code, out, _ = run(capsys, "compare", "alaska-2022-special", "--rules", "irv,schulze", "--json")
+def test_compare_with_a_rule_list(cli):
+    code, out, _ = cli("compare", "alaska-2022-special", "--rules", "irv,schulze", "--json")
     assert code == 0
     report = json.loads(out)
     assert set(report["results"]) == {"irv", "schulze"}
@@ -82,19 +72,19 @@ def test_compare_with_a_rule_list(capsys):
     assert report["results"]["irv"]["winners"][0].startswith("Peltola")
 
 
-def test_rules_lists_the_registry(capsys):
-    code, out, _ = run(capsys, "rules", "--json")
+def test_rules_lists_the_registry(cli):
+    code, out, _ = cli("rules", "--json")
     assert code == 0
     names = {r["name"] for r in json.loads(out)}
     assert {"plurality", "irv", "schulze", "borda", "star"} <= names
 
 
-def test_data_list_and_show(capsys):
-    code, out, _ = run(capsys, "data", "list", "--json")
+def test_data_list_and_show(cli):
+    code, out, _ = cli("data", "list", "--json")
     assert code == 0
     ids = {d["id"] for d in json.loads(out)}
     assert {"burlington-2009", "maine-2018-cd2", "alaska-2022-special"} <= ids
-    code, out, _ = run(capsys, "data", "show", "maine-2018-cd2", "--json")
+    code, out, _ = cli("data", "show", "maine-2018-cd2", "--json")
     assert code == 0
     shown = json.loads(out)
     assert shown["contents"]["total"] == 296077
@@ -114,8 +104,8 @@ def test_data_list_and_show(capsys):
         (("data", "show", "atlantis-1999"), "no bundled dataset"),
     ],
 )
-def test_usage_errors_are_one_line(capsys, args, message):
-    code, out, err = run(capsys, *args)
+def test_usage_errors_are_one_line(cli, args, message):
+    code, out, err = cli(*args)
     assert code == 2
     assert message in err
     assert "Traceback" not in err + out
@@ -123,9 +113,9 @@ def test_usage_errors_are_one_line(capsys, args, message):
 
 
 @pytest.mark.parametrize("name, fmt, line", CLI_CASES, ids=[c[0] for c in CLI_CASES])
-def test_malformed_files_give_one_line_naming_file_and_line(capsys, name, fmt, line):
+def test_malformed_files_give_one_line_naming_file_and_line(cli, name, fmt, line):
     args = ["count", str(CORPUS / name)] + (["--format", fmt] if fmt else [])
-    code, out, err = run(capsys, *args)
+    code, out, err = cli(*args)
     assert code == 2, (out, err)
     assert "Traceback" not in err + out
     message = " ".join(err.split())

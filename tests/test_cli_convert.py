@@ -5,32 +5,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tally.cli import main
 
 CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-def test_convert_to_flat_csv_matches_rctab(capsys, tmp_path):
+def test_convert_to_flat_csv_matches_rctab(cli, tmp_path):
     case = CASES / "conversions_from_dominion"
-    code, out, err = run(capsys, "convert", str(case / "conversions_from_dominion_config.json"), "-o", str(tmp_path / "out.csv"))
+    code, out, err = cli("convert", str(case / "conversions_from_dominion_config.json"), "-o", str(tmp_path / "out.csv"))
     assert code == 0, err
     expected = (case / "conversions_from_dominion_expected.csv").read_text(encoding="utf-8")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").replace("\r\n", "\n") == expected.replace("\r\n", "\n")
 
 
-def test_convert_to_cdf_json(capsys, tmp_path):
+def test_convert_to_cdf_json(cli, tmp_path):
     case = CASES / "conversions_from_ess"
-    code, _, err = run(capsys, "convert", str(case / "conversions_from_ess_config.json"), "--to", "cdf",
+    code, _, err = cli("convert", str(case / "conversions_from_ess_config.json"), "--to", "cdf",
                        "-o", str(tmp_path / "out.json"))
     assert code == 0, err
     ours = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
@@ -39,6 +30,6 @@ def test_convert_to_cdf_json(capsys, tmp_path):
     assert ours["Election"] == theirs["Election"]
 
 
-def test_convert_missing_config_is_one_line(capsys, tmp_path):
-    code, _, err = run(capsys, "convert", str(tmp_path / "nope_config.json"))
+def test_convert_missing_config_is_one_line(cli, tmp_path):
+    code, _, err = cli("convert", str(tmp_path / "nope_config.json"))
     assert code == 2 and "nope_config.json" in err and "Traceback" not in err

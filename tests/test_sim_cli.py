@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from tally.cli import main
 from tally.sim.forecast import ErrorModel, PollTable, electoral_college_forecast, house_control, read_polls
 
 
@@ -16,20 +15,12 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setenv("TALLY_HOME", str(tmp_path / "store"))
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-def test_simulate_json_shape_and_stored_run(capsys):
+def test_simulate_json_shape_and_stored_run(cli):
     args = ("simulate", "--electorate", "spatial", "--candidates", "4", "--voters", "51", "--elections", "40",
             "--rules", "plurality,irv,borda,schulze", "--seed", "7", "--json")
-    code, out, err = run(capsys, *args)
+    code, out, err = cli(*args)
     assert code == 0, err
     result = json.loads(out)
     assert result["elections"] == 40 and result["seed"] == 7
@@ -40,20 +31,20 @@ def test_simulate_json_shape_and_stored_run(capsys):
     for rule, (low, high) in result["intervals"]["spoiler_rate"].items():
         assert low <= metrics["spoiler_rate"][rule] <= high
     # the same command again gives the same numbers and the same run id
-    code, again, _ = run(capsys, *args)
+    code, again, _ = cli(*args)
     assert json.loads(again)["metrics"] == metrics and json.loads(again)["run"] == result["run"]
-    code, out, _ = run(capsys, "runs", "list", "--json")
+    code, out, _ = cli("runs", "list", "--json")
     assert [r["id"] for r in json.loads(out)] == [result["run"]]
-    code, out, _ = run(capsys, "runs", "show", result["run"], "--json")
+    code, out, _ = cli("runs", "show", result["run"], "--json")
     assert json.loads(out)["metrics"] == metrics
 
 
-def test_simulate_bad_options_are_one_line(capsys):
-    code, _, err = run(capsys, "simulate", "--electorate", "nope", "--elections", "2")
+def test_simulate_bad_options_are_one_line(cli):
+    code, _, err = cli("simulate", "--electorate", "nope", "--elections", "2")
     assert code == 2 and "unknown electorate" in err
-    code, _, err = run(capsys, "simulate", "--lengths", "1-0.5", "--elections", "2")
+    code, _, err = cli("simulate", "--lengths", "1-0.5", "--elections", "2")
     assert code == 2 and "--lengths" in err
-    code, _, err = run(capsys, "runs", "show", "feedfacefeedface")
+    code, _, err = cli("runs", "show", "feedfacefeedface")
     assert code == 2 and "no simulation run" in err
 
 
@@ -92,8 +83,8 @@ def test_read_polls_errors(tmp_path):
         read_polls(str(path))
 
 
-def test_forecast_cli_from_results(capsys):
-    code, out, err = run(capsys, "forecast", "us-president-2020", "--sims", "20000", "--json")
+def test_forecast_cli_from_results(cli):
+    code, out, err = cli("forecast", "us-president-2020", "--sims", "20000", "--json")
     assert code == 0, err
     result = json.loads(out)
     assert result["electoral_votes_total"] == 538
@@ -107,14 +98,14 @@ def test_house_control_follows_the_swing():
     assert toward["control_probability"] == 1.0 and away["control_probability"] == 0.0
 
 
-def test_forecast_house_from_district_results(capsys):
-    code, out, err = run(capsys, "forecast-house", "us-house-2018", "--sims", "5000", "--json")
+def test_forecast_house_from_district_results(cli):
+    code, out, err = cli("forecast-house", "us-house-2018", "--sims", "5000", "--json")
     assert code == 0, err
     neutral = json.loads(out)
     assert neutral["districts"] == 435 and neutral["majority"] == 218
     # with no swing the 2018 result (Democrats 235 seats) stands in the median
     assert 225 <= neutral["median_seats"] <= 245
-    code, out, _ = run(capsys, "forecast-house", "us-house-2018", "--sims", "5000", "--swing", "-8", "--json")
+    code, out, _ = cli("forecast-house", "us-house-2018", "--sims", "5000", "--swing", "-8", "--json")
     assert json.loads(out)["control_probability"] < neutral["control_probability"]
-    code, _, err = run(capsys, "forecast-house", "us-house-2018", "--party", "WHIG")
+    code, _, err = cli("forecast-house", "us-house-2018", "--party", "WHIG")
     assert code == 2 and "no party 'WHIG'" in err
