@@ -24,3 +24,12 @@ def cli(capsys) -> Callable[..., tuple[int, str, str]]:
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_store(tmp_path_factory):
+    """Each test process gets its own store folder, so parallel workers never share a
+    DuckDB file and no test writes to the user's real store."""
+    import os
+
+    os.environ["TALLY_HOME"] = str(tmp_path_factory.mktemp("tally-home"))
