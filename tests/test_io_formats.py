@@ -75,6 +75,14 @@ def test_missing_file_is_a_ballot_error(tmp_path: Path) -> None:
     assert "nope.csv" in str(caught.value)
 
 
+def test_unreadable_path_is_a_ballot_error(tmp_path: Path) -> None:
+    too_long = tmp_path / ("x" * 300 + ".csv")  # longer than any file system allows a name
+    for fmt in (None, "csv"):
+        with pytest.raises(BallotError, match="cannot read the file") as caught:
+            read(str(too_long), format=fmt)
+        assert "\n" not in str(caught.value)
+
+
 def test_undetectable_format_names_the_file_and_the_formats(tmp_path: Path) -> None:
     odd = tmp_path / "mystery.bin"
     odd.write_text("hello there\nnothing to see\n")

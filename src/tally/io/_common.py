@@ -37,6 +37,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise BallotError("is a directory, not a ballot file", file=str(path)) from None
     except PermissionError:
         raise BallotError("permission denied", file=str(path)) from None
+    except OSError as exc:  # e.g. a name too long, an I/O error on the device
+        raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
 
 
 def check_utf8(data: bytes, file: str) -> str:

@@ -114,26 +114,25 @@ def line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -
 
 
 def count_column(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
+    """The count column as non-negative finite floats; the first bad cell is a located error."""
     try:
         values = pc.cast(pc.utf8_trim_whitespace(column), pa.float64()).to_numpy()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        values = None
-    bad = None
-    if values is None:
-        for row, raw in enumerate(column.to_pylist()):
-            try:
-                float(raw)
-            except ValueError:
-                bad = row
-                break
-    else:
-        wrong = ~np.isfinite(values) | (values < 0)
-        if wrong.any():
-            bad = int(np.argmax(wrong))
-    if bad is not None:
+        # pyarrow refuses spellings Python accepts ("1_000"); the range check below must
+        # still see every value, so what neither accepts becomes NaN and is reported there.
+        values = np.array([_float_or_nan(v) for v in column.to_pylist()], dtype=np.float64)
+    wrong = ~np.isfinite(values) | (values < 0)
+    if wrong.any():
+        bad = int(np.argmax(wrong))
         raw = column[bad].as_py()
-        parse_count(raw, file=file, line=line_of(path, file, delimiter, bad), field=name)
-        raise BallotError(f"bad count {raw!r}", file=file, line=line_of(path, file, delimiter, bad), field=name)
-    if values is None:  # pyarrow refused a spelling Python accepts, e.g. "1_000"
-        values = np.array([float(v) for v in column.to_pylist()], dtype=np.float64)
+        line = line_of(path, file, delimiter, bad)
+        parse_count(raw, file=file, line=line, field=name)
+        raise BallotError(f"bad count {raw!r}", file=file, line=line, field=name)
     return values
+
+
+def _float_or_nan(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        return float("nan")
