@@ -237,6 +237,17 @@ def test_runoff_tie_for_second_place():
     assert o.winners == ("A",) and o.ties[0].purpose == "runoff place"
 
 
+def test_runoff_tie_left_standing_is_recorded():
+    # three-way tie for first: every pairing counted, and the tie itself on record
+    b = ballots_of("ABC", [(3, "AC"), (3, "BC"), (3, "CA")])
+    o = tally.count(b, "runoff", tiebreak="all")
+    assert o.winners == ("A", "C") and o.tied
+    assert [(t.purpose, t.tied, t.mode) for t in o.ties] == [("runoff place", ("A", "B", "C"), "all")]
+    # a tie for second place alone
+    o = tally.count(ballots_of("ABC", [(5, "A"), (3, "BC"), (3, "CA")]), "runoff", tiebreak="all")
+    assert [(t.purpose, t.tied) for t in o.ties] == [("runoff place", ("B", "C"))]
+
+
 def test_coombs_eliminates_the_most_last_places():
     b = ballots_of("ABC", [(4, "ABC"), (3, "CBA"), (2, "BCA")])
     o = tally.count(b, "coombs")

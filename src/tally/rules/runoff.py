@@ -408,6 +408,8 @@ def _top_two(votes: np.ndarray, cands: np.ndarray, breaker: TieBreaker) -> list[
     first = [int(c) for c in cands if votes[c] == best]
     if len(first) >= 2:
         if breaker.mode == "all":
+            if len(first) > 2:
+                _record_all(breaker, first)
             return [(a, b) for a, b in product(first, first) if a < b]
         a = breaker.pick(first, purpose="runoff place", round=1, lowest=False)
         b = breaker.pick([c for c in first if c != a], purpose="runoff place", round=1, lowest=False)
@@ -418,7 +420,15 @@ def _top_two(votes: np.ndarray, cands: np.ndarray, breaker: TieBreaker) -> list[
     if len(second) == 1 or breaker.mode != "all":
         b = breaker.pick(second, purpose="runoff place", round=1, lowest=False)
         return [tuple(sorted((first[0], b)))]
+    _record_all(breaker, second)
     return [tuple(sorted((first[0], b))) for b in second]
+
+
+def _record_all(breaker: TieBreaker, tied: list[int]) -> None:
+    """Record a tie for the runoff places that mode ``all`` leaves standing."""
+    names = tuple(breaker.candidates[c] for c in tied)
+    breaker.record(Tie(round=1, purpose="runoff place", tied=names, mode="all", chosen=names,
+                       detail="tie for the runoff places; every pairing counted"))
 
 
 def _runoff_winners(walk, pair, breaker, names, first_votes, record):
