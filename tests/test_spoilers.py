@@ -106,3 +106,40 @@ def test_plurality_seat_tallies_uk_break_even_and_sweep():
     # Reform vote exceeds the margin flips to Con
     expected = {r["area"] for r in rows if r["runner_up"] == "Con" and r["can_flip"]}
     assert expected <= set(steps[1]["flipped"])
+
+
+def test_transfer_matrix_withdraws_the_minor_party_and_the_rest_abstains():
+    from tally.data import uk
+
+    t = uk.general_election(2024)
+    rep = spoilers(t, candidates=["LD"], transfers={"LD": {"Lab": 0.3, "abstain": 0.7}})
+    result = rep["assumption"]["result"]
+    # a withdrawn party wins nowhere, whatever share of its voters stays at home
+    assert "LD" not in result["seats"]
+    assert all(a["winner"] != "LD" for a in result["areas"])
+    for a in result["areas"][:50]:
+        i = t.areas.index(a["area"])
+        lab = t.votes[i, t.candidates.index("Lab")] + 0.3 * t.votes[i, t.candidates.index("LD")]
+        assert a["votes"].get("LD", 0) == 0
+        assert a["votes"].get("Lab", 0) == pytest.approx(lab)
+
+
+def test_transfer_shares_are_used_exactly_and_quoted_names_work():
+    t = us.president(2000)
+    buchanan = us.find_candidate("Buchanan", t.candidates)
+    assert '"' in buchanan
+    share = 1 / 3
+    rep = spoilers(t, transfers={buchanan: {"Bush": share}})
+    fl = next(a for a in rep["assumption"]["result"]["areas"] if a["area"] == "FL")
+    i = t.areas.index("FL")
+    bush = us.find_candidate("Bush", t.candidates)
+    expected = t.votes[i, t.candidates.index(bush)] + share * t.votes[i, t.candidates.index(buchanan)]
+    assert fl["votes"][bush] == expected
+
+
+def test_ranked_spoilers_multi_seat_compares_who_is_elected():
+    ballots = tally.data.load("minneapolis-2009-park")
+    rep = ranked_spoilers(ballots, "wigm_stv", seats=3)
+    assert len(rep["winners"]) == 3
+    for row in rep["rows"]:
+        assert row["spoiler"] == (set(row["winner_without"]) != set(row["winner"]))

@@ -94,3 +94,18 @@ def test_chamber_cli():
     assert out["majority"] == 217 and out["parties"]["REPUBLICAN"]["needed"] == 17
     result = runner.invoke(app, ["chamber", "uk-general-2024"])
     assert result.exit_code == 0 and "326" in result.stdout
+
+
+def test_count_president_by_electoral_college_by_default():
+    # Gore won the national popular vote in 2000; the electors decided the election
+    out = run_json("count", "us-president-2000")
+    assert out["rule"] == "electoral_college"
+    assert out["winners"] == ["BUSH, GEORGE W."]
+
+
+def test_ranked_spoilers_use_the_dataset_rule_and_seats():
+    out = run_json("spoilers", "minneapolis-2009-park")
+    assert out["rule"] == "wigm_stv"
+    assert len(out["winners"]) == 3
+    out = run_json("spoilers", "minneapolis-2009-park", "--rule", "irv")
+    assert out["rule"] == "irv" and len(out["winners"]) == 1

@@ -150,7 +150,7 @@ def spoilers(
     "sweep": [...] | None}``.
     """
     from ..data.us import find_candidate
-    from .whatif import whatif
+    from .whatif import ABSTAIN_TARGETS, Statement, whatif
 
     if isinstance(contest, Tallies):
         contest = Contest(contest, "electoral_college" if is_electoral(contest) else "plurality")
@@ -169,10 +169,12 @@ def spoilers(
             total = sum(shares.values())
             if total > 1 + 1e-12:
                 raise ConfigError(f"the shares of {minor}'s voters add up to {total:.0%}, more than 100 %")
-            for target, share in shares.items():
-                if target.lower() in ("abstain", "abstention"):
-                    continue  # staying at home is what is left over
-                statements.append(f'"{minor}" -> "{target}" {share * 100:g}%')
+            # The minor candidate withdraws: every one of their votes moves or abstains. Built
+            # as a Statement, not text, so names with quotes and exact shares survive.
+            targets = tuple((target, float(share)) for target, share in shares.items()
+                            if target.lower() not in ABSTAIN_TARGETS)
+            text = f"{minor} off ballot" + (" -> " + ", ".join(f"{t} {v:.2%}" for t, v in targets) if targets else "")
+            statements.append(Statement("off", text, source=minor, targets=targets))
         report["assumption"] = {"transfers": {m: dict(s) for m, s in transfers.items()},
                                 "result": whatif(contest, statements, faithless=faithless)}
     if rates:
@@ -246,5 +248,6 @@ def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[s
             continue
         without = count(drop_candidate(ballots, name), rule, **options)
         rows.append({"candidate": name, "winner": list(actual.winners), "winner_without": list(without.winners),
-                     "spoiler": tuple(without.winners) != tuple(actual.winners)})
+                     # who was elected, not the order of election, decides a multi-seat count
+                     "spoiler": set(without.winners) != set(actual.winners)})
     return {"rule": actual.rule, "winners": list(actual.winners), "rows": rows}

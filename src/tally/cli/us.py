@@ -39,6 +39,20 @@ def _tallies(source: str) -> Contest:
     return contest
 
 
+def _official(source: str, rule: str) -> tuple[str, dict[str, Any]]:
+    """The rule, seats and options a bundled dataset is officially counted with; a rule
+    given by the user keeps the official options only where it is that same rule."""
+    from ..compare import load_source, rule_options
+    from ..rules import get_rule
+
+    _, facts = load_source(source, None)
+    info = get_rule(rule or facts.get("rule") or "irv")
+    options, _ = rule_options(info.name, facts, {})
+    if info.multiwinner and "seats" in info.options and facts.get("seats"):
+        options["seats"] = facts["seats"]
+    return info.name, options
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
@@ -99,7 +113,8 @@ def spoilers_command(
     transfer: Annotated[list[str], typer.Option(help='Assumption, e.g. "Nader -> Gore 50%" (repeatable).')] = [],  # noqa: B006
     sweep: Annotated[str, typer.Option(help="Net transfer rates to sweep, e.g. 0.01,0.05,0.1,0.5.")] = "",
     toward: Annotated[str, typer.Option(help="Candidate the swept net share goes to (default: each runner-up).")] = "",
-    rule: Annotated[str, typer.Option(help="For ranked ballots: the rule to recount with.")] = "irv",
+    rule: Annotated[str, typer.Option(
+        help="For ranked ballots: the rule to recount with (default: the dataset's official rule, else irv).")] = "",
     limit: Annotated[int, typer.Option(help="Rows shown in the table (JSON has all).")] = 25,
     faithless: FaithlessOpt = "historical",
     as_json: JsonOpt = False,
@@ -111,7 +126,8 @@ def spoilers_command(
 
     contest = Contest.from_source(source)
     if isinstance(contest.ballots, RankedBallots):
-        report = ranked_spoilers(contest.ballots, rule)
+        rule, options = _official(source, rule)
+        report = ranked_spoilers(contest.ballots, rule, **options)
         if as_json:
             _print_json(report)
             return

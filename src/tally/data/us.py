@@ -704,7 +704,8 @@ for _year in PRESIDENT_YEARS:
         description=("Candidate totals summed over fusion lines; unnamed write-ins, scattering and blank "
                      "lines in 'Other'. Maine/Nebraska district results (FiveThirtyEight) attached from "
                      "2000. Electoral votes from the historical apportionment."),
-        facts={"year": _year},
+        # the election was decided by electors, not by the national popular vote
+        facts={"year": _year, "rule": "electoral_college"},
     ))
 
 register(Dataset(
