@@ -246,3 +246,36 @@ def test_ranked_profiles_refuse_what_the_kernels_cannot_read():
         RankedProfiles(("A", "B"), np.array([[-1, 0]], dtype=np.int8), np.array([[3]]))
     ok = RankedProfiles(("A", "B", "C"), np.array([[0, -1, -1], [2, 1, 0]], dtype=np.int8), np.array([[3, 1]]))
     assert ok.election(0).total == 4
+
+
+def test_spoiler_rate_is_absent_where_it_was_not_measured():
+    # Striking a candidate from approval ballots is not measured, and a run without the
+    # spoiler metric measures it for no rule: neither may report a 0 % rate.
+    spec = SimSpec(candidates=4, voters=51, elections=40, rules=("plurality", "approval"), seed=3, chunk_size=20)
+    rates = simulate(spec)["metrics"]["spoiler_rate"]
+    assert set(rates) == {"plurality"}
+    assert 0 < rates["plurality"] < 1
+    without = simulate(SimSpec(**{**spec.__dict__, "metrics": ("condorcet",)}))
+    assert "spoiler_rate" not in without["metrics"]
+
+
+def test_abstainers_cast_no_ballot_of_any_kind_and_majorities_are_of_voters():
+    spec = SimSpec(electorate="spatial", candidates=3, voters=41, elections=30, rules=("plurality", "approval"),
+                   seed=5, chunk_size=30, params={"abstain_beyond": 0.9})
+    electorate = generate("spatial", np.random.default_rng(1), 30, 41, 3, abstain_beyond=0.9)
+    assert electorate.abstained.any()
+    for e in range(30):
+        ranked = election_ballots(spec, electorate, e, "ranked")
+        voting = ranked.total - ranked.weights[ranked.is_blank()].sum()
+        assert voting == 41 - electorate.abstained[e].sum()
+        assert election_ballots(spec, electorate, e, "approval").total == voting
+    cols = run_chunk(spec, 0)
+    seed = np.random.SeedSequence(spec.seed).spawn(1)[0]
+    again = generate("spatial", np.random.default_rng(seed), 30, 41, 3, abstain_beyond=0.9)
+    for e in range(30):
+        firsts = again.rankings[e][:, 0]
+        firsts = firsts[firsts >= 0]
+        counts = np.bincount(firsts, minlength=3)
+        expected = int(counts.argmax()) if counts.max() * 2 > firsts.size else -1
+        assert cols["majority_candidate"][e] == expected
+    assert (cols["majority_candidate"] >= 0).any()

@@ -111,6 +111,9 @@ def election_ballots(spec: SimSpec, electorate: Electorate, e: int, kind: str) -
         return profile_ballots(*electorate.profile(e), names)
     if electorate.utilities is not None:
         utilities, weights = electorate.utilities[e], None
+        if electorate.abstained is not None:
+            # voters who abstain cast no ranking, so they cast no approval or score ballot either
+            utilities = utilities[~electorate.abstained[e]]
     else:
         rows, weights = electorate.profile(e)
         utilities = _row_utilities(rows)
@@ -186,20 +189,23 @@ def _winners_matrix(spec: SimSpec, electorate: Electorate, profiles: RankedProfi
 
 def _spoilers(spec: SimSpec, profiles: RankedProfiles | None, rule: str, winners: np.ndarray,
               ballots_of: Callable[[int, str], Any]) -> np.ndarray:
-    """Per election: does striking some losing candidate change the winners?"""
+    """Per election: does striking some losing candidate change the winners? (1.0 or 0.0;
+    NaN for rules that do not count rankings, where it is not measured)."""
     n, c = winners.shape
+    if not get_rule(rule).accepts("ranked"):
+        return np.full(n, np.nan)
     found = np.zeros(n, dtype=bool)
-    if c < 3 or not get_rule(rule).accepts("ranked"):
-        return found
+    if c < 3:
+        return found.astype(float)
     if profiles is not None and get_rule(rule).accepts("profiles"):
         for drop in range(c):
             fewer = count_rule(profiles.without(drop), rule).winners
             back = np.insert(fewer, drop, False, axis=1)
             found |= ~winners[:, drop] & (back != winners).any(axis=1)
-        return found
+        return found.astype(float)
     for e in range(n):
         found[e] = _has_spoiler(ballots_of(e, "ranked"), frozenset(np.flatnonzero(winners[e]).tolist()), rule)
-    return found
+    return found.astype(float)
 
 
 def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
@@ -227,7 +233,9 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
         columns["utility_best"] = totals.max(axis=1)
         columns["utility_mean"] = totals.mean(axis=1)
     first = electorate.first_counts()
-    majority = np.where((first * 2 > spec.voters).any(axis=1), first.argmax(axis=1), -1)
+    # a majority of the ballots cast: abstainers (spatial ``abstain_beyond``) are not voters
+    cast = first.sum(axis=1, keepdims=True)
+    majority = np.where((first * 2 > cast).any(axis=1), first.argmax(axis=1), -1)
     columns["majority_candidate"] = majority
     profiles = as_profiles(electorate, names) if any(get_rule(r).accepts("profiles") for r in spec.rules) else None
     made: dict[tuple[int, str], Any] = {}
@@ -254,7 +262,7 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
             np.where(majority >= 0, (~maj_in).astype(float), np.nan) if "majority" in spec.metrics else np.full(n, np.nan)
         )
         columns[prefix + "spoiler"] = (
-            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else np.zeros(n, bool)
+            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else np.full(n, np.nan)
         )
         mono = np.full(n, np.nan)
         part = np.full(n, np.nan)
