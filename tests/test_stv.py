@@ -89,6 +89,23 @@ def test_ers97_quota_falls_with_exhausted_papers_until_someone_is_elected():
     assert set(o.rounds[1].elected) == {"A", "B"}
 
 
+def test_ers97_active_vote_counts_batches_still_awaiting_transfer():
+    # 34 ballots, 2 seats: quota 11.34. A's surplus 2.66 over 14 papers moves at 0.19:
+    # D 5 + 1.90 = 6.90, C 7 + 0.76 = 7.76, B 8. D is excluded in two batches. After the
+    # value-1 batch (5 papers, all non-transferable) the total active vote (6.20) is
+    # B 8 + C 7.76 + D's 1.90 still awaiting transfer = 17.66, over 2 = 8.83: B's 8 does
+    # not reach it. The 0.19 batch lifts C to 9.66 >= 17.66 / 2, and C is elected.
+    b = RankedBallots.from_rankings(
+        list("ABCD"), [["A", "D", "C"]] * 10 + [["A", "C"]] * 4 + [["B"]] * 8 + [["C"]] * 7 + [["D"]] * 5
+    )
+    o = tally.count(b, "ers97_stv", seats=2)
+    assert o.rounds[1].tally == {"A": 11.34, "B": 8.0, "C": 7.76, "D": 6.9}
+    assert o.rounds[2].eliminated == ("D",) and o.rounds[2].elected == ()
+    assert o.rounds[3].tally["C"] == pytest.approx(9.66)
+    assert o.rounds[3].elected == ("C",)
+    assert o.winners == ("A", "C")
+
+
 def test_irish_moves_whole_papers_in_proportion():
     # Quota 6, surplus 3 from 9 transferable papers: B 7 x 3 / 9 = 2.33 -> 2, C 0.67 -> 0,
     # and the one paper left over goes to the larger remainder (C).

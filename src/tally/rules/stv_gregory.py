@@ -162,10 +162,17 @@ class _Count:
         return v > self.quota if self.strict else v >= self.quota
 
     def _ers97_threshold(self) -> Fraction:
-        """ERS97 5.1.7(b): the total active vote over one more than the places left."""
+        """ERS97 5.1.7(b): the total active vote over one more than the places left.
+
+        The total active vote (6.20) is the votes of the continuing candidates plus any
+        votes awaiting transfer: untransferred surpluses, and the batches of candidates
+        being excluded that have not moved yet (their credit drops to 0 as the last
+        batch moves).
+        """
         left = self.seats - len(self.order)
         active = sum((self.credited[c] for c in self._hopeful()), Fraction(0))
         active += sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        active += sum((self.credited[int(c)] for c in np.flatnonzero(self.status == EXCLUDED)), Fraction(0))
         return _ceil_cents(active / (left + 1))
 
     def _snapshot(self) -> np.ndarray:
