@@ -241,3 +241,16 @@ def test_every_area_names_the_rows_its_votes_came_from(year):
             rows += files[path][int(a) - 2: int(b or a) - 1]
         column = "candidatevotes" if "candidatevotes" in rows[0] else "votes"
         assert sum(int(r[column]) for r in rows) == sum(area["votes"].values()), area["area"]
+
+
+@pytest.mark.parametrize("allocation", ["proportional", "popular"])
+def test_a_tied_state_decides_nothing_under_proportional_or_popular_allocation(allocation):
+    # State A is level, but its electors are split by share (or follow the national vote),
+    # so no tie is met and the outcome is not marked tied.
+    votes = np.array([[10.0, 10.0], [7.0, 3.0], [2.0, 8.0]])
+    t = tally.Tallies(("A", "B", "C"), ("X", "Y"), votes, attributes={"electoral_votes": (4, 3, 3)})
+    o = tally.count(t, "electoral_college", allocation=allocation)
+    assert not o.tied and o.ties == ()
+    assert o.details["areas"][0]["winner"] is None
+    expected = {"X": 2 + 2 + 1, "Y": 2 + 1 + 2} if allocation == "proportional" else {"Y": 10}
+    assert o.details["electoral_votes"] == expected

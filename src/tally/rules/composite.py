@@ -266,6 +266,13 @@ def electoral_college(
             return None
         return breaker.pick(tied, purpose=f"winner in {label}", round=1, lowest=False)
 
+    def leader_of(votes: np.ndarray) -> int | None:
+        # The plurality leader shown for an area whose electors do not follow it (popular
+        # and proportional allocation): a tie there decides nothing, so none is recorded.
+        masked = np.where(eligible, votes, -1.0)
+        tied = np.flatnonzero(masked == masked.max())
+        return int(tied[0]) if masked.max() > 0 and tied.size == 1 else None
+
     state_votes = tallies.votes
     if allocation == "popular":
         national = state_votes.sum(axis=0)
@@ -276,7 +283,7 @@ def electoral_college(
         else:
             electoral[cands[w]] += total_ev
         for i, area in enumerate(tallies.areas):
-            aw = winner_of(state_votes[i], area)
+            aw = leader_of(state_votes[i])
             areas.append({"area": area, "winner": None if aw is None else cands[aw],
                           "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
                           "votes": _nonzero(cands, state_votes[i]), "electors": {},
@@ -292,7 +299,7 @@ def electoral_college(
             warnings.extend(warnings_units)
     per_state_electors: dict[str, dict[str, float]] = {}
     for unit in unit_list:
-        w = winner_of(unit.votes, unit.area)
+        w = leader_of(unit.votes) if allocation == "proportional" else winner_of(unit.votes, unit.area)
         if allocation == "proportional":
             shares = apportion(np.where(eligible, unit.votes, 0.0), unit.electoral_votes, rounding)
             given = {cands[i]: float(s) for i, s in enumerate(shares) if s}
