@@ -69,6 +69,13 @@ def test_55_30_15_with_10_delegates_is_a_rounding_tie():
         allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=3)
 
 
+def test_lot_without_a_seed_draws_as_seed_0():
+    # Six equal preferences, one delegate: a six-way tie on remainders settled by lot.
+    votes = {name: 100 for name in "ABCDEF"}
+    draws = {tuple(sorted(allocate(votes, 1, tiebreak="lot").delegates.items())) for _ in range(20)}
+    assert draws == {tuple(sorted(allocate(votes, 1, tiebreak="lot", seed=0).delegates.items()))}
+
+
 def test_exactly_fifteen_percent_is_viable_and_three_decimals_round_half_up():
     assert "C" in allocate({"A": 85, "C": 15}, 4).viable
     assert "C" not in allocate({"A": 85_001, "C": 14_999}, 4).viable  # 14.999 %

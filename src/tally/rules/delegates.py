@@ -280,7 +280,8 @@ def allocate(
                                       "use tiebreak 'lot' or 'report'")
             elif tiebreak == "lot":
                 order = sorted(group)
-                random.Random(seed).shuffle(order)
+                # Unseeded means seed 0, as everywhere in tally: the same inputs give the same draw.
+                random.Random(0 if seed is None else seed).shuffle(order)
             else:
                 notes.append(f"{left} delegate(s) unallocated: equal remainders for {', '.join(group)}")
                 break
