@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -189,10 +190,12 @@ def test_published_rounds_cannot_be_recounted(client):
 
 
 def test_pages_render(client):
-    for path in ("/", "/contest/burlington-2009", "/ec/us-president-2000", "/upload", "/simulate"):
+    for path in ("/", "/contest/burlington-2009", "/ec/us-president-2000", "/upload", "/simulate", "/docs"):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "<html" in r.text
+        # pages must work offline: no script, style or link from another host
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", r.text), path
     assert client.get("/contest/atlantis").status_code == 404
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000

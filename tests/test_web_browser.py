@@ -137,3 +137,36 @@ def test_simulation_page_runs_and_charts(server, page):
     expect(page.locator("#paradox")).to_contain_text("Condorcet paradox", timeout=60_000)
     expect(page.locator("#chart-condorcet_efficiency .main-svg").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "simulation.png"), full_page=True)
+
+
+def test_pages_load_nothing_from_the_internet(server, page):
+    # Every request must go to the app itself: the pages must work with no internet.
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    for path, ready in (("/", "#datasets"), ("/contest/burlington-2009", "#pairwise .main-svg"),
+                        ("/ec/us-president-2000", "#map .main-svg"), ("/upload", "#upload"),
+                        ("/simulate", "#simulate"), ("/docs", "code:has-text('POST /api/whatif')")):
+        page.goto(f"{server}{path}")
+        expect(page.locator(ready).first).to_be_visible(timeout=20_000)
+    assert outside == []
+
+
+def test_candidate_names_from_an_upload_are_shown_as_text(server, page, tmp_path):
+    name = '<img src=x id=injected onerror="document.body.dataset.pwned=1">'
+    ballots = tmp_path / "names.csv"
+    ballots.write_text(f'count,rank1,rank2\n3,"{name.replace(chr(34), chr(34) * 2)}",Bo\n1,Bo,Ann\n')
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file", str(ballots))
+    page.click("button[type=submit]")
+    expect(page.locator("#winner")).to_have_text(name, timeout=20_000)
+    expect(page.locator("#rounds")).to_contain_text(name)
+    assert page.locator("#injected").count() == 0
+    assert page.evaluate("document.body.dataset.pwned") is None

@@ -44,6 +44,9 @@ def create_app() -> FastAPI:
         title="tally",
         version=__version__,
         description="Count, explain, analyse and simulate elections. The JSON API lives under /api/.",
+        # FastAPI's /docs and /redoc pages load from a CDN; /docs is tally's own offline page
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.jobs = Jobs(workers=1)

@@ -76,6 +76,7 @@ def datasets(q: Annotated[str | None, Query(max_length=200, description="Search 
 
 @router.get("/rules")
 def list_rules() -> JSONResponse:
+    """Every registered rule: name, family, the ballot kinds it counts and its options."""
     return _json([r.to_dict() for r in rules()])
 
 

@@ -71,6 +71,51 @@ def simulate_page(request: Request) -> HTMLResponse:
     return _render(request, "simulate.html", rules=ranked)
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_page(request: Request) -> HTMLResponse:
+    """The API reference, drawn from the OpenAPI schema on the server (FastAPI's own
+    documentation pages load their scripts from a CDN, which an offline install cannot)."""
+    schema = request.app.openapi()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            fields, where = _query_fields(op), "parameter"
+            if "requestBody" in op:
+                content = next(iter(op["requestBody"]["content"].items()))
+                where = "JSON body" if content[0] == "application/json" else "form field"
+                fields = _body_fields(schema, content[1]["schema"])
+            operations.append({"method": method.upper(), "path": path, "description": op.get("description", ""),
+                               "fields": fields, "where": where})
+    return _render(request, "apidocs.html", operations=operations, description=schema["info"].get("description", ""))
+
+
+def _type(prop: dict[str, Any]) -> str:
+    """A schema property's type in a few words (``anyOf`` of a type and null is optional)."""
+    if "enum" in prop:
+        return " | ".join(map(str, prop["enum"]))
+    if "anyOf" in prop:
+        return " | ".join(_type(p) for p in prop["anyOf"] if p.get("type") != "null")
+    if prop.get("type") == "array":
+        return f"list of {_type(prop.get('items', {}))}"
+    if prop.get("format") == "binary":
+        return "file"
+    return str(prop.get("type", "any"))
+
+
+def _query_fields(op: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": f"{p['name']} ({p['in']})", "type": _type(p.get("schema", {})), "required": p.get("required", False),
+             "default": p.get("schema", {}).get("default", ""), "description": p.get("description", "")}
+            for p in op.get("parameters", [])]
+
+
+def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
+    if "$ref" in body:
+        body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
+    required = set(body.get("required", []))
+    return [{"name": name, "type": _type(prop), "required": name in required, "default": prop.get("default", ""),
+             "description": prop.get("description", "")} for name, prop in body.get("properties", {}).items()]
+
+
 @router.get("/ui/contest")
 def contest_figures(
     dataset: Annotated[str, Query(max_length=200)],
