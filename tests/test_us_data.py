@@ -180,3 +180,27 @@ def test_senate_maine_rcv_rounds_decided_in_round_one():
         named = {k: v for k, v in votes.items() if k not in ("Blank", "Other")}
         if year == 2018:
             assert votes[winner] * 2 > sum(named.values())  # a majority of the votes for candidates
+
+
+@pytest.mark.parametrize("year,label", [(2000, "NOT DESIGNATED"), (2020, "BLANK VOTES"), (2020, "UNDERVOTES"),
+                                        (2016, "NONE OF THE ABOVE"), (2004, "WORKERS WORLD")])
+def test_rows_naming_no_person_are_other_not_candidates(year, label):
+    import csv
+
+    from tally.data import DATA_DIR
+
+    t = us.president(year)
+    assert label not in t.candidates
+    with (DATA_DIR / "us-president" / "1976-2020-president.csv").open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["year"] == str(year)]
+    labelled = [r for r in rows if r["candidate"].strip() == label]
+    assert labelled
+    # every vote of the file still counts somewhere: the label's votes are in Other
+    state = labelled[0]["state_po"]
+    in_state = [r for r in rows if r["state_po"] == state]
+    named = {us._medsl_name(r) for r in in_state} - {us.OTHER}
+    other = sum(int(r["candidatevotes"]) for r in in_state if us._medsl_name(r) == us.OTHER)
+    assert int(labelled[0]["candidatevotes"]) <= other
+    assert t.votes[t.areas.index(state), t.candidates.index(us.OTHER)] == other
+    assert t.votes[t.areas.index(state)].sum() == sum(int(r["candidatevotes"]) for r in in_state)
+    assert named <= set(t.candidates)

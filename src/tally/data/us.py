@@ -52,8 +52,9 @@ __all__ = [
 
 OTHER = "Other"
 """One column for every vote the file does not give to a named candidate: write-ins
-without a name, ``SCATTERING``, ``OTHER``, ``BLANK VOTE``, ``NONE OF THESE CANDIDATES``
-(Nevada) and lines of a party whose candidate the file does not name."""
+without a name, ``SCATTERING``, ``OTHER``, blank, void, over- and undervotes, ``NONE OF
+THESE CANDIDATES`` (Nevada) and lines of a party whose candidate the file does not name
+(``NOT DESIGNATED``, ``PROHIBITION``, ...)."""
 
 PRESIDENT_YEARS = tuple(range(1976, 2025, 4))
 HOUSE_YEARS = tuple(range(1976, 2021, 2))
@@ -84,8 +85,13 @@ FAITHLESS: dict[int, tuple[dict[str, Any], ...]] = {
 DISTRICT_METHOD_SINCE = {"ME": 1972, "NE": 1992}
 
 _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
-_PSEUDO = {"", "OTHER", "SCATTERING", "BLANK VOTE", "BLANK VOTE/SCATTERING", "NONE OF THESE CANDIDATES",
-           "BLANK VOTE/VOID VOTE/SCATTERING", "VOID VOTE", "OVER VOTE", "UNDER VOTE", "WRITEIN", "WRITE-IN"}
+# Rows that name no person: blank, void and over/under votes, "none of these", and party
+# lines whose candidate the file does not name (2000's NOT DESIGNATED lumps Ohio's
+# unaffiliated candidates, Nader among them; PROHIBITION, WORKERS WORLD are parties).
+_PSEUDO = {"", "OTHER", "OTHERS", "SCATTERING", "BLANK VOTE", "BLANK VOTES", "BLANK VOTE/SCATTERING",
+           "BLANK VOTE/VOID VOTE/SCATTERING", "NONE OF THESE CANDIDATES", "NONE OF THE ABOVE", "VOID",
+           "VOID VOTE", "OVER VOTE", "OVERVOTES", "UNDER VOTE", "UNDERVOTES", "WRITEIN", "WRITE-IN",
+           "NOT DESIGNATED", "NONPARTISAN", "UNAFFILIATED", "PROHIBITION", "WORKERS WORLD"}
 
 
 def _path(folder: str, name: str) -> Path:
