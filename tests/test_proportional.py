@@ -190,6 +190,24 @@ def test_multi_district_lists():
     assert [r.note for r in outcome.rounds[1:3]] == ["seats in district North (5)", "seats in district South (4)"]
 
 
+@pytest.mark.parametrize("bad", ["x", 2.5, None, 0])
+def test_district_seats_attribute_must_be_whole(bad):
+    votes = np.array([[600, 350, 100], [200, 500, 300]], dtype=float)
+    t = tally.Tallies(("North", "South"), ("A", "B", "C"), votes, attributes={"seats": (5, bad)})
+    with pytest.raises(ConfigError, match="'South'"):
+        tally.count(t, "dhondt")
+    one = tally.Tallies(("all",), ("A", "B", "C"), votes[:1], attributes={"seats": (bad,)})
+    with pytest.raises(ConfigError, match="'all'"):
+        tally.count(one, "dhondt")
+
+
+def test_district_seats_given_as_text_count_as_numbers():
+    votes = np.array([[600, 350, 100], [200, 500, 300]], dtype=float)
+    as_text = tally.Tallies(("North", "South"), ("A", "B", "C"), votes, attributes={"seats": ("5", "4")})
+    as_ints = tally.Tallies(("North", "South"), ("A", "B", "C"), votes, attributes={"seats": (5, 4)})
+    assert tally.count(as_text, "dhondt").details["seats"] == tally.count(as_ints, "dhondt").details["seats"]
+
+
 def test_multi_district_sum_and_district_threshold():
     votes = np.array([[600, 300, 100], [200, 500, 300]], dtype=float)
     t = tally.Tallies(("North", "South"), ("A", "B", "C"), votes, attributes={"seats": (4, 4)})

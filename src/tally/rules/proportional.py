@@ -332,6 +332,18 @@ def _check_seats(seats: Any, option: str = "seats") -> int:
     return int(seats)
 
 
+def _district_seats(value: Any, area: str) -> int:
+    """A district's ``seats`` attribute as a whole number >= 1 (it often arrives as text)."""
+    try:
+        number = Fraction(value.strip()) if isinstance(value, str) else Fraction(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        number = None
+    if isinstance(value, bool) or number is None or number.denominator != 1 or number < 1:
+        raise ConfigError(f"area attribute 'seats' of district {area!r} must be a whole number of at least 1, "
+                          f"not {value!r}")
+    return int(number)
+
+
 def _percent(share: Fraction | None) -> str | None:
     return None if share is None else f"{float(share * 100):g}%"
 
@@ -409,13 +421,13 @@ def _list_pr(
     if multi and won is not None:
         raise ConfigError("compensatory top-up works on national list votes; give one area or no 'seats' attribute")
     if multi:
-        per_district = [_check_seats(int(s), f"seats of district {a!r}") for a, s in zip(tallies.areas, district_seats)]
+        per_district = [_district_seats(s, a) for a, s in zip(tallies.areas, district_seats)]
         if seats is not None and seats != sum(per_district):
             raise ConfigError(f"seats={seats} but the districts' seats attribute adds up to {sum(per_district)}")
         seats = sum(per_district)
     elif seats is None:
         if district_seats is not None:
-            seats = sum(int(s) for s in district_seats)
+            seats = sum(_district_seats(s, a) for a, s in zip(tallies.areas, district_seats))
         else:
             raise ConfigError("give seats= (the number of seats to fill)")
     seats = _check_seats(seats)
