@@ -138,3 +138,28 @@ def test_every_rule_is_documented_and_referenced():
         assert info.summary, f"{info.name} has no docstring"
         assert info.reference.strip(), f"{info.name} cites no reference"
         assert info.kinds, f"{info.name} accepts no ballot kind"
+
+
+@pytest.mark.parametrize(
+    "rule, options",
+    [
+        ("copeland", {"tie_score": "half"}),
+        ("irv", {"batch_elimination": "no"}),
+        ("irv", {"seed": "x", "tiebreak": "random"}),
+        ("borda", {"truncated": 1}),
+        ("rctab", {"seats": "two"}),
+        ("rctab", {"seats": 2.5}),
+        ("rctab", {"decimal_places": -1}),
+    ],
+)
+def test_option_of_the_wrong_kind_is_a_config_error(rule, options):
+    ballots = RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B"], ["C", "A"], ["A"]])
+    with pytest.raises(tally.ConfigError, match="option"):
+        tally.count(ballots, rule, **options)
+
+
+def test_option_of_the_right_kind_passes_the_check():
+    ballots = RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B"], ["C", "A"], ["A"]])
+    assert tally.count(ballots, "copeland", tie_score=1).winners == ("A",)
+    assert tally.count(ballots, "irv", seed=np.int64(3), batch_elimination=np.bool_(False)).winners == ("A",)
+    assert tally.count(ballots, "rctab", seats=1.0).winners == ("A",)

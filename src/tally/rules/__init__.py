@@ -16,11 +16,14 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import RuleError
+import numpy as np
+
+from ..errors import ConfigError, RuleError
 from ..outcome import Outcome
 
 __all__ = ["RuleInfo", "rule", "rules", "get_rule", "count"]
@@ -123,6 +126,8 @@ def rule(
                     f"rule {name!r} counts {' or '.join(kinds)} ballots, "
                     f"not {getattr(ballots, 'kind', type(ballots).__name__)}"
                 )
+            for key, value in given.items():
+                _check_type(name, key, value, options[key])
             used = {**options, **given}
             outcome = func(ballots, **used)
             return outcome.with_rule(name, used)
@@ -147,6 +152,27 @@ def rule(
         return run
 
     return register
+
+
+def _check_type(rule_name: str, key: str, value: Any, default: Any) -> None:
+    """Refuse an option value of the wrong kind for its default (a word where a number or
+    a yes/no belongs): options often arrive as text from the command line, and a string
+    such as "no" would otherwise pass for ``True``. ``None`` is left to the rule."""
+    if value is None:
+        return
+    is_bool = isinstance(value, (bool, np.bool_))
+    if key == "seed":
+        wanted, ok = "a whole number", isinstance(value, numbers.Integral) and not is_bool
+    elif isinstance(default, (bool, np.bool_)):
+        wanted, ok = "true or false", is_bool
+    elif isinstance(default, numbers.Real):
+        wanted, ok = "a number", isinstance(value, numbers.Real) and not is_bool
+    elif isinstance(default, str):
+        wanted, ok = "a word", isinstance(value, str)
+    else:
+        return
+    if not ok:
+        raise ConfigError(f"rule {rule_name!r}: option {key} must be {wanted}, not {value!r}")
 
 
 _loaded = False

@@ -47,6 +47,14 @@ _REASONS = {
 }
 
 
+def _whole(value: Any, option: str, least: int) -> int:
+    """``value`` as an int, or a ConfigError naming the option when it is not a whole number >= ``least``."""
+    whole = isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or value < least:
+        raise ConfigError(f"option {option}: must be a whole number >= {least}, not {value!r}")
+    return int(value)
+
+
 def _pick(table: dict[str, str], value: str, option: str) -> str:
     if value in table:
         return table[value]
@@ -108,19 +116,24 @@ def rctab(
     """
     from ..rctab.tabulate import UWI, Contest, RctabRules, tabulate
 
+    seats = _whole(seats, "seats", 1)
+    decimal_places = _whole(decimal_places, "decimal_places", 0)
+    minimum_votes = _whole(minimum_votes, "minimum_votes", 0)
+    if stop_after_round is not None:
+        stop_after_round = _whole(stop_after_round, "stop_after_round", 1)
     if mode is None:
-        mode = "single" if int(seats) == 1 else "stv"
+        mode = "single" if seats == 1 else "stv"
     weights = np.asarray(ballots.weights, dtype=np.float64)
     if not np.all(weights == np.round(weights)):
         raise RuleError("rule 'rctab' counts whole ballots; these ballots have fractional weights")
-    if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and int(seats) != 1:
+    if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and seats != 1:
         raise ConfigError(f"option seats: mode 'single' elects one candidate, not {seats}; "
                           "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
     rules = RctabRules(
         winner_election_mode=_pick(_MODES, mode, "mode"),
-        number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else int(seats),
+        number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else seats,
         tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
         random_seed=None if seed is None else int(seed),
         overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
@@ -131,7 +144,7 @@ def rctab(
         first_round_determines_threshold=bool(first_round_threshold),
         non_integer_threshold=threshold == "non_integer",
         hare_quota=threshold == "hare",
-        decimal_places=int(decimal_places),
+        decimal_places=decimal_places,
         minimum_vote_threshold=Decimal(minimum_votes),
         stop_early_after_round=stop_after_round,
         bottoms_up_percentage=None if percentage is None else Decimal(str(percentage)) / 100,
