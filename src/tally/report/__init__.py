@@ -49,10 +49,17 @@ def _rounds_table(outcome: Outcome) -> str:
     return f"<table><thead><tr><th>candidate</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _script_json(value: Any) -> str:
+    """JSON to embed in a ``<script>``: candidate names come from the ballot file, and a
+    name holding ``</script>`` must not end the script (and run what follows as HTML)."""
+    text = json.dumps(to_jsonable(value))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _figure_divs(figures: dict[str, dict[str, Any]]) -> tuple[str, str]:
     divs = "".join(f'<div class="chart" id="chart-{name}"></div>' for name in figures)
     calls = "".join(
-        f"Plotly.newPlot('chart-{name}', {json.dumps(to_jsonable(fig['data']))}, {json.dumps(to_jsonable(fig['layout']))}, "
+        f"Plotly.newPlot('chart-{name}', {_script_json(fig['data'])}, {_script_json(fig['layout'])}, "
         "{displaylogo: false, staticPlot: false});"
         for name, fig in figures.items()
     )
