@@ -68,6 +68,13 @@ def test_cumulative_score_ballots_and_overvotes():
     assert o.winners == ("A", "B")
 
 
+def test_cumulative_refuses_negative_points():
+    # A score scale reaching below 0 cannot be read as points given: -1 would take a vote away.
+    b = ScoredBallots.from_matrix(["A", "B", "C"], [[2, -1, 0], [0, 1, 1]], kind="score", max_score=2, min_score=-1)
+    with pytest.raises(RuleError, match="row 1"):
+        tally.count(b, "cumulative", seats=1)
+
+
 def test_block_on_approval_spoils_too_many_marks():
     b = ScoredBallots.from_matrix(
         ["A", "B", "C"], np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]], dtype=float), kind="approval"

@@ -259,7 +259,8 @@ def cumulative(
     """Cumulative vote: each voter spreads ``points`` votes (default: seats) over candidates.
 
     Score ballots: the scores are the points given; a ballot giving more than ``points``
-    in total is an overvote and counts for nobody; unscored candidates get nothing.
+    in total is an overvote and counts for nobody; unscored candidates get nothing; a
+    negative score is refused (:class:`~tally.errors.RuleError`).
     Ranked ballots: the candidates of a ballot's first ``points`` countable marks share its
     ``points`` votes equally (one mark takes them all; ``points`` must then be whole).
 
@@ -279,6 +280,10 @@ def cumulative(
         scores, cont, inactive = _count_marks(ballots, int(total), share=True)
     else:
         given = np.nan_to_num(ballots.scores, nan=0.0)
+        if (given < 0).any():
+            row = int(np.flatnonzero((given < 0).any(axis=1))[0])
+            raise RuleError(f"cumulative vote gives points, never fewer than 0; ballot row {row + 1} has "
+                            f"{given[row].min():g}")
         used = given.sum(axis=1)
         w = ballots.weights
         over = used > total + 1e-9
