@@ -180,6 +180,8 @@ def to_jsonable(value: Any) -> Any:
     """Plain JSON types with stable numbers (integral values as int, others to 10 dp)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
