@@ -71,7 +71,7 @@ def test_cumulative_score_ballots_and_overvotes():
 def test_cumulative_refuses_negative_points():
     # A score scale reaching below 0 cannot be read as points given: -1 would take a vote away.
     b = ScoredBallots.from_matrix(["A", "B", "C"], [[2, -1, 0], [0, 1, 1]], kind="score", max_score=2, min_score=-1)
-    with pytest.raises(RuleError, match="row 1"):
+    with pytest.raises(RuleError, match="gives B -1"):
         tally.count(b, "cumulative", seats=1)
 
 

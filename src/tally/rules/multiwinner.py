@@ -281,9 +281,9 @@ def cumulative(
     else:
         given = np.nan_to_num(ballots.scores, nan=0.0)
         if (given < 0).any():
-            row = int(np.flatnonzero((given < 0).any(axis=1))[0])
-            raise RuleError(f"cumulative vote gives points, never fewer than 0; ballot row {row + 1} has "
-                            f"{given[row].min():g}")
+            row, col = (int(i) for i in np.argwhere(given < 0)[0])
+            raise RuleError(f"cumulative vote gives points, never fewer than 0; a ballot gives "
+                            f"{ballots.candidates[col]} {given[row, col]:g}")
         used = given.sum(axis=1)
         w = ballots.weights
         over = used > total + 1e-9
