@@ -179,3 +179,16 @@ def test_ballots_naming_nobody_are_overvotes():
         assert o.ballots["continuing"] == 2
         for r in o.rounds:
             assert r.continuing + sum(r.inactive.values()) == 4
+
+
+def test_one_account_for_rules_that_read_whole_ballots():
+    from tally.rules._common import ranked_account
+
+    b = RankedBallots.from_rankings(
+        "ABC", [["overvote"], [{"A", "B"}], [], ["overvote", None, "C"], [None, "overvote"]], [1, 2, 4, 8, 16]
+    )
+    # a tie set names candidates, an unnamed overvote does not
+    assert ranked_account(b) == (10.0, {"undervote": 4.0, "overvote": 17.0})
+    for rule in ("borda", "condorcet", "schulze", "copeland"):
+        o = tally.count(b, rule)
+        assert (o.ballots["continuing"], o.ballots["inactive"]) == ranked_account(b), rule

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import RankedBallots
+from ..ballots import FIRST_TIE_CODE, RankedBallots
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 
@@ -17,10 +17,16 @@ __all__ = ["ranked_account", "scored_account", "best", "one_shot", "by_name"]
 def ranked_account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:
     """(continuing weight, inactive by reason) for a rule that reads whole ballots once.
 
-    Ballots that mark nobody are undervotes; every other ballot takes part.
+    Ballots that mark nobody are undervotes. Ballots whose only marks are unnamed
+    overvotes name no candidate to count for or compare, so they are overvotes. Every
+    other ballot takes part.
     """
-    blank = float(ballots.weights[ballots.is_blank()].sum())
-    return ballots.total - blank, {"undervote": blank}
+    choices, weights = ballots.choices, ballots.weights
+    blank = ballots.is_blank()
+    named = ((choices >= 0) | (choices <= FIRST_TIE_CODE)).any(axis=1)
+    undervote = float(weights[blank].sum())
+    overvote = float(weights[~named & ~blank].sum())
+    return ballots.total - undervote - overvote, {"undervote": undervote, "overvote": overvote}
 
 
 def scored_account(ballots: Any) -> tuple[float, dict[str, float]]:
@@ -30,6 +36,7 @@ def scored_account(ballots: Any) -> tuple[float, dict[str, float]]:
 
 
 def by_name(candidates: Sequence[str], values: Sequence[float] | np.ndarray) -> dict[str, float]:
+    """``{candidate: value}`` as plain floats, in candidate order (a round tally or scores)."""
     return {c: float(v) for c, v in zip(candidates, values)}
 
 

@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import FIRST_TIE_CODE, RankedBallots
+from ..ballots import RankedBallots
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
-from ._common import by_name
+from ._common import by_name, ranked_account
 
 __all__ = [
     "KEMENY_MAX_CANDIDATES",
@@ -182,17 +182,6 @@ def strongest_paths(strength: np.ndarray) -> np.ndarray:
 # -- building outcomes ------------------------------------------------------------------
 
 
-def _account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:
-    """(continuing, inactive by reason): blank ballots are undervotes, and ballots whose
-    only marks are unnamed overvotes (they compare no pair of candidates) are overvotes."""
-    choices, weights = ballots.choices, ballots.weights
-    blank = ballots.is_blank()
-    named = ((choices >= 0) | (choices <= FIRST_TIE_CODE)).any(axis=1)
-    undervote = float(weights[blank].sum())
-    overvote = float(weights[~named & ~blank].sum())
-    return ballots.total - undervote - overvote, {"undervote": undervote, "overvote": overvote}
-
-
 def _margin_details(ballots: RankedBallots, margins: np.ndarray) -> dict[str, Any]:
     names = ballots.candidates
     return {
@@ -225,7 +214,7 @@ def _outcome(
         else:
             chosen = [breaker.pick(chosen, purpose="winner", round=1, lowest=False)]
     names = tuple(ballots.candidates[i] for i in chosen)
-    continuing, inactive = _account(ballots)
+    continuing, inactive = ranked_account(ballots)
     scores = by_name(ballots.candidates, tally)
     return Outcome(
         rule="",

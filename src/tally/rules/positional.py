@@ -28,7 +28,7 @@ from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
-from ._common import by_name, one_shot
+from ._common import by_name, one_shot, ranked_account
 
 __all__ = ["baldwin", "borda", "borda_scores", "bucklin", "dense_ranks", "dowdall", "nanson", "places"]
 
@@ -66,17 +66,6 @@ def dense_ranks(positions: np.ndarray) -> np.ndarray:
         col = positions[:, j : j + 1]
         out[:, j] = np.where(np.isfinite(col[:, 0]), ((s < col) & first).sum(axis=1), np.inf)
     return out
-
-
-def _account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:
-    """(continuing, inactive): blank ballots are undervotes; ballots whose only marks are
-    unnamed overvotes name nobody to score, and count as overvotes."""
-    blank = ballots.is_blank()
-    named = np.isfinite(ballots.positions()).any(axis=1)
-    w = ballots.weights
-    under = float(w[blank].sum())
-    over = float(w[~blank & ~named].sum())
-    return float(w[named].sum()), {"undervote": under, "overvote": over}
 
 
 def _check_truncated(truncated: str) -> None:
@@ -154,7 +143,7 @@ def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = N
         kernel = additive_kernel(lambda one: borda_scores(one, truncated=truncated))
         return run_batch(ballots, kernel, borda, {"tiebreak": tiebreak, "seed": seed, "truncated": truncated})
     scores = borda_scores(ballots, truncated=truncated)
-    continuing, inactive = _account(ballots)
+    continuing, inactive = ranked_account(ballots)
     return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
                     continuing=continuing, inactive=inactive, note=f"Borda points ({truncated})")
 
@@ -181,7 +170,7 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
         kernel = additive_kernel(lambda one: borda_scores(one, kind="dowdall"))
         return run_batch(ballots, kernel, dowdall, {"tiebreak": tiebreak, "seed": seed})
     scores = borda_scores(ballots, kind="dowdall")
-    continuing, inactive = _account(ballots)
+    continuing, inactive = ranked_account(ballots)
     return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
                     continuing=continuing, inactive=inactive, note="Dowdall points (1, 1/2, 1/3, ...)")
 
@@ -190,7 +179,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     """Shared Baldwin/Nanson loop: recount Borda among the remaining candidates each round."""
     names = ballots.candidates
     pos = ballots.positions()
-    continuing, inactive = _account(ballots)
+    continuing, inactive = ranked_account(ballots)
     rounds: list[Round] = []
     order: list[str] = []
     memo: dict[frozenset[int], frozenset[int]] = {}
@@ -367,7 +356,7 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     """
     names = ballots.candidates
     breaker = TieBreaker(tiebreak, names, seed=seed)
-    continuing, inactive = _account(ballots)
+    continuing, inactive = ranked_account(ballots)
     voting = np.isfinite(ballots.positions()).any(axis=1)
     rank = dense_ranks(ballots.positions()[voting])
     w = ballots.weights[voting]
