@@ -63,8 +63,8 @@ def _check_outcome(outcome, ballots, info):
     assert set(outcome.winners) <= set(ballots.candidates)
     assert len(set(outcome.winners)) == len(outcome.winners)
     seats = outcome.options.get("seats", 1) or 1
-    if not outcome.tied and not info.multiwinner:
-        assert len(outcome.winners) <= seats
+    if not outcome.tied:
+        assert len(outcome.winners) <= seats, f"{info.name}: {outcome.winners} for {seats} seat(s)"
     for round_ in outcome.rounds:
         assert set(round_.tally) <= set(ballots.candidates) | {"Undeclared Write-ins"}
         if round_.continuing is not None:
