@@ -159,6 +159,15 @@ def test_simulation_runs_in_the_background(client):
     assert job["status"] == "done", job
     assert job["result"]["elections"] == 30
     assert set(job["result"]["metrics"]["condorcet_efficiency"]) <= {"plurality", "irv"}
+    # the web run is the library's run of the same specification
+    from tally.outcome import to_jsonable
+    from tally.sim import SimSpec, simulate
+
+    spec = SimSpec(electorate="ic", candidates=3, voters=11, elections=30, rules=("plurality", "irv"), seed=4,
+                   chunk_size=100)
+    assert job["result"]["metrics"] == to_jsonable(simulate(spec)["metrics"])
+    figures = client.get(f"/ui/simulation-figures/{job['id']}").json()
+    assert figures["condorcet_efficiency"]["data"][0]["x"] == ["plurality", "irv"]
 
 
 @pytest.mark.parametrize(
@@ -199,3 +208,34 @@ def test_pages_render(client):
     assert client.get("/contest/atlantis").status_code == 404
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
+
+
+@pytest.mark.parametrize(
+    "method, path, body, status, words",
+    [
+        ("get", "/ui/contest?dataset=burlington-2009&rule=nope", None, 400, "unknown rule"),
+        ("get", "/ui/contest?dataset=atlantis", None, 404, "no bundled dataset"),
+        ("get", "/ui/contest?dataset=us-senate-2022-ak-rcv", None, 400, "published results"),
+        ("get", "/ui/contest?dataset=burlington-2009&seats=0", None, 422, "seats"),
+        ("post", "/ui/ec", {"dataset": "us-president-2000", "scenario": ["gibberish here"]}, 400, "scenario"),
+        ("post", "/ui/ec", {"dataset": "burlington-2009"}, 400, "not an Electoral College"),
+        ("post", "/ui/ec", {"scenario": []}, 422, "dataset"),
+        ("get", "/ui/simulation-figures/0123456789abcdef", None, 404, "no finished run"),
+        ("get", "/ec/burlington-2009", None, 400, "not an Electoral College"),
+        ("get", "/ec/atlantis", None, 404, "no bundled dataset"),
+    ],
+)
+def test_page_endpoints_bad_input(client, method, path, body, status, words):
+    r = client.post(path, json=body) if method == "post" else client.get(path)
+    assert r.status_code == status, r.text
+    assert words in r.json()["detail"]
+
+
+def test_page_endpoints_draw_the_count(client):
+    data = client.get("/ui/contest", params={"dataset": "burlington-2009", "rule": "irv"}).json()
+    assert data["outcome"]["winners"] == ["Bob Kiss"]
+    assert set(data["figures"]) == {"bars", "sankey", "pairwise"}
+    ec = client.post("/ui/ec", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]}).json()
+    assert ec["result"]["electoral_votes"]["GORE, AL"] == 291
+    florida = ec["figures"]["map"]["data"][0]["ids"].index("FL")
+    assert ec["figures"]["map"]["data"][0]["marker"]["line"]["width"][florida] == 3
