@@ -121,3 +121,33 @@ def test_malformed_files_give_one_line_naming_file_and_line(cli, name, fmt, line
     message = " ".join(err.split())
     assert message.startswith("error:")
     assert name in message and f"line {line}" in message
+
+
+def test_names_with_square_brackets_are_printed_as_written(cli, tmp_path):
+    # "[" in a file's names or path is text, not a console style
+    ranked = tmp_path / "ranked.csv"
+    ranked.write_text("count,choice1,choice2\n3,Smith [DEM],Jones [/]\n2,Jones [/],Smith [DEM]\n")
+    code, out, err = cli("count", str(ranked))
+    assert code == 0, err
+    assert "Smith [DEM]" in out and "Jones [/]" in out
+    code, out, err = cli("compare", str(ranked))
+    assert code == 0, err
+    assert "Condorcet winner: Smith [DEM]" in " ".join(out.split())
+    tallies = tmp_path / "tallies.csv"
+    tallies.write_text("area,candidate,votes\nX,A [x],100\nX,B [/],50\nY,A [x],10\nY,B [/],40\n")
+    for args in (("seats", str(tallies), "--seats", "3"), ("margins", str(tallies)), ("spoilers", str(tallies))):
+        code, out, err = cli(*args)
+        assert code == 0, (args, err)
+        assert "Traceback" not in out + err
+    code, out, _ = cli("seats", str(tallies), "--seats", "3")
+    assert "A [x]" in out and "B [/]" in out
+
+
+def test_error_messages_quoting_brackets_stay_one_line(cli, tmp_path):
+    (tmp_path / "[").mkdir()
+    bad = tmp_path / "[" / "]bad.csv"  # the path reads ".../[/]bad.csv"
+    bad.write_text("x")
+    code, out, err = cli("count", str(bad))
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert "[/]bad.csv" in "".join(err.split())

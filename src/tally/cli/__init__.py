@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import TallyError
 
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except TallyError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # the message quotes file names and values the user wrote: print them, do not parse them
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         # A bug, not bad input: one line for the user, the traceback on request.
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
             "(set TALLY_DEBUG=1 for the traceback, and please report it)",
             highlight=False,
             soft_wrap=True,

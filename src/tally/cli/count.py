@@ -14,7 +14,7 @@ from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule, rules
 from . import app, console
-from .render import outcome_table, ties_lines
+from .render import escape, outcome_table, ties_lines
 
 @app.command("count")
 def count_command(
@@ -48,14 +48,14 @@ def count_command(
         print(outcome.to_json())
         return
     title = ballots.title or source
-    console.print(f"[bold]{title}[/]  ({_ballot_summary(ballots)})")
+    console.print(f"[bold]{escape(title)}[/]  ({_ballot_summary(ballots)})")
     for note in notes:
-        console.print(f"[dim]{note}[/]")
+        console.print(f"[dim]{escape(note)}[/]")
     console.print(outcome_table(outcome))
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     console.print(_winner_line(outcome))
 
 
@@ -67,7 +67,7 @@ def _ballot_summary(ballots: Any) -> str:
 
 def _winner_line(outcome: Outcome) -> str:
     label = "Winners" if len(outcome.winners) > 1 else "Winner"
-    names = ", ".join(outcome.winners) or "none"
+    names = escape(", ".join(outcome.winners)) or "none"
     tied = " (tied; see ties above)" if outcome.tied else ""
     return f"[bold green]{label} under {outcome.rule}:[/] {names}{tied}"
 
@@ -95,15 +95,15 @@ def compare_command(
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{ballots.title or source}[/]  ({_ballot_summary(ballots)})")
+    console.print(f"[bold]{escape(ballots.title or source)}[/]  ({_ballot_summary(ballots)})")
     if "condorcet_winner" in report:
         cw = report["condorcet_winner"]
-        smith = ", ".join(report["smith_set"])
+        smith = escape(", ".join(report["smith_set"]))
         console.print(
-            f"Condorcet winner: [bold]{cw}[/]" if cw else f"No Condorcet winner; Smith set: {smith}"
+            f"Condorcet winner: [bold]{escape(cw)}[/]" if cw else f"No Condorcet winner; Smith set: {smith}"
         )
         if report.get("condorcet_loser"):
-            console.print(f"Condorcet loser: {report['condorcet_loser']}")
+            console.print(f"Condorcet loser: {escape(report['condorcet_loser'])}")
     table = Table(show_header=True, header_style="bold")
     table.add_column("rule")
     table.add_column("family", style="dim")
@@ -112,9 +112,9 @@ def compare_command(
     cw = report.get("condorcet_winner")
     for name, result in report["results"].items():
         if "error" in result:
-            table.add_row(name, get_rule(name).family, "[dim]—[/]", f"[dim]{result['error']}[/]")
+            table.add_row(name, get_rule(name).family, "[dim]—[/]", f"[dim]{escape(result['error'])}[/]")
             continue
-        winners = ", ".join(result["winners"]) or "none"
+        winners = escape(", ".join(result["winners"])) or "none"
         flag = "tied" if result["tied"] else ""
         if cw and result["winners"] and cw not in result["winners"]:
             flag = (flag + " " if flag else "") + "[yellow]not the Condorcet winner[/]"

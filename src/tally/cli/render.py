@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from ..outcome import INACTIVE_REASONS, Outcome
 
-__all__ = ["number", "outcome_table", "ties_lines"]
+__all__ = ["escape", "number", "outcome_table", "ties_lines"]
 
 
 def number(x: float | None) -> str:
@@ -45,7 +46,8 @@ def outcome_table(outcome: Outcome) -> Table:
                 text = f"[dim]{text}[/]"
             cells.append(text)
             gone = gone or name in r.eliminated
-        table.add_row(name, *cells)
+        # names come from the ballot file: a "[" in one is text, not a style
+        table.add_row(escape(name), *cells)
     if any(r.continuing is not None for r in rounds):
         table.add_section()
         table.add_row("[dim]continuing ballots[/]", *(f"[dim]{number(r.continuing)}[/]" for r in rounds))
@@ -59,12 +61,13 @@ def outcome_table(outcome: Outcome) -> Table:
 
 
 def ties_lines(outcome: Outcome) -> list[str]:
+    """One line per tie the count met: who tied, why, and what the tie-break chose."""
     lines = []
     for tie in outcome.ties:
         where = f"round {tie.round}: " if tie.round is not None else ""
         lines.append(
-            f"[yellow]tie[/] {where}{', '.join(tie.tied)} tied ({tie.purpose}); "
-            f"mode {tie.mode} chose {', '.join(tie.chosen)}"
-            + (f" — {tie.detail}" if tie.detail else "")
+            f"[yellow]tie[/] {where}{escape(', '.join(tie.tied))} tied ({tie.purpose}); "
+            f"mode {tie.mode} chose {escape(', '.join(tie.chosen))}"
+            + (f" — {escape(tie.detail)}" if tie.detail else "")
         )
     return lines

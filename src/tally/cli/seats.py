@@ -16,7 +16,7 @@ from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules.proportional import constituency_winners
 from . import app, console
-from .render import number, ties_lines
+from .render import escape, number, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
 
@@ -116,21 +116,21 @@ def seats_command(
         given["seats"] = seats
     options, notes = rule_options(info.name, facts, given)
     outcome = count_rule(tallies, info.name, **options)
-    votes = {c: float(v) for c, v in zip(outcome.candidates, outcome.rounds[0].tally.values())}
+    votes = {c: float(v) for c, v in outcome.rounds[0].tally.items()}
     report = seats_report(outcome, votes)
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{tallies.title or votes_source}[/]  ({number(sum(votes.values()))} votes)")
+    console.print(f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} votes)")
     for note in notes:
-        console.print(f"[dim]{note}[/]")
+        console.print(f"[dim]{escape(note)}[/]")
     console.print(_table(report))
     if report["districts"]:
         console.print(_district_table(report["districts"], list(votes)))
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     measures = report["measures"]
     if measures:
         sl = measures["sainte_lague"]
@@ -152,9 +152,10 @@ def _table(report: dict[str, Any]) -> Table:
         table.add_column(column, justify="left" if column == claimant else "right")
     order = sorted(votes, key=lambda p: (-seats.get(p, 0), -votes[p]))
     for party in order:
-        name = party
+        # party names come from the votes file: a "[" in one is text, not a style
+        name = escape(party)
         if party in report["excluded"]:
-            name = f"[dim]{party} (below threshold)[/]"
+            name = f"[dim]{name} (below threshold)[/]"
         table.add_row(
             name,
             number(votes[party]),
@@ -172,7 +173,7 @@ def _district_table(districts: dict[str, dict[str, int]], parties: list[str]) ->
     table = Table(show_header=True, header_style="bold", title="seats by district")
     table.add_column("district")
     for party in shown:
-        table.add_column(party, justify="right")
+        table.add_column(escape(party), justify="right")
     for district, won in districts.items():
-        table.add_row(district, *(str(won.get(p, 0)) for p in shown))
+        table.add_row(escape(district), *(str(won.get(p, 0)) for p in shown))
     return table

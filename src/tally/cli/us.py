@@ -13,6 +13,7 @@ from ..contest import Contest, is_electoral, summary
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console
+from .render import escape
 
 SourceArg = Annotated[str, typer.Argument(help="A bundled dataset id (e.g. us-president-2000) or a file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -58,7 +59,7 @@ def _fmt(x: float) -> str:
 
 
 def _ev_line(ev: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1]))
+    return ", ".join(f"{escape(k)} {_fmt(v)}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1]))
 
 
 def _result_key(result: dict[str, Any]) -> str:
@@ -80,11 +81,11 @@ def ec_command(
     if as_json:
         _print_json(result)
         return
-    table = Table(title=f"{source}: electoral votes ({allocation})", header_style="bold")
+    table = Table(title=f"{escape(source)}: electoral votes ({allocation})", header_style="bold")
     for col in ("area", "winner", "electoral votes", "electors"):
         table.add_column(col)
     for a in result["areas"]:
-        table.add_row(a["area"], a["winner"] or "—", str(a["electoral_votes"]), _ev_line(a["electors"]))
+        table.add_row(escape(a["area"]), escape(a["winner"] or "—"), str(a["electoral_votes"]), _ev_line(a["electors"]))
     console.print(table)
     console.print(f"[bold]{_ev_line(result['electoral_votes'])}[/] (majority {result['majority']})")
     _print_decision(result)
@@ -92,18 +93,18 @@ def ec_command(
 
 def _print_decision(result: dict[str, Any]) -> None:
     if result["winner"] and not result["contingent"]:
-        console.print(f"winner: [bold]{result['winner']}[/]")
+        console.print(f"winner: [bold]{escape(result['winner'])}[/]")
     elif result["contingent"]:
         c = result["contingent"]
-        console.print(f"[bold]{c['reason']}[/]: the House chooses among {', '.join(c['candidates'])}, "
+        console.print(f"[bold]{c['reason']}[/]: the House chooses among {escape(', '.join(c['candidates']))}, "
                       "one vote per state delegation")
         if c.get("votes"):
             console.print(f"House delegations ({c.get('assumption')}): {_ev_line(c['votes'])}; "
-                          f"needed {c['states_needed']}; winner: {c['winner'] or 'none'}")
+                          f"needed {c['states_needed']}; winner: {escape(c['winner'] or 'none')}")
         elif c.get("note"):
-            console.print(c["note"])
+            console.print(escape(c["note"]))
     for w in result["warnings"]:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(f"[yellow]warning:[/] {escape(w)}")
 
 
 @app.command("spoilers")
@@ -131,12 +132,12 @@ def spoilers_command(
         if as_json:
             _print_json(report)
             return
-        table = Table(title=f"{source}: each losing candidate removed, recounted by {report['rule']}",
+        table = Table(title=f"{escape(source)}: each losing candidate removed, recounted by {report['rule']}",
                       header_style="bold")
         for col in ("candidate", "winner", "winner without them", "spoiler"):
             table.add_column(col)
         for r in report["rows"]:
-            table.add_row(r["candidate"], ", ".join(r["winner"]), ", ".join(r["winner_without"]),
+            table.add_row(escape(r["candidate"]), escape(", ".join(r["winner"])), escape(", ".join(r["winner_without"])),
                           "yes" if r["spoiler"] else "no")
         console.print(table)
         return
@@ -162,31 +163,33 @@ def spoilers_command(
     if as_json:
         _print_json(report)
         return
-    table = Table(title=f"{source}: break-even net transfer rates", header_style="bold")
+    table = Table(title=f"{escape(source)}: break-even net transfer rates", header_style="bold")
     for col in ("area", "candidate", "votes", "winner", "runner-up", "margin", "break-even"):
         table.add_column(col, justify="right" if col in ("votes", "margin", "break-even") else "left")
     for r in report["rows"][:limit]:
         be = f"{r['break_even']:.2%}" + ("" if r["can_flip"] else " (impossible)")
-        table.add_row(r.get("name") or r["area"], r["candidate"], _fmt(r["votes"]), r["winner"], r["runner_up"], _fmt(r["margin"]), be)
+        table.add_row(escape(r.get("name") or r["area"]), escape(r["candidate"]), _fmt(r["votes"]), escape(r["winner"]),
+                      escape(r["runner_up"]), _fmt(r["margin"]), be)
     console.print(table)
     if len(report["rows"]) > limit:
         console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
     if report["assumption"]:
         res = report["assumption"]["result"]
-        flips = ", ".join(f"{f['area']} ({f['electoral_votes']})" for f in res["flipped"]) or "none"
-        console.print(f"assumption {report['assumption']['transfers']}: flips {flips}")
+        flips = ", ".join(f"{f['area']} ({f.get('electoral_votes', f.get('seats'))})" for f in res["flipped"]) or "none"
+        console.print(escape(f"assumption {report['assumption']['transfers']}: flips {flips}"))
         key = _result_key(res)
         console.print(f"actual: {_ev_line(res['actual'][key])}")
         console.print(f"with the assumption: [bold]{_ev_line(res[key])}[/]")
     if report["sweep"]:
         for name, steps in report["sweep"].items():
-            t = Table(title=f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}", header_style="bold")
+            t = Table(title=escape(f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}"),
+                      header_style="bold")
             for col in ("net rate", "areas flipped", "result", "winner"):
                 t.add_column(col)
             for s in steps:
                 flipped = ", ".join(s["flipped"][:12]) + (f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else "")
-                t.add_row(f"{s['rate']:.2%}", flipped or "—", _ev_line(s[_result_key(s)]),
-                          s["winner"] or "—")
+                t.add_row(f"{s['rate']:.2%}", escape(flipped or "—"), _ev_line(s[_result_key(s)]),
+                          escape(s["winner"] or "—"))
             console.print(t)
 
 
@@ -207,24 +210,26 @@ def margins_command(
         return
     if "margin" in report:  # one contest counted over its areas
         console.print(f"{_ev_line(report['votes'])}")
-        console.print(f"{report['winner']} leads {report['challenger']} by [bold]{_fmt(report['margin'])}[/] votes; "
+        console.print(f"{escape(report['winner'])} leads {escape(report['challenger'])} by "
+                      f"[bold]{_fmt(report['margin'])}[/] votes; "
                       f"{report['to_win']['votes']:,} switched votes would reverse it ({report['note']})")
         return
     weight = "electoral_votes" if "electoral_votes" in report else "seats"
-    table = Table(title=f"{source}: closest areas", header_style="bold")
+    table = Table(title=f"{escape(source)}: closest areas", header_style="bold")
     for col in ("area", "EV" if weight == "electoral_votes" else "seats", "winner", "runner-up", "margin", "share",
                 "switches to flip"):
         table.add_column(col, justify="left" if col in ("area", "winner", "runner-up") else "right")
     for r in sorted(report["areas"], key=lambda r: r["margin_share"])[:limit]:
-        table.add_row(r["area"], str(r[weight]), r["winner"], r["runner_up"], _fmt(r["margin"]),
+        table.add_row(escape(r["area"]), str(r[weight]), escape(r["winner"]), escape(r["runner_up"]), _fmt(r["margin"]),
                       f"{r['margin_share']:.2%}", _fmt(r["votes_to_flip"]))
     console.print(table)
     tp = report["tipping_point"]
     if tp:
-        console.print(f"tipping point: [bold]{tp['area']}[/] ({report['winner']} margin {tp['leader_margin_share']:.2%})")
+        console.print(f"tipping point: [bold]{escape(tp['area'])}[/] "
+                      f"({escape(report['winner'])} margin {tp['leader_margin_share']:.2%})")
     unit = "electoral votes" if weight == "electoral_votes" else "seats"
-    for key, label in (("to_win", f"{report['challenger']} wins a majority"),
-                       ("to_deny", f"{report['winner']} short of a majority"),
+    for key, label in (("to_win", f"{escape(report['challenger'])} wins a majority"),
+                       ("to_deny", f"{escape(report['winner'])} short of a majority"),
                        ("to_tie", "exact tie")):
         r = report[key]
         if r is None:
@@ -233,9 +238,9 @@ def margins_command(
             continue
         got = r.get("challenger_electoral_votes", r.get("challenger_seats"))
         left = r.get("winner_electoral_votes", r.get("winner_seats"))
-        where = ", ".join(r["areas"][:15]) + (f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else "")
+        where = escape(", ".join(r["areas"][:15])) + (f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else "")
         console.print(f"{label}: [bold]{r['votes']:,}[/] switched votes in {where} → "
-                      f"{report['challenger']} {got}, {report['winner']} {left} {unit}")
+                      f"{escape(report['challenger'])} {got}, {escape(report['winner'])} {left} {unit}")
 
 
 @app.command("whatif")
@@ -274,7 +279,7 @@ def whatif_command(
         return
     key = _result_key(result)
     actual = {a["area"]: a for a in result["actual"]["areas"]}
-    table = Table(title=f"{source}: " + "; ".join(texts), header_style="bold")
+    table = Table(title=escape(f"{source}: " + "; ".join(texts)), header_style="bold")
     weight = {"electoral_votes": "EV", "seats": "seats", "votes": "votes"}[key]
     for col in ("area", weight, "actual leader" if key == "votes" else "actual winner",
                 "scenario leader" if key == "votes" else "scenario winner", ""):
@@ -284,10 +289,10 @@ def whatif_command(
         mark = "[bold red]flipped[/]" if before != a["winner"] else ""
         if mark or len(result["areas"]) <= 60:
             size = _fmt(sum(a["votes"].values())) if key == "votes" else str(a[key])
-            table.add_row(a["area"], size, before or "—", a["winner"] or "—", mark)
+            table.add_row(escape(a["area"]), size, escape(before or "—"), escape(a["winner"] or "—"), mark)
     console.print(table)
-    console.print(f"actual:   {_ev_line(result['actual'][key])} → {result['actual']['winner'] or 'no majority'}")
-    console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {result['winner'] or 'no majority'}")
+    console.print(f"actual:   {_ev_line(result['actual'][key])} → {escape(result['actual']['winner'] or 'no majority')}")
+    console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {escape(result['winner'] or 'no majority')}")
     if key == "electoral_votes":
         _print_decision(result)
 
@@ -310,7 +315,7 @@ def seats_compare_command(
         _print_json(report)
         return
     systems = list(report["systems"])
-    table = Table(title=f"{source}: seats by system", header_style="bold")
+    table = Table(title=f"{escape(source)}: seats by system", header_style="bold")
     table.add_column("party")
     table.add_column("votes %", justify="right")
     for name in systems:
@@ -319,13 +324,13 @@ def seats_compare_command(
         cells = [f"{report['vote_share'][party]:.1%}"]
         cells += [str(report["systems"][s]["seats"].get(party, 0)) for s in systems]
         if any(c != "0" for c in cells[1:]) or report["vote_share"][party] >= 0.005:
-            table.add_row(party, *cells)
+            table.add_row(escape(party), *cells)
     console.print(table)
     for name in systems:
         m = report["systems"][name]["measures"]
         console.print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
     for w in report["notes"]:
-        console.print(f"[dim]{w}[/]")
+        console.print(f"[dim]{escape(w)}[/]")
 
 
 @app.command("chamber")
@@ -343,15 +348,15 @@ def chamber_command(
         return
     console.print(f"{report['seats']} seats, {report['vacancies']} vacant: majority [bold]{report['majority']}[/]")
     for party, info in list(report["parties"].items())[:6]:
-        console.print(f"  {party}: {info['seats']} seats" + (f", needs {info['needed']} more" if info["needed"] else ""))
+        console.print(f"  {escape(party)}: {info['seats']} seats" + (f", needs {info['needed']} more" if info["needed"] else ""))
     first, second = report["swing_between"]
-    table = Table(title=f"uniform swing from {second} to {first}", header_style="bold")
-    for col in ("swing (points)", first, second):
+    table = Table(title=escape(f"uniform swing from {second} to {first}"), header_style="bold")
+    for col in ("swing (points)", escape(first), escape(second)):
         table.add_column(col, justify="right")
     for row in report["table"]:
         table.add_row(f"{row['swing'] * 100:+.0f}", str(row["seats"][first]), str(row["seats"][second]))
     console.print(table)
     for party, at in report["control_at"].items():
-        console.print(f"{party} has a majority from a swing of "
+        console.print(f"{escape(party)} has a majority from a swing of "
                       + (f"{at * 100:+.0f} points" if at is not None else "— (not within the table)"))
 
