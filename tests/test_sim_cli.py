@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from tally.errors import BallotError, ConfigError
 from tally.sim.forecast import ErrorModel, PollTable, electoral_college_forecast, house_control, read_polls
 
 
@@ -109,3 +110,18 @@ def test_forecast_house_from_district_results(cli):
     assert json.loads(out)["control_probability"] < neutral["control_probability"]
     code, _, err = cli("forecast-house", "us-house-2018", "--party", "WHIG")
     assert code == 2 and "no party 'WHIG'" in err
+
+
+@pytest.mark.parametrize("row, field", [("FL,nan,40", "Dem"), ("FL,50,inf", "Rep"), ("FL,50,40,-3", "sd")])
+def test_read_polls_refuses_values_that_are_not_shares(tmp_path, row, field):
+    path = tmp_path / "polls.csv"
+    header = "state,Dem,Rep,sd,ev\n" if row.count(",") == 3 else "state,Dem,Rep,ev\n"
+    path.write_text(header + "OH,50,45,2" + (",18" if row.count(",") == 3 else "") + "\n" + row + ",29\n")
+    with pytest.raises(BallotError, match=f"line 3, field {field}"):
+        read_polls(str(path))
+
+
+@pytest.mark.parametrize("args", [{"sims": 0}, {"swing_sd": -1.0}, {"district_sd": -0.5}])
+def test_house_control_refuses_impossible_settings(args):
+    with pytest.raises(ConfigError):
+        house_control(np.array([1.0, -1.0]), **{"swing": 0.0, **args})

@@ -101,6 +101,10 @@ def read_polls(path: str, year: int | None = None) -> PollTable:
                 values = [float(x) for x in row[1:]]
             except ValueError:
                 raise BallotError("shares, sd and ev must be numbers", file=path, line=line) from None
+            # float() also reads "nan" and "inf", which would silently decide the state
+            for name, value in zip(header[1:], values):
+                if not np.isfinite(value) or value < 0:
+                    raise BallotError(f"{value:g} is not a number of 0 or more", file=path, line=line, field=name)
             rows.append((row[0].strip().upper(), values, line))
     if not rows:
         raise BallotError("no polls in file", file=path)
@@ -233,6 +237,10 @@ def house_control(
     margins = np.asarray(district_margins, dtype=float)
     if margins.ndim != 1 or margins.size == 0:
         raise ConfigError("district margins must be a non-empty list")
+    if sims < 1:
+        raise ConfigError("need at least one simulation")
+    if swing_sd < 0 or district_sd < 0:
+        raise ConfigError("swing and district standard deviations cannot be negative")
     rng = np.random.default_rng(seed)
     seats = np.empty(sims, dtype=np.int64)
     chunk = max(1, 2_000_000 // margins.size)
