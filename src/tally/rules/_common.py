@@ -48,14 +48,17 @@ def best(
     highest: bool = True,
     purpose: str = "winner",
     round: int | None = None,
+    history: Sequence[np.ndarray] = (),
+    detail: str = "tie left standing; every tied candidate reported",
     tol: float = 1e-9,
 ) -> tuple[list[int], bool]:
-    """The candidates with the best score, after the tie-break.
+    """The candidates with the best (``highest``) or worst score, after the tie-break.
 
     Returns (chosen indices, whether a tie was left standing). With mode ``all`` every
-    tied candidate is returned and the tie recorded; otherwise the breaker picks one.
+    tied candidate is returned and the tie recorded with ``detail``; otherwise the
+    breaker picks one, reading earlier rounds' scores from ``history`` (oldest first).
     """
-    pool = list(range(len(scores))) if among is None else list(among)
+    pool = list(range(len(scores))) if among is None else [int(c) for c in among]
     values = np.asarray([scores[i] for i in pool], dtype=float)
     target = values.max() if highest else values.min()
     tied = [c for c, v in zip(pool, values) if abs(v - target) <= tol]
@@ -63,10 +66,9 @@ def best(
         return tied, False
     if breaker.mode == "all":
         names = tuple(breaker.candidates[i] for i in tied)
-        breaker.record(Tie(round=round, purpose=purpose, tied=names, mode="all", chosen=names,
-                           detail="tie left standing; every tied candidate reported"))
+        breaker.record(Tie(round=round, purpose=purpose, tied=names, mode="all", chosen=names, detail=detail))
         return tied, True
-    return [breaker.pick(tied, purpose=purpose, round=round, lowest=not highest)], False
+    return [breaker.pick(tied, purpose=purpose, round=round, history=history, lowest=not highest)], False
 
 
 def one_shot(

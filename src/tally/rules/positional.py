@@ -28,7 +28,7 @@ from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
-from ._common import by_name, one_shot, ranked_account
+from ._common import best, by_name, one_shot, ranked_account
 
 __all__ = ["baldwin", "borda", "borda_scores", "bucklin", "dense_ranks", "dowdall", "nanson", "places"]
 
@@ -372,18 +372,7 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
         base = dict(number=k, tally=by_name(names, marks), continuing=continuing, inactive=inactive,
                     threshold=half, note=f"marks at ranks 1-{k}" if k > 1 else "first choices")
         if done:
-            top = marks.max()
-            tied_top = [c for c in range(n) if abs(marks[c] - top) <= 1e-9]
-            tied = False
-            if len(tied_top) > 1 and breaker.mode == "all":
-                breaker.record(Tie(round=k, purpose="winner", tied=tuple(names[c] for c in tied_top),
-                                   mode="all", chosen=tuple(names[c] for c in tied_top),
-                                   detail="tie left standing; every tied candidate reported"))
-                winners, tied = tied_top, True
-            elif len(tied_top) > 1:
-                winners = [breaker.pick(tied_top, purpose="winner", round=k, history=history, lowest=False)]
-            else:
-                winners = tied_top
+            winners, tied = best(marks, breaker, round=k, history=history)
             rounds.append(Round(**base, elected=tuple(names[c] for c in winners)))
             return Outcome(rule="", candidates=names, winners=tuple(names[c] for c in sorted(winners)),
                            rounds=tuple(rounds), ties=tuple(breaker.ties),

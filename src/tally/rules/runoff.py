@@ -30,6 +30,7 @@ from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
 from ._batch import irv_kernel, run_batch
+from ._common import best
 from .walk import Walk, WalkRules
 
 __all__ = ["batch_losers", "coombs", "irv", "runoff"]
@@ -218,19 +219,8 @@ class _Sequence:
 
     def _settle(self, scores, pool, number, history, purpose, highest) -> tuple[list[int], bool]:
         """The best (or worst) of ``pool`` by ``scores``; ties go to the breaker or stay."""
-        values = np.asarray([scores[c] for c in pool], dtype=float)
-        target = values.max() if highest else values.min()
-        tied = [int(c) for c, v in zip(pool, values) if abs(v - target) <= 1e-9]
-        if len(tied) == 1:
-            return tied, False
-        names = self.ballots.candidates
-        if self.breaker.mode == "all":
-            self.breaker.record(Tie(round=number, purpose=purpose, tied=tuple(names[c] for c in tied),
-                                    mode="all", chosen=tuple(names[c] for c in tied),
-                                    detail="every way of breaking the tie explored"))
-            return tied, True
-        return [self.breaker.pick(tied, purpose=purpose, round=number, history=history,
-                                  lowest=not highest)], False
+        return best(scores, self.breaker, among=pool, highest=highest, purpose=purpose, round=number,
+                    history=history, detail="every way of breaking the tie explored")
 
 
 def _outcome(ballots: RankedBallots, seq: _Sequence, winners: frozenset[int], details: dict) -> Outcome:
