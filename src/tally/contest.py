@@ -24,7 +24,7 @@ from .errors import ConfigError
 from .outcome import Outcome
 from .rules import count
 
-__all__ = ["Contest", "is_electoral", "result", "seats_summary", "summary"]
+__all__ = ["Contest", "is_electoral", "result", "seats_summary", "summary", "totals_summary"]
 
 
 def is_electoral(ballots: Any) -> bool:
@@ -51,17 +51,18 @@ class Contest:
         from .data import resolve
 
         ballots = resolve(source)
+        meta = dict(getattr(ballots, "metadata", None) or {})
         if rule is None:
-            meta_rule = getattr(ballots, "metadata", {}).get("rule") if hasattr(ballots, "metadata") else None
-            rule = "electoral_college" if is_electoral(ballots) else (meta_rule or "plurality")
-        meta = dict(getattr(ballots, "metadata", {}) or {})
+            rule = "electoral_college" if is_electoral(ballots) else (meta.get("rule") or "plurality")
         meta.setdefault("source", source)
         return cls(ballots=ballots, rule=rule, options=options, metadata=meta)
 
     def with_ballots(self, ballots: Any) -> Contest:
+        """The same contest (rule, options) on other ballots: a scenario's changed votes."""
         return replace(self, ballots=ballots)
 
     def with_options(self, **options: Any) -> Contest:
+        """The same contest with ``options`` added to (or replacing) the rule's options."""
         return replace(self, options={**self.options, **options})
 
     def count(self) -> Outcome:
@@ -93,6 +94,7 @@ class Contest:
         return tuple(out)
 
     def summary(self) -> dict[str, Any]:
+        """The Electoral College summary of the count (see :func:`summary`)."""
         return summary(self.count())
 
 
@@ -197,10 +199,3 @@ def result(contest: Contest) -> dict[str, Any]:
         return totals_summary(contest.ballots)
     raise ConfigError("an overall result by area needs area tallies")
 
-
-def area_top_two(votes: np.ndarray, eligible: np.ndarray) -> tuple[int, int, float]:
-    """(winner, runner-up, margin) among eligible columns of one area's votes."""
-    masked = np.where(eligible, votes, -np.inf)
-    order = np.argsort(-masked, kind="stable")
-    w, r = int(order[0]), int(order[1])
-    return w, r, float(votes[w] - votes[r])

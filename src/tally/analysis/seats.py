@@ -32,13 +32,9 @@ NEW_PARTY = "New party"
 
 def fptp_seats(tallies: Tallies) -> dict[str, int]:
     """Seats per party: each area's plurality winner takes its seats (ties take none)."""
-    seats = tallies.attributes.get("seats", (1,) * len(tallies.areas))
-    won: dict[str, int] = defaultdict(int)
-    for i, row in enumerate(tallies.votes):
-        top = np.flatnonzero(row == row.max())
-        if row.max() > 0 and len(top) == 1:
-            won[tallies.candidates[int(top[0])]] += int(seats[i])
-    return dict(won)
+    from ..contest import seats_summary
+
+    return seats_summary(tallies)["seats"]
 
 
 def _non_party(tallies: Tallies) -> set[str]:
