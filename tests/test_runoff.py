@@ -388,3 +388,19 @@ def test_any_tiebreak_winner_is_among_the_parallel_universe_winners(rows, rule, 
     for mode in ("previous_round", "order", "random"):
         (winner,) = tally.count(b, rule, tiebreak=mode, seed=seed).winners
         assert winner in every
+
+
+@pytest.mark.parametrize(
+    "rule, options",
+    [("irv", {"overvote": "bogus"}), ("irv", {"repeated": "x"}), ("irv", {"tiebreak": "bogus"}),
+     ("plurality", {"tiebreak": "bogus"}), ("borda", {"tiebreak": "bogus"})],
+)
+def test_batch_count_refuses_bad_options_even_when_no_election_needs_them(rule, options):
+    from tally.ballots import RankedProfiles
+
+    # clear winners everywhere: the kernels settle every election without a tie-break
+    profiles = RankedProfiles(("A", "B", "C"), np.array([[0, 1, 2], [1, 0, -1], [2, -1, -1]], dtype=np.int8),
+                              np.array([[5, 3, 1], [6, 4, 2]]))
+    assert tally.count(profiles, rule).winner_sets() == [("A",), ("A",)]
+    with pytest.raises(ConfigError):
+        tally.count(profiles, rule, **options)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots, RankedProfiles
 from ..outcome import BatchOutcome
+from ..ties import check_tiebreak
 
 __all__ = ["run_batch", "plurality_kernel", "additive_kernel", "irv_kernel"]
 
@@ -36,6 +37,9 @@ def run_batch(
     ``ties_standing``: the kernel's flagged elections are a final tie for the win among
     its winners (a one-step rule with tie-break mode ``all``), so they need no recount.
     """
+    # checked here too: a kernel reads no tie-break when it meets no tie, and a bad mode
+    # must not pass or fail depending on the data
+    check_tiebreak(options.get("tiebreak", "all"))
     e, c = profiles.n_elections, profiles.n_candidates
     if kernel is None:
         winners, unsettled, inactive = np.zeros((e, c), dtype=bool), np.ones(e, dtype=bool), None

@@ -299,6 +299,7 @@ def irv(
     """
     _check(threshold)
     if ballots.kind == "profiles":
+        WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
         options = dict(tiebreak=tiebreak, seed=seed, overvote=overvote, max_skipped=max_skipped, repeated=repeated,
                        batch_elimination=batch_elimination, continue_until_two=continue_until_two,
                        threshold=threshold)
