@@ -410,3 +410,31 @@ def test_bad_option_values_are_config_errors() -> None:
         read(path("approval.csv"), kind="cardinal")
     with pytest.raises(ConfigError, match="duplicate_names"):
         read(path("tiny.toi"), duplicate_names="merge")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "line"),
+    [
+        ("small.blt", "4 2\n", "4 \u00b2\n", 1),
+        ("legacy.toi", "7,7,3\n", "7,7,\u00b3\n", 5),
+        ("top-2-house_district.csv", '"District A","1"', '"District A","\u00b9"', 3),
+    ],
+)
+def test_superscript_digits_are_refused_not_crashed_on(tmp_path: Path, name: str, old: str, new: str, line: int) -> None:
+    # str.isdigit() is true for "²" but int() refuses it: the check must use ASCII digits.
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BallotError) as caught:
+        read(str(path))
+    assert caught.value.line == line and name in str(caught.value)
+
+
+def test_summary_header_with_a_line_break_gives_a_one_line_error(tmp_path: Path) -> None:
+    text = (DATA / "top-2-house_district.csv").read_text(encoding="utf-8")
+    path = tmp_path / "top-2-house_district.csv"
+    path.write_text(text.replace('"Adams","Adams"', '"Ad\nams","Adams"', 1).replace('"10"', '"x"', 1), encoding="utf-8")
+    with pytest.raises(BallotError, match="not a whole non-negative number") as caught:
+        read(str(path))
+    assert "\n" not in str(caught.value)

@@ -195,6 +195,7 @@ def test_legacy_winner_modes(tmp_path, legacy, seats, percentage, current):
         ({"outputSettings": {"tabulateByBatch": True}}, "cvrFileSources[1].batchColumnIndex"),
         ({"rules": {"hareQuota": True}}, "rules.hareQuota"),
         ({"rules": {"numberOfWinners": "0"}}, "rules.numberOfWinners"),
+        ({"rules": {"maxRankingsAllowed": "\u00b2"}}, "rules.maxRankingsAllowed"),  # isdigit, not int
     ],
 )
 def test_invalid_values_name_the_field(tmp_path, changes, field):

@@ -208,7 +208,7 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
         values = np.empty(width - 1)
         for j in range(1, width):
             text = cells[j].strip()
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
                 problem = "empty count" if not text else f"count {text!r} is not a whole non-negative number"
                 raise BallotError(problem, file=file, line=line, field=_field(header, j))
             values[j - 1] = int(text)
@@ -243,7 +243,8 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
 
 
 def _field(header: list[tuple[int, list[str]]], j: int) -> str:
-    labels = [header[k][1][j].strip() for k in range(len(header))]
+    # Quoted labels may hold line breaks; the message must stay on one line.
+    labels = [" ".join(header[k][1][j].split()) for k in range(len(header))]
     return f"{j + 1} ({'>'.join(x for x in labels if x)})"
 
 

@@ -49,7 +49,7 @@ def looks_like_blt(head: str) -> bool:
     if len(lines) < 2:
         return False
     first = lines[0].split()
-    if len(first) != 2 or not all(t.isdigit() for t in first):
+    if len(first) != 2 or not all(t.isascii() and t.isdigit() for t in first):
         return False
     second = lines[1].split()
     return bool(second) and (second[-1] == "0" or second[0].startswith("-"))
@@ -71,7 +71,7 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         raise BallotError("the file is empty", file=file, line=1)
     first_line, first = lines[0]
     parts = first.split()
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         raise BallotError(f"the first line must be 'candidates seats', found {first[:40]!r}", file=file, line=first_line)
     n, seats = int(parts[0]), int(parts[1])
     if n < 1:

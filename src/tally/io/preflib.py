@@ -140,7 +140,7 @@ def read_preflib(
 
 def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
     first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    if first.isdigit():
+    if _whole(first):
         return _split_legacy(text, file)
     header = _Header()
     body: list[tuple[int, str]] = []
@@ -173,6 +173,11 @@ def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
     return header, body
 
 
+def _whole(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes ``'²'``, which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
     """The pre-2022 PrefLib layout, turned into the header and body of the current one.
 
@@ -188,14 +193,14 @@ def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]
         raise BallotError(f"{n} alternatives announced but the file ends early", file=file, line=lines[-1][0])
     for number, line in lines[1 : n + 1]:
         index, sep, name = line.partition(",")
-        if not sep or not index.strip().isdigit():
+        if not sep or not _whole(index.strip()):
             raise BallotError(f"expected 'number,name', found {line[:60]!r}", file=file, line=number)
         if int(index) in header.alternatives:
             raise BallotError(f"alternative {int(index)} is named twice", file=file, line=number)
         header.alternatives[int(index)] = (number, name)
     number, totals = lines[n + 1]
     parts = [p.strip() for p in totals.split(",")]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(_whole(p) for p in parts):
         raise BallotError(f"expected 'voters,sum of counts,unique orders', found {totals[:60]!r}", file=file,
                           line=number)
     if parts[0] != parts[1]:

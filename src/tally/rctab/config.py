@@ -315,7 +315,7 @@ def _as_int(value: Any) -> int | None:
         return int(value) if value.is_integer() else None
     if isinstance(value, str):
         s = value.strip()
-        if s.lstrip("+-").isdigit():
+        if s.isascii() and s.lstrip("+-").isdigit():  # isdigit alone takes "²", which int refuses
             return int(s)
     return None
 
