@@ -335,3 +335,88 @@ def test_hart_unknown_option_guid_names_the_file(tmp_path):
     with pytest.raises(BallotError, match="00000000-0000") as err:
         read_cvrs(parse_config(raw, folder=tmp_path))
     assert err.value.file == str(target)
+
+
+# -- damaged files: one located BallotError, never another exception ----------------------
+
+
+def test_generic_csv_blank_row_is_an_undervote_and_bad_bytes_are_located(tmp_path):
+    source = {"provider": "genericCsv", "filePath": "cvr.csv", "firstVoteColumnIndex": "1", "firstVoteRowIndex": "2"}
+    # A row of empty cells is a ballot with no rankings (RCTab counts it); an empty line is none.
+    (tmp_path / "cvr.csv").write_text("A,Bob,Carol\n1,2,\n,,\n\n,1,\n", encoding="utf-8")
+    cvrs = read_cvrs(make_config(tmp_path, source))
+    assert [c.marks for c in cvrs] == [(("Alice",), ("Bob",)), (), (("Bob",),)]
+    assert [c.line for c in cvrs] == [2, 3, 5]
+    # Far enough down that the text layer decodes it in a later buffer than the header.
+    (tmp_path / "cvr.csv").write_bytes(b"A,Bob,Carol\n" + b"1,2,\n,1,\n" * 5000 + b"2,1,\"Caf\xe9\"\n")
+    with pytest.raises(BallotError, match="not UTF-8 text: byte 0xe9") as err:
+        read_cvrs(make_config(tmp_path, source))
+    assert err.value.line == 10002 and err.value.file.endswith("cvr.csv")
+
+
+def test_clear_ballot_bad_bytes_are_located(tmp_path):
+    head = ["RowNumber", "BoxID", "BoxPosition", "BallotID", "PrecinctID", "BallotStyleID", "PrecinctStyleName",
+            "ScanComputerName", "Status", "Remade", "Choice_1_1:R:1:Number of Winners 1:Alice:NON"]
+    data = (",".join(head) + "\n1,B,1,X1,7,1,S,PC,0,0,1\n2,B,2,X\xff,7,1,S,PC,0,0,0\n").encode("latin-1")
+    (tmp_path / "cb.csv").write_bytes(data)
+    source = {"provider": "clearBallot", "filePath": "cb.csv", "contestId": "R"}
+    with pytest.raises(BallotError, match="not UTF-8") as err:
+        read_cvrs(make_config(tmp_path, source))
+    assert err.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda s: s["Original"].update(Cards=True), "malformed session"),
+        (lambda s: s["Original"].update(Cards=["card"]), "malformed session"),
+        (lambda s: s.update(Original="x"), "malformed session"),
+        (lambda s: [m.update(Rank=True) for c in s["Original"].get("Cards", [s["Original"]])
+                    for k in c["Contests"] for m in k["Marks"]], "no integer Rank"),
+    ],
+)
+def test_dominion_values_of_the_wrong_type_name_the_session(tmp_path, damage, problem):
+    raw = _copy_case_with_source(tmp_path, "dominion_multi_file", "dom")
+    export = tmp_path / "dom" / "CvrExport_2.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    # The first session marking the contest, so that every damage is met.
+    position = next(i for i, s in enumerate(data["Sessions"])
+                    for c in s["Original"].get("Cards", [s["Original"]])
+                    for k in c["Contests"] if str(k["Id"]) == "13" and k["Marks"])
+    damage(data["Sessions"][position])
+    export.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BallotError, match=problem) as err:
+        read_cvrs(parse_config(raw, folder=tmp_path))
+    assert err.value.file.endswith("CvrExport_2.json") and err.value.field.startswith(f"session {position + 1}")
+
+
+def test_dominion_export_that_is_not_utf8_names_the_line(tmp_path):
+    raw = _copy_case_with_source(tmp_path, "dominion_multi_file", "dom")
+    export = tmp_path / "dom" / "CvrExport_2.json"
+    export.write_bytes(b'{\n "Sessions": [\n "\xe9"]}')
+    with pytest.raises(BallotError, match="not UTF-8") as err:
+        read_cvrs(parse_config(raw, folder=tmp_path))
+    assert err.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("damage", "field"),
+    [
+        (lambda d: d["CVR"].__setitem__(1, "x"), "CVR 2"),
+        (lambda d: d["CVR"][0]["CVRSnapshot"][0].__setitem__("CVRContest", ["x"]), "CVR 1"),
+        (lambda d: d["Election"][0].__setitem__("Candidate", [1, 2]), "Election"),
+    ],
+)
+def test_cdf_values_of_the_wrong_type_name_the_record(tmp_path, damage, field):
+    case = CASES / "test_set_0_skipped_first_choice"
+    data = json.loads((case / "test_set_0_skipped_first_choice_cvr.json").read_text(encoding="utf-8"))
+    damage(data)
+    (tmp_path / "cdf.json").write_text(json.dumps(data), encoding="utf-8")
+    raw = json.loads((case / "test_set_0_skipped_first_choice_config.json").read_text(encoding="utf-8"))
+    raw["cvrFileSources"][0]["filePath"] = "cdf.json"
+    with pytest.raises(BallotError, match="malformed CDF") as err:
+        read_cvrs(parse_config(raw, folder=tmp_path))
+    assert err.value.file.endswith("cdf.json") and err.value.field == field
+    (tmp_path / "cdf.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(BallotError, match="must be a JSON object"):
+        read_cvrs(parse_config(raw, folder=tmp_path))

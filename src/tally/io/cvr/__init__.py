@@ -28,6 +28,7 @@ empty rank ``SKIPPED``; ballot ids, precincts and batches are kept as provenance
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -48,6 +49,7 @@ __all__ = [
     "read_ballots",
     "contest_candidates",
     "sanitize",
+    "csv_records",
 ]
 
 
@@ -153,6 +155,38 @@ def contest_candidates(config, cvrs: Iterable[CastVoteRecord] | None = None) -> 
     if uwi and UWI_NAME not in names:
         names.append(UWI_NAME)
     return tuple(names)
+
+
+def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(physical line, cells) of every non-empty row of a CVR CSV file, the header first.
+
+    The file is streamed. Bytes that are not UTF-8 and CSV syntax errors are a
+    :class:`BallotError` naming the line: undecodable bytes are carried through as
+    surrogates and checked row by row, because a decoding error raised by the text layer
+    would point at the buffer being read, not at the row.
+    """
+    file = str(path)
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        reader = csv.reader(handle)
+        line = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise BallotError(f"CSV syntax error: {exc}", file=file, line=reader.line_num) from None
+            if row:
+                for cell in row:
+                    if not cell.isascii():
+                        try:
+                            cell.encode("utf-8")
+                        except UnicodeEncodeError as exc:
+                            byte = ord(cell[exc.start]) - 0xDC00
+                            raise BallotError(f"not UTF-8 text: byte 0x{byte:02x} (re-save the file as UTF-8)",
+                                              file=file, line=line) from None
+                yield line, row
+            line = reader.line_num + 1
 
 
 def check_max_rankings(rank: int, max_rankings: int, *, file: str, line: int | None, field: str | None = None) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import BallotError
+from .._common import check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
 
@@ -66,6 +67,8 @@ def _load(path: Path) -> dict[str, Any]:
     if path.suffix.lower() == ".xml":
         try:
             root = ET.parse(path).getroot()
+        except OSError as exc:
+            raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
         except ET.ParseError as exc:
             raise BallotError(f"not well-formed XML: {exc}", file=file) from None
         data = _xml_to_json(root)
@@ -73,9 +76,12 @@ def _load(path: Path) -> dict[str, Any]:
             raise BallotError("empty CDF document", file=file)
         return data
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(check_utf8(read_bytes(path), file))
     except json.JSONDecodeError as exc:
         raise BallotError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise BallotError("a CDF document must be a JSON object", file=file)
+    return data
 
 
 def _as_int(value: Any, *, file: str, field: str) -> int:
@@ -95,8 +101,18 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     file = str(path)
     if path.suffix.lower() not in (".json", ".xml"):
         raise BallotError("a CDF source must be a .json or .xml file", file=file)
-    lookup = CandidateLookup(config, source)
     data = _load(path)
+    at = ["Election"]  # the part being read, kept up to date by _records for the message below
+    try:
+        yield from _records(config, source, index, data, file, path.name, at)
+    except (AttributeError, TypeError) as exc:
+        # A value of the wrong JSON type (a string where an object belongs, ...).
+        raise BallotError(f"malformed CDF: {exc}", file=file, field=at[0]) from None
+
+
+def _records(config, source, index: int, data: dict, file: str, file_name: str,
+             at: list[str]) -> Iterator[CastVoteRecord]:
+    lookup = CandidateLookup(config, source)
     elections = data.get("Election") or []
     candidates: dict[str, dict] = {}
     contest: dict | None = None
@@ -144,7 +160,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
 
     count = 0
     for position, cvr in enumerate(data.get("CVR", []) or [], start=1):
-        where = f"CVR {position}"
+        where = at[0] = f"CVR {position}"
         current = cvr.get("CurrentSnapshotId")
         snapshot = next((s for s in cvr.get("CVRSnapshot", []) or [] if s.get("@id") == current), None)
         if snapshot is None:
@@ -185,7 +201,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         count += 1
         supplied = cvr.get("BallotPrePrintedId") or cvr.get("UniqueId")
         yield CastVoteRecord(
-            ballot_id=f"{path.name}({count})",
+            ballot_id=f"{file_name}({count})",
             marks=marks_from_pairs(pairs),
             precinct=precinct,
             file=file,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import BallotError
+from .._common import check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import UWI_NAME, CastVoteRecord
 
@@ -38,10 +39,9 @@ _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
 
 
 def _load(path: Path) -> Any:
+    text = check_utf8(read_bytes(path), str(path))
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise BallotError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BallotError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
 
@@ -99,70 +99,74 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         for position, session in enumerate(sessions, start=1):
             where = f"session {position}"
             try:
-                tabulator = str(session["TabulatorId"])
-                batch = str(session["BatchId"])
-                record = str(session["RecordId"])
-                reading = session["Original"]
-            except (KeyError, TypeError):
-                raise BallotError("session lacks TabulatorId, BatchId, RecordId or Original", file=file,
-                                  field=where) from None
-            if not reading.get("IsCurrent", True):
-                if "Modified" not in session:
-                    left_out.append(f"{tabulator}-{batch}-{record}")
-                    continue  # no adjudicated reading: RCTab leaves the session out too
-                reading = session["Modified"]
-            precinct = None
-            precinct_id = reading.get("PrecinctId")
-            if precinct_id is not None:
-                if precincts is None or str(precinct_id) not in precincts:
-                    raise BallotError(f"precinct id {precinct_id} is not in PrecinctManifest.json", file=file,
-                                      field=where)
-                precinct = precincts[str(precinct_id)].get("Description")
-            portion = None
-            portion_id = reading.get("PrecinctPortionId")
-            if portion_id is not None:
-                if str(portion_id) not in portions:
-                    raise BallotError(f"precinct portion id {portion_id} is not in PrecinctPortionManifest.json",
-                                      file=file, field=where)
-                portion = portions[str(portion_id)].get("Description")
-            cards = reading.get("Cards")
-            if cards is None:
-                cards = [reading]
-            for card in cards:
-                for contest in card.get("Contests", ()):
-                    if str(contest.get("Id")) != contest_id:
-                        continue
-                    pairs = []
-                    vendor: list[tuple[int, str]] = []
-                    for mark in contest.get("Marks", ()):
-                        if mark.get("IsAmbiguous"):
+                try:
+                    tabulator = str(session["TabulatorId"])
+                    batch = str(session["BatchId"])
+                    record = str(session["RecordId"])
+                    reading = session["Original"]
+                except (KeyError, TypeError):
+                    raise BallotError("session lacks TabulatorId, BatchId, RecordId or Original", file=file,
+                                      field=where) from None
+                if not reading.get("IsCurrent", True):
+                    if "Modified" not in session:
+                        left_out.append(f"{tabulator}-{batch}-{record}")
+                        continue  # no adjudicated reading: RCTab leaves the session out too
+                    reading = session["Modified"]
+                precinct = None
+                precinct_id = reading.get("PrecinctId")
+                if precinct_id is not None:
+                    if precincts is None or str(precinct_id) not in precincts:
+                        raise BallotError(f"precinct id {precinct_id} is not in PrecinctManifest.json", file=file,
+                                          field=where)
+                    precinct = precincts[str(precinct_id)].get("Description")
+                portion = None
+                portion_id = reading.get("PrecinctPortionId")
+                if portion_id is not None:
+                    if str(portion_id) not in portions:
+                        raise BallotError(f"precinct portion id {portion_id} is not in PrecinctPortionManifest.json",
+                                          file=file, field=where)
+                    portion = portions[str(portion_id)].get("Description")
+                cards = reading.get("Cards")
+                if cards is None:
+                    cards = [reading]
+                for card in cards:
+                    for contest in card.get("Contests", ()):
+                        if str(contest.get("Id")) != contest_id:
                             continue
-                        code = str(mark.get("CandidateId"))
-                        rank = mark.get("Rank")
-                        field = f"{where} (record {tabulator}-{batch}-{record})"
-                        if not isinstance(rank, int):
-                            raise BallotError(f"mark for candidate {code} has no integer Rank", file=file, field=field)
-                        name = lookup.resolve(code, file=file, field=field)
-                        if code != source.undeclared_write_in_label and code not in contest_candidates:
-                            raise BallotError(f"candidate id {code} does not stand in contest {contest_id}",
-                                              file=file, field=field)
-                        check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
-                        if name is not None:
-                            pairs.append((rank, name))
-                            vendor.append((rank, name if name == UWI_NAME else code))
-                    yield CastVoteRecord(
-                        ballot_id=f"{tabulator}-{batch}-{record}",
-                        marks=marks_from_pairs(pairs),
-                        precinct=precinct,
-                        batch=batch,
-                        file=file,
-                        supplied_id=record,
-                        tabulator_id=tabulator,
-                        precinct_portion=portion,
-                        contest_id=contest_id,
-                        source_index=index,
-                        vendor_marks=marks_from_pairs(vendor),
-                    )
+                        pairs = []
+                        vendor: list[tuple[int, str]] = []
+                        for mark in contest.get("Marks", ()):
+                            if mark.get("IsAmbiguous"):
+                                continue
+                            code = str(mark.get("CandidateId"))
+                            rank = mark.get("Rank")
+                            field = f"{where} (record {tabulator}-{batch}-{record})"
+                            if isinstance(rank, bool) or not isinstance(rank, int):
+                                raise BallotError(f"mark for candidate {code} has no integer Rank", file=file, field=field)
+                            name = lookup.resolve(code, file=file, field=field)
+                            if code != source.undeclared_write_in_label and code not in contest_candidates:
+                                raise BallotError(f"candidate id {code} does not stand in contest {contest_id}",
+                                                  file=file, field=field)
+                            check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
+                            if name is not None:
+                                pairs.append((rank, name))
+                                vendor.append((rank, name if name == UWI_NAME else code))
+                        yield CastVoteRecord(
+                            ballot_id=f"{tabulator}-{batch}-{record}",
+                            marks=marks_from_pairs(pairs),
+                            precinct=precinct,
+                            batch=batch,
+                            file=file,
+                            supplied_id=record,
+                            tabulator_id=tabulator,
+                            precinct_portion=portion,
+                            contest_id=contest_id,
+                            source_index=index,
+                            vendor_marks=marks_from_pairs(vendor),
+                        )
+            except (AttributeError, TypeError) as exc:
+                # A value of the wrong JSON type (a list where an object belongs, ...).
+                raise BallotError(f"malformed session: {exc}", file=file, field=where) from None
     if left_out:
         warnings.warn(
             f"{folder}: {len(left_out)} Dominion session(s) left out because they have no current "

@@ -12,12 +12,11 @@ Reference: RCTab ``CsvCvrReader.java`` (BrightSpots/rcv).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from ...errors import BallotError
-from . import CandidateLookup, check_max_rankings, marks_from_pairs
+from . import CandidateLookup, check_max_rankings, csv_records, marks_from_pairs
 from .model import CastVoteRecord
 
 __all__ = ["read"]
@@ -37,55 +36,51 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
     batch_col = source.batch_column_index - 1 if source.batch_column_index else None
     max_rankings = config.rules.max_rankings
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BallotError("the file is empty: no header row", file=file, line=1) from None
-        columns: list[str] = []
-        for col in range(first_col, len(header)):
-            label = header[col].strip()
-            if not label:
-                raise BallotError("candidate column has an empty header", file=file, line=1, field=f"column {col + 1}")
-            name = lookup.resolve(label, line=1, field=f"column {col + 1}")
-            if name is None:
-                raise BallotError(f"column header {label!r} is the skipped-rank label, not a candidate",
-                                  file=file, line=1, field=f"column {col + 1}")
-            columns.append(name)
-        count = 0
-        for line_index, row in enumerate(reader, start=2):
-            if line_index - 1 < first_row:
+    rows = csv_records(path)
+    header = next(rows, (1, None))[1]
+    if header is None:
+        raise BallotError("the file is empty: no header row", file=file, line=1)
+    columns: list[str] = []
+    for col in range(first_col, len(header)):
+        label = header[col].strip()
+        if not label:
+            raise BallotError("candidate column has an empty header", file=file, line=1, field=f"column {col + 1}")
+        name = lookup.resolve(label, line=1, field=f"column {col + 1}")
+        if name is None:
+            raise BallotError(f"column header {label!r} is the skipped-rank label, not a candidate",
+                              file=file, line=1, field=f"column {col + 1}")
+        columns.append(name)
+    count = 0
+    for row_number, (line_index, row) in enumerate(rows, start=2):
+        if row_number - 1 < first_row:
+            continue
+        count += 1
+        pairs: list[tuple[int, str]] = []
+        for offset, name in enumerate(columns):
+            col = first_col + offset
+            text = row[col].strip() if col < len(row) else ""
+            if not text:
                 continue
-            if not row or all(not c.strip() for c in row):
-                continue  # a blank line is no ballot (csv gives [] for it)
-            count += 1
-            pairs: list[tuple[int, str]] = []
-            for offset, name in enumerate(columns):
-                col = first_col + offset
-                text = row[col].strip() if col < len(row) else ""
-                if not text:
-                    continue
-                try:
-                    rank = int(text)
-                except ValueError:
-                    raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line_index,
-                                      field=header[col]) from None
-                check_max_rankings(rank, max_rankings, file=file, line=line_index, field=header[col])
-                pairs.append((rank, name))
-            supplied = row[id_col].strip() if id_col is not None and id_col < len(row) else None
-            precinct = batch = None
-            if precinct_col is not None:
-                precinct = (row[precinct_col].strip() if precinct_col < len(row) else "") or MISSING_PRECINCT
-            if batch_col is not None:
-                batch = (row[batch_col].strip() if batch_col < len(row) else "") or MISSING_BATCH
-            yield CastVoteRecord(
-                ballot_id=supplied or str(count),
-                marks=marks_from_pairs(pairs),
-                precinct=precinct,
-                batch=batch,
-                file=file,
-                line=line_index,
-                supplied_id=supplied,
-                source_index=index,
-            )
+            try:
+                rank = int(text)
+            except ValueError:
+                raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line_index,
+                                  field=header[col]) from None
+            check_max_rankings(rank, max_rankings, file=file, line=line_index, field=header[col])
+            pairs.append((rank, name))
+        supplied = row[id_col].strip() if id_col is not None and id_col < len(row) else None
+        precinct = batch = None
+        if precinct_col is not None:
+            precinct = (row[precinct_col].strip() if precinct_col < len(row) else "") or MISSING_PRECINCT
+        if batch_col is not None:
+            batch = (row[batch_col].strip() if batch_col < len(row) else "") or MISSING_BATCH
+        yield CastVoteRecord(
+            ballot_id=supplied or str(count),
+            marks=marks_from_pairs(pairs),
+            precinct=precinct,
+            batch=batch,
+            file=file,
+            line=line_index,
+            supplied_id=supplied,
+            source_index=index,
+        )
