@@ -229,3 +229,50 @@ def test_block_merge_finds_every_distinct_ballot(ranks):
     assert (unique[inverse] == codes).all()
     assert counts.sum() == len(codes)
     assert len(unique) == len(np.unique(codes, axis=0))
+
+
+@pytest.mark.parametrize("cell", ["99999999999", "+-1", "+1"])
+def test_streamed_rank_arrow_cannot_read_is_a_located_error(tmp_path, cell):
+    good = _random_generic_csv(20).splitlines()
+    bad = good[:8] + [f"v8,p1,,{cell},,"] + good[9:]
+    with pytest.raises(BallotError, match="expected a rank number") as err:
+        store.import_cvrs(_generic_config(tmp_path, "\n".join(bad) + "\n"), "big")
+    assert err.value.line == 9 and err.value.field == "Bo"
+
+
+def test_rows_of_empty_cells_are_undervotes_in_the_store_and_the_reader(tmp_path):
+    good = _random_generic_csv(20).splitlines()
+    body = good[:5] + [",,,,,"] + good[5:] + [",,,,,"]
+    config_path = _generic_config(tmp_path, "\n".join(body) + "\n")
+    info = store.import_cvrs(config_path, "blank")
+    cvrs = read_cvrs(load_config(config_path))
+    assert info.ballots == len(cvrs) == 22
+    assert _multiset(store.load_ballots("blank")) == _multiset(read_ballots(load_config(config_path)))
+
+
+@pytest.mark.parametrize("chunk", [256, 1 << 20])  # the damage in a later block, or in the first
+@pytest.mark.parametrize(
+    ("damaged", "line", "problem"),
+    [(b"7,P1,Jones,Lee\n", 8, "ragged row"), (b"7,P1,Jon\xe9s,,\n", 8, "not UTF-8")],
+)
+def test_import_csv_damaged_rows_are_located(tmp_path, monkeypatch, chunk, damaged, line, problem):
+    monkeypatch.setattr(store, "_CHUNK_BYTES", chunk)
+    rows = [b"Cast Vote Record,Precinct,Choice 1,Choice 2,Choice 3\n"]
+    rows += [f"{i + 1},P0,Jones,Lee,\n".encode() for i in range(6)] + [damaged]
+    rows += [f"{i + 8},P0,Lee,,\n".encode() for i in range(40)]
+    path = tmp_path / "ess.csv"
+    path.write_bytes(b"".join(rows))
+    with pytest.raises(BallotError, match=problem) as err:
+        store.import_csv(path, "bad", first_rank_column=3)
+    assert err.value.line == line and err.value.file == str(path)
+    assert store.list_imports() == []
+
+
+def test_streamed_generic_csv_with_bad_bytes_is_located(tmp_path):
+    good = _random_generic_csv(20).splitlines()
+    body = "\n".join(good[:12]).encode() + b"\nv12,p\xff,1,,,\n" + "\n".join(good[13:]).encode() + b"\n"
+    config_path = _generic_config(tmp_path, "")
+    (tmp_path / "cvr.csv").write_bytes(body)
+    with pytest.raises(BallotError, match="not UTF-8") as err:
+        store.import_cvrs(config_path, "bytes")
+    assert err.value.line == 13

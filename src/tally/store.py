@@ -30,7 +30,6 @@ bounded by the number of *distinct* ballots, not the number of ballots.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as _dt
 import hashlib
 import json
@@ -499,11 +498,7 @@ def _csv_blocks(path: Path, skip_after_header: int = 0, int_columns: Iterable[in
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        try:
-            header = next(csv.reader(handle))
-        except StopIteration:
-            raise BallotError("the file is empty: no header row", file=str(path), line=1) from None
+    header = _header(path)
     names = [f"c{i}" for i in range(len(header))]
     reader = pacsv.open_csv(
         path,
@@ -537,6 +532,33 @@ def _stream_generic_source(acc: _Accumulator, config, source, index: int) -> Non
         _stream_generic(acc, config, source, index, typed=False)
 
 
+_INT = re.compile(r"-?[0-9]+")  # Arrow refuses a leading "+"
+
+
+def _is_int32(text: str) -> bool:
+    """Whether Arrow reads ``text`` as an int32: what it refuses is the cell to report."""
+    return _INT.fullmatch(text) is not None and -(2**31) <= int(text) < 2**31
+
+
+def _header(path: Path) -> list[str]:
+    """The header row's cells, read without reading the file whole (bad bytes: a BallotError)."""
+    from .io._common import check_utf8, csv_rows
+    from .io._table import first_line
+
+    file = str(path)
+    return next(iter(csv_rows(check_utf8(first_line(path, file), file))), (1, []))[1]
+
+
+def _unreadable(path: Path, exc: Exception) -> BallotError:
+    """The error for a CSV Arrow refused: the first bad line when a plain pass finds it."""
+    from .io._common import read_bytes
+    from .io._table import diagnose
+
+    file = str(path)
+    diagnose(read_bytes(path), file, ",", len(_header(path)))  # raises the located error when it finds one
+    return BallotError(f"unreadable CSV: {' '.join(str(exc).split())}", file=file)
+
+
 class _Untyped(Exception):
     """Arrow could not parse a rank column as integers; read it as text instead."""
 
@@ -559,10 +581,14 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
     lookup = CandidateLookup(config, source)
     first_col = (source.first_vote_column_index or 1) - 1
     skip = max(0, (source.first_vote_row_index or 2) - 2)
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        width = len(next(csv.reader(handle), []))
+    width = len(_header(path))
     typed_columns = range(first_col, width) if typed else ()
-    header, first_line, reader = _csv_blocks(path, skip, typed_columns)
+    try:
+        header, first_line, reader = _csv_blocks(path, skip, typed_columns)
+    except pa.ArrowInvalid as exc:  # opening the reader already parses the first block
+        if typed:
+            raise _Untyped() from exc
+        raise _unreadable(path, exc) from None
     columns = []
     for col in range(first_col, len(header)):
         label = header[col].strip()
@@ -581,7 +607,7 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
         except pa.ArrowInvalid as exc:
             if typed:
                 raise _Untyped() from exc
-            raise BallotError(f"unreadable CSV: {exc}", file=file) from None
+            raise _unreadable(path, exc) from None
         n = batch.num_rows
         codes = np.full((n, max_rank), SKIPPED, dtype=CODE_DTYPE)
         hits = np.zeros((n, max_rank), dtype=np.int8)
@@ -597,7 +623,7 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
                     ranks = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.int32())
             except pa.ArrowInvalid:
                 values = text.to_pylist()
-                bad = next(i for i, v in enumerate(values) if v and not v.lstrip("+-").isdigit())
+                bad = next(i for i, v in enumerate(values) if v and not _is_int32(v))
                 raise BallotError(f"expected a rank number, got {values[bad]!r}", file=file, line=line + bad,
                                   field=header[col]) from None
             r, valid = _int_values(ranks)
@@ -701,7 +727,10 @@ def import_csv(
     con, staging = _prepare(name, replace)
     acc = None
     try:
-        header, first_line, reader = _csv_blocks(source_path)
+        try:
+            header, first_line, reader = _csv_blocks(source_path)
+        except pa.ArrowInvalid as exc:
+            raise _unreadable(source_path, exc) from None
         first = first_rank_column - 1
         n_ranks = ranks if ranks is not None else len(header) - first
         if n_ranks < 1 or first + n_ranks > len(header):
@@ -742,7 +771,13 @@ def import_csv(
 
         line = first_line
         count = 0
-        for batch in reader:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise _unreadable(source_path, exc) from None
             n = batch.num_rows
             codes = np.empty((n, n_ranks), dtype=CODE_DTYPE)
             for r in range(n_ranks):
