@@ -139,6 +139,11 @@ def test_bad_specs_are_refused():
         SimSpec(metrics=("nonsense",))
     with pytest.raises(tally.RuleError):
         SimSpec(rules=("no_such_rule",))
+    with pytest.raises(ConfigError, match="seed"):
+        SimSpec(seed=-1)
+    for params in ({"dims": 0}, {"dims": -1}, {"parties": -2}, {"spread": -1.0}, {"abstain_beyond": -0.5}):
+        with pytest.raises(ConfigError, match="spatial needs"):
+            simulate(SimSpec(electorate="spatial", elections=2, voters=3, rules=(), params=params))
 
 
 def test_spoiler_metric_finds_a_known_spoiler():

@@ -56,6 +56,8 @@ class SimSpec:
             raise ConfigError(f"at most {len(NAMES)} candidates in a simulation")
         if self.elections < 1 or self.voters < 1 or self.chunk_size < 1:
             raise ConfigError("elections, voters and chunk size must be positive")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be 0 or more, not {self.seed}")
         for name in self.rules:
             info = get_rule(name)
             if info.multiwinner and info.options.get("seats") != 1:

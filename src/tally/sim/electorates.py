@@ -226,6 +226,8 @@ def spatial(
     spread: float = 0.3,
     abstain_beyond: float | None = None,
 ) -> Electorate:
+    if dims < 1 or parties < 0 or spread < 0 or (abstain_beyond is not None and abstain_beyond < 0):
+        raise ConfigError("spatial needs dims >= 1, parties >= 0, spread >= 0 and abstain_beyond >= 0")
     voter_pos = rng.standard_normal((elections, voters, dims))
     if parties:
         centres = rng.standard_normal((elections, parties, dims))
