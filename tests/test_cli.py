@@ -151,3 +151,31 @@ def test_error_messages_quoting_brackets_stay_one_line(cli, tmp_path):
     assert code == 2
     assert "Traceback" not in out + err
     assert "[/]bad.csv" in "".join(err.split())
+
+
+@pytest.mark.parametrize("args", [("no-such-command",), ("count",), ("count", "burlington-2009", "--seats", "abc"),
+                                  ("margins", "us-president-2000", "extra")])
+def test_command_line_mistakes_are_usage_errors_not_internal_errors(cli, args):
+    code, out, err = cli(*args)
+    assert code == 2, err
+    assert "internal error" not in err and "Traceback" not in err + out
+    assert "Error:" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (("seats-compare", "burlington-2009"), "ranked ballots, not area tallies"),
+    (("margins", "us-senate-2022-ak-rcv"), "published round totals"),
+])
+def test_area_commands_refuse_other_data_in_one_line(cli, args, message):
+    code, out, err = cli(*args)
+    assert code == 2, err
+    assert message in " ".join(err.split())
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_spoiler_sweep_without_a_third_candidate_is_a_clear_error(cli, tmp_path):
+    two = tmp_path / "two.csv"
+    two.write_text("area,candidate,votes\nX,A,100\nX,B,50\n")
+    code, out, err = cli("spoilers", str(two), "--sweep", "0.5")
+    assert code == 2, err
+    assert "no third candidate" in err

@@ -184,6 +184,8 @@ def spoilers(
             eligible = _eligible(t)
             totals = np.where(eligible, t.totals(), -np.inf)
             order = np.argsort(-totals, kind="stable")
+            if np.isinf(totals).all() or len(order) < 3 or np.isinf(totals[order[2]]):
+                raise ConfigError("no third candidate to withdraw in a sweep; name the candidate to withdraw")
             targets = [t.candidates[int(order[2])]]
         gains = None if toward is None else find_candidate(toward, t.candidates, t.totals())
         report["sweep"] = {name: sweep(contest, name, rates, gains) for name in targets}

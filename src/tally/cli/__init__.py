@@ -39,6 +39,23 @@ for _module in _COMMAND_MODULES:
             raise
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The exception types of a bad command line (unknown command or option, missing or
+    malformed argument): click's, and, in typer versions that carry their own copy of
+    click, typer's."""
+    types: list[type[Exception]] = []
+    try:
+        import click
+
+        types.append(click.exceptions.ClickException)
+    except ImportError:
+        pass
+    vendored = getattr(typer, "TyperException", None)
+    if vendored is not None:
+        types.append(vendored)
+    return tuple(types)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning tally's errors into one-line messages."""
     try:
@@ -52,10 +69,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        if isinstance(exc, _usage_errors()) and hasattr(exc, "show"):
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("TALLY_DEBUG"):

@@ -36,7 +36,8 @@ def _tallies(source: str) -> Contest:
 
     contest = Contest.from_source(source)
     if not isinstance(contest.ballots, Tallies):
-        raise ConfigError(f"{source} holds ballots, not area tallies; this command needs results by area")
+        what = f"{contest.ballots.kind} ballots" if hasattr(contest.ballots, "kind") else "published round totals"
+        raise ConfigError(f"{source} holds {what}, not area tallies; this command needs results by area")
     return contest
 
 
@@ -309,7 +310,7 @@ def seats_compare_command(
     """Seats per party under first-past-the-post versus list PR, with disproportionality."""
     from ..analysis.seats import compare
 
-    report = compare(Contest.from_source(source).ballots, rule=rule, threshold=threshold, regional=regional,
+    report = compare(_tallies(source).ballots, rule=rule, threshold=threshold, regional=regional,
                      new_party=new_party or None)
     if as_json:
         _print_json(report)
