@@ -65,3 +65,18 @@ def test_candidate_names_cannot_inject_markup(tmp_path):
 def test_published_rounds_cannot_be_reported():
     with pytest.raises(tally.RuleError, match="published results"):
         render_report("us-senate-2022-ak-rcv")
+
+
+def test_an_unwritable_output_is_a_config_error(tmp_path):
+    with pytest.raises(tally.ConfigError, match="cannot write the report"):
+        write_report("burlington-2009", str(tmp_path))
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(tally.ConfigError, match="cannot write the report"):
+        write_report("burlington-2009", str(tmp_path / "file" / "report.html"))
+
+
+def test_report_and_serve_usage_errors_are_one_line(cli, tmp_path):
+    code, out, err = cli("report", "burlington-2009", "-o", str(tmp_path))
+    assert code == 2 and "cannot write the report" in err and "Traceback" not in out + err
+    code, out, err = cli("serve", "--port", "99999")
+    assert code == 2 and "Traceback" not in out + err and "--port" in err

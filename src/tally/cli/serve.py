@@ -13,7 +13,7 @@ from . import app, console
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8000,
 ) -> None:
     """Start the web app (catalogue, contests, Electoral College, uploads, simulations)."""
     try:

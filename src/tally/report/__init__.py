@@ -131,8 +131,11 @@ def write_report(source: str, output: str, *, rule: str | None = None, png: bool
     """Write the report (and, with ``png``, one PNG per chart); return the files written."""
     page, names = render_report(source, rule)
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
     written = [path]
     if png:
         written += _screenshots(path, names)
