@@ -438,3 +438,12 @@ def test_summary_header_with_a_line_break_gives_a_one_line_error(tmp_path: Path)
     with pytest.raises(BallotError, match="not a whole non-negative number") as caught:
         read(str(path))
     assert "\n" not in str(caught.value)
+
+
+def test_summary_area_list_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
+    text = (DATA / "top-2-house_district.csv").read_text(encoding="utf-8")
+    path = tmp_path / "top-2-house_district.csv"
+    path.write_text(text.replace('"Total"', '"Tot\nal"', 1), encoding="utf-8")
+    with pytest.raises(BallotError, match="no area 'Total'") as caught:
+        read(str(path))
+    assert "\n" not in str(caught.value)

@@ -230,6 +230,9 @@ def test_unreadable_or_broken_file(tmp_path):
     bad.write_text("{ not json", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid JSON"):
         load_config(bad)
+    bad.write_bytes(b'{\n  "outputSettings": {"contestName": "Caf\xe9"}}')
+    with pytest.raises(ConfigError, match="not UTF-8 text: byte 0xe9 on line 2"):
+        load_config(bad)
 
 
 def test_unknown_keys_ignored_and_config_frozen(tmp_path):

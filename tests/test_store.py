@@ -276,3 +276,11 @@ def test_streamed_generic_csv_with_bad_bytes_is_located(tmp_path):
     with pytest.raises(BallotError, match="not UTF-8") as err:
         store.import_cvrs(config_path, "bytes")
     assert err.value.line == 13
+
+
+def test_import_csv_column_outside_the_file_is_a_config_error(tmp_path):
+    path = tmp_path / "ess.csv"
+    path.write_text("Id,Precinct,Choice 1,Choice 2\n1,P0,Jones,Lee\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="precinct column 9 is outside the 4 columns"):
+        store.import_csv(path, "cols", first_rank_column=3, precinct_column=9)
+    assert store.list_imports() == []

@@ -735,6 +735,9 @@ def import_csv(
         n_ranks = ranks if ranks is not None else len(header) - first
         if n_ranks < 1 or first + n_ranks > len(header):
             raise ConfigError(f"rank columns {first + 1}..{first + n_ranks} are outside the {len(header)} columns")
+        for what, column in (("id", id_column), ("precinct", precinct_column), ("batch", batch_column)):
+            if column is not None and not 1 <= column <= len(header):
+                raise ConfigError(f"the {what} column {column} is outside the {len(header)} columns")
         acc = _Accumulator(staging, names, n_ranks)
         resolved: dict[str, int] = {}
 

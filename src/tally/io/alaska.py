@@ -225,7 +225,7 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
                 file=file, line=total_line, field=_field(header, j),
             )
     if area not in areas:
-        raise BallotError(f"no area {area!r}; areas: {', '.join(areas)}", file=file)
+        raise BallotError(f"no area {area!r}; areas: {', '.join(map(repr, areas))}", file=file)
     counts = areas[area][1]
     kind = np.array(kinds)
     metadata: dict[str, Any] = {

@@ -210,6 +210,9 @@ def load_config(path: str | Path) -> ContestConfig:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read contest config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{p}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line}") from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
