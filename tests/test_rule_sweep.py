@@ -150,6 +150,11 @@ def test_every_rule_is_documented_and_referenced():
         ("rctab", {"seats": "two"}),
         ("rctab", {"seats": 2.5}),
         ("rctab", {"decimal_places": -1}),
+        # options the chosen RCTab mode would not read, refused as RCTab refuses them
+        ("rctab", {"percentage": 20}),
+        ("rctab", {"cutoff": True}),
+        ("rctab", {"mode": "stv", "seats": 2, "batch_elimination": True}),
+        ("rctab", {"mode": "multi_pass", "seats": 1}),
     ],
 )
 def test_option_of_the_wrong_kind_is_a_config_error(rule, options):
@@ -163,3 +168,5 @@ def test_option_of_the_right_kind_passes_the_check():
     assert tally.count(ballots, "copeland", tie_score=1).winners == ("A",)
     assert tally.count(ballots, "irv", seed=np.int64(3), batch_elimination=np.bool_(False)).winners == ("A",)
     assert tally.count(ballots, "rctab", seats=1.0).winners == ("A",)
+    # every candidate holds at least 20% of the first choices (2, 1, 1 of 4)
+    assert tally.count(ballots, "rctab", mode="bottoms_up_percentage", percentage=20).winners == ("A", "B", "C")

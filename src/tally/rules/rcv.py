@@ -129,6 +129,16 @@ def rctab(
     if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and seats != 1:
         raise ConfigError(f"option seats: mode 'single' elects one candidate, not {seats}; "
                           "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'")
+    # RCTab refuses a configuration whose options the mode would not read; so does the rule
+    chosen = _pick(_MODES, mode, "mode")
+    percent_mode = chosen == "bottomsUpUsingPercentageThreshold"
+    if not percent_mode and (percentage is not None or cutoff):
+        raise ConfigError("options percentage and cutoff apply only to mode 'bottoms_up_percentage'")
+    if seats == 1 and chosen in ("multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound",
+                                 "bottomsUp", "multiPassIrv"):
+        raise ConfigError(f"option mode: {mode!r} fills several seats; give seats above 1 or use mode 'single'")
+    if batch_elimination and chosen not in ("singleWinnerMajority", "multiPassIrv"):
+        raise ConfigError("option batch_elimination applies only to modes 'single' and 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
     rules = RctabRules(
