@@ -447,3 +447,16 @@ def test_summary_area_list_with_a_line_break_stays_on_one_line(tmp_path: Path) -
     with pytest.raises(BallotError, match="no area 'Total'") as caught:
         read(str(path))
     assert "\n" not in str(caught.value)
+
+
+def test_score_cells_arrow_cannot_cast_are_read_like_python(tmp_path: Path) -> None:
+    # pyarrow refuses "1_0", which float() reads: the column used to fail as a whole, unlocated.
+    p = tmp_path / "s.csv"
+    p.write_text("Alice,Bob,Carol\n1_0,2,\n3,,4\n", encoding="utf-8")
+    s = read(str(p), format="score")
+    assert dict(zip(s.candidates, s.weights @ s.filled())) == {"Alice": 13, "Bob": 2, "Carol": 4}
+    assert s.max_score == 10
+    p.write_text("Alice,Bob,Carol\n1_0,2,\n3,,x\n", encoding="utf-8")
+    with pytest.raises(BallotError, match="score 'x' is not a number") as caught:
+        read(str(p), format="score")
+    assert caught.value.line == 3 and caught.value.field == "Carol"

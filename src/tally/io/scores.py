@@ -200,9 +200,12 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
             raise ValueError
         return out
     except (pa.ArrowInvalid, ValueError):
+        # Python reads spellings Arrow refuses ("1_0"); a cell neither reads is the error.
+        out = np.empty(len(column))
         for row, raw in enumerate(column.to_pylist()):
             text = raw.strip()
             if not text:
+                out[row] = np.nan
                 continue
             try:
                 value = float(text)
@@ -211,7 +214,8 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
             if not math.isfinite(value):
                 raise BallotError(f"score {text!r} is not a number", file=file,
                                   line=line_of(path, file, delimiter, row), field=name) from None
-        raise BallotError(f"cannot read the scores of column {name!r}", file=file) from None
+            out[row] = value
+        return out
 
 
 def _fail_at(mask: np.ndarray, problem: str, scores: np.ndarray, names: list[str], path: str | os.PathLike[str], file: str,
