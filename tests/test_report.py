@@ -80,3 +80,22 @@ def test_report_and_serve_usage_errors_are_one_line(cli, tmp_path):
     assert code == 2 and "cannot write the report" in err and "Traceback" not in out + err
     code, out, err = cli("serve", "--port", "99999")
     assert code == 2 and "Traceback" not in out + err and "--port" in err
+
+
+@pytest.mark.parametrize("rule, options", [("irv", {}), ("coombs", {}), ("wigm_stv", {"seats": 2}),
+                                           ("scottish_stv", {"seats": 3}), ("meek_stv", {"seats": 2})])
+def test_sankey_flows_into_each_round_add_up_to_its_tally(rule, options):
+    # IRV-style counts list an elimination's transfers in the round it happens, STV counts
+    # in the round that receives them; the chart must read both right.
+    from tally.report import charts
+
+    outcome = tally.count(tally.data.load("burlington-2009"), rule, **options)
+    assert len(outcome.rounds) > 1
+    link = charts.sankey(outcome)["data"][0]
+    labels = link["node"]["label"]
+    inflow: dict[str, float] = {}
+    for target, amount in zip(link["link"]["target"], link["link"]["value"]):
+        inflow[labels[target]] = inflow.get(labels[target], 0.0) + amount
+    for round_ in outcome.rounds[1:]:
+        for name, votes in round_.tally.items():
+            assert inflow.get(f"{name} (round {round_.number})", 0.0) == pytest.approx(votes), (round_.number, name)

@@ -89,7 +89,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
                             f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "
                             f"{html.escape(tie.detail)}</p>")
         sections.append("<h2>Round by round</h2>" + _rounds_table(outcome))
-        if len(outcome.rounds) > 1:
+        if any(r.transfers for r in outcome.rounds):
             figures["flows"] = charts.sankey(outcome)
         figures["rounds"] = charts.rounds_bars(outcome)
         if ballots.kind == "ranked":

@@ -71,18 +71,19 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
     source: list[int] = []
     target: list[int] = []
     value: list[float] = []
+    received = _transfers_recorded_in_next_round(rounds)
     for k in range(len(rounds) - 1):
         now, nxt = rounds[k], rounds[k + 1]
-        moved = set(now.transfers)
+        moves = nxt.transfers if received else now.transfers
         for name, votes in now.tally.items():
-            if name in moved:
+            if name in moves:
                 continue
             if name in nxt.tally and votes > 0:
                 kept = min(votes, nxt.tally[name])
                 source.append(node(now.number, name))
                 target.append(node(nxt.number, name))
                 value.append(float(kept))
-        for name, flows in now.transfers.items():
+        for name, flows in moves.items():
             for to, amount in flows.items():
                 if amount <= 0:
                     continue
@@ -106,6 +107,25 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
         "layout": {"title": {"text": "How the votes moved"}, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
                    "height": 420},
     }
+
+
+def _transfers_recorded_in_next_round(rounds: Sequence[Any]) -> bool:
+    """Whether a round's ``transfers`` are the moves that produced its tally (STV counts
+    record them so) rather than the moves out of it (IRV-style counts): the reading under
+    which the transfers explain the next round's tallies better."""
+
+    def unexplained(shift: int) -> float:
+        total = 0.0
+        for k in range(len(rounds) - 1):
+            now, nxt = rounds[k], rounds[k + 1]
+            moves = rounds[k + shift].transfers
+            for name, votes in nxt.tally.items():
+                if name not in moves:
+                    inflow = sum(flows.get(name, 0.0) for flows in moves.values())
+                    total += abs(now.tally.get(name, 0.0) + inflow - votes)
+        return total
+
+    return unexplained(1) < unexplained(0)
 
 
 def rounds_bars(outcome: Outcome) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def contest_figures(
     except TallyError as exc:
         raise http_error(exc) from None
     figures: dict[str, Any] = {"bars": charts.rounds_bars(outcome)}
-    if len(outcome.rounds) > 1:
+    if any(r.transfers for r in outcome.rounds):
         figures["sankey"] = charts.sankey(outcome)
     if ballots.kind == "ranked":
         figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
