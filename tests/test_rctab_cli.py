@@ -96,3 +96,14 @@ def test_verify_checks_a_report_rctab_wrote(tmp_path: Path):
     bad = runner.invoke(app, ["verify", str(edited), "--config", str(config)])
     assert bad.exit_code == 1
     assert "Lettuce" in bad.output
+
+
+def test_rctab_output_folder_that_is_a_file_is_a_clear_error(case: Path, tmp_path: Path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    result = runner.invoke(app, ["rctab", str(case), "-o", str(taken)])
+    assert result.exit_code != 0
+    from tally.errors import ConfigError
+
+    assert isinstance(result.exception, ConfigError)
+    assert "cannot write the report" in str(result.exception) and "taken" in str(result.exception)

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from .decimal_math import EXACT, ZERO
 from .tabulate import RoundResult, SliceRound, Tabulation
 
@@ -374,13 +375,20 @@ def report_files(tabs: list[Tabulation], meta: dict[str, str], stem: str) -> dic
 
 
 def write_files(files: dict[str, str], directory: str | Path) -> list[Path]:
-    """Write ``files`` under ``directory`` (UTF-8, ``\\n`` line ends); returns the paths."""
+    """Write ``files`` under ``directory`` (UTF-8, ``\\n`` line ends); returns the paths.
+
+    Raises :class:`~tally.errors.ConfigError` naming the path when the folder cannot be
+    made or a file cannot be written.
+    """
     out = []
     root = Path(directory)
     for rel, text in files.items():
         path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise ConfigError(f"{exc.filename or path}: cannot write the report: {exc.strerror or exc}") from None
         out.append(path)
     return out
 
