@@ -179,3 +179,17 @@ def test_spoiler_sweep_without_a_third_candidate_is_a_clear_error(cli, tmp_path)
     code, out, err = cli("spoilers", str(two), "--sweep", "0.5")
     assert code == 2, err
     assert "no third candidate" in err
+
+
+def test_data_show_lists_published_rounds(cli):
+    code, out, err = cli("data", "show", "us-senate-2022-ak-rcv", "--json")
+    assert code == 0, err
+    contents = json.loads(out)["contents"]
+    assert contents["kind"] == "published rounds"
+    from tally.data import us
+
+    published = us.senate_rcv("AK", 2022)
+    assert contents["rounds"] == published["rounds"] and contents["winner"] == published["winner"]
+    code, out, err = cli("data", "show", "us-senate-2022-ak-rcv")
+    assert code == 0, err
+    assert f"round {len(published['rounds'])}:" in out

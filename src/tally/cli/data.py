@@ -41,7 +41,7 @@ def show_command(
 ) -> None:
     """What a dataset is, where it comes from, and what it holds."""
     dataset = catalogue.get(dataset_id)
-    loaded = dataset.loader()
+    loaded = catalogue.load(dataset_id)
     info = dataset.to_dict()
     info["facts"] = dataset.facts
     info["contents"] = _contents(loaded)
@@ -53,12 +53,20 @@ def show_command(
         console.print(dataset.description)
     console.print(f"source: {dataset.source}\nlicence: {dataset.licence}\nnotes: {dataset.readme}")
     for key, value in info["contents"].items():
-        console.print(f"{key}: {value}")
+        if key == "rounds":
+            for r in value:
+                line = ", ".join(f"{name} {votes:,.0f}" for name, votes in r["votes"].items())
+                console.print(f"round {r['round']}: {line}", markup=False)
+        else:
+            console.print(f"{key}: {value}", markup=False)
     if dataset.facts.get("rule"):
         console.print(f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}")
 
 
 def _contents(loaded: object) -> dict[str, object]:
+    if isinstance(loaded, dict) and "rounds" in loaded:
+        # an official count's rounds as published: show them, there is nothing to recount
+        return {"kind": "published rounds", "winner": loaded.get("winner"), "rounds": loaded["rounds"]}
     kind = getattr(loaded, "kind", type(loaded).__name__)
     out: dict[str, object] = {"kind": kind}
     if hasattr(loaded, "candidates"):
