@@ -107,3 +107,27 @@ def test_rctab_output_folder_that_is_a_file_is_a_clear_error(case: Path, tmp_pat
 
     assert isinstance(result.exception, ConfigError)
     assert "cannot write the report" in str(result.exception) and "taken" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[]", "not a tally RCTab audit file"),
+        (b"\xff\xfe", "unreadable audit file"),
+        (None, "damaged audit file"),
+    ],
+)
+def test_verify_damaged_audit_file_is_a_clear_error(case: Path, tmp_path: Path, content, problem):
+    from tally.errors import DataError
+
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["rctab", str(case), "-o", str(out)]).exit_code == 0
+    audit = out / "tiebreak_use_permutation_in_config_test_audit.json"
+    if content is None:
+        data = json.loads(audit.read_text(encoding="utf-8"))
+        data["config"] = {"path": 5}
+        content = json.dumps(data).encode()
+    audit.write_bytes(content)
+    result = runner.invoke(app, ["verify", str(audit)])
+    assert isinstance(result.exception, DataError)
+    assert problem in str(result.exception) and "\n" not in str(result.exception)

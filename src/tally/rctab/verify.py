@@ -85,10 +85,11 @@ def find_audit(report: str | Path) -> Path:
         for candidate in sorted(folder.glob("*_audit.json")):
             try:
                 data = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
+            except (OSError, ValueError):  # ValueError: bad JSON or bytes that are not UTF-8
                 continue
             rel = _rel(path, candidate.parent)
-            if rel in data.get("reports", {}):
+            reports = data.get("reports") if isinstance(data, dict) else None
+            if isinstance(reports, dict) and rel in reports:
                 return candidate
         folder = folder.parent
     raise DataError(f"{path}: no audit file (*_audit.json) beside this report lists it; "
@@ -114,10 +115,12 @@ def verify(report: str | Path) -> Verification:
     audit_path = find_audit(report)
     try:
         audit = json.loads(audit_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON or bytes that are not UTF-8
         raise DataError(f"{audit_path}: unreadable audit file: {exc}") from None
-    if audit.get("format") != AUDIT_FORMAT:
-        raise DataError(f"{audit_path}: not a tally RCTab audit file (format {audit.get('format')!r})")
+    if not isinstance(audit, dict) or audit.get("format") != AUDIT_FORMAT:
+        found = audit.get("format") if isinstance(audit, dict) else None
+        raise DataError(f"{audit_path}: not a tally RCTab audit file (format {found!r})")
+    _check_audit(audit, audit_path)
     out_dir = audit_path.parent
     cfg = audit.get("config", {})
     config_path = None
@@ -166,6 +169,24 @@ def verify(report: str | Path) -> Verification:
     if winners != audit.get("winners"):
         result.problems.append(f"winners now {winners}, recorded {audit.get('winners')}")
     return result
+
+
+def _check_audit(audit: dict, path: Path) -> None:
+    """Refuse an audit file whose fields have the wrong JSON types (edited or damaged)."""
+    cfg = audit.get("config", {})
+    inputs = audit.get("inputs", [])
+    reports = audit.get("reports", {})
+    ok = (
+        isinstance(cfg, dict)
+        and all(isinstance(cfg.get(k, ""), str) for k in ("path", "absolutePath", "sha256"))
+        and isinstance(inputs, list)
+        and all(isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
+                for i in inputs)
+        and isinstance(reports, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in reports.items())
+    )
+    if not ok:
+        raise DataError(f"{path}: damaged audit file: config, inputs or reports do not have the recorded shape")
 
 
 def _first_difference(text: str, path: Path) -> str:
@@ -235,10 +256,12 @@ def check_rctab_report(report: str | Path, config: str | Path) -> Verification:
     path = Path(report)
     try:
         theirs = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: bad JSON or bytes that are not UTF-8
         raise DataError(f"{path}: not a readable JSON report: {exc}") from None
-    if not isinstance(theirs, dict) or "results" not in theirs:
-        raise DataError(f"{path}: not an RCTab detailed report (no 'results')")
+    if not isinstance(theirs, dict) or not isinstance(theirs.get("results"), list):
+        raise DataError(f"{path}: not an RCTab detailed report (no 'results' list)")
+    if not isinstance(theirs.get("config", {}), dict):
+        raise DataError(f"{path}: not an RCTab detailed report ('config' is not an object)")
     result = Verification(audit=path, config=Path(config))
     run = run_config(config)
     block = theirs.get("config", {})
