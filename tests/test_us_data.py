@@ -204,3 +204,15 @@ def test_rows_naming_no_person_are_other_not_candidates(year, label):
     assert t.votes[t.areas.index(state), t.candidates.index(us.OTHER)] == other
     assert t.votes[t.areas.index(state)].sum() == sum(int(r["candidatevotes"]) for r in in_state)
     assert named <= set(t.candidates)
+
+
+def test_burlington_2009_final_round_as_the_preflib_readme_states():
+    # the figures src/tally/data/preflib/README.md gives for the bundled file
+    from tally.compare import count_source, load_source
+
+    ballots, facts = load_source("burlington-2009", None)
+    final = count_source(ballots, facts).rounds[-1]
+    assert (final.tally["Bob Kiss"], final.tally["Kurt Wright"]) == (4313, 4060)
+    assert final.inactive["overvote"] == 5
+    skip = count_source(ballots, facts, overvote="skip").rounds[-1]
+    assert (skip.tally["Bob Kiss"], skip.tally["Kurt Wright"]) == (4316, 4061)
