@@ -239,3 +239,31 @@ def test_page_endpoints_draw_the_count(client):
     assert ec["result"]["electoral_votes"]["GORE, AL"] == 291
     florida = ec["figures"]["map"]["data"][0]["ids"].index("FL")
     assert ec["figures"]["map"]["data"][0]["marker"]["line"]["width"][florida] == 3
+
+
+def test_shutdown_stops_running_and_queued_simulations():
+    from tally.sim import SimSpec
+    from tally.web.jobs import Jobs
+
+    jobs = Jobs(workers=1)
+    long = jobs.submit(SimSpec(voters=101, elections=100_000, rules=("irv",), chunk_size=50, seed=11))
+    queued = jobs.submit(SimSpec(voters=101, elections=100, rules=("irv",), chunk_size=50, seed=12))
+    for _ in range(400):
+        if long.to_dict()["progress"]["done"] > 0:
+            break
+        time.sleep(0.05)
+    jobs.shutdown()
+    for _ in range(400):
+        if long.to_dict()["status"] == "failed":
+            break
+        time.sleep(0.05)
+    assert long.to_dict()["status"] == "failed" and "stopped" in long.to_dict()["error"]
+    assert long.to_dict()["progress"]["done"] < long.to_dict()["progress"]["total"]
+    assert queued.to_dict()["status"] == "failed" and "stopped" in queued.to_dict()["error"]
+    again = jobs.submit(queued.spec)  # the app may start again: the run is not stuck
+    for _ in range(400):
+        if again.to_dict()["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert again.to_dict()["status"] == "done", again.to_dict()["error"]
+    jobs.shutdown()

@@ -37,6 +37,10 @@ class Job:
             }
 
 
+class _Stopped(Exception):
+    """Raised between chunks of a running simulation when the app shuts down."""
+
+
 class Jobs:
     """At most ``workers`` simulations at a time; the same specification is one job."""
 
@@ -45,6 +49,7 @@ class Jobs:
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -60,6 +65,7 @@ class Jobs:
                 return job
             job = Job(id=jid, spec=spec, total=spec.n_chunks)
             self._jobs[jid] = job
+            self._stopping.clear()
         self._executor().submit(self._run, job)
         return job
 
@@ -72,6 +78,10 @@ class Jobs:
             job.status = "running"
 
         def progress(done: int, total: int) -> None:
+            # Python joins pool threads at exit, so a long run would hold the server
+            # open after Ctrl+C; stop it at the next chunk instead.
+            if self._stopping.is_set():
+                raise _Stopped
             with job.lock:
                 job.done, job.total = done, total
 
@@ -86,6 +96,9 @@ class Jobs:
                 result.setdefault("warnings", []).append(f"run not stored: {exc}")
             with job.lock:
                 job.result, job.status = result, "done"
+        except _Stopped:
+            with job.lock:
+                job.error, job.status = "stopped: the server shut down during the run", "failed"
         except TallyError as exc:
             with job.lock:
                 job.error, job.status = str(exc), "failed"
@@ -97,5 +110,11 @@ class Jobs:
         """Cancel queued runs; a later submit starts a fresh pool (the app may restart)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            self._stopping.set()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for job in self._jobs.values():
+                with job.lock:
+                    if job.status == "queued":  # cancelled: a later submit runs it afresh
+                        job.error, job.status = "stopped: the server shut down before the run began", "failed"
