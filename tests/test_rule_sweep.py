@@ -155,6 +155,8 @@ def test_every_rule_is_documented_and_referenced():
         ("rctab", {"cutoff": True}),
         ("rctab", {"mode": "stv", "seats": 2, "batch_elimination": True}),
         ("rctab", {"mode": "multi_pass", "seats": 1}),
+        ("rctab", {"mode": "bottoms_up_percentage", "percentage": "ten"}),
+        ("rctab", {"mode": "bottoms_up_percentage", "percentage": 0}),
     ],
 )
 def test_option_of_the_wrong_kind_is_a_config_error(rule, options):

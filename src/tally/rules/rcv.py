@@ -132,6 +132,9 @@ def rctab(
     # RCTab refuses a configuration whose options the mode would not read; so does the rule
     chosen = _pick(_MODES, mode, "mode")
     percent_mode = chosen == "bottomsUpUsingPercentageThreshold"
+    if percentage is not None and (isinstance(percentage, bool) or not isinstance(percentage, (int, float, np.integer))
+                                   or not 0 < percentage <= 100):
+        raise ConfigError(f"option percentage: must be a number above 0 and at most 100, not {percentage!r}")
     if not percent_mode and (percentage is not None or cutoff):
         raise ConfigError("options percentage and cutoff apply only to mode 'bottoms_up_percentage'")
     if seats == 1 and chosen in ("multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound",
@@ -172,10 +175,6 @@ def rctab(
     return outcome_of(tabulate(contest, rules))
 
 
-def _float(x: Decimal) -> float:
-    return float(x)
-
-
 def outcome_of(tabs: list[Any]) -> Outcome:
     """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV)."""
     rounds: list[Round] = []
@@ -188,20 +187,20 @@ def outcome_of(tabs: list[Any]) -> Outcome:
         offset = number
         for rnd in tab.rounds:
             number += 1
-            inactive = {_REASONS[k]: _float(v) for k, v in rnd.inactive.items() if k in _REASONS}
+            inactive = {_REASONS[k]: float(v) for k, v in rnd.inactive.items() if k in _REASONS}
             held = rnd.inactive.get("finalRoundSurplus", Decimal(0)) + rnd.residual_surplus
             notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
             if held:
                 notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
             rounds.append(Round(
                 number=number,
-                tally={k: _float(v) for k, v in rnd.tally.items()},
+                tally={k: float(v) for k, v in rnd.tally.items()},
                 elected=tuple(rnd.elected),
                 eliminated=tuple(rnd.eliminated),
-                transfers={src: {dst: _float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()},
+                transfers={src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()},
                 continuing=read - sum(inactive.values()),
                 inactive=inactive,
-                threshold=_float(rnd.threshold),
+                threshold=float(rnd.threshold),
                 note="; ".join(notes),
             ))
             final_inactive = inactive
@@ -217,7 +216,7 @@ def outcome_of(tabs: list[Any]) -> Outcome:
         rounds=tuple(rounds),
         ties=tuple(ties),
         ballots={"read": read, "continuing": read - sum(final_inactive.values()), "inactive": final_inactive},
-        scores={k: _float(v) for k, v in last.items()},
+        scores={k: float(v) for k, v in last.items()},
         details={"thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],
                  "permutation": list(tabs[0].permutation)},
     )

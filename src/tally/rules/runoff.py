@@ -107,7 +107,6 @@ class _Sequence:
     memo: dict = field(default_factory=dict)
     rounds: list[Round] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
-    tied: bool = False
 
     def run(
         self,
@@ -149,15 +148,14 @@ class _Sequence:
                         if record:
                             self.rounds.append(Round(**base, elected=tuple(names[c] for c in chosen),
                                                      note="the last two candidates tied; both reported"))
-                            self.tied = True
-                        return self._remember(key, frozenset(chosen), record)
+                        return self._remember(key, frozenset(chosen))
                     winner = chosen
             if winner:
                 elected = winner[0]
                 if not (self.until_two and cands.size > 2):
                     if record:
                         self.rounds.append(Round(**base, elected=(names[elected],)))
-                    return self._remember(key, frozenset(winner), record)
+                    return self._remember(key, frozenset(winner))
                 if record:
                     self.rounds.append(Round(**base, elected=(names[elected],),
                                              note="winner found; counting on until two candidates remain"))
@@ -168,7 +166,7 @@ class _Sequence:
             if elected is not None and cands.size <= 2:
                 if record:
                     self.rounds.append(Round(**base, note="two candidates remain"))
-                return self._remember(key, frozenset([elected]), record)
+                return self._remember(key, frozenset([elected]))
 
             pool = cands if elected is None else cands[cands != elected]
             # the winner, if any, stays in the batch computation, as in RCTab's tally
@@ -195,9 +193,7 @@ class _Sequence:
                         branch.advance(nxt)
                         found |= self.run(branch, False, number + 1, (*history, votes), frozen, elected,
                                           (*bad_history, scores))
-                    if record:
-                        self.tied = len(found) > 1
-                    return self._remember(key, frozenset(found), record)
+                    return self._remember(key, frozenset(found))
                 losing = chosen
             nxt = cont.copy()
             nxt[losing] = False
@@ -212,7 +208,7 @@ class _Sequence:
             history = (*history, votes)
             bad_history = (*bad_history, scores)
 
-    def _remember(self, key, winners: frozenset[int], record: bool) -> frozenset[int]:
+    def _remember(self, key, winners: frozenset[int]) -> frozenset[int]:
         if self.memo_ok:
             self.memo[key] = winners
         return winners
