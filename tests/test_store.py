@@ -284,3 +284,11 @@ def test_import_csv_column_outside_the_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="precinct column 9 is outside the 4 columns"):
         store.import_csv(path, "cols", first_rank_column=3, precinct_column=9)
     assert store.list_imports() == []
+
+
+def test_damaged_import_is_a_data_error(tally_home):
+    config_path = CASES / "test_set_overvote_delimiter" / "test_set_overvote_delimiter_config.json"
+    store.import_cvrs(config_path, "dmg")
+    (tally_home / "imports" / "dmg" / "ballots.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataError, match="import 'dmg' .* is damaged"):
+        store.load_ballots("dmg")

@@ -857,14 +857,22 @@ class _Meta:
 
 def load_ballots(name: str, *, provenance: bool = False) -> RankedBallots:
     """An import's ballots, merged as stored; with ``provenance=True``, per-ballot records too."""
-    import pyarrow.parquet as pq
-
     folder = home() / "imports" / _check_name(name)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         get_import(name)  # raises with the list of known imports
         raise DataError(f"import {name!r} has no readable meta.json in {folder}") from None
+    try:
+        return _load(name, folder, meta, provenance)
+    except (OSError, KeyError, TypeError, ValueError) as exc:  # pyarrow's errors derive from these
+        raise DataError(f"import {name!r} in {folder} is damaged ({type(exc).__name__}: {exc}); "
+                        "import it again with replace") from None
+
+
+def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallots:
+    import pyarrow.parquet as pq
+
     info = _Meta(folder, tuple(meta["candidates"]), int(meta["ranks"]), meta.get("title"), meta["sha256"])
     ties = [frozenset(t) for t in meta["tie_sets"]]
     table = pq.read_table(info.folder / "ballots.parquet")
