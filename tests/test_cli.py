@@ -193,3 +193,9 @@ def test_data_show_lists_published_rounds(cli):
     code, out, err = cli("data", "show", "us-senate-2022-ak-rcv")
     assert code == 0, err
     assert f"round {len(published['rounds'])}:" in out
+
+
+def test_an_empty_source_is_named_as_missing(cli):
+    code, out, err = cli("count", "")
+    assert code == 2
+    assert "no SOURCE given" in err and "directory" not in err

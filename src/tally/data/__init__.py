@@ -67,6 +67,10 @@ _MODULES = ("ranked", "us", "uk", "parliaments")
 
 
 def register(dataset: Dataset) -> Dataset:
+    """Add ``dataset`` to the catalogue (the loader modules call this on import).
+
+    Raises ValueError when another dataset already has the id.
+    """
     if dataset.id in _DATASETS and _DATASETS[dataset.id] != dataset:
         raise ValueError(f"dataset id {dataset.id!r} registered twice")
     _DATASETS[dataset.id] = dataset
@@ -96,6 +100,7 @@ def datasets() -> tuple[Dataset, ...]:
 
 
 def get(dataset_id: str) -> Dataset:
+    """The catalogue entry of ``dataset_id``; :class:`DataError` naming the known ids if none."""
     _load_all()
     if dataset_id not in _DATASETS:
         known = ", ".join(sorted(_DATASETS))
@@ -120,6 +125,9 @@ def _load_cached(dataset_id: str) -> Any:
 
 def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:  # noqa: A002
     """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id."""
+    if not source.strip():
+        # Path("") is the current folder, which exists: say what is missing instead
+        raise DataError("no SOURCE given: name a ballot file or a bundled dataset id (see `tally data list`)")
     path = Path(source)
     if path.exists():
         from ..io import read
