@@ -15,7 +15,15 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from tally.web import create_app  # noqa: E402
 
 os.environ.setdefault("TALLY_HOME", tempfile.mkdtemp(prefix="tally-schema-"))
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
+app = create_app()
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_simulations():
+    # generated bodies may ask for long runs; stop them rather than wait for them at exit
+    yield
+    app.state.jobs.shutdown()
 
 
 @schema.exclude(path="/api/simulate").parametrize()
