@@ -404,3 +404,16 @@ def test_batch_count_refuses_bad_options_even_when_no_election_needs_them(rule, 
     assert tally.count(profiles, rule).winner_sets() == [("A",), ("A",)]
     with pytest.raises(ConfigError):
         tally.count(profiles, rule, **options)
+
+
+def test_batch_irv_reports_inactive_ballots_whichever_path_counts_it():
+    from tally.ballots import RankedProfiles
+
+    profiles = RankedProfiles(("A", "B", "C"), np.array([[0, 1, 2], [1, -1, -1], [2, -1, -1]], dtype=np.int8),
+                              np.array([[5, 3, 2], [4, 4, 3]]))
+    kernel = tally.count(profiles, "irv")
+    single = tally.count(profiles, "irv", max_skipped=3)  # an option the kernel leaves to the single path
+    # election 1: C (2 ballots, ranking only C) is eliminated, those 2 of 10 exhaust;
+    # election 2: C's 3 ballots of 11 exhaust
+    assert kernel.inactive_share.tolist() == pytest.approx([0.2, 3 / 11])
+    assert single.inactive_share.tolist() == pytest.approx([0.2, 3 / 11])

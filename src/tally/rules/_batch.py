@@ -42,7 +42,8 @@ def run_batch(
     check_tiebreak(options.get("tiebreak", "all"))
     e, c = profiles.n_elections, profiles.n_candidates
     if kernel is None:
-        winners, unsettled, inactive = np.zeros((e, c), dtype=bool), np.ones(e, dtype=bool), None
+        # every election goes to the single path, which reports its inactive ballots
+        winners, unsettled, inactive = np.zeros((e, c), dtype=bool), np.ones(e, dtype=bool), np.zeros(e)
     else:
         winners, unsettled, inactive = kernel(profiles)
     tied = np.zeros(e, dtype=bool)
