@@ -125,3 +125,10 @@ def test_read_polls_refuses_values_that_are_not_shares(tmp_path, row, field):
 def test_house_control_refuses_impossible_settings(args):
     with pytest.raises(ConfigError):
         house_control(np.array([1.0, -1.0]), **{"swing": 0.0, **args})
+
+
+@pytest.mark.parametrize("dataset", ["burlington-2009", "us-senate-2022-ak-rcv", "uk-general-2019"])
+def test_forecast_from_a_dataset_without_electoral_votes_is_one_line(cli, dataset):
+    code, out, err = cli("forecast", dataset, "--sims", "10", "--no-save")
+    assert code == 2 and "has no electoral votes" in err
+    assert "Traceback" not in out + err and "internal error" not in err

@@ -137,8 +137,8 @@ def polls_from_results(dataset: str) -> PollTable:
     from .. import data
 
     tallies = data.load(dataset)
-    if "electoral_votes" not in tallies.attributes:
-        raise DataError(f"dataset {dataset!r} has no electoral votes")
+    if getattr(tallies, "kind", None) != "tallies" or "electoral_votes" not in tallies.attributes:
+        raise DataError(f"dataset {dataset!r} has no electoral votes (it is not a presidential dataset by state)")
     totals = tallies.totals()
     a, b = (int(i) for i in np.argsort(-totals, kind="stable")[:2])
     shares = tallies.votes / np.maximum(tallies.votes.sum(axis=1, keepdims=True), 1) * 100
