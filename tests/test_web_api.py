@@ -101,6 +101,7 @@ def test_compare(client):
     r = client.get("/api/compare", params={"dataset": "burlington-2009"})
     assert r.status_code == 200
     assert r.json()["condorcet_winner"] == "Andy Montroll"
+    assert r.json()["source"] == "burlington-2009"
 
 
 def test_electoral_college_2000(client):

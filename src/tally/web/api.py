@@ -158,6 +158,7 @@ def compare_dataset(
         report = compare_outcomes(ballots, applicable_rules(ballots.kind, seats), facts, seats)
     except TallyError as exc:
         raise http_error(exc) from None
+    report["source"] = dataset  # not the server's file path
     return _json(report)
 
 
