@@ -173,3 +173,17 @@ def test_one_contest_by_county_sums_the_counties():
     assert below["winner"] == "Bush" and above["winner"] == "Gore"
     assert above["votes"]["Gore"] == pytest.approx(totals["Gore"] + (need + 0.0001) * totals["Nader"])
     assert above["actual"]["winner"] == "Bush"
+
+
+def test_off_the_ballot_twice_in_one_area_is_refused():
+    t = us.president(2000)
+    nader = t.candidates.index(us.find_candidate("Nader", t.candidates))
+    gore = t.candidates.index(us.find_candidate("Gore", t.candidates))
+    # in different areas both apply
+    new, _ = apply(t, [parse("Nader off ballot in FL -> Gore 50%"), parse("Nader off ballot in TX")])
+    fl, tx = t.areas.index("FL"), t.areas.index("TX")
+    assert new.votes[fl, nader] == new.votes[tx, nader] == 0
+    assert new.votes[fl, gore] == t.votes[fl, gore] + 0.5 * t.votes[fl, nader]
+    # overlapping: which share holds would depend on the statements' order
+    with pytest.raises(ConfigError, match="already off the ballot in FL"):
+        apply(t, [parse("Nader off ballot in FL -> Gore 50%"), parse("Nader off ballot -> Bush 10%")])

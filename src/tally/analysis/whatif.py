@@ -333,10 +333,19 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
         for frame in frames:
             base = frame.votes.copy()
             outgoing = np.zeros_like(base)  # share of each column's votes already moved
+            off = np.zeros(base.shape, dtype=bool)  # (area, candidate) taken off the ballot
             for s in group:
                 rows = frame.rows(s.areas)
                 if kind == "off":
                     src = _resolve(s.source, tallies, False, s.text)
+                    # two statements taking one candidate off in one area would each move
+                    # all their votes there; which one holds would depend on their order
+                    twice = rows & off[:, src]
+                    if twice.any():
+                        where = ", ".join(a for a, t in zip(frame.tallies.areas, twice) if t)
+                        raise ConfigError(f"scenario {s.text!r}: {tallies.candidates[src]} is already off the "
+                                          f"ballot in {where}")
+                    off[:, src] |= rows
                     moved = base[rows, src].copy()
                     frame.votes[rows, src] -= moved
                     for target, share in s.targets:

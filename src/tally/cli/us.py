@@ -256,7 +256,8 @@ def whatif_command(
     faithless: FaithlessOpt = "historical",
     as_json: JsonOpt = False,
 ) -> None:
-    """Count the Electoral College again after a scenario; show it beside the actual result.
+    """Count again after a scenario (the Electoral College, seats won area by area, or one contest's votes summed
+    over its areas); show it beside the actual result.
 
     Scenario language: see `tally.analysis.whatif` ("A -> B x%", "swing A -> B 1pt",
     "turnout +5% in FL,OH", "A off ballot in TX,CA -> B 40%", "allocation proportional").
