@@ -141,7 +141,8 @@ def spoilers(
     area (first-past-the-post) when the tallies carry no electoral votes.
 
     ``candidates`` limits the rows (names or surnames); ``transfers`` is a matrix
-    ``{minor: {candidate | "abstain" | "other": share}}`` whose scenario is counted;
+    ``{minor: {candidate | "abstain" | "other": share}}`` whose scenario is counted (each
+    minor candidate withdraws everywhere; the share their voters give nobody abstains);
     ``rates`` a list of net rates for a sweep per minor candidate named in
     ``candidates`` (or the largest minor candidate nationally), the net share going to
     ``toward`` (default: each area's runner-up, the break-even reading).

@@ -112,7 +112,9 @@ def _print_decision(result: dict[str, Any]) -> None:
 def spoilers_command(
     source: SourceArg,
     candidate: Annotated[list[str], typer.Option("--candidate", "-c", help="Only these minor candidates.")] = [],  # noqa: B006
-    transfer: Annotated[list[str], typer.Option(help='Assumption, e.g. "Nader -> Gore 50%" (repeatable).')] = [],  # noqa: B006
+    transfer: Annotated[list[str], typer.Option(
+        help='Assumption, e.g. "Nader -> Gore 50%" (repeatable): the candidate withdraws, the shares given '
+             'move, the rest abstain.')] = [],  # noqa: B006
     sweep: Annotated[str, typer.Option(help="Net transfer rates to sweep, e.g. 0.01,0.05,0.1,0.5.")] = "",
     toward: Annotated[str, typer.Option(help="Candidate the swept net share goes to (default: each runner-up).")] = "",
     rule: Annotated[str, typer.Option(
