@@ -347,6 +347,10 @@ def test_generic_csv_blank_row_is_an_undervote_and_bad_bytes_are_located(tmp_pat
     cvrs = read_cvrs(make_config(tmp_path, source))
     assert [c.marks for c in cvrs] == [(("Alice",), ("Bob",)), (), (("Bob",),)]
     assert [c.line for c in cvrs] == [2, 3, 5]
+    (tmp_path / "cvr.csv").write_text("A,Bob,Carol\n+1,2,\n1_0,,\n", encoding="utf-8")
+    with pytest.raises(BallotError, match="expected a rank number, got '1_0'") as err:  # int() would take it
+        read_cvrs(make_config(tmp_path, source))
+    assert err.value.line == 3
     # Far enough down that the text layer decodes it in a later buffer than the header.
     (tmp_path / "cvr.csv").write_bytes(b"A,Bob,Carol\n" + b"1,2,\n,1,\n" * 5000 + b"2,1,\"Caf\xe9\"\n")
     with pytest.raises(BallotError, match="not UTF-8 text: byte 0xe9") as err:

@@ -231,13 +231,22 @@ def test_block_merge_finds_every_distinct_ballot(ranks):
     assert len(unique) == len(np.unique(codes, axis=0))
 
 
-@pytest.mark.parametrize("cell", ["99999999999", "+-1", "+1"])
-def test_streamed_rank_arrow_cannot_read_is_a_located_error(tmp_path, cell):
+@pytest.mark.parametrize(("cell", "problem"), [("99999999999", "exceeds maxRankingsAllowed"),
+                                               ("+-1", "expected a rank number"), ("1_0", "expected a rank number")])
+def test_streamed_rank_arrow_cannot_read_is_a_located_error(tmp_path, cell, problem):
     good = _random_generic_csv(20).splitlines()
     bad = good[:8] + [f"v8,p1,,{cell},,"] + good[9:]
-    with pytest.raises(BallotError, match="expected a rank number") as err:
+    with pytest.raises(BallotError, match=problem) as err:
         store.import_cvrs(_generic_config(tmp_path, "\n".join(bad) + "\n"), "big")
     assert err.value.line == 9 and err.value.field == "Bo"
+
+
+def test_streamed_plus_sign_rank_reads_like_the_reader(tmp_path):
+    good = _random_generic_csv(20).splitlines()
+    body = good[:8] + ["v8,p1,,+1,,"] + good[9:]
+    config_path = _generic_config(tmp_path, "\n".join(body) + "\n")
+    store.import_cvrs(config_path, "plus")
+    assert _multiset(store.load_ballots("plus")) == _multiset(read_ballots(load_config(config_path)))
 
 
 def test_rows_of_empty_cells_are_undervotes_in_the_store_and_the_reader(tmp_path):

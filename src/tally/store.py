@@ -532,12 +532,19 @@ def _stream_generic_source(acc: _Accumulator, config, source, index: int) -> Non
         _stream_generic(acc, config, source, index, typed=False)
 
 
-_INT = re.compile(r"-?[0-9]+")  # Arrow refuses a leading "+"
+_INT = re.compile(r"[+-]?[0-9]+")
 
 
-def _is_int32(text: str) -> bool:
-    """Whether Arrow reads ``text`` as an int32: what it refuses is the cell to report."""
-    return _INT.fullmatch(text) is not None and -(2**31) <= int(text) < 2**31
+def _rank(text: str, max_rank: int, file: str, line: int, field: str) -> int | None:
+    """A rank cell as the generic CSV reader reads it (blank: None), or a located BallotError."""
+    from .io.cvr import check_max_rankings
+
+    if not text:
+        return None
+    if _INT.fullmatch(text) is None:
+        raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line, field=field)
+    check_max_rankings(int(text), max_rank, file=file, line=line, field=field)
+    return int(text)
 
 
 def _header(path: Path) -> list[str]:
@@ -622,10 +629,10 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
                 if not typed:
                     ranks = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.int32())
             except pa.ArrowInvalid:
-                values = text.to_pylist()
-                bad = next(i for i, v in enumerate(values) if v and not _is_int32(v))
-                raise BallotError(f"expected a rank number, got {values[bad]!r}", file=file, line=line + bad,
-                                  field=header[col]) from None
+                # Arrow refuses "+1", which RCTab's Integer.parseInt (and the reader) take:
+                # this block's column is parsed here instead, the first bad cell reported.
+                ranks = pa.array([_rank(v, max_rank, file, line + i, header[col])
+                                  for i, v in enumerate(text.to_pylist())], pa.int32())
             r, valid = _int_values(ranks)
             rows = np.flatnonzero(valid) if valid is not None else np.arange(n)
             if rows.size:

@@ -12,6 +12,7 @@ Reference: RCTab ``CsvCvrReader.java`` (BrightSpots/rcv).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .model import CastVoteRecord
 __all__ = ["read"]
 
 MISSING_PRECINCT = "no precinct id"
+_RANK = re.compile(r"[+-]?[0-9]+")
 MISSING_BATCH = "no batch id"
 
 
@@ -61,11 +63,10 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
             text = row[col].strip() if col < len(row) else ""
             if not text:
                 continue
-            try:
-                rank = int(text)
-            except ValueError:
+            if _RANK.fullmatch(text) is None:  # as Java's Integer.parseInt: no "1_0", no "²"
                 raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line_index,
-                                  field=header[col]) from None
+                                  field=header[col])
+            rank = int(text)
             check_max_rankings(rank, max_rankings, file=file, line=line_index, field=header[col])
             pairs.append((rank, name))
         supplied = row[id_col].strip() if id_col is not None and id_col < len(row) else None
