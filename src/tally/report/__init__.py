@@ -23,9 +23,7 @@ __all__ = ["write_report", "render_report"]
 
 
 def _plotly_js() -> str:
-    import plotly
-
-    return (Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    return charts.plotly_js().read_text(encoding="utf-8")
 
 
 def _rounds_table(outcome: Outcome) -> str:

@@ -9,13 +9,15 @@ and in an offline HTML report.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..outcome import Outcome
 
-__all__ = ["sankey", "rounds_bars", "pairwise_heatmap", "ec_map", "ev_bar", "metric_bars", "party_colour", "TILES"]
+__all__ = ["sankey", "rounds_bars", "pairwise_heatmap", "ec_map", "ev_bar", "metric_bars", "party_colour", "TILES",
+           "plotly_js"]
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac", "#e15759")
 EXHAUSTED = "#9e9e9e"
@@ -38,6 +40,14 @@ TILES: dict[str, tuple[int, int]] = {
 _PARTY_COLOURS = {"dem": "#2166ac", "democrat": "#2166ac", "rep": "#b2182b", "republican": "#b2182b",
                   "lab": "#d50000", "labour": "#d50000", "con": "#0087dc", "conservative": "#0087dc",
                   "ld": "#fdbb30", "libdem": "#fdbb30", "grn": "#6ab023", "green": "#6ab023", "snp": "#fff95d"}
+
+
+def plotly_js() -> Path:
+    """The plotly.js bundle that ships inside the plotly Python package (so the web app
+    and the reports draw charts with no internet)."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
 def party_colour(name: str, party: str | None, index: int) -> str:

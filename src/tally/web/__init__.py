@@ -18,7 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
-from ..errors import DataError, TallyError
+from ..errors import TallyError
+from ..report.charts import plotly_js
 from .jobs import Jobs
 
 __all__ = ["create_app"]
@@ -26,14 +27,12 @@ __all__ = ["create_app"]
 HERE = Path(__file__).resolve().parent
 
 
-def plotly_js() -> Path:
-    """The plotly.js bundle that ships inside the plotly Python package."""
-    import plotly
-
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-
-
 def create_app() -> FastAPI:
+    """The application: the JSON API under /api/, the pages, and their static files."""
+    from .api import router as api_router
+    from .api import status_of
+    from .pages import router as page_router
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -53,7 +52,7 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(TallyError)
     async def tally_error(request: Request, exc: TallyError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404 if isinstance(exc, DataError) else 400)
+        return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -67,9 +66,6 @@ def create_app() -> FastAPI:
         return FileResponse(plotly_js(), media_type="application/javascript")
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
-    from .api import router as api_router
-    from .pages import router as page_router
 
     app.include_router(api_router)
     app.include_router(page_router)

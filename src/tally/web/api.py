@@ -27,7 +27,7 @@ from ..outcome import to_jsonable
 from ..rules import rules
 from ..ties import TIEBREAK_MODES
 
-__all__ = ["router", "MAX_UPLOAD_BYTES", "http_error"]
+__all__ = ["router", "MAX_UPLOAD_BYTES", "http_error", "status_of"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -37,9 +37,13 @@ Tiebreak = Literal["all", "order", "previous_round", "random"]
 assert set(Tiebreak.__args__) == set(TIEBREAK_MODES)  # type: ignore[attr-defined]
 
 
+def status_of(exc: TallyError) -> int:
+    """404 for an unknown dataset or run, 400 for any other input tally refuses."""
+    return 404 if isinstance(exc, DataError) else 400
+
+
 def http_error(exc: TallyError) -> HTTPException:
-    status = 404 if isinstance(exc, DataError) else 400
-    return HTTPException(status_code=status, detail=str(exc))
+    return HTTPException(status_code=status_of(exc), detail=str(exc))
 
 
 def _json(value: Any) -> JSONResponse:
