@@ -205,7 +205,7 @@ def electoral_college(
     *,
     allocation: str = "wta",
     rounding: str = "hamilton",
-    faithless: Any = "none",
+    faithless: Any = None,
     delegations: Mapping[str, Mapping[str, int]] | None = None,
     tiebreak: str = "all",
     seed: int | None = None,
@@ -218,8 +218,8 @@ def electoral_college(
     wherever the data allow), or in proportion to the state's votes (``"proportional"``,
     rounded by ``rounding``: ``hamilton`` largest remainder, ``dhondt``,
     ``sainte_lague``, or ``exact`` fractions), or all to the national popular-vote
-    winner (``"popular"``). ``faithless`` moves electors after allocation: ``"none"``
-    (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
+    winner (``"popular"``). ``faithless`` moves electors after allocation: ``None`` or
+    ``"none"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
     not), or entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
     A candidate needs a majority of the electors appointed (270 of 538). Without one the
     outcome reports a contingent election: the House chooses among the top three, one
