@@ -199,3 +199,11 @@ def test_an_empty_source_is_named_as_missing(cli):
     code, out, err = cli("count", "")
     assert code == 2
     assert "no SOURCE given" in err and "directory" not in err
+
+
+def test_number_never_shows_a_nonzero_fraction_as_zero():
+    from tally.cli.render import number
+
+    assert number(0) == "0" and number(1234.5) == "1,234.5" and number(1 / 3) == "0.3333"
+    assert number(0.00001) != "0" and float(number(0.00001)) == 0.00001
+    assert number(-0.00002) != "0" and float(number(-0.00002)) == -0.00002

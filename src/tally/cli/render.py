@@ -16,7 +16,9 @@ def number(x: float | None) -> str:
         return ""
     if float(x).is_integer():
         return f"{int(x):,}"
-    return f"{x:,.4f}".rstrip("0").rstrip(".")
+    text = f"{x:,.4f}".rstrip("0").rstrip(".")
+    # a fraction of a vote below 0.00005 is still not nothing
+    return f"{x:.2g}" if text in ("0", "-0") else text
 
 
 def outcome_table(outcome: Outcome) -> Table:
