@@ -120,6 +120,7 @@ def wigm_stv(
     The count of :func:`scottish_stv` with the weight of every paper carried exactly
     through each transfer (a paper of value v moves at v x surplus / votes credited to
     the elected candidate, as a fraction), unless ``decimals`` asks for truncation.
+    Parameters, return value and errors as for :func:`scottish_stv`.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
@@ -173,7 +174,12 @@ def ers97_stv(
     point where the tied candidates differed, then lot (``seed``).
 
     Not implemented: 5.6.2's rule that candidates tied for the last places at every stage
-    are not deemed elected at that stage (here the tie-break picks).
+    are not deemed elected at that stage (here the tie-break picks); and 5.5.2's end of
+    transfers once every place is filled (the remaining batches of an exclusion are still
+    shown moving, which elects nobody further).
+
+    Parameters, return value and errors as for :func:`scottish_stv`, with ``quota``
+    ``"ers97"`` (default) besides the others and ``decimals`` 2 (ERS97's two places).
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
@@ -226,6 +232,9 @@ def irish_stv(
     Not implemented: the deferment of a surplus that cannot save the lowest candidate and
     the exclusion of several candidates at once (sections 121-122); they shorten the count
     and rarely change who is elected.
+
+    Parameters, return value and errors as for :func:`scottish_stv` (no ``decimals``:
+    papers move whole); ``seed`` also drives the draw of the papers moved.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
