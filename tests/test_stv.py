@@ -148,10 +148,25 @@ def test_meek_converges_to_quota():
     assert o.winners[0] == "A"
     last_election = next(r for r in o.rounds if "A" in r.elected)
     assert last_election.number == 1
-    # Every round: elected candidates within the tolerance of the quota once iterated.
-    for r, info in zip(o.rounds[1:], o.details["rounds"][1:]):
-        if info.get("stopped") == "converged":
-            assert info["surplus"] <= 0.00001
+
+
+def test_meek_iterates_to_the_quota_before_excluding():
+    # 18 ballots, 2 seats: quota 6. A (9) is elected; its keep value converges to 6/9, so
+    # 1/3 of each of A's papers moves on: B 2 + 5/3, C 3 + 4/3, D 4. B (11/3) is lowest and
+    # excluded; all of B's votes exhaust, and the quota falls to (18 - 11/3) / 3.
+    b = RankedBallots.from_rankings(
+        list("ABCD"),
+        [["A", "B"]] * 5 + [["A", "C"]] * 4 + [["B"]] * 2 + [["C"]] * 3 + [["D", "B"]] * 3 + [["D", "C"]],
+    )
+    o = tally.count(b, "meek_stv", seats=2)
+    first, excluded, last = o.rounds
+    assert first.elected == ("A",) and first.threshold == pytest.approx(6)
+    assert o.details["rounds"][1]["stopped"] == "converged"
+    assert excluded.eliminated == ("B",)
+    assert excluded.transfers["B"]["exhausted"] == pytest.approx(11 / 3, abs=1e-6)
+    assert excluded.tally["C"] == pytest.approx(13 / 3, abs=1e-6)
+    assert excluded.threshold == pytest.approx((18 - 11 / 3) / 3, abs=1e-6)
+    assert last.elected == ("C",) and o.winners == ("A", "C")
 
 
 def test_warren_differs_from_meek_in_what_is_kept():
