@@ -113,3 +113,17 @@ def test_chamber_arithmetic_house_2018_with_vacancies():
     assert all(r["seats"]["REPUBLICAN"] < 217 for r in closer)
     with pytest.raises(tally.ConfigError):
         majority_needed(435, vacancies=-1)
+
+
+def test_2024_candidate_file_must_match_the_constituency_file(monkeypatch):
+    from tally.errors import DataError
+
+    real = uk._rows
+
+    def one_candidate_missing(name):
+        rows = real(name)
+        return rows[1:] if name == "HoC-GE2024-results-by-candidate.csv" else rows
+
+    monkeypatch.setattr(uk, "_rows", one_candidate_missing)
+    with pytest.raises(DataError, match="Valid votes"):
+        uk._build_2024()

@@ -37,6 +37,7 @@ __all__ = ["YEARS", "general_election"]
 _FOLDER = "uk-general-election"
 YEARS = (2019, 2024)
 IND, IND_OTHERS, OTHER = "Ind", "Ind (others)", "Other"
+_CONSTITUENCIES_2024 = "HoC-GE2024-results-by-constituency.csv"
 
 
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
@@ -64,7 +65,7 @@ def _constituencies(name: str) -> dict[str, dict[str, str]]:
 
 def _build_2024() -> Tallies:
     name = "HoC-GE2024-results-by-candidate.csv"
-    info = _constituencies("HoC-GE2024-results-by-constituency.csv")
+    info = _constituencies(_CONSTITUENCIES_2024)
     votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     independents: dict[str, list[int]] = defaultdict(list)
     for line, rec in _rows(name):
@@ -80,6 +81,16 @@ def _build_2024() -> Tallies:
         votes[ons][IND] += amounts[0]
         if amounts[1:]:
             votes[ons][IND_OTHERS] += sum(amounts[1:])
+    # the two files must describe the same constituencies and the same valid votes
+    no_candidates = sorted(set(info) - set(votes))
+    if no_candidates:
+        raise DataError(f"constituencies {', '.join(no_candidates[:3])} have no candidates in {name}")
+    for line, rec in _rows(_CONSTITUENCIES_2024):
+        ons = rec["ONS ID"]
+        valid = _int(rec["Valid votes"], _CONSTITUENCIES_2024, line, "Valid votes")
+        if sum(votes[ons].values()) != valid:
+            raise DataError(f"{rec['Constituency name']}: the candidates' votes in {name} add up to "
+                            f"{sum(votes[ons].values())}, not the constituency file's Valid votes {valid}")
     return _assemble(2024, votes, info, source=f"{_FOLDER}/{name}", non_party=(IND, IND_OTHERS, "Spk"))
 
 
