@@ -177,6 +177,23 @@ def test_warren_differs_from_meek_in_what_is_kept():
     assert m.winners == w.winners
 
 
+def test_warren_and_meek_keep_values_for_part_weight_papers():
+    # 24 ballots, 3 seats: quota 6. A (12) keeps 1/2 of each paper, so B gets 6 and is
+    # elected with 12 papers at weight 1/2 and 2 at weight 1. To keep 6, Meek's share k
+    # solves k (12 x 1/2 + 2) = 6: k = 3/4; Warren's amount k solves 12 min(k, 1/2) +
+    # 2 min(k, 1) = 6: k = 3/7. Either way 2 votes reach C.
+    b = RankedBallots.from_rankings(
+        list("ABCDE"), [["A", "B", "C"]] * 12 + [["B", "C"]] * 2 + [["C"]] * 3 + [["D"]] * 4 + [["E"]] * 3
+    )
+    m = tally.count(b, "meek_stv", seats=3)
+    w = tally.count(b, "warren_stv", seats=3)
+    assert m.rounds[2].eliminated == w.rounds[2].eliminated == ("E",)
+    assert m.details["rounds"][2]["keep_values"]["B"] == pytest.approx(3 / 4, abs=1e-8)
+    assert w.details["rounds"][2]["keep_values"]["B"] == pytest.approx(3 / 7, abs=1e-8)
+    assert m.rounds[2].tally["C"] == pytest.approx(5) and w.rounds[2].tally["C"] == pytest.approx(5)
+    assert m.winners == w.winners == ("A", "B", "C")
+
+
 # -- options and errors --------------------------------------------------------------------
 
 
