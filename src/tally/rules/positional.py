@@ -200,26 +200,18 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
         return scores, out
 
     def explore(mask: np.ndarray) -> frozenset[int]:
+        """Baldwin's winners over every way of breaking the ties for the lowest score."""
         key = frozenset(np.flatnonzero(mask).tolist())
         if key in memo:
             return memo[key]
         live = np.flatnonzero(mask)
         if live.size == 1:
-            return frozenset(live.tolist())
-        _, out = step(mask)
-        if nanson is not None and (len(out) == live.size or not out):
-            found = frozenset(live.tolist())
-        elif nanson is not None or len(out) == 1:
+            return key
+        found: frozenset[int] = frozenset()
+        for c in step(mask)[1]:
             nxt = mask.copy()
-            nxt[out] = False
-            found = explore(nxt)
-        else:
-            # Baldwin: every candidate tied for the lowest score may be the one to go
-            found = frozenset()
-            for c in out:
-                nxt = mask.copy()
-                nxt[c] = False
-                found |= explore(nxt)
+            nxt[c] = False
+            found |= explore(nxt)
         memo[key] = found
         return found
 
