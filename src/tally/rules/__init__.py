@@ -47,13 +47,16 @@ class RuleInfo:
 
     @property
     def summary(self) -> str:
+        """The first paragraph of the rule's docstring, on one line."""
         doc = inspect.getdoc(self.func) or ""
         return doc.split("\n\n")[0].replace("\n", " ")
 
     def accepts(self, kind: str) -> bool:
+        """Whether the rule counts ballots of this kind (see :data:`KINDS`)."""
         return kind in self.kinds
 
     def to_dict(self) -> dict[str, Any]:
+        """The rule's description as plain JSON-ready data."""
         return {
             "name": self.name,
             "aliases": list(self.aliases),
@@ -61,7 +64,7 @@ class RuleInfo:
             "family": self.family,
             "multiwinner": self.multiwinner,
             "sequential": self.sequential,
-            "options": {k: v for k, v in self.options.items()},
+            "options": dict(self.options),
             "summary": self.summary,
             "reference": self.reference,
         }
