@@ -53,11 +53,25 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
 @router.get("/ec/{dataset}", response_class=HTMLResponse)
 def ec_page(request: Request, dataset: str) -> HTMLResponse:
     contest = _electoral(dataset)
-    totals = contest.ballots.totals()
-    order = sorted(range(len(contest.ballots.candidates)), key=lambda i: -totals[i])
-    candidates = [contest.ballots.candidates[i] for i in order]
-    return _render(request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates,
-                   states=[a for a in contest.ballots.areas])
+    names, totals = contest.ballots.candidates, contest.ballots.totals()
+    order = sorted(range(len(names)), key=lambda i: -totals[i])
+    candidates = [{"name": names[i], "ref": _scenario_name(names[i], names, totals)} for i in order]
+    return _render(request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates)
+
+
+def _scenario_name(name: str, names: tuple[str, ...], totals: Any) -> str:
+    """How the what-if form names a candidate: the full name, or, when the name holds a
+    double quote (BUCHANAN, PATRICK "PAT"), which a quoted scenario name cannot, the
+    surname where it picks out this candidate."""
+    if '"' not in name:
+        return name
+    from ..data.us import find_candidate, surname
+
+    short = surname(name)
+    try:
+        return short if '"' not in short and find_candidate(short, names, totals) == name else name
+    except TallyError:
+        return name
 
 
 @router.get("/upload", response_class=HTMLResponse)
