@@ -106,6 +106,20 @@ def test_ers97_active_vote_counts_batches_still_awaiting_transfer():
     assert o.winners == ("A", "C")
 
 
+def test_ers97_no_transfer_once_every_place_is_filled():
+    # As above, but D's own 5 papers go on to C: the value-1 batch lifts C to 12.76 and
+    # fills the last place, so D's 0.19 batch is never moved (5.5.2) and stays with D.
+    b = RankedBallots.from_rankings(
+        list("ABCD"), [["A", "D", "C"]] * 10 + [["A", "C"]] * 4 + [["B"]] * 8 + [["C"]] * 7 + [["D", "C"]] * 5
+    )
+    o = tally.count(b, "ers97_stv", seats=2)
+    assert len(o.rounds) == 3
+    assert o.rounds[2].elected == ("C",) and o.rounds[2].eliminated == ("D",)
+    assert o.rounds[2].tally == pytest.approx({"A": 11.34, "B": 8.0, "C": 12.76, "D": 1.9})
+    assert sum(o.rounds[2].tally.values()) + o.details["stages"][2]["non_transferable"] == pytest.approx(34)
+    assert o.winners == ("A", "C")
+
+
 def test_irish_moves_whole_papers_in_proportion():
     # Quota 6, surplus 3 from 9 transferable papers: B 7 x 3 / 9 = 2.33 -> 2, C 0.67 -> 0,
     # and the one paper left over goes to the larger remainder (C).

@@ -174,9 +174,9 @@ def ers97_stv(
     point where the tied candidates differed, then lot (``seed``).
 
     Not implemented: 5.6.2's rule that candidates tied for the last places at every stage
-    are not deemed elected at that stage (here the tie-break picks); and 5.5.2's end of
-    transfers once every place is filled (the remaining batches of an exclusion are still
-    shown moving, which elects nobody further).
+    are not deemed elected at that stage (here the tie-break picks). Once every place is
+    filled no further papers move (5.5.2): batches of an exclusion not yet reached stay
+    credited to the excluded candidate.
 
     Parameters, return value and errors as for :func:`scottish_stv`, with ``quota``
     ``"ers97"`` (default) besides the others and ``decimals`` 2 (ERS97's two places).

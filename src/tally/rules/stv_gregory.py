@@ -433,6 +433,10 @@ class _Count:
             elected = self._elect_reached()
             self._record(elected=elected, eliminated=tuple(cands) if i == 0 else (), transfers=transfers,
                          note=note, detail=detail)
+            if len(self.order) >= self.seats:
+                # Every place is filled: no further papers are transferred (ERS97 5.5.2);
+                # the batches not reached stay credited to the excluded candidates.
+                return
         for c in cands:
             self.credited[c] = Fraction(0)
 
