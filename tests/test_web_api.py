@@ -286,3 +286,10 @@ def test_every_candidate_of_the_whatif_form_can_be_named_in_a_scenario(client, d
         # the statement the page's script writes for "off the ballot"
         r = client.post("/ui/ec", json={"dataset": dataset, "scenario": [f'"{value}" off ballot']})
         assert r.status_code == 200, (value, r.json()["detail"])
+
+
+@pytest.mark.parametrize("name", ["..", "x/..", "a" * 300 + ".csv", "../../etc/passwd.csv"])
+def test_upload_names_that_are_not_plain_file_names(client, name):
+    r = client.post("/api/count", files={"file": (name, "count,rank1,rank2\n3,A,B\n2,B,A\n")})
+    assert r.status_code == 200, r.text
+    assert r.json()["winners"] == ["A"]

@@ -115,6 +115,13 @@ def count_dataset(
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _upload_name(filename: str | None) -> str:
+    """A safe local name for an upload that keeps its extension (the readers go by it):
+    no folders, not '.' or '..', and short enough for any file system."""
+    name = _SAFE_NAME.sub("_", Path(filename or "").name)[-100:]
+    return name if name.strip(".") else "upload"
+
+
 @router.post("/count")
 async def count_upload(
     request: Request,
@@ -131,7 +138,7 @@ async def count_upload(
         raise HTTPException(413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit")
     if not content.strip():
         raise HTTPException(400, detail=f"{file.filename or 'upload'}: the file is empty")
-    name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name) or "upload"
+    name = _upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="tally-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
