@@ -145,3 +145,36 @@ def test_irv_on_truncated_ballots_matches_pref_voting():
         assert [int(w) for w in outcome.winners] == sorted(int(x) for x in theirs), rankings
         compared += 1
     assert compared > 150
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"max_skipped": 0}, {"max_skipped": 1, "repeated": "exhaust"}, {"overvote": "skip", "continue_until_two": True},
+     {"batch_elimination": True}],
+)
+def test_irv_rounds_match_the_rctab_engine(options):
+    """IRV and the RCTab tabulator agree round by round (tallies and inactive ballots by
+    reason) on messy ballots: skipped ranks, unnamed overvotes, repeats, truncation."""
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        c = int(rng.integers(2, 6))
+        names = [chr(65 + i) for i in range(c)]
+        rows = []
+        for _ in range(int(rng.integers(1, 25))):
+            row = list(rng.permutation(names)[: int(rng.integers(0, c + 1))])
+            if row and rng.random() < 0.15:
+                row.insert(int(rng.integers(0, len(row))), None)
+            if row and rng.random() < 0.1:
+                row.insert(int(rng.integers(0, len(row))), "overvote")
+            if row and rng.random() < 0.1:
+                row.append(row[0])
+            rows.append(row)
+        ballots = RankedBallots.from_rankings(names, rows)
+        ours_ = tally.count(ballots, "irv", tiebreak="order", **options)
+        engine = tally.count(ballots, "rctab", tiebreak="order", **options)
+        assert ours_.winners == engine.winners, rows
+        assert len(ours_.rounds) == len(engine.rounds), rows
+        for a, b in zip(ours_.rounds, engine.rounds):
+            assert {k: v for k, v in a.tally.items() if v} == {k: v for k, v in b.tally.items() if v}, rows
+            assert {k: v for k, v in a.inactive.items() if v} == {k: v for k, v in b.inactive.items() if v}, rows
+            assert set(a.eliminated) == set(b.eliminated), rows
