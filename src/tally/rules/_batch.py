@@ -76,6 +76,7 @@ def _top(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plurality_kernel(profiles: RankedProfiles) -> tuple[np.ndarray, np.ndarray, None]:
+    """First choices over every election; a shared maximum is flagged as a tie."""
     first = profiles.orders[:, 0]
     onehot = np.zeros((first.size, profiles.n_candidates))
     ok = first >= 0

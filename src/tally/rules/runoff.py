@@ -284,7 +284,7 @@ def irv(
 
     Returns an outcome whose rounds carry the tally, eliminations, transfers per
     eliminated candidate, continuing ballots and inactive ballots by reason.
-    Raises :class:`~tally.errors.ConfigError` for unknown options.
+    Raises :class:`~tally.errors.ConfigError` for an option value it does not know.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
