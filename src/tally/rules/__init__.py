@@ -160,7 +160,8 @@ def rule(
 def _check_type(rule_name: str, key: str, value: Any, default: Any) -> None:
     """Refuse an option value of the wrong kind for its default (a word where a number or
     a yes/no belongs): options often arrive as text from the command line, and a string
-    such as "no" would otherwise pass for ``True``. ``None`` is left to the rule."""
+    such as "no" would otherwise pass for ``True``. ``None``, and options whose default
+    is not a number or a yes/no (words, lists), are left to the rule."""
     if value is None:
         return
     is_bool = isinstance(value, (bool, np.bool_))
@@ -170,8 +171,6 @@ def _check_type(rule_name: str, key: str, value: Any, default: Any) -> None:
         wanted, ok = "true or false", is_bool
     elif isinstance(default, numbers.Real):
         wanted, ok = "a number", isinstance(value, numbers.Real) and not is_bool
-    elif isinstance(default, str):
-        wanted, ok = "a word", isinstance(value, str)
     else:
         return
     if not ok:
