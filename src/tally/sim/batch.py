@@ -135,10 +135,6 @@ def condorcet_winners(electorate: Electorate) -> np.ndarray:
     return np.where((wins == c - 1).any(axis=1), wins.argmax(axis=1), -1)
 
 
-def _winner_set(outcome: Any, candidates: Sequence[str]) -> frozenset[int]:
-    return frozenset(candidates.index(w) for w in outcome.winners)
-
-
 def _count(ballots: Any, rule: str) -> Any:
     """A rule with its default options, as ``tally count`` uses it (one-step rules leave
     ties standing; sequential ones break them by earlier rounds, then a seeded draw)."""
@@ -363,6 +359,3 @@ def _participation_failure(ballots: RankedBallots, winner: int, rule: str) -> bo
                 if pos[i, new] < pos[i, winner]:
                     return True
     return False
-
-
-ChunkRunner = Callable[[SimSpec, int], dict[str, np.ndarray]]
