@@ -80,6 +80,7 @@ class SimSpec:
 
 
 def chunk_seeds(seed: int, n_chunks: int) -> list[np.random.SeedSequence]:
+    """The seed of each chunk: the children of ``SeedSequence(seed)``, in chunk order."""
     return np.random.SeedSequence(seed).spawn(n_chunks)
 
 

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS sim_runs (
 
 
 def run_id(spec: dict[str, Any], kind: str = "simulate") -> str:
+    """The run's id: 16 hex digits of a hash of its kind and specification."""
     text = json.dumps({"kind": kind, "spec": to_jsonable(spec)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -84,6 +85,7 @@ def save_run(summary: dict[str, Any], columns: dict[str, np.ndarray] | None, kin
 
 
 def list_runs() -> list[dict[str, Any]]:
+    """Every stored run's id, creation time, kind and specification, oldest first."""
     con = _connect()
     try:
         rows = con.execute("SELECT id, created, kind, spec FROM sim_runs ORDER BY created, id").fetchall()
@@ -93,6 +95,7 @@ def list_runs() -> list[dict[str, Any]]:
 
 
 def get_run(rid: str) -> dict[str, Any]:
+    """A stored run's summary; :class:`DataError` when there is no such run."""
     con = _connect()
     try:
         row = con.execute("SELECT id, created, kind, summary, parquet FROM sim_runs WHERE id = ?", [rid]).fetchone()
@@ -104,6 +107,7 @@ def get_run(rid: str) -> dict[str, Any]:
 
 
 def load_columns(rid: str) -> dict[str, np.ndarray]:
+    """A stored run's per-election results, as the columns :func:`save_run` wrote."""
     run = get_run(rid)
     if not run["parquet"]:
         raise DataError(f"run {rid!r} kept no per-election results")
