@@ -271,8 +271,9 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
     winner, ``seats`` replaces ``electoral_votes``, the ``to_*`` entries count seats,
     ``to_tie`` and the tipping point are not computed).
     Returns ``{"winner", "challenger", "electoral_votes", "majority", "areas",
-    "tipping_point", "to_win", "to_deny", "to_tie"}``; each ``to_*`` is
-    ``{"votes", "areas", "electoral_votes"}`` or None when impossible.
+    "tipping_point", "to_win", "to_deny", "to_tie", "note"}``; each ``to_*`` is
+    ``{"votes", "areas", "challenger_electoral_votes", "winner_electoral_votes"}``
+    (``*_seats`` for seat tallies) or None when impossible.
     """
     from ..contest import is_electoral
     from ..data.us import find_candidate
