@@ -234,3 +234,10 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(cardinal)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_score_average_with_nobody_scored_is_a_tie_of_everyone():
+    b = scored("AB", [[np.nan, np.nan], [np.nan, np.nan]])
+    o = score(b, method="average")
+    assert o.winners == ("A", "B") and o.tied and o.ties[0].tied == ("A", "B")
+    assert score(b, method="average", tiebreak="order").winners == ("A",)

@@ -61,7 +61,8 @@ def best(
     pool = list(range(len(scores))) if among is None else [int(c) for c in among]
     values = np.asarray([scores[i] for i in pool], dtype=float)
     target = values.max() if highest else values.min()
-    tied = [c for c, v in zip(pool, values) if abs(v - target) <= tol]
+    # equal infinities (every candidate without a score) tie too; their difference is NaN
+    tied = [c for c, v in zip(pool, values) if v == target or abs(v - target) <= tol]
     if len(tied) == 1:
         return tied, False
     if breaker.mode == "all":
