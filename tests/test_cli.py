@@ -165,6 +165,8 @@ def test_command_line_mistakes_are_usage_errors_not_internal_errors(cli, args):
 @pytest.mark.parametrize("args, message", [
     (("seats-compare", "burlington-2009"), "ranked ballots, not area tallies"),
     (("margins", "us-senate-2022-ak-rcv"), "published round totals"),
+    (("chamber", "us-president-2000"), "electoral votes, not seats won area by area"),
+    (("seats-compare", "florida-2000"), "not seats won area by area"),
 ])
 def test_area_commands_refuse_other_data_in_one_line(cli, args, message):
     code, out, err = cli(*args)

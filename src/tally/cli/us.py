@@ -55,6 +55,16 @@ def _official(source: str, rule: str) -> tuple[str, dict[str, Any]]:
     return info.name, options
 
 
+def _chamber(source: str) -> Contest:
+    """Tallies of a chamber elected area by area: every area carries its seats."""
+    contest = _tallies(source)
+    if "seats" not in contest.ballots.attributes:
+        kind = "electoral votes" if is_electoral(contest.ballots) else "one contest's votes by area"
+        raise ConfigError(f"{source} holds {kind}, not seats won area by area; this command needs a chamber "
+                          "(tallies with a seats column, such as us-house-2020 or uk-general-2024)")
+    return contest
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
@@ -313,7 +323,7 @@ def seats_compare_command(
     """Seats per party under first-past-the-post versus list PR, with disproportionality."""
     from ..analysis.seats import compare
 
-    report = compare(_tallies(source).ballots, rule=rule, threshold=threshold, regional=regional,
+    report = compare(_chamber(source).ballots, rule=rule, threshold=threshold, regional=regional,
                      new_party=new_party or None)
     if as_json:
         _print_json(report)
@@ -346,7 +356,7 @@ def chamber_command(
     """Majority threshold, seats each party needs for control, and a uniform-swing seat table."""
     from ..analysis.seats import chamber
 
-    report = chamber(_tallies(source).ballots, vacancies=vacancies)
+    report = chamber(_chamber(source).ballots, vacancies=vacancies)
     if as_json:
         _print_json(report)
         return
