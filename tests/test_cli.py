@@ -55,6 +55,7 @@ def test_compare_shows_irv_and_the_condorcet_winner(cli):
     code, out, _ = cli("compare", "burlington-2009", "--json")
     assert code == 0
     report = json.loads(out)
+    assert report["source"] == "burlington-2009"  # as given, not this machine's file path
     assert report["condorcet_winner"] == "Andy Montroll"
     assert report["results"]["irv"]["winners"] == ["Bob Kiss"]
     assert report["results"]["schulze"]["winners"] == ["Andy Montroll"]

@@ -179,6 +179,7 @@ def test_simulation_runs_in_the_background(client):
         {"candidates": 1},
         {"elections": 10**9},
         {"rules": []},
+        {"voters": 20_001, "elections": 50_000},
     ],
 )
 def test_simulation_bad_input(client, body):

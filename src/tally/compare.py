@@ -107,9 +107,13 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
 
 
 def compare_outcomes(
-    ballots: Any, rule_names: list[str], facts: dict[str, Any], seats: int | None = None
+    ballots: Any, rule_names: list[str], facts: dict[str, Any], seats: int | None = None, *, source: str | None = None
 ) -> dict[str, Any]:
-    """Winners under each rule (or why the rule could not run), as a JSON-ready dict."""
+    """Winners under each rule (or why the rule could not run), as a JSON-ready dict.
+
+    ``source`` is the SOURCE as the user gave it (a path or dataset id); the report names
+    it rather than where the file lies on this machine, so it is the same everywhere.
+    """
     results: dict[str, Any] = {}
     for name in rule_names:
         info = get_rule(name)
@@ -127,7 +131,8 @@ def compare_outcomes(
             "tied": outcome.tied,
             "notes": notes,
         }
-    report: dict[str, Any] = {"source": ballots.source, "title": ballots.title, "ballots": ballots.total}
+    label = source if source is not None else (Path(ballots.source).name if ballots.source else None)
+    report: dict[str, Any] = {"source": label, "title": ballots.title, "ballots": ballots.total}
     if ballots.kind == "ranked":
         from .rules.condorcet import condorcet_loser, condorcet_winner, smith_set
 

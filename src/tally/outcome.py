@@ -15,6 +15,12 @@ JSON contract (later tools rely on it)::
      "ballots": {"read", "continuing", "inactive": {reason: number}},
      "scores", "details", "warnings"}
 
+``transfers`` maps a candidate whose votes moved to where they went (candidates, or
+``exhausted``). Rules that elect or eliminate and then move votes (IRV, top-two runoff,
+Coombs, RCTab's tabulation) record them in the round that made the decision, as RCTab's
+reports do; the STV rules record them in the round whose tally they produced, as
+published STV result sheets do. Each rule's docstring says which.
+
 Inactive reasons: ``undervote`` (the ballot marks nobody), ``overvote``,
 ``skipped`` (too many consecutive skipped ranks), ``repeated`` (a candidate ranked
 twice, where the rule exhausts on that), ``exhausted`` (no continuing candidate left).

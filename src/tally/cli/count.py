@@ -91,7 +91,7 @@ def compare_command(
                 raise RuleError(f"rule {name!r} does not count {ballots.kind} ballots")
     else:
         names = applicable_rules(ballots.kind, seats)
-    report = compare_outcomes(ballots, names, facts, seats)
+    report = compare_outcomes(ballots, names, facts, seats, source=source)
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return

@@ -91,7 +91,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
             figures["flows"] = charts.sankey(outcome)
         figures["rounds"] = charts.rounds_bars(outcome)
         if ballots.kind == "ranked":
-            report = compare_outcomes(ballots, applicable_rules("ranked", None), facts)
+            report = compare_outcomes(ballots, applicable_rules("ranked", None), facts, source=source)
             cw = report["condorcet_winner"]
             rows = "".join(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(r.get('winners', [])) or '—')}</td>"

@@ -166,10 +166,9 @@ def compare_dataset(
     """Winners under every applicable rule beside the Condorcet winner."""
     ballots, facts = _load(dataset)
     try:
-        report = compare_outcomes(ballots, applicable_rules(ballots.kind, seats), facts, seats)
+        report = compare_outcomes(ballots, applicable_rules(ballots.kind, seats), facts, seats, source=dataset)
     except TallyError as exc:
         raise http_error(exc) from None
-    report["source"] = dataset  # not the server's file path
     return _json(report)
 
 
@@ -246,12 +245,20 @@ class Simulation(BaseModel):
     metrics: list[Literal["condorcet", "spoiler", "majority", "utility", "exhausted"]] | None = None
 
 
+MAX_SIMULATED_BALLOTS = 50_000_000
+
+
 @router.post("/simulate", status_code=202)
 def start_simulation(body: Simulation, request: Request) -> JSONResponse:
     """Start a simulation in the background; poll ``/api/runs/{id}`` for progress and results."""
     from ..sim import SimSpec
     from ..sim.batch import DEFAULT_METRICS
 
+    if body.voters * body.elections > MAX_SIMULATED_BALLOTS:
+        raise HTTPException(
+            400, detail=f"voters x elections may be at most {MAX_SIMULATED_BALLOTS:,} here; run larger "
+            "simulations with `tally simulate`"
+        )
     try:
         spec = SimSpec(
             electorate=body.electorate,
