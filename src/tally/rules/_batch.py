@@ -18,7 +18,7 @@ from ..ballots import SKIPPED, RankedBallots, RankedProfiles
 from ..outcome import BatchOutcome
 from ..ties import check_tiebreak
 
-__all__ = ["run_batch", "plurality_kernel", "additive_kernel", "irv_kernel"]
+__all__ = ["run_batch", "plurality_kernel", "additive_kernel", "irv_kernel", "inactive_share"]
 
 Kernel = Callable[[RankedProfiles], tuple[np.ndarray, np.ndarray, np.ndarray | None]]
 
@@ -56,11 +56,12 @@ def run_batch(
             winners[k, profiles.candidates.index(name)] = True
         tied[k] = outcome.tied
         if inactive is not None:
-            inactive[k] = _inactive_share(outcome)
+            inactive[k] = inactive_share(outcome)
     return BatchOutcome(rule="", candidates=profiles.candidates, winners=winners, tied=tied, inactive_share=inactive)
 
 
-def _inactive_share(outcome: Any) -> float:
+def inactive_share(outcome: Any) -> float:
+    """Share of the ballots read that were inactive, other than blank, when the count ended."""
     read = outcome.ballots.get("read") or 0
     if not read or not outcome.rounds:
         return 0.0

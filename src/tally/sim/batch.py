@@ -22,7 +22,16 @@ from ..ballots import SKIPPED, RankedBallots, RankedProfiles, ScoredBallots
 from ..errors import ConfigError
 from ..rules import get_rule
 from ..rules import count as count_rule
-from .electorates import Electorate, approval_from_utilities, generate, scores_from_utilities, truncate
+from ..rules._batch import inactive_share
+from .electorates import (
+    Electorate,
+    approval_from_utilities,
+    borda_points,
+    generate,
+    ranking_keys,
+    scores_from_utilities,
+    truncate,
+)
 
 __all__ = ["SimSpec", "run_chunk", "chunk_seeds", "profile_ballots", "election_ballots", "METRICS"]
 
@@ -86,21 +95,7 @@ def chunk_seeds(seed: int, n_chunks: int) -> list[np.random.SeedSequence]:
 
 def profile_ballots(rows: np.ndarray, weights: np.ndarray, candidates: Sequence[str]) -> RankedBallots:
     """Distinct rankings (k, C) with -1 tails and their voter counts as ballots."""
-    keep = weights > 0
-    choices = rows[keep].astype(np.int16)
-    choices[choices < 0] = SKIPPED
-    return RankedBallots(candidates=tuple(candidates), choices=choices, weights=weights[keep].astype(np.float64))
-
-
-def _row_utilities(rows: np.ndarray) -> np.ndarray:
-    """Borda points per distinct ranking (C-1 for first, ..., 0 for last and unranked)."""
-    c = rows.shape[1]
-    points = np.zeros(rows.shape, dtype=np.float64)
-    for r in range(c):
-        col = rows[:, r]
-        ok = col >= 0
-        points[np.flatnonzero(ok), col[ok]] = c - 1 - r
-    return points
+    return RankedProfiles(tuple(candidates), rows.astype(np.int8), np.asarray(weights)[None, :]).election(0)
 
 
 def election_ballots(spec: SimSpec, electorate: Electorate, e: int, kind: str) -> Any:
@@ -119,7 +114,7 @@ def election_ballots(spec: SimSpec, electorate: Electorate, e: int, kind: str) -
             utilities = utilities[~electorate.abstained[e]]
     else:
         rows, weights = electorate.profile(e)
-        utilities = _row_utilities(rows)
+        utilities = borda_points(rows)
     if kind == "approval":
         marks = approval_from_utilities(utilities, spec.approval_strategy)
         return ScoredBallots.from_matrix(names, marks, weights, kind="approval")
@@ -152,9 +147,7 @@ def as_profiles(electorate: Electorate, names: Sequence[str]) -> RankedProfiles 
         return RankedProfiles(tuple(names), electorate.orders, electorate.counts)
     assert electorate.rankings is not None
     e, v, c = electorate.rankings.shape
-    keys = np.zeros((e, v), dtype=np.int64)
-    for r in range(c):
-        keys = keys * (c + 1) + (electorate.rankings[:, :, r].astype(np.int64) + 1)
+    keys = ranking_keys(electorate.rankings)
     unique, first, inverse = np.unique(keys.ravel(), return_index=True, return_inverse=True)
     if unique.size > MAX_ORDERS:
         return None
@@ -180,9 +173,7 @@ def _winners_matrix(spec: SimSpec, electorate: Electorate, profiles: RankedProfi
         outcome = _count(ballots, rule)
         for w in outcome.winners:
             winners[e, NAMES.index(w)] = True
-        if outcome.rounds and outcome.rounds[-1].inactive:
-            gone = sum(v for r, v in outcome.rounds[-1].inactive.items() if r != "undervote")
-            share[e] = gone / max(ballots.total, 1.0)
+        share[e] = inactive_share(outcome)
     return winners, winners.sum(axis=1) > 1, share
 
 
@@ -284,16 +275,11 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
 
 
 def _without(ballots: RankedBallots, drop: int) -> RankedBallots:
-    """The ballots with one candidate struck out, later ranks moving up."""
-    choices = ballots.choices
-    keep = (choices >= 0) & (choices != drop)
-    # stable compaction of each row: kept marks first, in their order
-    order = np.argsort(~keep, axis=1, kind="stable")
-    moved = np.take_along_axis(choices, order, axis=1)
-    kept = np.take_along_axis(keep, order, axis=1)
-    moved = np.where(kept, np.where(moved > drop, moved - 1, moved), SKIPPED).astype(np.int16)
-    names = tuple(n for i, n in enumerate(ballots.candidates) if i != drop)
-    return RankedBallots.from_matrix(names, moved[:, : max(choices.shape[1] - 1, 1)], ballots.weights)
+    """A simulated election's ballots (rankings with blank tails) with one candidate
+    struck out, later ranks moving up, identical rankings merged again."""
+    profile = RankedProfiles(ballots.candidates, ballots.choices.astype(np.int8), ballots.weights[None, :])
+    fewer = profile.without(drop).election(0)
+    return RankedBallots.from_matrix(fewer.candidates, fewer.choices, fewer.weights)
 
 
 def _has_spoiler(ballots: RankedBallots, winners: frozenset[int], rule: str) -> bool:

@@ -69,11 +69,7 @@ class Electorate:
             return self.orders[used], self.counts[e, used].astype(np.float64)
         assert self.rankings is not None
         rankings = self.rankings[e]
-        c = rankings.shape[1]
-        keys = np.zeros(rankings.shape[0], dtype=np.int64)
-        for r in range(c):
-            keys = keys * (c + 1) + (rankings[:, r].astype(np.int64) + 1)
-        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        _, first, counts = np.unique(ranking_keys(rankings), return_index=True, return_counts=True)
         return rankings[first], counts.astype(np.float64)
 
     def support(self) -> np.ndarray:
@@ -95,14 +91,10 @@ class Electorate:
         (C-1 for first, ..., 0 for last and unranked) when the model has none."""
         if self.utilities is not None:
             return self.utilities.sum(axis=1)
-        c = self.shape[2]
         if self.orders is not None and self.counts is not None:
-            pos = _positions(self.orders)
-            points = np.where(pos < c, c - 1 - pos, 0).astype(np.float64)
-            return self.counts.astype(np.float64) @ points
+            return self.counts.astype(np.float64) @ borda_points(self.orders)
         assert self.rankings is not None
-        pos = _positions(self.rankings)
-        return np.where(pos < c, c - 1 - pos, 0).sum(axis=1).astype(np.float64)
+        return borda_points(self.rankings).sum(axis=1)
 
     def first_counts(self) -> np.ndarray:
         """(E, C) first choices per candidate (blank ballots count for nobody)."""
@@ -112,6 +104,23 @@ class Electorate:
         assert self.rankings is not None
         first = self.rankings[:, :, 0]
         return np.stack([(first == k).sum(axis=1) for k in range(c)], axis=1)
+
+
+def ranking_keys(rankings: np.ndarray) -> np.ndarray:
+    """One int64 per ranking (last axis), equal exactly when the rankings are equal."""
+    c = rankings.shape[-1]
+    keys = np.zeros(rankings.shape[:-1], dtype=np.int64)
+    for r in range(c):
+        keys = keys * (c + 1) + (rankings[..., r].astype(np.int64) + 1)
+    return keys
+
+
+def borda_points(rankings: np.ndarray) -> np.ndarray:
+    """Per ranking, C-1 points to the first candidate down to 0 for the last and unranked:
+    the utilities assumed when a model has none of its own."""
+    c = rankings.shape[-1]
+    pos = _positions(rankings)
+    return np.where(pos < c, c - 1 - pos, 0).astype(np.float64)
 
 
 def _positions(rankings: np.ndarray) -> np.ndarray:
