@@ -67,6 +67,7 @@ def browser():
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    context.set_default_timeout(60_000)  # a busy 2-core machine can be slow to render
     pg = context.new_page()
     yield pg
     context.close()

@@ -11,6 +11,7 @@ says so in its options.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -398,11 +399,13 @@ def _replace(ballots: Any, **changes: Any) -> Any:
 def _score_keys(scores: np.ndarray) -> np.ndarray | None:
     """One int64 key per row when every score is a small whole number (or unscored)."""
     given = scores[~np.isnan(scores)]
-    if given.size and (not np.all(given == np.round(given)) or given.min() < 0):
+    if given.size and (
+        not np.all(np.isfinite(given)) or given.min() < 0 or given.max() > 2**31 or not np.all(given == np.round(given))
+    ):
         return None
     top = int(given.max()) if given.size else 0
     base = top + 2  # 0 = unscored, 1 + score otherwise
-    if scores.shape[1] * np.log2(base) > 62:
+    if scores.shape[1] * math.log2(base) > 62:
         return None
     codes = np.where(np.isnan(scores), 0, scores + 1).astype(np.int64)
     key = np.zeros(scores.shape[0], dtype=np.int64)

@@ -41,7 +41,9 @@ class BallotError(TallyError):
         if line is not None:
             where.append(f"line {line}")
         if field is not None:
-            where.append(f"field {field}")
+            # a header cell may hold a line break; the message stays on one line
+            where.append(f"field {' '.join(str(field).split())}")
+        problem = " ".join(str(problem).split("\n"))
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {problem}" if prefix else problem)
 
