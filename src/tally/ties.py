@@ -55,6 +55,8 @@ class TieBreaker:
     ) -> None:
         self.mode = check_tiebreak(mode)
         self.candidates = tuple(candidates)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ConfigError(f"seed must be a whole number of at least 0, not {seed!r}")
         self.seed = 0 if seed is None else int(seed)
         self._generator: np.random.Generator | None = None
         if order is None:
