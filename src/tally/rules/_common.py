@@ -8,10 +8,12 @@ from typing import Any
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, RankedBallots
+from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 
-__all__ = ["ranked_account", "scored_account", "best", "one_shot", "by_name"]
+__all__ = [
+    "check_seats","ranked_account", "scored_account", "best", "one_shot", "by_name"]
 
 
 def ranked_account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:
@@ -108,3 +110,13 @@ def one_shot(
         warnings=tuple(warnings),
         tied=tied,
     )
+
+
+def check_seats(seats: Any, candidates: int | None = None, option: str = "seats") -> int:
+    """The seat count as an int: a whole number of at least 1 (ConfigError otherwise), and
+    no more than ``candidates`` when given (RuleError: the seats cannot be filled)."""
+    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
+        raise ConfigError(f"option {option} must be a whole number of at least 1, not {seats!r}")
+    if candidates is not None and seats > candidates:
+        raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
+    return int(seats)

@@ -43,6 +43,7 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
+from ._common import check_seats
 from ._common import scored_account
 
 __all__ = [
@@ -86,11 +87,7 @@ class _Profile:
 
 
 def _profile(ballots: ScoredBallots, seats: Any) -> tuple[_Profile, int]:
-    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
-        raise ConfigError(f"seats must be a whole number of at least 1, not {seats!r}")
-    seats = int(seats)
-    if seats > ballots.n_candidates:
-        raise RuleError(f"cannot fill {seats} seats from {ballots.n_candidates} candidates")
+    seats = check_seats(seats, ballots.n_candidates)
     approves = ballots.filled() > ballots.min_score
     exact = [Fraction(float(w)) for w in ballots.weights]
     scale = math.lcm(*(f.denominator for f in exact)) if exact else 1

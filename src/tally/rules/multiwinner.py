@@ -23,17 +23,14 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
+from ._common import check_seats
 from .walk import REASONS, Walk, WalkRules
 
 __all__ = ["block", "cumulative", "leading_marks", "limited", "sequential_irv", "sntv", "top_seats"]
 
 
 def _check_seats(seats: Any, candidates: int) -> int:
-    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
-        raise ConfigError(f"option seats must be a whole number >= 1, not {seats!r}")
-    if seats > candidates:
-        raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
-    return int(seats)
+    return check_seats(seats, candidates)
 
 
 def leading_marks(ballots: RankedBallots, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -45,6 +45,7 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
+from ._common import check_seats
 
 __all__ = [
     "adams",
@@ -327,9 +328,7 @@ def _exact(values: np.ndarray) -> list[Fraction]:
 
 
 def _check_seats(seats: Any, option: str = "seats") -> int:
-    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
-        raise ConfigError(f"{option} must be a whole number of at least 1, not {seats!r}")
-    return int(seats)
+    return check_seats(seats, option=option)
 
 
 def _district_seats(value: Any, area: str) -> int:

@@ -84,6 +84,12 @@ def scottish_stv(
     >>> tally.count(b, "scottish_stv", seats=2).winners
     ('A', 'B')
     """
+    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
+
+
+def _inclusive_gregory(ballots: RankedBallots, seats: int, tiebreak: str, seed: int | None, quota: str,
+                       decimals: int | None, skipped: str) -> Outcome:
+    """The count Scottish STV and WIGM share; they differ only in their default rounding."""
     _check_quota(quota)
     _check_decimals(decimals)
     check_stv_options(ballots, seats, tiebreak)
@@ -127,13 +133,7 @@ def wigm_stv(
     >>> tally.count(b, "wigm_stv", seats=2).winners
     ('A', 'B')
     """
-    _check_quota(quota)
-    _check_decimals(decimals)
-    check_stv_options(ballots, seats, tiebreak)
-    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota,
-                         skipped=skipped)
-    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
 
 
 @rule(

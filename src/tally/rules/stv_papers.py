@@ -29,6 +29,7 @@ import numpy as np
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..ties import check_tiebreak
+from ._common import check_seats
 
 __all__ = [
     "INACTIVE",
@@ -198,12 +199,7 @@ def quota_value(kind: str, valid: int | Fraction, seats: int) -> tuple[Fraction,
 
 def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
     """Refuse options no STV count can run with."""
-    if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
-        raise ConfigError(f"option seats must be a whole number >= 1, not {seats!r}")
-    if seats > ballots.n_candidates:
-        raise RuleError(
-            f"{seats} seats cannot be filled from {ballots.n_candidates} candidates"
-        )
+    check_seats(seats, ballots.n_candidates)
     check_tiebreak(tiebreak)
     if tiebreak == "all":
         raise ConfigError(
