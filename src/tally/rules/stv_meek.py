@@ -41,6 +41,72 @@ HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
 MAX_ITERATIONS = 10_000
 
 
+class _PathIndex:
+    """Each row's path (its non-excluded candidates up to the first hopeful), kept up to date.
+
+    A path only changes when the hopeful candidate it ends at is elected or excluded, so
+    a change of status re-reads just the rows ending there, from where they stopped,
+    instead of every row from its first preference.
+    """
+
+    def __init__(self, prefs: np.ndarray, count: np.ndarray, candidates: int) -> None:
+        rows, depth = prefs.shape
+        self.prefs = prefs
+        self.count = count.astype(np.float64)
+        self.depth = depth
+        self.base = candidates + 1
+        # One integer per path (a digit per candidate) when it fits in 62 bits.
+        self.coded = depth * np.log2(self.base) < 62
+        self.path = np.full((rows, depth), -1, dtype=np.int64)
+        self.length = np.zeros(rows, dtype=np.int64)
+        self.code = np.zeros(rows, dtype=np.int64)
+        self.next = np.zeros(rows, dtype=np.int64)  # first rank not yet read
+        self.tail = np.full(rows, -1, dtype=np.int64)  # the hopeful the path ends at, or -1
+        self.status: np.ndarray | None = None
+
+    def groups(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct paths padded with -1, papers per path) under ``status``."""
+        if self.status is None:
+            stale = np.arange(self.length.size)
+        else:
+            changed = np.flatnonzero(status != self.status)
+            stale = np.flatnonzero(np.isin(self.tail, changed))
+            dropped = stale[status[self.tail[stale]] == EXCLUDED]
+            self.length[dropped] -= 1
+            self.path[dropped, self.length[dropped]] = -1
+            self.code[dropped] //= self.base
+            self.tail[stale] = -1
+        self.status = status.copy()
+        self._extend(stale, status)
+        if self.coded:
+            _, first, inverse = np.unique(self.code, return_index=True, return_inverse=True)
+            groups = self.path[first]
+        else:
+            groups, inverse = np.unique(self.path, axis=0, return_inverse=True)
+        width = max(int(self.length.max(initial=0)), 1)
+        counts = np.bincount(inverse.reshape(-1), weights=self.count, minlength=groups.shape[0])
+        return np.ascontiguousarray(groups[:, :width]), np.round(counts).astype(np.int64)
+
+    def _extend(self, rows: np.ndarray, status: np.ndarray) -> None:
+        """Read on from each row's next rank: skip the excluded, stop after a hopeful."""
+        lookup = np.append(status, EXCLUDED)  # unmarked slots (-1) read as excluded
+        while rows.size:
+            rows = rows[self.next[rows] < self.depth]
+            if not rows.size:
+                return
+            cand = self.prefs[rows, self.next[rows]]
+            self.next[rows] += 1
+            state = lookup[cand]
+            take = rows[state != EXCLUDED]
+            took = cand[state != EXCLUDED]
+            self.path[take, self.length[take]] = took
+            self.length[take] += 1
+            self.code[take] = self.code[take] * self.base + took + 1
+            hopeful = state == HOPEFUL
+            self.tail[rows[hopeful]] = cand[hopeful]
+            rows = rows[~hopeful]
+
+
 class _Meek:
     def __init__(
         self,
@@ -76,7 +142,7 @@ class _Meek:
         self.history: list[np.ndarray] = []
         self.votes = np.zeros(c, dtype=np.int64)
         self.exact_bincount = int(self.count.sum()) * self.one < 2**53
-        self._prefs_by_rank = np.ascontiguousarray(self.prefs.T)
+        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), c)
         self._path_key: bytes | None = None
         self._path_cache: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.int64), np.zeros(0, np.int64))
         self.leftover = 0
@@ -91,71 +157,18 @@ class _Meek:
         integers as counting them one by one.
         """
         key = self.status.tobytes()
-        if self._path_key == key:
-            return self._path_cache
-        # Work rank by rank over all rows at once (ranks x rows), where numpy is fastest.
-        prefs = self._prefs_by_rank
-        # Unmarked slots (-1) look up the extra last entry: excluded.
-        status = np.append(self.status, EXCLUDED).astype(np.int8)[prefs]
-        base = len(self.names) + 1
-        if prefs.shape[0] * np.log2(base) < 62:
-            groups, inverse = self._paths_by_code(prefs, status, base)
-        else:
-            groups, inverse = self._paths_by_matrix(prefs, status)
-        counts = np.bincount(inverse.reshape(-1), weights=np.where(self.valid, self.count, 0).astype(np.float64),
-                             minlength=groups.shape[0])
-        self._path_key = key
-        self._path_cache = (groups, np.round(counts).astype(np.int64))
+        if self._path_key != key:
+            self._path_cache = self._index.groups(self.status)
+            self._path_key = key
         return self._path_cache
 
-    def _paths_by_code(self, prefs: np.ndarray, status: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's path as one integer (a digit per candidate), grouped, then decoded."""
-        rows = prefs.shape[1]
-        code = np.zeros(rows, dtype=np.int64)
-        reached = np.zeros(rows, dtype=bool)
-        counting = np.zeros(rows, dtype=bool)
-        for r in range(prefs.shape[0]):
-            alive = status[r] != EXCLUDED
-            counting |= alive
-            live = alive & ~reached
-            code = np.where(live, code * base + prefs[r] + 1, code)
-            reached |= status[r] == HOPEFUL
-        self._counting = counting
-        unique, inverse = np.unique(code, return_inverse=True)
-        # Decode: digits come out last candidate first; rows are then moved to the left.
-        digits = []
-        rest = unique.copy()
-        while rest.any():
-            digits.append(rest % base)
-            rest //= base
-        width = max(len(digits), 1)
-        right = np.zeros((unique.size, width), dtype=np.int64)
-        for j, d in enumerate(digits):
-            right[:, width - 1 - j] = d
-        length = (right > 0).sum(axis=1)
-        groups = np.full((unique.size, width), -1, dtype=np.int64)
-        for g in range(unique.size):
-            if length[g]:
-                groups[g, : length[g]] = right[g, width - length[g] :] - 1
-        return groups, inverse
-
-    def _paths_by_matrix(self, prefs: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The same grouping for ballots too long to code as one integer."""
-        live = status != EXCLUDED
-        self._counting = live.any(axis=0)
-        reached = status[0] == HOPEFUL
-        slot = np.empty(live.shape, dtype=np.int16)
-        slot[0] = live[0].astype(np.int16) - 1
-        for r in range(1, live.shape[0]):
-            live[r] &= ~reached
-            reached = reached | (status[r] == HOPEFUL)
-            slot[r] = slot[r - 1] + live[r]
-        width = max(int(slot[-1].max(initial=0)) + 1, 1) if prefs.shape[0] else 1
-        by_rank = np.full((width, prefs.shape[1]), -1, dtype=np.int64)
-        ranks, rows = np.nonzero(live)
-        by_rank[slot[ranks, rows], rows] = prefs[ranks, rows]
-        groups, inverse = np.unique(by_rank.T, axis=0, return_inverse=True)
-        return groups, inverse
+    @property
+    def _counting(self) -> np.ndarray:
+        """Rows with a non-excluded candidate left; elections alone do not change them."""
+        seen = self._index.status
+        if seen is None or not np.array_equal(seen == EXCLUDED, self.status == EXCLUDED):
+            self._paths()
+        return self._index.length > 0
 
     def distribute(self) -> None:
         one = self.one
@@ -246,7 +259,6 @@ class _Meek:
 
     def record(self, *, elected=(), eliminated=(), transfers=None, note: str, extra: dict[str, Any]) -> None:
         one = self.one
-        self._paths()
         counting = self._counting
         inactive = {
             "undervote": float(self.count[self.blank].sum()),
