@@ -126,7 +126,7 @@ class _Meek:
         self.warren = warren
         self.one = 10**decimals
         self.decimals = decimals
-        self.omega = int(round(tolerance * self.one))
+        self.omega = round(tolerance * self.one)
         self.breaker = breaker
         self.prefs = papers.prefs
         self.end = papers.end
