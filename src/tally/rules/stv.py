@@ -173,10 +173,16 @@ def ers97_stv(
     Ties (``tiebreak="previous_round"``): the votes at the first stage or the earliest
     point where the tied candidates differed, then lot (``seed``).
 
-    Not implemented: 5.6.2's rule that candidates tied for the last places at every stage
-    are not deemed elected at that stage (here the tie-break picks). Once every place is
-    filled no further papers move (5.5.2): batches of an exclusion not yet reached stay
-    credited to the excluded candidate.
+    Candidates reaching the quota with equal votes when there are not places for them all
+    (5.6.2) are taken in order of their votes at the first stage or the earliest later
+    stage where they differed; those equal at every stage are none of them deemed elected
+    at that stage (recorded in the note, ``details["stages"][i]["not_deemed_elected"]``
+    and a tie with nobody chosen), and the count goes on. That is ERS97's own rule, used
+    with ``tiebreak="previous_round"``; other tie-break modes pick as asked. Once every
+    place is filled no further papers move (5.5.2): batches of an exclusion not yet
+    reached stay credited to the excluded candidate, and the continuing candidates left
+    are recorded as formally excluded (note and ``details["stages"][i]
+    ["formally_excluded"]``).
 
     Parameters, return value and errors as for :func:`scottish_stv`, with ``quota``
     ``"ers97"`` (default) besides the others and ``decimals`` 2 (ERS97's two places).
@@ -213,6 +219,10 @@ def irish_stv(
     tiebreak: str = "previous_round",
     seed: int | None = None,
     skipped: str = "continue",
+    defer_surplus: bool = True,
+    exclude_several: bool = True,
+    recoupment: bool = True,
+    recoupment_quota: int | None = None,
 ) -> Outcome:
     """STV as at Dáil elections: whole papers, surplus papers drawn from the last parcel.
 
@@ -229,12 +239,34 @@ def irish_stv(
     with one candidate too many, if the lowest cannot catch the next lowest even with
     those surpluses, the rest are elected. Ties: earlier counts, then lot (``seed``).
 
-    Not implemented: the deferment of a surplus that cannot save the lowest candidate and
-    the exclusion of several candidates at once (sections 121-122); they shorten the count
-    and rarely change who is elected.
+    Deferment (section 121, ``defer_surplus``): with ``S`` the total of the surpluses
+    not yet transferred, they wait while the highest continuing candidate plus ``S`` is
+    below the quota, the lowest plus ``S`` is below the next lowest, and (``recoupment``)
+    the lowest, if not yet above a quarter of the quota, cannot pass it with ``S``; a
+    candidate is excluded instead, and the deferment and its numbers are recorded in the
+    note and ``details["stages"][i]["deferred"]`` of that count. Several exclusions at
+    once (section 122, ``exclude_several``): the most (two or more) lowest candidates
+    whose votes together plus ``S`` are less than the next candidate's, leaving enough
+    candidates for the vacancies, are excluded in one count (``details["stages"][i]
+    ["excluded_together"]``); with ``recoupment`` not when that could cost one of them
+    the chance to pass a quarter of the quota. How these tests are read from the Act is
+    set out in :meth:`tally.rules.stv_gregory._Count._irish_deferment` and
+    :meth:`~tally.rules.stv_gregory._Count._irish_group`.
+
+    Recoupment of election expenses depends only on votes (more than a quarter of the
+    quota, Electoral Act 1997 s. 21), not on the expenses a candidate declared, so the
+    condition is applied to every candidate; ``recoupment=False`` drops it. At a
+    bye-election filling more than one vacancy the quarter is of the quota the full
+    constituency would have had: pass that quota as ``recoupment_quota``.
+
+    Not implemented: s. 124(3)'s further transfers after the last vacancies are filled
+    to find out whether a continuing candidate can pass a quarter of the quota (they
+    change no seat; the count stops when the seats are filled).
 
     Parameters, return value and errors as for :func:`scottish_stv` (no ``decimals``:
     papers move whole); ``seed`` also drives the draw of the papers moved.
+    ``defer_surplus``, ``exclude_several`` and ``recoupment`` as above (all on, as in the
+    Act; switch them off to count every surplus and exclude one candidate at a time).
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
@@ -243,9 +275,18 @@ def irish_stv(
     """
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)
+    for name, flag in (("defer_surplus", defer_surplus), ("exclude_several", exclude_several),
+                       ("recoupment", recoupment)):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"option {name} must be true or false, not {flag!r}")
+    if recoupment_quota is not None and (
+        isinstance(recoupment_quota, bool) or not isinstance(recoupment_quota, int) or recoupment_quota < 1
+    ):
+        raise ConfigError(f"option recoupment_quota must be a whole number >= 1 or None, not {recoupment_quota!r}")
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(surplus_papers="last", selection="random", quota=quota, skipped=skipped,
-                         early_finish=True)
+                         early_finish=True, defer_surplus=defer_surplus, exclude_several=exclude_several,
+                         recoupment=recoupment, recoupment_quota=recoupment_quota)
     return gregory_count(
         ballots, seats=seats, rules=rules, breaker=breaker, seed=seed,
         details={"seed": 0 if seed is None else int(seed)},

@@ -31,6 +31,13 @@ left, they are all elected and the count stops. The rules differ in:
     ``"together"``: all papers of an excluded candidate move in one stage;
     ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
     the quota checked after each (ERS97).
+``defer_surplus``, ``exclude_several``, ``recoupment``, ``recoupment_quota``
+    The Irish shortcuts of the Electoral Act 1992 ss. 121-122: a surplus that cannot
+    matter yet is left untransferred, and the lowest candidates who cannot overtake the
+    next one are excluded in one count (see :meth:`_Count._irish_deferment` and
+    :meth:`_Count._irish_group`); ``recoupment`` keeps both from costing the lowest
+    candidate the chance to pass a quarter of the quota (``recoupment_quota``, default
+    the count's quota), the vote that qualifies for recoupment of election expenses.
 
 A :class:`~tally.outcome.Round` here is the state *after* a stage: ``tally`` the votes
 credited to each candidate still in the count (elected or hopeful), ``transfers`` what
@@ -43,6 +50,7 @@ value of non-transferable papers and the value lost to truncation equals the val
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -74,6 +82,10 @@ class GregoryRules:
     ers97: bool = False
     quota: str = "droop"
     skipped: str = "continue"
+    defer_surplus: bool = False
+    exclude_several: bool = False
+    recoupment: bool = False
+    recoupment_quota: int | None = None
 
 
 def _fmt(x: Fraction) -> float:
@@ -128,6 +140,12 @@ class _Count:
         self.history: list[np.ndarray] = []
         self.nontransferable = Fraction(0)
         self.loss = Fraction(0)
+        base = self.quota if rules.recoupment_quota is None else Fraction(rules.recoupment_quota)
+        # Recoupment needs votes *exceeding* a quarter of the quota (s. 124(3)).
+        self.quarter = Fraction(base) / 4
+        # ERS97 5.6.2 notes for the stage being counted (candidates left unelected).
+        self.pending_notes: list[str] = []
+        self.pending_detail: dict[str, Any] = {}
 
     # -- helpers ------------------------------------------------------------------
 
@@ -222,6 +240,8 @@ class _Count:
 
     def _elect_once(self) -> list[int]:
         reached = [c for c in self._hopeful() if self._reached(c)]
+        if self.rules.ers97 and self.breaker.mode == "previous_round":
+            reached = self._ers97_places(reached)
         ordered: list[int] = []
         pool = list(reached)
         while pool:
@@ -240,6 +260,55 @@ class _Count:
             if self.credited[c] > self.quota:
                 self.pending.append(c)
         return [c for c in ordered if self.status[c] == ELECTED]
+
+    def _ers97_places(self, reached: list[int]) -> list[int]:
+        """ERS97 5.6.2: who of ``reached`` may be deemed elected with the places left.
+
+        Candidates are taken in descending order of votes. Where candidates with equal
+        votes do not all fit in the places left, they are ranked by their votes at the
+        first stage or the earliest later stage where they differed; those still equal
+        at every stage, and not all fitting, are none of them deemed elected at this
+        stage (nor is anyone with fewer votes).
+        """
+        places = self.seats - len(self.order)
+        out: list[int] = []
+        for value in sorted({self.credited[c] for c in reached}, reverse=True):
+            group = [c for c in reached if self.credited[c] == value]
+            if len(out) + len(group) <= places:
+                out += group
+                continue
+            for tier in self._history_tiers(group):
+                if len(out) + len(tier) <= places:
+                    out += tier
+                    continue
+                names = ", ".join(self.names[c] for c in tier)
+                note = (f"{names} reached the quota with equal votes, equal at every earlier stage, "
+                        f"and not all can be elected: none of them is deemed elected at this stage "
+                        f"(ERS97 5.6.2)")
+                if note not in self.pending_notes:
+                    self.pending_notes.append(note)
+                    self.pending_detail["not_deemed_elected"] = [self.names[c] for c in tier]
+                    self.breaker.record(Tie(round=self.stage, purpose="elect",
+                                            tied=tuple(self.names[c] for c in sorted(tier)),
+                                            mode="previous_round", chosen=(),
+                                            detail="equal at every stage: none deemed elected at this "
+                                                   "stage (ERS97 5.6.2)"))
+                break
+            break
+        return out
+
+    def _history_tiers(self, group: list[int]) -> list[list[int]]:
+        """``group`` in descending order of votes at the earliest stage where they differed,
+        as tiers of candidates equal at every stage so far."""
+        def split(pool: list[int], start: int) -> list[list[int]]:
+            for number in range(start, len(self.history)):
+                counts = self.history[number]
+                values = sorted({counts[c] for c in pool}, reverse=True)
+                if len(values) > 1:
+                    return [tier for v in values
+                            for tier in split([c for c in pool if counts[c] == v], number + 1)]
+            return [sorted(pool)]
+        return split(list(group), 0)
 
     def _record(
         self,
@@ -260,6 +329,10 @@ class _Count:
             for c in range(len(self.names))
             if self.status[c] != EXCLUDED or self.credited[c] != 0
         }
+        if self.pending_notes:
+            note = "; ".join([note, *self.pending_notes])
+            detail = {**detail, **self.pending_detail}
+            self.pending_notes, self.pending_detail = [], {}
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
@@ -402,8 +475,12 @@ class _Count:
     def exclude(self, c: int) -> None:
         self.exclude_together([c])
 
-    def exclude_together(self, cands: Sequence[int]) -> None:
-        """Exclude ``cands`` in one stage (in batches of equal value under ``by_value``)."""
+    def exclude_together(self, cands: Sequence[int], why: str = "", why_detail: dict[str, Any] | None = None) -> None:
+        """Exclude ``cands`` in one stage (in batches of equal value under ``by_value``).
+
+        ``why`` and ``why_detail`` (the reasons for a deferment or for excluding several
+        candidates at once) go into the note and details of the first stage.
+        """
         for c in cands:
             self.status[c] = EXCLUDED
         mine = np.flatnonzero(np.isin(self.holder, list(cands)))
@@ -430,6 +507,10 @@ class _Count:
             note = f"{names} excluded"
             if len(groups) > 1:
                 note += f", papers of value {self.vals[v]} ({i + 1} of {len(groups)})"
+            if i == 0 and why:
+                note += f" ({why})"
+            if i == 0 and why_detail:
+                detail.update(why_detail)
             elected = self._elect_reached()
             self._record(elected=elected, eliminated=tuple(cands) if i == 0 else (), transfers=transfers,
                          note=note, detail=detail)
@@ -463,6 +544,19 @@ class _Count:
 
     def run(self) -> None:
         self.first_stage()
+        self._run_stages()
+        left_over = self._hopeful()
+        if self.rules.ers97 and left_over and len(self.order) >= self.seats:
+            # 5.5.2: every place is filled; the continuing candidates are formally excluded
+            # and no further papers move.
+            names = [self.names[c] for c in left_over]
+            last = self.rounds[-1]
+            self.rounds[-1] = dataclasses.replace(
+                last, note=f"{last.note}; every place filled: {', '.join(names)} formally excluded (ERS97 5.5.2)"
+            )
+            self.stages[-1]["formally_excluded"] = names
+
+    def _run_stages(self) -> None:
         while len(self.order) < self.seats:
             hopeful = self._hopeful()
             left = self.seats - len(self.order)
@@ -474,7 +568,10 @@ class _Count:
             if self.rules.ers97:
                 self._ers97_step(hopeful, left)
                 continue
-            if self.pending:
+            deferred: dict[str, Any] | None = None
+            if self.pending and self.rules.defer_surplus:
+                deferred = self._irish_deferment(hopeful)
+            if self.pending and deferred is None:
                 top = max(self.credited[c] for c in self.pending)
                 tied = [c for c in self.pending if self.credited[c] == top]
                 pick = tied[0] if len(tied) == 1 else self.breaker.pick(
@@ -482,12 +579,108 @@ class _Count:
                 )
                 self.transfer_surplus(pick)
                 continue
+            why = [deferred.pop("why")] if deferred else []
+            detail = {"deferred": deferred} if deferred else {}
+            group = self._irish_group(hopeful, left) if self.rules.exclude_several else None
+            if group is not None:
+                why.append(group.pop("why"))
+                detail["excluded_together"] = group
+                self.exclude_together([self.names.index(n) for n in group["candidates"]],
+                                      why="; ".join(why), why_detail=detail)
+                continue
             low = min(self.credited[c] for c in hopeful)
             tied = [c for c in hopeful if self.credited[c] == low]
             pick = tied[0] if len(tied) == 1 else self.breaker.pick(
                 tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
             )
-            self.exclude(pick)
+            self.exclude_together([pick], why="; ".join(why), why_detail=detail)
+
+    def _untransferred(self) -> Fraction:
+        return sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+
+    def _irish_deferment(self, hopeful: list[int]) -> dict[str, Any] | None:
+        """Electoral Act 1992 s. 121: whether the surpluses not yet transferred wait.
+
+        With ``S`` the total of every surplus not yet transferred, the transfer is
+        deferred only when ``S`` can change nothing at this point: (a) the highest
+        continuing candidate plus ``S`` stays below the quota, so nobody can be elected;
+        (b) the lowest continuing candidate plus ``S`` stays below the next lowest (with
+        the lowest candidates level the transfer is made), so the lowest is excluded
+        either way; and (c) with ``recoupment``, the lowest candidate, if not yet above a
+        quarter of the quota, cannot pass it with ``S`` either. Returns the numbers of
+        the test (with a ``why`` sentence) when the surpluses are deferred, else None.
+        """
+        s = self._untransferred()
+        order = sorted(hopeful, key=lambda c: (self.credited[c], c))
+        lowest, second, highest = order[0], order[1], order[-1]
+        top = self.credited[highest] + s
+        if (top > self.quota) if self.strict else (top >= self.quota):
+            return None
+        if self.credited[lowest] + s >= self.credited[second]:
+            return None
+        low = self.credited[lowest]
+        if self.rules.recoupment and low <= self.quarter < low + s:
+            return None
+        surpluses = {self.names[c]: _fmt(self.credited[c] - self.quota) for c in self.pending}
+        why = (f"surplus{'es' if len(self.pending) > 1 else ''} of "
+               f"{', '.join(surpluses)} ({_fmt(s):g}) deferred under s. 121: "
+               f"{self.names[highest]} {_fmt(self.credited[highest]):g} + {_fmt(s):g} stays below the quota, "
+               f"{self.names[lowest]} {_fmt(low):g} + {_fmt(s):g} stays below "
+               f"{self.names[second]} {_fmt(self.credited[second]):g}")
+        if self.rules.recoupment:
+            why += (f", and {self.names[lowest]} cannot newly pass a quarter of the quota "
+                    f"({_fmt(self.quarter):g}) with it")
+        return {
+            "why": why,
+            "surpluses": surpluses,
+            "total": _fmt(s),
+            "highest": {self.names[highest]: _fmt(self.credited[highest])},
+            "lowest": {self.names[lowest]: _fmt(low)},
+            "next_lowest": {self.names[second]: _fmt(self.credited[second])},
+            "quarter_quota": _fmt(self.quarter) if self.rules.recoupment else None,
+        }
+
+    def _irish_group(self, hopeful: list[int], left: int) -> dict[str, Any] | None:
+        """Electoral Act 1992 s. 122: the lowest candidates excluded together, if any.
+
+        The most (two or more) lowest continuing candidates whose votes together, plus
+        every surplus not yet transferred, are less than the votes of the next candidate
+        above them, leaving enough continuing candidates for the vacancies. None of them
+        can then overtake that candidate, so each would be excluded in turn anyway. With
+        ``recoupment``, a group is not used if one of its candidates has not yet passed a
+        quarter of the quota and the group's votes plus the surpluses could take them past
+        it. Returns the group and the numbers of the test (with a ``why`` sentence), or
+        None when one candidate is excluded as usual.
+        """
+        s = self._untransferred()
+        order = sorted(hopeful, key=lambda c: (self.credited[c], c))
+        best: list[int] = []
+        total = Fraction(0)
+        best_total = Fraction(0)
+        for k in range(1, len(order)):
+            total += self.credited[order[k - 1]]
+            if len(order) - k < left:
+                break
+            if k < 2 or total + s >= self.credited[order[k]]:
+                continue
+            if self.rules.recoupment and total + s > self.quarter and self.credited[order[0]] <= self.quarter:
+                continue
+            best, best_total = order[:k], total
+        if not best:
+            return None
+        above = order[len(best)]
+        names = [self.names[c] for c in best]
+        why = (f"{', '.join(names)} excluded together under s. 122: their votes {_fmt(best_total):g}"
+               f" + untransferred surpluses {_fmt(s):g} are less than {self.names[above]}'s "
+               f"{_fmt(self.credited[above]):g}")
+        return {
+            "why": why,
+            "candidates": names,
+            "votes": {self.names[c]: _fmt(self.credited[c]) for c in best},
+            "total": _fmt(best_total),
+            "untransferred_surpluses": _fmt(s),
+            "next_above": {self.names[above]: _fmt(self.credited[above])},
+        }
 
     def _ers97_step(self, hopeful: list[int], left: int) -> None:
         """One ERS97 stage: a surplus, unless deferred (5.2.2), else an exclusion (5.2.5)."""
