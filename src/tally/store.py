@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from ._arrow import as_numpy
 from .ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
@@ -793,7 +794,7 @@ def import_csv(
             for r in range(n_ranks):
                 encoded = pc.dictionary_encode(_strings(batch.column(first + r)))
                 dictionary = encoded.dictionary.to_pylist()
-                indices = encoded.indices.to_numpy(zero_copy_only=False)
+                indices = as_numpy(encoded.indices)
                 lookup = np.empty(len(dictionary), dtype=CODE_DTYPE)
                 for k, text in enumerate(dictionary):
                     if text not in resolved:
@@ -883,9 +884,9 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
     info = _Meta(folder, tuple(meta["candidates"]), int(meta["ranks"]), meta.get("title"), meta["sha256"])
     ties = [frozenset(t) for t in meta["tie_sets"]]
     table = pq.read_table(info.folder / "ballots.parquet")
-    weights = table.column("weight").to_numpy()
+    weights = as_numpy(table.column("weight"))
     choices = np.column_stack(
-        [table.column(f"rank_{r + 1}").to_numpy() for r in range(info.ranks)]
+        [as_numpy(table.column(f"rank_{r + 1}")) for r in range(info.ranks)]
     ) if info.ranks else np.zeros((len(weights), 0))
     prov = None
     if provenance and sorted(info.folder.glob("provenance-*.parquet")):
@@ -896,8 +897,8 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
     else:
         records = None
     if records is not None and records.num_rows:
-        group_rows = pq.read_table(info.folder / "group_rows.parquet").column("row").to_numpy()
-        groups = records.column("group").to_numpy()
+        group_rows = as_numpy(pq.read_table(info.folder / "group_rows.parquet").column("row"))
+        groups = as_numpy(records.column("group"))
         precincts = records.column("precinct").to_pylist()
         batches = records.column("batch").to_pylist()
         p_names, p_codes = np.unique(np.asarray([p or "" for p in precincts], dtype=object).astype(str),

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .._arrow import as_numpy
 from ..errors import BallotError
 from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
 
@@ -116,7 +117,7 @@ def line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -
 def count_column(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
     """The count column as non-negative finite floats; the first bad cell is a located error."""
     try:
-        values = pc.cast(pc.utf8_trim_whitespace(column), pa.float64()).to_numpy()
+        values = as_numpy(pc.cast(pc.utf8_trim_whitespace(column), pa.float64()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         # pyarrow refuses spellings Python accepts ("1_000"); the range check below must
         # still see every value, so what neither accepts becomes NaN and is reported there.

@@ -51,6 +51,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._arrow import as_numpy
 from ..ballots import OVERVOTE, SKIPPED, RankedBallots
 from ..errors import BallotError
 from ._common import csv_rows
@@ -169,7 +170,7 @@ def read_csv(
     offset = 0
     for block in table.select(rank_cols).to_batches():
         names = [[v.strip() for v in col.dictionary.to_pylist()] for col in block.columns]
-        indices = [col.indices.to_numpy(zero_copy_only=False) for col in block.columns]
+        indices = [as_numpy(col.indices) for col in block.columns]
         blocks.append((offset, names, indices))
         offset += block.num_rows
 

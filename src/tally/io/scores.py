@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._arrow import as_numpy
 from ..ballots import ScoredBallots
 from ..errors import BallotError, ConfigError
 from ._common import csv_rows
@@ -194,8 +195,8 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
     blank = pc.equal(trimmed, "")
     try:
         values = pc.cast(pc.if_else(blank, None, trimmed), pa.float64())
-        out = values.to_numpy(zero_copy_only=False).astype(np.float64)
-        was_blank = blank.to_numpy(zero_copy_only=False)
+        out = as_numpy(pc.fill_null(values, float("nan"))).astype(np.float64)
+        was_blank = as_numpy(blank)
         if np.isinf(out).any() or (np.isnan(out) & ~was_blank).any():  # "nan" or "inf" written out
             raise ValueError
         return out

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .._arrow import as_numpy
 from ..errors import DataError
 from ..outcome import to_jsonable
 
@@ -112,4 +113,4 @@ def load_columns(rid: str) -> dict[str, np.ndarray]:
     if not run["parquet"]:
         raise DataError(f"run {rid!r} kept no per-election results")
     table = pq.read_table(run["parquet"])
-    return {name: table.column(name).to_numpy() for name in table.column_names}
+    return {name: as_numpy(table.column(name)) for name in table.column_names}
