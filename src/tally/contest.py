@@ -132,34 +132,23 @@ def summary(outcome: Outcome) -> dict[str, Any]:
 
 
 def seats_summary(tallies: Tallies) -> dict[str, Any]:
-    """First-past-the-post in every area of ``tallies`` (a House, a parliament).
+    """First-past-the-post in every area of ``tallies`` (a House, a parliament), counted
+    by the ``districts`` rule.
 
     ``{"seats": {party: n}, "winner": party with a majority of seats or None,
-    "largest", "majority", "areas": [{"area", "winner", "seats", "votes"}]}``; a tied
-    area seats nobody and is listed with winner None.
+    "largest", "majority", "areas": [{"area", "winner", "seats", "votes"}], "warnings"}``;
+    a tied area seats nobody and is listed with winner None.
     """
-    seats_attr = tallies.attributes.get("seats", (1,) * len(tallies.areas))
-    seats: dict[str, int] = {}
-    areas = []
-    for i, area in enumerate(tallies.areas):
-        row = tallies.votes[i]
-        top = np.flatnonzero(row == row.max())
-        winner = tallies.candidates[int(top[0])] if row.max() > 0 and len(top) == 1 else None
-        n = int(seats_attr[i])
-        if winner is not None:
-            seats[winner] = seats.get(winner, 0) + n
-        areas.append({"area": area, "winner": winner, "seats": n,
-                      "votes": {c: float(v) for c, v in zip(tallies.candidates, row) if v}})
-    total = int(sum(int(s) for s in seats_attr))
-    majority = total // 2 + 1
-    ranked = sorted(seats.items(), key=lambda kv: (-kv[1], kv[0]))
+    outcome = count(tallies, "districts")
+    d = outcome.details
+    ranked = sorted(((p, n) for p, n in d["seats"].items() if n), key=lambda kv: (-kv[1], kv[0]))
     return {
         "seats": dict(ranked),
-        "winner": next((p for p, n in ranked if n >= majority), None),
+        "winner": d["majority_party"],
         "largest": ranked[0][0] if ranked else None,
-        "majority": majority,
-        "areas": areas,
-        "warnings": [],
+        "majority": d["majority"],
+        "areas": [{k: a[k] for k in ("area", "winner", "seats", "votes")} for a in d["areas"]],
+        "warnings": list(outcome.warnings),
     }
 
 

@@ -14,7 +14,7 @@ from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule, rules
 from . import app, console
-from .render import escape, outcome_table, ties_lines
+from .render import escape, number, outcome_table, ties_lines
 
 @app.command("count")
 def count_command(
@@ -51,18 +51,54 @@ def count_command(
     console.print(f"[bold]{escape(title)}[/]  ({_ballot_summary(ballots)})")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
-    console.print(outcome_table(outcome))
+    districts = info.name == "districts"
+    console.print(_seats_table(outcome) if districts else outcome_table(outcome))
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
-    console.print(_winner_line(outcome))
+    if districts:
+        console.print(_seats_line(outcome))
+        console.print(f"[dim]Seats are won area by area. Plurality on the votes summed over all areas: "
+                      f"tally count {escape(source)} --rule plurality[/]")
+    else:
+        console.print(_winner_line(outcome))
 
 
 def _ballot_summary(ballots: Any) -> str:
     if ballots.kind == "tallies":
         return f"{len(ballots.areas)} areas, {ballots.total:,.0f} votes"
     return f"{ballots.total:,.0f} ballots, {ballots.n_candidates} candidates"
+
+
+def _seats_table(outcome: Outcome) -> Table:
+    """Seats per party of a ``districts`` count, with each party's summed votes beside them."""
+    seats, votes = outcome.details["seats"], outcome.rounds[0].tally
+    total_votes = sum(votes.values()) or 1.0
+    table = Table(show_header=True, header_style="bold", title=f"{outcome.rule}: seats won area by area")
+    for column in ("party", "seats", "votes", "vote %"):
+        table.add_column(column, justify="left" if column == "party" else "right")
+    shown = sorted((p for p in outcome.candidates if seats.get(p)), key=lambda p: (-seats[p], -votes[p]))
+    for party in shown:
+        table.add_row(escape(party), f"[bold]{seats[party]}[/]", number(votes[party]),
+                      f"{100 * votes[party] / total_votes:.2f}")
+    rest = [p for p in outcome.candidates if not seats.get(p) and votes.get(p)]
+    if rest:
+        other = sum(votes[p] for p in rest)
+        table.add_row(f"[dim]{len(rest)} other(s) without seats[/]", "0", number(other),
+                      f"{100 * other / total_votes:.2f}")
+    table.add_section()
+    table.add_row("total", str(outcome.details["seats_total"]), number(sum(votes.values())), "100.00")
+    return table
+
+
+def _seats_line(outcome: Outcome) -> str:
+    d = outcome.details
+    unallocated = f"; {d['unallocated']} seat(s) not allocated" if d["unallocated"] else ""
+    if d["majority_party"]:
+        return (f"[bold green]Majority under {outcome.rule}:[/] {escape(d['majority_party'])} "
+                f"({d['seats'][d['majority_party']]} of {d['seats_total']} seats; {d['majority']} needed){unallocated}")
+    return f"[bold]No party has a majority[/] ({d['majority']} of {d['seats_total']} seats needed){unallocated}"
 
 
 def _winner_line(outcome: Outcome) -> str:

@@ -179,5 +179,6 @@ for _year in YEARS:
         tags=("uk", "fptp", "parliament"),
         description=("650 constituencies, one column per party; independents kept apart so none are added "
                      "together; every constituency's plurality winner checked against the Library's."),
-        facts={"year": _year},
+        # each constituency elects its own member: the result is seats per party, not a national plurality
+        facts={"year": _year, "rule": "districts"},
     ))

@@ -741,7 +741,8 @@ for _year in HOUSE_YEARS:
                      "winners reported with 1 vote are flagged 'unopposed'. The file's counts are the November "
                      "results as published (2018 NC-09 includes the count that was never certified; ME-02 2018 "
                      "the preliminary RCV final round)."),
-        facts={"year": _year},
+        # each district elects its own member: the result is seats per party, not a national plurality
+        facts={"year": _year, "rule": "districts"},
     ))
 
 for _state, _year in (("AK", 2022), ("ME", 2018), ("ME", 2020)):

@@ -80,8 +80,16 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
     else:
         outcome = count_source(ballots, facts, rule)
         winners = ", ".join(outcome.winners) or "none"
-        sections.append(f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
-                        f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>")
+        if outcome.rule == "districts":
+            # the winners of a chamber are the parties that won seats: say how many each
+            seats = outcome.details["seats"]
+            winners = ", ".join(f"{p} {seats[p]}" for p in outcome.winners) or "none"
+            sections.append(f"<p class='winner'>Seats won area by area (<code>districts</code>): "
+                            f"<strong>{html.escape(winners)}</strong>. Majority ({outcome.details['majority']}): "
+                            f"{html.escape(outcome.details['majority_party'] or 'none')}</p>")
+        else:
+            sections.append(f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
+                            f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>")
         for tie in outcome.ties:
             sections.append(f"<p class='muted'>Tie{' in round ' + str(tie.round) if tie.round else ''} between "
                             f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "

@@ -83,6 +83,7 @@ _FAMILY_MODULES = (
     "proportional",
     "committee",
     "composite",
+    "districts",
     "rcv",
 )
 

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..ballots import Tallies
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome, Round, Tie
+from ..outcome import Outcome, Round
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
+from .districts import _nonzero, area_winner
 
 __all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "electoral_college", "units"]
 
@@ -252,19 +253,8 @@ def electoral_college(
     unallocated = 0
 
     def winner_of(votes: np.ndarray, label: str) -> int | None:
-        masked = np.where(eligible, votes, -1.0)
-        top = masked.max()
-        tied = [int(i) for i in np.flatnonzero(masked == top)]
-        if top <= 0:
-            return None
-        if len(tied) == 1:
-            return tied[0]
-        if breaker.mode == "all":
-            names = tuple(cands[i] for i in tied)
-            breaker.record(Tie(round=1, purpose=f"winner in {label}", tied=names, mode="all", chosen=(),
-                               detail="tie left standing; the electors are not allocated"))
-            return None
-        return breaker.pick(tied, purpose=f"winner in {label}", round=1, lowest=False)
+        return area_winner(votes, eligible, breaker, label=label, round=1,
+                           standing="tie left standing; the electors are not allocated")[0]
 
     def leader_of(votes: np.ndarray) -> int | None:
         # The plurality leader shown for an area whose electors do not follow it (popular
@@ -379,6 +369,3 @@ def electoral_college(
         tied=any(t.mode == "all" for t in breaker.ties),
     )
 
-
-def _nonzero(cands: Sequence[str], row: np.ndarray) -> dict[str, float]:
-    return {c: float(v) for c, v in zip(cands, row) if v}
