@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,7 @@ from ..ballots import Tallies
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker, check_tiebreak
-from . import rule
+from . import count, rule
 from .districts import _nonzero, area_winner
 
 __all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "electoral_college", "units"]
@@ -86,34 +86,51 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
     return out, warnings
 
 
-def apportion(votes: np.ndarray, seats: int, method: str) -> np.ndarray:
+# The exact (Fraction) list-PR rules that round a state's shares: Hamilton is largest
+# remainder with the Hare quota.
+_ROUNDING_RULES = {"hamilton": "hare_lr", "dhondt": "dhondt", "sainte_lague": "sainte_lague"}
+
+
+def apportion(
+    votes: np.ndarray,
+    seats: int,
+    method: str,
+    *,
+    breaker: TieBreaker | None = None,
+    label: str = "the state",
+) -> np.ndarray:
     """Split ``seats`` in proportion to ``votes``: largest remainder or a divisor method.
 
-    ``exact`` returns the unrounded shares (the Lodge-Gossett proposal of 1950).
-    Ties for the last seat go to the earlier candidate (a documented, rare case).
+    ``hamilton``, ``dhondt`` and ``sainte_lague`` are counted in exact fractions by the
+    registry's ``hare_lr``, ``dhondt`` and ``sainte_lague`` rules. A tie for the last
+    seat(s) goes to ``breaker`` (the columns are ``breaker.candidates``) and is recorded
+    there as a tie for the electors of ``label``; without a breaker, or under mode
+    ``all``, the tied seats are left unallocated and the result sums to fewer than
+    ``seats``. ``exact`` returns the unrounded shares (the Lodge-Gossett proposal of
+    1950). No votes give no seats.
+
+    Raises :class:`~tally.errors.ConfigError` for an unknown method.
+
+    >>> list(apportion(np.array([53_000, 24_000, 23_000]), 7, "sainte_lague"))
+    [3.0, 2.0, 2.0]
     """
+    if method not in ROUNDINGS:
+        raise ConfigError(f"unknown rounding {method!r}; choose one of {', '.join(ROUNDINGS)}")
     votes = np.asarray(votes, dtype=float)
     total = votes.sum()
     if seats == 0 or total <= 0:
         return np.zeros(len(votes))
     if method == "exact":
         return seats * votes / total
-    if method == "hamilton":
-        quota = seats * votes / total
-        base = np.floor(quota)
-        left = int(seats - base.sum())
-        order = sorted(range(len(votes)), key=lambda i: (-(quota[i] - base[i]), -votes[i], i))
-        for i in order[:left]:
-            base[i] += 1
-        return base
-    if method in ("dhondt", "sainte_lague"):
-        got = np.zeros(len(votes))
-        for _ in range(seats):
-            div = got + 1 if method == "dhondt" else 2 * got + 1
-            quotients = votes / div
-            got[int(np.argmax(quotients))] += 1
-        return got
-    raise ConfigError(f"unknown rounding {method!r}; choose one of {', '.join(ROUNDINGS)}")
+    names = breaker.candidates if breaker is not None else tuple(str(i) for i in range(len(votes)))
+    outcome = count(Tallies((label,), names, votes[None, :]), _ROUNDING_RULES[method], seats=seats,
+                    tiebreak=breaker.mode if breaker is not None else "all",
+                    seed=breaker.seed if breaker is not None else None)
+    if breaker is not None:
+        for tie in outcome.ties:
+            breaker.record(replace(tie, round=1, purpose=f"electors in {label}"))
+    won = outcome.details["seats"]
+    return np.array([won[n] for n in names], dtype=float)
 
 
 def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]:
@@ -291,8 +308,14 @@ def electoral_college(
     for unit in unit_list:
         w = leader_of(unit.votes) if allocation == "proportional" else winner_of(unit.votes, unit.area)
         if allocation == "proportional":
-            shares = apportion(np.where(eligible, unit.votes, 0.0), unit.electoral_votes, rounding)
+            shares = apportion(np.where(eligible, unit.votes, 0.0), unit.electoral_votes, rounding,
+                               breaker=breaker, label=unit.area)
             given = {cands[i]: float(s) for i, s in enumerate(shares) if s}
+            missing = unit.electoral_votes - round(float(shares.sum()))
+            if missing:
+                unallocated += missing
+                why = "a tie for the last elector(s) was left standing" if shares.any() else "no votes"
+                warnings.append(f"{missing} elector(s) of {unit.area} not allocated: {why}")
         elif w is None:
             given = {}
             unallocated += unit.electoral_votes
