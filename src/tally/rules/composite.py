@@ -111,7 +111,7 @@ def apportion(
 
     Raises :class:`~tally.errors.ConfigError` for an unknown method.
 
-    >>> list(apportion(np.array([53_000, 24_000, 23_000]), 7, "sainte_lague"))
+    >>> apportion(np.array([53_000, 24_000, 23_000]), 7, "sainte_lague").tolist()
     [3.0, 2.0, 2.0]
     """
     if method not in ROUNDINGS:
