@@ -277,10 +277,20 @@ class _Count:
             if len(out) + len(group) <= places:
                 out += group
                 continue
+            chosen_before = len(out)
             for tier in self._history_tiers(group):
                 if len(out) + len(tier) <= places:
                     out += tier
                     continue
+                if len(out) == places:
+                    # Settled by the earlier stages: the places are filled from the top.
+                    self.breaker.record(Tie(round=self.stage, purpose="elect",
+                                            tied=tuple(self.names[c] for c in sorted(group)),
+                                            mode="previous_round",
+                                            chosen=tuple(self.names[c] for c in out[chosen_before:]),
+                                            detail="equal votes with too few places: decided by the votes at "
+                                                   "the earliest stage where they differed (ERS97 5.6.2)"))
+                    break
                 names = ", ".join(self.names[c] for c in tier)
                 note = (f"{names} reached the quota with equal votes, equal at every earlier stage, "
                         f"and not all can be elected: none of them is deemed elected at this stage "
@@ -692,11 +702,25 @@ class _Count:
             self.transfer_surplus(self._earliest_difference(tied, lowest=False, purpose="surplus"))
             return
         if len(losers) > 1 or (losers and self.pending):
-            self.exclude_together(losers)
+            out = losers
+        else:
+            low = min(self.credited[c] for c in hopeful)
+            tied = [c for c in hopeful if self.credited[c] == low]
+            out = [self._earliest_difference(tied, lowest=True, purpose="eliminate")]
+        if len(hopeful) - len(out) <= left:
+            # 5.5.1: an exclusion that would leave only as many continuing candidates as
+            # places is not made; those candidates are deemed elected (and the others
+            # formally excluded, 5.5.2).
+            names = ", ".join(self.names[c] for c in out)
+            ties = self.breaker.ties
+            if ties and ties[-1].round == self.stage + 1:
+                # The exclusion is not made, so a tie it needed belongs to this stage.
+                ties[-1] = dataclasses.replace(ties[-1], round=self.stage)
+            self._elect_rest([c for c in hopeful if c not in out],
+                             reason=f"excluding {names} would leave as many continuing candidates as places "
+                                    "(ERS97 5.5.1)")
             return
-        low = min(self.credited[c] for c in hopeful)
-        tied = [c for c in hopeful if self.credited[c] == low]
-        self.exclude(self._earliest_difference(tied, lowest=True, purpose="eliminate"))
+        self.exclude_together(out)
 
     def _sure_losers(self, hopeful: list[int], left: int, surplus: Fraction) -> list[int]:
         """The most lowest candidates whose votes, with ``surplus``, do not exceed the next above.
