@@ -20,11 +20,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
+from .. import store
 from ..compare import applicable_rules, compare_outcomes, count_source, load_source
 from ..contest import Contest, is_electoral, summary
 from ..errors import DataError, TallyError
 from ..outcome import to_jsonable
 from ..rules import rules
+from ..store import ImportInfo
 from ..ties import TIEBREAK_MODES
 
 __all__ = ["router", "MAX_UPLOAD_BYTES", "http_error", "status_of"]
@@ -50,15 +52,55 @@ def _json(value: Any) -> JSONResponse:
     return JSONResponse(to_jsonable(value))
 
 
+def _stored(dataset: str) -> ImportInfo | None:
+    """The store's record of an imported CVR named ``dataset``, or None when there is none
+    (looked up without creating a store where there is none)."""
+    try:
+        store._check_name(dataset)  # the store's own rule for names: no folders, no dots first
+    except TallyError:
+        return None
+    if not (store.home() / "imports" / dataset / "meta.json").is_file():
+        return None
+    try:
+        return store.get_import(dataset)
+    except DataError:
+        return None
+
+
 def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
+    """A bundled dataset, else an imported CVR of the store, by id; 404 when neither."""
     try:
         catalogue.get(dataset)
     except DataError as exc:
-        raise http_error(exc) from None
+        if _stored(dataset) is None:
+            raise http_error(exc) from None
+        try:
+            return store.load_ballots(dataset), {}
+        except TallyError as exc:
+            raise http_error(exc) from None
     try:
         return load_source(dataset, None)
     except TallyError as exc:
         raise http_error(exc) from None
+
+
+def _identity(dataset: str) -> tuple[str, ...]:
+    """What a dataset's ballots are, for the count cache: nothing more than the id for a
+    bundled dataset (its files ship with the package and do not change), the store's
+    record for an import: where it is, the SHA-256 of its inputs, when it was imported,
+    and the stored ballots file itself (an import of the same files under other options,
+    or within the same second, writes a new file)."""
+    if dataset in {d.id for d in catalogue.datasets()}:
+        return ("bundled",)
+    info = _stored(dataset)
+    if info is None:
+        return ("unknown",)  # _load answers 404; nothing is cached for it
+    try:
+        stat = (info.folder / "ballots.parquet").stat()
+    except OSError:
+        return ("damaged",)  # load_ballots answers with the reason
+    return (str(info.folder), info.sha256, info.created.isoformat(), str(stat.st_ino), str(stat.st_mtime_ns),
+            str(stat.st_size))
 
 
 def _electoral(dataset: str) -> Contest:
@@ -72,6 +114,12 @@ def _electoral(dataset: str) -> Contest:
 def datasets(q: Annotated[str | None, Query(max_length=200, description="Search words")] = None) -> JSONResponse:
     """Bundled datasets (and imported CVRs when the store has any), optionally searched."""
     found = [d.to_dict() for d in catalogue.datasets()]
+    bundled = {d["id"] for d in found}
+    if (store.home() / "tally.duckdb").is_file():
+        found += [{"id": i.name, "title": i.title or i.name, "kind": "ranked", "licence": "", "source": "imported CVR",
+                   "tags": ["import"], "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}",
+                   "folder": str(i.folder)}
+                  for i in store.list_imports() if i.name not in bundled]
     if q:
         words = q.lower().split()
         found = [d for d in found if all(w in " ".join(map(str, d.values())).lower() for w in words)]
@@ -85,8 +133,10 @@ def list_rules() -> JSONResponse:
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_count(dataset: str, rule: str | None, seats: int | None, tiebreak: str | None, seed: int | None) -> bytes:
-    """The outcome JSON of a dataset count; counts are deterministic, so they are cached."""
+def _cached_count(dataset: str, identity: tuple[str, ...], rule: str | None, seats: int | None,
+                  tiebreak: str | None, seed: int | None) -> bytes:
+    """The outcome JSON of a dataset count; counts are deterministic, so they are cached
+    by the dataset's content ``identity`` (see :func:`_identity`) and the options."""
     ballots, facts = _load(dataset)
     given: dict[str, Any] = {"seats": seats}
     if tiebreak is not None:
@@ -109,7 +159,8 @@ def count_dataset(
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
 ) -> JSONResponse:
     """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
-    return Response(_cached_count(dataset, rule, seats, tiebreak, seed), media_type="application/json")
+    return Response(_cached_count(dataset, _identity(dataset), rule, seats, tiebreak, seed),
+                    media_type="application/json")
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

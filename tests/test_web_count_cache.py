@@ -1,0 +1,53 @@
+"""/api/count on imported CVRs: a re-import under the same name is counted afresh."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+import tally  # noqa: E402
+from tally import store  # noqa: E402
+from tally.web import create_app  # noqa: E402
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "store"))
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def _ballots(a: int, b: int) -> tally.RankedBallots:
+    return tally.RankedBallots.from_rankings(["Ann", "Bob"], [["Ann", "Bob"], ["Bob", "Ann"]], [a, b])
+
+
+def test_reimport_under_the_same_name_is_counted_again(client):
+    store.import_ballots(_ballots(7, 3), "council")
+    first = client.get("/api/count", params={"dataset": "council", "rule": "plurality"})
+    assert first.status_code == 200, first.text
+    assert first.json()["winners"] == ["Ann"] and first.json()["scores"] == {"Ann": 7, "Bob": 3}
+    # the same (empty) list of input files, so the same recorded SHA-256, within the same second
+    store.import_ballots(_ballots(2, 9), "council", replace=True)
+    second = client.get("/api/count", params={"dataset": "council", "rule": "plurality"})
+    assert second.status_code == 200, second.text
+    assert second.json()["winners"] == ["Bob"] and second.json()["scores"] == {"Ann": 2, "Bob": 9}
+    # the default rule for ranked ballots counts the new ballots too
+    assert client.get("/api/count", params={"dataset": "council"}).json()["winners"] == ["Bob"]
+
+
+def test_imports_are_listed_and_unknown_names_are_404(client, tmp_path):
+    assert client.get("/api/count", params={"dataset": "nothing-here"}).status_code == 404
+    assert client.get("/api/count", params={"dataset": "../etc"}).status_code == 404
+    assert not (tmp_path / "store" / "tally.duckdb").exists()  # asking did not create a store
+    store.import_ballots(_ballots(1, 2), "ward-1")
+    listed = client.get("/api/datasets", params={"q": "import"}).json()
+    assert [d["id"] for d in listed] == ["ward-1"]
+    compared = client.get("/api/compare", params={"dataset": "ward-1"}).json()
+    assert compared["results"]["plurality"]["winners"] == ["Bob"]
+
+
+def test_bundled_dataset_counts_are_still_served(client):
+    body = client.get("/api/count", params={"dataset": "burlington-2009"}).json()
+    assert body["rule"] == "irv" and body["winners"]
