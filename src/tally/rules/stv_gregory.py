@@ -25,8 +25,10 @@ left, they are all elected and the count stops. The rules differ in:
 ``ers97``
     The ERS97 count: quota recomputed without non-transferable votes until someone is
     elected, election also at the total active vote over the places left plus one,
-    deferred surpluses, several sure losers excluded together, and ties settled at the
-    earliest stage where the candidates differed.
+    deferred surpluses, several sure losers excluded together, ties settled at the
+    earliest stage where the candidates differed (and, for the last places, nobody
+    elected at a stage where they never differed, 5.6.2), and no exclusion that would
+    leave as many candidates as places (5.5.1).
 ``exclusion``
     ``"together"``: all papers of an excluded candidate move in one stage;
     ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
@@ -619,6 +621,14 @@ class _Count:
         either way; and (c) with ``recoupment``, the lowest candidate, if not yet above a
         quarter of the quota, cannot pass it with ``S`` either. Returns the numbers of
         the test (with a ``why`` sentence) when the surpluses are deferred, else None.
+
+        Reference: these three conditions are those of the formal count specification
+        in D. Cochran's Votail (``election.tally.AbstractBallotCounting``, after the
+        Department of the Environment's "Count Requirements and Commentary on Count
+        Rules") and of the Citizens Information guide; equal votes are read as in the
+        "less than" of ss. 122 and 124(1A) (a surplus that could bring the lowest level
+        with the next is transferred). Check against the text of s. 121 before relying
+        on a count where a deferment decides a seat.
         """
         s = self._untransferred()
         order = sorted(hopeful, key=lambda c: (self.credited[c], c))
