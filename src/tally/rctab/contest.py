@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
-from ..errors import BallotError, ConfigError
+from ..ballots import SKIPPED, RankedBallots
+from ..errors import ConfigError
 from ..rules.walk import WalkRules
 from .decimal_math import ZERO
 
@@ -195,7 +195,7 @@ def build_contest(
     Raises :class:`~tally.errors.BallotError` for a mark naming an unknown candidate or
     an overvote label mixed with names.
     """
-    from ..io.cvr.model import OVERVOTE_MARK
+    from ..io.cvr.model import mark_code
 
     names = list(candidates)
     if has_uwi and UWI not in names:
@@ -208,33 +208,13 @@ def build_contest(
     row_of: list[int] = []
     code_of: dict[tuple[str, ...], int] = {}
 
-    def code(mark: tuple[str, ...], rank: int, rec: Any) -> int:
-        if not mark:
-            return SKIPPED
-        if OVERVOTE_MARK in mark:
-            if len(mark) != 1:
-                raise BallotError(f"rank {rank} mixes an overvote label with candidates",
-                                  file=rec.file, line=rec.line)
-            return OVERVOTE
-        try:
-            members = frozenset(index[m] for m in mark)
-        except KeyError as exc:
-            raise BallotError(f"rank {rank} names unknown candidate {exc.args[0]!r}",
-                              file=rec.file, line=rec.line) from None
-        if len(members) == 1:
-            return next(iter(members))
-        if members not in tie_index:
-            tie_index[members] = len(tie_index)
-        return FIRST_TIE_CODE - tie_index[members]
-
     for rec in records:
         codes: list[int] = []
         for rank, mark in enumerate(rec.marks, start=1):
             c = code_of.get(mark)
             if c is None:
-                c = code(mark, rank, rec)
-                if c != OVERVOTE or len(mark) == 1:
-                    code_of[mark] = c
+                c = code_of[mark] = mark_code(mark, index, tie_index, ballot_id=rec.ballot_id, rank=rank,
+                                              file=rec.file, line=rec.line, overvote_alone=True)
             codes.append(c)
         while codes and codes[-1] == SKIPPED:
             codes.pop()

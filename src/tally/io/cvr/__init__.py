@@ -34,9 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ...ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
+from ...ballots import CODE_DTYPE, SKIPPED, RankedBallots
 from ...errors import BallotError, ConfigError
-from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
+from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
 
 __all__ = [
     "CastVoteRecord",
@@ -225,30 +225,11 @@ class _Encoder:
 
     def encode(self, marks: tuple, *, ballot_id: str, file: str | None, line: int | None) -> tuple[int, ...]:
         row = self.cache.get(marks)
-        if row is not None:
-            return row
-        out = []
-        for r, names in enumerate(marks):
-            if not names:
-                out.append(SKIPPED)
-            elif OVERVOTE_MARK in names:
-                out.append(OVERVOTE)
-            else:
-                try:
-                    members = [self.index[n] for n in names]
-                except KeyError as exc:
-                    raise BallotError(
-                        f"ballot {ballot_id} marks {exc.args[0]!r}, which is not one of the candidates",
-                        file=file,
-                        line=line,
-                        field=f"rank {r + 1}",
-                    ) from None
-                if len(members) == 1:
-                    out.append(members[0])
-                else:
-                    key = frozenset(members)
-                    out.append(FIRST_TIE_CODE - self.tie_index.setdefault(key, len(self.tie_index)))
-        row = self.cache[marks] = tuple(out)
+        if row is None:
+            row = self.cache[marks] = tuple(
+                mark_code(names, self.index, self.tie_index, ballot_id=ballot_id, rank=r, file=file, line=line)
+                for r, names in enumerate(marks, start=1)
+            )
         return row
 
     def matrix(self, rows: list[tuple[int, ...]]) -> np.ndarray:

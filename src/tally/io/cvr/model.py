@@ -16,9 +16,13 @@ exports line up with RCTab's; ``supplied_id`` is the vendor's own id when it has
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["CastVoteRecord", "OVERVOTE_MARK", "UWI_NAME"]
+from ...ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED
+from ...errors import BallotError
+
+__all__ = ["CastVoteRecord", "OVERVOTE_MARK", "UWI_NAME", "mark_code", "tie_code"]
 
 OVERVOTE_MARK = "\x00overvote"
 UWI_NAME = "Undeclared Write-ins"
@@ -43,3 +47,53 @@ class CastVoteRecord:
     # The vendor's own strings per rank where they are ids rather than names (Dominion
     # candidate ids); RCTab's CDF export names selections after them.
     vendor_marks: tuple[tuple[str, ...], ...] | None = None
+
+
+def tie_code(members: Iterable[int], tie_index: dict[frozenset[int], int]) -> int:
+    """The code of candidates marked at one rank: the candidate's index when there is one,
+    else the tie set's code (``FIRST_TIE_CODE - k`` for the k-th distinct set, which is
+    added to ``tie_index`` when new)."""
+    key = frozenset(members)
+    if len(key) == 1:
+        return next(iter(key))
+    return FIRST_TIE_CODE - tie_index.setdefault(key, len(tie_index))
+
+
+def mark_code(
+    mark: tuple[str, ...],
+    index: Mapping[str, int],
+    tie_index: dict[frozenset[int], int],
+    *,
+    ballot_id: str,
+    rank: int,
+    file: str | None = None,
+    line: int | None = None,
+    overvote_alone: bool = False,
+) -> int:
+    """The :class:`~tally.ballots.RankedBallots` code of one rank's marks.
+
+    No mark is ``SKIPPED``; a mark holding :data:`OVERVOTE_MARK` is ``OVERVOTE``; one
+    candidate (a name repeated at the rank counts once) is its index in ``index``;
+    several are a tie set, numbered in ``tie_index`` (see :func:`tie_code`).
+
+    Raises :class:`~tally.errors.BallotError` located at ``file``/``line`` and the
+    1-based ``rank`` for a name not in ``index``, and, with ``overvote_alone`` (RCTab's
+    tabulation), for an overvote label marked together with candidates.
+
+    >>> ties = {}
+    >>> [mark_code(m, {"A": 0, "B": 1}, ties, ballot_id="b1", rank=1) for m in [(), ("B",), ("A", "B")]]
+    [-1, 1, -3]
+    """
+    if not mark:
+        return SKIPPED
+    if OVERVOTE_MARK in mark:
+        if overvote_alone and len(mark) != 1:
+            raise BallotError(f"ballot {ballot_id}: rank {rank} mixes an overvote label with candidates",
+                              file=file, line=line, field=f"rank {rank}")
+        return OVERVOTE
+    try:
+        members = [index[name] for name in mark]
+    except KeyError as exc:
+        raise BallotError(f"ballot {ballot_id} marks unknown candidate {exc.args[0]!r} (not one of the candidates)",
+                          file=file, line=line, field=f"rank {rank}") from None
+    return tie_code(members, tie_index)
