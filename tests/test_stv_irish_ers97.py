@@ -184,6 +184,15 @@ def test_irish_shortcuts_unused_where_the_act_does_not_allow_them():
 # -- properties on random profiles ---------------------------------------------------------------
 
 
+def draw(rng: np.random.Generator, names: list[str], popularity: np.ndarray, first: str | None = None) -> list[str]:
+    """One ranking, candidates drawn by popularity (``first`` moved to the top)."""
+    order = [names[i] for i in rng.choice(len(names), size=len(names), replace=False, p=popularity)]
+    if first is not None:
+        order.remove(first)
+        order.insert(0, first)
+    return order[: int(rng.integers(1, len(names) + 1))]
+
+
 def random_profiles(count: int, seed: int):
     """Random profiles; every other one has A just over the quota (a small surplus that
     s. 121 may defer), the others whatever the draw gives (often a group of small
@@ -194,21 +203,13 @@ def random_profiles(count: int, seed: int):
         names = [chr(65 + i) for i in range(c)]
         popularity = rng.dirichlet(np.full(c, 0.6))
         seats = int(rng.integers(1, min(4, c - 1) + 1))
-
-        def draw(first: str | None = None) -> list[str]:
-            order = [names[i] for i in rng.choice(c, size=c, replace=False, p=popularity)]
-            if first is not None:
-                order.remove(first)
-                order.insert(0, first)
-            return order[: int(rng.integers(1, c + 1))]
-
-        rows = [draw() for _ in range(int(rng.integers(20, 120)))]
+        rows = [draw(rng, names, popularity) for _ in range(int(rng.integers(20, 120)))]
         if k % 2:
             others = [r for r in rows if r[0] != "A"]
             surplus, a = int(rng.integers(1, 4)), 1
             while a < (len(others) + a) // (seats + 1) + 1 + surplus:
                 a += 1
-            rows = others + [draw("A") for _ in range(a)]
+            rows = others + [draw(rng, names, popularity, "A") for _ in range(a)]
         yield RankedBallots.from_rankings(names, rows), seats
 
 

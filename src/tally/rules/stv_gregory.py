@@ -169,7 +169,7 @@ class _Count:
         out: dict[int, Fraction] = {}
         for k, n in zip(uniq.tolist(), papers.tolist()):
             group, vid = divmod(k, width)
-            out[group - 16] = out.get(group - 16, Fraction(0)) + self.vals[vid] * int(round(n))
+            out[group - 16] = out.get(group - 16, Fraction(0)) + self.vals[vid] * round(n)
         return out
 
     def _hopeful(self) -> list[int]:
