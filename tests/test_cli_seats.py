@@ -124,3 +124,24 @@ def test_mixed_member_top_up(tmp_path):
     fixed = json.loads(run("seats", str(lists), "--rule", "sainte_lague", "--seats", "10",
                            "--constituencies", str(seats_won), "--overhang", "fixed", "--json").stdout)
     assert fixed["seats"] == {"A": 6, "B": 2, "C": 2}
+
+
+def test_a_dataset_counted_another_way_defaults_to_dhondt_and_asks_for_seats(cli):
+    # us-president datasets are counted by the Electoral College, which allocates no seats
+    code, _, err = cli("seats", "us-president-2000")
+    assert code == 2  # a usage error
+    assert "give --seats N" in err and "us-president-2000" in err
+    report = json.loads(run("seats", "us-president-2000", "--seats", "10", "--json").stdout)
+    assert report["rule"] == "dhondt" and sum(report["seats"].values()) == 10
+
+
+def test_a_rule_that_allocates_no_seats_is_refused_by_name(cli):
+    code, _, err = cli("seats", "us-president-2000", "--rule", "electoral_college")
+    assert code == 2
+    assert "'electoral_college' does not allocate seats" in err
+
+
+def test_district_data_defaults_to_list_pr_not_its_own_districts_rule():
+    report = json.loads(run("seats", "uk-general-2024", "--json").stdout)
+    assert report["rule"] == "dhondt"
+    assert sum(report["seats"].values()) == 650

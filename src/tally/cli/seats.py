@@ -20,6 +20,7 @@ from .render import escape, number, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
 
+SEAT_FAMILIES = ("party_list", "apportionment")
 MEASURES = ("gallagher", "loosemore_hanby", "sainte_lague", "effective_parties_votes", "effective_parties_seats")
 
 
@@ -89,9 +90,16 @@ def seats_command(
             f"{votes_source} holds {tallies.kind} ballots; `tally seats` needs party votes "
             "(a tallies CSV or a PrefLib .cat file); use `tally count` for ballots"
         )
-    info = get_rule(rule or facts.get("rule") or "dhondt")
-    if not info.accepts("tallies"):
-        raise ConfigError(f"rule {info.name!r} does not allocate seats from party votes")
+    # A dataset's own rule is the default only when it allocates seats from votes (the
+    # Electoral College or single-member districts are counted by `tally ec` / `tally count`).
+    own = facts.get("rule")
+    own_allocates = own is not None and get_rule(own).family in SEAT_FAMILIES
+    info = get_rule(rule or (own if own_allocates else None) or "dhondt")
+    if not info.accepts("tallies") or info.family not in SEAT_FAMILIES and info.name != "districts":
+        raise ConfigError(
+            f"rule {info.name!r} does not allocate seats from party votes; choose a list-PR or "
+            "apportionment rule (see `tally rules`), or use `tally count` / `tally ec`"
+        )
     given = parse_options(option or [])
     for key, value in (
         ("threshold", threshold),
@@ -114,6 +122,8 @@ def seats_command(
         seats = facts.get("seats") or tallies.metadata.get("seats")
     if seats is not None:
         given["seats"] = seats
+    elif "seats" not in tallies.attributes:
+        raise ConfigError(f"give --seats N: {votes_source} does not say how many seats there are")
     options, notes = rule_options(info.name, facts, given)
     outcome = count_rule(tallies, info.name, **options)
     votes = {c: float(v) for c, v in outcome.rounds[0].tally.items()}
@@ -121,7 +131,8 @@ def seats_command(
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} votes)")
+    counted = "people" if report.get("apportioned") else "votes"
+    console.print(f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} {counted})")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
     console.print(_table(report))
