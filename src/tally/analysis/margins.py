@@ -33,7 +33,7 @@ from ..errors import ConfigError
 from ..rules import count
 from ..rules.composite import Unit, units
 
-__all__ = ["area_margins", "margins", "min_switch", "switch_cost", "tipping_point"]
+__all__ = ["area_margins", "margins", "min_switch", "need_two_candidates", "switch_cost", "tipping_point"]
 
 
 def _eligible(tallies: Tallies) -> np.ndarray:
@@ -263,6 +263,15 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     }
 
 
+def need_two_candidates(tallies: Tallies, what: str) -> None:
+    if len(tallies.candidates) < 2:
+        named = tallies.title or tallies.source or "the tallies"
+        raise ConfigError(
+            f"{what} compare candidates, but {named} has a single column "
+            f"({', '.join(tallies.candidates) or 'none'}); give a contest with two or more candidates"
+        )
+
+
 def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[str, Any]:
     """The margins report: per-area margins, tipping point and the smallest changes.
 
@@ -279,6 +288,7 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
     from ..data.us import find_candidate
 
     tallies = contest.ballots if isinstance(contest, Contest) else contest
+    need_two_candidates(tallies, "margins")
     if not is_electoral(tallies):
         if "seats" in tallies.attributes:
             return _seat_margins(tallies, challenger)

@@ -23,6 +23,7 @@ from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
 from ..contest import Contest, is_electoral, result
 from ..errors import ConfigError
 from ..rules import count
+from .margins import need_two_candidates
 
 __all__ = ["break_even_rows", "drop_candidate", "ranked_spoilers", "spoilers", "sweep"]
 
@@ -158,6 +159,7 @@ def spoilers(
     if is_electoral(contest.ballots):
         contest = contest.with_options(faithless=faithless)
     t = contest.ballots
+    need_two_candidates(t, "spoilers")
     names = None
     if candidates:
         names = [find_candidate(c, t.candidates, t.totals()) for c in candidates]
