@@ -44,9 +44,9 @@ from typing import Any
 import numpy as np
 
 from ._arrow import as_numpy
-from .ballots import CODE_DTYPE, FIRST_TIE_CODE, OVERVOTE, SKIPPED, Provenance, RankedBallots
+from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
-from .io.cvr.model import UWI_NAME
+from .io.cvr.model import OVERVOTE_MARK, UWI_NAME, mark_code, tie_code
 
 __all__ = [
     "home",
@@ -212,12 +212,6 @@ class _Accumulator:
             i = self.index[name] = len(self.candidates)
             self.candidates.append(name)
         return i
-
-    def tie(self, members: Iterable[int]) -> int:
-        key = frozenset(members)
-        if len(key) == 1:
-            return next(iter(key))
-        return FIRST_TIE_CODE - self.tie_index.setdefault(key, len(self.tie_index))
 
     def add(self, codes: np.ndarray, ids: Sequence[str] | Any, precincts: Any, batches: Any, source: int) -> None:
         """Add a block: codes (n, ≤ranks) and, per ballot, id, precinct and batch (or None)."""
@@ -653,7 +647,7 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
         clash_rows, clash_ranks = np.nonzero(hits)
         for row, rank in zip(clash_rows.tolist(), clash_ranks.tolist()):
             # Several candidates given one rank: an overvote that names them.
-            codes[row, rank] = acc.tie([cand for cand, r in per_candidate if r[row] == rank + 1])
+            codes[row, rank] = tie_code([cand for cand, r in per_candidate if r[row] == rank + 1], acc.tie_index)
 
         def text_column(col: int | None, missing: str | None, batch=batch):
             if col is None:
@@ -750,34 +744,30 @@ def import_csv(
         resolved: dict[str, int] = {}
 
         def resolve(text: str, line: int, rank: int) -> int:
-            if text in resolved:
-                return resolved[text]
+            """The code of one cell's text: its parts become a CVR mark, coded as every reader codes one."""
+            field = header[first + rank]
             parts = [p.strip() for p in text.split(overvote_delimiter)] if overvote_delimiter else [text]
-            members = []
-            code = None
+            mark = []
             for part in parts:
                 if part == "" or part == skipped_label:
                     if len(parts) > 1:
-                        raise BallotError(f"cell {text!r} splits into a blank part", file=file, line=line,
-                                          field=header[first + rank])
-                    code = SKIPPED
+                        raise BallotError(f"cell {text!r} splits into a blank part", file=file, line=line, field=field)
                 elif part == overvote_label:
-                    code = OVERVOTE
+                    mark.append(OVERVOTE_MARK)
                 elif write_in_label is not None and part == write_in_label:
-                    members.append(acc.code(UWI_NAME))
+                    acc.code(UWI_NAME)  # joins the candidates when first met
+                    mark.append(UWI_NAME)
                 elif aliases is None:
                     if part not in acc.index:
                         acc.index[part] = len(acc.candidates)
                         acc.candidates.append(part)
-                    members.append(acc.index[part])
+                    mark.append(part)
                 elif part in aliases:
-                    members.append(acc.index[aliases[part]])
+                    mark.append(aliases[part])
                 else:
-                    raise BallotError(f"unrecognised candidate {part!r}", file=file, line=line,
-                                      field=header[first + rank])
-            if code is None:
-                code = acc.tie(members)
-            resolved[text] = code
+                    raise BallotError(f"unrecognised candidate {part!r}", file=file, line=line, field=field)
+            code = resolved[text] = mark_code(tuple(mark), acc.index, acc.tie_index, ballot_id=f"on line {line}",
+                                              rank=rank + 1, file=file, line=line)
             return code
 
         line = first_line
