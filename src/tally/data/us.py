@@ -33,6 +33,7 @@ import numpy as np
 
 from ..ballots import Tallies
 from ..errors import BallotError, DataError
+from ..ties import TieBreaker
 from . import DATA_DIR, Dataset, register
 
 __all__ = [
@@ -641,15 +642,24 @@ def _build_house(year: int) -> Tallies:
 
 
 def house_delegations(year: int) -> dict[str, dict[str, int]]:
-    """Seats per party in each state's House delegation elected in ``year``."""
+    """Seats per party in each state's House delegation elected in ``year``.
+
+    Each district's seat goes to its plurality winner
+    (:func:`~tally.rules.districts.area_winner`); a tied district or one without votes
+    seats nobody here (the state's count shows it). Every column may win, "Other" too:
+    giving the seat of a district "Other" carries to the next party could credit the wrong one.
+    """
+    from ..rules.districts import area_winner  # the rules load only when delegations are asked for
+
     t = house(year)
+    breaker = TieBreaker("all", t.candidates)  # a tie is left standing, recorded and not used here
+    everyone = np.ones(len(t.candidates), dtype=bool)
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for i, state in enumerate(t.attributes["state"]):
-        row = t.votes[i]
-        best = np.flatnonzero(row == row.max())
-        if len(best) != 1:
-            continue  # a tied district seats nobody here; the state's count shows it
-        out[state][t.candidates[int(best[0])]] += 1
+    for area, state, row in zip(t.areas, t.attributes["state"], t.votes):
+        winner, _ = area_winner(row, everyone, breaker, label=area, round=None,
+                                standing="tie left standing; the seat is not counted in the delegation")
+        if winner is not None:
+            out[state][t.candidates[winner]] += 1
     return {s: dict(p) for s, p in sorted(out.items())}
 
 

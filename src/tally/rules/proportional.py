@@ -353,21 +353,26 @@ def _percent(share: Fraction | None) -> str | None:
 def constituency_winners(districts: Tallies) -> dict[str, int]:
     """Constituency seats per party from first-past-the-post district tallies.
 
-    Each area's candidate with the most votes wins that area's seat; an area with no
-    votes is skipped; a tie raises :class:`~tally.errors.ConfigError` (settle it first).
-    The result is what the list rules take as ``constituency_seats``.
+    Each area's candidate with the most votes wins that area's seat
+    (:func:`~tally.rules.districts.area_winner`); an area with no votes is skipped; a tie
+    raises :class:`~tally.errors.ConfigError` (settle it first: a top-up needs every
+    constituency seat decided). The result is what the list rules take as
+    ``constituency_seats``.
     """
+    from .districts import area_winner  # districts imports this module
+
+    breaker = TieBreaker("all", districts.candidates)
+    everyone = np.ones(len(districts.candidates), dtype=bool)
     won: dict[str, int] = {}
-    for a, area in enumerate(districts.areas):
-        row = districts.votes[a]
-        if row.size == 0 or row.max() <= 0:
-            continue
-        best = np.flatnonzero(row == row.max())
-        if best.size > 1:
-            names = ", ".join(districts.candidates[i] for i in best)
+    for area, row in zip(districts.areas, districts.votes):
+        winner, tied = area_winner(row, everyone, breaker, label=area, round=None,
+                                   standing="tie left standing; the constituency seat is not decided")
+        if len(tied) > 1:
+            names = ", ".join(districts.candidates[i] for i in tied)
             raise ConfigError(f"constituency {area!r} is tied between {names}; settle it before the top-up")
-        name = districts.candidates[int(best[0])]
-        won[name] = won.get(name, 0) + 1
+        if winner is not None:
+            name = districts.candidates[winner]
+            won[name] = won.get(name, 0) + 1
     return won
 
 
