@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,8 @@ from tally.ballots import RankedBallots
 from tally.io.csv import read_csv
 from tally.io.cvr import UWI_NAME
 
+from .test_store import _multiset
+
 NAMES = ("Ann", "Bo", "Cy Z", "Dee")
 
 
@@ -19,13 +19,6 @@ NAMES = ("Ann", "Bo", "Cy Z", "Dee")
 def tally_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TALLY_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(store, "_CHUNK_BYTES", 512)  # many blocks, each with its own dictionaries
-
-
-def _multiset(ballots: RankedBallots) -> Counter:
-    out: Counter = Counter()
-    for marks, weight in ballots.rankings():
-        out[tuple(tuple(sorted(m)) if isinstance(m, frozenset) else m for m in marks)] += weight
-    return out
 
 
 def _random_ess_csv(path, n: int, seed: int) -> None:
