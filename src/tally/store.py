@@ -36,7 +36,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -565,6 +565,28 @@ class _Untyped(Exception):
     """Arrow could not parse a rank column as integers; read it as text instead."""
 
 
+def _batches(reader, path: Path, first_line: int, *, typed: bool = False) -> Iterator[tuple[int, int, Any]]:
+    """(line of the first row, ballots before it, block) for each block of a CSV reader.
+
+    A block Arrow cannot parse raises :class:`_Untyped` when ``typed`` (the caller reads
+    the file again as text), else the located :class:`~tally.errors.BallotError`.
+    """
+    import pyarrow as pa
+
+    count = 0
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as exc:
+            if typed:
+                raise _Untyped() from exc
+            raise _unreadable(path, exc) from None
+        yield first_line + count, count, batch
+        count += batch.num_rows
+
+
 def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool = True) -> None:
     """Stream an RCTab generic CSV (one column per candidate, cell = rank) into ``acc``.
 
@@ -599,17 +621,7 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
             raise BallotError("candidate column has no candidate header", file=file, line=1, field=f"column {col + 1}")
         columns.append((col, acc.code(name)))
     max_rank = config.rules.max_rankings
-    line = first_line
-    count = 0
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
-        except pa.ArrowInvalid as exc:
-            if typed:
-                raise _Untyped() from exc
-            raise _unreadable(path, exc) from None
+    for line, count, batch in _batches(reader, path, first_line, typed=typed):
         n = batch.num_rows
         codes = np.full((n, max_rank), SKIPPED, dtype=CODE_DTYPE)
         hits = np.zeros((n, max_rank), dtype=np.int8)
@@ -667,8 +679,6 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
                                 MISSING_PRECINCT)
         batches = text_column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
         acc.add(codes, ids, precincts, batches, index)
-        line += n
-        count += n
 
 
 def import_csv(
@@ -770,15 +780,7 @@ def import_csv(
                                               rank=rank + 1, file=file, line=line)
             return code
 
-        line = first_line
-        count = 0
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid as exc:
-                raise _unreadable(source_path, exc) from None
+        for line, count, batch in _batches(reader, source_path, first_line):
             n = batch.num_rows
             codes = np.empty((n, n_ranks), dtype=CODE_DTYPE)
             for r in range(n_ranks):
@@ -796,8 +798,6 @@ def import_csv(
             precincts = _strings(batch.column(precinct_column - 1)) if precinct_column else None
             batches = _strings(batch.column(batch_column - 1)) if batch_column else None
             acc.add(codes, ids, precincts, batches, 0)
-            line += n
-            count += n
         choices, weights, _ = acc.finish(staging)
         return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights,
                        [{"path": file, "sha256": file_sha256(source_path)}], source_path.stem)
