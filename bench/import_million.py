@@ -150,7 +150,7 @@ def main() -> int:
     generate(csv_path, args.ballots, args.layout)
     print(f"generated {args.ballots:,} ballots ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
     import duckdb  # noqa: F401 - load the libraries before timing the import
-    import pyarrow.csv  # noqa: F401
+    import pyarrow.csv
     import pyarrow.parquet  # noqa: F401
 
     rss_before = peak_rss_mb()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 
 

@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("plotly")
 
-import tally  # noqa: E402
-from tally.report import _plotly_js, render_report, write_report  # noqa: E402
+import tally
+from tally.report import _plotly_js, render_report, write_report
 
 
 class _Tags(HTMLParser):
@@ -19,7 +19,7 @@ class _Tags(HTMLParser):
         super().__init__()
         self.tags: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
 
 

@@ -9,11 +9,11 @@ import time
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-import tally  # noqa: E402
-from tally.web import create_app  # noqa: E402
-from tally.web.api import MAX_UPLOAD_BYTES  # noqa: E402
+import tally
+from tally.web import create_app
+from tally.web.api import MAX_UPLOAD_BYTES
 
 
 @pytest.fixture(scope="module")

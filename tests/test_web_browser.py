@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-import uvicorn  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+import uvicorn
+from playwright.sync_api import expect, sync_playwright
 
-from tally.web import create_app  # noqa: E402
+from tally.web import create_app
 
 pytestmark = pytest.mark.browser
 

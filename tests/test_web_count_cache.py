@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-import tally  # noqa: E402
-from tally import store  # noqa: E402
-from tally.web import create_app  # noqa: E402
+import tally
+from tally import store
+from tally.web import create_app
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import tempfile
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
-from tally.web import create_app  # noqa: E402
+from tally.web import create_app
 
 os.environ.setdefault("TALLY_HOME", tempfile.mkdtemp(prefix="tally-schema-"))
 app = create_app()

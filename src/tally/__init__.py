@@ -16,28 +16,28 @@ from .rules import count, get_rule, rules
 __version__ = "0.1.0"
 
 __all__ = [
-    "RankedBallots",
-    "ScoredBallots",
-    "Tallies",
-    "Outcome",
-    "Round",
-    "Tie",
-    "SKIPPED",
     "OVERVOTE",
-    "TallyError",
+    "SKIPPED",
     "BallotError",
     "ConfigError",
-    "RuleError",
     "DataError",
+    "Outcome",
+    "RankedBallots",
+    "Round",
+    "RuleError",
+    "ScoredBallots",
+    "Tallies",
+    "TallyError",
+    "Tie",
+    "__version__",
     "count",
-    "rules",
     "get_rule",
     "read",
-    "__version__",
+    "rules",
 ]
 
 
-def read(path: str, format: str | None = None, **options):  # noqa: A002 - the CLI's word
+def read(path: str, format: str | None = None, **options):
     """Read ballots or tallies from ``path``, picking the reader by extension and content.
 
     ``format`` overrides the choice (see :func:`tally.io.formats`).

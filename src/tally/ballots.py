@@ -21,14 +21,14 @@ import numpy as np
 from .errors import BallotError
 
 __all__ = [
-    "SKIPPED",
-    "OVERVOTE",
     "FIRST_TIE_CODE",
+    "OVERVOTE",
+    "SKIPPED",
     "Provenance",
     "RankedBallots",
+    "RankedProfiles",
     "ScoredBallots",
     "Tallies",
-    "RankedProfiles",
 ]
 
 SKIPPED = -1

@@ -15,8 +15,15 @@ from .errors import ConfigError, RuleError, TallyError
 from .rules import count as count_rule
 from .rules import get_rule, rules
 
-__all__ = ["DEFAULT_RULE", "load_source", "parse_options", "rule_options", "count_source", "applicable_rules",
-           "compare_outcomes"]
+__all__ = [
+    "DEFAULT_RULE",
+    "applicable_rules",
+    "compare_outcomes",
+    "count_source",
+    "load_source",
+    "parse_options",
+    "rule_options",
+]
 
 DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tallies": "plurality"}
 

@@ -13,7 +13,7 @@ Every error's ``str()`` is a single line, so the CLI can print it as is.
 
 from __future__ import annotations
 
-__all__ = ["TallyError", "BallotError", "ConfigError", "RuleError", "DataError"]
+__all__ = ["BallotError", "ConfigError", "DataError", "RuleError", "TallyError"]
 
 
 class TallyError(Exception):

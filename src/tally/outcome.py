@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Round", "Tie", "Outcome", "BatchOutcome", "INACTIVE_REASONS", "to_jsonable"]
+__all__ = ["INACTIVE_REASONS", "BatchOutcome", "Outcome", "Round", "Tie", "to_jsonable"]
 
 INACTIVE_REASONS = ("undervote", "overvote", "skipped", "repeated", "exhausted")
 

@@ -49,17 +49,17 @@ from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import OVERVOTE_MARK, UWI_NAME, mark_code, tie_code
 
 __all__ = [
-    "home",
-    "connect",
     "ImportInfo",
-    "import_ballots",
-    "import_cvrs",
-    "import_csv",
-    "load_ballots",
-    "list_imports",
-    "get_import",
-    "remove_import",
+    "connect",
     "file_sha256",
+    "get_import",
+    "home",
+    "import_ballots",
+    "import_csv",
+    "import_cvrs",
+    "list_imports",
+    "load_ballots",
+    "remove_import",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
@@ -349,7 +349,7 @@ def _commit(
     folder = home() / "imports" / name
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
-    created = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    created = _dt.datetime.now(_dt.UTC).replace(tzinfo=None, microsecond=0)
     con.execute("DELETE FROM imports WHERE name = ?", [name])
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

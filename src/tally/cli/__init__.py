@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from ..errors import TallyError
 
-__all__ = ["app", "main", "console", "err_console"]
+__all__ = ["app", "console", "err_console", "main"]
 
 app = typer.Typer(
     name="tally",

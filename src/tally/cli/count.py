@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from ..compare import DEFAULT_RULE, applicable_rules, compare_outcomes, load_source, parse_options, rule_options
+from ..compare import (
+    DEFAULT_RULE,
+    applicable_rules,
+    compare_outcomes,
+    load_source,
+    parse_options,
+    rule_options,
+)
 from ..errors import RuleError
 from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
@@ -16,17 +23,18 @@ from ..rules import get_rule, rules
 from . import app, console
 from .render import escape, number, outcome_table, ties_lines
 
+
 @app.command("count")
 def count_command(
     source: Annotated[str, typer.Argument(help="A ballot file or a bundled dataset id (see `tally data list`).")],
-    rule: Annotated[Optional[str], typer.Option("--rule", "-r", help="Rule name (see `tally rules`).")] = None,
-    seats: Annotated[Optional[int], typer.Option(help="Seats to fill (multi-winner rules).")] = None,
-    tiebreak: Annotated[Optional[str], typer.Option(help="all | order | previous_round | random")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed for random tie-breaks.")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", "-r", help="Rule name (see `tally rules`).")] = None,
+    seats: Annotated[int | None, typer.Option(help="Seats to fill (multi-winner rules).")] = None,
+    tiebreak: Annotated[str | None, typer.Option(help="all | order | previous_round | random")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for random tie-breaks.")] = None,
     option: Annotated[
-        Optional[list[str]], typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
+        list[str] | None, typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
     ] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome JSON.")] = False,
 ) -> None:
     """Count SOURCE under a rule and show every round."""
@@ -112,10 +120,10 @@ def _winner_line(outcome: Outcome) -> str:
 def compare_command(
     source: Annotated[str, typer.Argument(help="A ballot file or a bundled dataset id.")],
     rule_list: Annotated[
-        Optional[str], typer.Option("--rules", help="Comma-separated rules (default: every applicable rule).")
+        str | None, typer.Option("--rules", help="Comma-separated rules (default: every applicable rule).")
     ] = None,
-    seats: Annotated[Optional[int], typer.Option(help="Compare multi-winner rules for this many seats.")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the input format.")] = None,
+    seats: Annotated[int | None, typer.Option(help="Compare multi-winner rules for this many seats.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Winners of SOURCE under every applicable rule, beside the Condorcet winner."""

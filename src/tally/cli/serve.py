@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -30,7 +30,7 @@ def serve_command(
 def report_command(
     source: Annotated[str, typer.Argument(help="A ballot file or bundled dataset id.")],
     output: Annotated[str, typer.Option("-o", "--output", help="The HTML file to write.")] = "report.html",
-    rule: Annotated[Optional[str], typer.Option("--rule", "-r", help="Rule (default: the official or usual one).")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", "-r", help="Rule (default: the official or usual one).")] = None,
     png: Annotated[bool, typer.Option(help="Also write each chart as a PNG beside the report (needs Chromium).")] = False,
 ) -> None:
     """Write a self-contained offline HTML report (charts included, no CDN)."""

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ..compare import parse_options
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console, err_console
-from ..compare import parse_options
 
 runs_app = typer.Typer(help="Stored simulation and forecast runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -52,15 +52,15 @@ def simulate_command(
     rule_list: Annotated[str, typer.Option("--rules", help="Comma-separated single-winner rules.")] = "plurality,irv,borda,schulze",
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same results.")] = 0,
     param: Annotated[
-        Optional[list[str]], typer.Option("--param", "-p", help="Electorate parameter key=value (phi, alpha, dims, parties, ...).")
+        list[str] | None, typer.Option("--param", "-p", help="Electorate parameter key=value (phi, alpha, dims, parties, ...).")
     ] = None,
-    lengths: Annotated[Optional[str], typer.Option(help="Truncate ballots: LENGTH:PROB,... e.g. 1:0.2,2:0.3,5:0.5")] = None,
+    lengths: Annotated[str | None, typer.Option(help="Truncate ballots: LENGTH:PROB,... e.g. 1:0.2,2:0.3,5:0.5")] = None,
     metrics: Annotated[
-        Optional[str], typer.Option(help="Comma-separated metrics (default: condorcet,spoiler,majority,utility,exhausted).")
+        str | None, typer.Option(help="Comma-separated metrics (default: condorcet,spoiler,majority,utility,exhausted).")
     ] = None,
     chunk_size: Annotated[int, typer.Option(help="Elections per chunk (part of the run's identity).")] = 500,
-    cluster: Annotated[Optional[str], typer.Option(help="'local' starts a Dask LocalCluster.")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="'local' starts a Dask LocalCluster.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")] = None,
     workers: Annotated[int, typer.Option(help="Workers for --cluster local.")] = 2,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (see `tally runs`).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import DataError
 
-__all__ = ["Dataset", "register", "datasets", "get", "load", "resolve", "DATA_DIR"]
+__all__ = ["DATA_DIR", "Dataset", "datasets", "get", "load", "register", "resolve"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -123,7 +123,7 @@ def _load_cached(dataset_id: str) -> Any:
     return _DATASETS[dataset_id].loader()
 
 
-def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:  # noqa: A002
+def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:
     """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id."""
     if not source.strip():
         # Path("") is the current folder, which exists: say what is missing instead

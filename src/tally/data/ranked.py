@@ -19,14 +19,14 @@ GPL3 = "GPL-3.0"
 US_IRV = {"overvote": "exhaust"}
 
 
-def _read(relative: str, format: str, **options: Any) -> Any:  # noqa: A002
+def _read(relative: str, format: str, **options: Any) -> Any:
     from ..io import read
 
     return read(str(DATA_DIR / relative), format=format, **options)
 
 
 def _preflib(
-    id: str,  # noqa: A002
+    id: str,
     file: str,
     title: str,
     *,

@@ -32,17 +32,17 @@ from typing import Any
 from ..errors import ConfigError
 
 __all__ = [
-    "ContestConfig",
-    "OutputSettings",
-    "CvrSource",
+    "OVERVOTE_RULES",
+    "PROVIDERS",
+    "TIEBREAK_MODES",
+    "WINNER_ELECTION_MODES",
     "Candidate",
+    "ContestConfig",
+    "CvrSource",
+    "OutputSettings",
     "Rules",
     "load_config",
     "parse_config",
-    "PROVIDERS",
-    "WINNER_ELECTION_MODES",
-    "TIEBREAK_MODES",
-    "OVERVOTE_RULES",
 ]
 
 PROVIDERS = ("ess", "genericCsv", "clearBallot", "dominion", "hart", "cdf")

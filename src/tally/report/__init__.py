@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
 from . import charts
 
-__all__ = ["write_report", "render_report"]
+__all__ = ["render_report", "write_report"]
 
 
 def _plotly_js() -> str:

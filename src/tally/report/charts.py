@@ -16,8 +16,17 @@ import numpy as np
 
 from ..outcome import Outcome
 
-__all__ = ["sankey", "rounds_bars", "pairwise_heatmap", "ec_map", "ev_bar", "metric_bars", "party_colour", "TILES",
-           "plotly_js"]
+__all__ = [
+    "TILES",
+    "ec_map",
+    "ev_bar",
+    "metric_bars",
+    "pairwise_heatmap",
+    "party_colour",
+    "plotly_js",
+    "rounds_bars",
+    "sankey",
+]
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#bab0ac", "#e15759")
 EXHAUSTED = "#9e9e9e"

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome
 
-__all__ = ["RuleInfo", "rule", "rules", "get_rule", "count"]
+__all__ = ["RuleInfo", "count", "get_rule", "rule", "rules"]
 
 KINDS = ("ranked", "approval", "score", "tallies", "profiles")
 

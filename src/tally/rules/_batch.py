@@ -18,7 +18,7 @@ from ..ballots import SKIPPED, RankedBallots, RankedProfiles
 from ..outcome import BatchOutcome
 from ..ties import check_tiebreak
 
-__all__ = ["run_batch", "plurality_kernel", "additive_kernel", "irv_kernel", "inactive_share"]
+__all__ = ["additive_kernel", "inactive_share", "irv_kernel", "plurality_kernel", "run_batch"]
 
 Kernel = Callable[[RankedProfiles], tuple[np.ndarray, np.ndarray, np.ndarray | None]]
 

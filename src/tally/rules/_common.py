@@ -13,7 +13,13 @@ from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 
 __all__ = [
-    "check_seats","ranked_account", "scored_account", "best", "one_shot", "by_name"]
+    "best",
+    "by_name",
+    "check_seats",
+    "one_shot",
+    "ranked_account",
+    "scored_account",
+]
 
 
 def ranked_account(ballots: RankedBallots) -> tuple[float, dict[str, float]]:

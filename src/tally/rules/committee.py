@@ -43,8 +43,7 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
-from ._common import check_seats
-from ._common import scored_account
+from ._common import check_seats, scored_account
 
 __all__ = [
     "MAX_BRANCHES",

@@ -12,7 +12,7 @@ from . import rule
 from ._batch import plurality_kernel, run_batch
 from ._common import one_shot
 
-__all__ = ["plurality", "first_marks"]
+__all__ = ["first_marks", "plurality"]
 
 
 def first_marks(ballots: RankedBallots) -> np.ndarray:

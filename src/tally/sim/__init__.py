@@ -11,4 +11,4 @@ from __future__ import annotations
 from .batch import METRICS, SimSpec
 from .run import simulate
 
-__all__ = ["SimSpec", "simulate", "METRICS"]
+__all__ = ["METRICS", "SimSpec", "simulate"]

@@ -20,8 +20,8 @@ import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots, RankedProfiles, ScoredBallots
 from ..errors import ConfigError
-from ..rules import get_rule
 from ..rules import count as count_rule
+from ..rules import get_rule
 from ..rules._batch import inactive_share
 from .electorates import (
     Electorate,
@@ -33,7 +33,7 @@ from .electorates import (
     truncate,
 )
 
-__all__ = ["SimSpec", "run_chunk", "chunk_seeds", "profile_ballots", "election_ballots", "METRICS"]
+__all__ = ["METRICS", "SimSpec", "chunk_seeds", "election_ballots", "profile_ballots", "run_chunk"]
 
 METRICS = ("condorcet", "spoiler", "majority", "monotonicity", "participation", "utility", "exhausted")
 DEFAULT_METRICS = ("condorcet", "spoiler", "majority", "utility", "exhausted")

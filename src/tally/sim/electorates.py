@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import ConfigError
 
-__all__ = ["Electorate", "generate", "ELECTORATES", "truncate", "approval_from_utilities", "scores_from_utilities"]
+__all__ = ["ELECTORATES", "Electorate", "approval_from_utilities", "generate", "scores_from_utilities", "truncate"]
 
 
 @dataclass(frozen=True, eq=False)

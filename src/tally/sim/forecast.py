@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import BallotError, ConfigError, DataError
 
-__all__ = ["ErrorModel", "PollTable", "read_polls", "polls_from_results", "electoral_college_forecast", "house_control", "REGIONS"]
+__all__ = ["REGIONS", "ErrorModel", "PollTable", "electoral_college_forecast", "house_control", "polls_from_results", "read_polls"]
 
 _REGION_STATES = {
     "Northeast": "CT ME MA NH RI VT NJ NY PA",

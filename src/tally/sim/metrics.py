@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["wilson", "summarise"]
+__all__ = ["summarise", "wilson"]
 
 Z95 = 1.959963984540054
 

@@ -11,7 +11,7 @@ from ..errors import ConfigError
 from .batch import SimSpec, chunk_seeds, run_chunk
 from .metrics import summarise
 
-__all__ = ["simulate", "run_columns"]
+__all__ = ["run_columns", "simulate"]
 
 Progress = Callable[[int, int], None]
 

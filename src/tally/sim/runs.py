@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from .._arrow import as_numpy
 from ..errors import DataError
 from ..outcome import to_jsonable
 
-__all__ = ["run_id", "save_run", "list_runs", "get_run", "load_columns"]
+__all__ = ["get_run", "list_runs", "load_columns", "run_id", "save_run"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sim_runs (
@@ -73,7 +73,7 @@ def save_run(summary: dict[str, Any], columns: dict[str, np.ndarray] | None, kin
             "INSERT INTO sim_runs VALUES (?, ?, ?, ?, ?, ?)",
             [
                 rid,
-                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                datetime.now(UTC).isoformat(timespec="seconds"),
                 kind,
                 json.dumps(to_jsonable(spec), sort_keys=True),
                 json.dumps(to_jsonable(body)),

@@ -29,7 +29,7 @@ from ..rules import rules
 from ..store import ImportInfo
 from ..ties import TIEBREAK_MODES
 
-__all__ = ["router", "MAX_UPLOAD_BYTES", "http_error", "status_of"]
+__all__ = ["MAX_UPLOAD_BYTES", "http_error", "router", "status_of"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -178,7 +178,7 @@ async def count_upload(
     request: Request,
     file: Annotated[UploadFile, File(description="A ballot file: PrefLib, ranked CSV, BLT, approval/score or tallies CSV")],
     rule: Annotated[str | None, Form(max_length=100)] = None,
-    format: Annotated[Literal[FORMATS] | None, Form()] = None,  # type: ignore[valid-type]  # noqa: A002
+    format: Annotated[Literal[FORMATS] | None, Form()] = None,  # type: ignore[valid-type]
     seats: Annotated[int | None, Form(ge=1, le=500)] = None,
     tiebreak: Annotated[Tiebreak | None, Form()] = None,
     seed: Annotated[int | None, Form(ge=0, le=2**32 - 1)] = None,

@@ -39,17 +39,17 @@ from ...errors import BallotError, ConfigError
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
 
 __all__ = [
-    "CastVoteRecord",
     "OVERVOTE_MARK",
     "UWI_NAME",
     "CandidateLookup",
-    "read_cvrs",
-    "read_source",
+    "CastVoteRecord",
+    "contest_candidates",
+    "csv_records",
     "cvrs_to_ballots",
     "read_ballots",
-    "contest_candidates",
+    "read_cvrs",
+    "read_source",
     "sanitize",
-    "csv_records",
 ]
 
 

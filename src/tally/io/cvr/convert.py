@@ -33,7 +33,7 @@ from typing import Any
 from . import sanitize
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
 
-__all__ = ["cvr_csv", "write_cvr_csv", "cdf_json", "write_cdf_json", "java_hash_order", "Allocation"]
+__all__ = ["Allocation", "cdf_json", "cvr_csv", "java_hash_order", "write_cdf_json", "write_cvr_csv"]
 
 EXPLICIT_OVERVOTE = "overvote"
 UNDERVOTE = "undervote"

@@ -33,7 +33,7 @@ from .._common import check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["read", "export_files"]
+__all__ = ["export_files", "read"]
 
 _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
 

@@ -26,7 +26,7 @@ from ...errors import BallotError
 from . import CandidateLookup, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["read", "table", "blocks", "Table", "cell_text", "stored_rows"]
+__all__ = ["Table", "blocks", "cell_text", "read", "stored_rows", "table"]
 
 MISSING_PRECINCT = "missing_precinct_id"
 MISSING_BATCH = "missing_batch_id"

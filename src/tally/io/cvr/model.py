@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ...ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED
 from ...errors import BallotError
 
-__all__ = ["CastVoteRecord", "OVERVOTE_MARK", "UWI_NAME", "mark_code", "tie_code"]
+__all__ = ["OVERVOTE_MARK", "UWI_NAME", "CastVoteRecord", "mark_code", "tie_code"]
 
 OVERVOTE_MARK = "\x00overvote"
 UWI_NAME = "Undeclared Write-ins"
