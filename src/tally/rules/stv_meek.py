@@ -64,13 +64,18 @@ class _PathIndex:
         self.tail = np.full(rows, -1, dtype=np.int64)  # the hopeful the path ends at, or -1
         self.status: np.ndarray | None = None
 
-    def groups(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(distinct paths padded with -1, papers per path) under ``status``."""
+    def groups(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(distinct paths padded with -1, papers per path, filled) under ``status``.
+
+        Paths come longest first, so the ones reaching column j are the first
+        ``filled[j]``: a count walks each column over a slice, not a selection.
+        """
         if self.status is None:
             stale = np.arange(self.length.size)
         else:
-            changed = np.flatnonzero(status != self.status)
-            stale = np.flatnonzero(np.isin(self.tail, changed))
+            # tail -1 (no hopeful reached) reads the extra last entry: never changed
+            changed = np.append(status != self.status, False)
+            stale = np.flatnonzero(changed[self.tail])
             dropped = stale[status[self.tail[stale]] == EXCLUDED]
             self.length[dropped] -= 1
             self.path[dropped, self.length[dropped]] = -1
@@ -83,9 +88,13 @@ class _PathIndex:
             groups = self.path[first]
         else:
             groups, inverse = np.unique(self.path, axis=0, return_inverse=True)
-        width = max(int(self.length.max(initial=0)), 1)
         counts = np.bincount(inverse.reshape(-1), weights=self.count, minlength=groups.shape[0])
-        return np.ascontiguousarray(groups[:, :width]), np.round(counts).astype(np.int64)
+        length = (groups >= 0).sum(axis=1)
+        order = np.argsort(-length, kind="stable")
+        filled = [int(n) for n in np.bincount(length, minlength=self.depth + 1)[::-1].cumsum()[::-1][1:]]
+        width = max(int(length.max(initial=0)), 1)
+        return (np.ascontiguousarray(groups[order, :width]), np.round(counts[order]).astype(np.int64),
+                [n for n in filled[:width] if n])
 
     def _extend(self, rows: np.ndarray, status: np.ndarray) -> None:
         """Read on from each row's next rank: skip the excluded, stop after a hopeful."""
@@ -144,11 +153,12 @@ class _Meek:
         self.exact_bincount = int(self.count.sum()) * self.one < 2**53
         self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), c)
         self._path_key: bytes | None = None
-        self._path_cache: tuple[np.ndarray, np.ndarray] = (np.zeros((0, 1), np.int64), np.zeros(0, np.int64))
+        self._path_cache: tuple[np.ndarray, np.ndarray, list[int]] = (np.zeros((0, 1), np.int64),
+                                                                      np.zeros(0, np.int64), [])
         self.leftover = 0
         self.quota = 0
 
-    def _paths(self) -> tuple[np.ndarray, np.ndarray]:
+    def _paths(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """Rows grouped by the candidates their weight can reach (cached per status).
 
         A row's weight passes excluded candidates untouched and stops at the first
@@ -173,27 +183,22 @@ class _Meek:
     def distribute(self) -> None:
         one = self.one
         keep = np.array(self.keep, dtype=np.int64)
-        paths, counts = self._paths()
+        paths, counts, filled = self._paths()
+        # Weight left at the end of a path (or on an empty one) is non-transferable.
         w = np.full(paths.shape[0], one, dtype=np.int64)
         votes = np.zeros(len(self.names), dtype=np.int64)
-        for j in range(paths.shape[1]):
-            col = paths[:, j]
-            act = np.flatnonzero((col >= 0) & (w > 0))
-            if act.size == 0:
-                break
-            cand = col[act]
+        for j, n in enumerate(filled):
+            cand = paths[:n, j]
             kc = keep[cand]
-            ww = w[act]
+            ww = w[:n]
             if self.warren:
                 kept = np.minimum(kc, ww)
                 rest = ww - kept
             else:
                 kept = -((-ww * kc) // one)
                 rest = -((-ww * (one - kc)) // one)
-            self._add(votes, cand, kept * counts[act])
-            w[act] = rest
-        # Rows whose path is empty (nothing left to reach) keep their whole weight.
-        w[(paths < 0).all(axis=1)] = one
+            self._add(votes, cand, kept * counts[:n])
+            w[:n] = rest
         self.votes = votes
         self.leftover = int((w * counts).sum())
         total = int(votes.sum())
