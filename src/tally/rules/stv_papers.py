@@ -145,7 +145,7 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
             for r in range(1, ranks):
                 keep[:, r] &= ~(sub[:, :r] == sub[:, r : r + 1]).any(axis=1)
             fresh[twice] = keep
-    length = fresh.sum(axis=1)
+    length = np.count_nonzero(fresh, axis=1)
     gaps = ranks > 1 and bool(((choices[:, :-1] == SKIPPED) & fresh[:, 1:]).any())
     if not (any_stop or repeats or gaps):
         # Every mark counts and none follows a blank rank: the ballots read as they are.
