@@ -98,22 +98,35 @@ class _PathIndex:
 
     def _extend(self, rows: np.ndarray, status: np.ndarray) -> None:
         """Read on from each row's next rank: skip the excluded, stop after a hopeful."""
-        lookup = np.append(status, EXCLUDED)  # unmarked slots (-1) read as excluded
-        while rows.size:
-            rows = rows[self.next[rows] < self.depth]
-            if not rows.size:
-                return
-            cand = self.prefs[rows, self.next[rows]]
-            self.next[rows] += 1
+        # unmarked slots (-1) read as excluded
+        lookup = np.append(status, EXCLUDED).astype(np.int8)
+        depth = self.depth
+        # Work on the rows' own copies of their state, stored back once at the end;
+        # flat indices into the matrices are cheaper than (row, column) pairs.
+        nxt = self.next[rows]
+        length = self.length[rows]
+        code = self.code[rows]
+        tail = np.full(rows.size, -1, dtype=np.int64)
+        prefs, path = self.prefs.reshape(-1), self.path.reshape(-1)
+        base_at = rows * depth
+        live = np.flatnonzero(nxt < depth)
+        while live.size:
+            cand = prefs[base_at[live] + nxt[live]]
+            nxt[live] += 1
             state = lookup[cand]
-            take = rows[state != EXCLUDED]
-            took = cand[state != EXCLUDED]
-            self.path[take, self.length[take]] = took
-            self.length[take] += 1
-            self.code[take] = self.code[take] * self.base + took + 1
+            taken = state != EXCLUDED
+            take, took = live[taken], cand[taken]
+            path[base_at[take] + length[take]] = took
+            length[take] += 1
+            code[take] = code[take] * self.base + took + 1
             hopeful = state == HOPEFUL
-            self.tail[rows[hopeful]] = cand[hopeful]
-            rows = rows[~hopeful]
+            tail[live[hopeful]] = cand[hopeful]
+            live = live[~hopeful]
+            live = live[nxt[live] < depth]
+        self.next[rows] = nxt
+        self.length[rows] = length
+        self.code[rows] = code
+        self.tail[rows] = tail
 
 
 class _Meek:
