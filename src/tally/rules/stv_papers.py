@@ -78,16 +78,26 @@ class Papers:
         ``end`` code and the position the depth.
         """
         depth = self.prefs.shape[1]
-        if rows.size == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        block = self.prefs[rows]
         # Padding (-1) looks up the extra last entry, which is never usable.
-        ok = np.append(usable, False)[block]
-        ok &= np.arange(depth)[None, :] >= start[:, None]
-        has = ok.any(axis=1)
-        pos = np.where(has, np.argmax(ok, axis=1), depth)
-        cand = np.where(has, block[np.arange(rows.size), np.minimum(pos, depth - 1)], self.end[rows])
-        return pos.astype(np.int64), cand.astype(np.int64)
+        lookup = np.append(usable, False)
+        pos = np.array(start, dtype=np.int64)
+        found = np.zeros(rows.size, dtype=bool)
+        cand = np.empty(rows.size, dtype=np.int64)
+        prefs, row_at = self.prefs.reshape(-1), rows * depth
+        # Step the unresolved rows one rank on at a time: most stop within a step or two,
+        # which reads far fewer cells than each row's whole remainder.
+        todo = np.flatnonzero(pos < depth)
+        while todo.size:
+            here = prefs[row_at[todo] + pos[todo]]
+            ok = lookup[here]
+            found[todo[ok]] = True
+            cand[todo[ok]] = here[ok]
+            todo = todo[~ok]
+            pos[todo] += 1
+            todo = todo[pos[todo] < depth]
+        pos[~found] = depth
+        cand[~found] = self.end[rows[~found]]
+        return pos, cand
 
 
 SKIPPED_RULES = ("continue", "exhaust")
