@@ -63,6 +63,8 @@ class _PathIndex:
         self.next = np.zeros(rows, dtype=np.int64)  # first rank not yet read
         self.tail = np.full(rows, -1, dtype=np.int64)  # the hopeful the path ends at, or -1
         self.status: np.ndarray | None = None
+        self.group_of: np.ndarray | None = None  # each row's group (coded paths only)
+        self.group_code = np.zeros(0, dtype=np.int64)  # the groups' codes, ascending
 
     def groups(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """(distinct paths padded with -1, papers per path, filled) under ``status``.
@@ -71,7 +73,7 @@ class _PathIndex:
         ``filled[j]``: a count walks each column over a slice, not a selection.
         """
         if self.status is None:
-            stale = np.arange(self.length.size)
+            stale = self._start(status)
         else:
             # tail -1 (no hopeful reached) reads the extra last entry: never changed
             changed = np.append(status != self.status, False)
@@ -84,7 +86,7 @@ class _PathIndex:
         self.status = status.copy()
         self._extend(stale, status)
         if self.coded:
-            _, first, inverse = np.unique(self.code, return_index=True, return_inverse=True)
+            first, inverse = self._regroup(stale)
             groups = self.path[first]
         else:
             groups, inverse = np.unique(self.path, axis=0, return_inverse=True)
@@ -95,6 +97,45 @@ class _PathIndex:
         width = max(int(length.max(initial=0)), 1)
         return (np.ascontiguousarray(groups[order, :width]), np.round(counts[order]).astype(np.int64),
                 [n for n in filled[:width] if n])
+
+    def _start(self, status: np.ndarray) -> np.ndarray:
+        """Paths before anyone is elected or excluded: each row's first preference.
+
+        Returns the rows still to read (all of them unless every candidate is hopeful).
+        """
+        if np.any(status != HOPEFUL):
+            return np.arange(self.length.size)
+        first = self.prefs[:, 0]  # prefs has at least one column
+        marked = first >= 0
+        self.path[:, 0] = first
+        self.length[:] = marked
+        self.code[:] = np.where(marked, first + 1, 0)
+        self.tail[:] = first
+        self.next[:] = np.where(marked, 1, self.depth)
+        return np.zeros(0, dtype=np.int64)
+
+    def _regroup(self, stale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(a row of each group, each row's group), groups ordered by code.
+
+        Only the stale rows have new codes: they are placed among the groups there
+        were, instead of sorting every row again.
+        """
+        if self.group_of is None:
+            codes, inverse = np.unique(self.code, return_inverse=True)
+            inverse = inverse.reshape(-1)
+        else:
+            codes = np.unique(np.concatenate([self.group_code, self.code[stale]]))
+            inverse = np.searchsorted(codes, self.group_code)[self.group_of]
+            inverse[stale] = np.searchsorted(codes, self.code[stale])
+            occupied = np.bincount(inverse, minlength=codes.size) > 0
+            if not occupied.all():
+                inverse = (np.cumsum(occupied) - 1)[inverse]
+                codes = codes[occupied]
+        self.group_of, self.group_code = inverse, codes
+        # rows of one group share their path, so any of them stands for it
+        first = np.empty(codes.size, dtype=np.int64)
+        first[inverse] = np.arange(inverse.size)
+        return first, inverse
 
     def _extend(self, rows: np.ndarray, status: np.ndarray) -> None:
         """Read on from each row's next rank: skip the excluded, stop after a hopeful."""
