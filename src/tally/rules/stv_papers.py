@@ -103,6 +103,23 @@ class Papers:
 SKIPPED_RULES = ("continue", "exhaust")
 
 
+def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:
+    """Rows where a usable mark names a candidate an earlier usable mark named."""
+    if candidates <= 62:
+        # One bit per candidate: the marks' bits add up to more than they cover exactly
+        # when one is repeated. Rank by rank on contiguous columns, where NumPy is fastest.
+        by_rank, usable = np.ascontiguousarray(choices.T), np.ascontiguousarray(fresh.T)
+        total = np.zeros(choices.shape[0], dtype=np.int64)
+        covered = np.zeros(choices.shape[0], dtype=np.int64)
+        for r in range(by_rank.shape[0]):
+            bit = np.left_shift(np.int64(1), np.maximum(by_rank[r], 0), dtype=np.int64) * usable[r]
+            total += bit
+            covered |= bit
+        return np.flatnonzero(total != covered)
+    ordered = np.sort(np.where(fresh, choices, -1), axis=1)
+    return np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
+
+
 def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
     """Read each row's usable preferences (see the module docstring).
 
@@ -135,20 +152,9 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
     if any_stop:
         fresh &= ~np.logical_or.accumulate(stop, axis=1)
     repeats = False
-    if ranks > 1 and ballots.n_candidates <= 62:
-        # One bit per candidate: a mark whose bit is already set repeats an earlier mark.
-        seen = np.zeros(rows, dtype=np.int64)
-        for r in range(ranks):
-            bit = np.where(fresh[:, r], np.left_shift(np.int64(1), np.maximum(choices[:, r], 0).astype(np.int64)), 0)
-            again = (seen & bit) != 0
-            if again.any():
-                repeats = True
-                fresh[:, r] &= ~again
-            seen |= bit
-    elif ranks > 1:
+    if ranks > 1:
         # Only rows marking some candidate twice need the rank-by-rank repeat check.
-        ordered = np.sort(np.where(fresh, choices, -1), axis=1)
-        twice = np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
+        twice = _rows_with_repeats(choices, fresh, ballots.n_candidates)
         if twice.size:
             repeats = True
             sub, keep = choices[twice], fresh[twice]
