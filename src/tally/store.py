@@ -62,7 +62,7 @@ __all__ = [
     "remove_import",
 ]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 _CHUNK_BYTES = 1 << 24  # 16 MiB of CSV text per block
 
 _SCHEMA = """
@@ -134,7 +134,7 @@ def file_sha256(path: str | Path) -> str:
 
 
 def _check_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):  # '$' would let a final newline in
         raise ConfigError(
             f"import name {name!r} must start with a letter or digit and use only letters, digits, '_', '.', '-'"
         )
