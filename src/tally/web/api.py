@@ -2,7 +2,8 @@
 
 Bad input is a 4xx whose ``detail`` says what is wrong: 404 for an unknown dataset or
 run, 400 for input tally refuses (bad ballots, unknown rule, impossible scenario), 413
-for an upload over the size limit, 422 for a request of the wrong shape.
+for an upload over the size limit, 422 for a request of the wrong shape, 503 while the
+store of imported CVRs is held by another process.
 """
 
 from __future__ import annotations
@@ -61,10 +62,20 @@ def _stored(dataset: str) -> ImportInfo | None:
         return None
     if not (store.home() / "imports" / dataset / "meta.json").is_file():
         return None
+    import duckdb
+
     try:
         return store.get_import(dataset)
     except DataError:
         return None
+    except duckdb.Error as exc:
+        raise _store_unavailable(exc) from None
+
+
+def _store_unavailable(exc: Exception) -> HTTPException:
+    # DuckDB lets one process at a time open the store: a `tally import` running elsewhere
+    # holds it, and that is a passing condition, not a server fault.
+    return HTTPException(503, detail=f"the store of imported CVRs cannot be read just now ({exc}); try again")
 
 
 def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
@@ -74,10 +85,14 @@ def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
     except DataError as exc:
         if _stored(dataset) is None:
             raise http_error(exc) from None
+        import duckdb
+
         try:
             return store.load_ballots(dataset), {}
         except TallyError as exc:
             raise http_error(exc) from None
+        except duckdb.Error as exc:
+            raise _store_unavailable(exc) from None
     try:
         return load_source(dataset, None)
     except TallyError as exc:
@@ -116,10 +131,16 @@ def datasets(q: Annotated[str | None, Query(max_length=200, description="Search 
     found = [d.to_dict() for d in catalogue.datasets()]
     bundled = {d["id"] for d in found}
     if (store.home() / "tally.duckdb").is_file():
+        import duckdb
+
+        try:
+            imports = store.list_imports()
+        except duckdb.Error as exc:
+            raise _store_unavailable(exc) from None
         found += [{"id": i.name, "title": i.title or i.name, "kind": "ranked", "licence": "", "source": "imported CVR",
                    "tags": ["import"], "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}",
                    "folder": str(i.folder)}
-                  for i in store.list_imports() if i.name not in bundled]
+                  for i in imports if i.name not in bundled]
     if q:
         words = q.lower().split()
         found = [d for d in found if all(w in " ".join(map(str, d.values())).lower() for w in words)]
