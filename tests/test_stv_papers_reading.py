@@ -79,3 +79,12 @@ def test_read_papers_matches_a_mark_by_mark_reading(c, skipped):
                     assert (int(pos[0]), int(cand[0])) == later[0]
                 else:
                     assert int(pos[0]) == papers.prefs.shape[1] and int(cand[0]) == papers.end[i]
+
+
+def test_a_candidate_marked_at_many_ranks_is_read_once_with_62_candidates():
+    # The bit of the 62nd candidate (2**61) added up at nine ranks wraps around 64 bits
+    # to the value of the bits covered: the repeat must still be found.
+    names = [f"C{i}" for i in range(62)]
+    b = RankedBallots.from_rankings(names, [["C61"] * 9 + ["C0"], ["C60"] * 17 + ["C1"]], merge=False)
+    papers = read_papers(b)
+    assert [[int(x) for x in row if x >= 0] for row in papers.prefs] == [[61, 0], [60, 1]]

@@ -106,16 +106,18 @@ SKIPPED_RULES = ("continue", "exhaust")
 def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:
     """Rows where a usable mark names a candidate an earlier usable mark named."""
     if candidates <= 62:
-        # One bit per candidate: the marks' bits add up to more than they cover exactly
-        # when one is repeated. Rank by rank on contiguous columns, where NumPy is fastest.
+        # One bit per candidate: a mark repeats when its bit is already among those the
+        # row's earlier marks cover. (Adding the bits up instead would wrap around 64 bits
+        # for a late candidate marked at many ranks and hide the repeat.) Rank by rank on
+        # contiguous columns, where NumPy is fastest.
         by_rank, usable = np.ascontiguousarray(choices.T), np.ascontiguousarray(fresh.T)
-        total = np.zeros(choices.shape[0], dtype=np.int64)
+        repeated = np.zeros(choices.shape[0], dtype=bool)
         covered = np.zeros(choices.shape[0], dtype=np.int64)
         for r in range(by_rank.shape[0]):
             bit = np.left_shift(np.int64(1), np.maximum(by_rank[r], 0), dtype=np.int64) * usable[r]
-            total += bit
+            repeated |= (covered & bit) != 0
             covered |= bit
-        return np.flatnonzero(total != covered)
+        return np.flatnonzero(repeated)
     ordered = np.sort(np.where(fresh, choices, -1), axis=1)
     return np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
 
