@@ -123,14 +123,26 @@ def apportion(
     if method == "exact":
         return seats * votes / total
     names = breaker.candidates if breaker is not None else tuple(str(i) for i in range(len(votes)))
-    outcome = count(Tallies((label,), names, votes[None, :]), _ROUNDING_RULES[method], seats=seats,
-                    tiebreak=breaker.mode if breaker is not None else "all",
-                    seed=breaker.seed if breaker is not None else None)
-    if breaker is not None:
+    # Counted with the tie left standing, then settled by the caller's breaker: one
+    # generator for every state's draw (a fresh one per state would repeat the same draw).
+    outcome = count(Tallies((label,), names, votes[None, :]), _ROUNDING_RULES[method], seats=seats, tiebreak="all")
+    won = outcome.details["seats"]
+    shares = np.array([won[n] for n in names], dtype=float)
+    tied = outcome.details.get("tied_seats")
+    if breaker is None or tied is None:
+        return shares
+    if breaker.mode == "all":
         for tie in outcome.ties:
             breaker.record(replace(tie, round=1, purpose=f"electors in {label}"))
-    won = outcome.details["seats"]
-    return np.array([won[n] for n in names], dtype=float)
+        return shares
+    # Each tied candidate can take at most one of the tied seats (its next quotient or
+    # remainder falls below the tie), so the seats go to distinct draws from the pool.
+    pool = [names.index(p) for p in tied["parties"]]
+    for _ in range(tied["seats"]):
+        pick = breaker.pick(pool, purpose=f"electors in {label}", round=1, history=[votes], lowest=False)
+        shares[pick] += 1
+        pool.remove(pick)
+    return shares
 
 
 def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]:
@@ -314,7 +326,8 @@ def electoral_college(
             missing = unit.electoral_votes - round(float(shares.sum()))
             if missing:
                 unallocated += missing
-                why = "a tie for the last elector(s) was left standing" if shares.any() else "no votes"
+                why = ("a tie for the last elector(s) was left standing" if np.any(unit.votes[eligible] > 0)
+                       else "no votes for a candidate who can take electors")
                 warnings.append(f"{missing} elector(s) of {unit.area} not allocated: {why}")
         elif w is None:
             given = {}
