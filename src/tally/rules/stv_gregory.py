@@ -191,7 +191,7 @@ class _Count:
         """
         left = self.seats - len(self.order)
         active = sum((self.credited[c] for c in self._hopeful()), Fraction(0))
-        active += sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        active += self._untransferred()
         active += sum((self.credited[int(c)] for c in np.flatnonzero(self.status == EXCLUDED)), Fraction(0))
         return _ceil_cents(active / (left + 1))
 
@@ -484,9 +484,6 @@ class _Count:
         self.count[start:] = k
         return np.arange(start, start + rows.size, dtype=np.int64)
 
-    def exclude(self, c: int) -> None:
-        self.exclude_together([c])
-
     def exclude_together(self, cands: Sequence[int], why: str = "", why_detail: dict[str, Any] | None = None) -> None:
         """Exclude ``cands`` in one stage (in batches of equal value under ``by_value``).
 
@@ -608,6 +605,7 @@ class _Count:
             self.exclude_together([pick], why="; ".join(why), why_detail=detail)
 
     def _untransferred(self) -> Fraction:
+        """The total of the surpluses of elected candidates not yet transferred."""
         return sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
 
     def _irish_deferment(self, hopeful: list[int]) -> dict[str, Any] | None:
@@ -704,7 +702,7 @@ class _Count:
 
     def _ers97_step(self, hopeful: list[int], left: int) -> None:
         """One ERS97 stage: a surplus, unless deferred (5.2.2), else an exclusion (5.2.5)."""
-        surplus = sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        surplus = self._untransferred()
         losers = self._sure_losers(hopeful, left, surplus)
         if self.pending and not losers:
             top = max(self.credited[c] for c in self.pending)
@@ -783,7 +781,7 @@ class _Count:
         candidate more than the vacancies left, if the lowest one's votes plus those
         surpluses are less than the next lowest's, all the others are elected.
         """
-        untransferred = sum((self.credited[c] - self.quota for c in self.pending), Fraction(0))
+        untransferred = self._untransferred()
         votes = sorted(hopeful, key=lambda c: (self.credited[c], -c))
         if left == 1:
             top = votes[-1]
