@@ -73,7 +73,8 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     in ``metadata["pseudo_candidates"]`` (votes of several candidates lumped together) do
     not win seats. A tie for an area's most votes is settled by ``tiebreak``; under
     ``"all"`` (the default) it is left standing: the area's seats are not allocated and
-    the tie is reported. An area with no votes allocates nothing and is reported too.
+    the tie is reported. An area with no votes, or votes only in lumped columns,
+    allocates nothing and is reported too.
 
     Parameters: ``tiebreak`` (``all`` | ``order`` | ``previous_round`` | ``random``) and
     ``seed`` for random draws.
@@ -83,7 +84,7 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     reference: they decide nothing), round 2 the seats; ``details`` hold ``seats``,
     ``seats_total``, ``majority``, ``majority_party``, ``unallocated``, ``areas`` (each
     area's ``winner``, ``seats``, ``margin`` over the runner-up, ``tied`` and ``votes``),
-    ``tied_areas`` and ``no_votes``.
+    ``tied_areas``, ``no_votes`` and ``lumped_only`` (areas whose only votes are lumped).
 
     Raises :class:`~tally.errors.ConfigError` for an area whose ``seats`` is not a whole
     number of at least 1.
@@ -103,6 +104,7 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     areas: list[dict[str, Any]] = []
     tied_areas: list[dict[str, Any]] = []
     no_votes: list[str] = []
+    lumped_only: list[str] = []
     lumped: list[str] = []
     unallocated = 0
     total_seats = 0
@@ -115,7 +117,7 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
         ranked = np.sort(row[eligible])[::-1]
         margin = float(ranked[0] - ranked[1]) if ranked.size > 1 else (float(ranked[0]) if ranked.size else 0.0)
         if not tied:
-            no_votes.append(area)
+            (lumped_only if row.any() else no_votes).append(area)
         if len(tied) > 1:
             tied_areas.append({"area": area, "tied": [cands[j] for j in tied], "seats": n,
                                "chosen": None if winner is None else cands[winner]})
@@ -140,6 +142,9 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
                         + "; ".join(f"{t['area']} ({', '.join(t['tied'])})" for t in tied_areas))
     if no_votes:
         warnings.append(f"{len(no_votes)} area(s) report no votes, their seats not allocated: {', '.join(no_votes)}")
+    if lumped_only:
+        warnings.append(f"{len(lumped_only)} area(s) have votes only in lumped columns ({', '.join(sorted(pseudo))}), "
+                        f"their seats not allocated: {', '.join(lumped_only)}")
     if lumped:
         warnings.append(f"in {', '.join(lumped)} a column of lumped votes ({', '.join(sorted(pseudo))}) has more "
                         "votes than the winner; one of the candidates in it may have won instead")
@@ -161,6 +166,7 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
         "areas": areas,
         "tied_areas": tied_areas,
         "no_votes": no_votes,
+        "lumped_only": lumped_only,
     }
     return Outcome(
         rule="",
