@@ -118,12 +118,17 @@ def seats_command(
         given["constituency_seats"] = constituency_winners(districts)
     if overhang is not None:
         given["overhang"] = overhang
-    if seats is None and "seats" not in tallies.attributes:
-        seats = facts.get("seats") or tallies.metadata.get("seats")
-    if seats is not None:
-        given["seats"] = seats
-    elif "seats" not in tallies.attributes:
-        raise ConfigError(f"give --seats N: {votes_source} does not say how many seats there are")
+    if info.name == "districts":
+        # each area fills its own seats (its ``seats`` attribute, else 1): no total applies
+        if seats is not None:
+            raise ConfigError("--seats does not apply to districts: each area fills its own 'seats' (1 when not given)")
+    else:
+        if seats is None and "seats" not in tallies.attributes:
+            seats = facts.get("seats") or tallies.metadata.get("seats")
+        if seats is not None:
+            given["seats"] = seats
+        elif "seats" not in tallies.attributes:
+            raise ConfigError(f"give --seats N: {votes_source} does not say how many seats there are")
     options, notes = rule_options(info.name, facts, given)
     outcome = count_rule(tallies, info.name, **options)
     votes = {c: float(v) for c, v in outcome.rounds[0].tally.items()}
