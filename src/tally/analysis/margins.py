@@ -264,6 +264,11 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
 
 
 def need_two_candidates(tallies: Tallies, what: str) -> None:
+    """Refuse tallies of one column (a census population, say), which ``what`` (the
+    analysis, named in the message) cannot compare.
+
+    Raises :class:`~tally.errors.ConfigError` naming the tallies and their column.
+    """
     if len(tallies.candidates) < 2:
         named = tallies.title or tallies.source or "the tallies"
         raise ConfigError(
