@@ -199,27 +199,30 @@ def to_ballots(rows: list[list], c: int) -> RankedBallots:
     return RankedBallots.from_rankings(names, [[mark(m) for m in r] for r in rows])
 
 
-@pytest.mark.parametrize("rule", ["meek_stv", "warren_stv"])
-@pytest.mark.parametrize("skipped", ["continue", "exhaust"])
-def test_meek_and_warren_match_a_per_ballot_fixed_point_count(rule, skipped):
+@pytest.mark.parametrize(("rule", "skipped", "decimals"), [
+    ("meek_stv", "continue", 9), ("meek_stv", "exhaust", 9), ("warren_stv", "continue", 9),
+    ("warren_stv", "exhaust", 9), ("meek_stv", "continue", 3), ("warren_stv", "continue", 3),
+])
+def test_meek_and_warren_match_a_per_ballot_fixed_point_count(rule, skipped, decimals):
     warren = rule == "warren_stv"
+    unit = 10**decimals
     matrix_paths = 0
     exclusions = 0
-    seed = {"meek_stv": 40, "warren_stv": 50}[rule] + (skipped == "exhaust")
+    seed = {"meek_stv": 40, "warren_stv": 50}[rule] + (skipped == "exhaust") + decimals
     for rows, c, seats in profiles(seed, 120):
         b = to_ballots(rows, c)
         names = b.candidates
-        expected = reference(rows, c, seats, warren=warren, skipped=skipped)
-        o = tally.count(b, rule, seats=seats, tiebreak="order", skipped=skipped)
+        expected = reference(rows, c, seats, warren=warren, skipped=skipped, decimals=decimals)
+        o = tally.count(b, rule, seats=seats, tiebreak="order", skipped=skipped, decimals=decimals)
         assert list(o.winners) == [names[h] for h in expected["winners"]], rows
         assert len(o.rounds) == len(expected["rounds"]), rows
         for r, info, ref in zip(o.rounds, o.details["rounds"], expected["rounds"]):
-            assert r.tally == {names[h]: v / 1e9 for h, v in ref["tally"].items()}, rows
-            assert r.threshold == ref["quota"] / 1e9
+            assert r.tally == {names[h]: v / unit for h, v in ref["tally"].items()}, rows
+            assert r.threshold == ref["quota"] / unit
             assert list(r.elected) == [names[h] for h in ref["elected"]]
             assert list(r.eliminated) == [names[h] for h in ref["eliminated"]]
-            assert info["keep_values"] == {names[h]: k / 1e9 for h, k in ref["keep"].items()}
-            assert info["non_transferable"] == ref["non_transferable"] / 1e9
+            assert info["keep_values"] == {names[h]: k / unit for h, k in ref["keep"].items()}
+            assert info["non_transferable"] == ref["non_transferable"] / unit
             assert r.continuing == ref["continuing"]
             assert r.continuing + sum(r.inactive.values()) == len(rows)
             exclusions += bool(ref["eliminated"])
