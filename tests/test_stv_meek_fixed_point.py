@@ -239,3 +239,23 @@ def test_meek_path_index_matches_reference_when_every_candidate_is_elected():
         o = tally.count(to_ballots(rows, 3), rule, seats=3, tiebreak="order")
         assert list(o.winners) == [f"C{h}" for h in expected["winners"]]
         assert sorted(o.winners) == ["C0", "C1", "C2"]
+
+
+@pytest.mark.parametrize("rule", ["meek_stv", "warren_stv"])
+def test_blank_ranks_between_marks_change_nothing_even_on_the_long_ballot_grouping(rule):
+    # Dublin West 2002 (9 candidates, 9 ranks: one path code per row) and the same papers
+    # with two blank ranks after every mark (25 ranks: too deep for a 64-bit code, so
+    # rows are grouped as whole paths). Blank ranks are passed over: the counts agree.
+    from pathlib import Path
+
+    from tally.ballots import SKIPPED
+
+    b = tally.read(str(Path(__file__).parent / "data" / "stv" / "00001-00000002.soi"))
+    rows, ranks = b.choices.shape
+    spaced = np.full((rows, 3 * ranks), SKIPPED, dtype=b.choices.dtype)
+    spaced[:, ::3] = b.choices
+    wide = RankedBallots.from_matrix(b.candidates, spaced, b.weights, tie_sets=b.tie_sets)
+    assert wide.choices.shape[1] * np.log2(b.n_candidates + 1) >= 62 > ranks * np.log2(b.n_candidates + 1)
+    o = tally.count(b, rule, seats=3)
+    assert len(o.rounds) > 3
+    assert tally.count(wide, rule, seats=3).to_json() == o.to_json()
