@@ -625,7 +625,10 @@ class _Count:
         Department of the Environment's "Count Requirements and Commentary on Count
         Rules") and of the Citizens Information guide; equal votes are read as in the
         "less than" of ss. 122 and 124(1A) (a surplus that could bring the lowest level
-        with the next is transferred). Check against the text of s. 121 before relying
+        with the next is transferred), as in the older rule texts of this family (a
+        surplus is not transferred when it "is less than the difference" between the
+        lowest and the next), whereas Votail's precondition transfers only a surplus that
+        takes the lowest *past* the next. Check against the text of s. 121 before relying
         on a count where a deferment decides a seat.
         """
         s = self._untransferred()
