@@ -51,3 +51,21 @@ def test_imports_are_listed_and_unknown_names_are_404(client, tmp_path):
 def test_bundled_dataset_counts_are_still_served(client):
     body = client.get("/api/count", params={"dataset": "burlington-2009"}).json()
     assert body["rule"] == "irv" and body["winners"]
+
+
+def test_an_import_made_while_it_is_counted_is_not_kept_under_the_old_key(client, monkeypatch):
+    from tally.web import api
+
+    loaded = api._load
+
+    def import_then_load(dataset):
+        # the import lands between the lookup of what "late" is and the reading of it
+        store.import_ballots(_ballots(4, 1), dataset)
+        return loaded(dataset)
+
+    monkeypatch.setattr(api, "_load", import_then_load)
+    first = client.get("/api/count", params={"dataset": "late", "rule": "plurality"})
+    assert first.status_code == 200 and first.json()["winners"] == ["Ann"]
+    monkeypatch.setattr(api, "_load", loaded)
+    store.remove_import("late")
+    assert client.get("/api/count", params={"dataset": "late", "rule": "plurality"}).status_code == 404

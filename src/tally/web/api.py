@@ -180,8 +180,13 @@ def count_dataset(
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
 ) -> JSONResponse:
     """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
-    return Response(_cached_count(dataset, _identity(dataset), rule, seats, tiebreak, seed),
-                    media_type="application/json")
+    identity = _identity(dataset)
+    body = _cached_count(dataset, identity, rule, seats, tiebreak, seed)
+    if _identity(dataset) != identity:
+        # imported, replaced or removed while it was being counted: what was counted may
+        # not be what the key names, so nothing kept may be trusted (a rare event)
+        _cached_count.cache_clear()
+    return Response(body, media_type="application/json")
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
