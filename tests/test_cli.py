@@ -96,7 +96,7 @@ def test_data_list_and_show(cli):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("count", "no-such-thing"), "neither a file nor a bundled dataset"),
+        (("count", "no-such-thing"), "neither a file, a bundled dataset id"),
         (("count", "burlington-2009", "--rule", "nope"), "unknown rule 'nope'"),
         (("count", "burlington-2009", "--rule", "schulze", "--seats", "3"), "single winner"),
         (("count", "burlington-2009", "--rule", "irv", "--tiebreak", "coin"), "tie-break mode"),

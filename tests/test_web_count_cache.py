@@ -44,6 +44,9 @@ def test_imports_are_listed_and_unknown_names_are_404(client, tmp_path):
     store.import_ballots(_ballots(1, 2), "ward-1")
     listed = client.get("/api/datasets", params={"q": "import"}).json()
     assert [d["id"] for d in listed] == ["ward-1"]
+    # where the server keeps its files is not the client's business, nor searchable
+    assert "folder" not in listed[0]
+    assert client.get("/api/datasets", params={"q": str(tmp_path)}).json() == []
     compared = client.get("/api/compare", params={"dataset": "ward-1"}).json()
     assert compared["results"]["plurality"]["winners"] == ["Bob"]
 

@@ -41,7 +41,7 @@ def load_source(source: str, fmt: str | None) -> tuple[Any, dict[str, Any]]:
             f"see `tally data show {source}`"
         )
     facts: dict[str, Any] = {}
-    if not _is_file(source):
+    if not _is_file(source) and catalogue.exists(source):
         facts = dict(catalogue.get(source).facts)
     return ballots, facts
 

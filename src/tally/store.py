@@ -822,6 +822,15 @@ def _info(row: tuple) -> ImportInfo:
     )
 
 
+def has_import(name: str) -> bool:
+    """Whether the store holds an import called ``name`` (looked up without creating a store)."""
+    try:
+        _check_name(name)
+    except ConfigError:
+        return False
+    return (home() / "imports" / name / "meta.json").is_file()
+
+
 def list_imports() -> list[ImportInfo]:
     """Every import in the store, by name."""
     con = connect()

@@ -99,6 +99,12 @@ def datasets() -> tuple[Dataset, ...]:
     return tuple(sorted(_DATASETS.values(), key=lambda d: d.id))
 
 
+def exists(dataset_id: str) -> bool:
+    """Whether ``dataset_id`` names a bundled dataset."""
+    _load_all()
+    return dataset_id in _DATASETS
+
+
 def get(dataset_id: str) -> Dataset:
     """The catalogue entry of ``dataset_id``; :class:`DataError` naming the known ids if none."""
     _load_all()
@@ -124,7 +130,8 @@ def _load_cached(dataset_id: str) -> Any:
 
 
 def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:
-    """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id."""
+    """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id, else
+    the name of a CVR imported into the store (``tally import``)."""
     if not source.strip():
         # Path("") is the current folder, which exists: say what is missing instead
         raise DataError("no SOURCE given: name a ballot file or a bundled dataset id (see `tally data list`)")
@@ -136,5 +143,11 @@ def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:
     _load_all()
     if source in _DATASETS:
         return load(source)
-    known = ", ".join(sorted(_DATASETS))
-    raise DataError(f"{source!r} is neither a file nor a bundled dataset id; datasets: {known}")
+    from .. import store
+
+    if store.has_import(source):
+        return store.load_ballots(source)
+    raise DataError(
+        f"{source!r} is neither a file, a bundled dataset id (`tally data list`) nor an import "
+        "of the store (`tally store list`)"
+    )

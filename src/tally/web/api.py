@@ -56,11 +56,7 @@ def _json(value: Any) -> JSONResponse:
 def _stored(dataset: str) -> ImportInfo | None:
     """The store's record of an imported CVR named ``dataset``, or None when there is none
     (looked up without creating a store where there is none)."""
-    try:
-        store._check_name(dataset)  # the store's own rule for names: no folders, no dots first
-    except TallyError:
-        return None
-    if not (store.home() / "imports" / dataset / "meta.json").is_file():
+    if not store.has_import(dataset):
         return None
     import duckdb
 
@@ -138,8 +134,7 @@ def datasets(q: Annotated[str | None, Query(max_length=200, description="Search 
         except duckdb.Error as exc:
             raise _store_unavailable(exc) from None
         found += [{"id": i.name, "title": i.title or i.name, "kind": "ranked", "licence": "", "source": "imported CVR",
-                   "tags": ["import"], "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}",
-                   "folder": str(i.folder)}
+                   "tags": ["import"], "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}"}
                   for i in imports if i.name not in bundled]
     if q:
         words = q.lower().split()
