@@ -344,18 +344,75 @@ GLASGOW_2007 = {
     "00008-00000009.soi": (4, {"Stephen Dornan", "Shaukat Butt", "John Flanagan", "Allison Hunter"}),
     "00008-00000019.soi": (4, {"Tom Mckeown", "George Ryan", "Euan Mcleod", "John F Mclaughlin"}),
     "00008-00000013.soi": (4, {"David Ritchie", "Sadie Docherty", "John Mckenzie", "Margot Clark"}),
+    # Anderston/City: the SNP and the second Labour winner are named through the published
+    # first preferences by party (SNP 1,632, Labour 1,291), which PrefLib's file repeats exactly.
+    "00008-00000001.soi": (4, {"Craig Mackay", "Philip Braat", "Gordon Matheson", "Nina Baker"}),
+    # Calton: published "Alison Thewliss", PrefLib "Alison E Thewliss".
+    "00008-00000003.soi": (3, {"George Redmond", "Ruth Simpson", "Alison E Thewliss"}),
+    "00008-00000012.soi": (3, {"Archie Graham", "James Dornan", "Paul Coleshill"}),
+    "00008-00000014.soi": (4, {"Mary Paris", "Robert Winter", "Mohammed Razaq", "Alex Dingwall"}),
+    # Newlands/Auldburn: published "Jim McNally", PrefLib "Jim Mcnally".
+    "00008-00000015.soi": (3, {"Stephen Curran", "Jim Mcnally", "Colin Deans"}),
+}
+
+# Seats of all 21 wards (German Wikipedia, "Glasgow City Council", ward table); 79 in all.
+GLASGOW_2007_SEATS = {f"00008-{i:08d}.soi": 4 for i in range(1, 22)} | {
+    f"00008-{i:08d}.soi": 3 for i in (3, 12, 15, 18, 21)  # Calton, Langside, Newlands, Pollokshields, Springburn
 }
 
 
 @pytest.mark.parametrize("file", sorted(GLASGOW_2007))
 def test_glasgow_2007_elected_councillors(file):
     seats, elected = GLASGOW_2007[file]
+    assert seats == GLASGOW_2007_SEATS[file]
     b = tally.read(str(DATA / file))
     o = tally.count(b, "scottish_stv", seats=seats)
     assert set(o.winners) == elected
     assert not o.ties
     quota = int(b.total // (seats + 1)) + 1
     assert o.rounds[0].threshold == quota
+
+
+def test_glasgow_2007_all_wards_quota_accounting_and_seats():
+    assert sum(GLASGOW_2007_SEATS.values()) == 79
+    for file, seats in sorted(GLASGOW_2007_SEATS.items()):
+        b = tally.read(str(DATA / file))
+        o = tally.count(b, "scottish_stv", seats=seats)
+        # Droop quota of the 2007 Order (rule 44): valid papers / (seats + 1), fraction
+        # dropped, plus one; PrefLib holds only valid papers.
+        quota = int(b.total // (seats + 1)) + 1
+        assert o.details["valid"] == b.total, file
+        for r in o.rounds:
+            assert r.threshold == quota, file
+            assert r.continuing + sum(r.inactive.values()) == pytest.approx(b.total), file
+        assert len(o.winners) == seats == len(set(o.winners)), file
+
+
+# Published counts ("Council by elections 8th August", ukgeneralelection2020.blogspot.com,
+# 2015): the first preferences of every candidate (given by party, so compared as a sorted
+# list), the votes of the candidates not yet elected at the last count quoted, and the one
+# surplus then waiting (whole votes, fractions cut off).
+GLASGOW_2007_COUNTS = {
+    # Anderston/City: SNP 1632, Lab 1291/1177, Grn 880, LD 806, Con 486, Solidarity 285,
+    # SSP 198, Ind 145; count 6: Lab 1291, Grn 1247, LD 1050, a Lab surplus of 40.
+    "00008-00000001.soi": (4, [1632, 1291, 1177, 880, 806, 486, 285, 198, 145], 6, [1291, 1247, 1050], 40),
+    # Calton: Lab 1982/628, SNP 1143, Solidarity 302, Con 245, LD 231, Grn 219, Unionist 195,
+    # Ind 128, SSP 126; count 7: Lab 1189, Sol 446, Con 409, an SNP surplus of 60.
+    "00008-00000003.soi": (3, [1982, 1143, 628, 302, 245, 231, 219, 195, 128, 126], 7, [1189, 446, 409], 60),
+}
+
+
+@pytest.mark.parametrize("file", sorted(GLASGOW_2007_COUNTS))
+def test_glasgow_2007_published_first_preferences_and_count(file):
+    seats, first, count, hopefuls, surplus = GLASGOW_2007_COUNTS[file]
+    b = tally.read(str(DATA / file))
+    o = tally.count(b, "scottish_stv", seats=seats)
+    assert sorted((int(v) for v in o.rounds[0].tally.values()), reverse=True) == first
+    at = o.rounds[count - 1]
+    elected = {name for r in o.rounds[:count] for name in r.elected}
+    waiting = [int(v) for name, v in at.tally.items() if v > 0 and name not in elected]
+    assert sorted(waiting, reverse=True) == hopefuls
+    assert [int(v - at.threshold) for v in at.tally.values() if v > at.threshold] == [surplus]
 
 
 def test_glasgow_2007_east_centre_stage_by_stage():
