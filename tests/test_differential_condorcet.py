@@ -223,3 +223,29 @@ def test_star_matches_where_no_tie_is_met(score_profiles):
         assert set(outcome.winners) == theirs, ballots.scores.tolist()
         compared += 1
     assert compared >= 800
+
+
+def test_majority_judgment_matches_where_both_name_one_winner():
+    """pref_voting's majority judgement settles equal majority grades by the majority
+    gauge (the larger share above or below the grade); tally by the majority value
+    (removing majority grades in turn). Balinski and Laraki show the gauge agrees with
+    the majority value wherever it decides, so the two are compared on odd electorates
+    (the median is then a grade on both sides) where each names a single winner."""
+    from pref_voting.grade_methods import majority_judgement as pv_majority_judgement
+
+    compared = by_gauge = 0
+    seed = 0
+    while compared < 1000:
+        seed += 1
+        ballots, pv = _score_profile(seed, 5)
+        if int(ballots.total) % 2 == 0:
+            continue
+        outcome = count(ballots, "majority_judgment")
+        theirs = _names(pv_majority_judgement(pv))
+        if outcome.tied or len(theirs) > 1:
+            continue
+        assert set(outcome.winners) == theirs, ballots.scores.tolist()
+        compared += 1
+        medians = outcome.rounds[0].tally
+        by_gauge += sum(v == max(medians.values()) for v in medians.values()) > 1
+    assert by_gauge > 100  # many comparisons were decided beyond the majority grade
