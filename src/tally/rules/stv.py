@@ -259,9 +259,19 @@ def irish_stv(
     bye-election filling more than one vacancy the quarter is of the quota the full
     constituency would have had: pass that quota as ``recoupment_quota``.
 
-    Not implemented: s. 124(3)'s further transfers after the last vacancies are filled
-    to find out whether a continuing candidate can pass a quarter of the quota (they
-    change no seat; the count stops when the seats are filled).
+    Section 124(3) (with ``recoupment``): once the last vacancies are filled, the count
+    goes on (surpluses, unless deferred, then exclusions of the lowest, as before) only
+    while a continuing candidate not yet above a quarter of the quota could still pass
+    it: could, because the papers naming them after their current preference, from the
+    surpluses not transferred and from the candidates who could be excluded before them,
+    would take them past it. These counts elect nobody and change no winner; each is
+    marked in its note ("s. 124(3)") and ``details["stages"][i]["section"] == "124(3)"``,
+    with the candidates it is made for. With one continuing candidate left, the surpluses
+    could go only to them, so what they would be credited with is worked out without a
+    transfer (``details["recoupment"]["settled_without_transfer"]``).
+    ``details["recoupment"]`` gives the quarter, each candidate's highest vote and who
+    was or was not credited with more than the quarter. ``recoupment=False`` stops the
+    count as soon as the seats are filled.
 
     Parameters, return value and errors as for :func:`scottish_stv` (no ``decimals``:
     papers move whole); ``seed`` also drives the draw of the papers moved.

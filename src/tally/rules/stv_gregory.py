@@ -39,7 +39,9 @@ left, they are all elected and the count stops. The rules differ in:
     next one are excluded in one count (see :meth:`_Count._irish_deferment` and
     :meth:`_Count._irish_group`); ``recoupment`` keeps both from costing the lowest
     candidate the chance to pass a quarter of the quota (``recoupment_quota``, default
-    the count's quota), the vote that qualifies for recoupment of election expenses.
+    the count's quota), the vote that qualifies for recoupment of election expenses,
+    and, once every seat is filled, continues the count while a candidate could still
+    pass that quarter (s. 124(3), :meth:`_Count._recoupment_stages`).
 
 A :class:`~tally.outcome.Round` here is the state *after* a stage: ``tally`` the votes
 credited to each candidate still in the count (elected or hopeful), ``transfers`` what
@@ -148,6 +150,12 @@ class _Count:
         # ERS97 5.6.2 notes for the stage being counted (candidates left unelected).
         self.pending_notes: list[str] = []
         self.pending_detail: dict[str, Any] = {}
+        # The s. 124(3) stage being counted, if any (its note and details).
+        self.section: dict[str, Any] | None = None
+        # The most votes each candidate has been credited with at any stage.
+        self.peak: list[Fraction] = [Fraction(0)] * c
+        # s. 124(3) settled without a transfer (one continuing candidate): their votes then.
+        self.settled: dict[str, dict[str, float]] = {}
 
     # -- helpers ------------------------------------------------------------------
 
@@ -226,6 +234,8 @@ class _Count:
     # -- election and recording -----------------------------------------------------
 
     def _elect_reached(self) -> list[int]:
+        if len(self.order) >= self.seats:
+            return []
         if self.rules.ers97:
             if not self.order:
                 # 5.4.8: until someone is elected the quota ignores non-transferable votes.
@@ -341,6 +351,11 @@ class _Count:
             for c in range(len(self.names))
             if self.status[c] != EXCLUDED or self.credited[c] != 0
         }
+        if self.section is not None:
+            note = f"{self.section['why']}: {note}"
+            detail = {**self.section["detail"], **detail}
+        for c in range(len(self.names)):
+            self.peak[c] = max(self.peak[c], self.credited[c])
         if self.pending_notes:
             note = "; ".join([note, *self.pending_notes])
             detail = {**detail, **self.pending_detail}
@@ -577,32 +592,122 @@ class _Count:
             if self.rules.ers97:
                 self._ers97_step(hopeful, left)
                 continue
-            deferred: dict[str, Any] | None = None
-            if self.pending and self.rules.defer_surplus:
-                deferred = self._irish_deferment(hopeful)
-            if self.pending and deferred is None:
-                top = max(self.credited[c] for c in self.pending)
-                tied = [c for c in self.pending if self.credited[c] == top]
-                pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                    tied, purpose="surplus", round=self.stage + 1, history=self.history[:-1], lowest=False
-                )
-                self.transfer_surplus(pick)
-                continue
-            why = [deferred.pop("why")] if deferred else []
-            detail = {"deferred": deferred} if deferred else {}
-            group = self._irish_group(hopeful, left) if self.rules.exclude_several else None
-            if group is not None:
-                why.append(group.pop("why"))
-                detail["excluded_together"] = group
-                self.exclude_together([self.names.index(n) for n in group["candidates"]],
-                                      why="; ".join(why), why_detail=detail)
-                continue
-            low = min(self.credited[c] for c in hopeful)
-            tied = [c for c in hopeful if self.credited[c] == low]
+            self._step(hopeful, left)
+        if self.rules.recoupment and self.rules.early_finish and not self.rules.ers97:
+            self._recoupment_stages()
+
+    def _step(self, hopeful: list[int], left: int) -> None:
+        """One stage: the largest surplus, unless deferred (s. 121), else an exclusion."""
+        deferred: dict[str, Any] | None = None
+        if self.pending and self.rules.defer_surplus and len(hopeful) >= 2:
+            deferred = self._irish_deferment(hopeful)
+        if self.pending and deferred is None:
+            top = max(self.credited[c] for c in self.pending)
+            tied = [c for c in self.pending if self.credited[c] == top]
             pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
+                tied, purpose="surplus", round=self.stage + 1, history=self.history[:-1], lowest=False
             )
-            self.exclude_together([pick], why="; ".join(why), why_detail=detail)
+            self.transfer_surplus(pick)
+            return
+        why = [deferred.pop("why")] if deferred else []
+        detail = {"deferred": deferred} if deferred else {}
+        group = self._irish_group(hopeful, left) if self.rules.exclude_several else None
+        if group is not None:
+            why.append(group.pop("why"))
+            detail["excluded_together"] = group
+            self.exclude_together([self.names.index(n) for n in group["candidates"]],
+                                  why="; ".join(why), why_detail=detail)
+            return
+        low = min(self.credited[c] for c in hopeful)
+        tied = [c for c in hopeful if self.credited[c] == low]
+        pick = tied[0] if len(tied) == 1 else self.breaker.pick(
+            tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
+        )
+        self.exclude_together([pick], why="; ".join(why), why_detail=detail)
+
+    # -- s. 124(3): transfers after the last vacancies are filled -------------------------
+
+    def _recoupment_stages(self) -> None:
+        """Electoral Act 1992 s. 124(3): further transfers once every seat is filled.
+
+        No further transfer is made unless a continuing candidate has not been credited
+        with more than a quarter of the quota and the transfer is needed to establish
+        whether they could be. While such a candidate could still pass the quarter (see
+        :meth:`_recoupment_reach`), the count goes on as it would have (a surplus unless
+        deferred under s. 121, else an exclusion, several at once under s. 122); each such
+        stage is marked ``"section": "124(3)"`` and elects nobody. It stops as soon as no
+        continuing candidate at or below the quarter could pass it. With one continuing
+        candidate left, every surplus could go only to them, each giving exactly the
+        smaller of the surplus and its papers naming them, so their votes are worked out
+        (``settled``) and noted without a transfer.
+        """
+        while True:
+            hopeful = self._hopeful()
+            need = {c: reach for c in hopeful if self.credited[c] <= self.quarter
+                    for reach in [self._recoupment_reach(c, hopeful)] if reach > self.quarter}
+            if not need:
+                break
+            if len(hopeful) == 1 and self.rules.selection == "random":
+                # The papers of every surplus can go only to this candidate: each surplus
+                # would give them exactly the smaller of the surplus and its papers naming
+                # them (whole papers), so what they could be credited with is established
+                # without a transfer.
+                (c, reach), = need.items()
+                name, votes, most = self.names[c], _fmt(self.credited[c]), _fmt(reach)
+                self.settled = {name: {"votes": votes, "with_transfers": most}}
+                last = self.rounds[-1]
+                self.rounds[-1] = dataclasses.replace(
+                    last, note=f"{last.note}; s. 124(3): {name}, the only continuing candidate, would be "
+                               f"credited with {most:g} (more than a quarter of the quota, "
+                               f"{_fmt(self.quarter):g}) were the surpluses transferred; no transfer "
+                               "is needed to establish it")
+                break
+            names = ", ".join(f"{self.names[c]} {_fmt(self.credited[c]):g}" for c in need)
+            self.section = {
+                "why": (f"s. 124(3): every seat filled, transfer made only to establish whether "
+                        f"{names} can exceed a quarter of the quota ({_fmt(self.quarter):g}); "
+                        "nobody is elected"),
+                "detail": {
+                    "section": "124(3)",
+                    "quarter_quota": _fmt(self.quarter),
+                    "could_exceed_quarter": {
+                        self.names[c]: {"votes": _fmt(self.credited[c]), "at_most": _fmt(reach)}
+                        for c, reach in need.items()
+                    },
+                },
+            }
+            self._step(hopeful, 0)
+            self.section = None
+
+    def _recoupment_reach(self, c: int, hopeful: list[int]) -> Fraction:
+        """The most votes continuing candidate ``c`` could still be credited with.
+
+        A paper can come to ``c`` only if it names ``c`` after the preference it is at:
+        from a surplus not yet transferred (its examined papers, at most the surplus), or
+        from a continuing candidate excluded before ``c``. Such a candidate must then be
+        at or below ``c``, so, taking the others from the lowest, each one with no more
+        votes than ``c`` could by then have is counted as excluded first. Candidates gain
+        votes too, so this is an upper bound: what ``c`` could reach, not what it will.
+        """
+        only = np.zeros(len(self.names), dtype=bool)
+        only[c] = True
+
+        def naming(rows: np.ndarray) -> Fraction:
+            _, cand = _next(self, rows, only)
+            hit = rows[cand == c]
+            return sum(self._sums(hit, np.zeros(hit.size, dtype=np.int64)).values(), Fraction(0))
+
+        reach = self.credited[c]
+        for p in self.pending:
+            mine = np.flatnonzero(self.holder == p)
+            if self.rules.surplus_papers == "last" and mine.size:
+                mine = mine[self.arrived[mine] == self.arrived[mine].max()]
+            reach += min(self.credited[p] - self.quota, naming(mine))
+        for x in sorted((x for x in hopeful if x != c), key=lambda x: (self.credited[x], x)):
+            if self.credited[x] > reach:
+                break
+            reach += naming(np.flatnonzero(self.holder == x))
+        return reach
 
     def _untransferred(self) -> Fraction:
         """The total of the surpluses of elected candidates not yet transferred."""
@@ -822,6 +927,19 @@ class _Count:
             )
 
 
+def _recoupment_report(count: _Count) -> dict[str, Any]:
+    """Who was credited with more than a quarter of the quota at some stage, and who not."""
+    above = [n for n, v in zip(count.names, count.peak) if v > count.quarter]
+    return {
+        "quarter_quota": _fmt(count.quarter),
+        "highest_votes": {n: _fmt(v) for n, v in zip(count.names, count.peak)},
+        "above_quarter_quota": above,
+        "not_above_quarter_quota": [n for n in count.names if n not in above],
+        "section_124_3_stages": [s["stage"] for s in count.stages if s.get("section") == "124(3)"],
+        "settled_without_transfer": count.settled,
+    }
+
+
 def _ceil_cents(x: Fraction) -> Fraction:
     """``x`` rounded up to two decimal places."""
     return Fraction(-((-x.numerator * 100) // x.denominator), 100)
@@ -861,6 +979,8 @@ def gregory_count(
         "stages": count.stages,
         **(details or {}),
     }
+    if rules.recoupment:
+        info["recoupment"] = _recoupment_report(count)
     return Outcome(
         rule="",
         candidates=tuple(ballots.candidates),
