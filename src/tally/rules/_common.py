@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,9 +91,17 @@ def one_shot(
     note: str = "",
     details: dict[str, Any] | None = None,
     warnings: Sequence[str] = (),
+    choose: Callable[[np.ndarray, TieBreaker], tuple[list[int], bool]] | None = None,
 ) -> Outcome:
-    """The outcome of a rule that scores every candidate once and elects the best."""
-    winners, tied = best(scores, breaker, highest=highest, round=1)
+    """The outcome of a rule that scores every candidate once and elects the best.
+
+    ``choose(scores, breaker)`` picks the winners and says whether a tie was left
+    standing; by default the single best (or worst, ``highest=False``) candidate.
+    """
+    if choose is None:
+        winners, tied = best(scores, breaker, highest=highest, round=1)
+    else:
+        winners, tied = choose(scores, breaker)
     names = tuple(ballots.candidates[i] for i in winners)
     tally = by_name(ballots.candidates, scores)
     round_ = Round(

@@ -23,7 +23,7 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
-from ._common import check_seats
+from ._common import check_seats, one_shot
 from .walk import REASONS, Walk, WalkRules
 
 __all__ = ["block", "cumulative", "leading_marks", "limited", "sequential_irv", "sntv", "top_seats"]
@@ -90,21 +90,8 @@ def top_seats(
 def _one_round(ballots: Any, scores: np.ndarray, seats: int, breaker: TieBreaker, *,
                continuing: float, inactive: dict[str, float], note: str,
                details: dict[str, Any] | None = None) -> Outcome:
-    winners, tied = top_seats(scores, seats, breaker)
-    names = tuple(ballots.candidates[c] for c in winners)
-    tally = {name: float(v) for name, v in zip(ballots.candidates, scores)}
-    round_ = Round(number=1, tally=tally, elected=names, continuing=continuing, inactive=inactive, note=note)
-    return Outcome(
-        rule="",
-        candidates=tuple(ballots.candidates),
-        winners=names,
-        rounds=(round_,),
-        ties=tuple(breaker.ties),
-        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
-        scores=tally,
-        details=details or {},
-        tied=tied,
-    )
+    return one_shot(ballots, scores, breaker, continuing=continuing, inactive=inactive, note=note, details=details,
+                    choose=lambda values, b: top_seats(values, seats, b))
 
 
 def _count_marks(ballots: RankedBallots, k: int, share: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
