@@ -419,6 +419,17 @@ class _Meek:
         )
 
 
+def _count(ballots: RankedBallots, seats: int, *, warren: bool, decimals: int, tolerance: float, tiebreak: str,
+           seed: int | None, skipped: str) -> Outcome:
+    _check(decimals, tolerance)
+    check_stv_options(ballots, seats, tiebreak)
+    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    count = _Meek(ballots, seats, warren=warren, decimals=decimals, tolerance=tolerance, breaker=breaker,
+                  skipped=skipped)
+    count.run()
+    return count.outcome()
+
+
 def _check(decimals: int, tolerance: float) -> None:
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 1 <= decimals <= 9:
         raise ConfigError(f"option decimals must be a whole number from 1 to 9, not {decimals!r}")
@@ -470,13 +481,8 @@ def meek_stv(
     >>> tally.count(b, "meek_stv", seats=2).winners
     ('A', 'B')
     """
-    _check(decimals, tolerance)
-    check_stv_options(ballots, seats, tiebreak)
-    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, breaker=breaker,
-                  skipped=skipped)
-    count.run()
-    return count.outcome()
+    return _count(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, tiebreak=tiebreak,
+                  seed=seed, skipped=skipped)
 
 
 @rule(
@@ -510,10 +516,5 @@ def warren_stv(
     >>> tally.count(b, "warren_stv", seats=2).winners
     ('A', 'B')
     """
-    _check(decimals, tolerance)
-    check_stv_options(ballots, seats, tiebreak)
-    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, breaker=breaker,
-                  skipped=skipped)
-    count.run()
-    return count.outcome()
+    return _count(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, tiebreak=tiebreak,
+                  seed=seed, skipped=skipped)
