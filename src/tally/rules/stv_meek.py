@@ -319,12 +319,10 @@ class _Meek:
     def record(self, *, elected=(), eliminated=(), transfers=None, note: str, extra: dict[str, Any]) -> None:
         one = self.one
         counting = self._counting
-        inactive = {
-            "undervote": float(self.count[self.blank].sum()),
-            "overvote": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["overvote"])].sum()),
-            "skipped": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["skipped"])].sum()),
-            "exhausted": float(self.count[~self.blank & ~counting & (self.end == INACTIVE["exhausted"])].sum()),
-        }
+        gone = ~self.blank & ~counting
+        inactive = {"undervote": float(self.count[self.blank].sum())}
+        for reason in ("overvote", "skipped", "exhausted"):
+            inactive[reason] = float(self.count[gone & (self.end == INACTIVE[reason])].sum())
         tally = {self.names[c]: int(self.votes[c]) / one for c in range(len(self.names)) if self.status[c] != EXCLUDED}
         self.rounds.append(
             Round(
