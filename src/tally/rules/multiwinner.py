@@ -87,6 +87,15 @@ def top_seats(
     return sure + chosen, False
 
 
+def _votes_each(ballots: Any, votes: int) -> tuple[np.ndarray, float, dict[str, float]]:
+    """Votes per candidate when each ballot gives up to ``votes`` votes (tallies: as counted)."""
+    if ballots.kind == "tallies":
+        return _tally_votes(ballots)
+    if ballots.kind == "approval":
+        return _approval_votes(ballots, votes)
+    return _count_marks(ballots, votes)
+
+
 def _one_round(ballots: Any, scores: np.ndarray, seats: int, breaker: TieBreaker, *,
                continuing: float, inactive: dict[str, float], note: str,
                details: dict[str, Any] | None = None) -> Outcome:
@@ -181,12 +190,7 @@ def block(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | No
     """
     seats = _check_seats(seats, len(ballots.candidates))
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    if ballots.kind == "tallies":
-        scores, cont, inactive = _tally_votes(ballots)
-    elif ballots.kind == "approval":
-        scores, cont, inactive = _approval_votes(ballots, seats)
-    else:
-        scores, cont, inactive = _count_marks(ballots, seats)
+    scores, cont, inactive = _votes_each(ballots, seats)
     return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
                       note=f"up to {seats} votes per ballot")
 
@@ -218,12 +222,7 @@ def limited(
     if isinstance(votes, bool) or not isinstance(votes, (int, np.integer)) or not 1 <= votes < seats:
         raise ConfigError(f"option votes must be a whole number from 1 to seats - 1 ({seats - 1}), not {votes!r}")
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    if ballots.kind == "tallies":
-        scores, cont, inactive = _tally_votes(ballots)
-    elif ballots.kind == "approval":
-        scores, cont, inactive = _approval_votes(ballots, votes)
-    else:
-        scores, cont, inactive = _count_marks(ballots, votes)
+    scores, cont, inactive = _votes_each(ballots, votes)
     return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
                       note=f"up to {votes} votes per ballot")
 
