@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,13 @@ def test_number_never_shows_a_nonzero_fraction_as_zero():
     assert number(0) == "0" and number(1234.5) == "1,234.5" and number(1 / 3) == "0.3333"
     assert number(0.00001) != "0" and float(number(0.00001)) == 0.00001
     assert number(-0.00002) != "0" and float(number(-0.00002)) == -0.00002
+
+
+def test_count_prints_what_each_round_did(cli):
+    # Dublin West 2002: s. 121 defers Lenihan's surplus at count 2; the reason is shown
+    path = Path(__file__).parent / "data" / "stv" / "00001-00000002.soi"
+    code, out, err = cli("count", str(path), "--rule", "irish_stv", "--seats", "3", "--seed", "1")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "round 2: John Thomas Smyth C.C. Csp, Robert Bonnie G.P. excluded" in flat
+    assert "deferred under s. 121" in flat

@@ -21,7 +21,7 @@ from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
 from ..rules import get_rule, rules
 from . import app, console
-from .render import escape, number, outcome_table, ties_lines
+from .render import escape, number, outcome_table, round_notes, ties_lines
 
 
 @app.command("count")
@@ -61,6 +61,8 @@ def count_command(
         console.print(f"[dim]{escape(note)}[/]")
     districts = info.name == "districts"
     console.print(_seats_table(outcome) if districts else outcome_table(outcome))
+    for line in [] if districts else round_notes(outcome):
+        console.print(line)
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:

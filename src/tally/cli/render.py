@@ -7,7 +7,7 @@ from rich.table import Table
 
 from ..outcome import INACTIVE_REASONS, Outcome
 
-__all__ = ["escape", "number", "outcome_table", "ties_lines"]
+__all__ = ["escape", "number", "outcome_table", "round_notes", "ties_lines"]
 
 
 def number(x: float | None) -> str:
@@ -60,6 +60,14 @@ def outcome_table(outcome: Outcome) -> Table:
         if any(r.threshold is not None for r in rounds):
             table.add_row("[dim]threshold[/]", *(f"[dim]{number(r.threshold)}[/]" for r in rounds))
     return table
+
+
+def round_notes(outcome: Outcome) -> list[str]:
+    """What happened in each round, in the rule's words (a transfer, a deferment, an
+    exclusion of several candidates...), for counts of more than one round."""
+    if len(outcome.rounds) < 2:
+        return []
+    return [f"[dim]round {r.number}:[/] {escape(r.note)}" for r in outcome.rounds if r.note]
 
 
 def ties_lines(outcome: Outcome) -> list[str]:
