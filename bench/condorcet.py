@@ -135,9 +135,11 @@ def main() -> None:
     names = [f"C{i}" for i in range(args.candidates)]
     build_time, ballots = best_of(lambda: tally.RankedBallots.from_matrix(names, rankings), args.repeat)
     margin_time, _ = best_of(lambda: pairwise_margins(ballots), args.repeat)
-    print(f"{args.voters} voters x {args.candidates} candidates ({args.culture} culture), "
-          f"{len(ballots.weights)} distinct ballots; best of {args.repeat}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"{args.voters} voters x {args.candidates} candidates ({args.culture} culture), "
+        f"{len(ballots.weights)} distinct ballots; best of {args.repeat}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     print(f"tally: read+merge {build_time * 1e3:.2f} ms; pairwise margins {margin_time * 1e3:.2f} ms")
 
     peers = {"pref_voting": peers_pref_voting(rankings), "svvamp": peers_svvamp(rankings)}
@@ -152,6 +154,7 @@ def main() -> None:
             header += f"{peer + ' total':>20}{'cpu':>13}{'rule only':>13}{'ratio':>8}"
     print(header)
     for name in RULES:
+
         def count(name: str = name) -> Any:
             return tally.count(ballots, name)
 
@@ -162,8 +165,10 @@ def main() -> None:
         total_time, _ = best_of(count_from_rankings, args.repeat)
         cpu_time = cpu_best_of(count, max(args.repeat, 20))
         total_cpu = cpu_best_of(count_from_rankings, max(args.repeat, 20))
-        line = (f"{name:<14}{count_time * 1e3:>9.2f} ms{cpu_time * 1e3:>7.2f} ms"
-                f"{total_time * 1e3:>12.2f} ms{total_cpu * 1e3:>7.2f} ms")
+        line = (
+            f"{name:<14}{count_time * 1e3:>9.2f} ms{cpu_time * 1e3:>7.2f} ms"
+            f"{total_time * 1e3:>12.2f} ms{total_cpu * 1e3:>7.2f} ms"
+        )
         ours = {names.index(w) for w in outcome.winners}
         for peer, table in peers.items():
             if table is None:
@@ -171,6 +176,7 @@ def main() -> None:
             if f"{peer}:{name}" in skip:
                 line += f"{'skipped':>20}{'':>13}{'':>13}{'':>8}"
                 continue
+
             # a fresh profile for every run: svvamp caches results on its profile
             def peer_run(table: dict[str, Any] = table, name: str = name) -> Any:
                 return table[name](table["_profile"]())
@@ -179,19 +185,28 @@ def main() -> None:
             rule_time = rule_only(table, name, 1 if peer_total > 0.5 else args.repeat)
             theirs = _as_set(result)
             if peer == "svvamp":  # resolute: one winner, ties broken by lowest index
-                same = theirs == ours if not ours else (
-                    theirs is not None and theirs <= ours and (len(ours) == 1 or min(ours) in theirs))
+                same = (
+                    theirs == ours
+                    if not ours
+                    else (theirs is not None and theirs <= ours and (len(ours) == 1 or min(ours) in theirs))
+                )
             else:
                 same = theirs is None or theirs == ours
             agree = "" if same else " (winners differ!)"
             peer_cpu = cpu_best_of(peer_run, args.repeat) if peer_total < 0.5 else peer_total
-            line += (f"{peer_total * 1e3:>17.2f} ms{peer_cpu * 1e3:>10.2f} ms{rule_time * 1e3:>10.2f} ms"
-                     f"{peer_cpu / total_cpu:>7.1f}x{agree}")
+            line += (
+                f"{peer_total * 1e3:>17.2f} ms{peer_cpu * 1e3:>10.2f} ms{rule_time * 1e3:>10.2f} ms"
+                f"{peer_cpu / total_cpu:>7.1f}x{agree}"
+            )
         print(line, flush=True)
-    print("cpu = best process CPU time over the runs (less disturbed by other load than wall time; "
-          "for peer runs over 0.5 s the wall time is shown)")
-    print("peer total = profile construction + rule, from the same ranking matrix; 'rule only' = "
-          "the rule on a built profile (svvamp: first call, before its cache)")
+    print(
+        "cpu = best process CPU time over the runs (less disturbed by other load than wall time; "
+        "for peer runs over 0.5 s the wall time is shown)"
+    )
+    print(
+        "peer total = profile construction + rule, from the same ranking matrix; 'rule only' = "
+        "the rule on a built profile (svvamp: first call, before its cache)"
+    )
     print("ratio = peer cpu / tally from-rankings cpu (above 1: tally is faster)")
 
 

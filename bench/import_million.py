@@ -116,22 +116,36 @@ def pyrankvote_run(csv_path: Path) -> int:
                 ballots.append(pyrankvote.Ballot(ranked_candidates=[people[c] for _, c in ranked]))
         result = pyrankvote.instant_runoff_voting(people, ballots)
     winner = result.get_winners()[0].name
-    print(f"pyrankvote: read + IRV of {len(ballots):,} ballots in {timer}; winner {winner}; "
-          f"peak RSS {peak_rss_mb():,.0f} MB")
-    print("RESULT " + json.dumps({"wall": timer.wall, "cpu": timer.cpu, "rss_mb": peak_rss_mb(), "winner": winner}))
+    print(
+        f"pyrankvote: read + IRV of {len(ballots):,} ballots in {timer}; winner {winner}; "
+        f"peak RSS {peak_rss_mb():,.0f} MB"
+    )
+    print(
+        "RESULT "
+        + json.dumps({"wall": timer.wall, "cpu": timer.cpu, "rss_mb": peak_rss_mb(), "winner": winner})
+    )
     return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--layout", choices=("candidates", "ranks"), default="candidates")
     parser.add_argument("--keep", help="folder for the CSV and the store (default: a temporary folder)")
     parser.add_argument("--maine", action="store_true", help="also import and recount Maine 2018 CD-2")
-    parser.add_argument("--candidates", type=int, default=6,
-                        help="number of candidates (more than 6 gives up to 10 ranks: many distinct ballots)")
-    parser.add_argument("--compare", action="store_true",
-                        help="also read and count the same CSV with pyrankvote, in a child process")
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=6,
+        help="number of candidates (more than 6 gives up to 10 ranks: many distinct ballots)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also read and count the same CSV with pyrankvote, in a child process",
+    )
     parser.add_argument("--pyrankvote", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.candidates != len(CANDIDATES):
@@ -148,7 +162,9 @@ def main() -> int:
     csv_path = work / f"million_{args.layout}.csv"
     t = time.perf_counter()
     generate(csv_path, args.ballots, args.layout)
-    print(f"generated {args.ballots:,} ballots ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated {args.ballots:,} ballots ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s"
+    )
     import duckdb  # noqa: F401 - load the libraries before timing the import
     import pyarrow.csv
     import pyarrow.parquet  # noqa: F401
@@ -158,52 +174,90 @@ def main() -> int:
         if args.layout == "candidates":
             config = {
                 "outputSettings": {"contestName": "Synthetic million"},
-                "cvrFileSources": [{"provider": "genericCsv", "filePath": csv_path.name, "firstVoteColumnIndex": "3",
-                                    "firstVoteRowIndex": "2", "idColumnIndex": "1", "precinctColumnIndex": "2"}],
+                "cvrFileSources": [
+                    {
+                        "provider": "genericCsv",
+                        "filePath": csv_path.name,
+                        "firstVoteColumnIndex": "3",
+                        "firstVoteRowIndex": "2",
+                        "idColumnIndex": "1",
+                        "precinctColumnIndex": "2",
+                    }
+                ],
                 "candidates": [{"name": n} for n in CANDIDATES],
-                "rules": {"tiebreakMode": "useCandidateOrder", "overvoteRule": "exhaustImmediately",
-                          "winnerElectionMode": "singleWinnerMajority", "numberOfWinners": "1",
-                          "decimalPlacesForVoteArithmetic": "4", "maxSkippedRanksAllowed": "1",
-                          "maxRankingsAllowed": str(len(CANDIDATES))},
+                "rules": {
+                    "tiebreakMode": "useCandidateOrder",
+                    "overvoteRule": "exhaustImmediately",
+                    "winnerElectionMode": "singleWinnerMajority",
+                    "numberOfWinners": "1",
+                    "decimalPlacesForVoteArithmetic": "4",
+                    "maxSkippedRanksAllowed": "1",
+                    "maxRankingsAllowed": str(len(CANDIDATES)),
+                },
             }
             config_path = work / "million_config.json"
             config_path.write_text(json.dumps(config), encoding="utf-8")
             info = store.import_cvrs(config_path, "million", replace=True)
         else:
-            info = store.import_csv(csv_path, "million", candidates=CANDIDATES, first_rank_column=3,
-                                    precinct_column=2, replace=True)
-    print(f"import: {info.ballots:,.0f} ballots -> {info.rows:,} distinct rows in {import_time} "
-          f"({info.ballots / import_time.wall:,.0f} ballots/s wall, {info.ballots / import_time.cpu:,.0f} per CPU s); "
-          f"peak RSS {peak_rss_mb():,.0f} MB (before import {rss_before:,.0f} MB)")
+            info = store.import_csv(
+                csv_path,
+                "million",
+                candidates=CANDIDATES,
+                first_rank_column=3,
+                precinct_column=2,
+                replace=True,
+            )
+    print(
+        f"import: {info.ballots:,.0f} ballots -> {info.rows:,} distinct rows in {import_time} "
+        f"({info.ballots / import_time.wall:,.0f} ballots/s wall, {info.ballots / import_time.cpu:,.0f} per CPU s); "
+        f"peak RSS {peak_rss_mb():,.0f} MB (before import {rss_before:,.0f} MB)"
+    )
 
     with Timer() as load_time:
         ballots = store.load_ballots("million")
     with Timer() as count_time:
         outcome = tally.count(ballots, "irv", overvote="exhaust", max_skipped=1)
-    print(f"recount from the store: load {load_time}; IRV {count_time}; "
-          f"winner {outcome.winners[0]}, {len(outcome.rounds)} rounds")
+    print(
+        f"recount from the store: load {load_time}; IRV {count_time}; "
+        f"winner {outcome.winners[0]}, {len(outcome.rounds)} rounds"
+    )
 
     if args.maine:
-        maine = Path(__file__).resolve().parent.parent / "tests" / "data" / "maine-cvr" / "maine_cd2_2018_config.json"
+        maine = (
+            Path(__file__).resolve().parent.parent
+            / "tests"
+            / "data"
+            / "maine-cvr"
+            / "maine_cd2_2018_config.json"
+        )
         with Timer() as maine_import:
             info = store.import_cvrs(maine, "maine", replace=True)
         with Timer() as maine_count:
-            outcome = tally.count(store.load_ballots("maine"), "irv", overvote="exhaust", max_skipped=1,
-                                  batch_elimination=True)
+            outcome = tally.count(
+                store.load_ballots("maine"), "irv", overvote="exhaust", max_skipped=1, batch_elimination=True
+            )
         final = ", ".join(f"{k} {v:,.0f}" for k, v in outcome.rounds[-1].tally.items())
-        print(f"Maine 2018 CD-2 (8 xlsx, {info.ballots:,.0f} ballots): import {maine_import}; "
-              f"recount {maine_count}; final {final}")
+        print(
+            f"Maine 2018 CD-2 (8 xlsx, {info.ballots:,.0f} ballots): import {maine_import}; "
+            f"recount {maine_count}; final {final}"
+        )
     print(f"peak RSS overall {peak_rss_mb():,.0f} MB")
     if args.compare and args.layout == "candidates":
         import subprocess
 
-        result = subprocess.run([sys.executable, __file__, "--pyrankvote", str(csv_path)], capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--pyrankvote", str(csv_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         print(result.stdout.strip())
         theirs = json.loads(result.stdout.strip().splitlines()[-1].split("RESULT ", 1)[1])
         ours = import_time.wall + load_time.wall + count_time.wall
-        print(f"ratio (pyrankvote / tally), read + count wall time: {theirs['wall'] / ours:.1f}x; "
-              f"peak RSS: {theirs['rss_mb'] / peak_rss_mb():.1f}x")
+        print(
+            f"ratio (pyrankvote / tally), read + count wall time: {theirs['wall'] / ours:.1f}x; "
+            f"peak RSS: {theirs['rss_mb'] / peak_rss_mb():.1f}x"
+        )
     return 0
 
 

@@ -94,8 +94,12 @@ def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def run_tally(path: Path, repeat: int) -> dict[str, Any]:
     read_s, ballots = best_of(lambda: tally.read(str(path)), repeat)
     count_s, outcome = best_of(lambda: tally.count(ballots, "irv"), max(repeat, 5))
-    return {"read": read_s, "count": count_s, "winner": outcome.winners[0],
-            "note": f"{ballots.choices.shape[0]:,} distinct ballots, {len(outcome.rounds)} rounds"}
+    return {
+        "read": read_s,
+        "count": count_s,
+        "winner": outcome.winners[0],
+        "note": f"{ballots.choices.shape[0]:,} distinct ballots, {len(outcome.rounds)} rounds",
+    }
 
 
 def plain_read(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -175,8 +179,12 @@ def run_votekit(path: Path, repeat: int) -> dict[str, Any]:
     start = time.perf_counter()
     election = FastIRV(profile)
     count_s = time.perf_counter() - start
-    return {"read": read_s, "count": count_s, "winner": next(iter(election.get_elected()[0])),
-            "note": "pandas + value_counts merge + RankProfile, FastIRV"}
+    return {
+        "read": read_s,
+        "count": count_s,
+        "winner": next(iter(election.get_elected()[0])),
+        "note": "pandas + value_counts merge + RankProfile, FastIRV",
+    }
 
 
 def votekit_loader_sample(path: Path, sample: int) -> str:
@@ -192,8 +200,10 @@ def votekit_loader_sample(path: Path, sample: int) -> str:
     start = time.perf_counter()
     load_ranking_csv(part, list(range(RANKS)), header_row=0, print_profile=False)
     per = (time.perf_counter() - start) / sample
-    return (f"votekit's own load_ranking_csv: {per * 1e3:.2f} ms per ballot on {sample:,} ballots, "
-            f"so about {per * 1_000_000:.0f} s per million (extrapolated, not run)")
+    return (
+        f"votekit's own load_ranking_csv: {per * 1e3:.2f} ms per ballot on {sample:,} ballots, "
+        f"so about {per * 1_000_000:.0f} s per million (extrapolated, not run)"
+    )
 
 
 def python_ballots(path: Path) -> Counter:
@@ -216,8 +226,12 @@ def run_pref_voting(path: Path, repeat: int) -> dict[str, Any]:
     start = time.perf_counter()
     winners = instant_runoff_for_truncated_linear_orders(profile)
     count_s = time.perf_counter() - start
-    return {"read": read_s, "count": count_s, "winner": winners[0],
-            "note": "ProfileWithTies + instant_runoff_for_truncated_linear_orders"}
+    return {
+        "read": read_s,
+        "count": count_s,
+        "winner": winners[0],
+        "note": "ProfileWithTies + instant_runoff_for_truncated_linear_orders",
+    }
 
 
 def run_votelib(path: Path, repeat: int) -> dict[str, Any]:
@@ -248,8 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peers", default=",".join(PEERS))
-    parser.add_argument("--votekit-loader-sample", type=int, default=20_000,
-                        help="also time votekit's load_ranking_csv on this many ballots (0: skip)")
+    parser.add_argument(
+        "--votekit-loader-sample",
+        type=int,
+        default=20_000,
+        help="also time votekit's load_ranking_csv on this many ballots (0: skip)",
+    )
     args = parser.parse_args(argv)
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -257,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     names, order = synthetic(args.ballots, args.seed)
     write_csv(path, names, order)
-    print(f"wrote {args.ballots:,} ballots ({CANDIDATES} candidates, up to {RANKS} ranks) to {path} "
-          f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
+    print(
+        f"wrote {args.ballots:,} ballots ({CANDIDATES} candidates, up to {RANKS} ranks) to {path} "
+        f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s"
+    )
 
     results: dict[str, dict[str, Any]] = {}
     results["tally"] = run_tally(path, args.repeat)
@@ -290,8 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<16} {'failed':>12}  {r['error']}")
             continue
         total = r["read"] + r["count"]
-        print(f"{name:<16} {r['read']:>11.3f}s {r['count'] * 1e3:>8.1f}ms {total:>8.3f}s {total / base:>7.1f}x"
-              f"  {r['winner']} ({r['note']})")
+        print(
+            f"{name:<16} {r['read']:>11.3f}s {r['count'] * 1e3:>8.1f}ms {total:>8.3f}s {total / base:>7.1f}x"
+            f"  {r['winner']} ({r['note']})"
+        )
 
     if loader_note:
         print(loader_note)
@@ -300,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"all contenders agree on the winner: {len(winners) == 1} ({', '.join(sorted(winners))})")
     t, p = results["tally"], results["plain reference"]
     checks = [
-        (f"tally read+count within 2x of the plain reference ({base / (p['read'] + p['count']):.2f}x)",
-         base <= 2 * (p["read"] + p["count"])),
+        (
+            f"tally read+count within 2x of the plain reference ({base / (p['read'] + p['count']):.2f}x)",
+            base <= 2 * (p["read"] + p["count"]),
+        ),
         (f"tally IRV count under 50 ms ({t['count'] * 1e3:.1f} ms)", t["count"] < 0.05),
     ]
     if "votekit" in results and "error" not in results["votekit"]:

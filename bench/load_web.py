@@ -69,7 +69,9 @@ def main() -> int:
     env = {**os.environ, "TALLY_HOME": tempfile.mkdtemp(prefix="tally-load-")}
     server = subprocess.Popen(
         [sys.executable, "-m", "tally.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -92,8 +94,10 @@ def main() -> int:
     print(f"requests      {len(latencies)} at concurrency {args.concurrency}")
     print(f"errors        {len(errors)}")
     print(f"throughput    {len(latencies) / elapsed:,.0f} requests/s ({elapsed:.2f} s)")
-    print(f"latency ms    p50 {np.percentile(ms, 50):.1f}  p95 {np.percentile(ms, 95):.1f}  "
-          f"p99 {np.percentile(ms, 99):.1f}  max {ms.max():.1f}")
+    print(
+        f"latency ms    p50 {np.percentile(ms, 50):.1f}  p95 {np.percentile(ms, 95):.1f}  "
+        f"p99 {np.percentile(ms, 99):.1f}  max {ms.max():.1f}"
+    )
     for e in errors[:5]:
         print("  ", e)
     return 1 if errors else 0

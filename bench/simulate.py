@@ -54,10 +54,11 @@ def svvamp_run(rankings: np.ndarray) -> float | str:
     start = time.process_time()
     for profile in rankings:
         p = svvamp.Profile(preferences_rk=profile)
-        svvamp.RulePlurality()(p).w_
-        svvamp.RuleIRV()(p).w_
-        svvamp.RuleBorda()(p).w_
-        p.exists_condorcet_winner_rk
+        # reading each attribute makes svvamp compute it
+        _ = svvamp.RulePlurality()(p).w_
+        _ = svvamp.RuleIRV()(p).w_
+        _ = svvamp.RuleBorda()(p).w_
+        _ = p.exists_condorcet_winner_rk
     return time.process_time() - start
 
 
@@ -96,8 +97,10 @@ def main() -> None:
     args = parser.parse_args()
 
     seconds, winners = tally_run(args.elections, args.voters, args.candidates, args.seed)
-    print(f"{args.elections:,} elections x {args.voters} voters x {args.candidates} candidates "
-          f"(impartial culture), rules: {', '.join(RULES)} + Condorcet winner check")
+    print(
+        f"{args.elections:,} elections x {args.voters} voters x {args.candidates} candidates "
+        f"(impartial culture), rules: {', '.join(RULES)} + Condorcet winner check"
+    )
     print(f"{'tally (batch)':<16} {seconds:8.2f} s")
     rankings = voter_rankings(args.peer_elections, args.voters, args.candidates, args.seed + 1)
     scale = args.elections / args.peer_elections
@@ -107,13 +110,21 @@ def main() -> None:
             print(f"{name:<16} {result}")
             continue
         full = result * scale
-        print(f"{name:<16} {full:8.2f} s  (measured {result:.2f} s on {args.peer_elections:,}, scaled)  "
-              f"tally is {full / seconds:5.1f}x faster")
+        print(
+            f"{name:<16} {full:8.2f} s  (measured {result:.2f} s on {args.peer_elections:,}, scaled)  "
+            f"tally is {full / seconds:5.1f}x faster"
+        )
     cw = winners["condorcet"]
-    share = {rule: float((winners[rule][np.arange(cw.size), np.maximum(cw, 0)] & (cw >= 0)).sum() / (cw >= 0).sum())
-             for rule in RULES}
+    share = {
+        rule: float(
+            (winners[rule][np.arange(cw.size), np.maximum(cw, 0)] & (cw >= 0)).sum() / (cw >= 0).sum()
+        )
+        for rule in RULES
+    }
     print("Condorcet efficiency (sanity): " + ", ".join(f"{r} {100 * v:.1f}%" for r, v in share.items()))
-    print(f"{'forecast 1M sims':<16} {forecast_run(1_000_000):8.2f} s  (Electoral College, 2020 results as polls)")
+    print(
+        f"{'forecast 1M sims':<16} {forecast_run(1_000_000):8.2f} s  (Electoral College, 2020 results as polls)"
+    )
 
 
 if __name__ == "__main__":

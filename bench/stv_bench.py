@@ -59,7 +59,9 @@ def votekit_run(b: RankedBallots, seats: int) -> set[str]:
     from votekit.elections import FastSTV
 
     profile = RankProfile(
-        ballots=[RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w) for marks, w in b.rankings()],
+        ballots=[
+            RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w) for marks, w in b.rankings()
+        ],
         candidates=list(b.candidates),
     )
     with warnings.catch_warnings():

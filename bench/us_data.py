@@ -26,8 +26,9 @@ LOAD = "import time; t = time.perf_counter(); from tally import data; data.load(
 
 def load_time(dataset: str, home: str) -> float:
     env = {**os.environ, "TALLY_HOME": home}
-    out = subprocess.run([sys.executable, "-c", LOAD.format(id=dataset)], env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD.format(id=dataset)], env=env, check=True, capture_output=True, text=True
+    )
     return float(out.stdout.strip())
 
 
@@ -65,8 +66,10 @@ def main() -> None:
     t = us.president(2020)
     print(f"electoral_college 2020: {best(lambda: tally.count(t, 'ec'), args.repeat) * 1000:.1f} ms")
     print(f"margins 2020 (knapsack): {best(lambda: margins(t), args.repeat) * 1000:.1f} ms")
-    print(f"whatif 2000 (three transfers): "
-          f"{best(lambda: whatif(us.president(2000), ['Nader -> Gore 50%', 'Bush -> Gore 1%', 'Bush -> other 2%']), args.repeat) * 1000:.1f} ms")
+    print(
+        f"whatif 2000 (three transfers): "
+        f"{best(lambda: whatif(us.president(2000), ['Nader -> Gore 50%', 'Bush -> Gore 1%', 'Bush -> other 2%']), args.repeat) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -35,15 +35,21 @@ def ranked_ballots(
             row = list(row) + [SKIPPED] * (ranks - len(row)) if len(row) < ranks else list(row)[:ranks]
         matrix.append(row)
     weights = draw(st.lists(st.integers(1, 5), min_size=rows, max_size=rows))
-    return RankedBallots.from_matrix(candidates, np.array(matrix), np.array(weights, dtype=float), tie_sets=tie_sets)
+    return RankedBallots.from_matrix(
+        candidates, np.array(matrix), np.array(weights, dtype=float), tie_sets=tie_sets
+    )
 
 
 @st.composite
-def scored_ballots(draw, kind: str = "approval", max_candidates: int = 5, max_rows: int = 12) -> ScoredBallots:
+def scored_ballots(
+    draw, kind: str = "approval", max_candidates: int = 5, max_rows: int = 12
+) -> ScoredBallots:
     c = draw(st.integers(2, max_candidates))
     rows = draw(st.integers(1, max_rows))
     top = 1 if kind == "approval" else 5
-    values = draw(st.lists(st.lists(st.integers(0, top), min_size=c, max_size=c), min_size=rows, max_size=rows))
+    values = draw(
+        st.lists(st.lists(st.integers(0, top), min_size=c, max_size=c), min_size=rows, max_size=rows)
+    )
     weights = draw(st.lists(st.integers(1, 5), min_size=rows, max_size=rows))
     return ScoredBallots.from_matrix(
         NAMES[:c], np.array(values, dtype=float), np.array(weights, dtype=float), kind=kind, max_score=top

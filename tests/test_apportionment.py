@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -51,7 +53,7 @@ def test_minnesota_gets_seat_435_and_new_york_would_get_436(house):
     assert house.details["next_seat"] == ["New York"]
     # Priority values never increase along the list.
     values = [entry["quotient"] for entry in sequence]
-    assert all(a >= b for a, b in zip(values, values[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(values))
     # Seat 51 is California's second: 39,576,757 / sqrt(2).
     assert sequence[0]["party"] == "California"
     assert sequence[0]["quotient"] == pytest.approx(39_576_757 / np.sqrt(2))
@@ -97,7 +99,11 @@ def test_hamilton_minimum_seats():
     out = tally.count(t, "hamilton", seats=10)
     assert out.details["seats"] == {"Big": 8, "Small": 1, "Tiny": 1}
     assert out.details["raised_to_minimum"] == ["Small", "Tiny"]
-    assert tally.count(t, "hamilton", seats=10, min_seats=0).details["seats"] == {"Big": 10, "Small": 0, "Tiny": 0}
+    assert tally.count(t, "hamilton", seats=10, min_seats=0).details["seats"] == {
+        "Big": 10,
+        "Small": 0,
+        "Tiny": 0,
+    }
 
 
 def test_apportionment_options():
@@ -133,8 +139,10 @@ def test_equal_populations_tie_for_the_last_seat():
 # -- the same arithmetic as the list rules ----------------------------------------------
 
 
-@pytest.mark.parametrize(("apportion", "list_rule"), [("jefferson", "dhondt"), ("webster", "sainte_lague"),
-                                                      ("hamilton", "hare_lr")])
+@pytest.mark.parametrize(
+    ("apportion", "list_rule"),
+    [("jefferson", "dhondt"), ("webster", "sainte_lague"), ("hamilton", "hare_lr")],
+)
 def test_apportionment_without_minimum_equals_list_rule(apportion, list_rule):
     rng = np.random.default_rng(7)
     for _ in range(100):
@@ -142,8 +150,12 @@ def test_apportionment_without_minimum_equals_list_rule(apportion, list_rule):
         pops = rng.integers(1, 10_000, size=n)
         seats = int(rng.integers(1, 40))
         a = tally.count(states(pops), apportion, seats=seats, min_seats=0, tiebreak="order")
-        b = tally.count(tally.Tallies(("all",), tuple(f"S{i}" for i in range(n)), pops.reshape(1, -1).astype(float)),
-                        list_rule, seats=seats, tiebreak="order")
+        b = tally.count(
+            tally.Tallies(("all",), tuple(f"S{i}" for i in range(n)), pops.reshape(1, -1).astype(float)),
+            list_rule,
+            seats=seats,
+            tiebreak="order",
+        )
         assert a.details["seats"] == b.details["seats"]
 
 
@@ -152,9 +164,16 @@ def test_apportionment_without_minimum_equals_list_rule(apportion, list_rule):
 apportionment = pytest.importorskip("apportionment.methods")
 
 
-@pytest.mark.parametrize(("rule", "peer"), [("huntington_hill", "huntington"), ("adams", "adams"),
-                                            ("jefferson", "dhondt"), ("webster", "saintelague"),
-                                            ("hamilton", "largest_remainder")])
+@pytest.mark.parametrize(
+    ("rule", "peer"),
+    [
+        ("huntington_hill", "huntington"),
+        ("adams", "adams"),
+        ("jefferson", "dhondt"),
+        ("webster", "saintelague"),
+        ("hamilton", "largest_remainder"),
+    ],
+)
 def test_against_apportionment_package(rule, peer):
     rng = np.random.default_rng(2020)
     compared = 0
@@ -163,7 +182,9 @@ def test_against_apportionment_package(rule, peer):
         pops = [int(p) for p in rng.integers(1, 100_000, size=n)]
         seats = int(rng.integers(n, 4 * n + 20))
         try:
-            expected = apportionment.compute(peer, pops, seats, fractions=True, tiesallowed=False, verbose=False)
+            expected = apportionment.compute(
+                peer, pops, seats, fractions=True, tiesallowed=False, verbose=False
+            )
         except apportionment.TiesException:
             continue
         # The peer guarantees one seat only under Huntington–Hill and Adams (zero divisors).

@@ -44,8 +44,10 @@ def test_approval_counts_and_top_k():
     assert ordered.winners == ("B", "A", "C") and ordered.ties[0].chosen == ("C",)
     drawn = {approval(b, seats=3, tiebreak="random", seed=s).winners[-1] for s in range(20)}
     assert drawn <= {"C", "D"} and len(drawn) == 2
-    assert approval(b, seats=3, tiebreak="random", seed=4).to_json() == approval(
-        b, seats=3, tiebreak="random", seed=4).to_json()
+    assert (
+        approval(b, seats=3, tiebreak="random", seed=4).to_json()
+        == approval(b, seats=3, tiebreak="random", seed=4).to_json()
+    )
 
 
 def test_approval_refuses_bad_seats_and_score_ballots():

@@ -13,9 +13,9 @@ from .test_io_malformed import CASES, CORPUS
 
 # The corpus cases that need only a format choice (the CLI's --format); the one that
 # declares its candidate list is checked through tally.read in test_io_malformed.
-CLI_CASES = [(name, options.get("format"), line) for name, options, line, _ in CASES if set(options) <= {"format"}]
-
-
+CLI_CASES = [
+    (name, options.get("format"), line) for name, options, line, _ in CASES if set(options) <= {"format"}
+]
 
 
 def test_count_json_follows_the_contract(cli):
@@ -138,7 +138,11 @@ def test_names_with_square_brackets_are_printed_as_written(cli, tmp_path):
     assert "Condorcet winner: Smith [DEM]" in " ".join(out.split())
     tallies = tmp_path / "tallies.csv"
     tallies.write_text("area,candidate,votes\nX,A [x],100\nX,B [/],50\nY,A [x],10\nY,B [/],40\n")
-    for args in (("seats", str(tallies), "--seats", "3"), ("margins", str(tallies)), ("spoilers", str(tallies))):
+    for args in (
+        ("seats", str(tallies), "--seats", "3"),
+        ("margins", str(tallies)),
+        ("spoilers", str(tallies)),
+    ):
         code, out, err = cli(*args)
         assert code == 0, (args, err)
         assert "Traceback" not in out + err
@@ -156,8 +160,15 @@ def test_error_messages_quoting_brackets_stay_one_line(cli, tmp_path):
     assert "[/]bad.csv" in "".join(err.split())
 
 
-@pytest.mark.parametrize("args", [("no-such-command",), ("count",), ("count", "burlington-2009", "--seats", "abc"),
-                                  ("margins", "us-president-2000", "extra")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("no-such-command",),
+        ("count",),
+        ("count", "burlington-2009", "--seats", "abc"),
+        ("margins", "us-president-2000", "extra"),
+    ],
+)
 def test_command_line_mistakes_are_usage_errors_not_internal_errors(cli, args):
     code, out, err = cli(*args)
     assert code == 2, err
@@ -165,14 +176,17 @@ def test_command_line_mistakes_are_usage_errors_not_internal_errors(cli, args):
     assert "Error:" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (("seats-compare", "burlington-2009"), "ranked ballots, not area tallies"),
-    (("margins", "us-senate-2022-ak-rcv"), "published round totals"),
-    (("chamber", "us-president-2000"), "electoral votes, not seats won area by area"),
-    (("seats-compare", "florida-2000"), "not seats won area by area"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("seats-compare", "burlington-2009"), "ranked ballots, not area tallies"),
+        (("margins", "us-senate-2022-ak-rcv"), "published round totals"),
+        (("chamber", "us-president-2000"), "electoral votes, not seats won area by area"),
+        (("seats-compare", "florida-2000"), "not seats won area by area"),
+    ],
+)
 def test_area_commands_refuse_other_data_in_one_line(cli, args, message):
-    code, out, err = cli(*args)
+    code, _out, err = cli(*args)
     assert code == 2, err
     assert message in " ".join(err.split())
     assert len(err.strip().splitlines()) == 1
@@ -181,7 +195,7 @@ def test_area_commands_refuse_other_data_in_one_line(cli, args, message):
 def test_spoiler_sweep_without_a_third_candidate_is_a_clear_error(cli, tmp_path):
     two = tmp_path / "two.csv"
     two.write_text("area,candidate,votes\nX,A,100\nX,B,50\n")
-    code, out, err = cli("spoilers", str(two), "--sweep", "0.5")
+    code, _out, err = cli("spoilers", str(two), "--sweep", "0.5")
     assert code == 2, err
     assert "no third candidate" in err
 
@@ -201,7 +215,7 @@ def test_data_show_lists_published_rounds(cli):
 
 
 def test_an_empty_source_is_named_as_missing(cli):
-    code, out, err = cli("count", "")
+    code, _out, err = cli("count", "")
     assert code == 2
     assert "no SOURCE given" in err and "directory" not in err
 

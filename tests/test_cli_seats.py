@@ -19,7 +19,17 @@ def run(*args: str):
 
 
 def test_json_for_austria_2017():
-    result = run("seats", "austria-nationalrat-2017", "--rule", "dhondt", "--seats", "183", "--threshold", "4%", "--json")
+    result = run(
+        "seats",
+        "austria-nationalrat-2017",
+        "--rule",
+        "dhondt",
+        "--seats",
+        "183",
+        "--threshold",
+        "4%",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     official = data.load("austria-nationalrat-2017").metadata["official_results"]
@@ -27,25 +37,48 @@ def test_json_for_austria_2017():
     assert report["rule"] == "dhondt"
     assert report["threshold"] == "4%"
     assert "GRÜNE" in report["excluded"]  # the Greens fell below 4 % in 2017
-    assert set(report["measures"]) == {"gallagher", "loosemore_hanby", "sainte_lague",
-                                       "effective_parties_votes", "effective_parties_seats"}
+    assert set(report["measures"]) == {
+        "gallagher",
+        "loosemore_hanby",
+        "sainte_lague",
+        "effective_parties_votes",
+        "effective_parties_seats",
+    }
     assert report["measures"]["gallagher"] > 0
     # The same command gives byte-identical output.
-    again = run("seats", "austria-nationalrat-2017", "--rule", "dhondt", "--seats", "183", "--threshold", "4%", "--json")
+    again = run(
+        "seats",
+        "austria-nationalrat-2017",
+        "--rule",
+        "dhondt",
+        "--seats",
+        "183",
+        "--threshold",
+        "4%",
+        "--json",
+    )
     assert again.stdout == result.stdout
 
 
 def test_dataset_facts_give_the_official_rule():
     # No --rule, --seats or --threshold: the dataset's official D'Hondt, 183 seats, 4 %.
     report = json.loads(run("seats", "austria-nationalrat-1994", "--json").stdout)
-    assert {p: n for p, n in report["seats"].items() if n} == {"SPÖ": 65, "ÖVP": 52, "FPÖ": 42, "GRÜNE": 13, "LIF": 11}
+    assert {p: n for p, n in report["seats"].items() if n} == {
+        "SPÖ": 65,
+        "ÖVP": 52,
+        "FPÖ": 42,
+        "GRÜNE": 13,
+        "LIF": 11,
+    }
 
 
 def test_cat_file_path(tmp_path):
     source = data.get("austria-nationalrat-2019").path / "00057-00000009.cat"
     copy = tmp_path / "austria-2019.cat"
     shutil.copy(source, copy)
-    result = run("seats", str(copy), "--rule", "sainte_lague", "--seats", "183", "--threshold", "0.04", "--json")
+    result = run(
+        "seats", str(copy), "--rule", "sainte_lague", "--seats", "183", "--threshold", "0.04", "--json"
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["rule"] == "sainte_lague"
@@ -55,7 +88,9 @@ def test_cat_file_path(tmp_path):
 
 def test_tallies_csv_and_table(tmp_path):
     path = tmp_path / "votes.csv"
-    path.write_text("area,candidate,votes\nall,A,100000\nall,B,80000\nall,C,30000\nall,D,20000\n", encoding="utf-8")
+    path.write_text(
+        "area,candidate,votes\nall,A,100000\nall,B,80000\nall,C,30000\nall,D,20000\n", encoding="utf-8"
+    )
     result = run("seats", str(path), "--rule", "dhondt", "--seats", "8", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["seats"] == {"A": 4, "B": 3, "C": 1, "D": 0}
@@ -115,14 +150,38 @@ def test_mixed_member_top_up(tmp_path):
     # A wins 6 of 7 constituencies, B one.
     rows = ["constituency,A,B,C"] + [f"c{i},40,35,25" for i in range(6)] + ["c6,30,45,25"]
     seats_won.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    report = json.loads(run("seats", str(lists), "--rule", "sainte_lague", "--seats", "10",
-                            "--constituencies", str(seats_won), "--json").stdout)
+    report = json.loads(
+        run(
+            "seats",
+            str(lists),
+            "--rule",
+            "sainte_lague",
+            "--seats",
+            "10",
+            "--constituencies",
+            str(seats_won),
+            "--json",
+        ).stdout
+    )
     # Entitlement 5 / 3 / 2 of 10; A holds 6 constituencies: one overhang seat, kept.
     assert report["constituency_seats"] == {"A": 6, "B": 1, "C": 0}
     assert report["seats"] == {"A": 6, "B": 3, "C": 2}
     assert report["overhang"] == {"A": 1}
-    fixed = json.loads(run("seats", str(lists), "--rule", "sainte_lague", "--seats", "10",
-                           "--constituencies", str(seats_won), "--overhang", "fixed", "--json").stdout)
+    fixed = json.loads(
+        run(
+            "seats",
+            str(lists),
+            "--rule",
+            "sainte_lague",
+            "--seats",
+            "10",
+            "--constituencies",
+            str(seats_won),
+            "--overhang",
+            "fixed",
+            "--json",
+        ).stdout
+    )
     assert fixed["seats"] == {"A": 6, "B": 2, "C": 2}
 
 

@@ -145,8 +145,9 @@ def test_limits_and_bad_seats():
 
 def test_fractional_weights_are_exact():
     # 3/8 + 1/8 + 1/4 = 3/4 exactly: a real tie between a and b, not float noise.
-    ballots = tally.ScoredBallots.from_matrix(["a", "b"], [[1, 0], [1, 0], [1, 0], [0, 1]],
-                                              [0.375, 0.125, 0.25, 0.75], merge=False)
+    ballots = tally.ScoredBallots.from_matrix(
+        ["a", "b"], [[1, 0], [1, 0], [1, 0], [0, 1]], [0.375, 0.125, 0.25, 0.75], merge=False
+    )
     for rule in ("pav", "seq_pav", "seq_phragmen", "sav", "chamberlin_courant", "equal_shares"):
         outcome = tally.count(ballots, rule, seats=1)
         assert committees(outcome) == [{"a"}, {"b"}], rule
@@ -197,7 +198,9 @@ def test_against_abcvoting(rule):
         profile = Profile(m)
         for row, w in zip(approves, weights):
             profile.add_voter(Voter([int(c) for c in np.flatnonzero(row)], weight=int(w)))
-        expected = sorted(tuple(sorted(c)) for c in abcrules.compute(peer, profile, k, resolute=False, **algorithm))
+        expected = sorted(
+            tuple(sorted(c)) for c in abcrules.compute(peer, profile, k, resolute=False, **algorithm)
+        )
         names = [f"c{i}" for i in range(m)]
         ballots = tally.ScoredBallots.from_matrix(names, approves.astype(float), weights.astype(float))
         outcome = tally.count(ballots, rule, seats=k)

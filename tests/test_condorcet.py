@@ -45,12 +45,30 @@ TENNESSEE_VOTES = [
 
 # Schulze (2011), section 3.1 example (also Wikipedia, "Schulze method"): 45 voters,
 # 5 candidates; with winning votes, the strongest paths below and the winner E.
-SCHULZE_VOTES = [(5, "ACBED"), (5, "ADECB"), (8, "BEDAC"), (3, "CABED"), (7, "CAEBD"), (2, "CBADE"),
-                 (7, "DCEBA"), (8, "EBADC")]
-SCHULZE_SUPPORT = [[0, 20, 26, 30, 22], [25, 0, 16, 33, 18], [19, 29, 0, 17, 24], [15, 12, 28, 0, 14],
-                   [23, 27, 21, 31, 0]]
-SCHULZE_PATHS = [[0, 28, 28, 30, 24], [25, 0, 28, 33, 24], [25, 29, 0, 29, 24], [25, 28, 28, 0, 24],
-                 [25, 28, 28, 31, 0]]
+SCHULZE_VOTES = [
+    (5, "ACBED"),
+    (5, "ADECB"),
+    (8, "BEDAC"),
+    (3, "CABED"),
+    (7, "CAEBD"),
+    (2, "CBADE"),
+    (7, "DCEBA"),
+    (8, "EBADC"),
+]
+SCHULZE_SUPPORT = [
+    [0, 20, 26, 30, 22],
+    [25, 0, 16, 33, 18],
+    [19, 29, 0, 17, 24],
+    [15, 12, 28, 0, 14],
+    [23, 27, 21, 31, 0],
+]
+SCHULZE_PATHS = [
+    [0, 28, 28, 30, 24],
+    [25, 0, 28, 33, 24],
+    [25, 29, 0, 29, 24],
+    [25, 28, 28, 0, 24],
+    [25, 28, 28, 31, 0],
+]
 
 CYCLE = [(1, ["A", "B", "C"]), (1, ["B", "C", "A"]), (1, ["C", "A", "B"])]
 
@@ -83,9 +101,18 @@ def test_tennessee_every_rule_elects_nashville(tennessee, name):
 
 
 def test_tennessee_scores(tennessee):
-    assert COUNT["copeland"](tennessee).scores == {"Memphis": 0, "Nashville": 3, "Chattanooga": 2, "Knoxville": 1}
-    assert COUNT["minimax"](tennessee).scores == {"Memphis": 16, "Nashville": 0, "Chattanooga": 36,
-                                                 "Knoxville": 66}
+    assert COUNT["copeland"](tennessee).scores == {
+        "Memphis": 0,
+        "Nashville": 3,
+        "Chattanooga": 2,
+        "Knoxville": 1,
+    }
+    assert COUNT["minimax"](tennessee).scores == {
+        "Memphis": 16,
+        "Nashville": 0,
+        "Chattanooga": 36,
+        "Knoxville": 66,
+    }
     kemeny = COUNT["kemeny_young"](tennessee)
     assert kemeny.details["ranking"] == ["Nashville", "Chattanooga", "Knoxville", "Memphis"]
     # margin score -> pairwise agreements: (score + pairs * voters) / 2
@@ -143,8 +170,12 @@ def test_cycle_tiebreak_modes_are_recorded_and_deterministic():
 
 def test_ranked_pairs_all_is_union_over_lock_orders():
     # A>B 3, B>C 1, C>A 1, D loses to all: the two margin-1 wins can be locked either way
-    spec = [(2, ["A", "B", "C", "D"]), (1, ["B", "C", "A", "D"]), (1, ["C", "A", "B", "D"]),
-            (1, ["C", "A", "D", "B"])]
+    spec = [
+        (2, ["A", "B", "C", "D"]),
+        (1, ["B", "C", "A", "D"]),
+        (1, ["C", "A", "B", "D"]),
+        (1, ["C", "A", "D", "B"]),
+    ]
     ballots = ballots_of(list("ABCD"), spec)
     m = pairwise_margins(ballots)
     assert (m[0, 1], m[1, 2], m[2, 0]) == (3, 1, 1)
@@ -202,7 +233,9 @@ def test_kemeny_matches_brute_force_on_random_margins():
         names = [f"x{i}" for i in range(c)]
         ballots = tally.RankedBallots.from_rankings(names, [[names[i] for i in v] for v in votes])
         m = pairwise_margins(ballots)
-        scores = {p: sum(m[p[i], p[j]] for i in range(c) for j in range(i + 1, c)) for p in permutations(range(c))}
+        scores = {
+            p: sum(m[p[i], p[j]] for i in range(c) for j in range(i + 1, c)) for p in permutations(range(c))
+        }
         best = max(scores.values())
         tops = {names[p[0]] for p, s in scores.items() if s == best}
         outcome = COUNT["kemeny_young"](ballots)
@@ -240,17 +273,16 @@ def test_accounting_and_json(tennessee):
 
 def test_fractional_weights_compare_fairly():
     # 0.1 + 0.2 vs 0.3: a float sum that is not exact must still be a pairwise tie
-    ballots = tally.RankedBallots.from_rankings(list("AB"), [["A", "B"], ["A", "B"], ["B", "A"]], [0.1, 0.2, 0.3],
-                                                merge=False)
+    ballots = tally.RankedBallots.from_rankings(
+        list("AB"), [["A", "B"], ["A", "B"], ["B", "A"]], [0.1, 0.2, 0.3], merge=False
+    )
     assert pairwise_margins(ballots)[0, 1] == 0
     assert COUNT["copeland"](ballots).winners == ("A", "B")
 
 
 # -- invariants -------------------------------------------------------------------------
 
-rankings = st.lists(
-    st.lists(st.integers(0, 4), min_size=0, max_size=5, unique=True), min_size=1, max_size=14
-)
+rankings = st.lists(st.lists(st.integers(0, 4), min_size=0, max_size=5, unique=True), min_size=1, max_size=14)
 
 
 def _ballots(names, rows, weights=None):
@@ -294,8 +326,13 @@ def test_anonymity(rows, seed):
 
 def test_ranked_pairs_refuses_an_unbounded_search_but_orders_still_count():
     # 5 voters, 10 candidates: margins 1, 3, 5 only, so nearly every pair ties with many others
-    perms = [[2, 0, 9, 7, 1, 5, 6, 3, 4, 8], [3, 9, 4, 5, 6, 8, 7, 1, 2, 0], [1, 4, 3, 2, 7, 6, 0, 5, 9, 8],
-             [5, 4, 8, 6, 3, 1, 7, 2, 9, 0], [7, 1, 9, 6, 4, 5, 3, 2, 8, 0]]
+    perms = [
+        [2, 0, 9, 7, 1, 5, 6, 3, 4, 8],
+        [3, 9, 4, 5, 6, 8, 7, 1, 2, 0],
+        [1, 4, 3, 2, 7, 6, 0, 5, 9, 8],
+        [5, 4, 8, 6, 3, 1, 7, 2, 9, 0],
+        [7, 1, 9, 6, 4, 5, 3, 2, 8, 0],
+    ]
     names = [f"c{i}" for i in range(10)]
     ballots = tally.RankedBallots.from_rankings(names, [[names[i] for i in p] for p in perms])
     with pytest.raises(RuleError, match="tiebreak 'order'"):

@@ -92,7 +92,10 @@ def _cdf_cases() -> list:
     out = []
     for config in sorted(CASES.glob("*/*_config.json")):
         raw = json.loads(config.read_text(encoding="utf-8"))
-        if raw["outputSettings"].get("generateCdfJson") and raw["rules"]["winnerElectionMode"] == "singleWinnerMajority":
+        if (
+            raw["outputSettings"].get("generateCdfJson")
+            and raw["rules"]["winnerElectionMode"] == "singleWinnerMajority"
+        ):
             out.append(config.parent.name)
     return out
 

@@ -34,7 +34,9 @@ def test_each_kind_of_mark():
 
 
 def test_bad_marks_are_located():
-    with pytest.raises(BallotError, match=r"f\.csv, line 4, field rank 2: ballot b7 marks unknown candidate 'Z'"):
+    with pytest.raises(
+        BallotError, match=r"f\.csv, line 4, field rank 2: ballot b7 marks unknown candidate 'Z'"
+    ):
         _code(("A", "Z"), {}, file="f.csv", line=4)
     # an overvote label beside names: an overvote, or refused where RCTab refuses it
     assert _code((OVERVOTE_MARK, "A"), {}) == OVERVOTE
@@ -53,8 +55,10 @@ def _strip(ranking):
 def test_ballots_and_rctab_contest_encode_alike(seed):
     rng = np.random.default_rng(seed)
     choices = [(), (OVERVOTE_MARK,), ("A",), ("B",), ("C",), ("A", "B"), ("B", "C", "A"), ("C", "A")]
-    records = [CastVoteRecord(str(i), tuple(choices[int(k)] for k in rng.integers(0, len(choices), size=4)))
-               for i in range(200)]
+    records = [
+        CastVoteRecord(str(i), tuple(choices[int(k)] for k in rng.integers(0, len(choices), size=4)))
+        for i in range(200)
+    ]
     ballots = cvrs_to_ballots(records, list(INDEX))
     contest = build_contest(list(INDEX), records)
     direct = Counter()

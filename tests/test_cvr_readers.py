@@ -124,9 +124,13 @@ def test_overvote_delimiter_cells_become_tie_sets():
 # -- small synthetic files: each format's bad input -------------------------------------
 
 BASE_RULES = {
-    "tiebreakMode": "useCandidateOrder", "overvoteRule": "alwaysSkipToNextRank",
-    "winnerElectionMode": "singleWinnerMajority", "numberOfWinners": "1",
-    "decimalPlacesForVoteArithmetic": "4", "maxSkippedRanksAllowed": "unlimited", "maxRankingsAllowed": "3",
+    "tiebreakMode": "useCandidateOrder",
+    "overvoteRule": "alwaysSkipToNextRank",
+    "winnerElectionMode": "singleWinnerMajority",
+    "numberOfWinners": "1",
+    "decimalPlacesForVoteArithmetic": "4",
+    "maxSkippedRanksAllowed": "unlimited",
+    "maxRankingsAllowed": "3",
 }
 
 
@@ -142,8 +146,14 @@ def make_config(tmp_path: Path, source: dict, candidates=None, rules=None):
 
 def test_generic_csv_ranks_ties_and_unknown_header(tmp_path):
     (tmp_path / "cvr.csv").write_text("id,A,Bob,Carol,W\nr1,1,2,,\nr2,1,1,,2\nr3,,,,\n", encoding="utf-8")
-    source = {"provider": "genericCsv", "filePath": "cvr.csv", "firstVoteColumnIndex": "2",
-              "firstVoteRowIndex": "2", "idColumnIndex": "1", "undeclaredWriteInLabel": "W"}
+    source = {
+        "provider": "genericCsv",
+        "filePath": "cvr.csv",
+        "firstVoteColumnIndex": "2",
+        "firstVoteRowIndex": "2",
+        "idColumnIndex": "1",
+        "undeclaredWriteInLabel": "W",
+    }
     cvrs = read_cvrs(make_config(tmp_path, source))
     assert [c.ballot_id for c in cvrs] == ["r1", "r2", "r3"]
     assert cvrs[0].marks == (("Alice",), ("Bob",))
@@ -168,9 +178,17 @@ def test_ess_workbook_labels_delimiter_and_unknown_name(tmp_path):
     sheet.append([2, None, "Bob|Carol", "UWI", None])
     sheet.append([3, "P2", "overvote", "Carol", None])
     book.save(tmp_path / "cvr.xlsx")
-    source = {"provider": "ess", "filePath": "cvr.xlsx", "firstVoteColumnIndex": "3", "firstVoteRowIndex": "2",
-              "idColumnIndex": "1", "precinctColumnIndex": "2", "skippedRankLabel": "undervote",
-              "undeclaredWriteInLabel": "UWI", "overvoteDelimiter": "|"}
+    source = {
+        "provider": "ess",
+        "filePath": "cvr.xlsx",
+        "firstVoteColumnIndex": "3",
+        "firstVoteRowIndex": "2",
+        "idColumnIndex": "1",
+        "precinctColumnIndex": "2",
+        "skippedRankLabel": "undervote",
+        "undeclaredWriteInLabel": "UWI",
+        "overvoteDelimiter": "|",
+    }
     with pytest.raises(BallotError, match="'overvote'") as err:  # no overvote label configured
         read_cvrs(make_config(tmp_path, source))
     assert err.value.line == 4 and err.value.field == "rank 1"
@@ -198,8 +216,13 @@ def test_ess_delimited_cells(tmp_path):
     book.active.append([1, "Bob | Carol", "A"])
     book.active.append([2, "Bob||Carol", None])
     book.save(tmp_path / "cvr.xlsx")
-    source = {"provider": "ess", "filePath": "cvr.xlsx", "firstVoteColumnIndex": "2", "firstVoteRowIndex": "2",
-              "overvoteDelimiter": "|"}
+    source = {
+        "provider": "ess",
+        "filePath": "cvr.xlsx",
+        "firstVoteColumnIndex": "2",
+        "firstVoteRowIndex": "2",
+        "overvoteDelimiter": "|",
+    }
     with pytest.raises(BallotError, match="blank part") as err:
         read_cvrs(make_config(tmp_path, source))
     assert err.value.line == 3
@@ -210,14 +233,26 @@ def test_ess_delimited_cells(tmp_path):
 
 
 def test_clear_ballot_contest_filter_and_bad_cell(tmp_path):
-    head = ["RowNumber", "BoxID", "BoxPosition", "BallotID", "PrecinctID", "BallotStyleID", "PrecinctStyleName",
-            "ScanComputerName", "Status", "Remade"]
+    head = [
+        "RowNumber",
+        "BoxID",
+        "BoxPosition",
+        "BallotID",
+        "PrecinctID",
+        "BallotStyleID",
+        "PrecinctStyleName",
+        "ScanComputerName",
+        "Status",
+        "Remade",
+    ]
     choice = "Choice_{i}_1:Race, One:{r}:Number of Winners 1:{n}:NON"
     cols = [choice.format(i=i, r=r, n=n) for i, n in enumerate(["Alice", "Bob"]) for r in (1, 2)]
     cols.append("Choice_9_1:Other:1:Number of Winners 1:Zed:NON")
-    lines = [",".join(f'"{h}"' for h in head + cols),
-             "1,B,1,X1,7,1,S,PC,0,0,1,0,0,1,1",
-             "2,B,2,X2,8,1,S,PC,0,0,1,0,1,0,0"]
+    lines = [
+        ",".join(f'"{h}"' for h in head + cols),
+        "1,B,1,X1,7,1,S,PC,0,0,1,0,0,1,1",
+        "2,B,2,X2,8,1,S,PC,0,0,1,0,1,0,0",
+    ]
     (tmp_path / "cb.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     source = {"provider": "clearBallot", "filePath": "cb.csv", "contestId": "Race, One"}
     cvrs = read_cvrs(make_config(tmp_path, source))
@@ -236,9 +271,14 @@ def test_cdf_json_unknown_candidate_is_refused(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["Election"][0]["Candidate"][0]["Name"] = "Somebody Else"
     (tmp_path / "cdf.json").write_text(json.dumps(data), encoding="utf-8")
-    config = load_config(CASES / "test_set_0_skipped_first_choice" / "test_set_0_skipped_first_choice_config.json")
-    raw = json.loads((CASES / "test_set_0_skipped_first_choice" /
-                      "test_set_0_skipped_first_choice_config.json").read_text(encoding="utf-8"))
+    config = load_config(
+        CASES / "test_set_0_skipped_first_choice" / "test_set_0_skipped_first_choice_config.json"
+    )
+    raw = json.loads(
+        (CASES / "test_set_0_skipped_first_choice" / "test_set_0_skipped_first_choice_config.json").read_text(
+            encoding="utf-8"
+        )
+    )
     raw["cvrFileSources"][0]["filePath"] = "cdf.json"
     config = parse_config(raw, folder=tmp_path)
     with pytest.raises(BallotError, match="'Somebody Else'") as err:
@@ -247,12 +287,18 @@ def test_cdf_json_unknown_candidate_is_refused(tmp_path):
 
 
 def test_missing_source_file_is_a_ballot_error(tmp_path):
-    source = {"provider": "genericCsv", "filePath": "nope.csv", "firstVoteColumnIndex": "1", "firstVoteRowIndex": "2"}
+    source = {
+        "provider": "genericCsv",
+        "filePath": "nope.csv",
+        "firstVoteColumnIndex": "1",
+        "firstVoteRowIndex": "2",
+    }
     with pytest.raises(BallotError, match="not found"):
         read_cvrs(make_config(tmp_path, source))
 
 
 # -- cvrs_to_ballots ---------------------------------------------------------------------
+
 
 def test_cvrs_to_ballots_codes_and_provenance():
     cvrs = [
@@ -280,8 +326,15 @@ def test_cvrs_to_ballots_codes_and_provenance():
 
 
 @pytest.mark.parametrize(
-    "case", ["2015_portland_mayor_codes", "test_set_overvote_delimiter", "first_round_determines_threshold_test",
-             "generic_csv_test", "dominion_multi_file", "test_set_treat_blank_as_undeclared_write_in"],
+    "case",
+    [
+        "2015_portland_mayor_codes",
+        "test_set_overvote_delimiter",
+        "first_round_determines_threshold_test",
+        "generic_csv_test",
+        "dominion_multi_file",
+        "test_set_treat_blank_as_undeclared_write_in",
+    ],
 )
 def test_read_ballots_equals_records_path(case):
     config = load_config(CASES / case / f"{case}_config.json")
@@ -291,7 +344,9 @@ def test_read_ballots_equals_records_path(case):
     assert fast.candidates == slow.candidates
     assert fast.rankings() == slow.rankings()
     assert fast.provenance.ballot_ids == slow.provenance.ballot_ids == tuple(c.ballot_id for c in cvrs)
-    assert fast.provenance.precincts() == tuple(c.precinct or "" for c in cvrs) or not any(c.precinct for c in cvrs)
+    assert fast.provenance.precincts() == tuple(c.precinct or "" for c in cvrs) or not any(
+        c.precinct for c in cvrs
+    )
 
 
 def _copy_case_with_source(tmp_path: Path, case: str, source_dir: str) -> dict:
@@ -329,9 +384,13 @@ def test_dominion_unknown_candidate_id_names_file_and_record(tmp_path):
 def test_hart_unknown_option_guid_names_the_file(tmp_path):
     raw = _copy_case_with_source(tmp_path, "hart_cedar_park_school_board", "hart")
     guid = raw["candidates"][0]["aliases"][0]
-    target = next(p for p in sorted((tmp_path / "hart").glob("*.xml")) if guid in p.read_text(encoding="utf-8-sig"))
-    target.write_text(target.read_text(encoding="utf-8-sig").replace(guid, "00000000-0000-0000-0000-000000000000"),
-                      encoding="utf-8")
+    target = next(
+        p for p in sorted((tmp_path / "hart").glob("*.xml")) if guid in p.read_text(encoding="utf-8-sig")
+    )
+    target.write_text(
+        target.read_text(encoding="utf-8-sig").replace(guid, "00000000-0000-0000-0000-000000000000"),
+        encoding="utf-8",
+    )
     with pytest.raises(BallotError, match="00000000-0000") as err:
         read_cvrs(parse_config(raw, folder=tmp_path))
     assert err.value.file == str(target)
@@ -341,7 +400,12 @@ def test_hart_unknown_option_guid_names_the_file(tmp_path):
 
 
 def test_generic_csv_blank_row_is_an_undervote_and_bad_bytes_are_located(tmp_path):
-    source = {"provider": "genericCsv", "filePath": "cvr.csv", "firstVoteColumnIndex": "1", "firstVoteRowIndex": "2"}
+    source = {
+        "provider": "genericCsv",
+        "filePath": "cvr.csv",
+        "firstVoteColumnIndex": "1",
+        "firstVoteRowIndex": "2",
+    }
     # A row of empty cells is a ballot with no rankings (RCTab counts it); an empty line is none.
     (tmp_path / "cvr.csv").write_text("A,Bob,Carol\n1,2,\n,,\n\n,1,\n", encoding="utf-8")
     cvrs = read_cvrs(make_config(tmp_path, source))
@@ -352,15 +416,26 @@ def test_generic_csv_blank_row_is_an_undervote_and_bad_bytes_are_located(tmp_pat
         read_cvrs(make_config(tmp_path, source))
     assert err.value.line == 3
     # Far enough down that the text layer decodes it in a later buffer than the header.
-    (tmp_path / "cvr.csv").write_bytes(b"A,Bob,Carol\n" + b"1,2,\n,1,\n" * 5000 + b"2,1,\"Caf\xe9\"\n")
+    (tmp_path / "cvr.csv").write_bytes(b"A,Bob,Carol\n" + b"1,2,\n,1,\n" * 5000 + b'2,1,"Caf\xe9"\n')
     with pytest.raises(BallotError, match="not UTF-8 text: byte 0xe9") as err:
         read_cvrs(make_config(tmp_path, source))
     assert err.value.line == 10002 and err.value.file.endswith("cvr.csv")
 
 
 def test_clear_ballot_bad_bytes_are_located(tmp_path):
-    head = ["RowNumber", "BoxID", "BoxPosition", "BallotID", "PrecinctID", "BallotStyleID", "PrecinctStyleName",
-            "ScanComputerName", "Status", "Remade", "Choice_1_1:R:1:Number of Winners 1:Alice:NON"]
+    head = [
+        "RowNumber",
+        "BoxID",
+        "BoxPosition",
+        "BallotID",
+        "PrecinctID",
+        "BallotStyleID",
+        "PrecinctStyleName",
+        "ScanComputerName",
+        "Status",
+        "Remade",
+        "Choice_1_1:R:1:Number of Winners 1:Alice:NON",
+    ]
     data = (",".join(head) + "\n1,B,1,X1,7,1,S,PC,0,0,1\n2,B,2,X\xff,7,1,S,PC,0,0,0\n").encode("latin-1")
     (tmp_path / "cb.csv").write_bytes(data)
     source = {"provider": "clearBallot", "filePath": "cb.csv", "contestId": "R"}
@@ -375,8 +450,15 @@ def test_clear_ballot_bad_bytes_are_located(tmp_path):
         (lambda s: s["Original"].update(Cards=True), "malformed session"),
         (lambda s: s["Original"].update(Cards=["card"]), "malformed session"),
         (lambda s: s.update(Original="x"), "malformed session"),
-        (lambda s: [m.update(Rank=True) for c in s["Original"].get("Cards", [s["Original"]])
-                    for k in c["Contests"] for m in k["Marks"]], "no integer Rank"),
+        (
+            lambda s: [
+                m.update(Rank=True)
+                for c in s["Original"].get("Cards", [s["Original"]])
+                for k in c["Contests"]
+                for m in k["Marks"]
+            ],
+            "no integer Rank",
+        ),
     ],
 )
 def test_dominion_values_of_the_wrong_type_name_the_session(tmp_path, damage, problem):
@@ -384,14 +466,20 @@ def test_dominion_values_of_the_wrong_type_name_the_session(tmp_path, damage, pr
     export = tmp_path / "dom" / "CvrExport_2.json"
     data = json.loads(export.read_text(encoding="utf-8"))
     # The first session marking the contest, so that every damage is met.
-    position = next(i for i, s in enumerate(data["Sessions"])
-                    for c in s["Original"].get("Cards", [s["Original"]])
-                    for k in c["Contests"] if str(k["Id"]) == "13" and k["Marks"])
+    position = next(
+        i
+        for i, s in enumerate(data["Sessions"])
+        for c in s["Original"].get("Cards", [s["Original"]])
+        for k in c["Contests"]
+        if str(k["Id"]) == "13" and k["Marks"]
+    )
     damage(data["Sessions"][position])
     export.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(BallotError, match=problem) as err:
         read_cvrs(parse_config(raw, folder=tmp_path))
-    assert err.value.file.endswith("CvrExport_2.json") and err.value.field.startswith(f"session {position + 1}")
+    assert err.value.file.endswith("CvrExport_2.json") and err.value.field.startswith(
+        f"session {position + 1}"
+    )
 
 
 def test_dominion_export_that_is_not_utf8_names_the_line(tmp_path):

@@ -19,6 +19,7 @@ runner = CliRunner()
 
 # --- majorities -------------------------------------------------------------------------
 
+
 def test_simple_majority_tie_fails_unless_equality_is_at_least():
     assert decide(51, 50).passed
     assert not decide(50, 50).passed
@@ -39,7 +40,9 @@ def test_absolute_majority_of_435_members():
     assert not d.passed and d.checks[0].needed == 218 and d.checks[0].short_by == 1
 
 
-@pytest.mark.parametrize("yes,no,passed", [(66, 34, False), (67, 33, True), (200, 100, True), (199, 101, False)])
+@pytest.mark.parametrize(
+    "yes,no,passed", [(66, 34, False), (67, 33, True), (200, 100, True), (199, 101, False)]
+)
 def test_two_thirds_of_votes_cast(yes, no, passed):
     assert decide(yes, no, rule="two_thirds").passed is passed
     assert decide(yes, no, rule="2/3").passed is passed
@@ -59,7 +62,12 @@ def test_three_fifths_of_the_senate_not_of_votes_cast():
 
 
 def test_percent_and_fraction_thresholds_are_the_same_number():
-    assert parse_share("60%", name="t") == parse_share("3/5", name="t") == parse_share("0.6", name="t") == Fraction(3, 5)
+    assert (
+        parse_share("60%", name="t")
+        == parse_share("3/5", name="t")
+        == parse_share("0.6", name="t")
+        == Fraction(3, 5)
+    )
     assert parse_share(0.6, name="t") == Fraction(3, 5)
     assert parse_share("66.5%", name="t") == Fraction(133, 200)
 
@@ -89,6 +97,7 @@ def test_quorum_as_count_and_share():
 
 # --- the UK Trade Union Act 2016 -------------------------------------------------------
 
+
 def test_trade_union_act_turnout_and_support():
     d = decide(60, 40, eligible=250, turnout="50%", support="40%")
     assert not d.passed
@@ -111,10 +120,15 @@ def test_trade_union_act_no_voters_staying_away_can_defeat_a_ballot():
 
 # --- exact arithmetic against integer formulas -----------------------------------------
 
+
 def _by_integers(yes, no, abstain, eligible, rule, turnout, support):
     cast, present = yes + no, yes + no + abstain
-    ok = {"simple": yes > no, "absolute": 2 * yes > eligible, "2/3": cast > 0 and 3 * yes >= 2 * cast,
-          "3/5 of eligible": eligible > 0 and 5 * yes >= 3 * eligible}[rule]
+    ok = {
+        "simple": yes > no,
+        "absolute": 2 * yes > eligible,
+        "2/3": cast > 0 and 3 * yes >= 2 * cast,
+        "3/5 of eligible": eligible > 0 and 5 * yes >= 3 * eligible,
+    }[rule]
     if turnout:
         ok = ok and eligible > 0 and 2 * present >= eligible
     if support:
@@ -130,8 +144,12 @@ def _random_vote(rng):
     return yes, no, abstain, eligible
 
 
-RULE_ARGS = {"simple": {}, "absolute": {"rule": "absolute"}, "2/3": {"rule": "2/3"},
-             "3/5 of eligible": {"rule": "three_fifths", "base": "eligible"}}
+RULE_ARGS = {
+    "simple": {},
+    "absolute": {"rule": "absolute"},
+    "2/3": {"rule": "2/3"},
+    "3/5 of eligible": {"rule": "three_fifths", "base": "eligible"},
+}
 
 
 def test_random_votes_match_integer_formulas():
@@ -140,10 +158,22 @@ def test_random_votes_match_integer_formulas():
         yes, no, abstain, eligible = _random_vote(rng)
         rule = rng.choice(list(RULE_ARGS))
         turnout, support = rng.random() < 0.5, rng.random() < 0.5
-        d = decide(yes, no, abstain, eligible=eligible, turnout="50%" if turnout else None,
-                   support="40%" if support else None, **RULE_ARGS[rule])
-        assert d.passed is _by_integers(yes, no, abstain, eligible, rule, turnout, support), (yes, no, abstain,
-                                                                                            eligible, rule)
+        d = decide(
+            yes,
+            no,
+            abstain,
+            eligible=eligible,
+            turnout="50%" if turnout else None,
+            support="40%" if support else None,
+            **RULE_ARGS[rule],
+        )
+        assert d.passed is _by_integers(yes, no, abstain, eligible, rule, turnout, support), (
+            yes,
+            no,
+            abstain,
+            eligible,
+            rule,
+        )
 
 
 def _scan(vote, passes, change, limit):
@@ -193,22 +223,26 @@ def test_margin_of_a_failed_simple_majority_without_eligible():
 
 # --- bad input --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args,kwargs,message", [
-    ((-1, 3), {}, "yes cannot be negative"),
-    ((1, 3, -2), {}, "abstain cannot be negative"),
-    ((8, 5), {"eligible": 10}, "only 10 are eligible"),
-    ((1, 0), {"rule": "absolute"}, "eligible"),
-    ((1, 0), {"turnout": "50%"}, "turnout needs the number of eligible"),
-    ((1, 0), {"rule": "plurality"}, "unknown decision rule"),
-    ((1, 0), {"rule": "qualified"}, "needs threshold"),
-    ((1, 0), {"rule": "qualified", "threshold": "150%"}, "between 0 and 1"),
-    ((1, 0), {"rule": "qualified", "threshold": "two thirds"}, "share such as"),
-    ((1, 0), {"blocks": 1}, "only by rule consensus"),
-    ((1, 0), {"eligible": 5, "quorum": 6}, "never be met"),
-    ((1, 0), {"equality": "exactly"}, "equality"),
-    ((1, 0), {"rule": "two_thirds", "threshold": "3/4"}, "fixes the threshold"),
-    ((1.5, 0), {}, "whole number"),
-])
+
+@pytest.mark.parametrize(
+    "args,kwargs,message",
+    [
+        ((-1, 3), {}, "yes cannot be negative"),
+        ((1, 3, -2), {}, "abstain cannot be negative"),
+        ((8, 5), {"eligible": 10}, "only 10 are eligible"),
+        ((1, 0), {"rule": "absolute"}, "eligible"),
+        ((1, 0), {"turnout": "50%"}, "turnout needs the number of eligible"),
+        ((1, 0), {"rule": "plurality"}, "unknown decision rule"),
+        ((1, 0), {"rule": "qualified"}, "needs threshold"),
+        ((1, 0), {"rule": "qualified", "threshold": "150%"}, "between 0 and 1"),
+        ((1, 0), {"rule": "qualified", "threshold": "two thirds"}, "share such as"),
+        ((1, 0), {"blocks": 1}, "only by rule consensus"),
+        ((1, 0), {"eligible": 5, "quorum": 6}, "never be met"),
+        ((1, 0), {"equality": "exactly"}, "equality"),
+        ((1, 0), {"rule": "two_thirds", "threshold": "3/4"}, "fixes the threshold"),
+        ((1.5, 0), {}, "whole number"),
+    ],
+)
 def test_bad_input_is_a_config_error(args, kwargs, message):
     with pytest.raises(ConfigError, match=message):
         decide(*args, **kwargs)
@@ -216,9 +250,22 @@ def test_bad_input_is_a_config_error(args, kwargs, message):
 
 # --- CLI --------------------------------------------------------------------------------
 
+
 def test_cli_decide_json_trade_union_ballot():
-    args = ["decide", "--yes", "60", "--no", "40", "--eligible", "250", "--turnout-threshold", "50%",
-            "--support-of-eligible", "40%", "--json"]
+    args = [
+        "decide",
+        "--yes",
+        "60",
+        "--no",
+        "40",
+        "--eligible",
+        "250",
+        "--turnout-threshold",
+        "50%",
+        "--support-of-eligible",
+        "40%",
+        "--json",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -234,8 +281,14 @@ def test_cli_decide_json_trade_union_ballot():
 def test_cli_decide_qualified_and_table():
     result = runner.invoke(app, ["decide", "--yes", "200", "--no", "100", "--rule", "2/3", "--json"])
     out = json.loads(result.stdout)
-    assert out["passed"] is True and out["checks"][0]["needed"] == 200 and out["options"]["equality"] == "at_least"
-    table = runner.invoke(app, ["decide", "--yes", "200", "--no", "100", "--rule", "2/3", "--equality", "more_than"])
+    assert (
+        out["passed"] is True
+        and out["checks"][0]["needed"] == 200
+        and out["options"]["equality"] == "at_least"
+    )
+    table = runner.invoke(
+        app, ["decide", "--yes", "200", "--no", "100", "--rule", "2/3", "--equality", "more_than"]
+    )
     assert table.exit_code == 0 and "failed" in table.stdout and "201" in table.stdout
 
 

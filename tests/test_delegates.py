@@ -48,6 +48,7 @@ def by_hand(votes, delegates, threshold=Decimal(15)):
 
 # --- hand-computed examples ----------------------------------------------------------
 
+
 def test_55_30_15_with_7_delegates():
     # products 3.85, 2.10, 1.05 -> 3, 2, 1 and the last delegate to A (.85)
     a = allocate({"A": 550, "B": 300, "C": 150}, 7)
@@ -61,12 +62,19 @@ def test_55_30_15_with_10_delegates_is_a_rounding_tie():
     a = allocate({"A": 550, "B": 300, "C": 150}, 10)
     assert a.delegates == {"A": 5, "B": 3, "C": 1}
     assert a.unallocated == 1 and set(a.tied) == {"A", "C"}
-    assert allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="votes").delegates == {"A": 6, "B": 3, "C": 1}
-    lots = {tuple(sorted(allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=s).delegates.items()))
-            for s in range(20)}
+    assert allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="votes").delegates == {
+        "A": 6,
+        "B": 3,
+        "C": 1,
+    }
+    lots = {
+        tuple(sorted(allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=s).delegates.items()))
+        for s in range(20)
+    }
     assert lots == {(("A", 6), ("B", 3), ("C", 1)), (("A", 5), ("B", 3), ("C", 2))}
-    assert allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=3) == \
-        allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=3)
+    assert allocate({"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=3) == allocate(
+        {"A": 550, "B": 300, "C": 150}, 10, tiebreak="lot", seed=3
+    )
 
 
 def test_lot_without_a_seed_draws_as_seed_0():
@@ -140,11 +148,19 @@ def test_random_inputs_match_the_decimal_steps_and_account_for_every_delegate():
 
 # --- the bundled FiveThirtyEight primaries -------------------------------------------
 
+
 def _file_rows(year, party, state):
-    text = importlib.resources.files("tally.data").joinpath("us-president", "538-election_results_presidential.csv")
-    return [r for r in csv.DictReader(io.StringIO(text.read_text(encoding="utf-8")))
-            if r["cycle"] == str(year) and r["party"] == party and r["state_abbrev"] == state
-            and r["stage"] == "primary"]
+    text = importlib.resources.files("tally.data").joinpath(
+        "us-president", "538-election_results_presidential.csv"
+    )
+    return [
+        r
+        for r in csv.DictReader(io.StringIO(text.read_text(encoding="utf-8")))
+        if r["cycle"] == str(year)
+        and r["party"] == party
+        and r["state_abbrev"] == state
+        and r["stage"] == "primary"
+    ]
 
 
 def test_massachusetts_2020_statewide_pools():
@@ -160,9 +176,15 @@ def test_massachusetts_2020_statewide_pools():
     for row in _file_rows(2020, "DEM", "MA"):
         name = row["candidate_name"] or row["alt_result_text"]
         if name in allocate(votes, 20).percent:
-            assert abs(float(allocate(votes, 20).percent[name]) - float(row["percent"])) <= 0.0005 + 1e-9, name
+            assert abs(float(allocate(votes, 20).percent[name]) - float(row["percent"])) <= 0.0005 + 1e-9, (
+                name
+            )
     at_large = allocate(votes, 20)
-    assert at_large.viable == ("Joe Biden", "Bernie Sanders", "Elizabeth Ann Warren")  # Bloomberg 11.753 % is not
+    assert at_large.viable == (
+        "Joe Biden",
+        "Bernie Sanders",
+        "Elizabeth Ann Warren",
+    )  # Bloomberg 11.753 % is not
     assert at_large.delegates == by_hand(votes, 20)
     plan = allocate_plan([("MA", "at-large", 20), ("MA", "PLEO", 12)], year=2020, party="DEM")
     ma = plan["states"]["MA"]
@@ -174,7 +196,9 @@ def test_massachusetts_2020_statewide_pools():
 
 def test_source_lines_trace_to_the_votes():
     result = primary_results(2016, "DEM", "NH")
-    text = importlib.resources.files("tally.data").joinpath("us-president", "538-election_results_presidential.csv")
+    text = importlib.resources.files("tally.data").joinpath(
+        "us-president", "538-election_results_presidential.csv"
+    )
     lines = text.read_text(encoding="utf-8").splitlines()
     rows = list(csv.DictReader([lines[0]] + [lines[n - 1] for n in result.rows]))
     assert sum(int(r["votes"]) for r in rows) == sum(result.votes.values())
@@ -203,12 +227,17 @@ def test_unknown_contest_and_two_stages():
 
 # --- plans, districts and the convention ---------------------------------------------
 
+
 def test_fixture_plan_matches_the_hand_computation_in_its_readme():
     report = allocate_plan(read_plan(str(DATA / "plan.csv")), results=read_results(str(DATA / "results.csv")))
     zz = report["states"]["ZZ"]
     units = {u["unit"]: u["delegates"] for u in zz["units"]}
-    assert units == {"ZZ 1": {"A": 3, "B": 1}, "ZZ 2": {"A": 1, "B": 1, "C": 1},
-                     "ZZ at-large": {"A": 2, "B": 2, "C": 1}, "ZZ PLEO": {"A": 1, "B": 1, "C": 0}}
+    assert units == {
+        "ZZ 1": {"A": 3, "B": 1},
+        "ZZ 2": {"A": 1, "B": 1, "C": 1},
+        "ZZ at-large": {"A": 2, "B": 2, "C": 1},
+        "ZZ PLEO": {"A": 1, "B": 1, "C": 0},
+    }
     assert report["pledged"] == {"A": 7, "B": 5, "C": 2}
     assert report["automatic"] == 3 and report["total_pledged"] == 14
 
@@ -231,8 +260,12 @@ def test_convention_ballots():
     assert close["first_ballot"]["winner"] is None and close["first_ballot"]["majority"] == 1951
     assert close["later_ballots"]["votes"] == {"B": 2300, "A": 2000, "C": 200}
     assert close["later_ballots"]["winner"] is None  # 2300 < 2301
-    assert convention({"A": 1900, "B": 1800, "C": 200}, automatic=700,
-                      automatic_votes={"B": 501})["later_ballots"]["winner"] == "B"
+    assert (
+        convention({"A": 1900, "B": 1800, "C": 200}, automatic=700, automatic_votes={"B": 501})[
+            "later_ballots"
+        ]["winner"]
+        == "B"
+    )
     assert convention({"A": 10}, total_pledged=30)["first_ballot"]["winner"] is None
     with pytest.raises(ConfigError, match="exceed"):
         convention({"A": 1}, automatic=2, automatic_votes={"A": 3})
@@ -253,11 +286,14 @@ def test_bad_plan_files(tmp_path):
         read_plan(str(tmp_path / "missing.csv"))
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"threshold": "150%"}, "between 0 and 1"),
-    ({"threshold": "15.0001%"}, "three decimals"),
-    ({"tiebreak": "coin"}, "tiebreak"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"threshold": "150%"}, "between 0 and 1"),
+        ({"threshold": "15.0001%"}, "three decimals"),
+        ({"tiebreak": "coin"}, "tiebreak"),
+    ],
+)
 def test_bad_options(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         allocate({"A": 1}, 1, **kwargs)
@@ -276,21 +312,41 @@ def test_docstring_examples():
 
 # --- CLI ---------------------------------------------------------------------------------
 
+
 def test_cli_delegates_json_from_files():
     args = ["delegates", "--plan", str(DATA / "plan.csv"), "--results", str(DATA / "results.csv"), "--json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["convention"]["pledged"] == {"A": 7, "B": 5, "C": 2}
-    assert out["convention"]["first_ballot"] == {"voters": 14, "majority": 8, "winner": None,
-                                                 "short": {"A": 1, "B": 3, "C": 6}}
+    assert out["convention"]["first_ballot"] == {
+        "voters": 14,
+        "majority": 8,
+        "winner": None,
+        "short": {"A": 1, "B": 3, "C": 6},
+    }
     assert out["convention"]["later_ballots"]["majority"] == 9 and out["automatic"] == 3
     assert runner.invoke(app, args).stdout == result.stdout  # deterministic
 
 
 def test_cli_delegates_bundled_primaries():
-    result = runner.invoke(app, ["delegates", "2020", "DEM", "--state", "CA:144", "--state", "TX:79",
-                                 "--automatic", "771", "--automatic-for", "Joe Biden:400", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "delegates",
+            "2020",
+            "DEM",
+            "--state",
+            "CA:144",
+            "--state",
+            "TX:79",
+            "--automatic",
+            "771",
+            "--automatic-for",
+            "Joe Biden:400",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     ca_votes = primary_results(2020, "DEM", "CA").votes
@@ -300,7 +356,9 @@ def test_cli_delegates_bundled_primaries():
     later = out["convention"]["later_ballots"]
     assert later["majority"] == (223 + 771) // 2 + 1
     assert later["votes"]["Joe Biden"] == pledged["Joe Biden"] + 400
-    exact = runner.invoke(app, ["delegates", "2020", "DEM", "--state", "CA:144", "--no-round-first", "--json"])
+    exact = runner.invoke(
+        app, ["delegates", "2020", "DEM", "--state", "CA:144", "--no-round-first", "--json"]
+    )
     assert json.loads(exact.stdout)["viability_on"] == "exact share"
     table = runner.invoke(app, ["delegates", "2020", "DEM", "--state", "MA:20"])
     assert table.exit_code == 0 and "Elizabeth Ann Warren" in table.stdout

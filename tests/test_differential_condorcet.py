@@ -47,6 +47,7 @@ def count(ballots, rule: str, **options):
     """Count with the registered rule function itself (the registry wrapper runs too)."""
     return RULES[rule](ballots, **options)
 
+
 PROFILES = 1200
 KINDS = ("strict", "truncated", "ties")
 NAMES = tuple("ABCDEF")
@@ -81,7 +82,8 @@ def _profile(seed: int):
     rankings = [_random_ranking(rng, c, kind) for _ in range(n)]
     names = NAMES[:c]
     ballots = tally.RankedBallots.from_rankings(
-        names, [[{names[x] for x in rank} if len(rank) > 1 else names[rank[0]] for rank in r] for r in rankings]
+        names,
+        [[{names[x] for x in rank} if len(rank) > 1 else names[rank[0]] for rank in r] for r in rankings],
     )
     pv = ProfileWithTies(
         [{x: k + 1 for k, rank in enumerate(r) for x in rank} for r in rankings],
@@ -147,8 +149,9 @@ def test_winner_sets_match(profiles, rule, options, peer):
         assert ours == _names(peer(pv)), (rule, kind, ballots.rankings())
 
 
-@pytest.mark.parametrize("measure, peer_method", [("winning_votes", "winning"),
-                                                  ("pairwise_opposition", "pairwise_opposition")])
+@pytest.mark.parametrize(
+    "measure, peer_method", [("winning_votes", "winning"), ("pairwise_opposition", "pairwise_opposition")]
+)
 def test_minimax_measures_match(profiles, measure, peer_method):
     for _, ballots, pv in profiles:
         peer = pv_minimax_scores(pv, score_method=peer_method)
@@ -188,8 +191,11 @@ def _score_profile(seed: int, top: int):
     names = NAMES[:c]
     kind = "approval" if top == 1 else "score"
     ballots = tally.ScoredBallots.from_matrix(names, scores, kind=kind, max_score=top)
-    pv = GradeProfile([{j: int(row[j]) for j in range(c)} for row in scores], list(range(top + 1)),
-                      candidates=list(range(c)))
+    pv = GradeProfile(
+        [{j: int(row[j]) for j in range(c)} for row in scores],
+        list(range(top + 1)),
+        candidates=list(range(c)),
+    )
     return ballots, pv
 
 

@@ -140,7 +140,9 @@ def test_irv_on_truncated_ballots_matches_pref_voting():
         outcome = tally.count(ballots, "irv", tiebreak="order")
         if outcome.ties:
             continue
-        profile = ProfileWithTies([{x: k + 1 for k, x in enumerate(r)} for r in rankings], candidates=list(range(c)))
+        profile = ProfileWithTies(
+            [{x: k + 1 for k, x in enumerate(r)} for r in rankings], candidates=list(range(c))
+        )
         theirs = instant_runoff_for_truncated_linear_orders(profile)
         assert [int(w) for w in outcome.winners] == sorted(int(x) for x in theirs), rankings
         compared += 1
@@ -149,8 +151,13 @@ def test_irv_on_truncated_ballots_matches_pref_voting():
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"max_skipped": 0}, {"max_skipped": 1, "repeated": "exhaust"}, {"overvote": "skip", "continue_until_two": True},
-     {"batch_elimination": True}],
+    [
+        {},
+        {"max_skipped": 0},
+        {"max_skipped": 1, "repeated": "exhaust"},
+        {"overvote": "skip", "continue_until_two": True},
+        {"batch_elimination": True},
+    ],
 )
 def test_irv_rounds_match_the_rctab_engine(options):
     """IRV and the RCTab tabulator agree round by round (tallies and inactive ballots by
@@ -176,5 +183,7 @@ def test_irv_rounds_match_the_rctab_engine(options):
         assert len(ours_.rounds) == len(engine.rounds), rows
         for a, b in zip(ours_.rounds, engine.rounds):
             assert {k: v for k, v in a.tally.items() if v} == {k: v for k, v in b.tally.items() if v}, rows
-            assert {k: v for k, v in a.inactive.items() if v} == {k: v for k, v in b.inactive.items() if v}, rows
+            assert {k: v for k, v in a.inactive.items() if v} == {k: v for k, v in b.inactive.items() if v}, (
+                rows
+            )
             assert set(a.eliminated) == set(b.eliminated), rows

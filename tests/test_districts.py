@@ -24,8 +24,9 @@ runner = CliRunner()
 def _tallies(votes, seats=None, metadata=None):
     areas = tuple(f"d{i + 1}" for i in range(len(votes)))
     attributes = {} if seats is None else {"seats": tuple(seats)}
-    return tally.Tallies(areas, ("A", "B", "C"), np.array(votes, dtype=float), attributes=attributes,
-                         metadata=metadata or {})
+    return tally.Tallies(
+        areas, ("A", "B", "C"), np.array(votes, dtype=float), attributes=attributes, metadata=metadata or {}
+    )
 
 
 def test_uk_2024_seats_match_the_published_result_and_the_librarys_winners():
@@ -89,8 +90,10 @@ def test_a_tied_area_is_reported_not_hidden():
     assert not o.tied and o.details["seats"] == {"A": 2, "B": 0, "C": 1}
     assert o.details["tied_areas"][0]["chosen"] == "A"
     assert [(tie.tied, tie.mode, tie.chosen) for tie in o.ties] == [(("A", "B"), "order", ("A",))]
-    drawn = {tally.count(t, "districts", tiebreak="random", seed=s).details["tied_areas"][0]["chosen"]
-             for s in range(20)}
+    drawn = {
+        tally.count(t, "districts", tiebreak="random", seed=s).details["tied_areas"][0]["chosen"]
+        for s in range(20)
+    }
     assert drawn == {"A", "B"}
 
 

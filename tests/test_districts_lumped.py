@@ -8,9 +8,12 @@ import tally
 
 
 def test_an_area_with_only_lumped_votes_is_told_apart_from_one_without_votes():
-    t = tally.Tallies(("a", "b", "c"), ("A", "B", "Other"),
-                      np.array([[4.0, 1.0, 0.0], [0.0, 0.0, 7.0], [0.0, 0.0, 0.0]]),
-                      metadata={"pseudo_candidates": ("Other",)})
+    t = tally.Tallies(
+        ("a", "b", "c"),
+        ("A", "B", "Other"),
+        np.array([[4.0, 1.0, 0.0], [0.0, 0.0, 7.0], [0.0, 0.0, 0.0]]),
+        metadata={"pseudo_candidates": ("Other",)},
+    )
     o = tally.count(t, "districts")
     d = o.details
     assert d["seats"] == {"A": 1, "B": 0, "Other": 0} and d["unallocated"] == 2

@@ -16,8 +16,13 @@ def test_seats_follow_each_areas_strict_plurality_leader(seed):
     seats = rng.integers(1, 4, size=areas)
     names = tuple("ABCD"[:parties])
     lumped = ("D",) if parties == 4 and rng.random() < 0.5 else ()
-    t = tally.Tallies(tuple(f"a{i}" for i in range(areas)), names, votes,
-                      attributes={"seats": tuple(int(s) for s in seats)}, metadata={"pseudo_candidates": lumped})
+    t = tally.Tallies(
+        tuple(f"a{i}" for i in range(areas)),
+        names,
+        votes,
+        attributes={"seats": tuple(int(s) for s in seats)},
+        metadata={"pseudo_candidates": lumped},
+    )
     o = tally.count(t, "districts")
 
     expected = dict.fromkeys(names, 0)

@@ -46,9 +46,11 @@ def test_rounding_agrees_with_exact_arithmetic(seed):
     seats = int(rng.integers(1, 12))
     if not sum(votes):
         return
-    for method, expected in (("hamilton", _largest_remainder(votes, seats)),
-                             ("dhondt", _highest_averages(votes, seats, 1)),
-                             ("sainte_lague", _highest_averages(votes, seats, 2))):
+    for method, expected in (
+        ("hamilton", _largest_remainder(votes, seats)),
+        ("dhondt", _highest_averages(votes, seats, 1)),
+        ("sainte_lague", _highest_averages(votes, seats, 2)),
+    ):
         got = apportion(np.array(votes), seats, method)
         if expected is None:  # a tie: under the default the tied seats stay unallocated
             assert got.sum() < seats
@@ -78,8 +80,9 @@ def test_a_tied_elector_is_reported_in_the_outcome(rounding):
     assert any("A not allocated" in w for w in o.warnings)
     area = o.details["areas"][0]
     assert area["electors"] == {"X": 1.0, "Y": 1.0}
-    drawn = tally.count(t, "electoral_college", allocation="proportional", rounding=rounding,
-                        tiebreak="random", seed=1)
+    drawn = tally.count(
+        t, "electoral_college", allocation="proportional", rounding=rounding, tiebreak="random", seed=1
+    )
     assert not drawn.tied and sum(drawn.details["electoral_votes"].values()) == 7
     assert drawn.ties[0].mode == "random" and len(drawn.ties[0].chosen) == 1
 

@@ -38,7 +38,9 @@ def _write(rows: list[list[str]], counts: list[int] | None) -> str:
 def test_read_back_equals_from_rankings(keyed_min_rows: int, block_size: int, data: st.DataObject) -> None:
     ranks = data.draw(st.integers(1, 4))
     rows = data.draw(st.lists(st.lists(MARKS, min_size=ranks, max_size=ranks), min_size=1, max_size=40))
-    counts = data.draw(st.one_of(st.none(), st.lists(st.integers(0, 50), min_size=len(rows), max_size=len(rows))))
+    counts = data.draw(
+        st.one_of(st.none(), st.lists(st.integers(0, 50), min_size=len(rows), max_size=len(rows)))
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ballots.csv"
         path.write_text(_write(rows, counts), encoding="utf-8")

@@ -139,7 +139,11 @@ def test_preflib_cat_as_party_votes_and_as_approval() -> None:
 def test_preflib_legacy_layout() -> None:
     b = read(path("legacy.toi"))
     assert b.candidates == ("Alice", "Bob", "Carol")
-    assert as_dict(b) == {("Alice", "Bob", "Carol"): 4, (frozenset({"Bob", "Carol"}), "Alice"): 2, ("Carol",): 1}
+    assert as_dict(b) == {
+        ("Alice", "Bob", "Carol"): 4,
+        (frozenset({"Bob", "Carol"}), "Alice"): 2,
+        ("Carol",): 1,
+    }
     assert b.metadata["number_voters"] == 7
 
 
@@ -305,7 +309,12 @@ def test_profile() -> None:
     b = read(path("small.profile"))
     assert b.candidates == ("Adams_ Ann", "Baker_ Bo", "Write-in")
     assert b.metadata["parties"] == {"Adams_ Ann": "DEM", "Baker_ Bo": "REP", "Write-in": "NON"}
-    assert as_dict(b) == {("Adams_ Ann", "Baker_ Bo"): 10, ("Baker_ Bo",): 7, ("Write-in", "Adams_ Ann"): 2, (): 1}
+    assert as_dict(b) == {
+        ("Adams_ Ann", "Baker_ Bo"): 10,
+        ("Baker_ Bo",): 7,
+        ("Write-in", "Adams_ Ann"): 2,
+        (): 1,
+    }
 
 
 def test_profile_names_with_commas_restored() -> None:
@@ -319,8 +328,12 @@ def test_summary_total_and_one_area() -> None:
     total = read(path("top-2-house_district.csv"))
     assert total.candidates == ("Adams", "Baker")
     assert as_dict(total) == {
-        ("Adams", "Baker"): 15, ("Adams",): 7, ("Baker", "Adams"): 15, ("Baker", "overvote"): 1,
-        ("overvote",): 1, (): 4,
+        ("Adams", "Baker"): 15,
+        ("Adams",): 7,
+        ("Baker", "Adams"): 15,
+        ("Baker", "overvote"): 1,
+        ("overvote",): 1,
+        (): 4,
     }
     assert total.metadata["blank"] == 1 and total.metadata["exhausted"] == 3
     a = read(path("top-2-house_district.csv"), area="District A")
@@ -366,7 +379,9 @@ def test_large_score_csv_merges_like_from_matrix(tmp_path: Path) -> None:
     counts = rng.integers(1, 5, size=12_000)
     f = tmp_path / "scores.csv"
     cells = [["" if np.isnan(v) else str(int(v)) for v in row] for row in scores]
-    f.write_text("count,A,B,C,D\n" + "\n".join(",".join([str(c), *row]) for c, row in zip(counts, cells)) + "\n")
+    f.write_text(
+        "count,A,B,C,D\n" + "\n".join(",".join([str(c), *row]) for c, row in zip(counts, cells)) + "\n"
+    )
     got = read(str(f), format="score")
     expected = ScoredBallots.from_matrix(["A", "B", "C", "D"], scores, counts, kind="score", max_score=3)
     assert got.kind == "score" and got.total == counts.sum()
@@ -376,8 +391,20 @@ def test_large_score_csv_merges_like_from_matrix(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("header", "rank"),
-    [("rank1", 1), ("Rank 2", 2), ("choice_3", 3), ("CHOICE4", 4), ("pref5", 5), ("Preference #6", 6),
-     ("1st choice", 1), ("2nd Choice", 2), ("3rd rank", 3), ("ballot_id", None), ("count", None), ("rankings", None)],
+    [
+        ("rank1", 1),
+        ("Rank 2", 2),
+        ("choice_3", 3),
+        ("CHOICE4", 4),
+        ("pref5", 5),
+        ("Preference #6", 6),
+        ("1st choice", 1),
+        ("2nd Choice", 2),
+        ("3rd rank", 3),
+        ("ballot_id", None),
+        ("count", None),
+        ("rankings", None),
+    ],
 )
 def test_rank_column_names(header: str, rank: int | None) -> None:
     from tally.io.csv import rank_number
@@ -420,7 +447,9 @@ def test_bad_option_values_are_config_errors() -> None:
         ("top-2-house_district.csv", '"District A","1"', '"District A","\u00b9"', 3),
     ],
 )
-def test_superscript_digits_are_refused_not_crashed_on(tmp_path: Path, name: str, old: str, new: str, line: int) -> None:
+def test_superscript_digits_are_refused_not_crashed_on(
+    tmp_path: Path, name: str, old: str, new: str, line: int
+) -> None:
     # str.isdigit() is true for "²" but int() refuses it: the check must use ASCII digits.
     text = (DATA / name).read_text(encoding="utf-8")
     assert old in text
@@ -434,7 +463,9 @@ def test_superscript_digits_are_refused_not_crashed_on(tmp_path: Path, name: str
 def test_summary_header_with_a_line_break_gives_a_one_line_error(tmp_path: Path) -> None:
     text = (DATA / "top-2-house_district.csv").read_text(encoding="utf-8")
     path = tmp_path / "top-2-house_district.csv"
-    path.write_text(text.replace('"Adams","Adams"', '"Ad\nams","Adams"', 1).replace('"10"', '"x"', 1), encoding="utf-8")
+    path.write_text(
+        text.replace('"Adams","Adams"', '"Ad\nams","Adams"', 1).replace('"10"', '"x"', 1), encoding="utf-8"
+    )
     with pytest.raises(BallotError, match="not a whole non-negative number") as caught:
         read(str(path))
     assert "\n" not in str(caught.value)

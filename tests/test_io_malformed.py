@@ -94,7 +94,9 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
 
 
 @pytest.mark.parametrize(("name", "options", "line", "problem"), CASES, ids=[c[0] for c in CASES])
-def test_malformed_file_gives_one_located_error(name: str, options: dict[str, Any], line: int, problem: str) -> None:
+def test_malformed_file_gives_one_located_error(
+    name: str, options: dict[str, Any], line: int, problem: str
+) -> None:
     path = CORPUS / name
     with pytest.raises(BallotError) as caught:
         tally.read(str(path), **options)

@@ -19,8 +19,10 @@ from tally.ballots import OVERVOTE, SKIPPED
 from tally.data import DATA_DIR
 
 TESTS = Path(__file__).parent / "data"
-PREFLIB = sorted((DATA_DIR / "preflib").glob("*/*.to?")) + sorted((DATA_DIR / "preflib").glob("*/*.so?")) + sorted(
-    (TESTS / "preflib-vermont").glob("*.toc")
+PREFLIB = (
+    sorted((DATA_DIR / "preflib").glob("*/*.to?"))
+    + sorted((DATA_DIR / "preflib").glob("*/*.so?"))
+    + sorted((TESTS / "preflib-vermont").glob("*.toc"))
 )
 AUSTRIA = sorted((DATA_DIR / "austria-nationalrat").glob("*.cat"))
 SPECIAL = DATA_DIR / "alaska-2022" / "summaries-special-general"
@@ -59,7 +61,14 @@ def test_preflib_total_is_number_voters_and_matches_preflibtools(path: Path) -> 
 def test_burlington_2009() -> None:
     b = tally.read(str(DATA_DIR / "preflib" / "00005-burlington" / "00005-00000002.toi"))
     assert b.total == 8980
-    assert b.candidates == ("Bob Kiss", "Andy Montroll", "James Simpson", "Dan Smith", "Kurt Wright", "Write-In")
+    assert b.candidates == (
+        "Bob Kiss",
+        "Andy Montroll",
+        "James Simpson",
+        "Dan Smith",
+        "Kurt Wright",
+        "Write-In",
+    )
     assert b.title == "2009 Burlington Mayoral Election"
     assert b.tie_sets  # marks at one rank stay ties, for the rule to judge
     assert b.metadata["number_unique_orders"] == 384
@@ -159,8 +168,12 @@ def test_alaska_special_general_profile() -> None:
     b = tally.read(str(path))
     lines = path.read_text().splitlines()[3:]
     assert b.total == sum(int(line.rsplit(":", 1)[1]) for line in lines if line.strip()) == 189112
-    assert first_choices(b) == {"Begich_ Nick": 52774, "Palin_ Sarah": 58544, "Peltola_ Mary S.": 74820,
-                                "Write-in": 2974}
+    assert first_choices(b) == {
+        "Begich_ Nick": 52774,
+        "Palin_ Sarah": 58544,
+        "Peltola_ Mary S.": 74820,
+        "Write-in": 2974,
+    }
 
 
 def test_alaska_special_general_summary_and_head_to_heads() -> None:
@@ -173,8 +186,11 @@ def test_alaska_special_general_summary_and_head_to_heads() -> None:
     pairwise = b.pairwise()
     i = {c: k for k, c in enumerate(b.candidates)}
     # the published head-to-head files and the full profile agree, count for count
-    for a, z, a_votes, z_votes in (("Begich", "Palin", 101217, 63616), ("Begich", "Peltola", 87854, 79451),
-                                   ("Peltola", "Palin", 91265, 86024)):
+    for a, z, a_votes, z_votes in (
+        ("Begich", "Palin", 101217, 63616),
+        ("Begich", "Peltola", 87854, 79451),
+        ("Peltola", "Palin", 91265, 86024),
+    ):
         assert (pairwise[i[a], i[z]], pairwise[i[z], i[a]]) == (a_votes, z_votes)
         pair = tally.read(str(SPECIAL / f"{'_'.join(sorted((a, z)))}-house_district.csv"))
         assert first_choices(pair)[a] == a_votes and first_choices(pair)[z] == z_votes
@@ -194,7 +210,10 @@ def test_alaska_senate_final_pair() -> None:
     assert full.total == 266797
     i = {c: k for k, c in enumerate(full.candidates)}
     pairwise = full.pairwise()
-    assert (pairwise[i["Murkowski"], i["Tshibaka"]], pairwise[i["Tshibaka"], i["Murkowski"]]) == (136330, 117528)
+    assert (pairwise[i["Murkowski"], i["Tshibaka"]], pairwise[i["Tshibaka"], i["Murkowski"]]) == (
+        136330,
+        117528,
+    )
     top2 = tally.read(str(SENATE / "top-2-house_district.csv"))
     assert top2.total == 266797
     assert first_choices(top2) == {"Murkowski": 136330, "Tshibaka": 117528}

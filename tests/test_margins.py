@@ -68,18 +68,26 @@ def brute_force(tallies, challenger, majority, start):
 def test_dp_equals_brute_force_on_twelve_closest_states(year):
     full = us.president(year)
     r = margins(full)
-    closest = sorted((a for a in r["areas"] if a["area"] == a["state"] and a["state"] not in ("ME", "NE")),
-                     key=lambda a: a["margin_share"])[:12]
+    closest = sorted(
+        (a for a in r["areas"] if a["area"] == a["state"] and a["state"] not in ("ME", "NE")),
+        key=lambda a: a["margin_share"],
+    )[:12]
     keep = [full.areas.index(a["area"]) for a in closest]
     # a reduced instance: the twelve closest states, the challenger needing a fixed number
-    sub = tally.Tallies(tuple(full.areas[i] for i in keep), full.candidates, full.votes[keep],
-                        attributes={"electoral_votes": tuple(full.attributes["electoral_votes"][i] for i in keep)},
-                        metadata={"pseudo_candidates": (us.OTHER,)})
+    sub = tally.Tallies(
+        tuple(full.areas[i] for i in keep),
+        full.candidates,
+        full.votes[keep],
+        attributes={"electoral_votes": tuple(full.attributes["electoral_votes"][i] for i in keep)},
+        metadata={"pseudo_candidates": (us.OTHER,)},
+    )
     sr = margins(sub)
     chal = sub.candidates.index(sr["challenger"])
     start = sr["electoral_votes"].get(sr["challenger"], 0)
     assert sr["to_win"] is not None
-    assert brute_force(sub, chal, sr["majority"], start) == (None if sr["to_win"] is None else sr["to_win"]["votes"])
+    assert brute_force(sub, chal, sr["majority"], start) == (
+        None if sr["to_win"] is None else sr["to_win"]["votes"]
+    )
 
 
 def test_switch_cost_three_way():
@@ -103,21 +111,33 @@ def test_seat_tallies_knapsack_matches_brute_force():
     full = uk.general_election(2024)
     # a reduced chamber: the 14 closest Labour-Conservative seats plus 7 safe Labour ones
     rows = margins(full)["areas"]
-    close = sorted((r for r in rows if {r["winner"], r["runner_up"]} == {"Lab", "Con"}),
-                   key=lambda r: r["margin_share"])[:14]
+    close = sorted(
+        (r for r in rows if {r["winner"], r["runner_up"]} == {"Lab", "Con"}), key=lambda r: r["margin_share"]
+    )[:14]
     safe = [r for r in rows if r["winner"] == "Lab" and r["margin_share"] > 0.3][:7]
     keep = [full.areas.index(r["area"]) for r in close + safe]
-    sub = tally.Tallies(tuple(full.areas[i] for i in keep), full.candidates, full.votes[keep],
-                        attributes={"seats": (1,) * len(keep)})
+    sub = tally.Tallies(
+        tuple(full.areas[i] for i in keep),
+        full.candidates,
+        full.votes[keep],
+        attributes={"seats": (1,) * len(keep)},
+    )
     r = margins(sub, challenger="Con")
     con = sub.candidates.index("Con")
     eligible = np.ones(len(sub.candidates), dtype=bool)
     costs = [(switch_cost(sub.votes[i], con, eligible), a) for i, a in enumerate(sub.areas)]
     have = sum(1 for c, _ in costs if c == 0)
     need = len(keep) // 2 + 1 - have
-    best = min(sum(c for c, _ in chosen) for k in range(need, len(costs) + 1)
-               for chosen in combinations([x for x in costs if x[0] > 0], k)
-               if k >= need) if need > 0 else None
+    best = (
+        min(
+            sum(c for c, _ in chosen)
+            for k in range(need, len(costs) + 1)
+            for chosen in combinations([x for x in costs if x[0] > 0], k)
+            if k >= need
+        )
+        if need > 0
+        else None
+    )
     assert r["majority"] == len(keep) // 2 + 1
     assert r["to_win"]["votes"] == best
     assert r["to_win"]["challenger_seats"] >= r["majority"]

@@ -70,7 +70,9 @@ def test_cumulative_score_ballots_and_overvotes():
 
 def test_cumulative_refuses_negative_points():
     # A score scale reaching below 0 cannot be read as points given: -1 would take a vote away.
-    b = ScoredBallots.from_matrix(["A", "B", "C"], [[2, -1, 0], [0, 1, 1]], kind="score", max_score=2, min_score=-1)
+    b = ScoredBallots.from_matrix(
+        ["A", "B", "C"], [[2, -1, 0], [0, 1, 1]], kind="score", max_score=2, min_score=-1
+    )
     with pytest.raises(RuleError, match="gives B -1"):
         tally.count(b, "cumulative", seats=1)
 
@@ -86,8 +88,11 @@ def test_block_on_approval_spoils_too_many_marks():
 
 
 def test_sntv_on_tallies():
-    t = Tallies(areas=("north", "south"), candidates=("A", "B", "C"),
-                votes=np.array([[10, 5, 1], [0, 7, 9]], dtype=float))
+    t = Tallies(
+        areas=("north", "south"),
+        candidates=("A", "B", "C"),
+        votes=np.array([[10, 5, 1], [0, 7, 9]], dtype=float),
+    )
     o = tally.count(t, "sntv", seats=2)
     assert o.rounds[0].tally == {"A": 10, "B": 12, "C": 10}
     assert o.winners[0] == "B"
@@ -120,9 +125,19 @@ def test_sequential_irv_passes():
     # Pass 1: C1 out; its ballots: 4 exhaust, 4 to C0, 2 to C2 -> C0 15 of 28: C0 wins.
     # Pass 2 without C0: C1 4 + 6 + 4 (C0>C1..) + 1 (C0>C1) = 15, C2 11 + 2 = 13 -> C1 wins.
     rows = (
-        [["C2"]] * 6 + [["C0"]] * 4 + [["C0", "C1", "C2"]] * 4 + [["C1"]] * 4 + [["C1", "C0"]] * 2
-        + [["C1", "C0", "C2"]] * 2 + [["C1", "C2", "C0"]] * 2 + [["C2", "C0"]] * 2 + [["C2", "C0", "C1"]] * 2
-        + [["C0", "C1"]] + [["C0", "C2"]] + [["C0", "C2", "C1"]] + [["C2", "C1", "C0"]]
+        [["C2"]] * 6
+        + [["C0"]] * 4
+        + [["C0", "C1", "C2"]] * 4
+        + [["C1"]] * 4
+        + [["C1", "C0"]] * 2
+        + [["C1", "C0", "C2"]] * 2
+        + [["C1", "C2", "C0"]] * 2
+        + [["C2", "C0"]] * 2
+        + [["C2", "C0", "C1"]] * 2
+        + [["C0", "C1"]]
+        + [["C0", "C2"]]
+        + [["C0", "C2", "C1"]]
+        + [["C2", "C1", "C0"]]
     )
     b = RankedBallots.from_rankings(["C0", "C1", "C2"], rows)
     o = tally.count(b, "sequential_irv", seats=2)
@@ -183,13 +198,19 @@ def test_block_and_sntv_match_votekit(name):
         c = int(rng.integers(3, 7))
         seats = int(rng.integers(1, c))
         names = [f"C{i}" for i in range(c)]
-        rows = [[names[i] for i in rng.permutation(c)[: int(rng.integers(1, c + 1))]] for _ in range(int(rng.integers(15, 60)))]
+        rows = [
+            [names[i] for i in rng.permutation(c)[: int(rng.integers(1, c + 1))]]
+            for _ in range(int(rng.integers(15, 60)))
+        ]
         b = RankedBallots.from_rankings(names, rows)
         ours = tally.count(b, name, seats=seats)
         if ours.tied:
             continue
         profile = votekit.RankProfile(
-            ballots=[votekit.RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w) for marks, w in b.rankings()],
+            ballots=[
+                votekit.RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w)
+                for marks, w in b.rankings()
+            ],
             candidates=names,
         )
         theirs = set().union(*peer(profile, n_seats=seats).get_elected())

@@ -10,8 +10,14 @@ from tally.outcome import to_jsonable
 
 
 def test_numpy_scalars_become_plain_json():
-    value = {"tied": np.bool_(True), "n": np.int64(3), "x": np.float64(2.0), "y": np.float32(0.5),
-             "nan": float("nan"), "rows": np.array([[1, 0]], dtype=bool)}
+    value = {
+        "tied": np.bool_(True),
+        "n": np.int64(3),
+        "x": np.float64(2.0),
+        "y": np.float32(0.5),
+        "nan": float("nan"),
+        "rows": np.array([[1, 0]], dtype=bool),
+    }
     plain = to_jsonable(value)
     assert plain == {"tied": True, "n": 3, "x": 2, "y": 0.5, "nan": None, "rows": [[True, False]]}
     assert type(plain["tied"]) is bool

@@ -123,7 +123,9 @@ def test_bad_truncated_option():
 
 CANDS = "ABCD"
 rankings = st.lists(
-    st.tuples(st.permutations(CANDS).flatmap(lambda p: st.integers(0, 4).map(lambda k: p[:k])), st.integers(1, 4)),
+    st.tuples(
+        st.permutations(CANDS).flatmap(lambda p: st.integers(0, 4).map(lambda k: p[:k])), st.integers(1, 4)
+    ),
     min_size=1,
     max_size=15,
 )
@@ -158,12 +160,17 @@ def test_borda_matches_exact_arithmetic(groups, average):
 
 
 @settings(max_examples=60, deadline=None)
-@given(groups=rankings, rule=st.sampled_from(["borda", "dowdall", "baldwin", "nanson", "bucklin"]),
-       perm=st.permutations(range(4)))
+@given(
+    groups=rankings,
+    rule=st.sampled_from(["borda", "dowdall", "baldwin", "nanson", "bucklin"]),
+    perm=st.permutations(range(4)),
+)
 def test_neutral_deterministic_and_accounted(groups, rule, perm):
     rename = {CANDS[i]: CANDS[perm[i]] for i in range(4)}
     a = RankedBallots.from_rankings(CANDS, [list(r) for r, _ in groups], [w for _, w in groups])
-    b = RankedBallots.from_rankings(CANDS, [[rename[c] for c in r] for r, _ in groups], [w for _, w in groups])
+    b = RankedBallots.from_rankings(
+        CANDS, [[rename[c] for c in r] for r, _ in groups], [w for _, w in groups]
+    )
     oa, ob = tally.count(a, rule), tally.count(b, rule)
     assert sorted(rename[w] for w in oa.winners) == sorted(ob.winners)
     assert oa.to_json() == tally.count(a, rule).to_json()

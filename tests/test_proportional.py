@@ -118,7 +118,9 @@ def test_modified_sainte_lague_exact_tie_is_a_real_tie():
     assert not settled.tied and settled.ties[0].chosen == ("A",)
     by_order = tally.count(national(), "modified_sainte_lague", seats=8, tiebreak="order")
     assert by_order.details["seats"]["A"] == 4
-    drawn = [tally.count(national(), "modified_sainte_lague", seats=8, tiebreak="random", seed=s) for s in range(8)]
+    drawn = [
+        tally.count(national(), "modified_sainte_lague", seats=8, tiebreak="random", seed=s) for s in range(8)
+    ]
     assert {o.ties[0].chosen for o in drawn} == {("A",), ("D",)}
 
 
@@ -187,7 +189,10 @@ def test_multi_district_lists():
     assert outcome.details["districts"]["South"] == {"A": 1, "B": 2, "C": 1}
     assert outcome.details["seats"] == {"A": 4, "B": 4, "C": 1}
     assert outcome.details["seats_to_fill"] == 9
-    assert [r.note for r in outcome.rounds[1:3]] == ["seats in district North (5)", "seats in district South (4)"]
+    assert [r.note for r in outcome.rounds[1:3]] == [
+        "seats in district North (5)",
+        "seats in district South (4)",
+    ]
 
 
 @pytest.mark.parametrize("bad", ["x", 2.5, None, 0])
@@ -275,8 +280,9 @@ def test_top_up_threshold_alternative_by_constituencies():
     plain = tally.count(t, "sainte_lague", seats=40, threshold="7%", constituency_seats=won)
     # C keeps its electorate seat outside the count; A and B share 39 seats: 24.9 / 14.1 -> 25 / 14.
     assert plain.details["seats"] == {"A": 25, "B": 14, "C": 1}
-    rescued = tally.count(t, "sainte_lague", seats=40, threshold="7%", threshold_alternative=1,
-                          constituency_seats=won)
+    rescued = tally.count(
+        t, "sainte_lague", seats=40, threshold="7%", threshold_alternative=1, constituency_seats=won
+    )
     assert rescued.details["qualified_by_district_seats"] == ["C"]
     # Quotas 24 / 13.6 / 2.4 -> 24 / 14 / 2.
     assert rescued.details["seats"] == {"A": 24, "B": 14, "C": 2}
@@ -316,8 +322,9 @@ def test_against_apportionment_package(rule):
             continue
         seats = int(rng.integers(1, 30))
         try:
-            expected = apportionment.compute(PEER_NAMES[rule], votes, seats, fractions=True,
-                                             tiesallowed=False, verbose=False)
+            expected = apportionment.compute(
+                PEER_NAMES[rule], votes, seats, fractions=True, tiesallowed=False, verbose=False
+            )
         except apportionment.TiesException:
             continue
         got = tally.count(national(votes, [f"P{i}" for i in range(parties)]), rule, seats=seats)

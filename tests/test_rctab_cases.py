@@ -42,7 +42,8 @@ CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 NEGATIVE = {"invalid_params_test": ConfigError, "max_ranking_enforcement": BallotError}
 CONVERSIONS = {"conversions_from_ess", "conversions_from_dominion"}
 TABULATION_CASES = sorted(
-    p.name for p in CASES.iterdir()
+    p.name
+    for p in CASES.iterdir()
     if (p / f"{p.name}_config.json").exists() and p.name not in NEGATIVE and p.name not in CONVERSIONS
 )
 SLICE_FOLDERS = {"precinct": "Tabulate by Precinct", "batch": "Tabulate by Batch"}
@@ -60,7 +61,9 @@ def _normalise(value):
     if isinstance(value, dict):
         out = {k: _normalise(v) for k, v in value.items() if k not in ("generatedBy", "GeneratedDate")}
         if "tallyResults" in out:
-            out["tallyResults"] = sorted(out["tallyResults"], key=lambda a: json.dumps(a, default=str, sort_keys=True))
+            out["tallyResults"] = sorted(
+                out["tallyResults"], key=lambda a: json.dumps(a, default=str, sort_keys=True)
+            )
         return out
     if isinstance(value, list):
         return [_normalise(v) for v in value]
@@ -133,8 +136,10 @@ def _assert_csv(ours_text: str, expected: Path) -> None:
     theirs = _csv_blocks(expected.read_text(encoding="utf-8"))
     if ours != theirs:
         bad = next(i for i, (a, b) in enumerate(zip(ours + [None] * 999, theirs + [None] * 999)) if a != b)
-        raise AssertionError(f"{expected.name}: first difference at block {bad}: {ours[bad:bad + 1]!r} "
-                             f"expected {theirs[bad:bad + 1]!r}")
+        raise AssertionError(
+            f"{expected.name}: first difference at block {bad}: {ours[bad : bad + 1]!r} "
+            f"expected {theirs[bad : bad + 1]!r}"
+        )
 
 
 def _expected_name(case: str, tab_index: int | None, kind: str) -> str:
@@ -189,8 +194,11 @@ def _check_accounting(tab, ballots_read: int) -> None:
     total = tab.total_ballots
     assert total == ballots_read
     for rnd in tab.rounds:
-        accounted = (sum(rnd.tally.values(), Decimal(0)) + sum(rnd.inactive.values(), Decimal(0))
-                     + rnd.residual_surplus)
+        accounted = (
+            sum(rnd.tally.values(), Decimal(0))
+            + sum(rnd.inactive.values(), Decimal(0))
+            + rnd.residual_surplus
+        )
         assert accounted == total, f"round {rnd.number}: {accounted} accounted for, {total} read"
 
 

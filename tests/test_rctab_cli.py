@@ -19,10 +19,16 @@ runner = CliRunner()
 def case(tmp_path: Path) -> Path:
     """A copy of a small case (with its shared CVR) so tests may edit the inputs."""
     root = tmp_path / "cases"
-    shutil.copytree(CASES / "tiebreak_use_permutation_in_config_test", root / "tiebreak_use_permutation_in_config_test")
+    shutil.copytree(
+        CASES / "tiebreak_use_permutation_in_config_test", root / "tiebreak_use_permutation_in_config_test"
+    )
     (root / "_shared").mkdir()
     shutil.copy(CASES / "_shared" / "simple_ess_cvr.xlsx", root / "_shared")
-    return root / "tiebreak_use_permutation_in_config_test" / "tiebreak_use_permutation_in_config_test_config.json"
+    return (
+        root
+        / "tiebreak_use_permutation_in_config_test"
+        / "tiebreak_use_permutation_in_config_test_config.json"
+    )
 
 
 def test_rctab_writes_reports_and_audit(case: Path, tmp_path: Path):
@@ -60,7 +66,9 @@ def test_verify_reproduces_then_catches_changes(case: Path, tmp_path: Path):
 
     # a report edited after the count
     csv_path = out / f"{stem}_detailed_report.csv"
-    csv_path.write_text(csv_path.read_text().replace("Total Number of Ballots,10", "Total Number of Ballots,11"))
+    csv_path.write_text(
+        csv_path.read_text().replace("Total Number of Ballots,10", "Total Number of Ballots,11")
+    )
     bad = runner.invoke(app, ["verify", str(out / f"{stem}_audit.json")])
     assert bad.exit_code == 1
     assert "differs" in bad.output

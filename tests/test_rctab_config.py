@@ -118,8 +118,14 @@ def test_numbers_as_json_numbers_and_unlimited(tmp_path):
         write(
             tmp_path,
             variant(
-                rules={"numberOfWinners": 1, "decimalPlacesForVoteArithmetic": 6, "maxSkippedRanksAllowed": "unlimited",
-                       "maxRankingsAllowed": 2, "minimumVoteThreshold": 5, "stopTabulationEarlyAfterRound": "3"},
+                rules={
+                    "numberOfWinners": 1,
+                    "decimalPlacesForVoteArithmetic": 6,
+                    "maxSkippedRanksAllowed": "unlimited",
+                    "maxRankingsAllowed": 2,
+                    "minimumVoteThreshold": 5,
+                    "stopTabulationEarlyAfterRound": "3",
+                },
                 cvrFileSources={"firstVoteColumnIndex": 4, "firstVoteRowIndex": 2},
             ),
         )
@@ -139,8 +145,12 @@ def test_legacy_names_are_mapped(tmp_path):
             "overvoteLabel": "OV",
             "undeclaredWriteInLabel": "Write-in",
         },
-        cvrFileSources={"overvoteLabel": None, "skippedRankLabel": None, "undeclaredWriteInLabel": None,
-                        "undervoteLabel": "blank"},
+        cvrFileSources={
+            "overvoteLabel": None,
+            "skippedRankLabel": None,
+            "undeclaredWriteInLabel": None,
+            "undervoteLabel": "blank",
+        },
     )
     config["candidates"][1]["code"] = "B9"
     cfg = load_config(write(tmp_path, config))
@@ -148,7 +158,11 @@ def test_legacy_names_are_mapped(tmp_path):
     assert cfg.rules.continue_until_two is True
     assert cfg.rules.tiebreak_mode == "useCandidateOrder"
     src = cfg.sources[0]
-    assert (src.overvote_label, src.skipped_rank_label, src.undeclared_write_in_label) == ("OV", "blank", "Write-in")
+    assert (src.overvote_label, src.skipped_rank_label, src.undeclared_write_in_label) == (
+        "OV",
+        "blank",
+        "Write-in",
+    )
     assert cfg.candidates[1].aliases == ("B9",)
 
 
@@ -164,8 +178,14 @@ def test_legacy_names_are_mapped(tmp_path):
     ],
 )
 def test_legacy_winner_modes(tmp_path, legacy, seats, percentage, current):
-    config = variant(rules={"winnerElectionMode": legacy, "numberOfWinners": seats, "batchElimination": False,
-                            "multiSeatBottomsUpPercentageThreshold": percentage})
+    config = variant(
+        rules={
+            "winnerElectionMode": legacy,
+            "numberOfWinners": seats,
+            "batchElimination": False,
+            "multiSeatBottomsUpPercentageThreshold": percentage,
+        }
+    )
     cfg = load_config(write(tmp_path, config))
     assert cfg.rules.winner_election_mode == current
     if percentage:
@@ -189,8 +209,10 @@ def test_legacy_winner_modes(tmp_path, legacy, seats, percentage, current):
         ({"cvrFileSources": {"provider": "scantron"}}, "cvrFileSources[1].provider"),
         ({"cvrFileSources": {"firstVoteColumnIndex": ""}}, "cvrFileSources[1].firstVoteColumnIndex"),
         ({"cvrFileSources": {"overvoteDelimiter": "|"}}, "cvrFileSources[1].overvoteDelimiter"),
-        ({"cvrFileSources": {"treatBlankAsUndeclaredWriteIn": True, "undeclaredWriteInLabel": ""}},
-         "cvrFileSources[1].undeclaredWriteInLabel"),
+        (
+            {"cvrFileSources": {"treatBlankAsUndeclaredWriteIn": True, "undeclaredWriteInLabel": ""}},
+            "cvrFileSources[1].undeclaredWriteInLabel",
+        ),
         ({"rules": {"overvoteRule": "exhaustIfMultipleContinuing"}}, "cvrFileSources[1].overvoteLabel"),
         ({"outputSettings": {"tabulateByBatch": True}}, "cvrFileSources[1].batchColumnIndex"),
         ({"rules": {"hareQuota": True}}, "rules.hareQuota"),
@@ -246,6 +268,7 @@ def test_unknown_keys_ignored_and_config_frozen(tmp_path):
 
 # -- RCTab's own cases -------------------------------------------------------------------
 
+
 def _case_configs() -> list[Path]:
     return sorted(p for p in CASES.glob("*/*_config.json") if p.parent.name != "invalid_params_test")
 
@@ -255,9 +278,15 @@ def test_rctab_invalid_params_case_fails_naming_fields():
     with pytest.raises(ConfigError) as err:
         load_config(path)
     message = str(err.value)
-    for field in ("rules.tiebreakMode", "rules.overvoteRule", "rules.maxRankingsAllowed",
-                  "rules.maxSkippedRanksAllowed", "rules.decimalPlacesForVoteArithmetic",
-                  "rules.batchElimination", "rules.continueUntilTwoCandidatesRemain"):
+    for field in (
+        "rules.tiebreakMode",
+        "rules.overvoteRule",
+        "rules.maxRankingsAllowed",
+        "rules.maxSkippedRanksAllowed",
+        "rules.decimalPlacesForVoteArithmetic",
+        "rules.batchElimination",
+        "rules.continueUntilTwoCandidatesRemain",
+    ):
         assert field in message
 
 

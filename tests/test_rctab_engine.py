@@ -27,8 +27,12 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 
 
 def _contest(ballots: RankedBallots) -> Contest:
-    return Contest(candidates=tuple(ballots.candidates), excluded=frozenset(), ballots=ballots,
-                   counts=ballots.weights.astype(np.int64))
+    return Contest(
+        candidates=tuple(ballots.candidates),
+        excluded=frozenset(),
+        ballots=ballots,
+        counts=ballots.weights.astype(np.int64),
+    )
 
 
 # -- arithmetic and formatting --------------------------------------------------------------
@@ -96,7 +100,8 @@ def test_rules_validation():
 
 def test_irv_with_exhaustion_and_transfers():
     b = RankedBallots.from_rankings(
-        ["A", "B", "C"], [["A", "B"], ["A"], ["B", "C"], ["C", "B"], ["C"], ["B"], [None]], merge=False)
+        ["A", "B", "C"], [["A", "B"], ["A"], ["B", "C"], ["C", "B"], ["C"], ["B"], [None]], merge=False
+    )
     tab = tabulate(_contest(b), RctabRules())[0]
     r1, r2 = tab.rounds
     assert r1.tally == {"A": 2, "B": 2, "C": 2} and r1.threshold == 4
@@ -111,14 +116,20 @@ def test_irv_with_exhaustion_and_transfers():
 def test_stv_surplus_is_truncated_per_ballot_and_residual_recorded():
     # 9 ballots, 3 seats, non-integer threshold 9/4 -> 2.2501
     b = RankedBallots.from_rankings(["A", "B", "C", "D"], [["A", "B"]] * 3 + [["B", "C"]] * 3 + [["C"]] * 3)
-    rules = RctabRules(winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound", number_of_winners=3,
-                       non_integer_threshold=True)
+    rules = RctabRules(
+        winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound",
+        number_of_winners=3,
+        non_integer_threshold=True,
+    )
     tab = tabulate(_contest(b), rules)[0]
     first = tab.rounds[0]
     assert str(first.threshold) == "2.2501"
     assert first.elected == ["A"]
     # surplus fraction 0.7499/3 truncated = 0.2499; 3 ballots move 0.2499 each
-    assert {k: str(v) for k, v in first.transfers["A"].items()} == {"B": "0.7497", "residual surplus": "0.0002"}
+    assert {k: str(v) for k, v in first.transfers["A"].items()} == {
+        "B": "0.7497",
+        "residual surplus": "0.0002",
+    }
     assert str(tab.rounds[1].tally["A"]) == "2.2501"
     assert tab.winners == ["A", "B", "C"]
     last = tab.rounds[-1]
@@ -139,18 +150,34 @@ def test_report_is_deterministic():
 
 MODES = [
     RctabRules(),
-    RctabRules(overvote_rule="alwaysSkipToNextRank", max_skipped=0, exhaust_on_duplicate=True,
-               batch_elimination=True),
+    RctabRules(
+        overvote_rule="alwaysSkipToNextRank", max_skipped=0, exhaust_on_duplicate=True, batch_elimination=True
+    ),
     RctabRules(continue_until_two=True, tiebreak_mode="previousRoundCountsThenRandom", random_seed=3),
     RctabRules(winner_election_mode="multiWinnerAllowMultipleWinnersPerRound", number_of_winners=2),
-    RctabRules(winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound", number_of_winners=2,
-               non_integer_threshold=True, tiebreak_mode="generatePermutation", random_seed=11),
-    RctabRules(winner_election_mode="multiWinnerAllowMultipleWinnersPerRound", number_of_winners=2,
-               hare_quota=True, decimal_places=2),
+    RctabRules(
+        winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound",
+        number_of_winners=2,
+        non_integer_threshold=True,
+        tiebreak_mode="generatePermutation",
+        random_seed=11,
+    ),
+    RctabRules(
+        winner_election_mode="multiWinnerAllowMultipleWinnersPerRound",
+        number_of_winners=2,
+        hare_quota=True,
+        decimal_places=2,
+    ),
     RctabRules(winner_election_mode="bottomsUp", number_of_winners=2),
-    RctabRules(winner_election_mode="bottomsUpUsingPercentageThreshold", number_of_winners=0,
-               bottoms_up_percentage=Decimal("0.2"), cutoff_elimination=True),
-    RctabRules(winner_election_mode="multiPassIrv", number_of_winners=2, tiebreak_mode="random", random_seed=1),
+    RctabRules(
+        winner_election_mode="bottomsUpUsingPercentageThreshold",
+        number_of_winners=0,
+        bottoms_up_percentage=Decimal("0.2"),
+        cutoff_elimination=True,
+    ),
+    RctabRules(
+        winner_election_mode="multiPassIrv", number_of_winners=2, tiebreak_mode="random", random_seed=1
+    ),
 ]
 
 
@@ -168,8 +195,11 @@ def test_every_round_accounts_for_every_ballot(rules, ballots):
     for tab in tabs:
         assert tab.total_ballots == contest.total
         for rnd in tab.rounds:
-            accounted = sum(rnd.tally.values(), Decimal(0)) + sum(rnd.inactive.values(), Decimal(0)) \
+            accounted = (
+                sum(rnd.tally.values(), Decimal(0))
+                + sum(rnd.inactive.values(), Decimal(0))
                 + rnd.residual_surplus
+            )
             assert accounted == contest.total
             assert all(v >= 0 for v in rnd.tally.values())
         if rules.number_of_winners and not rules.is_multi_pass and tab.rounds[0].active > 0:
@@ -197,8 +227,9 @@ def test_single_winner_matches_stvpoll_irv_when_no_tie_is_broken(ballots):
     if tab.ties:
         return
     names = full.candidates
-    theirs = calculate_irv(list(names), [([names[i] for i in r], n) for r, n in zip(rankings, counts)],
-                           allow_random=False)
+    theirs = calculate_irv(
+        list(names), [([names[i] for i in r], n) for r, n in zip(rankings, counts)], allow_random=False
+    )
     assert list(theirs.elected_as_tuple()) == tab.winners
 
 

@@ -39,7 +39,7 @@ def test_burlington_2009_irv_elects_kiss_over_the_condorcet_winner():
     check_accounting(outcome, ballots.total)
 
 
-MAINE_RULES = dict(max_skipped=1, overvote="exhaust", batch_elimination=True)
+MAINE_RULES = {"max_skipped": 1, "overvote": "exhaust", "batch_elimination": True}
 
 
 @pytest.fixture(scope="module")

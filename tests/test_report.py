@@ -82,8 +82,16 @@ def test_report_and_serve_usage_errors_are_one_line(cli, tmp_path):
     assert code == 2 and "Traceback" not in out + err and "--port" in err
 
 
-@pytest.mark.parametrize("rule, options", [("irv", {}), ("coombs", {}), ("wigm_stv", {"seats": 2}),
-                                           ("scottish_stv", {"seats": 3}), ("meek_stv", {"seats": 2})])
+@pytest.mark.parametrize(
+    "rule, options",
+    [
+        ("irv", {}),
+        ("coombs", {}),
+        ("wigm_stv", {"seats": 2}),
+        ("scottish_stv", {"seats": 3}),
+        ("meek_stv", {"seats": 2}),
+    ],
+)
 def test_sankey_flows_into_each_round_add_up_to_its_tally(rule, options):
     # IRV-style counts list an elimination's transfers in the round it happens, STV counts
     # in the round that receives them; the chart must read both right.
@@ -98,4 +106,7 @@ def test_sankey_flows_into_each_round_add_up_to_its_tally(rule, options):
         inflow[labels[target]] = inflow.get(labels[target], 0.0) + amount
     for round_ in outcome.rounds[1:]:
         for name, votes in round_.tally.items():
-            assert inflow.get(f"{name} (round {round_.number})", 0.0) == pytest.approx(votes), (round_.number, name)
+            assert inflow.get(f"{name} (round {round_.number})", 0.0) == pytest.approx(votes), (
+                round_.number,
+                name,
+            )

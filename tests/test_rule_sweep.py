@@ -38,7 +38,9 @@ NOT_NEUTRAL = {
 def _options(info, seats: int = 2) -> dict:
     options = {}
     if "tiebreak" in info.options:
-        options["tiebreak"] = "all" if info.options.get("tiebreak") == "all" or not info.sequential else "order"
+        options["tiebreak"] = (
+            "all" if info.options.get("tiebreak") == "all" or not info.sequential else "order"
+        )
     if "seats" in info.options and info.multiwinner:
         options["seats"] = seats
     return options
@@ -100,7 +102,9 @@ def test_ranked_rule_invariants(info, ballots):
 
 
 @pytest.mark.parametrize(
-    "info", [r for r in RANKED if r.name not in NOT_NEUTRAL], ids=[r.name for r in RANKED if r.name not in NOT_NEUTRAL]
+    "info",
+    [r for r in RANKED if r.name not in NOT_NEUTRAL],
+    ids=[r.name for r in RANKED if r.name not in NOT_NEUTRAL],
 )
 @SETTINGS
 @given(ballots=ranked_ballots())
@@ -171,4 +175,8 @@ def test_option_of_the_right_kind_passes_the_check():
     assert tally.count(ballots, "irv", seed=np.int64(3), batch_elimination=np.bool_(False)).winners == ("A",)
     assert tally.count(ballots, "rctab", seats=1.0).winners == ("A",)
     # every candidate holds at least 20% of the first choices (2, 1, 1 of 4)
-    assert tally.count(ballots, "rctab", mode="bottoms_up_percentage", percentage=20).winners == ("A", "B", "C")
+    assert tally.count(ballots, "rctab", mode="bottoms_up_percentage", percentage=20).winners == (
+        "A",
+        "B",
+        "C",
+    )

@@ -98,7 +98,9 @@ def test_all_tiebreak_reports_every_possible_winner():
 
 def test_all_tiebreak_without_effect_is_not_a_tie():
     # B and C tie but whoever goes, A wins
-    b = ballots_of("ABC", [(6, "A"), (3, "BA"), (3, "CA"), (1, "D")] if False else [(6, "A"), (3, "BA"), (3, "CA")])
+    b = ballots_of(
+        "ABC", [(6, "A"), (3, "BA"), (3, "CA"), (1, "D")] if False else [(6, "A"), (3, "BA"), (3, "CA")]
+    )
     o = tally.count(b, "irv", tiebreak="all")
     assert o.winners == ("A",) and not o.tied
 
@@ -275,9 +277,7 @@ mark = st.one_of(
     st.sampled_from(CANDS),
     st.frozensets(st.sampled_from(CANDS), min_size=2, max_size=3),
 )
-ballot_lists = st.lists(
-    st.tuples(st.lists(mark, max_size=6), st.integers(1, 5)), min_size=1, max_size=30
-)
+ballot_lists = st.lists(st.tuples(st.lists(mark, max_size=6), st.integers(1, 5)), min_size=1, max_size=30)
 irv_options = st.fixed_dictionaries(
     {
         "overvote": st.sampled_from(["exhaust", "skip", "exhaust_if_multiple"]),
@@ -392,15 +392,23 @@ def test_any_tiebreak_winner_is_among_the_parallel_universe_winners(rows, rule, 
 
 @pytest.mark.parametrize(
     "rule, options",
-    [("irv", {"overvote": "bogus"}), ("irv", {"repeated": "x"}), ("irv", {"tiebreak": "bogus"}),
-     ("plurality", {"tiebreak": "bogus"}), ("borda", {"tiebreak": "bogus"})],
+    [
+        ("irv", {"overvote": "bogus"}),
+        ("irv", {"repeated": "x"}),
+        ("irv", {"tiebreak": "bogus"}),
+        ("plurality", {"tiebreak": "bogus"}),
+        ("borda", {"tiebreak": "bogus"}),
+    ],
 )
 def test_batch_count_refuses_bad_options_even_when_no_election_needs_them(rule, options):
     from tally.ballots import RankedProfiles
 
     # clear winners everywhere: the kernels settle every election without a tie-break
-    profiles = RankedProfiles(("A", "B", "C"), np.array([[0, 1, 2], [1, 0, -1], [2, -1, -1]], dtype=np.int8),
-                              np.array([[5, 3, 1], [6, 4, 2]]))
+    profiles = RankedProfiles(
+        ("A", "B", "C"),
+        np.array([[0, 1, 2], [1, 0, -1], [2, -1, -1]], dtype=np.int8),
+        np.array([[5, 3, 1], [6, 4, 2]]),
+    )
     assert tally.count(profiles, rule).winner_sets() == [("A",), ("A",)]
     with pytest.raises(ConfigError):
         tally.count(profiles, rule, **options)
@@ -409,8 +417,11 @@ def test_batch_count_refuses_bad_options_even_when_no_election_needs_them(rule, 
 def test_batch_irv_reports_inactive_ballots_whichever_path_counts_it():
     from tally.ballots import RankedProfiles
 
-    profiles = RankedProfiles(("A", "B", "C"), np.array([[0, 1, 2], [1, -1, -1], [2, -1, -1]], dtype=np.int8),
-                              np.array([[5, 3, 2], [4, 4, 3]]))
+    profiles = RankedProfiles(
+        ("A", "B", "C"),
+        np.array([[0, 1, 2], [1, -1, -1], [2, -1, -1]], dtype=np.int8),
+        np.array([[5, 3, 2], [4, 4, 3]]),
+    )
     kernel = tally.count(profiles, "irv")
     single = tally.count(profiles, "irv", max_skipped=3)  # an option the kernel leaves to the single path
     # election 1: C (2 ballots, ranking only C) is eliminated, those 2 of 10 exhaust;

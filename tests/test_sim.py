@@ -15,10 +15,19 @@ from tally.sim.electorates import generate, truncate
 from tally.sim.metrics import wilson
 
 
-def _paradox_interval(electorate: str, candidates: int, elections: int, seed: int) -> tuple[float, list[float]]:
+def _paradox_interval(
+    electorate: str, candidates: int, elections: int, seed: int
+) -> tuple[float, list[float]]:
     result = simulate(
-        SimSpec(electorate=electorate, candidates=candidates, voters=1001, elections=elections, rules=(), seed=seed,
-                chunk_size=20_000)
+        SimSpec(
+            electorate=electorate,
+            candidates=candidates,
+            voters=1001,
+            elections=elections,
+            rules=(),
+            seed=seed,
+            chunk_size=20_000,
+        )
     )
     return result["metrics"]["condorcet_paradox"], result["intervals"]["condorcet_paradox"]
 
@@ -47,8 +56,15 @@ def test_condorcet_paradox_impartial_anonymous_culture_three_candidates():
 
 
 def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
-    spec = SimSpec(electorate="spatial", candidates=4, voters=51, elections=60, rules=("plurality", "irv"),
-                   seed=5, chunk_size=10)
+    spec = SimSpec(
+        electorate="spatial",
+        candidates=4,
+        voters=51,
+        elections=60,
+        rules=("plurality", "irv"),
+        seed=5,
+        chunk_size=10,
+    )
     here = simulate(spec)
     distributed = simulate(spec, cluster="local", workers=2)
     assert json.dumps(here, sort_keys=True) == json.dumps(distributed, sort_keys=True)
@@ -160,7 +176,9 @@ def test_spoiler_metric_finds_a_known_spoiler():
 
 
 def test_run_chunk_columns_are_per_election():
-    spec = SimSpec(electorate="ic", candidates=3, voters=11, elections=25, rules=("plurality",), seed=1, chunk_size=10)
+    spec = SimSpec(
+        electorate="ic", candidates=3, voters=11, elections=25, rules=("plurality",), seed=1, chunk_size=10
+    )
     cols = run_chunk(spec, 2)
     assert len(cols["election"]) == 5
     assert list(cols["election"]) == [20, 21, 22, 23, 24]
@@ -176,7 +194,9 @@ def test_irv_monotonicity_failure_of_the_textbook_example():
     )
     assert tally.count(ballots, "irv").winners == ("A",)
     raised = tally.RankedBallots.from_rankings(
-        ["A", "B", "C"], [["A", "B", "C"], ["B", "C", "A"], ["C", "A", "B"], ["A", "B", "C"]], [39, 25, 26, 10]
+        ["A", "B", "C"],
+        [["A", "B", "C"], ["B", "C", "A"], ["C", "A", "B"], ["A", "B", "C"]],
+        [39, 25, 26, 10],
     )
     assert tally.count(raised, "irv").winners == ("C",)
     assert _monotonicity_failure(ballots, 0, "irv")
@@ -249,14 +269,18 @@ def test_ranked_profiles_refuse_what_the_kernels_cannot_read():
         RankedProfiles(("A", "B"), np.array([[0, 0]], dtype=np.int8), np.array([[3]]))
     with pytest.raises(tally.BallotError, match="blank rank before"):
         RankedProfiles(("A", "B"), np.array([[-1, 0]], dtype=np.int8), np.array([[3]]))
-    ok = RankedProfiles(("A", "B", "C"), np.array([[0, -1, -1], [2, 1, 0]], dtype=np.int8), np.array([[3, 1]]))
+    ok = RankedProfiles(
+        ("A", "B", "C"), np.array([[0, -1, -1], [2, 1, 0]], dtype=np.int8), np.array([[3, 1]])
+    )
     assert ok.election(0).total == 4
 
 
 def test_spoiler_rate_is_absent_where_it_was_not_measured():
     # Striking a candidate from approval ballots is not measured, and a run without the
     # spoiler metric measures it for no rule: neither may report a 0 % rate.
-    spec = SimSpec(candidates=4, voters=51, elections=40, rules=("plurality", "approval"), seed=3, chunk_size=20)
+    spec = SimSpec(
+        candidates=4, voters=51, elections=40, rules=("plurality", "approval"), seed=3, chunk_size=20
+    )
     rates = simulate(spec)["metrics"]["spoiler_rate"]
     assert set(rates) == {"plurality"}
     assert 0 < rates["plurality"] < 1
@@ -265,8 +289,16 @@ def test_spoiler_rate_is_absent_where_it_was_not_measured():
 
 
 def test_abstainers_cast_no_ballot_of_any_kind_and_majorities_are_of_voters():
-    spec = SimSpec(electorate="spatial", candidates=3, voters=41, elections=30, rules=("plurality", "approval"),
-                   seed=5, chunk_size=30, params={"abstain_beyond": 0.9})
+    spec = SimSpec(
+        electorate="spatial",
+        candidates=3,
+        voters=41,
+        elections=30,
+        rules=("plurality", "approval"),
+        seed=5,
+        chunk_size=30,
+        params={"abstain_beyond": 0.9},
+    )
     electorate = generate("spatial", np.random.default_rng(1), 30, 41, 3, abstain_beyond=0.9)
     assert electorate.abstained.any()
     for e in range(30):

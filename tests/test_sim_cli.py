@@ -16,11 +16,23 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setenv("TALLY_HOME", str(tmp_path / "store"))
 
 
-
-
 def test_simulate_json_shape_and_stored_run(cli):
-    args = ("simulate", "--electorate", "spatial", "--candidates", "4", "--voters", "51", "--elections", "40",
-            "--rules", "plurality,irv,borda,schulze", "--seed", "7", "--json")
+    args = (
+        "simulate",
+        "--electorate",
+        "spatial",
+        "--candidates",
+        "4",
+        "--voters",
+        "51",
+        "--elections",
+        "40",
+        "--rules",
+        "plurality,irv,borda,schulze",
+        "--seed",
+        "7",
+        "--json",
+    )
     code, out, err = cli(*args)
     assert code == 0, err
     result = json.loads(out)
@@ -51,8 +63,13 @@ def test_simulate_bad_options_are_one_line(cli):
 
 def _table(margins, evs):
     n = len(margins)
-    return PollTable(("A", "B"), tuple(f"S{i}" for i in range(n)), np.array(margins, float), np.array(evs, float),
-                     np.full(n, np.nan))
+    return PollTable(
+        ("A", "B"),
+        tuple(f"S{i}" for i in range(n)),
+        np.array(margins, float),
+        np.array(evs, float),
+        np.full(n, np.nan),
+    )
 
 
 def test_forecast_probabilities_add_up_and_are_seeded():
@@ -63,7 +80,7 @@ def test_forecast_probabilities_add_up_and_are_seeded():
     total = a["win_probability"]["A"] + a["win_probability"]["B"] + a["tie_probability"]
     assert total == pytest.approx(1.0)
     # when the two big states split, the 1-vote state decides: it is nearly always the tipping point
-    assert list(a["tipping_point"])[0] == "S2" and a["tipping_point"]["S2"] > 0.95
+    assert next(iter(a["tipping_point"])) == "S2" and a["tipping_point"]["S2"] > 0.95
     assert a["state_win_probability"]["S0"] > 0.99
 
 

@@ -40,7 +40,9 @@ def test_rows_sorted_and_impossible_rates_marked():
 
 
 def test_transfer_matrix_half_of_nader_to_gore():
-    rep = spoilers(us.president(2000), candidates=["Nader"], transfers={"Nader": {"Gore": 0.5, "abstain": 0.5}})
+    rep = spoilers(
+        us.president(2000), candidates=["Nader"], transfers={"Nader": {"Gore": 0.5, "abstain": 0.5}}
+    )
     result = rep["assumption"]["result"]
     flipped = {f["area"] for f in result["flipped"]}
     # 50 % clears Florida's 0.55 % and New Hampshire's 32.5 %, but no other state's rate
@@ -61,8 +63,9 @@ def test_sweep_toward_gore():
 
 
 def test_drop_candidate_shifts_ranks_and_keeps_ties():
-    b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["B", "A", "C"], [{"A", "B"}, "C"], ["C"]],
-                                          [3, 2, 1])
+    b = tally.RankedBallots.from_rankings(
+        ["A", "B", "C"], [["B", "A", "C"], [{"A", "B"}, "C"], ["C"]], [3, 2, 1]
+    )
     d = drop_candidate(b, "B")
     assert d.candidates == ("A", "C")
     # B's rank removed and later ranks moved up; the tie {A, B} became A

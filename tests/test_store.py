@@ -47,7 +47,10 @@ def test_import_config_catalogue_views_and_recount():
     assert info.name == "generic_csv_test"
     assert info.ballots == 26 and info.rows <= 26
     assert len(info.sha256) == 64
-    assert {Path(i["path"]).name for i in info.inputs} == {"generic_csv_test_config.json", "generic_csv_test_cvr.csv"}
+    assert {Path(i["path"]).name for i in info.inputs} == {
+        "generic_csv_test_config.json",
+        "generic_csv_test_cvr.csv",
+    }
     assert [i.name for i in store.list_imports()] == ["generic_csv_test"]
 
     stored = store.load_ballots("generic_csv_test", provenance=True)
@@ -100,14 +103,27 @@ def _generic_config(tmp_path: Path, body: str, max_rankings: str = "3") -> Path:
     (tmp_path / "cvr.csv").write_text(body, encoding="utf-8")
     config = {
         "outputSettings": {"contestName": "Streamed"},
-        "cvrFileSources": [{"provider": "genericCsv", "filePath": "cvr.csv", "firstVoteColumnIndex": "3",
-                            "firstVoteRowIndex": "2", "idColumnIndex": "1", "precinctColumnIndex": "2",
-                            "undeclaredWriteInLabel": "Write-in"}],
+        "cvrFileSources": [
+            {
+                "provider": "genericCsv",
+                "filePath": "cvr.csv",
+                "firstVoteColumnIndex": "3",
+                "firstVoteRowIndex": "2",
+                "idColumnIndex": "1",
+                "precinctColumnIndex": "2",
+                "undeclaredWriteInLabel": "Write-in",
+            }
+        ],
         "candidates": [{"name": "Ann"}, {"name": "Bo"}, {"name": "Cy"}],
-        "rules": {"tiebreakMode": "useCandidateOrder", "overvoteRule": "alwaysSkipToNextRank",
-                  "winnerElectionMode": "singleWinnerMajority", "numberOfWinners": "1",
-                  "decimalPlacesForVoteArithmetic": "4", "maxSkippedRanksAllowed": "1",
-                  "maxRankingsAllowed": max_rankings},
+        "rules": {
+            "tiebreakMode": "useCandidateOrder",
+            "overvoteRule": "alwaysSkipToNextRank",
+            "winnerElectionMode": "singleWinnerMajority",
+            "numberOfWinners": "1",
+            "decimalPlacesForVoteArithmetic": "4",
+            "maxSkippedRanksAllowed": "1",
+            "maxRankingsAllowed": max_rankings,
+        },
     }
     path = tmp_path / "streamed_config.json"
     path.write_text(json.dumps(config), encoding="utf-8")
@@ -167,8 +183,9 @@ def test_import_ess_style_csv(tmp_path, monkeypatch):
     path = tmp_path / "ess.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     aliases = {"REP Smith (12)": "Smith", "Jones": "Jones", "Lee": "Lee"}
-    info = store.import_csv(path, "ess", candidates=aliases, first_rank_column=3, precinct_column=2,
-                            overvote_delimiter="|")
+    info = store.import_csv(
+        path, "ess", candidates=aliases, first_rank_column=3, precinct_column=2, overvote_delimiter="|"
+    )
     assert info.ballots == 52 and info.candidates == ("Smith", "Jones", "Lee")
     ballots = store.load_ballots("ess", provenance=True)
     counts = dict(ballots.rankings())
@@ -200,8 +217,9 @@ def test_maine_from_the_store_counts_to_the_certified_result():
     config = Path(__file__).parent / "data" / "maine-cvr" / "maine_cd2_2018_config.json"
     info = store.import_cvrs(config, "maine")
     assert info.ballots == 296_077 and info.rows == 1_564
-    outcome = tally.count(store.load_ballots("maine"), "irv", overvote="exhaust", max_skipped=1,
-                          batch_elimination=True)
+    outcome = tally.count(
+        store.load_ballots("maine"), "irv", overvote="exhaust", max_skipped=1, batch_elimination=True
+    )
     assert outcome.rounds[-1].tally == {"Golden, Jared F.": 142_440, "Poliquin, Bruce": 138_931}
 
 
@@ -231,8 +249,14 @@ def test_block_merge_finds_every_distinct_ballot(ranks):
     assert len(unique) == len(np.unique(codes, axis=0))
 
 
-@pytest.mark.parametrize(("cell", "problem"), [("99999999999", "exceeds maxRankingsAllowed"),
-                                               ("+-1", "expected a rank number"), ("1_0", "expected a rank number")])
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("99999999999", "exceeds maxRankingsAllowed"),
+        ("+-1", "expected a rank number"),
+        ("1_0", "expected a rank number"),
+    ],
+)
 def test_streamed_rank_arrow_cannot_read_is_a_located_error(tmp_path, cell, problem):
     good = _random_generic_csv(20).splitlines()
     bad = good[:8] + [f"v8,p1,,{cell},,"] + good[9:]

@@ -73,13 +73,18 @@ def test_import_csv_delimited_cells_aliases_and_write_ins(tmp_path, seed):
             if k == 0:
                 cells.append(str(rng.choice(["", "undervote"])))
             else:
-                cells.append(" | ".join(str(labels[j]) for j in rng.choice(len(labels), size=k,
-                                                                               p=[0.3, 0.3, 0.25, 0.1, 0.05])))
+                cells.append(
+                    " | ".join(
+                        str(labels[j]) for j in rng.choice(len(labels), size=k, p=[0.3, 0.3, 0.25, 0.1, 0.05])
+                    )
+                )
         rows.append(f"{i + 1}," + ",".join(cells))
         expected.append([_expected_mark(c, aliases, "WI") for c in cells])
     path = tmp_path / "delimited.csv"
     path.write_text("id,Choice 1,Choice 2,Choice 3\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    info = store.import_csv(path, "delimited", candidates=aliases, overvote_delimiter="|", write_in_label="WI")
+    info = store.import_csv(
+        path, "delimited", candidates=aliases, overvote_delimiter="|", write_in_label="WI"
+    )
     stored = store.load_ballots("delimited", provenance=True)
     assert info.ballots == 250
     assert stored.candidates == ("Ann", "Bo", "Cy", UWI_NAME)

@@ -18,13 +18,17 @@ def _ballots() -> tally.RankedBallots:
     return tally.RankedBallots.from_rankings(["Ann", "Bob"], [["Ann", "Bob"], ["Bob"]], [2, 1])
 
 
-@pytest.mark.parametrize("name", ["ward\n", "ward\r\n", "\nward", "ward 1", "../ward", ".ward", "", "w" * 129])
+@pytest.mark.parametrize(
+    "name", ["ward\n", "ward\r\n", "\nward", "ward 1", "../ward", ".ward", "", "w" * 129]
+)
 def test_a_name_with_anything_but_letters_digits_and_dot_dash_underscore_is_refused(name, tmp_path):
     with pytest.raises(ConfigError, match="import name"):
         store.import_ballots(_ballots(), name)
     with pytest.raises(ConfigError, match="import name"):
         store.load_ballots(name)
-    assert not (tmp_path / "store" / "imports").exists() or not any((tmp_path / "store" / "imports").iterdir())
+    assert not (tmp_path / "store" / "imports").exists() or not any(
+        (tmp_path / "store" / "imports").iterdir()
+    )
 
 
 def test_good_names_still_import():

@@ -68,7 +68,9 @@ def test_ers97_defers_surplus_and_excludes_sure_losers_together():
     # Quota 18 / 3 = 6.00 exactly. A's surplus of 1 is deferred (5.2.2): D and E together
     # (1 + 1, plus the surplus, do not exceed C's 4) are excluded at once (5.2.5). The total
     # active vote is then 5 + 4 + 1 = 10 over 2: B's 5 reaches it and B is elected (5.4.9(b)).
-    b = RankedBallots.from_rankings(list("ABCDE"), [["A"]] * 7 + [["B"]] * 5 + [["C"]] * 4 + [["D"]] + [["E"]])
+    b = RankedBallots.from_rankings(
+        list("ABCDE"), [["A"]] * 7 + [["B"]] * 5 + [["C"]] * 4 + [["D"]] + [["E"]]
+    )
     o = tally.count(b, "ers97_stv", seats=2)
     assert o.rounds[0].threshold == 6 and o.rounds[0].elected == ("A",)
     assert o.rounds[1].eliminated == ("D", "E")
@@ -265,8 +267,12 @@ def test_preferences_read_off_each_ballot():
     )
     passed = read_papers(b)
     assert passed.prefs.tolist() == [[0, 1, -1], [0, 2, -1], [1, -1, -1], [2, -1, -1], [-1, -1, -1]]
-    assert passed.end.tolist()[:4] == [INACTIVE["exhausted"], INACTIVE["exhausted"], INACTIVE["overvote"],
-                                       INACTIVE["exhausted"]]
+    assert passed.end.tolist()[:4] == [
+        INACTIVE["exhausted"],
+        INACTIVE["exhausted"],
+        INACTIVE["overvote"],
+        INACTIVE["exhausted"],
+    ]
     strict = read_papers(b, "exhaust")
     assert strict.prefs.tolist()[0] == [0, -1, -1] and strict.end[0] == INACTIVE["skipped"]
     assert strict.prefs.tolist()[3] == [-1, -1, -1] and strict.end[3] == INACTIVE["skipped"]
@@ -357,7 +363,8 @@ GLASGOW_2007 = {
 
 # Seats of all 21 wards (German Wikipedia, "Glasgow City Council", ward table); 79 in all.
 GLASGOW_2007_SEATS = {f"00008-{i:08d}.soi": 4 for i in range(1, 22)} | {
-    f"00008-{i:08d}.soi": 3 for i in (3, 12, 15, 18, 21)  # Calton, Langside, Newlands, Pollokshields, Springburn
+    f"00008-{i:08d}.soi": 3
+    for i in (3, 12, 15, 18, 21)  # Calton, Langside, Newlands, Pollokshields, Springburn
 }
 
 
@@ -452,10 +459,21 @@ def test_glasgow_2007_east_centre_stage_by_stage():
 
 
 DAIL_2002 = {
-    "00001-00000001.soi": (4, {"Trevor Sargent G.P.", "Sean Ryan Lab", "G.V. Wright F.F.", "Jim Glennon F.F."}),
+    "00001-00000001.soi": (
+        4,
+        {"Trevor Sargent G.P.", "Sean Ryan Lab", "G.V. Wright F.F.", "Jim Glennon F.F."},
+    ),
     "00001-00000002.soi": (3, {"Joe Higgins S.P.", "Brian Lenihan F.F.", "Joan Burton Lab"}),
-    "00001-00000003.soi": (5, {"Noel Dempsey F.F.", "Mary Wallace F.F.", "Johnny Brady F.F.",
-                               "John Bruton F.G.", "Damien English F.G."}),
+    "00001-00000003.soi": (
+        5,
+        {
+            "Noel Dempsey F.F.",
+            "Mary Wallace F.F.",
+            "Johnny Brady F.F.",
+            "John Bruton F.G.",
+            "Damien English F.G.",
+        },
+    ),
 }
 
 
@@ -475,8 +493,17 @@ def test_minneapolis_2009_park_board_rounds():
     b = tally.read(str(DATA / "00018-00000002.soi"))
     o = tally.count(b, "wigm_stv", seats=3)
     assert o.rounds[0].threshold == 9164
-    names = ["Bob Fine", "Annie Young", "John Erwin", "Mary Merrill Anderson", "Tom Nordyke",
-             "David Wahstedt", "Nancy Bernard", "John Butler", "Write In"]
+    names = [
+        "Bob Fine",
+        "Annie Young",
+        "John Erwin",
+        "Mary Merrill Anderson",
+        "Tom Nordyke",
+        "David Wahstedt",
+        "Nancy Bernard",
+        "John Butler",
+        "Write In",
+    ]
     published = [
         [8089, 6941, 6376, 5394, 3716, 2807, 2024, 1114, 194],
         [8193, 7062, 6514, 5470, 3787, 2888, 2125],
@@ -512,6 +539,13 @@ def test_dublin_west_2002_first_count_by_party():
     for name, votes in first.tally.items():
         suffix = next((p for p in party if name.endswith(" " + p)), "others")
         party[suffix] += votes
-    assert party == {"F.F.": 10386, "F.G.": 3694, "Lab": 3810, "P.D.": 2370, "G.P.": 748, "S.F.": 2404,
-                     "others": 6576}
+    assert party == {
+        "F.F.": 10386,
+        "F.G.": 3694,
+        "Lab": 3810,
+        "P.D.": 2370,
+        "G.P.": 748,
+        "S.F.": 2404,
+        "others": 6576,
+    }
     assert first.continuing == 29988

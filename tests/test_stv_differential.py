@@ -90,7 +90,10 @@ def test_wigm_matches_votekit_fractional_stv():
         if not _clean(ours):
             continue
         profile = RankProfile(
-            ballots=[RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w) for marks, w in ballots.rankings()],
+            ballots=[
+                RankBallot(ranking=tuple(frozenset({m}) for m in marks), weight=w)
+                for marks, w in ballots.rankings()
+            ],
             candidates=list(ballots.candidates),
         )
         with warnings.catch_warnings():

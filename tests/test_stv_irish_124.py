@@ -196,14 +196,17 @@ def test_random_counts_gain_only_stages_that_elect_nobody(monkeypatch):
         for r, s in zip(o.rounds, o.details["stages"]):
             assert r.continuing + sum(r.inactive.values()) == b.total
             assert sum(r.tally.values()) + s["non_transferable"] + s["rounding_loss"] == pytest.approx(
-                o.details["valid"])
+                o.details["valid"]
+            )
         # Who passed the quarter, from the rounds themselves.
         highest = {n: max((r.tally.get(n, 0.0) for r in o.rounds), default=0.0) for n in b.candidates}
         assert rec["highest_votes"] == highest
         assert rec["above_quarter_quota"] == [n for n in b.candidates if highest[n] > quarter]
         assert rec["not_above_quarter_quota"] == [n for n in b.candidates if highest[n] <= quarter]
         # Same seed, same count, byte for byte.
-        assert json.dumps(o.to_json(), sort_keys=True) == json.dumps(run(b, seats, k).to_json(), sort_keys=True)
+        assert json.dumps(o.to_json(), sort_keys=True) == json.dumps(
+            run(b, seats, k).to_json(), sort_keys=True
+        )
     # Each kind of s. 124(3) step is met often enough for the checks to mean something.
     assert seen["counts"] >= 20 and seen["surplus"] >= 10 and seen["exclusion"] >= 10, seen
     assert seen["settled"] >= 2, seen
@@ -216,8 +219,11 @@ def test_stopping_is_safe_on_random_profiles(monkeypatch):
     profiles = list(random_profiles(80, seed=7))
     stopped = [run(b, seats, k) for k, (b, seats) in enumerate(profiles)]
     real = stv_gregory._Count._recoupment_reach
-    monkeypatch.setattr(stv_gregory._Count, "_recoupment_reach",
-                        lambda self, c, hopeful: max(real(self, c, hopeful), self.quarter + 1))
+    monkeypatch.setattr(
+        stv_gregory._Count,
+        "_recoupment_reach",
+        lambda self, c, hopeful: max(real(self, c, hopeful), self.quarter + 1),
+    )
     longer = 0
     for k, (b, seats) in enumerate(profiles):
         o = stopped[k]

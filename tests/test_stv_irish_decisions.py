@@ -38,7 +38,7 @@ def random_profiles(count: int, seed: int):
         popularity = rng.dirichlet(np.full(c, 0.5))
         seats = int(rng.integers(1, min(4, c - 1) + 1))
 
-        def draw(first: str | None = None) -> list:
+        def draw(first: str | None = None, names=names, c=c, popularity=popularity) -> list:
             order = [names[i] for i in rng.choice(c, size=c, replace=False, p=popularity)]
             if first is not None:
                 order.remove(first)
@@ -69,12 +69,16 @@ def check_decisions(o: tally.Outcome, seats: int, recoupment: bool) -> dict[str,
             votes = {n: Fraction(v) for n, v in prev.tally.items()}
             pending = {n: votes[n] - quota for n in elected if votes[n] > quota}
             s = sum(pending.values(), Fraction(0))
-            hopeful = sorted((n for n in votes if n not in elected and n not in excluded),
-                             key=lambda n: (votes[n], n))
+            hopeful = sorted(
+                (n for n in votes if n not in elected and n not in excluded), key=lambda n: (votes[n], n)
+            )
             low, second, high = hopeful[0], hopeful[1], hopeful[-1]
             quarter = quota / 4
-            may_wait = (votes[high] + s < quota and votes[low] + s < votes[second]
-                        and not (recoupment and votes[low] <= quarter < votes[low] + s))
+            may_wait = (
+                votes[high] + s < quota
+                and votes[low] + s < votes[second]
+                and not (recoupment and votes[low] <= quarter < votes[low] + s)
+            )
             if stage["action"] == "surplus":
                 seen["surplus"] += 1
                 assert pending and not may_wait, (i, prev.tally)

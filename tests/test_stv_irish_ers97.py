@@ -49,8 +49,12 @@ def test_irish_defers_a_surplus_that_cannot_change_the_next_exclusion():
     assert r2.inactive["exhausted"] == 1 and r2.continuing == 21
     assert "deferred under s. 121" in r2.note
     assert stage(o, 2)["deferred"] == {
-        "surpluses": {"A": 1.0}, "total": 1.0, "highest": {"B": 5.0}, "lowest": {"E": 1.0},
-        "next_lowest": {"D": 3.0}, "quarter_quota": 2.0,
+        "surpluses": {"A": 1.0},
+        "total": 1.0,
+        "highest": {"B": 5.0},
+        "lowest": {"E": 1.0},
+        "next_lowest": {"D": 3.0},
+        "quarter_quota": 2.0,
     }
     # Count 3: D 3 + 1 = 4 is not below C's 4 any more, so the surplus moves: A's nine
     # first-count papers all go on to B, 9 x 1 / 9 = 1 paper. B 6, A back to the quota 8.
@@ -68,7 +72,12 @@ def test_irish_without_deferment_transfers_the_surplus_first():
     # The same count with the shortcuts off: count 2 moves A's surplus (B 6), then E and D
     # go one at a time. The elected candidates are the same.
     o = tally.count(deferment_profile(), "irish_stv", seats=2, **OFF)
-    assert [s["action"] for s in o.details["stages"]] == ["first preferences", "surplus", "exclusion", "exclusion"]
+    assert [s["action"] for s in o.details["stages"]] == [
+        "first preferences",
+        "surplus",
+        "exclusion",
+        "exclusion",
+    ]
     assert o.rounds[1].tally == {"A": 8, "B": 6, "C": 4, "D": 3, "E": 1}
     assert o.rounds[2].eliminated == ("E",) and o.rounds[3].eliminated == ("D",)
     assert o.winners == ("A", "B")
@@ -110,7 +119,9 @@ def test_irish_recoupment_quota_for_a_bye_election():
 
 
 def several_profile(d: int = 4) -> RankedBallots:
-    return profile([(37, ["A"]), (35, ["B"]), (30, ["C"]), (d, ["D", "C"]), (3, ["E", "B"]), (2, ["F"])], "ABCDEF")
+    return profile(
+        [(37, ["A"]), (35, ["B"]), (30, ["C"]), (d, ["D", "C"]), (3, ["E", "B"]), (2, ["F"])], "ABCDEF"
+    )
 
 
 def test_irish_excludes_the_lowest_candidates_together():
@@ -122,13 +133,19 @@ def test_irish_excludes_the_lowest_candidates_together():
     r2 = o.rounds[1]
     assert r2.eliminated == ("F", "E", "D")
     assert stage(o, 2)["excluded_together"] == {
-        "candidates": ["F", "E", "D"], "votes": {"F": 2.0, "E": 3.0, "D": 4.0}, "total": 9.0,
-        "untransferred_surpluses": 0.0, "next_above": {"C": 30.0},
+        "candidates": ["F", "E", "D"],
+        "votes": {"F": 2.0, "E": 3.0, "D": 4.0},
+        "total": 9.0,
+        "untransferred_surpluses": 0.0,
+        "next_above": {"C": 30.0},
     }
     assert "excluded together under s. 122" in r2.note
     # D's 4 papers go to C (34), E's 3 to B (35 + 3 = 38, the quota: elected), F's 2 exhaust.
-    assert r2.transfers == {"F": {"exhausted": 2.0}, "E": {"B": 3.0, "exhausted": 0.0},
-                            "D": {"C": 4.0, "exhausted": 0.0}}
+    assert r2.transfers == {
+        "F": {"exhausted": 2.0},
+        "E": {"B": 3.0, "exhausted": 0.0},
+        "D": {"C": 4.0, "exhausted": 0.0},
+    }
     assert r2.tally == {"A": 37, "B": 38, "C": 34}
     assert r2.elected[0] == "B"
     # One vacancy: A's 37 exceed C's 34 (no surplus), s. 124(2).
@@ -152,8 +169,10 @@ def test_irish_defers_and_excludes_together_in_one_count():
     # with a surplus of 2. D (highest) 60 + 2 = 62 < 70; F (lowest) 20 + 2 = 22 < E's 25;
     # F has 20 > 17.5 already: the surplus waits (s. 121). F + E + 2 = 47 < C's 50, and
     # adding C (97) is not below B's 51: F and E go together (s. 122).
-    b = profile([(72, ["A", "D"]), (51, ["B"]), (50, ["C"]), (60, ["D"]), (25, ["E", "B"]), (20, ["F", "C"])],
-                "ABCDEF")
+    b = profile(
+        [(72, ["A", "D"]), (51, ["B"]), (50, ["C"]), (60, ["D"]), (25, ["E", "B"]), (20, ["F", "C"])],
+        "ABCDEF",
+    )
     o = tally.count(b, "irish_stv", seats=3)
     r2 = o.rounds[1]
     assert r2.eliminated == ("F", "E")
@@ -167,7 +186,12 @@ def test_irish_defers_and_excludes_together_in_one_count():
     assert o.winners == ("A", "B", "C") and len(o.rounds) == 2
     off = tally.count(b, "irish_stv", seats=3, **OFF)
     # Without the shortcuts: A's surplus (D 62), F (C 70 elected), E (B 76 elected).
-    assert [s["action"] for s in off.details["stages"]] == ["first preferences", "surplus", "exclusion", "exclusion"]
+    assert [s["action"] for s in off.details["stages"]] == [
+        "first preferences",
+        "surplus",
+        "exclusion",
+        "exclusion",
+    ]
     assert set(off.winners) == set(o.winners)
 
 
@@ -184,7 +208,9 @@ def test_irish_shortcuts_unused_where_the_act_does_not_allow_them():
 # -- properties on random profiles ---------------------------------------------------------------
 
 
-def draw(rng: np.random.Generator, names: list[str], popularity: np.ndarray, first: str | None = None) -> list[str]:
+def draw(
+    rng: np.random.Generator, names: list[str], popularity: np.ndarray, first: str | None = None
+) -> list[str]:
     """One ranking, candidates drawn by popularity (``first`` moved to the top)."""
     order = [names[i] for i in rng.choice(len(names), size=len(names), replace=False, p=popularity)]
     if first is not None:
@@ -277,7 +303,9 @@ def test_irish_accounting_and_determinism_on_random_profiles():
         o = tally.count(b, "irish_stv", seats=seats, seed=11)
         for r, s in zip(o.rounds, o.details["stages"]):
             assert r.continuing + sum(r.inactive.values()) == b.total
-            assert sum(r.tally.values()) + s["non_transferable"] + s["rounding_loss"] == pytest.approx(b.total)
+            assert sum(r.tally.values()) + s["non_transferable"] + s["rounding_loss"] == pytest.approx(
+                b.total
+            )
         again = tally.count(b, "irish_stv", seats=seats, seed=11)
         assert json.dumps(o.to_json(), sort_keys=True) == json.dumps(again.to_json(), sort_keys=True)
     o = tally.count(several_profile(), "irish_stv", seats=2)

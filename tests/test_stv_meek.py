@@ -17,7 +17,9 @@ import tally
 from tally.ballots import RankedBallots
 
 
-def reference(ballots: list[tuple[list[int], int]], c: int, seats: int, warren: bool) -> tuple[set[int], float]:
+def reference(
+    ballots: list[tuple[list[int], int]], c: int, seats: int, warren: bool
+) -> tuple[set[int], float]:
     """(elected, closest margin met at a decision) by Meek's or Warren's method in floats."""
     keep = [1.0] * c
     hopeful, elected = set(range(c)), []

@@ -33,7 +33,7 @@ def usable(marks: list, skipped: str) -> list[int]:
         if mark == OVER:
             break
         if mark is None:
-            if skipped == "exhaust" and any(m is not None for m in marks[i + 1:]):
+            if skipped == "exhaust" and any(m is not None for m in marks[i + 1 :]):
                 break
             continue
         if mark not in out:
@@ -45,8 +45,16 @@ def ceil_div(a: int, b: int) -> int:
     return -((-a) // b)
 
 
-def reference(ballots: list[list], c: int, seats: int, *, warren: bool, skipped: str,
-              decimals: int = 9, tolerance: float = 0.00001) -> dict:
+def reference(
+    ballots: list[list],
+    c: int,
+    seats: int,
+    *,
+    warren: bool,
+    skipped: str,
+    decimals: int = 9,
+    tolerance: float = 0.00001,
+) -> dict:
     """The count, one ballot at a time: (winners, rounds as plain dicts)."""
     one = 10**decimals
     omega = round(tolerance * one)
@@ -82,8 +90,9 @@ def reference(ballots: list[list], c: int, seats: int, *, warren: bool, skipped:
 
     def elect_reached() -> list[int]:
         votes, quota = state["votes"], state["quota"]
-        reached = sorted((h for h in range(c) if status[h] == HOPEFUL and votes[h] >= quota),
-                         key=lambda h: (-votes[h], h))
+        reached = sorted(
+            (h for h in range(c) if status[h] == HOPEFUL and votes[h] >= quota), key=lambda h: (-votes[h], h)
+        )
         out = []
         for h in reached:
             if len(order) < seats:
@@ -93,15 +102,17 @@ def reference(ballots: list[list], c: int, seats: int, *, warren: bool, skipped:
         return out
 
     def record(elected, eliminated) -> None:
-        rounds.append({
-            "tally": {h: state["votes"][h] for h in range(c) if status[h] != EXCLUDED},
-            "elected": list(elected),
-            "eliminated": list(eliminated),
-            "quota": state["quota"],
-            "keep": {h: keep[h] for h in order},
-            "non_transferable": state["left"],
-            "continuing": sum(1 for p in prefs if any(status[h] != EXCLUDED for h in p)),
-        })
+        rounds.append(
+            {
+                "tally": {h: state["votes"][h] for h in range(c) if status[h] != EXCLUDED},
+                "elected": list(elected),
+                "eliminated": list(eliminated),
+                "quota": state["quota"],
+                "keep": {h: keep[h] for h in order},
+                "non_transferable": state["left"],
+                "continuing": sum(1 for p in prefs if any(status[h] != EXCLUDED for h in p)),
+            }
+        )
 
     def surplus() -> int:
         return sum(max(state["votes"][h] - state["quota"], 0) for h in order)
@@ -199,10 +210,17 @@ def to_ballots(rows: list[list], c: int) -> RankedBallots:
     return RankedBallots.from_rankings(names, [[mark(m) for m in r] for r in rows])
 
 
-@pytest.mark.parametrize(("rule", "skipped", "decimals"), [
-    ("meek_stv", "continue", 9), ("meek_stv", "exhaust", 9), ("warren_stv", "continue", 9),
-    ("warren_stv", "exhaust", 9), ("meek_stv", "continue", 3), ("warren_stv", "continue", 3),
-])
+@pytest.mark.parametrize(
+    ("rule", "skipped", "decimals"),
+    [
+        ("meek_stv", "continue", 9),
+        ("meek_stv", "exhaust", 9),
+        ("warren_stv", "continue", 9),
+        ("warren_stv", "exhaust", 9),
+        ("meek_stv", "continue", 3),
+        ("warren_stv", "continue", 3),
+    ],
+)
 def test_meek_and_warren_match_a_per_ballot_fixed_point_count(rule, skipped, decimals):
     warren = rule == "warren_stv"
     unit = 10**decimals

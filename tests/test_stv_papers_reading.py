@@ -20,7 +20,7 @@ def read(marks: list, skipped: str) -> tuple[list[int], str]:
         if isinstance(mark, (set, str)):
             return out, "overvote"
         if mark is None:
-            if skipped == "exhaust" and any(m is not None for m in marks[i + 1:]):
+            if skipped == "exhaust" and any(m is not None for m in marks[i + 1 :]):
                 return out, "skipped"
             continue
         if mark not in out:

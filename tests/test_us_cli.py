@@ -41,8 +41,21 @@ def test_spoilers_json_rows():
 
 
 def test_spoilers_with_transfer_and_sweep_table():
-    result = runner.invoke(app, ["spoilers", "us-president-2000", "-c", "Nader", "--transfer", "Nader -> Gore 50%",
-                                 "--sweep", "0.01,0.5", "--toward", "Gore"])
+    result = runner.invoke(
+        app,
+        [
+            "spoilers",
+            "us-president-2000",
+            "-c",
+            "Nader",
+            "--transfer",
+            "Nader -> Gore 50%",
+            "--sweep",
+            "0.01,0.5",
+            "--toward",
+            "Gore",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "0.55%" in result.stdout and "295" in result.stdout
 
@@ -53,8 +66,16 @@ def test_margins_json():
 
 
 def test_whatif_json_contract():
-    out = run_json("whatif", "us-president-2000", "--transfer", "Nader -> Gore 50%", "--transfer", "Bush -> Gore 1%",
-                   "--transfer", "Bush -> other 2%")
+    out = run_json(
+        "whatif",
+        "us-president-2000",
+        "--transfer",
+        "Nader -> Gore 50%",
+        "--transfer",
+        "Bush -> Gore 1%",
+        "--transfer",
+        "Bush -> other 2%",
+    )
     assert out["actual"]["electoral_votes"]["GORE, AL"] == 266
     assert out["electoral_votes"]["GORE, AL"] == 266 + sum(f["electoral_votes"] for f in out["flipped"])
     assert {"electoral_votes", "winner", "areas", "actual", "flipped"} <= set(out)

@@ -12,7 +12,9 @@ from tally.errors import ConfigError, DataError
 
 
 def votes(t, area, name):
-    return int(t.votes[t.areas.index(area), t.candidates.index(us.find_candidate(name, t.candidates, t.totals()))])
+    return int(
+        t.votes[t.areas.index(area), t.candidates.index(us.find_candidate(name, t.candidates, t.totals()))]
+    )
 
 
 def test_president_2000_florida_certified_totals():
@@ -89,7 +91,9 @@ def test_florida_2000_county_machine_counts_not_certified():
     assert len(t.areas) == 67 and "Dade" in t.areas
     totals = dict(zip(t.candidates, t.totals()))
     assert totals["Bush"] - totals["Gore"] == 975  # the machine count, not the certified 537
-    assert "not certified" in data.get("florida-2000").title.lower().replace("not the certified", "not certified")
+    assert "not certified" in data.get("florida-2000").title.lower().replace(
+        "not the certified", "not certified"
+    )
 
 
 def test_house_2018_has_435_districts_and_seats():
@@ -126,19 +130,33 @@ def test_senate_alaska_2022_official_rcv_rounds():
 
 def test_datasets_registered():
     ids = {d.id for d in data.datasets()}
-    for needed in ("us-president-2000", "us-president-2024", "florida-2000", "us-house-2018",
-                   "us-senate-2022-ak-rcv"):
+    for needed in (
+        "us-president-2000",
+        "us-president-2024",
+        "florida-2000",
+        "us-house-2018",
+        "us-senate-2022-ak-rcv",
+    ):
         assert needed in ids
     for d in data.datasets():
         if d.id.startswith(("us-", "florida")):
             assert d.readme.exists(), d.id
 
 
-@pytest.mark.parametrize("key,build,files", [
-    ("us-president-2016", lambda: us._build_president(2016),
-     [("us-president", "1976-2020-president.csv"), ("us-president", "538-election_results_presidential.csv")]),
-    ("us-house-2018", lambda: us._build_house(2018), [("us-house", "1976-2020-house.csv")]),
-])
+@pytest.mark.parametrize(
+    "key,build,files",
+    [
+        (
+            "us-president-2016",
+            lambda: us._build_president(2016),
+            [
+                ("us-president", "1976-2020-president.csv"),
+                ("us-president", "538-election_results_presidential.csv"),
+            ],
+        ),
+        ("us-house-2018", lambda: us._build_house(2018), [("us-house", "1976-2020-house.csv")]),
+    ],
+)
 def test_parquet_cache_round_trip(tmp_path, monkeypatch, key, build, files):
     monkeypatch.setenv("TALLY_HOME", str(tmp_path))
     calls = []
@@ -182,8 +200,16 @@ def test_senate_maine_rcv_rounds_decided_in_round_one():
             assert votes[winner] * 2 > sum(named.values())  # a majority of the votes for candidates
 
 
-@pytest.mark.parametrize("year,label", [(2000, "NOT DESIGNATED"), (2020, "BLANK VOTES"), (2020, "UNDERVOTES"),
-                                        (2016, "NONE OF THE ABOVE"), (2004, "WORKERS WORLD")])
+@pytest.mark.parametrize(
+    "year,label",
+    [
+        (2000, "NOT DESIGNATED"),
+        (2020, "BLANK VOTES"),
+        (2020, "UNDERVOTES"),
+        (2016, "NONE OF THE ABOVE"),
+        (2004, "WORKERS WORLD"),
+    ],
+)
 def test_rows_naming_no_person_are_other_not_candidates(year, label):
     import csv
 

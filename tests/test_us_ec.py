@@ -59,10 +59,17 @@ def test_2016_pledged_306_232_and_seven_faithless():
     assert h.details["electoral_votes"]["Colin Powell"] == 3
 
 
-@pytest.mark.parametrize("year,area,winner", [
-    (2008, "NE-2", "Obama"), (2016, "ME-2", "Trump"), (2020, "ME-2", "Trump"), (2020, "NE-2", "Biden"),
-    (2024, "NE-2", "Harris"), (2024, "ME-2", "Trump"),
-])
+@pytest.mark.parametrize(
+    "year,area,winner",
+    [
+        (2008, "NE-2", "Obama"),
+        (2016, "ME-2", "Trump"),
+        (2020, "ME-2", "Trump"),
+        (2020, "NE-2", "Biden"),
+        (2024, "NE-2", "Harris"),
+        (2024, "ME-2", "Trump"),
+    ],
+)
 def test_district_splits(year, area, winner):
     t = us.president(year)
     o = tally.count(t, "electoral_college")
@@ -120,8 +127,9 @@ def test_tie_269_goes_to_the_house_with_2020_delegations():
         i = t.areas.index(state)
         b, r = t.candidates.index(biden), t.candidates.index(trump)
         votes[i, b], votes[i, r] = votes[i, r], votes[i, b]
-    tie = tally.Tallies(t.areas, t.candidates, votes, attributes=t.attributes, parties=t.parties,
-                        metadata=t.metadata)
+    tie = tally.Tallies(
+        t.areas, t.candidates, votes, attributes=t.attributes, parties=t.parties, metadata=t.metadata
+    )
     o = tally.count(tie, "electoral_college")
     assert o.details["electoral_votes"][biden] == 269 and o.details["electoral_votes"][trump] == 269
     assert o.winners == ()
@@ -238,7 +246,7 @@ def test_every_area_names_the_rows_its_votes_came_from(year):
                 files[path] = list(csv.DictReader(handle))
         rows = []
         for a, b in re.findall(r"(\d+)(?:-(\d+))?", spans):
-            rows += files[path][int(a) - 2: int(b or a) - 1]
+            rows += files[path][int(a) - 2 : int(b or a) - 1]
         column = "candidatevotes" if "candidatevotes" in rows[0] else "votes"
         assert sum(int(r[column]) for r in rows) == sum(area["votes"].values()), area["area"]
 

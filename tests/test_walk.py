@@ -14,9 +14,9 @@ from tally.rules.walk import REASONS, Walk, WalkRules, reason
 CANDS = ("A", "B", "C", "D")
 
 
-def walk(rankings, rules=WalkRules(), **kw):
+def walk(rankings, rules=None, **kw):
     b = RankedBallots.from_rankings(CANDS, rankings, merge=False)
-    return b, Walk(b, rules, **kw)
+    return b, Walk(b, rules or WalkRules(), **kw)
 
 
 def only(*names):
@@ -208,7 +208,13 @@ def test_unnamed_overvote_twice_counts_as_a_repeat():
 
 @pytest.mark.parametrize(
     "kw",
-    [{"overvote": "drop"}, {"repeated": "count"}, {"max_skipped": -1}, {"max_skipped": 1.5}, {"max_skipped": True}],
+    [
+        {"overvote": "drop"},
+        {"repeated": "count"},
+        {"max_skipped": -1},
+        {"max_skipped": 1.5},
+        {"max_skipped": True},
+    ],
 )
 def test_bad_rules_are_config_errors(kw):
     with pytest.raises(ConfigError):
@@ -218,7 +224,10 @@ def test_bad_rules_are_config_errors(kw):
 def test_flows_report_where_moved_rows_went():
     _, w = walk([["A", "B"], ["A", "C"], ["A"], ["B", "A"]])
     w.advance(only("B", "C"))
-    flows = {CANDS[k]: {(CANDS[t] if isinstance(t, int) else t): v for t, v in d.items()} for k, d in w.flows().items()}
+    flows = {
+        CANDS[k]: {(CANDS[t] if isinstance(t, int) else t): v for t, v in d.items()}
+        for k, d in w.flows().items()
+    }
     assert flows == {"A": {"B": 1.0, "C": 1.0, "exhausted": 1.0}}
 
 
@@ -324,8 +333,12 @@ def test_walk_matches_rctab_loop(ballots, overvote, max_skipped, repeated, order
         ballots = [[m for m in row if m != "ov"] for row in ballots]
     rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     rankings = [
-        ["overvote" if m == "ov" else (CANDS[m] if isinstance(m, int) else m if m is None else {CANDS[c] for c in m})
-         for m in row]
+        [
+            "overvote"
+            if m == "ov"
+            else (CANDS[m] if isinstance(m, int) else m if m is None else {CANDS[c] for c in m})
+            for m in row
+        ]
         for row in ballots
     ]
     b = RankedBallots.from_rankings(CANDS, rankings, merge=False)

@@ -27,7 +27,14 @@ def client(tmp_path_factory):
 
 def test_openapi_lists_the_api(client):
     schema = client.get("/openapi.json").json()
-    for path in ("/api/datasets", "/api/count", "/api/ec", "/api/whatif", "/api/simulate", "/api/runs/{run_id}"):
+    for path in (
+        "/api/datasets",
+        "/api/count",
+        "/api/ec",
+        "/api/whatif",
+        "/api/simulate",
+        "/api/runs/{run_id}",
+    ):
         assert path in schema["paths"], path
 
 
@@ -111,11 +118,15 @@ def test_electoral_college_2000(client):
     assert ev["BUSH, GEORGE W."] == 271 and ev["GORE, AL"] == 266
     bad = client.get("/api/ec", params={"dataset": "burlington-2009"})
     assert bad.status_code == 400 and "not an Electoral College" in bad.json()["detail"]
-    assert client.get("/api/ec", params={"dataset": "us-president-2000", "allocation": "x"}).status_code == 422
+    assert (
+        client.get("/api/ec", params={"dataset": "us-president-2000", "allocation": "x"}).status_code == 422
+    )
 
 
 def test_whatif_nader_to_gore_in_florida(client):
-    r = client.post("/api/whatif", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]})
+    r = client.post(
+        "/api/whatif", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]}
+    )
     assert r.status_code == 200
     result = r.json()
     assert result["electoral_votes"]["GORE, AL"] == 291
@@ -148,8 +159,17 @@ def test_spoilers_and_margins(client):
 
 
 def test_simulation_runs_in_the_background(client):
-    r = client.post("/api/simulate", json={"electorate": "ic", "candidates": 3, "voters": 11, "elections": 30,
-                                           "rules": ["plurality", "irv"], "seed": 4})
+    r = client.post(
+        "/api/simulate",
+        json={
+            "electorate": "ic",
+            "candidates": 3,
+            "voters": 11,
+            "elections": 30,
+            "rules": ["plurality", "irv"],
+            "seed": 4,
+        },
+    )
     assert r.status_code == 202
     job = r.json()
     for _ in range(200):
@@ -164,8 +184,15 @@ def test_simulation_runs_in_the_background(client):
     from tally.outcome import to_jsonable
     from tally.sim import SimSpec, simulate
 
-    spec = SimSpec(electorate="ic", candidates=3, voters=11, elections=30, rules=("plurality", "irv"), seed=4,
-                   chunk_size=100)
+    spec = SimSpec(
+        electorate="ic",
+        candidates=3,
+        voters=11,
+        elections=30,
+        rules=("plurality", "irv"),
+        seed=4,
+        chunk_size=100,
+    )
     assert job["result"]["metrics"] == to_jsonable(simulate(spec)["metrics"])
     figures = client.get(f"/ui/simulation-figures/{job['id']}").json()
     assert figures["condorcet_efficiency"]["data"][0]["x"] == ["plurality", "irv"]
@@ -237,7 +264,9 @@ def test_page_endpoints_draw_the_count(client):
     data = client.get("/ui/contest", params={"dataset": "burlington-2009", "rule": "irv"}).json()
     assert data["outcome"]["winners"] == ["Bob Kiss"]
     assert set(data["figures"]) == {"bars", "sankey", "pairwise"}
-    ec = client.post("/ui/ec", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]}).json()
+    ec = client.post(
+        "/ui/ec", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]}
+    ).json()
     assert ec["result"]["electoral_votes"]["GORE, AL"] == 291
     florida = ec["figures"]["map"]["data"][0]["ids"].index("FL")
     assert ec["figures"]["map"]["data"][0]["marker"]["line"]["width"][florida] == 3
@@ -276,7 +305,7 @@ def test_every_candidate_of_the_whatif_form_can_be_named_in_a_scenario(client, d
     import html
 
     page = client.get(f"/ec/{dataset}").text
-    form = page[page.index('<select name="off">'):]
+    form = page[page.index('<select name="off">') :]
     form = form[: form.index("</select>")]
     values = [html.unescape(v) for v in re.findall(r'<option value="([^"]+)"', form)]
     assert len(values) > 5 and any('"' in html.unescape(n) for n in re.findall(r">([^<]+)</option>", form))

@@ -58,7 +58,12 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         yield b
         b.close()
@@ -152,9 +157,14 @@ def test_pages_load_nothing_from_the_internet(server, page):
             route.abort()
 
     page.route("**/*", guard)
-    for path, ready in (("/", "#datasets"), ("/contest/burlington-2009", "#pairwise .main-svg"),
-                        ("/ec/us-president-2000", "#map .main-svg"), ("/upload", "#upload"),
-                        ("/simulate", "#simulate"), ("/docs", "code:has-text('POST /api/whatif')")):
+    for path, ready in (
+        ("/", "#datasets"),
+        ("/contest/burlington-2009", "#pairwise .main-svg"),
+        ("/ec/us-president-2000", "#map .main-svg"),
+        ("/upload", "#upload"),
+        ("/simulate", "#simulate"),
+        ("/docs", "code:has-text('POST /api/whatif')"),
+    ):
         page.goto(f"{server}{path}")
         expect(page.locator(ready).first).to_be_visible(timeout=60_000)
     assert outside == []

@@ -30,7 +30,9 @@ def _stop_simulations():
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_input(case):
     response = case.call()
-    assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+    assert response.status_code < 500, (
+        f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+    )
     if response.status_code >= 400:
         assert response.json().get("detail"), "an error must say what is wrong"
 

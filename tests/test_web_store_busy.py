@@ -23,8 +23,11 @@ def held_store(tmp_path, monkeypatch):
     monkeypatch.setenv("TALLY_HOME", str(tmp_path / "store"))
     ballots = tally.RankedBallots.from_rankings(["Ann", "Bob"], [["Ann", "Bob"], ["Bob", "Ann"]], [3, 2])
     store.import_ballots(ballots, "ward")
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "store" / "tally.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path / "store" / "tally.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         yield

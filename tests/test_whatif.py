@@ -105,12 +105,15 @@ def test_allocation_statement(t2000):
     assert r["winner"] == gore
 
 
-@pytest.mark.parametrize("text,token,position", [
-    ("Nader -> Gore 5O%", "5O%", 15),
-    ("Nader => Gore 50%", "=>", 7),
-    ("swing Bush -> Gore", None, None),
-    ("Nader -> Gore 50% on FL", "on", 19),
-])
+@pytest.mark.parametrize(
+    "text,token,position",
+    [
+        ("Nader -> Gore 5O%", "5O%", 15),
+        ("Nader => Gore 50%", "=>", 7),
+        ("swing Bush -> Gore", None, None),
+        ("Nader -> Gore 50% on FL", "on", 19),
+    ],
+)
 def test_parser_errors_name_token_and_position(text, token, position):
     with pytest.raises(ConfigError) as err:
         parse(text)

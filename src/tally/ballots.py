@@ -124,9 +124,7 @@ class RankedBallots:
         if self.choices.ndim != 2 or self.choices.shape[0] != self.weights.shape[0]:
             raise BallotError("choices must be a (rows, ranks) matrix with one weight per row")
         low = FIRST_TIE_CODE - len(self.tie_sets) + 1
-        if self.choices.size and (
-            self.choices.max() >= len(self.candidates) or self.choices.min() < low
-        ):
+        if self.choices.size and (self.choices.max() >= len(self.candidates) or self.choices.min() < low):
             raise BallotError("a ballot holds a code outside the candidate range", file=self.source)
 
     # -- construction ---------------------------------------------------------------
@@ -156,12 +154,16 @@ class RankedBallots:
         if ballot_ids is not None or precincts is not None or batches is not None:
             names, codes = (), None
             if precincts is not None:
-                names_arr, codes = np.unique(np.asarray(precincts, dtype=object).astype(str), return_inverse=True)
+                names_arr, codes = np.unique(
+                    np.asarray(precincts, dtype=object).astype(str), return_inverse=True
+                )
                 names = tuple(str(n) for n in names_arr)
                 codes = codes.astype(np.int32)
             batch_names, batch_codes = (), None
             if batches is not None:
-                b_arr, batch_codes = np.unique(np.asarray(batches, dtype=object).astype(str), return_inverse=True)
+                b_arr, batch_codes = np.unique(
+                    np.asarray(batches, dtype=object).astype(str), return_inverse=True
+                )
                 batch_names = tuple(str(n) for n in b_arr)
                 batch_codes = batch_codes.astype(np.int32)
             provenance = Provenance(
@@ -235,7 +237,13 @@ class RankedBallots:
         w = None if weights is None else np.fromiter(weights, dtype=np.float64)
         ties = sorted(tie_index, key=tie_index.__getitem__)
         return cls.from_matrix(
-            candidates, matrix, w, tie_sets=ties, merge=merge, source=source, title=title,
+            candidates,
+            matrix,
+            w,
+            tie_sets=ties,
+            merge=merge,
+            source=source,
+            title=title,
             metadata=metadata,
         )
 
@@ -400,7 +408,10 @@ def _score_keys(scores: np.ndarray) -> np.ndarray | None:
     """One int64 key per row when every score is a small whole number (or unscored)."""
     given = scores[~np.isnan(scores)]
     if given.size and (
-        not np.all(np.isfinite(given)) or given.min() < 0 or given.max() > 2**31 or not np.all(given == np.round(given))
+        not np.all(np.isfinite(given))
+        or given.min() < 0
+        or given.max() > 2**31
+        or not np.all(given == np.round(given))
     ):
         return None
     top = int(given.max()) if given.size else 0
@@ -537,7 +548,9 @@ class Tallies:
             raise BallotError("votes must be non-negative numbers", file=self.source)
         for name, column in self.attributes.items():
             if len(column) != len(self.areas):
-                raise BallotError(f"area attribute {name!r} has {len(column)} values for {len(self.areas)} areas")
+                raise BallotError(
+                    f"area attribute {name!r} has {len(column)} values for {len(self.areas)} areas"
+                )
 
     @property
     def n_candidates(self) -> int:

@@ -114,7 +114,12 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
 
 
 def compare_outcomes(
-    ballots: Any, rule_names: list[str], facts: dict[str, Any], seats: int | None = None, *, source: str | None = None
+    ballots: Any,
+    rule_names: list[str],
+    facts: dict[str, Any],
+    seats: int | None = None,
+    *,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """Winners under each rule (or why the rule could not run), as a JSON-ready dict.
 
@@ -148,5 +153,3 @@ def compare_outcomes(
         report["smith_set"] = list(smith_set(ballots))
     report["results"] = results
     return report
-
-

@@ -87,9 +87,15 @@ class Contest:
         t = self.ballots
         out = []
         for i, area in enumerate(t.areas):
-            one = Tallies((area,), t.candidates, t.votes[i : i + 1].copy(),
-                          attributes={k: (v[i],) for k, v in t.attributes.items()}, parties=t.parties,
-                          source=t.source, title=f"{t.title or 'contest'}: {area}")
+            one = Tallies(
+                (area,),
+                t.candidates,
+                t.votes[i : i + 1].copy(),
+                attributes={k: (v[i],) for k, v in t.attributes.items()},
+                parties=t.parties,
+                source=t.source,
+                title=f"{t.title or 'contest'}: {area}",
+            )
             out.append(Contest(one, "plurality", {}, {"area": area}))
         return tuple(out)
 
@@ -122,9 +128,17 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "majority": d["majority"],
         "allocation": d["allocation"],
         "popular_vote": dict(d["popular_vote"]),
-        "areas": [{"area": a["area"], "winner": a["winner"], "electoral_votes": a["electoral_votes"],
-                   "votes": dict(a["votes"]), "electors": dict(a["electors"]), "source": a.get("source")}
-                  for a in d["areas"]],
+        "areas": [
+            {
+                "area": a["area"],
+                "winner": a["winner"],
+                "electoral_votes": a["electoral_votes"],
+                "votes": dict(a["votes"]),
+                "electors": dict(a["electors"]),
+                "source": a.get("source"),
+            }
+            for a in d["areas"]
+        ],
         "faithless": list(d["faithless"]),
         "contingent": d["contingent"],
         "warnings": list(outcome.warnings),
@@ -165,8 +179,13 @@ def totals_summary(tallies: Tallies) -> dict[str, Any]:
     for i, area in enumerate(tallies.areas):
         row = tallies.votes[i]
         top = np.flatnonzero(row == row.max())
-        areas.append({"area": area, "winner": tallies.candidates[int(top[0])] if len(top) == 1 and row.max() > 0
-                      else None, "votes": {c: float(v) for c, v in zip(tallies.candidates, row) if v}})
+        areas.append(
+            {
+                "area": area,
+                "winner": tallies.candidates[int(top[0])] if len(top) == 1 and row.max() > 0 else None,
+                "votes": {c: float(v) for c, v in zip(tallies.candidates, row) if v},
+            }
+        )
     return {
         "votes": {tallies.candidates[int(j)]: float(totals[j]) for j in order if totals[j]},
         "winner": None if tied or not len(order) else tallies.candidates[int(order[0])],
@@ -187,4 +206,3 @@ def result(contest: Contest) -> dict[str, Any]:
             return seats_summary(contest.ballots)
         return totals_summary(contest.ballots)
     raise ConfigError("an overall result by area needs area tallies")
-

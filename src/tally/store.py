@@ -163,8 +163,13 @@ class _Accumulator:
         self.groups = 0
         self.count = 0
         self.schema = pa.schema(
-            [("ballot_id", pa.string()), ("precinct", pa.string()), ("batch", pa.string()),
-             ("source", pa.int16()), ("group", pa.int32())]
+            [
+                ("ballot_id", pa.string()),
+                ("precinct", pa.string()),
+                ("batch", pa.string()),
+                ("source", pa.int16()),
+                ("group", pa.int32()),
+            ]
         )
         self.folder = folder
         self.pq = pq
@@ -181,7 +186,14 @@ class _Accumulator:
         """A point to come back to: a new provenance part starts here."""
         self.writer.close()
         self._open()
-        return (self.part, len(self.uniques), self.groups, len(self.candidates), dict(self.tie_index), self.count)
+        return (
+            self.part,
+            len(self.uniques),
+            self.groups,
+            len(self.candidates),
+            dict(self.tie_index),
+            self.count,
+        )
 
     def rewind(self, mark: tuple) -> None:
         """Forget every block added since ``mark``."""
@@ -213,7 +225,9 @@ class _Accumulator:
             self.candidates.append(name)
         return i
 
-    def add(self, codes: np.ndarray, ids: Sequence[str] | Any, precincts: Any, batches: Any, source: int) -> None:
+    def add(
+        self, codes: np.ndarray, ids: Sequence[str] | Any, precincts: Any, batches: Any, source: int
+    ) -> None:
         """Add a block: codes (n, ≤ranks) and, per ballot, id, precinct and batch (or None)."""
         n = codes.shape[0]
         if n == 0:
@@ -249,8 +263,9 @@ class _Accumulator:
         if self.uniques:
             blocks = np.vstack(self.uniques).astype(CODE_DTYPE)
             matrix, group_of, _ = _unique_rows(blocks)
-            weights = np.bincount(group_of, weights=np.concatenate(self.counts).astype(np.float64),
-                                  minlength=len(matrix))
+            weights = np.bincount(
+                group_of, weights=np.concatenate(self.counts).astype(np.float64), minlength=len(matrix)
+            )
         else:
             matrix, group_of = np.zeros((0, self.ranks), dtype=CODE_DTYPE), np.zeros(0, dtype=np.int64)
             weights = np.zeros(0)
@@ -277,11 +292,13 @@ def _arrow_strings(values: Any, n: int):
 
 def _int_values(array) -> tuple[np.ndarray, np.ndarray | None]:
     """(values, validity or None when nothing is null) of an Arrow int32 array, without copies."""
-    values = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + array.offset)[array.offset:]
+    values = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + array.offset)[
+        array.offset :
+    ]
     if not array.null_count:
         return values, None
     bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
-    valid = bits[array.offset: array.offset + len(array)].astype(bool)
+    valid = bits[array.offset : array.offset + len(array)].astype(bool)
     return np.where(valid, values, 0), valid
 
 
@@ -343,8 +360,14 @@ def _commit(
     pq.write_table(pa.table(columns), staging / "ballots.parquet", compression="zstd")
     combined = hashlib.sha256("\n".join(f"{i['path']}\t{i['sha256']}" for i in inputs).encode()).hexdigest()
     # A copy of what a recount needs, so loading does not have to open the database.
-    meta = {"name": name, "sha256": combined, "candidates": list(candidates),
-            "tie_sets": [sorted(t) for t in tie_sets], "ranks": int(choices.shape[1]), "title": title}
+    meta = {
+        "name": name,
+        "sha256": combined,
+        "candidates": list(candidates),
+        "tie_sets": [sorted(t) for t in tie_sets],
+        "ranks": int(choices.shape[1]),
+        "title": title,
+    }
     (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     folder = home() / "imports" / name
     shutil.rmtree(folder, ignore_errors=True)
@@ -354,9 +377,17 @@ def _commit(
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            name, combined, json.dumps(list(inputs)), created, int(choices.shape[0]), float(weights.sum()),
-            json.dumps(list(candidates)), json.dumps([sorted(t) for t in tie_sets]), int(choices.shape[1]),
-            title, str(folder),
+            name,
+            combined,
+            json.dumps(list(inputs)),
+            created,
+            int(choices.shape[0]),
+            float(weights.sum()),
+            json.dumps(list(candidates)),
+            json.dumps([sorted(t) for t in tie_sets]),
+            int(choices.shape[1]),
+            title,
+            str(folder),
         ],
     )
     for part, pattern in (("ballots", "ballots.parquet"), ("provenance", "provenance-*.parquet")):
@@ -385,7 +416,11 @@ def import_ballots(
         prov = ballots.provenance
         if prov is not None:
             codes = ballots.choices[prov.row]
-            ids = list(prov.ballot_ids) if prov.ballot_ids is not None else [str(i + 1) for i in range(len(prov.row))]
+            ids = (
+                list(prov.ballot_ids)
+                if prov.ballot_ids is not None
+                else [str(i + 1) for i in range(len(prov.row))]
+            )
             precincts = list(prov.precincts()) or None
             batches = list(prov.batches()) or None
             acc.add(codes, ids, precincts, batches, 0)
@@ -400,8 +435,15 @@ def import_ballots(
             merged = ballots.merged()
             choices, weights = merged.choices, merged.weights
         return _commit(
-            con, name, staging, acc.candidates, ballots.tie_sets if prov is None else _ties(acc),
-            choices, weights, [{"path": str(p), "sha256": file_sha256(p)} for p in inputs], ballots.title,
+            con,
+            name,
+            staging,
+            acc.candidates,
+            ballots.tie_sets if prov is None else _ties(acc),
+            choices,
+            weights,
+            [{"path": str(p), "sha256": file_sha256(p)} for p in inputs],
+            ballots.title,
         )
     except BaseException:
         con.close()
@@ -450,16 +492,43 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
                 done = 0
                 for block in ess_reader.blocks(config, source):
                     ids = [f"{stem}-{done + n}" for n in range(1, len(block.lines) + 1)]
-                    _add_marks(acc, encoder, ranks, block.marks, ids, block.precincts, block.batches, index,
-                               str(source.file_path))
+                    _add_marks(
+                        acc,
+                        encoder,
+                        ranks,
+                        block.marks,
+                        ids,
+                        block.precincts,
+                        block.batches,
+                        index,
+                        str(source.file_path),
+                    )
                     done += len(block.lines)
             else:
                 cvrs = list(read_source(config, source, index))
-                _add_marks(acc, encoder, ranks, [c.marks for c in cvrs], [c.ballot_id for c in cvrs],
-                           [c.precinct for c in cvrs], [c.batch for c in cvrs], index, str(source.file_path))
+                _add_marks(
+                    acc,
+                    encoder,
+                    ranks,
+                    [c.marks for c in cvrs],
+                    [c.ballot_id for c in cvrs],
+                    [c.precinct for c in cvrs],
+                    [c.batch for c in cvrs],
+                    index,
+                    str(source.file_path),
+                )
         choices, weights, _ = acc.finish(staging)
-        return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights, inputs,
-                       config.output.contest_name)
+        return _commit(
+            con,
+            name,
+            staging,
+            acc.candidates,
+            _ties(acc),
+            choices,
+            weights,
+            inputs,
+            config.output.contest_name,
+        )
     except BaseException:
         if "acc" in locals():
             with contextlib.suppress(Exception):  # already failing; the staging folder goes anyway
@@ -469,8 +538,17 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         raise
 
 
-def _add_marks(acc: _Accumulator, encoder, ranks: int, marks: list, ids: list, precincts: list, batches: list,
-               index: int, file: str) -> None:
+def _add_marks(
+    acc: _Accumulator,
+    encoder,
+    ranks: int,
+    marks: list,
+    ids: list,
+    precincts: list,
+    batches: list,
+    index: int,
+    file: str,
+) -> None:
     """Encode records' marks and add them to ``acc`` as one block."""
     for m in set(marks):  # write-ins not declared in the config join the candidates
         for rank in m:
@@ -498,12 +576,17 @@ def _csv_blocks(path: Path, skip_after_header: int = 0, int_columns: Iterable[in
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
-            block_size=_CHUNK_BYTES, column_names=names, skip_rows=1, skip_rows_after_names=skip_after_header,
+            block_size=_CHUNK_BYTES,
+            column_names=names,
+            skip_rows=1,
+            skip_rows_after_names=skip_after_header,
             encoding="utf8",
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(
-            column_types={n: (pa.int32() if i in set(int_columns) else pa.string()) for i, n in enumerate(names)},
+            column_types={
+                n: (pa.int32() if i in set(int_columns) else pa.string()) for i, n in enumerate(names)
+            },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -618,7 +701,9 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
         label = header[col].strip()
         name = lookup.resolve(label, line=1, field=f"column {col + 1}") if label else None
         if name is None:
-            raise BallotError("candidate column has no candidate header", file=file, line=1, field=f"column {col + 1}")
+            raise BallotError(
+                "candidate column has no candidate header", file=file, line=1, field=f"column {col + 1}"
+            )
         columns.append((col, acc.code(name)))
     max_rank = config.rules.max_rankings
     for line, count, batch in _batches(reader, path, first_line, typed=typed):
@@ -638,8 +723,10 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
             except pa.ArrowInvalid:
                 # Arrow refuses "+1", which RCTab's Integer.parseInt (and the reader) take:
                 # this block's column is parsed here instead, the first bad cell reported.
-                ranks = pa.array([_rank(v, max_rank, file, line + i, header[col])
-                                  for i, v in enumerate(text.to_pylist())], pa.int32())
+                ranks = pa.array(
+                    [_rank(v, max_rank, file, line + i, header[col]) for i, v in enumerate(text.to_pylist())],
+                    pa.int32(),
+                )
             r, valid = _int_values(ranks)
             rows = np.flatnonzero(valid) if valid is not None else np.arange(n)
             if rows.size:
@@ -648,8 +735,11 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
                 if bad.size:
                     k = int(rows[bad[0]])
                     value = int(rv[bad[0]])
-                    problem = (f"rank {value} exceeds maxRankingsAllowed ({max_rank})" if value > 0
-                               else f"rank {value} is not a positive rank number")
+                    problem = (
+                        f"rank {value} exceeds maxRankingsAllowed ({max_rank})"
+                        if value > 0
+                        else f"rank {value} is not a positive rank number"
+                    )
                     raise BallotError(problem, file=file, line=line + k, field=header[col])
                 taken = codes[rows, rv - 1] != SKIPPED
                 if taken.any():
@@ -659,7 +749,9 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
         clash_rows, clash_ranks = np.nonzero(hits)
         for row, rank in zip(clash_rows.tolist(), clash_ranks.tolist()):
             # Several candidates given one rank: an overvote that names them.
-            codes[row, rank] = tie_code([cand for cand, r in per_candidate if r[row] == rank + 1], acc.tie_index)
+            codes[row, rank] = tie_code(
+                [cand for cand, r in per_candidate if r[row] == rank + 1], acc.tie_index
+            )
 
         def text_column(col: int | None, missing: str | None, batch=batch):
             if col is None:
@@ -675,9 +767,12 @@ def _stream_generic(acc: _Accumulator, config, source, index: int, typed: bool =
             ids = counter if supplied is None else pc.coalesce(supplied, counter)
         else:
             ids = supplied
-        precincts = text_column(source.precinct_column_index - 1 if source.precinct_column_index else None,
-                                MISSING_PRECINCT)
-        batches = text_column(source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH)
+        precincts = text_column(
+            source.precinct_column_index - 1 if source.precinct_column_index else None, MISSING_PRECINCT
+        )
+        batches = text_column(
+            source.batch_column_index - 1 if source.batch_column_index else None, MISSING_BATCH
+        )
         acc.add(codes, ids, precincts, batches, index)
 
 
@@ -746,7 +841,9 @@ def import_csv(
         first = first_rank_column - 1
         n_ranks = ranks if ranks is not None else len(header) - first
         if n_ranks < 1 or first + n_ranks > len(header):
-            raise ConfigError(f"rank columns {first + 1}..{first + n_ranks} are outside the {len(header)} columns")
+            raise ConfigError(
+                f"rank columns {first + 1}..{first + n_ranks} are outside the {len(header)} columns"
+            )
         for what, column in (("id", id_column), ("precinct", precinct_column), ("batch", batch_column)):
             if column is not None and not 1 <= column <= len(header):
                 raise ConfigError(f"the {what} column {column} is outside the {len(header)} columns")
@@ -761,7 +858,9 @@ def import_csv(
             for part in parts:
                 if part == "" or part == skipped_label:
                     if len(parts) > 1:
-                        raise BallotError(f"cell {text!r} splits into a blank part", file=file, line=line, field=field)
+                        raise BallotError(
+                            f"cell {text!r} splits into a blank part", file=file, line=line, field=field
+                        )
                 elif part == overvote_label:
                     mark.append(OVERVOTE_MARK)
                 elif write_in_label is not None and part == write_in_label:
@@ -776,8 +875,15 @@ def import_csv(
                     mark.append(aliases[part])
                 else:
                     raise BallotError(f"unrecognised candidate {part!r}", file=file, line=line, field=field)
-            code = resolved[text] = mark_code(tuple(mark), acc.index, acc.tie_index, ballot_id=f"on line {line}",
-                                              rank=rank + 1, file=file, line=line)
+            code = resolved[text] = mark_code(
+                tuple(mark),
+                acc.index,
+                acc.tie_index,
+                ballot_id=f"on line {line}",
+                rank=rank + 1,
+                file=file,
+                line=line,
+            )
             return code
 
         for line, count, batch in _batches(reader, source_path, first_line):
@@ -793,14 +899,26 @@ def import_csv(
                         resolve(text, line + int(np.flatnonzero(indices == k)[0]), r)
                     lookup[k] = resolved[text]
                 codes[:, r] = lookup[indices]
-            ids = (_strings(batch.column(id_column - 1)) if id_column else
-                   pa.array(np.arange(count + 1, count + n + 1).astype(str)))
+            ids = (
+                _strings(batch.column(id_column - 1))
+                if id_column
+                else pa.array(np.arange(count + 1, count + n + 1).astype(str))
+            )
             precincts = _strings(batch.column(precinct_column - 1)) if precinct_column else None
             batches = _strings(batch.column(batch_column - 1)) if batch_column else None
             acc.add(codes, ids, precincts, batches, 0)
         choices, weights, _ = acc.finish(staging)
-        return _commit(con, name, staging, acc.candidates, _ties(acc), choices, weights,
-                       [{"path": file, "sha256": file_sha256(source_path)}], source_path.stem)
+        return _commit(
+            con,
+            name,
+            staging,
+            acc.candidates,
+            _ties(acc),
+            choices,
+            weights,
+            [{"path": file, "sha256": file_sha256(source_path)}],
+            source_path.stem,
+        )
     except BaseException:
         if acc is not None:
             with contextlib.suppress(Exception):  # already failing; the staging folder goes anyway
@@ -816,8 +934,15 @@ def import_csv(
 def _info(row: tuple) -> ImportInfo:
     name, sha, inputs, created, rows, ballots, candidates, _ties_json, ranks, title, folder = row
     return ImportInfo(
-        name=name, sha256=sha, inputs=tuple(json.loads(inputs)), created=created, rows=int(rows),
-        ballots=float(ballots), candidates=tuple(json.loads(candidates)), ranks=int(ranks), title=title,
+        name=name,
+        sha256=sha,
+        inputs=tuple(json.loads(inputs)),
+        created=created,
+        rows=int(rows),
+        ballots=float(ballots),
+        candidates=tuple(json.loads(candidates)),
+        ranks=int(ranks),
+        title=title,
         folder=Path(folder),
     )
 
@@ -873,8 +998,10 @@ def load_ballots(name: str, *, provenance: bool = False) -> RankedBallots:
     try:
         return _load(name, folder, meta, provenance)
     except (OSError, KeyError, TypeError, ValueError) as exc:  # pyarrow's errors derive from these
-        raise DataError(f"import {name!r} in {folder} is damaged ({type(exc).__name__}: {exc}); "
-                        "import it again with replace") from None
+        raise DataError(
+            f"import {name!r} in {folder} is damaged ({type(exc).__name__}: {exc}); "
+            "import it again with replace"
+        ) from None
 
 
 def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallots:
@@ -884,9 +1011,11 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
     ties = [frozenset(t) for t in meta["tie_sets"]]
     table = pq.read_table(info.folder / "ballots.parquet")
     weights = as_numpy(table.column("weight"))
-    choices = np.column_stack(
-        [as_numpy(table.column(f"rank_{r + 1}")) for r in range(info.ranks)]
-    ) if info.ranks else np.zeros((len(weights), 0))
+    choices = (
+        np.column_stack([as_numpy(table.column(f"rank_{r + 1}")) for r in range(info.ranks)])
+        if info.ranks
+        else np.zeros((len(weights), 0))
+    )
     prov = None
     if provenance and sorted(info.folder.glob("provenance-*.parquet")):
         parts = sorted(info.folder.glob("provenance-*.parquet"))
@@ -900,10 +1029,12 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
         groups = as_numpy(records.column("group"))
         precincts = records.column("precinct").to_pylist()
         batches = records.column("batch").to_pylist()
-        p_names, p_codes = np.unique(np.asarray([p or "" for p in precincts], dtype=object).astype(str),
-                                     return_inverse=True)
-        b_names, b_codes = np.unique(np.asarray([b or "" for b in batches], dtype=object).astype(str),
-                                     return_inverse=True)
+        p_names, p_codes = np.unique(
+            np.asarray([p or "" for p in precincts], dtype=object).astype(str), return_inverse=True
+        )
+        b_names, b_codes = np.unique(
+            np.asarray([b or "" for b in batches], dtype=object).astype(str), return_inverse=True
+        )
         prov = Provenance(
             row=group_rows[groups] if groups.size else np.zeros(0, dtype=np.int32),
             ballot_ids=tuple(records.column("ballot_id").to_pylist()),

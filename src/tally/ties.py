@@ -55,7 +55,9 @@ class TieBreaker:
     ) -> None:
         self.mode = check_tiebreak(mode)
         self.candidates = tuple(candidates)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+        ):
             raise ConfigError(f"seed must be a whole number of at least 0, not {seed!r}")
         self.seed = 0 if seed is None else int(seed)
         self._generator: np.random.Generator | None = None
@@ -117,7 +119,9 @@ class TieBreaker:
             detail = "later in candidate order" if lowest else "earlier in candidate order"
         elif mode == "random":
             choice = int(self._rng.choice(np.array(tied)))
-            detail = (detail + "; " if detail and "random" not in detail else detail) or f"drawn at random (seed {self.seed})"
+            detail = (
+                detail + "; " if detail and "random" not in detail else detail
+            ) or f"drawn at random (seed {self.seed})"
             if "seed" not in detail:
                 detail += f" (seed {self.seed})"
         else:

@@ -67,17 +67,21 @@ def area_margins(tallies: Tallies, challenger: int | None = None) -> list[dict[s
         w, r = int(order[0]), int(order[1])
         total = float(u.votes.sum())
         margin = float(u.votes[w] - u.votes[r])
-        rows.append({
-            "area": u.area,
-            "state": u.state,
-            "electoral_votes": u.electoral_votes,
-            "winner": tallies.candidates[w],
-            "runner_up": tallies.candidates[r],
-            "margin": margin,
-            "margin_share": margin / total if total else 0.0,
-            "votes_to_flip": int(margin // 2) + 1,
-            "votes_to_challenger": None if challenger is None else switch_cost(u.votes, challenger, eligible),
-        })
+        rows.append(
+            {
+                "area": u.area,
+                "state": u.state,
+                "electoral_votes": u.electoral_votes,
+                "winner": tallies.candidates[w],
+                "runner_up": tallies.candidates[r],
+                "margin": margin,
+                "margin_share": margin / total if total else 0.0,
+                "votes_to_flip": int(margin // 2) + 1,
+                "votes_to_challenger": None
+                if challenger is None
+                else switch_cost(u.votes, challenger, eligible),
+            }
+        )
     return rows
 
 
@@ -97,16 +101,22 @@ def tipping_point(tallies: Tallies, leader: int, majority: int) -> dict[str, Any
     for share, u in scored:
         running += u.electoral_votes
         if running >= majority:
-            return {"area": u.area, "electoral_votes": u.electoral_votes, "leader_margin_share": share,
-                    "cumulative_electoral_votes": running}
+            return {
+                "area": u.area,
+                "electoral_votes": u.electoral_votes,
+                "leader_margin_share": share,
+                "cumulative_electoral_votes": running,
+            }
     return None
 
 
-def _group_options(group: Sequence[Unit], challenger: int, leader: int, eligible: np.ndarray
-                   ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+def _group_options(
+    group: Sequence[Unit], challenger: int, leader: int, eligible: np.ndarray
+) -> list[tuple[int, int, int, tuple[str, ...]]]:
     """(cost, challenger's gain, leader's loss, units) for every set of units of one state
     that could flip to the challenger. A state with districts has its statewide unit
     first; votes switched in a district also count statewide."""
+
     def winner(u: Unit) -> int:
         return int(np.argmax(np.where(eligible, u.votes, -np.inf)))
 
@@ -118,31 +128,40 @@ def _group_options(group: Sequence[Unit], challenger: int, leader: int, eligible
         for chosen in combinations(flippable, size):
             district_cost = sum(c for u, c in chosen if u.area != u.state)
             state_cost = max((c for u, c in chosen if u.area == u.state), default=0)
-            cost = max(district_cost, state_cost) if statewide and len(group) > 1 else district_cost + state_cost
+            cost = (
+                max(district_cost, state_cost) if statewide and len(group) > 1 else district_cost + state_cost
+            )
             gain = sum(u.electoral_votes for u, _ in chosen)
             loss = sum(u.electoral_votes for u, _ in chosen if winner(u) == leader)
             options.append((cost, gain, loss, tuple(u.area for u, _ in chosen)))
     return options
 
 
-def min_switch(groups: Sequence[list[tuple[int, int, int, tuple[str, ...]]]]
-               ) -> dict[tuple[int, int], tuple[int, tuple[str, ...]]]:
+def min_switch(
+    groups: Sequence[list[tuple[int, int, int, tuple[str, ...]]]],
+) -> dict[tuple[int, int], tuple[int, tuple[str, ...]]]:
     """Group knapsack: for every reachable (gain, loss), the cheapest choice of at most one
     option per group, as (cost, units)."""
     best: dict[tuple[int, int], tuple[int, tuple[str, ...]]] = {(0, 0): (0, ())}
     for options in groups:
         nxt = dict(best)
         for (gain, loss), (cost, chosen) in best.items():
-            for c, g, l, areas in options:
-                key = (gain + g, loss + l)
+            for c, g, lost, areas in options:
+                key = (gain + g, loss + lost)
                 value = (cost + c, chosen + areas)
-                if key not in nxt or value[0] < nxt[key][0] or (value[0] == nxt[key][0] and value[1] < nxt[key][1]):
+                if (
+                    key not in nxt
+                    or value[0] < nxt[key][0]
+                    or (value[0] == nxt[key][0] and value[1] < nxt[key][1])
+                ):
                     nxt[key] = value
         best = nxt
     return best
 
 
-def _min_cost_at_least(items: Sequence[tuple[int, int, str]], limit: int) -> list[tuple[int, tuple[str, ...]] | None]:
+def _min_cost_at_least(
+    items: Sequence[tuple[int, int, str]], limit: int
+) -> list[tuple[int, tuple[str, ...]] | None]:
     """0/1 knapsack: for every k ≤ limit, the cheapest set of items (cost, weight, name)
     whose weights add up to at least k."""
     inf = float("inf")
@@ -166,8 +185,11 @@ def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     masked = np.where(eligible, totals, -np.inf)
     order = np.argsort(-masked, kind="stable")
     leader = int(order[0])
-    chal = int(order[1]) if challenger is None else tallies.candidates.index(
-        find_candidate(challenger, tallies.candidates, totals))
+    chal = (
+        int(order[1])
+        if challenger is None
+        else tallies.candidates.index(find_candidate(challenger, tallies.candidates, totals))
+    )
     if chal == leader:
         raise ConfigError(f"{tallies.candidates[chal]} already leads; name another challenger")
     cost = switch_cost(totals, chal, eligible)
@@ -177,9 +199,16 @@ def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
         m = np.where(eligible, v, -np.inf)
         o = np.argsort(-m, kind="stable")
         total = float(v.sum())
-        areas.append({"area": area, "winner": tallies.candidates[int(o[0])], "runner_up": tallies.candidates[int(o[1])],
-                      "margin": float(v[o[0]] - v[o[1]]), "margin_share": float(v[o[0]] - v[o[1]]) / total if total else 0.0,
-                      "votes_to_flip": int((v[o[0]] - v[o[1]]) // 2) + 1})
+        areas.append(
+            {
+                "area": area,
+                "winner": tallies.candidates[int(o[0])],
+                "runner_up": tallies.candidates[int(o[1])],
+                "margin": float(v[o[0]] - v[o[1]]),
+                "margin_share": float(v[o[0]] - v[o[1]]) / total if total else 0.0,
+                "votes_to_flip": int((v[o[0]] - v[o[1]]) // 2) + 1,
+            }
+        )
     return {
         "winner": tallies.candidates[leader],
         "challenger": tallies.candidates[chal],
@@ -205,8 +234,11 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     if len(ranked) < 2 and challenger is None:
         raise ConfigError("only one party has seats; name a challenger")
     leader_name = ranked[0][0]
-    challenger_name = ranked[1][0] if challenger is None else find_candidate(challenger, tallies.candidates,
-                                                                            tallies.totals())
+    challenger_name = (
+        ranked[1][0]
+        if challenger is None
+        else find_candidate(challenger, tallies.candidates, tallies.totals())
+    )
     if challenger_name == leader_name:
         raise ConfigError(f"{challenger_name} already leads; name another challenger")
     chal = tallies.candidates.index(challenger_name)
@@ -222,11 +254,20 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
         w, r = int(order[0]), int(order[1])
         total = float(v.sum())
         cost = None if unopposed[i] else switch_cost(v, chal, eligible)
-        areas.append({"area": area, "state": area, "seats": int(weights[i]), "unopposed": bool(unopposed[i]),
-                      "winner": tallies.candidates[w],
-                      "runner_up": tallies.candidates[r], "margin": float(v[w] - v[r]),
-                      "margin_share": float(v[w] - v[r]) / total if total else 0.0,
-                      "votes_to_flip": int((v[w] - v[r]) // 2) + 1, "votes_to_challenger": cost})
+        areas.append(
+            {
+                "area": area,
+                "state": area,
+                "seats": int(weights[i]),
+                "unopposed": bool(unopposed[i]),
+                "winner": tallies.candidates[w],
+                "runner_up": tallies.candidates[r],
+                "margin": float(v[w] - v[r]),
+                "margin_share": float(v[w] - v[r]) / total if total else 0.0,
+                "votes_to_flip": int((v[w] - v[r]) // 2) + 1,
+                "votes_to_challenger": cost,
+            }
+        )
         if cost:
             gain_items.append((cost, int(weights[i]), area))
             if tallies.candidates[w] == leader_name:
@@ -242,10 +283,18 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
         if found is None:
             return None
         cost, chosen = found
-        lost = sum(int(weights[tallies.areas.index(a)]) for a in chosen
-                   if areas[tallies.areas.index(a)]["winner"] == leader_name)
+        lost = sum(
+            int(weights[tallies.areas.index(a)])
+            for a in chosen
+            if areas[tallies.areas.index(a)]["winner"] == leader_name
+        )
         won = sum(int(weights[tallies.areas.index(a)]) for a in chosen)
-        return {"votes": cost, "areas": list(chosen), "challenger_seats": have + won, "winner_seats": lead - lost}
+        return {
+            "votes": cost,
+            "areas": list(chosen),
+            "challenger_seats": have + won,
+            "winner_seats": lead - lost,
+        }
 
     return {
         "winner": leader_name,
@@ -257,9 +306,15 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
         "to_win": shape(gains[need_gain]) if need_gain else None,
         "to_deny": shape(losses[need_loss]) if lead >= majority and need_loss else None,
         "to_tie": None,
-        "note": ("votes switched from each district's winner to the challenger; 'to_deny' leaves the largest "
-                 "party without a majority of the seats"
-                 + (f"; {sum(map(bool, unopposed))} unopposed districts cannot be flipped" if any(unopposed) else "")),
+        "note": (
+            "votes switched from each district's winner to the challenger; 'to_deny' leaves the largest "
+            "party without a majority of the seats"
+            + (
+                f"; {sum(map(bool, unopposed))} unopposed districts cannot be flipped"
+                if any(unopposed)
+                else ""
+            )
+        ),
     }
 
 
@@ -323,12 +378,16 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
     lead_ev, chal_ev = ev.get(leader_name, 0), ev.get(challenger_name, 0)
 
     def pick(ok: Any) -> dict[str, Any] | None:
-        hits = [(cost, areas, g, l) for (g, l), (cost, areas) in table.items() if ok(g, l)]
+        hits = [(cost, areas, g, lost) for (g, lost), (cost, areas) in table.items() if ok(g, lost)]
         if not hits:
             return None
-        cost, areas, g, l = min(hits, key=lambda h: (h[0], h[1]))
-        return {"votes": cost, "areas": list(areas), "challenger_electoral_votes": chal_ev + g,
-                "winner_electoral_votes": lead_ev - l}
+        cost, areas, g, lost = min(hits, key=lambda h: (h[0], h[1]))
+        return {
+            "votes": cost,
+            "areas": list(areas),
+            "challenger_electoral_votes": chal_ev + g,
+            "winner_electoral_votes": lead_ev - lost,
+        }
 
     report = {
         "winner": leader_name,
@@ -337,10 +396,15 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
         "majority": majority,
         "areas": area_margins(tallies, chal),
         "tipping_point": tipping_point(tallies, leader, majority),
-        "to_win": pick(lambda g, l: chal_ev + g >= majority),
-        "to_deny": pick(lambda g, l: g > 0 and lead_ev - l < majority),
-        "to_tie": pick(lambda g, l: chal_ev + g == lead_ev - l == outcome.details["appointed"] // 2
-                       if outcome.details["appointed"] % 2 == 0 else False),
+        "to_win": pick(lambda g, lost: chal_ev + g >= majority),
+        "to_deny": pick(lambda g, lost: g > 0 and lead_ev - lost < majority),
+        "to_tie": pick(
+            lambda g, lost: (
+                chal_ev + g == lead_ev - lost == outcome.details["appointed"] // 2
+                if outcome.details["appointed"] % 2 == 0
+                else False
+            )
+        ),
         "note": "votes switched from each area's winner to the challenger; pledged electors",
     }
     return report

@@ -63,7 +63,9 @@ def shares(values: Mapping[str, float], parties: Iterable[str] | None = None) ->
     return {p: 100.0 * float(values.get(p, 0)) / total for p in names}
 
 
-def _pairs(votes: Mapping[str, float], seats: Mapping[str, float]) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _pairs(
+    votes: Mapping[str, float], seats: Mapping[str, float]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     parties = _parties(votes, seats)
     v = shares(votes, parties)
     s = shares(seats, parties)
@@ -132,7 +134,12 @@ def disproportionality(votes: Mapping[str, float], seats: Mapping[str, float]) -
         "effective_parties_votes": effective_number(votes),
         "effective_parties_seats": effective_number(seats),
         "parties": {
-            p: {"votes": float(votes.get(p, 0)), "vote_share": v[p], "seats": float(seats.get(p, 0)), "seat_share": s[p]}
+            p: {
+                "votes": float(votes.get(p, 0)),
+                "vote_share": v[p],
+                "seats": float(seats.get(p, 0)),
+                "seat_share": s[p],
+            }
             for p in parties
         },
         "units": "shares and indices in percent / percentage points",
@@ -180,7 +187,9 @@ def seats_votes_curve(
     [0.0, 1.0, 1.5, 2.0]
     """
     if party not in districts.candidates:
-        raise ConfigError(f"{party!r} is not a party of these tallies; parties: {', '.join(districts.candidates)}")
+        raise ConfigError(
+            f"{party!r} is not a party of these tallies; parties: {', '.join(districts.candidates)}"
+        )
     grid = [round(x / 100, 10) for x in range(-25, 26)] if swings is None else [float(s) for s in swings]
     totals = districts.votes.sum(axis=1)
     counted = totals > 0

@@ -60,11 +60,19 @@ def list_seats(tallies: Tallies, *, rule: str, threshold: Any, by: str | None) -
         for i, region in enumerate(tallies.attributes[by]):
             groups[str(region)].append(i)
         regions = tuple(sorted(groups))
-        lists = Tallies(regions, parties, np.array([votes[groups[r]].sum(axis=0) for r in regions]),
-                        attributes={"seats": tuple(sum(int(seats[i]) for i in groups[r]) for r in regions)})
+        lists = Tallies(
+            regions,
+            parties,
+            np.array([votes[groups[r]].sum(axis=0) for r in regions]),
+            attributes={"seats": tuple(sum(int(seats[i]) for i in groups[r]) for r in regions)},
+        )
         outcome = count(lists, rule, threshold=threshold)
-    return {"seats": {p: n for p, n in outcome.details["seats"].items() if n}, "warnings": list(outcome.warnings),
-            "rule": outcome.rule, "options": dict(outcome.options)}
+    return {
+        "seats": {p: n for p, n in outcome.details["seats"].items() if n},
+        "warnings": list(outcome.warnings),
+        "rule": outcome.rule,
+        "options": dict(outcome.options),
+    }
 
 
 def with_new_party(tallies: Tallies, share: float) -> Tallies:
@@ -76,8 +84,16 @@ def with_new_party(tallies: Tallies, share: float) -> Tallies:
         raise ConfigError(f"the tallies already have a column {NEW_PARTY!r}")
     totals = tallies.votes.sum(axis=1, keepdims=True)
     votes = np.hstack([tallies.votes * (1 - share), totals * share])
-    return Tallies(tallies.areas, (*tallies.candidates, NEW_PARTY), votes, attributes=tallies.attributes,
-                   parties=tallies.parties, source=tallies.source, title=tallies.title, metadata=tallies.metadata)
+    return Tallies(
+        tallies.areas,
+        (*tallies.candidates, NEW_PARTY),
+        votes,
+        attributes=tallies.attributes,
+        parties=tallies.parties,
+        source=tallies.source,
+        title=tallies.title,
+        metadata=tallies.metadata,
+    )
 
 
 def _region_attribute(tallies: Tallies) -> str | None:
@@ -89,8 +105,17 @@ def _region_attribute(tallies: Tallies) -> str | None:
 
 def _measures(votes: dict[str, float], seats: dict[str, int]) -> dict[str, float]:
     m = disproportionality(votes, seats)
-    return {k: m[k] for k in ("gallagher", "loosemore_hanby", "sainte_lague", "effective_parties_votes",
-                              "effective_parties_seats") if m.get(k) is not None}
+    return {
+        k: m[k]
+        for k in (
+            "gallagher",
+            "loosemore_hanby",
+            "sainte_lague",
+            "effective_parties_votes",
+            "effective_parties_seats",
+        )
+        if m.get(k) is not None
+    }
 
 
 def _share(value: Any) -> float:
@@ -101,8 +126,14 @@ def _share(value: Any) -> float:
         raise ConfigError(f"expected a share such as 10% or 0.1, not {value!r}") from None
 
 
-def compare(tallies: Tallies, *, rule: str = "dhondt", threshold: Any = None, regional: bool = True,
-            new_party: Any = None) -> dict[str, Any]:
+def compare(
+    tallies: Tallies,
+    *,
+    rule: str = "dhondt",
+    threshold: Any = None,
+    regional: bool = True,
+    new_party: Any = None,
+) -> dict[str, Any]:
     """Seats per party under first-past-the-post, national list PR and (``regional``)
     regional list PR, with disproportionality measures for each.
 
@@ -124,12 +155,18 @@ def compare(tallies: Tallies, *, rule: str = "dhondt", threshold: Any = None, re
         fp = fptp_seats(t)
         out["fptp"] = {"seats": fp, "measures": _measures(t_votes, fp)}
         national = list_seats(t, rule=rule, threshold=threshold, by=None)
-        out[f"{rule} national"] = {"seats": national["seats"], "measures": _measures(t_votes, national["seats"]),
-                                   "warnings": national["warnings"]}
+        out[f"{rule} national"] = {
+            "seats": national["seats"],
+            "measures": _measures(t_votes, national["seats"]),
+            "warnings": national["warnings"],
+        }
         if region is not None:
             reg = list_seats(t, rule=rule, threshold=threshold, by=region)
-            out[f"{rule} by {region}"] = {"seats": reg["seats"], "measures": _measures(t_votes, reg["seats"]),
-                                          "warnings": reg["warnings"]}
+            out[f"{rule} by {region}"] = {
+                "seats": reg["seats"],
+                "measures": _measures(t_votes, reg["seats"]),
+                "warnings": reg["warnings"],
+            }
         return out
 
     systems = systems_for(tallies)

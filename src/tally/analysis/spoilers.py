@@ -62,17 +62,19 @@ def break_even_rows(tallies: Tallies, candidates: Sequence[str] | None = None) -
                 name = frame.candidates[k]
                 if not eligible[k] or v[k] <= 0 or (wanted is not None and name not in wanted):
                     continue
-                rows.append({
-                    "area": area,
-                    **({"name": frame.attributes["name"][i]} if "name" in frame.attributes else {}),
-                    "candidate": name,
-                    "votes": float(v[k]),
-                    "winner": frame.candidates[w],
-                    "runner_up": frame.candidates[r],
-                    "margin": margin,
-                    "break_even": margin / float(v[k]),
-                    "can_flip": margin < float(v[k]),
-                })
+                rows.append(
+                    {
+                        "area": area,
+                        **({"name": frame.attributes["name"][i]} if "name" in frame.attributes else {}),
+                        "candidate": name,
+                        "votes": float(v[k]),
+                        "winner": frame.candidates[w],
+                        "runner_up": frame.candidates[r],
+                        "margin": margin,
+                        "break_even": margin / float(v[k]),
+                        "can_flip": margin < float(v[k]),
+                    }
+                )
     rows.sort(key=lambda r: (r["break_even"], r["area"], r["candidate"]))
     return rows
 
@@ -99,14 +101,31 @@ def _net_transfer(tallies: Tallies, column: int, rate: float, toward: int | None
     metadata = dict(tallies.metadata)
     if len(frames) == 2:
         d = frames[1]
-        metadata["districts"] = Tallies(d.areas, d.candidates, move(d), attributes=d.attributes,
-                                        parties=d.parties, source=d.source, title=d.title, metadata=d.metadata)
-    return Tallies(tallies.areas, tallies.candidates, move(tallies), attributes=tallies.attributes,
-                   parties=tallies.parties, source=tallies.source, title=tallies.title, metadata=metadata)
+        metadata["districts"] = Tallies(
+            d.areas,
+            d.candidates,
+            move(d),
+            attributes=d.attributes,
+            parties=d.parties,
+            source=d.source,
+            title=d.title,
+            metadata=d.metadata,
+        )
+    return Tallies(
+        tallies.areas,
+        tallies.candidates,
+        move(tallies),
+        attributes=tallies.attributes,
+        parties=tallies.parties,
+        source=tallies.source,
+        title=tallies.title,
+        metadata=metadata,
+    )
 
 
-def sweep(contest: Contest, candidate: str, rates: Sequence[float], toward: str | None = None
-          ) -> list[dict[str, Any]]:
+def sweep(
+    contest: Contest, candidate: str, rates: Sequence[float], toward: str | None = None
+) -> list[dict[str, Any]]:
     """For each net rate: the areas that flip if ``candidate`` withdraws and that net
     share of their voters prefers ``toward`` (default: each area's runner-up) over the
     others, and the overall result."""
@@ -124,8 +143,15 @@ def sweep(contest: Contest, candidate: str, rates: Sequence[float], toward: str 
         after = result(contest.with_ballots(_net_transfer(tallies, column, rate, gains)))
         flipped = [a["area"] for a in after["areas"] if before.get(a["area"]) != a["winner"]]
         key = next(k for k in ("electoral_votes", "seats", "votes") if k in after)
-        out.append({"rate": rate, "toward": toward or "runner-up", "flipped": flipped, key: after[key],
-                    "winner": after["winner"]})
+        out.append(
+            {
+                "rate": rate,
+                "toward": toward or "runner-up",
+                "flipped": flipped,
+                key: after[key],
+                "winner": after["winner"],
+            }
+        )
     return out
 
 
@@ -164,8 +190,7 @@ def spoilers(
     if candidates:
         names = [find_candidate(c, t.candidates, t.totals()) for c in candidates]
     rows = break_even_rows(t, names)
-    report: dict[str, Any] = {"rows": rows, "actual": result(contest), "assumption": None,
-                              "sweep": None}
+    report: dict[str, Any] = {"rows": rows, "actual": result(contest), "assumption": None, "sweep": None}
     if transfers:
         statements = []
         for minor, shares in transfers.items():
@@ -174,12 +199,19 @@ def spoilers(
                 raise ConfigError(f"the shares of {minor}'s voters add up to {total:.0%}, more than 100 %")
             # The minor candidate withdraws: every one of their votes moves or abstains. Built
             # as a Statement, not text, so names with quotes and exact shares survive.
-            targets = tuple((target, float(share)) for target, share in shares.items()
-                            if target.lower() not in ABSTAIN_TARGETS)
-            text = f"{minor} off ballot" + (" -> " + ", ".join(f"{t} {v:.2%}" for t, v in targets) if targets else "")
+            targets = tuple(
+                (target, float(share))
+                for target, share in shares.items()
+                if target.lower() not in ABSTAIN_TARGETS
+            )
+            text = f"{minor} off ballot" + (
+                " -> " + ", ".join(f"{t} {v:.2%}" for t, v in targets) if targets else ""
+            )
             statements.append(Statement("off", text, source=minor, targets=targets))
-        report["assumption"] = {"transfers": {m: dict(s) for m, s in transfers.items()},
-                                "result": whatif(contest, statements, faithless=faithless)}
+        report["assumption"] = {
+            "transfers": {m: dict(s) for m, s in transfers.items()},
+            "result": whatif(contest, statements, faithless=faithless),
+        }
     if rates:
         if names:
             targets = names
@@ -236,8 +268,13 @@ def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
     matrix = np.array(rows, dtype=np.int16).reshape(len(rows), width)
     # trailing SKIPPED padding stands for "no further ranks", as in the original matrix
     return RankedBallots.from_matrix(
-        tuple(c for c in ballots.candidates if c != name), matrix, ballots.weights.copy(), tie_sets=new_sets,
-        source=ballots.source, title=ballots.title, metadata=ballots.metadata,
+        tuple(c for c in ballots.candidates if c != name),
+        matrix,
+        ballots.weights.copy(),
+        tie_sets=new_sets,
+        source=ballots.source,
+        title=ballots.title,
+        metadata=ballots.metadata,
     )
 
 
@@ -252,7 +289,13 @@ def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[s
         if name in actual.winners:
             continue
         without = count(drop_candidate(ballots, name), rule, **options)
-        rows.append({"candidate": name, "winner": list(actual.winners), "winner_without": list(without.winners),
-                     # who was elected, not the order of election, decides a multi-seat count
-                     "spoiler": set(without.winners) != set(actual.winners)})
+        rows.append(
+            {
+                "candidate": name,
+                "winner": list(actual.winners),
+                "winner_without": list(without.winners),
+                # who was elected, not the order of election, decides a multi-seat count
+                "spoiler": set(without.winners) != set(actual.winners),
+            }
+        )
     return {"rule": actual.rule, "winners": list(actual.winners), "rows": rows}

@@ -68,10 +68,16 @@ class Statement:
     rounding: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "source": self.source,
-                "targets": [list(t) for t in self.targets], "amount": self.amount,
-                "areas": None if self.areas is None else list(self.areas), "allocation": self.allocation,
-                "rounding": self.rounding}
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "source": self.source,
+            "targets": [list(t) for t in self.targets],
+            "amount": self.amount,
+            "areas": None if self.areas is None else list(self.areas),
+            "allocation": self.allocation,
+            "rounding": self.rounding,
+        }
 
 
 class _Tokens:
@@ -104,7 +110,9 @@ class _Tokens:
         if position is None:
             position = self.items[self.i][1] if self.i < len(self.items) else len(self.text)
             token = self.items[self.i][0] if self.i < len(self.items) else None
-        where = f"at position {position + 1}" + (f" ({token!r})" if token is not None else " (end of statement)")
+        where = f"at position {position + 1}" + (
+            f" ({token!r})" if token is not None else " (end of statement)"
+        )
         raise ConfigError(f"scenario {self.text!r}: {problem} {where}")
 
     def peek(self) -> str | None:
@@ -175,10 +183,14 @@ def parse(text: str) -> Statement:
         from ..rules.composite import ALLOCATIONS, ROUNDINGS
 
         if allocation not in ALLOCATIONS:
-            raise ConfigError(f"scenario {text!r}: unknown allocation {allocation!r}; "
-                              f"choose one of {', '.join(ALLOCATIONS)}")
+            raise ConfigError(
+                f"scenario {text!r}: unknown allocation {allocation!r}; "
+                f"choose one of {', '.join(ALLOCATIONS)}"
+            )
         if rounding is not None and rounding not in ROUNDINGS:
-            raise ConfigError(f"scenario {text!r}: unknown rounding {rounding!r}; choose one of {', '.join(ROUNDINGS)}")
+            raise ConfigError(
+                f"scenario {text!r}: unknown rounding {rounding!r}; choose one of {', '.join(ROUNDINGS)}"
+            )
         return Statement("allocation", text, allocation=allocation, rounding=rounding)
     if first == "turnout":
         toks.take()
@@ -200,7 +212,9 @@ def parse(text: str) -> Statement:
             amount, _ = toks.percent()
             areas = toks.areas()
             toks.end()
-            return Statement("swing", text, source=source, targets=((target, 1.0),), amount=amount, areas=areas)
+            return Statement(
+                "swing", text, source=source, targets=((target, 1.0),), amount=amount, areas=areas
+            )
         amount, _ = toks.percent(signed=True)
         areas = toks.areas()
         toks.end()
@@ -278,8 +292,9 @@ class _Frame:
         if areas is None:
             return np.ones(len(self.states), dtype=bool)
         wanted = set(areas)
-        return np.array([a.upper() in wanted or s.upper() in wanted
-                         for a, s in zip(self.tallies.areas, self.states)])
+        return np.array(
+            [a.upper() in wanted or s.upper() in wanted for a, s in zip(self.tallies.areas, self.states)]
+        )
 
 
 def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int | str:
@@ -301,7 +316,9 @@ def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int |
 def _check_areas(statement: Statement, frames: Sequence[_Frame]) -> None:
     if statement.areas is None:
         return
-    known = {a.upper() for f in frames for a in f.tallies.areas} | {s.upper() for f in frames for s in f.states}
+    known = {a.upper() for f in frames for a in f.tallies.areas} | {
+        s.upper() for f in frames for s in f.states
+    }
     unknown = [a for a in statement.areas if a not in known]
     if unknown:
         raise ConfigError(f"scenario {statement.text!r}: unknown area {', '.join(unknown)}")
@@ -343,8 +360,10 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
                     twice = rows & off[:, src]
                     if twice.any():
                         where = ", ".join(a for a, t in zip(frame.tallies.areas, twice) if t)
-                        raise ConfigError(f"scenario {s.text!r}: {tallies.candidates[src]} is already off the "
-                                          f"ballot in {where}")
+                        raise ConfigError(
+                            f"scenario {s.text!r}: {tallies.candidates[src]} is already off the "
+                            f"ballot in {where}"
+                        )
                     off[:, src] |= rows
                     moved = base[rows, src].copy()
                     frame.votes[rows, src] -= moved
@@ -354,20 +373,22 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
                             frame.votes[rows, dst] += share * moved
                 elif kind == "transfer":
                     src = _resolve(s.source, tallies, False, s.text)
-                    (target, share), = s.targets
+                    ((target, share),) = s.targets
                     dst = _resolve(target, tallies, True, s.text)
                     if dst == src:
                         raise ConfigError(f"scenario {s.text!r}: a transfer from a candidate to themselves")
                     outgoing[rows, src] += share
                     if np.any(outgoing[:, src] > 1 + 1e-12):
-                        raise ConfigError(f"scenario {s.text!r}: more than 100 % of "
-                                          f"{tallies.candidates[src]}'s voters would move")
+                        raise ConfigError(
+                            f"scenario {s.text!r}: more than 100 % of "
+                            f"{tallies.candidates[src]}'s voters would move"
+                        )
                     moved = share * base[rows, src]
                     frame.votes[rows, src] -= moved
                     if dst != "abstain":
                         frame.votes[rows, dst] += moved
                 elif kind == "swing":
-                    (target, _), = s.targets
+                    ((target, _),) = s.targets
                     dst = _resolve(target, tallies, False, s.text)
                     totals = frame.votes[rows].sum(axis=1)
                     points = s.amount * totals
@@ -403,18 +424,39 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
             np.maximum(frame.votes, 0.0, out=frame.votes)
     new_dist = None
     if dist is not None:
-        new_dist = Tallies(dist.areas, dist.candidates, frames[1].votes, attributes=dist.attributes,
-                           parties=dist.parties, source=dist.source, title=dist.title, metadata=dist.metadata)
+        new_dist = Tallies(
+            dist.areas,
+            dist.candidates,
+            frames[1].votes,
+            attributes=dist.attributes,
+            parties=dist.parties,
+            source=dist.source,
+            title=dist.title,
+            metadata=dist.metadata,
+        )
     metadata = dict(tallies.metadata)
     if new_dist is not None:
         metadata["districts"] = new_dist
-    new = Tallies(tallies.areas, tallies.candidates, frames[0].votes, attributes=tallies.attributes,
-                  parties=tallies.parties, source=tallies.source, title=tallies.title, metadata=metadata)
+    new = Tallies(
+        tallies.areas,
+        tallies.candidates,
+        frames[0].votes,
+        attributes=tallies.attributes,
+        parties=tallies.parties,
+        source=tallies.source,
+        title=tallies.title,
+        metadata=metadata,
+    )
     return new, options
 
 
-def whatif(contest: Contest | Tallies, statements: Sequence[str | Statement], *,
-           faithless: Any = "historical", **options: Any) -> dict[str, Any]:
+def whatif(
+    contest: Contest | Tallies,
+    statements: Sequence[str | Statement],
+    *,
+    faithless: Any = "historical",
+    **options: Any,
+) -> dict[str, Any]:
     """The scenario's result beside the actual one: the Electoral College for tallies
     with electoral votes, otherwise seats won area by area (first-past-the-post).
 
@@ -433,7 +475,9 @@ def whatif(contest: Contest | Tallies, statements: Sequence[str | Statement], *,
     actual = result(base)
     new_tallies, set_options = apply(contest.ballots, parsed)
     if set_options and not electoral:
-        raise ConfigError("'allocation' applies to an Electoral College; these tallies elect one seat per area")
+        raise ConfigError(
+            "'allocation' applies to an Electoral College; these tallies elect one seat per area"
+        )
     scenario = result(base.with_ballots(new_tallies).with_options(**set_options))
     weight = "electoral_votes" if electoral else ("seats" if "seats" in contest.ballots.attributes else None)
     before = {a["area"]: a for a in actual["areas"]}

@@ -29,7 +29,19 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-_COMMAND_MODULES = ("count", "data", "seats", "rctab", "us", "simulate", "serve", "store", "decide", "delegates", "convert")
+_COMMAND_MODULES = (
+    "count",
+    "data",
+    "seats",
+    "rctab",
+    "us",
+    "simulate",
+    "serve",
+    "store",
+    "decide",
+    "delegates",
+    "convert",
+)
 
 for _module in _COMMAND_MODULES:
     try:

@@ -12,9 +12,16 @@ from . import app, console
 
 @app.command("convert")
 def convert_command(
-    config: Annotated[Path, typer.Argument(help="RCTab contest config (*_config.json) naming the CVR files.")],
-    to: Annotated[Literal["csv", "cdf"], typer.Option(help="csv: RCTab's flat one-row-per-ballot CSV; cdf: NIST CDF JSON.")] = "csv",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: next to the config).")] = None,
+    config: Annotated[
+        Path, typer.Argument(help="RCTab contest config (*_config.json) naming the CVR files.")
+    ],
+    to: Annotated[
+        Literal["csv", "cdf"],
+        typer.Option(help="csv: RCTab's flat one-row-per-ballot CSV; cdf: NIST CDF JSON."),
+    ] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: next to the config).")
+    ] = None,
 ) -> None:
     """Convert a contest's cast-vote records (any supported vendor format) to a normalised
     CSV or to NIST SP 1500-103 CDF JSON, as RCTab's conversion does."""

@@ -26,7 +26,9 @@ from .render import escape, number, outcome_table, round_notes, ties_lines
 
 @app.command("count")
 def count_command(
-    source: Annotated[str, typer.Argument(help="A ballot file or a bundled dataset id (see `tally data list`).")],
+    source: Annotated[
+        str, typer.Argument(help="A ballot file or a bundled dataset id (see `tally data list`).")
+    ],
     rule: Annotated[str | None, typer.Option("--rule", "-r", help="Rule name (see `tally rules`).")] = None,
     seats: Annotated[int | None, typer.Option(help="Seats to fill (multi-winner rules).")] = None,
     tiebreak: Annotated[str | None, typer.Option(help="all | order | previous_round | random")] = None,
@@ -69,8 +71,10 @@ def count_command(
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     if districts:
         console.print(_seats_line(outcome))
-        console.print(f"[dim]Seats are won area by area. Plurality on the votes summed over all areas: "
-                      f"tally count {escape(source)} --rule plurality[/]")
+        console.print(
+            f"[dim]Seats are won area by area. Plurality on the votes summed over all areas: "
+            f"tally count {escape(source)} --rule plurality[/]"
+        )
     else:
         console.print(_winner_line(outcome))
 
@@ -90,13 +94,21 @@ def _seats_table(outcome: Outcome) -> Table:
         table.add_column(column, justify="left" if column == "party" else "right")
     shown = sorted((p for p in outcome.candidates if seats.get(p)), key=lambda p: (-seats[p], -votes[p]))
     for party in shown:
-        table.add_row(escape(party), f"[bold]{seats[party]}[/]", number(votes[party]),
-                      f"{100 * votes[party] / total_votes:.2f}")
+        table.add_row(
+            escape(party),
+            f"[bold]{seats[party]}[/]",
+            number(votes[party]),
+            f"{100 * votes[party] / total_votes:.2f}",
+        )
     rest = [p for p in outcome.candidates if not seats.get(p) and votes.get(p)]
     if rest:
         other = sum(votes[p] for p in rest)
-        table.add_row(f"[dim]{len(rest)} other(s) without seats[/]", "0", number(other),
-                      f"{100 * other / total_votes:.2f}")
+        table.add_row(
+            f"[dim]{len(rest)} other(s) without seats[/]",
+            "0",
+            number(other),
+            f"{100 * other / total_votes:.2f}",
+        )
     table.add_section()
     table.add_row("total", str(outcome.details["seats_total"]), number(sum(votes.values())), "100.00")
     return table
@@ -106,9 +118,13 @@ def _seats_line(outcome: Outcome) -> str:
     d = outcome.details
     unallocated = f"; {d['unallocated']} seat(s) not allocated" if d["unallocated"] else ""
     if d["majority_party"]:
-        return (f"[bold green]Majority under {outcome.rule}:[/] {escape(d['majority_party'])} "
-                f"({d['seats'][d['majority_party']]} of {d['seats_total']} seats; {d['majority']} needed){unallocated}")
-    return f"[bold]No party has a majority[/] ({d['majority']} of {d['seats_total']} seats needed){unallocated}"
+        return (
+            f"[bold green]Majority under {outcome.rule}:[/] {escape(d['majority_party'])} "
+            f"({d['seats'][d['majority_party']]} of {d['seats_total']} seats; {d['majority']} needed){unallocated}"
+        )
+    return (
+        f"[bold]No party has a majority[/] ({d['majority']} of {d['seats_total']} seats needed){unallocated}"
+    )
 
 
 def _winner_line(outcome: Outcome) -> str:

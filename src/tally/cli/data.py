@@ -60,7 +60,9 @@ def show_command(
         else:
             console.print(f"{key}: {value}", markup=False)
     if dataset.facts.get("rule"):
-        console.print(f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}")
+        console.print(
+            f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}"
+        )
 
 
 def _contents(loaded: object) -> dict[str, object]:

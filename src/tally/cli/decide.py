@@ -18,25 +18,48 @@ __all__ = ["decide_command"]
 def decide_command(
     yes: Annotated[int, typer.Option("--yes", help="Votes for.")],
     no: Annotated[int, typer.Option("--no", help="Votes against.")],
-    abstain: Annotated[int, typer.Option(help="Taking part but voting neither way (abstentions, blank papers).")] = 0,
+    abstain: Annotated[
+        int, typer.Option(help="Taking part but voting neither way (abstentions, blank papers).")
+    ] = 0,
     eligible: Annotated[int | None, typer.Option(help="Members entitled to vote.")] = None,
-    rule: Annotated[str, typer.Option(
-        help="simple | absolute | qualified | two_thirds | three_fifths | unanimity | consensus, "
-             "or a share such as 2/3 or 60% (a qualified majority).")] = "simple",
+    rule: Annotated[
+        str,
+        typer.Option(
+            help="simple | absolute | qualified | two_thirds | three_fifths | unanimity | consensus, "
+            "or a share such as 2/3 or 60% (a qualified majority)."
+        ),
+    ] = "simple",
     threshold: Annotated[str | None, typer.Option(help="Share for rule qualified: 2/3, 60%, 0.6.")] = None,
-    base: Annotated[str | None, typer.Option(
-        help="What a share is of: cast (yes+no), present (all taking part) or eligible.")] = None,
-    equality: Annotated[str | None, typer.Option(
-        help="at_least (exactly the share passes) or more_than; default per rule.")] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(help="What a share is of: cast (yes+no), present (all taking part) or eligible."),
+    ] = None,
+    equality: Annotated[
+        str | None, typer.Option(help="at_least (exactly the share passes) or more_than; default per rule.")
+    ] = None,
     blocks: Annotated[int, typer.Option(help="Blocks (rule consensus).")] = 0,
     max_blocks: Annotated[int, typer.Option(help="Consensus fails at this many blocks.")] = 1,
-    quorum: Annotated[str | None, typer.Option(
-        help="Members who must take part: a number (12) or a share of eligible (1/3, 50%).")] = None,
-    quorum_of: Annotated[str, typer.Option(help="present (everyone taking part) or voting (yes+no).")] = "present",
-    turnout: Annotated[str | None, typer.Option(
-        "--turnout-threshold", "--turnout", help="Share of eligible members who must take part, e.g. 50%.")] = None,
-    support: Annotated[str | None, typer.Option(
-        "--support-of-eligible", "--support", help="Yes votes as a share of all eligible members, e.g. 40%.")] = None,
+    quorum: Annotated[
+        str | None,
+        typer.Option(help="Members who must take part: a number (12) or a share of eligible (1/3, 50%)."),
+    ] = None,
+    quorum_of: Annotated[
+        str, typer.Option(help="present (everyone taking part) or voting (yes+no).")
+    ] = "present",
+    turnout: Annotated[
+        str | None,
+        typer.Option(
+            "--turnout-threshold", "--turnout", help="Share of eligible members who must take part, e.g. 50%."
+        ),
+    ] = None,
+    support: Annotated[
+        str | None,
+        typer.Option(
+            "--support-of-eligible",
+            "--support",
+            help="Yes votes as a share of all eligible members, e.g. 40%.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Did a motion pass? Majorities, unanimity, consensus, quorum, turnout and support thresholds.
@@ -45,9 +68,22 @@ def decide_command(
     have to act differently to reverse the result. Shares are exact fractions. UK strike
     ballots (Trade Union Act 2016 ss. 2-3): --turnout-threshold 50% [--support-of-eligible 40%].
     """
-    decision = decide(yes, no, abstain, eligible=eligible, rule=rule, threshold=threshold, base=base,
-                      equality=equality, blocks=blocks, max_blocks=max_blocks, quorum=quorum, quorum_of=quorum_of,
-                      turnout=turnout, support=support)
+    decision = decide(
+        yes,
+        no,
+        abstain,
+        eligible=eligible,
+        rule=rule,
+        threshold=threshold,
+        base=base,
+        equality=equality,
+        blocks=blocks,
+        max_blocks=max_blocks,
+        quorum=quorum,
+        quorum_of=quorum_of,
+        turnout=turnout,
+        support=support,
+    )
     report = decision.to_dict()
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -62,15 +98,22 @@ def decide_command(
     for col in ("condition", "required", "actual", "met", "short by"):
         table.add_column(col)
     for check in report["checks"]:
-        table.add_row(check["text"], check["required"], check["actual"],
-                      "yes" if check["met"] else "[red]no[/]",
-                      "" if check["met"] else ("—" if check["short_by"] is None else str(check["short_by"])))
+        table.add_row(
+            check["text"],
+            check["required"],
+            check["actual"],
+            "yes" if check["met"] else "[red]no[/]",
+            "" if check["met"] else ("—" if check["short_by"] is None else str(check["short_by"])),
+        )
     console.print(table)
     console.print("[bold green]passed[/]" if decision.passed else "[bold red]failed[/]")
     words = {
-        "no_to_yes": "no voters switching to yes", "new_yes": "members who did not vote coming to vote yes",
-        "yes_to_no": "yes voters switching to no", "yes_stay_away": "yes voters staying away",
-        "no_stay_away": "no voters staying away (turnout/quorum)", "blocks_lifted": "blocks lifted",
+        "no_to_yes": "no voters switching to yes",
+        "new_yes": "members who did not vote coming to vote yes",
+        "yes_to_no": "yes voters switching to no",
+        "yes_stay_away": "yes voters staying away",
+        "no_stay_away": "no voters staying away (turnout/quorum)",
+        "blocks_lifted": "blocks lifted",
         "new_blocks": "new blocks",
     }
     for key, n in report["margin"].items():

@@ -47,24 +47,45 @@ def delegates_report(
 ) -> dict[str, Any]:
     """The JSON of ``tally delegates --json``: every unit's allocation and the convention ballots."""
     results = read_results(results_file) if results_file else None
-    allocation = allocate_plan(plan, year=year, party=party, results=results,
-                               statewide_for_districts=statewide_for_districts, stage=stage, threshold=threshold,
-                               fallback=fallback, tiebreak=tiebreak, seed=seed,
-                               round_first=round_first)
+    allocation = allocate_plan(
+        plan,
+        year=year,
+        party=party,
+        results=results,
+        statewide_for_districts=statewide_for_districts,
+        stage=stage,
+        threshold=threshold,
+        fallback=fallback,
+        tiebreak=tiebreak,
+        seed=seed,
+        round_first=round_first,
+    )
     automatic_total = automatic + allocation["automatic"]
-    ballots = convention(allocation["pledged"], total_pledged=total_pledged or allocation["total_pledged"],
-                         automatic=automatic_total, automatic_votes=automatic_votes)
+    ballots = convention(
+        allocation["pledged"],
+        total_pledged=total_pledged or allocation["total_pledged"],
+        automatic=automatic_total,
+        automatic_votes=automatic_votes,
+    )
     notes = []
     if any(s["approximate"] for s in allocation["states"].values()):
-        notes.append("some district delegates were allocated on the statewide vote (no district results given)")
+        notes.append(
+            "some district delegates were allocated on the statewide vote (no district results given)"
+        )
     if year is not None:
         notes.append("delegate numbers are the input given, not necessarily the official allocation")
     return {
-        "year": year, "party": party.upper(), "threshold": threshold, "tiebreak": tiebreak,
+        "year": year,
+        "party": party.upper(),
+        "threshold": threshold,
+        "tiebreak": tiebreak,
         "viability_on": "step-1 share to three decimals" if round_first else "exact share",
-        "states": allocation["states"], "total_pledged": allocation["total_pledged"],
-        "unallocated": allocation["unallocated"], "automatic": automatic_total,
-        "convention": ballots, "notes": notes,
+        "states": allocation["states"],
+        "total_pledged": allocation["total_pledged"],
+        "unallocated": allocation["unallocated"],
+        "automatic": automatic_total,
+        "convention": ballots,
+        "notes": notes,
     }
 
 
@@ -72,31 +93,57 @@ def delegates_report(
 def delegates_command(
     year: Annotated[int | None, typer.Argument(help="Primary season in the bundled data, e.g. 2020.")] = None,
     party: Annotated[str, typer.Argument(help="DEM or REP.")] = "DEM",
-    state: Annotated[list[str] | None, typer.Option(
-        help='"CA:144": a state and delegates allocated on its statewide vote (repeatable).')] = None,
-    plan: Annotated[str | None, typer.Option(
-        "--plan", "--delegates-file",
-        help="CSV state,district,delegates; blank district = a statewide pool, 'automatic' = unpledged.")] = None,
-    results: Annotated[str | None, typer.Option(
-        help="CSV state,district,candidate,votes (blank district = statewide); used before the bundled data.")
+    state: Annotated[
+        list[str] | None,
+        typer.Option(help='"CA:144": a state and delegates allocated on its statewide vote (repeatable).'),
     ] = None,
-    statewide_for_districts: Annotated[bool, typer.Option(
-        help="Allocate district delegates on the statewide vote where no district results are given.")] = False,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            "--delegates-file",
+            help="CSV state,district,delegates; blank district = a statewide pool, 'automatic' = unpledged.",
+        ),
+    ] = None,
+    results: Annotated[
+        str | None,
+        typer.Option(
+            help="CSV state,district,candidate,votes (blank district = statewide); used before the bundled data."
+        ),
+    ] = None,
+    statewide_for_districts: Annotated[
+        bool,
+        typer.Option(
+            help="Allocate district delegates on the statewide vote where no district results are given."
+        ),
+    ] = False,
     stage: Annotated[str | None, typer.Option(help="primary or caucus, where a state held both.")] = None,
     threshold: Annotated[str, typer.Option(help="Viability threshold (Rule 14: 15%).")] = "15%",
-    fallback: Annotated[bool, typer.Option(
-        help="If nobody is viable, lower the threshold to the leader's share minus 10 points.")] = True,
-    round_first: Annotated[bool, typer.Option(
-        help="Test viability on the step-1 share rounded to three decimals (--no-round-first: exact share).")
+    fallback: Annotated[
+        bool,
+        typer.Option(help="If nobody is viable, lower the threshold to the leader's share minus 10 points."),
+    ] = True,
+    round_first: Annotated[
+        bool,
+        typer.Option(
+            help="Test viability on the step-1 share rounded to three decimals (--no-round-first: exact share)."
+        ),
     ] = True,
     tiebreak: Annotated[str, typer.Option(help=f"Equal remainders: {' | '.join(TIEBREAKS)}.")] = "report",
     seed: Annotated[int | None, typer.Option(help="Seed for --tiebreak lot.")] = None,
-    automatic: Annotated[int, typer.Option(help="Automatic (unpledged) delegates, voting from the second ballot.")
+    automatic: Annotated[
+        int, typer.Option(help="Automatic (unpledged) delegates, voting from the second ballot.")
     ] = 0,
-    total_pledged: Annotated[int | None, typer.Option(
-        help="Pledged delegates of the whole convention (default: those allocated here).")] = None,
-    automatic_for: Annotated[list[str] | None, typer.Option(
-        help='"Joe Biden:400": automatic delegates assumed to vote for a candidate on later ballots.')] = None,
+    total_pledged: Annotated[
+        int | None,
+        typer.Option(help="Pledged delegates of the whole convention (default: those allocated here)."),
+    ] = None,
+    automatic_for: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='"Joe Biden:400": automatic delegates assumed to vote for a candidate on later ballots.'
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Pledged delegates by the Democratic Party's Rule 14 steps (15 % viability, largest remainders),
@@ -112,12 +159,25 @@ def delegates_command(
         raise ConfigError("give delegates with --state CA:144 or --plan FILE.csv (state,district,delegates)")
     if automatic < 0:
         raise ConfigError("--automatic cannot be negative")
-    automatic_votes = dict(_pairs(automatic_for, "--automatic-for", '"Joe Biden:400"')) if automatic_for else None
-    report = delegates_report(year=year, party=party, plan=rows, results_file=results,
-                              statewide_for_districts=statewide_for_districts, stage=stage, threshold=threshold,
-                              fallback=fallback, tiebreak=tiebreak, seed=seed, automatic=automatic,
-                              total_pledged=total_pledged, automatic_votes=automatic_votes,
-                              round_first=round_first)
+    automatic_votes = (
+        dict(_pairs(automatic_for, "--automatic-for", '"Joe Biden:400"')) if automatic_for else None
+    )
+    report = delegates_report(
+        year=year,
+        party=party,
+        plan=rows,
+        results_file=results,
+        statewide_for_districts=statewide_for_districts,
+        stage=stage,
+        threshold=threshold,
+        fallback=fallback,
+        tiebreak=tiebreak,
+        seed=seed,
+        automatic=automatic,
+        total_pledged=total_pledged,
+        automatic_votes=automatic_votes,
+        round_first=round_first,
+    )
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -135,16 +195,27 @@ def _print_report(report: dict[str, Any]) -> None:
         table.add_column(col)
     for entry in report["states"].values():
         for unit in entry["units"]:
-            viable = ", ".join(f"{c} {unit['percent'][c]} ({unit['viable_percent'][c]})" for c in unit["viable"])
-            table.add_row(unit["unit"], str(unit["delegates_to_allocate"]), viable or "—",
-                          _line(unit["delegates"]), "; ".join(unit["notes"]))
+            viable = ", ".join(
+                f"{c} {unit['percent'][c]} ({unit['viable_percent'][c]})" for c in unit["viable"]
+            )
+            table.add_row(
+                unit["unit"],
+                str(unit["delegates_to_allocate"]),
+                viable or "—",
+                _line(unit["delegates"]),
+                "; ".join(unit["notes"]),
+            )
     console.print(table)
     conv = report["convention"]
     first, later = conv["first_ballot"], conv["later_ballots"]
-    console.print(f"pledged: [bold]{_line(conv['pledged'])}[/]"
-                  + (f" ({report['unallocated']} unallocated)" if report["unallocated"] else ""))
-    console.print(f"first ballot (pledged only): {first['voters']} delegates, majority {first['majority']} → "
-                  f"{first['winner'] or 'nobody'}")
+    console.print(
+        f"pledged: [bold]{_line(conv['pledged'])}[/]"
+        + (f" ({report['unallocated']} unallocated)" if report["unallocated"] else "")
+    )
+    console.print(
+        f"first ballot (pledged only): {first['voters']} delegates, majority {first['majority']} → "
+        f"{first['winner'] or 'nobody'}"
+    )
     line = f"later ballots (all delegates): {later['voters']} delegates, majority {later['majority']}"
     if "winner" in later:
         line += f" → {later['winner'] or 'nobody'} ({_line(later['votes'])})"

@@ -19,7 +19,7 @@ def _round_table(tab, title: str, width: int) -> Table:
     rounds = tab.rounds
     longest = max((len(str(v)) for r in rounds for v in r.tally.values()), default=1)
     fits = max(2, (width - 24 - 16) // (max(longest, 4) + 3))
-    shown = rounds if len(rounds) <= fits else [*rounds[: fits // 2], *rounds[-(fits - fits // 2) + 1:]]
+    shown = rounds if len(rounds) <= fits else [*rounds[: fits // 2], *rounds[-(fits - fits // 2) + 1 :]]
     table = Table(title=title, header_style="bold")
     table.add_column("candidate", max_width=24)
     for i, rnd in enumerate(shown):
@@ -43,8 +43,12 @@ def _round_table(tab, title: str, width: int) -> Table:
                 text += "*"
             cells.append(text)
         table.add_row(name, *cells, outcome.get(name, ""))
-    for label, key in (("overvotes", "overvotes"), ("skipped rankings", "skippedRankings"),
-                       ("exhausted", "exhaustedChoices"), ("repeated rankings", "repeatedRankings")):
+    for label, key in (
+        ("overvotes", "overvotes"),
+        ("skipped rankings", "skippedRankings"),
+        ("exhausted", "exhaustedChoices"),
+        ("repeated rankings", "repeatedRankings"),
+    ):
         cells = []
         for i, rnd in enumerate(shown):
             if i and shown[i - 1].number != rnd.number - 1:
@@ -63,10 +67,15 @@ def _round_table(tab, title: str, width: int) -> Table:
 @app.command("rctab")
 def rctab_command(
     config: Annotated[Path, typer.Argument(help="RCTab contest config (*_config.json).")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the reports "
-                                                   "(default ./rctab-output).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the detailed report JSON on stdout "
-                                          "(a list of them for multi-pass IRV).")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Folder for the reports (default ./rctab-output).")
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the detailed report JSON on stdout (a list of them for multi-pass IRV)."
+        ),
+    ] = False,
 ) -> None:
     """Tabulate an RCTab contest config exactly as RCTab 2.0 does and write its reports.
 
@@ -95,8 +104,10 @@ def rctab_command(
         if tab.pass_number is not None:
             title += f" — pass {tab.pass_number}"
         console.print(_round_table(tab, title, console.width))
-        console.print(f"winner(s): [bold]{', '.join(tab.winners) or 'none'}[/]   "
-                      f"ballots: {run.contest.total:,}   final threshold: {tab.rounds[-1].threshold}")
+        console.print(
+            f"winner(s): [bold]{', '.join(tab.winners) or 'none'}[/]   "
+            f"ballots: {run.contest.total:,}   final threshold: {tab.rounds[-1].threshold}"
+        )
         for t in tab.ties:
             console.print(f"* round {t.round}: tie between {', '.join(t.tied)} ({t.mode}): {t.explanation}")
     console.print(f"wrote {len(written)} files to {out_dir}")
@@ -105,8 +116,13 @@ def rctab_command(
 @app.command("verify")
 def verify_command(
     report: Annotated[Path, typer.Argument(help="A report written by 'tally rctab', or its *_audit.json.")],
-    config: Annotated[Path | None, typer.Option("--config", help="Check a detailed report JSON written "
-                                                   "by RCTab itself against a count of this config.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Check a detailed report JSON written by RCTab itself against a count of this config.",
+        ),
+    ] = None,
 ) -> None:
     """Re-run the count behind REPORT and check it: exit 0 when reproduced, 1 otherwise.
 

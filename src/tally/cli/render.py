@@ -56,7 +56,10 @@ def outcome_table(outcome: Outcome) -> Table:
         reasons = [k for k in INACTIVE_REASONS if any(r.inactive.get(k) for r in rounds)]
         reasons += sorted({k for r in rounds for k in r.inactive} - set(INACTIVE_REASONS))
         for reason in reasons:
-            table.add_row(f"[dim]inactive: {reason}[/]", *(f"[dim]{number(r.inactive.get(reason, 0))}[/]" for r in rounds))
+            table.add_row(
+                f"[dim]inactive: {reason}[/]",
+                *(f"[dim]{number(r.inactive.get(reason, 0))}[/]" for r in rounds),
+            )
         if any(r.threshold is not None for r in rounds):
             table.add_row("[dim]threshold[/]", *(f"[dim]{number(r.threshold)}[/]" for r in rounds))
     return table

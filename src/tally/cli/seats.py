@@ -21,7 +21,13 @@ from .render import escape, number, ties_lines
 __all__ = ["seats_command", "seats_report"]
 
 SEAT_FAMILIES = ("party_list", "apportionment")
-MEASURES = ("gallagher", "loosemore_hanby", "sainte_lague", "effective_parties_votes", "effective_parties_seats")
+MEASURES = (
+    "gallagher",
+    "loosemore_hanby",
+    "sainte_lague",
+    "effective_parties_votes",
+    "effective_parties_seats",
+)
 
 
 def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
@@ -60,7 +66,8 @@ def seats_command(
         ),
     ],
     rule: Annotated[
-        str | None, typer.Option("--rule", "-r", help="dhondt, sainte_lague, hare_lr, ... or an apportionment rule.")
+        str | None,
+        typer.Option("--rule", "-r", help="dhondt, sainte_lague, hare_lr, ... or an apportionment rule."),
     ] = None,
     seats: Annotated[int | None, typer.Option(help="Seats to fill.")] = None,
     threshold: Annotated[str | None, typer.Option(help="National threshold: '4%' or 0.04.")] = None,
@@ -70,8 +77,10 @@ def seats_command(
     ] = None,
     constituencies: Annotated[
         str | None,
-        typer.Option(help="Mixed-member top-up: constituency votes (file or dataset id); each area's "
-                     "plurality winner holds a seat the list seats top up."),
+        typer.Option(
+            help="Mixed-member top-up: constituency votes (file or dataset id); each area's "
+            "plurality winner holds a seat the list seats top up."
+        ),
     ] = None,
     overhang: Annotated[str | None, typer.Option(help="With --constituencies: keep | level | fixed.")] = None,
     min_seats: Annotated[int | None, typer.Option(help="Apportionment: seats every state gets.")] = None,
@@ -121,7 +130,9 @@ def seats_command(
     if info.name == "districts":
         # each area fills its own seats (its ``seats`` attribute, else 1): no total applies
         if seats is not None:
-            raise ConfigError("--seats does not apply to districts: each area fills its own 'seats' (1 when not given)")
+            raise ConfigError(
+                "--seats does not apply to districts: each area fills its own 'seats' (1 when not given)"
+            )
     else:
         if seats is None and "seats" not in tallies.attributes:
             seats = facts.get("seats") or tallies.metadata.get("seats")
@@ -137,7 +148,9 @@ def seats_command(
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
     counted = "people" if report.get("apportioned") else "votes"
-    console.print(f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} {counted})")
+    console.print(
+        f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} {counted})"
+    )
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
     console.print(_table(report))

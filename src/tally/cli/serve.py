@@ -21,7 +21,9 @@ def serve_command(
 
         from ..web import create_app
     except ImportError as exc:
-        raise ConfigError(f"the web app needs the [web] extra: pip install 'tally[web]' ({exc.name} missing)") from None
+        raise ConfigError(
+            f"the web app needs the [web] extra: pip install 'tally[web]' ({exc.name} missing)"
+        ) from None
     console.print(f"tally is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
@@ -30,8 +32,12 @@ def serve_command(
 def report_command(
     source: Annotated[str, typer.Argument(help="A ballot file or bundled dataset id.")],
     output: Annotated[str, typer.Option("-o", "--output", help="The HTML file to write.")] = "report.html",
-    rule: Annotated[str | None, typer.Option("--rule", "-r", help="Rule (default: the official or usual one).")] = None,
-    png: Annotated[bool, typer.Option(help="Also write each chart as a PNG beside the report (needs Chromium).")] = False,
+    rule: Annotated[
+        str | None, typer.Option("--rule", "-r", help="Rule (default: the official or usual one).")
+    ] = None,
+    png: Annotated[
+        bool, typer.Option(help="Also write each chart as a PNG beside the report (needs Chromium).")
+    ] = False,
 ) -> None:
     """Write a self-contained offline HTML report (charts included, no CDN)."""
     from ..report import write_report

@@ -28,7 +28,9 @@ def _lengths(text: str | None) -> dict[int, float] | None:
             length, prob = part.split(":")
             out[int(length)] = float(prob)
         except ValueError:
-            raise ConfigError(f"--lengths takes LENGTH:PROBABILITY pairs like 1:0.3,3:0.7, not {part!r}") from None
+            raise ConfigError(
+                f"--lengths takes LENGTH:PROBABILITY pairs like 1:0.3,3:0.7, not {part!r}"
+            ) from None
     return out
 
 
@@ -45,22 +47,34 @@ def _progress_bar() -> Progress:
 
 @app.command("simulate")
 def simulate_command(
-    electorate: Annotated[str, typer.Option(help="ic | iac | mallows | plackett_luce | urn | spatial")] = "ic",
+    electorate: Annotated[
+        str, typer.Option(help="ic | iac | mallows | plackett_luce | urn | spatial")
+    ] = "ic",
     candidates: Annotated[int, typer.Option(help="Candidates per election.")] = 3,
     voters: Annotated[int, typer.Option(help="Voters per election.")] = 1001,
     elections: Annotated[int, typer.Option(help="Number of elections.")] = 1000,
-    rule_list: Annotated[str, typer.Option("--rules", help="Comma-separated single-winner rules.")] = "plurality,irv,borda,schulze",
+    rule_list: Annotated[
+        str, typer.Option("--rules", help="Comma-separated single-winner rules.")
+    ] = "plurality,irv,borda,schulze",
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same results.")] = 0,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Electorate parameter key=value (phi, alpha, dims, parties, ...).")
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help="Electorate parameter key=value (phi, alpha, dims, parties, ...)."
+        ),
     ] = None,
-    lengths: Annotated[str | None, typer.Option(help="Truncate ballots: LENGTH:PROB,... e.g. 1:0.2,2:0.3,5:0.5")] = None,
+    lengths: Annotated[
+        str | None, typer.Option(help="Truncate ballots: LENGTH:PROB,... e.g. 1:0.2,2:0.3,5:0.5")
+    ] = None,
     metrics: Annotated[
-        str | None, typer.Option(help="Comma-separated metrics (default: condorcet,spoiler,majority,utility,exhausted).")
+        str | None,
+        typer.Option(help="Comma-separated metrics (default: condorcet,spoiler,majority,utility,exhausted)."),
     ] = None,
     chunk_size: Annotated[int, typer.Option(help="Elections per chunk (part of the run's identity).")] = 500,
     cluster: Annotated[str | None, typer.Option(help="'local' starts a Dask LocalCluster.")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Workers for --cluster local.")] = 2,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (see `tally runs`).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
@@ -137,13 +151,20 @@ def _print_summary(result: dict[str, Any]) -> None:
 
 @app.command("forecast")
 def forecast_command(
-    polls: Annotated[str, typer.Argument(help="CSV of state polling averages (state,<A>,<B>[,sd][,ev]), or a presidential dataset id whose results stand in for polls.")],
+    polls: Annotated[
+        str,
+        typer.Argument(
+            help="CSV of state polling averages (state,<A>,<B>[,sd][,ev]), or a presidential dataset id whose results stand in for polls."
+        ),
+    ],
     year: Annotated[int, typer.Option(help="Election year (for electoral votes).")] = 2024,
     sims: Annotated[int, typer.Option(help="Simulated elections.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
     national_sd: Annotated[float, typer.Option(help="National polling error, margin points (sd).")] = 2.5,
     regional_sd: Annotated[float, typer.Option(help="Regional error, margin points (sd).")] = 1.5,
-    state_sd: Annotated[float, typer.Option(help="State error, margin points (sd), unless the CSV gives sd.")] = 3.0,
+    state_sd: Annotated[
+        float, typer.Option(help="State error, margin points (sd), unless the CSV gives sd.")
+    ] = 3.0,
     save: Annotated[bool, typer.Option(help="Keep the run in the store.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the forecast as JSON.")] = False,
 ) -> None:
@@ -165,7 +186,9 @@ def forecast_command(
         return
     a, b = result["candidates"]
     year = table.year or year
-    console.print(f"[bold]{year} Electoral College forecast[/] · {result['sims']:,} simulations · seed {seed}")
+    console.print(
+        f"[bold]{year} Electoral College forecast[/] · {result['sims']:,} simulations · seed {seed}"
+    )
     console.print(
         f"{a}: {_pct(result['win_probability'][a])}   {b}: {_pct(result['win_probability'][b])}   "
         f"269–269 tie: {_pct(result['tie_probability'])}"
@@ -193,13 +216,20 @@ def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         table.add_column(column)
     for run in runs:
         spec = run["spec"]
-        what = ", ".join(f"{k}={v}" for k, v in spec.items() if k in ("electorate", "candidates", "voters", "elections", "seed", "year", "sims"))
+        what = ", ".join(
+            f"{k}={v}"
+            for k, v in spec.items()
+            if k in ("electorate", "candidates", "voters", "elections", "seed", "year", "sims")
+        )
         table.add_row(run["id"], run["created"], run["kind"], what)
     console.print(table)
 
 
 @runs_app.command("show")
-def runs_show(run: Annotated[str, typer.Argument(help="Run id.")], as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def runs_show(
+    run: Annotated[str, typer.Argument(help="Run id.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """One stored run's results."""
     from ..sim.runs import get_run
 
@@ -213,9 +243,13 @@ def runs_show(run: Annotated[str, typer.Argument(help="Run id.")], as_json: Anno
 @app.command("forecast-house")
 def forecast_house_command(
     dataset: Annotated[str, typer.Argument(help="A House dataset by district, e.g. us-house-2018.")],
-    party: Annotated[str, typer.Option(help="The party whose control is forecast (a column of the data).")] = "DEMOCRAT",
+    party: Annotated[
+        str, typer.Option(help="The party whose control is forecast (a column of the data).")
+    ] = "DEMOCRAT",
     rival: Annotated[str, typer.Option(help="The main opposing party.")] = "REPUBLICAN",
-    swing: Annotated[float, typer.Option(help="Expected generic-ballot change toward PARTY, margin points.")] = 0.0,
+    swing: Annotated[
+        float, typer.Option(help="Expected generic-ballot change toward PARTY, margin points.")
+    ] = 0.0,
     swing_sd: Annotated[float, typer.Option(help="Uncertainty of the national swing (sd, points).")] = 2.0,
     district_sd: Annotated[float, typer.Option(help="District-level noise (sd, points).")] = 4.0,
     sims: Annotated[int, typer.Option(help="Simulated elections.")] = 100_000,
@@ -235,11 +269,17 @@ def forecast_house_command(
     names = {c.upper(): i for i, c in enumerate(tallies.candidates)}
     for who in (party, rival):
         if who.upper() not in names:
-            raise ConfigError(f"no party {who!r} in {dataset}; parties: {', '.join(tallies.candidates[:8])}, ...")
+            raise ConfigError(
+                f"no party {who!r} in {dataset}; parties: {', '.join(tallies.candidates[:8])}, ..."
+            )
     totals = np.maximum(tallies.votes.sum(axis=1), 1)
     margins = (tallies.votes[:, names[party.upper()]] - tallies.votes[:, names[rival.upper()]]) / totals * 100
-    result = house_control(margins, swing=swing, swing_sd=swing_sd, district_sd=district_sd, sims=sims, seed=seed)
-    result.update({"dataset": dataset, "party": party, "rival": rival, "swing": swing, "seed": seed, "sims": sims})
+    result = house_control(
+        margins, swing=swing, swing_sd=swing_sd, district_sd=district_sd, sims=sims, seed=seed
+    )
+    result.update(
+        {"dataset": dataset, "party": party, "rival": rival, "swing": swing, "seed": seed, "sims": sims}
+    )
     if as_json:
         print(json.dumps(to_jsonable(result), indent=2))
         return

@@ -36,7 +36,9 @@ def _info_dict(info: store.ImportInfo) -> dict:
 
 @app.command("import")
 def import_command(
-    source: Annotated[Path, typer.Argument(help="An RCTab contest config (.json) or an ES&S-style CSV (.csv).")],
+    source: Annotated[
+        Path, typer.Argument(help="An RCTab contest config (.json) or an ES&S-style CSV (.csv).")
+    ],
     name: Annotated[str, typer.Option(help="Name of the import (default: from the file name).")] = "",
     replace: Annotated[bool, typer.Option(help="Overwrite an import of the same name.")] = False,
     candidates: Annotated[
@@ -82,8 +84,14 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print as 
     for column in ("name", "ballots", "distinct", "candidates", "created", "sha256"):
         table.add_column(column, overflow="fold")
     for i in imports:
-        table.add_row(i.name, f"{i.ballots:,.0f}", f"{i.rows:,}", str(len(i.candidates)),
-                      i.created.isoformat(sep=" ") if i.created else "", i.sha256[:16])
+        table.add_row(
+            i.name,
+            f"{i.ballots:,.0f}",
+            f"{i.rows:,}",
+            str(len(i.candidates)),
+            i.created.isoformat(sep=" ") if i.created else "",
+            i.sha256[:16],
+        )
     console.print(table)
     console.print(f"[dim]store: {store.home()}[/]")
 

@@ -27,7 +27,9 @@ def _print_json(value: Any) -> None:
 def _electoral(source: str, **options: Any) -> Contest:
     contest = Contest.from_source(source, **options)
     if not is_electoral(contest.ballots):
-        raise ConfigError(f"{source} has no electoral votes per area; this command needs presidential tallies")
+        raise ConfigError(
+            f"{source} has no electoral votes per area; this command needs presidential tallies"
+        )
     return contest
 
 
@@ -36,7 +38,11 @@ def _tallies(source: str) -> Contest:
 
     contest = Contest.from_source(source)
     if not isinstance(contest.ballots, Tallies):
-        what = f"{contest.ballots.kind} ballots" if hasattr(contest.ballots, "kind") else "published round totals"
+        what = (
+            f"{contest.ballots.kind} ballots"
+            if hasattr(contest.ballots, "kind")
+            else "published round totals"
+        )
         raise ConfigError(f"{source} holds {what}, not area tallies; this command needs results by area")
     return contest
 
@@ -60,8 +66,10 @@ def _chamber(source: str) -> Contest:
     contest = _tallies(source)
     if "seats" not in contest.ballots.attributes:
         kind = "electoral votes" if is_electoral(contest.ballots) else "one contest's votes by area"
-        raise ConfigError(f"{source} holds {kind}, not seats won area by area; this command needs a chamber "
-                          "(tallies with a seats column, such as us-house-2020 or uk-general-2024)")
+        raise ConfigError(
+            f"{source} holds {kind}, not seats won area by area; this command needs a chamber "
+            "(tallies with a seats column, such as us-house-2020 or uk-general-2024)"
+        )
     return contest
 
 
@@ -80,9 +88,12 @@ def _result_key(result: dict[str, Any]) -> str:
 @app.command("ec")
 def ec_command(
     source: SourceArg,
-    allocation: Annotated[str, typer.Option(help="wta | statewide | district | proportional | popular")] = "wta",
-    rounding: Annotated[str, typer.Option(help="For proportional: hamilton | dhondt | sainte_lague | exact")] = (
-        "hamilton"),
+    allocation: Annotated[
+        str, typer.Option(help="wta | statewide | district | proportional | popular")
+    ] = "wta",
+    rounding: Annotated[
+        str, typer.Option(help="For proportional: hamilton | dhondt | sainte_lague | exact")
+    ] = ("hamilton"),
     faithless: FaithlessOpt = "none",
     as_json: JsonOpt = False,
 ) -> None:
@@ -96,7 +107,9 @@ def ec_command(
     for col in ("area", "winner", "electoral votes", "electors"):
         table.add_column(col)
     for a in result["areas"]:
-        table.add_row(escape(a["area"]), escape(a["winner"] or "—"), str(a["electoral_votes"]), _ev_line(a["electors"]))
+        table.add_row(
+            escape(a["area"]), escape(a["winner"] or "—"), str(a["electoral_votes"]), _ev_line(a["electors"])
+        )
     console.print(table)
     console.print(f"[bold]{_ev_line(result['electoral_votes'])}[/] (majority {result['majority']})")
     _print_decision(result)
@@ -107,11 +120,15 @@ def _print_decision(result: dict[str, Any]) -> None:
         console.print(f"winner: [bold]{escape(result['winner'])}[/]")
     elif result["contingent"]:
         c = result["contingent"]
-        console.print(f"[bold]{c['reason']}[/]: the House chooses among {escape(', '.join(c['candidates']))}, "
-                      "one vote per state delegation")
+        console.print(
+            f"[bold]{c['reason']}[/]: the House chooses among {escape(', '.join(c['candidates']))}, "
+            "one vote per state delegation"
+        )
         if c.get("votes"):
-            console.print(f"House delegations ({c.get('assumption')}): {_ev_line(c['votes'])}; "
-                          f"needed {c['states_needed']}; winner: {escape(c['winner'] or 'none')}")
+            console.print(
+                f"House delegations ({c.get('assumption')}): {_ev_line(c['votes'])}; "
+                f"needed {c['states_needed']}; winner: {escape(c['winner'] or 'none')}"
+            )
         elif c.get("note"):
             console.print(escape(c["note"]))
     for w in result["warnings"]:
@@ -121,14 +138,26 @@ def _print_decision(result: dict[str, Any]) -> None:
 @app.command("spoilers")
 def spoilers_command(
     source: SourceArg,
-    candidate: Annotated[list[str], typer.Option("--candidate", "-c", help="Only these minor candidates.")] = [],  # noqa: B006
-    transfer: Annotated[list[str], typer.Option(
-        help='Assumption, e.g. "Nader -> Gore 50%" (repeatable): the candidate withdraws, the shares given '
-             'move, the rest abstain.')] = [],  # noqa: B006
+    candidate: Annotated[
+        list[str], typer.Option("--candidate", "-c", help="Only these minor candidates.")
+    ] = [],  # noqa: B006
+    transfer: Annotated[
+        list[str],
+        typer.Option(
+            help='Assumption, e.g. "Nader -> Gore 50%" (repeatable): the candidate withdraws, the shares given '
+            "move, the rest abstain."
+        ),
+    ] = [],  # noqa: B006
     sweep: Annotated[str, typer.Option(help="Net transfer rates to sweep, e.g. 0.01,0.05,0.1,0.5.")] = "",
-    toward: Annotated[str, typer.Option(help="Candidate the swept net share goes to (default: each runner-up).")] = "",
-    rule: Annotated[str, typer.Option(
-        help="For ranked ballots: the rule to recount with (default: the dataset's official rule, else irv).")] = "",
+    toward: Annotated[
+        str, typer.Option(help="Candidate the swept net share goes to (default: each runner-up).")
+    ] = "",
+    rule: Annotated[
+        str,
+        typer.Option(
+            help="For ranked ballots: the rule to recount with (default: the dataset's official rule, else irv)."
+        ),
+    ] = "",
     limit: Annotated[int, typer.Option(help="Rows shown in the table (JSON has all).")] = 25,
     faithless: FaithlessOpt = "historical",
     as_json: JsonOpt = False,
@@ -145,13 +174,19 @@ def spoilers_command(
         if as_json:
             _print_json(report)
             return
-        table = Table(title=f"{escape(source)}: each losing candidate removed, recounted by {report['rule']}",
-                      header_style="bold")
+        table = Table(
+            title=f"{escape(source)}: each losing candidate removed, recounted by {report['rule']}",
+            header_style="bold",
+        )
         for col in ("candidate", "winner", "winner without them", "spoiler"):
             table.add_column(col)
         for r in report["rows"]:
-            table.add_row(escape(r["candidate"]), escape(", ".join(r["winner"])), escape(", ".join(r["winner_without"])),
-                          "yes" if r["spoiler"] else "no")
+            table.add_row(
+                escape(r["candidate"]),
+                escape(", ".join(r["winner"])),
+                escape(", ".join(r["winner_without"])),
+                "yes" if r["spoiler"] else "no",
+            )
         console.print(table)
         return
     from ..ballots import Tallies
@@ -162,7 +197,9 @@ def spoilers_command(
     for text in transfer:
         s = parse(text)
         if s.kind != "transfer" or s.areas is not None:
-            raise ConfigError(f"--transfer takes 'A -> B x%' everywhere, not {text!r}; use `tally whatif` for more")
+            raise ConfigError(
+                f"--transfer takes 'A -> B x%' everywhere, not {text!r}; use `tally whatif` for more"
+            )
         target, share = s.targets[0]
         transfers.setdefault(s.source, {})[target] = share
     rates = []
@@ -171,8 +208,14 @@ def spoilers_command(
             rates = [float(x) for x in sweep.split(",")]
         except ValueError:
             raise ConfigError(f"--sweep takes numbers separated by commas, not {sweep!r}") from None
-    report = spoilers(contest, candidates=candidate or None, transfers=transfers or None, rates=rates or None,
-                      toward=toward or None, faithless=faithless)
+    report = spoilers(
+        contest,
+        candidates=candidate or None,
+        transfers=transfers or None,
+        rates=rates or None,
+        toward=toward or None,
+        faithless=faithless,
+    )
     if as_json:
         _print_json(report)
         return
@@ -181,28 +224,46 @@ def spoilers_command(
         table.add_column(col, justify="right" if col in ("votes", "margin", "break-even") else "left")
     for r in report["rows"][:limit]:
         be = f"{r['break_even']:.2%}" + ("" if r["can_flip"] else " (impossible)")
-        table.add_row(escape(r.get("name") or r["area"]), escape(r["candidate"]), _fmt(r["votes"]), escape(r["winner"]),
-                      escape(r["runner_up"]), _fmt(r["margin"]), be)
+        table.add_row(
+            escape(r.get("name") or r["area"]),
+            escape(r["candidate"]),
+            _fmt(r["votes"]),
+            escape(r["winner"]),
+            escape(r["runner_up"]),
+            _fmt(r["margin"]),
+            be,
+        )
     console.print(table)
     if len(report["rows"]) > limit:
         console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
     if report["assumption"]:
         res = report["assumption"]["result"]
-        flips = ", ".join(f"{f['area']} ({f.get('electoral_votes', f.get('seats'))})" for f in res["flipped"]) or "none"
+        flips = (
+            ", ".join(f"{f['area']} ({f.get('electoral_votes', f.get('seats'))})" for f in res["flipped"])
+            or "none"
+        )
         console.print(escape(f"assumption {report['assumption']['transfers']}: flips {flips}"))
         key = _result_key(res)
         console.print(f"actual: {_ev_line(res['actual'][key])}")
         console.print(f"with the assumption: [bold]{_ev_line(res[key])}[/]")
     if report["sweep"]:
         for name, steps in report["sweep"].items():
-            t = Table(title=escape(f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}"),
-                      header_style="bold")
+            t = Table(
+                title=escape(f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}"),
+                header_style="bold",
+            )
             for col in ("net rate", "areas flipped", "result", "winner"):
                 t.add_column(col)
             for s in steps:
-                flipped = ", ".join(s["flipped"][:12]) + (f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else "")
-                t.add_row(f"{s['rate']:.2%}", escape(flipped or "—"), _ev_line(s[_result_key(s)]),
-                          escape(s["winner"] or "—"))
+                flipped = ", ".join(s["flipped"][:12]) + (
+                    f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else ""
+                )
+                t.add_row(
+                    f"{s['rate']:.2%}",
+                    escape(flipped or "—"),
+                    _ev_line(s[_result_key(s)]),
+                    escape(s["winner"] or "—"),
+                )
             console.print(t)
 
 
@@ -223,27 +284,47 @@ def margins_command(
         return
     if "margin" in report:  # one contest counted over its areas
         console.print(f"{_ev_line(report['votes'])}")
-        console.print(f"{escape(report['winner'])} leads {escape(report['challenger'])} by "
-                      f"[bold]{_fmt(report['margin'])}[/] votes; "
-                      f"{report['to_win']['votes']:,} switched votes would reverse it ({report['note']})")
+        console.print(
+            f"{escape(report['winner'])} leads {escape(report['challenger'])} by "
+            f"[bold]{_fmt(report['margin'])}[/] votes; "
+            f"{report['to_win']['votes']:,} switched votes would reverse it ({report['note']})"
+        )
         return
     weight = "electoral_votes" if "electoral_votes" in report else "seats"
     table = Table(title=f"{escape(source)}: closest areas", header_style="bold")
-    for col in ("area", "EV" if weight == "electoral_votes" else "seats", "winner", "runner-up", "margin", "share",
-                "switches to flip"):
+    for col in (
+        "area",
+        "EV" if weight == "electoral_votes" else "seats",
+        "winner",
+        "runner-up",
+        "margin",
+        "share",
+        "switches to flip",
+    ):
         table.add_column(col, justify="left" if col in ("area", "winner", "runner-up") else "right")
     for r in sorted(report["areas"], key=lambda r: r["margin_share"])[:limit]:
-        table.add_row(escape(r["area"]), str(r[weight]), escape(r["winner"]), escape(r["runner_up"]), _fmt(r["margin"]),
-                      f"{r['margin_share']:.2%}", _fmt(r["votes_to_flip"]))
+        table.add_row(
+            escape(r["area"]),
+            str(r[weight]),
+            escape(r["winner"]),
+            escape(r["runner_up"]),
+            _fmt(r["margin"]),
+            f"{r['margin_share']:.2%}",
+            _fmt(r["votes_to_flip"]),
+        )
     console.print(table)
     tp = report["tipping_point"]
     if tp:
-        console.print(f"tipping point: [bold]{escape(tp['area'])}[/] "
-                      f"({escape(report['winner'])} margin {tp['leader_margin_share']:.2%})")
+        console.print(
+            f"tipping point: [bold]{escape(tp['area'])}[/] "
+            f"({escape(report['winner'])} margin {tp['leader_margin_share']:.2%})"
+        )
     unit = "electoral votes" if weight == "electoral_votes" else "seats"
-    for key, label in (("to_win", f"{escape(report['challenger'])} wins a majority"),
-                       ("to_deny", f"{escape(report['winner'])} short of a majority"),
-                       ("to_tie", "exact tie")):
+    for key, label in (
+        ("to_win", f"{escape(report['challenger'])} wins a majority"),
+        ("to_deny", f"{escape(report['winner'])} short of a majority"),
+        ("to_tie", "exact tie"),
+    ):
         r = report[key]
         if r is None:
             if key != "to_tie" or weight == "electoral_votes":
@@ -251,17 +332,25 @@ def margins_command(
             continue
         got = r.get("challenger_electoral_votes", r.get("challenger_seats"))
         left = r.get("winner_electoral_votes", r.get("winner_seats"))
-        where = escape(", ".join(r["areas"][:15])) + (f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else "")
-        console.print(f"{label}: [bold]{r['votes']:,}[/] switched votes in {where} → "
-                      f"{escape(report['challenger'])} {got}, {escape(report['winner'])} {left} {unit}")
+        where = escape(", ".join(r["areas"][:15])) + (
+            f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else ""
+        )
+        console.print(
+            f"{label}: [bold]{r['votes']:,}[/] switched votes in {where} → "
+            f"{escape(report['challenger'])} {got}, {escape(report['winner'])} {left} {unit}"
+        )
 
 
 @app.command("whatif")
 def whatif_command(
     source: SourceArg,
-    statements: Annotated[list[str], typer.Argument(help='Scenario statements, e.g. "Nader -> Gore 50%".')] = [],  # noqa: B006
+    statements: Annotated[
+        list[str], typer.Argument(help='Scenario statements, e.g. "Nader -> Gore 50%".')
+    ] = [],  # noqa: B006
     transfer: Annotated[list[str], typer.Option(help='"A -> B x%" (B may be other or abstain).')] = [],  # noqa: B006
-    off: Annotated[list[str], typer.Option(help='"Nader:FL,NH": off the ballot there (voters abstain).')] = [],  # noqa: B006
+    off: Annotated[
+        list[str], typer.Option(help='"Nader:FL,NH": off the ballot there (voters abstain).')
+    ] = [],  # noqa: B006
     swing: Annotated[list[str], typer.Option(help='"Gore +1%" or "Bush->Gore 1pt".')] = [],  # noqa: B006
     turnout: Annotated[list[str], typer.Option(help='"+5%", "Gore -3% in FL".')] = [],  # noqa: B006
     allocation: Annotated[str, typer.Option(help="Count electors another way: wta, proportional, ...")] = "",
@@ -285,7 +374,7 @@ def whatif_command(
     if allocation:
         texts.append(f"allocation {allocation}")
     if not texts:
-        raise ConfigError("give at least one scenario statement, e.g. \"Nader -> Gore 50%\"")
+        raise ConfigError('give at least one scenario statement, e.g. "Nader -> Gore 50%"')
     contest = _tallies(source)
     result = whatif(contest, texts, faithless=faithless)
     if as_json:
@@ -295,8 +384,13 @@ def whatif_command(
     actual = {a["area"]: a for a in result["actual"]["areas"]}
     table = Table(title=escape(f"{source}: " + "; ".join(texts)), header_style="bold")
     weight = {"electoral_votes": "EV", "seats": "seats", "votes": "votes"}[key]
-    for col in ("area", weight, "actual leader" if key == "votes" else "actual winner",
-                "scenario leader" if key == "votes" else "scenario winner", ""):
+    for col in (
+        "area",
+        weight,
+        "actual leader" if key == "votes" else "actual winner",
+        "scenario leader" if key == "votes" else "scenario winner",
+        "",
+    ):
         table.add_column(col)
     for a in result["areas"]:
         before = actual.get(a["area"], {}).get("winner")
@@ -305,7 +399,9 @@ def whatif_command(
             size = _fmt(sum(a["votes"].values())) if key == "votes" else str(a[key])
             table.add_row(escape(a["area"]), size, escape(before or "—"), escape(a["winner"] or "—"), mark)
     console.print(table)
-    console.print(f"actual:   {_ev_line(result['actual'][key])} → {escape(result['actual']['winner'] or 'no majority')}")
+    console.print(
+        f"actual:   {_ev_line(result['actual'][key])} → {escape(result['actual']['winner'] or 'no majority')}"
+    )
     console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {escape(result['winner'] or 'no majority')}")
     if key == "electoral_votes":
         _print_decision(result)
@@ -314,17 +410,26 @@ def whatif_command(
 @app.command("seats-compare")
 def seats_compare_command(
     source: SourceArg,
-    rule: Annotated[str, typer.Option(help="Party-list rule of the registry (dhondt, sainte_lague, ...).")] = "dhondt",
+    rule: Annotated[
+        str, typer.Option(help="Party-list rule of the registry (dhondt, sainte_lague, ...).")
+    ] = "dhondt",
     threshold: Annotated[str, typer.Option(help="National threshold, e.g. 5%.")] = "0%",
     regional: Annotated[bool, typer.Option(help="Also list PR by region (state / UK region).")] = True,
-    new_party: Annotated[str, typer.Option("--new-party", help="A new party with this national share, e.g. 10%.")] = "",
+    new_party: Annotated[
+        str, typer.Option("--new-party", help="A new party with this national share, e.g. 10%.")
+    ] = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Seats per party under first-past-the-post versus list PR, with disproportionality."""
     from ..analysis.seats import compare
 
-    report = compare(_chamber(source).ballots, rule=rule, threshold=threshold, regional=regional,
-                     new_party=new_party or None)
+    report = compare(
+        _chamber(source).ballots,
+        rule=rule,
+        threshold=threshold,
+        regional=regional,
+        new_party=new_party or None,
+    )
     if as_json:
         _print_json(report)
         return
@@ -360,9 +465,14 @@ def chamber_command(
     if as_json:
         _print_json(report)
         return
-    console.print(f"{report['seats']} seats, {report['vacancies']} vacant: majority [bold]{report['majority']}[/]")
+    console.print(
+        f"{report['seats']} seats, {report['vacancies']} vacant: majority [bold]{report['majority']}[/]"
+    )
     for party, info in list(report["parties"].items())[:6]:
-        console.print(f"  {escape(party)}: {info['seats']} seats" + (f", needs {info['needed']} more" if info["needed"] else ""))
+        console.print(
+            f"  {escape(party)}: {info['seats']} seats"
+            + (f", needs {info['needed']} more" if info["needed"] else "")
+        )
     first, second = report["swing_between"]
     table = Table(title=escape(f"uniform swing from {second} to {first}"), header_style="bold")
     for col in ("swing (points)", escape(first), escape(second)):
@@ -371,6 +481,7 @@ def chamber_command(
         table.add_row(f"{row['swing'] * 100:+.0f}", str(row["seats"][first]), str(row["seats"][second]))
     console.print(table)
     for party, at in report["control_at"].items():
-        console.print(f"{escape(party)} has a majority from a swing of "
-                      + (f"{at * 100:+.0f} points" if at is not None else "— (not within the table)"))
-
+        console.print(
+            f"{escape(party)} has a majority from a swing of "
+            + (f"{at * 100:+.0f} points" if at is not None else "— (not within the table)")
+        )

@@ -65,7 +65,9 @@ _preflib(
     "Burlington, Vermont, mayor 2006",
     tags=("us", "irv"),
 )
-_preflib("aspen-2009-mayor", "00016-aspen/00016-00000002.toi", "Aspen, Colorado, mayor 2009", tags=("us", "irv"))
+_preflib(
+    "aspen-2009-mayor", "00016-aspen/00016-00000002.toi", "Aspen, Colorado, mayor 2009", tags=("us", "irv")
+)
 _preflib(
     "oakland-2010-mayor",
     "00019-oakland/00019-00000002.toi",
@@ -147,7 +149,9 @@ register(
         title="Alaska US House special general 2022, ranking profile summary",
         kind="ranked",
         folder="alaska-2022",
-        loader=partial(_read, "alaska-2022/summaries-special-general/top-4-house_district.csv", "alaska-summary"),
+        loader=partial(
+            _read, "alaska-2022/summaries-special-general/top-4-house_district.csv", "alaska-summary"
+        ),
         licence="MIT",
         source="JedGrabman/AK_RCV_Summarizer, from the Alaska Division of Elections cast-vote record",
         tags=("us", "irv"),

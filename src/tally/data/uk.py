@@ -53,7 +53,9 @@ def _int(value: str, name: str, line: int, field: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise BallotError(f"not a whole number: {value!r}", file=f"{_FOLDER}/{name}", line=line, field=field) from None
+        raise BallotError(
+            f"not a whole number: {value!r}", file=f"{_FOLDER}/{name}", line=line, field=field
+        ) from None
     if n < 0:
         raise BallotError(f"negative number: {n}", file=f"{_FOLDER}/{name}", line=line, field=field)
     return n
@@ -89,8 +91,10 @@ def _build_2024() -> Tallies:
         ons = rec["ONS ID"]
         valid = _int(rec["Valid votes"], _CONSTITUENCIES_2024, line, "Valid votes")
         if sum(votes[ons].values()) != valid:
-            raise DataError(f"{rec['Constituency name']}: the candidates' votes in {name} add up to "
-                            f"{sum(votes[ons].values())}, not the constituency file's Valid votes {valid}")
+            raise DataError(
+                f"{rec['Constituency name']}: the candidates' votes in {name} add up to "
+                f"{sum(votes[ons].values())}, not the constituency file's Valid votes {valid}"
+            )
     return _assemble(2024, votes, info, source=f"{_FOLDER}/{name}", non_party=(IND, IND_OTHERS, "Spk"))
 
 
@@ -111,13 +115,23 @@ def _build_2019() -> Tallies:
         votes[ons][OTHER] += others - winner_other
         valid = _int(rec["Valid votes"], name, line, "Valid votes")
         if sum(votes[ons].values()) != valid:
-            raise BallotError(f"party votes add up to {sum(votes[ons].values())}, not Valid votes {valid}",
-                              file=f"{_FOLDER}/{name}", line=line, field="Valid votes")
+            raise BallotError(
+                f"party votes add up to {sum(votes[ons].values())}, not Valid votes {valid}",
+                file=f"{_FOLDER}/{name}",
+                line=line,
+                field="Valid votes",
+            )
     return _assemble(2019, votes, info, source=f"{_FOLDER}/{name}", non_party=(OTHER, "Spk"))
 
 
-def _assemble(year: int, votes: dict[str, dict[str, int]], info: dict[str, dict[str, str]], *, source: str,
-              non_party: tuple[str, ...]) -> Tallies:
+def _assemble(
+    year: int,
+    votes: dict[str, dict[str, int]],
+    info: dict[str, dict[str, str]],
+    *,
+    source: str,
+    non_party: tuple[str, ...],
+) -> Tallies:
     totals: dict[str, int] = defaultdict(int)
     for row in votes.values():
         for p, n in row.items():
@@ -132,8 +146,10 @@ def _assemble(year: int, votes: dict[str, dict[str, int]], info: dict[str, dict[
     for i, a in enumerate(areas):
         top = np.flatnonzero(matrix[i] == matrix[i].max())
         if len(top) != 1 or parties[int(top[0])] != winners[i]:
-            raise DataError(f"{info[a]['Constituency name']}: the most votes went to "
-                            f"{', '.join(parties[int(t)] for t in top)}, but the Library's First party is {winners[i]}")
+            raise DataError(
+                f"{info[a]['Constituency name']}: the most votes went to "
+                f"{', '.join(parties[int(t)] for t in top)}, but the Library's First party is {winners[i]}"
+            )
     return Tallies(
         areas=areas,
         candidates=parties,
@@ -147,8 +163,13 @@ def _assemble(year: int, votes: dict[str, dict[str, int]], info: dict[str, dict[
         },
         source=source,
         title=f"UK general election {year}, by constituency",
-        metadata={"year": year, "office": "House of Commons", "jurisdiction": "United Kingdom",
-                  "non_party": tuple(p for p in non_party if p in parties), "rule": "plurality"},
+        metadata={
+            "year": year,
+            "office": "House of Commons",
+            "jurisdiction": "United Kingdom",
+            "non_party": tuple(p for p in non_party if p in parties),
+            "rule": "plurality",
+        },
     )
 
 
@@ -168,17 +189,21 @@ _SOURCE: dict[int, str] = {
 }
 
 for _year in YEARS:
-    register(Dataset(
-        id=f"uk-general-{_year}",
-        title=f"UK general election {_year} by constituency (votes per party)",
-        kind="tallies",
-        folder=_FOLDER,
-        loader=functools.partial(general_election, _year),
-        licence="Open Parliament Licence (House of Commons Library; not stated in the copying repository)",
-        source=_SOURCE[_year],
-        tags=("uk", "fptp", "parliament"),
-        description=("650 constituencies, one column per party; independents kept apart so none are added "
-                     "together; every constituency's plurality winner checked against the Library's."),
-        # each constituency elects its own member: the result is seats per party, not a national plurality
-        facts={"year": _year, "rule": "districts"},
-    ))
+    register(
+        Dataset(
+            id=f"uk-general-{_year}",
+            title=f"UK general election {_year} by constituency (votes per party)",
+            kind="tallies",
+            folder=_FOLDER,
+            loader=functools.partial(general_election, _year),
+            licence="Open Parliament Licence (House of Commons Library; not stated in the copying repository)",
+            source=_SOURCE[_year],
+            tags=("uk", "fptp", "parliament"),
+            description=(
+                "650 constituencies, one column per party; independents kept apart so none are added "
+                "together; every constituency's plurality winner checked against the Library's."
+            ),
+            # each constituency elects its own member: the result is seats per party, not a national plurality
+            facts={"year": _year, "rule": "districts"},
+        )
+    )

@@ -89,10 +89,31 @@ _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
 # Rows that name no person: blank, void and over/under votes, "none of these", and party
 # lines whose candidate the file does not name (2000's NOT DESIGNATED lumps Ohio's
 # unaffiliated candidates, Nader among them; PROHIBITION, WORKERS WORLD are parties).
-_PSEUDO = {"", "OTHER", "OTHERS", "SCATTERING", "BLANK VOTE", "BLANK VOTES", "BLANK VOTE/SCATTERING",
-           "BLANK VOTE/VOID VOTE/SCATTERING", "NONE OF THESE CANDIDATES", "NONE OF THE ABOVE", "VOID",
-           "VOID VOTE", "OVER VOTE", "OVERVOTES", "UNDER VOTE", "UNDERVOTES", "WRITEIN", "WRITE-IN",
-           "NOT DESIGNATED", "NONPARTISAN", "UNAFFILIATED", "PROHIBITION", "WORKERS WORLD"}
+_PSEUDO = {
+    "",
+    "OTHER",
+    "OTHERS",
+    "SCATTERING",
+    "BLANK VOTE",
+    "BLANK VOTES",
+    "BLANK VOTE/SCATTERING",
+    "BLANK VOTE/VOID VOTE/SCATTERING",
+    "NONE OF THESE CANDIDATES",
+    "NONE OF THE ABOVE",
+    "VOID",
+    "VOID VOTE",
+    "OVER VOTE",
+    "OVERVOTES",
+    "UNDER VOTE",
+    "UNDERVOTES",
+    "WRITEIN",
+    "WRITE-IN",
+    "NOT DESIGNATED",
+    "NONPARTISAN",
+    "UNAFFILIATED",
+    "PROHIBITION",
+    "WORKERS WORLD",
+}
 
 
 def _path(folder: str, name: str) -> Path:
@@ -134,7 +155,7 @@ def _register_views(key: str, files: Iterable[Path]) -> None:
             for path in files:
                 view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
                 target = str(path).replace("'", "''")
-                con.execute(f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM read_parquet(\'{target}\')')
+                con.execute(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
         finally:
             con.close()
     except (OSError, duckdb.Error):
@@ -168,8 +189,14 @@ def _tallies_to_table(t: Tallies) -> Any:
     for name, values in t.attributes.items():
         columns[f"attr:{name}"] = pa.array([json.dumps(to_jsonable(v)) for v in values], pa.string())
     meta = {k: v for k, v in t.metadata.items() if k != "districts"}
-    info = {"candidates": list(t.candidates), "parties": dict(t.parties), "source": t.source, "title": t.title,
-            "metadata": to_jsonable(meta), "attributes": list(t.attributes)}
+    info = {
+        "candidates": list(t.candidates),
+        "parties": dict(t.parties),
+        "source": t.source,
+        "title": t.title,
+        "metadata": to_jsonable(meta),
+        "attributes": list(t.attributes),
+    }
     return pa.table(columns).replace_schema_metadata({"tally": json.dumps(info)})
 
 
@@ -181,15 +208,24 @@ def _tallies_from_table(table: Any) -> Tallies:
     # to_pylist, not to_numpy: pyarrow's to_numpy imports pandas, which costs a second
     columns = [np.array(table.column(f"votes:{j}").to_pylist(), dtype=np.float64) for j in range(n)]
     votes = np.column_stack(columns) if n else np.zeros((table.num_rows, 0))
-    attributes = {name: tuple(json.loads(v) for v in table.column(f"attr:{name}").to_pylist())
-                  for name in info["attributes"]}
+    attributes = {
+        name: tuple(json.loads(v) for v in table.column(f"attr:{name}").to_pylist())
+        for name in info["attributes"]
+    }
     metadata = dict(info["metadata"])
     for key, value in list(metadata.items()):
         if isinstance(value, list):  # JSON has no tuples; the loaders use tuples
             metadata[key] = tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    return Tallies(tuple(table.column("area").to_pylist()), tuple(info["candidates"]),
-                   np.ascontiguousarray(votes, dtype=np.float64), attributes=attributes, parties=info["parties"],
-                   source=info["source"], title=info["title"], metadata=metadata)
+    return Tallies(
+        tuple(table.column("area").to_pylist()),
+        tuple(info["candidates"]),
+        np.ascontiguousarray(votes, dtype=np.float64),
+        attributes=attributes,
+        parties=info["parties"],
+        source=info["source"],
+        title=info["title"],
+        metadata=metadata,
+    )
 
 
 def cached(key: str, files: Iterable[tuple[str, str]], build: Any) -> Tallies:
@@ -211,9 +247,16 @@ def cached(key: str, files: Iterable[tuple[str, str]], build: Any) -> Tallies:
             if extra.exists():
                 meta = dict(tallies.metadata)
                 meta["districts"] = _tallies_from_table(pq.ParquetFile(extra).read())
-                tallies = Tallies(tallies.areas, tallies.candidates, tallies.votes, attributes=tallies.attributes,
-                                  parties=tallies.parties, source=tallies.source, title=tallies.title,
-                                  metadata=meta)
+                tallies = Tallies(
+                    tallies.areas,
+                    tallies.candidates,
+                    tallies.votes,
+                    attributes=tallies.attributes,
+                    parties=tallies.parties,
+                    source=tallies.source,
+                    title=tallies.title,
+                    metadata=meta,
+                )
             return tallies
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged cache file is rebuilt from the published data below
@@ -236,8 +279,9 @@ def _records(folder: str, name: str) -> Iterable[tuple[int, dict[str, str]]]:
     header, rows = _table(folder, name)
     for number, row in enumerate(rows, start=2):
         if len(row) != len(header):
-            raise BallotError(f"expected {len(header)} fields, got {len(row)}", file=f"{folder}/{name}",
-                              line=number)
+            raise BallotError(
+                f"expected {len(header)} fields, got {len(row)}", file=f"{folder}/{name}", line=number
+            )
         yield number, dict(zip(header, row))
 
 
@@ -245,7 +289,9 @@ def _int(value: str, *, file: str, line: int, field: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise BallotError(f"not a whole number of votes: {value!r}", file=file, line=line, field=field) from None
+        raise BallotError(
+            f"not a whole number of votes: {value!r}", file=file, line=line, field=field
+        ) from None
     if number < 0:
         raise BallotError(f"negative number of votes: {number}", file=file, line=line, field=field)
     return number
@@ -299,14 +345,16 @@ def _electoral_votes(year: int) -> dict[str, int]:
         # The 2020-census apportionment is used from 2024 (README: Votes2020).
         out = {}
         for line, rec in _records(_PRES, "electoral.csv"):
-            out[rec["State"].strip().upper()] = _int(rec["Votes2020"], file="electoral.csv", line=line,
-                                                     field="Votes2020")
+            out[rec["State"].strip().upper()] = _int(
+                rec["Votes2020"], file="electoral.csv", line=line, field="Votes2020"
+            )
         return out
     out = {}
     for line, rec in _records(_PRES, "electoralvotes.csv"):
         if rec["year"] == str(year) and rec["votes"].strip():
-            out[rec["state"].strip().upper()] = _int(rec["votes"], file="electoralvotes.csv", line=line,
-                                                     field="votes")
+            out[rec["state"].strip().upper()] = _int(
+                rec["votes"], file="electoralvotes.csv", line=line, field="votes"
+            )
     if not out:
         raise DataError(f"no electoral votes for {year} in electoralvotes.csv")
     return out
@@ -385,7 +433,9 @@ def _build_president(year: int) -> Tallies:
             if len(state) != 2 or state == "PR" or state[0] in "MN" and state[1].isdigit():
                 continue
             if not rec["votes"].strip():
-                raise BallotError("general-election row without votes", file=_FTE_PRES, line=line, field="votes")
+                raise BallotError(
+                    "general-election row without votes", file=_FTE_PRES, line=line, field="votes"
+                )
             cand = _fte_name(rec)
             n = _int(rec["votes"], file=_FTE_PRES, line=line, field="votes")
             votes[state][cand] += n
@@ -393,7 +443,9 @@ def _build_president(year: int) -> Tallies:
             order[cand] += n
             lines[state].append(line)
             if cand != OTHER:
-                party = {"DEM": "DEMOCRAT", "REP": "REPUBLICAN", "LIB": "LIBERTARIAN"}.get(rec["ballot_party"], "OTHER")
+                party = {"DEM": "DEMOCRAT", "REP": "REPUBLICAN", "LIB": "LIBERTARIAN"}.get(
+                    rec["ballot_party"], "OTHER"
+                )
                 parties[cand][party] += n
             rows_used += 1
     if not votes:
@@ -423,8 +475,11 @@ def _build_president(year: int) -> Tallies:
         areas=states,
         candidates=candidates,
         votes=matrix,
-        attributes={"electoral_votes": ev, "name": tuple(names[s].title() for s in states),
-                    "source": tuple(f"{source} {_line_ranges(lines[s])}" for s in states)},
+        attributes={
+            "electoral_votes": ev,
+            "name": tuple(names[s].title() for s in states),
+            "source": tuple(f"{source} {_line_ranges(lines[s])}" for s in states),
+        },
         parties=party_of,
         source=source,
         title=f"US presidential election {year}, by state",
@@ -467,8 +522,11 @@ def _president_districts(year: int, candidates: tuple[str, ...]) -> Tallies | No
         areas=areas,
         candidates=cols,
         votes=matrix,
-        attributes={"state": tuple(a[:2] for a in areas), "electoral_votes": tuple(1 for _ in areas),
-                    "source": tuple(f"{_PRES}/{_FTE_PRES} {_line_ranges(lines[a])}" for a in areas)},
+        attributes={
+            "state": tuple(a[:2] for a in areas),
+            "electoral_votes": tuple(1 for _ in areas),
+            "source": tuple(f"{_PRES}/{_FTE_PRES} {_line_ranges(lines[a])}" for a in areas),
+        },
         source=f"{_PRES}/{_FTE_PRES}",
         title=f"US presidential election {year}, Maine and Nebraska congressional districts",
         metadata={"year": year},
@@ -484,10 +542,15 @@ def president(year: int) -> Tallies:
     2912790
     """
     if year not in PRESIDENT_YEARS:
-        raise DataError(f"no presidential election in {year} in the bundled data; years: "
-                        f"{PRESIDENT_YEARS[0]}-{PRESIDENT_YEARS[-1]} every four years")
-    files = [(_PRES, _MEDSL_PRES if year <= 2020 else _FTE_PRES), (_PRES, _FTE_PRES),
-             (_PRES, "electoralvotes.csv" if year <= 2020 else "electoral.csv")]
+        raise DataError(
+            f"no presidential election in {year} in the bundled data; years: "
+            f"{PRESIDENT_YEARS[0]}-{PRESIDENT_YEARS[-1]} every four years"
+        )
+    files = [
+        (_PRES, _MEDSL_PRES if year <= 2020 else _FTE_PRES),
+        (_PRES, _FTE_PRES),
+        (_PRES, "electoralvotes.csv" if year <= 2020 else "electoral.csv"),
+    ]
     return cached(f"us-president-{year}", files, functools.partial(_build_president, year))
 
 
@@ -508,8 +571,12 @@ def florida_2000() -> Tallies:
         counts = [_int(rec[c], file=name, line=line, field=c) for c in candidates]
         total = _int(rec["Total"], file=name, line=line, field="Total")
         if sum(counts) != total:
-            raise BallotError(f"candidate votes add up to {sum(counts)}, not the Total {total}", file=name,
-                              line=line, field="Total")
+            raise BallotError(
+                f"candidate votes add up to {sum(counts)}, not the Total {total}",
+                file=name,
+                line=line,
+                field="Total",
+            )
         areas.append(rec["County"].strip())
         rows.append(counts)
     return Tallies(
@@ -529,14 +596,20 @@ _HOUSE_FILE = "1976-2020-house.csv"
 
 
 # State affiliates of the national parties, under the national party's name.
-_AFFILIATES = {"DEMOCRATIC-FARMER-LABOR": "DEMOCRAT", "DEMOCRATIC-NPL": "DEMOCRAT",
-               "DEMOCRATIC-NONPARTISAN LEAGUE": "DEMOCRAT", "DEMOCRATIC-FARM-LABOR": "DEMOCRAT",
-               "INDEPENDENT-REPUBLICAN": "REPUBLICAN"}
+_AFFILIATES = {
+    "DEMOCRATIC-FARMER-LABOR": "DEMOCRAT",
+    "DEMOCRATIC-NPL": "DEMOCRAT",
+    "DEMOCRATIC-NONPARTISAN LEAGUE": "DEMOCRAT",
+    "DEMOCRATIC-FARM-LABOR": "DEMOCRAT",
+    "INDEPENDENT-REPUBLICAN": "REPUBLICAN",
+}
 
 
 # Ballot labels that name no party: list-PR comparisons give them no list seats.
-_NON_PARTY = re.compile(r"^(INDEPENDENT|NO +PARTY.*|NO +AFFILIATION|UNAFFILIATED|UNENROLLED|NONPARTISAN|"
-                        r"UNKNOWN|WRITE-?IN.*|OTHER|CHECK THIS COLUMN)$")
+_NON_PARTY = re.compile(
+    r"^(INDEPENDENT|NO +PARTY.*|NO +AFFILIATION|UNAFFILIATED|UNENROLLED|NONPARTISAN|"
+    r"UNKNOWN|WRITE-?IN.*|OTHER|CHECK THIS COLUMN)$"
+)
 
 
 def _house_party(lines: Mapping[str, int]) -> str:
@@ -554,7 +627,8 @@ def _house_party(lines: Mapping[str, int]) -> str:
 def _house_contests(year: int) -> dict[tuple[str, int], dict[str, Any]]:
     """Per district: the candidates (votes summed over lines) and their party."""
     groups: dict[tuple[str, int], dict[str, list[tuple[int, dict[str, str]]]]] = defaultdict(
-        lambda: defaultdict(list))
+        lambda: defaultdict(list)
+    )
     for line, rec in _records(_HOUSE, _HOUSE_FILE):
         if rec["year"] != str(year) or rec["state_po"] == "DC":
             continue
@@ -635,9 +709,14 @@ def _build_house(year: int) -> Tallies:
         },
         source=f"{_HOUSE}/{_HOUSE_FILE}",
         title=f"US House elections {year}, by district (votes per party)",
-        metadata={"year": year, "office": "US House", "jurisdiction": "United States",
-                  "pseudo_candidates": (OTHER,), "rule": "plurality",
-                  "non_party": tuple(p for p in parties if _NON_PARTY.match(p))},
+        metadata={
+            "year": year,
+            "office": "US House",
+            "jurisdiction": "United States",
+            "pseudo_candidates": (OTHER,),
+            "rule": "plurality",
+            "non_party": tuple(p for p in parties if _NON_PARTY.match(p)),
+        },
     )
 
 
@@ -656,8 +735,14 @@ def house_delegations(year: int) -> dict[str, dict[str, int]]:
     everyone = np.ones(len(t.candidates), dtype=bool)
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for area, state, row in zip(t.areas, t.attributes["state"], t.votes):
-        winner, _ = area_winner(row, everyone, breaker, label=area, round=None,
-                                standing="tie left standing; the seat is not counted in the delegation")
+        winner, _ = area_winner(
+            row,
+            everyone,
+            breaker,
+            label=area,
+            round=None,
+            standing="tie left standing; the seat is not counted in the delegation",
+        )
         if winner is not None:
             out[state][t.candidates[winner]] += 1
     return {s: dict(p) for s, p in sorted(out.items())}
@@ -688,7 +773,8 @@ def senate_rcv(state: str, year: int) -> dict[str, Any]:
         if not rec["votes"].strip():
             continue  # a candidate eliminated before this round has no count in it
         rounds[number][name] = rounds[number].get(name, 0.0) + _int(
-            rec["votes"], file=_SENATE_FILE, line=line, field="votes")
+            rec["votes"], file=_SENATE_FILE, line=line, field="votes"
+        )
         if rec["winner"] == "true":
             winner = name
     if not rounds:
@@ -696,8 +782,10 @@ def senate_rcv(state: str, year: int) -> dict[str, Any]:
     return {
         "state": state,
         "year": year,
-        "rounds": [{"round": n, "votes": dict(sorted(rounds[n].items(), key=lambda kv: (-kv[1], kv[0])))}
-                   for n in sorted(rounds)],
+        "rounds": [
+            {"round": n, "votes": dict(sorted(rounds[n].items(), key=lambda kv: (-kv[1], kv[0])))}
+            for n in sorted(rounds)
+        ],
         "winner": winner,
     }
 
@@ -707,64 +795,81 @@ def senate_rcv(state: str, year: int) -> dict[str, Any]:
 _LICENCE = "MEDSL: CC0 1.0 as commonly labelled (unverified); FiveThirtyEight: not stated"
 
 for _year in PRESIDENT_YEARS:
-    register(Dataset(
-        id=f"us-president-{_year}",
-        title=f"US presidential election {_year} by state, with electoral votes",
+    register(
+        Dataset(
+            id=f"us-president-{_year}",
+            title=f"US presidential election {_year} by state, with electoral votes",
+            kind="tallies",
+            folder=_PRES,
+            loader=functools.partial(president, _year),
+            licence=_LICENCE,
+            source=(
+                "FiveThirtyEight election-results (state rows)"
+                if _year == 2024
+                else "MIT Election Data and Science Lab, U.S. President 1976-2020 (doi:10.7910/DVN/42MVDX)"
+            ),
+            tags=("us", "president", "electoral-college"),
+            description=(
+                "Candidate totals summed over fusion lines; unnamed write-ins, scattering and blank "
+                "lines in 'Other'. Maine/Nebraska district results (FiveThirtyEight) attached from "
+                "2000. Electoral votes from the historical apportionment."
+            ),
+            # the election was decided by electors, not by the national popular vote
+            facts={"year": _year, "rule": "electoral_college"},
+        )
+    )
+
+register(
+    Dataset(
+        id="florida-2000",
+        title="Florida presidential election 2000 by county (early machine counts, NOT the certified result)",
         kind="tallies",
         folder=_PRES,
-        loader=functools.partial(president, _year),
-        licence=_LICENCE,
-        source=("FiveThirtyEight election-results (state rows)" if _year == 2024
-                else "MIT Election Data and Science Lab, U.S. President 1976-2020 (doi:10.7910/DVN/42MVDX)"),
-        tags=("us", "president", "electoral-college"),
-        description=("Candidate totals summed over fusion lines; unnamed write-ins, scattering and blank "
-                     "lines in 'Other'. Maine/Nebraska district results (FiveThirtyEight) attached from "
-                     "2000. Electoral votes from the historical apportionment."),
-        # the election was decided by electors, not by the national popular vote
-        facts={"year": _year, "rule": "electoral_college"},
-    ))
-
-register(Dataset(
-    id="florida-2000",
-    title="Florida presidential election 2000 by county (early machine counts, NOT the certified result)",
-    kind="tallies",
-    folder=_PRES,
-    loader=florida_2000,
-    licence="not stated (carData / UsingR R dataset)",
-    source="carData 'Florida' dataset via STAT-JET-ASU/Datasets",
-    tags=("us", "president", "florida", "county"),
-    description=("Election-night machine counts by county: Bush +975 statewide, not the certified +537; "
-                 "minor-candidate columns are unreliable. Use us-president-2000 for the official outcome."),
-))
+        loader=florida_2000,
+        licence="not stated (carData / UsingR R dataset)",
+        source="carData 'Florida' dataset via STAT-JET-ASU/Datasets",
+        tags=("us", "president", "florida", "county"),
+        description=(
+            "Election-night machine counts by county: Bush +975 statewide, not the certified +537; "
+            "minor-candidate columns are unreliable. Use us-president-2000 for the official outcome."
+        ),
+    )
+)
 
 for _year in HOUSE_YEARS:
-    register(Dataset(
-        id=f"us-house-{_year}",
-        title=f"US House elections {_year} by district (votes per party)",
-        kind="tallies",
-        folder=_HOUSE,
-        loader=functools.partial(house, _year),
-        licence="MEDSL: CC0 1.0 as commonly labelled (unverified)",
-        source="MIT Election Data and Science Lab, U.S. House 1976-2020 (doi:10.7910/DVN/IG0UN2)",
-        tags=("us", "house", "fptp"),
-        description=("435 districts (DC's delegate excluded); fusion lines summed per candidate; unopposed "
-                     "winners reported with 1 vote are flagged 'unopposed'. The file's counts are the November "
-                     "results as published (2018 NC-09 includes the count that was never certified; ME-02 2018 "
-                     "the preliminary RCV final round)."),
-        # each district elects its own member: the result is seats per party, not a national plurality
-        facts={"year": _year, "rule": "districts"},
-    ))
+    register(
+        Dataset(
+            id=f"us-house-{_year}",
+            title=f"US House elections {_year} by district (votes per party)",
+            kind="tallies",
+            folder=_HOUSE,
+            loader=functools.partial(house, _year),
+            licence="MEDSL: CC0 1.0 as commonly labelled (unverified)",
+            source="MIT Election Data and Science Lab, U.S. House 1976-2020 (doi:10.7910/DVN/IG0UN2)",
+            tags=("us", "house", "fptp"),
+            description=(
+                "435 districts (DC's delegate excluded); fusion lines summed per candidate; unopposed "
+                "winners reported with 1 vote are flagged 'unopposed'. The file's counts are the November "
+                "results as published (2018 NC-09 includes the count that was never certified; ME-02 2018 "
+                "the preliminary RCV final round)."
+            ),
+            # each district elects its own member: the result is seats per party, not a national plurality
+            facts={"year": _year, "rule": "districts"},
+        )
+    )
 
 for _state, _year in (("AK", 2022), ("ME", 2018), ("ME", 2020)):
-    register(Dataset(
-        id=f"us-senate-{_year}-{_state.lower()}-rcv",
-        title=f"US Senate {_year}, {_state}: official ranked-choice rounds as published",
-        kind="contest",
-        folder=_SENATE,
-        loader=functools.partial(senate_rcv, _state, _year),
-        licence="not stated (FiveThirtyEight election-results)",
-        source="FiveThirtyEight election-results, ranked_choice_round rows",
-        tags=("us", "senate", "rcv", "published-rounds"),
-        description="Round-by-round totals as published (no ballots): a check for RCV counts.",
-        facts={"year": _year, "state": _state},
-    ))
+    register(
+        Dataset(
+            id=f"us-senate-{_year}-{_state.lower()}-rcv",
+            title=f"US Senate {_year}, {_state}: official ranked-choice rounds as published",
+            kind="contest",
+            folder=_SENATE,
+            loader=functools.partial(senate_rcv, _state, _year),
+            licence="not stated (FiveThirtyEight election-results)",
+            source="FiveThirtyEight election-results, ranked_choice_round rows",
+            tags=("us", "senate", "rcv", "published-rounds"),
+            description="Round-by-round totals as published (no ballots): a check for RCV counts.",
+            facts={"year": _year, "state": _state},
+        )
+    )

@@ -172,35 +172,77 @@ def _register_builtin() -> None:
     from . import alaska, blt, preflib, scores, tallies
     from . import csv as ranked_csv
 
-    register_format(Format(
-        "preflib", "PrefLib .soc/.soi/.toc/.toi ranked ballots and .cat party votes",
-        preflib.read_preflib, preflib.EXTENSIONS, lambda f, h: preflib.looks_like_preflib(h),
-    ))
-    register_format(Format(
-        "blt", "ERS/OpenSTV BLT ballot file (candidates, seats, weighted rankings)",
-        blt.read_blt, (".blt",), lambda f, h: blt.looks_like_blt(h),
-    ))
-    register_format(Format(
-        "alaska-profile", "ranking profile: names, parties, -+-+- line, '(a,b,c) : count' lines",
-        alaska.read_profile, (".profile",), lambda f, h: alaska.looks_like_profile(h),
-    ))
-    register_format(Format(
-        "alaska-summary", "Alaska top-N-house_district.csv ranking summaries (Total row or one district)",
-        alaska.read_summary, (".csv",), alaska.looks_like_summary,
-    ))
-    register_format(Format(
-        "tallies", "CSV of votes per area and candidate (long: area,candidate,votes; or wide)",
-        tallies.read_tallies, (".csv",), lambda f, h: tallies.looks_like_tallies(h),
-    ))
-    register_format(Format(
-        "csv", "ranked-ballot CSV: rank columns, one row per ballot or with a count column",
-        ranked_csv.read_csv, (".csv",), lambda f, h: ranked_csv.looks_like_ranked(h),
-    ))
-    register_format(Format(
-        "approval", "approval CSV: one 0/1 column per candidate, optional count column",
-        scores.read_scores, (".csv",), lambda f, h: scores.looks_like_approval(h), {"kind": "approval"},
-    ))
-    register_format(Format(
-        "score", "score CSV: one column per candidate, optional count column (never guessed: name it)",
-        scores.read_scores, (), None, {"kind": "score"},
-    ))
+    register_format(
+        Format(
+            "preflib",
+            "PrefLib .soc/.soi/.toc/.toi ranked ballots and .cat party votes",
+            preflib.read_preflib,
+            preflib.EXTENSIONS,
+            lambda f, h: preflib.looks_like_preflib(h),
+        )
+    )
+    register_format(
+        Format(
+            "blt",
+            "ERS/OpenSTV BLT ballot file (candidates, seats, weighted rankings)",
+            blt.read_blt,
+            (".blt",),
+            lambda f, h: blt.looks_like_blt(h),
+        )
+    )
+    register_format(
+        Format(
+            "alaska-profile",
+            "ranking profile: names, parties, -+-+- line, '(a,b,c) : count' lines",
+            alaska.read_profile,
+            (".profile",),
+            lambda f, h: alaska.looks_like_profile(h),
+        )
+    )
+    register_format(
+        Format(
+            "alaska-summary",
+            "Alaska top-N-house_district.csv ranking summaries (Total row or one district)",
+            alaska.read_summary,
+            (".csv",),
+            alaska.looks_like_summary,
+        )
+    )
+    register_format(
+        Format(
+            "tallies",
+            "CSV of votes per area and candidate (long: area,candidate,votes; or wide)",
+            tallies.read_tallies,
+            (".csv",),
+            lambda f, h: tallies.looks_like_tallies(h),
+        )
+    )
+    register_format(
+        Format(
+            "csv",
+            "ranked-ballot CSV: rank columns, one row per ballot or with a count column",
+            ranked_csv.read_csv,
+            (".csv",),
+            lambda f, h: ranked_csv.looks_like_ranked(h),
+        )
+    )
+    register_format(
+        Format(
+            "approval",
+            "approval CSV: one 0/1 column per candidate, optional count column",
+            scores.read_scores,
+            (".csv",),
+            lambda f, h: scores.looks_like_approval(h),
+            {"kind": "approval"},
+        )
+    )
+    register_format(
+        Format(
+            "score",
+            "score CSV: one column per candidate, optional count column (never guessed: name it)",
+            scores.read_scores,
+            (),
+            None,
+            {"kind": "score"},
+        )
+    )

@@ -51,8 +51,7 @@ def check_utf8(data: bytes, file: str) -> str:
         line = data.count(b"\n", 0, start) + 1
         column = start - (data.rfind(b"\n", 0, start) + 1) + 1
         raise BallotError(
-            f"not UTF-8 text: byte 0x{data[start]:02x} at column {column} "
-            "(re-save the file as UTF-8)",
+            f"not UTF-8 text: byte 0x{data[start]:02x} at column {column} (re-save the file as UTF-8)",
             file=file,
             line=line,
         ) from None

@@ -21,7 +21,15 @@ from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_
 
 BLOCK_SIZE = 1 << 22  # bytes per parsed block; each block carries its own dictionaries
 
-__all__ = ["check_header", "count_column", "first_line", "line_of", "parse_table", "pick_column", "read_header"]
+__all__ = [
+    "check_header",
+    "count_column",
+    "first_line",
+    "line_of",
+    "parse_table",
+    "pick_column",
+    "read_header",
+]
 
 
 def read_header(path: str | os.PathLike[str], file: str, delimiter: str) -> list[str]:
@@ -32,14 +40,18 @@ def read_header(path: str | os.PathLike[str], file: str, delimiter: str) -> list
     return header
 
 
-def pick_column(columns: Sequence[str], names: Sequence[str], given: str | None, what: str, file: str) -> str | None:
+def pick_column(
+    columns: Sequence[str], names: Sequence[str], given: str | None, what: str, file: str
+) -> str | None:
     if given is not None:
         if given not in columns:
             raise BallotError(f"no {what} column {given!r}; columns: {', '.join(columns)}", file=file, line=1)
         return given
     found = [c for c in columns if c.strip().lower() in names]
     if len(found) > 1:
-        raise BallotError(f"several {what} columns ({', '.join(found)}); name one with an option", file=file, line=1)
+        raise BallotError(
+            f"several {what} columns ({', '.join(found)}); name one with an option", file=file, line=1
+        )
     return found[0] if found else None
 
 
@@ -89,8 +101,10 @@ def parse_table(
             read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types=column_types, include_columns=[c for c in header if c in used],
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                column_types=column_types,
+                include_columns=[c for c in header if c in used],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
@@ -114,7 +128,9 @@ def line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -
     return lines[row] if row < len(lines) else row + 2
 
 
-def count_column(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
+def count_column(
+    column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str
+) -> np.ndarray:
     """The count column as non-negative finite floats; the first bad cell is a located error."""
     try:
         values = as_numpy(pc.cast(pc.utf8_trim_whitespace(column), pa.float64()))

@@ -110,7 +110,9 @@ def read_profile(
             continue
         match = _PROFILE_LINE.match(raw.strip())
         if not match:
-            raise BallotError(f"expected '(a,b,...) : count', found {raw.strip()[:60]!r}", file=file, line=number)
+            raise BallotError(
+                f"expected '(a,b,...) : count', found {raw.strip()[:60]!r}", file=file, line=number
+            )
         inner, count_text = match.groups()
         try:
             count = int(count_text)
@@ -143,7 +145,9 @@ def read_profile(
     )
 
 
-def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: str | None = None) -> RankedBallots:
+def read_summary(
+    path: str | os.PathLike[str], *, area: str = "Total", title: str | None = None
+) -> RankedBallots:
     """Read one area row of a ``top-N-house_district.csv`` summary as ranked ballots.
 
     Parameters
@@ -164,15 +168,21 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
     width = len(rows[0][1])
     for line, cells in rows:
         if len(cells) != width:
-            raise BallotError(f"ragged row: {len(cells)} fields where the first row has {width}", file=file, line=line)
+            raise BallotError(
+                f"ragged row: {len(cells)} fields where the first row has {width}", file=file, line=line
+            )
     n_header = 0
     while n_header < len(rows) and rows[n_header][1][0].strip() == str(n_header + 1):
         n_header += 1
     if n_header == 0:
-        raise BallotError("expected header rows numbered 1, 2, ... in the first column", file=file, line=rows[0][0])
+        raise BallotError(
+            "expected header rows numbered 1, 2, ... in the first column", file=file, line=rows[0][0]
+        )
     header, body = rows[:n_header], rows[n_header:]
     if not body:
-        raise BallotError("no area rows after the header rows (truncated file?)", file=file, line=header[-1][0] + 1)
+        raise BallotError(
+            "no area rows after the header rows (truncated file?)", file=file, line=header[-1][0] + 1
+        )
 
     candidates: list[str] = []
     matrix = np.full((width - 1, n_header), SKIPPED, dtype=np.int16)
@@ -182,8 +192,12 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
         labels = tuple(header[k][1][j].strip() for k in range(n_header))
         column = _column_label(labels, j, header, file)
         if labels in seen:
-            raise BallotError(f"column {j + 1} repeats the ranking of column {seen[labels] + 1}", file=file,
-                              line=header[0][0], field=str(j + 1))
+            raise BallotError(
+                f"column {j + 1} repeats the ranking of column {seen[labels] + 1}",
+                file=file,
+                line=header[0][0],
+                field=str(j + 1),
+            )
         seen[labels] = j
         kinds.append(column)
         if column != "ranking":
@@ -204,7 +218,9 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
         if not name:
             raise BallotError("area name is empty", file=file, line=line, field="1")
         if name in areas:
-            raise BallotError(f"area {name!r} appears twice (first on line {areas[name][0]})", file=file, line=line)
+            raise BallotError(
+                f"area {name!r} appears twice (first on line {areas[name][0]})", file=file, line=line
+            )
         values = np.empty(width - 1)
         for j in range(1, width):
             text = cells[j].strip()
@@ -222,7 +238,9 @@ def read_summary(path: str | os.PathLike[str], *, area: str = "Total", title: st
             j = int(off[0]) + 1
             raise BallotError(
                 f"Total {int(total[j - 1])} is not the sum of the areas ({int(parts[j - 1])})",
-                file=file, line=total_line, field=_field(header, j),
+                file=file,
+                line=total_line,
+                field=_field(header, j),
             )
     if area not in areas:
         raise BallotError(f"no area {area!r}; areas: {', '.join(map(repr, areas))}", file=file)
@@ -252,7 +270,9 @@ def _column_label(labels: tuple[str, ...], j: int, header: list[tuple[int, list[
     first = labels[0]
     if first in ("Blank", "Exhausted"):
         if any(labels[1:]):
-            raise BallotError(f"{first!r} followed by further choices", file=file, line=header[0][0], field=str(j + 1))
+            raise BallotError(
+                f"{first!r} followed by further choices", file=file, line=header[0][0], field=str(j + 1)
+            )
         return first
     if not first:
         raise BallotError("a column with no first choice", file=file, line=header[0][0], field=str(j + 1))
@@ -263,7 +283,9 @@ def _column_label(labels: tuple[str, ...], j: int, header: list[tuple[int, list[
                 f"choice {label!r} after the ranking ended", file=file, line=header[k][0], field=str(j + 1)
             )
         if label in ("Blank", "Exhausted"):
-            raise BallotError(f"{label!r} below the first row", file=file, line=header[k][0], field=str(j + 1))
+            raise BallotError(
+                f"{label!r} below the first row", file=file, line=header[k][0], field=str(j + 1)
+            )
         if not label or label == "Overvote":
             ended = True
         elif label in labels[:k]:

@@ -72,7 +72,9 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
     first_line, first = lines[0]
     parts = first.split()
     if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
-        raise BallotError(f"the first line must be 'candidates seats', found {first[:40]!r}", file=file, line=first_line)
+        raise BallotError(
+            f"the first line must be 'candidates seats', found {first[:40]!r}", file=file, line=first_line
+        )
     n, seats = int(parts[0]), int(parts[1])
     if n < 1:
         raise BallotError("the number of candidates must be at least 1", file=file, line=first_line)
@@ -119,7 +121,9 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
                 row.append(FIRST_TIE_CODE - ties.setdefault(key, len(ties)))
         rows.append(row)
     if not ended:
-        raise BallotError("the file ends before the 0 line that closes the ballots", file=file, line=lines[-1][0])
+        raise BallotError(
+            "the file ends before the 0 line that closes the ballots", file=file, line=lines[-1][0]
+        )
 
     names: list[tuple[int, str]] = []
     for line, text in lines[pos:]:
@@ -134,7 +138,9 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
     if len(names) < n:
         raise BallotError(f"{len(names)} candidate names for {n} candidates", file=file, line=end_line)
     if len(names) > n + 1:
-        raise BallotError(f"{len(names) - n - 1} extra name(s) after the title", file=file, line=names[n + 1][0])
+        raise BallotError(
+            f"{len(names) - n - 1} extra name(s) after the title", file=file, line=names[n + 1][0]
+        )
     candidates = [name for _, name in names[:n]]
     for k, (line, name) in enumerate(names[:n]):
         if not name:

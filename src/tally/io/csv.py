@@ -194,7 +194,9 @@ def read_csv(
 
     lookups = [
         [
-            np.array([special.get(n.casefold(), index.get(n, SKIPPED)) for n in col_names] or [SKIPPED], np.int64)
+            np.array(
+                [special.get(n.casefold(), index.get(n, SKIPPED)) for n in col_names] or [SKIPPED], np.int64
+            )
             for col_names in names
         ]
         for _, names, _ in blocks
@@ -202,7 +204,13 @@ def read_csv(
     bits = max(1, (len(declared) + 1).bit_length())  # codes + 2 lie in 0..len(declared)+1
     # Without provenance to keep, rows are reduced to one small integer key each and
     # identical ballots counted in O(n); otherwise the code matrix goes whole to from_matrix.
-    keyed = id_col is None and precinct_col is None and batch_col is None and 0 < bits * len(rank_cols) <= 22 and n_rows >= KEYED_MIN_ROWS
+    keyed = (
+        id_col is None
+        and precinct_col is None
+        and batch_col is None
+        and 0 < bits * len(rank_cols) <= 22
+        and n_rows >= KEYED_MIN_ROWS
+    )
     if keyed:
         key = np.zeros(n_rows, dtype=np.int64)
         for (start, _, indices), lookup in zip(blocks, lookups):
@@ -253,7 +261,9 @@ def read_csv(
     )
 
 
-def _count_keys(key: np.ndarray, weights: np.ndarray | None, bits: int, ranks: int) -> tuple[np.ndarray, np.ndarray]:
+def _count_keys(
+    key: np.ndarray, weights: np.ndarray | None, bits: int, ranks: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows and their weights from one integer key per ballot (``bits`` per rank).
 
     :meth:`RankedBallots.from_matrix` merges again and orders the rows; this only makes
@@ -270,7 +280,9 @@ def _rank_columns(header: list[str], ranks: Sequence[str] | None, file: str) -> 
     if ranks is not None:
         missing = [r for r in ranks if r not in header]
         if missing:
-            raise BallotError(f"no rank column {missing[0]!r}; columns: {', '.join(header)}", file=file, line=1)
+            raise BallotError(
+                f"no rank column {missing[0]!r}; columns: {', '.join(header)}", file=file, line=1
+            )
         return list(ranks)
     numbered = [(rank_number(c), c) for c in header]
     found = sorted((n, c) for n, c in numbered if n is not None)
@@ -285,18 +297,24 @@ def _rank_columns(header: list[str], ranks: Sequence[str] | None, file: str) -> 
         dup = next(n for n in numbers if numbers.count(n) > 1)
         raise BallotError(f"two columns name rank {dup}", file=file, line=1)
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or numbers[0] not in (0, 1):
-        raise BallotError(f"rank columns are numbered {numbers}, expected 1..{len(numbers)}", file=file, line=1)
+        raise BallotError(
+            f"rank columns are numbered {numbers}, expected 1..{len(numbers)}", file=file, line=1
+        )
     return [c for _, c in found]
 
 
-def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]], special: dict[str, int]) -> list[str]:
+def _candidate_order(
+    blocks: list[tuple[int, list[list[str]], list[np.ndarray]]], special: dict[str, int]
+) -> list[str]:
     """Distinct names by first appearance, reading row by row and each row rank by rank."""
     first: dict[str, int] = {}
     for start, names, indices in blocks:
         width = len(names)
         known = set(first)  # a name met in an earlier block cannot appear earlier here
         for r, (col_names, idx) in enumerate(zip(names, indices)):
-            wanted = [k for k, name in enumerate(col_names) if name not in known and name.casefold() not in special]
+            wanted = [
+                k for k, name in enumerate(col_names) if name not in known and name.casefold() not in special
+            ]
             if len(wanted) > 16:  # many names (write-ins): one sort beats a scan per name
                 uniq, where = np.unique(idx, return_index=True)
                 positions = dict(zip(uniq.tolist(), where.tolist()))
@@ -314,7 +332,9 @@ def _candidate_order(blocks: list[tuple[int, list[list[str]], list[np.ndarray]]]
     return sorted(first, key=first.__getitem__)
 
 
-def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> list[str]:
+def _ids(
+    column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str
+) -> list[str]:
     trimmed = pc.utf8_trim_whitespace(column)
     ids = trimmed.to_pylist()
     if len(pc.unique(trimmed)) == len(ids) and not pc.any(pc.equal(trimmed, "")).as_py():
@@ -322,7 +342,9 @@ def _ids(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delim
     seen: dict[str, int] = {}
     for row, value in enumerate(ids):
         if not value:
-            raise BallotError("empty ballot id", file=file, line=line_of(path, file, delimiter, row), field=name)
+            raise BallotError(
+                "empty ballot id", file=file, line=line_of(path, file, delimiter, row), field=name
+            )
         if value in seen:
             raise BallotError(
                 f"ballot id {value!r} appears twice (first on line {line_of(path, file, delimiter, seen[value])})",

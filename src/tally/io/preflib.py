@@ -160,7 +160,9 @@ def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
                 target = header.alternatives if numbered.group(1) == "ALTERNATIVE" else header.categories
                 index = int(numbered.group(2))
                 if index in target:
-                    raise BallotError(f"{key} is given twice (first on line {target[index][0]})", file=file, line=number)
+                    raise BallotError(
+                        f"{key} is given twice (first on line {target[index][0]})", file=file, line=number
+                    )
                 target[index] = (number, value)
             else:
                 if key in header.fields:
@@ -201,8 +203,9 @@ def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]
     number, totals = lines[n + 1]
     parts = [p.strip() for p in totals.split(",")]
     if len(parts) != 3 or not all(_whole(p) for p in parts):
-        raise BallotError(f"expected 'voters,sum of counts,unique orders', found {totals[:60]!r}", file=file,
-                          line=number)
+        raise BallotError(
+            f"expected 'voters,sum of counts,unique orders', found {totals[:60]!r}", file=file, line=number
+        )
     if parts[0] != parts[1]:
         raise BallotError(f"voters {parts[0]} and sum of counts {parts[1]} differ", file=file, line=number)
     header.fields["NUMBER VOTERS"] = (number, parts[0])
@@ -243,7 +246,9 @@ def _data_type(header: _Header, file: str) -> str:
     raise BallotError("no DATA TYPE line and no .soc/.soi/.toc/.toi/.cat extension", file=file, line=1)
 
 
-def _alternatives(header: _Header, file: str, *, number_duplicates: bool) -> tuple[tuple[str, ...], dict[str, str]]:
+def _alternatives(
+    header: _Header, file: str, *, number_duplicates: bool
+) -> tuple[tuple[str, ...], dict[str, str]]:
     n = _header_int(header, "NUMBER ALTERNATIVES", file)
     if n is None:
         raise BallotError("the header has no NUMBER ALTERNATIVES line", file=file, line=1)
@@ -324,8 +329,11 @@ def _official_results(value: str, file: str, line: int, names: set[str]) -> dict
         try:
             results[party] = int(seats)
         except ValueError:
-            raise BallotError(f"OFFICIAL RESULTS seats {seats.strip()!r} for {party!r} is not a whole number",
-                              file=file, line=line) from None
+            raise BallotError(
+                f"OFFICIAL RESULTS seats {seats.strip()!r} for {party!r} is not a whole number",
+                file=file,
+                line=line,
+            ) from None
     return results
 
 
@@ -340,7 +348,9 @@ def _count_and_marks(line: str, number: int, file: str, n: int) -> tuple[int, li
     try:
         count = int(count_text)
     except ValueError:
-        raise BallotError(f"count {count_text.strip()!r} is not a whole number", file=file, line=number) from None
+        raise BallotError(
+            f"count {count_text.strip()!r} is not a whole number", file=file, line=number
+        ) from None
     if count < 0:
         raise BallotError(f"count {count} is negative", file=file, line=number)
     rest = rest.strip()
@@ -358,10 +368,14 @@ def _count_and_marks(line: str, number: int, file: str, n: int) -> tuple[int, li
         for alt in mark if isinstance(mark, list) else (mark,):
             if not 1 <= alt <= n:
                 raise BallotError(
-                    f"unknown candidate index {alt} (alternatives are numbered 1..{n})", file=file, line=number
+                    f"unknown candidate index {alt} (alternatives are numbered 1..{n})",
+                    file=file,
+                    line=number,
                 )
             if alt in seen:
-                raise BallotError(f"candidate index {alt} appears twice in one ballot", file=file, line=number)
+                raise BallotError(
+                    f"candidate index {alt} appears twice in one ballot", file=file, line=number
+                )
             seen.add(alt)
     return count, marks
 
@@ -375,7 +389,9 @@ def _parse_marks(text: str, number: int, file: str) -> list[Any]:
         try:
             return int(token)
         except ValueError:
-            problem = "empty alternative (stray comma?)" if not token else f"alternative {token!r} is not a number"
+            problem = (
+                "empty alternative (stray comma?)" if not token else f"alternative {token!r} is not a number"
+            )
             raise BallotError(problem, file=file, line=number) from None
 
     while True:
@@ -430,7 +446,11 @@ def _check_totals(header: _Header, file: str, total: int, lines: int, unique_key
 
 
 def _read_orders(
-    file: str, header: _Header, body: list[tuple[int, str]], names: tuple[str, ...], renamed: dict[str, str],
+    file: str,
+    header: _Header,
+    body: list[tuple[int, str]],
+    names: tuple[str, ...],
+    renamed: dict[str, str],
     data_type: str,
 ) -> RankedBallots:
     n = len(names)
@@ -507,7 +527,9 @@ def _read_cat(
         categories = [m if isinstance(m, list) else [m] for m in marks]
         if n_categories is not None and len(categories) > n_categories:
             raise BallotError(
-                f"{len(categories)} categories but NUMBER CATEGORIES is {n_categories}", file=file, line=number
+                f"{len(categories)} categories but NUMBER CATEGORIES is {n_categories}",
+                file=file,
+                line=number,
             )
         first = categories[0] if categories else []
         counts.append(count)
@@ -535,8 +557,13 @@ def _read_cat(
         meta["kind"] = "approval"
         scores = np.vstack(score_rows) if score_rows else np.zeros((0, n))
         return ScoredBallots.from_matrix(
-            names, scores, np.asarray(counts, dtype=np.float64), kind="approval",
-            source=file, title=title, metadata=meta,
+            names,
+            scores,
+            np.asarray(counts, dtype=np.float64),
+            kind="approval",
+            source=file,
+            title=title,
+            metadata=meta,
         )
     meta["blank"] = blank
     attributes = {"seats": (meta["seats"],)} if "seats" in meta else {}

@@ -126,8 +126,9 @@ def read_scores(
             raise BallotError(f"no candidate column {missing[0]!r}", file=file, line=1)
         extra = [c for c in header if c not in names and c not in (count_col, id_col) and c not in ignore]
         if extra:
-            raise BallotError(f"column {extra[0]!r} is neither a candidate nor ignored", file=file, line=1,
-                              field=extra[0])
+            raise BallotError(
+                f"column {extra[0]!r} is neither a candidate nor ignored", file=file, line=1, field=extra[0]
+            )
     if not names:
         raise BallotError("no candidate columns", file=file, line=1)
 
@@ -144,10 +145,15 @@ def read_scores(
     if kind == "approval":
         bad = given & ~np.isin(scores, (0.0, 1.0))
         _fail_at(bad, "an approval cell must be 0 or 1, not {value:g}", scores, names, path, file, delimiter)
-    top = max_score if max_score is not None else (1.0 if kind == "approval" else
-                                                   float(scores[given].max()) if given.any() else 1.0)
+    top = (
+        max_score
+        if max_score is not None
+        else (1.0 if kind == "approval" else float(scores[given].max()) if given.any() else 1.0)
+    )
     out = given & ((scores < min_score) | (scores > top))
-    _fail_at(out, f"score {{value:g}} is outside {min_score:g}..{top:g}", scores, names, path, file, delimiter)
+    _fail_at(
+        out, f"score {{value:g}} is outside {min_score:g}..{top:g}", scores, names, path, file, delimiter
+    )
 
     weights = count_column(table.column(count_col), path, file, delimiter, count_col) if count_col else None
     metadata: dict[str, Any] = {
@@ -161,8 +167,15 @@ def read_scores(
     }
     scores, weights = _premerge(scores, weights)
     return ScoredBallots.from_matrix(
-        names, scores, weights, kind=kind, max_score=top, min_score=min_score,
-        source=file, title=title, metadata=metadata,
+        names,
+        scores,
+        weights,
+        kind=kind,
+        max_score=top,
+        min_score=min_score,
+        source=file,
+        title=title,
+        metadata=metadata,
     )
 
 
@@ -190,7 +203,9 @@ def _premerge(scores: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarra
     return scores[first], merged
 
 
-def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str) -> np.ndarray:
+def _column_scores(
+    column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str
+) -> np.ndarray:
     trimmed = pc.utf8_trim_whitespace(column)
     blank = pc.equal(trimmed, "")
     try:
@@ -213,16 +228,31 @@ def _column_scores(column: pa.ChunkedArray, path: str | os.PathLike[str], file: 
             except ValueError:
                 value = float("nan")
             if not math.isfinite(value):
-                raise BallotError(f"score {text!r} is not a number", file=file,
-                                  line=line_of(path, file, delimiter, row), field=name) from None
+                raise BallotError(
+                    f"score {text!r} is not a number",
+                    file=file,
+                    line=line_of(path, file, delimiter, row),
+                    field=name,
+                ) from None
             out[row] = value
         return out
 
 
-def _fail_at(mask: np.ndarray, problem: str, scores: np.ndarray, names: list[str], path: str | os.PathLike[str], file: str,
-             delimiter: str) -> None:
+def _fail_at(
+    mask: np.ndarray,
+    problem: str,
+    scores: np.ndarray,
+    names: list[str],
+    path: str | os.PathLike[str],
+    file: str,
+    delimiter: str,
+) -> None:
     if not mask.any():
         return
     row, col = (int(x[0]) for x in np.nonzero(mask))
-    raise BallotError(problem.format(value=scores[row, col]), file=file,
-                      line=line_of(path, file, delimiter, row), field=names[col])
+    raise BallotError(
+        problem.format(value=scores[row, col]),
+        file=file,
+        line=line_of(path, file, delimiter, row),
+        field=names[col],
+    )

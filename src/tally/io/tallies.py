@@ -114,23 +114,37 @@ def read_tallies(
             if w in lower:
                 return lower.index(w)
         if name:
-            raise BallotError(f"no {what} column {name!r}; columns: {', '.join(header)}", file=file, line=header_line)
+            raise BallotError(
+                f"no {what} column {name!r}; columns: {', '.join(header)}", file=file, line=header_line
+            )
         return None
 
     area_i = column(area, _AREA_NAMES, "area")
     if area_i is None:
-        raise BallotError(f"no area column (one of {', '.join(_AREA_NAMES)}; or pass area=)", file=file,
-                          line=header_line)
+        raise BallotError(
+            f"no area column (one of {', '.join(_AREA_NAMES)}; or pass area=)", file=file, line=header_line
+        )
     for line, cells in rows[1:]:
         if len(cells) != len(header):
-            raise BallotError(f"ragged row: {len(cells)} fields where the header has {len(header)}",
-                              file=file, line=line)
+            raise BallotError(
+                f"ragged row: {len(cells)} fields where the header has {len(header)}", file=file, line=line
+            )
     cand_i = column(None, (candidate.lower(),), "candidate")
     votes_i = column(None, (votes.lower(),), "votes")
     skip = {lower.index(c.lower()) for c in ignore if c.lower() in lower}
     if cand_i is not None and votes_i is not None:
-        return _long(file, header, rows, area_i, cand_i, votes_i, column(None, (party.lower(),), "party"),
-                     attributes, skip, title)
+        return _long(
+            file,
+            header,
+            rows,
+            area_i,
+            cand_i,
+            votes_i,
+            column(None, (party.lower(),), "party"),
+            attributes,
+            skip,
+            title,
+        )
     if attributes is None:
         attributes = [h for h in header if h.lower() in _ATTRIBUTE_NAMES]
     return _wide(file, header, rows, area_i, attributes, skip, title)
@@ -150,8 +164,18 @@ def _value(text: str) -> Any:
         return text
 
 
-def _long(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_i: int, cand_i: int, votes_i: int,
-          party_i: int | None, attributes: Sequence[str] | None, skip: set[int], title: str | None) -> Tallies:
+def _long(
+    file: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    area_i: int,
+    cand_i: int,
+    votes_i: int,
+    party_i: int | None,
+    attributes: Sequence[str] | None,
+    skip: set[int],
+    title: str | None,
+) -> Tallies:
     fixed = {area_i, cand_i, votes_i} | ({party_i} if party_i is not None else set()) | skip
     if attributes is None:
         attr_i = [i for i in range(len(header)) if i not in fixed]
@@ -159,8 +183,12 @@ def _long(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_
         attr_i = [header.index(a) if a in header else _no_column(a, header, file) for a in attributes]
         extra = [header[i] for i in range(len(header)) if i not in fixed and i not in attr_i]
         if extra:
-            raise BallotError(f"column {extra[0]!r} is not an attribute; name it in attributes= or ignore=",
-                              file=file, line=rows[0][0], field=extra[0])
+            raise BallotError(
+                f"column {extra[0]!r} is not an attribute; name it in attributes= or ignore=",
+                file=file,
+                line=rows[0][0],
+                field=extra[0],
+            )
     areas: dict[str, int] = {}
     candidates: dict[str, int] = {}
     cells: dict[tuple[int, int], tuple[float, int]] = {}
@@ -176,30 +204,48 @@ def _long(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_
         ci = candidates.setdefault(c, len(candidates))
         v = parse_count(row[votes_i], file=file, line=line, field=header[votes_i], what="votes")
         if (ai, ci) in cells:
-            raise BallotError(f"duplicate row for area {a!r} and candidate {c!r} (first on line {cells[ai, ci][1]})",
-                              file=file, line=line)
+            raise BallotError(
+                f"duplicate row for area {a!r} and candidate {c!r} (first on line {cells[ai, ci][1]})",
+                file=file,
+                line=line,
+            )
         cells[ai, ci] = (v, line)
         if party_i is not None and row[party_i].strip():
             p = row[party_i].strip()
             if c in parties and parties[c][0] != p:
-                raise BallotError(f"candidate {c!r} is {p!r} here but {parties[c][0]!r} on line {parties[c][1]}",
-                                  file=file, line=line, field=header[party_i])
+                raise BallotError(
+                    f"candidate {c!r} is {p!r} here but {parties[c][0]!r} on line {parties[c][1]}",
+                    file=file,
+                    line=line,
+                    field=header[party_i],
+                )
             parties.setdefault(c, (p, line))
         for i in attr_i:
             value = _value(row[i])
             seen = attrs.setdefault(i, {})
             if ai in seen and seen[ai][0] != value:
-                raise BallotError(f"area attribute {header[i]!r} of {a!r} is {row[i].strip()!r} here but "
-                                  f"{seen[ai][0]!r} on line {seen[ai][1]}", file=file, line=line, field=header[i])
+                raise BallotError(
+                    f"area attribute {header[i]!r} of {a!r} is {row[i].strip()!r} here but "
+                    f"{seen[ai][0]!r} on line {seen[ai][1]}",
+                    file=file,
+                    line=line,
+                    field=header[i],
+                )
             seen.setdefault(ai, (value, line))
     matrix = np.zeros((len(areas), len(candidates)))
     for (ai, ci), (v, _) in cells.items():
         matrix[ai, ci] = v
-    attributes_out = {header[i]: tuple(attrs.get(i, {}).get(ai, (None, 0))[0] for ai in range(len(areas)))
-                      for i in attr_i}
+    attributes_out = {
+        header[i]: tuple(attrs.get(i, {}).get(ai, (None, 0))[0] for ai in range(len(areas))) for i in attr_i
+    }
     return Tallies(
-        areas=tuple(areas), candidates=tuple(candidates), votes=matrix, attributes=attributes_out,
-        parties={c: p for c, (p, _) in parties.items()}, source=file, title=title,
+        areas=tuple(areas),
+        candidates=tuple(candidates),
+        votes=matrix,
+        attributes=attributes_out,
+        parties={c: p for c, (p, _) in parties.items()},
+        source=file,
+        title=title,
         metadata={"format": "tallies", "layout": "long", "rows": len(rows) - 1},
     )
 
@@ -208,11 +254,20 @@ def _no_column(name: str, header: list[str], file: str) -> int:
     raise BallotError(f"no attribute column {name!r}; columns: {', '.join(header)}", file=file, line=1)
 
 
-def _wide(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_i: int, attributes: Sequence[str],
-          skip: set[int], title: str | None) -> Tallies:
+def _wide(
+    file: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    area_i: int,
+    attributes: Sequence[str],
+    skip: set[int],
+    title: str | None,
+) -> Tallies:
     attr_i = [header.index(a) if a in header else _no_column(a, header, file) for a in attributes]
     total_i = next((i for i, h in enumerate(header) if h.lower() == "total" and i not in attr_i), None)
-    cand_i = [i for i in range(len(header)) if i not in (area_i, total_i) and i not in attr_i and i not in skip]
+    cand_i = [
+        i for i in range(len(header)) if i not in (area_i, total_i) and i not in attr_i and i not in skip
+    ]
     if not cand_i:
         raise BallotError("no candidate columns", file=file, line=rows[0][0])
     areas: dict[str, int] = {}
@@ -223,8 +278,9 @@ def _wide(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_
         if not a:
             raise BallotError("empty area name", file=file, line=line, field=header[area_i])
         if a in areas:
-            raise BallotError(f"area {a!r} appears twice (first on line {rows[areas[a] + 1][0]})",
-                              file=file, line=line)
+            raise BallotError(
+                f"area {a!r} appears twice (first on line {rows[areas[a] + 1][0]})", file=file, line=line
+            )
         areas[a] = len(areas)
         for j, i in enumerate(cand_i):
             if row[i].strip():
@@ -237,10 +293,16 @@ def _wide(file: str, header: list[str], rows: list[tuple[int, list[str]]], area_
                 raise BallotError(
                     f"total {row[total_i].strip()} is not the sum of the candidates' votes "
                     f"({matrix[areas[a]].sum():g})",
-                    file=file, line=line, field=header[total_i],
+                    file=file,
+                    line=line,
+                    field=header[total_i],
                 )
     return Tallies(
-        areas=tuple(areas), candidates=tuple(header[i] for i in cand_i), votes=matrix,
-        attributes={k: tuple(v) for k, v in attrs.items()}, source=file, title=title,
+        areas=tuple(areas),
+        candidates=tuple(header[i] for i in cand_i),
+        votes=matrix,
+        attributes={k: tuple(v) for k, v in attrs.items()},
+        source=file,
+        title=title,
         metadata={"format": "tallies", "layout": "wide", "rows": len(rows) - 1},
     )

@@ -338,7 +338,8 @@ def _output(checker: _Checker, obj: dict) -> OutputSettings:
     return OutputSettings(
         contest_name=checker.text(obj, "contestName", "outputSettings.contestName", required=True) or "",
         contest_date=checker.text(obj, "contestDate", "outputSettings.contestDate") or "",
-        contest_jurisdiction=checker.text(obj, "contestJurisdiction", "outputSettings.contestJurisdiction") or "",
+        contest_jurisdiction=checker.text(obj, "contestJurisdiction", "outputSettings.contestJurisdiction")
+        or "",
         contest_office=checker.text(obj, "contestOffice", "outputSettings.contestOffice") or "",
         output_directory=checker.text(obj, "outputDirectory", "outputSettings.outputDirectory") or "output",
         tabulate_by_precinct=checker.flag(obj, "tabulateByPrecinct", "outputSettings.tabulateByPrecinct"),
@@ -379,11 +380,19 @@ def _candidates(checker: _Checker, raw: Any) -> list[Candidate]:
             elif str(a).strip() and str(a).strip() not in aliases:
                 aliases.append(str(a).strip())
         code = item.get("code")  # legacy single code, now one more alias
-        if isinstance(code, (str, int)) and not isinstance(code, bool) and str(code).strip():
-            if str(code).strip() not in aliases:
-                aliases.append(str(code).strip())
+        if (
+            isinstance(code, (str, int))
+            and not isinstance(code, bool)
+            and str(code).strip()
+            and str(code).strip() not in aliases
+        ):
+            aliases.append(str(code).strip())
         out.append(
-            Candidate(name=name, aliases=tuple(aliases), excluded=checker.flag(item, "excluded", f"{field}.excluded"))
+            Candidate(
+                name=name,
+                aliases=tuple(aliases),
+                excluded=checker.flag(item, "excluded", f"{field}.excluded"),
+            )
         )
     return out
 
@@ -444,10 +453,14 @@ def _sources(checker: _Checker, raw: Any, rules_raw: dict, folder: Path) -> list
                 checker.fail(f"{field}.overvoteDelimiter {delimiter!r} is not a usable delimiter")
             if provider is not None and provider != "ess":
                 checker.fail(f"{field}.overvoteDelimiter is only used with ES&S sources")
-        treat_blank = checker.flag(item, "treatBlankAsUndeclaredWriteIn", f"{field}.treatBlankAsUndeclaredWriteIn")
+        treat_blank = checker.flag(
+            item, "treatBlankAsUndeclaredWriteIn", f"{field}.treatBlankAsUndeclaredWriteIn"
+        )
         treat_blank = treat_blank or legacy_blank_uwi
         if treat_blank and label["undeclaredWriteInLabel"] is None:
-            checker.fail(f"{field}.undeclaredWriteInLabel is required when treatBlankAsUndeclaredWriteIn is true")
+            checker.fail(
+                f"{field}.undeclaredWriteInLabel is required when treatBlankAsUndeclaredWriteIn is true"
+            )
         contest_id = checker.text(item, "contestId", f"{field}.contestId")
         if contest_id is None and provider in ("dominion", "hart", "cdf", "clearBallot"):
             checker.fail(f"{field}.contestId is required for {provider} sources")
@@ -457,13 +470,24 @@ def _sources(checker: _Checker, raw: Any, rules_raw: dict, folder: Path) -> list
                 file_path=file_path,
                 contest_id=contest_id,
                 first_vote_column_index=checker.integer(
-                    item, "firstVoteColumnIndex", f"{field}.firstVoteColumnIndex", 1, _MAX_COLUMN,
+                    item,
+                    "firstVoteColumnIndex",
+                    f"{field}.firstVoteColumnIndex",
+                    1,
+                    _MAX_COLUMN,
                     required=columns_needed,
                 ),
                 first_vote_row_index=checker.integer(
-                    item, "firstVoteRowIndex", f"{field}.firstVoteRowIndex", 1, _MAX_ROW, required=columns_needed
+                    item,
+                    "firstVoteRowIndex",
+                    f"{field}.firstVoteRowIndex",
+                    1,
+                    _MAX_ROW,
+                    required=columns_needed,
                 ),
-                id_column_index=checker.integer(item, "idColumnIndex", f"{field}.idColumnIndex", 1, _MAX_COLUMN),
+                id_column_index=checker.integer(
+                    item, "idColumnIndex", f"{field}.idColumnIndex", 1, _MAX_COLUMN
+                ),
                 precinct_column_index=checker.integer(
                     item, "precinctColumnIndex", f"{field}.precinctColumnIndex", 1, _MAX_COLUMN
                 ),
@@ -500,7 +524,9 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
         else:
             percentage = value / Decimal(100)
 
-    continue_until_two = checker.flag(obj, "continueUntilTwoCandidatesRemain", "rules.continueUntilTwoCandidatesRemain")
+    continue_until_two = checker.flag(
+        obj, "continueUntilTwoCandidatesRemain", "rules.continueUntilTwoCandidatesRemain"
+    )
     mode_raw = checker.text(obj, "winnerElectionMode", "rules.winnerElectionMode", required=True)
     mode = mode_raw or ""
     if mode_raw is not None and mode_raw not in WINNER_ELECTION_MODES:
@@ -542,11 +568,21 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
         checker.fail(f"rules.overvoteRule {overvote_rule!r} is not one of {', '.join(OVERVOTE_RULES)}")
 
     max_rankings = checker.integer(
-        obj, "maxRankingsAllowed", "rules.maxRankingsAllowed", 1, _INT_MAX, required=True,
+        obj,
+        "maxRankingsAllowed",
+        "rules.maxRankingsAllowed",
+        1,
+        _INT_MAX,
+        required=True,
         special={"max": n_declared},
     )
     max_skipped = checker.integer(
-        obj, "maxSkippedRanksAllowed", "rules.maxSkippedRanksAllowed", 0, _INT_MAX, required=True,
+        obj,
+        "maxSkippedRanksAllowed",
+        "rules.maxSkippedRanksAllowed",
+        0,
+        _INT_MAX,
+        required=True,
         special={"unlimited": None},
     )
     decimal_places = checker.integer(
@@ -565,13 +601,17 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
         max_skipped_ranks=max_skipped,
         decimal_places=decimal_places if decimal_places is not None else 4,
         random_seed=seed,
-        exhaust_on_duplicate=checker.flag(obj, "exhaustOnDuplicateCandidate", "rules.exhaustOnDuplicateCandidate"),
+        exhaust_on_duplicate=checker.flag(
+            obj, "exhaustOnDuplicateCandidate", "rules.exhaustOnDuplicateCandidate"
+        ),
         batch_elimination=checker.flag(obj, "batchElimination", "rules.batchElimination"),
         continue_until_two=continue_until_two,
         first_round_determines_threshold=checker.flag(
             obj, "doesFirstRoundDetermineThreshold", "rules.doesFirstRoundDetermineThreshold"
         ),
-        non_integer_threshold=checker.flag(obj, "nonIntegerWinningThreshold", "rules.nonIntegerWinningThreshold"),
+        non_integer_threshold=checker.flag(
+            obj, "nonIntegerWinningThreshold", "rules.nonIntegerWinningThreshold"
+        ),
         hare_quota=checker.flag(obj, "hareQuota", "rules.hareQuota"),
         minimum_vote_threshold=minimum or 0,
         stop_early_after_round=stop_early,
@@ -596,15 +636,25 @@ def _cross_checks(
 
     mode, seats = rules.winner_election_mode, rules.number_of_winners
     if seats == 0 and mode != "bottomsUpUsingPercentageThreshold":
-        checker.fail("rules.numberOfWinners may be 0 only with winnerElectionMode bottomsUpUsingPercentageThreshold")
+        checker.fail(
+            "rules.numberOfWinners may be 0 only with winnerElectionMode bottomsUpUsingPercentageThreshold"
+        )
     if mode == "bottomsUpUsingPercentageThreshold":
         if rules.bottoms_up_percentage is None:
-            checker.fail("rules.multiSeatBottomsUpPercentageThreshold is required with bottomsUpUsingPercentageThreshold")
+            checker.fail(
+                "rules.multiSeatBottomsUpPercentageThreshold is required with bottomsUpUsingPercentageThreshold"
+            )
     elif rules.bottoms_up_percentage is not None:
-        checker.fail("rules.multiSeatBottomsUpPercentageThreshold is only used with bottomsUpUsingPercentageThreshold")
+        checker.fail(
+            "rules.multiSeatBottomsUpPercentageThreshold is only used with bottomsUpUsingPercentageThreshold"
+        )
     if rules.cutoff_elimination and mode != "bottomsUpUsingPercentageThreshold":
         checker.fail("rules.cutoffElimination is only used with bottomsUpUsingPercentageThreshold")
-    multi_seat_modes = ("multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound", "bottomsUp")
+    multi_seat_modes = (
+        "multiWinnerAllowOnlyOneWinnerPerRound",
+        "multiWinnerAllowMultipleWinnersPerRound",
+        "bottomsUp",
+    )
     if seats == 1 and mode in multi_seat_modes + ("multiPassIrv",):
         checker.fail(f"rules.winnerElectionMode {mode} needs numberOfWinners above 1")
     if seats > 1 and mode == "singleWinnerMajority":
@@ -612,8 +662,13 @@ def _cross_checks(
     if rules.batch_elimination and mode not in ("singleWinnerMajority", "multiPassIrv", ""):
         checker.fail("rules.batchElimination is only allowed with singleWinnerMajority or multiPassIrv")
     if rules.continue_until_two and mode not in ("singleWinnerMajority", "multiPassIrv", ""):
-        checker.fail("rules.continueUntilTwoCandidatesRemain is only allowed with singleWinnerMajority or multiPassIrv")
-    if rules.hare_quota and mode not in ("multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound"):
+        checker.fail(
+            "rules.continueUntilTwoCandidatesRemain is only allowed with singleWinnerMajority or multiPassIrv"
+        )
+    if rules.hare_quota and mode not in (
+        "multiWinnerAllowOnlyOneWinnerPerRound",
+        "multiWinnerAllowMultipleWinnersPerRound",
+    ):
         checker.fail("rules.hareQuota is only used in multi-winner surplus-transfer modes")
 
     names_and_aliases: dict[str, str] = {}
@@ -626,7 +681,11 @@ def _cross_checks(
                 checker.fail(f"candidate string {s!r} is used by both {other!r} and {c.name!r}")
             names_and_aliases[s] = c.name
     for i, src in enumerate(sources, start=1):
-        if src.overvote_label is not None and rules.overvote_rule not in ("exhaustImmediately", "alwaysSkipToNextRank", ""):
+        if src.overvote_label is not None and rules.overvote_rule not in (
+            "exhaustImmediately",
+            "alwaysSkipToNextRank",
+            "",
+        ):
             checker.fail(
                 f"cvrFileSources[{i}].overvoteLabel needs overvoteRule exhaustImmediately or alwaysSkipToNextRank"
             )
@@ -643,7 +702,17 @@ def _cross_checks(
             for other_key, other in labels.items():
                 if other_key < key and other is not None and other.lower() == value.lower():
                     checker.fail(f"cvrFileSources[{i}].{key} {value!r} is also the {other_key}")
-        if output.tabulate_by_precinct and src.provider in ("ess", "genericCsv") and src.precinct_column_index is None:
-            checker.fail(f"cvrFileSources[{i}].precinctColumnIndex is required when tabulateByPrecinct is true")
-        if output.tabulate_by_batch and src.provider in ("ess", "genericCsv") and src.batch_column_index is None:
+        if (
+            output.tabulate_by_precinct
+            and src.provider in ("ess", "genericCsv")
+            and src.precinct_column_index is None
+        ):
+            checker.fail(
+                f"cvrFileSources[{i}].precinctColumnIndex is required when tabulateByPrecinct is true"
+            )
+        if (
+            output.tabulate_by_batch
+            and src.provider in ("ess", "genericCsv")
+            and src.batch_column_index is None
+        ):
             checker.fail(f"cvrFileSources[{i}].batchColumnIndex is required when tabulateByBatch is true")

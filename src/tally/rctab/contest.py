@@ -82,12 +82,19 @@ class RctabRules:
             raise ConfigError(f"rules.tiebreakMode: unknown mode {self.tiebreak_mode!r}")
         if self.overvote_rule not in _OVERVOTE_RULES:
             raise ConfigError(f"rules.overvoteRule: unknown rule {self.overvote_rule!r}")
-        if self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation") \
-                and self.random_seed is None:
+        if (
+            self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation")
+            and self.random_seed is None
+        ):
             raise ConfigError(f"rules.randomSeed is required with tiebreakMode {self.tiebreak_mode!r}")
-        if self.winner_election_mode == "bottomsUpUsingPercentageThreshold" and self.bottoms_up_percentage is None:
-            raise ConfigError("rules.multiSeatBottomsUpPercentageThreshold is required with "
-                              "winnerElectionMode 'bottomsUpUsingPercentageThreshold'")
+        if (
+            self.winner_election_mode == "bottomsUpUsingPercentageThreshold"
+            and self.bottoms_up_percentage is None
+        ):
+            raise ConfigError(
+                "rules.multiSeatBottomsUpPercentageThreshold is required with "
+                "winnerElectionMode 'bottomsUpUsingPercentageThreshold'"
+            )
 
     @classmethod
     def from_config(cls, rules: Any) -> RctabRules:
@@ -213,12 +220,22 @@ def build_contest(
         for rank, mark in enumerate(rec.marks, start=1):
             c = code_of.get(mark)
             if c is None:
-                c = code_of[mark] = mark_code(mark, index, tie_index, ballot_id=rec.ballot_id, rank=rank,
-                                              file=rec.file, line=rec.line, overvote_alone=True)
+                c = code_of[mark] = mark_code(
+                    mark,
+                    index,
+                    tie_index,
+                    ballot_id=rec.ballot_id,
+                    rank=rank,
+                    file=rec.file,
+                    line=rec.line,
+                    overvote_alone=True,
+                )
             codes.append(c)
         while codes and codes[-1] == SKIPPED:
             codes.pop()
-        key = (tuple(codes), *(_slice_label(k, getattr(rec, k)) for k in slices)) if slices else (tuple(codes),)
+        key = (
+            (tuple(codes), *(_slice_label(k, getattr(rec, k)) for k in slices)) if slices else (tuple(codes),)
+        )
         r = rows.get(key)
         if r is None:
             r = rows[key] = len(keys)
@@ -232,8 +249,9 @@ def build_contest(
         matrix[i, : len(k[0])] = k[0]
     ties = sorted(tie_index, key=tie_index.__getitem__)
     cnt = np.asarray(counts, dtype=np.int64)
-    ballots = RankedBallots.from_matrix(names, matrix, cnt.astype(np.float64), tie_sets=ties, merge=False,
-                                        title=contest_name or None)
+    ballots = RankedBallots.from_matrix(
+        names, matrix, cnt.astype(np.float64), tie_sets=ties, merge=False, title=contest_name or None
+    )
     slice_ids: dict[str, tuple[str, ...]] = {}
     row_slices: dict[str, np.ndarray] = {}
     for j, kind in enumerate(slices, start=1):

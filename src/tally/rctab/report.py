@@ -37,8 +37,12 @@ __all__ = [
 
 _DECIMAL32 = Context(prec=7, rounding=ROUND_HALF_EVEN)
 _INACTIVE_JSON = ("overvotes", "skippedRankings", "exhaustedChoices", "repeatedRankings")
-_INACTIVE_CSV = (("Overvotes", "overvotes"), ("Skipped Rankings", "skippedRankings"),
-                 ("Exhausted Choices", "exhaustedChoices"), ("Repeated Rankings", "repeatedRankings"))
+_INACTIVE_CSV = (
+    ("Overvotes", "overvotes"),
+    ("Skipped Rankings", "skippedRankings"),
+    ("Exhausted Choices", "exhaustedChoices"),
+    ("Repeated Rankings", "repeatedRankings"),
+)
 _SLICE_TITLE = {"precinct": "Precinct", "batch": "Batch"}
 _SLICE_FOLDER = {"precinct": "Tabulate by Precinct", "batch": "Tabulate by Batch"}
 
@@ -146,18 +150,25 @@ def slice_summary_json(tab: Tabulation, meta: dict[str, str], kind: str, sid: st
     return _summary(tab, meta, [(s.tally, s.inactive, s.transfers) for s in rounds], kind, sid)
 
 
-def _summary(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict, dict]],
-             kind: str | None, sid: str | None) -> dict[str, Any]:
+def _summary(
+    tab: Tabulation,
+    meta: dict[str, str],
+    rounds: list[tuple[dict, dict, dict]],
+    kind: str | None,
+    sid: str | None,
+) -> dict[str, Any]:
     last = len(tab.rounds)
     results = []
     for rnd, (tally, inactive, transfers) in zip(tab.rounds, rounds):
-        results.append({
-            "inactiveBallots": _inactive_json(inactive, tab.uses_surpluses and rnd.number == last),
-            "round": rnd.number,
-            "tally": _sorted(dict(tally)),
-            "tallyResults": _actions(rnd, transfers),
-            "threshold": rnd.threshold,
-        })
+        results.append(
+            {
+                "inactiveBallots": _inactive_json(inactive, tab.uses_surpluses and rnd.number == last),
+                "round": rnd.number,
+                "tally": _sorted(dict(tally)),
+                "tallyResults": _actions(rnd, transfers),
+                "threshold": rnd.threshold,
+            }
+        )
     first_tally, first_inactive, _ = rounds[0]
     summary = {
         "finalThreshold": tab.rounds[-1].threshold,
@@ -233,14 +244,16 @@ def _number_to_elect(tab: Tabulation) -> str:
     return str(tab.number_of_winners)
 
 
-def _summary_csv(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]],
-                 kind: str | None, sid: str | None) -> str:
+def _summary_csv(
+    tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]], kind: str | None, sid: str | None
+) -> str:
     with localcontext(EXACT):
         return _summary_csv_exact(tab, meta, rounds, kind, sid)
 
 
-def _summary_csv_exact(tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]],
-                       kind: str | None, sid: str | None) -> str:
+def _summary_csv_exact(
+    tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]], kind: str | None, sid: str | None
+) -> str:
     rules = tab.rules
     n = len(tab.rounds)
     is_slice = kind is not None
@@ -334,8 +347,10 @@ def _summary_csv_exact(tab: Tabulation, meta: dict[str, str], rounds: list[tuple
             row += ["" if is_plain_zero else _s(frs), "", ""]
         rows.append(row)
     if is_slice:
-        note = (f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
-                f"report are at the {kind} level.")
+        note = (
+            f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
+            f"report are at the {kind} level."
+        )
         rows += [[], [note]]
     if ties:
         rows += [[], ["*Tie resolved in accordance with election law"]]
@@ -369,8 +384,11 @@ def report_files(tabs: list[Tabulation], meta: dict[str, str], stem: str) -> dic
                 used.add(unique)
                 folder = _SLICE_FOLDER[kind]
                 files[f"{folder}/{base}_{unique}_detailed_report.json"] = dump_json(
-                    slice_summary_json(tab, meta, kind, sid))
-                files[f"{folder}/{base}_{unique}_detailed_report.csv"] = slice_summary_csv(tab, meta, kind, sid)
+                    slice_summary_json(tab, meta, kind, sid)
+                )
+                files[f"{folder}/{base}_{unique}_detailed_report.csv"] = slice_summary_csv(
+                    tab, meta, kind, sid
+                )
     return files
 
 
@@ -388,7 +406,8 @@ def write_files(files: dict[str, str], directory: str | Path) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
         except OSError as exc:
-            raise ConfigError(f"{exc.filename or path}: cannot write the report: {exc.strerror or exc}") from None
+            raise ConfigError(
+                f"{exc.filename or path}: cannot write the report: {exc.strerror or exc}"
+            ) from None
         out.append(path)
     return out
-

@@ -121,4 +121,6 @@ class Tabulation:
 
 def uses_surpluses(rules: RctabRules, n_winners: int) -> bool:
     return n_winners > 1 and rules.winner_election_mode in (
-        "multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound")
+        "multiWinnerAllowOnlyOneWinnerPerRound",
+        "multiWinnerAllowMultipleWinnersPerRound",
+    )

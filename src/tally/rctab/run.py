@@ -115,9 +115,14 @@ def run_config(config_or_path: Any) -> RctabRun:
     )
     rules = RctabRules.from_config(config.rules)
     cdf = bool(config.output.generate_cdf_json)
-    return RctabRun(config=config, contest=contest, rules=rules,
-                    tabulations=tabulate(contest, rules, snapshots=cdf),
-                    meta=contest_meta(config), records=records if cdf else None)
+    return RctabRun(
+        config=config,
+        contest=contest,
+        rules=rules,
+        tabulations=tabulate(contest, rules, snapshots=cdf),
+        meta=contest_meta(config),
+        records=records if cdf else None,
+    )
 
 
 def sha256_file(path: str | Path) -> str:

@@ -68,8 +68,14 @@ __all__ = [
 
 # Inactive statuses, named as in RCTab's report JSON ("undervotes" are the ballots that
 # rank nobody, RCTab's DID_NOT_RANK_ANY_CANDIDATES).
-STATUSES = ("overvotes", "skippedRankings", "exhaustedChoices", "repeatedRankings",
-            "finalRoundSurplus", "undervotes")
+STATUSES = (
+    "overvotes",
+    "skippedRankings",
+    "exhaustedChoices",
+    "repeatedRankings",
+    "finalRoundSurplus",
+    "undervotes",
+)
 _FINAL_SURPLUS = -6
 _STATUS_OF_CODE = {
     OVERVOTED: "overvotes",
@@ -109,8 +115,15 @@ class _Classes:
 class _Counter:
     """One pass of RCTab's tabulation."""
 
-    def __init__(self, contest: Contest, rules: RctabRules, n_winners: int, excluded: frozenset[str],
-                 pass_number: int | None, snapshots: bool = False) -> None:
+    def __init__(
+        self,
+        contest: Contest,
+        rules: RctabRules,
+        n_winners: int,
+        excluded: frozenset[str],
+        pass_number: int | None,
+        snapshots: bool = False,
+    ) -> None:
         self.contest = contest
         self.keep_snapshots = snapshots
         self.snapshots: list[tuple[tuple[str, Decimal], ...]] = [()]
@@ -130,7 +143,8 @@ class _Counter:
         self.eliminated_round: dict[str, int] = {}
         self.rounds: list[RoundResult] = []
         self.slice_rounds: dict[str, dict[str, list[SliceRound]]] = {
-            k: {sid: [] for sid in ids} for k, ids in contest.slices.items()}
+            k: {sid: [] for sid in ids} for k, ids in contest.slices.items()
+        }
         self.ties: list[TieRecord] = []
         self.classes = _Classes()
         rows = contest.counts.size
@@ -157,8 +171,13 @@ class _Counter:
     def continuing_mask(self) -> np.ndarray:
         return np.array([self.continuing(n) for n in self.names], dtype=bool)
 
-    def _sum(self, codes: np.ndarray, counts: np.ndarray, groups: np.ndarray | None, n_groups: int,
-             ) -> list[list[Decimal | None]]:
+    def _sum(
+        self,
+        codes: np.ndarray,
+        counts: np.ndarray,
+        groups: np.ndarray | None,
+        n_groups: int,
+    ) -> list[list[Decimal | None]]:
         """Per group, per code slot (candidates, then inactive codes): exact vote sums.
 
         ``None`` where no ballot contributed (RCTab leaves such a tally at its initial
@@ -182,10 +201,14 @@ class _Counter:
                     out[gi][si] = add if prev is None else prev + add
         return out
 
-    def _split(self, sums: list[Decimal | None], continuing: list[str]) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    def _split(
+        self, sums: list[Decimal | None], continuing: list[str]
+    ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         c = len(self.names)
         with localcontext(EXACT):
-            tally = {n: (ZERO if sums[self.index[n]] is None else ZERO + sums[self.index[n]]) for n in continuing}
+            tally = {
+                n: (ZERO if sums[self.index[n]] is None else ZERO + sums[self.index[n]]) for n in continuing
+            }
             inactive = {}
             for code, status in _STATUS_OF_CODE.items():
                 v = sums[c - code - 1]
@@ -201,8 +224,10 @@ class _Counter:
             order = self.permutation if selecting_winner else list(reversed(self.permutation))
             chosen = next((c for c in order if c in tied_sorted), None)
             if chosen is None:
-                raise RuleError(f"round {round_}: tied candidates {', '.join(tied_sorted)} are not in the "
-                                "tie-breaking candidate order")
+                raise RuleError(
+                    f"round {round_}: tied candidates {', '.join(tied_sorted)} are not in the "
+                    "tie-breaking candidate order"
+                )
             why = f"appeared {'earliest' if selecting_winner else 'latest'} in the tie-breaking order"
         elif mode == "random":
             chosen = self._draw(tied_sorted)
@@ -210,11 +235,20 @@ class _Counter:
         elif mode in ("previousRoundCountsThenRandom", "previousRoundCountsThenAsk"):
             chosen, why = self._previous_rounds(selecting_winner, tied_sorted, round_)
         else:
-            raise RuleError(f"round {round_}: a tie between {', '.join(tied_sorted)} needs tiebreakMode "
-                            f"{mode!r}, which asks an operator; choose a non-interactive tie-break mode")
-        self.ties.append(TieRecord(round=round_, purpose="elect" if selecting_winner else "eliminate",
-                                   tied=tuple(tied_sorted), chosen=chosen, mode=mode,
-                                   explanation=f"{chosen} {why}; each had {votes} votes"))
+            raise RuleError(
+                f"round {round_}: a tie between {', '.join(tied_sorted)} needs tiebreakMode "
+                f"{mode!r}, which asks an operator; choose a non-interactive tie-break mode"
+            )
+        self.ties.append(
+            TieRecord(
+                round=round_,
+                purpose="elect" if selecting_winner else "eliminate",
+                tied=tuple(tied_sorted),
+                chosen=chosen,
+                mode=mode,
+                explanation=f"{chosen} {why}; each had {votes} votes",
+            )
+        )
         return chosen
 
     def _draw(self, tied: list[str]) -> str:
@@ -232,8 +266,10 @@ class _Counter:
             if len(contention) == 1:
                 return contention[0], f"had the {'most' if selecting_winner else 'fewest'} votes in round {r}"
         if self.rules.tiebreak_mode == "previousRoundCountsThenAsk":
-            raise RuleError(f"round {round_}: previous rounds do not separate {', '.join(sorted(contention))}, "
-                            "and tiebreakMode 'previousRoundCountsThenAsk' would ask an operator")
+            raise RuleError(
+                f"round {round_}: previous rounds do not separate {', '.join(sorted(contention))}, "
+                "and tiebreakMode 'previousRoundCountsThenAsk' would ask an operator"
+            )
         return self._draw(contention), "still tied in every previous round; drawn at random"
 
     # -- one round ------------------------------------------------------------------------
@@ -286,8 +322,9 @@ class _Counter:
             for kind, ids in contest.slices.items():
                 per = self._sum(codes, counts, contest.row_slices[kind], len(ids))
                 slice_tallies[kind] = [self._split(s, continuing) for s in per]
-            result = RoundResult(number=round_, tally=tally, threshold=ZERO, inactive=inactive,
-                                 residual_surplus=residual)
+            result = RoundResult(
+                number=round_, tally=tally, threshold=ZERO, inactive=inactive, residual_surplus=residual
+            )
             self.rounds.append(result)
             if self.keep_snapshots:
                 self._snapshot(round_, codes, np.arange(codes.size) if round_ == 1 else moved)
@@ -312,9 +349,11 @@ class _Counter:
                 if self.surplus:
                     for w in winners:
                         self._elect_with_surplus(w, tally[w], result.threshold, codes, counts)
-            elif (len(self.winner_round) < self.n_winners
-                  or (rules.continue_until_two and len(self.eliminated_round) < self.num_candidates - 2)
-                  or rules.is_percentage):
+            elif (
+                len(self.winner_round) < self.n_winners
+                or (rules.continue_until_two and len(self.eliminated_round) < self.num_candidates - 2)
+                or rules.is_percentage
+            ):
                 eliminated = self._eliminate(tally, result.threshold, round_, result)
                 for e in eliminated:
                     self.eliminated_round[e] = round_
@@ -344,7 +383,9 @@ class _Counter:
 
     def _snapshot(self, round_: int, codes: np.ndarray, rows: np.ndarray) -> None:
         """Record where the vote of every row in ``rows`` sits now (RCTab's CDF snapshot)."""
-        current = self.snapshot_rows[-1].copy() if self.snapshot_rows else np.zeros(codes.size, dtype=np.int64)
+        current = (
+            self.snapshot_rows[-1].copy() if self.snapshot_rows else np.zeros(codes.size, dtype=np.int64)
+        )
         for row in rows.tolist():
             k = int(self.cls[row])
             entry = self.classes.allocations[k]
@@ -358,15 +399,18 @@ class _Counter:
             current[row] = idx
         self.snapshot_rows.append(current)
 
-    def _record_transfers(self, into: int, moved: np.ndarray, moved_from: np.ndarray, codes: np.ndarray,
-                          counts: np.ndarray) -> None:
+    def _record_transfers(
+        self, into: int, moved: np.ndarray, moved_from: np.ndarray, codes: np.ndarray, counts: np.ndarray
+    ) -> None:
         """Transfers made at the start of round ``into + 1``, filed under round ``into``."""
         if not moved.size:
             return
         targets = codes[moved]
         cls = self.cls[moved]
         groups: dict[tuple[int, int, int], float] = {}
-        for src, dst, k, w in zip(moved_from.tolist(), targets.tolist(), cls.tolist(), counts[moved].tolist()):
+        for src, dst, k, w in zip(
+            moved_from.tolist(), targets.tolist(), cls.tolist(), counts[moved].tolist()
+        ):
             key = (src, dst if dst >= 0 else -1, k)
             groups[key] = groups.get(key, 0.0) + w
         rnd = self.rounds[into - 1]
@@ -374,15 +418,18 @@ class _Counter:
         for kind, ids in self.contest.slices.items():
             sl = self.contest.row_slices[kind][moved]
             per: dict[int, dict[tuple[int, int, int], float]] = {}
-            for s, src, dst, k, w in zip(sl.tolist(), moved_from.tolist(), targets.tolist(), cls.tolist(),
-                                         counts[moved].tolist()):
+            for s, src, dst, k, w in zip(
+                sl.tolist(), moved_from.tolist(), targets.tolist(), cls.tolist(), counts[moved].tolist()
+            ):
                 key = (src, dst if dst >= 0 else -1, k)
                 bucket = per.setdefault(s, {})
                 bucket[key] = bucket.get(key, 0.0) + w
             for s, g in per.items():
                 self._add_transfers(self.slice_rounds[kind][ids[s]][into - 1].transfers, g)
 
-    def _add_transfers(self, target: dict[str, dict[str, Decimal]], groups: dict[tuple[int, int, int], float]) -> None:
+    def _add_transfers(
+        self, target: dict[str, dict[str, Decimal]], groups: dict[tuple[int, int, int], float]
+    ) -> None:
         with localcontext(EXACT):
             for (src, dst, k), w in groups.items():
                 ftv = self.classes.ftv[k]
@@ -411,8 +458,9 @@ class _Counter:
                 threshold = minimum
         return threshold
 
-    def _identify_winners(self, tally: dict[str, Decimal], threshold: Decimal, round_: int,
-                          result: RoundResult) -> list[str]:
+    def _identify_winners(
+        self, tally: dict[str, Decimal], threshold: Decimal, round_: int, result: RoundResult
+    ) -> list[str]:
         rules = self.rules
         if tally.get(UWI, ZERO) != 0 and self.contest.has_uwi and UWI in tally:
             return []
@@ -430,12 +478,20 @@ class _Counter:
                 top = by_votes[-1]
                 selected = [c for c in tally if tally[c] == top]
             elif rules.winner_election_mode != "bottomsUp":
-                selected = [c for c in tally if tally[c] >= threshold and not (c == UWI and self.contest.has_uwi)]
+                selected = [
+                    c for c in tally if tally[c] >= threshold and not (c == UWI and self.contest.has_uwi)
+                ]
         multiple = len(selected) > 1 and (
             rules.winner_election_mode == "multiWinnerAllowOnlyOneWinnerPerRound"
-            or rules.first_round_determines_threshold)
-        none = (self.n_winners == 1 and not selected and len(tally) == 2 and unfilled == 1
-                and all(v >= rules.minimum_vote_threshold for v in tally.values()))
+            or rules.first_round_determines_threshold
+        )
+        none = (
+            self.n_winners == 1
+            and not selected
+            and len(tally) == 2
+            and unfilled == 1
+            and all(v >= rules.minimum_vote_threshold for v in tally.values())
+        )
         if multiple or none:
             top = by_votes[-1]
             selected = [c for c in tally if tally[c] == top]
@@ -445,8 +501,9 @@ class _Counter:
                 selected = [chosen]
         return selected
 
-    def _elect_with_surplus(self, winner: str, votes: Decimal, threshold: Decimal, codes: np.ndarray,
-                            counts: np.ndarray) -> None:
+    def _elect_with_surplus(
+        self, winner: str, votes: Decimal, threshold: Decimal, codes: np.ndarray, counts: np.ndarray
+    ) -> None:
         d = self.d
         with localcontext(EXACT):
             extra = votes - threshold
@@ -467,7 +524,9 @@ class _Counter:
                 n = round(float(counts[sel].sum()))
                 total = total + Decimal(n) * kept
                 for kind, ids in self.contest.slices.items():
-                    per = np.bincount(self.contest.row_slices[kind][sel], weights=counts[sel], minlength=len(ids))
+                    per = np.bincount(
+                        self.contest.row_slices[kind][sel], weights=counts[sel], minlength=len(ids)
+                    )
                     for s in np.flatnonzero(per > 0).tolist():
                         cur = slices[kind].get(ids[s], ZERO)
                         slices[kind][ids[s]] = cur + Decimal(round(float(per[s]))) * kept
@@ -482,8 +541,11 @@ class _Counter:
             for kind, ids in self.contest.slices.items():
                 for sid in ids:
                     sr = self.slice_rounds[kind][sid]
-                    sr[-1].tally[w] = (self.alloc_slices.get(w, {}).get(kind, {}).get(sid, ZERO) if w in fresh
-                                       else sr[-2].tally[w])
+                    sr[-1].tally[w] = (
+                        self.alloc_slices.get(w, {}).get(kind, {}).get(sid, ZERO)
+                        if w in fresh
+                        else sr[-2].tally[w]
+                    )
         with localcontext(EXACT):
             for w in sorted(fresh):
                 extra = result.tally[w] - result.threshold
@@ -497,13 +559,16 @@ class _Counter:
 
     # -- eliminations ---------------------------------------------------------------------
 
-    def _eliminate(self, tally: dict[str, Decimal], threshold: Decimal, round_: int,
-                   result: RoundResult) -> list[str]:
+    def _eliminate(
+        self, tally: dict[str, Decimal], threshold: Decimal, round_: int, result: RoundResult
+    ) -> list[str]:
         rules = self.rules
         if not tally:
             # RCTab fails here too (an empty round has no lowest candidate).
-            raise RuleError(f"round {round_}: no continuing candidate is left to eliminate, and no one "
-                            "was elected (no ballot counts for anyone)")
+            raise RuleError(
+                f"round {round_}: no continuing candidate is left to eliminate, and no one "
+                "was elected (no ballot counts for anyone)"
+            )
         if self.contest.has_uwi and UWI in tally and tally[UWI] > 0:
             return [UWI]
         minimum = rules.minimum_vote_threshold
@@ -511,8 +576,10 @@ class _Counter:
             below = [c for c in tally if tally[c] < minimum]
             if below:
                 if len(below) == self.num_declared:
-                    raise RuleError("every declared candidate is below the minimum vote threshold; "
-                                    "tabulation cannot proceed")
+                    raise RuleError(
+                        "every declared candidate is below the minimum vote threshold; "
+                        "tabulation cannot proceed"
+                    )
                 return below
         if rules.is_percentage and rules.cutoff_elimination:
             below = [c for c in tally if not tally[c] > threshold]
@@ -549,8 +616,10 @@ class _Counter:
                 seen.extend(group)
                 if len(new) > len(eliminations):
                     previous, eliminations = eliminations, new
-        if (self.rules.continue_until_two
-                and len(eliminations) + len(self.eliminated_round) == self.num_candidates - 1):
+        if (
+            self.rules.continue_until_two
+            and len(eliminations) + len(self.eliminated_round) == self.num_candidates - 1
+        ):
             eliminations = previous
         return eliminations
 
@@ -589,4 +658,8 @@ def tabulate(contest: Contest, rules: RctabRules, *, snapshots: bool = False) ->
                 passes.append(tab)
                 excluded.add(tab.winners[0])
             return passes
-        return [_Counter(contest, rules, rules.number_of_winners, frozenset(contest.excluded), None, snapshots).run()]
+        return [
+            _Counter(
+                contest, rules, rules.number_of_winners, frozenset(contest.excluded), None, snapshots
+            ).run()
+        ]

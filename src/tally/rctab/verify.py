@@ -92,8 +92,10 @@ def find_audit(report: str | Path) -> Path:
             if isinstance(reports, dict) and rel in reports:
                 return candidate
         folder = folder.parent
-    raise DataError(f"{path}: no audit file (*_audit.json) beside this report lists it; "
-                    "reports written by 'tally rctab' have one")
+    raise DataError(
+        f"{path}: no audit file (*_audit.json) beside this report lists it; "
+        "reports written by 'tally rctab' have one"
+    )
 
 
 @dataclass
@@ -158,12 +160,16 @@ def verify(report: str | Path) -> Verification:
             result.problems.append(f"{name}: produced by the re-count but not listed in the audit")
             continue
         if _sha(files[name]) != recorded[name]:
-            result.problems.append(f"{name}: the re-count differs from the recorded report"
-                                   + _first_difference(files[name], out_dir / name))
+            result.problems.append(
+                f"{name}: the re-count differs from the recorded report"
+                + _first_difference(files[name], out_dir / name)
+            )
         on_disk = out_dir / name
         if on_disk.is_file() and on_disk.read_text(encoding="utf-8") != files[name]:
-            result.problems.append(f"{name}: the file on disk differs from the re-count"
-                                   + _first_difference(files[name], on_disk))
+            result.problems.append(
+                f"{name}: the file on disk differs from the re-count"
+                + _first_difference(files[name], on_disk)
+            )
     result.checked.append(f"{len(files)} report files re-counted")
     winners = [w for tab in run.tabulations for w in tab.winners]
     if winners != audit.get("winners"):
@@ -180,13 +186,17 @@ def _check_audit(audit: dict, path: Path) -> None:
         isinstance(cfg, dict)
         and all(isinstance(cfg.get(k, ""), str) for k in ("path", "absolutePath", "sha256"))
         and isinstance(inputs, list)
-        and all(isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
-                for i in inputs)
+        and all(
+            isinstance(i, dict) and isinstance(i.get("path"), str) and isinstance(i.get("sha256"), str)
+            for i in inputs
+        )
         and isinstance(reports, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in reports.items())
     )
     if not ok:
-        raise DataError(f"{path}: damaged audit file: config, inputs or reports do not have the recorded shape")
+        raise DataError(
+            f"{path}: damaged audit file: config, inputs or reports do not have the recorded shape"
+        )
 
 
 def _first_difference(text: str, path: Path) -> str:
@@ -212,7 +222,9 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: _normalise(v) for k, v in value.items() if k not in ("generatedBy", "GeneratedDate")}
         if isinstance(out.get("tallyResults"), list):
-            out["tallyResults"] = sorted(out["tallyResults"], key=lambda a: json.dumps(a, sort_keys=True, default=str))
+            out["tallyResults"] = sorted(
+                out["tallyResults"], key=lambda a: json.dumps(a, sort_keys=True, default=str)
+            )
         return out
     if isinstance(value, list):
         return [_normalise(v) for v in value]
@@ -238,7 +250,9 @@ def _tree_differences(ours: Any, theirs: Any, path: str = "") -> list[str]:
     if isinstance(ours, list) and isinstance(theirs, list):
         if len(ours) != len(theirs):
             return [f"{path}: {len(theirs)} entries in the report, {len(ours)} in the re-count"]
-        return [d for i, (a, b) in enumerate(zip(ours, theirs)) for d in _tree_differences(a, b, f"{path}[{i}]")]
+        return [
+            d for i, (a, b) in enumerate(zip(ours, theirs)) for d in _tree_differences(a, b, f"{path}[{i}]")
+        ]
     if ours != theirs:
         return [f"{path}: report says {theirs}, re-count gives {ours}"]
     return []
@@ -273,7 +287,9 @@ def check_rctab_report(report: str | Path, config: str | Path) -> Verification:
         elif block[kind] in tab.slices.get(kind, {}):
             candidates.append(slice_summary_json(tab, run.meta, kind, block[kind]))
     if not candidates:
-        result.problems.append(f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{kind.title()} set?)")
+        result.problems.append(
+            f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{kind.title()} set?)"
+        )
         return result
     target = _normalise(theirs)
     best: list[str] | None = None

@@ -28,7 +28,10 @@ def _plotly_js() -> str:
 
 def _rounds_table(outcome: Outcome) -> str:
     rounds = outcome.rounds
-    head = "".join(f"<th>{'round ' + str(r.number) if len(rounds) > 1 else html.escape(r.note or 'score')}</th>" for r in rounds)
+    head = "".join(
+        f"<th>{'round ' + str(r.number) if len(rounds) > 1 else html.escape(r.note or 'score')}</th>"
+        for r in rounds
+    )
     rows = []
     for name in outcome.candidates:
         if not any(name in r.tally for r in rounds):
@@ -40,10 +43,18 @@ def _rounds_table(outcome: Outcome) -> str:
             cells.append(f"<td>{'' if value is None else f'{value:,.4f}'.rstrip('0').rstrip('.')}{mark}</td>")
         rows.append(f"<tr><td>{html.escape(name)}</td>{''.join(cells)}</tr>")
     if any(r.continuing is not None for r in rounds):
-        rows.append("<tr><td>continuing ballots</td>" + "".join(f"<td>{(r.continuing or 0):,.0f}</td>" for r in rounds) + "</tr>")
+        rows.append(
+            "<tr><td>continuing ballots</td>"
+            + "".join(f"<td>{(r.continuing or 0):,.0f}</td>" for r in rounds)
+            + "</tr>"
+        )
         reasons = sorted({k for r in rounds for k in r.inactive})
         for reason in reasons:
-            rows.append(f"<tr><td>inactive: {reason}</td>" + "".join(f"<td>{r.inactive.get(reason, 0):,.0f}</td>" for r in rounds) + "</tr>")
+            rows.append(
+                f"<tr><td>inactive: {reason}</td>"
+                + "".join(f"<td>{r.inactive.get(reason, 0):,.0f}</td>" for r in rounds)
+                + "</tr>"
+            )
     return f"<table><thead><tr><th>candidate</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -73,8 +84,13 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
     if is_electoral(ballots):
         contest = Contest(ballots, "electoral_college", {"faithless": "historical"})
         result = summary(contest.count())
-        ev = ", ".join(f"{html.escape(c)} {n}" for c, n in sorted(result["electoral_votes"].items(), key=lambda kv: -kv[1]))
-        sections.append(f"<p class='winner'>Electoral votes: {ev}. Winner: <strong>{html.escape(str(result['winner']))}</strong></p>")
+        ev = ", ".join(
+            f"{html.escape(c)} {n}"
+            for c, n in sorted(result["electoral_votes"].items(), key=lambda kv: -kv[1])
+        )
+        sections.append(
+            f"<p class='winner'>Electoral votes: {ev}. Winner: <strong>{html.escape(str(result['winner']))}</strong></p>"
+        )
         figures["electoral-votes"] = charts.ev_bar(result, ballots.parties)
         figures["map"] = charts.ec_map(result, ballots.parties)
     else:
@@ -84,16 +100,22 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
             # the winners of a chamber are the parties that won seats: say how many each
             seats = outcome.details["seats"]
             winners = ", ".join(f"{p} {seats[p]}" for p in outcome.winners) or "none"
-            sections.append(f"<p class='winner'>Seats won area by area (<code>districts</code>): "
-                            f"<strong>{html.escape(winners)}</strong>. Majority ({outcome.details['majority']}): "
-                            f"{html.escape(outcome.details['majority_party'] or 'none')}</p>")
+            sections.append(
+                f"<p class='winner'>Seats won area by area (<code>districts</code>): "
+                f"<strong>{html.escape(winners)}</strong>. Majority ({outcome.details['majority']}): "
+                f"{html.escape(outcome.details['majority_party'] or 'none')}</p>"
+            )
         else:
-            sections.append(f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
-                            f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>")
+            sections.append(
+                f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
+                f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>"
+            )
         for tie in outcome.ties:
-            sections.append(f"<p class='muted'>Tie{' in round ' + str(tie.round) if tie.round else ''} between "
-                            f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "
-                            f"{html.escape(tie.detail)}</p>")
+            sections.append(
+                f"<p class='muted'>Tie{' in round ' + str(tie.round) if tie.round else ''} between "
+                f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "
+                f"{html.escape(tie.detail)}</p>"
+            )
         sections.append("<h2>Round by round</h2>" + _rounds_table(outcome))
         if any(r.transfers for r in outcome.rounds):
             figures["flows"] = charts.sankey(outcome)
@@ -108,8 +130,11 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
             )
             sections.append(
                 "<h2>Under every rule</h2>"
-                + (f"<p>Condorcet winner: <strong>{html.escape(cw)}</strong></p>" if cw else
-                   f"<p>No Condorcet winner; Smith set: {html.escape(', '.join(report['smith_set']))}</p>")
+                + (
+                    f"<p>Condorcet winner: <strong>{html.escape(cw)}</strong></p>"
+                    if cw
+                    else f"<p>No Condorcet winner; Smith set: {html.escape(', '.join(report['smith_set']))}</p>"
+                )
                 + f"<table><thead><tr><th>rule</th><th>winner(s)</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
             )
             figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
@@ -124,8 +149,8 @@ table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e
 <script>{_plotly_js()}</script></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class="muted">Source: {html.escape(source)} · {ballots.total:,.0f} {'votes' if ballots.kind == 'tallies' else 'ballots'}</p>
-{''.join(sections)}
+<p class="muted">Source: {html.escape(source)} · {ballots.total:,.0f} {"votes" if ballots.kind == "tallies" else "ballots"}</p>
+{"".join(sections)}
 {divs}
 <script>{calls}</script>
 </body></html>
@@ -154,14 +179,22 @@ def _screenshots(path: Path, names: list[str]) -> list[Path]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise ConfigError("--png needs playwright (pip install playwright) and Chromium") from None
-    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-                     if Path(p).exists()), None)
+    chromium = next(
+        (
+            p
+            for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+            if Path(p).exists()
+        ),
+        None,
+    )
     out = []
     with sync_playwright() as p:
         try:
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        except Exception as exc:
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+        except Exception as exc:  # noqa: BLE001 - Playwright raises its own untyped errors
             raise ConfigError(f"--png could not start Chromium: {str(exc).splitlines()[0]}") from None
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(path.resolve().as_uri())

@@ -111,11 +111,7 @@ def rule(
     def register(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
         signature = inspect.signature(func)
         params = list(signature.parameters.values())
-        options = {
-            p.name: p.default
-            for p in params[1:]
-            if p.kind is inspect.Parameter.KEYWORD_ONLY
-        }
+        options = {p.name: p.default for p in params[1:] if p.kind is inspect.Parameter.KEYWORD_ONLY}
 
         @functools.wraps(func)
         def run(ballots: Any, **given: Any) -> Outcome:

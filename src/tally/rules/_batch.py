@@ -57,7 +57,9 @@ def run_batch(
         tied[k] = outcome.tied
         if inactive is not None:
             inactive[k] = inactive_share(outcome)
-    return BatchOutcome(rule="", candidates=profiles.candidates, winners=winners, tied=tied, inactive_share=inactive)
+    return BatchOutcome(
+        rule="", candidates=profiles.candidates, winners=winners, tied=tied, inactive_share=inactive
+    )
 
 
 def inactive_share(outcome: Any) -> float:
@@ -203,7 +205,9 @@ def irv_kernel(
                     for earlier in reversed(history):
                         rows = tie & (pool.sum(axis=1) > 1)
                         values = np.where(pool, earlier, np.inf)
-                        pool = np.where(rows[:, None], pool & (values == values.min(axis=1, keepdims=True)), pool)
+                        pool = np.where(
+                            rows[:, None], pool & (values == values.min(axis=1, keepdims=True)), pool
+                        )
                 need = np.flatnonzero(tie & (pool.sum(axis=1) > 1))
                 for k in need:
                     members = np.flatnonzero(pool[k])

@@ -66,8 +66,9 @@ def approval(
     approvals = ballots.weights @ (ballots.filled() > ballots.min_score)
     continuing, inactive = scored_account(ballots)
     if seats == 1:
-        return one_shot(ballots, approvals, breaker, continuing=continuing, inactive=inactive,
-                        note="approvals")
+        return one_shot(
+            ballots, approvals, breaker, continuing=continuing, inactive=inactive, note="approvals"
+        )
     chosen, tied = _top_k(approvals, seats, breaker)
     names = tuple(ballots.candidates[i] for i in chosen)
     tally = by_name(ballots.candidates, approvals)
@@ -75,8 +76,16 @@ def approval(
         rule="",
         candidates=tuple(ballots.candidates),
         winners=names,
-        rounds=(Round(number=1, tally=tally, elected=names, continuing=continuing, inactive=inactive,
-                      note=f"approvals; the {seats} most approved win"),),
+        rounds=(
+            Round(
+                number=1,
+                tally=tally,
+                elected=names,
+                continuing=continuing,
+                inactive=inactive,
+                note=f"approvals; the {seats} most approved win",
+            ),
+        ),
         ties=tuple(breaker.ties),
         ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
         scores=tally,
@@ -95,8 +104,16 @@ def _top_k(values: np.ndarray, k: int, breaker: TieBreaker) -> tuple[list[int], 
         return sure + tied, False
     names = tuple(breaker.candidates[i] for i in tied)
     if breaker.mode == "all":
-        breaker.record(Tie(round=1, purpose="elect", tied=names, mode="all", chosen=names,
-                           detail=f"{len(tied)} candidates tied for the last {left} seat(s); all reported"))
+        breaker.record(
+            Tie(
+                round=1,
+                purpose="elect",
+                tied=names,
+                mode="all",
+                chosen=names,
+                detail=f"{len(tied)} candidates tied for the last {left} seat(s); all reported",
+            )
+        )
         return sure + tied, True
     picked: list[int] = []
     pool = list(tied)
@@ -144,8 +161,14 @@ def score(
     continuing, inactive = scored_account(ballots)
     totals = ballots.weights @ ballots.filled()
     if method == "sum":
-        return one_shot(ballots, totals, breaker, continuing=continuing, inactive=inactive,
-                        note="total score (unscored = lowest score)")
+        return one_shot(
+            ballots,
+            totals,
+            breaker,
+            continuing=continuing,
+            inactive=inactive,
+            note="total score (unscored = lowest score)",
+        )
     given = ~np.isnan(ballots.scores)
     counted = ballots.weights @ given
     sums = ballots.weights @ np.where(given, ballots.scores, 0.0)
@@ -161,8 +184,16 @@ def score(
         rule="",
         candidates=tuple(ballots.candidates),
         winners=names,
-        rounds=(Round(number=1, tally=tally, elected=names, continuing=continuing, inactive=inactive,
-                      note="average of the scores given (unscored marks left out)"),),
+        rounds=(
+            Round(
+                number=1,
+                tally=tally,
+                elected=names,
+                continuing=continuing,
+                inactive=inactive,
+                note="average of the scores given (unscored marks left out)",
+            ),
+        ),
         ties=tuple(breaker.ties),
         ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
         scores=tally,
@@ -190,9 +221,13 @@ class _Star:
     def prefer(self, a: int, b: int) -> tuple[float, float]:
         """(weight scoring a above b, weight scoring b above a)."""
         w = self.ballots.weights
-        return float(w @ (self.filled[:, a] > self.filled[:, b])), float(w @ (self.filled[:, b] > self.filled[:, a]))
+        return float(w @ (self.filled[:, a] > self.filled[:, b])), float(
+            w @ (self.filled[:, b] > self.filled[:, a])
+        )
 
-    def protocol(self, tied: list[int], slots: int, *, stage: str, round_: int) -> tuple[list[int], list[int]]:
+    def protocol(
+        self, tied: list[int], slots: int, *, stage: str, round_: int
+    ) -> tuple[list[int], list[int]]:
         """Settle a tie by the protocol's ballot-based steps.
 
         Returns (chosen, still tied): candidates that take ``slots`` places for sure,
@@ -209,9 +244,16 @@ class _Star:
                 how = f"higher total score ({pa:g} to {pb:g})"
             if abs(pa - pb) > _TOL:
                 win = a if pa > pb else b
-                breaker.record(Tie(round=round_, purpose="advance" if stage == "scoring" else "winner",
-                                   tied=(names[a], names[b]), mode="protocol", chosen=(names[win],),
-                                   detail=f"STAR protocol: {how}"))
+                breaker.record(
+                    Tie(
+                        round=round_,
+                        purpose="advance" if stage == "scoring" else "winner",
+                        tied=(names[a], names[b]),
+                        mode="protocol",
+                        chosen=(names[win],),
+                        detail=f"STAR protocol: {how}",
+                    )
+                )
                 return [win], []
         # most five-star (maximum score) ratings among the tied candidates
         counts = {i: float(self.five_star[i]) for i in tied}
@@ -226,11 +268,17 @@ class _Star:
             if len(chosen) == slots:
                 break
         if chosen:
-            breaker.record(Tie(round=round_, purpose="advance" if stage == "scoring" else "winner",
-                               tied=tuple(names[i] for i in tied), mode="protocol",
-                               chosen=tuple(names[i] for i in chosen),
-                               detail="STAR protocol: most ratings at the maximum score: "
-                               + ", ".join(f"{names[i]} {counts[i]:g}" for i in tied)))
+            breaker.record(
+                Tie(
+                    round=round_,
+                    purpose="advance" if stage == "scoring" else "winner",
+                    tied=tuple(names[i] for i in tied),
+                    mode="protocol",
+                    chosen=tuple(names[i] for i in chosen),
+                    detail="STAR protocol: most ratings at the maximum score: "
+                    + ", ".join(f"{names[i]} {counts[i]:g}" for i in tied),
+                )
+            )
         return chosen, still
 
 
@@ -298,8 +346,16 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
     if undecided:
         tied_names = tuple(names[i] for i in undecided)
         if breaker.mode == "all":
-            breaker.record(Tie(round=1, purpose="advance", tied=tied_names, mode="all", chosen=tied_names,
-                               detail="tie for the runoff left standing; every possible runoff counted"))
+            breaker.record(
+                Tie(
+                    round=1,
+                    purpose="advance",
+                    tied=tied_names,
+                    mode="all",
+                    chosen=tied_names,
+                    detail="tie for the runoff left standing; every possible runoff counted",
+                )
+            )
             pairs = [tuple(finalists) + extra for extra in combinations(undecided, left)]
         else:
             pool = list(undecided)
@@ -310,9 +366,14 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
             pairs = [tuple(finalists)]
     else:
         pairs = [tuple(finalists)]
-    round1 = Round(number=1, tally=by_name(names, data.totals),
-                   eliminated=tuple(n for i, n in enumerate(names) if not any(i in p for p in pairs)),
-                   continuing=continuing, inactive=inactive, note="scoring round: total scores")
+    round1 = Round(
+        number=1,
+        tally=by_name(names, data.totals),
+        eliminated=tuple(n for i, n in enumerate(names) if not any(i in p for p in pairs)),
+        continuing=continuing,
+        inactive=inactive,
+        note="scoring round: total scores",
+    )
     winners: set[int] = set()
     runoffs = []
     tied_outcome = bool(undecided) and breaker.mode == "all"
@@ -330,29 +391,60 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
                 result = chosen
             elif breaker.mode == "all":
                 both = (names[a], names[b])
-                breaker.record(Tie(round=2, purpose="winner", tied=both, mode="all", chosen=both,
-                                   detail="runoff tie the protocol cannot break; both reported"))
+                breaker.record(
+                    Tie(
+                        round=2,
+                        purpose="winner",
+                        tied=both,
+                        mode="all",
+                        chosen=both,
+                        detail="runoff tie the protocol cannot break; both reported",
+                    )
+                )
                 result, tied_outcome = [a, b], True
             else:
                 result = [breaker.pick([a, b], purpose="winner", round=2, lowest=False)]
         winners.update(result)
-        runoffs.append({"finalists": [names[a], names[b]], "votes": {names[a]: pa, names[b]: pb},
-                        "no_preference": continuing - pa - pb, "winners": [names[i] for i in result]})
+        runoffs.append(
+            {
+                "finalists": [names[a], names[b]],
+                "votes": {names[a]: pa, names[b]: pb},
+                "no_preference": continuing - pa - pb,
+                "winners": [names[i] for i in result],
+            }
+        )
     elected = tuple(names[i] for i in sorted(winners))
     if len(pairs) == 1 and len(pairs[0]) == 2:
         a, b = sorted(pairs[0])
         pa, pb = runoffs[0]["votes"][names[a]], runoffs[0]["votes"][names[b]]
-        round2 = Round(number=2, tally={names[a]: pa, names[b]: pb}, elected=elected,
-                       eliminated=tuple(names[i] for i in (a, b) if i not in winners),
-                       continuing=pa + pb, inactive={**inactive, "exhausted": continuing - pa - pb},
-                       note="automatic runoff: ballots preferring each finalist "
-                       "(equal scores = no preference, counted as exhausted)")
+        round2 = Round(
+            number=2,
+            tally={names[a]: pa, names[b]: pb},
+            elected=elected,
+            eliminated=tuple(names[i] for i in (a, b) if i not in winners),
+            continuing=pa + pb,
+            inactive={**inactive, "exhausted": continuing - pa - pb},
+            note="automatic runoff: ballots preferring each finalist "
+            "(equal scores = no preference, counted as exhausted)",
+        )
     elif c == 1:
-        round2 = Round(number=2, tally={}, elected=elected, continuing=continuing, inactive=inactive,
-                       note="a single candidate: no runoff")
+        round2 = Round(
+            number=2,
+            tally={},
+            elected=elected,
+            continuing=continuing,
+            inactive=inactive,
+            note="a single candidate: no runoff",
+        )
     else:
-        round2 = Round(number=2, tally={}, elected=elected, continuing=continuing, inactive=inactive,
-                       note="automatic runoff for every possible pair of finalists; see details['runoffs']")
+        round2 = Round(
+            number=2,
+            tally={},
+            elected=elected,
+            continuing=continuing,
+            inactive=inactive,
+            note="automatic runoff for every possible pair of finalists; see details['runoffs']",
+        )
     return Outcome(
         rule="",
         candidates=tuple(names),
@@ -446,16 +538,33 @@ def majority_judgment(ballots: ScoredBallots, *, tiebreak: str = "all", seed: in
             leaders = [j]
     tied = False
     if len(top) > 1:
-        detail = ("majority grades tied; removing majority grades one at a time: "
-                  + (f"{names[leaders[0]]} is ahead" if len(leaders) == 1 else "identical majority values"))
+        detail = "majority grades tied; removing majority grades one at a time: " + (
+            f"{names[leaders[0]]} is ahead" if len(leaders) == 1 else "identical majority values"
+        )
         if len(leaders) == 1:
-            breaker.record(Tie(round=1, purpose="winner", tied=tuple(names[i] for i in top), mode="protocol",
-                               chosen=(names[leaders[0]],), detail=detail))
+            breaker.record(
+                Tie(
+                    round=1,
+                    purpose="winner",
+                    tied=tuple(names[i] for i in top),
+                    mode="protocol",
+                    chosen=(names[leaders[0]],),
+                    detail=detail,
+                )
+            )
     if len(leaders) > 1:
         if breaker.mode == "all":
             both = tuple(names[i] for i in leaders)
-            breaker.record(Tie(round=1, purpose="winner", tied=both, mode="all", chosen=both,
-                               detail="identical majority values; every tied candidate reported"))
+            breaker.record(
+                Tie(
+                    round=1,
+                    purpose="winner",
+                    tied=both,
+                    mode="all",
+                    chosen=both,
+                    detail="identical majority values; every tied candidate reported",
+                )
+            )
             tied = True
         else:
             leaders = [breaker.pick(leaders, purpose="winner", round=1, lowest=False)]
@@ -465,12 +574,19 @@ def majority_judgment(ballots: ScoredBallots, *, tiebreak: str = "all", seed: in
         rule="",
         candidates=tuple(names),
         winners=elected,
-        rounds=(Round(number=1, tally=tally, elected=elected, continuing=continuing, inactive=inactive,
-                      note="majority grade (lower median; unscored = lowest grade)"),),
+        rounds=(
+            Round(
+                number=1,
+                tally=tally,
+                elected=elected,
+                continuing=continuing,
+                inactive=inactive,
+                note="majority grade (lower median; unscored = lowest grade)",
+            ),
+        ),
         ties=tuple(breaker.ties),
         ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
         scores=tally,
         details={"gauge": {names[i]: {"above": float(above[i]), "below": float(below[i])} for i in range(c)}},
         tied=tied,
     )
-

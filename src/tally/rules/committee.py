@@ -91,7 +91,9 @@ def _profile(ballots: ScoredBallots, seats: Any) -> tuple[_Profile, int]:
     exact = [Fraction(float(w)) for w in ballots.weights]
     scale = math.lcm(*(f.denominator for f in exact)) if exact else 1
     weights = tuple(int(f * scale) for f in exact)
-    approvers = tuple(tuple(int(r) for r in np.flatnonzero(approves[:, c])) for c in range(ballots.n_candidates))
+    approvers = tuple(
+        tuple(int(r) for r in np.flatnonzero(approves[:, c])) for c in range(ballots.n_candidates)
+    )
     return _Profile(tuple(ballots.candidates), approves, weights, scale, approvers), seats
 
 
@@ -110,8 +112,16 @@ def _choose_committee(
         return committees, False
     tied_names = tuple(names[i] for i in sorted({c for com in committees for c in com}))
     if breaker.mode == "all":
-        breaker.record(Tie(round=None, purpose=purpose, tied=tied_names, mode="all", chosen=tied_names,
-                           detail=f"{len(committees)} committees tied; every one reported in details['committees']"))
+        breaker.record(
+            Tie(
+                round=None,
+                purpose=purpose,
+                tied=tied_names,
+                mode="all",
+                chosen=tied_names,
+                detail=f"{len(committees)} committees tied; every one reported in details['committees']",
+            )
+        )
         return committees, True
     if breaker.mode == "random":
         rng = np.random.default_rng(breaker.seed)
@@ -122,8 +132,16 @@ def _choose_committee(
         # that is first when members are listed in tie-break order.
         chosen = min(committees, key=lambda com: sorted(com))
         detail = f"the first of {len(committees)} tied committees in candidate order"
-    breaker.record(Tie(round=None, purpose=purpose, tied=tied_names, mode=breaker.mode,
-                       chosen=tuple(names[i] for i in chosen), detail=detail))
+    breaker.record(
+        Tie(
+            round=None,
+            purpose=purpose,
+            tied=tied_names,
+            mode=breaker.mode,
+            chosen=tuple(names[i] for i in chosen),
+            detail=detail,
+        )
+    )
     return [chosen], False
 
 
@@ -234,17 +252,29 @@ def _optimisation_rule(
     approvals = _approval_counts(profile)
     names = profile.candidates
     continuing, inactive = scored_account(ballots)
-    rounds = [Round(number=1, tally=approvals, elected=tuple(names[i] for i in sorted({c for com in committees for c in com})),
-                    continuing=continuing, inactive=inactive,
-                    note=f"approvals; the committee{'s' if len(committees) > 1 else ''} with the largest {label}: {value:g}")]
-    details = {"score": value, "exact_score": str(Fraction(score, scale * profile.scale)),
-               "committees_tried": math.comb(len(names), seats)}
+    rounds = [
+        Round(
+            number=1,
+            tally=approvals,
+            elected=tuple(names[i] for i in sorted({c for com in committees for c in com})),
+            continuing=continuing,
+            inactive=inactive,
+            note=f"approvals; the committee{'s' if len(committees) > 1 else ''} with the largest {label}: {value:g}",
+        )
+    ]
+    details = {
+        "score": value,
+        "exact_score": str(Fraction(score, scale * profile.scale)),
+        "committees_tried": math.comb(len(names), seats),
+    }
     return _outcome(ballots, profile, committees, tied, breaker, rounds, scores=approvals, details=details)
 
 
 def _approval_counts(profile: _Profile) -> dict[str, float]:
-    return {name: _number(sum(profile.weights[r] for r in profile.approvers[c]), profile.scale)
-            for c, name in enumerate(profile.candidates)}
+    return {
+        name: _number(sum(profile.weights[r] for r in profile.approvers[c]), profile.scale)
+        for c, name in enumerate(profile.candidates)
+    }
 
 
 # -- sequential rules ------------------------------------------------------------------
@@ -287,24 +317,43 @@ def _sequential(
         if len(current.best) > 1:
             tied_names = tuple(names[i] for i in current.best)
             if breaker.mode == "all":
-                breaker.record(Tie(round=number, purpose="elect", tied=tied_names, mode="all", chosen=tied_names,
-                                   detail="every branch explored; these rounds follow candidate order"))
+                breaker.record(
+                    Tie(
+                        round=number,
+                        purpose="elect",
+                        tied=tied_names,
+                        mode="all",
+                        chosen=tied_names,
+                        detail="every branch explored; these rounds follow candidate order",
+                    )
+                )
             else:
-                chosen = breaker.pick(current.best, purpose="elect", round=number, history=history, lowest=False)
+                chosen = breaker.pick(
+                    current.best, purpose="elect", round=number, history=history, lowest=False
+                )
         tally = {names[c]: float(v * scale_of_values) for c, v in sorted(current.values.items())}
         array = np.full(len(names), np.nan)
         for c, v in current.values.items():
             array[c] = float(v)
         history.append(array)
-        rounds.append(Round(number=number, tally=tally, elected=(names[chosen],), continuing=continuing,
-                            inactive=inactive, note=current.note))
+        rounds.append(
+            Round(
+                number=number,
+                tally=tally,
+                elected=(names[chosen],),
+                continuing=continuing,
+                inactive=inactive,
+                note=current.note,
+            )
+        )
         state = advance(state, committee, chosen)
         committee = committee + (chosen,)
     committees = [committee]
     if breaker.mode == "all":
         committees = _explore(seats, start, step, advance)
-    return _outcome(ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=committee,
-                    details=details)
+    return _outcome(
+        ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=committee, details=details
+    )
 
 
 def _explore(seats: int, start: State, step: StepFn, advance: AdvanceFn) -> list[tuple[int, ...]]:
@@ -324,8 +373,10 @@ def _explore(seats: int, start: State, step: StepFn, advance: AdvanceFn) -> list
         seen.add(key)
         visited += 1
         if visited > MAX_BRANCHES:
-            raise RuleError(f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit); "
-                            "use another tiebreak")
+            raise RuleError(
+                f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit); "
+                "use another tiebreak"
+            )
         current = step(state, committee)
         for c in current.best:
             stack.append((committee + (c,), advance(state, committee, c)))
@@ -371,9 +422,15 @@ def _doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
     return func
 
 
-@rule("sav", aliases=("satisfaction_approval",), kinds=("approval",), family="approval_committee",
-      multiwinner=True, reference="Brams, S. J. & Kilgour, D. M. (2014). Satisfaction approval voting. In Voting "
-      "Power and Procedures, 323–346. Springer. " + REFERENCE)
+@rule(
+    "sav",
+    aliases=("satisfaction_approval",),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    reference="Brams, S. J. & Kilgour, D. M. (2014). Satisfaction approval voting. In Voting "
+    "Power and Procedures, 323–346. Springer. " + REFERENCE,
+)
 @_doc
 def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
     """Satisfaction Approval Voting: each voter splits one vote equally among the candidates
@@ -414,14 +471,28 @@ def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     tally = {names[c]: _number(score[c], profile.scale) for c in range(len(names))}
     continuing, inactive = scored_account(ballots)
     order = [c for c in ranked if any(c in com for com in committees)]
-    rounds = [Round(number=1, tally=tally, elected=tuple(names[c] for c in order), continuing=continuing,
-                    inactive=inactive, note="satisfaction scores: each voter's one vote shared by the approved")]
+    rounds = [
+        Round(
+            number=1,
+            tally=tally,
+            elected=tuple(names[c] for c in order),
+            continuing=continuing,
+            inactive=inactive,
+            note="satisfaction scores: each voter's one vote shared by the approved",
+        )
+    ]
     return _outcome(ballots, profile, committees, tied, breaker, rounds, first=order, scores=tally)
 
 
-@rule("pav", aliases=("proportional_approval",), kinds=("approval",), family="approval_committee",
-      multiwinner=True, reference="Thiele, T. N. (1895). Om flerfoldsvalg. Oversigt over det Kongelige Danske "
-      "Videnskabernes Selskabs Forhandlinger, 415–441. " + REFERENCE)
+@rule(
+    "pav",
+    aliases=("proportional_approval",),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    reference="Thiele, T. N. (1895). Om flerfoldsvalg. Oversigt over det Kongelige Danske "
+    "Videnskabernes Selskabs Forhandlinger, 415–441. " + REFERENCE,
+)
 @_doc
 def pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
     """Proportional Approval Voting: the committee maximising Σ voters (1 + 1/2 + ... + 1/j),
@@ -436,10 +507,15 @@ def pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     return _optimisation_rule(ballots, seats, tiebreak, seed, "pav")
 
 
-@rule("chamberlin_courant", aliases=("cc", "approval_chamberlin_courant"), kinds=("approval",),
-      family="approval_committee", multiwinner=True,
-      reference="Chamberlin, J. R. & Courant, P. N. (1983). Representative deliberations and representative "
-      "decisions. American Political Science Review 77(3), 718–733. " + REFERENCE)
+@rule(
+    "chamberlin_courant",
+    aliases=("cc", "approval_chamberlin_courant"),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    reference="Chamberlin, J. R. & Courant, P. N. (1983). Representative deliberations and representative "
+    "decisions. American Political Science Review 77(3), 718–733. " + REFERENCE,
+)
 @_doc
 def chamberlin_courant(
     ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None
@@ -456,10 +532,19 @@ def chamberlin_courant(
     return _optimisation_rule(ballots, seats, tiebreak, seed, "cc")
 
 
-@rule("seq_pav", aliases=("sequential_pav", "seqpav"), kinds=("approval",), family="approval_committee",
-      multiwinner=True, sequential=True, reference=REFERENCE)
+@rule(
+    "seq_pav",
+    aliases=("sequential_pav", "seqpav"),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    sequential=True,
+    reference=REFERENCE,
+)
 @_doc
-def seq_pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+def seq_pav(
+    ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None
+) -> Outcome:
     """Sequential PAV: add, one seat at a time, the candidate that raises the PAV score most —
     Σ over its approvers of 1 / (1 + members they already approve).
 
@@ -478,7 +563,8 @@ def seq_pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", se
         hits = state  # members approved, per row
         values = {
             c: sum((Fraction(profile.weights[r], hits[r] + 1) for r in profile.approvers[c]), Fraction(0))  # type: ignore[index]
-            for c in range(len(profile.candidates)) if c not in committee
+            for c in range(len(profile.candidates))
+            if c not in committee
         }
         return _Step(values, _best(values, lowest=False), "marginal PAV gain (voters)")
 
@@ -488,13 +574,25 @@ def seq_pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", se
             hits[r] += 1
         return tuple(hits)
 
-    return _sequential(ballots, profile, seats, breaker, tuple([0] * rows), step, advance,
-                       scale_of_values=Fraction(1, profile.scale))
+    return _sequential(
+        ballots,
+        profile,
+        seats,
+        breaker,
+        tuple([0] * rows),
+        step,
+        advance,
+        scale_of_values=Fraction(1, profile.scale),
+    )
 
 
-def _phragmen_step(profile: _Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str) -> _Step:
+def _phragmen_step(
+    profile: _Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str
+) -> _Step:
     # A candidate nobody approves (None) is elected only when nothing else is left.
-    values = {c: _phragmen_load(profile, loads, c) for c in range(len(profile.candidates)) if c not in committee}
+    values = {
+        c: _phragmen_load(profile, loads, c) for c in range(len(profile.candidates)) if c not in committee
+    }
     best = _best(values, lowest=True)
     shown = {c: v for c, v in values.items() if v is not None}
     return _Step(shown, best, note)  # type: ignore[arg-type]
@@ -518,14 +616,22 @@ def _phragmen_advance(profile: _Profile, loads: tuple[Fraction, ...], chosen: in
     return tuple(new)
 
 
-@rule("seq_phragmen", aliases=("phragmen", "sequential_phragmen", "seqphragmen"), kinds=("approval",),
-      family="approval_committee", multiwinner=True, sequential=True,
-      reference="Phragmén, E. (1894). Sur une méthode nouvelle pour réaliser, dans les élections, la représentation "
-      "proportionnelle des partis. Öfversigt af Kongl. Vetenskaps-Akademiens Förhandlingar 51(3), 133–137. "
-      "Brill, M., Freeman, R., Janson, S. & Lackner, M. (2017). Phragmén's voting methods and justified "
-      "representation. AAAI 2017. " + REFERENCE)
+@rule(
+    "seq_phragmen",
+    aliases=("phragmen", "sequential_phragmen", "seqphragmen"),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    sequential=True,
+    reference="Phragmén, E. (1894). Sur une méthode nouvelle pour réaliser, dans les élections, la représentation "
+    "proportionnelle des partis. Öfversigt af Kongl. Vetenskaps-Akademiens Förhandlingar 51(3), 133–137. "
+    "Brill, M., Freeman, R., Janson, S. & Lackner, M. (2017). Phragmén's voting methods and justified "
+    "representation. AAAI 2017. " + REFERENCE,
+)
 @_doc
-def seq_phragmen(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+def seq_phragmen(
+    ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: int | None = None
+) -> Outcome:
     """Sequential Phragmén: each elected candidate is a load of 1 spread over its approvers;
     the next seat goes to the candidate whose election keeps the largest voter load lowest.
 
@@ -550,8 +656,9 @@ def seq_phragmen(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all
         return _phragmen_advance(profile, state, chosen)  # type: ignore[arg-type]
 
     start = tuple([Fraction(0)] * len(profile.weights))
-    return _sequential(ballots, profile, seats, breaker, start, step, advance,
-                       scale_of_values=Fraction(profile.scale))
+    return _sequential(
+        ballots, profile, seats, breaker, start, step, advance, scale_of_values=Fraction(profile.scale)
+    )
 
 
 def _mes_price(profile: _Profile, budget: Sequence[Fraction], c: int) -> Fraction | None:
@@ -569,11 +676,17 @@ def _mes_price(profile: _Profile, budget: Sequence[Fraction], c: int) -> Fractio
     return None
 
 
-@rule("equal_shares", aliases=("mes", "method_of_equal_shares", "rule_x"), kinds=("approval",),
-      family="approval_committee", multiwinner=True, sequential=True,
-      reference="Peters, D. & Skowron, P. (2020). Proportionality and the limits of welfarism. EC 2020, 793–794. "
-      "Peters, D., Pierczyński, G. & Skowron, P. (2021). Proportional participatory budgeting with additive "
-      "utilities. NeurIPS 2021. " + REFERENCE)
+@rule(
+    "equal_shares",
+    aliases=("mes", "method_of_equal_shares", "rule_x"),
+    kinds=("approval",),
+    family="approval_committee",
+    multiwinner=True,
+    sequential=True,
+    reference="Peters, D. & Skowron, P. (2020). Proportionality and the limits of welfarism. EC 2020, 793–794. "
+    "Peters, D., Pierczyński, G. & Skowron, P. (2021). Proportional participatory budgeting with additive "
+    "utilities. NeurIPS 2021. " + REFERENCE,
+)
 @_doc
 def equal_shares(
     ballots: ScoredBallots,
@@ -611,16 +724,27 @@ def equal_shares(
     def step(state: State, committee: tuple[int, ...]) -> _Step:
         phase, values = state  # type: ignore[misc]
         if phase == "budget":
-            prices = {c: _mes_price(profile, values, c) for c in range(len(profile.candidates)) if c not in committee}
+            prices = {
+                c: _mes_price(profile, values, c)
+                for c in range(len(profile.candidates))
+                if c not in committee
+            }
             affordable = {c: p for c, p in prices.items() if p is not None}
             if affordable:
-                return _Step(affordable, _best(affordable, lowest=True),  # type: ignore[arg-type]
-                             "ρ: the largest contribution per unit of weight (lower is better)")
+                return _Step(
+                    affordable,
+                    _best(affordable, lowest=True),  # type: ignore[arg-type]
+                    "ρ: the largest contribution per unit of weight (lower is better)",
+                )
             if completion == "none":
                 return _Step({}, [], "no candidate is affordable")
             loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
-            return _phragmen_step(profile, loads, committee, "completion by sequential Phragmén: new maximal load")
-        return _phragmen_step(profile, values, committee, "completion by sequential Phragmén: new maximal load")
+            return _phragmen_step(
+                profile, loads, committee, "completion by sequential Phragmén: new maximal load"
+            )
+        return _phragmen_step(
+            profile, values, committee, "completion by sequential Phragmén: new maximal load"
+        )
 
     def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
         phase, values = state  # type: ignore[misc]
@@ -637,13 +761,27 @@ def equal_shares(
 
     if completion == "none":
         return _equal_shares_without_completion(ballots, profile, seats, breaker, start, step, advance)
-    return _sequential(ballots, profile, seats, breaker, start, step, advance,
-                       scale_of_values=Fraction(profile.scale), details={"completion": completion})
+    return _sequential(
+        ballots,
+        profile,
+        seats,
+        breaker,
+        start,
+        step,
+        advance,
+        scale_of_values=Fraction(profile.scale),
+        details={"completion": completion},
+    )
 
 
 def _equal_shares_without_completion(
-    ballots: ScoredBallots, profile: _Profile, seats: int, breaker: TieBreaker, start: State,
-    step: StepFn, advance: AdvanceFn,
+    ballots: ScoredBallots,
+    profile: _Profile,
+    seats: int,
+    breaker: TieBreaker,
+    start: State,
+    step: StepFn,
+    advance: AdvanceFn,
 ) -> Outcome:
     """Equal shares that stops when nothing is affordable (possibly fewer than ``seats``)."""
     names = profile.candidates
@@ -663,24 +801,49 @@ def _equal_shares_without_completion(
             continue
         visited += 1
         if visited > MAX_BRANCHES:
-            raise RuleError(f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit)")
+            raise RuleError(
+                f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit)"
+            )
         options = current.best
         if len(options) > 1 and breaker.mode != "all":
             options = [breaker.pick(options, purpose="elect", round=len(committee) + 1, lowest=False)]
         elif len(options) > 1 and first is None:
-            breaker.record(Tie(round=len(committee) + 1, purpose="elect", tied=tuple(names[i] for i in options),
-                               mode="all", chosen=tuple(names[i] for i in options),
-                               detail="every branch explored; these rounds follow candidate order"))
+            breaker.record(
+                Tie(
+                    round=len(committee) + 1,
+                    purpose="elect",
+                    tied=tuple(names[i] for i in options),
+                    mode="all",
+                    chosen=tuple(names[i] for i in options),
+                    detail="every branch explored; these rounds follow candidate order",
+                )
+            )
         if first is None:
-            rounds.append(Round(number=len(committee) + 1,
-                                tally={names[c]: float(v * profile.scale) for c, v in sorted(current.values.items())},
-                                elected=(names[options[0]],), continuing=continuing, inactive=inactive,
-                                note=current.note))
+            rounds.append(
+                Round(
+                    number=len(committee) + 1,
+                    tally={names[c]: float(v * profile.scale) for c, v in sorted(current.values.items())},
+                    elected=(names[options[0]],),
+                    continuing=continuing,
+                    inactive=inactive,
+                    note=current.note,
+                )
+            )
         for c in reversed(options):
             stack.append((committee + (c,), advance(state, committee, c)))
     committees = sorted(found)
-    outcome = _outcome(ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=first,
-                       details={"completion": "none"})
+    outcome = _outcome(
+        ballots,
+        profile,
+        committees,
+        breaker.mode == "all",
+        breaker,
+        rounds,
+        first=first,
+        details={"completion": "none"},
+    )
     if any(len(c) < seats for c in committees):
-        outcome = replace(outcome, warnings=(f"no further candidate was affordable; fewer than {seats} elected",))
+        outcome = replace(
+            outcome, warnings=(f"no further candidate was affordable; fewer than {seats} elected",)
+        )
     return outcome

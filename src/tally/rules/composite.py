@@ -63,13 +63,17 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
         split = {s for s in law if s in by_state}
         missing = sorted(s for s in law if s not in by_state and s in tallies.areas)
         if missing:
-            warnings.append(f"{', '.join(missing)} chose electors by district but the data have no district "
-                            "results: all of the state's electors go to the statewide winner")
+            warnings.append(
+                f"{', '.join(missing)} chose electors by district but the data have no district "
+                "results: all of the state's electors go to the statewide winner"
+            )
     elif allocation == "district":
         split = set(by_state)
         rest = [a for a in tallies.areas if a not in split]
-        warnings.append(f"district results exist only for {', '.join(sorted(split)) or 'no state'}; "
-                        f"{len(rest)} other areas are counted winner-take-all")
+        warnings.append(
+            f"district results exist only for {', '.join(sorted(split)) or 'no state'}; "
+            f"{len(rest)} other areas are counted winner-take-all"
+        )
     out: list[Unit] = []
     sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
     dist_sources = dist.attributes.get("source", (None,) * len(dist.areas)) if dist is not None else ()
@@ -79,8 +83,15 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
             rows = by_state[area]
             out.append(Unit(f"{area}", area, n - len(rows), tallies.votes[i], sources[i]))
             for j in rows:
-                out.append(Unit(dist.areas[j], area, int(dist.attributes["electoral_votes"][j]), dist.votes[j],
-                                dist_sources[j]))
+                out.append(
+                    Unit(
+                        dist.areas[j],
+                        area,
+                        int(dist.attributes["electoral_votes"][j]),
+                        dist.votes[j],
+                        dist_sources[j],
+                    )
+                )
         else:
             out.append(Unit(area, area, n, tallies.votes[i], sources[i]))
     return out, warnings
@@ -125,7 +136,9 @@ def apportion(
     names = breaker.candidates if breaker is not None else tuple(str(i) for i in range(len(votes)))
     # Counted with the tie left standing, then settled by the caller's breaker: one
     # generator for every state's draw (a fresh one per state would repeat the same draw).
-    outcome = count(Tallies((label,), names, votes[None, :]), _ROUNDING_RULES[method], seats=seats, tiebreak="all")
+    outcome = count(
+        Tallies((label,), names, votes[None, :]), _ROUNDING_RULES[method], seats=seats, tiebreak="all"
+    )
     won = outcome.details["seats"]
     shares = np.array([won[n] for n in names], dtype=float)
     tied = outcome.details.get("tied_seats")
@@ -168,8 +181,14 @@ def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]
         except ValueError:
             raise ConfigError(f"faithless entry {item!r} is not 'STATE:PLEDGED->RECIPIENT[:N]'") from None
         recipient = recipient.strip()
-        entries.append({"state": state.strip(), "pledged": pledged.strip(),
-                        "voted": None if recipient.lower() == "abstain" else recipient, "electors": count})
+        entries.append(
+            {
+                "state": state.strip(),
+                "pledged": pledged.strip(),
+                "voted": None if recipient.lower() == "abstain" else recipient,
+                "electors": count,
+            }
+        )
     return entries
 
 
@@ -194,9 +213,14 @@ def _contingent(
         choices = [n for v, n in ranked if v >= third]
     else:
         choices = [n for _, n in ranked]
-    result: dict[str, Any] = {"chooses": "House of Representatives, one vote per state delegation",
-                              "candidates": choices, "states_needed": 26, "votes": None, "winner": None,
-                              "states": {}}
+    result: dict[str, Any] = {
+        "chooses": "House of Representatives, one vote per state delegation",
+        "candidates": choices,
+        "states_needed": 26,
+        "votes": None,
+        "winner": None,
+        "states": {},
+    }
     if delegations is None:
         result["note"] = "no House delegation data for this Congress; the contingent election is not resolved"
         return result
@@ -213,8 +237,12 @@ def _contingent(
         else:
             states[state] = "divided" if size else "vacant"
     needed = len(delegations) // 2 + 1
-    result.update(votes=tally, states=states, states_needed=needed,
-                  assumption="each delegation votes for the candidate of its majority party")
+    result.update(
+        votes=tally,
+        states=states,
+        states_needed=needed,
+        assumption="each delegation votes for the candidate of its majority party",
+    )
     top = [c for c, v in tally.items() if v >= needed]
     result["winner"] = top[0] if top else None
     if not top:
@@ -227,8 +255,10 @@ def _contingent(
     aliases=("ec", "electoral"),
     kinds=("tallies",),
     family="composite",
-    reference=("U.S. Constitution, Art. II §1 and Amendment XII; 3 U.S.C. §§1-21; "
-               "21-A M.R.S. §802 (Maine); Neb. Rev. Stat. §32-1038 (Nebraska)."),
+    reference=(
+        "U.S. Constitution, Art. II §1 and Amendment XII; 3 U.S.C. §§1-21; "
+        "21-A M.R.S. §802 (Maine); Neb. Rev. Stat. §32-1038 (Nebraska)."
+    ),
 )
 def electoral_college(
     tallies: Tallies,
@@ -282,8 +312,14 @@ def electoral_college(
     unallocated = 0
 
     def winner_of(votes: np.ndarray, label: str) -> int | None:
-        return area_winner(votes, eligible, breaker, label=label, round=1,
-                           standing="tie left standing; the electors are not allocated")[0]
+        return area_winner(
+            votes,
+            eligible,
+            breaker,
+            label=label,
+            round=1,
+            standing="tie left standing; the electors are not allocated",
+        )[0]
 
     def leader_of(votes: np.ndarray) -> int | None:
         # The plurality leader shown for an area whose electors do not follow it (popular
@@ -303,31 +339,47 @@ def electoral_college(
             electoral[cands[w]] += total_ev
         for i, area in enumerate(tallies.areas):
             aw = leader_of(state_votes[i])
-            areas.append({"area": area, "winner": None if aw is None else cands[aw],
-                          "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
-                          "votes": _nonzero(cands, state_votes[i]), "electors": {},
-                          "source": tallies.attributes.get("source", (None,) * len(tallies.areas))[i]})
+            areas.append(
+                {
+                    "area": area,
+                    "winner": None if aw is None else cands[aw],
+                    "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
+                    "votes": _nonzero(cands, state_votes[i]),
+                    "electors": {},
+                    "source": tallies.attributes.get("source", (None,) * len(tallies.areas))[i],
+                }
+            )
         unit_list: list[Unit] = []
     else:
         unit_list, warnings_units = units(tallies, "wta" if allocation == "proportional" else allocation)
         if allocation == "proportional":
             sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
-            unit_list = [Unit(a, a, int(e), state_votes[i], sources[i]) for i, (a, e) in
-                         enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))]
+            unit_list = [
+                Unit(a, a, int(e), state_votes[i], sources[i])
+                for i, (a, e) in enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))
+            ]
         else:
             warnings.extend(warnings_units)
     per_state_electors: dict[str, dict[str, float]] = {}
     for unit in unit_list:
         w = leader_of(unit.votes) if allocation == "proportional" else winner_of(unit.votes, unit.area)
         if allocation == "proportional":
-            shares = apportion(np.where(eligible, unit.votes, 0.0), unit.electoral_votes, rounding,
-                               breaker=breaker, label=unit.area)
+            shares = apportion(
+                np.where(eligible, unit.votes, 0.0),
+                unit.electoral_votes,
+                rounding,
+                breaker=breaker,
+                label=unit.area,
+            )
             given = {cands[i]: float(s) for i, s in enumerate(shares) if s}
             missing = unit.electoral_votes - round(float(shares.sum()))
             if missing:
                 unallocated += missing
-                why = ("a tie for the last elector(s) was left standing" if np.any(unit.votes[eligible] > 0)
-                       else "no votes for a candidate who can take electors")
+                why = (
+                    "a tie for the last elector(s) was left standing"
+                    if np.any(unit.votes[eligible] > 0)
+                    else "no votes for a candidate who can take electors"
+                )
                 warnings.append(f"{missing} elector(s) of {unit.area} not allocated: {why}")
         elif w is None:
             given = {}
@@ -338,9 +390,16 @@ def electoral_college(
             electoral[name] += n
             per_state_electors.setdefault(unit.state, {}).setdefault(name, 0)
             per_state_electors[unit.state][name] += n
-        areas.append({"area": unit.area, "winner": None if w is None else cands[w],
-                      "electoral_votes": unit.electoral_votes, "votes": _nonzero(cands, unit.votes),
-                      "electors": given, "source": unit.source})
+        areas.append(
+            {
+                "area": unit.area,
+                "winner": None if w is None else cands[w],
+                "electoral_votes": unit.electoral_votes,
+                "votes": _nonzero(cands, unit.votes),
+                "electors": given,
+                "source": unit.source,
+            }
+        )
 
     applied = []
     abstained = 0
@@ -349,8 +408,10 @@ def electoral_college(
         pledged = _candidate(entry["pledged"], cands)
         have = per_state_electors.get(state, {}).get(pledged, 0) if pledged else 0
         if pledged is None or have < count:
-            warnings.append(f"faithless elector entry {entry} not applied: {entry['pledged']} does not have "
-                            f"{count} elector(s) in {state} under this allocation")
+            warnings.append(
+                f"faithless elector entry {entry} not applied: {entry['pledged']} does not have "
+                f"{count} elector(s) in {state} under this allocation"
+            )
             continue
         electoral[pledged] -= count
         per_state_electors[state][pledged] -= count
@@ -372,14 +433,20 @@ def electoral_college(
     else:
         contingent = _contingent(electoral, tallies.parties, delegations)
         top = sorted(electoral.values(), reverse=True)
-        contingent["reason"] = ("tie" if len(top) > 1 and top[0] == top[1] else "no majority")
+        contingent["reason"] = "tie" if len(top) > 1 and top[0] == top[1] else "no majority"
         winners = (contingent["winner"],) if contingent["winner"] else ()
     national = state_votes.sum(axis=0)
     tally = {c: electoral[c] for c in cands}
     extra = {k: v for k, v in electoral.items() if k not in tally}
     read = float(national.sum())
-    round_ = Round(number=1, tally={**tally, **extra}, elected=winners, continuing=read, inactive={},
-                   note="electoral votes")
+    round_ = Round(
+        number=1,
+        tally={**tally, **extra},
+        elected=winners,
+        continuing=read,
+        inactive={},
+        note="electoral votes",
+    )
     details = {
         "electoral_votes": {k: v for k, v in electoral.items() if v},
         "majority": majority,
@@ -404,4 +471,3 @@ def electoral_college(
         warnings=tuple(warnings),
         tied=any(t.mode == "all" for t in breaker.ties),
     )
-

@@ -208,8 +208,9 @@ def _outcome(
     if len(chosen) > 1:
         if breaker.mode == "all":
             names = tuple(ballots.candidates[i] for i in chosen)
-            breaker.record(Tie(round=1, purpose="winner", tied=names, mode="all", chosen=names,
-                               detail=tie_detail))
+            breaker.record(
+                Tie(round=1, purpose="winner", tied=names, mode="all", chosen=names, detail=tie_detail)
+            )
             tied = True
         else:
             chosen = [breaker.pick(chosen, purpose="winner", round=1, lowest=False)]
@@ -220,8 +221,9 @@ def _outcome(
         rule="",
         candidates=tuple(ballots.candidates),
         winners=names,
-        rounds=(Round(number=1, tally=scores, elected=names, continuing=continuing,
-                      inactive=inactive, note=note),),
+        rounds=(
+            Round(number=1, tally=scores, elected=names, continuing=continuing, inactive=inactive, note=note),
+        ),
         ties=tuple(breaker.ties),
         ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
         scores=scores,
@@ -273,8 +275,15 @@ def condorcet(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None
     wins = (margins > 0).sum(axis=1).astype(float)
     winner = _winner_index(margins)
     if winner is None:
-        return _outcome(ballots, margins, [], wins, breaker, note="head-to-head wins",
-                        warnings=("no Condorcet winner: no candidate beats every other head to head",))
+        return _outcome(
+            ballots,
+            margins,
+            [],
+            wins,
+            breaker,
+            note="head-to-head wins",
+            warnings=("no Condorcet winner: no candidate beats every other head to head",),
+        )
     return _outcome(ballots, margins, [winner], wins, breaker, note="head-to-head wins")
 
 
@@ -310,8 +319,14 @@ def copeland(
     off_diagonal = ~np.eye(c, dtype=bool)
     points = (margins > 0).sum(axis=1) + tie_score * ((margins == 0) & off_diagonal).sum(axis=1)
     points = points.astype(float)
-    return _outcome(ballots, margins, _top(points), points, breaker,
-                    note=f"Copeland points (win 1, tie {tie_score:g}, loss 0)")
+    return _outcome(
+        ballots,
+        margins,
+        _top(points),
+        points,
+        breaker,
+        note=f"Copeland points (win 1, tie {tie_score:g}, loss 0)",
+    )
 
 
 _MINIMAX_MEASURES = ("margins", "winning_votes", "pairwise_opposition")
@@ -360,8 +375,14 @@ def minimax(
         against = support.T.copy()
         np.fill_diagonal(against, 0.0)
     worst = against.max(axis=1) if c else np.zeros(0)
-    return _outcome(ballots, margins, _top(worst, highest=False), worst, breaker,
-                    note=f"worst head-to-head defeat ({measure}); smallest wins")
+    return _outcome(
+        ballots,
+        margins,
+        _top(worst, highest=False),
+        worst,
+        breaker,
+        note=f"worst head-to-head defeat ({measure}); smallest wins",
+    )
 
 
 def _strength(measure: str, support: np.ndarray, margins: np.ndarray) -> np.ndarray:
@@ -403,10 +424,20 @@ def schulze(
     beats = paths > paths.T
     undefeated = np.flatnonzero(~beats.any(axis=0))
     names = ballots.candidates
-    details = {"strongest_paths": {a: {b: float(paths[i, j]) for j, b in enumerate(names)}
-                                   for i, a in enumerate(names)}}
-    return _outcome(ballots, margins, undefeated, beats.sum(axis=1).astype(float), breaker,
-                    note=f"candidates beaten by strongest paths ({strength})", details=details)
+    details = {
+        "strongest_paths": {
+            a: {b: float(paths[i, j]) for j, b in enumerate(names)} for i, a in enumerate(names)
+        }
+    }
+    return _outcome(
+        ballots,
+        margins,
+        undefeated,
+        beats.sum(axis=1).astype(float),
+        breaker,
+        note=f"candidates beaten by strongest paths ({strength})",
+        details=details,
+    )
 
 
 @rule(
@@ -436,8 +467,14 @@ def split_cycle(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | No
     # defeat[a, b]: a's margin over b beats the strongest path back from b to a
     defeat = (margins > 0) & (margins > paths.T)
     undefeated = np.flatnonzero(~defeat.any(axis=0))
-    return _outcome(ballots, margins, undefeated, defeat.sum(axis=1).astype(float), breaker,
-                    note="candidates defeated (wins that are not the weakest link of a cycle)")
+    return _outcome(
+        ballots,
+        margins,
+        undefeated,
+        defeat.sum(axis=1).astype(float),
+        breaker,
+        note="candidates defeated (wins that are not the weakest link of a cycle)",
+    )
 
 
 def _lock_orders(margins: np.ndarray) -> list[list[tuple[int, int]]]:
@@ -625,14 +662,32 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     details = {"ranking": [ballots.candidates[x] for x in order]}
     note = "candidates ranked below, in the locked order"
     if universes is not None and (breaker.mode == "all" or len(universes) <= 1):
-        return _outcome(ballots, margins, universes, tally, breaker, note=note, details=details,
-                        tie_detail="tie left standing; every winner over all orders of equal margins reported")
+        return _outcome(
+            ballots,
+            margins,
+            universes,
+            tally,
+            breaker,
+            note=note,
+            details=details,
+            tie_detail="tie left standing; every winner over all orders of equal margins reported",
+        )
     if universes is None:
-        universes = sorted({x for group in _lock_orders(margins) if len(group) > 1 for pair in group for x in pair})
+        universes = sorted(
+            {x for group in _lock_orders(margins) if len(group) > 1 for pair in group for x in pair}
+        )
         how += " (too many orders to list every possible winner; tied = candidates in equal margins)"
     names = tuple(ballots.candidates[x] for x in universes)
-    breaker.record(Tie(round=1, purpose="winner", tied=names, mode=breaker.mode,
-                       chosen=(ballots.candidates[winner],), detail=how))
+    breaker.record(
+        Tie(
+            round=1,
+            purpose="winner",
+            tied=names,
+            mode=breaker.mode,
+            chosen=(ballots.candidates[winner],),
+            detail=how,
+        )
+    )
     return _outcome(ballots, margins, [winner], tally, breaker, note=note, details=details)
 
 
@@ -697,8 +752,7 @@ def kemeny_young(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     c = ballots.n_candidates
     if c > KEMENY_MAX_CANDIDATES:
         raise RuleError(
-            f"kemeny_young counts at most {KEMENY_MAX_CANDIDATES} candidates exactly; "
-            f"these ballots have {c}"
+            f"kemeny_young counts at most {KEMENY_MAX_CANDIDATES} candidates exactly; these ballots have {c}"
         )
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     margins = pairwise_margins(ballots)
@@ -706,5 +760,12 @@ def kemeny_young(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
         return _outcome(ballots, margins, [], np.zeros(0), breaker, note="")
     heads, ranking = _kemeny_best(margins)
     details = {"ranking": [ballots.candidates[x] for x in ranking], "kemeny_score": float(heads.max())}
-    return _outcome(ballots, margins, _top(heads), heads, breaker,
-                    note="best Kemeny score of a ranking headed by the candidate", details=details)
+    return _outcome(
+        ballots,
+        margins,
+        _top(heads),
+        heads,
+        breaker,
+        note="best Kemeny score of a ranking headed by the candidate",
+        details=details,
+    )

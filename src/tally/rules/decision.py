@@ -123,8 +123,15 @@ class Vote:
         return {"cast": self.cast, "present": self.present, "eligible": self.eligible}[name]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"yes": self.yes, "no": self.no, "abstain": self.abstain, "blocks": self.blocks,
-                "eligible": self.eligible, "cast": self.cast, "present": self.present}
+        return {
+            "yes": self.yes,
+            "no": self.no,
+            "abstain": self.abstain,
+            "blocks": self.blocks,
+            "eligible": self.eligible,
+            "cast": self.cast,
+            "present": self.present,
+        }
 
 
 @dataclass(frozen=True)
@@ -187,8 +194,11 @@ class Check:
         word = "at least" if self.comparison == "at_least" else "more than"
         if self.share is None:
             return f"{word} {self.count}"
-        return f"{word} {_fraction_text(self.share)} of {self.base} {self.base_of} (needs {self.needed})" \
-            if self.needed is not None else f"{word} {_fraction_text(self.share)} of {self.base} {self.base_of}"
+        return (
+            f"{word} {_fraction_text(self.share)} of {self.base} {self.base_of} (needs {self.needed})"
+            if self.needed is not None
+            else f"{word} {_fraction_text(self.share)} of {self.base} {self.base_of}"
+        )
 
     def _actual_text(self, actual: Fraction | None) -> str:
         if actual is None:
@@ -283,14 +293,25 @@ def _needed(share: Fraction, base: int, comparison: str) -> int:
     return floor if floor == exact else floor + 1
 
 
-def _share_check(name: str, text: str, value: int, value_of: str, share: Fraction, base_of: str,
-                 base: int, comparison: str) -> Check:
+def _share_check(
+    name: str, text: str, value: int, value_of: str, share: Fraction, base_of: str, base: int, comparison: str
+) -> Check:
     needed = _needed(share, base, comparison)
     met = base > 0 and value >= needed
     # A share of an empty base is never met (nobody voted, nothing passed), and
     # nothing can be "needed" of it.
-    return Check(name, text, met, value, value_of, comparison, share=share,
-                 base_of=_BASE_WORDS[base_of], base=base, needed=needed if base > 0 else None)
+    return Check(
+        name,
+        text,
+        met,
+        value,
+        value_of,
+        comparison,
+        share=share,
+        base_of=_BASE_WORDS[base_of],
+        base=base,
+        needed=needed if base > 0 else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -313,40 +334,110 @@ def _checks(vote: Vote, spec: _Spec) -> tuple[Check, ...]:
         what = "members taking part" if spec.quorum_of == "present" else "votes cast"
         if isinstance(spec.quorum, Fraction):
             assert vote.eligible is not None
-            checks.append(_share_check("quorum", f"quorum: {what} at least {_fraction_text(spec.quorum)} "
-                                       "of the eligible members", taking_part, what, spec.quorum,
-                                       "eligible", vote.eligible, "at_least"))
+            checks.append(
+                _share_check(
+                    "quorum",
+                    f"quorum: {what} at least {_fraction_text(spec.quorum)} of the eligible members",
+                    taking_part,
+                    what,
+                    spec.quorum,
+                    "eligible",
+                    vote.eligible,
+                    "at_least",
+                )
+            )
         else:
-            checks.append(Check("quorum", f"quorum: at least {spec.quorum} {what}", taking_part >= spec.quorum,
-                                taking_part, what, "at_least", count=spec.quorum, needed=spec.quorum))
+            checks.append(
+                Check(
+                    "quorum",
+                    f"quorum: at least {spec.quorum} {what}",
+                    taking_part >= spec.quorum,
+                    taking_part,
+                    what,
+                    "at_least",
+                    count=spec.quorum,
+                    needed=spec.quorum,
+                )
+            )
     if spec.rule == "consensus":
-        checks.append(Check("blocks", f"fewer than {spec.max_blocks} block(s)", vote.blocks < spec.max_blocks,
-                            vote.blocks, "blocks", "less_than", count=spec.max_blocks))
-        checks.append(Check("support", "at least one yes", vote.yes >= 1, vote.yes, "yes", "at_least",
-                            count=1, needed=1))
+        checks.append(
+            Check(
+                "blocks",
+                f"fewer than {spec.max_blocks} block(s)",
+                vote.blocks < spec.max_blocks,
+                vote.blocks,
+                "blocks",
+                "less_than",
+                count=spec.max_blocks,
+            )
+        )
+        checks.append(
+            Check(
+                "support", "at least one yes", vote.yes >= 1, vote.yes, "yes", "at_least", count=1, needed=1
+            )
+        )
     elif spec.rule == "unanimity":
         base = vote.base(spec.base)
         assert base is not None and spec.share is not None
-        checks.append(_share_check("unanimity", f"every one of the {_BASE_WORDS[spec.base]} votes yes", vote.yes,
-                                   "yes", spec.share, spec.base, base, spec.equality))
+        checks.append(
+            _share_check(
+                "unanimity",
+                f"every one of the {_BASE_WORDS[spec.base]} votes yes",
+                vote.yes,
+                "yes",
+                spec.share,
+                spec.base,
+                base,
+                spec.equality,
+            )
+        )
     else:
         base = vote.base(spec.base)
         assert base is not None and spec.share is not None
-        label = {"simple": "simple majority", "absolute": "absolute majority"}.get(spec.rule, "qualified majority")
+        label = {"simple": "simple majority", "absolute": "absolute majority"}.get(
+            spec.rule, "qualified majority"
+        )
         word = "at least" if spec.equality == "at_least" else "more than"
-        checks.append(_share_check("majority", f"{label}: yes {word} {_fraction_text(spec.share)} of the "
-                                   f"{_BASE_WORDS[spec.base]}", vote.yes, "yes", spec.share, spec.base, base,
-                                   spec.equality))
+        checks.append(
+            _share_check(
+                "majority",
+                f"{label}: yes {word} {_fraction_text(spec.share)} of the {_BASE_WORDS[spec.base]}",
+                vote.yes,
+                "yes",
+                spec.share,
+                spec.base,
+                base,
+                spec.equality,
+            )
+        )
     if spec.turnout is not None:
         assert vote.eligible is not None
-        checks.append(_share_check("turnout", f"turnout: at least {_fraction_text(spec.turnout)} of the eligible "
-                                   "members take part", vote.present, "members taking part", spec.turnout,
-                                   "eligible", vote.eligible, "at_least"))
+        checks.append(
+            _share_check(
+                "turnout",
+                f"turnout: at least {_fraction_text(spec.turnout)} of the eligible members take part",
+                vote.present,
+                "members taking part",
+                spec.turnout,
+                "eligible",
+                vote.eligible,
+                "at_least",
+            )
+        )
     if spec.support is not None:
         assert vote.eligible is not None
-        checks.append(_share_check("support", f"support: yes from at least {_fraction_text(spec.support)} of the "
-                                   "eligible members", vote.yes, "yes", spec.support, "eligible",
-                                   vote.eligible, "at_least"))
+        checks.append(
+            _share_check(
+                "support",
+                f"support: yes from at least {_fraction_text(spec.support)} of the eligible members",
+                vote.yes,
+                "yes",
+                spec.support,
+                "eligible",
+                vote.eligible,
+                "at_least",
+            )
+        )
     return tuple(checks)
 
 
@@ -376,6 +467,7 @@ def _margins(vote: Vote, spec: _Spec, passed: bool) -> dict[str, int | None]:
     raises every share, turnout and quorum), so the result is monotone in the number of
     voters and a bisection finds the smallest one.
     """
+
     def other(v: Vote) -> bool:
         return _passes(v, spec) != passed
 
@@ -383,8 +475,10 @@ def _margins(vote: Vote, spec: _Spec, passed: bool) -> dict[str, int | None]:
         # Only blocks (and a lone yes) decide consensus: count blocks lifted or added.
         if not passed:
             lifted = vote.blocks - spec.max_blocks + 1 if vote.blocks >= spec.max_blocks else 0
-            return {"blocks_lifted": lifted if vote.yes >= 1 else None,
-                    "new_yes": 1 if vote.yes == 0 and vote.blocks < spec.max_blocks else None}
+            return {
+                "blocks_lifted": lifted if vote.yes >= 1 else None,
+                "new_yes": 1 if vote.yes == 0 and vote.blocks < spec.max_blocks else None,
+            }
         return {"new_blocks": spec.max_blocks - vote.blocks}
 
     if not passed:
@@ -466,31 +560,40 @@ def decide(
     >>> decide(10, 10).passed, decide(10, 10, equality="at_least").passed
     (False, True)
     """
-    yes, no, abstain, blocks = (_count(n, v) for n, v in
-                                (("yes", yes), ("no", no), ("abstain", abstain), ("blocks", blocks)))
+    yes, no, abstain, blocks = (
+        _count(n, v) for n, v in (("yes", yes), ("no", no), ("abstain", abstain), ("blocks", blocks))
+    )
     if eligible is not None:
         eligible = _count("eligible", eligible)
     max_blocks = _count("max_blocks", max_blocks)
     vote = Vote(yes, no, abstain, blocks, eligible)
     if eligible is not None and vote.present > eligible:
-        raise ConfigError(f"yes + no + abstain{' + blocks' if blocks else ''} = {vote.present} but only "
-                          f"{eligible} are eligible to vote")
+        raise ConfigError(
+            f"yes + no + abstain{' + blocks' if blocks else ''} = {vote.present} but only "
+            f"{eligible} are eligible to vote"
+        )
 
     name = str(rule).strip().lower().replace("-", "_").replace(" ", "_")
     share: Fraction | None
     if name in _NAMED_SHARES:
         if threshold is not None and parse_share(threshold, name="threshold") != _NAMED_SHARES[name]:
-            raise ConfigError(f"rule {name} fixes the threshold at {_fraction_text(_NAMED_SHARES[name])}; "
-                              "use rule 'qualified' for another threshold")
+            raise ConfigError(
+                f"rule {name} fixes the threshold at {_fraction_text(_NAMED_SHARES[name])}; "
+                "use rule 'qualified' for another threshold"
+            )
         share, family = _NAMED_SHARES[name], "qualified"
     elif name not in RULES:
         if any(ch.isdigit() for ch in name):
             if threshold is not None:
-                raise ConfigError("give the qualified-majority share either as the rule or as threshold, not both")
+                raise ConfigError(
+                    "give the qualified-majority share either as the rule or as threshold, not both"
+                )
             share, family = parse_share(rule, name="rule"), "qualified"
         else:
-            raise ConfigError(f"unknown decision rule {rule!r}; choose one of {', '.join(RULES)} "
-                              "or a share such as 2/3 or 60%")
+            raise ConfigError(
+                f"unknown decision rule {rule!r}; choose one of {', '.join(RULES)} "
+                "or a share such as 2/3 or 60%"
+            )
     else:
         family = name
         share = {"simple": Fraction(1, 2), "absolute": Fraction(1, 2), "unanimity": Fraction(1)}.get(name)
@@ -508,7 +611,9 @@ def decide(
     if base not in BASES:
         raise ConfigError(f"base must be one of {', '.join(BASES)}, not {base!r}")
     if family in ("simple", "absolute") and base != ("eligible" if family == "absolute" else "cast"):
-        raise ConfigError(f"rule {family} has a fixed base; use rule 'qualified' with threshold 1/2 and base {base}")
+        raise ConfigError(
+            f"rule {family} has a fixed base; use rule 'qualified' with threshold 1/2 and base {base}"
+        )
     if family == "consensus":
         equality_used = "at_least"
         if equality is not None:
@@ -528,22 +633,32 @@ def decide(
         if isinstance(quorum, int) and not isinstance(quorum, bool) or text.isdigit():
             quorum_value = _count("quorum", int(text))
             if eligible is not None and quorum_value > eligible:
-                raise ConfigError(f"a quorum of {quorum_value} can never be met with {eligible} eligible members")
+                raise ConfigError(
+                    f"a quorum of {quorum_value} can never be met with {eligible} eligible members"
+                )
         else:
             quorum_value = parse_share(quorum, name="quorum")
     turnout_share = None if turnout is None else parse_share(turnout, name="turnout")
     support_share = None if support is None else parse_share(support, name="support")
 
     if eligible is None:
-        wants = [w for w, given in (("rule absolute", family == "absolute"), ("base eligible", base == "eligible"),
-                                    ("a quorum given as a share", isinstance(quorum_value, Fraction)),
-                                    ("turnout", turnout_share is not None),
-                                    ("support", support_share is not None)) if given]
+        wants = [
+            w
+            for w, given in (
+                ("rule absolute", family == "absolute"),
+                ("base eligible", base == "eligible"),
+                ("a quorum given as a share", isinstance(quorum_value, Fraction)),
+                ("turnout", turnout_share is not None),
+                ("support", support_share is not None),
+            )
+            if given
+        ]
         if wants:
             raise ConfigError(f"{wants[0]} needs the number of eligible members (eligible)")
 
-    spec = _Spec(family, share, base, equality_used, max_blocks, quorum_value, quorum_of, turnout_share,
-                 support_share)
+    spec = _Spec(
+        family, share, base, equality_used, max_blocks, quorum_value, quorum_of, turnout_share, support_share
+    )
     checks = _checks(vote, spec)
     passed = all(c.met for c in checks)
     notes = []
@@ -552,12 +667,14 @@ def decide(
     if family == "absolute" or base == "eligible":
         notes.append("shares of the eligible members: abstaining or staying away counts like voting no")
     options = {
-        "threshold": _fraction_text(share), "base": base if family != "consensus" else None,
+        "threshold": _fraction_text(share),
+        "base": base if family != "consensus" else None,
         "equality": equality_used if family != "consensus" else None,
         "max_blocks": max_blocks if family == "consensus" else None,
         "quorum": (_fraction_text(quorum_value) if isinstance(quorum_value, Fraction) else quorum_value),
         "quorum_of": quorum_of if quorum_value is not None else None,
-        "turnout": _fraction_text(turnout_share), "support": _fraction_text(support_share),
+        "turnout": _fraction_text(turnout_share),
+        "support": _fraction_text(support_share),
     }
     margin = _margins(vote, spec, passed) if margins else {}
     return Decision(passed, family, vote, checks, options, margin, tuple(notes))

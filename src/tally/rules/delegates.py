@@ -133,12 +133,22 @@ class UnitAllocation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "unit": self.unit, "delegates_to_allocate": self.seats, "total_votes": self.total,
-            "percent": dict(self.percent), "threshold": self.threshold, "fallback_threshold": self.fallback,
-            "viable": list(self.viable), "viable_percent": dict(self.viable_percent),
-            "products": dict(self.products), "delegates": dict(self.delegates),
-            "unallocated": self.unallocated, "tied": list(self.tied), "tiebreak": self.tiebreak,
-            "pooled": dict(self.pooled), "excluded": dict(self.excluded), "notes": list(self.notes),
+            "unit": self.unit,
+            "delegates_to_allocate": self.seats,
+            "total_votes": self.total,
+            "percent": dict(self.percent),
+            "threshold": self.threshold,
+            "fallback_threshold": self.fallback,
+            "viable": list(self.viable),
+            "viable_percent": dict(self.viable_percent),
+            "products": dict(self.products),
+            "delegates": dict(self.delegates),
+            "unallocated": self.unallocated,
+            "tied": list(self.tied),
+            "tiebreak": self.tiebreak,
+            "pooled": dict(self.pooled),
+            "excluded": dict(self.excluded),
+            "notes": list(self.notes),
         }
 
 
@@ -148,8 +158,14 @@ def _kind(name: str) -> str:
         return "excluded"
     if low in UNCOMMITTED:
         return "preference"
-    if low in {"write-in", "scattering", "other", "other/write-in", "none of these candidates",
-               "blank/void/scattering"}:
+    if low in {
+        "write-in",
+        "scattering",
+        "other",
+        "other/write-in",
+        "none of these candidates",
+        "blank/void/scattering",
+    }:
         return "pooled"
     return "preference"
 
@@ -226,6 +242,7 @@ def allocate(
     percent = {c: _thousandths(v, total) for c, v in counted.items()}
     notes: list[str] = []
     used_fallback = False
+
     def reaches(c: str, bar: int) -> bool:
         if counted[c] <= 0:
             return False
@@ -240,14 +257,21 @@ def allocate(
             bar = max(leader - 10_000, 0)
             used_fallback = True
             viable = [c for c in percent if reaches(c, bar)]
-            notes.append(f"nobody reached {_pct(bar_exact.numerator)} %: threshold lowered to the leader's "
-                         f"{_pct(leader)} % minus 10 points")
+            notes.append(
+                f"nobody reached {_pct(bar_exact.numerator)} %: threshold lowered to the leader's "
+                f"{_pct(leader)} % minus 10 points"
+            )
     if not viable and delegates:
-        notes.append("no votes in this unit: no delegate allocated" if total == 0 else
-                     "no preference is viable: no delegate allocated")
+        notes.append(
+            "no votes in this unit: no delegate allocated"
+            if total == 0
+            else "no preference is viable: no delegate allocated"
+        )
     for name, n in pool.items():
         if _thousandths(n, total) >= bar:
-            notes.append(f"{name} ({_pct(_thousandths(n, total))} %) is not one preference and wins no delegates")
+            notes.append(
+                f"{name} ({_pct(_thousandths(n, total))} %) is not one preference and wins no delegates"
+            )
     # Order: most votes first, then name, so every listing is deterministic.
     viable.sort(key=lambda c: (-counted[c], c))
     viable_total = sum(counted[c] for c in viable)
@@ -276,8 +300,10 @@ def allocate(
             if tiebreak == "votes":
                 order = sorted(group, key=lambda c: (-counted[c], c))
                 if counted[order[left - 1]] == counted[order[left]]:
-                    raise ConfigError(f"{unit or 'unit'}: {', '.join(group)} tie on remainders and on votes; "
-                                      "use tiebreak 'lot' or 'report'")
+                    raise ConfigError(
+                        f"{unit or 'unit'}: {', '.join(group)} tie on remainders and on votes; "
+                        "use tiebreak 'lot' or 'report'"
+                    )
             elif tiebreak == "lot":
                 order = sorted(group)
                 # Unseeded means seed 0, as everywhere in tally: the same inputs give the same draw.
@@ -292,16 +318,27 @@ def allocate(
         if tied:
             break
     return UnitAllocation(
-        unit=unit, seats=delegates, total=total,
+        unit=unit,
+        seats=delegates,
+        total=total,
         percent={c: _pct(p) for c, p in sorted(percent.items(), key=lambda kv: (-counted[kv[0]], kv[0]))},
-        threshold=_pct(bar), fallback=used_fallback, viable=tuple(viable),
+        threshold=_pct(bar),
+        fallback=used_fallback,
+        viable=tuple(viable),
         viable_percent={c: _pct(viable_percent[c]) for c in viable},
-        products={c: _decimal(products[c]) for c in viable}, delegates=awarded,
-        unallocated=left, tied=tied, tiebreak=tiebreak, pooled=pool, excluded=excluded, notes=tuple(notes),
+        products={c: _decimal(products[c]) for c in viable},
+        delegates=awarded,
+        unallocated=left,
+        tied=tied,
+        tiebreak=tiebreak,
+        pooled=pool,
+        excluded=excluded,
+        notes=tuple(notes),
     )
 
 
 # --- data --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PrimaryResult:
@@ -316,9 +353,16 @@ class PrimaryResult:
     round: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "party": self.party, "state": self.state, "stage": self.stage,
-                "votes": dict(self.votes), "source": SOURCE, "source_lines": list(self.rows),
-                "ranked_choice_round": self.round}
+        return {
+            "year": self.year,
+            "party": self.party,
+            "state": self.state,
+            "stage": self.stage,
+            "votes": dict(self.votes),
+            "source": SOURCE,
+            "source_lines": list(self.rows),
+            "ranked_choice_round": self.round,
+        }
 
 
 @functools.lru_cache(maxsize=1)
@@ -329,8 +373,9 @@ def _primary_rows() -> tuple[tuple[int, dict[str, str]], ...]:
     except OSError as exc:
         raise DataError(f"the bundled file {SOURCE} cannot be read: {exc}") from None
     reader = csv.DictReader(io.StringIO(text))
-    return tuple((line, row) for line, row in enumerate(reader, start=2)
-                 if row.get("stage") in ("primary", "caucus"))
+    return tuple(
+        (line, row) for line, row in enumerate(reader, start=2) if row.get("stage") in ("primary", "caucus")
+    )
 
 
 def primary_results(year: int, party: str, state: str, *, stage: str | None = None) -> PrimaryResult:
@@ -361,8 +406,9 @@ def primary_results(year: int, party: str, state: str, *, stage: str | None = No
         try:
             n = int(float(rec["votes"]))
         except ValueError:
-            raise BallotError(f"not a number of votes: {rec['votes']!r}", file=SOURCE, line=line,
-                              field="votes") from None
+            raise BallotError(
+                f"not a number of votes: {rec['votes']!r}", file=SOURCE, line=line, field="votes"
+            ) from None
         name = rec["candidate_name"].strip() or rec["alt_result_text"].strip() or "Other"
         found[key][name] = found[key].get(name, 0) + n
         lines[key].append(line)
@@ -395,8 +441,11 @@ def read_plan(path: str) -> list[tuple[str, str, int]]:
         reader = csv.DictReader(handle)
         missing = {"state", "district", "delegates"} - set(reader.fieldnames or ())
         if missing:
-            raise BallotError(f"missing column(s) {', '.join(sorted(missing))}; expected state,district,delegates",
-                              file=path, line=1)
+            raise BallotError(
+                f"missing column(s) {', '.join(sorted(missing))}; expected state,district,delegates",
+                file=path,
+                line=1,
+            )
         for line, rec in enumerate(reader, start=2):
             state = (rec["state"] or "").strip().upper()
             district = (rec["district"] or "").strip()
@@ -405,8 +454,12 @@ def read_plan(path: str) -> list[tuple[str, str, int]]:
             n = _whole(rec["delegates"], file=path, line=line, field="delegates")
             key = (state, district.lower())
             if key in seen:
-                raise BallotError(f"{state} {district or 'statewide'} is listed twice", file=path, line=line,
-                                  field="district")
+                raise BallotError(
+                    f"{state} {district or 'statewide'} is listed twice",
+                    file=path,
+                    line=line,
+                    field="district",
+                )
             seen.add(key)
             rows.append((state, district, n))
     if not rows:
@@ -424,8 +477,11 @@ def read_results(path: str) -> dict[tuple[str, str], dict[str, int]]:
         reader = csv.DictReader(handle)
         missing = {"state", "district", "candidate", "votes"} - set(reader.fieldnames or ())
         if missing:
-            raise BallotError(f"missing column(s) {', '.join(sorted(missing))}; expected "
-                              "state,district,candidate,votes", file=path, line=1)
+            raise BallotError(
+                f"missing column(s) {', '.join(sorted(missing))}; expected state,district,candidate,votes",
+                file=path,
+                line=1,
+            )
         for line, rec in enumerate(reader, start=2):
             state = (rec["state"] or "").strip().upper()
             district = (rec["district"] or "").strip()
@@ -435,8 +491,12 @@ def read_results(path: str) -> dict[tuple[str, str], dict[str, int]]:
                 raise BallotError("empty state or candidate", file=path, line=line)
             unit = out.setdefault((state, district.lower()), {})
             if name in unit:
-                raise BallotError(f"{name} is listed twice for {state} {district or 'statewide'}", file=path,
-                                  line=line, field="candidate")
+                raise BallotError(
+                    f"{name} is listed twice for {state} {district or 'statewide'}",
+                    file=path,
+                    line=line,
+                    field="candidate",
+                )
             unit[name] = _whole(rec["votes"], file=path, line=line, field="votes")
     return out
 
@@ -503,14 +563,28 @@ def allocate_plan(
                 statewide_cache[state] = _statewide_votes(state, results, year, party, stage)
             votes, source = statewide_cache[state]
             entry["source"] = source
-            note = None if statewide else "district delegates allocated on the statewide vote (no district results)"
+            note = (
+                None
+                if statewide
+                else "district delegates allocated on the statewide vote (no district results)"
+            )
         elif (state, district.lower()) in results:
             votes, note = results[(state, district.lower())], None
         else:
-            raise ConfigError(f"no results for {state} district {district}: give a results file with "
-                              "state,district,candidate,votes, or allocate districts on the statewide vote")
-        unit = allocate(votes, seats, threshold=threshold, fallback=fallback, tiebreak=tiebreak, seed=seed,
-                        unit=f"{state} {label}", round_first=round_first)
+            raise ConfigError(
+                f"no results for {state} district {district}: give a results file with "
+                "state,district,candidate,votes, or allocate districts on the statewide vote"
+            )
+        unit = allocate(
+            votes,
+            seats,
+            threshold=threshold,
+            fallback=fallback,
+            tiebreak=tiebreak,
+            seed=seed,
+            unit=f"{state} {label}",
+            round_first=round_first,
+        )
         row = unit.to_dict()
         if note:
             row["notes"].append(note)
@@ -522,8 +596,9 @@ def allocate_plan(
             entry["totals"][c] = entry["totals"].get(c, 0) + n
     pledged: dict[str, int] = defaultdict(int)
     for entry in states.values():
-        entry["delegates"] = {c: n for c, n in sorted(entry.pop("totals").items(), key=lambda kv: (-kv[1], kv[0]))
-                              if n}
+        entry["delegates"] = {
+            c: n for c, n in sorted(entry.pop("totals").items(), key=lambda kv: (-kv[1], kv[0])) if n
+        }
         for c, n in entry["delegates"].items():
             pledged[c] += n
     return {
@@ -536,17 +611,31 @@ def allocate_plan(
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"pledged": 0, "automatic": 0, "unallocated": 0, "approximate": False, "source": None,
-            "units": [], "totals": {}}
+    return {
+        "pledged": 0,
+        "automatic": 0,
+        "unallocated": 0,
+        "approximate": False,
+        "source": None,
+        "units": [],
+        "totals": {},
+    }
 
 
-def _statewide_votes(state: str, results: Mapping[tuple[str, str], Mapping[str, int]], year: int | None,
-                     party: str, stage: str | None) -> tuple[dict[str, int], dict[str, Any]]:
+def _statewide_votes(
+    state: str,
+    results: Mapping[tuple[str, str], Mapping[str, int]],
+    year: int | None,
+    party: str,
+    stage: str | None,
+) -> tuple[dict[str, int], dict[str, Any]]:
     if (state, "") in results:
         return dict(results[(state, "")]), {"from": "results file"}
     if year is None:
-        raise ConfigError(f"no statewide results for {state}: give the year and party of a bundled primary "
-                          "or a results file")
+        raise ConfigError(
+            f"no statewide results for {state}: give the year and party of a bundled primary "
+            "or a results file"
+        )
     primary = primary_results(year, party, state, stage=stage)
     source = primary.to_dict()
     source.pop("votes")
@@ -587,7 +676,8 @@ def convention(
     voters = total + automatic
     later_majority = voters // 2 + 1
     later: dict[str, Any] = {
-        "voters": voters, "majority": later_majority,
+        "voters": voters,
+        "majority": later_majority,
         "needs_automatic": {c: max(0, later_majority - pledged[c]) for c in order},
     }
     later["reachable"] = [c for c in order if later["needs_automatic"][c] <= automatic]
@@ -601,9 +691,17 @@ def convention(
         later["winner"] = next((c for c, n in votes.items() if n >= later_majority), None)
     return {
         "pledged": {c: pledged[c] for c in order},
-        "first_ballot": {"voters": total, "majority": first_majority, "winner": first_winner,
-                         "short": {c: max(0, first_majority - pledged[c]) for c in order}},
+        "first_ballot": {
+            "voters": total,
+            "majority": first_majority,
+            "winner": first_winner,
+            "short": {c: max(0, first_majority - pledged[c]) for c in order},
+        },
         "later_ballots": later,
-        "notes": [("automatic delegates do not vote on the first ballot; pledged delegates are assumed to vote "
-                  "as pledged")],
+        "notes": [
+            (
+                "automatic delegates do not vote on the first ballot; pledged delegates are assumed to vote "
+                "as pledged"
+            )
+        ],
     }

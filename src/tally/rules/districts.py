@@ -47,8 +47,9 @@ def area_winner(
         return tied[0], tied
     if breaker.mode == "all":
         names = tuple(breaker.candidates[i] for i in tied)
-        breaker.record(Tie(round=round, purpose=f"winner in {label}", tied=names, mode="all", chosen=(),
-                           detail=standing))
+        breaker.record(
+            Tie(round=round, purpose=f"winner in {label}", tied=names, mode="all", chosen=(), detail=standing)
+        )
         return None, tied
     return breaker.pick(list(tied), purpose=f"winner in {label}", round=round, lowest=False), tied
 
@@ -62,8 +63,10 @@ def _nonzero(cands: Sequence[str], row: np.ndarray) -> dict[str, float]:
     aliases=("fptp_seats", "single_member_districts"),
     kinds=("tallies",),
     family="composite",
-    reference=("Cox, G. W. (1997). Making Votes Count. Cambridge University Press; "
-               "Parliamentary Constituencies Act 1986 (UK); 2 U.S.C. §2c (single-member House districts)."),
+    reference=(
+        "Cox, G. W. (1997). Making Votes Count. Cambridge University Press; "
+        "Parliamentary Constituencies Act 1986 (UK); 2 U.S.C. §2c (single-member House districts)."
+    ),
 )
 def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = None) -> Outcome:
     """First-past-the-post in every area: seats per party.
@@ -112,24 +115,45 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
         row = tallies.votes[i]
         n = _district_seats(seats_attr[i], area)
         total_seats += n
-        winner, tied = area_winner(row, eligible, breaker, label=area, round=2,
-                                   standing="tie left standing; the seat is not allocated")
+        winner, tied = area_winner(
+            row,
+            eligible,
+            breaker,
+            label=area,
+            round=2,
+            standing="tie left standing; the seat is not allocated",
+        )
         ranked = np.sort(row[eligible])[::-1]
-        margin = float(ranked[0] - ranked[1]) if ranked.size > 1 else (float(ranked[0]) if ranked.size else 0.0)
+        margin = (
+            float(ranked[0] - ranked[1]) if ranked.size > 1 else (float(ranked[0]) if ranked.size else 0.0)
+        )
         if not tied:
             (lumped_only if row.any() else no_votes).append(area)
         if len(tied) > 1:
-            tied_areas.append({"area": area, "tied": [cands[j] for j in tied], "seats": n,
-                               "chosen": None if winner is None else cands[winner]})
+            tied_areas.append(
+                {
+                    "area": area,
+                    "tied": [cands[j] for j in tied],
+                    "seats": n,
+                    "chosen": None if winner is None else cands[winner],
+                }
+            )
         if winner is None:
             unallocated += n
         else:
             won[winner] += n
             if np.any(row[~eligible] > row[winner]):
                 lumped.append(area)
-        areas.append({"area": area, "winner": None if winner is None else cands[winner], "seats": n,
-                      "margin": margin if tied else None, "tied": [cands[j] for j in tied] if len(tied) > 1 else [],
-                      "votes": _nonzero(cands, row)})
+        areas.append(
+            {
+                "area": area,
+                "winner": None if winner is None else cands[winner],
+                "seats": n,
+                "margin": margin if tied else None,
+                "tied": [cands[j] for j in tied] if len(tied) > 1 else [],
+                "votes": _nonzero(cands, row),
+            }
+        )
 
     order = sorted((j for j in range(len(cands)) if won[j]), key=lambda j: (-won[j], j))
     winners = tuple(cands[j] for j in order)
@@ -138,23 +162,42 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     majority_party = next((cands[j] for j in order if won[j] >= majority), None)
     warnings: list[str] = []
     if tied_areas and breaker.mode == "all":
-        warnings.append(f"{len(tied_areas)} area(s) tied for the most votes, their seats not allocated: "
-                        + "; ".join(f"{t['area']} ({', '.join(t['tied'])})" for t in tied_areas))
+        warnings.append(
+            f"{len(tied_areas)} area(s) tied for the most votes, their seats not allocated: "
+            + "; ".join(f"{t['area']} ({', '.join(t['tied'])})" for t in tied_areas)
+        )
     if no_votes:
-        warnings.append(f"{len(no_votes)} area(s) report no votes, their seats not allocated: {', '.join(no_votes)}")
+        warnings.append(
+            f"{len(no_votes)} area(s) report no votes, their seats not allocated: {', '.join(no_votes)}"
+        )
     if lumped_only:
-        warnings.append(f"{len(lumped_only)} area(s) have votes only in lumped columns ({', '.join(sorted(pseudo))}), "
-                        f"their seats not allocated: {', '.join(lumped_only)}")
+        warnings.append(
+            f"{len(lumped_only)} area(s) have votes only in lumped columns ({', '.join(sorted(pseudo))}), "
+            f"their seats not allocated: {', '.join(lumped_only)}"
+        )
     if lumped:
-        warnings.append(f"in {', '.join(lumped)} a column of lumped votes ({', '.join(sorted(pseudo))}) has more "
-                        "votes than the winner; one of the candidates in it may have won instead")
+        warnings.append(
+            f"in {', '.join(lumped)} a column of lumped votes ({', '.join(sorted(pseudo))}) has more "
+            "votes than the winner; one of the candidates in it may have won instead"
+        )
     national = tallies.votes.sum(axis=0)
     read = float(national.sum())
     rounds = (
-        Round(number=1, tally={c: float(v) for c, v in zip(cands, national)}, continuing=read, inactive={},
-              note="votes summed over all areas (for reference: seats are won area by area)"),
-        Round(number=2, tally={c: float(n) for c, n in seats.items()}, elected=winners, continuing=read,
-              inactive={}, note="seats won by plurality in each area"),
+        Round(
+            number=1,
+            tally={c: float(v) for c, v in zip(cands, national)},
+            continuing=read,
+            inactive={},
+            note="votes summed over all areas (for reference: seats are won area by area)",
+        ),
+        Round(
+            number=2,
+            tally={c: float(n) for c, n in seats.items()},
+            elected=winners,
+            continuing=read,
+            inactive={},
+            note="seats won by plurality in each area",
+        ),
     )
     details = {
         "seats": seats,

@@ -76,8 +76,16 @@ def top_seats(
         return sure + tied, False
     if breaker.mode == "all":
         names = tuple(breaker.candidates[c] for c in tied)
-        breaker.record(Tie(round=round, purpose="elect", tied=names, mode="all", chosen=names,
-                           detail=f"{len(tied)} candidates tied for {need} seat(s); all reported"))
+        breaker.record(
+            Tie(
+                round=round,
+                purpose="elect",
+                tied=names,
+                mode="all",
+                chosen=names,
+                detail=f"{len(tied)} candidates tied for {need} seat(s); all reported",
+            )
+        )
         return sure + tied, True
     pool, chosen = list(tied), []
     for _ in range(need):
@@ -96,14 +104,32 @@ def _votes_each(ballots: Any, votes: int) -> tuple[np.ndarray, float, dict[str, 
     return _count_marks(ballots, votes)
 
 
-def _one_round(ballots: Any, scores: np.ndarray, seats: int, breaker: TieBreaker, *,
-               continuing: float, inactive: dict[str, float], note: str,
-               details: dict[str, Any] | None = None) -> Outcome:
-    return one_shot(ballots, scores, breaker, continuing=continuing, inactive=inactive, note=note, details=details,
-                    choose=lambda values, b: top_seats(values, seats, b))
+def _one_round(
+    ballots: Any,
+    scores: np.ndarray,
+    seats: int,
+    breaker: TieBreaker,
+    *,
+    continuing: float,
+    inactive: dict[str, float],
+    note: str,
+    details: dict[str, Any] | None = None,
+) -> Outcome:
+    return one_shot(
+        ballots,
+        scores,
+        breaker,
+        continuing=continuing,
+        inactive=inactive,
+        note=note,
+        details=details,
+        choose=lambda values, b: top_seats(values, seats, b),
+    )
 
 
-def _count_marks(ballots: RankedBallots, k: int, share: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
+def _count_marks(
+    ballots: RankedBallots, k: int, share: bool = False
+) -> tuple[np.ndarray, float, dict[str, float]]:
     """Votes from each ballot's first ``k`` marks: one each, or (``share``) k votes split equally."""
     marks, _ = leading_marks(ballots, k)
     n = (marks >= 0).sum(axis=1)
@@ -164,7 +190,9 @@ def sntv(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | Non
         scores, cont, inactive = _tally_votes(ballots)
     else:
         scores, cont, inactive = _count_marks(ballots, 1)
-    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive, note="one vote per ballot")
+    return _one_round(
+        ballots, scores, seats, breaker, continuing=cont, inactive=inactive, note="one vote per ballot"
+    )
 
 
 @rule(
@@ -191,8 +219,15 @@ def block(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | No
     seats = _check_seats(seats, len(ballots.candidates))
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     scores, cont, inactive = _votes_each(ballots, seats)
-    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
-                      note=f"up to {seats} votes per ballot")
+    return _one_round(
+        ballots,
+        scores,
+        seats,
+        breaker,
+        continuing=cont,
+        inactive=inactive,
+        note=f"up to {seats} votes per ballot",
+    )
 
 
 @rule(
@@ -220,11 +255,20 @@ def limited(
     """
     seats = _check_seats(seats, len(ballots.candidates))
     if isinstance(votes, bool) or not isinstance(votes, (int, np.integer)) or not 1 <= votes < seats:
-        raise ConfigError(f"option votes must be a whole number from 1 to seats - 1 ({seats - 1}), not {votes!r}")
+        raise ConfigError(
+            f"option votes must be a whole number from 1 to seats - 1 ({seats - 1}), not {votes!r}"
+        )
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     scores, cont, inactive = _votes_each(ballots, votes)
-    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
-                      note=f"up to {votes} votes per ballot")
+    return _one_round(
+        ballots,
+        scores,
+        seats,
+        breaker,
+        continuing=cont,
+        inactive=inactive,
+        note=f"up to {votes} votes per ballot",
+    )
 
 
 @rule(
@@ -237,7 +281,12 @@ def limited(
     "Representation: Local Experiments with Alternative Elections. Ohio State University Press.",
 )
 def cumulative(
-    ballots: Any, *, seats: int = 1, points: float | None = None, tiebreak: str = "all", seed: int | None = None
+    ballots: Any,
+    *,
+    seats: int = 1,
+    points: float | None = None,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Cumulative vote: each voter spreads ``points`` votes (default: seats) over candidates.
 
@@ -265,8 +314,10 @@ def cumulative(
         given = np.nan_to_num(ballots.scores, nan=0.0)
         if (given < 0).any():
             row, col = (int(i) for i in np.argwhere(given < 0)[0])
-            raise RuleError(f"cumulative vote gives points, never fewer than 0; a ballot gives "
-                            f"{ballots.candidates[col]} {given[row, col]:g}")
+            raise RuleError(
+                f"cumulative vote gives points, never fewer than 0; a ballot gives "
+                f"{ballots.candidates[col]} {given[row, col]:g}"
+            )
         used = given.sum(axis=1)
         w = ballots.weights
         over = used > total + 1e-9
@@ -274,8 +325,16 @@ def cumulative(
         scores = (given[valid] * w[valid, None]).sum(axis=0)
         cont = float(w[valid].sum())
         inactive = {"undervote": float(w[used <= 0].sum()), "overvote": float(w[over].sum())}
-    return _one_round(ballots, scores, seats, breaker, continuing=cont, inactive=inactive,
-                      note=f"{total:g} points per ballot", details={"points": float(total)})
+    return _one_round(
+        ballots,
+        scores,
+        seats,
+        breaker,
+        continuing=cont,
+        inactive=inactive,
+        note=f"{total:g} points per ballot",
+        details={"points": float(total)},
+    )
 
 
 @rule(
@@ -317,8 +376,10 @@ def sequential_irv(
     seats = _check_seats(seats, ballots.n_candidates)
     check_tiebreak(tiebreak)
     if tiebreak == "all":
-        raise ConfigError("sequential_irv breaks each tie as it meets it; tiebreak 'all' is not available "
-                          "(use previous_round, order or random)")
+        raise ConfigError(
+            "sequential_irv breaks each tie as it meets it; tiebreak 'all' is not available "
+            "(use previous_round, order or random)"
+        )
     rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     names = ballots.candidates
@@ -343,27 +404,35 @@ def sequential_irv(
             eliminated: tuple[int, ...] = ()
             if not decided and len(pool) == len(leaders):
                 # Everyone left is level: the tie-break picks the winner of the pass.
-                top = breaker.pick(leaders, purpose="elect", round=len(rounds) + 1, history=history, lowest=False)
+                top = breaker.pick(
+                    leaders, purpose="elect", round=len(rounds) + 1, history=history, lowest=False
+                )
                 decided = True
             if not decided:
                 low = min(votes[c] for c in pool)
                 tied = [int(c) for c in pool if votes[c] == low]
-                loser = tied[0] if len(tied) == 1 else breaker.pick(
-                    tied, purpose="eliminate", round=len(rounds) + 1, history=history, lowest=True
+                loser = (
+                    tied[0]
+                    if len(tied) == 1
+                    else breaker.pick(
+                        tied, purpose="eliminate", round=len(rounds) + 1, history=history, lowest=True
+                    )
                 )
                 eliminated = (loser,)
             counts = walk.inactive()
-            rounds.append(Round(
-                number=len(rounds) + 1,
-                tally={names[c]: float(votes[c]) for c in pool.tolist()},
-                elected=(names[top],) if decided else (),
-                eliminated=tuple(names[c] for c in eliminated),
-                transfers=transfers,
-                continuing=float(votes.sum()),
-                inactive={reason: counts[reason] for reason in REASONS},
-                threshold=active / 2,
-                note=f"pass {n}",
-            ))
+            rounds.append(
+                Round(
+                    number=len(rounds) + 1,
+                    tally={names[c]: float(votes[c]) for c in pool.tolist()},
+                    elected=(names[top],) if decided else (),
+                    eliminated=tuple(names[c] for c in eliminated),
+                    transfers=transfers,
+                    continuing=float(votes.sum()),
+                    inactive={reason: counts[reason] for reason in REASONS},
+                    threshold=active / 2,
+                    note=f"pass {n}",
+                )
+            )
             history.append(votes.copy())
             if decided:
                 winners.append(int(top))

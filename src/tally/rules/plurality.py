@@ -47,15 +47,26 @@ def plurality(ballots: Any, *, tiebreak: str = "all", seed: int | None = None) -
     ('B',)
     """
     if ballots.kind == "profiles":
-        return run_batch(ballots, plurality_kernel, plurality, {"tiebreak": tiebreak, "seed": seed},
-                         ties_standing=tiebreak == "all")
+        return run_batch(
+            ballots,
+            plurality_kernel,
+            plurality,
+            {"tiebreak": tiebreak, "seed": seed},
+            ties_standing=tiebreak == "all",
+        )
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     if ballots.kind == "tallies":
         scores = ballots.totals()
         inactive: dict[str, float] = {}
         continuing = float(scores.sum())
-        return one_shot(ballots, scores, breaker, continuing=continuing, inactive=inactive,
-                        note="votes summed over all areas")
+        return one_shot(
+            ballots,
+            scores,
+            breaker,
+            continuing=continuing,
+            inactive=inactive,
+            note="votes summed over all areas",
+        )
     marks = first_marks(ballots)
     valid = marks >= 0
     scores = np.bincount(marks[valid], weights=ballots.weights[valid], minlength=ballots.n_candidates)
@@ -63,5 +74,6 @@ def plurality(ballots: Any, *, tiebreak: str = "all", seed: int | None = None) -
         "undervote": float(ballots.weights[marks == SKIPPED].sum()),
         "overvote": float(ballots.weights[marks < SKIPPED].sum()),
     }
-    return one_shot(ballots, scores, breaker, continuing=float(scores.sum()), inactive=inactive,
-                    note="first choices")
+    return one_shot(
+        ballots, scores, breaker, continuing=float(scores.sum()), inactive=inactive, note="first choices"
+    )

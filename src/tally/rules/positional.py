@@ -124,8 +124,9 @@ def borda_scores(
     reference="de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. "
     "Histoire de l'Académie Royale des Sciences.",
 )
-def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
-          truncated: str = "optimistic") -> Outcome:
+def borda(
+    ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None, truncated: str = "optimistic"
+) -> Outcome:
     """Borda count: a candidate ranked k-th among n gets n-k points; most points wins.
 
     Truncated ballots and ties are scored as the module docstring explains (``truncated``
@@ -144,8 +145,14 @@ def borda(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = N
         return run_batch(ballots, kernel, borda, {"tiebreak": tiebreak, "seed": seed, "truncated": truncated})
     scores = borda_scores(ballots, truncated=truncated)
     continuing, inactive = ranked_account(ballots)
-    return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
-                    continuing=continuing, inactive=inactive, note=f"Borda points ({truncated})")
+    return one_shot(
+        ballots,
+        scores,
+        TieBreaker(tiebreak, ballots.candidates, seed=seed),
+        continuing=continuing,
+        inactive=inactive,
+        note=f"Borda points ({truncated})",
+    )
 
 
 @rule(
@@ -171,8 +178,14 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
         return run_batch(ballots, kernel, dowdall, {"tiebreak": tiebreak, "seed": seed})
     scores = borda_scores(ballots, kind="dowdall")
     continuing, inactive = ranked_account(ballots)
-    return one_shot(ballots, scores, TieBreaker(tiebreak, ballots.candidates, seed=seed),
-                    continuing=continuing, inactive=inactive, note="Dowdall points (1, 1/2, 1/3, ...)")
+    return one_shot(
+        ballots,
+        scores,
+        TieBreaker(tiebreak, ballots.candidates, seed=seed),
+        continuing=continuing,
+        inactive=inactive,
+        note="Dowdall points (1, 1/2, 1/3, ...)",
+    )
 
 
 def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nanson: str | None) -> Outcome:
@@ -221,10 +234,16 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     tied = False
     while True:
         live = np.flatnonzero(mask)
-        base = dict(number=number, continuing=continuing, inactive=inactive)
+        base = {"number": number, "continuing": continuing, "inactive": inactive}
         if live.size == 1:
-            rounds.append(Round(**base, tally={names[live[0]]: 0.0}, elected=(names[live[0]],),
-                                note="last candidate remaining"))
+            rounds.append(
+                Round(
+                    **base,
+                    tally={names[live[0]]: 0.0},
+                    elected=(names[live[0]],),
+                    note="last candidate remaining",
+                )
+            )
             winners = [int(live[0])]
             break
         scores, out = step(mask)
@@ -233,28 +252,62 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
             # every remaining candidate has the same score
             if breaker.mode == "all":
                 winners, tied = [int(c) for c in live], True
-                breaker.record(Tie(round=number, purpose="winner", tied=tuple(names[c] for c in live),
-                                   mode="all", chosen=tuple(names[c] for c in live),
-                                   detail="all remaining candidates have the same Borda score"))
+                breaker.record(
+                    Tie(
+                        round=number,
+                        purpose="winner",
+                        tied=tuple(names[c] for c in live),
+                        mode="all",
+                        chosen=tuple(names[c] for c in live),
+                        detail="all remaining candidates have the same Borda score",
+                    )
+                )
             else:
-                winners = [breaker.pick(live.tolist(), purpose="winner", round=number,
-                                        history=history, lowest=False)]
-            rounds.append(Round(**base, tally=tally, elected=tuple(names[c] for c in winners),
-                                note="all remaining candidates tied"))
+                winners = [
+                    breaker.pick(live.tolist(), purpose="winner", round=number, history=history, lowest=False)
+                ]
+            rounds.append(
+                Round(
+                    **base,
+                    tally=tally,
+                    elected=tuple(names[c] for c in winners),
+                    note="all remaining candidates tied",
+                )
+            )
             break
         if nanson is None and len(out) > 1:
             if breaker.mode == "all":
-                breaker.record(Tie(round=number, purpose="eliminate", tied=tuple(names[c] for c in out),
-                                   mode="all", chosen=tuple(names[c] for c in out),
-                                   detail="every way of breaking the tie explored"))
+                breaker.record(
+                    Tie(
+                        round=number,
+                        purpose="eliminate",
+                        tied=tuple(names[c] for c in out),
+                        mode="all",
+                        chosen=tuple(names[c] for c in out),
+                        detail="every way of breaking the tie explored",
+                    )
+                )
                 found = explore(mask)
                 winners, tied = sorted(found), len(found) > 1
-                rounds.append(Round(**base, tally=tally, note="tie for elimination among "
-                                    + ", ".join(names[c] for c in out) + "; every way of breaking it explored"))
+                rounds.append(
+                    Round(
+                        **base,
+                        tally=tally,
+                        note="tie for elimination among "
+                        + ", ".join(names[c] for c in out)
+                        + "; every way of breaking it explored",
+                    )
+                )
                 break
             out = [breaker.pick(out, purpose="eliminate", round=number, history=history, lowest=True)]
-        rounds.append(Round(**base, tally=tally, eliminated=tuple(names[c] for c in out),
-                            note="below the average Borda score" if nanson else "lowest Borda score"))
+        rounds.append(
+            Round(
+                **base,
+                tally=tally,
+                eliminated=tuple(names[c] for c in out),
+                note="below the average Borda score" if nanson else "lowest Borda score",
+            )
+        )
         order.extend(names[c] for c in out)
         history.append(np.nan_to_num(scores, nan=-np.inf))
         mask[out] = False
@@ -279,8 +332,9 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     reference="Baldwin, J. M. (1926). The technique of the Nanson preferential majority system "
     "of election. Proceedings of the Royal Society of Victoria 39:42-52.",
 )
-def baldwin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
-            truncated: str = "optimistic") -> Outcome:
+def baldwin(
+    ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None, truncated: str = "optimistic"
+) -> Outcome:
     """Baldwin's method: eliminate the lowest Borda score, recount among the rest, repeat.
 
     Borda scores are recomputed each round as if the eliminated candidates were not on
@@ -304,8 +358,14 @@ def baldwin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     reference="Nanson, E. J. (1882). Methods of election. Transactions and Proceedings of the "
     "Royal Society of Victoria 19:197-240; variants as in Niou (1987) and pref_voting.",
 )
-def nanson(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None,
-           truncated: str = "optimistic", variant: str = "strict") -> Outcome:
+def nanson(
+    ballots: RankedBallots,
+    *,
+    tiebreak: str = "all",
+    seed: int | None = None,
+    truncated: str = "optimistic",
+    variant: str = "strict",
+) -> Outcome:
     """Nanson's method: eliminate every candidate below the average Borda score, repeat.
 
     ``variant="strict"`` (default) eliminates the candidates strictly below the average
@@ -361,15 +421,27 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     for k in range(1, depth + 1):
         marks = w @ (rank < k) if rank.size else np.zeros(n)
         done = marks.max() > half or k == depth
-        base = dict(number=k, tally=by_name(names, marks), continuing=continuing, inactive=inactive,
-                    threshold=half, note=f"marks at ranks 1-{k}" if k > 1 else "first choices")
+        base = {
+            "number": k,
+            "tally": by_name(names, marks),
+            "continuing": continuing,
+            "inactive": inactive,
+            "threshold": half,
+            "note": f"marks at ranks 1-{k}" if k > 1 else "first choices",
+        }
         if done:
             winners, tied = best(marks, breaker, round=k, history=history)
             rounds.append(Round(**base, elected=tuple(names[c] for c in winners)))
-            return Outcome(rule="", candidates=names, winners=tuple(names[c] for c in sorted(winners)),
-                           rounds=tuple(rounds), ties=tuple(breaker.ties),
-                           ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
-                           scores=by_name(names, marks), tied=tied)
+            return Outcome(
+                rule="",
+                candidates=names,
+                winners=tuple(names[c] for c in sorted(winners)),
+                rounds=tuple(rounds),
+                ties=tuple(breaker.ties),
+                ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
+                scores=by_name(names, marks),
+                tied=tied,
+            )
         rounds.append(Round(**base))
         history.append(marks)
     raise AssertionError("unreachable")  # the last depth always decides

@@ -81,7 +81,9 @@ class Divisors:
     describe: str
 
 
-def _linear(a: Fraction, b: Fraction, first: Fraction | None = None) -> tuple[Key, Callable[[float, int], float]]:
+def _linear(
+    a: Fraction, b: Fraction, first: Fraction | None = None
+) -> tuple[Key, Callable[[float, int], float]]:
     """Divisors a·s + b (optionally a different first divisor)."""
 
     def divisor(s: int) -> Fraction:
@@ -155,8 +157,16 @@ def _settle(
     """Who among ``tied`` gets the ``left`` seats (fewer than tied); (chosen, tie left standing)."""
     if breaker.mode == "all":
         names = tuple(breaker.candidates[i] for i in tied)
-        breaker.record(Tie(round=None, purpose="seat", tied=names, mode="all", chosen=names,
-                           detail=f"{left} seat(s) tied between them ({what}); left unallocated"))
+        breaker.record(
+            Tie(
+                round=None,
+                purpose="seat",
+                tied=names,
+                mode="all",
+                chosen=names,
+                detail=f"{left} seat(s) tied between them ({what}); left unallocated",
+            )
+        )
         return [], True
     chosen: list[int] = []
     pool = list(tied)
@@ -222,8 +232,9 @@ def _divisor_allocation(
                 alloc.firsts.append(i)
             held[i] += 1
             given += 1
-            alloc.sequence.append({"seat": given, "party": breaker.candidates[i], "quotient": quotient,
-                                   "seats_after": held[i]})
+            alloc.sequence.append(
+                {"seat": given, "party": breaker.candidates[i], "quotient": quotient, "seats_after": held[i]}
+            )
             heapq.heappush(heap, _priority(method.key(votes[i], held[i]), i))
     if heap and alloc.tied is None:
         alloc.next_seat = _pop_top(heap)
@@ -281,8 +292,14 @@ def _lr_allocation(
                 held[i] += 1
                 given += 1
                 passed.append(i)
-                alloc.sequence.append({"seat": given, "party": breaker.candidates[i],
-                                       "remainder": float(remainder[i]), "seats_after": held[i]})  # type: ignore[arg-type]
+                alloc.sequence.append(
+                    {
+                        "seat": given,
+                        "party": breaker.candidates[i],
+                        "remainder": float(remainder[i]),
+                        "seats_after": held[i],
+                    }
+                )  # type: ignore[arg-type]
             left_in_pass -= len(top)
     return alloc
 
@@ -310,11 +327,15 @@ def parse_threshold(value: Any, option: str = "threshold") -> Fraction | None:
             else:
                 share = Fraction(text)
                 if share >= 1:
-                    raise ConfigError(f"{option} {value!r} is ambiguous: write a percentage such as '4%' or a fraction such as 0.04")
+                    raise ConfigError(
+                        f"{option} {value!r} is ambiguous: write a percentage such as '4%' or a fraction such as 0.04"
+                    )
         else:
             share = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
             if share >= 1:
-                raise ConfigError(f"{option} {value!r} is ambiguous: write a percentage such as '4%' or a fraction such as 0.04")
+                raise ConfigError(
+                    f"{option} {value!r} is ambiguous: write a percentage such as '4%' or a fraction such as 0.04"
+                )
     except (ValueError, ZeroDivisionError, TypeError):
         raise ConfigError(f"{option} {value!r} is not a percentage ('4%') or a fraction (0.04)") from None
     if share < 0 or share > 1:
@@ -338,8 +359,9 @@ def _district_seats(value: Any, area: str) -> int:
     except (TypeError, ValueError, ZeroDivisionError):
         number = None
     if isinstance(value, bool) or number is None or number.denominator != 1 or number < 1:
-        raise ConfigError(f"area attribute 'seats' of district {area!r} must be a whole number of at least 1, "
-                          f"not {value!r}")
+        raise ConfigError(
+            f"area attribute 'seats' of district {area!r} must be a whole number of at least 1, not {value!r}"
+        )
     return int(number)
 
 
@@ -365,8 +387,14 @@ def constituency_winners(districts: Tallies) -> dict[str, int]:
     everyone = np.ones(len(districts.candidates), dtype=bool)
     won: dict[str, int] = {}
     for area, row in zip(districts.areas, districts.votes):
-        winner, tied = area_winner(row, everyone, breaker, label=area, round=None,
-                                   standing="tie left standing; the constituency seat is not decided")
+        winner, tied = area_winner(
+            row,
+            everyone,
+            breaker,
+            label=area,
+            round=None,
+            standing="tie left standing; the constituency seat is not decided",
+        )
         if len(tied) > 1:
             names = ", ".join(districts.candidates[i] for i in tied)
             raise ConfigError(f"constituency {area!r} is tied between {names}; settle it before the top-up")
@@ -423,11 +451,15 @@ def _list_pr(
     multi = len(tallies.areas) > 1 and district_seats is not None
     won = _constituency_seats(constituency_seats, tallies)
     if multi and won is not None:
-        raise ConfigError("compensatory top-up works on national list votes; give one area or no 'seats' attribute")
+        raise ConfigError(
+            "compensatory top-up works on national list votes; give one area or no 'seats' attribute"
+        )
     if multi:
         per_district = [_district_seats(s, a) for a, s in zip(tallies.areas, district_seats)]
         if seats is not None and seats != sum(per_district):
-            raise ConfigError(f"seats={seats} but the districts' seats attribute adds up to {sum(per_district)}")
+            raise ConfigError(
+                f"seats={seats} but the districts' seats attribute adds up to {sum(per_district)}"
+            )
         seats = sum(per_district)
     elif seats is None:
         if district_seats is not None:
@@ -477,8 +509,10 @@ def _list_pr(
             district_won = won
         else:
             district_won = None
-            warnings.append("threshold_alternative needs district seats (several districts with a seats "
-                            "attribute, or constituency_seats); it was not applied")
+            warnings.append(
+                "threshold_alternative needs district seats (several districts with a seats "
+                "attribute, or constituency_seats); it was not applied"
+            )
         if district_won is not None:
             for i in range(n):
                 if not passes[i] and district_won[i] >= threshold_alternative:
@@ -495,8 +529,16 @@ def _list_pr(
         bar_note += f"; parties below {_percent(national_bar)} of the votes are excluded"
         if threshold_alternative is not None:
             bar_note += f" unless they win at least {threshold_alternative} district seat(s)"
-    rounds.append(Round(number=1, tally=votes_tally, eliminated=tuple(excluded), continuing=float(total),
-                        threshold=None if national_bar is None else float(national_bar * total), note=bar_note))
+    rounds.append(
+        Round(
+            number=1,
+            tally=votes_tally,
+            eliminated=tuple(excluded),
+            continuing=float(total),
+            threshold=None if national_bar is None else float(national_bar * total),
+            note=bar_note,
+        )
+    )
     details: dict[str, Any] = {
         "method": method,
         "seats_to_fill": seats,
@@ -515,13 +557,20 @@ def _list_pr(
         final, by_district, runs = district_run(passes, breaker)
         details["districts"] = by_district
         for a, (area, run) in enumerate(zip(tallies.areas, runs)):
-            rounds.append(Round(number=len(rounds) + 1, tally={p: float(s) for p, s in zip(parties, run.seats)},
-                                elected=tuple(parties[i] for i in _first_seat_order(run)),
-                                continuing=float(total), note=f"seats in district {area} ({per_district[a]})"))
+            rounds.append(
+                Round(
+                    number=len(rounds) + 1,
+                    tally={p: float(s) for p, s in zip(parties, run.seats)},
+                    elected=tuple(parties[i] for i in _first_seat_order(run)),
+                    continuing=float(total),
+                    note=f"seats in district {area} ({per_district[a]})",
+                )
+            )
             if run.tied is not None:
                 tied = True
                 details.setdefault("tied_seats", []).append(
-                    {"district": area, "parties": [parties[i] for i in run.tied[0]], "seats": run.tied[1]})
+                    {"district": area, "parties": [parties[i] for i in run.tied[0]], "seats": run.tied[1]}
+                )
             order += [i for i in _first_seat_order(run) if i not in order]
         notes.append("seats summed over districts")
     elif won is None:
@@ -532,7 +581,9 @@ def _list_pr(
         if run.tied is not None:
             tied = True
     else:
-        final, order, tied = _top_up(national, passes, won, seats, overhang, allocate, breaker, details, warnings)
+        final, order, tied = _top_up(
+            national, passes, won, seats, overhang, allocate, breaker, details, warnings
+        )
 
     if tied:
         tied_parties = [p for t in _as_list(details.get("tied_seats")) for p in t["parties"]]
@@ -542,9 +593,15 @@ def _list_pr(
     winners = tuple(parties[i] for i in order)
     seats_by_party = {p: int(s) for p, s in zip(parties, final)}
     details["seats"] = seats_by_party
-    rounds.append(Round(number=len(rounds) + 1, tally={p: float(s) for p, s in seats_by_party.items()},
-                        elected=winners, continuing=float(total),
-                        note=f"seats by {method}" + (f" ({'; '.join(notes)})" if notes else "")))
+    rounds.append(
+        Round(
+            number=len(rounds) + 1,
+            tally={p: float(s) for p, s in seats_by_party.items()},
+            elected=winners,
+            continuing=float(total),
+            note=f"seats by {method}" + (f" ({'; '.join(notes)})" if notes else ""),
+        )
+    )
     return Outcome(
         rule="",
         candidates=parties,
@@ -627,7 +684,9 @@ def _top_up(
         while any(run.seats[i] < won[i] for i in qualified):
             size += 1
             if size > 20 * max(seats, 1):
-                raise RuleError("levelling did not converge: the constituency seats are far beyond any proportional share")
+                raise RuleError(
+                    "levelling did not converge: the constituency seats are far beyond any proportional share"
+                )
             run = allocate(votes, qualified, size, _scratch(breaker))
         run = allocate(votes, qualified, size, breaker)
         for i in range(n):
@@ -724,15 +783,21 @@ def _with_doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
     return func
 
 
-def _divisor_rule(method: Divisors) -> Callable[[Sequence[Fraction], Sequence[int], int, TieBreaker], _Allocation]:
-    def allocate(votes: Sequence[Fraction], eligible: Sequence[int], seats: int, breaker: TieBreaker) -> _Allocation:
+def _divisor_rule(
+    method: Divisors,
+) -> Callable[[Sequence[Fraction], Sequence[int], int, TieBreaker], _Allocation]:
+    def allocate(
+        votes: Sequence[Fraction], eligible: Sequence[int], seats: int, breaker: TieBreaker
+    ) -> _Allocation:
         return _divisor_allocation(votes, eligible, seats, method, breaker)
 
     return allocate
 
 
 def _lr_rule(quota: str) -> Callable[[Sequence[Fraction], Sequence[int], int, TieBreaker], _Allocation]:
-    def allocate(votes: Sequence[Fraction], eligible: Sequence[int], seats: int, breaker: TieBreaker) -> _Allocation:
+    def allocate(
+        votes: Sequence[Fraction], eligible: Sequence[int], seats: int, breaker: TieBreaker
+    ) -> _Allocation:
         return _lr_allocation(votes, eligible, seats, quota, breaker)
 
     return allocate
@@ -769,9 +834,19 @@ def dhondt(
     >>> tally.count(t, "dhondt", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
     """
-    return _list_pr(tallies, allocate=_divisor_rule(DHONDT), method="D'Hondt", seats=seats, threshold=threshold,
-                    district_threshold=district_threshold, threshold_alternative=threshold_alternative,
-                    constituency_seats=constituency_seats, overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_divisor_rule(DHONDT),
+        method="D'Hondt",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 @rule(
@@ -803,10 +878,19 @@ def sainte_lague(
     >>> tally.count(t, "sainte_lague", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
     """
-    return _list_pr(tallies, allocate=_divisor_rule(SAINTE_LAGUE), method="Sainte-Laguë", seats=seats,
-                    threshold=threshold, district_threshold=district_threshold,
-                    threshold_alternative=threshold_alternative, constituency_seats=constituency_seats,
-                    overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_divisor_rule(SAINTE_LAGUE),
+        method="Sainte-Laguë",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 @rule(
@@ -838,10 +922,19 @@ def modified_sainte_lague(
     >>> tally.count(t, "modified_sainte_lague", seats=5).details["seats"]
     {'A': 3, 'B': 2, 'C': 0}
     """
-    return _list_pr(tallies, allocate=_divisor_rule(MODIFIED_SAINTE_LAGUE), method="modified Sainte-Laguë",
-                    seats=seats, threshold=threshold, district_threshold=district_threshold,
-                    threshold_alternative=threshold_alternative, constituency_seats=constituency_seats,
-                    overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_divisor_rule(MODIFIED_SAINTE_LAGUE),
+        method="modified Sainte-Laguë",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 @rule(
@@ -876,10 +969,19 @@ def imperiali(
     >>> tally.count(t, "imperiali", seats=8).details["seats"]
     {'A': 5, 'B': 3, 'C': 0}
     """
-    return _list_pr(tallies, allocate=_divisor_rule(IMPERIALI), method="Imperiali", seats=seats,
-                    threshold=threshold, district_threshold=district_threshold,
-                    threshold_alternative=threshold_alternative, constituency_seats=constituency_seats,
-                    overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_divisor_rule(IMPERIALI),
+        method="Imperiali",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 @rule(
@@ -914,10 +1016,19 @@ def hare_lr(
     >>> tally.count(t, "hare_lr", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
     """
-    return _list_pr(tallies, allocate=_lr_rule("hare"), method="Hare largest remainder", seats=seats,
-                    threshold=threshold, district_threshold=district_threshold,
-                    threshold_alternative=threshold_alternative, constituency_seats=constituency_seats,
-                    overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_lr_rule("hare"),
+        method="Hare largest remainder",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 @rule(
@@ -949,10 +1060,19 @@ def droop_lr(
     >>> tally.count(t, "droop_lr", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
     """
-    return _list_pr(tallies, allocate=_lr_rule("droop"), method="Droop largest remainder", seats=seats,
-                    threshold=threshold, district_threshold=district_threshold,
-                    threshold_alternative=threshold_alternative, constituency_seats=constituency_seats,
-                    overhang=overhang, tiebreak=tiebreak, seed=seed)
+    return _list_pr(
+        tallies,
+        allocate=_lr_rule("droop"),
+        method="Droop largest remainder",
+        seats=seats,
+        threshold=threshold,
+        district_threshold=district_threshold,
+        threshold_alternative=threshold_alternative,
+        constituency_seats=constituency_seats,
+        overhang=overhang,
+        tiebreak=tiebreak,
+        seed=seed,
+    )
 
 
 # -- apportionment ---------------------------------------------------------------------
@@ -992,8 +1112,12 @@ def _apportion(
     if total <= 0:
         raise RuleError("the populations add up to 0")
     everyone = list(range(n))
-    details: dict[str, Any] = {"method": label, "seats_to_fill": seats, "min_seats": min_seats,
-                               "apportioned": what}
+    details: dict[str, Any] = {
+        "method": label,
+        "seats_to_fill": seats,
+        "min_seats": min_seats,
+        "apportioned": what,
+    }
     if method is not None:
         run = _divisor_allocation(votes, everyone, seats, method, breaker, start=[min_seats] * n)
         details["divisors"] = method.describe
@@ -1015,10 +1139,19 @@ def _apportion(
     order += [i for i in range(n) if final[i] > 0 and i not in order]
     winners = tuple(names[i] for i in order)
     rounds = (
-        Round(number=1, tally={c: float(v) for c, v in zip(names, votes)}, continuing=float(total),
-              note=f"populations; every claimant starts with {min_seats} seat(s)"),
-        Round(number=2, tally={c: float(s) for c, s in zip(names, final)}, elected=winners, continuing=float(total),
-              note=f"seats by {label}"),
+        Round(
+            number=1,
+            tally={c: float(v) for c, v in zip(names, votes)},
+            continuing=float(total),
+            note=f"populations; every claimant starts with {min_seats} seat(s)",
+        ),
+        Round(
+            number=2,
+            tally={c: float(s) for c, s in zip(names, final)},
+            elected=winners,
+            continuing=float(total),
+            note=f"seats by {label}",
+        ),
     )
     return Outcome(
         rule="",
@@ -1097,7 +1230,12 @@ def _with_apportion_doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
 )
 @_with_apportion_doc
 def huntington_hill(
-    tallies: Tallies, *, seats: int | None = None, min_seats: int = 1, tiebreak: str = "all", seed: int | None = None
+    tallies: Tallies,
+    *,
+    seats: int | None = None,
+    min_seats: int = 1,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Huntington–Hill (equal proportions): the next seat goes to the largest population / √(s(s+1)).
 
@@ -1108,8 +1246,15 @@ def huntington_hill(
     >>> tally.count(t, "huntington_hill", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
     """
-    return _apportion(tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed,
-                      method=HUNTINGTON_HILL, label="Huntington–Hill")
+    return _apportion(
+        tallies,
+        seats=seats,
+        min_seats=min_seats,
+        tiebreak=tiebreak,
+        seed=seed,
+        method=HUNTINGTON_HILL,
+        label="Huntington–Hill",
+    )
 
 
 @rule(
@@ -1122,7 +1267,12 @@ def huntington_hill(
 )
 @_with_apportion_doc
 def webster(
-    tallies: Tallies, *, seats: int | None = None, min_seats: int = 1, tiebreak: str = "all", seed: int | None = None
+    tallies: Tallies,
+    *,
+    seats: int | None = None,
+    min_seats: int = 1,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Webster (major fractions): divisors s + 1/2, i.e. quotas rounded half up at a common divisor.
 
@@ -1131,8 +1281,15 @@ def webster(
     >>> tally.count(t, "webster", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
     """
-    return _apportion(tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed,
-                      method=WEBSTER, label="Webster")
+    return _apportion(
+        tallies,
+        seats=seats,
+        min_seats=min_seats,
+        tiebreak=tiebreak,
+        seed=seed,
+        method=WEBSTER,
+        label="Webster",
+    )
 
 
 @rule(
@@ -1145,7 +1302,12 @@ def webster(
 )
 @_with_apportion_doc
 def jefferson(
-    tallies: Tallies, *, seats: int | None = None, min_seats: int = 1, tiebreak: str = "all", seed: int | None = None
+    tallies: Tallies,
+    *,
+    seats: int | None = None,
+    min_seats: int = 1,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Jefferson (greatest divisors): divisors s + 1, quotas rounded down; favours large states.
 
@@ -1154,8 +1316,15 @@ def jefferson(
     >>> tally.count(t, "jefferson", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
     """
-    return _apportion(tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed,
-                      method=JEFFERSON, label="Jefferson")
+    return _apportion(
+        tallies,
+        seats=seats,
+        min_seats=min_seats,
+        tiebreak=tiebreak,
+        seed=seed,
+        method=JEFFERSON,
+        label="Jefferson",
+    )
 
 
 @rule(
@@ -1168,7 +1337,12 @@ def jefferson(
 )
 @_with_apportion_doc
 def adams(
-    tallies: Tallies, *, seats: int | None = None, min_seats: int = 1, tiebreak: str = "all", seed: int | None = None
+    tallies: Tallies,
+    *,
+    seats: int | None = None,
+    min_seats: int = 1,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Adams (smallest divisors): divisors s, quotas rounded up; favours small states.
 
@@ -1177,8 +1351,9 @@ def adams(
     >>> tally.count(t, "adams", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
     """
-    return _apportion(tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed,
-                      method=ADAMS, label="Adams")
+    return _apportion(
+        tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed, method=ADAMS, label="Adams"
+    )
 
 
 @rule(
@@ -1191,7 +1366,12 @@ def adams(
 )
 @_with_apportion_doc
 def hamilton(
-    tallies: Tallies, *, seats: int | None = None, min_seats: int = 1, tiebreak: str = "all", seed: int | None = None
+    tallies: Tallies,
+    *,
+    seats: int | None = None,
+    min_seats: int = 1,
+    tiebreak: str = "all",
+    seed: int | None = None,
 ) -> Outcome:
     """Hamilton (largest remainders with the Hare quota), with a floor of ``min_seats``.
 
@@ -1203,5 +1383,6 @@ def hamilton(
     >>> tally.count(t, "hamilton", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
     """
-    return _apportion(tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed,
-                      method=None, label="Hamilton")
+    return _apportion(
+        tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed, method=None, label="Hamilton"
+    )

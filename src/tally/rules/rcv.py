@@ -127,19 +127,30 @@ def rctab(
     if not np.all(weights == np.round(weights)):
         raise RuleError("rule 'rctab' counts whole ballots; these ballots have fractional weights")
     if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and seats != 1:
-        raise ConfigError(f"option seats: mode 'single' elects one candidate, not {seats}; "
-                          "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'")
+        raise ConfigError(
+            f"option seats: mode 'single' elects one candidate, not {seats}; "
+            "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'"
+        )
     # RCTab refuses a configuration whose options the mode would not read; so does the rule
     chosen = _pick(_MODES, mode, "mode")
     percent_mode = chosen == "bottomsUpUsingPercentageThreshold"
-    if percentage is not None and (isinstance(percentage, bool) or not isinstance(percentage, (int, float, np.integer))
-                                   or not 0 < percentage <= 100):
+    if percentage is not None and (
+        isinstance(percentage, bool)
+        or not isinstance(percentage, (int, float, np.integer))
+        or not 0 < percentage <= 100
+    ):
         raise ConfigError(f"option percentage: must be a number above 0 and at most 100, not {percentage!r}")
     if not percent_mode and (percentage is not None or cutoff):
         raise ConfigError("options percentage and cutoff apply only to mode 'bottoms_up_percentage'")
-    if seats == 1 and chosen in ("multiWinnerAllowOnlyOneWinnerPerRound", "multiWinnerAllowMultipleWinnersPerRound",
-                                 "bottomsUp", "multiPassIrv"):
-        raise ConfigError(f"option mode: {mode!r} fills several seats; give seats above 1 or use mode 'single'")
+    if seats == 1 and chosen in (
+        "multiWinnerAllowOnlyOneWinnerPerRound",
+        "multiWinnerAllowMultipleWinnersPerRound",
+        "bottomsUp",
+        "multiPassIrv",
+    ):
+        raise ConfigError(
+            f"option mode: {mode!r} fills several seats; give seats above 1 or use mode 'single'"
+        )
     if batch_elimination and chosen not in ("singleWinnerMajority", "multiPassIrv"):
         raise ConfigError("option batch_elimination applies only to modes 'single' and 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
@@ -192,21 +203,33 @@ def outcome_of(tabs: list[Any]) -> Outcome:
             notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
             if held:
                 notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
-            rounds.append(Round(
-                number=number,
-                tally={k: float(v) for k, v in rnd.tally.items()},
-                elected=tuple(rnd.elected),
-                eliminated=tuple(rnd.eliminated),
-                transfers={src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()},
-                continuing=read - sum(inactive.values()),
-                inactive=inactive,
-                threshold=float(rnd.threshold),
-                note="; ".join(notes),
-            ))
+            rounds.append(
+                Round(
+                    number=number,
+                    tally={k: float(v) for k, v in rnd.tally.items()},
+                    elected=tuple(rnd.elected),
+                    eliminated=tuple(rnd.eliminated),
+                    transfers={
+                        src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
+                    },
+                    continuing=read - sum(inactive.values()),
+                    inactive=inactive,
+                    threshold=float(rnd.threshold),
+                    note="; ".join(notes),
+                )
+            )
             final_inactive = inactive
         for t in tab.ties:
-            ties.append(Tie(round=t.round + offset, purpose=t.purpose, tied=t.tied, mode=t.mode,
-                            chosen=(t.chosen,), detail=t.explanation))
+            ties.append(
+                Tie(
+                    round=t.round + offset,
+                    purpose=t.purpose,
+                    tied=t.tied,
+                    mode=t.mode,
+                    chosen=(t.chosen,),
+                    detail=t.explanation,
+                )
+            )
     winners = tuple(w for tab in tabs for w in tab.winners)
     last = tabs[-1].rounds[-1].tally
     return Outcome(
@@ -217,6 +240,8 @@ def outcome_of(tabs: list[Any]) -> Outcome:
         ties=tuple(ties),
         ballots={"read": read, "continuing": read - sum(final_inactive.values()), "inactive": final_inactive},
         scores={k: float(v) for k, v in last.items()},
-        details={"thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],
-                 "permutation": list(tabs[0].permutation)},
+        details={
+            "thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],
+            "permutation": list(tabs[0].permutation),
+        },
     )

@@ -134,7 +134,13 @@ class _Sequence:
                 if self.threshold == "first_round" or (self.until_two and elected is not None):
                     frozen = (shown, half)
             tally = {names[c]: float(votes[c]) for c in cands}
-            base = dict(number=number, tally=tally, continuing=active, inactive=inactive, threshold=shown)
+            base = {
+                "number": number,
+                "tally": tally,
+                "continuing": active,
+                "inactive": inactive,
+                "threshold": shown,
+            }
 
             winner: list[int] = []
             if elected is None and cands.size:
@@ -146,8 +152,13 @@ class _Sequence:
                     chosen, left_tied = self._settle(votes, cands, number, history, "winner", highest=True)
                     if left_tied:
                         if record:
-                            self.rounds.append(Round(**base, elected=tuple(names[c] for c in chosen),
-                                                     note="the last two candidates tied; both reported"))
+                            self.rounds.append(
+                                Round(
+                                    **base,
+                                    elected=tuple(names[c] for c in chosen),
+                                    note="the last two candidates tied; both reported",
+                                )
+                            )
                         return self._remember(key, frozenset(chosen))
                     winner = chosen
             if winner:
@@ -157,8 +168,13 @@ class _Sequence:
                         self.rounds.append(Round(**base, elected=(names[elected],)))
                     return self._remember(key, frozenset(winner))
                 if record:
-                    self.rounds.append(Round(**base, elected=(names[elected],),
-                                             note="winner found; counting on until two candidates remain"))
+                    self.rounds.append(
+                        Round(
+                            **base,
+                            elected=(names[elected],),
+                            note="winner found; counting on until two candidates remain",
+                        )
+                    )
                 number += 1
                 history = (*history, votes)
                 bad_history = (*bad_history, self.badness(walk, votes))
@@ -179,20 +195,34 @@ class _Sequence:
                 if len(empty) > 1 and cands.size - len(empty) >= 2:
                     losing = empty
             if not losing:
-                chosen, left_tied = self._settle(scores, pool, number, bad_history, "eliminate", highest=False)
+                chosen, left_tied = self._settle(
+                    scores, pool, number, bad_history, "eliminate", highest=False
+                )
                 if left_tied:
                     if record:
-                        self.rounds.append(Round(**base, note="tie for elimination among "
-                                                 + ", ".join(names[c] for c in chosen)
-                                                 + "; every way of breaking it explored"))
+                        self.rounds.append(
+                            Round(
+                                **base,
+                                note="tie for elimination among "
+                                + ", ".join(names[c] for c in chosen)
+                                + "; every way of breaking it explored",
+                            )
+                        )
                     found: set[int] = set()
                     for c in chosen:
                         branch = walk.copy()
                         nxt = cont.copy()
                         nxt[c] = False
                         branch.advance(nxt)
-                        found |= self.run(branch, False, number + 1, (*history, votes), frozen, elected,
-                                          (*bad_history, scores))
+                        found |= self.run(
+                            branch,
+                            False,
+                            number + 1,
+                            (*history, votes),
+                            frozen,
+                            elected,
+                            (*bad_history, scores),
+                        )
                     return self._remember(key, frozenset(found))
                 losing = chosen
             nxt = cont.copy()
@@ -200,10 +230,14 @@ class _Sequence:
             walk.advance(nxt)
             if record:
                 self.order.extend(names[c] for c in losing)
-                self.rounds.append(Round(**base, eliminated=tuple(names[c] for c in losing),
-                                         transfers=_transfers(walk, names),
-                                         note=("batch elimination" if self.batch else "no votes")
-                                         if len(losing) > 1 else ""))
+                self.rounds.append(
+                    Round(
+                        **base,
+                        eliminated=tuple(names[c] for c in losing),
+                        transfers=_transfers(walk, names),
+                        note=("batch elimination" if self.batch else "no votes") if len(losing) > 1 else "",
+                    )
+                )
             number += 1
             history = (*history, votes)
             bad_history = (*bad_history, scores)
@@ -215,8 +249,16 @@ class _Sequence:
 
     def _settle(self, scores, pool, number, history, purpose, highest) -> tuple[list[int], bool]:
         """The best (or worst) of ``pool`` by ``scores``; ties go to the breaker or stay."""
-        return best(scores, self.breaker, among=pool, highest=highest, purpose=purpose, round=number,
-                    history=history, detail="every way of breaking the tie explored")
+        return best(
+            scores,
+            self.breaker,
+            among=pool,
+            highest=highest,
+            purpose=purpose,
+            round=number,
+            history=history,
+            detail="every way of breaking the tie explored",
+        )
 
 
 def _outcome(ballots: RankedBallots, seq: _Sequence, winners: frozenset[int], details: dict) -> Outcome:
@@ -296,18 +338,36 @@ def irv(
     _check(threshold)
     if ballots.kind == "profiles":
         WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
-        options = dict(tiebreak=tiebreak, seed=seed, overvote=overvote, max_skipped=max_skipped, repeated=repeated,
-                       batch_elimination=batch_elimination, continue_until_two=continue_until_two,
-                       threshold=threshold)
+        options = {
+            "tiebreak": tiebreak,
+            "seed": seed,
+            "overvote": overvote,
+            "max_skipped": max_skipped,
+            "repeated": repeated,
+            "batch_elimination": batch_elimination,
+            "continue_until_two": continue_until_two,
+            "threshold": threshold,
+        }
         # the kernel counts plain IRV; other options go through the single path
-        plain = (max_skipped is None and not batch_elimination and not continue_until_two
-                 and threshold == "majority")
+        plain = (
+            max_skipped is None
+            and not batch_elimination
+            and not continue_until_two
+            and threshold == "majority"
+        )
         kernel = functools.partial(irv_kernel, tiebreak=tiebreak, seed=seed) if plain else None
         return run_batch(ballots, kernel, irv, options)
     walk = _walk(ballots, overvote, max_skipped, repeated)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    seq = _Sequence(ballots, breaker, _fewest_votes, threshold=threshold, batch=batch_elimination,
-                    until_two=continue_until_two, memo_ok=overvote != "exhaust_if_multiple")
+    seq = _Sequence(
+        ballots,
+        breaker,
+        _fewest_votes,
+        threshold=threshold,
+        batch=batch_elimination,
+        until_two=continue_until_two,
+        memo_ok=overvote != "exhaust_if_multiple",
+    )
     winners = seq.run(walk, True)
     return _outcome(ballots, seq, winners, {})
 
@@ -350,17 +410,27 @@ def runoff(
     cands = np.flatnonzero(walk.continuing)
     active = float(votes[cands].sum())
     shown, half = _majority(active)
-    base = dict(tally={names[c]: float(votes[c]) for c in cands}, continuing=active,
-                inactive=walk.inactive(), threshold=shown)
+    base = {
+        "tally": {names[c]: float(votes[c]) for c in cands},
+        "continuing": active,
+        "inactive": walk.inactive(),
+        "threshold": shown,
+    }
     rounds: list[Round] = []
 
     def finish(winners: list[int], order: list[str], tied: bool) -> Outcome:
         last = rounds[-1]
-        return Outcome(rule="", candidates=names, winners=tuple(names[c] for c in sorted(winners)),
-                       rounds=tuple(rounds), ties=tuple(breaker.ties),
-                       ballots={"read": ballots.total, "continuing": last.continuing,
-                                "inactive": dict(last.inactive)},
-                       scores=dict(last.tally), details={"elimination_order": order}, tied=tied)
+        return Outcome(
+            rule="",
+            candidates=names,
+            winners=tuple(names[c] for c in sorted(winners)),
+            rounds=tuple(rounds),
+            ties=tuple(breaker.ties),
+            ballots={"read": ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
+            scores=dict(last.tally),
+            details={"elimination_order": order},
+            tied=tied,
+        )
 
     top = cands[np.argmax(votes[cands])] if cands.size else None
     if cands.size <= 1 or votes[top] > half:
@@ -381,8 +451,15 @@ def runoff(
     nxt = np.zeros_like(walk.continuing)
     nxt[list(pair)] = True
     walk.advance(nxt)
-    rounds.append(Round(number=1, **base, eliminated=tuple(names[c] for c in losers),
-                        transfers=_transfers(walk, names), note="all but the top two eliminated"))
+    rounds.append(
+        Round(
+            number=1,
+            **base,
+            eliminated=tuple(names[c] for c in losers),
+            transfers=_transfers(walk, names),
+            note="all but the top two eliminated",
+        )
+    )
     winners, round2, tied = _runoff_winners(walk, pair, breaker, names, votes, record=True)
     rounds.append(round2)
     return finish(winners, [names[c] for c in losers], tied)
@@ -414,8 +491,16 @@ def _top_two(votes: np.ndarray, cands: np.ndarray, breaker: TieBreaker) -> list[
 def _record_all(breaker: TieBreaker, tied: list[int]) -> None:
     """Record a tie for the runoff places that mode ``all`` leaves standing."""
     names = tuple(breaker.candidates[c] for c in tied)
-    breaker.record(Tie(round=1, purpose="runoff place", tied=names, mode="all", chosen=names,
-                       detail="tie for the runoff places; every pairing counted"))
+    breaker.record(
+        Tie(
+            round=1,
+            purpose="runoff place",
+            tied=names,
+            mode="all",
+            chosen=names,
+            detail="tie for the runoff places; every pairing counted",
+        )
+    )
 
 
 def _runoff_winners(walk, pair, breaker, names, first_votes, record):
@@ -431,17 +516,31 @@ def _runoff_winners(walk, pair, breaker, names, first_votes, record):
             winners = [a, b]
             tied = True
             if record:
-                breaker.record(Tie(round=2, purpose="winner", tied=(names[a], names[b]), mode="all",
-                                   chosen=(names[a], names[b]), detail="runoff tied; both reported"))
+                breaker.record(
+                    Tie(
+                        round=2,
+                        purpose="winner",
+                        tied=(names[a], names[b]),
+                        mode="all",
+                        chosen=(names[a], names[b]),
+                        detail="runoff tied; both reported",
+                    )
+                )
         else:
             winners = [breaker.pick([a, b], purpose="winner", round=2, history=(first_votes,), lowest=False)]
     else:
         winners = [a if votes[a] > votes[b] else b]
     rnd = None
     if record:
-        rnd = Round(number=2, tally={names[c]: float(votes[c]) for c in sorted(pair)},
-                    elected=tuple(names[c] for c in winners), continuing=active,
-                    inactive=walk.inactive(), threshold=_majority(active)[0], note="runoff")
+        rnd = Round(
+            number=2,
+            tally={names[c]: float(votes[c]) for c in sorted(pair)},
+            elected=tuple(names[c] for c in winners),
+            continuing=active,
+            inactive=walk.inactive(),
+            threshold=_majority(active)[0],
+            note="runoff",
+        )
     return winners, rnd, tied
 
 
@@ -500,7 +599,8 @@ def coombs(
     """
     walk = _walk(ballots, overvote, max_skipped, repeated)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    seq = _Sequence(ballots, breaker, _most_last_places(ballots.positions()),
-                    memo_ok=overvote != "exhaust_if_multiple")
+    seq = _Sequence(
+        ballots, breaker, _most_last_places(ballots.positions()), memo_ok=overvote != "exhaust_if_multiple"
+    )
     winners = seq.run(walk, True)
     return _outcome(ballots, seq, winners, {})

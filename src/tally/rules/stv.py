@@ -36,10 +36,7 @@ def _check_decimals(decimals: int | None) -> None:
     family="stv",
     multiwinner=True,
     sequential=True,
-    reference=(
-        "The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1, "
-        "rules 45-52."
-    ),
+    reference=("The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1, rules 45-52."),
 )
 def scottish_stv(
     ballots: RankedBallots,
@@ -87,15 +84,23 @@ def scottish_stv(
     return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
 
 
-def _inclusive_gregory(ballots: RankedBallots, seats: int, tiebreak: str, seed: int | None, quota: str,
-                       decimals: int | None, skipped: str) -> Outcome:
+def _inclusive_gregory(
+    ballots: RankedBallots,
+    seats: int,
+    tiebreak: str,
+    seed: int | None,
+    quota: str,
+    decimals: int | None,
+    skipped: str,
+) -> Outcome:
     """The count Scottish STV and WIGM share; they differ only in their default rounding."""
     _check_quota(quota)
     _check_decimals(decimals)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="all", value="inclusive", decimals=decimals, quota=quota,
-                         skipped=skipped)
+    rules = GregoryRules(
+        surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, skipped=skipped
+    )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
 
@@ -197,8 +202,13 @@ def ers97_stv(
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(
-        surplus_papers="last", value="transferable", decimals=decimals, exclusion="by_value", quota=quota,
-        skipped=skipped, ers97=True,
+        surplus_papers="last",
+        value="transferable",
+        decimals=decimals,
+        exclusion="by_value",
+        quota=quota,
+        skipped=skipped,
+        ers97=True,
     )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
@@ -285,19 +295,36 @@ def irish_stv(
     """
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)
-    for name, flag in (("defer_surplus", defer_surplus), ("exclude_several", exclude_several),
-                       ("recoupment", recoupment)):
+    for name, flag in (
+        ("defer_surplus", defer_surplus),
+        ("exclude_several", exclude_several),
+        ("recoupment", recoupment),
+    ):
         if not isinstance(flag, bool):
             raise ConfigError(f"option {name} must be true or false, not {flag!r}")
     if recoupment_quota is not None and (
         isinstance(recoupment_quota, bool) or not isinstance(recoupment_quota, int) or recoupment_quota < 1
     ):
-        raise ConfigError(f"option recoupment_quota must be a whole number >= 1 or None, not {recoupment_quota!r}")
+        raise ConfigError(
+            f"option recoupment_quota must be a whole number >= 1 or None, not {recoupment_quota!r}"
+        )
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(surplus_papers="last", selection="random", quota=quota, skipped=skipped,
-                         early_finish=True, defer_surplus=defer_surplus, exclude_several=exclude_several,
-                         recoupment=recoupment, recoupment_quota=recoupment_quota)
+    rules = GregoryRules(
+        surplus_papers="last",
+        selection="random",
+        quota=quota,
+        skipped=skipped,
+        early_finish=True,
+        defer_surplus=defer_surplus,
+        exclude_several=exclude_several,
+        recoupment=recoupment,
+        recoupment_quota=recoupment_quota,
+    )
     return gregory_count(
-        ballots, seats=seats, rules=rules, breaker=breaker, seed=seed,
+        ballots,
+        seats=seats,
+        rules=rules,
+        breaker=breaker,
+        seed=seed,
         details={"seed": 0 if seed is None else int(seed)},
     )

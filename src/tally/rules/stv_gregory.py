@@ -124,7 +124,8 @@ class _Count:
         self.arrived = np.ones(rows, dtype=np.int64)
         blank = ballots.is_blank()
         self.holder = np.where(
-            papers.valid, self.prefs[:, 0],
+            papers.valid,
+            self.prefs[:, 0],
             np.where(blank, INACTIVE["undervote"], papers.end),
         ).astype(np.int64)
         self.status = np.zeros(c, dtype=np.int64)
@@ -220,7 +221,9 @@ class _Count:
                 self.credited[dest] += value
         return sums
 
-    def _transfer_dict(self, source: int, sums: dict[int, Fraction], lost: Fraction = Fraction(0)) -> dict[str, dict[str, float]]:
+    def _transfer_dict(
+        self, source: int, sums: dict[int, Fraction], lost: Fraction = Fraction(0)
+    ) -> dict[str, dict[str, float]]:
         out: dict[str, float] = {}
         exhausted = lost
         for dest in sorted(sums):
@@ -259,8 +262,12 @@ class _Count:
         while pool:
             top = max(self.credited[c] for c in pool)
             tied = [c for c in pool if self.credited[c] == top]
-            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                tied, purpose="order", round=self.stage, history=self.history, lowest=False
+            pick = (
+                tied[0]
+                if len(tied) == 1
+                else self.breaker.pick(
+                    tied, purpose="order", round=self.stage, history=self.history, lowest=False
+                )
             )
             ordered.append(pick)
             pool.remove(pick)
@@ -296,25 +303,37 @@ class _Count:
                     continue
                 if len(out) == places:
                     # Settled by the earlier stages: the places are filled from the top.
-                    self.breaker.record(Tie(round=self.stage, purpose="elect",
-                                            tied=tuple(self.names[c] for c in sorted(group)),
-                                            mode="previous_round",
-                                            chosen=tuple(self.names[c] for c in out[chosen_before:]),
-                                            detail="equal votes with too few places: decided by the votes at "
-                                                   "the earliest stage where they differed (ERS97 5.6.2)"))
+                    self.breaker.record(
+                        Tie(
+                            round=self.stage,
+                            purpose="elect",
+                            tied=tuple(self.names[c] for c in sorted(group)),
+                            mode="previous_round",
+                            chosen=tuple(self.names[c] for c in out[chosen_before:]),
+                            detail="equal votes with too few places: decided by the votes at "
+                            "the earliest stage where they differed (ERS97 5.6.2)",
+                        )
+                    )
                     break
                 names = ", ".join(self.names[c] for c in tier)
-                note = (f"{names} reached the quota with equal votes, equal at every earlier stage, "
-                        f"and not all can be elected: none of them is deemed elected at this stage "
-                        f"(ERS97 5.6.2)")
+                note = (
+                    f"{names} reached the quota with equal votes, equal at every earlier stage, "
+                    f"and not all can be elected: none of them is deemed elected at this stage "
+                    f"(ERS97 5.6.2)"
+                )
                 if note not in self.pending_notes:
                     self.pending_notes.append(note)
                     self.pending_detail["not_deemed_elected"] = [self.names[c] for c in tier]
-                    self.breaker.record(Tie(round=self.stage, purpose="elect",
-                                            tied=tuple(self.names[c] for c in sorted(tier)),
-                                            mode="previous_round", chosen=(),
-                                            detail="equal at every stage: none deemed elected at this "
-                                                   "stage (ERS97 5.6.2)"))
+                    self.breaker.record(
+                        Tie(
+                            round=self.stage,
+                            purpose="elect",
+                            tied=tuple(self.names[c] for c in sorted(tier)),
+                            mode="previous_round",
+                            chosen=(),
+                            detail="equal at every stage: none deemed elected at this stage (ERS97 5.6.2)",
+                        )
+                    )
                 break
             break
         return out
@@ -322,14 +341,19 @@ class _Count:
     def _history_tiers(self, group: list[int]) -> list[list[int]]:
         """``group`` in descending order of votes at the earliest stage where they differed,
         as tiers of candidates equal at every stage so far."""
+
         def split(pool: list[int], start: int) -> list[list[int]]:
             for number in range(start, len(self.history)):
                 counts = self.history[number]
                 values = sorted({counts[c] for c in pool}, reverse=True)
                 if len(values) > 1:
-                    return [tier for v in values
-                            for tier in split([c for c in pool if counts[c] == v], number + 1)]
+                    return [
+                        tier
+                        for v in values
+                        for tier in split([c for c in pool if counts[c] == v], number + 1)
+                    ]
             return [sorted(pool)]
+
         return split(list(group), 0)
 
     def _record(
@@ -480,8 +504,10 @@ class _Count:
             some = (chosen > 0) & (chosen < counts)
             part_rows.append(rows[some])
             part_take.append(chosen[some])
-        split = self._split(np.concatenate(part_rows or [np.zeros(0, np.int64)]),
-                            np.concatenate(part_take or [np.zeros(0, np.int64)]))
+        split = self._split(
+            np.concatenate(part_rows or [np.zeros(0, np.int64)]),
+            np.concatenate(part_take or [np.zeros(0, np.int64)]),
+        )
         rows = np.sort(np.concatenate([*whole, split])).astype(np.int64)
         sums = self._move(rows, self.vid[rows].copy())
         moved = sum(sums.values(), Fraction(0))
@@ -499,7 +525,9 @@ class _Count:
         self.count[start:] = k
         return np.arange(start, start + rows.size, dtype=np.int64)
 
-    def exclude_together(self, cands: Sequence[int], why: str = "", why_detail: dict[str, Any] | None = None) -> None:
+    def exclude_together(
+        self, cands: Sequence[int], why: str = "", why_detail: dict[str, Any] | None = None
+    ) -> None:
         """Exclude ``cands`` in one stage (in batches of equal value under ``by_value``).
 
         ``why`` and ``why_detail`` (the reasons for a deferment or for excluding several
@@ -536,8 +564,13 @@ class _Count:
             if i == 0 and why_detail:
                 detail.update(why_detail)
             elected = self._elect_reached()
-            self._record(elected=elected, eliminated=tuple(cands) if i == 0 else (), transfers=transfers,
-                         note=note, detail=detail)
+            self._record(
+                elected=elected,
+                eliminated=tuple(cands) if i == 0 else (),
+                transfers=transfers,
+                note=note,
+                detail=detail,
+            )
             if len(self.order) >= self.seats:
                 # Every place is filled: no further papers are transferred (ERS97 5.5.2);
                 # the batches not reached stay credited to the excluded candidates.
@@ -576,7 +609,8 @@ class _Count:
             names = [self.names[c] for c in left_over]
             last = self.rounds[-1]
             self.rounds[-1] = dataclasses.replace(
-                last, note=f"{last.note}; every place filled: {', '.join(names)} formally excluded (ERS97 5.5.2)"
+                last,
+                note=f"{last.note}; every place filled: {', '.join(names)} formally excluded (ERS97 5.5.2)",
             )
             self.stages[-1]["formally_excluded"] = names
 
@@ -604,8 +638,12 @@ class _Count:
         if self.pending and deferred is None:
             top = max(self.credited[c] for c in self.pending)
             tied = [c for c in self.pending if self.credited[c] == top]
-            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                tied, purpose="surplus", round=self.stage + 1, history=self.history[:-1], lowest=False
+            pick = (
+                tied[0]
+                if len(tied) == 1
+                else self.breaker.pick(
+                    tied, purpose="surplus", round=self.stage + 1, history=self.history[:-1], lowest=False
+                )
             )
             self.transfer_surplus(pick)
             return
@@ -615,13 +653,18 @@ class _Count:
         if group is not None:
             why.append(group.pop("why"))
             detail["excluded_together"] = group
-            self.exclude_together([self.names.index(n) for n in group["candidates"]],
-                                  why="; ".join(why), why_detail=detail)
+            self.exclude_together(
+                [self.names.index(n) for n in group["candidates"]], why="; ".join(why), why_detail=detail
+            )
             return
         low = min(self.credited[c] for c in hopeful)
         tied = [c for c in hopeful if self.credited[c] == low]
-        pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-            tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
+        pick = (
+            tied[0]
+            if len(tied) == 1
+            else self.breaker.pick(
+                tied, purpose="eliminate", round=self.stage + 1, history=self.history[:-1], lowest=True
+            )
         )
         self.exclude_together([pick], why="; ".join(why), why_detail=detail)
 
@@ -643,8 +686,13 @@ class _Count:
         """
         while True:
             hopeful = self._hopeful()
-            need = {c: reach for c in hopeful if self.credited[c] <= self.quarter
-                    for reach in [self._recoupment_reach(c, hopeful)] if reach > self.quarter}
+            need = {
+                c: reach
+                for c in hopeful
+                if self.credited[c] <= self.quarter
+                for reach in [self._recoupment_reach(c, hopeful)]
+                if reach > self.quarter
+            }
             if not need:
                 break
             if len(hopeful) == 1 and self.rules.selection == "random":
@@ -652,21 +700,25 @@ class _Count:
                 # would give them exactly the smaller of the surplus and its papers naming
                 # them (whole papers), so what they could be credited with is established
                 # without a transfer.
-                (c, reach), = need.items()
+                ((c, reach),) = need.items()
                 name, votes, most = self.names[c], _fmt(self.credited[c]), _fmt(reach)
                 self.settled = {name: {"votes": votes, "with_transfers": most}}
                 last = self.rounds[-1]
                 self.rounds[-1] = dataclasses.replace(
-                    last, note=f"{last.note}; s. 124(3): {name}, the only continuing candidate, would be "
-                               f"credited with {most:g} (more than a quarter of the quota, "
-                               f"{_fmt(self.quarter):g}) were the surpluses transferred; no transfer "
-                               "is needed to establish it")
+                    last,
+                    note=f"{last.note}; s. 124(3): {name}, the only continuing candidate, would be "
+                    f"credited with {most:g} (more than a quarter of the quota, "
+                    f"{_fmt(self.quarter):g}) were the surpluses transferred; no transfer "
+                    "is needed to establish it",
+                )
                 break
             names = ", ".join(f"{self.names[c]} {_fmt(self.credited[c]):g}" for c in need)
             self.section = {
-                "why": (f"s. 124(3): every seat filled, transfer made only to establish whether "
-                        f"{names} can exceed a quarter of the quota ({_fmt(self.quarter):g}); "
-                        "nobody is elected"),
+                "why": (
+                    f"s. 124(3): every seat filled, transfer made only to establish whether "
+                    f"{names} can exceed a quarter of the quota ({_fmt(self.quarter):g}); "
+                    "nobody is elected"
+                ),
                 "detail": {
                     "section": "124(3)",
                     "quarter_quota": _fmt(self.quarter),
@@ -748,14 +800,18 @@ class _Count:
         if self.rules.recoupment and low <= self.quarter < low + s:
             return None
         surpluses = {self.names[c]: _fmt(self.credited[c] - self.quota) for c in self.pending}
-        why = (f"surplus{'es' if len(self.pending) > 1 else ''} of "
-               f"{', '.join(surpluses)} ({_fmt(s):g}) deferred under s. 121: "
-               f"{self.names[highest]} {_fmt(self.credited[highest]):g} + {_fmt(s):g} stays below the quota, "
-               f"{self.names[lowest]} {_fmt(low):g} + {_fmt(s):g} stays below "
-               f"{self.names[second]} {_fmt(self.credited[second]):g}")
+        why = (
+            f"surplus{'es' if len(self.pending) > 1 else ''} of "
+            f"{', '.join(surpluses)} ({_fmt(s):g}) deferred under s. 121: "
+            f"{self.names[highest]} {_fmt(self.credited[highest]):g} + {_fmt(s):g} stays below the quota, "
+            f"{self.names[lowest]} {_fmt(low):g} + {_fmt(s):g} stays below "
+            f"{self.names[second]} {_fmt(self.credited[second]):g}"
+        )
         if self.rules.recoupment:
-            why += (f", and {self.names[lowest]} cannot newly pass a quarter of the quota "
-                    f"({_fmt(self.quarter):g}) with it")
+            why += (
+                f", and {self.names[lowest]} cannot newly pass a quarter of the quota "
+                f"({_fmt(self.quarter):g}) with it"
+            )
         return {
             "why": why,
             "surpluses": surpluses,
@@ -796,9 +852,11 @@ class _Count:
             return None
         above = order[len(best)]
         names = [self.names[c] for c in best]
-        why = (f"{', '.join(names)} excluded together under s. 122: their votes {_fmt(best_total):g}"
-               f" + untransferred surpluses {_fmt(s):g} are less than {self.names[above]}'s "
-               f"{_fmt(self.credited[above]):g}")
+        why = (
+            f"{', '.join(names)} excluded together under s. 122: their votes {_fmt(best_total):g}"
+            f" + untransferred surpluses {_fmt(s):g} are less than {self.names[above]}'s "
+            f"{_fmt(self.credited[above]):g}"
+        )
         return {
             "why": why,
             "candidates": names,
@@ -832,9 +890,10 @@ class _Count:
             if ties and ties[-1].round == self.stage + 1:
                 # The exclusion is not made, so a tie it needed belongs to this stage.
                 ties[-1] = dataclasses.replace(ties[-1], round=self.stage)
-            self._elect_rest([c for c in hopeful if c not in out],
-                             reason=f"excluding {names} would leave as many continuing candidates as places "
-                                    "(ERS97 5.5.1)")
+            self._elect_rest(
+                [c for c in hopeful if c not in out],
+                reason=f"excluding {names} would leave as many continuing candidates as places (ERS97 5.5.1)",
+            )
             return
         self.exclude_together(out)
 
@@ -863,8 +922,9 @@ class _Count:
         if len(tied) == 1:
             return tied[0]
         if self.breaker.mode != "previous_round":
-            return self.breaker.pick(tied, purpose=purpose, round=self.stage + 1, history=self.history[:-1],
-                                     lowest=lowest)
+            return self.breaker.pick(
+                tied, purpose=purpose, round=self.stage + 1, history=self.history[:-1], lowest=lowest
+            )
         pool = list(tied)
         for number, counts in enumerate(self.history[:-1], start=1):
             values = [counts[c] for c in pool]
@@ -873,10 +933,17 @@ class _Count:
                 pool = [c for c, v in zip(pool, values) if v == best]
                 if len(pool) == 1:
                     names = tuple(self.names[c] for c in sorted(tied))
-                    self.breaker.record(Tie(round=self.stage + 1, purpose=purpose, tied=names,
-                                            mode="previous_round", chosen=(self.names[pool[0]],),
-                                            detail=f"decided by the votes at stage {number}, the earliest "
-                                                   "where they differed"))
+                    self.breaker.record(
+                        Tie(
+                            round=self.stage + 1,
+                            purpose=purpose,
+                            tied=names,
+                            mode="previous_round",
+                            chosen=(self.names[pool[0]],),
+                            detail=f"decided by the votes at stage {number}, the earliest "
+                            "where they differed",
+                        )
+                    )
                     return pool[0]
         return self.breaker.pick(pool, purpose=purpose, round=self.stage + 1, history=(), lowest=lowest)
 
@@ -895,14 +962,20 @@ class _Count:
             top = votes[-1]
             others = sum((self.credited[c] for c in votes[:-1]), Fraction(0))
             if self.credited[top] > others + untransferred:
-                self._elect_rest([top], reason="more votes than all the other continuing candidates "
-                                               "and the surpluses not transferred together")
+                self._elect_rest(
+                    [top],
+                    reason="more votes than all the other continuing candidates "
+                    "and the surpluses not transferred together",
+                )
                 return True
         if len(hopeful) == left + 1:
             lowest, next_lowest = votes[0], votes[1]
             if self.credited[lowest] + untransferred < self.credited[next_lowest]:
-                self._elect_rest(votes[1:], reason=f"{self.names[lowest]} cannot overtake the next "
-                                                   "lowest candidate even with the surpluses not transferred")
+                self._elect_rest(
+                    votes[1:],
+                    reason=f"{self.names[lowest]} cannot overtake the next "
+                    "lowest candidate even with the surpluses not transferred",
+                )
                 return True
         return False
 
@@ -922,8 +995,7 @@ class _Count:
                 continuing=last.continuing,
                 inactive=last.inactive,
                 threshold=last.threshold,
-                note=(last.note + "; " if last.note else "")
-                + f"remaining candidates elected: {reason}",
+                note=(last.note + "; " if last.note else "") + f"remaining candidates elected: {reason}",
             )
 
 

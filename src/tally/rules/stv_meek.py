@@ -95,8 +95,11 @@ class _PathIndex:
         order = np.argsort(-length, kind="stable")
         filled = [int(n) for n in np.bincount(length, minlength=self.depth + 1)[::-1].cumsum()[::-1][1:]]
         width = max(int(length.max(initial=0)), 1)
-        return (np.ascontiguousarray(groups[order, :width]), np.round(counts[order]).astype(np.int64),
-                [n for n in filled[:width] if n])
+        return (
+            np.ascontiguousarray(groups[order, :width]),
+            np.round(counts[order]).astype(np.int64),
+            [n for n in filled[:width] if n],
+        )
 
     def _start(self, status: np.ndarray) -> np.ndarray:
         """Paths before anyone is elected or excluded: each row's first preference.
@@ -207,8 +210,11 @@ class _Meek:
         self.exact_bincount = int(self.count.sum()) * self.one < 2**53
         self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), c)
         self._path_key: bytes | None = None
-        self._path_cache: tuple[np.ndarray, np.ndarray, list[int]] = (np.zeros((0, 1), np.int64),
-                                                                      np.zeros(0, np.int64), [])
+        self._path_cache: tuple[np.ndarray, np.ndarray, list[int]] = (
+            np.zeros((0, 1), np.int64),
+            np.zeros(0, np.int64),
+            [],
+        )
         self.leftover = 0
         self.quota = 0
 
@@ -275,8 +281,12 @@ class _Meek:
         while pool:
             top = max(int(self.votes[c]) for c in pool)
             tied = [c for c in pool if self.votes[c] == top]
-            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                tied, purpose="order", round=len(self.rounds) + 1, history=self.history, lowest=False
+            pick = (
+                tied[0]
+                if len(tied) == 1
+                else self.breaker.pick(
+                    tied, purpose="order", round=len(self.rounds) + 1, history=self.history, lowest=False
+                )
             )
             ordered.append(pick)
             pool.remove(pick)
@@ -323,7 +333,11 @@ class _Meek:
         inactive = {"undervote": float(self.count[self.blank].sum())}
         for reason in ("overvote", "skipped", "exhausted"):
             inactive[reason] = float(self.count[gone & (self.end == INACTIVE[reason])].sum())
-        tally = {self.names[c]: int(self.votes[c]) / one for c in range(len(self.names)) if self.status[c] != EXCLUDED}
+        tally = {
+            self.names[c]: int(self.votes[c]) / one
+            for c in range(len(self.names))
+            if self.status[c] != EXCLUDED
+        }
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
@@ -368,12 +382,18 @@ class _Meek:
                 break
             status, n = self.iterate()
             if status == "elected":
-                self.record(elected=self._newly, note="elected on reaching the quota", extra={"iterations": n})
+                self.record(
+                    elected=self._newly, note="elected on reaching the quota", extra={"iterations": n}
+                )
                 continue
             low = min(int(self.votes[c]) for c in hopeful)
             tied = [c for c in hopeful if self.votes[c] == low]
-            pick = tied[0] if len(tied) == 1 else self.breaker.pick(
-                tied, purpose="eliminate", round=len(self.rounds) + 1, history=self.history, lowest=True
+            pick = (
+                tied[0]
+                if len(tied) == 1
+                else self.breaker.pick(
+                    tied, purpose="eliminate", round=len(self.rounds) + 1, history=self.history, lowest=True
+                )
             )
             before = self.votes.copy()
             left_before = self.leftover
@@ -405,7 +425,11 @@ class _Meek:
             winners=winners,
             rounds=tuple(self.rounds),
             ties=tuple(self.breaker.ties),
-            ballots={"read": self.ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
+            ballots={
+                "read": self.ballots.total,
+                "continuing": last.continuing,
+                "inactive": dict(last.inactive),
+            },
             scores=dict(last.tally),
             details={
                 "valid": int(self.count[self.valid].sum()),
@@ -417,13 +441,29 @@ class _Meek:
         )
 
 
-def _count(ballots: RankedBallots, seats: int, *, warren: bool, decimals: int, tolerance: float, tiebreak: str,
-           seed: int | None, skipped: str) -> Outcome:
+def _count(
+    ballots: RankedBallots,
+    seats: int,
+    *,
+    warren: bool,
+    decimals: int,
+    tolerance: float,
+    tiebreak: str,
+    seed: int | None,
+    skipped: str,
+) -> Outcome:
     _check(decimals, tolerance)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(ballots, seats, warren=warren, decimals=decimals, tolerance=tolerance, breaker=breaker,
-                  skipped=skipped)
+    count = _Meek(
+        ballots,
+        seats,
+        warren=warren,
+        decimals=decimals,
+        tolerance=tolerance,
+        breaker=breaker,
+        skipped=skipped,
+    )
     count.run()
     return count.outcome()
 
@@ -479,8 +519,16 @@ def meek_stv(
     >>> tally.count(b, "meek_stv", seats=2).winners
     ('A', 'B')
     """
-    return _count(ballots, seats, warren=False, decimals=decimals, tolerance=tolerance, tiebreak=tiebreak,
-                  seed=seed, skipped=skipped)
+    return _count(
+        ballots,
+        seats,
+        warren=False,
+        decimals=decimals,
+        tolerance=tolerance,
+        tiebreak=tiebreak,
+        seed=seed,
+        skipped=skipped,
+    )
 
 
 @rule(
@@ -514,5 +562,13 @@ def warren_stv(
     >>> tally.count(b, "warren_stv", seats=2).winners
     ('A', 'B')
     """
-    return _count(ballots, seats, warren=True, decimals=decimals, tolerance=tolerance, tiebreak=tiebreak,
-                  seed=seed, skipped=skipped)
+    return _count(
+        ballots,
+        seats,
+        warren=True,
+        decimals=decimals,
+        tolerance=tolerance,
+        tiebreak=tiebreak,
+        seed=seed,
+        skipped=skipped,
+    )

@@ -71,7 +71,9 @@ class Papers:
     def rows(self) -> int:
         return int(self.prefs.shape[0])
 
-    def first_usable(self, rows: np.ndarray, start: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def first_usable(
+        self, rows: np.ndarray, start: np.ndarray, usable: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """For ``rows``, the first preference at index >= ``start`` whose candidate is ``usable``.
 
         Returns (position, candidate); where there is none the candidate is the row's
@@ -131,13 +133,13 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
     usable preference at all under that rule.
     """
     if skipped not in SKIPPED_RULES:
-        raise ConfigError(f"option skipped: unknown rule {skipped!r}; choose one of {', '.join(SKIPPED_RULES)}")
+        raise ConfigError(
+            f"option skipped: unknown rule {skipped!r}; choose one of {', '.join(SKIPPED_RULES)}"
+        )
     weights = ballots.weights
     if not np.all(weights == np.round(weights)):
         bad = int(np.flatnonzero(weights != np.round(weights))[0])
-        raise RuleError(
-            f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}"
-        )
+        raise RuleError(f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}")
     choices = ballots.choices
     rows, ranks = choices.shape
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
@@ -168,8 +170,12 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
     if not (any_stop or repeats or gaps):
         # Every mark counts and none follows a blank rank: the ballots read as they are.
         prefs[:, :ranks] = np.where(fresh, choices, NO_CANDIDATE)
-        return Papers(prefs=prefs, end=np.full(rows, INACTIVE["exhausted"], dtype=np.int64),
-                      count=np.round(weights).astype(np.int64), valid=length > 0)
+        return Papers(
+            prefs=prefs,
+            end=np.full(rows, INACTIVE["exhausted"], dtype=np.int64),
+            count=np.round(weights).astype(np.int64),
+            valid=length > 0,
+        )
     # Rows whose usable marks fill the first ranks need no moving.
     packed = (fresh == (np.arange(ranks)[None, :] < length[:, None])).all(axis=1)
     prefs[packed, :ranks] = np.where(fresh[packed], choices[packed], NO_CANDIDATE)

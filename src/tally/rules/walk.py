@@ -116,7 +116,8 @@ class WalkRules:
                 f"option repeated: unknown rule {self.repeated!r}; choose one of {', '.join(REPEAT_RULES)}"
             )
         if self.max_skipped is not None and (
-            isinstance(self.max_skipped, bool) or not isinstance(self.max_skipped, (int, np.integer))
+            isinstance(self.max_skipped, bool)
+            or not isinstance(self.max_skipped, (int, np.integer))
             or self.max_skipped < 0
         ):
             raise ConfigError(
@@ -309,7 +310,9 @@ class Walk:
                 if tied.size:
                     alive = self._members[FIRST_TIE_CODE - code[tied]] & cont
                     n = alive.sum(axis=1)
-                    state[tied] = np.where(n >= 2, OVERVOTED, np.where(n == 1, np.argmax(alive, axis=1), _SEARCHING))
+                    state[tied] = np.where(
+                        n >= 2, OVERVOTED, np.where(n == 1, np.argmax(alive, axis=1), _SEARCHING)
+                    )
             found = state != _SEARCHING
             current[todo[found]] = state[found]
             todo = todo[~found]
@@ -323,12 +326,13 @@ class Walk:
     def _counts(self, weights: np.ndarray | None) -> np.ndarray:
         """Weight per code: inactive reasons (codes -5..-1) first, then candidates."""
         shift = len(REASONS)
-        return np.bincount(self.current + shift, weights=self._weights(weights),
-                           minlength=shift + self.n_candidates)
+        return np.bincount(
+            self.current + shift, weights=self._weights(weights), minlength=shift + self.n_candidates
+        )
 
     def tally(self, weights: np.ndarray | None = None) -> np.ndarray:
         """(C,) weight of the rows counting for each candidate (ballot weights by default)."""
-        return self._counts(weights)[len(REASONS):]
+        return self._counts(weights)[len(REASONS) :]
 
     def inactive(self, weights: np.ndarray | None = None) -> dict[str, float]:
         """Weight of the inactive rows by reason (every reason present, zero or not)."""

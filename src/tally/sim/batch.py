@@ -152,12 +152,19 @@ def as_profiles(electorate: Electorate, names: Sequence[str]) -> RankedProfiles 
     if unique.size > MAX_ORDERS:
         return None
     orders = electorate.rankings.reshape(e * v, c)[first]
-    counts = np.bincount(np.repeat(np.arange(e), v) * unique.size + inverse.ravel(), minlength=e * unique.size)
+    counts = np.bincount(
+        np.repeat(np.arange(e), v) * unique.size + inverse.ravel(), minlength=e * unique.size
+    )
     return RankedProfiles(tuple(names), orders.astype(np.int8), counts.reshape(e, unique.size))
 
 
-def _winners_matrix(spec: SimSpec, electorate: Electorate, profiles: RankedProfiles | None, rule: str,
-                    ballots_of: Callable[[int, str], Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _winners_matrix(
+    spec: SimSpec,
+    electorate: Electorate,
+    profiles: RankedProfiles | None,
+    rule: str,
+    ballots_of: Callable[[int, str], Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(winners (E, C) bool, tied (E,), inactive share (E,)) of every election under ``rule``."""
     info = get_rule(rule)
     n, c = electorate.shape[0], spec.candidates
@@ -177,8 +184,13 @@ def _winners_matrix(spec: SimSpec, electorate: Electorate, profiles: RankedProfi
     return winners, winners.sum(axis=1) > 1, share
 
 
-def _spoilers(spec: SimSpec, profiles: RankedProfiles | None, rule: str, winners: np.ndarray,
-              ballots_of: Callable[[int, str], Any]) -> np.ndarray:
+def _spoilers(
+    spec: SimSpec,
+    profiles: RankedProfiles | None,
+    rule: str,
+    winners: np.ndarray,
+    ballots_of: Callable[[int, str], Any],
+) -> np.ndarray:
     """Per election: does striking some losing candidate change the winners? (1.0 or 0.0;
     NaN for rules that do not count rankings, where it is not measured)."""
     n, c = winners.shape
@@ -227,7 +239,9 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
     cast = first.sum(axis=1, keepdims=True)
     majority = np.where((first * 2 > cast).any(axis=1), first.argmax(axis=1), -1)
     columns["majority_candidate"] = majority
-    profiles = as_profiles(electorate, names) if any(get_rule(r).accepts("profiles") for r in spec.rules) else None
+    profiles = (
+        as_profiles(electorate, names) if any(get_rule(r).accepts("profiles") for r in spec.rules) else None
+    )
     made: dict[tuple[int, str], Any] = {}
 
     def ballots_of(e: int, kind: str) -> Any:
@@ -249,10 +263,14 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
         columns[prefix + "cw_hit"] = np.where(cw >= 0, np.where(cw_in, share, 0.0), np.nan)
         maj_in = winners[rows, np.maximum(majority, 0)]
         columns[prefix + "majority_fail"] = (
-            np.where(majority >= 0, (~maj_in).astype(float), np.nan) if "majority" in spec.metrics else np.full(n, np.nan)
+            np.where(majority >= 0, (~maj_in).astype(float), np.nan)
+            if "majority" in spec.metrics
+            else np.full(n, np.nan)
         )
         columns[prefix + "spoiler"] = (
-            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else np.full(n, np.nan)
+            _spoilers(spec, profiles, rule, winners, ballots_of)
+            if "spoiler" in spec.metrics
+            else np.full(n, np.nan)
         )
         mono = np.full(n, np.nan)
         part = np.full(n, np.nan)
@@ -300,7 +318,7 @@ def _amounts(weight: float) -> list[int]:
     n = int(weight)
     if n <= 40:
         return list(range(1, n + 1))
-    return sorted({int(round(x)) for x in np.linspace(1, n, 40)})
+    return sorted({round(x) for x in np.linspace(1, n, 40)})
 
 
 def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:

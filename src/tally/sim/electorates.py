@@ -35,7 +35,14 @@ import numpy as np
 
 from ..errors import ConfigError
 
-__all__ = ["ELECTORATES", "Electorate", "approval_from_utilities", "generate", "scores_from_utilities", "truncate"]
+__all__ = [
+    "ELECTORATES",
+    "Electorate",
+    "approval_from_utilities",
+    "generate",
+    "scores_from_utilities",
+    "truncate",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +105,7 @@ class Electorate:
 
     def first_counts(self) -> np.ndarray:
         """(E, C) first choices per candidate (blank ballots count for nobody)."""
-        e, _, c = self.shape
+        _e, _, c = self.shape
         if self.orders is not None and self.counts is not None:
             return np.stack([self.counts[:, self.orders[:, 0] == k].sum(axis=1) for k in range(c)], axis=1)
         assert self.rankings is not None
@@ -196,16 +203,17 @@ def mallows(
     n = elections * voters
     # position keys: insert candidate i at slot j; track with an explicit list per step
     out = np.full((n, candidates), -1, dtype=np.int8)
-    length = 0
     for i in range(candidates):
         weights = phi ** (i - np.arange(i + 1)) if phi > 0 else np.eye(1, i + 1, i).ravel()
         slot = rng.choice(i + 1, size=n, p=weights / weights.sum())
         # shift the tail right by one where the new candidate goes in front of it
-        cols = np.arange(length + 1)
-        shifted = np.where(cols[None, :] > slot[:, None], np.roll(out[:, : length + 1], 1, axis=1), out[:, : length + 1])
+        # (i candidates are placed so far)
+        cols = np.arange(i + 1)
+        shifted = np.where(
+            cols[None, :] > slot[:, None], np.roll(out[:, : i + 1], 1, axis=1), out[:, : i + 1]
+        )
         shifted[np.arange(n), slot] = ref[i]
-        out[:, : length + 1] = shifted
-        length += 1
+        out[:, : i + 1] = shifted
     return Electorate(rankings=out.reshape(elections, voters, candidates))
 
 

@@ -26,7 +26,15 @@ import numpy as np
 
 from ..errors import BallotError, ConfigError, DataError
 
-__all__ = ["REGIONS", "ErrorModel", "PollTable", "electoral_college_forecast", "house_control", "polls_from_results", "read_polls"]
+__all__ = [
+    "REGIONS",
+    "ErrorModel",
+    "PollTable",
+    "electoral_college_forecast",
+    "house_control",
+    "polls_from_results",
+    "read_polls",
+]
 
 _REGION_STATES = {
     "Northeast": "CT ME MA NH RI VT NJ NY PA",
@@ -66,7 +74,9 @@ def _electoral_votes(year: int) -> dict[str, int]:
     try:
         tallies = data.load(f"us-president-{year}")
     except DataError as exc:
-        raise DataError(f"no electoral votes for {year} ({exc}); add an ev column to the polls file") from None
+        raise DataError(
+            f"no electoral votes for {year} ({exc}); add an ev column to the polls file"
+        ) from None
     evs = tallies.attributes.get("electoral_votes")
     if evs is None:
         raise DataError(f"dataset us-president-{year} has no electoral votes; add an ev column")
@@ -104,7 +114,9 @@ def read_polls(path: str, year: int | None = None) -> PollTable:
             # float() also reads "nan" and "inf", which would silently decide the state
             for name, value in zip(header[1:], values):
                 if not np.isfinite(value) or value < 0:
-                    raise BallotError(f"{value:g} is not a number of 0 or more", file=path, line=line, field=name)
+                    raise BallotError(
+                        f"{value:g} is not a number of 0 or more", file=path, line=line, field=name
+                    )
             rows.append((row[0].strip().upper(), values, line))
     if not rows:
         raise BallotError("no polls in file", file=path)
@@ -138,7 +150,9 @@ def polls_from_results(dataset: str) -> PollTable:
 
     tallies = data.load(dataset)
     if getattr(tallies, "kind", None) != "tallies" or "electoral_votes" not in tallies.attributes:
-        raise DataError(f"dataset {dataset!r} has no electoral votes (it is not a presidential dataset by state)")
+        raise DataError(
+            f"dataset {dataset!r} has no electoral votes (it is not a presidential dataset by state)"
+        )
     totals = tallies.totals()
     a, b = (int(i) for i in np.argsort(-totals, kind="stable")[:2])
     shares = tallies.votes / np.maximum(tallies.votes.sum(axis=1, keepdims=True), 1) * 100
@@ -205,7 +219,11 @@ def electoral_college_forecast(
             "year": polls.year,
             "sims": sims,
             "seed": seed,
-            "errors": {"national_sd": errors.national_sd, "regional_sd": errors.regional_sd, "state_sd": errors.state_sd},
+            "errors": {
+                "national_sd": errors.national_sd,
+                "regional_sd": errors.regional_sd,
+                "state_sd": errors.state_sd,
+            },
             "polls": {area: float(m) for area, m in zip(polls.areas, polls.margin)},
         },
         "sims": sims,

@@ -115,4 +115,10 @@ def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any
     if not metrics["exhausted_share"]:
         del metrics["exhausted_share"], intervals["exhausted_share"]
     tie_rate = {rule: float(columns[f"{rule}__tied"].mean()) for rule in rules}
-    return {"elections": elections, "metrics": metrics, "intervals": intervals, "samples": counts, "tie_rate": tie_rate}
+    return {
+        "elections": elections,
+        "metrics": metrics,
+        "intervals": intervals,
+        "samples": counts,
+        "tie_rate": tie_rate,
+    }

@@ -60,9 +60,7 @@ def run_columns(
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
         futures = [client.submit(run_chunk, spec, k, seeds[k], pure=False) for k in range(total)]
-        done = 0
-        for _ in as_completed(futures):
-            done += 1
+        for done, _ in enumerate(as_completed(futures), start=1):
             if progress:
                 progress(done, total)
         parts = client.gather(futures)

@@ -99,7 +99,9 @@ def get_run(rid: str) -> dict[str, Any]:
     """A stored run's summary; :class:`DataError` when there is no such run."""
     con = _connect()
     try:
-        row = con.execute("SELECT id, created, kind, summary, parquet FROM sim_runs WHERE id = ?", [rid]).fetchone()
+        row = con.execute(
+            "SELECT id, created, kind, summary, parquet FROM sim_runs WHERE id = ?", [rid]
+        ).fetchone()
     finally:
         con.close()
     if row is None:

@@ -57,9 +57,12 @@ def create_app() -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}"
+            for e in exc.errors()
         )
-        return JSONResponse({"detail": problems or "invalid request", "errors": _plain(exc.errors())}, status_code=422)
+        return JSONResponse(
+            {"detail": problems or "invalid request", "errors": _plain(exc.errors())}, status_code=422
+        )
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_bundle() -> FileResponse:

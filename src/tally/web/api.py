@@ -110,8 +110,14 @@ def _identity(dataset: str) -> tuple[str, ...]:
         stat = (info.folder / "ballots.parquet").stat()
     except OSError:
         return ("damaged",)  # load_ballots answers with the reason
-    return (str(info.folder), info.sha256, info.created.isoformat(), str(stat.st_ino), str(stat.st_mtime_ns),
-            str(stat.st_size))
+    return (
+        str(info.folder),
+        info.sha256,
+        info.created.isoformat(),
+        str(stat.st_ino),
+        str(stat.st_mtime_ns),
+        str(stat.st_size),
+    )
 
 
 def _electoral(dataset: str) -> Contest:
@@ -122,7 +128,9 @@ def _electoral(dataset: str) -> Contest:
 
 
 @router.get("/datasets")
-def datasets(q: Annotated[str | None, Query(max_length=200, description="Search words")] = None) -> JSONResponse:
+def datasets(
+    q: Annotated[str | None, Query(max_length=200, description="Search words")] = None,
+) -> JSONResponse:
     """Bundled datasets (and imported CVRs when the store has any), optionally searched."""
     found = [d.to_dict() for d in catalogue.datasets()]
     bundled = {d["id"] for d in found}
@@ -133,9 +141,19 @@ def datasets(q: Annotated[str | None, Query(max_length=200, description="Search 
             imports = store.list_imports()
         except duckdb.Error as exc:
             raise _store_unavailable(exc) from None
-        found += [{"id": i.name, "title": i.title or i.name, "kind": "ranked", "licence": "", "source": "imported CVR",
-                   "tags": ["import"], "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}"}
-                  for i in imports if i.name not in bundled]
+        found += [
+            {
+                "id": i.name,
+                "title": i.title or i.name,
+                "kind": "ranked",
+                "licence": "",
+                "source": "imported CVR",
+                "tags": ["import"],
+                "description": f"{i.ballots:,.0f} ballots imported {i.created.isoformat()}",
+            }
+            for i in imports
+            if i.name not in bundled
+        ]
     if q:
         words = q.lower().split()
         found = [d for d in found if all(w in " ".join(map(str, d.values())).lower() for w in words)]
@@ -149,8 +167,14 @@ def list_rules() -> JSONResponse:
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_count(dataset: str, identity: tuple[str, ...], rule: str | None, seats: int | None,
-                  tiebreak: str | None, seed: int | None) -> bytes:
+def _cached_count(
+    dataset: str,
+    identity: tuple[str, ...],
+    rule: str | None,
+    seats: int | None,
+    tiebreak: str | None,
+    seed: int | None,
+) -> bytes:
     """The outcome JSON of a dataset count; counts are deterministic, so they are cached
     by the dataset's content ``identity`` (see :func:`_identity`) and the options."""
     ballots, facts = _load(dataset)
@@ -197,7 +221,9 @@ def _upload_name(filename: str | None) -> str:
 @router.post("/count")
 async def count_upload(
     request: Request,
-    file: Annotated[UploadFile, File(description="A ballot file: PrefLib, ranked CSV, BLT, approval/score or tallies CSV")],
+    file: Annotated[
+        UploadFile, File(description="A ballot file: PrefLib, ranked CSV, BLT, approval/score or tallies CSV")
+    ],
     rule: Annotated[str | None, Form(max_length=100)] = None,
     format: Annotated[Literal[FORMATS] | None, Form()] = None,  # type: ignore[valid-type]
     seats: Annotated[int | None, Form(ge=1, le=500)] = None,
@@ -207,7 +233,9 @@ async def count_upload(
     """Count an uploaded file under a rule (the file is read, counted and discarded)."""
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit")
+        raise HTTPException(
+            413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit"
+        )
     if not content.strip():
         raise HTTPException(400, detail=f"{file.filename or 'upload'}: the file is empty")
     name = _upload_name(file.filename)
@@ -238,7 +266,9 @@ def compare_dataset(
     """Winners under every applicable rule beside the Condorcet winner."""
     ballots, facts = _load(dataset)
     try:
-        report = compare_outcomes(ballots, applicable_rules(ballots.kind, seats), facts, seats, source=dataset)
+        report = compare_outcomes(
+            ballots, applicable_rules(ballots.kind, seats), facts, seats, source=dataset
+        )
     except TallyError as exc:
         raise http_error(exc) from None
     return _json(report)
@@ -312,7 +342,9 @@ class Simulation(BaseModel):
     candidates: int = Field(3, ge=2, le=8)
     voters: int = Field(1001, ge=1, le=20_001)
     elections: int = Field(1000, ge=1, le=50_000)
-    rules: list[Annotated[str, Field(max_length=100)]] = Field(["plurality", "irv", "borda"], min_length=1, max_length=12)
+    rules: list[Annotated[str, Field(max_length=100)]] = Field(
+        ["plurality", "irv", "borda"], min_length=1, max_length=12
+    )
     seed: int = Field(0, ge=0, le=2**32 - 1)
     metrics: list[Literal["condorcet", "spoiler", "majority", "utility", "exhausted"]] | None = None
 
@@ -328,8 +360,9 @@ def start_simulation(body: Simulation, request: Request) -> JSONResponse:
 
     if body.voters * body.elections > MAX_SIMULATED_BALLOTS:
         raise HTTPException(
-            400, detail=f"voters x elections may be at most {MAX_SIMULATED_BALLOTS:,} here; run larger "
-            "simulations with `tally simulate`"
+            400,
+            detail=f"voters x elections may be at most {MAX_SIMULATED_BALLOTS:,} here; run larger "
+            "simulations with `tally simulate`",
         )
     try:
         spec = SimSpec(

@@ -92,7 +92,7 @@ class Jobs:
                 from ..sim.runs import save_run
 
                 save_run(result, columns)
-            except Exception as exc:  # the store is a convenience here; the result stands
+            except Exception as exc:  # noqa: BLE001 - the store is a convenience here; the result stands
                 result.setdefault("warnings", []).append(f"run not stored: {exc}")
             with job.lock:
                 job.result, job.status = result, "done"
@@ -102,7 +102,7 @@ class Jobs:
         except TallyError as exc:
             with job.lock:
                 job.error, job.status = str(exc), "failed"
-        except Exception as exc:  # a bug: report it on the job rather than lose it
+        except Exception as exc:  # noqa: BLE001 - a bug: report it on the job rather than lose it
             with job.lock:
                 job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", "failed"
 

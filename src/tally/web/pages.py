@@ -46,8 +46,15 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
         return ec_page(request, dataset)
     usable = [r.name for r in rules() if r.accepts(ballots.kind)]
     chosen = rule or facts.get("rule") or usable[0]
-    return _render(request, "contest.html", dataset=catalogue.get(dataset), rules=usable, rule=chosen,
-                   ranked=ballots.kind == "ranked", seats=facts.get("seats", 1))
+    return _render(
+        request,
+        "contest.html",
+        dataset=catalogue.get(dataset),
+        rules=usable,
+        rule=chosen,
+        ranked=ballots.kind == "ranked",
+        seats=facts.get("seats", 1),
+    )
 
 
 @router.get("/ec/{dataset}", response_class=HTMLResponse)
@@ -98,9 +105,18 @@ def api_page(request: Request) -> HTMLResponse:
                 content = next(iter(op["requestBody"]["content"].items()))
                 where = "JSON body" if content[0] == "application/json" else "form field"
                 fields = _body_fields(schema, content[1]["schema"])
-            operations.append({"method": method.upper(), "path": path, "description": op.get("description", ""),
-                               "fields": fields, "where": where})
-    return _render(request, "apidocs.html", operations=operations, description=schema["info"].get("description", ""))
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "description": op.get("description", ""),
+                    "fields": fields,
+                    "where": where,
+                }
+            )
+    return _render(
+        request, "apidocs.html", operations=operations, description=schema["info"].get("description", "")
+    )
 
 
 def _type(prop: dict[str, Any]) -> str:
@@ -117,17 +133,32 @@ def _type(prop: dict[str, Any]) -> str:
 
 
 def _query_fields(op: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": f"{p['name']} ({p['in']})", "type": _type(p.get("schema", {})), "required": p.get("required", False),
-             "default": p.get("schema", {}).get("default", ""), "description": p.get("description", "")}
-            for p in op.get("parameters", [])]
+    return [
+        {
+            "name": f"{p['name']} ({p['in']})",
+            "type": _type(p.get("schema", {})),
+            "required": p.get("required", False),
+            "default": p.get("schema", {}).get("default", ""),
+            "description": p.get("description", ""),
+        }
+        for p in op.get("parameters", [])
+    ]
 
 
 def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str, Any]]:
     if "$ref" in body:
         body = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
     required = set(body.get("required", []))
-    return [{"name": name, "type": _type(prop), "required": name in required, "default": prop.get("default", ""),
-             "description": prop.get("description", "")} for name, prop in body.get("properties", {}).items()]
+    return [
+        {
+            "name": name,
+            "type": _type(prop),
+            "required": name in required,
+            "default": prop.get("default", ""),
+            "description": prop.get("description", ""),
+        }
+        for name, prop in body.get("properties", {}).items()
+    ]
 
 
 @router.get("/ui/contest")
@@ -171,10 +202,17 @@ def ec_figures(body: Scenario) -> JSONResponse:
     except TallyError as exc:
         raise http_error(exc) from None
     flipped = [f["area"] for f in result.get("flipped", [])]
-    return JSONResponse(to_jsonable({
-        "result": result,
-        "figures": {"map": charts.ec_map(result, parties, flipped), "bar": charts.ev_bar(result, parties)},
-    }))
+    return JSONResponse(
+        to_jsonable(
+            {
+                "result": result,
+                "figures": {
+                    "map": charts.ec_map(result, parties, flipped),
+                    "bar": charts.ev_bar(result, parties),
+                },
+            }
+        )
+    )
 
 
 @router.get("/ui/simulation-figures/{run_id}")

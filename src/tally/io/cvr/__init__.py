@@ -84,7 +84,9 @@ class CandidateLookup:
             self.names[source.skipped_rank_label] = None
         self.file = str(source.file_path)
 
-    def resolve(self, text: str, *, line: int | None = None, field: str | None = None, file: str | None = None) -> str | None:
+    def resolve(
+        self, text: str, *, line: int | None = None, field: str | None = None, file: str | None = None
+    ) -> str | None:
         """The name for ``text`` (already trimmed), or a :class:`BallotError`."""
         try:
             return self.names[text]
@@ -183,13 +185,18 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
                             cell.encode("utf-8")
                         except UnicodeEncodeError as exc:
                             byte = ord(cell[exc.start]) - 0xDC00
-                            raise BallotError(f"not UTF-8 text: byte 0x{byte:02x} (re-save the file as UTF-8)",
-                                              file=file, line=line) from None
+                            raise BallotError(
+                                f"not UTF-8 text: byte 0x{byte:02x} (re-save the file as UTF-8)",
+                                file=file,
+                                line=line,
+                            ) from None
                 yield line, row
             line = reader.line_num + 1
 
 
-def check_max_rankings(rank: int, max_rankings: int, *, file: str, line: int | None, field: str | None = None) -> None:
+def check_max_rankings(
+    rank: int, max_rankings: int, *, file: str, line: int | None, field: str | None = None
+) -> None:
     """RCTab stops on a rank below 1 or above ``maxRankingsAllowed``."""
     if rank < 1:
         raise BallotError(f"rank {rank} is not a positive rank number", file=file, line=line, field=field)
@@ -227,7 +234,9 @@ class _Encoder:
         row = self.cache.get(marks)
         if row is None:
             row = self.cache[marks] = tuple(
-                mark_code(names, self.index, self.tie_index, ballot_id=ballot_id, rank=r, file=file, line=line)
+                mark_code(
+                    names, self.index, self.tie_index, ballot_id=ballot_id, rank=r, file=file, line=line
+                )
                 for r, names in enumerate(marks, start=1)
             )
         return row
@@ -296,7 +305,9 @@ def cvrs_to_ballots(
     )
 
 
-def read_ballots(config, candidate_names: Sequence[str] | None = None, *, merge: bool = True) -> RankedBallots:
+def read_ballots(
+    config, candidate_names: Sequence[str] | None = None, *, merge: bool = True
+) -> RankedBallots:
     """The ballots of a contest config, read straight into :class:`RankedBallots`.
 
     The same ballots as ``cvrs_to_ballots(read_cvrs(config), names)``, but ES&S sheets are
@@ -332,7 +343,9 @@ def read_ballots(config, candidate_names: Sequence[str] | None = None, *, merge:
                 where.append((cvr.file, cvr.line))
     if candidate_names is None:
         names = [c.name for c in config.candidates]
-        if config.has_undeclared_write_ins or any(UWI_NAME in rank for m in set(marks_per_ballot) for rank in m):
+        if config.has_undeclared_write_ins or any(
+            UWI_NAME in rank for m in set(marks_per_ballot) for rank in m
+        ):
             names.append(UWI_NAME)
         candidate_names = names
     encoder = _Encoder(candidate_names)

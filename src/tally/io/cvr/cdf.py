@@ -38,8 +38,18 @@ __all__ = ["read"]
 # -- XML to the JSON shape -----------------------------------------------------------------
 
 _XML_LISTS = {
-    "CVR", "CVRSnapshot", "CVRContest", "CVRContestSelection", "SelectionPosition", "Election",
-    "Candidate", "Contest", "ContestSelection", "GpUnit", "CandidateIds", "CVRWriteIn",
+    "CVR",
+    "CVRSnapshot",
+    "CVRContest",
+    "CVRContestSelection",
+    "SelectionPosition",
+    "Election",
+    "Candidate",
+    "Contest",
+    "ContestSelection",
+    "GpUnit",
+    "CandidateIds",
+    "CVRWriteIn",
 }
 
 
@@ -110,8 +120,9 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         raise BallotError(f"malformed CDF: {exc}", file=file, field=at[0]) from None
 
 
-def _records(config, source, index: int, data: dict, file: str, file_name: str,
-             at: list[str]) -> Iterator[CastVoteRecord]:
+def _records(
+    config, source, index: int, data: dict, file: str, file_name: str, at: list[str]
+) -> Iterator[CastVoteRecord]:
     lookup = CandidateLookup(config, source)
     elections = data.get("Election") or []
     candidates: dict[str, dict] = {}
@@ -126,7 +137,9 @@ def _records(config, source, index: int, data: dict, file: str, file_name: str,
             if contest is None and item.get("Name") == source.contest_id:
                 contest = item
     if contest is None:
-        raise BallotError(f"contest {source.contest_id!r} not found (contests are matched by Name)", file=file)
+        raise BallotError(
+            f"contest {source.contest_id!r} not found (contests are matched by Name)", file=file
+        )
     selections: dict[str, dict] = {}
     for sel in contest.get("ContestSelection", []) or []:
         sid = sel.get("@id")
@@ -140,8 +153,9 @@ def _records(config, source, index: int, data: dict, file: str, file_name: str,
     def selection_name(sid: str, where: str) -> str | None:
         sel = selections.get(sid)
         if sel is None:
-            raise BallotError(f"contest selection {sid!r} is not in contest {source.contest_id!r}", file=file,
-                              field=where)
+            raise BallotError(
+                f"contest selection {sid!r} is not in contest {source.contest_id!r}", file=file, field=where
+            )
         if _is(sel.get("IsWriteIn"), "true"):
             return UWI_NAME
         ids = sel.get("CandidateIds") or []
@@ -151,8 +165,11 @@ def _records(config, source, index: int, data: dict, file: str, file_name: str,
             raise BallotError(f"contest selection {sid!r} names no candidate", file=file, field=where)
         cand = candidates.get(ids[0])
         if cand is None:
-            raise BallotError(f"candidate {ids[0]!r} of selection {sid!r} is not in the candidate list",
-                              file=file, field=where)
+            raise BallotError(
+                f"candidate {ids[0]!r} of selection {sid!r} is not in the candidate list",
+                file=file,
+                field=where,
+            )
         text = (cand.get("Name") or "").strip()
         if source.overvote_label and text == source.overvote_label:
             return OVERVOTE_MARK

@@ -44,15 +44,21 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
             raise BallotError(
                 f"choice header {header[col]!r} does not have the 6 ':'-separated fields "
                 "Choice_<id>:<contest>:<rank>:<rule>:<candidate>:<party>",
-                file=file, line=1, field=f"column {col + 1}",
+                file=file,
+                line=1,
+                field=f"column {col + 1}",
             )
         if fields[1] != contest:
             continue
         try:
             rank = int(fields[2])
         except ValueError:
-            raise BallotError(f"choice header rank {fields[2]!r} is not a number", file=file, line=1,
-                              field=f"column {col + 1}") from None
+            raise BallotError(
+                f"choice header rank {fields[2]!r} is not a number",
+                file=file,
+                line=1,
+                field=f"column {col + 1}",
+            ) from None
         check_max_rankings(rank, config.rules.max_rankings, file=file, line=1, field=header[col])
         name = lookup.resolve(fields[4].strip(), line=1, field=header[col])
         if name is not None:
@@ -61,15 +67,18 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         raise BallotError(f"no choice columns for contest {contest!r}", file=file, line=1)
     for line, row in rows:
         if len(row) < len(header):
-            raise BallotError(f"row has {len(row)} fields, the header has {len(header)}", file=file, line=line)
+            raise BallotError(
+                f"row has {len(row)} fields, the header has {len(header)}", file=file, line=line
+            )
         pairs = []
         for col, rank, name in choices:
             value = row[col].strip()
             if value == "1":
                 pairs.append((rank, name))
             elif value not in ("0", ""):
-                raise BallotError(f"choice cell holds {value!r}, expected 0 or 1", file=file, line=line,
-                                  field=header[col])
+                raise BallotError(
+                    f"choice cell holds {value!r}, expected 0 or 1", file=file, line=line, field=header[col]
+                )
         yield CastVoteRecord(
             ballot_id=row[_BALLOT_ID],
             marks=marks_from_pairs(pairs),

@@ -48,6 +48,7 @@ Allocation = Sequence[tuple[str, Decimal]]
 
 # -- flat CSV ------------------------------------------------------------------------------
 
+
 def _rank_cell(names: tuple[str, ...], uwi_label: str | None) -> str:
     if not names:
         return UNDERVOTE
@@ -73,16 +74,34 @@ def cvr_csv(config, cvrs: Sequence[CastVoteRecord]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["Source Filepath", "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id", "Batch Id", "Vendor Id",
-         "Precinct", "Precinct Portion"] + [f"Rank {r}" for r in range(1, ranks + 1)]
+        [
+            "Source Filepath",
+            "CVR Provider",
+            "Contest Id",
+            "RCTab CVR Id",
+            "Tabulator Id",
+            "Batch Id",
+            "Vendor Id",
+            "Precinct",
+            "Precinct Portion",
+        ]
+        + [f"Rank {r}" for r in range(1, ranks + 1)]
     )
     for cvr in cvrs:
         source = config.sources[cvr.source_index]
         marks = list(cvr.marks[:ranks]) + [()] * max(0, ranks - len(cvr.marks))
         writer.writerow(
-            [source.file_path_text or str(source.file_path), source.provider, cvr.contest_id or "", cvr.ballot_id,
-             cvr.tabulator_id or "", cvr.batch or "", cvr.supplied_id or "", cvr.precinct or "",
-             cvr.precinct_portion or ""]
+            [
+                source.file_path_text or str(source.file_path),
+                source.provider,
+                cvr.contest_id or "",
+                cvr.ballot_id,
+                cvr.tabulator_id or "",
+                cvr.batch or "",
+                cvr.supplied_id or "",
+                cvr.precinct or "",
+                cvr.precinct_portion or "",
+            ]
             + [_rank_cell(m, source.undeclared_write_in_label) for m in marks]
         )
     return out.getvalue()
@@ -96,6 +115,7 @@ def write_cvr_csv(config, cvrs: Sequence[CastVoteRecord], path: str | Path) -> P
 
 
 # -- CDF JSON ------------------------------------------------------------------------------
+
 
 def _java_string_hash(text: str) -> int:
     """Java's ``String.hashCode`` (over UTF-16 code units, 32-bit wrap-around)."""
@@ -185,12 +205,18 @@ def _snapshot(cvr: CastVoteRecord, sid: str, round_number: int | None, allocatio
             if allocable == "yes":
                 allocable = "no"  # only the first of repeated ranks carries the vote
         selections.append(
-            {"@type": "CVR.CVRContestSelection", "ContestSelectionId": _selection_id(label), "SelectionPosition": positions}
+            {
+                "@type": "CVR.CVRContestSelection",
+                "ContestSelectionId": _selection_id(label),
+                "SelectionPosition": positions,
+            }
         )
     return {
         "@id": f"ballot-{sid}-round-{round_number}" if round_number else f"ballot-{sid}",
         "@type": "CVR.CVRSnapshot",
-        "CVRContest": [{"@type": "CVR.CVRContest", "CVRContestSelection": selections, "ContestId": CONTEST_ID}],
+        "CVRContest": [
+            {"@type": "CVR.CVRContest", "CVRContestSelection": selections, "ContestId": CONTEST_ID}
+        ],
         "Type": "interpreted" if round_number else "original",
     }
 
@@ -279,8 +305,13 @@ def cdf_json(
         "ElectionScopeId": GPU_ELECTION,
     }
     units = [
-        {"@id": GPU_ELECTION, "@type": "GpUnit", "Name": config.output.contest_jurisdiction,
-         "OtherType": "Election Scope Jurisdiction", "Type": "other"}
+        {
+            "@id": GPU_ELECTION,
+            "@type": "GpUnit",
+            "Name": config.output.contest_jurisdiction,
+            "OtherType": "Election Scope Jurisdiction",
+            "Type": "other",
+        }
     ] + [{"@id": gpu[p], "@type": "GpUnit", "Name": p, "Type": "precinct"} for p in precinct_order]
     return {
         "@type": "CVR.CastVoteRecordReport",
@@ -290,7 +321,12 @@ def cdf_json(
         "GpUnit": units,
         "ReportGeneratingDeviceIds": [DEVICE_ID],
         "ReportingDevice": [
-            {"@id": DEVICE_ID, "@type": "CVR.ReportingDevice", "Application": application, "Manufacturer": manufacturer}
+            {
+                "@id": DEVICE_ID,
+                "@type": "CVR.ReportingDevice",
+                "Application": application,
+                "Manufacturer": manufacturer,
+            }
         ],
         "Version": "1.0.0",
     }

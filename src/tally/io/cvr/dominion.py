@@ -81,8 +81,10 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     contests = _manifest(folder / "ContestManifest.json")
     candidates = _manifest(folder / "CandidateManifest.json")
     if contest_id not in contests:
-        raise BallotError(f"contest id {contest_id!r} is not in the contest manifest",
-                          file=str(folder / "ContestManifest.json"))
+        raise BallotError(
+            f"contest id {contest_id!r} is not in the contest manifest",
+            file=str(folder / "ContestManifest.json"),
+        )
     # Candidate ids the manifest lists for this contest; a mark naming another is an error.
     contest_candidates = {cid for cid, c in candidates.items() if str(c.get("ContestId")) == contest_id}
     files = export_files(folder)
@@ -105,8 +107,9 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                     record = str(session["RecordId"])
                     reading = session["Original"]
                 except (KeyError, TypeError):
-                    raise BallotError("session lacks TabulatorId, BatchId, RecordId or Original", file=file,
-                                      field=where) from None
+                    raise BallotError(
+                        "session lacks TabulatorId, BatchId, RecordId or Original", file=file, field=where
+                    ) from None
                 if not reading.get("IsCurrent", True):
                     if "Modified" not in session:
                         left_out.append(f"{tabulator}-{batch}-{record}")
@@ -116,15 +119,21 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 precinct_id = reading.get("PrecinctId")
                 if precinct_id is not None:
                     if precincts is None or str(precinct_id) not in precincts:
-                        raise BallotError(f"precinct id {precinct_id} is not in PrecinctManifest.json", file=file,
-                                          field=where)
+                        raise BallotError(
+                            f"precinct id {precinct_id} is not in PrecinctManifest.json",
+                            file=file,
+                            field=where,
+                        )
                     precinct = precincts[str(precinct_id)].get("Description")
                 portion = None
                 portion_id = reading.get("PrecinctPortionId")
                 if portion_id is not None:
                     if str(portion_id) not in portions:
-                        raise BallotError(f"precinct portion id {portion_id} is not in PrecinctPortionManifest.json",
-                                          file=file, field=where)
+                        raise BallotError(
+                            f"precinct portion id {portion_id} is not in PrecinctPortionManifest.json",
+                            file=file,
+                            field=where,
+                        )
                     portion = portions[str(portion_id)].get("Description")
                 cards = reading.get("Cards")
                 if cards is None:
@@ -142,11 +151,16 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                             rank = mark.get("Rank")
                             field = f"{where} (record {tabulator}-{batch}-{record})"
                             if isinstance(rank, bool) or not isinstance(rank, int):
-                                raise BallotError(f"mark for candidate {code} has no integer Rank", file=file, field=field)
+                                raise BallotError(
+                                    f"mark for candidate {code} has no integer Rank", file=file, field=field
+                                )
                             name = lookup.resolve(code, file=file, field=field)
                             if code != source.undeclared_write_in_label and code not in contest_candidates:
-                                raise BallotError(f"candidate id {code} does not stand in contest {contest_id}",
-                                                  file=file, field=field)
+                                raise BallotError(
+                                    f"candidate id {code} does not stand in contest {contest_id}",
+                                    file=file,
+                                    field=field,
+                                )
                             check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
                             if name is not None:
                                 pairs.append((rank, name))

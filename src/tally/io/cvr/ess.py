@@ -111,12 +111,17 @@ def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         stored = stored_rows(path)
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BallotError(f"not an xlsx workbook: {exc}", file=str(path)) from None
-    except Exception as exc:  # calamine raises its own types for broken workbooks
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own types for broken workbooks
         raise BallotError(f"cannot read the workbook: {exc}", file=str(path)) from None
     row0, col0 = sheet.start if sheet.start is not None else (0, 0)
     values = sheet.iter_rows()
-    if (col0 == 0 and len(stored) == sheet.height and stored and stored[0] == row0
-            and stored[-1] == row0 + len(stored) - 1):
+    if (
+        col0 == 0
+        and len(stored) == sheet.height
+        and stored
+        and stored[0] == row0
+        and stored[-1] == row0 + len(stored) - 1
+    ):
         # Stored row numbers increase, so first, last and count pin them to calamine's range.
         yield from zip(stored, values)
         return
@@ -178,11 +183,15 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
             if len(parts) > 1 and any(not p for p in parts):
                 raise BallotError(
                     f"cell {text!r} splits on the overvote delimiter {delimiter!r} into a blank part",
-                    file=file, line=line, field=f"rank {r + 1}",
+                    file=file,
+                    line=line,
+                    field=f"rank {r + 1}",
                 )
             found: list[str] = []
             for part in parts:
-                name = names[part] if part in names else lookup.resolve(part, line=line, field=f"rank {r + 1}")
+                name = (
+                    names[part] if part in names else lookup.resolve(part, line=line, field=f"rank {r + 1}")
+                )
                 if name is not None and name not in found:
                     found.append(name)
             marks.append(tuple(found))
@@ -210,10 +219,16 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
         if id_col is not None:
             for text, line in zip(supplied, lines):
                 if not text:
-                    raise BallotError("the ballot id cell is empty", file=file, line=line,
-                                      field=f"column {id_col + 1}")
-        return Table(lines, [cache[k] for k in keys], column(values, precinct_col, MISSING_PRECINCT),
-                     column(values, batch_col, MISSING_BATCH), supplied)
+                    raise BallotError(
+                        "the ballot id cell is empty", file=file, line=line, field=f"column {id_col + 1}"
+                    )
+        return Table(
+            lines,
+            [cache[k] for k in keys],
+            column(values, precinct_col, MISSING_PRECINCT),
+            column(values, batch_col, MISSING_BATCH),
+            supplied,
+        )
 
     rows = itertools.dropwhile(lambda item: item[0] < first_row, _sheet_rows(path))
     while True:

@@ -46,11 +46,17 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     for col in range(first_col, len(header)):
         label = header[col].strip()
         if not label:
-            raise BallotError("candidate column has an empty header", file=file, line=1, field=f"column {col + 1}")
+            raise BallotError(
+                "candidate column has an empty header", file=file, line=1, field=f"column {col + 1}"
+            )
         name = lookup.resolve(label, line=1, field=f"column {col + 1}")
         if name is None:
-            raise BallotError(f"column header {label!r} is the skipped-rank label, not a candidate",
-                              file=file, line=1, field=f"column {col + 1}")
+            raise BallotError(
+                f"column header {label!r} is the skipped-rank label, not a candidate",
+                file=file,
+                line=1,
+                field=f"column {col + 1}",
+            )
         columns.append(name)
     count = 0
     for row_number, (line_index, row) in enumerate(rows, start=2):
@@ -64,8 +70,9 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
             if not text:
                 continue
             if _RANK.fullmatch(text) is None:  # as Java's Integer.parseInt: no "1_0", no "²"
-                raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line_index,
-                                  field=header[col])
+                raise BallotError(
+                    f"expected a rank number, got {text!r}", file=file, line=line_index, field=header[col]
+                )
             rank = int(text)
             check_max_rankings(rank, max_rankings, file=file, line=line_index, field=header[col])
             pairs.append((rank, name))

@@ -56,7 +56,9 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         raise BallotError("a Hart source must be a folder of XML files", file=str(folder))
     lookup = CandidateLookup(config, source)
     files = sorted(
-        p for p in folder.iterdir() if p.name.lower().endswith("xml") and not p.name.lower().endswith(".sig.xml")
+        p
+        for p in folder.iterdir()
+        if p.name.lower().endswith("xml") and not p.name.lower().endswith(".sig.xml")
     )
     if not files:
         raise BallotError("no XML cast vote records in the folder", file=str(folder))
@@ -82,12 +84,15 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 code = _text(option, "Id") or ""
                 shown = _text(option, "Name")
                 # One GUID must always carry the same name, or the export is inconsistent.
-                if shown is not None and code != source.undeclared_write_in_label:
-                    if guid_names.setdefault(code, shown) != shown:
-                        raise BallotError(
-                            f"option {code} is named {shown!r} here but {guid_names[code]!r} elsewhere",
-                            file=file,
-                        )
+                if (
+                    shown is not None
+                    and code != source.undeclared_write_in_label
+                    and guid_names.setdefault(code, shown) != shown
+                ):
+                    raise BallotError(
+                        f"option {code} is named {shown!r} here but {guid_names[code]!r} elsewhere",
+                        file=file,
+                    )
                 name = lookup.resolve(code, file=file, field=f"option {shown or code}")
                 value = _text(option, "Value") or ""
                 for rank, digit in enumerate(value, start=1):
@@ -96,8 +101,11 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                         if name is not None:
                             pairs.append((rank, name))
                     elif digit != "0":
-                        raise BallotError(f"option value {value!r} is not a string of 0/1 digits", file=file,
-                                          field=f"option {code}")
+                        raise BallotError(
+                            f"option value {value!r} is not a string of 0/1 digits",
+                            file=file,
+                            field=f"option {code}",
+                        )
             yield CastVoteRecord(
                 ballot_id=guid or path.stem,
                 marks=marks_from_pairs(pairs),

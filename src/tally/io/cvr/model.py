@@ -88,12 +88,20 @@ def mark_code(
         return SKIPPED
     if OVERVOTE_MARK in mark:
         if overvote_alone and len(mark) != 1:
-            raise BallotError(f"ballot {ballot_id}: rank {rank} mixes an overvote label with candidates",
-                              file=file, line=line, field=f"rank {rank}")
+            raise BallotError(
+                f"ballot {ballot_id}: rank {rank} mixes an overvote label with candidates",
+                file=file,
+                line=line,
+                field=f"rank {rank}",
+            )
         return OVERVOTE
     try:
         members = [index[name] for name in mark]
     except KeyError as exc:
-        raise BallotError(f"ballot {ballot_id} marks unknown candidate {exc.args[0]!r} (not one of the candidates)",
-                          file=file, line=line, field=f"rank {rank}") from None
+        raise BallotError(
+            f"ballot {ballot_id} marks unknown candidate {exc.args[0]!r} (not one of the candidates)",
+            file=file,
+            line=line,
+            field=f"rank {rank}",
+        ) from None
     return tie_code(members, tie_index)
