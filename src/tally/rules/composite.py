@@ -10,6 +10,7 @@ import numpy as np
 
 from ..ballots import Tallies
 from ..errors import ConfigError, RuleError
+from ..names import surname
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker, check_tiebreak
 from . import count, rule
@@ -159,12 +160,14 @@ def apportion(
 
 
 def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]:
-    if faithless in (None, "none", (), []):
+    if faithless in (None, "none", "pledged", (), []):
         return []
     if faithless == "historical":
         return [dict(e) for e in tallies.metadata.get("faithless", ())]
     if isinstance(faithless, str):
-        raise ConfigError(f"faithless must be 'none', 'historical' or a list of entries, not {faithless!r}")
+        raise ConfigError(
+            f"faithless must be 'none' (pledged electors), 'historical' or a list of entries, not {faithless!r}"
+        )
     entries = []
     for item in faithless:
         if isinstance(item, Mapping):
@@ -193,8 +196,6 @@ def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]
 
 
 def _candidate(query: str, candidates: Sequence[str]) -> str | None:
-    from ..data.us import surname
-
     q = query.casefold()
     hits = [c for c in candidates if c.casefold() == q or surname(c).casefold() == q]
     return hits[0] if len(hits) == 1 else None
@@ -279,7 +280,7 @@ def electoral_college(
     rounded by ``rounding``: ``hamilton`` largest remainder, ``dhondt``,
     ``sainte_lague``, or ``exact`` fractions), or all to the national popular-vote
     winner (``"popular"``). ``faithless`` moves electors after allocation: ``None`` or
-    ``"none"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
+    ``"none"`` or ``"pledged"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
     not), or entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
     A candidate needs a majority of the electors appointed (270 of 538). Without one the
     outcome reports a contingent election: the House chooses among the top three, one
