@@ -291,3 +291,36 @@ def test_a_nameless_index_column_is_refused_unless_ignored(tmp_path):
     twice.write_text(",,rank1\n0,x,A\n")
     with pytest.raises(BallotError, match="column 2 of the header has no name"):
         read(twice, format="csv", ignore=[""])
+
+
+def test_the_web_api_counts_it_the_same_way():
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from tally.web import create_app
+
+    with TestClient(create_app()) as client:
+        counted = client.get("/api/count", params={"dataset": DATASET})
+        assert counted.status_code == 200
+        body = counted.json()
+        assert body["rule"] == "rctab"
+        assert set(body["winners"]) == CERTIFIED_WINNERS
+        assert body["rounds"][0]["threshold"] == THRESHOLD
+        assert body["rounds"][0]["continuing"] == VALID_BALLOTS
+        page = client.get(f"/contest/{DATASET}")
+        assert page.status_code == 200
+        assert "Winners" in page.text and "(3 seats)" in page.text
+
+
+def test_the_report_compares_rules_for_three_seats():
+    pytest.importorskip("plotly")
+    from tally.report import render_report
+
+    page, charts = render_report(DATASET)
+    assert "Winners under <code>rctab</code>" in page
+    assert "Under every rule (3 seats)" in page
+    assert charts == ["flows", "rounds", "pairwise"]
+    compared = page.split("Under every rule (3 seats)")[1]
+    # multi-winner rules, each naming three councillors; no single-winner rule
+    assert "<td>sntv</td>" in compared and "<td>meek_stv</td>" in compared
+    assert "<td>irv</td>" not in compared
