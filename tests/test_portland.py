@@ -24,6 +24,7 @@ countable candidate, which tally reports as inactive from round 1; and its round
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -272,8 +273,6 @@ def test_count_prints_the_rules_and_the_winners(cli):
 def test_compare_for_three_seats(cli):
     code, out, err = cli("compare", DATASET, "--seats", "3", "--json")
     assert code == 0, err
-    import json
-
     results = json.loads(out)["results"]
     assert set(results["rctab"]["winners"]) == CERTIFIED_WINNERS
     assert results["rctab"]["notes"]

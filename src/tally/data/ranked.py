@@ -159,6 +159,7 @@ register(
     )
 )
 
+_PORTLAND_D1_TITLE = "Portland, Oregon, City Council District 1, November 2024 (STV, 3 seats)"
 # Candidates in the order of the county's report: the count breaks ties by this order, which
 # gives the result of the one lot drawn (round 8, Linn defeated); see the folder's README.
 _PORTLAND_D1 = (
@@ -184,7 +185,7 @@ _PORTLAND_D1 = (
 register(
     Dataset(
         id="portland-2024-council-d1",
-        title="Portland, Oregon, City Council District 1, November 2024 (STV, 3 seats)",
+        title=_PORTLAND_D1_TITLE,
         kind="ranked",
         folder="portland-2024-council-d1",
         loader=partial(
@@ -195,7 +196,7 @@ register(
             ignore=[""],  # the row index, without a header name
             # write-in positions the county credited to nobody: the certified counts need them blank
             skipped=["Write-in-120", "Write-in-121", "Write-in-122"],
-            title="Portland, Oregon, City Council District 1, 5 November 2024 (STV, 3 seats)",
+            title=_PORTLAND_D1_TITLE,
         ),
         licence="MIT (VoteKit); the cast-vote record and the county's report are public records",
         source="City of Portland cast-vote record via mggg/VoteKit; Multnomah County Elections' final report",
