@@ -14,11 +14,13 @@ Sources of the expected figures (none are taken from tally's own output):
 * a plain-Python reading of the cast-vote record below (the csv module, no tally code),
   for the first preferences and for the ballots that count for nobody.
 
-Two cells of the report are read rather than matched as printed, and the tests say why:
-the report's "Inactive ballots" row starts at 0 and leaves out the 798 ballots that mark no
-countable candidate, which tally reports as inactive from round 1; and its round-16
-"votes transferred" cell for Jamie Dunphy (+968.3664) is no transfer: his votes stay at
-9,749.6336 in round 17, and the figure is the threshold less those votes.
+Three things in the report are read rather than matched as printed, and the tests say why:
+its "Inactive ballots" row starts at 0 and leaves out the 798 ballots that mark no
+countable candidate, which tally reports as inactive from round 1; its round-16 "votes
+transferred" cell for Jamie Dunphy (+968.3664) is no transfer: his votes stay at 9,749.6336
+in round 17, and the figure is the threshold less those votes; and its "Residual surplus"
+row reads 0 in rounds 15 and 16 though the 0.4552 left in round 14 is still held (round 17
+reads 1.1641 = 0.4552 + 0.7089).
 """
 
 from __future__ import annotations
