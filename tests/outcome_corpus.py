@@ -213,6 +213,7 @@ def cases() -> Iterator[Case]:
         ),
         ("seats-compare", "uk-general-2024", "--json"),
         ("chamber", "us-house-2018", "--json"),
+        ("compare", "portland-2024-council-d1", "--seats", "3", "--json"),
     ):
         yield "cli " + " ".join(args), functools_partial(_cli, *args)
     # an RCTab config is a SOURCE of `tally count`, counted under the config's rules
