@@ -16,6 +16,7 @@ from typing import Any
 from .contest import Contest
 from .data.sources import DEFAULT_RULE
 from .errors import ConfigError, TallyError
+from .outcome import Outcome, to_jsonable
 from .procedures import electoral_college
 from .rules import count as count_rule
 from .rules import get_rule, rules
@@ -27,6 +28,7 @@ __all__ = [
     "counting",
     "describe_rules",
     "official_notes",
+    "outcome_record",
     "parse_options",
     "rules_line",
     "rules_record",
@@ -185,6 +187,12 @@ def rules_line(contest: Contest) -> str:
     if official.rule == contest.rule:
         return f"counted under {used} with your options; the contest's rules are: {theirs}"
     return f"counted under {used} at your request; the contest's rules are: {theirs}"
+
+
+def outcome_record(contest: Contest, outcome: Outcome) -> dict[str, Any]:
+    """The JSON of ``tally count --json`` and of the API's count: the outcome, and the rules
+    it was counted under in ``counted_under`` (:func:`rules_record`)."""
+    return to_jsonable({**outcome.to_dict(), "counted_under": rules_record(contest)})
 
 
 def rules_record(contest: Contest) -> dict[str, Any]:

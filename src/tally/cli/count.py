@@ -13,9 +13,9 @@ from ..compare import (
     compare_outcomes,
     counting,
     describe_rules,
+    outcome_record,
     parse_options,
     rules_line,
-    rules_record,
 )
 from ..data import resolve_contest
 from ..errors import RuleError
@@ -60,14 +60,7 @@ def count_command(
     contest = counting(resolve_contest(source, format=fmt), rule, seats=seats, **given)
     outcome = count_contest(contest)
     if as_json:
-        print(
-            json.dumps(
-                to_jsonable({**outcome.to_dict(), "counted_under": rules_record(contest)}),
-                indent=2,
-                ensure_ascii=False,
-                allow_nan=False,
-            )
-        )
+        print(json.dumps(outcome_record(contest, outcome), indent=2, ensure_ascii=False, allow_nan=False))
         return
     ballots = contest.ballots
     title = ballots.title or source

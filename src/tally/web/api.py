@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from .. import data as catalogue
 from .. import store
-from ..compare import applicable_rules, compare_outcomes, counting, rules_record
+from ..compare import applicable_rules, compare_outcomes, counting, outcome_record
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import DataError, TallyError
@@ -98,8 +98,7 @@ def _contest(dataset: str) -> Contest:
 def _outcome_json(contest: Contest) -> dict[str, Any]:
     """The outcome JSON of ``tally count --json``: the outcome and the rules it was
     counted under (``counted_under``)."""
-    outcome = count_contest(contest)
-    return to_jsonable({**outcome.to_dict(), "counted_under": rules_record(contest)})
+    return outcome_record(contest, count_contest(contest))
 
 
 def _identity(dataset: str) -> tuple[str, ...]:
