@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .contest import Contest
-from .data.sources import DEFAULT_RULE
+from .data.sources import DEFAULT_RULE, default_rule
 from .errors import ConfigError, TallyError
 from .outcome import Outcome, to_jsonable
 from .procedures import electoral_college
@@ -179,7 +179,7 @@ def rules_line(contest: Contest) -> str:
     official = contest.official
     if official is None:
         kind = getattr(contest.ballots, "kind", "these")
-        why = "the usual rule" if contest.rule in DEFAULT_RULE.values() else "the rule you chose"
+        why = "the usual rule" if contest.rule == default_rule(contest.ballots) else "the rule you chose"
         return f"counted under {used} ({why} for {kind} ballots: the source states no official rules)"
     theirs = f"{describe_rules(official.rule, dict(official.options))} (from {official.origin})"
     if not contest.overridden:

@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_RULE",
     "SIDECAR_SUFFIX",
     "contest_of",
+    "default_rule",
     "is_rctab_config",
     "parse_rules",
     "rctab_rules",
@@ -59,6 +60,12 @@ DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tall
 """The rule a contest is counted under when its source states none."""
 
 SIDECAR_SUFFIX = ".rules.json"
+
+
+def default_rule(ballots: Any) -> str:
+    """The rule for ballots whose source states none: the Electoral College for tallies
+    with electoral votes, else :data:`DEFAULT_RULE` of their kind."""
+    return "electoral_college" if is_electoral(ballots) else DEFAULT_RULE[ballots.kind]
 
 
 def sidecar_path(path: str | Path) -> Path:
@@ -250,7 +257,7 @@ def contest_of(
     if official is not None:
         rule, options = official.rule, dict(official.options)
     else:
-        rule, options = ("electoral_college" if is_electoral(ballots) else DEFAULT_RULE[ballots.kind]), {}
+        rule, options = default_rule(ballots), {}
     meta = {**dict(getattr(ballots, "metadata", None) or {}), **dict(metadata or {})}
     return Contest(ballots, rule, options, meta, official, dict(facts or {}))
 

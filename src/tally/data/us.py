@@ -519,8 +519,9 @@ def president(year: int) -> Tallies:
 
 def districts(tallies: Tallies) -> Tallies | None:
     """The congressional-district tallies attached to presidential tallies, if any."""
-    value = tallies.metadata.get("districts")
-    return value if isinstance(value, Tallies) else None
+    from ..rules.composite import district_tallies
+
+    return district_tallies(tallies)
 
 
 @functools.cache

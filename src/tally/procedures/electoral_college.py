@@ -37,6 +37,7 @@ from ..errors import ConfigError
 from ..outcome import Outcome
 from ..rules import count as count_rule
 from ..rules import get_rule
+from ..rules.composite import district_tallies
 
 __all__ = [
     "ELECTORS",
@@ -95,12 +96,6 @@ def electors(faithless: Any) -> str:
             f"electors: choose 'pledged' (also written 'none') or 'historical', not {faithless!r}"
         )
     return "as given"
-
-
-def district_tallies(tallies: Tallies) -> Tallies | None:
-    """The congressional-district tallies that come with state tallies (Maine, Nebraska)."""
-    value = tallies.metadata.get("districts")
-    return value if isinstance(value, Tallies) else None
 
 
 def electoral_votes(tallies: Tallies) -> dict[str, int]:

@@ -16,7 +16,7 @@ from ..ties import TieBreaker, check_tiebreak
 from . import count, rule
 from .districts import _nonzero, area_winner
 
-__all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "electoral_college", "units"]
+__all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "district_tallies", "electoral_college", "units"]
 
 ALLOCATIONS = ("wta", "statewide", "district", "proportional", "popular")
 ROUNDINGS = ("hamilton", "dhondt", "sainte_lague", "exact")
@@ -33,7 +33,9 @@ class Unit:
     source: str | None = None  # the data rows the votes came from, when the tallies say
 
 
-def _district_tallies(tallies: Tallies) -> Tallies | None:
+def district_tallies(tallies: Tallies) -> Tallies | None:
+    """The congressional-district tallies that come with state tallies (Maine, Nebraska),
+    in ``metadata["districts"]``, if any."""
     value = tallies.metadata.get("districts")
     return value if isinstance(value, Tallies) else None
 
@@ -50,7 +52,7 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
     if "electoral_votes" not in tallies.attributes:
         raise RuleError("the Electoral College needs an area attribute 'electoral_votes'")
     ev = tallies.attributes["electoral_votes"]
-    dist = _district_tallies(tallies)
+    dist = district_tallies(tallies)
     by_state: dict[str, list[int]] = {}
     if dist is not None:
         if tuple(dist.candidates) != tuple(tallies.candidates):
