@@ -35,16 +35,16 @@ def test_uk_2024_seats_match_the_published_result_and_the_librarys_winners():
     t = data.load("uk-general-2024")
     o = tally.count(t, "districts")
     seats = o.details["seats"]
-    assert seats["Lab"] == 411 and seats["Con"] == 121 and seats["LD"] == 72
+    assert seats["Labour"] == 411 and seats["Conservative"] == 121 and seats["Liberal Democrat"] == 72
     assert sum(seats.values()) == o.details["seats_total"] == 650
     # constituency by constituency, the winner is the Library's First party
     assert [a["winner"] for a in o.details["areas"]] == list(t.attributes["winner"])
     assert Counter({p: n for p, n in seats.items() if n}) == Counter(t.attributes["winner"])
-    assert o.details["majority"] == 326 and o.details["majority_party"] == "Lab"
-    assert o.winners[:3] == ("Lab", "Con", "LD")
-    assert o.scores["Lab"] == 411 and not o.tied and o.warnings == ()
+    assert o.details["majority"] == 326 and o.details["majority_party"] == "Labour"
+    assert o.winners[:3] == ("Labour", "Conservative", "Liberal Democrat")
+    assert o.scores["Labour"] == 411 and not o.tied and o.warnings == ()
     # the summed votes are still reported, beside the seats
-    assert o.rounds[0].tally["Lab"] == float(t.totals()[t.candidates.index("Lab")])
+    assert o.rounds[0].tally["Labour"] == float(t.totals()[t.candidates.index("Labour")])
     assert o.ballots["read"] == t.total
 
 
@@ -124,8 +124,8 @@ def test_aliases_and_compare():
     assert get_rule("fptp_seats").name == get_rule("single_member_districts").name == "districts"
     contest = resolve_contest("uk-general-2024")
     report = compare_outcomes(contest, applicable_rules("tallies", None), source="uk-general-2024")
-    assert report["results"]["districts"]["winners"][:2] == ["Lab", "Con"]
-    assert report["results"]["plurality"]["winners"] == ["Lab"]
+    assert report["results"]["districts"]["winners"][:2] == ["Labour", "Conservative"]
+    assert report["results"]["plurality"]["winners"] == ["Labour"]
 
 
 def test_cli_count_shows_seats_per_party():
@@ -133,8 +133,8 @@ def test_cli_count_shows_seats_per_party():
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "seats won area by area" in text
-    assert "Lab │ 411 │" in text and "Con │ 121 │" in text
-    assert "Majority under districts: Lab (411 of 650 seats; 326 needed)" in text
+    assert "Labour │ 411 │" in text and "Conservative │ 121 │" in text
+    assert "Majority under districts: Labour (411 of 650 seats; 326 needed)" in text
     assert "--rule plurality" in text
     assert "✓" not in text
     summed = runner.invoke(app, ["count", "uk-general-2024", "--rule", "plurality"])
@@ -154,9 +154,9 @@ def test_web_api_counts_the_seats(tmp_path, monkeypatch):
         response = client.get("/api/count", params={"dataset": "uk-general-2024"})
         assert response.status_code == 200
         body = response.json()
-        assert body["rule"] == "districts" and body["details"]["seats"]["Lab"] == 411
+        assert body["rule"] == "districts" and body["details"]["seats"]["Labour"] == 411
         response = client.get("/api/count", params={"dataset": "uk-general-2024", "rule": "plurality"})
-        assert response.json()["winners"] == ["Lab"] and response.json()["rule"] == "plurality"
+        assert response.json()["winners"] == ["Labour"] and response.json()["rule"] == "plurality"
 
 
 def test_report_shows_seats():
@@ -164,4 +164,4 @@ def test_report_shows_seats():
     from tally.report import render_report
 
     page, _ = render_report("uk-general-2024")
-    assert "Lab 411, Con 121" in page and "Majority (326): Lab" in page
+    assert "Labour 411, Conservative 121" in page and "Majority (326): Labour" in page

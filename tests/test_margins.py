@@ -160,6 +160,6 @@ def test_one_contest_by_county_florida_machine_count():
     f = tally.data.load("florida-2000")
     r = margins(f)
     totals = dict(zip(f.candidates, f.totals()))
-    assert r["winner"] == "Bush" and r["challenger"] == "Gore"
-    assert r["margin"] == totals["Bush"] - totals["Gore"] == 975
+    assert r["winner"] == "George W. Bush" and r["challenger"] == "Al Gore"
+    assert r["margin"] == totals["George W. Bush"] - totals["Al Gore"] == 975
     assert r["to_win"]["votes"] == 975 // 2 + 1

@@ -160,8 +160,8 @@ def test_uk_2024_first_past_the_post_on_real_data():
     t = data.load("uk-general-2024")
     winners = [t.candidates[int(np.argmax(row))] for row in t.votes]
     seats = {p: winners.count(p) for p in set(winners)}
-    assert seats["Lab"] == 411
-    assert seats_votes_curve(t, "Lab", swings=[0.0])["actual"]["seats"] == 411
+    assert seats["Labour"] == 411
+    assert seats_votes_curve(t, "Labour", swings=[0.0])["actual"]["seats"] == 411
     votes = dict(zip(t.candidates, t.totals()))
     assert 23.5 < gallagher(votes, seats) < 24.0
     assert loosemore_hanby(votes, seats) > gallagher(votes, seats)

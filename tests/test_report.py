@@ -42,7 +42,7 @@ def test_report_names_the_winner_under_the_rule_and_is_deterministic():
 
 def test_report_is_self_contained():
     page, _ = render_report("us-president-2000")
-    assert "Winner: <strong>BUSH, GEORGE W.</strong>" in page
+    assert "Winner: <strong>George W. Bush</strong>" in page
     own = page.replace(_plotly_js(), "")
     assert len(own) < len(page) - 1_000_000  # plotly.js is inlined
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", own)

@@ -16,8 +16,10 @@ from tally.data import uk
 def test_2024_first_past_the_post_seats_from_the_votes():
     t = data.load("uk-general-2024")
     seats = fptp_seats(t)
-    assert seats["Lab"] == 411 and seats["Con"] == 121 and seats["LD"] == 72
-    assert seats["SNP"] == 9 and seats["Ind"] == 6 and seats["RUK"] == 5 and seats["Spk"] == 1
+    assert seats["Labour"] == 411 and seats["Conservative"] == 121 and seats["Liberal Democrat"] == 72
+    assert (
+        seats["SNP"] == 9 and seats["Independent"] == 6 and seats["Reform UK"] == 5 and seats["Speaker"] == 1
+    )
     assert sum(seats.values()) == 650
     # the seats agree with the Library's own winners, constituency by constituency
     assert Counter(t.attributes["winner"]) == Counter(seats)
@@ -27,7 +29,12 @@ def test_2024_first_past_the_post_seats_from_the_votes():
 def test_2019_seats_and_valid_votes():
     t = data.load("uk-general-2019")
     seats = fptp_seats(t)
-    assert (seats["Con"], seats["Lab"], seats["SNP"], seats["LD"]) == (365, 202, 48, 11)
+    assert (seats["Conservative"], seats["Labour"], seats["SNP"], seats["Liberal Democrat"]) == (
+        365,
+        202,
+        48,
+        11,
+    )
     assert t.total == 32_014_110
 
 
@@ -99,18 +106,18 @@ def test_chamber_arithmetic_house_2018_with_vacancies():
     assert majority_needed(435) == 218 and majority_needed(435, vacancies=3) == 217
     report = chamber(tally.data.load("us-house-2018"), vacancies=2)
     assert report["majority"] == 217
-    assert report["parties"]["DEMOCRAT"] == {"seats": 235, "needed": 0}
-    assert report["parties"]["REPUBLICAN"] == {"seats": 200, "needed": 17}
+    assert report["parties"]["Democratic"] == {"seats": 235, "needed": 0}
+    assert report["parties"]["Republican"] == {"seats": 200, "needed": 17}
     zero = next(r for r in report["table"] if r["swing"] == 0)
-    assert zero["seats"] == {"DEMOCRAT": 235, "REPUBLICAN": 200}
+    assert zero["seats"] == {"Democratic": 235, "Republican": 200}
     # seats move monotonically with the swing toward the first party
-    dems = [r["seats"]["DEMOCRAT"] for r in report["table"]]
+    dems = [r["seats"]["Democratic"] for r in report["table"]]
     assert dems == sorted(dems)
-    at = report["control_at"]["REPUBLICAN"]
+    at = report["control_at"]["Republican"]
     row = next(r for r in report["table"] if r["swing"] == at)
-    assert row["seats"]["REPUBLICAN"] >= 217
+    assert row["seats"]["Republican"] >= 217
     closer = [r for r in report["table"] if at < r["swing"]]
-    assert all(r["seats"]["REPUBLICAN"] < 217 for r in closer)
+    assert all(r["seats"]["Republican"] < 217 for r in closer)
     with pytest.raises(tally.ConfigError):
         majority_needed(435, vacancies=-1)
 

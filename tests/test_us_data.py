@@ -90,7 +90,7 @@ def test_florida_2000_county_machine_counts_not_certified():
     t = data.load("florida-2000")
     assert len(t.areas) == 67 and "Dade" in t.areas
     totals = dict(zip(t.candidates, t.totals()))
-    assert totals["Bush"] - totals["Gore"] == 975  # the machine count, not the certified 537
+    assert totals["George W. Bush"] - totals["Al Gore"] == 975  # the machine count, not the certified 537
     assert "not certified" in data.get("florida-2000").title.lower().replace(
         "not the certified", "not certified"
     )

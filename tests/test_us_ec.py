@@ -169,16 +169,16 @@ def test_contest_sends_a_tie_to_the_house_of_that_year():
     statements = []
     for state in ("AZ", "GA", "WI"):
         i = t.areas.index(state)
-        b = t.votes[i, t.candidates.index("BIDEN, JOSEPH R. JR")]
+        b = t.votes[i, t.candidates.index("BIDEN, JOSEPH R. JR")]  # the loader's own names
         r = t.votes[i, t.candidates.index("TRUMP, DONALD J.")]
         share = ((b - r) / 2 + 1) / b * 100
         statements.append(f"Biden -> Trump {share:.6f}% in {state}")
     # the data layer hands the contest that year's House delegations
     result = whatif(resolve_contest("us-president-2020"), statements, faithless="none")
-    assert result["electoral_votes"] == {"BIDEN, JOSEPH R. JR": 269, "TRUMP, DONALD J.": 269}
+    assert result["electoral_votes"] == {"Joe Biden": 269, "Donald Trump": 269}
     c = result["contingent"]
     assert c["reason"] == "tie" and c["votes"] is not None
-    assert c["winner"] == "TRUMP, DONALD J." and result["winner"] == "TRUMP, DONALD J."
+    assert c["winner"] == "Donald Trump" and result["winner"] == "Donald Trump"
     # 2024 has no bundled House results: the tie is reported, not resolved
     t24 = us.president(2024)
     d24 = us.districts(t24)

@@ -33,7 +33,7 @@ import numpy as np
 from ..ballots import Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
-from ..names import find_candidate
+from ..names import aliases, find_candidate
 from ..procedures import electoral_college, seats_summary
 from ..rules.composite import Unit, units
 
@@ -201,7 +201,9 @@ def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     chal = (
         int(order[1])
         if challenger is None
-        else tallies.candidates.index(find_candidate(challenger, tallies.candidates, totals))
+        else tallies.candidates.index(
+            find_candidate(challenger, tallies.candidates, totals, aliases(tallies))
+        )
     )
     if chal == leader:
         raise ConfigError(f"{tallies.candidates[chal]} already leads; name another challenger")
@@ -247,7 +249,7 @@ def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     challenger_name = (
         ranked[1][0]
         if challenger is None
-        else find_candidate(challenger, tallies.candidates, tallies.totals())
+        else find_candidate(challenger, tallies.candidates, tallies.totals(), aliases(tallies))
     )
     if challenger_name == leader_name:
         raise ConfigError(f"{challenger_name} already leads; name another challenger")
@@ -379,7 +381,7 @@ def margins(
             raise ConfigError("only one candidate has electoral votes; name a challenger")
         challenger_name = ranked[1][0]
     else:
-        challenger_name = find_candidate(challenger, tallies.candidates, tallies.totals())
+        challenger_name = find_candidate(challenger, tallies.candidates, tallies.totals(), aliases(tallies))
     if challenger_name == leader_name:
         raise ConfigError(f"{challenger_name} already leads; name another challenger")
     leader = tallies.candidates.index(leader_name)

@@ -22,7 +22,7 @@ import numpy as np
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
-from ..names import find_candidate
+from ..names import aliases, find_candidate
 from ..procedures import result
 from ..procedures.electoral_college import district_tallies
 from ..rules import count
@@ -192,7 +192,7 @@ def spoilers(
     need_two_candidates(t, "spoilers")
     names = None
     if candidates:
-        names = [find_candidate(c, t.candidates, t.totals()) for c in candidates]
+        names = [find_candidate(c, t.candidates, t.totals(), aliases(t)) for c in candidates]
     rows = break_even_rows(t, names)
     report: dict[str, Any] = {"rows": rows, "actual": result(contest), "assumption": None, "sweep": None}
     if transfers:
@@ -226,7 +226,7 @@ def spoilers(
             if np.isinf(totals).all() or len(order) < 3 or np.isinf(totals[order[2]]):
                 raise ConfigError("no third candidate to withdraw in a sweep; name the candidate to withdraw")
             targets = [t.candidates[int(order[2])]]
-        gains = None if toward is None else find_candidate(toward, t.candidates, t.totals())
+        gains = None if toward is None else find_candidate(toward, t.candidates, t.totals(), aliases(t))
         report["sweep"] = {name: sweep(contest, name, rates, gains) for name in targets}
     return report
 

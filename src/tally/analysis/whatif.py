@@ -44,7 +44,7 @@ import numpy as np
 from ..ballots import Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
-from ..names import OTHER, find_candidate
+from ..names import OTHER, aliases, find_candidate
 from ..procedures import result
 from ..procedures.electoral_college import district_tallies
 
@@ -310,7 +310,9 @@ def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int |
             return tallies.candidates.index(OTHER)
         raise ConfigError(f"scenario {text!r}: these tallies have no {OTHER!r} column; use 'abstain'")
     try:
-        return tallies.candidates.index(find_candidate(name, tallies.candidates, tallies.totals()))
+        return tallies.candidates.index(
+            find_candidate(name, tallies.candidates, tallies.totals(), aliases(tallies))
+        )
     except ConfigError as exc:
         raise ConfigError(f"scenario {text!r}: {exc}") from None
 

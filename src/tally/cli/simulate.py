@@ -261,8 +261,8 @@ def forecast_house_command(
     dataset: Annotated[str, typer.Argument(help="A House dataset by district, e.g. us-house-2018.")],
     party: Annotated[
         str, typer.Option(help="The party whose control is forecast (a column of the data).")
-    ] = "DEMOCRAT",
-    rival: Annotated[str, typer.Option(help="The main opposing party.")] = "REPUBLICAN",
+    ] = "Democratic",
+    rival: Annotated[str, typer.Option(help="The main opposing party.")] = "Republican",
     swing: Annotated[
         float, typer.Option(help="Expected generic-ballot change toward PARTY, margin points.")
     ] = 0.0,
@@ -277,19 +277,16 @@ def forecast_house_command(
 
     from .. import data
     from ..errors import DataError
+    from ..names import aliases, find_candidate
     from ..sim.forecast import house_control
 
     tallies = data.load(dataset)
     if getattr(tallies, "kind", None) != "tallies":
         raise DataError(f"{dataset!r} is not a set of district tallies")
-    names = {c.upper(): i for i, c in enumerate(tallies.candidates)}
-    for who in (party, rival):
-        if who.upper() not in names:
-            raise ConfigError(
-                f"no party {who!r} in {dataset}; parties: {', '.join(tallies.candidates[:8])}, ..."
-            )
+    column = {c: i for i, c in enumerate(tallies.candidates)}
+    party, rival = (find_candidate(who, tallies.candidates, None, aliases(tallies)) for who in (party, rival))
     totals = np.maximum(tallies.votes.sum(axis=1), 1)
-    margins = (tallies.votes[:, names[party.upper()]] - tallies.votes[:, names[rival.upper()]]) / totals * 100
+    margins = (tallies.votes[:, column[party]] - tallies.votes[:, column[rival]]) / totals * 100
     result = house_control(
         margins, swing=swing, swing_sd=swing_sd, district_sd=district_sd, sims=sims, seed=seed
     )

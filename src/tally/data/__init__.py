@@ -20,8 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from ..names import did_you_mean
 
-__all__ = ["DATA_DIR", "Dataset", "datasets", "get", "load", "register", "resolve", "resolve_contest"]
+__all__ = [
+    "DATA_DIR",
+    "Dataset",
+    "datasets",
+    "exists",
+    "get",
+    "load",
+    "register",
+    "resolve",
+    "resolve_contest",
+    "unknown",
+]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -105,17 +117,34 @@ def exists(dataset_id: str) -> bool:
     return dataset_id in _DATASETS
 
 
+def unknown(dataset_id: str) -> str:
+    """What to say of an id that names no dataset: the closest ids, or where to look.
+
+    >>> unknown("burlingtn-2009")
+    'did you mean burlington-2009 or burlington-2006?'
+    """
+    _load_all()
+    return did_you_mean(dataset_id, sorted(_DATASETS)) or "`tally data list` shows every dataset"
+
+
 def get(dataset_id: str) -> Dataset:
-    """The catalogue entry of ``dataset_id``; :class:`DataError` naming the known ids if none."""
+    """The catalogue entry of ``dataset_id``.
+
+    Raises
+    ------
+    DataError
+        No dataset has that id; the message suggests the closest ids.
+    """
     _load_all()
     if dataset_id not in _DATASETS:
-        known = ", ".join(sorted(_DATASETS))
-        raise DataError(f"no bundled dataset {dataset_id!r}; known datasets: {known}")
+        raise DataError(f"no bundled dataset {dataset_id!r}; {unknown(dataset_id)}")
     return _DATASETS[dataset_id]
 
 
 def load(dataset_id: str) -> Any:
-    """The ballots, tallies or contest of a bundled dataset.
+    """The ballots, tallies or contest of a bundled dataset, its candidates and parties
+    shown by their display names (:mod:`tally.data.naming`; the names its files spell are
+    kept in ``metadata["raw_names"]``).
 
     Loaded once per process and shared (ballots are immutable values; do not write into
     their arrays).
@@ -126,7 +155,10 @@ def load(dataset_id: str) -> Any:
 
 @functools.lru_cache(maxsize=32)
 def _load_cached(dataset_id: str) -> Any:
-    return _DATASETS[dataset_id].loader()
+    from . import naming
+
+    dataset = _DATASETS[dataset_id]
+    return naming.apply(dataset.loader(), naming.table(dataset.folder), dataset_id)
 
 
 def resolve_contest(source: str, *, format: str | None = None, files: bool = True) -> Any:
@@ -164,6 +196,6 @@ def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:
     if store.has_import(source):
         return store.load_ballots(source)
     raise DataError(
-        f"{source!r} is neither a file, a bundled dataset id (`tally data list`) nor an import "
-        "of the store (`tally store list`)"
+        f"{source!r} is neither a file, a bundled dataset id nor an import of the store "
+        f"(`tally store list`); {unknown(source)}"
     )

@@ -269,8 +269,23 @@ def _electoral_facts(ballots: Any) -> dict[str, Any]:
 
     year = ballots.metadata.get("year")
     if year in us.HOUSE_YEARS:
-        return {"delegations": functools.partial(us.house_delegations, year)}
+        return {"delegations": functools.partial(_delegations, year)}
     return {}
+
+
+def _delegations(year: int) -> dict[str, dict[str, int]]:
+    """Each state's House delegation by party, the parties shown by their display names
+    as the presidential tallies show their candidates' parties (Democratic, Republican)."""
+    from . import naming, us
+
+    names = naming.table("us-house")
+    out: dict[str, dict[str, int]] = {}
+    for state, seats in us.house_delegations(year).items():
+        shown: dict[str, int] = {}
+        for party, n in seats.items():
+            shown[names.get(party, party)] = shown.get(names.get(party, party), 0) + n
+        out[state] = shown
+    return out
 
 
 def resolve_contest(source: str, *, format: str | None = None, files: bool = True) -> Contest:
@@ -308,7 +323,7 @@ def resolve_contest(source: str, *, format: str | None = None, files: bool = Tru
     >>> contest.rule, contest.official.rule
     ('electoral_college', 'electoral_college')
     """
-    from . import _load_all, exists, get, load
+    from . import _load_all, exists, get, load, unknown
 
     if not source.strip():
         # Path("") is the current folder, which exists: say what is missing instead
@@ -349,6 +364,6 @@ def resolve_contest(source: str, *, format: str | None = None, files: bool = Tru
             )
         return contest_of(ballots, official, {"source": source})
     raise DataError(
-        f"{source!r} is neither a file, a bundled dataset id (`tally data list`) nor an import "
-        "of the store (`tally store list`)"
+        f"{source!r} is neither a file, a bundled dataset id nor an import of the store "
+        f"(`tally store list`); {unknown(source)}"
     )
