@@ -41,6 +41,7 @@ from typing import Any
 
 from ..contest import Contest, CountingRules, is_electoral
 from ..errors import ConfigError, DataError, RuleError, TallyError
+from ..names import did_you_mean
 from ..rules import get_rule
 
 __all__ = [
@@ -89,9 +90,11 @@ def _rules_from(rule: Any, options: Any, origin: str, where: str, seats: Any = N
         raise ConfigError(f"{where}: 'options' must be an object of option names and values")
     unknown = sorted(k for k in options if k not in info.options)
     if unknown:
+        hint = did_you_mean(unknown[0], list(info.options))
         raise ConfigError(
             f"{where}: rule {info.name!r} takes no option {', '.join(unknown)}; "
-            f"its options: {', '.join(info.options) or 'none'}"
+            + (f"{hint} " if hint else "")
+            + f"its options: {', '.join(info.options) or 'none'}"
         )
     seats = options.get("seats", seats)
     if seats is not None and (isinstance(seats, bool) or not isinstance(seats, int) or seats < 1):

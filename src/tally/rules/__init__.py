@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, RuleError
+from ..names import did_you_mean
 from ..outcome import Outcome
 
 __all__ = ["RuleInfo", "count", "get_rule", "rule", "rules"]
@@ -117,9 +118,11 @@ def rule(
         def run(ballots: Any, **given: Any) -> Outcome:
             unknown = sorted(set(given) - set(options))
             if unknown:
+                hint = did_you_mean(unknown[0], list(options))
                 raise RuleError(
                     f"rule {name!r} has no option {', '.join(unknown)}; "
-                    f"its options are {', '.join(options) or 'none'}"
+                    + (f"{hint} " if hint else "")
+                    + f"its options are {', '.join(options) or 'none'}"
                 )
             if getattr(ballots, "kind", None) not in kinds:
                 raise RuleError(
@@ -201,8 +204,8 @@ def get_rule(name: str) -> RuleInfo:
     _load_all()
     key = _normal(name)
     if key not in _ALIASES:
-        known = ", ".join(sorted(_REGISTRY))
-        raise RuleError(f"unknown rule {name!r}; known rules: {known}")
+        hint = did_you_mean(key, _ALIASES) or "`tally rules` lists every rule"
+        raise RuleError(f"unknown rule {name!r}; {hint}")
     return _REGISTRY[_ALIASES[key]]
 
 
