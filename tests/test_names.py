@@ -144,3 +144,14 @@ def test_the_rules_for_people(raw, expected):
 )
 def test_the_rules_for_parties(raw, expected):
     assert naming_build.derive_party(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "module", ["tally.names", "tally.headlines", "tally.data.naming", "tally.data.naming_build"]
+)
+def test_the_examples_in_the_docstrings(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

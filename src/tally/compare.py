@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import headlines
 from .contest import Contest
 from .data.sources import DEFAULT_RULE, default_rule
 from .errors import ConfigError, TallyError
@@ -190,9 +191,15 @@ def rules_line(contest: Contest) -> str:
 
 
 def outcome_record(contest: Contest, outcome: Outcome) -> dict[str, Any]:
-    """The JSON of ``tally count --json`` and of the API's count: the outcome, and the rules
-    it was counted under in ``counted_under`` (:func:`rules_record`)."""
-    return to_jsonable({**outcome.to_dict(), "counted_under": rules_record(contest)})
+    """The JSON of ``tally count --json`` and of the API's count: the outcome, the rules it
+    was counted under in ``counted_under`` (:func:`rules_record`) and its ``headline``
+    (:func:`tally.headlines.count`)."""
+    record = {
+        **outcome.to_dict(),
+        "counted_under": rules_record(contest),
+        "headline": headlines.count(outcome),
+    }
+    return to_jsonable(record)
 
 
 def rules_record(contest: Contest) -> dict[str, Any]:
@@ -271,4 +278,5 @@ def compare_outcomes(
         report["smith_set"] = list(smith_set(ballots))
     report["results"] = results
     report["contest_rules"] = None if contest.official is None else contest.official.to_dict()
+    report["headline"] = headlines.compare(report)
     return report

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..ballots import Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
@@ -37,7 +38,15 @@ from ..names import aliases, find_candidate
 from ..procedures import electoral_college, seats_summary
 from ..rules.composite import Unit, units
 
-__all__ = ["area_margins", "margins", "min_switch", "need_two_candidates", "switch_cost", "tipping_point"]
+__all__ = [
+    "area_margins",
+    "area_names",
+    "margins",
+    "min_switch",
+    "need_two_candidates",
+    "switch_cost",
+    "tipping_point",
+]
 
 
 def _eligible(tallies: Tallies) -> np.ndarray:
@@ -366,8 +375,10 @@ def margins(
     need_two_candidates(tallies, "margins")
     if not is_electoral(tallies):
         if "seats" in tallies.attributes:
-            return _seat_margins(tallies, challenger)
-        return _total_margins(tallies, challenger)
+            report = _seat_margins(tallies, challenger)
+        else:
+            report = _total_margins(tallies, challenger)
+        return {**report, "headline": headlines.margins(report, area_names(tallies))}
     setting = faithless if faithless is not None else contest.options.get("faithless")
     outcome = electoral_college.count(
         Contest(tallies, electoral_college.RULE, {"allocation": "wta", "faithless": setting or "none"})
@@ -440,4 +451,11 @@ def margins(
             else "electors as they voted"
         ),
     }
+    report["headline"] = headlines.margins(report, area_names(tallies))
     return report
+
+
+def area_names(tallies: Tallies) -> dict[str, str]:
+    """``{area: the name a sentence gives it}`` (FL → Florida) where the tallies name their areas."""
+    names = tallies.attributes.get("name")
+    return {} if names is None else dict(zip(tallies.areas, names))

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..ballots import Tallies
 from ..errors import ConfigError
 from ..rules import count
@@ -197,6 +198,7 @@ def compare(
             "systems": alt,
             "assumption": "the new party takes the same share in every district; the others shrink in proportion",
         }
+    report["headline"] = headlines.seats_compare(report)
     return report
 
 
@@ -252,7 +254,7 @@ def chamber(tallies: Tallies, *, vacancies: int = 0, swings: Any = None) -> dict
             control_at[party] = min(hits, key=abs) if hits else None
         else:
             control_at[party] = max(hits) if hits else None  # least negative swing that hands it control
-    return {
+    report = {
         "seats": total,
         "vacancies": vacancies,
         "majority": majority,
@@ -262,3 +264,4 @@ def chamber(tallies: Tallies, *, vacancies: int = 0, swings: Any = None) -> dict
         "control_at": control_at,
         "method": f"uniform swing of points of each district's vote from {second} to {first} (negative: back)",
     }
+    return {**report, "headline": headlines.chamber(report)}

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
@@ -28,7 +29,7 @@ from ..procedures.electoral_college import district_tallies
 from ..rules import count
 from .margins import need_two_candidates
 
-__all__ = ["break_even_rows", "drop_candidate", "ranked_spoilers", "spoilers", "sweep"]
+__all__ = ["break_even_rows", "decisive_flips", "drop_candidate", "ranked_spoilers", "spoilers", "sweep"]
 
 
 def _frames(tallies: Tallies) -> list[Tallies]:
@@ -124,6 +125,80 @@ def _net_transfer(tallies: Tallies, column: int, rate: float, toward: int | None
     )
 
 
+def _shifted(tallies: Tallies, row: Mapping[str, Any], amount: float) -> Tallies:
+    """Tallies with ``amount`` votes moved from the row's candidate to its runner-up in the
+    row's area (in the district tallies when the area is a congressional district)."""
+    frames = _frames(tallies)
+    k = next(i for i, f in enumerate(frames) if row["area"] in f.areas)
+    frame = frames[k]
+    votes = frame.votes.astype(float).copy()
+    i = frame.areas.index(row["area"])
+    votes[i, frame.candidates.index(row["candidate"])] -= amount
+    votes[i, frame.candidates.index(row["runner_up"])] += amount
+    moved = Tallies(
+        frame.areas,
+        frame.candidates,
+        votes,
+        attributes=frame.attributes,
+        parties=frame.parties,
+        source=frame.source,
+        title=frame.title,
+        metadata=frame.metadata,
+    )
+    if k == 0:
+        return moved
+    return Tallies(
+        tallies.areas,
+        tallies.candidates,
+        tallies.votes,
+        attributes=tallies.attributes,
+        parties=tallies.parties,
+        source=tallies.source,
+        title=tallies.title,
+        metadata={**tallies.metadata, "districts": moved},
+    )
+
+
+def decisive_flips(
+    contest: Contest, rows: Sequence[Mapping[str, Any]], actual: Mapping[str, Any], *, limit: int = 200
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The flips that matter, in the order of :func:`break_even_rows`: the smallest net
+    transfer that changes who wins overall (``pivotal``), and the smallest that flips an
+    area at all (``closest``).
+
+    Each flip is its row, with ``needed`` (the net votes the runner-up must gain from the
+    candidate's voters to lead: the margin and one more, ``break_even`` being the share at
+    which the area ties), ``share`` (``needed`` as a share of the candidate's votes), ``weight`` (the area's electoral votes or seats) and ``result``
+    (the overall ``winner`` and totals once that area alone flips). The first ``limit``
+    rows that can flip are tried.
+
+    Returns
+    -------
+    tuple
+        ``(pivotal, closest)``, each None when no row qualifies.
+    """
+    tallies = contest.ballots
+    key = next(k for k in ("electoral_votes", "seats", "votes") if k in actual)
+    pivotal = closest = None
+    for row in [r for r in rows if r["can_flip"]][:limit]:
+        needed = float(np.floor(row["margin"]) + 1)
+        after = result(contest.with_ballots(_shifted(tallies, row, needed)))
+        frame = next(f for f in _frames(tallies) if row["area"] in f.areas)
+        weight = frame.attributes.get("electoral_votes", frame.attributes.get("seats"))
+        flip = {
+            **row,
+            "needed": needed,
+            "share": needed / row["votes"],
+            "weight": None if weight is None else weight[frame.areas.index(row["area"])],
+            "result": {"winner": after["winner"], key: after[key]},
+        }
+        closest = closest or flip
+        if after["winner"] != actual["winner"]:
+            pivotal = flip
+            break
+    return pivotal, closest
+
+
 def sweep(
     contest: Contest, candidate: str, rates: Sequence[float], toward: str | None = None
 ) -> list[dict[str, Any]]:
@@ -194,7 +269,16 @@ def spoilers(
     if candidates:
         names = [find_candidate(c, t.candidates, t.totals(), aliases(t)) for c in candidates]
     rows = break_even_rows(t, names)
-    report: dict[str, Any] = {"rows": rows, "actual": result(contest), "assumption": None, "sweep": None}
+    actual = result(contest)
+    pivotal, closest = decisive_flips(contest, rows, actual)
+    report: dict[str, Any] = {
+        "rows": rows,
+        "actual": actual,
+        "pivotal": pivotal,
+        "closest": closest,
+        "assumption": None,
+        "sweep": None,
+    }
     if transfers:
         statements = []
         for minor, shares in transfers.items():
@@ -228,6 +312,7 @@ def spoilers(
             targets = [t.candidates[int(order[2])]]
         gains = None if toward is None else find_candidate(toward, t.candidates, t.totals(), aliases(t))
         report["sweep"] = {name: sweep(contest, name, rates, gains) for name in targets}
+    report["headline"] = headlines.spoilers(report, t.metadata.get("office"))
     return report
 
 
@@ -302,4 +387,5 @@ def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[s
                 "spoiler": set(without.winners) != set(actual.winners),
             }
         )
-    return {"rule": actual.rule, "winners": list(actual.winners), "rows": rows}
+    report = {"rule": actual.rule, "winners": list(actual.winners), "rows": rows}
+    return {**report, "headline": headlines.ranked_spoilers(report)}

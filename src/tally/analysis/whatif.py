@@ -41,12 +41,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..ballots import Tallies
 from ..contest import Contest, is_electoral
 from ..errors import ConfigError
 from ..names import OTHER, aliases, find_candidate
 from ..procedures import result
 from ..procedures.electoral_college import district_tallies
+from .margins import area_names
 
 __all__ = ["ABSTAIN_TARGETS", "OTHER_TARGETS", "Statement", "apply", "parse", "whatif"]
 
@@ -497,4 +499,6 @@ def whatif(
             if weight:
                 row[weight] = a[weight]
             flipped.append(row)
-    return {**scenario, "scenario": [s.to_dict() for s in parsed], "actual": actual, "flipped": flipped}
+    out = {**scenario, "scenario": [s.to_dict() for s in parsed], "actual": actual, "flipped": flipped}
+    out["headline"] = headlines.whatif(out, area_names(contest.ballots))
+    return out

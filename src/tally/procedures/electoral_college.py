@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .. import headlines
 from ..ballots import Tallies
 from ..contest import Contest
 from ..errors import ConfigError
@@ -168,7 +169,8 @@ def summary(contest: Contest, outcome: Outcome | None = None) -> dict[str, Any]:
     ``{"electoral_votes": {candidate: n}, "winner", "majority", "allocation",
     "electors": "pledged" | "historical" | "as given", "popular_vote", "areas": [{"area",
     "winner", "electoral_votes", "votes", "electors", "source"}], "faithless",
-    "contingent", "warnings"}``. ``outcome`` is the contest's count when already made.
+    "contingent", "warnings", "headline"}`` (:func:`tally.headlines.electoral`). ``outcome``
+    is the contest's count when already made.
 
     Raises
     ------
@@ -179,7 +181,7 @@ def summary(contest: Contest, outcome: Outcome | None = None) -> dict[str, Any]:
     d = outcome.details
     if "electoral_votes" not in d:
         raise ConfigError(f"not an Electoral College outcome (rule {outcome.rule!r})")
-    return {
+    result = {
         "electoral_votes": dict(d["electoral_votes"]),
         "winner": outcome.winner,
         "majority": d["majority"],
@@ -201,6 +203,8 @@ def summary(contest: Contest, outcome: Outcome | None = None) -> dict[str, Any]:
         "contingent": d["contingent"],
         "warnings": list(outcome.warnings),
     }
+    result["headline"] = headlines.electoral(result)
+    return result
 
 
 def electors_line(result: Mapping[str, Any]) -> str:

@@ -73,6 +73,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+from .. import headlines
 from ..errors import ConfigError
 
 __all__ = [
@@ -223,7 +224,7 @@ class Decision:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "passed": self.passed,
             "result": "passed" if self.passed else "failed",
             "rule": self.rule,
@@ -233,6 +234,7 @@ class Decision:
             "margin": dict(self.margin),
             "notes": list(self.notes),
         }
+        return {**out, "headline": headlines.decide(out)}
 
 
 def _fraction_text(x: Fraction | None) -> str | None:

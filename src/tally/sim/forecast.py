@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..ballots import Tallies
 from ..errors import BallotError, ConfigError, DataError
 from ..procedures import electoral_college as ec
@@ -213,7 +214,7 @@ def electoral_college_forecast(
     ev_b = total_ev - ev_a
     values, counts = np.unique(ev_a, return_counts=True)
     tip_share = {polls.areas[i]: tipping[i] / sims for i in np.argsort(-tipping) if tipping[i] > 0}
-    return {
+    result = {
         "spec": {
             "year": polls.year,
             "sims": sims,
@@ -238,6 +239,8 @@ def electoral_college_forecast(
         "state_win_probability": {area: float(w / sims) for area, w in zip(polls.areas, state_wins)},
         "tipping_point": tip_share,
     }
+    result["headline"] = headlines.forecast(result)
+    return result
 
 
 def house_control(

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import headlines
 from ..errors import ConfigError
 from .batch import SimSpec, chunk_seeds, run_chunk
 from .metrics import summarise
@@ -48,7 +49,9 @@ def run_columns(
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError("distributed runs need the [dist] extra: pip install 'tally[dist]'") from exc
+        raise ConfigError(
+            "distributed runs need the [dist] extra: pip install 'tally-elections[dist]'"
+        ) from exc
     local = None
     if scheduler is None:
         local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
@@ -84,6 +87,7 @@ def simulate(
     columns = run_columns(spec, cluster=cluster, scheduler=scheduler, workers=workers, progress=progress)
     summary = summarise(columns, list(spec.rules))
     result = {"elections": summary.pop("elections"), "seed": spec.seed, "spec": spec.to_dict(), **summary}
+    result["headline"] = headlines.simulate(result)
     if keep_columns:
         result["columns"] = columns
     return result
