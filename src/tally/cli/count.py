@@ -23,7 +23,7 @@ from ..outcome import Outcome, to_jsonable
 from ..procedures import count as count_contest
 from ..rules import get_rule, rules
 from . import app, console
-from .render import escape, number, outcome_table, round_notes, ties_lines
+from .render import column, escape, headline, number, outcome_tables, round_notes, table, ties_lines
 
 
 @app.command("count")
@@ -59,15 +59,21 @@ def count_command(
         given["seed"] = seed
     contest = counting(resolve_contest(source, format=fmt), rule, seats=seats, **given)
     outcome = count_contest(contest)
+    record = outcome_record(contest, outcome)
     if as_json:
-        print(json.dumps(outcome_record(contest, outcome), indent=2, ensure_ascii=False, allow_nan=False))
+        print(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False))
         return
     ballots = contest.ballots
+    headline(console, record["headline"])
     title = ballots.title or source
-    console.print(f"[bold]{escape(title)}[/]  ({_ballot_summary(ballots)})")
-    console.print(escape(rules_line(contest)))
+    console.print(f"{escape(title)}  ({_ballot_summary(ballots)})", highlight=False)
+    console.print(f"[dim]{escape(rules_line(contest))}[/]")
     districts = contest.rule == "districts"
-    console.print(_seats_table(outcome) if districts else outcome_table(outcome))
+    if districts:
+        console.print(_seats_table(outcome))
+    else:
+        for part in outcome_tables(outcome, console.width):
+            console.print(part)
     for line in [] if districts else round_notes(outcome):
         console.print(line)
     for line in ties_lines(outcome):
@@ -94,12 +100,13 @@ def _seats_table(outcome: Outcome) -> Table:
     """Seats per party of a ``districts`` count, with each party's summed votes beside them."""
     seats, votes = outcome.details["seats"], outcome.rounds[0].tally
     total_votes = sum(votes.values()) or 1.0
-    table = Table(show_header=True, header_style="bold", title=f"{outcome.rule}: seats won area by area")
-    for column in ("party", "seats", "votes", "vote %"):
-        table.add_column(column, justify="left" if column == "party" else "right")
+    t = table(f"{outcome.rule}: seats won area by area")
+    for name in ("party", "seats", "votes", "vote %"):
+        column(t, name, "text" if name == "party" else "number")
+    table_ = t
     shown = sorted((p for p in outcome.candidates if seats.get(p)), key=lambda p: (-seats[p], -votes[p]))
     for party in shown:
-        table.add_row(
+        table_.add_row(
             escape(party),
             f"[bold]{seats[party]}[/]",
             number(votes[party]),
@@ -108,15 +115,15 @@ def _seats_table(outcome: Outcome) -> Table:
     rest = [p for p in outcome.candidates if not seats.get(p) and votes.get(p)]
     if rest:
         other = sum(votes[p] for p in rest)
-        table.add_row(
+        table_.add_row(
             f"[dim]{len(rest)} other(s) without seats[/]",
             "0",
             number(other),
             f"{100 * other / total_votes:.2f}",
         )
-    table.add_section()
-    table.add_row("total", str(outcome.details["seats_total"]), number(sum(votes.values())), "100.00")
-    return table
+    table_.add_section()
+    table_.add_row("total", str(outcome.details["seats_total"]), number(sum(votes.values())), "100.00")
+    return table_
 
 
 def _seats_line(outcome: Outcome) -> str:
@@ -163,8 +170,9 @@ def compare_command(
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{escape(ballots.title or source)}[/]  ({_ballot_summary(ballots)})")
-    console.print(escape(_contest_rules_line(contest)))
+    headline(console, report["headline"])
+    console.print(f"{escape(ballots.title or source)}  ({_ballot_summary(ballots)})", highlight=False)
+    console.print(f"[dim]{escape(_contest_rules_line(contest))}[/]")
     if "condorcet_winner" in report:
         cw = report["condorcet_winner"]
         smith = escape(", ".join(report["smith_set"]))
@@ -173,24 +181,23 @@ def compare_command(
         )
         if report.get("condorcet_loser"):
             console.print(f"Condorcet loser: {escape(report['condorcet_loser'])}")
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("rule")
-    table.add_column("family", style="dim")
-    table.add_column("winner(s)")
-    table.add_column("")
+    t = table()
+    column(t, "rule", "id")
+    column(t, "winner(s)")
+    column(t, "")
     cw = report.get("condorcet_winner")
     for name, result in report["results"].items():
         if "error" in result:
-            table.add_row(name, get_rule(name).family, "[dim]—[/]", f"[dim]{escape(result['error'])}[/]")
+            t.add_row(name, "[dim]—[/]", f"[dim]{escape(result['error'])}[/]")
             continue
         winners = escape(", ".join(result["winners"])) or "none"
-        flag = "tied" if result["tied"] else ""
+        flags = ["tied"] if result["tied"] else []
         if cw and result["winners"] and cw not in result["winners"]:
-            flag = (flag + " " if flag else "") + "[yellow]not the Condorcet winner[/]"
+            flags.append("[yellow]not the Condorcet winner[/]")
         if result["notes"]:
-            flag = (flag + " " if flag else "") + "[dim]official options[/]"
-        table.add_row(name, result["family"], winners, flag)
-    console.print(table)
+            flags.append("[dim]official options[/]")
+        t.add_row(name, winners, "; ".join(flags))
+    console.print(t)
 
 
 def _contest_rules_line(contest: Any) -> str:
@@ -214,16 +221,19 @@ def rules_command(
     if as_json:
         print(json.dumps(to_jsonable([r.to_dict() for r in registry]), indent=2, ensure_ascii=False))
         return
-    table = Table(show_header=True, header_style="bold")
-    for column in ("rule", "family", "ballots", "seats", "aliases", "what it does"):
-        table.add_column(column, overflow="fold")
+    t = table()
+    column(t, "rule", "id")
+    column(t, "what it does")
+    family = None
     for info in registry:
-        table.add_row(
-            info.name,
-            info.family,
-            ", ".join(info.kinds),
-            "many" if info.multiwinner else "one",
-            ", ".join(info.aliases),
-            info.summary,
-        )
-    console.print(table)
+        if info.family != family:
+            if family is not None:
+                t.add_section()
+            family = info.family
+            t.add_row(f"[bold]{escape(family)}[/]", "")
+        seats = "several seats" if info.multiwinner else "one winner"
+        also = f" [dim](also {escape(', '.join(info.aliases))})[/]" if info.aliases else ""
+        counts = f"[dim]{escape(', '.join(info.kinds))} ballots; {seats}.[/] "
+        t.add_row(info.name, counts + escape(info.summary) + also)
+    console.print(t)
+    console.print("[dim]tally rules --json: every rule's options and the text it follows[/]")

@@ -6,11 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .. import data as catalogue
 from ..outcome import to_jsonable
 from . import app, console
+from .render import column, escape, table
 
 data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -26,12 +26,14 @@ def list_command(
     if as_json:
         print(json.dumps(to_jsonable([d.to_dict() for d in found]), indent=2, ensure_ascii=False))
         return
-    table = Table(show_header=True, header_style="bold")
-    for column in ("id", "title", "kind", "licence"):
-        table.add_column(column, overflow="fold")
+    t = table()
+    column(t, "id", "id")
+    column(t, "kind", "id")
+    column(t, "title")
     for d in found:
-        table.add_row(d.id, d.title, d.kind, d.licence)
-    console.print(table)
+        t.add_row(d.id, d.kind, escape(d.title))
+    console.print(t)
+    console.print("[dim]tally data show ID: where a dataset comes from, its licence and what it holds[/]")
 
 
 @data_app.command("show")

@@ -6,10 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ..rules.decision import decide
 from . import app, console
+from .render import column, headline, table
 
 __all__ = ["decide_command"]
 
@@ -88,24 +88,25 @@ def decide_command(
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
+    headline(console, report["headline"])
     counts = report["counts"]
     parts = [f"yes {counts['yes']}", f"no {counts['no']}", f"abstain {counts['abstain']}"]
     if counts["blocks"]:
         parts.append(f"blocks {counts['blocks']}")
     if counts["eligible"] is not None:
         parts.append(f"eligible {counts['eligible']}")
-    table = Table(title=f"rule: {decision.rule} ({', '.join(parts)})", header_style="bold")
+    t = table(f"rule: {decision.rule} ({', '.join(parts)})")
     for col in ("condition", "required", "actual", "met", "short by"):
-        table.add_column(col)
+        column(t, col)
     for check in report["checks"]:
-        table.add_row(
+        t.add_row(
             check["text"],
             check["required"],
             check["actual"],
             "yes" if check["met"] else "[red]no[/]",
             "" if check["met"] else ("—" if check["short_by"] is None else str(check["short_by"])),
         )
-    console.print(table)
+    console.print(t)
     console.print("[bold green]passed[/]" if decision.passed else "[bold red]failed[/]")
     words = {
         "no_to_yes": "no voters switching to yes",

@@ -6,11 +6,12 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from .. import headlines
 from ..errors import ConfigError
 from ..rules.delegates import TIEBREAKS, allocate_plan, convention, read_plan, read_results
 from . import app, console
+from .render import column, headline, table
 
 __all__ = ["delegates_command", "delegates_report"]
 
@@ -74,7 +75,7 @@ def delegates_report(
         )
     if year is not None:
         notes.append("delegate numbers are the input given, not necessarily the official allocation")
-    return {
+    report = {
         "year": year,
         "party": party.upper(),
         "threshold": threshold,
@@ -87,6 +88,7 @@ def delegates_report(
         "convention": ballots,
         "notes": notes,
     }
+    return {**report, "headline": headlines.delegates(report)}
 
 
 @app.command("delegates")
@@ -189,23 +191,24 @@ def _line(counts: dict[str, int]) -> str:
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    headline(console, report["headline"])
     title = f"{report['party']} {report['year'] or ''} pledged delegates (threshold {report['threshold']})"
-    table = Table(title=title, header_style="bold")
+    t = table(title)
     for col in ("unit", "delegates", "viable: % of the vote (% among viable)", "allocation", "notes"):
-        table.add_column(col)
+        column(t, col, "number" if col == "delegates" else "text")
     for entry in report["states"].values():
         for unit in entry["units"]:
             viable = ", ".join(
                 f"{c} {unit['percent'][c]} ({unit['viable_percent'][c]})" for c in unit["viable"]
             )
-            table.add_row(
+            t.add_row(
                 unit["unit"],
                 str(unit["delegates_to_allocate"]),
                 viable or "—",
                 _line(unit["delegates"]),
                 "; ".join(unit["notes"]),
             )
-    console.print(table)
+    console.print(t)
     conv = report["convention"]
     first, later = conv["first_ballot"], conv["later_ballots"]
     console.print(

@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from .. import headlines
 from . import app, console, err_console
+from .render import headline
+from .render import table as render_table
 
 __all__ = ["rctab_command", "verify_command"]
 
@@ -20,10 +23,11 @@ def _round_table(tab, title: str, width: int) -> Table:
     longest = max((len(str(v)) for r in rounds for v in r.tally.values()), default=1)
     fits = max(2, (width - 24 - 16) // (max(longest, 4) + 3))
     shown = rounds if len(rounds) <= fits else [*rounds[: fits // 2], *rounds[-(fits - fits // 2) + 1 :]]
-    table = Table(title=title, header_style="bold")
-    table.add_column("candidate", max_width=24)
+    table = render_table(title)
+    table.add_column("candidate", max_width=24, overflow="fold")
     for i, rnd in enumerate(shown):
         if i and shown[i - 1].number != rnd.number - 1:
+            # the rounds left out to fit the width (the detailed report has them all)
             table.add_column("…", justify="center")
         table.add_column(f"R{rnd.number}", justify="right", no_wrap=True)
     table.add_column("result", no_wrap=True)
@@ -99,6 +103,12 @@ def rctab_command(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
         err_console.print(f"wrote {len(written)} files to {out_dir}")
         return
+    from ..data.sources import rctab_rules
+    from ..rules.rcv import outcome_of
+
+    # the same sentence `tally count CONFIG` prints: one contest, one count
+    official = rctab_rules(run.config)
+    headline(console, headlines.count(outcome_of(run.tabulations).with_rule("rctab", official.options)))
     for tab in run.tabulations:
         title = run.meta.get("contest") or run.stem
         if tab.pass_number is not None:

@@ -6,8 +6,8 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from .. import headlines
 from ..analysis.proportionality import disproportionality
 from ..compare import counting, official_notes, parse_options
 from ..data import resolve_contest
@@ -17,7 +17,7 @@ from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules.proportional import constituency_winners
 from . import app, console
-from .render import escape, number, ties_lines
+from .render import column, escape, headline, number, table, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
 
@@ -38,7 +38,7 @@ def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
     if sum(seats.values()) > 0:
         table = disproportionality(votes, seats)
         measures = {k: table[k] for k in MEASURES}
-    return {
+    report = {
         "seats": seats,
         "rule": outcome.rule,
         "threshold": outcome.details.get("threshold"),
@@ -55,6 +55,7 @@ def seats_report(outcome: Outcome, votes: dict[str, float]) -> dict[str, Any]:
         "overhang": outcome.details.get("overhang"),
         "warnings": list(outcome.warnings),
     }
+    return {**report, "headline": headlines.seats(report)}
 
 
 @app.command("seats")
@@ -151,9 +152,8 @@ def seats_command(
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
     counted = "people" if report.get("apportioned") else "votes"
-    console.print(
-        f"[bold]{escape(tallies.title or votes_source)}[/]  ({number(sum(votes.values()))} {counted})"
-    )
+    headline(console, report["headline"])
+    console.print(f"{escape(tallies.title or votes_source)}  ({number(sum(votes.values()))} {counted})")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
     console.print(_table(report))
@@ -173,39 +173,39 @@ def seats_command(
         )
 
 
-def _table(report: dict[str, Any]) -> Table:
+def _table(report: dict[str, Any]) -> Any:
     votes, seats = report["votes"], report["seats"]
     total_votes = sum(votes.values()) or 1.0
     total_seats = sum(seats.values()) or 1
     threshold = f", threshold {report['threshold']}" if report.get("threshold") else ""
-    table = Table(show_header=True, header_style="bold", title=f"{report['rule']}{threshold}")
+    t = table(f"{report['rule']}{threshold}")
     claimant = "state" if report.get("apportioned") else "party"
-    for column in (claimant, "votes" if claimant == "party" else "population", "%", "seats", "seat %"):
-        table.add_column(column, justify="left" if column == claimant else "right")
+    for name in (claimant, "votes" if claimant == "party" else "population", "%", "seats", "seat %"):
+        column(t, name, "text" if name == claimant else "number")
     order = sorted(votes, key=lambda p: (-seats.get(p, 0), -votes[p]))
     for party in order:
         # party names come from the votes file: a "[" in one is text, not a style
         name = escape(party)
         if party in report["excluded"]:
             name = f"[dim]{name} (below threshold)[/]"
-        table.add_row(
+        t.add_row(
             name,
             number(votes[party]),
             f"{100 * votes[party] / total_votes:.2f}",
             f"[bold]{seats.get(party, 0)}[/]" if seats.get(party) else "0",
             f"{100 * seats.get(party, 0) / total_seats:.2f}",
         )
-    table.add_section()
-    table.add_row("total", number(total_votes), "100.00", str(sum(seats.values())), "100.00")
-    return table
+    t.add_section()
+    t.add_row("total", number(total_votes), "100.00", str(sum(seats.values())), "100.00")
+    return t
 
 
-def _district_table(districts: dict[str, dict[str, int]], parties: list[str]) -> Table:
+def _district_table(districts: dict[str, dict[str, int]], parties: list[str]) -> Any:
     shown = [p for p in parties if any(p in won for won in districts.values())]
-    table = Table(show_header=True, header_style="bold", title="seats by district")
-    table.add_column("district")
+    t = table("seats by district")
+    column(t, "district")
     for party in shown:
-        table.add_column(escape(party), justify="right")
+        column(t, escape(party), "number")
     for district, won in districts.items():
-        table.add_row(escape(district), *(str(won.get(p, 0)) for p in shown))
-    return table
+        t.add_row(escape(district), *(str(won.get(p, 0)) for p in shown))
+    return t

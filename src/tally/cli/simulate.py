@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from ..compare import parse_options
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console, err_console
+from .render import column, escape, headline, table
 
 runs_app = typer.Typer(help="Stored simulation and forecast runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -123,6 +123,7 @@ def _pct(x: Any) -> str:
 
 def _print_summary(result: dict[str, Any]) -> None:
     spec = result["spec"]
+    headline(console, result.get("headline"))
     console.print(
         f"[bold]{result['elections']:,} elections[/] · {spec['electorate']} · {spec['candidates']} candidates · "
         f"{spec['voters']:,} voters · seed {result['seed']}"
@@ -131,11 +132,11 @@ def _print_summary(result: dict[str, Any]) -> None:
     m, ci = result["metrics"], result["intervals"]
     low, high = ci["condorcet_paradox"]
     console.print(f"Condorcet paradox: {_pct(m['condorcet_paradox'])}  (95% CI {_pct(low)}–{_pct(high)})")
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("rule")
+    t = table()
+    column(t, "rule", "id")
     metric_names = [k for k in m if k != "condorcet_paradox"]
     for name in metric_names:
-        table.add_column(name.replace("_", " "), justify="right")
+        column(t, name.replace("_", "\n") + " %", "number")
     for rule in spec["rules"]:
         cells = []
         for name in metric_names:
@@ -144,9 +145,9 @@ def _print_summary(result: dict[str, Any]) -> None:
             if value is None:
                 cells.append("—")
             else:
-                cells.append(f"{_pct(value)} [dim]±{_pct((interval[1] - interval[0]) / 2)}[/]")
-        table.add_row(rule, *cells)
-    console.print(table)
+                cells.append(f"{100 * value:.1f} [dim]±{100 * (interval[1] - interval[0]) / 2:.1f}[/]")
+        t.add_row(rule, *cells)
+    console.print(t)
 
 
 @app.command("forecast")
@@ -181,7 +182,7 @@ def forecast_command(
             electors = ec.electoral_votes(resolve_contest(f"us-president-{year}", files=False).ballots)
         except DataError:
             electors = None  # no bundled election that year: the polls file must give an ev column
-        table = read_polls(polls, year, electors)
+        polls_table = read_polls(polls, year, electors)
     else:
         try:
             tallies = resolve_contest(polls, files=False).ballots
@@ -189,9 +190,9 @@ def forecast_command(
             raise DataError(
                 f"dataset {polls!r} has no electoral votes (it holds published round totals)"
             ) from None
-        table = polls_from_results(tallies, polls)
+        polls_table = polls_from_results(tallies, polls)
     result = electoral_college_forecast(
-        table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
+        polls_table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
     )
     if save:
         from ..sim.runs import save_run
@@ -201,7 +202,8 @@ def forecast_command(
         print(json.dumps(to_jsonable(result), indent=2))
         return
     a, b = result["candidates"]
-    year = table.year or year
+    year = polls_table.year or year
+    headline(console, result["headline"])
     console.print(
         f"[bold]{year} Electoral College forecast[/] · {result['sims']:,} simulations · seed {seed}"
     )
@@ -209,10 +211,12 @@ def forecast_command(
         f"{a}: {_pct(result['win_probability'][a])}   {b}: {_pct(result['win_probability'][b])}   "
         f"269–269 tie: {_pct(result['tie_probability'])}"
     )
-    console.print(f"median electoral votes: {a} {result['median_ev'][a]}, {b} {result['median_ev'][b]}")
-    tip = Table(show_header=True, header_style="bold", title="tipping-point states")
-    tip.add_column("state")
-    tip.add_column("chance", justify="right")
+    console.print(
+        f"median electoral votes: {a} {result['median_ev'][a]:.0f}, {b} {result['median_ev'][b]:.0f}"
+    )
+    tip = table("tipping-point states")
+    column(tip, "state", "id")
+    column(tip, "chance", "number")
     for state, p in list(result["tipping_point"].items())[:10]:
         tip.add_row(state, _pct(p))
     console.print(tip)
@@ -227,9 +231,9 @@ def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         print(json.dumps(to_jsonable(runs), indent=2))
         return
-    table = Table(show_header=True, header_style="bold")
-    for column in ("id", "created", "kind", "what"):
-        table.add_column(column)
+    t = table()
+    for name, kind in (("id", "id"), ("created", "id"), ("kind", "id"), ("what", "text")):
+        column(t, name, kind)
     for run in runs:
         spec = run["spec"]
         what = ", ".join(
@@ -237,8 +241,8 @@ def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             for k, v in spec.items()
             if k in ("electorate", "candidates", "voters", "elections", "seed", "year", "sims")
         )
-        table.add_row(run["id"], run["created"], run["kind"], what)
-    console.print(table)
+        t.add_row(run["id"], run["created"], run["kind"], what)
+    console.print(t)
 
 
 @runs_app.command("show")
@@ -297,7 +301,7 @@ def forecast_house_command(
         print(json.dumps(to_jsonable(result), indent=2))
         return
     console.print(
-        f"[bold]{party}[/] control of {result['districts']} districts (majority {result['majority']}) "
+        f"[bold]{escape(party)}[/] control of {result['districts']} districts (majority {result['majority']}) "
         f"after a {swing:+g}-point swing on {dataset}: {_pct(result['control_probability'])}; "
         f"median seats {result['median_seats']:.0f} (90% interval {result['seats_interval_90'][0]:.0f}–"
         f"{result['seats_interval_90'][1]:.0f})"

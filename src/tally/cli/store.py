@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .. import store
 from ..errors import ConfigError, DataError
 from ..outcome import to_jsonable
 from . import app, console
-from .render import escape
+from .render import column, escape, table
 
 store_app = typer.Typer(help="Imported cast-vote records kept in the local store.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
@@ -101,19 +100,20 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print as 
     if as_json:
         print(json.dumps(to_jsonable([_info_dict(i) for i in imports]), indent=2, ensure_ascii=False))
         return
-    table = Table(show_header=True, header_style="bold")
-    for column in ("name", "ballots", "distinct", "candidates", "created", "sha256"):
-        table.add_column(column, overflow="fold")
+    t = table()
+    column(t, "name", "id")
+    for name in ("ballots", "distinct", "candidates"):
+        column(t, name, "number")
+    column(t, "created", "id")
     for i in imports:
-        table.add_row(
-            i.name,
+        t.add_row(
+            escape(i.name),
             f"{i.ballots:,.0f}",
             f"{i.rows:,}",
             str(len(i.candidates)),
-            i.created.isoformat(sep=" ") if i.created else "",
-            i.sha256[:16],
+            i.created.isoformat(sep=" ", timespec="seconds") if i.created else "",
         )
-    console.print(table)
+    console.print(t)
     console.print(f"[dim]store: {store.home()}[/]")
 
 

@@ -7,18 +7,20 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from ..analysis.margins import area_names
+from ..analysis.seats import NEW_PARTY
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import ConfigError, RuleError
 from ..outcome import to_jsonable
 from ..procedures import electoral_college as ec
 from . import app, console
-from .render import escape
+from .render import column, escape, headline, more, table
 
 SourceArg = Annotated[str, typer.Argument(help="A bundled dataset id (e.g. us-president-2000) or a file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every row, not only those that matter.")]
 FaithlessOpt = Annotated[
     str,
     typer.Option(
@@ -95,31 +97,61 @@ def ec_command(
         str, typer.Option(help="For proportional: hamilton | dhondt | sainte_lague | exact")
     ] = ("hamilton"),
     faithless: FaithlessOpt = "none",
+    every: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The Electoral College result: electors per candidate and the winner of every area."""
+    """The Electoral College result: electors per candidate (--all: the winner of every area)."""
     contest = _electoral(source, allocation=allocation, rounding=rounding, faithless=faithless)
     result = ec.summary(contest)
     if as_json:
         _print_json(result)
         return
-    table = Table(title=f"{escape(source)}: electoral votes ({allocation})", header_style="bold")
-    for col in ("area", "winner", "electoral votes", "electors"):
-        table.add_column(col)
+    headline(console, result["headline"])
+    names = area_names(contest.ballots)
+    popular = result["popular_vote"]
+    grand = sum(popular.values()) or 1.0
+    won: dict[str, int] = {}
     for a in result["areas"]:
-        table.add_row(
-            escape(a["area"]), escape(a["winner"] or "—"), str(a["electoral_votes"]), _ev_line(a["electors"])
+        if a["winner"]:
+            won[a["winner"]] = won.get(a["winner"], 0) + 1
+    t = table(f"{escape(source)}: electoral votes ({allocation})")
+    column(t, "candidate")
+    for name in ("electoral votes", "areas won", "popular vote", "%"):
+        column(t, name, "number")
+    shown = [
+        c for c in popular if result["electoral_votes"].get(c) or won.get(c) or popular[c] / grand >= 0.01
+    ]
+    for c in sorted(shown, key=lambda c: (-result["electoral_votes"].get(c, 0), -popular[c])):
+        ev_ = result["electoral_votes"].get(c, 0)
+        t.add_row(
+            f"[bold]{escape(c)}[/]" if c == result["winner"] else escape(c),
+            _fmt(ev_),
+            str(won.get(c, 0)),
+            _fmt(popular[c]),
+            f"{100 * popular[c] / grand:.1f}",
         )
-    console.print(table)
-    console.print(f"[bold]{_ev_line(result['electoral_votes'])}[/] (majority {result['majority']})")
-    console.print(escape(ec.electors_line(result)))
+    console.print(t)
+    if every:
+        areas = table("every area")
+        for name, kind in (("area", "text"), ("winner", "text"), ("EV", "number"), ("electors", "text")):
+            column(areas, name, kind)
+        for a in result["areas"]:
+            split = "" if len(a["electors"]) < 2 else _ev_line(a["electors"])
+            areas.add_row(
+                escape(names.get(a["area"], a["area"])),
+                escape(a["winner"] or "—"),
+                str(a["electoral_votes"]),
+                split,
+            )
+        console.print(areas)
+    else:
+        console.print(f"[dim]{len(result['areas'])} areas: --all lists the winner of every one[/]")
+    console.print(f"[dim]{escape(ec.electors_line(result))}[/]")
     _print_decision(result)
 
 
 def _print_decision(result: dict[str, Any]) -> None:
-    if result["winner"] and not result["contingent"]:
-        console.print(f"winner: [bold]{escape(result['winner'])}[/]")
-    elif result["contingent"]:
+    if result["contingent"]:
         c = result["contingent"]
         console.print(
             f"[bold]{c['reason']}[/]: the House chooses among {escape(', '.join(c['candidates']))}, "
@@ -159,11 +191,13 @@ def spoilers_command(
             help="For ranked ballots: the rule to recount with (default: the dataset's official rule, else irv)."
         ),
     ] = "",
-    limit: Annotated[int, typer.Option(help="Rows shown in the table (JSON has all).")] = 25,
+    limit: Annotated[int, typer.Option(help="Rows shown in the table (--all or --json: every row).")] = 10,
     faithless: FaithlessOpt = "none",
+    every: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Minor candidates' break-even net transfer rates, area by area, and what flips."""
+    """Could a minor candidate's voters have changed who won? The smallest net transfer that
+    flips the result, then each area a minor candidate's voters could flip."""
     from ..analysis.spoilers import ranked_spoilers, spoilers
     from ..analysis.whatif import parse
     from ..ballots import RankedBallots
@@ -176,20 +210,17 @@ def spoilers_command(
         if as_json:
             _print_json(report)
             return
-        table = Table(
-            title=f"{escape(source)}: each losing candidate removed, recounted by {report['rule']}",
-            header_style="bold",
-        )
-        for col in ("candidate", "winner", "winner without them", "spoiler"):
-            table.add_column(col)
+        headline(console, report["headline"])
+        t = table(f"{escape(source)}: each losing candidate removed, recounted by {report['rule']}")
+        for name in ("candidate", "winner without them", "spoiler"):
+            column(t, name)
         for r in report["rows"]:
-            table.add_row(
+            t.add_row(
                 escape(r["candidate"]),
-                escape(", ".join(r["winner"])),
                 escape(", ".join(r["winner_without"])),
-                "yes" if r["spoiler"] else "no",
+                "[bold]yes[/]" if r["spoiler"] else "no",
             )
-        console.print(table)
+        console.print(t)
         return
     from ..ballots import Tallies
 
@@ -221,25 +252,37 @@ def spoilers_command(
     if as_json:
         _print_json(report)
         return
-    table = Table(title=f"{escape(source)}: break-even net transfer rates", header_style="bold")
-    for col in ("area", "candidate", "votes", "winner", "runner-up", "margin", "break-even"):
-        table.add_column(col, justify="right" if col in ("votes", "margin", "break-even") else "left")
-    for r in report["rows"][:limit]:
-        be = f"{r['break_even']:.2%}" + ("" if r["can_flip"] else " (impossible)")
-        table.add_row(
+    headline(console, report["headline"])
+    rows = report["rows"] if every else [r for r in report["rows"] if r["can_flip"]][:limit]
+    t = table(f"{escape(source)}: where a minor candidate's voters could flip an area")
+    for name, kind in (
+        ("area", "text"),
+        ("minor candidate", "text"),
+        ("votes", "number"),
+        ("margin", "number"),
+        ("break-even", "number"),
+        ("flips to", "text"),
+    ):
+        column(t, name, kind)
+    for r in rows:
+        be = f"{r['break_even']:.2%}" if r["can_flip"] else "[dim]never[/]"
+        t.add_row(
             escape(r.get("name") or r["area"]),
             escape(r["candidate"]),
             _fmt(r["votes"]),
-            escape(r["winner"]),
-            escape(r["runner_up"]),
             _fmt(r["margin"]),
             be,
+            escape(r["runner_up"]),
         )
-    console.print(table)
-    if len(report["rows"]) > limit:
-        console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
+    console.print(t)
+    can = sum(1 for r in report["rows"] if r["can_flip"])
+    if not every:
+        console.print(
+            f"[dim]break-even: the net share of the candidate's voters preferring the runner-up at which "
+            f"the area ties; {can} of {len(report['rows'])} rows can flip their area; --all shows every row[/]"
+        )
     if is_electoral(contest.ballots):
-        console.print(escape(ec.electors_line(report["actual"])))
+        console.print(f"[dim]{escape(ec.electors_line(report['actual']))}[/]")
     if report["assumption"]:
         res = report["assumption"]["result"]
         flips = (
@@ -250,14 +293,17 @@ def spoilers_command(
         key = _result_key(res)
         console.print(f"actual: {_ev_line(res['actual'][key])}")
         console.print(f"with the assumption: [bold]{_ev_line(res[key])}[/]")
+        headline(console, res["headline"])
     if report["sweep"]:
         for name, steps in report["sweep"].items():
-            t = Table(
-                title=escape(f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}"),
-                header_style="bold",
-            )
-            for col in ("net rate", "areas flipped", "result", "winner"):
-                t.add_column(col)
+            t = table(escape(f"sweep: {name} withdraws, net share to {toward or 'each runner-up'}"))
+            for col, kind in (
+                ("net rate", "number"),
+                ("areas flipped", "text"),
+                ("result", "text"),
+                ("winner", "text"),
+            ):
+                column(t, col, kind)
             for s in steps:
                 flipped = ", ".join(s["flipped"][:12]) + (
                     f" (+{len(s['flipped']) - 12})" if len(s["flipped"]) > 12 else ""
@@ -275,11 +321,13 @@ def spoilers_command(
 def margins_command(
     source: SourceArg,
     challenger: Annotated[str, typer.Option(help="The candidate who would need the votes.")] = "",
-    limit: Annotated[int, typer.Option(help="Closest areas shown in the table.")] = 15,
+    limit: Annotated[int, typer.Option(help="Closest areas shown in the table.")] = 10,
     faithless: FaithlessOpt = "none",
+    every: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Per-area margins, the tipping-point area and the fewest switched votes that change the result."""
+    """How close it was: the tipping-point area, the fewest switched votes that change the
+    result, and the closest areas (--all: every area)."""
     from ..analysis.margins import margins
 
     contest = _tallies(source)
@@ -287,46 +335,43 @@ def margins_command(
     if as_json:
         _print_json(report)
         return
+    headline(console, report["headline"])
     if "margin" in report:  # one contest counted over its areas
         console.print(f"{_ev_line(report['votes'])}")
-        console.print(
-            f"{escape(report['winner'])} leads {escape(report['challenger'])} by "
-            f"[bold]{_fmt(report['margin'])}[/] votes; "
-            f"{report['to_win']['votes']:,} switched votes would reverse it ({report['note']})"
-        )
+        console.print(f"[dim]{escape(report['note'])}[/]")
         return
+    names = area_names(contest.ballots)
     weight = "electoral_votes" if "electoral_votes" in report else "seats"
-    table = Table(title=f"{escape(source)}: closest areas", header_style="bold")
-    for col in (
-        "area",
-        "EV" if weight == "electoral_votes" else "seats",
-        "winner",
-        "runner-up",
-        "margin",
-        "share",
-        "switches to flip",
+    closest = sorted(report["areas"], key=lambda r: r["margin_share"])
+    shown = closest if every else closest[:limit]
+    t = table(f"{escape(source)}: {'every area' if every else 'closest areas'}, closest first")
+    for col, kind in (
+        ("area", "text"),
+        ("EV" if weight == "electoral_votes" else "seats", "number"),
+        ("winner", "text"),
+        ("margin", "number"),
+        ("share", "number"),
+        ("to flip", "number"),
     ):
-        table.add_column(col, justify="left" if col in ("area", "winner", "runner-up") else "right")
-    for r in sorted(report["areas"], key=lambda r: r["margin_share"])[:limit]:
-        table.add_row(
-            escape(r["area"]),
+        column(t, col, kind)
+    for r in shown:
+        t.add_row(
+            escape(names.get(r["area"], r["area"])),
             str(r[weight]),
             escape(r["winner"]),
-            escape(r["runner_up"]),
             _fmt(r["margin"]),
             f"{r['margin_share']:.2%}",
             _fmt(r["votes_to_flip"]),
         )
-    console.print(table)
-    tp = report["tipping_point"]
-    if tp:
-        console.print(
-            f"tipping point: [bold]{escape(tp['area'])}[/] "
-            f"({escape(report['winner'])} margin {tp['leader_margin_share']:.2%})"
-        )
+    console.print(t)
+    console.print(
+        "[dim]margin: the winner's lead over the runner-up; to flip: the fewest votes switched from the "
+        "winner to the runner-up that flip the area[/]"
+    )
+    more(console, len(shown), len(closest), "areas")
     unit = "electoral votes" if weight == "electoral_votes" else "seats"
     if weight == "electoral_votes":
-        console.print(escape(ec.electors_line({"electors": report["electors"]})))
+        console.print(f"[dim]{escape(ec.electors_line({'electors': report['electors']}))}[/]")
     for key, label in (
         ("to_win", f"{escape(report['challenger'])} wins a majority"),
         ("to_deny", f"{escape(report['winner'])} short of a majority"),
@@ -339,8 +384,8 @@ def margins_command(
             continue
         got = r.get("challenger_electoral_votes", r.get("challenger_seats"))
         left = r.get("winner_electoral_votes", r.get("winner_seats"))
-        where = escape(", ".join(r["areas"][:15])) + (
-            f" and {len(r['areas']) - 15} more" if len(r["areas"]) > 15 else ""
+        where = escape(", ".join(names.get(a, a) for a in r["areas"][:8])) + (
+            f" and {len(r['areas']) - 8} more" if len(r["areas"]) > 8 else ""
         )
         console.print(
             f"{label}: [bold]{r['votes']:,}[/] switched votes in {where} → "
@@ -362,6 +407,7 @@ def whatif_command(
     turnout: Annotated[list[str], typer.Option(help='"+5%", "Gore -3% in FL".')] = [],  # noqa: B006
     allocation: Annotated[str, typer.Option(help="Count electors another way: wta, proportional, ...")] = "",
     faithless: FaithlessOpt = "none",
+    every: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Count again after a scenario (the Electoral College, seats won area by area, or one contest's votes summed
@@ -387,25 +433,33 @@ def whatif_command(
     if as_json:
         _print_json(result)
         return
+    headline(console, result["headline"])
     key = _result_key(result)
+    names = area_names(contest.ballots)
     actual = {a["area"]: a for a in result["actual"]["areas"]}
-    table = Table(title=escape(f"{source}: " + "; ".join(texts)), header_style="bold")
+    title = "every area" if every else "the areas that flip"
+    t = table(escape(f"{source}: {title}"))
     weight = {"electoral_votes": "EV", "seats": "seats", "votes": "votes"}[key]
-    for col in (
-        "area",
-        weight,
-        "actual leader" if key == "votes" else "actual winner",
-        "scenario leader" if key == "votes" else "scenario winner",
-        "",
+    for col, kind in (
+        ("area", "text"),
+        (weight, "number"),
+        ("actual leader" if key == "votes" else "actual winner", "text"),
+        ("scenario leader" if key == "votes" else "scenario winner", "text"),
     ):
-        table.add_column(col)
+        column(t, col, kind)
+    flipped = 0
     for a in result["areas"]:
         before = actual.get(a["area"], {}).get("winner")
-        mark = "[bold red]flipped[/]" if before != a["winner"] else ""
-        if mark or len(result["areas"]) <= 60:
+        flips = before != a["winner"]
+        flipped += flips
+        if flips or every:
             size = _fmt(sum(a["votes"].values())) if key == "votes" else str(a[key])
-            table.add_row(escape(a["area"]), size, escape(before or "—"), escape(a["winner"] or "—"), mark)
-    console.print(table)
+            now = f"[bold red]{escape(a['winner'] or '—')}[/]" if flips else escape(a["winner"] or "—")
+            t.add_row(escape(names.get(a["area"], a["area"])), size, escape(before or "—"), now)
+    if flipped or every:
+        console.print(t)
+    if not every:
+        console.print(f"[dim]{len(result['areas']) - flipped} areas do not flip: --all shows every area[/]")
     console.print(
         f"actual:   {_ev_line(result['actual'][key])} → {escape(result['actual']['winner'] or 'no majority')}"
     )
@@ -441,21 +495,39 @@ def seats_compare_command(
     if as_json:
         _print_json(report)
         return
-    systems = list(report["systems"])
-    table = Table(title=f"{escape(source)}: seats by system", header_style="bold")
-    table.add_column("party")
-    table.add_column("votes %", justify="right")
+    headline(console, report["headline"])
+    new = report["new_party"]
+    systems = report["systems"] if new is None else new["systems"]
+    scale = 1.0 if new is None else 1 - new["share"]
+    share = {p: v * scale for p, v in report["vote_share"].items()}
+    if new is not None:
+        share = {NEW_PARTY: new["share"], **share}
+    title = (
+        "seats by system"
+        if new is None
+        else f"seats by system with a new party at {new['share']:.0%} everywhere"
+    )
+    t = table(f"{escape(source)}: {title}")
+    column(t, "party")
+    column(t, "votes %", "number")
     for name in systems:
-        table.add_column(name, justify="right")
-    for party in report["parties"]:
-        cells = [f"{report['vote_share'][party]:.1%}"]
-        cells += [str(report["systems"][s]["seats"].get(party, 0)) for s in systems]
-        if any(c != "0" for c in cells[1:]) or report["vote_share"][party] >= 0.005:
-            table.add_row(escape(party), *cells)
-    console.print(table)
-    for name in systems:
-        m = report["systems"][name]["measures"]
-        console.print(f"{name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()))
+        column(t, name, "number")
+    for party in sorted(share, key=lambda p: (p != NEW_PARTY, -share[p])):
+        seats = [systems[s]["seats"].get(party, 0) for s in systems]
+        if not any(seats) and share[party] < 0.005:
+            continue
+        cells = [str(n) for n in seats]
+        if new is not None and party != NEW_PARTY:
+            before = [report["systems"][s]["seats"].get(party, 0) for s in systems]
+            cells = [f"{n} [dim]({n - b:+d})[/]" if n != b else str(n) for n, b in zip(seats, before)]
+        label = f"[bold]{escape(party)}[/]" if party == NEW_PARTY else escape(party)
+        t.add_row(label, f"{share[party]:.1%}", *cells)
+    console.print(t)
+    if new is not None:
+        console.print(f"[dim]({escape('+/-')}: change from the actual seats; {escape(new['assumption'])})[/]")
+    for measure in ("gallagher", "loosemore_hanby"):
+        values = ", ".join(f"{name} {s['measures'][measure]:.1f}" for name, s in systems.items())
+        console.print(f"{measure.replace('_', '–').title()} index: {values}")
     for w in report["notes"]:
         console.print(f"[dim]{escape(w)}[/]")
 
@@ -473,6 +545,7 @@ def chamber_command(
     if as_json:
         _print_json(report)
         return
+    headline(console, report["headline"])
     console.print(
         f"{report['seats']} seats, {report['vacancies']} vacant: majority [bold]{report['majority']}[/]"
     )
@@ -482,12 +555,12 @@ def chamber_command(
             + (f", needs {info['needed']} more" if info["needed"] else "")
         )
     first, second = report["swing_between"]
-    table = Table(title=escape(f"uniform swing from {second} to {first}"), header_style="bold")
+    t = table(escape(f"uniform swing from {second} to {first}"))
     for col in ("swing (points)", escape(first), escape(second)):
-        table.add_column(col, justify="right")
+        column(t, col, "number")
     for row in report["table"]:
-        table.add_row(f"{row['swing'] * 100:+.0f}", str(row["seats"][first]), str(row["seats"][second]))
-    console.print(table)
+        t.add_row(f"{row['swing'] * 100:+.0f}", str(row["seats"][first]), str(row["seats"][second]))
+    console.print(t)
     for party, at in report["control_at"].items():
         console.print(
             f"{escape(party)} has a majority from a swing of "

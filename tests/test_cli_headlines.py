@@ -1,0 +1,139 @@
+"""What the terminal shows first: a headline in plain words, then detail that fits 80 columns."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tally import data
+from tally.cli import console
+
+# commands a user runs on the bundled data, each answering in a headline first
+COMMANDS = [
+    ("spoilers", "us-president-2000"),
+    ("spoilers", "alaska-2022-special"),
+    ("spoilers", "uk-general-2024"),
+    ("margins", "us-president-2000"),
+    ("margins", "florida-2000"),
+    ("whatif", "us-president-2000", "--transfer", "Nader -> Gore 50%"),
+    ("ec", "us-president-2000"),
+    ("ec", "us-president-2024", "--all"),
+    ("count", "burlington-2009"),
+    ("count", "portland-2024-council-d1"),
+    ("count", "uk-general-2024"),
+    ("compare", "burlington-2009"),
+    ("seats", "austria-nationalrat-2019"),
+    ("seats", "us-census-2020", "--rule", "huntington_hill"),
+    ("seats-compare", "uk-general-2024", "--new-party", "10%"),
+    ("chamber", "us-house-2018"),
+    ("decide", "--yes", "60", "--no", "40", "--eligible", "250", "--turnout-threshold", "50%"),
+    ("delegates", "2020", "DEM", "--state", "MA:20"),
+    ("simulate", "--elections", "200", "--voters", "51", "--no-save"),
+    ("forecast", "us-president-2020", "--sims", "2000", "--no-save"),
+    ("data", "list"),
+    ("rules",),
+]
+
+
+@pytest.fixture
+def narrow():
+    """The console of the command line at 80 columns, as a terminal of that width."""
+    before = console.width
+    console.width = 80
+    yield
+    console.width = before
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_every_line_fits_80_columns_and_nothing_is_cut(cli, narrow, args):
+    code, out, err = cli(*args)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    # rich marks a cell it had to cut with an ellipsis: nothing may be cut
+    assert "…" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [a for a in COMMANDS if a[0] not in ("data", "rules")],
+    ids=lambda a: " ".join(a),
+)
+def test_the_headline_comes_first_and_is_the_json_headline(cli, narrow, args):
+    code, out, _ = cli(*args)
+    assert code == 0
+    code, raw, _ = cli(*args, "--json")
+    assert code == 0
+    sentence = json.loads(raw)["headline"]
+    assert sentence and _words(out).startswith(_words(sentence))
+
+
+def test_spoilers_2000_says_what_nader_s_voters_could_have_done(cli, narrow):
+    code, out, _ = cli("spoilers", "us-president-2000")
+    assert code == 0
+    first = _words("\n".join(out.splitlines()[:4]))
+    # pledged electors: Gore 267, Bush 271; Florida's 25 electors move: 292-246
+    t = data.load("us-president-2000")
+    fl = t.areas.index("FL")
+    nader, gore, bush = (
+        t.votes[fl, t.candidates.index(n)] for n in ("Ralph Nader", "Al Gore", "George W. Bush")
+    )
+    margin = bush - gore
+    assert (nader, margin) == (97_488, 537)
+    share = f"{100 * (margin + 1) / nader:.2f} %"
+    assert share == "0.55 %"
+    assert f"A net {share} of Ralph Nader's 97,488 Florida voters preferring Al Gore" in first
+    assert f"given Gore Florida and the presidency, {267 + 25}–{271 - 25}" in first
+    assert "pledged electors" in first
+
+
+def test_spoilers_table_lists_the_areas_that_can_flip_and_all_with_all(cli, narrow):
+    _, out, _ = cli("spoilers", "us-president-2000", "--json")
+    rows = json.loads(out)["rows"]
+    can = [r for r in rows if r["can_flip"]]
+    _, trimmed, _ = cli("spoilers", "us-president-2000")
+    _, everything, _ = cli("spoilers", "us-president-2000", "--all")
+    table_rows = lambda text: [ln for ln in text.splitlines() if re.search(r"\d%\s", ln + " ")]  # noqa: E731
+    assert len(table_rows(trimmed)) == min(10, len(can))
+    assert len(table_rows(everything)) == len(can)  # the rest cannot flip: "never"
+    assert everything.count("never") == len(rows) - len(can)
+
+
+def test_whatif_shows_the_areas_that_flip(cli, narrow):
+    _, out, _ = cli("whatif", "us-president-2000", "--transfer", "Nader -> Gore 50%")
+    assert "Florida" in out and "New Hampshire" in out and "Texas" not in out
+    _, out, _ = cli("whatif", "us-president-2000", "--transfer", "Nader -> Gore 50%", "--all")
+    assert "Texas" in out
+
+
+def test_ec_names_the_candidates_and_all_lists_every_area(cli, narrow):
+    _, out, _ = cli("ec", "us-president-2000")
+    assert "Al Gore" in out and "George W. Bush" in out and "Wyoming" not in out
+    _, out, _ = cli("ec", "us-president-2000", "--all")
+    assert "Wyoming" in out
+
+
+def test_seats_compare_shows_the_new_party_in_the_table(cli, narrow):
+    _, raw, _ = cli("seats-compare", "uk-general-2024", "--new-party", "10%", "--json")
+    new = json.loads(raw)["new_party"]["seats"]
+    _, out, _ = cli("seats-compare", "uk-general-2024", "--new-party", "10%")
+    row = next(line for line in out.splitlines() if line.startswith("New party"))
+    assert [int(n) for n in row.split()[3:]] == list(new.values())
+
+
+def test_data_list_never_breaks_an_id(cli, narrow):
+    _, out, _ = cli("data", "list")
+    ids = [d.id for d in data.datasets()]
+    first_words = {line.split()[0] for line in out.splitlines() if line.strip() and line[0] != " "}
+    assert set(ids) <= first_words
+
+
+def test_count_splits_a_long_round_table_into_parts(cli, narrow):
+    _, out, _ = cli("count", "portland-2024-council-d1")
+    assert "rounds 1–" in out and "round 17" in out
