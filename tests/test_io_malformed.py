@@ -21,7 +21,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("preflib_nonnumeric_count.toi", {}, 11, "count 'x' is not a whole number"),
     ("preflib_count_mismatch.soi", {}, 5, "NUMBER VOTERS is 6 but the ballot counts add up to 5"),
     ("preflib_unique_mismatch.toi", {}, 6, "NUMBER UNIQUE ORDERS is 3 but the file has 2 ballot lines"),
-    ("preflib_duplicate_candidate.soi", {}, 9, "duplicate candidate 'Alice'"),
+    ("preflib_duplicate_candidate.soi", {"duplicate_names": "error"}, 9, "duplicate candidate 'Alice'"),
     ("preflib_missing_name.toi", {}, 4, "ALTERNATIVE NAME 4 is missing"),
     ("preflib_truncated.soi", {}, 11, "ends with a comma"),
     ("preflib_tie_in_strict.soi", {}, 10, "tie {2,3} in a strict-order"),
@@ -29,7 +29,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("preflib_repeated.toi", {}, 10, "appears twice"),
     ("preflib_unclosed_tie.toi", {}, 10, "never closed"),
     ("preflib_latin1.toi", {}, 9, "not UTF-8"),
-    ("preflib_cat_two_parties.cat", {}, 12, "first category holds 2 alternatives"),
+    ("preflib_cat_two_parties.cat", {}, 14, "first category holds 2 alternatives"),
     ("preflib_official_unknown.cat", {}, 4, "unknown party 'Z'"),
     ("preflib_legacy_totals.toi", {}, 5, "voters 7 and sum of counts 6 differ"),
     # ranked CSV

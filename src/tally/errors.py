@@ -9,11 +9,15 @@
      └── DataError             unknown or broken bundled dataset
 
 Every error's ``str()`` is a single line, so the CLI can print it as is.
+
+:class:`TallyWarning` marks what tally did with input it could read but had to adjust
+(two candidates with one name told apart by number, say); the command line prints it as a
+``warning:`` line.
 """
 
 from __future__ import annotations
 
-__all__ = ["BallotError", "ConfigError", "DataError", "RuleError", "TallyError"]
+__all__ = ["BallotError", "ConfigError", "DataError", "RuleError", "TallyError", "TallyWarning"]
 
 
 class TallyError(Exception):
@@ -58,3 +62,7 @@ class RuleError(TallyError):
 
 class DataError(TallyError):
     """A bundled dataset is unknown or unreadable."""
+
+
+class TallyWarning(UserWarning):
+    """Input read, but adjusted in a way the user should know about (one line)."""

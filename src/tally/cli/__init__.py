@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import TallyError
+from ..errors import TallyError, TallyWarning
 
 __all__ = ["app", "console", "err_console", "main"]
 
@@ -68,8 +70,36 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     return tuple(types)
 
 
+def _print_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """tally's warnings (input read but adjusted) as one ``warning:`` line on stderr."""
+    err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning tally's errors into one-line messages."""
+    """Entry point: run the app, turning tally's errors into one-line messages and its
+    warnings into ``warning:`` lines."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TallyWarning)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, TallyWarning):
+                _print_warning(message, category, *args, **kwargs)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except TallyError as exc:

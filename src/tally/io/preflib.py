@@ -36,11 +36,19 @@ holds every other header field under a lower-case key (``number_voters``, ``data
 a dict party → seats, with ``metadata["seats"]`` its sum.
 
 ``.cat`` files hold categories (``count: 3,{1,2,4}``: category 1 holds alternative 3,
-category 2 the rest). By default they are read as party votes, a :class:`Tallies` with
-one area ``"all"`` whose votes per party are the counts of the first category (each line
-must put exactly one alternative there; lines with an empty first category are blank
-votes, counted in ``metadata["blank"]``). With ``as_="approval"`` they are read as
-approval ballots: first category approved (1), other listed alternatives not (0).
+category 2 the rest). A file whose categories are approval sets is read as approval
+ballots: first category approved (1), other listed alternatives not (0). That is the
+case when its first category is named as an approval (``Yes``, ``Approved``, ...), or
+when it names no category as a single choice (``Vote``) and some ballot puts several
+alternatives in the first category; ``metadata["read_as"]`` says which. Other ``.cat``
+files are party votes, a :class:`Tallies` with one area ``"all"`` whose votes per party
+are the counts of the first category (each line must put exactly one alternative there;
+lines with an empty first category are blank votes, counted in ``metadata["blank"]``).
+``as_`` forces either reading.
+
+Two alternatives with the same name are told apart by their numbers (``LINKE (11)``,
+``LINKE (13)``) with a warning, issued (``warnings.warn``, which the command line prints)
+and kept in ``metadata["warnings"]``.
 
 >>> from tally.io import read
 >>> b = read("tiny.toi")                                        # doctest: +SKIP
@@ -52,13 +60,14 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, ScoredBallots, Tallies
-from ..errors import BallotError, ConfigError
+from ..errors import BallotError, ConfigError, TallyWarning
 from ._common import clean_name, read_text
 
 __all__ = ["EXTENSIONS", "looks_like_preflib", "read_preflib"]
@@ -88,13 +97,14 @@ class _Header:
     fields: dict[str, tuple[int, str]] = field(default_factory=dict)  # KEY -> (line, value)
     alternatives: dict[int, tuple[int, str]] = field(default_factory=dict)
     categories: dict[int, tuple[int, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_preflib(
     path: str | os.PathLike[str],
     *,
     as_: str | None = None,
-    duplicate_names: str = "error",
+    duplicate_names: str = "warn",
 ) -> RankedBallots | ScoredBallots | Tallies:
     """Read a PrefLib ``.soc/.soi/.toc/.toi`` (ranked) or ``.cat`` (party votes) file.
 
@@ -103,12 +113,14 @@ def read_preflib(
     path:
         The file. Its ``# DATA TYPE`` decides the type; without one, the extension does.
     as_:
-        For ``.cat`` only: ``"tallies"`` (default, party votes) or ``"approval"``.
+        For ``.cat`` only: ``"tallies"`` (party votes) or ``"approval"``; by default the
+        file's categories decide (see the module docstring).
     duplicate_names:
-        ``"error"`` (default): two alternatives with one name are an error.
-        ``"number"``: such names get their alternative number appended, ``LINKE (11)``
-        and ``LINKE (13)`` (the Austrian 2008 file lists two parties called LINKE);
-        ``metadata["renamed"]`` maps each new name to the name in the file.
+        ``"warn"`` (default): two alternatives with one name get their alternative
+        number appended, ``LINKE (11)`` and ``LINKE (13)`` (the Austrian 2008 file lists
+        two parties called LINKE), with a warning; ``metadata["renamed"]`` maps each new
+        name to the name in the file. ``"number"``: the same without a warning (the
+        caller knows). ``"error"``: such a file is refused.
 
     Returns
     -------
@@ -123,13 +135,21 @@ def read_preflib(
     text = read_text(path)
     header, body = _split(text, file)
     data_type = _data_type(header, file)
-    if duplicate_names not in ("error", "number"):
-        raise ConfigError(f"duplicate_names must be 'error' or 'number', not {duplicate_names!r}")
-    names, renamed = _alternatives(header, file, number_duplicates=duplicate_names == "number")
+    if duplicate_names not in ("warn", "number", "error"):
+        raise ConfigError(f"duplicate_names must be 'warn', 'number' or 'error', not {duplicate_names!r}")
+    names, renamed = _alternatives(header, file, number_duplicates=duplicate_names != "error")
+    if renamed and duplicate_names == "warn":
+        twice = sorted(set(renamed.values()))
+        message = (
+            f"{file}: several alternatives are named {', '.join(repr(n) for n in twice)}; "
+            f"they are shown as {', '.join(sorted(renamed))}"
+        )
+        warnings.warn(message, TallyWarning, stacklevel=2)
+        header.warnings.append(message)
     if data_type == "cat":
         if as_ not in (None, "tallies", "approval"):
             raise ConfigError(f"as_ must be 'tallies' or 'approval' for a .cat file, not {as_!r}")
-        return _read_cat(file, header, body, names, renamed, approval=as_ == "approval")
+        return _read_cat(file, header, body, names, renamed, approval=as_)
     if as_ not in (None, "ranked"):
         raise ConfigError(f"as_={as_!r} applies to .cat files only; {file} holds {data_type} orders")
     return _read_orders(file, header, body, names, renamed, data_type)
@@ -311,6 +331,8 @@ def _metadata(header: _Header, file: str, names: tuple[str, ...], renamed: dict[
             meta[name] = value
     if header.categories:
         meta["categories"] = [clean_name(v) for _, (_, v) in sorted(header.categories.items())]
+    if header.warnings:
+        meta["warnings"] = list(header.warnings)
     return meta
 
 
@@ -507,6 +529,22 @@ def _read_orders(
     )
 
 
+_APPROVAL_NAMES = {"approved", "approve", "approval", "yes", "accepted", "selected"}
+_CHOICE_NAMES = {"vote", "votes", "choice"}
+
+
+def _as_approval(header: _Header, lines: list[tuple[int, int, list[list[int]]]]) -> str | None:
+    """Why a ``.cat`` file is read as approval ballots, or None when it holds party votes."""
+    names = [clean_name(v) for _, (_, v) in sorted(header.categories.items())]
+    first = names[0].casefold() if names else None
+    if first in _APPROVAL_NAMES:
+        return f"its first category is named {names[0]!r}"
+    if first in _CHOICE_NAMES:
+        return None
+    several = next((number for number, _, cats in lines if cats and len(cats[0]) > 1), None)
+    return None if several is None else f"line {several} approves several alternatives"
+
+
 def _read_cat(
     file: str,
     header: _Header,
@@ -514,14 +552,11 @@ def _read_cat(
     names: tuple[str, ...],
     renamed: dict[str, str],
     *,
-    approval: bool,
+    approval: str | None,
 ) -> Tallies | ScoredBallots:
     n = len(names)
     n_categories = _header_int(header, "NUMBER CATEGORIES", file)
-    votes = np.zeros(n, dtype=np.float64)
-    blank = 0
-    score_rows: list[np.ndarray] = []
-    counts: list[int] = []
+    lines = []
     for number, line in body:
         count, marks = _count_and_marks(line, number, file, n)
         categories = [m if isinstance(m, list) else [m] for m in marks]
@@ -531,9 +566,17 @@ def _read_cat(
                 file=file,
                 line=number,
             )
+        lines.append((number, count, categories))
+    reason = _as_approval(header, lines) if approval is None else None
+    is_approval = approval == "approval" or reason is not None
+    votes = np.zeros(n, dtype=np.float64)
+    blank = 0
+    score_rows: list[np.ndarray] = []
+    counts: list[int] = []
+    for number, count, categories in lines:
         first = categories[0] if categories else []
         counts.append(count)
-        if approval:
+        if is_approval:
             row = np.full(n, np.nan)
             for cat in categories[1:]:
                 row[[a - 1 for a in cat]] = 0.0
@@ -553,8 +596,9 @@ def _read_cat(
     _check_totals(header, file, sum(counts), len(body), "NUMBER UNIQUE PREFERENCES")
     meta = _metadata(header, file, names, renamed)
     title = meta.pop("title", None) or None
-    if approval:
+    if is_approval:
         meta["kind"] = "approval"
+        meta["read_as"] = "approval ballots, as asked" if reason is None else f"approval ballots: {reason}"
         scores = np.vstack(score_rows) if score_rows else np.zeros((0, n))
         return ScoredBallots.from_matrix(
             names,
