@@ -4,9 +4,18 @@
 >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B", "C"], ["C", "B"]])
 >>> tally.count(b, "irv").winners
 ('B',)
+
+The bundled datasets are :mod:`tally.data` (loaded on first use, so ``import tally`` stays
+light)::
+
+>>> tally.data.load("burlington-2009").candidates[:2]
+('Bob Kiss', 'Andy Montroll')
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
@@ -31,6 +40,7 @@ __all__ = [
     "Tie",
     "__version__",
     "count",
+    "data",
     "get_rule",
     "read",
     "rules",
@@ -45,3 +55,14 @@ def read(path: str, format: str | None = None, **options):
     from .io import read as _read
 
     return _read(path, format=format, **options)
+
+
+_SUBMODULES = ("data", "headlines", "names")
+"""Subpackages reachable as ``tally.data`` without importing them by hand."""
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: tally.data is imported when first used, not by ``import tally``
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

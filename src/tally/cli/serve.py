@@ -22,7 +22,7 @@ def serve_command(
         from ..web import create_app
     except ImportError as exc:
         raise ConfigError(
-            f"the web app needs the [web] extra: pip install 'tally[web]' ({exc.name} missing)"
+            f"the web app needs the [web] extra: pip install 'tally-elections[web]' ({exc.name} missing)"
         ) from None
     console.print(f"tally is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
@@ -49,6 +49,10 @@ def report_command(
     """Write a self-contained offline HTML report (charts included, no CDN)."""
     from ..report import write_report
 
+    try:
+        import plotly  # noqa: F401  (the report's charts are drawn with plotly.js)
+    except ImportError:
+        raise ConfigError("the report needs the [web] extra: pip install 'tally-elections[web]'") from None
     written = write_report(source, output, rule=rule, png=png, faithless=faithless)
     for path in written:
         console.print(f"wrote {path}")
