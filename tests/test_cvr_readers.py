@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tally.ballots import OVERVOTE, SKIPPED
+from tally.count.walk import Walk
 from tally.errors import BallotError
 from tally.io.cvr import (
     OVERVOTE_MARK,
@@ -21,8 +22,8 @@ from tally.io.cvr import (
     read_ballots,
     read_cvrs,
 )
+from tally.options import Reading
 from tally.rctab.config import load_config, parse_config
-from tally.rules.walk import Walk, WalkRules
 
 CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 SLOW = {"2013_minneapolis_park_bottoms_up", "2013_minneapolis_park_hare", "2013_minneapolis_park_sequential"}
@@ -65,7 +66,7 @@ def test_case_round_one_matches_rctab(config_path, report_path):
     rules = config.rules
     walk = Walk(
         ballots,
-        WalkRules(
+        Reading(
             overvote=_OVERVOTE_RULES[rules.overvote_rule],
             max_skipped=rules.max_skipped_ranks,
             repeated="exhaust" if rules.exhaust_on_duplicate else "skip",

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import ConfigError
-from ..rules.walk import WalkRules
+from ..options import Reading
 from .decimal_math import ZERO
 
 __all__ = ["SLICES", "UWI", "Contest", "RctabRules", "build_contest"]
@@ -136,8 +136,8 @@ class RctabRules:
     def needs_seed(self) -> bool:
         return self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation")
 
-    def walk_rules(self) -> WalkRules:
-        return WalkRules(
+    def walk_rules(self) -> Reading:
+        return Reading(
             overvote=_OVERVOTE_RULES[self.overvote_rule],
             max_skipped=self.max_skipped,
             repeated="exhaust" if self.exhaust_on_duplicate else "skip",

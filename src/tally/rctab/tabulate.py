@@ -6,7 +6,7 @@ write (one, or one per pass for ``multiPassIrv``). It follows RCTab's
 ``Tabulator.tabulate`` round by round:
 
 1. each ballot counts for its first continuing candidate (the shared ballot walk,
-   :class:`tally.rules.walk.Walk`, applies the overvote, skipped-rank and
+   :class:`tally.count.walk.Walk`, applies the overvote, skipped-rank and
    duplicate rules); in multi-seat surplus modes a ballot keeps a *fractional transfer
    value* once it has helped elect someone;
 2. the threshold: majority of active votes (single winner, recomputed each round
@@ -46,7 +46,8 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
 import numpy as np
 
 from ..errors import RuleError
-from ..rules.walk import EXHAUSTED, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE, Walk
+from ..count.walk import Walk
+from ..options import EXHAUSTED, HELD_SURPLUS, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE
 from .contest import SLICES, UWI, Contest, RctabRules, build_contest
 from .decimal_math import EXACT, ONE, ZERO, divide, multiply, unit
 from .javarandom import JavaRandom, hash_order, hash_set_copy_order, shuffle
@@ -76,7 +77,7 @@ STATUSES = (
     "finalRoundSurplus",
     "undervotes",
 )
-_FINAL_SURPLUS = -6
+_FINAL_SURPLUS = HELD_SURPLUS
 _STATUS_OF_CODE = {
     OVERVOTED: "overvotes",
     SKIPPED_OUT: "skippedRankings",

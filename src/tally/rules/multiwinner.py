@@ -21,10 +21,11 @@ import numpy as np
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
+from ..count.walk import REASONS, Walk
+from ..options import Reading
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
 from ._common import check_seats, one_shot
-from .walk import REASONS, Walk, WalkRules
 
 __all__ = ["block", "cumulative", "leading_marks", "limited", "sequential_irv", "sntv", "top_seats"]
 
@@ -364,7 +365,7 @@ def sequential_irv(
     candidate with fewest votes is eliminated and their ballots move on. Ties for
     elimination follow ``tiebreak`` (``previous_round``: earlier rounds of the pass, then
     a seeded draw; ``order``; ``random``). Marks are read as in the ballot walk
-    (:mod:`tally.rules.walk`): ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
+    (:mod:`tally.count.walk`): ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
 
     Rounds are numbered across passes; each round's note names its pass.
 
@@ -380,7 +381,7 @@ def sequential_irv(
             "sequential_irv breaks each tie as it meets it; tiebreak 'all' is not available "
             "(use previous_round, order or random)"
         )
-    rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
+    rules = Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     names = ballots.candidates
     winners: list[int] = []

@@ -1,6 +1,6 @@
 """Instant-runoff voting and its kin: IRV (RCV), the top-two runoff and Coombs.
 
-All three read ranked ballots with the same :class:`~tally.rules.walk.Walk`, so a skipped
+All three read ranked ballots with the same :class:`~tally.count.walk.Walk`, so a skipped
 rank, an overvote or a repeated candidate means the same thing in each, and every round
 accounts for every ballot: continuing + inactive by reason = ballots read.
 
@@ -27,11 +27,12 @@ import numpy as np
 from ..ballots import RankedBallots
 from ..errors import ConfigError
 from ..outcome import Outcome, Round, Tie
+from ..count.walk import Walk
+from ..options import Reading
 from ..ties import TieBreaker
 from . import rule
 from ._batch import irv_kernel, run_batch
 from ._common import best
-from .walk import Walk, WalkRules
 
 __all__ = ["batch_losers", "coombs", "irv", "runoff"]
 
@@ -39,7 +40,7 @@ THRESHOLDS = ("majority", "first_round")
 
 
 def _walk(ballots: RankedBallots, overvote: str, max_skipped: int | None, repeated: str) -> Walk:
-    return Walk(ballots, WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated))
+    return Walk(ballots, Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated))
 
 
 def _majority(active: float) -> tuple[float, float]:
@@ -316,7 +317,7 @@ def irv(
 
     Parameters: ``tiebreak`` (``previous_round`` default, ``order``, ``random`` with
     ``seed``, or ``all`` for every way of breaking ties); ``overvote``, ``max_skipped``,
-    ``repeated``: how marks are read (see :class:`~tally.rules.walk.WalkRules`; defaults
+    ``repeated``: how marks are read (see :class:`~tally.options.Reading`; defaults
     exhaust on overvote, unlimited skipped ranks, repeats passed over);
     ``batch_elimination``: eliminate at once every bottom candidate whose combined votes
     are below the next candidate's (RCTab); ``continue_until_two``: keep eliminating after
@@ -337,7 +338,7 @@ def irv(
     """
     _check(threshold)
     if ballots.kind == "profiles":
-        WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
+        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
         options = {
             "tiebreak": tiebreak,
             "seed": seed,
