@@ -53,6 +53,7 @@ class RoundResult:
     by_tiebreak: set[str] = field(default_factory=set)
     transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     residual_surplus: Decimal = ZERO
+    exhausted_by_ranking: dict[str, float] = field(default_factory=dict)
 
     @property
     def active(self) -> Decimal:

@@ -45,8 +45,8 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
 
 import numpy as np
 
-from ..errors import RuleError
 from ..count.walk import Walk
+from ..errors import RuleError
 from ..options import EXHAUSTED, HELD_SURPLUS, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE
 from .contest import SLICES, UWI, Contest, RctabRules, build_contest
 from .decimal_math import EXACT, ONE, ZERO, divide, multiply, unit
@@ -326,6 +326,9 @@ class _Counter:
             result = RoundResult(
                 number=round_, tally=tally, threshold=ZERO, inactive=inactive, residual_surplus=residual
             )
+            # beside RCTab's report (not in it): exhausted ballots by how fully they rank
+            values = counts * np.asarray([float(f) for f in self.classes.ftv])[self.cls]
+            result.exhausted_by_ranking = walk.exhausted_by_ranking(values)
             self.rounds.append(result)
             if self.keep_snapshots:
                 self._snapshot(round_, codes, np.arange(codes.size) if round_ == 1 else moved)

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from ..ballots import RankedBallots
+from ..count.record import Recorder
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome, Round, Tie
+from ..outcome import Outcome, Tie
 from . import rule
 
 __all__ = ["outcome_of", "rctab"]
@@ -187,58 +188,51 @@ def rctab(
 
 
 def outcome_of(tabs: list[Any]) -> Outcome:
-    """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV)."""
-    rounds: list[Round] = []
-    ties: list[Tie] = []
-    number = 0
+    """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV).
+
+    Rounds are recorded with the floor's recorder (:class:`tally.count.record.Recorder`),
+    so they have every ranked rule's shape; RCTab's held surplus is named in the note.
+    """
     read = float(tabs[0].total_ballots)
-    final_inactive: dict[str, float] = {}
+    recorder = Recorder(tabs[0].candidates, read)
+    ties: list[Tie] = []
     for tab in tabs:
         prefix = f"pass {tab.pass_number}: " if tab.pass_number is not None else ""
-        offset = number
+        offset = len(recorder.rounds)
         for rnd in tab.rounds:
-            number += 1
             inactive = {_REASONS[k]: float(v) for k, v in rnd.inactive.items() if k in _REASONS}
             held = rnd.inactive.get("finalRoundSurplus", Decimal(0)) + rnd.residual_surplus
             notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
             if held:
                 notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
-            rounds.append(
-                Round(
-                    number=number,
-                    tally={k: float(v) for k, v in rnd.tally.items()},
-                    elected=tuple(rnd.elected),
-                    eliminated=tuple(rnd.eliminated),
-                    transfers={
-                        src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
-                    },
-                    continuing=read - sum(inactive.values()),
-                    inactive=inactive,
-                    threshold=float(rnd.threshold),
-                    note="; ".join(notes),
-                )
+            recorder.add(
+                tally={k: float(v) for k, v in rnd.tally.items()},
+                elected=tuple(rnd.elected),
+                eliminated=tuple(rnd.eliminated),
+                transfers={
+                    src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
+                },
+                continuing=read - sum(inactive.values()),
+                inactive=inactive,
+                threshold=float(rnd.threshold),
+                note="; ".join(notes),
+                exhausted_by_ranking=rnd.exhausted_by_ranking,
             )
-            final_inactive = inactive
-        for t in tab.ties:
-            ties.append(
-                Tie(
-                    round=t.round + offset,
-                    purpose=t.purpose,
-                    tied=t.tied,
-                    mode=t.mode,
-                    chosen=(t.chosen,),
-                    detail=t.explanation,
-                )
+        ties.extend(
+            Tie(
+                round=t.round + offset,
+                purpose=t.purpose,
+                tied=t.tied,
+                mode=t.mode,
+                chosen=(t.chosen,),
+                detail=t.explanation,
             )
-    winners = tuple(w for tab in tabs for w in tab.winners)
+            for t in tab.ties
+        )
     last = tabs[-1].rounds[-1].tally
-    return Outcome(
-        rule="",
-        candidates=tuple(tabs[0].candidates),
-        winners=winners,
-        rounds=tuple(rounds),
-        ties=tuple(ties),
-        ballots={"read": read, "continuing": read - sum(final_inactive.values()), "inactive": final_inactive},
+    return recorder.outcome(
+        winners=tuple(w for tab in tabs for w in tab.winners),
+        ties=ties,
         scores={k: float(v) for k, v in last.items()},
         details={
             "thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],
