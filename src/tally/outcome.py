@@ -146,6 +146,14 @@ class Outcome:
     def with_rule(self, rule: str, options: Mapping[str, Any]) -> Outcome:
         return replace(self, rule=rule, options=dict(options))
 
+    def withdrawn(self, names: Sequence[str]) -> Outcome:
+        """The outcome of a count that left out the withdrawn candidates ``names``."""
+        return replace(
+            self,
+            details={**self.details, "withdrawn": list(names)},
+            warnings=(*self.warnings, "withdrawn before the count, not counted: " + ", ".join(names)),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,

@@ -4,7 +4,10 @@ Every rule is a plain function ``rule(ballots, *, option=default, ...) -> Outcom
 registered with :func:`rule`, which records its name, aliases, the ballot kinds it
 accepts, its family and the text it follows. Registered functions fill in the outcome's
 ``rule`` and ``options`` (every option, defaults included), so an outcome says exactly
-how it was made.
+how it was made. Candidates the ballots name as withdrawn (``metadata["withdrawn"]``, a
+BLT file's minus line) are left out of every rule's count, as if they had never stood
+(:meth:`tally.ballots.RankedBallots.without`), and the outcome lists them in
+``details["withdrawn"]`` and its warnings.
 
 >>> import tally
 >>> "schulze" in [r.name for r in tally.rules()]
@@ -129,7 +132,13 @@ def rule(
             for key, value in given.items():
                 _check_type(name, key, value, options[key])
             used = {**options, **given}
-            outcome = func(ballots, **used)
+            withdrawn = tuple(getattr(ballots, "metadata", {}).get("withdrawn", ()) or ())
+            if withdrawn and hasattr(ballots, "without"):
+                # withdrawn before the count (a BLT file's minus line): counted as if they
+                # had never stood, whatever the rule, and said so in the outcome
+                outcome = func(ballots.without(withdrawn), **used).withdrawn(withdrawn)
+            else:
+                outcome = func(ballots, **used)
             return outcome.with_rule(name, used)
 
         info = RuleInfo(
