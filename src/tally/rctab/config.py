@@ -129,8 +129,11 @@ class Candidate:
 class Rules:
     """``rules``, with legacy names mapped and numbers parsed.
 
-    ``max_skipped_ranks`` is ``None`` for ``"unlimited"``; ``max_rankings`` is an int
-    (``"max"`` becomes the number of declared candidates). ``bottoms_up_percentage`` is the
+    ``max_skipped_ranks`` is ``None`` for ``"unlimited"``. ``max_rankings`` is an int:
+    ``"max"`` is read as RCTab 2.x reads it, no limit beyond what the CVR allows
+    (``max_rankings_max`` is then true and :attr:`rankings_limit` ``None``), and
+    ``max_rankings`` holds the number of declared candidates only for readers that need a
+    column count (ES&S spreadsheets, the CVR export). ``bottoms_up_percentage`` is the
     configured percentage as a fraction (``"15"`` → ``Decimal("0.15")``), or ``None``.
     """
 
@@ -153,6 +156,12 @@ class Rules:
     bottoms_up_percentage: Decimal | None = None
     cutoff_elimination: bool = False
     rules_description: str = ""
+    max_rankings_max: bool = False
+
+    @property
+    def rankings_limit(self) -> int | None:
+        """The highest rank a CVR may hold: ``None`` under ``"max"`` (the CVR's own bound)."""
+        return None if self.max_rankings_max else self.max_rankings
 
 
 @dataclass(frozen=True)
@@ -598,6 +607,7 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
         tiebreak_mode=tiebreak,
         overvote_rule=overvote_rule,
         max_rankings=max_rankings if max_rankings is not None else max(n_declared, 1),
+        max_rankings_max=str(obj.get("maxRankingsAllowed", "")).strip() == "max",
         max_skipped_ranks=max_skipped,
         decimal_places=decimal_places if decimal_places is not None else 4,
         random_seed=seed,

@@ -90,7 +90,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     files = export_files(folder)
     if not files:
         raise BallotError("no CvrExport.json or CvrExport_<n>.json in the folder", file=str(folder))
-    max_rankings = config.rules.max_rankings
+    max_rankings = _rankings_limit(config, contests[contest_id])
     left_out: list[str] = []
     for path in files:
         file = str(path)
@@ -161,7 +161,8 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                                     file=file,
                                     field=field,
                                 )
-                            check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
+                            if max_rankings is not None:
+                                check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
                             if name is not None:
                                 pairs.append((rank, name))
                                 vendor.append((rank, name if name == UWI_NAME else code))
@@ -188,3 +189,17 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
             + (" ..." if len(left_out) > 10 else ""),
             stacklevel=2,
         )
+
+
+def _rankings_limit(config: Any, contest: Any) -> int | None:
+    """The highest rank a mark may hold.
+
+    A number in ``maxRankingsAllowed`` bounds it. Under ``"max"`` RCTab 2.x sets no limit
+    of its own: the contest's ``NumOfRanks`` in ContestManifest.json (the ranks its ballot
+    offers) bounds it, which may be more than the candidates declared in the config.
+    """
+    limit = config.rules.rankings_limit
+    if limit is not None:
+        return int(limit)
+    ranks = contest.get("NumOfRanks") if isinstance(contest, dict) else None
+    return ranks if isinstance(ranks, int) and not isinstance(ranks, bool) and ranks >= 1 else None
