@@ -81,6 +81,7 @@ __all__ = [
     "INACTIVE_REASONS",
     "OVERVOTED",
     "OVERVOTE_RULES",
+    "RCTAB_OVERVOTE_RULES",
     "REPEATED",
     "REPEAT_RULES",
     "SKIPPED_OUT",
@@ -107,6 +108,16 @@ OVERVOTE_RULES = ("exhaust", "skip", "exhaust_if_multiple", "single_continuing",
 REPEAT_RULES = ("skip", "exhaust")
 NAMED_OVERVOTE_RULES = ("exhaust_if_multiple", "single_continuing", "split")
 """Overvote rules that need the names of the overvoted candidates."""
+
+RCTAB_OVERVOTE_RULES: Mapping[str, str] = {
+    "exhaustImmediately": "exhaust",
+    "alwaysSkipToNextRank": "skip",
+    "exhaustIfMultipleContinuing": "exhaust_if_multiple",
+    "countWhenSingleContinuing": "single_continuing",
+    "splitVote": "split",
+}
+"""RCTab config ``overvoteRule`` values and the shared names they mean. The last two are
+proposals (RCTab pull request 980 and issue 422), not in a released RCTab."""
 
 _OVERVOTE_WORDS = {
     "exhaust": "overvote exhausts",

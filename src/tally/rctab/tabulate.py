@@ -1,7 +1,7 @@
 """The RCTab tabulator: every winner-election mode of RCTab 2.0, reproduced exactly.
 
 :func:`tabulate` counts a :class:`Contest` (merged ballot rows, candidates, slices)
-under :class:`RctabRules` and returns one :class:`Tabulation` per report RCTab would
+under :class:`Rules` and returns one :class:`Tabulation` per report RCTab would
 write (one, or one per pass for ``multiPassIrv``). It follows RCTab's
 ``Tabulator.tabulate`` round by round:
 
@@ -48,7 +48,8 @@ import numpy as np
 from ..count.walk import Walk
 from ..errors import RuleError
 from ..options import EXHAUSTED, HELD_SURPLUS, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE
-from .contest import SLICES, UWI, Contest, RctabRules, build_contest
+from .config import Rules
+from .contest import SLICES, UWI, Contest, build_contest
 from .decimal_math import EXACT, ONE, ZERO, divide, multiply, unit
 from .javarandom import JavaRandom, hash_order, hash_set_copy_order, shuffle
 from .results import RoundResult, SliceRound, Tabulation, TieRecord, uses_surpluses
@@ -58,8 +59,8 @@ __all__ = [
     "STATUSES",
     "UWI",
     "Contest",
-    "RctabRules",
     "RoundResult",
+    "Rules",
     "SliceRound",
     "Tabulation",
     "TieRecord",
@@ -119,7 +120,7 @@ class _Counter:
     def __init__(
         self,
         contest: Contest,
-        rules: RctabRules,
+        rules: Rules,
         n_winners: int,
         excluded: frozenset[str],
         pass_number: int | None,
@@ -295,7 +296,7 @@ class _Counter:
         rules = self.rules
         counts = contest.counts.astype(np.float64)
         excluded_idx = frozenset(self.index[n] for n in self.excluded)
-        walk = Walk(contest.ballots, rules.walk_rules(), excluded=excluded_idx)
+        walk = Walk(contest.ballots, rules.reading(), excluded=excluded_idx)
         codes = walk.current.copy()
         moved, moved_from = walk.moved.copy(), walk.moved_from.copy()
         round_ = 0
@@ -642,7 +643,7 @@ class _Counter:
         return sorted(keys, key=key)
 
 
-def tabulate(contest: Contest, rules: RctabRules, *, snapshots: bool = False) -> list[Tabulation]:
+def tabulate(contest: Contest, rules: Rules, *, snapshots: bool = False) -> list[Tabulation]:
     """Count ``contest`` as RCTab would; one :class:`Tabulation` per report.
 
     ``multiPassIrv`` gives one tabulation per seat: each pass is a single-winner count

@@ -7,6 +7,7 @@ tally's names. Ballot weights must be whole numbers (RCTab counts ballots).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 from ..ballots import RankedBallots
 from ..count.record import Recorder
 from ..errors import ConfigError, RuleError
+from ..options import RCTAB_OVERVOTE_RULES, Reading
 from ..outcome import Outcome, Tie
 from . import rule
 
@@ -34,11 +36,7 @@ _TIEBREAKS = {
     "previous_round": "previousRoundCountsThenRandom",
     "permutation": "generatePermutation",
 }
-_OVERVOTES = {
-    "exhaust": "exhaustImmediately",
-    "skip": "alwaysSkipToNextRank",
-    "exhaust_if_multiple": "exhaustIfMultipleContinuing",
-}
+_OVERVOTES = {shared: rctab_name for rctab_name, shared in RCTAB_OVERVOTE_RULES.items()}
 _REASONS = {
     "overvotes": "overvote",
     "skippedRankings": "skipped",
@@ -99,7 +97,8 @@ def rctab(
     [winnerElectionMode], by default ``single`` for one seat and ``stv`` for more; ``seats`` [numberOfWinners]; ``tiebreak`` ``order`` | ``random``
     | ``previous_round`` | ``permutation`` with ``seed`` [tiebreakMode, randomSeed; the
     draws are java.util.Random's]; ``overvote`` ``exhaust`` | ``skip`` |
-    ``exhaust_if_multiple``; ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
+    ``exhaust_if_multiple`` | ``single_continuing`` | ``split`` (:mod:`tally.options`; RCTab's
+    names are accepted too); ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
     ``exhaust`` [exhaustOnDuplicateCandidate]; ``batch_elimination``;
     ``continue_until_two``; ``first_round_threshold``; ``threshold`` ``droop`` |
     ``non_integer`` | ``hare``; ``decimal_places``; ``minimum_votes``;
@@ -115,7 +114,8 @@ def rctab(
     >>> tally.count(b, "rctab").winners
     ('A',)
     """
-    from ..rctab.tabulate import UWI, Contest, RctabRules, tabulate
+    from ..rctab.config import Rules
+    from ..rctab.tabulate import UWI, Contest, tabulate
 
     seats = _whole(seats, "seats", 1)
     decimal_places = _whole(decimal_places, "decimal_places", 0)
@@ -156,13 +156,14 @@ def rctab(
         raise ConfigError("option batch_elimination applies only to modes 'single' and 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
-    rules = RctabRules(
+    Reading(max_skipped=max_skipped, repeated=repeated)  # refuses bad values, as every ranked rule does
+    rules = Rules(
         winner_election_mode=_pick(_MODES, mode, "mode"),
         number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else seats,
         tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
         random_seed=None if seed is None else int(seed),
         overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
-        max_skipped=max_skipped,
+        max_skipped_ranks=max_skipped,
         exhaust_on_duplicate=repeated == "exhaust",
         batch_elimination=bool(batch_elimination),
         continue_until_two=bool(continue_until_two),
@@ -176,7 +177,8 @@ def rctab(
         cutoff_elimination=bool(cutoff),
     )
     if rules.needs_seed and rules.random_seed is None:
-        rules = RctabRules(**{**rules.__dict__, "random_seed": 0})
+        rules = replace(rules, random_seed=0)
+    rules.check()
     contest = Contest(
         candidates=tuple(ballots.candidates),
         excluded=frozenset(),
