@@ -4,10 +4,11 @@ A :class:`Recorder` collects the rounds of one count and builds the
 :class:`~tally.outcome.Outcome`. It owns three things no rule should do by hand:
 
 **Accounting.** Each round must account for every ballot read:
-``continuing + sum(inactive.values()) + lost == read``, where ``lost`` is the vote value
-lost to rounding when votes move at truncated fractional values (STV). A round that does
-not add up is a bug in the rule, and the recorder raises :class:`AccountingError` rather
-than publish it.
+``continuing + sum(inactive.values()) == read``. Where votes move at fractional values
+(STV), the vote value must add up too: ``sum(tally) + non_transferable + lost == valid``,
+``lost`` being the value lost to rounding (the rule passes ``values=(non_transferable,
+lost)`` and the recorder its ``valid`` poll). A round that does not add up is a bug in
+the rule, and the recorder raises :class:`AccountingError` rather than publish it.
 
 **Transfers, one convention.** A round's ``transfers`` maps each candidate whose votes
 moved to where they went: continuing candidates in candidate order, then ``"exhausted"``
@@ -27,7 +28,7 @@ the exhausted ones into partially and fully ranked ballots.
 >>> r.add(tally={"A": 2}, continuing=2, inactive={})
 Traceback (most recent call last):
 ...
-tally.count.record.AccountingError: round 2 does not account for every ballot: 2 continuing + 0 inactive + 0 lost = 2, not the 3 read
+tally.count.record.AccountingError: round 2 does not account for every ballot: 2 continuing + 0 inactive = 2, not the 3 read
 """
 
 from __future__ import annotations
@@ -72,12 +73,17 @@ class Recorder:
         The ballots (or ballot weight) read.
     tolerance : float
         Relative slack of the accounting check, for sums of floating-point weights.
+    valid : float, optional
+        The valid poll, whose value each round's ``values`` must account for.
     """
 
-    def __init__(self, candidates: Sequence[str], read: float, *, tolerance: float = 1e-9) -> None:
+    def __init__(
+        self, candidates: Sequence[str], read: float, *, tolerance: float = 1e-9, valid: float | None = None
+    ) -> None:
         self.candidates = tuple(candidates)
         self.read = float(read)
         self.tolerance = tolerance
+        self.valid = valid
         self.rounds: list[Round] = []
 
     def add(
@@ -92,19 +98,22 @@ class Recorder:
         threshold: float | None = None,
         note: str = "",
         exhausted_by_ranking: Mapping[str, float] | None = None,
-        lost: float = 0.0,
+        values: tuple[float, float] | None = None,
         number: int | None = None,
     ) -> Round:
         """Check and record one round; returns it.
 
-        ``inactive`` may leave out reasons (they are recorded as 0); ``lost`` is the value
-        lost to rounding so far. Raises :class:`AccountingError` when the round does not
-        add up to the ballots read.
+        ``inactive`` may leave out reasons (they are recorded as 0). ``values`` is
+        (non-transferable value, value lost to rounding) so far, for rules that move votes
+        at fractional values. Raises :class:`AccountingError` when the round does not add
+        up to the ballots read, or its value to the valid poll.
         """
         number = len(self.rounds) + 1 if number is None else number
         reasons = {name: float(inactive.get(name, 0.0)) for name in INACTIVE_REASONS}
         reasons.update({k: float(v) for k, v in inactive.items() if k not in reasons})
-        self._check(number, float(continuing), reasons, float(lost))
+        self._check(number, float(continuing), reasons)
+        if values is not None and self.valid is not None:
+            self._check_values(number, sum(float(v) for v in tally.values()), *values)
         split = None
         if exhausted_by_ranking is not None:
             split = {kind: float(exhausted_by_ranking.get(kind, 0.0)) for kind in EXHAUSTED_KINDS}
@@ -123,19 +132,24 @@ class Recorder:
         self.rounds.append(rnd)
         return rnd
 
-    def replace_last(self, rnd: Round) -> None:
-        """Put ``rnd`` in place of the last round (a rule amending its last stage's note)."""
-        self._check(rnd.number, rnd.continuing or 0.0, dict(rnd.inactive), 0.0, strict=False)
-        self.rounds[-1] = rnd
-
-    def _check(
-        self, number: int, continuing: float, inactive: Mapping[str, float], lost: float, strict: bool = True
-    ) -> None:
-        total = continuing + sum(inactive.values()) + lost
-        if abs(total - self.read) > self.tolerance * max(1.0, abs(self.read)) and strict:
+    def _check(self, number: int, continuing: float, inactive: Mapping[str, float]) -> None:
+        total = continuing + sum(inactive.values())
+        if abs(total - self.read) > self.tolerance * max(1.0, abs(self.read)):
             raise AccountingError(
                 f"round {number} does not account for every ballot: {continuing:g} continuing + "
-                f"{sum(inactive.values()):g} inactive + {lost:g} lost = {total:g}, not the {self.read:g} read"
+                f"{sum(inactive.values()):g} inactive = {total:g}, not the {self.read:g} read"
+            )
+
+    def _check_values(self, number: int, credited: float, non_transferable: float, lost: float) -> None:
+        assert self.valid is not None
+        total = credited + float(non_transferable) + float(lost)
+        # the tally is rounded for display (10 places), hence the slack per candidate
+        slack = max(self.tolerance * max(1.0, abs(self.valid)), 1e-9 * (len(self.candidates) + 2))
+        if abs(total - self.valid) > slack:
+            raise AccountingError(
+                f"round {number} does not account for the valid vote: {credited:g} credited + "
+                f"{float(non_transferable):g} non-transferable + {float(lost):g} lost to rounding "
+                f"= {total:g}, not {self.valid:g}"
             )
 
     def outcome(

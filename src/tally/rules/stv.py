@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..ballots import RankedBallots
 from ..errors import ConfigError
+from ..options import Reading
 from ..outcome import Outcome
 from ..ties import TieBreaker
 from . import rule
@@ -46,7 +47,9 @@ def scottish_stv(
     decimals: int | None = 5,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """STV as counted at Scottish local government elections (weighted inclusive Gregory).
 
@@ -67,9 +70,13 @@ def scottish_stv(
     decimals: places transfer values are cut to (5 in the Order; None for exact).
     tiebreak: ``"previous_round"`` (the Order's rule: earlier stages, then lot with
         ``seed``), ``"order"`` or ``"random"``.
-    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a
-        blank rank followed by a mark, as the Order's "next available preference" in
-        consecutive order would (see :mod:`tally.rules.stv_papers`).
+    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
+        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
+        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
+        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
+        rank followed by a mark, the legal texts' "next available preference" in
+        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
+        ballot (``"exhaust"``). See :mod:`tally.rules.stv_papers`.
 
     Returns an outcome whose rounds are the stages of the count.
 
@@ -81,7 +88,15 @@ def scottish_stv(
     >>> tally.count(b, "scottish_stv", seats=2).winners
     ('A', 'B')
     """
-    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
+    return _inclusive_gregory(
+        ballots,
+        seats,
+        tiebreak,
+        seed,
+        quota,
+        decimals,
+        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
+    )
 
 
 def _inclusive_gregory(
@@ -91,7 +106,7 @@ def _inclusive_gregory(
     seed: int | None,
     quota: str,
     decimals: int | None,
-    skipped: str,
+    reading: Reading,
 ) -> Outcome:
     """The count Scottish STV and WIGM share; they differ only in their default rounding."""
     _check_quota(quota)
@@ -99,7 +114,7 @@ def _inclusive_gregory(
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(
-        surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, skipped=skipped
+        surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, reading=reading
     )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
 
@@ -124,7 +139,9 @@ def wigm_stv(
     decimals: int | None = None,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Weighted inclusive Gregory STV with exact transfer values.
 
@@ -138,7 +155,15 @@ def wigm_stv(
     >>> tally.count(b, "wigm_stv", seats=2).winners
     ('A', 'B')
     """
-    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
+    return _inclusive_gregory(
+        ballots,
+        seats,
+        tiebreak,
+        seed,
+        quota,
+        decimals,
+        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
+    )
 
 
 @rule(
@@ -160,7 +185,9 @@ def ers97_stv(
     decimals: int | None = 2,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """STV under the Electoral Reform Society's 1997 rules (Gregory, last parcel).
 
@@ -207,7 +234,7 @@ def ers97_stv(
         decimals=decimals,
         exclusion="by_value",
         quota=quota,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
         ers97=True,
     )
     return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
@@ -228,7 +255,9 @@ def irish_stv(
     quota: str = "droop",
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
     defer_surplus: bool = True,
     exclude_several: bool = True,
     recoupment: bool = True,
@@ -313,7 +342,7 @@ def irish_stv(
         surplus_papers="last",
         selection="random",
         quota=quota,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
         early_finish=True,
         defer_surplus=defer_surplus,
         exclude_several=exclude_several,

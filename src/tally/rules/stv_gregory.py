@@ -56,13 +56,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..ballots import RankedBallots
+from ..ballots import SKIPPED, RankedBallots
+from ..count.record import Recorder
+from ..options import Reading
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from .stv_papers import INACTIVE, Papers, quota_value, read_papers, truncate
@@ -85,7 +87,7 @@ class GregoryRules:
     early_finish: bool = False
     ers97: bool = False
     quota: str = "droop"
-    skipped: str = "continue"
+    reading: Reading = field(default_factory=Reading)
     defer_surplus: bool = False
     exclude_several: bool = False
     recoupment: bool = False
@@ -111,7 +113,7 @@ class _Count:
         self.rules = rules
         self.breaker = breaker
         self.rng = np.random.default_rng(0 if seed is None else seed)
-        papers: Papers = read_papers(ballots, rules.skipped)
+        papers: Papers = read_papers(ballots, rules.reading)
         self.prefs = papers.prefs
         self.end = papers.end
         self.count = papers.count.copy()
@@ -140,7 +142,9 @@ class _Count:
         self.pending: list[int] = []
         self.order: list[int] = []
         self.stage = 1
-        self.rounds: list[Round] = []
+        self.recorder = Recorder(self.names, ballots.total, valid=self.valid)
+        self.rounds: list[Round] = self.recorder.rounds
+        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.stages: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
         self.nontransferable = Fraction(0)
@@ -365,7 +369,7 @@ class _Count:
         note: str,
         detail: dict[str, Any],
     ) -> None:
-        inactive = {name: 0.0 for name in ("undervote", "overvote", "skipped", "exhausted")}
+        inactive = {name: 0.0 for name in ("undervote", "overvote", "skipped", "repeated", "exhausted")}
         gone = self.holder < 0
         for code in np.unique(self.holder[gone]).tolist():
             inactive[_REASON[code]] = float(self.count[gone & (self.holder == code)].sum())
@@ -384,18 +388,21 @@ class _Count:
             note = "; ".join([note, *self.pending_notes])
             detail = {**detail, **self.pending_detail}
             self.pending_notes, self.pending_detail = [], {}
-        self.rounds.append(
-            Round(
-                number=len(self.rounds) + 1,
-                tally=tally,
-                elected=tuple(self.names[c] for c in elected),
-                eliminated=tuple(self.names[c] for c in eliminated),
-                transfers=transfers or {},
-                continuing=continuing,
-                inactive=inactive,
-                threshold=_fmt(self.quota),
-                note=note,
-            )
+        exhausted = self.holder == INACTIVE["exhausted"]
+        self.recorder.add(
+            tally=tally,
+            elected=tuple(self.names[c] for c in elected),
+            eliminated=tuple(self.names[c] for c in eliminated),
+            transfers=transfers or {},
+            continuing=continuing,
+            inactive=inactive,
+            threshold=_fmt(self.quota),
+            note=note,
+            exhausted_by_ranking={
+                "partially_ranked": float(self.count[exhausted & ~self.fully_ranked].sum()),
+                "fully_ranked": float(self.count[exhausted & self.fully_ranked].sum()),
+            },
+            values=(float(self.nontransferable), float(self.loss)),
         )
         self.stages.append(
             {
@@ -519,7 +526,7 @@ class _Count:
         """Take ``k[i]`` papers of ``rows[i]`` into new rows (the papers drawn); returns them."""
         start = self.count.size
         self.count[rows] -= k
-        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder"):
+        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder", "fully_ranked"):
             arr = getattr(self, name)
             setattr(self, name, np.concatenate([arr, arr[rows]]))
         self.count[start:] = k
@@ -1041,7 +1048,6 @@ def gregory_count(
     """Run a Gregory-family count and build its :class:`Outcome`."""
     count = _Count(ballots, seats, rules, breaker, seed)
     count.run()
-    last = count.rounds[-1]
     winners = tuple(ballots.candidates[c] for c in count.order)
     info = {
         "quota": _fmt(count.quota),
@@ -1053,13 +1059,4 @@ def gregory_count(
     }
     if rules.recoupment:
         info["recoupment"] = _recoupment_report(count)
-    return Outcome(
-        rule="",
-        candidates=tuple(ballots.candidates),
-        winners=winners,
-        rounds=tuple(count.rounds),
-        ties=tuple(breaker.ties),
-        ballots={"read": ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
-        scores=dict(last.tally),
-        details=info,
-    )
+    return count.recorder.outcome(winners=winners, ties=breaker.ties, details=info)

@@ -28,8 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import RankedBallots
+from ..ballots import SKIPPED, RankedBallots
+from ..count.record import Recorder
 from ..errors import ConfigError
+from ..options import Reading
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
 from . import rule
@@ -183,9 +185,9 @@ class _Meek:
         decimals: int,
         tolerance: float,
         breaker: TieBreaker,
-        skipped: str = "continue",
+        reading: Reading | None = None,
     ) -> None:
-        papers = read_papers(ballots, skipped)
+        papers = read_papers(ballots, reading)
         self.ballots = ballots
         self.names = ballots.candidates
         self.seats = seats
@@ -203,7 +205,9 @@ class _Meek:
         self.keep = [self.one] * c
         self.status = np.zeros(c, dtype=np.int64)
         self.order: list[int] = []
-        self.rounds: list[Round] = []
+        self.recorder = Recorder(self.names, ballots.total, valid=float(self.count[self.valid].sum()))
+        self.rounds: list[Round] = self.recorder.rounds
+        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.info: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
         self.votes = np.zeros(c, dtype=np.int64)
@@ -331,27 +335,31 @@ class _Meek:
         counting = self._counting
         gone = ~self.blank & ~counting
         inactive = {"undervote": float(self.count[self.blank].sum())}
-        for reason in ("overvote", "skipped", "exhausted"):
+        for reason in ("overvote", "skipped", "repeated", "exhausted"):
             inactive[reason] = float(self.count[gone & (self.end == INACTIVE[reason])].sum())
         tally = {
             self.names[c]: int(self.votes[c]) / one
             for c in range(len(self.names))
             if self.status[c] != EXCLUDED
         }
-        self.rounds.append(
-            Round(
-                number=len(self.rounds) + 1,
-                tally=tally,
-                elected=tuple(self.names[c] for c in elected),
-                eliminated=tuple(self.names[c] for c in eliminated),
-                transfers=transfers or {},
-                continuing=float(self.count[counting].sum()),
-                inactive=inactive,
-                threshold=self.quota / one,
-                note=note,
-            )
-        )
         total = int(self.votes.sum())
+        residual = int(self.count[self.valid].sum()) * one - total - self.leftover
+        exhausted = gone & (self.end == INACTIVE["exhausted"])
+        self.recorder.add(
+            tally=tally,
+            elected=tuple(self.names[c] for c in elected),
+            eliminated=tuple(self.names[c] for c in eliminated),
+            transfers=transfers or {},
+            continuing=float(self.count[counting].sum()),
+            inactive=inactive,
+            threshold=self.quota / one,
+            note=note,
+            exhausted_by_ranking={
+                "partially_ranked": float(self.count[exhausted & ~self.fully_ranked].sum()),
+                "fully_ranked": float(self.count[exhausted & self.fully_ranked].sum()),
+            },
+            values=(self.leftover / one, residual / one),
+        )
         self.info.append(
             {
                 "round": len(self.rounds),
@@ -359,7 +367,7 @@ class _Meek:
                 "keep_values": {self.names[c]: self.keep[c] / one for c in self.order},
                 "surplus": self._surplus() / one,
                 "non_transferable": self.leftover / one,
-                "rounding_residual": (int(self.count[self.valid].sum()) * one - total - self.leftover) / one,
+                "rounding_residual": residual / one,
             }
         )
         self.history.append(self.votes.astype(np.float64) / one)
@@ -417,20 +425,10 @@ class _Meek:
             )
 
     def outcome(self) -> Outcome:
-        last = self.rounds[-1]
         winners = tuple(self.names[c] for c in self.order)
-        return Outcome(
-            rule="",
-            candidates=tuple(self.names),
+        return self.recorder.outcome(
             winners=winners,
-            rounds=tuple(self.rounds),
-            ties=tuple(self.breaker.ties),
-            ballots={
-                "read": self.ballots.total,
-                "continuing": last.continuing,
-                "inactive": dict(last.inactive),
-            },
-            scores=dict(last.tally),
+            ties=self.breaker.ties,
             details={
                 "valid": int(self.count[self.valid].sum()),
                 "decimals": self.decimals,
@@ -450,7 +448,7 @@ def _count(
     tolerance: float,
     tiebreak: str,
     seed: int | None,
-    skipped: str,
+    reading: Reading,
 ) -> Outcome:
     _check(decimals, tolerance)
     check_stv_options(ballots, seats, tiebreak)
@@ -462,7 +460,7 @@ def _count(
         decimals=decimals,
         tolerance=tolerance,
         breaker=breaker,
-        skipped=skipped,
+        reading=reading,
     )
     count.run()
     return count.outcome()
@@ -496,7 +494,9 @@ def meek_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Meek's STV: every transfer recomputed with keep values, the quota falling with exhaustion.
 
@@ -508,8 +508,13 @@ def meek_stv(
         than this (or stops falling), and the lowest hopeful is excluded.
     tiebreak: ``"previous_round"`` (earlier rounds, then lot with ``seed``), ``"order"``
         or ``"random"``.
-    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a blank
-        rank followed by a mark (see :mod:`tally.rules.stv_papers`).
+    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
+        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
+        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
+        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
+        rank followed by a mark, the legal texts' "next available preference" in
+        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
+        ballot (``"exhaust"``). See :mod:`tally.rules.stv_papers`.
 
     Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
     ballot weights; :class:`~tally.errors.ConfigError` on bad options.
@@ -527,7 +532,7 @@ def meek_stv(
         tolerance=tolerance,
         tiebreak=tiebreak,
         seed=seed,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
     )
 
 
@@ -550,7 +555,9 @@ def warren_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Warren's STV: as Meek's, but a candidate keeps a fixed amount of each vote, not a share.
 
@@ -570,5 +577,5 @@ def warren_stv(
         tolerance=tolerance,
         tiebreak=tiebreak,
         seed=seed,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
     )
