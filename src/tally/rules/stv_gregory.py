@@ -993,15 +993,9 @@ class _Count:
             self.order.append(c)
         if ordered:
             last = self.rounds[-1]
-            self.rounds[-1] = Round(
-                number=last.number,
-                tally=last.tally,
+            self.rounds[-1] = dataclasses.replace(
+                last,
                 elected=last.elected + tuple(self.names[c] for c in ordered),
-                eliminated=last.eliminated,
-                transfers=last.transfers,
-                continuing=last.continuing,
-                inactive=last.inactive,
-                threshold=last.threshold,
                 note=(last.note + "; " if last.note else "") + f"remaining candidates elected: {reason}",
             )
 
