@@ -21,18 +21,18 @@ from itertools import product
 
 import numpy as np
 
-from ..ballots import RankedBallots
+from ..ballots import RankedBallots, RankedProfiles
 from ..count.eliminate import THRESHOLDS, Elimination, batch_losers, majority
 from ..count.record import Recorder, transfer_row
 from ..count.walk import Walk
 from ..errors import ConfigError
 from ..options import Reading
-from ..outcome import Outcome, Tie
+from ..outcome import BatchOutcome, Outcome, Tie
 from ..ties import TieBreaker
 from . import rule
 from ._batch import irv_kernel, run_batch
 
-__all__ = ["batch_losers", "coombs", "irv", "runoff"]
+__all__ = ["batch_losers", "coombs", "irv", "irv_batch", "runoff"]
 
 
 def _walk(ballots: RankedBallots, overvote: str, max_skipped: int | None, repeated: str) -> Walk:
@@ -50,10 +50,49 @@ def _check(threshold: str) -> None:
         raise ConfigError(f"option threshold: unknown {threshold!r}; choose one of {', '.join(THRESHOLDS)}")
 
 
+def irv_batch(
+    profiles: RankedProfiles,
+    *,
+    tiebreak: str = "previous_round",
+    seed: int | None = None,
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
+    batch_elimination: bool = False,
+    continue_until_two: bool = False,
+    threshold: str = "majority",
+) -> BatchOutcome:
+    """IRV on many elections at once: the batch path registered with :func:`irv`.
+
+    Plain IRV runs in one vectorised kernel over every election; other options, and
+    elections the kernel meets a tie in, are counted one by one by :func:`irv`, so each
+    row equals what :func:`irv` gives for that election alone.
+    """
+    _check(threshold)
+    Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
+    options = {
+        "tiebreak": tiebreak,
+        "seed": seed,
+        "overvote": overvote,
+        "max_skipped": max_skipped,
+        "repeated": repeated,
+        "batch_elimination": batch_elimination,
+        "continue_until_two": continue_until_two,
+        "threshold": threshold,
+    }
+    # the kernel counts plain IRV; other options go through the single path
+    plain = (
+        max_skipped is None and not batch_elimination and not continue_until_two and threshold == "majority"
+    )
+    kernel = functools.partial(irv_kernel, tiebreak=tiebreak, seed=seed) if plain else None
+    return run_batch(profiles, kernel, irv, options)
+
+
 @rule(
     "irv",
     aliases=("rcv", "instant_runoff", "alternative_vote", "hare", "ranked_choice"),
-    kinds=("ranked", "profiles"),
+    kinds=("ranked",),
+    batch=irv_batch,
     family="runoff",
     sequential=True,
     reference="Hare, T. (1859). Treatise on the Election of Representatives; "
@@ -100,27 +139,6 @@ def irv(
     (('B',), ('C',), {'A': 4.0, 'B': 5.0})
     """
     _check(threshold)
-    if ballots.kind == "profiles":
-        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
-        options = {
-            "tiebreak": tiebreak,
-            "seed": seed,
-            "overvote": overvote,
-            "max_skipped": max_skipped,
-            "repeated": repeated,
-            "batch_elimination": batch_elimination,
-            "continue_until_two": continue_until_two,
-            "threshold": threshold,
-        }
-        # the kernel counts plain IRV; other options go through the single path
-        plain = (
-            max_skipped is None
-            and not batch_elimination
-            and not continue_until_two
-            and threshold == "majority"
-        )
-        kernel = functools.partial(irv_kernel, tiebreak=tiebreak, seed=seed) if plain else None
-        return run_batch(ballots, kernel, irv, options)
     walk = _walk(ballots, overvote, max_skipped, repeated)
     count = Elimination(
         ballots,
