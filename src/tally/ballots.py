@@ -152,14 +152,16 @@ class RankedBallots:
         w = _as_weights(weights, matrix.shape[0])
         provenance = None
         if ballot_ids is not None or precincts is not None or batches is not None:
-            names, codes = (), None
+            names: tuple[str, ...] = ()
+            codes = None
             if precincts is not None:
                 names_arr, codes = np.unique(
                     np.asarray(precincts, dtype=object).astype(str), return_inverse=True
                 )
                 names = tuple(str(n) for n in names_arr)
                 codes = codes.astype(np.int32)
-            batch_names, batch_codes = (), None
+            batch_names: tuple[str, ...] = ()
+            batch_codes = None
             if batches is not None:
                 b_arr, batch_codes = np.unique(
                     np.asarray(batches, dtype=object).astype(str), return_inverse=True
@@ -567,7 +569,8 @@ class ScoredBallots:
 
     def is_blank(self) -> np.ndarray:
         """Rows that give no candidate more than the lowest score."""
-        return (self.filled() <= self.min_score).all(axis=1)
+        blank: np.ndarray = (self.filled() <= self.min_score).all(axis=1)
+        return blank
 
     def __repr__(self) -> str:
         return f"ScoredBallots({self.kind}, {self.n_candidates} candidates, {self.total:g} ballots)"

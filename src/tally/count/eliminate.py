@@ -71,7 +71,10 @@ def batch_losers(votes: np.ndarray, among: np.ndarray, *, keep: int = 1) -> list
     """
     order = sorted(among.tolist(), key=lambda c: (votes[c], c))
     values = sorted({float(votes[c]) for c in order})
-    running, seen, out, before = 0.0, [], [], []
+    running = 0.0
+    seen: list[int] = []
+    out: list[int] = []
+    before: list[int] = []
     for value in values:
         if running < value and len(seen) > len(out):
             before, out = out, list(seen)
@@ -233,7 +236,13 @@ class Elimination:
         )
 
     def _eliminate(
-        self, walk: Walk, cands: np.ndarray, votes: np.ndarray, line: _Line, record: bool, base: dict
+        self,
+        walk: Walk,
+        cands: np.ndarray,
+        votes: np.ndarray,
+        line: _Line,
+        record: bool,
+        base: dict[str, Any],
     ) -> frozenset[int] | None:
         """Eliminate the last (or a batch); explore every way when a tie stands."""
         names = self.ballots.candidates
@@ -279,7 +288,7 @@ class Elimination:
         scores: np.ndarray,
         line: _Line,
         record: bool,
-        base: dict,
+        base: dict[str, Any],
     ) -> frozenset[int]:
         names = self.ballots.candidates
         if record:
@@ -303,7 +312,7 @@ class Elimination:
             return text
         return f"{self.note}; {text}" if text else self.note
 
-    def outcome(self, winners: frozenset[int], details: dict | None = None) -> Outcome:
+    def outcome(self, winners: frozenset[int], details: dict[str, Any] | None = None) -> Outcome:
         """The outcome: the recorded rounds, winners in candidate order, the elimination order."""
         names = self.ballots.candidates
         return self.recorder.outcome(

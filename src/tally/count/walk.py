@@ -337,7 +337,8 @@ class Walk:
         """(len(rows), C): the share of each split row going to each continuing candidate."""
         code = self._choices[rows, self.position[rows]]
         alive = self._members[FIRST_TIE_CODE - code] & self.continuing
-        return alive / np.maximum(alive.sum(axis=1, keepdims=True), 1)
+        share: np.ndarray = alive / np.maximum(alive.sum(axis=1, keepdims=True), 1)
+        return share
 
     def _counts(self, weights: np.ndarray | None) -> np.ndarray:
         """Weight per code: slots 0..6 for codes -7..-1 (inactive reasons), then candidates."""

@@ -92,6 +92,11 @@ _N_CODES = 7  # inactive codes -1..-6 map to slots 1..6 of a shifted bincount
 # -- the count ----------------------------------------------------------------------------
 
 
+def _plus(value: Decimal | None) -> Decimal:
+    """A vote sum as RCTab holds it (its tallies start at zero, whose scale then carries)."""
+    return ZERO if value is None else ZERO + value
+
+
 class _Classes:
     """Fractional transfer values: ballots that helped elect the same winners with the
     same kept shares share a class. Class 0 is a whole vote."""
@@ -208,9 +213,7 @@ class _Counter:
     ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         c = len(self.names)
         with localcontext(EXACT):
-            tally = {
-                n: (ZERO if sums[self.index[n]] is None else ZERO + sums[self.index[n]]) for n in continuing
-            }
+            tally = {n: _plus(sums[self.index[n]]) for n in continuing}
             inactive = {}
             for code, status in _STATUS_OF_CODE.items():
                 v = sums[c - code - 1]

@@ -525,7 +525,7 @@ def split_cycle(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | No
     return _outcome(
         ballots,
         margins,
-        undefeated,
+        undefeated.tolist(),
         defeat.sum(axis=1).astype(float),
         breaker,
         note="candidates defeated (wins that are not the weakest link of a cycle)",

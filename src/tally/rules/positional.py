@@ -20,6 +20,8 @@ On complete strict ballots both give the textbook Borda count (``n-1`` down to `
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..ballots import RankedBallots, RankedProfiles
@@ -247,7 +249,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     tied = False
     while True:
         live = np.flatnonzero(mask)
-        base = {"number": number, "continuing": continuing, "inactive": inactive}
+        base: dict[str, Any] = {"number": number, "continuing": continuing, "inactive": inactive}
         if live.size == 1:
             rounds.append(
                 Round(
@@ -434,7 +436,7 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     for k in range(1, depth + 1):
         marks = w @ (rank < k) if rank.size else np.zeros(n)
         done = marks.max() > half or k == depth
-        base = {
+        base: dict[str, Any] = {
             "number": k,
             "tally": by_name(names, marks),
             "continuing": continuing,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from itertools import product
+from typing import Any
 
 import numpy as np
 
@@ -190,7 +191,7 @@ def runoff(
     votes = walk.tally()
     cands = np.flatnonzero(walk.continuing)
     active = float(votes[cands].sum())
-    base = {
+    base: dict[str, Any] = {
         "tally": {names[c]: float(votes[c]) for c in cands},
         "continuing": active,
         "inactive": walk.inactive(),
@@ -247,15 +248,19 @@ def _top_two(votes: np.ndarray, cands: np.ndarray, breaker: TieBreaker) -> list[
             return [(a, b) for a, b in product(first, first) if a < b]
         a = breaker.pick(first, purpose="runoff place", round=1, lowest=False)
         b = breaker.pick([c for c in first if c != a], purpose="runoff place", round=1, lowest=False)
-        return [tuple(sorted((a, b)))]
+        return [_pair(a, b)]
     rest = [int(c) for c in cands if c != first[0]]
     second_best = max(votes[c] for c in rest)
     second = [c for c in rest if votes[c] == second_best]
     if len(second) == 1 or breaker.mode != "all":
         b = breaker.pick(second, purpose="runoff place", round=1, lowest=False)
-        return [tuple(sorted((first[0], b)))]
+        return [_pair(first[0], b)]
     _record_all(breaker, second)
-    return [tuple(sorted((first[0], b))) for b in second]
+    return [_pair(first[0], b) for b in second]
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def _record_all(breaker: TieBreaker, tied: list[int]) -> None:

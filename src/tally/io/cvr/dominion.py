@@ -46,12 +46,19 @@ def _load(path: Path) -> Any:
         raise BallotError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
 
 
-def _manifest(path: Path, *, required: bool = True) -> dict[str, Any] | None:
+def _manifest(path: Path) -> dict[str, Any]:
     """``{str(Id): entry}`` of a Dominion manifest's ``List``."""
     if not path.exists():
-        if required:
-            raise BallotError("Dominion manifest not found", file=str(path))
-        return None
+        raise BallotError("Dominion manifest not found", file=str(path))
+    return _entries(path)
+
+
+def _optional_manifest(path: Path) -> dict[str, Any] | None:
+    """The same for a manifest a folder may lack (older exports have no precincts)."""
+    return _entries(path) if path.exists() else None
+
+
+def _entries(path: Path) -> dict[str, Any]:
     data = _load(path)
     try:
         return {str(item["Id"]): item for item in data["List"]}
@@ -76,7 +83,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         raise BallotError("a Dominion source must be a folder of JSON exports", file=str(folder))
     lookup = CandidateLookup(config, source)
     contest_id = str(source.contest_id)
-    precincts = _manifest(folder / "PrecinctManifest.json", required=False)
+    precincts = _optional_manifest(folder / "PrecinctManifest.json")
     portions = _manifest(folder / "PrecinctPortionManifest.json")
     contests = _manifest(folder / "ContestManifest.json")
     candidates = _manifest(folder / "CandidateManifest.json")
