@@ -369,12 +369,14 @@ class Walk:
 
         ``fully_ranked``: the ballot marks all ``max_rankings`` ranks (all the ranks the
         ballots hold when there is no limit); ``partially_ranked``: fewer (RCTab issue 854).
+        Skipped ranks between marks do not count as marks.
         """
         done = self.current == EXHAUSTED
         if not done.any():
             return dict.fromkeys(EXHAUSTED_KINDS, 0.0)
         w = self._weights(weights)
-        full = (self._choices[done] != SKIPPED).sum(axis=1) >= self._ranks
+        allowed = self.rules.max_rankings or self._ranks
+        full = (self._choices[done] != SKIPPED).sum(axis=1) >= allowed
         weight = w[done]
         return {"partially_ranked": float(weight[~full].sum()), "fully_ranked": float(weight[full].sum())}
 

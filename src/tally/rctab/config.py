@@ -218,6 +218,7 @@ class Rules:
             overvote=RCTAB_OVERVOTE_RULES[self.overvote_rule],
             max_skipped=self.max_skipped_ranks,
             repeated="exhaust" if self.exhaust_on_duplicate else "skip",
+            max_rankings=self.rankings_limit,
         )
 
 
