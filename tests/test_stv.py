@@ -258,8 +258,8 @@ def test_overvote_and_blank_ballots_are_accounted():
 
 
 def test_preferences_read_off_each_ballot():
+    from tally.count.papers import INACTIVE, read_papers
     from tally.options import Reading
-    from tally.rules.stv_papers import INACTIVE, read_papers
 
     b = RankedBallots.from_rankings(
         ["A", "B", "C"],

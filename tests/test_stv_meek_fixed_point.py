@@ -1,7 +1,7 @@
 """Meek and Warren STV against a per-ballot fixed-point reference, round by round.
 
 The reference reads each raw ballot itself (skipped ranks, repeats, overvotes as
-:mod:`tally.rules.stv_papers` describes) and counts it ballot by ballot, candidate by
+:mod:`tally.count.papers` describes) and counts it ballot by ballot, candidate by
 candidate, with the integer rules of :mod:`tally.rules.stv_meek`: weights in units of
 10^-decimals, Meek's kept and passed parts each rounded up, Warren's min(keep, weight),
 the quota floor(votes / (seats + 1)) + 1 unit, keep values rescaled with rounding up.

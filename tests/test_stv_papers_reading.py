@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from tally.ballots import RankedBallots
+from tally.count.papers import INACTIVE, read_papers
 from tally.options import Reading
-from tally.rules.stv_papers import INACTIVE, read_papers
 
 
 def read(marks: list, skipped: str) -> tuple[list[int], str]:

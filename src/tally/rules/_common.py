@@ -10,12 +10,13 @@ import numpy as np
 from ..ballots import FIRST_TIE_CODE, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round
-from ..ties import TieBreaker, best
+from ..ties import TieBreaker, best, check_tiebreak
 
 __all__ = [
     "best",
     "by_name",
     "check_seats",
+    "check_stv_options",
     "one_shot",
     "ranked_account",
     "scored_account",
@@ -102,3 +103,14 @@ def check_seats(seats: Any, candidates: int | None = None, option: str = "seats"
     if candidates is not None and seats > candidates:
         raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
     return int(seats)
+
+
+def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
+    """Refuse options no STV count can run with."""
+    check_seats(seats, ballots.n_candidates)
+    check_tiebreak(tiebreak)
+    if tiebreak == "all":
+        raise ConfigError(
+            "STV counts break each tie as they meet it; tiebreak 'all' is not available "
+            "(use previous_round, order or random)"
+        )

@@ -1,21 +1,29 @@
-"""Single transferable vote: the Gregory family (Scottish, WIGM, ERS97, Irish).
+"""Single transferable vote: one registered function per legal text.
 
-Meek and Warren, which recompute every transfer at each iteration, live in
-:mod:`tally.rules.stv_meek`. The shared count is :mod:`tally.rules.stv_gregory`; how
-preferences are read off a ballot is in :mod:`tally.rules.stv_papers`.
+Scottish STV and WIGM count with the Gregory core of the counting floor
+(:class:`tally.count.gregory.GregoryCount`); ERS97 and the Irish Dáil count are that core
+with the steps their texts change (:mod:`tally.rules.stv_ers97`,
+:mod:`tally.rules.stv_irish`); Meek and Warren, which recompute every transfer at each
+iteration, live in :mod:`tally.rules.stv_meek`. How preferences are read off a ballot is
+:mod:`tally.count.papers`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ballots import RankedBallots
+from ..count.gregory import GregoryCount, GregoryRules
+from ..count.papers import QUOTAS
 from ..errors import ConfigError
 from ..options import Reading
 from ..outcome import Outcome
 from ..ties import TieBreaker
 from . import rule
-from .stv_gregory import GregoryRules, gregory_count
+from ._common import check_stv_options
+from .stv_ers97 import Ers97Count
+from .stv_irish import IrishCount, recoupment_report
 from .stv_meek import meek_stv, warren_stv
-from .stv_papers import QUOTAS, check_stv_options
 
 __all__ = ["ers97_stv", "irish_stv", "meek_stv", "scottish_stv", "warren_stv", "wigm_stv"]
 
@@ -76,7 +84,7 @@ def scottish_stv(
         passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
         rank followed by a mark, the legal texts' "next available preference" in
         consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
-        ballot (``"exhaust"``). See :mod:`tally.rules.stv_papers`.
+        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
 
     Returns an outcome whose rounds are the stages of the count.
 
@@ -116,7 +124,9 @@ def _inclusive_gregory(
     rules = GregoryRules(
         surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, reading=reading
     )
-    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+    count = GregoryCount(ballots, seats, rules, breaker, seed)
+    count.run()
+    return count.outcome()
 
 
 @rule(
@@ -235,9 +245,10 @@ def ers97_stv(
         exclusion="by_value",
         quota=quota,
         reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
-        ers97=True,
     )
-    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+    count = Ers97Count(ballots, seats, rules, breaker, seed)
+    count.run()
+    return count.outcome()
 
 
 @rule(
@@ -289,8 +300,8 @@ def irish_stv(
     candidates for the vacancies, are excluded in one count (``details["stages"][i]
     ["excluded_together"]``); with ``recoupment`` not when that could cost one of them
     the chance to pass a quarter of the quota. How these tests are read from the Act is
-    set out in :meth:`tally.rules.stv_gregory._Count._irish_deferment` and
-    :meth:`~tally.rules.stv_gregory._Count._irish_group`.
+    set out in :meth:`tally.rules.stv_irish.IrishCount._irish_deferment` and
+    :meth:`~tally.rules.stv_irish.IrishCount._irish_group`.
 
     Recoupment of election expenses depends only on votes (more than a quarter of the
     quota, Electoral Act 1997 s. 21), not on the expenses a candidate declared, so the
@@ -343,17 +354,20 @@ def irish_stv(
         selection="random",
         quota=quota,
         reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
-        early_finish=True,
+    )
+    count = IrishCount(
+        ballots,
+        seats,
+        rules,
+        breaker,
+        seed,
         defer_surplus=defer_surplus,
         exclude_several=exclude_several,
         recoupment=recoupment,
         recoupment_quota=recoupment_quota,
     )
-    return gregory_count(
-        ballots,
-        seats=seats,
-        rules=rules,
-        breaker=breaker,
-        seed=seed,
-        details={"seed": 0 if seed is None else int(seed)},
-    )
+    count.run()
+    details: dict[str, Any] = {"seed": 0 if seed is None else int(seed)}
+    if recoupment:
+        details["recoupment"] = recoupment_report(count)
+    return count.outcome(details)

@@ -2,7 +2,7 @@
 
 Every candidate has a *keep value*: 1 while hopeful, 0 once excluded, and for an elected
 candidate the share of each vote reaching them that they keep. Each ballot is read from
-its first usable preference (see :mod:`tally.rules.stv_papers`) with weight 1; a
+its first usable preference (see :mod:`tally.count.papers`) with weight 1; a
 candidate with keep value k keeps part of the weight w reaching them and passes the rest
 on: Meek keeps w x k and passes w x (1 - k); Warren keeps min(k, w) and passes the rest.
 Weight left when the preferences run out is non-transferable. The quota is the votes
@@ -29,13 +29,14 @@ from typing import Any
 import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
+from ..count.papers import INACTIVE, read_papers
 from ..count.record import Recorder
 from ..errors import ConfigError
 from ..options import Reading
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
 from . import rule
-from .stv_papers import INACTIVE, check_stv_options, read_papers
+from ._common import check_stv_options
 
 __all__ = ["meek_stv", "warren_stv"]
 
@@ -514,7 +515,7 @@ def meek_stv(
         passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
         rank followed by a mark, the legal texts' "next available preference" in
         consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
-        ballot (``"exhaust"``). See :mod:`tally.rules.stv_papers`.
+        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
 
     Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
     ballot weights; :class:`~tally.errors.ConfigError` on bad options.

@@ -1,4 +1,4 @@
-"""What the STV rules share: reading preferences off the ballot papers, quotas, decimals.
+"""Ballot papers as the STV counts read them: usable preferences, quotas, exact decimals.
 
 Every STV count reads each ballot row as a list of *usable preferences*: the candidates it
 marks, in rank order, read under the reading options every ranked rule shares
@@ -35,15 +35,12 @@ import numpy as np
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..options import INACTIVE_CODES, Reading
-from ..ties import check_tiebreak
-from ._common import check_seats
 
 __all__ = [
     "INACTIVE",
     "NO_CANDIDATE",
     "QUOTAS",
     "Papers",
-    "check_stv_options",
     "quota_value",
     "read_papers",
     "truncate",
@@ -256,14 +253,3 @@ def quota_value(kind: str, valid: int | Fraction, seats: int) -> tuple[Fraction,
     if kind == "exact_droop":
         return valid / (seats + 1), True
     raise ConfigError(f"option quota: unknown quota {kind!r}; choose one of {', '.join(QUOTAS)}")
-
-
-def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
-    """Refuse options no STV count can run with."""
-    check_seats(seats, ballots.n_candidates)
-    check_tiebreak(tiebreak)
-    if tiebreak == "all":
-        raise ConfigError(
-            "STV counts break each tie as they meet it; tiebreak 'all' is not available "
-            "(use previous_round, order or random)"
-        )
