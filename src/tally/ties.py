@@ -139,23 +139,38 @@ class CountHistory(Sequence[np.ndarray]):
     """Earlier rounds' counts (oldest first) as the rows of one growing matrix.
 
     A sequence of arrays like any other ``history``, but a tie-break can read a block of
-    rounds for the tied candidates in one slice (see :func:`earlier_rounds`).
+    rounds for the tied candidates in one slice (see :func:`earlier_rounds`). It also
+    keeps, per candidate, a rank of their whole history read most recent round first
+    (:attr:`ranks`): two candidates have the same rank exactly when their counts were
+    equal in every round, and a lower rank means fewer votes at the latest round where
+    they differ. Keeping it costs one sort of the candidates per round.
     """
 
     def __init__(self, width: int) -> None:
         self._data = np.zeros((8, width))
         self._n = 0
+        self.ranks = np.zeros(width, dtype=np.int64)
 
     def append(self, counts: np.ndarray) -> None:
         if self._n == self._data.shape[0]:
             self._data = np.concatenate((self._data, np.zeros_like(self._data)))
         self._data[self._n] = counts
         self._n += 1
+        # the newest round decides first, the ranks of the earlier rounds break its ties
+        row = self._data[self._n - 1]
+        order = np.lexsort((self.ranks, row))
+        step = np.ones(order.size, dtype=np.int64)
+        step[0] = 0
+        step[1:] = (row[order][1:] != row[order][:-1]) | (self.ranks[order][1:] != self.ranks[order][:-1])
+        ranks = np.empty_like(self.ranks)
+        ranks[order] = np.cumsum(step)
+        self.ranks = ranks
 
     def copy(self) -> CountHistory:
         other = CountHistory(self._data.shape[1])
         other._data = self._data[: max(self._n, 8)].copy()
         other._n = self._n
+        other.ranks = self.ranks.copy()
         return other
 
     def plus(self, counts: np.ndarray) -> CountHistory:
@@ -190,13 +205,21 @@ def earlier_rounds(
 
     The rounds are read in blocks that double in size, each a lexicographic sort of the
     tied candidates' counts, so a tie costs time in proportion to the rounds it needs
-    (times the candidates tied), never a pass over every round per comparison.
+    (times the candidates tied), never a pass over every round per comparison. With a
+    :class:`CountHistory`, candidates tied in every round are found from its ranks
+    without reading the rounds at all.
 
     >>> earlier_rounds([[1, 5, 5], [2, 4, 4], [3, 3, 4]], [0, 1, 2])
     ([0], 2)
     """
     alive = np.asarray(sorted(tied), dtype=np.int64)
-    start, block, back = len(history), 4, 0
+    if isinstance(history, CountHistory) and len(history):
+        ranks = history.ranks[alive]
+        alive = alive[ranks == (ranks.min() if lowest else ranks.max())]
+        if alive.size > 1:
+            return alive.tolist(), len(history)  # equal in every earlier round
+        alive = np.asarray(sorted(tied), dtype=np.int64)  # one is singled out: find how far back
+    start, block, back = len(history), 64, 0
     while alive.size > 1 and start > 0:
         size = min(block, start)
         if isinstance(history, CountHistory):

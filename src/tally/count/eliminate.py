@@ -92,15 +92,25 @@ class _Line:
 
     number: int
     history: CountHistory
+    # the scores eliminations were decided on; the same object as history when they
+    # are the votes (IRV), so each round is kept once
     bad_history: CountHistory
     frozen: tuple[float, float] | None = None
     elected: int | None = None
 
+    def keep(self, votes: np.ndarray, scores: np.ndarray) -> None:
+        """Add a round's votes and scores to the history."""
+        self.history.append(votes)
+        if self.bad_history is not self.history:
+            self.bad_history.append(scores)
+
     def branch(self, votes: np.ndarray, scores: np.ndarray) -> _Line:
+        history = self.history.plus(votes)
+        shared = self.bad_history is self.history
         return _Line(
             self.number + 1,
-            self.history.plus(votes),
-            self.bad_history.plus(scores),
+            history,
+            history if shared else self.bad_history.plus(scores),
             self.frozen,
             self.elected,
         )
@@ -127,7 +137,9 @@ class Elimination:
     def run(self, walk: Walk, first_round: int = 1) -> frozenset[int]:
         """Count to the end, recording every round; the winners (several if a tie stood)."""
         c = self.ballots.n_candidates
-        return self._line(walk, _Line(first_round, CountHistory(c), CountHistory(c)), record=True)
+        history = CountHistory(c)
+        scores = history if self.badness is fewest_votes else CountHistory(c)
+        return self._line(walk, _Line(first_round, history, scores), record=True)
 
     def _line(self, walk: Walk, line: _Line, record: bool) -> frozenset[int]:
         while True:
@@ -209,8 +221,7 @@ class Elimination:
         if record:
             note = self._note("winner found; counting on until two candidates remain")
             self.recorder.add(**base, elected=(names[line.elected],), note=note)
-        line.history.append(votes)
-        line.bad_history.append(self.badness(walk, votes))
+        line.keep(votes, self.badness(walk, votes))
         line.number += 1
         return frozenset()
 
@@ -275,8 +286,7 @@ class Elimination:
                 transfers={names[k]: transfer_row(v, names) for k, v in walk.flows().items()},
                 note=self._note(note),
             )
-        line.history.append(votes)
-        line.bad_history.append(scores)
+        line.keep(votes, scores)
         line.number += 1
         return None
 
