@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import tally  # noqa: E402
+import tally
 
 
 def profile(candidates: int, ballots: int, seed: int) -> tally.RankedBallots:
@@ -81,7 +81,7 @@ def main() -> None:
         b = profile(c, args.ballots, args.seed)
         t, outcome = best_of(lambda b=b: tally.count(b, "irv"), args.repeat)
         rows = np.asarray(b.choices, dtype=np.int64)
-        r, _ = best_of(lambda: plain_irv(rows, b.weights, c), args.repeat)
+        r, _ = best_of(lambda rows=rows, b=b, c=c: plain_irv(rows, b.weights, c), args.repeat)
         print(
             f"{c:>10} {t:>10.2f}s {r:>10.2f}s {t / r:>6.1f}x {t / c**2 * 1e6:>11.2f}  "
             f"{outcome.winners} ({len(outcome.rounds)} rounds, {len(outcome.ties)} ties broken)"
