@@ -237,6 +237,8 @@ _RULE_WORDS = {
     "warren_stv": "Warren STV",
 }
 
+_READING_KEYS = ("overvote", "max_skipped", "repeated", "max_rankings", "excluded")
+
 _FLAG_WORDS = {
     "batch_elimination": "batch elimination",
     "continue_until_two": "counting on until two remain",
@@ -277,6 +279,8 @@ def describe(rule: str, options: Mapping[str, Any] | None = None) -> str:
     seats = options.get("seats")
     if isinstance(seats, int) and seats > 1:
         words.append(f"{seats} seats")
-    words.extend(Reading.from_options(options).describe())
+    # rules that read ballots under this vocabulary say how, even at its defaults
+    if rule in _RULE_WORDS or any(key in options for key in _READING_KEYS):
+        words.extend(Reading.from_options(options).describe())
     words.extend(text for key, text in _FLAG_WORDS.items() if options.get(key) is True)
     return ", ".join(words)

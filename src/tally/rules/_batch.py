@@ -41,6 +41,7 @@ def run_batch(
     # must not pass or fail depending on the data
     check_tiebreak(options.get("tiebreak", "all"))
     e, c = profiles.n_elections, profiles.n_candidates
+    inactive: np.ndarray | None
     if kernel is None:
         # every election goes to the single path, which reports its inactive ballots
         winners, unsettled, inactive = np.zeros((e, c), dtype=bool), np.ones(e, dtype=bool), np.zeros(e)
