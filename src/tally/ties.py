@@ -143,34 +143,45 @@ class CountHistory(Sequence[np.ndarray]):
     keeps, per candidate, a rank of their whole history read most recent round first
     (:attr:`ranks`): two candidates have the same rank exactly when their counts were
     equal in every round, and a lower rank means fewer votes at the latest round where
-    they differ. Keeping it costs one sort of the candidates per round.
+    they differ. It costs one sort of the candidates per round, paid only once a tie asks.
     """
 
     def __init__(self, width: int) -> None:
         self._data = np.zeros((8, width))
         self._n = 0
-        self.ranks = np.zeros(width, dtype=np.int64)
+        self._ranks = np.zeros(width, dtype=np.int64)
+        self._ranked = 0  # rounds the ranks take in (worked out when a tie asks)
 
     def append(self, counts: np.ndarray) -> None:
         if self._n == self._data.shape[0]:
             self._data = np.concatenate((self._data, np.zeros_like(self._data)))
         self._data[self._n] = counts
         self._n += 1
-        # the newest round decides first, the ranks of the earlier rounds break its ties
-        row = self._data[self._n - 1]
-        order = np.lexsort((self.ranks, row))
-        step = np.ones(order.size, dtype=np.int64)
-        step[0] = 0
-        step[1:] = (row[order][1:] != row[order][:-1]) | (self.ranks[order][1:] != self.ranks[order][:-1])
-        ranks = np.empty_like(self.ranks)
-        ranks[order] = np.cumsum(step)
-        self.ranks = ranks
+
+    @property
+    def ranks(self) -> np.ndarray:
+        """Per candidate, the rank of their counts read most recent round first."""
+        while self._ranked < self._n:
+            # the newer round decides first, the ranks of the earlier rounds break its ties
+            row = self._data[self._ranked]
+            order = np.lexsort((self._ranks, row))
+            step = np.ones(order.size, dtype=np.int64)
+            step[0] = 0
+            step[1:] = (row[order][1:] != row[order][:-1]) | (
+                self._ranks[order][1:] != self._ranks[order][:-1]
+            )
+            ranks = np.empty_like(self._ranks)
+            ranks[order] = np.cumsum(step)
+            self._ranks = ranks
+            self._ranked += 1
+        return self._ranks
 
     def copy(self) -> CountHistory:
         other = CountHistory(self._data.shape[1])
         other._data = self._data[: max(self._n, 8)].copy()
         other._n = self._n
-        other.ranks = self.ranks.copy()
+        other._ranks = self._ranks.copy()
+        other._ranked = self._ranked
         return other
 
     def plus(self, counts: np.ndarray) -> CountHistory:
@@ -282,9 +293,10 @@ def best(
     pool = np.arange(values.size) if among is None else np.asarray(among, dtype=np.int64)
     values = values[pool]
     target = values.max() if highest else values.min()
-    # equal infinities (every candidate without a score) tie too; their difference is NaN
-    with np.errstate(invalid="ignore"):
-        tied = pool[(values == target) | (np.abs(values - target) <= tol)].tolist()
+    if np.isfinite(target):
+        tied = pool[np.abs(values - target) <= tol].tolist()
+    else:  # equal infinities (every candidate without a score) tie too
+        tied = pool[values == target].tolist()
     if len(tied) == 1:
         return tied, False
     if breaker.mode == "all":

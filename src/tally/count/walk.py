@@ -148,6 +148,7 @@ class Walk:
             )
         self._gap = self._blank_runs() if rules.max_skipped is not None else None
         self._repeat = self._repeats() if rules.repeated == "exhaust" else None
+        self._full: np.ndarray | None = None
         self._wait = rules.overvote == "single_continuing" and self._has_ties
         self._split = rules.overvote == "split" and self._has_ties
 
@@ -165,7 +166,11 @@ class Walk:
         self.moved = np.flatnonzero(~blank)
         self.moved_from = np.full(self.moved.size, _SEARCHING, dtype=np.int32)
         self._before: tuple[np.ndarray, np.ndarray] = (self.continuing, self.position[self.moved])
+        # exhausted ballot weight (partially, fully ranked), kept as rows exhaust: they never return
+        self._exhausted = np.zeros(2)
+        self._newly_exhausted: list[np.ndarray] = []
         self._search(self.moved)
+        self._count_exhausted()
 
     def _named(self, names: frozenset[str]) -> frozenset[int]:
         unknown = sorted(n for n in names if n not in self.ballots.candidates)
@@ -225,6 +230,8 @@ class Walk:
         other.current = self.current.copy()
         other.position = self.position.copy()
         other.continuing = self.continuing.copy()
+        other._exhausted = self._exhausted.copy()
+        other._newly_exhausted = []
         return other
 
     def advance(self, continuing: np.ndarray) -> None:
@@ -253,6 +260,7 @@ class Walk:
         self.moved = rows
         self.moved_from = self.current[rows].copy()
         self._search(rows)
+        self._count_exhausted()
 
     def _at_overvote(self) -> np.ndarray:
         """Rows waiting (single_continuing) or split at a tie set, which are read again."""
@@ -307,6 +315,7 @@ class Walk:
             done = pos[todo] >= self._ranks
             if done.any():
                 current[todo[done]] = EXHAUSTED
+                self._newly_exhausted.append(todo[done])
                 todo = todo[~done]
                 if not todo.size:
                     break
@@ -371,14 +380,36 @@ class Walk:
         ballots hold when there is no limit); ``partially_ranked``: fewer (RCTab issue 854).
         Skipped ranks between marks do not count as marks.
         """
+        if weights is None:
+            partial, full = self._exhausted.tolist()
+            return {"partially_ranked": partial, "fully_ranked": full}
         done = self.current == EXHAUSTED
         if not done.any():
             return dict.fromkeys(EXHAUSTED_KINDS, 0.0)
         w = self._weights(weights)
+        full_rows = self._fully_ranked()
+        return {
+            "partially_ranked": float(w[done & ~full_rows].sum()),
+            "fully_ranked": float(w[done & full_rows].sum()),
+        }
+
+    def _count_exhausted(self) -> None:
+        """Add the rows the last search exhausted to the exhausted totals."""
+        if not self._newly_exhausted:
+            return
+        done = np.concatenate(self._newly_exhausted)
+        self._newly_exhausted = []
         allowed = self.rules.max_rankings or self._ranks
         full = (self._choices[done] != SKIPPED).sum(axis=1) >= allowed
-        weight = w[done]
-        return {"partially_ranked": float(weight[~full].sum()), "fully_ranked": float(weight[full].sum())}
+        w = self.ballots.weights[done]
+        self._exhausted += (float(w[~full].sum()), float(w[full].sum()))
+
+    def _fully_ranked(self) -> np.ndarray:
+        """Rows marking every rank allowed (worked out once, on first use)."""
+        if self._full is None:
+            allowed = self.rules.max_rankings or self._ranks
+            self._full = (self._choices != SKIPPED).sum(axis=1) >= allowed
+        return self._full
 
     def flows(self, weights: np.ndarray | None = None) -> dict[int, dict[int | str, float]]:
         """Where the rows moved by the last :meth:`advance` went, by candidate left.
@@ -400,12 +431,19 @@ class Walk:
         width = _SHIFT + self.n_candidates
         w = self._weights(weights)[self.moved[keep]]
         dst = self.current[self.moved[keep]] + _SHIFT
-        # only the candidates that left: a grid over every candidate would cost C^2 per round
-        left, slot = np.unique(src[keep], return_inverse=True)
+        left: np.ndarray
+        slot: np.ndarray
+        if self.n_candidates <= 64:
+            # few candidates: a grid over all of them is cheaper than finding those that left
+            left, slot = np.arange(self.n_candidates), src[keep]
+        else:
+            # only the candidates that left: a grid over every candidate would cost C^2 per round
+            left, slot = np.unique(src[keep], return_inverse=True)
         key = slot * width + dst
         grid = np.bincount(key, weights=w, minlength=left.size * width).reshape(left.size, width)
         hit = np.bincount(key, minlength=left.size * width).reshape(grid.shape)
-        for i, c in enumerate(left.tolist()):
+        for i in np.flatnonzero(hit.any(axis=1)).tolist():
+            c = int(left[i])
             sums: dict[int | str, float] = {}
             for col in np.flatnonzero(hit[i, _SHIFT:]).tolist():
                 sums[int(col)] = float(grid[i, _SHIFT + col])
