@@ -74,6 +74,7 @@ __all__ = [
 
 HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
 _REASON = {code: name for name, code in INACTIVE.items()}
+_INACTIVE_ORDER = ("undervote", "overvote", "skipped", "repeated", "exhausted")
 
 
 @dataclass(frozen=True)
@@ -268,11 +269,16 @@ class GregoryCount:
         note: str,
         detail: dict[str, Any],
     ) -> None:
-        inactive = {name: 0.0 for name in ("undervote", "overvote", "skipped", "repeated", "exhausted")}
-        gone = self.holder < 0
-        for code in np.unique(self.holder[gone]).tolist():
-            inactive[_REASON[code]] = float(self.count[gone & (self.holder == code)].sum())
-        continuing = float(self.count[~gone].sum())
+        # one pass over the papers that left the count: by reason, and the exhausted ones
+        # by how fully they rank (paper counts are whole, so the sums are exact)
+        gone = np.flatnonzero(self.holder < 0)
+        codes = -self.holder[gone]
+        papers = self.count[gone].astype(np.float64)
+        by_code = np.bincount(codes, weights=papers, minlength=len(_REASON) + 1)
+        inactive = {name: float(by_code[-INACTIVE[name]]) for name in _INACTIVE_ORDER}
+        exhausted = codes == -INACTIVE["exhausted"]
+        fully = float(papers[exhausted & self.fully_ranked[gone]].sum())
+        continuing = float(self.count.sum()) - float(papers.sum())
         tally = {
             self.names[c]: fmt(self.credited[c])
             for c in range(len(self.names))
@@ -287,7 +293,6 @@ class GregoryCount:
             note = "; ".join([note, *self.pending_notes])
             detail = {**detail, **self.pending_detail}
             self.pending_notes, self.pending_detail = [], {}
-        exhausted = self.holder == INACTIVE["exhausted"]
         self.recorder.add(
             tally=tally,
             elected=tuple(self.names[c] for c in elected),
@@ -297,10 +302,7 @@ class GregoryCount:
             inactive=inactive,
             threshold=fmt(self.quota),
             note=note,
-            exhausted_by_ranking={
-                "partially_ranked": float(self.count[exhausted & ~self.fully_ranked].sum()),
-                "fully_ranked": float(self.count[exhausted & self.fully_ranked].sum()),
-            },
+            exhausted_by_ranking={"partially_ranked": inactive["exhausted"] - fully, "fully_ranked": fully},
             values=(float(self.nontransferable), float(self.loss)),
         )
         self.stages.append(

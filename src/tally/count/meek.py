@@ -340,10 +340,16 @@ class MeekCount:
     ) -> None:
         one = self.one
         counting = self._counting
-        gone = ~self.blank & ~counting
+        # one pass over the ballots that left the count: by reason, and the exhausted ones by
+        # how fully they rank (whole ballots, so the sums are exact)
+        gone = np.flatnonzero(~self.blank & ~counting)
+        codes = -self.end[gone]
+        ballots = self.count[gone].astype(np.float64)
+        by_code = np.bincount(codes, weights=ballots, minlength=len(INACTIVE) + 1)
         inactive = {"undervote": float(self.count[self.blank].sum())}
         for reason in ("overvote", "skipped", "repeated", "exhausted"):
-            inactive[reason] = float(self.count[gone & (self.end == INACTIVE[reason])].sum())
+            inactive[reason] = float(by_code[-INACTIVE[reason]])
+        fully = float(ballots[(codes == -INACTIVE["exhausted"]) & self.fully_ranked[gone]].sum())
         tally = {
             self.names[c]: int(self.votes[c]) / one
             for c in range(len(self.names))
@@ -351,7 +357,6 @@ class MeekCount:
         }
         total = int(self.votes.sum())
         residual = int(self.count[self.valid].sum()) * one - total - self.leftover
-        exhausted = gone & (self.end == INACTIVE["exhausted"])
         self.recorder.add(
             tally=tally,
             elected=tuple(self.names[c] for c in elected),
@@ -361,10 +366,7 @@ class MeekCount:
             inactive=inactive,
             threshold=self.quota / one,
             note=note,
-            exhausted_by_ranking={
-                "partially_ranked": float(self.count[exhausted & ~self.fully_ranked].sum()),
-                "fully_ranked": float(self.count[exhausted & self.fully_ranked].sum()),
-            },
+            exhausted_by_ranking={"partially_ranked": inactive["exhausted"] - fully, "fully_ranked": fully},
             values=(self.leftover / one, residual / one),
         )
         self.info.append(
