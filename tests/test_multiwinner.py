@@ -160,7 +160,9 @@ def test_sequential_irv_one_seat_is_irv():
     seq, irv = tally.count(b, "sequential_irv", seats=1), tally.count(b, "irv")
     assert seq.winners == irv.winners
     # the same count: every round the same but for the note naming the pass
-    assert [r.to_dict() | {"note": ""} for r in seq.rounds] == [r.to_dict() | {"note": ""} for r in irv.rounds]
+    assert [r.to_dict() | {"note": ""} for r in seq.rounds] == [
+        r.to_dict() | {"note": ""} for r in irv.rounds
+    ]
 
 
 @pytest.mark.parametrize("name", ("sntv", "block", "cumulative", "sequential_irv"))
