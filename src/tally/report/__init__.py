@@ -75,6 +75,21 @@ def _figure_divs(figures: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return divs, calls
 
 
+def _rcv_sections(source: str, rule: str | None, ballots: Any, facts: dict[str, Any]) -> str:
+    """The RCV tables and the criteria of a ranked contest (see :mod:`tally.report.rcv`)."""
+    from ..analysis.criteria import criteria
+    from ..analysis.rcv_tables import analyze
+    from .rcv import analysis_html, criteria_html, ranked_contest
+
+    contest, _ = ranked_contest(source, rule=rule, loaded=(ballots, facts))
+    return (
+        "<section id='analysis'>"
+        + criteria_html(criteria(contest))
+        + analysis_html(analyze(contest))
+        + "</section>"
+    )
+
+
 def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]:
     """The report's HTML and the names of its charts."""
     ballots, facts = load_source(source, None)
@@ -138,6 +153,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
                 + f"<table><thead><tr><th>rule</th><th>winner(s)</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
             )
             figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
+            sections.append(_rcv_sections(source, rule, ballots, facts))
     divs, calls = _figure_divs(figures)
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} · tally report</title>
@@ -145,6 +161,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
 body {{ font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #1d2329; }}
 table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e8; padding: .25rem .6rem; text-align: left; }}
 .muted {{ color: #5f6b76; }} .winner {{ font-size: 1.15rem; }}
+.win {{ font-weight: 600; color: #2166ac; }} .fail {{ color: #b2182b; }}
 </style>
 <script>{_plotly_js()}</script></head>
 <body>
