@@ -236,7 +236,7 @@ def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
     A rank marking only the removed candidate disappears (the next rank moves up); a
     rank marking them with others (a tie) keeps the others; skipped ranks and
     overvotes stay where the voter left them. Vectorised: every code is mapped through
-    one table and each row's kept marks are moved left by a stable sort.
+    one table and each row's kept marks are moved left in one scatter.
     """
     if name not in ballots.candidates:
         raise ConfigError(f"no candidate {name!r}; candidates: {', '.join(ballots.candidates)}")
@@ -269,10 +269,10 @@ def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
                 new_sets.append(members)
             table[code - low] = set_code[members]
     mapped = table[choices.astype(np.int64) - low]
-    removed = mapped == drop
-    moved = np.argsort(removed, axis=1, kind="stable")
-    matrix = np.take_along_axis(mapped, moved, axis=1)
-    matrix[np.take_along_axis(removed, moved, axis=1)] = SKIPPED
+    kept = mapped != drop
+    matrix = np.full(mapped.shape, SKIPPED, dtype=np.int64)
+    rows, ranks = np.nonzero(kept)
+    matrix[rows, np.cumsum(kept, axis=1)[rows, ranks] - 1] = mapped[rows, ranks]
     # trailing SKIPPED padding stands for "no further ranks", as in the original matrix
     return RankedBallots.from_matrix(
         tuple(n for n in ballots.candidates if n != name),
