@@ -117,31 +117,29 @@ def decisive_candidates(outcome: Outcome, names: tuple[str, ...], depth: int) ->
 def _paths(ballots: RankedBallots, rules: WalkRules, decisive: tuple[int, ...]) -> np.ndarray:
     """(rows, len(decisive)) matrix of each row's path, ``-1`` padded.
 
-    A walk per prefix: the rows whose path starts with ``prefix`` find their next
-    candidate in a walk where the prefix's candidates have left.
+    A walk in which no candidate continues reads every row to the rank where it stops
+    counting whoever continues (an overvote, too many skipped ranks, a repeat, or its
+    end); the path is the decisive candidates marked alone before that rank, in order.
     """
-    names = range(ballots.n_candidates)
-    rows = ballots.choices.shape[0]
-    k = len(decisive)
-    out = np.full((rows, k), -1, dtype=np.int64)
-    start = Walk(ballots, rules, excluded=frozenset(c for c in names if c not in decisive))
-    stack: list[tuple[Path, Walk, np.ndarray]] = [((), start, np.arange(rows))]
-    while stack:
-        prefix, walk, rows_here = stack.pop()
-        current = walk.current[rows_here]
-        for c in decisive:
-            if c in prefix:
-                continue
-            mine = rows_here[current == c]
-            if not mine.size:
-                continue
-            out[mine, len(prefix)] = c
-            if len(prefix) + 1 < k:
-                nxt = walk.copy()
-                keep = np.zeros(ballots.n_candidates, dtype=bool)
-                keep[[d for d in decisive if d not in prefix and d != c]] = True
-                nxt.advance(keep)
-                stack.append(((*prefix, c), nxt, mine))
+    c = ballots.n_candidates
+    walk = Walk(ballots, rules, excluded=frozenset(range(c)))
+    stop = np.where(walk.position >= 0, walk.position, 0)
+    choices = ballots.choices
+    rows = choices.shape[0]
+    out = np.full((rows, len(decisive)), -1, dtype=np.int64)
+    wanted = np.zeros(c + 1, dtype=bool)
+    wanted[list(decisive)] = True
+    seen = np.zeros((rows, c + 1), dtype=bool)
+    length = np.zeros(rows, dtype=np.int64)
+    for r in range(choices.shape[1]):
+        column = np.where(choices[:, r] >= 0, choices[:, r], c).astype(np.int64)
+        hit = np.flatnonzero((r < stop) & wanted[column])
+        names = column[hit]
+        fresh = ~seen[hit, names]
+        hit, names = hit[fresh], names[fresh]
+        out[hit, length[hit]] = names
+        seen[hit, names] = True
+        length[hit] += 1
     return out
 
 

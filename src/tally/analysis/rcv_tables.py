@@ -102,46 +102,47 @@ def read_ballots(ballots: RankedBallots) -> ReadBallots:
     choices = ballots.choices
     rows, ranks = choices.shape
     c = ballots.n_candidates
-    order = np.full((rows, min(ranks, c)), -1, dtype=np.int32)
+    order = np.full((rows, min(ranks, c)), -1, dtype=np.int16)
     length = np.zeros(rows, dtype=np.int64)
-    seen = np.zeros((rows, c), dtype=bool)
+    position = np.full((rows, c), c + 1, dtype=np.int16)
     stopped = np.zeros(rows, dtype=bool)
-    everyone = np.arange(rows)
     for r in range(ranks):
-        column = choices[:, r].astype(np.int64)
+        column = choices[:, r]
         stopped |= column <= OVERVOTE  # an unnamed overvote or several candidates at one rank
-        marked = everyone[~stopped & (column >= 0)]
+        marked = np.flatnonzero(~stopped & (column >= 0))
         names = column[marked]
-        fresh = ~seen[marked, names]
+        fresh = position[marked, names] > c  # a candidate marked again is passed over
         marked, names = marked[fresh], names[fresh]
+        position[marked, names] = length[marked]
         order[marked, length[marked]] = names
-        seen[marked, names] = True
         length[marked] += 1
-    position = np.full((rows, c), c + 1, dtype=np.int64)
-    for k in range(order.shape[1]):
-        held = everyone[length > k]
-        position[held, order[held, k]] = k
     return ReadBallots(ballots.candidates, order, length, position, np.asarray(ballots.weights, float))
 
 
 def pairwise_counts(read: ReadBallots) -> np.ndarray:
     """(C, C) matrix: ``P[a, b]`` = weight of ballots ranking ``a`` above ``b``.
 
-    Pairs of ranked candidates are added rank pair by rank pair; a ranked candidate
-    above an unranked one is ``ranked^T W unranked`` in one matrix product.
+    With ``R[a, b]`` the weight of ballots ranking both, ``a`` first (one bincount per pair
+    of rank columns) and ``F[a]`` the weight of ballots ranking ``a``, a ballot ranks ``a``
+    above ``b`` unless it ranks ``b`` above ``a`` or leaves ``a`` out:
+    ``P[a, b] = F[a] - R[b, a]``.
     """
     c = len(read.candidates)
     w = read.weights
     width = read.order.shape[1]
-    flat = np.zeros(c * c)
+    slot = np.where(read.order >= 0, read.order, c).astype(np.int64)  # column c: no candidate
+    both = np.zeros((c + 1) * (c + 1))
     for k in range(width):
+        first = slot[:, k] * (c + 1)
         for j in range(k + 1, width):
-            held = read.length > j
-            codes = read.order[held, k] * c + read.order[held, j]
-            flat += np.bincount(codes, weights=w[held], minlength=c * c)
-    ranked = read.position < c + 1
-    above_unranked = ranked.T.astype(float) @ (w[:, None] * ~ranked)
-    return flat.reshape(c, c) + above_unranked
+            both += np.bincount(first + slot[:, j], weights=w, minlength=(c + 1) * (c + 1))
+    ranked = np.zeros(c + 1)
+    for k in range(width):
+        ranked += np.bincount(slot[:, k], weights=w, minlength=c + 1)
+    pairs = both.reshape(c + 1, c + 1)[:c, :c]
+    support = ranked[:c, None] - pairs.T
+    np.fill_diagonal(support, 0.0)
+    return support
 
 
 def pairwise_table(read: ReadBallots) -> dict[str, Any]:
