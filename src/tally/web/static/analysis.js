@@ -49,7 +49,7 @@ const tallyAnalysis = (() => {
     Plotly.react("pairwise-chart", [{
       type: "heatmap", x: names, y: names, z, zmin: 0, zmax: 100, colorscale: "RdBu", reversescale: true,
       hovertemplate: "%{y} over %{x}: %{z:.1f}%<extra></extra>", colorbar: { title: "%" },
-    }], { height: 160 + 28 * names.length, margin: { l: 160, b: 120, t: 10 }, yaxis: { autorange: "reversed" } },
+    }], { height: 90 + 36 * names.length, margin: { l: 160, b: 90, t: 10 }, yaxis: { autorange: "reversed" } },
     { displaylogo: false, responsive: true });
     const cw = report.condorcet_winner;
     $("#condorcet").textContent = (cw ? `Condorcet winner: ${cw}.` : `No Condorcet winner; Smith set: ${report.smith_set.join(", ")}.`)
