@@ -295,7 +295,7 @@ def _smallest(
     if not holds(changes, after):
         return None
     low, high, best = 1, most, (changes, after)
-    while low < high and el.recounts < RECOUNTS * 4:
+    while low < high:
         mid = (low + high) // 2
         trial = [Change(row, to, mid)]
         now = el.recount(trial)
@@ -312,7 +312,7 @@ def _heuristic(el: _Election, kind: str) -> dict[str, Any] | None:
     For each target (every winner for ``upward``; the three strongest losers for
     ``downward``; for ``no_show`` any result), the ``ROWS_TRIED`` most common rankings
     that can carry the change are tried in turn: ``upward`` moves the winner to the top;
-    ``downward`` moves the loser one place down, or off the ballot; ``no_show`` removes
+    ``downward`` moves the loser one place down, or to the bottom; ``no_show`` removes
     ballots ranking a loser above a winner. When all of a ranking's ballots changed show
     the paradox, bisection finds the fewest that do. At most ``RECOUNTS`` recounts.
     """
@@ -321,6 +321,11 @@ def _heuristic(el: _Election, kind: str) -> dict[str, Any] | None:
     start = el.recounts
     plain = _no_ties(ballots)
     heavy = np.argsort(-ballots.weights, kind="stable")
+
+    def heaviest(mask: np.ndarray) -> list[int]:
+        return [int(r) for r in heavy[mask[heavy]][:ROWS_TRIED]]
+
+    ranking = plain & (read.length > 0)
     winners = [names.index(n) for n in el.outcome.winners]
     losers = [i for i in range(len(names)) if i not in winners]
     last = el.outcome.rounds[-1].tally if el.outcome.rounds else {}
@@ -329,18 +334,17 @@ def _heuristic(el: _Election, kind: str) -> dict[str, Any] | None:
     tries: list[tuple[int, np.ndarray | None, Callable[..., bool]]] = []
     if kind == "upward":
         for w in winners:
-            rows = [r for r in heavy if plain[r] and read.length[r] and read.order[r, 0] != w][:ROWS_TRIED]
-            tries += [(int(r), _moved_top(ballots.choices[r], w), _holds(el, kind, w)) for r in rows]
+            rows = heaviest(ranking & (read.order[:, 0] != w))
+            tries += [(r, _moved_top(ballots.choices[r], w), _holds(el, kind, w)) for r in rows]
     elif kind == "downward":
         for target in losers[:3]:
-            rows = [r for r in heavy if plain[r] and read.position[r, target] < read.length[r]][:ROWS_TRIED]
-            for r in rows:
+            for r in heaviest(plain & (read.position[:, target] < read.length)):
                 at, end = int(read.position[r, target]), int(read.length[r]) - 1
                 for below in sorted({min(at + 1, end), end}):
                     if below > at:
                         after = int(read.order[r, below])
                         tries.append(
-                            (int(r), _moved_down(ballots.choices[r], target, after), _holds(el, kind, target))
+                            (r, _moved_down(ballots.choices[r], target, after), _holds(el, kind, target))
                         )
     else:
         pos = read.position
@@ -348,8 +352,7 @@ def _heuristic(el: _Election, kind: str) -> dict[str, Any] | None:
         for g in winners:
             for loser in losers:
                 prefer |= pos[:, loser] < pos[:, g]
-        rows = [r for r in heavy if prefer[r]][:ROWS_TRIED]
-        tries += [(int(r), None, _holds(el, kind, None)) for r in rows]
+        tries += [(r, None, _holds(el, kind, None)) for r in heaviest(prefer)]
     for row, to, holds in tries:
         if el.recounts - start >= RECOUNTS:
             el.notes.append(f"{kind}: the heuristic stopped after {RECOUNTS} recounts")
