@@ -44,13 +44,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import permutations
-from typing import Any
 
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
 from ..outcome import Outcome
 from ..rules.walk import Walk, WalkRules
+from .rcv_tables import walk_rules
 
 __all__ = ["Change", "Model", "Plan", "build_model", "plans", "rows_for"]
 
@@ -92,14 +92,6 @@ class Plan:
     size: int
     target: int
     moves: tuple[tuple[int, Path | None, int], ...]  # (type, new path or None, ballots)
-
-
-def _rules(options: Any) -> WalkRules:
-    return WalkRules(
-        overvote=options.get("overvote", "exhaust"),
-        max_skipped=options.get("max_skipped"),
-        repeated=options.get("repeated", "skip"),
-    )
 
 
 def decisive_candidates(outcome: Outcome, names: tuple[str, ...], depth: int) -> tuple[int, ...]:
@@ -155,11 +147,11 @@ def build_model(ballots: RankedBallots, outcome: Outcome, depth: int = 4) -> Mod
     """Reduce a counted IRV election to the types of its decisive rounds."""
     names = ballots.candidates
     decisive = decisive_candidates(outcome, names, depth)
-    matrix = _paths(ballots, _rules(outcome.options), decisive)
+    rules = walk_rules(outcome.options)
+    matrix = _paths(ballots, rules, decisive)
     found, row_type = np.unique(matrix, axis=0, return_inverse=True)
     types = tuple(tuple(int(c) for c in row if c >= 0) for row in found)
     weight = np.bincount(row_type.reshape(-1), weights=ballots.weights, minlength=len(types))
-    rules = _rules(outcome.options)
     marked = {int(c) for c in np.unique(ballots.choices[ballots.choices >= 0])}
     for t, members in enumerate(ballots.tie_sets):
         if (ballots.choices == FIRST_TIE_CODE - t).any():

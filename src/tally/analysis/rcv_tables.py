@@ -41,6 +41,7 @@ summary reports (Bright Spots) for inactive ballots by reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,7 @@ __all__ = [
     "ranking_distribution",
     "read_ballots",
     "replay",
+    "walk_rules",
 ]
 
 EXHAUSTED = "exhausted"
@@ -221,6 +223,15 @@ class Replay:
     final_continuing: tuple[int, ...]
 
 
+def walk_rules(options: Mapping[str, Any]) -> WalkRules:
+    """How a count with these options reads ballots (the ranked rules' option names)."""
+    return WalkRules(
+        overvote=options.get("overvote", "exhaust"),
+        max_skipped=options.get("max_skipped"),
+        repeated=options.get("repeated", "skip"),
+    )
+
+
 def replay(ballots: RankedBallots, outcome: Outcome) -> Replay | None:
     """Replay a single-winner elimination count with :class:`~tally.rules.walk.Walk`.
 
@@ -231,13 +242,8 @@ def replay(ballots: RankedBallots, outcome: Outcome) -> Replay | None:
     """
     if not outcome.rounds or len(outcome.winners) > 1 or any(r.elected for r in outcome.rounds[:-1]):
         return None
-    options = outcome.options
     try:
-        rules = WalkRules(
-            overvote=options.get("overvote", "exhaust"),
-            max_skipped=options.get("max_skipped"),
-            repeated=options.get("repeated", "skip"),
-        )
+        rules = walk_rules(outcome.options)
     except TallyError:  # a rule whose options are not the walk's
         return None
     names = ballots.candidates
