@@ -51,10 +51,12 @@ def ranked_contest(
 ) -> tuple[Contest, list[str]]:
     """A ranked SOURCE (ballot file, bundled dataset, store import or RCTab contest
     config) as a contest counted under its official rule and options, unless ``rule``
-    overrides them; and notes saying which options were applied.
+    overrides them; and notes for the reader (the official rule, when another is asked for).
 
-    ``loaded`` passes ballots and dataset facts already read (the web app's loader).
-    Raises :class:`~tally.errors.RuleError` when the SOURCE does not hold ranked ballots.
+    The contest's ``metadata["counted"]`` says whose rules count it: ``"official"``,
+    ``"asked"`` or ``"usual"`` (the source states none). ``loaded`` passes ballots and
+    dataset facts already read (the web app's loader). Raises
+    :class:`~tally.errors.RuleError` when the SOURCE does not hold ranked ballots.
     """
     from ..compare import DEFAULT_RULE, load_source, rule_options
     from ..rules import get_rule
