@@ -284,8 +284,6 @@ def first_final(ballots: RankedBallots, played: Replay) -> dict[str, dict[str, f
         if i in finalists:
             continue
         mine = start == i
-        if not mine.any():
-            continue
         where = np.where(end[mine] >= 0, end[mine], c)
         sums = np.bincount(where, weights=ballots.weights[mine], minlength=c + 1)
         out[name] = {**{names[f]: float(sums[f]) for f in finalists}, EXHAUSTED: float(sums[c])}
