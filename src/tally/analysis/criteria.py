@@ -50,6 +50,7 @@ preferential voting. Mathematics Magazine 56(4), 207–214 (the no-show paradox)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,18 +160,17 @@ def marks(ballots: RankedBallots, codes: np.ndarray) -> list[Any]:
 
 
 def _witness(el: _Election, changes: Sequence[Change], after: Sequence[str]) -> dict[str, Any]:
-    merged: dict[tuple[int, tuple[int, ...] | None], int] = {}
+    """The JSON witness: one entry per ranking and what it becomes (rows holding the same
+    ranking, as an RCTab config's rows by precinct do, are added together)."""
+    merged: dict[str, dict[str, Any]] = {}
     for c in changes:
-        key = (c.row, None if c.to is None else tuple(int(x) for x in c.to))
-        merged[key] = merged.get(key, 0) + c.ballots
-    rows = [
-        {
-            "from": marks(el.ballots, el.ballots.choices[row]),
-            "to": None if to is None else marks(el.ballots, np.array(to)),
-            "ballots": n,
+        entry = {
+            "from": marks(el.ballots, el.ballots.choices[c.row]),
+            "to": None if c.to is None else marks(el.ballots, c.to),
         }
-        for (row, to), n in sorted(merged.items(), key=lambda kv: (-kv[1], kv[0][0]))
-    ]
+        key = json.dumps(entry)
+        merged.setdefault(key, {**entry, "ballots": 0})["ballots"] += c.ballots
+    rows = sorted(merged.values(), key=lambda e: -e["ballots"])
     return {"changes": rows, "winners_after": list(after)}
 
 
