@@ -61,6 +61,7 @@ from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
 from ..contest import Contest
 from ..errors import RuleError
 from ..outcome import Outcome
+from ..procedures import count as count_contest
 from ..rules import count, get_rule
 from . import criteria_irv
 from .criteria_irv import Change
@@ -452,7 +453,7 @@ def criteria(contest: Contest, *, depth: int = 4) -> dict[str, Any]:
         raise RuleError(
             f"criteria need ranked ballots, not {getattr(ballots, 'kind', type(ballots).__name__)}"
         )
-    outcome = contest.count()
+    outcome = count_contest(contest)
     el = _Election(contest, outcome, read_ballots(ballots))
     single = not get_rule(contest.rule).multiwinner or len(outcome.winners) == 1
     results: list[dict[str, Any]] = []

@@ -51,6 +51,7 @@ from ..ballots import OVERVOTE, RankedBallots
 from ..contest import Contest
 from ..errors import RuleError, TallyError
 from ..outcome import Outcome
+from ..procedures import count as count_contest
 from ..rules.condorcet import condorcet_loser, condorcet_winner, smith_set
 from ..rules.walk import REASONS, Walk, WalkRules
 
@@ -343,7 +344,7 @@ def analyze(contest: Contest) -> dict[str, Any]:
         raise RuleError(
             f"the RCV tables need ranked ballots, not {getattr(ballots, 'kind', type(ballots).__name__)}"
         )
-    outcome = contest.count()
+    outcome = count_contest(contest)
     read = read_ballots(ballots)
     played = replay(ballots, outcome)
     notes = []

@@ -20,8 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
-from ..contest import Contest, is_electoral, result
+from ..contest import Contest, is_electoral
 from ..errors import ConfigError
+from ..names import find_candidate
+from ..procedures import result
+from ..procedures.electoral_college import district_tallies
 from ..rules import count
 from .margins import need_two_candidates
 
@@ -29,9 +32,7 @@ __all__ = ["break_even_rows", "drop_candidate", "ranked_spoilers", "spoilers", "
 
 
 def _frames(tallies: Tallies) -> list[Tallies]:
-    from ..data.us import districts
-
-    dist = districts(tallies)
+    dist = district_tallies(tallies)
     return [tallies] if dist is None else [tallies, dist]
 
 
@@ -162,7 +163,7 @@ def spoilers(
     transfers: Mapping[str, Mapping[str, float]] | None = None,
     rates: Sequence[float] | None = None,
     toward: str | None = None,
-    faithless: Any = "historical",
+    faithless: Any = None,
 ) -> dict[str, Any]:
     """The spoiler report of area tallies: an Electoral College, or seats won area by
     area (first-past-the-post) when the tallies carry no electoral votes.
@@ -174,15 +175,18 @@ def spoilers(
     ``candidates`` (or the largest minor candidate nationally), the net share going to
     ``toward`` (default: each area's runner-up, the break-even reading).
 
+    ``faithless`` chooses the electors (None: the contest's own setting, pledged unless
+    its options say otherwise; ``"historical"``: as they voted), for the actual result,
+    the assumption and the sweep alike.
+
     Returns ``{"rows": [...], "actual": {ec}, "assumption": {...} | None,
     "sweep": [...] | None}``.
     """
-    from ..data.us import find_candidate
     from .whatif import ABSTAIN_TARGETS, Statement, whatif
 
     if isinstance(contest, Tallies):
         contest = Contest(contest, "electoral_college" if is_electoral(contest) else "plurality")
-    if is_electoral(contest.ballots):
+    if is_electoral(contest.ballots) and faithless is not None:
         contest = contest.with_options(faithless=faithless)
     t = contest.ballots
     need_two_candidates(t, "spoilers")
@@ -210,7 +214,7 @@ def spoilers(
             statements.append(Statement("off", text, source=minor, targets=targets))
         report["assumption"] = {
             "transfers": {m: dict(s) for m, s in transfers.items()},
-            "result": whatif(contest, statements, faithless=faithless),
+            "result": whatif(contest, statements),
         }
     if rates:
         if names:

@@ -10,36 +10,13 @@ under the rule and options they were officially counted by.
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 from typing import Any
 
 from ..ballots import RankedBallots
 from ..contest import Contest
-from ..errors import ConfigError, RuleError
+from ..errors import RuleError
 
 __all__ = ["analysis_html", "criteria_html", "ranked_contest", "rule_line", "witness_text"]
-
-# RCTab's names for its rules, as the ``rctab`` rule's options spell them
-_RCTAB_MODES = {
-    "singleWinnerMajority": "single",
-    "multiWinnerAllowOnlyOneWinnerPerRound": "one_per_round",
-    "multiWinnerAllowMultipleWinnersPerRound": "stv",
-    "bottomsUp": "bottoms_up",
-    "bottomsUpUsingPercentageThreshold": "bottoms_up_percentage",
-    "multiPassIrv": "multi_pass",
-}
-_RCTAB_TIEBREAKS = {
-    "useCandidateOrder": "order",
-    "random": "random",
-    "previousRoundCountsThenRandom": "previous_round",
-    "generatePermutation": "permutation",
-}
-_RCTAB_OVERVOTES = {
-    "exhaustImmediately": "exhaust",
-    "alwaysSkipToNextRank": "skip",
-    "exhaustIfMultipleContinuing": "exhaust_if_multiple",
-}
 
 
 def ranked_contest(
@@ -47,41 +24,36 @@ def ranked_contest(
     *,
     rule: str | None = None,
     fmt: str | None = None,
-    loaded: tuple[Any, dict[str, Any]] | None = None,
+    contest: Contest | None = None,
 ) -> tuple[Contest, list[str]]:
     """A ranked SOURCE (ballot file, bundled dataset, store import or RCTab contest
-    config) as a contest counted under its official rule and options, unless ``rule``
-    overrides them; and notes for the reader (the official rule, when another is asked for).
+    config) as a contest counted under its official rule and options unless ``rule``
+    overrides them, with the provenance of each ballot where the source keeps it; and
+    notes for the reader.
 
-    The contest's ``metadata["counted"]`` says whose rules count it: ``"official"``,
-    ``"asked"`` or ``"usual"`` (the source states none). ``loaded`` passes ballots and
-    dataset facts already read (the web app's loader). Raises
-    :class:`~tally.errors.RuleError` when the SOURCE does not hold ranked ballots.
+    The SOURCE is resolved by :func:`tally.data.resolve_contest`, the one function every
+    interface uses; ``contest`` passes a contest already resolved (the web app's).
+
+    Raises
+    ------
+    RuleError
+        The SOURCE does not hold ranked ballots.
     """
-    from ..compare import DEFAULT_RULE, load_source, rule_options
-    from ..rules import get_rule
+    from ..compare import counting
+    from ..data import resolve_contest
 
-    if loaded is None and _is_rctab_config(source):
-        return _rctab_contest(source, rule)
-    ballots, facts = loaded if loaded is not None else load_source(source, fmt)
+    base = contest if contest is not None else resolve_contest(source, format=fmt)
+    ballots = base.ballots
     if getattr(ballots, "kind", None) != "ranked":
         raise RuleError(
             f"{source!r} holds {getattr(ballots, 'kind', 'no')} ballots; the RCV tables need ranked ballots"
         )
-    ballots = _with_provenance(ballots)
-    official = get_rule(facts["rule"]).name if facts.get("rule") else None
-    info = get_rule(rule or official or DEFAULT_RULE["ranked"])
-    given: dict[str, Any] = {}
-    if info.multiwinner and "seats" in info.options and facts.get("seats"):
-        given["seats"] = facts["seats"]
-    options, _ = rule_options(info.name, facts, given)
-    how = "official" if official == info.name else "asked" if rule else "usual"
-    notes = [f"the official rule is {official}"] if official and how == "asked" else []
-    return Contest(ballots, info.name, options, {"source": source, "counted": how}), notes
+    return counting(base.with_ballots(_with_provenance(ballots)), rule), []
 
 
 def _with_provenance(ballots: RankedBallots) -> RankedBallots:
-    """A store import's ballots with where each was cast (the catalogue loads them without)."""
+    """A store import's ballots with where each was cast (the catalogue loads an import
+    without its provenance; files and RCTab configs are read with theirs)."""
     if ballots.provenance is not None or not str(ballots.source or "").startswith("store:"):
         return ballots
     from .. import store
@@ -89,116 +61,12 @@ def _with_provenance(ballots: RankedBallots) -> RankedBallots:
     return store.load_ballots(str(ballots.source)[len("store:") :], provenance=True)
 
 
-def _is_rctab_config(source: str) -> bool:
-    path = Path(source)
-    if path.suffix.lower() != ".json" or not path.is_file():
-        return False
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except ValueError:
-        return False
-    return isinstance(raw, dict) and "cvrFileSources" in raw and "rules" in raw
-
-
-def _rctab_contest(source: str, rule: str | None) -> tuple[Contest, list[str]]:
-    """An RCTab contest config: its CVRs read and merged (with precinct and batch), counted
-    by the ``rctab`` rule under the config's rules."""
-    from ..io.cvr import read_cvrs
-    from ..rctab.config import load_config
-    from ..rctab.contest import SLICES, build_contest
-    from ..rctab.run import _has_uwi
-    from ..rules import get_rule
-
-    config = load_config(source)
-    if config.excluded_names:
-        raise ConfigError(
-            f"{source}: excluded candidates ({', '.join(config.excluded_names)}) are not supported here; "
-            "count the config with `tally rctab`"
-        )
-    rules = config.rules
-    if rules.tiebreak_mode not in _RCTAB_TIEBREAKS:
-        raise ConfigError(
-            f"{source}: tie-break mode {rules.tiebreak_mode!r} asks an operator; it cannot be analysed"
-        )
-    records = read_cvrs(config)
-    built = build_contest(
-        [c.name for c in config.candidates],
-        records,
-        has_uwi=_has_uwi(config, records),
-        slices=SLICES,
-        contest_name=config.output.contest_name,
-    )
-    ballots = _provenance_from_slices(built, source)
-    options: dict[str, Any] = {
-        "mode": _RCTAB_MODES[rules.winner_election_mode],
-        "seats": int(rules.number_of_winners) or 1,
-        "tiebreak": _RCTAB_TIEBREAKS[rules.tiebreak_mode],
-        "seed": rules.random_seed,
-        "overvote": _RCTAB_OVERVOTES[rules.overvote_rule],
-        "max_skipped": rules.max_skipped_ranks,
-        "repeated": "exhaust" if rules.exhaust_on_duplicate else "skip",
-        "batch_elimination": bool(rules.batch_elimination),
-        "continue_until_two": bool(rules.continue_until_two),
-        "first_round_threshold": bool(rules.first_round_determines_threshold),
-        "threshold": "hare"
-        if rules.hare_quota
-        else "non_integer"
-        if rules.non_integer_threshold
-        else "droop",
-        "decimal_places": int(rules.decimal_places),
-        "minimum_votes": int(rules.minimum_vote_threshold or 0),
-        "stop_after_round": rules.stop_early_after_round,
-        "percentage": None
-        if rules.bottoms_up_percentage is None
-        else float(rules.bottoms_up_percentage * 100),
-        "cutoff": bool(rules.cutoff_elimination),
-    }
-    if rule is not None and get_rule(rule).name != "rctab":
-        asked = {"source": source, "counted": "asked"}
-        return Contest(ballots, get_rule(rule).name, {}, asked), ["the config's rules are RCTab's"]
-    return Contest(ballots, "rctab", options, {"source": source, "counted": "official"}), []
-
-
-def _provenance_from_slices(built: Any, source: str) -> RankedBallots:
-    """RCTab's merged rows (one per ballot and slice) with each ballot's precinct and batch."""
-    import numpy as np
-
-    from ..ballots import Provenance
-
-    row = built.row_of_ballot
-    slices = {k: built.row_slices[k][row] for k in built.row_slices}
-    prov = Provenance(
-        row=row,
-        precinct_names=built.slices.get("precinct", ()),
-        precinct_codes=slices.get("precinct", np.zeros(0, dtype=np.int64)).astype(np.int32),
-        batch_names=built.slices.get("batch", ()),
-        batch_codes=slices.get("batch", np.zeros(0, dtype=np.int64)).astype(np.int32),
-    )
-    b = built.ballots
-    return RankedBallots(
-        candidates=b.candidates,
-        choices=b.choices,
-        weights=b.weights,
-        tie_sets=b.tie_sets,
-        provenance=prov,
-        source=source,
-        title=b.title,
-    )
-
-
-_HOW = {
-    "official": "counted under the contest's rules",
-    "asked": "counted under the rule asked for",
-    "usual": "counted under the usual rule for ranked ballots (the source states none)",
-}
-
-
 def rule_line(contest: Contest, notes: list[str]) -> str:
-    """One line saying how the contest is counted: whose rule, which, with what options."""
-    shown = {k: v for k, v in contest.options.items() if v not in (None, False)}
-    options = ", ".join(f"{k}={json.dumps(v)}" for k, v in shown.items())
-    how = _HOW.get(contest.metadata.get("counted", ""), "counted")
-    return "; ".join([f"{how}: {contest.rule}" + (f" ({options})" if options else ""), *notes])
+    """One line saying how the contest is counted (:func:`tally.compare.rules_line`),
+    with ``notes`` after it."""
+    from ..compare import rules_line
+
+    return "; ".join([rules_line(contest), *notes])
 
 
 # ------------------------------------------------------------------------------- HTML

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from .. import data as catalogue
 from ..errors import TallyError
 from ..outcome import to_jsonable
-from .api import _identity, _load, http_error
+from .api import _contest, _identity, http_error
 
 __all__ = ["router"]
 
@@ -29,9 +29,8 @@ def _cached(what: str, dataset: str, identity: tuple[str, ...], rule: str | None
     from ..analysis.rcv_tables import analyze
     from ..report.rcv import ranked_contest
 
-    loaded = _load(dataset)
     try:
-        contest, notes = ranked_contest(dataset, rule=rule, loaded=loaded)
+        contest, notes = ranked_contest(dataset, rule=rule, contest=_contest(dataset))
         result: dict[str, Any] = (analyze if what == "analyze" else criteria)(contest)
     except TallyError as exc:
         raise http_error(exc) from None
@@ -73,7 +72,7 @@ def analysis_page(request: Request, dataset: str, rule: str | None = None) -> HT
     """Head to head, next choices, where ballots ended up, inactive ballots, criteria."""
     info = catalogue.get(dataset) if catalogue.exists(dataset) else None
     if info is None:
-        ballots, _ = _load(dataset)  # an import of the store, or 404
+        ballots = _contest(dataset).ballots  # an import of the store, or 404
         title = getattr(ballots, "title", None) or dataset
     elif info.kind != "ranked":
         raise HTTPException(400, detail=f"dataset {dataset!r} holds {info.kind}, not ranked ballots")
