@@ -21,9 +21,11 @@ from .names import OTHER, surname
 from .outcome import Outcome
 
 __all__ = [
+    "analyze",
     "chamber",
     "compare",
     "count",
+    "criteria",
     "decide",
     "delegates",
     "electoral",
@@ -64,6 +66,15 @@ _RULES = {
     "seq_pav": "sequential PAV",
     "seq_phragmen": "sequential Phragmén",
     "chamberlin_courant": "Chamberlin–Courant",
+}
+_CRITERIA = {
+    "condorcet_winner": "Condorcet winner",
+    "condorcet_loser": "Condorcet loser",
+    "majority": "majority",
+    "upward_monotonicity": "upward monotonicity",
+    "downward_monotonicity": "downward monotonicity",
+    "no_show": "no-show",
+    "spoiler": "spoiler",
 }
 _VOTE_RULES = {"plurality", "approval", "score", "sntv", "block", "limited", "cumulative"}
 _DASH = "–"
@@ -293,6 +304,62 @@ def compare(report: Mapping[str, Any]) -> str:
     elif "condorcet_winner" in report and not cw:
         text += "; there is no Condorcet winner"
     return text + "."
+
+
+def analyze(report: Mapping[str, Any]) -> str:
+    """Where the votes went (``tally analyze``): the winner beside the Condorcet winner,
+    and the ballots no longer counting at the end.
+
+    Examples
+    --------
+    >>> analyze({"rule": "irv", "winners": ["Kiss"], "condorcet_winner": "Montroll", "smith_set": ["Montroll"],
+    ...          "ballots": 8980, "inactive": {"by_round": [{"round": 5, "overvote": 5, "exhausted": 602}]}})
+    'Kiss won under IRV, but Montroll is the Condorcet winner, beating every other candidate head to head. 607 ballots (6.8 %) no longer counted in the last round.'
+    """
+    won = _names(report.get("winners", [])) or "Nobody"
+    text = f"{won} won under {rule_words(report.get('rule', ''), report.get('options'))}"
+    cw = report.get("condorcet_winner")
+    if cw and report.get("winners") == [cw]:
+        text += " and is the Condorcet winner, beating every other candidate head to head."
+    elif cw and cw in report.get("winners", []):
+        text += f"; {cw} is the Condorcet winner, beating every other candidate head to head."
+    elif cw:
+        text += f", but {cw} is the Condorcet winner, beating every other candidate head to head."
+    else:
+        text += f"; there is no Condorcet winner (Smith set: {_names(report.get('smith_set', []))})."
+    rounds = (report.get("inactive") or {}).get("by_round") or []
+    if rounds and report.get("ballots"):
+        gone = sum(v for k, v in rounds[-1].items() if k != "round")
+        text += (
+            f" {gone:,.0f} ballots ({_pct(gone / report['ballots'], 1)}) no longer counted in the last round."
+        )
+    return text
+
+
+def criteria(report: Mapping[str, Any]) -> str:
+    """Which criteria the outcome fails (``tally criteria``).
+
+    Examples
+    --------
+    >>> criteria({"rule": "irv", "winners": ["Peltola"], "criteria": [
+    ...     {"name": "condorcet_winner", "violated": True, "search": "exact"},
+    ...     {"name": "majority", "violated": False, "search": "exact"},
+    ...     {"name": "no_show", "violated": True, "search": "exact"}]})
+    'Peltola won under IRV; the outcome fails the Condorcet winner and no-show criteria, each shown by a witness that a recount confirms.'
+    """
+    won = _names(report.get("winners", [])) or "Nobody"
+    text = f"{won} won under {rule_words(report.get('rule', ''), report.get('options'))}"
+    checked = report.get("criteria", [])
+    failed = [_CRITERIA.get(c["name"], c["name"].replace("_", " ")) for c in checked if c.get("violated")]
+    if failed:
+        return (
+            f"{text}; the outcome fails the {_names(failed)} criteri{'on' if len(failed) == 1 else 'a'}, "
+            "each shown by a witness that a recount confirms."
+        )
+    searched = [_CRITERIA.get(c["name"], c["name"]) for c in checked if c.get("search") != "exact"]
+    if searched:
+        return f"{text}; it fails none of the criteria checked (for {_names(searched)}, a search found no failure)."
+    return f"{text}; it fails none of the criteria checked."
 
 
 # -- what would have changed it ---------------------------------------------------------------
