@@ -140,3 +140,26 @@ def test_data_list_never_breaks_an_id(cli, narrow):
 def test_count_splits_a_long_round_table_into_parts(cli, narrow):
     _, out, _ = cli("count", "portland-2024-council-d1")
     assert "rounds 1–" in out and "round 17" in out
+
+
+def test_a_flip_that_leaves_nobody_with_a_majority_says_so():
+    from tally import headlines
+
+    # one elector moves from a 270-268 winner: 269-269, the House decides
+    report = {
+        "actual": {"winner": "Ann Lee", "electoral_votes": {"Ann Lee": 270, "Bo Day": 268}},
+        "pivotal": {
+            "area": "XL",
+            "name": "Xland",
+            "candidate": "Cy Fox",
+            "votes": 1000,
+            "winner": "Ann Lee",
+            "runner_up": "Bo Day",
+            "needed": 11.0,
+            "share": 0.011,
+            "result": {"winner": None, "electoral_votes": {"Ann Lee": 269, "Bo Day": 269}},
+        },
+    }
+    sentence = headlines.spoilers(report, "US President")
+    assert "won the presidency" not in sentence and "given Day Xland and" in sentence
+    assert sentence.endswith("left nobody with a majority, 269–269.")

@@ -407,9 +407,19 @@ def spoilers(report: Mapping[str, Any], office: str | None = None) -> str:
     if pivotal:
         after = pivotal["result"]
         where = pivotal.get("name") or pivotal["area"]
-        score = f", {_pair(after[key], after['winner'], pivotal['winner'])}" if key != "votes" else ""
         flip = _flip(pivotal, where)
-        return f"{first} {flip[0].upper()}{flip[1:]} would have given {_short(pivotal['runner_up'])} {where} and {overall}{score}."
+        gives = f"would have given {_short(pivotal['runner_up'])} {where}"
+        if after["winner"] is None:
+            score = (
+                f", {_pair(after[key], pivotal['runner_up'], pivotal['winner'])}" if key != "votes" else ""
+            )
+            then = (
+                f"{gives} and left nobody with {'a majority' if key != 'votes' else 'the most votes'}{score}"
+            )
+        else:
+            score = f", {_pair(after[key], after['winner'], pivotal['winner'])}" if key != "votes" else ""
+            then = f"{gives} and {overall}{score}"
+        return f"{first} {flip[0].upper()}{flip[1:]} {then}."
     if closest:
         where = closest.get("name") or closest["area"]
         unit = {"electoral_votes": "electoral votes", "seats": "seat"}.get(key, "")

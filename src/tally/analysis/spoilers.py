@@ -102,26 +102,21 @@ def _net_transfer(tallies: Tallies, column: int, rate: float, toward: int | None
     frames = _frames(tallies)
     metadata = dict(tallies.metadata)
     if len(frames) == 2:
-        d = frames[1]
-        metadata["districts"] = Tallies(
-            d.areas,
-            d.candidates,
-            move(d),
-            attributes=d.attributes,
-            parties=d.parties,
-            source=d.source,
-            title=d.title,
-            metadata=d.metadata,
-        )
+        metadata["districts"] = _with_votes(frames[1], move(frames[1]))
+    return _with_votes(tallies, move(tallies), metadata)
+
+
+def _with_votes(t: Tallies, votes: np.ndarray, metadata: Mapping[str, Any] | None = None) -> Tallies:
+    """``t`` with other votes (and metadata): the same areas, candidates and attributes."""
     return Tallies(
-        tallies.areas,
-        tallies.candidates,
-        move(tallies),
-        attributes=tallies.attributes,
-        parties=tallies.parties,
-        source=tallies.source,
-        title=tallies.title,
-        metadata=metadata,
+        t.areas,
+        t.candidates,
+        votes,
+        attributes=t.attributes,
+        parties=t.parties,
+        source=t.source,
+        title=t.title,
+        metadata=t.metadata if metadata is None else metadata,
     )
 
 
@@ -135,28 +130,10 @@ def _shifted(tallies: Tallies, row: Mapping[str, Any], amount: float) -> Tallies
     i = frame.areas.index(row["area"])
     votes[i, frame.candidates.index(row["candidate"])] -= amount
     votes[i, frame.candidates.index(row["runner_up"])] += amount
-    moved = Tallies(
-        frame.areas,
-        frame.candidates,
-        votes,
-        attributes=frame.attributes,
-        parties=frame.parties,
-        source=frame.source,
-        title=frame.title,
-        metadata=frame.metadata,
-    )
+    moved = _with_votes(frame, votes)
     if k == 0:
         return moved
-    return Tallies(
-        tallies.areas,
-        tallies.candidates,
-        tallies.votes,
-        attributes=tallies.attributes,
-        parties=tallies.parties,
-        source=tallies.source,
-        title=tallies.title,
-        metadata={**tallies.metadata, "districts": moved},
-    )
+    return _with_votes(tallies, tallies.votes, {**tallies.metadata, "districts": moved})
 
 
 def decisive_flips(
@@ -168,9 +145,10 @@ def decisive_flips(
 
     Each flip is its row, with ``needed`` (the net votes the runner-up must gain from the
     candidate's voters to lead: the margin and one more, ``break_even`` being the share at
-    which the area ties), ``share`` (``needed`` as a share of the candidate's votes), ``weight`` (the area's electoral votes or seats) and ``result``
-    (the overall ``winner`` and totals once that area alone flips). The first ``limit``
-    rows that can flip are tried.
+    which the area ties), ``share`` (``needed`` as a share of the candidate's votes),
+    ``weight`` (the area's electoral votes or seats) and ``result`` (the overall ``winner``,
+    None when nobody has a majority, and the totals once that area alone flips). The first
+    ``limit`` rows that can flip are tried.
 
     Returns
     -------
@@ -287,15 +265,15 @@ def spoilers(
                 raise ConfigError(f"the shares of {minor}'s voters add up to {total:.0%}, more than 100 %")
             # The minor candidate withdraws: every one of their votes moves or abstains. Built
             # as a Statement, not text, so names with quotes and exact shares survive.
-            targets = tuple(
+            moved = tuple(
                 (target, float(share))
                 for target, share in shares.items()
                 if target.lower() not in ABSTAIN_TARGETS
             )
             text = f"{minor} off ballot" + (
-                " -> " + ", ".join(f"{t} {v:.2%}" for t, v in targets) if targets else ""
+                " -> " + ", ".join(f"{t} {v:.2%}" for t, v in moved) if moved else ""
             )
-            statements.append(Statement("off", text, source=minor, targets=targets))
+            statements.append(Statement("off", text, source=minor, targets=moved))
         report["assumption"] = {
             "transfers": {m: dict(s) for m, s in transfers.items()},
             "result": whatif(contest, statements),

@@ -118,17 +118,20 @@ def ec_command(
     column(t, "candidate")
     for name in ("electoral votes", "areas won", "popular vote", "%"):
         column(t, name, "number")
+    # electors' choices outside the ballot (a faithless elector's) are candidates here too
+    everyone = dict.fromkeys([*result["electoral_votes"], *popular])
     shown = [
-        c for c in popular if result["electoral_votes"].get(c) or won.get(c) or popular[c] / grand >= 0.01
+        c
+        for c in everyone
+        if result["electoral_votes"].get(c) or won.get(c) or popular.get(c, 0) / grand >= 0.01
     ]
-    for c in sorted(shown, key=lambda c: (-result["electoral_votes"].get(c, 0), -popular[c])):
-        ev_ = result["electoral_votes"].get(c, 0)
+    for c in sorted(shown, key=lambda c: (-result["electoral_votes"].get(c, 0), -popular.get(c, 0))):
         t.add_row(
             f"[bold]{escape(c)}[/]" if c == result["winner"] else escape(c),
-            _fmt(ev_),
+            _fmt(result["electoral_votes"].get(c, 0)),
             str(won.get(c, 0)),
-            _fmt(popular[c]),
-            f"{100 * popular[c] / grand:.1f}",
+            _fmt(popular.get(c, 0)),
+            f"{100 * popular.get(c, 0) / grand:.1f}",
         )
     console.print(t)
     if every:
@@ -229,7 +232,7 @@ def spoilers_command(
     transfers: dict[str, dict[str, float]] = {}
     for text in transfer:
         s = parse(text)
-        if s.kind != "transfer" or s.areas is not None:
+        if s.kind != "transfer" or s.areas is not None or s.source is None:
             raise ConfigError(
                 f"--transfer takes 'A -> B x%' everywhere, not {text!r}; use `tally whatif` for more"
             )
