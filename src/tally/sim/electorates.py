@@ -82,9 +82,11 @@ class Electorate:
     def support(self) -> np.ndarray:
         """(E, C, C) pairwise support: voters ranking i above j (unranked tie last)."""
         if self.orders is not None and self.counts is not None:
+            c = self.orders.shape[1]
             pos = _positions(self.orders)
-            above = (pos[:, :, None] < pos[:, None, :]).astype(np.float64)
-            return np.einsum("em,mij->eij", self.counts.astype(np.float64), above)
+            above = (pos[:, :, None] < pos[:, None, :]).reshape(-1, c * c).astype(np.float64)
+            # whole numbers: the matrix product is exact, whatever order it sums in
+            return (self.counts.astype(np.float64) @ above).reshape(-1, c, c)
         assert self.rankings is not None
         pos = _positions(self.rankings)
         e, _, c = self.rankings.shape
@@ -107,7 +109,8 @@ class Electorate:
         """(E, C) first choices per candidate (blank ballots count for nobody)."""
         _e, _, c = self.shape
         if self.orders is not None and self.counts is not None:
-            return np.stack([self.counts[:, self.orders[:, 0] == k].sum(axis=1) for k in range(c)], axis=1)
+            first = (self.orders[:, :1] == np.arange(c)[None, :]).astype(self.counts.dtype)
+            return self.counts @ first
         assert self.rankings is not None
         first = self.rankings[:, :, 0]
         return np.stack([(first == k).sum(axis=1) for k in range(c)], axis=1)
