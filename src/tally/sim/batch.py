@@ -28,7 +28,9 @@ from .checks import amounts, failures
 from .electorates import (
     Electorate,
     approval_from_utilities,
+    as_float,
     borda_points,
+    forget_floats,
     generate,
     ranking_keys,
     scores_from_utilities,
@@ -190,16 +192,9 @@ def _winners_matrix(
     return winners, winners.sum(axis=1) > 1, share
 
 
-_FLOATS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
 def _float_counts(profiles: RankedProfiles) -> np.ndarray:
-    """The profiles' counts as float64 (C-contiguous), made once per chunk for all rules."""
-    key = id(profiles)
-    if key not in _FLOATS or _FLOATS[key][0] is not profiles.counts:
-        _FLOATS.clear()
-        _FLOATS[key] = (profiles.counts, np.ascontiguousarray(profiles.counts, dtype=np.float64))
-    return _FLOATS[key][1]
+    """The profiles' counts as float64, made once per chunk for every rule and metric."""
+    return as_float(profiles.counts)
 
 
 def _spoilers(
@@ -293,12 +288,13 @@ def run_chunks(
                 flush()
                 parts.append(count_electorate(spec, electorate, numbers))
                 continue
-            if pending and merge([pending[0][0], electorate]) is None:
+            if pending and not np.array_equal(pending[0][0].orders, electorate.orders):
                 flush()
             pending.append((electorate, numbers))
             if sum(el.counts.size for el, _ in pending if el.counts is not None) >= TABLE_CELLS:
                 flush()
         flush()
+        forget_floats()
     if len(parts) == 1:
         return parts[0]
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}

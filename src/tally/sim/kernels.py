@@ -32,6 +32,7 @@ import numpy as np
 from ..ballots import RankedBallots, RankedProfiles
 from ..rules import count as count_rule
 from ..rules import get_rule
+from .electorates import as_float
 
 __all__ = [
     "LINEAR",
@@ -226,7 +227,7 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
         # whole numbers below 2**24 are exact in float32, which halves the product's cost
         small = np.float32 if total_max(counts) < 2**24 else np.float64
         table = np.hstack([counts_for(mask) for mask in reach]).astype(small)
-        every = (counts.astype(small) @ table).reshape(e_all, len(reach), c)
+        every = (as_float(counts, small) @ table).reshape(e_all, len(reach), c)
 
         def tallies(open_: np.ndarray, masks: np.ndarray) -> np.ndarray:
             return every[open_, column[masks]].astype(np.float64)
@@ -331,12 +332,18 @@ def _break_ties(
 
 
 def _irv(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Instant runoff by the fastest kernel that fits: NumPy's one product when the
+    table of every reachable set is small (the compiled kernel's start-up would cost
+    more), else the compiled kernel, else NumPy round by round (None past its size)."""
+    c = orders.shape[1]
+    if (1 << c) * c * orders.shape[0] <= ALL_SETS_CELLS:
+        return _irv_states(orders, counts)
     jit = compiled()
     if jit is not None:
-        table, base, depth = draw_table(orders.shape[1])
+        table, base, depth = draw_table(c)
         winner, inactive = jit.irv_elections(orders.astype(np.int64), counts, table, base, depth)
         return winner, inactive, winner < 0
-    if orders.shape[1] > IRV_STATES_MAX_CANDIDATES:
+    if c > IRV_STATES_MAX_CANDIDATES:
         return None
     return _irv_states(orders, counts)
 

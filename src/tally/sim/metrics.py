@@ -76,15 +76,21 @@ def _vse(
         if ok.any():
             # differences first: the same numbers as differences of the resampled values
             gain, span = winner[ok] - mean[ok], best[ok] - mean[ok]
-            by_size.setdefault(int(ok.sum()), []).append((rule, gain, span))
+            group = by_size.setdefault(int(ok.sum()), [])
+            # rules measured on the same elections share one span (and its sums)
+            span = next((s for _, _, s in group if np.array_equal(s, span)), span)
+            group.append((rule, gain, span))
     out: dict[str, tuple[float, list[float]]] = {}
     for n, group in by_size.items():
         rng = np.random.default_rng(0)
         boots: dict[str, list[float]] = {rule: [] for rule, _, _ in group}
         for _ in range(BOOTSTRAP):
             idx = rng.integers(0, n, n)
+            spans: dict[int, float] = {}
             for rule, gain, span in group:
-                boots[rule].append(_ratio(gain[idx].sum(), span[idx].sum()))
+                if id(span) not in spans:
+                    spans[id(span)] = span[idx].sum()
+                boots[rule].append(_ratio(gain[idx].sum(), spans[id(span)]))
         for rule, gain, span in group:
             low, high = np.nanpercentile(boots[rule], [2.5, 97.5])
             out[rule] = (_ratio(gain.sum(), span.sum()), [float(low), float(high)])
