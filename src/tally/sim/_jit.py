@@ -16,7 +16,7 @@ undecided (-1) and counted by the rule itself.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit  # type: ignore[import-untyped]
 
 UNDECIDED = -1
 

@@ -36,7 +36,7 @@ from .electorates import (
     scores_from_utilities,
     truncate,
 )
-from .kernels import count_profiles, fast_rule, strike
+from .kernels import count_batch, count_profiles, fast_rule, strike
 
 __all__ = ["METRICS", "SimSpec", "chunk_seeds", "election_ballots", "profile_ballots", "run_chunk"]
 
@@ -177,7 +177,7 @@ def _winners_matrix(
         counted = count_profiles(info.name, profiles.candidates, profiles.orders, _float_counts(profiles))
         return counted.winners, counted.tied, counted.inactive
     if profiles is not None and info.accepts("profiles"):
-        batch = count_rule(profiles, rule)
+        batch = count_batch(profiles, rule)
         share = batch.inactive_share if batch.inactive_share is not None else np.zeros(n)
         return batch.winners, batch.winners.sum(axis=1) > 1, share
     kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
@@ -221,7 +221,7 @@ def _spoilers(
                 struck = strike(profiles.orders, drop)
                 recount = count_profiles(fast, names, struck, _float_counts(profiles)).winners
             else:
-                recount = count_rule(profiles.without(drop), rule).winners
+                recount = count_batch(profiles.without(drop), rule).winners
             back = np.insert(recount, drop, False, axis=1)
             found |= ~winners[:, drop] & (back != winners).any(axis=1)
         return found.astype(float)
@@ -288,7 +288,7 @@ def run_chunks(
                 flush()
                 parts.append(count_electorate(spec, electorate, numbers))
                 continue
-            if pending and not np.array_equal(pending[0][0].orders, electorate.orders):
+            if pending and not np.array_equal(pending[0][0].orders, electorate.orders):  # type: ignore[arg-type]
                 flush()
             pending.append((electorate, numbers))
             if sum(el.counts.size for el, _ in pending if el.counts is not None) >= TABLE_CELLS:
@@ -307,7 +307,7 @@ def _one_blas_thread() -> Any:
     """Keep BLAS to one thread: the products here are many and small, and threads
     waiting on a busy core cost more than they give (Dask workers run one task a core)."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - depends on the install
         return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")

@@ -23,13 +23,15 @@ the same either way (the tests run both).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any, cast
 
 import numpy as np
 
 from ..ballots import RankedBallots, RankedProfiles
+from ..outcome import BatchOutcome
 from ..rules import count as count_rule
 from ..rules import get_rule
 from .electorates import as_float
@@ -38,6 +40,7 @@ __all__ = [
     "LINEAR",
     "Counted",
     "compiled",
+    "count_batch",
     "count_profiles",
     "draw_table",
     "fast_rule",
@@ -166,7 +169,7 @@ def draw_table(c: int, seed: int = 0) -> tuple[np.ndarray, int, int]:
     table = np.full(base**depth, -1, dtype=np.int64)
     rng = np.random.default_rng(seed)
 
-    def walk(key: int, level: int, state: dict[str, object]) -> None:
+    def walk(key: int, level: int, state: Mapping[str, Any]) -> None:
         for size in range(2, c + 1):
             rng.bit_generator.state = state
             table[key * base + size] = int(rng.choice(np.arange(size)))
@@ -348,6 +351,11 @@ def _irv(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return _irv_states(orders, counts)
 
 
+def count_batch(profiles: RankedProfiles, rule: str) -> BatchOutcome:
+    """The rule's own batch path over every election of ``profiles``."""
+    return cast(BatchOutcome, count_rule(profiles, rule))
+
+
 def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, counts: np.ndarray) -> Counted:
     """Every election (row of ``counts``, float) under ``rule`` with its default options.
 
@@ -373,7 +381,7 @@ def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, c
     rows = np.flatnonzero(unsettled)
     if rows.size:
         profiles = RankedProfiles(candidates, orders.astype(np.int8), counts[rows].astype(np.int64))
-        batch = count_rule(profiles, rule)
+        batch = count_batch(profiles, rule)
         winners[rows], tied[rows] = batch.winners, batch.tied
         inactive[rows] = batch.inactive_share if batch.inactive_share is not None else 0.0
     return Counted(winners, tied, inactive)
