@@ -126,7 +126,7 @@ def test_forecast_house_from_district_results(cli):
     code, out, _ = cli("forecast-house", "us-house-2018", "--sims", "5000", "--swing", "-8", "--json")
     assert json.loads(out)["control_probability"] < neutral["control_probability"]
     code, _, err = cli("forecast-house", "us-house-2018", "--party", "WHIG")
-    assert code == 2 and "no party 'WHIG'" in err
+    assert code == 2 and "no party called 'WHIG'" in err
 
 
 @pytest.mark.parametrize("row, field", [("FL,nan,40", "Dem"), ("FL,50,inf", "Rep"), ("FL,50,40,-3", "sd")])

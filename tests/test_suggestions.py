@@ -15,6 +15,9 @@ import pytest
         (("count", "burlington-2009", "-o", "max_skiped=1"), "did you mean max_skipped?"),
         (("spoilers", "us-president-2000", "--candidate", "Nadr"), "did you mean Ralph Nader?"),
         (("margins", "us-president-2000", "--challenger", "Gor"), "did you mean Al Gore?"),
+        (("simulate", "--electorate", "mallow", "--no-save"), "did you mean mallows?"),
+        (("simulate", "--metrics", "condorcet,spoilr", "--no-save"), "did you mean spoiler?"),
+        (("forecast-house", "us-house-2018", "--party", "Democrtic"), "did you mean Democratic?"),
     ],
 )
 def test_a_typo_gets_a_suggestion(cli, args, expected):

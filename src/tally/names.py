@@ -131,6 +131,8 @@ def find_candidate(
     candidates: Iterable[str],
     totals: Iterable[float] | None = None,
     aliases: Mapping[str, str] | None = None,
+    *,
+    what: str = "candidate",
 ) -> str:
     """The candidate a user means: the name shown, the name the source spells, or the
     surname of either, case-insensitive.
@@ -147,6 +149,8 @@ def find_candidate(
         "Harris" is Kamala Harris, not the write-in Sharon E. Harris with 2 votes).
     aliases:
         ``{other name: candidate}``: the names the source spells (see :func:`aliases`).
+    what:
+        What the choices are, as the error names them ("candidate", "party").
 
     Returns
     -------
@@ -188,11 +192,16 @@ def find_candidate(
         listed = ", ".join(candidates[:12]) + (
             f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
         )
-        raise ConfigError(f"no candidate called {query!r}; " + (hint or f"candidates: {listed}"))
+        raise ConfigError(f"no {what} called {query!r}; " + (hint or f"{plural(what)}: {listed}"))
     if totals is not None:
         weight = dict(zip(candidates, totals))
         grand = sum(weight.values())
         major = [c for c in by_surname if grand and weight.get(c, 0) >= 0.01 * grand]
         if len(major) == 1:
             return major[0]
-    raise ConfigError(f"{query!r} names several candidates ({', '.join(by_surname)}); give the full name")
+    raise ConfigError(f"{query!r} names several {plural(what)} ({', '.join(by_surname)}); give the full name")
+
+
+def plural(noun: str) -> str:
+    """``candidate`` -> ``candidates``, ``party`` -> ``parties``."""
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"

@@ -288,7 +288,10 @@ def forecast_house_command(
     if getattr(tallies, "kind", None) != "tallies":
         raise DataError(f"{dataset!r} is not a set of district tallies")
     column = {c: i for i, c in enumerate(tallies.candidates)}
-    party, rival = (find_candidate(who, tallies.candidates, None, aliases(tallies)) for who in (party, rival))
+    party, rival = (
+        find_candidate(who, tallies.candidates, None, aliases(tallies), what="party")
+        for who in (party, rival)
+    )
     totals = np.maximum(tallies.votes.sum(axis=1), 1)
     margins = (tallies.votes[:, column[party]] - tallies.votes[:, column[rival]]) / totals * 100
     result = house_control(

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots, RankedProfiles, ScoredBallots
 from ..errors import ConfigError
+from ..names import did_you_mean
 from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules._batch import inactive_share
@@ -65,7 +66,8 @@ class SimSpec:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.metrics) - set(METRICS))
         if unknown:
-            raise ConfigError(f"unknown metric {', '.join(unknown)}; choose from {', '.join(METRICS)}")
+            hint = did_you_mean(unknown[0], METRICS) or f"choose from {', '.join(METRICS)}"
+            raise ConfigError(f"unknown metric {', '.join(unknown)}; {hint}")
         if self.candidates > len(NAMES):
             raise ConfigError(f"at most {len(NAMES)} candidates in a simulation")
         if self.elections < 1 or self.voters < 1 or self.chunk_size < 1:

@@ -34,6 +34,7 @@ from itertools import permutations
 import numpy as np
 
 from ..errors import ConfigError
+from ..names import did_you_mean
 
 __all__ = [
     "ELECTORATES",
@@ -305,7 +306,8 @@ def generate(
 ) -> Electorate:
     """Draw ``elections`` electorates from the named model."""
     if model not in ELECTORATES:
-        raise ConfigError(f"unknown electorate {model!r}; choose one of {', '.join(ELECTORATES)}")
+        hint = did_you_mean(model, list(ELECTORATES)) or f"choose one of {', '.join(ELECTORATES)}"
+        raise ConfigError(f"unknown electorate {model!r}; {hint}")
     if candidates < 2 or voters < 1 or elections < 1:
         raise ConfigError("need at least 2 candidates, 1 voter and 1 election")
     if candidates > 127:
