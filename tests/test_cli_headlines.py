@@ -163,3 +163,26 @@ def test_a_flip_that_leaves_nobody_with_a_majority_says_so():
     sentence = headlines.spoilers(report, "US President")
     assert "won the presidency" not in sentence and "given Day Xland and" in sentence
     assert sentence.endswith("left nobody with a majority, 269–269.")
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    import typer.main
+
+    from tally.cli import app
+
+    group = typer.main.get_command(app)
+    paths: list[tuple[str, ...]] = [()]
+    for name, command in group.commands.items():
+        paths.append((name,))
+        paths += [(name, sub) for sub in getattr(command, "commands", {})]
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "tally")
+def test_every_help_fits_80_columns_and_no_option_is_cut(cli, monkeypatch, path):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = cli(*path, "--help")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines and all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert "…" not in out

@@ -27,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's own help wraps at the terminal's width; rich's help tables cut option names
+    rich_markup_mode=None,
 )
 console = Console()
 err_console = Console(stderr=True)

@@ -13,7 +13,7 @@ from ..outcome import to_jsonable
 from . import app, console
 from .render import column, escape, table
 
-data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True)
+data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(data_app, name="data")
 
 

@@ -15,7 +15,9 @@ from ..outcome import to_jsonable
 from . import app, console, err_console
 from .render import column, escape, headline, table
 
-runs_app = typer.Typer(help="Stored simulation and forecast runs.", no_args_is_help=True)
+runs_app = typer.Typer(
+    help="Stored simulation and forecast runs.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(runs_app, name="runs")
 
 

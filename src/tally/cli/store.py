@@ -15,7 +15,9 @@ from ..outcome import to_jsonable
 from . import app, console
 from .render import column, escape, table
 
-store_app = typer.Typer(help="Imported cast-vote records kept in the local store.", no_args_is_help=True)
+store_app = typer.Typer(
+    help="Imported cast-vote records kept in the local store.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(store_app, name="store")
 
 
