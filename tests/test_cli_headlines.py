@@ -186,3 +186,20 @@ def test_every_help_fits_80_columns_and_no_option_is_cut(cli, monkeypatch, path)
     lines = out.splitlines()
     assert lines and all(len(line) <= 80 for line in lines), max(lines, key=len)
     assert "…" not in out
+
+
+def test_seats_shows_the_parties_that_matter_and_districts_with_all(cli, narrow):
+    _, raw, _ = cli("seats", "uk-general-2024", "--json")
+    report = json.loads(raw)
+    votes, seats = report["votes"], report["seats"]
+    grand = sum(votes.values())
+    small = [p for p in votes if not seats.get(p) and votes[p] < 0.01 * grand]
+    _, out, _ = cli("seats", "uk-general-2024")
+    assert "Workers Party of Britain" not in out and "Aldershot" not in out
+    others = next(line for line in out.splitlines() if line.startswith(f"{len(small)} others"))
+    assert int(others.split()[2].replace(",", "")) == round(sum(votes[p] for p in small))
+    _, out, _ = cli("seats", "uk-general-2024", "--all")
+    assert "Workers Party of Britain" in out
+    # every constituency by name, with the party that won it
+    assert re.search(r"^Aldershot\s+Labour 1\s*$", out, re.MULTILINE)
+    assert sum(1 for line in out.splitlines() if re.search(r"\s\S+ 1\s*$", line)) >= 650

@@ -17,7 +17,7 @@ from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules.proportional import constituency_winners
 from . import app, console
-from .render import column, escape, headline, number, table, ties_lines
+from .render import column, escape, headline, more, number, table, ties_lines
 
 __all__ = ["seats_command", "seats_report"]
 
@@ -93,6 +93,9 @@ def seats_command(
     ] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the seats and measures as JSON.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every party and every district, not only those that matter.")
+    ] = False,
 ) -> None:
     """Allocate seats from VOTES by a list-PR or apportionment rule, with disproportionality measures."""
     contest = resolve_contest(votes_source, format=fmt)
@@ -156,9 +159,15 @@ def seats_command(
     console.print(f"{escape(tallies.title or votes_source)}  ({number(sum(votes.values()))} {counted})")
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
-    console.print(_table(report))
-    if report["districts"]:
-        console.print(_district_table(report["districts"], list(votes)))
+    parties, shown = _table(report, every)
+    console.print(parties)
+    more(console, shown, len(votes), "parties")
+    districts = report["districts"]
+    if districts and (every or len(districts) <= _DISTRICTS_SHOWN):
+        names = dict(zip(tallies.areas, tallies.attributes.get("name", tallies.areas)))
+        console.print(_district_table(districts, names))
+    elif districts:
+        console.print(f"[dim]{len(districts)} districts: --all lists the seats won in each[/]")
     for line in ties_lines(outcome):
         console.print(line)
     for warning in outcome.warnings:
@@ -173,7 +182,13 @@ def seats_command(
         )
 
 
-def _table(report: dict[str, Any]) -> Any:
+# a table of every district only when there are few (Austria's 9 regions, not 650 seats)
+_DISTRICTS_SHOWN = 20
+
+
+def _table(report: dict[str, Any], every: bool = False) -> tuple[Any, int]:
+    """The parties' votes and seats, and how many parties it shows: those with seats or at
+    least 1 % of the votes (every party with ``every``), the rest in one row."""
     votes, seats = report["votes"], report["seats"]
     total_votes = sum(votes.values()) or 1.0
     total_seats = sum(seats.values()) or 1
@@ -183,7 +198,8 @@ def _table(report: dict[str, Any]) -> Any:
     for name in (claimant, "votes" if claimant == "party" else "population", "%", "seats", "seat %"):
         column(t, name, "text" if name == claimant else "number")
     order = sorted(votes, key=lambda p: (-seats.get(p, 0), -votes[p]))
-    for party in order:
+    shown = [p for p in order if every or seats.get(p) or votes[p] >= 0.01 * total_votes]
+    for party in shown:
         # party names come from the votes file: a "[" in one is text, not a style
         name = escape(party)
         if party in report["excluded"]:
@@ -195,17 +211,26 @@ def _table(report: dict[str, Any]) -> Any:
             f"[bold]{seats.get(party, 0)}[/]" if seats.get(party) else "0",
             f"{100 * seats.get(party, 0) / total_seats:.2f}",
         )
+    rest = len(order) - len(shown)
+    if rest:
+        # the parties without a seat and under 1 % (the end of ``order``), together, so the
+        # total still adds up
+        others = sum(votes[p] for p in order[len(shown) :])
+        t.add_row(f"[dim]{rest} others[/]", number(others), f"{100 * others / total_votes:.2f}", "0", "0.00")
     t.add_section()
     t.add_row("total", number(total_votes), "100.00", str(sum(seats.values())), "100.00")
-    return t
+    return t, len(shown)
 
 
-def _district_table(districts: dict[str, dict[str, int]], parties: list[str]) -> Any:
-    shown = [p for p in parties if any(p in won for won in districts.values())]
+def _district_table(districts: dict[str, dict[str, int]], names: dict[str, str]) -> Any:
+    """The seats each district filled, as words that wrap ("ÖVP 12, SPÖ 6"): one column
+    per party would not fit 80 columns."""
     t = table("seats by district")
     column(t, "district")
-    for party in shown:
-        column(t, escape(party), "number")
+    column(t, "seats won")
     for district, won in districts.items():
-        t.add_row(escape(district), *(str(won.get(p, 0)) for p in shown))
+        parties = sorted((p for p in won if won[p]), key=lambda p: (-won[p], p))
+        t.add_row(
+            escape(str(names.get(district, district))), escape(", ".join(f"{p} {won[p]}" for p in parties))
+        )
     return t
