@@ -187,3 +187,12 @@ def test_a_transfer_to_an_unknown_destination_is_refused():
     with pytest.raises(AccountingError, match="goes to 'Z'"):
         rec.add(tally={"A": 2}, continuing=2, inactive=zero)
     assert np.isclose(rec.read, 2)
+
+
+@pytest.mark.parametrize("tiebreak", ["random", "previous_round", "permutation"])
+def test_rctab_random_tiebreaks_count_without_a_seed(tiebreak):
+    # RCTab requires randomSeed with these modes; the rule draws from seed 0 when none is
+    # given, as every rule does, and the draw is the same as with seed 0 given
+    b = tally.RankedBallots.from_rankings(list("ABC"), [["A"]] * 2 + [["B"]] + [["C", "A"]])
+    unseeded = tally.count(b, "rctab", tiebreak=tiebreak)
+    assert unseeded.ties and unseeded.rounds == tally.count(b, "rctab", tiebreak=tiebreak, seed=0).rounds
