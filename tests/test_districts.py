@@ -4,6 +4,7 @@ chamber datasets (UK general elections, US House)."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import numpy as np
@@ -133,7 +134,8 @@ def test_cli_count_shows_seats_per_party():
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "seats won area by area" in text
-    assert "Labour │ 411 │" in text and "Conservative │ 121 │" in text
+    assert re.search(r"^Labour\s+411\s", result.output, re.MULTILINE)
+    assert re.search(r"^Conservative\s+121\s", result.output, re.MULTILINE)
     assert "Majority under districts: Labour (411 of 650 seats; 326 needed)" in text
     assert "--rule plurality" in text
     assert "✓" not in text

@@ -45,12 +45,16 @@ def test_datasets_and_search(client):
     assert [d["id"] for d in found] == ["burlington-2009"]
 
 
-def test_count_dataset_is_the_cli_json(client):
+def test_count_dataset_is_the_cli_json(client, cli):
     r = client.get("/api/count", params={"dataset": "burlington-2009", "rule": "irv"})
     assert r.status_code == 200
     expected = tally.count(tally.data.load("burlington-2009"), "irv", overvote="exhaust")
     body = r.json()
+    code, out, _ = cli("count", "burlington-2009", "--rule", "irv", "--json")
+    assert code == 0 and body == json.loads(out)
     counted = body.pop("counted_under")
+    # Bob Kiss, 4,313 to Kurt Wright's 4,060 in the last round: Burlington's certified count
+    assert body.pop("headline").startswith("Bob Kiss won under IRV in 5 rounds, with 4,313 votes")
     assert body == json.loads(expected.to_json())
     assert counted["official"]["rule"] == "irv" and not counted["overridden"]
     assert counted["line"].startswith("counted under the contest's rules: IRV, overvote exhausts")
