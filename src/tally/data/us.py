@@ -147,6 +147,7 @@ def _register_views(key: str, files: Iterable[Path]) -> None:
     database only means the views wait for a later load."""
     import duckdb
 
+    from ..errors import StoreBusy
     from ..store import connect
 
     try:
@@ -158,7 +159,7 @@ def _register_views(key: str, files: Iterable[Path]) -> None:
                 con.execute(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
         finally:
             con.close()
-    except (OSError, duckdb.Error):
+    except (OSError, duckdb.Error, StoreBusy):
         pass
 
 

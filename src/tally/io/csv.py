@@ -247,7 +247,9 @@ class _Coder:
             if name is None:
                 over = over or self.special[folded] == OVERVOTE
                 continue
-            i = self.index.get(name)
+            # with a mapping, only its texts name candidates (the names themselves need an entry)
+            aliased = self.aliases is None or name == WRITE_IN or part in self.aliases
+            i = self.index.get(name) if aliased else None
             if i is None:
                 line, field = where()
                 declared = ", ".join(self.names) if self.aliases is None else ", ".join(self.aliases)

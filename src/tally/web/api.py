@@ -2,8 +2,7 @@
 
 Bad input is a 4xx whose ``detail`` says what is wrong: 404 for an unknown dataset or
 run, 400 for input tally refuses (bad ballots, unknown rule, impossible scenario), 413
-for an upload over the size limit, 422 for a request of the wrong shape, 503 while the
-store of imported CVRs is held by another process.
+for an upload over the size limit, 422 for a request of the wrong shape.
 """
 
 from __future__ import annotations
@@ -55,23 +54,14 @@ def _json(value: Any) -> JSONResponse:
 
 def _stored(dataset: str) -> ImportInfo | None:
     """The store's record of an imported CVR named ``dataset``, or None when there is none
-    (looked up without creating a store where there is none)."""
+    (looked up without creating a store where there is none, and without waiting for a
+    `tally import` at work: readers of the store never wait)."""
     if not store.has_import(dataset):
         return None
-    import duckdb
-
     try:
         return store.get_import(dataset)
     except DataError:
         return None
-    except duckdb.Error as exc:
-        raise _store_unavailable(exc) from None
-
-
-def _store_unavailable(exc: Exception) -> HTTPException:
-    # DuckDB lets one process at a time open the store: a `tally import` running elsewhere
-    # holds it, and that is a passing condition, not a server fault.
-    return HTTPException(503, detail=f"the store of imported CVRs cannot be read just now ({exc}); try again")
 
 
 def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
@@ -81,14 +71,10 @@ def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
     except DataError as exc:
         if _stored(dataset) is None:
             raise http_error(exc) from None
-        import duckdb
-
         try:
             return store.load_ballots(dataset), {}
         except TallyError as exc:
             raise http_error(exc) from None
-        except duckdb.Error as exc:
-            raise _store_unavailable(exc) from None
     try:
         return load_source(dataset, None)
     except TallyError as exc:
@@ -134,13 +120,8 @@ def datasets(
     """Bundled datasets (and imported CVRs when the store has any), optionally searched."""
     found = [d.to_dict() for d in catalogue.datasets()]
     bundled = {d["id"] for d in found}
-    if (store.home() / "tally.duckdb").is_file():
-        import duckdb
-
-        try:
-            imports = store.list_imports()
-        except duckdb.Error as exc:
-            raise _store_unavailable(exc) from None
+    imports = store.list_imports()
+    if imports:
         found += [
             {
                 "id": i.name,

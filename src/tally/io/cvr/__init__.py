@@ -131,7 +131,9 @@ def no_marks(config, source, records: int) -> BallotError:
     where = f"the columns from firstVoteColumnIndex {first} on"
     if source.provider == "ess":
         last = first + config.rules.max_rankings - 1
-        where = f"columns {first}..{last} (firstVoteColumnIndex {first}, maxRankingsAllowed {last - first + 1})"
+        where = (
+            f"columns {first}..{last} (firstVoteColumnIndex {first}, maxRankingsAllowed {last - first + 1})"
+        )
     return BallotError(
         f"none of the {records:,} records has a mark in {where}: the configuration does not "
         "match the file (or the file is no cast vote record), so nothing is counted",
