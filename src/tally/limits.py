@@ -17,7 +17,8 @@ field                  environment variable            what it bounds
 ``archive_ratio``      ``TALLY_MAX_ARCHIVE_RATIO``     unpacked / packed size of a zip member (``.xlsx``)
 ``archive_bytes``      ``TALLY_MAX_ARCHIVE_BYTES``     unpacked size of a whole archive
 ``upload_bytes``       ``TALLY_MAX_UPLOAD_BYTES``      one request body of the web app (checked as it arrives)
-``workers``            ``TALLY_WORKERS``               web app: jobs (counts, simulations) run at once
+``workers``            ``TALLY_WORKERS``               web app: counts and uploads run at once
+``simulations``        ``TALLY_SIMULATIONS``           web app: simulations run at once
 ``queue``              ``TALLY_QUEUE``                 web app: jobs waiting for a worker
 ``per_client``         ``TALLY_PER_CLIENT``            web app: jobs one client may have running or waiting
 ``job_seconds``        ``TALLY_JOB_SECONDS``           web app: time of one count or upload job
@@ -78,7 +79,8 @@ class Limits:
     archive_ratio: float = field(default=100.0, metadata={"help": "unpacked/packed size of a zip member"})
     archive_bytes: int = field(default=4 << 30, metadata={"help": "unpacked size of an archive"})
     upload_bytes: int = field(default=20 << 20, metadata={"help": "a request body of the web app"})
-    workers: int = field(default=2, metadata={"help": "web: jobs run at once"})
+    workers: int = field(default=2, metadata={"help": "web: counts run at once"})
+    simulations: int = field(default=1, metadata={"help": "web: simulations run at once"})
     queue: int = field(default=8, metadata={"help": "web: jobs waiting for a worker"})
     per_client: int = field(default=3, metadata={"help": "web: jobs per client, running or waiting"})
     job_seconds: float = field(default=60.0, metadata={"help": "web: seconds of one count"})
@@ -116,18 +118,23 @@ class Limits:
         return dataclasses.replace(self, **parsed)
 
 
-def env_name(name: str) -> str:
-    """The environment variable of a limit: ``candidates`` → ``TALLY_MAX_CANDIDATES``."""
-    plain = {
+_PLAIN = frozenset(
+    (
         "workers",
+        "simulations",
         "queue",
         "per_client",
         "job_seconds",
         "simulation_seconds",
         "job_memory",
         "store_wait",
-    }
-    return f"TALLY_{name.upper()}" if name in plain else f"TALLY_MAX_{name.upper()}"
+    )
+)
+
+
+def env_name(name: str) -> str:
+    """The environment variable of a limit: ``candidates`` → ``TALLY_MAX_CANDIDATES``."""
+    return f"TALLY_{name.upper()}" if name in _PLAIN else f"TALLY_MAX_{name.upper()}"
 
 
 _SIZE = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9]+)?)\s*([kmgt]i?b?|b)?\s*$", re.IGNORECASE)

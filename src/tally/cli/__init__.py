@@ -46,6 +46,7 @@ _COMMAND_MODULES = (
     "decide",
     "delegates",
     "convert",
+    "limits",
 )
 
 for _module in _COMMAND_MODULES:

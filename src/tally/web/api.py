@@ -2,7 +2,9 @@
 
 Bad input is a 4xx whose ``detail`` says what is wrong: 404 for an unknown dataset or
 run, 400 for input tally refuses (bad ballots, unknown rule, impossible scenario), 413
-for an upload over the size limit, 422 for a request of the wrong shape.
+for an upload over the size limit, 422 for a request of the wrong shape or a count past
+the server's time or memory limit, 429 and 503 (with ``Retry-After``) when the worker pool
+is full (see :mod:`tally.web.workers`: every count runs there, never on the event loop).
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ from ..outcome import to_jsonable
 from ..rules import rules
 from ..store import ImportInfo
 from ..ties import TIEBREAK_MODES
+from . import workers
+from .workers import offload
 
-__all__ = ["MAX_UPLOAD_BYTES", "http_error", "router", "status_of"]
+__all__ = ["http_error", "router", "status_of"]
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FORMATS = ("preflib", "csv", "blt", "approval", "score", "tallies", "alaska-profile", "alaska-summary")
 Tiebreak = Literal["all", "order", "previous_round", "random"]
 assert set(Tiebreak.__args__) == set(TIEBREAK_MODES)  # type: ignore[attr-defined]
@@ -157,7 +159,15 @@ def _cached_count(
     seed: int | None,
 ) -> bytes:
     """The outcome JSON of a dataset count; counts are deterministic, so they are cached
-    by the dataset's content ``identity`` (see :func:`_identity`) and the options."""
+    by the dataset's content ``identity`` (see :func:`_identity`) and the options, and
+    identical counts asked for at once are one job of the worker pool."""
+    key = ("count", dataset, identity, rule, seats, tiebreak, seed)
+    return workers.run(_count_dataset_job, dataset, rule, seats, tiebreak, seed, key=key)
+
+
+def _count_dataset_job(
+    dataset: str, rule: str | None, seats: int | None, tiebreak: str | None, seed: int | None
+) -> bytes:
     ballots, facts = _load(dataset)
     given: dict[str, Any] = {"seats": seats}
     if tiebreak is not None:
@@ -212,34 +222,70 @@ async def count_upload(
     seed: Annotated[int | None, Form(ge=0, le=2**32 - 1)] = None,
 ) -> JSONResponse:
     """Count an uploaded file under a rule (the file is read, counted and discarded)."""
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise HTTPException(
-            413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit"
-        )
+    cap = request.app.state.caps.upload_bytes
+    content = await file.read(cap + 1)  # the guard has already cut a larger body off
+    if len(content) > cap:
+        raise HTTPException(413, detail=f"file is larger than the {cap / 2**20:g} MiB limit")
     if not content.strip():
         raise HTTPException(400, detail=f"{file.filename or 'upload'}: the file is empty")
     name = _upload_name(file.filename)
+    given: dict[str, Any] = {"seats": seats}
+    if tiebreak is not None:
+        given["tiebreak"] = tiebreak
+    if seed is not None:
+        given["seed"] = seed
     with tempfile.TemporaryDirectory(prefix="tally-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
         try:
-            from ..io import read
-
-            ballots = read(str(path), format=format)
-            given: dict[str, Any] = {"seats": seats}
-            if tiebreak is not None:
-                given["tiebreak"] = tiebreak
-            if seed is not None:
-                given["seed"] = seed
-            outcome = count_source(ballots, {}, rule, **given)
+            body = await _in_pool(request, _count_upload_job, str(path), format, rule, given)
         except TallyError as exc:
             # Name the file as the user knows it, not the temporary path.
             raise HTTPException(400, detail=str(exc).replace(str(path), name)) from None
-    return JSONResponse(to_jsonable(outcome.to_dict()))
+    return Response(body.replace(str(path).encode(), name.encode()), media_type="application/json")
+
+
+def _count_upload_job(path: str, format: str | None, rule: str | None, given: dict[str, Any]) -> bytes:
+    from ..io import read
+
+    ballots = read(path, format=format)
+    outcome = count_source(ballots, {}, rule, **given)
+    return json.dumps(to_jsonable(outcome.to_dict()), ensure_ascii=False).encode()
+
+
+async def _in_pool(request: Request, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in the worker pool, off the event loop; killed if the client goes away."""
+    import threading
+
+    import anyio
+
+    pool = request.app.state.pool
+    who = workers.client()
+    pool.admit(who)  # refused here, at once, when the pool or this client's share is full
+    gone = threading.Event()
+
+    async def watch() -> None:
+        while not await request.is_disconnected():
+            await anyio.sleep(0.25)
+        gone.set()
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(watch)
+            try:
+                return await anyio.to_thread.run_sync(
+                    lambda: pool.call(fn, *args, client=who, cancel=gone, admitted=True)
+                )
+            finally:
+                group.cancel_scope.cancel()
+    except BaseExceptionGroup as grouped:  # the task group wraps what the job raised
+        if len(grouped.exceptions) == 1:
+            raise grouped.exceptions[0] from None
+        raise
 
 
 @router.get("/compare")
+@offload
 def compare_dataset(
     dataset: Annotated[str, Query(max_length=200)],
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
@@ -259,6 +305,7 @@ Allocation = Literal["wta", "statewide", "district", "proportional", "popular"]
 
 
 @router.get("/ec")
+@offload
 def electoral_college(
     dataset: Annotated[str, Query(max_length=200)],
     allocation: Allocation = "wta",
@@ -275,6 +322,7 @@ def electoral_college(
 
 
 @router.get("/spoilers")
+@offload
 def spoiler_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
     """Break-even transfer rates of every minor candidate in every state."""
     from ..analysis.spoilers import spoilers
@@ -286,6 +334,7 @@ def spoiler_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONRespon
 
 
 @router.get("/margins")
+@offload
 def margin_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
     """State margins, the tipping point and the fewest votes that change the winner."""
     from ..analysis.margins import margins
@@ -305,6 +354,7 @@ class WhatIf(BaseModel):
 
 
 @router.post("/whatif")
+@offload
 def what_if(body: WhatIf) -> JSONResponse:
     """The scenario's result beside the actual one (the ``tally whatif`` JSON)."""
     from ..analysis.whatif import whatif
@@ -358,8 +408,17 @@ def start_simulation(body: Simulation, request: Request) -> JSONResponse:
         )
     except TallyError as exc:
         raise http_error(exc) from None
-    job = request.app.state.jobs.submit(spec)
+    job = request.app.state.jobs.submit(spec, workers.client())
     return JSONResponse(to_jsonable(job.to_dict()), status_code=202)
+
+
+@router.delete("/runs/{run_id}")
+def cancel_run(run_id: Annotated[str, PathParam(max_length=64)], request: Request) -> JSONResponse:
+    """Stop a simulation that is waiting or running (a finished one is left as it is)."""
+    job = request.app.state.jobs.cancel(run_id)
+    if job is None:
+        raise HTTPException(404, detail=f"no run {run_id!r} in progress on this server")
+    return _json(job.to_dict())
 
 
 @router.get("/runs/{run_id}")

@@ -16,6 +16,7 @@ from ..outcome import to_jsonable
 from ..report import charts
 from ..rules import rules
 from .api import _electoral, _load, http_error
+from .workers import offload
 
 __all__ = ["router"]
 
@@ -162,6 +163,7 @@ def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str,
 
 
 @router.get("/ui/contest")
+@offload
 def contest_figures(
     dataset: Annotated[str, Query(max_length=200)],
     rule: Annotated[str | None, Query(max_length=100)] = None,
@@ -187,6 +189,7 @@ class Scenario(BaseModel):
 
 
 @router.post("/ui/ec")
+@offload
 def ec_figures(body: Scenario) -> JSONResponse:
     """The Electoral College result (under a what-if scenario when given) and its charts."""
     contest = _electoral(body.dataset)
