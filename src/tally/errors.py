@@ -59,9 +59,21 @@ class BallotError(TallyError):
         if field is not None:
             # a header cell may hold a line break; the message stays on one line
             where.append(f"field {' '.join(str(field).split())}")
-        problem = " ".join(str(problem).split("\n"))
+        problem = " ".join(_shortened(word) for word in str(problem).split("\n"))
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {problem}" if prefix else problem)
+
+
+def _shortened(text: str, longest: int = 80) -> str:
+    """``text`` with every run of more than ``longest`` non-space characters shown by its
+    ends, so that a message quoting a 5,000-digit count stays a readable line."""
+    if len(text) <= longest:
+        return text
+    parts = text.split(" ")
+    for i, part in enumerate(parts):
+        if len(part) > longest:
+            parts[i] = f"{part[:40]}…{part[-12:]} ({len(part):,} characters)"
+    return " ".join(parts)
 
 
 class ConfigError(TallyError):

@@ -403,6 +403,10 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
                         index,
                         str(source.file_path),
                     )
+            if not acc.count:
+                from .io.cvr import no_ballots
+
+                raise no_ballots(config)
             choices, weights, _ = acc.finish(writer.staging)
         finally:
             acc.close()
@@ -511,6 +515,8 @@ def import_csv(
             choices, weights, _ = acc.finish(writer.staging)
         finally:
             acc.close()
+        if not candidates_found or not weights.sum():  # as tally count refuses them (tally.io.read)
+            raise BallotError("the file holds no ballots, or names no candidate", file=file)
         warn_near_duplicates(candidates_found, file)
         return _commit(
             writer,

@@ -115,8 +115,17 @@ def read(path: str | os.PathLike[str], format: str | None = None, **options: Any
     else:
         fmt = _detect(file)
     ballots = _call(fmt, path, options, explicit=format is not None)
+    _check_something_to_count(ballots, file)
     warn_near_duplicates(ballots.candidates, file)
     return ballots
+
+
+def _check_something_to_count(ballots: Ballots, file: str) -> None:
+    """A file with no candidate or no ballot would elect someone by tie-break: refused."""
+    if not ballots.candidates:
+        raise BallotError("the file names no candidate", file=file)
+    if ballots.total == 0:
+        raise BallotError("the file holds no ballots (or only ballots counted 0 times)", file=file)
 
 
 def _call(fmt: Format, path: str | os.PathLike[str], options: dict[str, Any], *, explicit: bool) -> Ballots:

@@ -141,6 +141,16 @@ def no_marks(config, source, records: int) -> BallotError:
     )
 
 
+def no_ballots(config) -> BallotError:
+    """The error for a contest whose sources hold no record at all (nothing to count: a
+    count would elect someone by tie-break)."""
+    files = ", ".join(str(s.file_path) for s in config.sources)
+    return BallotError(
+        f"the cast vote records ({files}) hold no ballot for this contest",
+        file=str(config.path) if getattr(config, "path", None) else None,
+    )
+
+
 def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     """Yield the records of one ``cvrFileSources`` entry, in file order.
 
@@ -198,6 +208,8 @@ def read_cvrs(config) -> list[CastVoteRecord]:
     records: list[CastVoteRecord] = []
     for index, source in enumerate(config.sources):
         records.extend(read_source(config, source, index))
+    if not records:
+        raise no_ballots(config)
     warn_near_duplicates([c.name for c in config.candidates], str(config.path) if config.path else None)
     return records
 
@@ -399,6 +411,8 @@ def read_ballots(
                 precincts.append(cvr.precinct or "")
                 batches.append(cvr.batch or "")
                 where.append((cvr.file, cvr.line))
+    if not ids:
+        raise no_ballots(config)
     if candidate_names is None:
         names = [c.name for c in config.candidates]
         if config.has_undeclared_write_ins or any(
