@@ -97,6 +97,7 @@ class WorkerPool:
         self._admitted: Counter[str] = Counter()  # jobs running or waiting, per kind
         self._per_client: Counter[str] = Counter()
         self._flights: dict[Any, _Flight] = {}
+        self._followers = 0
         self._children: set[Any] = set()
         self._durations: list[float] = []
         self._closed = False
@@ -164,9 +165,18 @@ class WorkerPool:
                 leader = flight is None
                 if leader:
                     flight = self._flights[key] = _Flight()
+                elif self._followers >= 4 * (self.caps.workers + self.caps.queue):
+                    # each waits in a thread of the server: bounded like the queue
+                    raise Busy("the server is busy; try again shortly", status=503, retry_after=2)
+                else:
+                    self._followers += 1
             assert flight is not None
             if not leader:
-                flight.done.wait()
+                try:
+                    flight.done.wait()
+                finally:
+                    with self._lock:
+                        self._followers -= 1
                 if flight.error is not None:
                     raise flight.error
                 return flight.value
@@ -341,6 +351,7 @@ def _job_main(writer: Any, job: tuple[Any, ...]) -> None:
     module, qualname, args, env, caps = job
     os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which kills the job
+    os.nice(10)  # the server answers before any job computes: it must not wait for a core
     _cap_memory(caps.job_memory)
     _PROGRESS = writer
     try:
