@@ -13,6 +13,7 @@ field                  environment variable            what it bounds
 ``ranks``              ``TALLY_MAX_RANKS``             ranks on a ballot (rank columns, ``maxRankingsAllowed``)
 ``ballot_rows``        ``TALLY_MAX_BALLOT_ROWS``       ballot lines or records read from one input
 ``cells``              ``TALLY_MAX_CELLS``             cells of a ballot matrix a file does not spell out
+``name_chars``         ``TALLY_MAX_NAME_CHARS``        characters of one candidate name
 ``text_bytes``         ``TALLY_MAX_TEXT_BYTES``        a file read whole into memory (BLT, PrefLib, JSON, XML)
 ``archive_ratio``      ``TALLY_MAX_ARCHIVE_RATIO``     unpacked / packed size of a zip member (``.xlsx``)
 ``archive_bytes``      ``TALLY_MAX_ARCHIVE_BYTES``     unpacked size of a whole archive
@@ -75,6 +76,7 @@ class Limits:
     ranks: int = field(default=10_000, metadata={"help": "ranks on one ballot"})
     ballot_rows: int = field(default=100_000_000, metadata={"help": "ballot lines or records in one input"})
     cells: int = field(default=250_000_000, metadata={"help": "cells of a ballot matrix not spelt out"})
+    name_chars: int = field(default=1_000, metadata={"help": "characters of a candidate name"})
     text_bytes: int = field(default=1 << 30, metadata={"help": "a file read whole into memory"})
     archive_ratio: float = field(default=100.0, metadata={"help": "unpacked/packed size of a zip member"})
     archive_bytes: int = field(default=4 << 30, metadata={"help": "unpacked size of an archive"})

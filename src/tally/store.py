@@ -472,7 +472,7 @@ def import_csv(
     StoreBusy
         As :func:`import_ballots`.
     """
-    from .io._common import warn_near_duplicates
+    from .io._common import check_names
     from .io.csv import csv_blocks
 
     source_path = Path(path)
@@ -517,7 +517,7 @@ def import_csv(
             acc.close()
         if not candidates_found or not weights.sum():  # as tally count refuses them (tally.io.read)
             raise BallotError("the file holds no ballots, or names no candidate", file=file)
-        warn_near_duplicates(candidates_found, file)
+        check_names(candidates_found, file)
         return _commit(
             writer,
             name,

@@ -40,7 +40,7 @@ from typing import Any
 
 from ..ballots import RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError
-from ._common import read_bytes, warn_near_duplicates
+from ._common import check_names, read_bytes
 
 __all__ = ["Format", "formats", "read", "register_format"]
 
@@ -116,7 +116,7 @@ def read(path: str | os.PathLike[str], format: str | None = None, **options: Any
         fmt = _detect(file)
     ballots = _call(fmt, path, options, explicit=format is not None)
     _check_something_to_count(ballots, file)
-    warn_near_duplicates(ballots.candidates, file)
+    check_names(ballots.candidates, file)
     return ballots
 
 

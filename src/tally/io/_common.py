@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from .. import limits
-from ..errors import BallotError, TallyWarning
+from ..errors import BallotError, LimitError, TallyWarning
 
 __all__ = [
     "check_candidates",
     "check_exact_total",
+    "check_names",
     "check_utf8",
     "clean_name",
     "csv_rows",
@@ -238,6 +239,21 @@ def near_duplicates(names: Sequence[str]) -> list[list[str]]:
     for name in names:
         groups.setdefault(name_key(name), []).append(name)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def check_names(names: Sequence[str], file: str | None = None) -> None:
+    """Candidate names within the ``name_chars`` limit (every output shows them whole), and a
+    warning for names that differ only in case, accents or spacing."""
+    longest = max(names, key=len, default="")
+    cap = limits.current().name_chars
+    if len(longest) > cap:
+        raise LimitError(
+            f"candidate name {longest[:30]!r}... has {len(longest):,} characters, past the limit of {cap:,} "
+            f"(set {limits.env_name('name_chars')} to raise it)",
+            file=file,
+            limit="name_chars",
+        )
+    warn_near_duplicates(names, file)
 
 
 def warn_near_duplicates(names: Sequence[str], file: str | None = None) -> None:

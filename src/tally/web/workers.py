@@ -1,10 +1,11 @@
-"""The web app's worker pool: every count, upload and simulation runs in a process of its own.
+"""The web app's worker pool: every count, upload and simulation runs in a worker process.
 
-The event loop only parses requests and writes answers; the work goes to a child process
-(started from a forkserver that has tally and NumPy loaded, so a job starts in a few
-milliseconds), which a watchdog kills when the job passes its time limit or the client
-goes away, and whose address space is capped (``RLIMIT_AS``) so that a job past its
-memory limit fails alone. The pool is bounded at every step (see :mod:`tally.limits`):
+The event loop only parses requests and writes answers; the work goes to a worker
+process (started from a forkserver that has tally and NumPy loaded, and kept between jobs
+so that the data it has loaded stays warm), which is killed, and replaced, when a job
+passes its time limit or its client goes away; its address space is capped
+(``RLIMIT_AS``) so that a job past its memory limit fails alone, and it runs at a lower
+priority than the server. The pool is bounded at every step (see :mod:`tally.limits`):
 
 * ``workers`` jobs run at once (simulations have ``simulations`` places of their own);
 * ``queue`` more may wait; past that a request is refused at once, 503 with ``Retry-After``;
@@ -52,6 +53,8 @@ __all__ = [
     "with_warnings",
 ]
 
+MAX_JOBS_PER_WORKER = 200  # a worker is replaced after this many jobs (what leaks, leaks for a while only)
+
 _PRELOAD = ["numpy", "pyarrow", "pyarrow.csv", "tally.rules", "tally.io", "tally.compare", "tally.web.api"]
 
 _POOL: contextvars.ContextVar[WorkerPool | None] = contextvars.ContextVar("tally_pool", default=None)
@@ -98,7 +101,9 @@ class WorkerPool:
         self._per_client: Counter[str] = Counter()
         self._flights: dict[Any, _Flight] = {}
         self._followers = 0
-        self._children: set[Any] = set()
+        self._workers: set[_Worker] = set()
+        self._idle: dict[str, list[_Worker]] = {"count": [], "simulation": []}
+        self._busy = 0
         self._durations: list[float] = []
         self._closed = False
 
@@ -219,68 +224,101 @@ class WorkerPool:
         try:
             seconds = self.caps.job_seconds if kind == "count" else self.caps.simulation_seconds
             started = time.monotonic()
-            value = fn(*args) if self.inline else self._child(fn, args, seconds, progress, cancel)
-            self._durations = (self._durations + [time.monotonic() - started])[-50:]
+            value = fn(*args) if self.inline else self._in_worker(kind, fn, args, seconds, progress, cancel)
+            with self._lock:
+                self._durations = (self._durations + [time.monotonic() - started])[-50:]
             return value
         finally:
             slot.release()
 
-    def _child(
+    def _worker(self, kind: str) -> _Worker:
+        """An idle worker of this kind, or a new one (the caller holds one of the kind's slots)."""
+        with self._lock:
+            if self._idle[kind]:
+                return self._idle[kind].pop()
+        return self._spawn()
+
+    def _spawn(self) -> _Worker:
+        reader, writer = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(target=_worker_main, args=(writer, self.caps.job_memory), daemon=True)
+        process.start()
+        writer.close()
+        worker = _Worker(process, reader)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _in_worker(
         self,
+        kind: str,
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         seconds: float,
         progress: Callable[[int, int], None] | None,
         cancel: threading.Event | None,
     ) -> Any:
-        reader, writer = self._ctx.Pipe(duplex=False)
+        worker = self._worker(kind)
         env = {k: v for k, v in os.environ.items() if k.startswith("TALLY_")}
-        job = (fn.__module__, fn.__qualname__, args, env, self.caps)
-        process = self._ctx.Process(target=_job_main, args=(writer, job), daemon=True)
-        process.start()
-        writer.close()
+        healthy = False
         with self._lock:
-            self._children.add(process)
-        deadline = time.monotonic() + seconds
+            self._busy += 1
         try:
+            worker.conn.send((fn.__module__, fn.__qualname__, args, env, self.caps))
+            deadline = time.monotonic() + seconds
             while True:
                 if cancel is not None and cancel.is_set() or self._closed:
                     raise JobFailed("cancelled", status=499)
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    limit = "job_seconds" if kind == "count" else "simulation_seconds"
                     raise JobFailed(
                         f"the job took longer than the {seconds:g} s this server allows "
-                        f"({limits.env_name('job_seconds' if seconds == self.caps.job_seconds else 'simulation_seconds')}); "
-                        "run it with the tally command on your own machine",
+                        f"({limits.env_name(limit)}); run it with the tally command on your own machine",
                         status=422,
                     )
-                if not reader.poll(min(left, 0.2)):
-                    if not process.is_alive() and not reader.poll(0):
-                        raise _died(process, self.caps)
+                if not worker.conn.poll(min(left, 0.2)):
+                    if not worker.process.is_alive() and not worker.conn.poll(0):
+                        raise _died(worker.process, self.caps)
                     continue
                 try:
-                    message = reader.recv()
+                    message = worker.conn.recv()
                 except EOFError:
-                    process.join(1)
-                    raise _died(process, self.caps) from None
+                    worker.process.join(1)
+                    raise _died(worker.process, self.caps) from None
                 if message[0] == "progress":
                     if progress is not None:
                         progress(*message[1:])
                     continue
+                # after running out of memory a process may hold on to what it got: replaced
+                healthy = message[0] != "memory"
                 return _answer(message)
         finally:
-            if process.is_alive():
-                process.kill()
-            process.join(5)
-            reader.close()
             with self._lock:
-                self._children.discard(process)
+                self._busy -= 1
+            worker.jobs += 1
+            places = self.caps.workers if kind == "count" else self.caps.simulations
+            with self._lock:
+                keep = healthy and worker.jobs < MAX_JOBS_PER_WORKER and not self._closed
+                keep = keep and len(self._idle[kind]) < places
+                if keep:
+                    self._idle[kind].append(worker)
+            if not keep:
+                self._retire(worker)
 
     def state(self) -> dict[str, int]:
-        """Job processes alive, and jobs running or waiting, per kind (for tests and monitoring)."""
+        """Worker processes alive and busy, and jobs running or waiting per kind."""
         with self._lock:
             return {
-                "processes": len(self._children),
+                "processes": len(self._workers),
+                "busy": self._busy,
                 **{f"admitted_{k}": v for k, v in self._admitted.items()},
             }
 
@@ -290,18 +328,37 @@ class WorkerPool:
         with self._lock:
             self._closed = False
         if not self.inline:
-            from multiprocessing import forkserver
+            threading.Thread(target=self._prestart, name="tally-workers", daemon=True).start()
 
-            threading.Thread(target=forkserver.ensure_running, name="tally-forkserver", daemon=True).start()
+    def _prestart(self) -> None:
+        """Start the workers ahead of the first jobs (a cold start costs a request a second)."""
+        for kind, places in (("count", self.caps.workers), ("simulation", self.caps.simulations)):
+            for _ in range(places):
+                worker = self._spawn()
+                with self._lock:
+                    keep = not self._closed and len(self._idle[kind]) < places
+                    if keep:
+                        self._idle[kind].append(worker)
+                if not keep:
+                    self._retire(worker)
 
     def close(self) -> None:
-        """Refuse new jobs and kill the running ones."""
+        """Refuse new jobs and kill every worker process, busy or idle."""
         with self._lock:
             self._closed = True
-            children = list(self._children)
-        for process in children:
-            if process.is_alive():
-                process.kill()
+            workers = list(self._workers)
+            for idle in self._idle.values():
+                idle.clear()
+        for worker in workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Any
+    jobs: int = 0
 
 
 def _died(process: Any, caps: limits.Limits) -> JobFailed:
@@ -346,32 +403,42 @@ def report_progress(done: int, total: int) -> None:
         _PROGRESS.send(("progress", done, total))
 
 
-def _job_main(writer: Any, job: tuple[Any, ...]) -> None:
+def _worker_main(conn: Any, memory: int) -> None:
+    """A worker process: run the jobs it is sent, one at a time, until its pipe closes."""
     global _PROGRESS
-    module, qualname, args, env, caps = job
-    os.environ.update(env)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which kills the job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which kills its workers
     os.nice(10)  # the server answers before any job computes: it must not wait for a core
-    _cap_memory(caps.job_memory)
-    _PROGRESS = writer
+    _cap_memory(memory)
+    _PROGRESS = conn
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_job(job))
+
+
+def _job(job: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One job's answer as plain data: its value (with its warnings), or what stopped it."""
+    module, qualname, args, env, caps = job
+    for name in [k for k in os.environ if k.startswith("TALLY_") and k not in env]:
+        del os.environ[name]  # the server's settings as they are now, not as at the last job
+    os.environ.update(env)
     try:
         with limits.use(caps), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", TallyWarning)
             value = _resolve(module, qualname)(*args)
         notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, TallyWarning)))
-        writer.send(("ok", with_warnings(value, notes)))
+        return ("ok", with_warnings(value, notes))
     except TallyError as exc:
-        writer.send(("tally", exc))
+        return ("tally", exc)
     except MemoryError:
-        writer.send(("memory", caps.job_memory))
+        return ("memory", caps.job_memory)
     except BaseException as exc:  # noqa: BLE001 - everything reaches the waiting request
         status = getattr(exc, "status_code", None)
         if isinstance(status, int):
-            writer.send(("http", status, getattr(exc, "detail", str(exc)), getattr(exc, "headers", None)))
-        else:
-            writer.send(("bug", f"{type(exc).__name__}: {exc}"))
-    finally:
-        writer.close()
+            return ("http", status, getattr(exc, "detail", str(exc)), getattr(exc, "headers", None))
+        return ("bug", f"{type(exc).__name__}: {exc}")
 
 
 def _resolve(module: str, qualname: str) -> Any:

@@ -41,7 +41,7 @@ import numpy as np
 from ... import limits
 from ...ballots import CODE_DTYPE, SKIPPED, RankedBallots
 from ...errors import BallotError, ConfigError
-from .._common import check_candidates, warn_near_duplicates
+from .._common import check_candidates, check_names
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
 
 __all__ = [
@@ -210,7 +210,7 @@ def read_cvrs(config) -> list[CastVoteRecord]:
         records.extend(read_source(config, source, index))
     if not records:
         raise no_ballots(config)
-    warn_near_duplicates([c.name for c in config.candidates], str(config.path) if config.path else None)
+    check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     return records
 
 
@@ -391,7 +391,7 @@ def read_ballots(
     batches: list[str] = []
     marks_per_ballot: list[tuple] = []
     where: list[tuple[str, int | None]] = []
-    warn_near_duplicates([c.name for c in config.candidates], str(config.path) if config.path else None)
+    check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
             if not Path(source.file_path).exists():
