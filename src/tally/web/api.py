@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
@@ -236,7 +237,7 @@ async def count_upload(
         given["seed"] = seed
     with tempfile.TemporaryDirectory(prefix="tally-upload-") as folder:
         path = Path(folder) / name
-        path.write_bytes(content)
+        await anyio.to_thread.run_sync(path.write_bytes, content)  # up to the upload limit: off the loop
         try:
             body = await _in_pool(request, _count_upload_job, str(path), format, rule, given)
         except TallyError as exc:
@@ -256,8 +257,6 @@ def _count_upload_job(path: str, format: str | None, rule: str | None, given: di
 async def _in_pool(request: Request, fn: Any, *args: Any) -> Any:
     """``fn(*args)`` in the worker pool, off the event loop; killed if the client goes away."""
     import threading
-
-    import anyio
 
     pool = request.app.state.pool
     who = workers.client()

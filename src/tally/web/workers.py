@@ -10,6 +10,8 @@ priority than the server. The pool is bounded at every step (see :mod:`tally.lim
 * ``workers`` jobs run at once (simulations have ``simulations`` places of their own);
 * ``queue`` more may wait; past that a request is refused at once, 503 with ``Retry-After``;
 * one client (by address) may have ``per_client`` jobs running or waiting; past that, 429;
+* a count that waited ``job_seconds`` for a worker is refused (503), so that an answer
+  never takes more than twice that;
 * a job past ``job_seconds`` (``simulation_seconds``) or ``job_memory`` is killed: 422.
 
 Identical requests in flight share one job (``key=``). A job's
@@ -218,11 +220,18 @@ class WorkerPool:
         cancel: threading.Event | None,
     ) -> Any:
         slot = self._slots[kind]
+        seconds = self.caps.job_seconds if kind == "count" else self.caps.simulation_seconds
+        given_up = time.monotonic() + seconds  # a request waits in the queue at most as long as a job runs
         while not slot.acquire(timeout=0.2):
             if self._closed or (cancel is not None and cancel.is_set()):
                 raise JobFailed("cancelled before it started", status=499)
+            if kind == "count" and time.monotonic() > given_up:
+                raise Busy(
+                    f"the server is busy: no worker was free for {seconds:g} s; try again shortly",
+                    status=503,
+                    retry_after=self._retry_after(kind),
+                )
         try:
-            seconds = self.caps.job_seconds if kind == "count" else self.caps.simulation_seconds
             started = time.monotonic()
             value = fn(*args) if self.inline else self._in_worker(kind, fn, args, seconds, progress, cancel)
             with self._lock:
