@@ -92,6 +92,7 @@ class WorkerPool:
     def __init__(self, caps: limits.Limits, *, inline: bool = False) -> None:
         self.caps = caps
         self.inline = inline  # run jobs in the calling thread (tests that patch tally's functions)
+        self.queue_wait = caps.job_seconds  # a count waits for a worker at most as long as it may run
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(_PRELOAD)
         self._lock = threading.Lock()
@@ -221,13 +222,13 @@ class WorkerPool:
     ) -> Any:
         slot = self._slots[kind]
         seconds = self.caps.job_seconds if kind == "count" else self.caps.simulation_seconds
-        given_up = time.monotonic() + seconds  # a request waits in the queue at most as long as a job runs
+        given_up = time.monotonic() + self.queue_wait
         while not slot.acquire(timeout=0.2):
             if self._closed or (cancel is not None and cancel.is_set()):
                 raise JobFailed("cancelled before it started", status=499)
             if kind == "count" and time.monotonic() > given_up:
                 raise Busy(
-                    f"the server is busy: no worker was free for {seconds:g} s; try again shortly",
+                    f"the server is busy: no worker was free for {self.queue_wait:g} s; try again shortly",
                     status=503,
                     retry_after=self._retry_after(kind),
                 )
