@@ -34,7 +34,7 @@ go through :func:`use` too). ``tally limits`` prints the table with the values i
 
 >>> from tally import limits
 >>> limits.current().candidates
-10000
+2000
 >>> with limits.use(candidates=50):
 ...     limits.current().candidates
 50
@@ -72,7 +72,9 @@ every total of whole counts below it is exact too. Counts at or past it are refu
 class Limits:
     """Caps on input sizes and on the web app's work (see the module docstring)."""
 
-    candidates: int = field(default=10_000, metadata={"help": "candidates in one input"})
+    # Pairwise rules hold candidates x candidates, and IRV's tie-breaks scan rounds x
+    # candidates: 2,000 keeps every rule's memory in hand; raise it for files of write-ins.
+    candidates: int = field(default=2_000, metadata={"help": "candidates in one input"})
     ranks: int = field(default=10_000, metadata={"help": "ranks on one ballot"})
     ballot_rows: int = field(default=100_000_000, metadata={"help": "ballot lines or records in one input"})
     cells: int = field(default=250_000_000, metadata={"help": "cells of a ballot matrix not spelt out"})
@@ -198,7 +200,7 @@ def check(
     >>> check("candidates", 10**9, what="NUMBER ALTERNATIVES", file="x.soc", line=4)
     Traceback (most recent call last):
     ...
-    tally.errors.LimitError: x.soc, line 4: NUMBER ALTERNATIVES 1,000,000,000 is past the limit of 10,000 candidates (set TALLY_MAX_CANDIDATES to raise it)
+    tally.errors.LimitError: x.soc, line 4: NUMBER ALTERNATIVES 1,000,000,000 is past the limit of 2,000 candidates (set TALLY_MAX_CANDIDATES to raise it)
     """
     cap = getattr(current(), name)
     if value > cap:

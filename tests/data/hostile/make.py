@@ -113,7 +113,7 @@ def main() -> None:
     )
     case(
         "preflib_more_alternatives_than_names.soc",
-        preflib_head.format(n=5000) + "# ALTERNATIVE NAME 1: A\n1: 1\n",
+        preflib_head.format(n=1500) + "# ALTERNATIVE NAME 1: A\n1: 1\n",
         expect="error",
         words="ALTERNATIVE NAME 2 is missing",
     )
@@ -146,10 +146,10 @@ def main() -> None:
         words="10,001 is past the limit of 10,000 ranks",
     )
     case(
-        "csv_10001_candidates.csv",
-        "rank1\n" + "".join(f"w{i}\n" for i in range(10_001)),
+        "csv_2001_candidates.csv",
+        "rank1\n" + "".join(f"w{i}\n" for i in range(2_001)),
         expect="error",
-        words="past the limit of 10,000 candidates",
+        words="2,001 is past the limit of 2,000 candidates",
     )
 
     # -- counts past exact arithmetic -----------------------------------------------------------
