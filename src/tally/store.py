@@ -69,6 +69,7 @@ __all__ = [
     "import_ballots",
     "import_csv",
     "import_cvrs",
+    "import_rules",
     "list_imports",
     "load_ballots",
     "remove_import",
@@ -247,6 +248,7 @@ def _commit(
     weights: np.ndarray,
     inputs: Sequence[dict[str, str]],
     title: str | None,
+    rules: dict[str, Any] | None = None,
 ) -> ImportInfo:
     """Write the merged ballots and their description to staging, then commit them."""
     import pyarrow as pa
@@ -265,6 +267,8 @@ def _commit(
         "tie_sets": [sorted(t) for t in tie_sets],
         "ranks": int(choices.shape[1]),
         "title": title,
+        # the rules the contest was officially counted under, when the input states them
+        "rules": rules,
     }
     (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     entry = {
@@ -411,8 +415,38 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         finally:
             acc.close()
         return _commit(
-            writer, name, acc.candidates, _ties(acc), choices, weights, inputs, config.output.contest_name
+            writer,
+            name,
+            acc.candidates,
+            _ties(acc),
+            choices,
+            weights,
+            inputs,
+            config.output.contest_name,
+            _config_rules(config),
         )
+
+
+def _config_rules(config: Any) -> dict[str, Any]:
+    """An RCTab config's rules as the import records them (read back by :func:`import_rules`)."""
+    from .data.sources import rctab_rules
+
+    return rctab_rules(config).to_dict()
+
+
+def import_rules(name: str) -> dict[str, Any] | None:
+    """The rules recorded when ``name`` was imported: ``{"rule", "options", "origin",
+    "seats"}`` (an RCTab config's rules), or None when the input stated none (a plain
+    CSV, or an import made before rules were recorded).
+
+    Raises :class:`~tally.errors.DataError` when there is no such import.
+    """
+    _check_name(name)
+    imports = catalogue.read_catalogue(home()).imports
+    if name not in imports:
+        get_import(name)  # raises with the list of known imports
+    rules = imports[name].get("rules")
+    return rules if isinstance(rules, dict) else None
 
 
 def _add_marks(

@@ -338,6 +338,7 @@ def _adopt_legacy(home: Path) -> Catalogue:
             "tie_sets": meta["tie_sets"],
             "ranks": meta["ranks"],
             "title": meta.get("title"),
+            "rules": meta.get("rules"),
             "folder": folder.relative_to(home).as_posix(),
         }
     return Catalogue(1, imports)

@@ -47,6 +47,7 @@ _COMMAND_MODULES = (
     "delegates",
     "convert",
     "limits",
+    "analyze",
 )
 
 for _module in _COMMAND_MODULES:

@@ -411,7 +411,7 @@ def csv_blocks(
     import pyarrow.csv as pacsv
 
     file = str(path)
-    header = read_header(path, file, delimiter)
+    header = read_header(path, file, delimiter, unnamed_ok="" in ignore)
     found = layout(
         header,
         file,
@@ -516,7 +516,8 @@ def read_csv(
     overvote_delimiter:
         A separator of several candidates marked in one cell.
     ignore:
-        Other columns to leave out.
+        Other columns to leave out; ``""`` names one column without a header name (the
+        row index pandas writes), which is otherwise an error.
     delimiter:
         The field separator.
     title:
@@ -531,7 +532,7 @@ def read_csv(
         More candidates, rank columns or rows than :mod:`tally.limits` allows.
     """
     file = str(path)
-    header = read_header(path, file, delimiter)
+    header = read_header(path, file, delimiter, unnamed_ok="" in ignore)
     found = layout(
         header,
         file,

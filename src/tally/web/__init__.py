@@ -57,6 +57,7 @@ def create_app(
     """
     from ..store import home
     from ..store_catalogue import tidy
+    from .analysis import router as analysis_router
     from .api import router as api_router
     from .api import status_of
     from .pages import router as page_router
@@ -126,6 +127,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     app.include_router(api_router)
+    app.include_router(analysis_router)
     app.include_router(page_router)
 
     return app
