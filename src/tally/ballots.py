@@ -86,18 +86,22 @@ def _check_counts(
     counts: np.ndarray, source: str | None, *, attributes: Mapping[str, Any] | None = None
 ) -> None:
     """Counts are 64-bit floats, exact only while their total stays below 2**53 (readers
-    check each count as written; see :mod:`tally.io._common`). Electoral votes and seats
-    are whole and non-negative."""
+    check each count as written; see :mod:`tally.io._common`). Electoral votes are whole
+    and non-negative (seats are checked by the rules that allocate them, naming the area)."""
     if counts.size and float(counts.sum()) >= EXACT_TOTAL:
         raise BallotError(
             f"the counts add up to {float(counts.sum()):.17g}, not below 2**53, the bound of exact counting",
             file=source,
         )
-    for name in ("electoral_votes", "seats"):
-        for value in (attributes or {}).get(name, ()):
-            whole = isinstance(value, int | np.integer) or (isinstance(value, float) and value.is_integer())
-            if value is not None and (isinstance(value, bool) or not whole or value < 0):
-                raise BallotError(f"{name} {value!r} is not a whole non-negative number", file=source)
+    for value in (attributes or {}).get("electoral_votes", ()):
+        text = value.strip() if isinstance(value, str) else None
+        whole = (
+            (text is not None and text.isascii() and text.isdigit())
+            or isinstance(value, int | np.integer)
+            or (isinstance(value, float) and value.is_integer())
+        )
+        if value is not None and (isinstance(value, bool) or not whole or (text is None and value < 0)):
+            raise BallotError(f"electoral_votes {value!r} is not a whole non-negative number", file=source)
 
 
 def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
