@@ -19,8 +19,9 @@ import; a killed writer leaves the old import or the new one, and its leftovers 
 removed on the next start (see :mod:`tally.store_catalogue`). :func:`connect` opens the
 DuckDB database ``<home>/tally.duckdb``, whose ``imports`` table and per-import views
 ``"<name>/ballots"`` and ``"<name>/provenance"`` it first brings up to date with the
-catalogue, so the ballots can be queried with SQL. :func:`load_ballots` reads an import
-back as ballots in milliseconds, ready to count under any rule.
+catalogue, so the ballots can be queried with SQL (see :mod:`tally.store_sql`).
+:func:`load_ballots` reads an import back as ballots in milliseconds, ready to count
+under any rule.
 
 A ranked CSV is imported exactly as ``tally count`` reads it (its header names the
 columns; see :mod:`tally.io.csv`). Large inputs (ranked CSV, RCTab generic CSV, ES&S
@@ -42,8 +43,6 @@ import hashlib
 import json
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +50,11 @@ from typing import Any
 
 import numpy as np
 
-from . import limits
+from . import limits, store_sql
 from . import store_catalogue as catalogue
 from ._arrow import as_numpy
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
-from .errors import BallotError, ConfigError, DataError, StoreBusy
+from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
 from .store_blocks import Accumulator, stream_generic_source, unique_rows
 
@@ -80,24 +79,6 @@ _unique_rows = unique_rows  # kept under its older name
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 _CHUNK_BYTES = 1 << 24  # 16 MiB of CSV text per block
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS imports (
-    name VARCHAR PRIMARY KEY,
-    sha256 VARCHAR NOT NULL,
-    inputs VARCHAR NOT NULL,
-    created TIMESTAMP NOT NULL,
-    rows BIGINT NOT NULL,
-    ballots DOUBLE NOT NULL,
-    candidates VARCHAR NOT NULL,
-    tie_sets VARCHAR NOT NULL,
-    ranks INTEGER NOT NULL,
-    title VARCHAR,
-    folder VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS store_catalogue (generation BIGINT NOT NULL)
-"""
-_SCHEMA_LOCK = threading.Lock()  # two threads creating the tables at once conflict in DuckDB
-
 
 def home() -> Path:
     """The store folder: ``$TALLY_HOME``, else ``~/.local/share/tally``."""
@@ -105,86 +86,10 @@ def home() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".local" / "share" / "tally"
 
 
-def connect(path: str | Path | None = None, *, wait: float | None = None):
-    """A DuckDB connection to the store database (created with its tables if new), its
-    ``imports`` table and views brought up to date with the catalogue.
-
-    ``path`` is the database file; it defaults to ``home() / "tally.duckdb"``. DuckDB lets
-    one process at a time open the file; another's connection is waited for up to
-    ``wait`` seconds (default: the ``store_wait`` limit), then :class:`StoreBusy`.
-    """
-    import duckdb
-
-    db = Path(path) if path is not None else home() / "tally.duckdb"
-    db.parent.mkdir(parents=True, exist_ok=True)
-    patience = limits.current().store_wait if wait is None else wait
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            with _SCHEMA_LOCK:
-                con = duckdb.connect(str(db))
-                try:
-                    con.execute(_SCHEMA)
-                    if db == home() / "tally.duckdb":
-                        _sync_views(con)
-                except BaseException:
-                    con.close()
-                    raise
-            return con
-        except (duckdb.IOException, duckdb.TransactionException) as exc:
-            if time.monotonic() >= deadline:
-                raise StoreBusy(
-                    f"the store database {db} is held by another process ({' '.join(str(exc).split())[:200]}); "
-                    f"waited {patience:g} s"
-                ) from None
-            time.sleep(0.05)
-
-
-def _sync_views(con: Any) -> None:
-    """Make the database's ``imports`` table and views say what the catalogue says."""
-    current = catalogue.read_catalogue(home())
-    row = con.execute("SELECT max(generation) FROM store_catalogue").fetchone()
-    if row is not None and row[0] == current.generation:
-        return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for (name,) in con.execute("SELECT name FROM imports").fetchall():
-            for part in ("ballots", "provenance"):
-                con.execute(f'DROP VIEW IF EXISTS "{_quoted(f"{name}/{part}")}"')
-        con.execute("DELETE FROM imports")
-        for name, entry in sorted(current.imports.items()):
-            info = _info(name, entry)
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    name,
-                    info.sha256,
-                    json.dumps(list(info.inputs)),
-                    info.created,
-                    info.rows,
-                    info.ballots,
-                    json.dumps(list(info.candidates)),
-                    json.dumps(entry["tie_sets"]),
-                    info.ranks,
-                    info.title,
-                    str(info.folder),
-                ],
-            )
-            for part, pattern in (("ballots", "ballots.parquet"), ("provenance", "provenance-*.parquet")):
-                target = str(info.folder / pattern).replace("'", "''")
-                con.execute(
-                    f"CREATE OR REPLACE VIEW \"{_quoted(f'{name}/{part}')}\" AS SELECT * FROM read_parquet('{target}')"
-                )
-        con.execute("DELETE FROM store_catalogue")
-        con.execute("INSERT INTO store_catalogue VALUES (?)", [current.generation])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
-def _quoted(identifier: str) -> str:
-    return identifier.replace('"', '""')
+def connect(path: str | Path | None = None, *, wait: float | None = None) -> Any:
+    """A DuckDB connection to the store database, its ``imports`` table and views brought
+    up to date with the catalogue (see :func:`tally.store_sql.connect`)."""
+    return store_sql.connect(home(), path, wait=wait)
 
 
 @dataclass(frozen=True)

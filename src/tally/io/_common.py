@@ -142,12 +142,15 @@ def exact_fraction(
     line: int | None,
     field: str | None = None,
     what: str = "count",
-) -> int:
-    """The number of binary places ``value`` needs, or a BallotError when ``text`` is not
-    exactly ``value`` (``0.1`` has no exact binary form; ``2**53 + 1`` is past the exact range).
+) -> None:
+    """Refuse a count whose written ``text`` is not exactly the float ``value`` read from
+    it (``0.1`` has no exact binary form; ``9007199254740993`` reads as ``2**53``).
 
     >>> exact_fraction("1.5", 1.5, file=None, line=None)
-    1
+    >>> exact_fraction("0.1", 0.1, file="f.csv", line=2)
+    Traceback (most recent call last):
+    ...
+    tally.errors.BallotError: f.csv, line 2: count 0.1 cannot be held exactly: counts must be whole numbers below 2**53, or fractions with a power-of-two denominator such as 0.5 or 0.25 (scale the counts to whole numbers)
     """
     if not _written_exactly(text, value):
         raise BallotError(
@@ -158,7 +161,6 @@ def exact_fraction(
             line=line,
             field=field,
         )
-    return value.as_integer_ratio()[1].bit_length() - 1
 
 
 def _written_exactly(text: str, value: float) -> bool:
