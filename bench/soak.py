@@ -39,6 +39,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -250,6 +251,24 @@ async def client_loop(
                 await asyncio.sleep(rng.uniform(0.05, 0.3))
 
 
+# -- a probe of its own ---------------------------------------------------------------------------
+
+
+def probe(base: str, seconds: float, results: Any) -> None:
+    """In a process of its own (the clients' event loop has its own delays): ask for the
+    rule list every 200 ms and keep the latencies, so that the server's responsiveness is
+    measured apart from the load generator's."""
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+    with httpx.Client(base_url=base, timeout=60) as c:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            status = c.get("/api/rules").status_code
+            latencies.append(time.perf_counter() - started if status == 200 else float("inf"))
+            time.sleep(0.2)
+    results.put(latencies)
+
+
 # -- memory ---------------------------------------------------------------------------------------
 
 
@@ -333,6 +352,10 @@ def main() -> int:
         else:
             print("the server did not start:", server.stderr.read().decode() if server.stderr else "")
             return 1
+        warm = httpx.get(
+            f"{base}/api/count", params={"dataset": "burlington-2009", "rule": "irv"}, timeout=120
+        )
+        print(f"the cached count, counted once before the clients start: {warm.status_code}")
         threading.Thread(target=watch_memory, args=(server.pid, stop, peak), daemon=True).start()
         deadline = time.monotonic() + args.seconds
         rng = random.Random(args.seed)
@@ -345,9 +368,17 @@ def main() -> int:
                 )
             )
 
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        probed = context.Queue()
+        prober = context.Process(target=probe, args=(base, args.seconds, probed))
+        prober.start()
         began = time.perf_counter()
         asyncio.run(everyone())
         elapsed = time.perf_counter() - began
+        probe_ms = np.array(probed.get(timeout=120)) * 1000
+        prober.join()
         alive = httpx.get(f"{base}/api/rules", timeout=10).status_code == 200
     finally:
         stop.set()
@@ -365,6 +396,14 @@ def main() -> int:
             f"  {kind:8s} n={len(record.latency.get(kind, [])):5d}  p50 {np.percentile(ms, 50):8.1f} ms  "
             f"p99 {np.percentile(ms, 99):8.1f} ms  max {ms.max():8.1f} ms   [{statuses}]"
         )
+    failed = int(np.isinf(probe_ms).sum())
+    fine = probe_ms[np.isfinite(probe_ms)]
+    print(
+        f"  probe    n={len(probe_ms):5d}  p50 {np.percentile(fine, 50):8.1f} ms  p99 {np.percentile(fine, 99):8.1f} ms  "
+        f"max {fine.max():8.1f} ms   [{failed} not 200]  (GET /api/rules every 200 ms from a process of its own)"
+    )
+    if failed:
+        record.errors.append(f"probe: {failed} answers were not 200")
     print(
         f"peak memory: {peak.get('total', 0) / 2**20:,.0f} MiB for the server and its jobs together, "
         f"{peak.get('largest', 0) / 2**20:,.0f} MiB the largest process"
@@ -388,6 +427,11 @@ def main() -> int:
             for k, v in record.latency.items()
         },
         "statuses": {k: dict(v) for k, v in record.statuses.items()},
+        "probe_ms": {
+            "n": len(fine),
+            "p50": float(np.percentile(fine, 50)),
+            "p99": float(np.percentile(fine, 99)),
+        },
         "peak_rss_bytes": peak,
     }
     (out / "soak.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")

@@ -417,7 +417,9 @@ def _worker_main(conn: Any, memory: int) -> None:
     """A worker process: run the jobs it is sent, one at a time, until its pipe closes."""
     global _PROGRESS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which kills its workers
-    os.nice(10)  # the server answers before any job computes: it must not wait for a core
+    # The server answers before a job computes (a job waits three times as long for a core
+    # as the server), yet a job is not starved by whatever else runs on the machine.
+    os.nice(5)
     _cap_memory(memory)
     _PROGRESS = conn
     while True:
