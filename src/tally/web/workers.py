@@ -280,6 +280,7 @@ class WorkerPool:
         healthy = False
         with self._lock:
             self._busy += 1
+            worker.busy = True
         try:
             worker.conn.send((fn.__module__, fn.__qualname__, args, env, self.caps))
             deadline = time.monotonic() + seconds
@@ -313,6 +314,7 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._busy -= 1
+                worker.busy = False
             worker.jobs += 1
             places = self.caps.workers if kind == "count" else self.caps.simulations
             with self._lock:
@@ -331,6 +333,11 @@ class WorkerPool:
                 "busy": self._busy,
                 **{f"admitted_{k}": v for k, v in self._admitted.items()},
             }
+
+    def busy_processes(self) -> list[int]:
+        """The process ids of the workers running a job now."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.busy]
 
     def open(self) -> None:
         """Take jobs (again, after :meth:`close`: an app may be started more than once), and
@@ -369,6 +376,7 @@ class _Worker:
     process: Any
     conn: Any
     jobs: int = 0
+    busy: bool = False
 
 
 def _died(process: Any, caps: limits.Limits) -> JobFailed:
