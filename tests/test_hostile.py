@@ -5,7 +5,6 @@ answer every upload with a JSON status and stay up."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -81,14 +80,14 @@ def test_the_corpus_is_what_make_py_writes(tmp_path):
     assert same(compared)
 
 
-def test_the_web_app_answers_every_hostile_upload_and_stays_up(tmp_path):
+def test_the_web_app_answers_every_hostile_upload_and_stays_up(tmp_path, monkeypatch):
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
     from tally import limits
     from tally.web import create_app
 
-    os.environ["TALLY_HOME"] = str(tmp_path / "store")
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "store"))
     app = create_app(caps=limits.current().replace(job_seconds=10))
     answers = {}
     with TestClient(app, raise_server_exceptions=False) as client:

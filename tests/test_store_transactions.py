@@ -191,3 +191,30 @@ def test_a_store_from_before_the_catalogue_is_adopted(home, tmp_path):
     assert [i.name for i in store.list_imports()] == ["ward"]
     assert _winner("ward") == "Alice"
     assert not (home / "imports" / "gone.partial").exists()
+
+
+def test_tables_of_other_parts_are_defined_beside_the_store_from_several_threads(home, monkeypatch):
+    """Two connections of one process defining one table at once fail in DuckDB ("Catalog
+    write-write conflict"); simulation runs saved from several threads into a new store
+    each land."""
+    from tally.sim import runs
+
+    errors: list[BaseException] = []
+
+    def work(start: threading.Barrier, k: int) -> None:
+        start.wait()
+        try:
+            runs.save_run({"spec": {"k": k}}, None)
+        except BaseException as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(exc)
+
+    for attempt in range(30):  # the race is at the first definition: a new store each time
+        monkeypatch.setenv("TALLY_HOME", str(home / str(attempt)))
+        start = threading.Barrier(4)
+        threads = [threading.Thread(target=work, args=(start, k)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sorted(r["spec"]["k"] for r in runs.list_runs()) == [0, 1, 2, 3]

@@ -86,10 +86,11 @@ def home() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".local" / "share" / "tally"
 
 
-def connect(path: str | Path | None = None, *, wait: float | None = None) -> Any:
+def connect(path: str | Path | None = None, *, wait: float | None = None, schema: str = "") -> Any:
     """A DuckDB connection to the store database, its ``imports`` table and views brought
-    up to date with the catalogue (see :func:`tally.store_sql.connect`)."""
-    return store_sql.connect(home(), path, wait=wait)
+    up to date with the catalogue, and ``schema`` (the caller's own tables or views)
+    defined (see :func:`tally.store_sql.connect`)."""
+    return store_sql.connect(home(), path, wait=wait, schema=schema)
 
 
 @dataclass(frozen=True)

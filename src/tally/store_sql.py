@@ -39,16 +39,24 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 CREATE TABLE IF NOT EXISTS store_catalogue (generation BIGINT NOT NULL)
 """
-_SCHEMA_LOCK = threading.Lock()  # two threads creating the tables at once conflict in DuckDB
+# Connections of one process share one DuckDB database, and two of them defining the same
+# table or view at once fail with "Catalog write-write conflict": every definition is made
+# under this lock, through connect().
+_SCHEMA_LOCK = threading.Lock()
 
 
-def connect(home: Path, path: str | Path | None = None, *, wait: float | None = None) -> Any:
+def connect(
+    home: Path, path: str | Path | None = None, *, wait: float | None = None, schema: str = ""
+) -> Any:
     """A DuckDB connection to the store database (created with its tables if new), its
     ``imports`` table and views brought up to date with the catalogue.
 
     ``path`` is the database file; it defaults to ``home / "tally.duckdb"``. DuckDB lets
     one process at a time open the file; another's connection is waited for up to
     ``wait`` seconds (default: the ``store_wait`` limit), then :class:`StoreBusy`.
+    ``schema`` is SQL defining tables or views of the caller's own (simulation runs, the
+    cached datasets), run with the store's own definitions so that threads never define
+    them at once.
     """
     import duckdb
 
@@ -62,6 +70,8 @@ def connect(home: Path, path: str | Path | None = None, *, wait: float | None = 
                 con = duckdb.connect(str(db))
                 try:
                     con.execute(_SCHEMA)
+                    if schema:
+                        con.execute(schema)
                     if db == home / "tally.duckdb":
                         _sync_views(con, home)
                 except BaseException:

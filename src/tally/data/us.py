@@ -152,14 +152,12 @@ def _register_views(key: str, files: Iterable[Path]) -> None:
     from ..store import connect
 
     try:
-        con = connect()
-        try:
-            for path in files:
-                view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
-                target = str(path).replace("'", "''")
-                con.execute(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
-        finally:
-            con.close()
+        views = []
+        for path in files:
+            view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
+            target = str(path).replace("'", "''")
+            views.append(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
+        connect(schema=";\n".join(views)).close()
     except (OSError, duckdb.Error, StoreBusy):
         pass
 
