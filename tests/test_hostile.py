@@ -34,7 +34,7 @@ def _commands(case: dict, folder: Path, tmp: Path) -> list[list[str]]:
     path = str(folder / case["file"])
     if case["file"].endswith("_config.json"):
         return [["rctab", path, "-o", str(tmp / "out")], ["import", path, "--name", "hostile"]]
-    return [["count", path]]
+    return [[*command[:1], path, *command[1:]] for command in case.get("commands", [["count"]])]
 
 
 def _check(result, case: dict, command: list[str]) -> None:

@@ -38,8 +38,16 @@ def data(name: str, content: bytes | str) -> None:
     path.write_bytes(content.encode() if isinstance(content, str) else content)
 
 
-def config(name: str, source: dict[str, object], *, max_rankings: str = "3", **expectation: object) -> None:
-    """An RCTab contest configuration with one CVR source and three candidates."""
+def config(
+    name: str,
+    source: dict[str, object],
+    *,
+    max_rankings: str = "3",
+    bare: bool = False,
+    **expectation: object,
+) -> None:
+    """An RCTab contest configuration with one CVR source and three candidates
+    (``bare``: ``max_rankings`` written as a JSON number, not a string)."""
     body = {
         "outputSettings": {"contestName": "Hostile", "outputDirectory": "output"},
         "cvrFileSources": [
@@ -70,7 +78,10 @@ def config(name: str, source: dict[str, object], *, max_rankings: str = "3", **e
             "randomSeed": "",
         },
     }
-    case(name, json.dumps(body, indent=1), upload=False, **expectation)  # type: ignore[arg-type]
+    text = json.dumps(body, indent=1)
+    if bare:
+        text = text.replace(f'"{max_rankings}"', max_rankings)
+    case(name, text, upload=False, **expectation)  # type: ignore[arg-type]
 
 
 def xlsx(sheet_xml: bytes) -> bytes:
@@ -150,6 +161,13 @@ def main() -> None:
         "rank1\n" + "".join(f"w{i}\n" for i in range(2_001)),
         expect="error",
         words="2,001 is past the limit of 2,000 candidates",
+    )
+    case(
+        "csv_10000_candidates.csv",
+        "rank1,rank2\n" + "".join(f"w{i},w{(i + 1) % 10_000}\n" for i in range(10_000)),
+        expect="error",
+        words="10,000 is past the limit of 2,000 candidates",
+        commands=[["count", "--rule", "schulze"], ["compare"]],
     )
 
     # -- counts past exact arithmetic -----------------------------------------------------------
@@ -237,6 +255,21 @@ def main() -> None:
         max_rankings="1000000000",
         expect="error",
         words="maxRankingsAllowed 1,000,000,000 is past the limit",
+    )
+    config(
+        "rctab/text_of_5000_digits_config.json",
+        {"filePath": "three_cvr.csv"},
+        max_rankings="9" * 5000,
+        expect="error",
+        words="rules.maxRankingsAllowed must be",
+    )
+    config(
+        "rctab/number_of_5000_digits_config.json",
+        {"filePath": "three_cvr.csv"},
+        max_rankings="9" * 5000,
+        bare=True,
+        expect="error",
+        words="not readable JSON",
     )
     config(
         "rctab/first_column_past_the_end_config.json",
