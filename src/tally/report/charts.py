@@ -14,9 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from ..names import surname
 from ..outcome import Outcome
 
 __all__ = [
+    "METRICS",
+    "PALETTE",
     "TILES",
     "ec_map",
     "ev_bar",
@@ -26,6 +29,8 @@ __all__ = [
     "plotly_js",
     "rounds_bars",
     "sankey",
+    "seats_and_votes",
+    "transfers_table",
 ]
 
 PALETTE = (
@@ -41,6 +46,8 @@ PALETTE = (
     "#e15759",
 )
 EXHAUSTED = "#9e9e9e"
+INACTIVE = "inactive"
+"""The name charts give votes no longer counted for anyone (exhausted, by whatever reason)."""
 
 # A square tile grid of the states (row, column), the common layout of US tile maps.
 TILES: dict[str, tuple[int, int]] = {
@@ -97,6 +104,17 @@ TILES: dict[str, tuple[int, int]] = {
     "FL": (7, 8),
 }
 
+# Maine's and Nebraska's congressional districts, in a row of their own under the states
+# (each under its state's column: Nebraska's 3rd, Maine's 10th).
+DISTRICT_TILES: dict[str, tuple[int, int]] = {
+    "NE-1": (8, 2),
+    "NE-2": (8, 3),
+    "NE-3": (8, 4),
+    "ME-1": (8, 9),
+    "ME-2": (8, 10),
+}
+
+# Conventional colours of the parties in the bundled elections (US, UK, Austria).
 _PARTY_COLOURS = {
     "dem": "#2166ac",
     "democrat": "#2166ac",
@@ -111,13 +129,32 @@ _PARTY_COLOURS = {
     "grn": "#6ab023",
     "green": "#6ab023",
     "snp": "#fff95d",
+    "ruk": "#12b6cf",
+    "reform": "#12b6cf",
+    "sf": "#326760",
+    "dup": "#d46a4c",
+    "pc": "#005b54",
+    "apni": "#f6cb2f",
+    "uup": "#48a5ee",
+    "sdlp": "#2aa82c",
+    "ind": "#9e9e9e",
+    "spk": "#6f6f6f",
+    "övp": "#62c3d0",
+    "spö": "#ce000c",
+    "fpö": "#0056a2",
+    "grüne": "#88b626",
+    "neos": "#e84188",
+    "kpö": "#aa0000",
+    "bzö": "#ed8d00",
+    "lif": "#ffcc00",
+    "jetzt": "#adadad",
 }
 
 
 def plotly_js() -> Path:
     """The plotly.js bundle that ships inside the plotly Python package (so the web app
     and the reports draw charts with no internet)."""
-    import plotly
+    import plotly  # type: ignore[import-untyped]
 
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
@@ -136,62 +173,160 @@ def _colours(candidates: Sequence[str], parties: Mapping[str, str] | None = None
 
 
 def sankey(outcome: Outcome) -> dict[str, Any]:
-    """Votes flowing from round to round: kept, transferred, exhausted."""
+    """Votes flowing from round to round: kept, transferred, inactive.
+
+    Links take the colour of the candidate whose votes they carry (grey for votes that
+    become inactive). A node is labelled with its candidate's name only where it is tall
+    enough for the label not to run into its neighbours; every node names itself and its
+    round on hover, and the rounds are named above their columns. ``customdata`` of a
+    node is ``[name, round]`` (``"inactive"`` for votes no longer counted).
+    """
     rounds = outcome.rounds
     colours = _colours(outcome.candidates)
-    labels: list[str] = []
-    node_colour: list[str] = []
+    names: list[str] = []
+    numbers: list[int] = []
     index: dict[tuple[int, str], int] = {}
 
     def node(r: int, name: str) -> int:
         if (r, name) not in index:
-            index[(r, name)] = len(labels)
-            labels.append(f"{name} (round {r})" if name != "exhausted" else f"inactive (round {r})")
-            node_colour.append(colours.get(name, EXHAUSTED))
+            index[(r, name)] = len(names)
+            names.append(INACTIVE if name == "exhausted" else name)
+            numbers.append(r)
         return index[(r, name)]
 
     source: list[int] = []
     target: list[int] = []
     value: list[float] = []
-    received = _transfers_recorded_in_next_round(rounds)
-    for k in range(len(rounds) - 1):
-        now, nxt = rounds[k], rounds[k + 1]
-        moves = nxt.transfers if received else now.transfers
+    for now, nxt, moves in _round_moves(rounds):
         for name, votes in now.tally.items():
             if name in moves:
                 continue
             if name in nxt.tally and votes > 0:
-                kept = min(votes, nxt.tally[name])
                 source.append(node(now.number, name))
                 target.append(node(nxt.number, name))
-                value.append(float(kept))
+                value.append(float(min(votes, nxt.tally[name])))
         for name, flows in moves.items():
             for to, amount in flows.items():
                 if amount <= 0:
                     continue
-                dest = "exhausted" if to not in nxt.tally else to
                 source.append(node(now.number, name))
-                target.append(node(nxt.number, dest))
+                target.append(node(nxt.number, "exhausted" if to not in nxt.tally else to))
                 value.append(float(amount))
             if name in nxt.tally:  # an elected candidate keeps the quota
                 source.append(node(now.number, name))
                 target.append(node(nxt.number, name))
                 value.append(float(nxt.tally[name]))
+    # A label fits where the node is at least a line of text tall: its share of the
+    # tallest column, against the height left once the gaps between nodes are taken.
+    inflow, outflow = [0.0] * len(names), [0.0] * len(names)
+    for s, t, v in zip(source, target, value):
+        outflow[s] += v
+        inflow[t] += v
+    size = [max(a, b) for a, b in zip(inflow, outflow)]
+    column = max((sum(z for z, r in zip(size, numbers) if r == k.number) for k in rounds), default=0.0)
+    height = 440
+    fits = [column > 0 and size[i] / column * (height - 60) >= 16 for i in range(len(names))]
+    # and where it is short enough not to run into the next column (the chart is drawn
+    # about 760 px wide): a longer name is shortened to the surname, or cut
+    room = max(6, int((760 / max(len(rounds) - 1, 1) - 24) / 6.6))
+    short = {n: _fit_label(n, outcome.candidates, room) for n in set(names)}
+    link_colour = [_rgba(colours.get(names[s], EXHAUSTED), 0.45) for s in source]
     return {
         "data": [
             {
                 "type": "sankey",
                 "arrangement": "snap",
-                "node": {"label": labels, "color": node_colour, "pad": 12, "thickness": 14},
-                "link": {"source": source, "target": target, "value": value},
+                "valueformat": ",.0f",
+                "node": {
+                    "label": [short[n] if ok else "" for n, ok in zip(names, fits)],
+                    "customdata": [[n, r] for n, r in zip(names, numbers)],
+                    "hovertemplate": "%{customdata[0]}, round %{customdata[1]}: %{value:,.0f}<extra></extra>",
+                    "color": [colours.get(n, EXHAUSTED) for n in names],
+                    "pad": 14,
+                    "thickness": 14,
+                },
+                "link": {
+                    "source": source,
+                    "target": target,
+                    "value": value,
+                    "color": link_colour,
+                    "hovertemplate": "%{source.customdata[0]} → %{target.customdata[0]}: %{value:,.0f}<extra></extra>",
+                },
             }
         ],
         "layout": {
             "title": {"text": "How the votes moved"},
-            "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-            "height": 420,
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "height": height,
+            "font": {"size": 12},
+            "annotations": [
+                {
+                    "text": f"round {r.number}",
+                    "x": k / max(len(rounds) - 1, 1),
+                    "y": 1.02,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center" if 0 < k < len(rounds) - 1 else ("left" if k == 0 else "right"),
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"color": "#5f6b76"},
+                }
+                for k, r in enumerate(rounds)
+            ],
         },
     }
+
+
+def _fit_label(name: str, candidates: Sequence[str], room: int) -> str:
+    """The name, or its surname where that is unique, or either cut to ``room`` letters."""
+    if len(name) <= room:
+        return name
+    last = surname(name)
+    if sum(1 for c in candidates if surname(c) == last) == 1:
+        name = last
+    return name if len(name) <= room else name[: room - 1] + "…"
+
+
+def transfers_table(outcome: Outcome) -> list[dict[str, Any]]:
+    """Where each candidate's votes went when they were transferred (eliminated, or a
+    surplus passed on), summed over the rounds they moved in, in the order the candidates
+    first transferred.
+
+    Returns ``[{"candidate", "rounds": [round numbers], "votes": total moved, "to":
+    [{"name", "votes", "share"}]}]`` with the receivers largest first and the votes that
+    became inactive named ``"inactive"``; ``share`` is a fraction of the votes moved.
+    """
+    table: dict[str, dict[str, Any]] = {}
+    for now, _nxt, moves in _round_moves(outcome.rounds):
+        for name, flows in moves.items():
+            entry = table.setdefault(name, {"candidate": name, "rounds": [], "to": {}})
+            entry["rounds"].append(now.number)
+            for to, amount in flows.items():
+                key = INACTIVE if to == "exhausted" else to
+                entry["to"][key] = entry["to"].get(key, 0.0) + float(amount)
+    out = []
+    for entry in table.values():
+        total = sum(v for v in entry["to"].values() if v > 0)
+        receivers = sorted(((k, v) for k, v in entry["to"].items() if v > 0), key=lambda kv: -kv[1])
+        out.append(
+            {
+                "candidate": entry["candidate"],
+                "rounds": entry["rounds"],
+                "votes": total,
+                "to": [{"name": k, "votes": v, "share": v / total if total else 0.0} for k, v in receivers],
+            }
+        )
+    return out
+
+
+def _round_moves(rounds: Sequence[Any]) -> list[tuple[Any, Any, Mapping[str, Mapping[str, float]]]]:
+    """Each pair of consecutive rounds with the transfers between them, whichever round
+    the count recorded them in (see :func:`_transfers_recorded_in_next_round`)."""
+    received = _transfers_recorded_in_next_round(rounds)
+    return [
+        (rounds[k], rounds[k + 1], rounds[k + 1].transfers if received else rounds[k].transfers)
+        for k in range(len(rounds) - 1)
+    ]
 
 
 def _transfers_recorded_in_next_round(rounds: Sequence[Any]) -> bool:
@@ -214,8 +349,29 @@ def _transfers_recorded_in_next_round(rounds: Sequence[Any]) -> bool:
 
 
 def rounds_bars(outcome: Outcome) -> dict[str, Any]:
-    """One group of bars per round (or the single round's scores)."""
+    """One group of bars per round; a count of one round is one bar per candidate,
+    largest first."""
     colours = _colours(outcome.candidates)
+    layout: dict[str, Any] = {
+        "height": 380,
+        "margin": {"l": 60, "r": 10, "t": 40, "b": 60},
+        "yaxis": {"tickformat": ",~s", "rangemode": "tozero"},
+    }
+    if len(outcome.rounds) == 1:
+        tally = outcome.rounds[0].tally
+        order = sorted(tally, key=lambda c: -tally[c])
+        return {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": order,
+                    "y": [tally[c] for c in order],
+                    "marker": {"color": [colours.get(c, EXHAUSTED) for c in order]},
+                    "hovertemplate": "%{x}: %{y:,.2~f}<extra></extra>",
+                }
+            ],
+            "layout": {**layout, "title": {"text": outcome.rounds[0].note or "Votes"}, "showlegend": False},
+        }
     traces = []
     for name in outcome.candidates:
         xs, ys = [], []
@@ -224,16 +380,133 @@ def rounds_bars(outcome: Outcome) -> dict[str, Any]:
                 xs.append(f"round {r.number}")
                 ys.append(r.tally[name])
         if xs:
-            traces.append({"type": "bar", "name": name, "x": xs, "y": ys, "marker": {"color": colours[name]}})
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "group",
-            "title": {"text": "Votes by round"},
-            "height": 380,
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
-        },
+            traces.append(
+                {
+                    "type": "bar",
+                    "name": name,
+                    "x": xs,
+                    "y": ys,
+                    "marker": {"color": colours[name]},
+                    "hovertemplate": "%{fullData.name}, %{x}: %{y:,.2~f}<extra></extra>",
+                }
+            )
+    return {"data": traces, "layout": {**layout, "barmode": "group", "title": {"text": "Votes by round"}}}
+
+
+def seats_and_votes(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    majority: int | None = None,
+    measure: str = "votes",
+    parties: Mapping[str, str] | None = None,
+    colour: str | None = None,
+) -> dict[str, Any]:
+    """Votes and seats side by side, one row per party: the share of the votes on the
+    left, the seats won on the right with the majority line.
+
+    ``rows`` are ``{"name", "votes", "vote_share", "seats", "seat_share"}`` (shares as
+    fractions), drawn in the order given; ``measure`` names what the left panel counts
+    ("votes", or "population" for an apportionment among states); ``colour`` draws
+    every row in one colour (states have no party colours).
+    """
+    names = [r["name"] for r in rows]
+    colours = _colours(names, parties)
+    fill = [colour or colours[n] for n in names]
+    height = 90 + 24 * len(rows)
+    left = {
+        "type": "bar",
+        "orientation": "h",
+        "y": names,
+        "x": [r["vote_share"] for r in rows],
+        "customdata": [r["votes"] for r in rows],
+        "marker": {"color": fill, "opacity": 0.55},
+        "hovertemplate": f"%{{y}}: %{{x:.1%}} of the {measure} (%{{customdata:,.0f}})<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y",
     }
+    right = {
+        "type": "bar",
+        "orientation": "h",
+        "y": names,
+        "x": [r["seats"] for r in rows],
+        "customdata": [r["seat_share"] for r in rows],
+        "text": [f"{r['seats']:,}" for r in rows],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": fill},
+        "hovertemplate": "%{y}: %{x:,} seats (%{customdata:.1%})<extra></extra>",
+        "xaxis": "x2",
+        "yaxis": "y",
+    }
+    most = max((r["seats"] for r in rows), default=0)
+    layout: dict[str, Any] = {
+        "height": height,
+        "showlegend": False,
+        "margin": {"l": 140, "r": 30, "t": 50, "b": 40},
+        "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+        "xaxis": {
+            "domain": [0, 0.46],
+            "tickformat": ".0%",
+            "rangemode": "tozero",
+            "title": {"text": f"share of the {measure}"},
+        },
+        "xaxis2": {
+            "domain": [0.54, 1],
+            "rangemode": "tozero",
+            "range": [0, max(most, majority or 0) * 1.12 or 1],
+            "tickformat": ",d",
+            "title": {"text": "seats"},
+        },
+        "annotations": [
+            {
+                "text": f"<b>{measure}</b>",
+                "x": 0.23,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            },
+            {
+                "text": "<b>seats</b>",
+                "x": 0.77,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            },
+        ],
+    }
+    if majority:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x2",
+                "yref": "paper",
+                "x0": majority,
+                "x1": majority,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "black", "dash": "dot", "width": 1.5},
+            }
+        ]
+        layout["annotations"].append(
+            {
+                "text": f"{majority:,} for a majority",
+                "x": majority,
+                "xref": "x2",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                # beside the line, on the side with room
+                "xanchor": "left" if majority < most else "right",
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        )
+        layout["annotations"][1]["x"] = 0.6
+    return {"data": [left, right], "layout": layout}
 
 
 def pairwise_heatmap(candidates: Sequence[str], margins: np.ndarray) -> dict[str, Any]:
@@ -271,7 +544,14 @@ def pairwise_heatmap(candidates: Sequence[str], margins: np.ndarray) -> dict[str
 def ec_map(
     summary: Mapping[str, Any], parties: Mapping[str, str] | None = None, flipped: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """A tile map of the states coloured by winner, lighter for closer margins."""
+    """A tile map of where the electors go: each state, and Maine's and Nebraska's
+    congressional districts, coloured by the candidate who gets its electors (lighter
+    for a closer vote, or for electors split between candidates).
+
+    The map agrees with the electoral votes of ``summary`` under every allocation: under
+    a national popular vote every tile takes the national winner's colour, and the hover
+    text still says who led the state.
+    """
     candidates = list(summary["electoral_votes"])
     colours = _colours(
         candidates + [c for c in summary.get("popular_vote", {}) if c not in candidates], parties
@@ -279,23 +559,37 @@ def ec_map(
     xs, ys, text, colour, hover, ids = [], [], [], [], [], []
     for area in summary["areas"]:
         state = area["area"]
-        if state not in TILES:
+        place = TILES.get(state) or DISTRICT_TILES.get(state)
+        if place is None:
             continue
-        row, col = TILES[state]
+        electors = _electors_of(summary, area)
         votes = area["votes"]
         ordered = sorted(votes.values(), reverse=True)
         total = sum(votes.values()) or 1
         margin = (ordered[0] - (ordered[1] if len(ordered) > 1 else 0)) / total
-        base = colours.get(area["winner"], EXHAUSTED)
+        holder = max(electors, key=lambda c: electors[c]) if electors else None
+        held = electors.get(holder, 0) / (sum(electors.values()) or 1) if holder else 0.0
+        if holder is None:
+            strength = 0.0
+        elif summary.get("allocation") == "popular":
+            strength = 0.7  # no state decides: every tile alike
+        elif held < 1:
+            strength = 0.25 + 0.5 * held  # electors split between candidates
+        elif holder == area["winner"]:
+            strength = min(1.0, 0.35 + margin * 3)
+        else:
+            strength = 0.7  # electors given to someone who did not lead here
+        row, col = place
         xs.append(col)
         ys.append(-row)
         ids.append(state)
         text.append(f"{state}<br>{area['electoral_votes']}")
-        colour.append(_blend(base, min(1.0, 0.35 + margin * 3)))
+        colour.append(_blend(colours.get(holder or "", EXHAUSTED), strength))
         flag = " (flipped)" if state in flipped else ""
+        given = ", ".join(f"{c} {n}" for c, n in sorted(electors.items(), key=lambda kv: -kv[1])) or "none"
         hover.append(
-            f"{state}: {area['winner']}{flag}<br>margin {100 * margin:.2f} pts<br>"
-            f"{area['electoral_votes']} electoral votes"
+            f"{state}{flag}: {area['electoral_votes']} electoral votes<br>"
+            f"led by {area['winner']} by {100 * margin:.1f} pts<br>electors: {given}"
         )
     return {
         "data": [
@@ -312,7 +606,7 @@ def ec_map(
                 "textfont": {"color": "white", "size": 11},
                 "marker": {
                     "symbol": "square",
-                    "size": 46,
+                    "size": 44,
                     "color": colour,
                     "line": {
                         "color": ["black" if s in flipped else "white" for s in ids],
@@ -322,78 +616,161 @@ def ec_map(
             }
         ],
         "layout": {
-            "xaxis": {"visible": False, "range": [-0.7, 10.7]},
-            "yaxis": {"visible": False, "range": [-7.7, 0.7], "scaleanchor": "x"},
-            "height": 480,
+            "xaxis": {"visible": False, "range": [-0.7, 10.7], "fixedrange": True},
+            "yaxis": {"visible": False, "range": [-8.7, 0.7], "scaleanchor": "x", "fixedrange": True},
+            "height": 540,
             "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "showlegend": False,
             "plot_bgcolor": "white",
-        },
-    }
-
-
-def ev_bar(summary: Mapping[str, Any], parties: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Electoral votes as one stacked bar with the majority line."""
-    ev = summary["electoral_votes"]
-    colours = _colours(list(ev), parties)
-    traces = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": f"{name} {n}",
-            "x": [n],
-            "y": ["electoral votes"],
-            "marker": {"color": colours[name]},
-            "text": [f"{name}: {n}"],
-            "textposition": "inside",
-        }
-        for name, n in sorted(ev.items(), key=lambda kv: -kv[1])
-    ]
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "stack",
-            "height": 140,
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 20},
-            "showlegend": False,
-            "yaxis": {"visible": False},
-            "shapes": [
+            "annotations": [
                 {
-                    "type": "line",
-                    "x0": summary["majority"],
-                    "x1": summary["majority"],
-                    "y0": -0.5,
-                    "y1": 0.5,
-                    "line": {"color": "black", "dash": "dot"},
+                    "text": "congressional districts",
+                    "visible": any(i in DISTRICT_TILES for i in ids),
+                    "x": 7.5,
+                    "y": -8,
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#5f6b76"},
                 }
             ],
         },
     }
 
 
+def _electors_of(summary: Mapping[str, Any], area: Mapping[str, Any]) -> dict[str, int]:
+    """Who an area's electors vote for: as the summary gives them, or, under a national
+    popular vote (which awards no electors by area), all to the national winner."""
+    electors = {c: int(n) for c, n in (area.get("electors") or {}).items() if n}
+    if not electors and summary.get("allocation") == "popular" and summary.get("winner"):
+        return {summary["winner"]: int(area["electoral_votes"])}
+    return electors
+
+
+def ev_bar(summary: Mapping[str, Any], parties: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Electoral votes as one stacked bar, with the line a majority must cross."""
+    ev = summary["electoral_votes"]
+    colours = _colours(list(ev), parties)
+    majority = summary["majority"]
+    traces = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "x": [n],
+            "y": ["electoral votes"],
+            "marker": {"color": colours[name]},
+            "text": [f"{name}: {n}"],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "hovertemplate": "%{fullData.name}: %{x} electoral votes<extra></extra>",
+        }
+        for name, n in sorted(ev.items(), key=lambda kv: -kv[1])
+        if n
+    ]
+    total = sum(ev.values())
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "stack",
+            "height": 150,
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 20},
+            "showlegend": False,
+            "yaxis": {"visible": False, "fixedrange": True},
+            "xaxis": {"range": [0, max(total, 2 * majority - 1)], "fixedrange": True},
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": majority,
+                    "x1": majority,
+                    "y0": -0.5,
+                    "y1": 0.6,
+                    "line": {"color": "black", "dash": "dot", "width": 2},
+                }
+            ],
+            "annotations": [
+                {
+                    "text": f"{majority} to win",
+                    "x": majority,
+                    "y": 0.6,
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": 12},
+                }
+            ],
+        },
+    }
+
+
+METRICS: dict[str, tuple[str, str]] = {
+    "condorcet_efficiency": (
+        "Condorcet efficiency",
+        "of the elections with a Condorcet winner, the share where the rule elects them",
+    ),
+    "spoiler_rate": ("Spoilers", "share of elections where removing a losing candidate changes the winner"),
+    "majority_failure": (
+        "Majority failures",
+        "share of elections where a majority's first choice loses (of those with one)",
+    ),
+    "monotonicity_failure": (
+        "Monotonicity failures",
+        "share of elections where ranking the winner higher makes them lose (found at least)",
+    ),
+    "participation_failure": (
+        "Participation failures",
+        "share of elections where some voters do better by staying home (found at least)",
+    ),
+    "vse": (
+        "Voter satisfaction efficiency",
+        "voters' utility for the winner: 100 % the best candidate, 0 % a random one",
+    ),
+    "exhausted_share": ("Inactive ballots", "mean share of ballots with no choice left in the last round"),
+}
+"""Simulation metrics as the page titles them, with what each measures in one line."""
+
+
 def metric_bars(metrics: Mapping[str, Any], intervals: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """One simulation metric per rule, with 95 % intervals as error bars."""
+    """One simulation metric per rule, with 95 % intervals as error bars.
+
+    Shares keep a 0–100 % axis (VSE, which can fall below 0, starts at its lowest value
+    when that is negative); a metric that is 0 under every rule says so in the title.
+    """
     values = metrics.get(name, {})
     rules = list(values)
     ys = [values[r] for r in rules]
     lows = [values[r] - intervals[name][r][0] for r in rules]
     highs = [intervals[name][r][1] - values[r] for r in rules]
+    title, meaning = METRICS.get(name, (name.replace("_", " ").capitalize(), ""))
+    top = max([1.0, *(intervals[name][r][1] for r in rules)])
+    bottom = min([0.0, *(intervals[name][r][0] for r in rules)])
+    if ys and all(y == 0 for y in ys) and all(h == 0 for h in highs):
+        meaning = "0 % under every rule in this run"
     return {
         "data": [
             {
                 "type": "bar",
                 "x": rules,
                 "y": ys,
+                "text": [f"{y:.1%}" for y in ys],
+                "textposition": "inside",
+                "insidetextanchor": "start",
+                "textfont": {"color": "white"},
+                "marker": {"color": PALETTE[0]},
                 "error_y": {"type": "data", "symmetric": False, "array": highs, "arrayminus": lows},
+                "hovertemplate": "%{x}: %{y:.1%}<extra></extra>",
             }
         ],
         "layout": {
-            "title": {"text": name.replace("_", " ")},
-            "height": 320,
-            "yaxis": {"tickformat": ".0%"},
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "title": {"text": f"{title}<br><sub>{meaning}</sub>" if meaning else title},
+            "height": 340,
+            "yaxis": {"tickformat": ".0%", "range": [bottom, top * 1.08], "fixedrange": True},
+            "xaxis": {"fixedrange": True},
+            "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
         },
     }
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _blend(hex_colour: str, strength: float) -> str:

@@ -31,6 +31,7 @@ def create_app() -> FastAPI:
     """The application: the JSON API under /api/, the pages, and their static files."""
     from .api import router as api_router
     from .api import status_of
+    from .pages import install_error_pages
     from .pages import router as page_router
 
     @asynccontextmanager
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(page_router)
+    install_error_pages(app)  # last: it wraps the handlers above for page routes
 
     return app
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import data as catalogue
 from ..compare import counting, rules_line, rules_record
@@ -17,15 +21,73 @@ from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
 from ..report import charts
 from ..rules import rules
-from .api import Electors, _contest, _electoral, http_error
+from . import views
+from .api import Electors, _contest, _electoral, http_error, status_of
 
-__all__ = ["router"]
+__all__ = ["install_error_pages", "router"]
 
 router = APIRouter(include_in_schema=False)
+
+JSON_ROUTES = ("/api/", "/ui/", "/static/", "/openapi.json")
+"""Paths whose errors stay JSON bodies (the API, the pages' own data, files); every
+other path is a page a browser shows, and its errors are pages too."""
+
+_TITLES = {
+    400: "That request cannot be answered",
+    404: "Page not found",
+    422: "That request cannot be answered",
+}
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, template, context)
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Answer errors on page routes with an HTML page, and leave every other route's
+    errors to the handlers installed before (the JSON bodies of the API).
+
+    Call it last in ``create_app``: it wraps the handlers already registered for HTTP
+    errors, refused input, malformed requests and bugs.
+    """
+    for kind in (StarletteHTTPException, TallyError, RequestValidationError, Exception):
+        app.add_exception_handler(kind, _page_or(app.exception_handlers.get(kind)))
+
+
+def _page_or(json_handler: Callable[..., Any] | None) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handler(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(JSON_ROUTES) or request.method not in ("GET", "HEAD"):
+            if json_handler is None:
+                return PlainTextResponse("Internal Server Error", status_code=500)
+            response = json_handler(request, exc)
+            return await response if inspect.isawaitable(response) else response
+        return error_page(request, exc)
+
+    return handler
+
+
+def error_page(request: Request, exc: Exception) -> HTMLResponse:
+    """The page of an error: what went wrong in a sentence and where to go next."""
+    if isinstance(exc, StarletteHTTPException):
+        status, detail = exc.status_code, str(exc.detail)
+        if status == 404 and detail == "Not Found":
+            detail = f"There is no page at {request.url.path}."
+    elif isinstance(exc, TallyError):
+        status, detail = status_of(exc), str(exc)
+    elif isinstance(exc, RequestValidationError):
+        status, detail = 422, "; ".join(str(e.get("msg", "")) for e in exc.errors()) or "invalid request"
+    else:
+        status, detail = (
+            500,
+            "Something went wrong on the server; please report it with the address of this page.",
+        )
+    title = _TITLES.get(
+        status, "Something went wrong" if status >= 500 else "That request cannot be answered"
+    )
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status
+    )
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -67,7 +129,13 @@ def ec_page(request: Request, dataset: str) -> HTMLResponse:
     names, totals = contest.ballots.candidates, contest.ballots.totals()
     order = sorted(range(len(names)), key=lambda i: -totals[i])
     candidates = [{"name": names[i], "ref": _scenario_name(names[i], names, totals)} for i in order]
-    return _render(request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates)
+    try:
+        examples = views.whatif_examples(names, list(totals), ec.summary(contest)["areas"])
+    except TallyError as exc:
+        raise http_error(exc) from None
+    return _render(
+        request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates, examples=examples
+    )
 
 
 def _scenario_name(name: str, names: tuple[str, ...], totals: Any) -> str:
@@ -171,14 +239,30 @@ def contest_figures(
     rule: Annotated[str | None, Query(max_length=100)] = None,
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> JSONResponse:
-    """The outcome and the charts of the contest page, and the rules it was counted under."""
+    """The outcome and the charts of the contest page, the rules it was counted under,
+    and, for a count that fills seats by party, the seats view."""
     contest = counting(_contest(dataset), rule, seats=seats)
     ballots = contest.ballots
     try:
         outcome = count_contest(contest)
     except TallyError as exc:
         raise http_error(exc) from None
-    figures: dict[str, Any] = {"bars": charts.rounds_bars(outcome)}
+    record = rules_record(contest)
+    parties = dict(getattr(ballots, "parties", None) or {})
+    # an apportionment among states weighs each by the one column the tallies hold
+    measure = ballots.candidates[0] if outcome.details.get("apportioned") == "areas" else "votes"
+    seat = views.seat_view(outcome, measure=measure)
+    figures: dict[str, Any] = {}
+    if seat is not None:
+        figures["seats"] = charts.seats_and_votes(
+            seat["rows"],
+            majority=seat["majority"],
+            measure=measure,
+            parties=parties,
+            colour=charts.PALETTE[0] if seat["majority"] is None else None,
+        )
+    else:
+        figures["bars"] = charts.rounds_bars(outcome)
     if any(r.transfers for r in outcome.rounds):
         figures["sankey"] = charts.sankey(outcome)
     if ballots.kind == "ranked":
@@ -187,8 +271,10 @@ def contest_figures(
         to_jsonable(
             {
                 "outcome": outcome.to_dict(),
-                "counted_under": rules_record(contest),
-                "rules_line": rules_line(contest),
+                "counted_under": record,
+                "rules_line": record["line"],
+                "seats": seat,
+                "transfers": charts.transfers_table(outcome),
                 "figures": figures,
             }
         )
@@ -204,7 +290,8 @@ class Scenario(BaseModel):
 @router.post("/ui/ec")
 def ec_figures(body: Scenario) -> JSONResponse:
     """The Electoral College result (under a what-if scenario when given) and its charts,
-    with the electors asked for (pledged by default), actual and scenario alike."""
+    with the electors asked for (pledged by default), actual and scenario alike, and the
+    rules the actual result was counted under."""
     contest = _electoral(body.dataset, body.faithless)
     parties = dict(contest.ballots.parties)
     try:
@@ -215,14 +302,17 @@ def ec_figures(body: Scenario) -> JSONResponse:
         else:
             result = ec.summary(contest)
             result["flipped"] = []
-        result["electors_line"] = ec.electors_line(result)
+        result["electors_line"] = views.electors_line(result)
     except TallyError as exc:
         raise http_error(exc) from None
+    # pledged electors are the contest's own rules: say so rather than "your options"
+    counted = _contest(body.dataset) if body.faithless == "none" else contest
     flipped = [f["area"] for f in result.get("flipped", [])]
     return JSONResponse(
         to_jsonable(
             {
                 "result": result,
+                "rules_line": rules_line(counted),
                 "figures": {
                     "map": charts.ec_map(result, parties, flipped),
                     "bar": charts.ev_bar(result, parties),
