@@ -176,10 +176,10 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
     """Votes flowing from round to round: kept, transferred, inactive.
 
     Links take the colour of the candidate whose votes they carry (grey for votes that
-    become inactive). A node is labelled with its candidate's name only where it is tall
-    enough for the label not to run into its neighbours; every node names itself and its
-    round on hover, and the rounds are named above their columns. ``customdata`` of a
-    node is ``[name, round]`` (``"inactive"`` for votes no longer counted).
+    become inactive). Nodes are labelled only where the label does not run into another
+    (:func:`_sankey_labels`); every node names itself and its round on hover, and the
+    rounds are named above their columns. ``customdata`` of a node is ``[name, round]``
+    (``"inactive"`` for votes no longer counted).
     """
     rounds = outcome.rounds
     colours = _colours(outcome.candidates)
@@ -223,14 +223,12 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
         outflow[s] += v
         inflow[t] += v
     size = [max(a, b) for a, b in zip(inflow, outflow)]
-    column = max((sum(z for z, r in zip(size, numbers) if r == k.number) for k in rounds), default=0.0)
-    height = 440
-    fits = [column > 0 and size[i] / column * (height - 60) >= 16 for i in range(len(names))]
-    # and where it is short enough not to run into the next column (the chart is drawn
-    # about 760 px wide): a longer name is shortened to the surname, or cut
-    room = max(6, int((760 / max(len(rounds) - 1, 1) - 24) / 6.6))
-    short = {n: _fit_label(n, outcome.candidates, room) for n in set(names)}
-    link_colour = [_rgba(colours.get(names[s], EXHAUSTED), 0.45) for s in source]
+    # a long count gets the page's whole width (``meta.full_width``) and names only at
+    # its two ends; a short one sits beside the table of transfers, every column named
+    full = len(rounds) > LONG_COUNT
+    width = 1150 if full else 760
+    ends = (rounds[0].number, rounds[-1].number) if full else None
+    labels = _sankey_labels(names, numbers, size, outcome.candidates, width, ends)
     return {
         "data": [
             {
@@ -238,7 +236,7 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
                 "arrangement": "snap",
                 "valueformat": ",.0f",
                 "node": {
-                    "label": [short[n] if ok else "" for n, ok in zip(names, fits)],
+                    "label": labels,
                     "customdata": [[n, r] for n, r in zip(names, numbers)],
                     "hovertemplate": "%{customdata[0]}, round %{customdata[1]}: %{value:,.0f}<extra></extra>",
                     "color": [colours.get(n, EXHAUSTED) for n in names],
@@ -249,32 +247,73 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
                     "source": source,
                     "target": target,
                     "value": value,
-                    "color": link_colour,
+                    "color": [_rgba(colours.get(names[s], EXHAUSTED), 0.45) for s in source],
                     "hovertemplate": "%{source.customdata[0]} → %{target.customdata[0]}: %{value:,.0f}<extra></extra>",
                 },
             }
         ],
         "layout": {
             "title": {"text": "How the votes moved"},
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-            "height": height,
+            "margin": {"l": 30, "r": 30, "t": 60, "b": 10},
+            "height": SANKEY_HEIGHT,
             "font": {"size": 12},
-            "annotations": [
-                {
-                    "text": f"round {r.number}",
-                    "x": k / max(len(rounds) - 1, 1),
-                    "y": 1.02,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "center" if 0 < k < len(rounds) - 1 else ("left" if k == 0 else "right"),
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"color": "#5f6b76"},
-                }
-                for k, r in enumerate(rounds)
-            ],
+            "annotations": _round_names([r.number for r in rounds], width),
+            "meta": {"full_width": full},
         },
     }
+
+
+SANKEY_HEIGHT = 440
+LONG_COUNT = 6
+"""A count of more rounds than this is drawn for its length: its flow diagram takes the
+page's whole width and names candidates at its two ends, its votes by round are lines."""
+
+
+def _sankey_labels(
+    names: Sequence[str],
+    rounds: Sequence[int],
+    size: Sequence[float],
+    candidates: Sequence[str],
+    width: int,
+    ends: tuple[int, int] | None,
+) -> list[str]:
+    """Node labels that do not run into each other.
+
+    A node is named where it is at least a line of text tall (its share of the tallest
+    column, against the height left once the gaps are taken). Labels sit right of their
+    node (left in the last column), so a name longer than the gap to the next column is
+    shortened to the surname, or cut. With ``ends`` (first and last round) only those
+    two columns are named, the last in full.
+    """
+    column = max((sum(z for z, r in zip(size, rounds) if r == k) for k in set(rounds)), default=0.0)
+    gap = width / max(len(set(rounds)) - 1, 1)
+    room = max(5, int((gap - 24) / 6.6))
+    out = []
+    for n, r, z in zip(names, rounds, size):
+        shown = column > 0 and z / column * (SANKEY_HEIGHT - 60) >= 16 and (ends is None or r in ends)
+        last_of_long = ends is not None and r == ends[1]
+        out.append(_fit_label(n, candidates, 22 if last_of_long else room) if shown else "")
+    return out
+
+
+def _round_names(rounds: Sequence[int], width: int) -> list[dict[str, Any]]:
+    """The rounds named above their columns ("round 3", or "3" where columns are close)."""
+    gap = width / max(len(rounds) - 1, 1)
+    last = len(rounds) - 1
+    return [
+        {
+            "text": f"round {n}" if gap >= 64 or k == 0 else str(n),
+            "x": k / max(last, 1),
+            "y": 1.02,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "center",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"color": "#5f6b76"},
+        }
+        for k, n in enumerate(rounds)
+    ]
 
 
 def _fit_label(name: str, candidates: Sequence[str], room: int) -> str:
@@ -349,8 +388,8 @@ def _transfers_recorded_in_next_round(rounds: Sequence[Any]) -> bool:
 
 
 def rounds_bars(outcome: Outcome) -> dict[str, Any]:
-    """One group of bars per round; a count of one round is one bar per candidate,
-    largest first."""
+    """One group of bars per round (a line per candidate for a long count); a count of one
+    round is one bar per candidate, largest first."""
     colours = _colours(outcome.candidates)
     layout: dict[str, Any] = {
         "height": 380,
@@ -372,6 +411,7 @@ def rounds_bars(outcome: Outcome) -> dict[str, Any]:
             ],
             "layout": {**layout, "title": {"text": outcome.rounds[0].note or "Votes"}, "showlegend": False},
         }
+    lines = len(outcome.rounds) > LONG_COUNT  # twenty bars a round are unreadable
     traces = []
     for name in outcome.candidates:
         xs, ys = [], []
@@ -382,10 +422,11 @@ def rounds_bars(outcome: Outcome) -> dict[str, Any]:
         if xs:
             traces.append(
                 {
-                    "type": "bar",
+                    "type": "scatter" if lines else "bar",
                     "name": name,
                     "x": xs,
                     "y": ys,
+                    **({"mode": "lines+markers", "line": {"color": colours[name]}} if lines else {}),
                     "marker": {"color": colours[name]},
                     "hovertemplate": "%{fullData.name}, %{x}: %{y:,.2~f}<extra></extra>",
                 }

@@ -77,8 +77,11 @@ const tally = (() => {
   function roundsTable(outcome) {
     const rounds = outcome.rounds;
     const headers = ["candidate", ...rounds.map((r) => (rounds.length > 1 ? `round ${r.round}` : r.note || "votes"))];
+    // those who lasted longest first, and among them the most votes in their last round
+    const last = (c) => rounds.reduce((k, r, i) => (c in r.tally ? i : k), -1);
     const rows = outcome.candidates
-      .filter((c) => rounds.some((r) => c in r.tally))
+      .filter((c) => last(c) >= 0)
+      .sort((a, b) => last(b) - last(a) || rounds[last(b)].tally[b] - rounds[last(a)].tally[a])
       .map((c) => [c, ...rounds.map((r) => {
         if (!(c in r.tally)) return "";
         const mark = r.elected.includes(c) ? " ✓" : r.eliminated.includes(c) ? " ✗" : "";
@@ -201,7 +204,7 @@ const tally = (() => {
       const rows = t.to.map((d) => [d.name, number(d.votes), percent(d.share)]);
       const when = t.rounds.length > 1 ? `rounds ${listing(t.rounds.map(String))}` : `round ${t.rounds[0]}`;
       $("#transfers").replaceChildren(table(["to", "votes", "share"], rows, [1, 2]),
-        el("p", { class: "muted" }, `${number(t.votes)} votes moved in ${when}.`));
+        el("p", { class: "muted" }, `${number(t.votes)} votes moved after ${when}.`));
     };
     select.onchange = show;
     show();
@@ -223,9 +226,12 @@ const tally = (() => {
         if (!showSeats(data)) {
           $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
           $("#winner").textContent = outcome.winners.join(", ") || "none";
+          $("#rounds-title").textContent = outcome.rounds.length > 1 ? "Round by round" : "The count";
           $("#rounds").replaceChildren(roundsTable(outcome));
           transfersPanel(data.transfers);
-          draw("sankey", data.figures.sankey);
+          const sankey = data.figures.sankey;
+          $("#flows").classList.toggle("stacked", Boolean(sankey && sankey.layout.meta && sankey.layout.meta.full_width));
+          draw("sankey", sankey);
           draw("bars", data.figures.bars);
         }
         if (ranked) draw("pairwise", data.figures.pairwise);
