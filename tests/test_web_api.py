@@ -256,6 +256,8 @@ def test_pages_render(client):
         ("post", "/ui/ec", {"dataset": "burlington-2009"}, 400, "not an Electoral College"),
         ("post", "/ui/ec", {"scenario": []}, 422, "dataset"),
         ("get", "/ui/simulation-figures/0123456789abcdef", None, 404, "no finished run"),
+        ("post", "/ui/seats", {"votes": {"A": 1}, "details": {"seats": {"A": -1}}}, 422, "seats"),
+        ("post", "/ui/seats", {"votes": {"A": 1}, "details": {}}, 422, "seats"),
     ],
 )
 def test_page_endpoints_bad_input(client, method, path, body, status, words):

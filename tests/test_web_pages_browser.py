@@ -313,3 +313,19 @@ def test_rules_and_electors_lines_and_the_headline_slot(server, page, tmp_path):
     page.goto(f"{server}/contest/burlington-2009")
     expect(page.locator("#headline")).to_have_text("Bob Kiss won in the fifth round.", timeout=60_000)
     done(page, tmp_path, "headline")
+
+
+def test_an_uploaded_party_list_gets_the_seats_view(server, page, tmp_path):
+    # D'Hondt, 10 seats, votes 590/300/100/5: the ten largest quotients are A 590, B 300,
+    # A 295, A 196.7, B 150, A 147.5, A 118, B 100, C 100, A 98.3: A 6, B 3, C 1
+    lists = tmp_path / "lists.csv"
+    lists.write_text("area,A,B,C,D\nall,590,300,100,5\n")
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file", str(lists))
+    page.select_option("#upload-rule", "dhondt")
+    page.fill("input[name=seats]", "10")
+    page.click("button[type=submit]")
+    expect(page.locator("#winner")).to_have_text("A 6 · B 3 · C 1", timeout=60_000)
+    expect(page.locator("#majority")).to_have_text("A won 6 of the 10 seats: a majority (6 needed).")
+    expect(page.locator("#rounds-section")).to_be_hidden()
+    done(page, tmp_path, "upload-seats")

@@ -17,7 +17,8 @@ def test_seat_view_of_a_small_dhondt_count_by_hand():
     # D'Hondt, 10 seats, votes 590/300/100/5: the ten largest quotients are A 590, B 300,
     # A 295, A 196.7, B 150, A 147.5, A 118, B 100, C 100, A 98.3: A 6, B 3, C 1
     t = tally.Tallies(("all",), ("A", "B", "C", "D"), np.array([[590.0, 300.0, 100.0, 5.0]]))
-    view = views.seat_view(tally.count(t, "dhondt", seats=10))
+    outcome = tally.count(t, "dhondt", seats=10)
+    view = views.seat_view(outcome.rounds[0].tally, outcome.details)
     assert [(r["name"], r["seats"]) for r in view["rows"]] == [("A", 6), ("B", 3), ("C", 1)]
     assert view["majority"] == 6 and view["majority_party"] == "A"
     # D has 0.5 % of the votes and no seat: summed among the others
@@ -29,7 +30,8 @@ def test_seat_view_of_a_small_dhondt_count_by_hand():
 
 
 def test_seat_view_is_none_for_a_single_winner():
-    assert views.seat_view(tally.count(tally.data.load("burlington-2009"), "irv")) is None
+    outcome = tally.count(tally.data.load("burlington-2009"), "irv")
+    assert views.seat_view(outcome.rounds[0].tally, outcome.details) is None
 
 
 def test_transfers_table_matches_the_rounds_it_explains():
@@ -80,3 +82,10 @@ def test_whatif_examples_use_the_years_own_candidates_and_closest_states():
     # Florida (537 votes) and New Mexico (366 votes, 0.06 %) were the closest states
     assert examples["states"] == "all states, or FL,NM"
     assert examples["scenario"] == "Nader -> Gore 50%\nswing Bush -> Gore 1pt in FL,NM"
+
+
+def test_the_examples_in_the_docstrings_run():
+    import doctest
+
+    result = doctest.testmod(views)
+    assert result.attempted > 0 and result.failed == 0

@@ -251,16 +251,12 @@ def contest_figures(
     parties = dict(getattr(ballots, "parties", None) or {})
     # an apportionment among states weighs each by the one column the tallies hold
     measure = ballots.candidates[0] if outcome.details.get("apportioned") == "areas" else "votes"
-    seat = views.seat_view(outcome, measure=measure)
+    seat = (
+        views.seat_view(outcome.rounds[0].tally, outcome.details, measure=measure) if outcome.rounds else None
+    )
     figures: dict[str, Any] = {}
     if seat is not None:
-        figures["seats"] = charts.seats_and_votes(
-            seat["rows"],
-            majority=seat["majority"],
-            measure=measure,
-            parties=parties,
-            colour=charts.PALETTE[0] if seat["majority"] is None else None,
-        )
+        figures["seats"] = _seats_figure(seat, parties)
     else:
         figures["bars"] = charts.rounds_bars(outcome)
     if any(r.transfers for r in outcome.rounds):
@@ -279,6 +275,45 @@ def contest_figures(
             }
         )
     )
+
+
+def _seats_figure(seat: dict[str, Any], parties: dict[str, str]) -> dict[str, Any]:
+    return charts.seats_and_votes(
+        seat["rows"],
+        majority=seat["majority"],
+        measure=seat["measure"],
+        parties=parties,
+        colour=charts.PALETTE[0] if seat["majority"] is None else None,  # states have no colours
+    )
+
+
+Name = Annotated[str, Field(max_length=500)]
+
+
+class SeatDetails(BaseModel):
+    """The part of a count's ``details`` the seats view reads (the rest is ignored)."""
+
+    seats: dict[Name, Annotated[int, Field(ge=0)]] = Field(max_length=5000)
+    excluded: list[Name] = Field(default_factory=list, max_length=5000)
+    threshold: str | float | None = None
+    majority: Annotated[int, Field(ge=1)] | None = None
+    apportioned: str | None = None
+
+
+class SeatCount(BaseModel):
+    votes: dict[Name, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(max_length=5000)
+    details: SeatDetails
+
+
+@router.post("/ui/seats")
+def seats_figures(body: SeatCount) -> JSONResponse:
+    """The seats view of a count the page already has (an uploaded file's): its first
+    round's votes and its ``details`` as ``/api/count`` returned them."""
+    details = body.details.model_dump()
+    measure = "population" if body.details.apportioned == "areas" else "votes"
+    seat = views.seat_view(body.votes, details, measure=measure)
+    assert seat is not None  # details.seats is required
+    return JSONResponse(to_jsonable({"seats": seat, "figures": {"seats": _seats_figure(seat, {})}}))
 
 
 class Scenario(BaseModel):

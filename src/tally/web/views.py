@@ -14,7 +14,6 @@ from ..analysis.proportionality import disproportionality
 from ..analysis.seats import majority_needed
 from ..errors import TallyError
 from ..names import OTHER, find_candidate, surname
-from ..outcome import Outcome
 from ..procedures import electoral_college as ec
 
 __all__ = ["SHOWN_SHARE", "electors_line", "seat_view", "whatif_examples"]
@@ -24,19 +23,24 @@ SHOWN_SHARE = 0.01
 ones are summed in one row ("others") that opens to list them."""
 
 
-def seat_view(outcome: Outcome, *, measure: str = "votes") -> dict[str, Any] | None:
+def seat_view(
+    votes: Mapping[str, float], details: Mapping[str, Any], *, measure: str = "votes"
+) -> dict[str, Any] | None:
     """The seats view of a count that fills seats by party (or apportions them among
     states): parties, votes and seats with their shares, the majority, and how
-    proportional the result is; None when the outcome does not give seats per party.
+    proportional the result is; None when the count does not give seats per party.
 
     Parameters
     ----------
-    outcome:
-        A count whose ``details["seats"]`` gives the seats per party (party lists,
-        apportionment, seats won district by district); its first round's tally is the
-        votes (or populations) the seats answer.
+    votes:
+        The votes (or populations) the seats answer: the first round's tally of a count
+        that fills seats (party lists, apportionment, seats won district by district).
+    details:
+        The count's ``details``: ``seats`` per party, and where the rule gives them the
+        parties ``excluded`` by a ``threshold``, the ``majority`` of the chamber, and
+        ``apportioned == "areas"`` for an apportionment among states.
     measure:
-        What the first round counts: "votes", or "population" for an apportionment.
+        What ``votes`` counts: "votes", or "population" for an apportionment.
 
     Returns
     -------
@@ -47,48 +51,48 @@ def seat_view(outcome: Outcome, *, measure: str = "votes") -> dict[str, Any] | N
         "vote_share", "seats", "seat_share", "excluded"}``, shares as fractions); the
         rest are summed in ``others`` (``{"parties", "votes", "vote_share", "rows"}``) or
         None. ``majority`` is None for an apportionment among states, which form no
-        majority. ``disproportionality`` is Gallagher's index and the others of
-        :func:`tally.analysis.proportionality.disproportionality`, or None when it is
-        undefined (no votes).
+        majority. ``disproportionality`` holds Gallagher's index and the other measures of
+        :func:`tally.analysis.proportionality.disproportionality`, or is None when they
+        are undefined (no votes).
 
     Examples
     --------
     >>> import numpy as np, tally
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[600.0, 300.0, 100.0]]))
-    >>> view = seat_view(tally.count(t, "dhondt", seats=10))
+    >>> outcome = tally.count(t, "dhondt", seats=10)
+    >>> view = seat_view(outcome.rounds[0].tally, outcome.details)
     >>> [(r["name"], r["seats"]) for r in view["rows"]], view["majority"], view["majority_party"]
     ([('A', 6), ('B', 3), ('C', 1)], 6, 'A')
     """
-    seats = outcome.details.get("seats")
-    if not isinstance(seats, Mapping) or not outcome.rounds:
+    seats = details.get("seats")
+    if not isinstance(seats, Mapping):
         return None
-    votes = {name: float(v) for name, v in outcome.rounds[0].tally.items()}
+    cast = {name: float(v) for name, v in votes.items()}
     won = {name: int(n) for name, n in seats.items()}
-    total_votes, total_seats = sum(votes.values()), sum(won.values())
-    excluded = set(outcome.details.get("excluded") or ())
-    by_area = outcome.details.get("apportioned") == "areas"
+    total_votes, total_seats = sum(cast.values()), sum(won.values())
+    excluded = set(details.get("excluded") or ())
+    by_area = details.get("apportioned") == "areas"
     majority = (
-        None
-        if by_area or not total_seats
-        else int(outcome.details.get("majority") or majority_needed(total_seats))
+        None if by_area or not total_seats else int(details.get("majority") or majority_needed(total_seats))
     )
-    rows = [
-        {
-            "name": name,
-            "votes": votes.get(name, 0.0),
-            "vote_share": votes.get(name, 0.0) / total_votes if total_votes else 0.0,
-            "seats": won.get(name, 0),
-            "seat_share": won.get(name, 0) / total_seats if total_seats else 0.0,
-            "excluded": name in excluded,
-        }
-        for name in [*votes, *(p for p in won if p not in votes)]
-    ]
-    rows.sort(key=lambda r: (-r["seats"], -r["votes"]))
+    rows = sorted(
+        (
+            {
+                "name": name,
+                "votes": cast.get(name, 0.0),
+                "vote_share": cast.get(name, 0.0) / total_votes if total_votes else 0.0,
+                "seats": won.get(name, 0),
+                "seat_share": won.get(name, 0) / total_seats if total_seats else 0.0,
+                "excluded": name in excluded,
+            }
+            for name in [*cast, *(p for p in won if p not in cast)]
+        ),
+        key=lambda r: (-r["seats"], -r["votes"]),
+    )
     shown = [r for r in rows if r["seats"] or r["vote_share"] >= SHOWN_SHARE]
-    rest = [r for r in rows if r not in shown]
+    rest = [r for r in rows if not (r["seats"] or r["vote_share"] >= SHOWN_SHARE)]
     try:
-        measures: dict[str, Any] | None = disproportionality(votes, won)
-        measures.pop("parties")  # type: ignore[union-attr]
+        measures = {k: v for k, v in disproportionality(cast, won).items() if k != "parties"}
     except TallyError:
         measures = None
     leader = shown[0]["name"] if shown and majority and shown[0]["seats"] >= majority else None
@@ -108,7 +112,7 @@ def seat_view(outcome: Outcome, *, measure: str = "votes") -> dict[str, Any] | N
             if rest
             else None
         ),
-        "threshold": outcome.details.get("threshold"),
+        "threshold": details.get("threshold"),
         "disproportionality": measures,
     }
 

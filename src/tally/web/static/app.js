@@ -424,11 +424,18 @@ const tally = (() => {
       try {
         const outcome = await getJSON("/api/count", { method: "POST", body });
         showHeadline(outcome);
-        $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
-        $("#winner").textContent = outcome.winners.join(", ") || "none";
         $("#rules-line").textContent = outcome.counted_under.line;
         $("#result").hidden = false;
-        $("#rounds").replaceChildren(roundsTable(outcome));
+        // a count that fills seats by party is shown as seats and votes, as on a dataset's page
+        const seats = outcome.details && outcome.details.seats && outcome.rounds.length
+          ? await getJSON("/ui/seats", { method: "POST", headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ votes: outcome.rounds[0].tally, details: outcome.details }) })
+          : { seats: null };
+        if (!showSeats(seats)) {
+          $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
+          $("#winner").textContent = outcome.winners.join(", ") || "none";
+          $("#rounds").replaceChildren(roundsTable(outcome));
+        }
       } catch (err) {
         showError(err.message);
       }
