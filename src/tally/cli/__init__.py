@@ -41,6 +41,7 @@ _COMMAND_MODULES = (
     "decide",
     "delegates",
     "convert",
+    "analyze",
 )
 
 for _module in _COMMAND_MODULES:

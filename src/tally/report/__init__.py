@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compare import applicable_rules, compare_outcomes, counting, rules_line
-from ..contest import is_electoral
+from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
@@ -77,6 +77,21 @@ def _figure_divs(figures: dict[str, dict[str, Any]]) -> tuple[str, str]:
         for name, fig in figures.items()
     )
     return divs, calls
+
+
+def _rcv_sections(source: str, contest: Contest) -> str:
+    """The RCV tables and the criteria of a ranked contest (see :mod:`tally.report.rcv`)."""
+    from ..analysis.criteria import criteria
+    from ..analysis.rcv_tables import analyze
+    from .rcv import analysis_html, criteria_html, ranked_contest
+
+    contest, _ = ranked_contest(source, contest=contest)
+    return (
+        "<section id='analysis'>"
+        + criteria_html(criteria(contest))
+        + analysis_html(analyze(contest))
+        + "</section>"
+    )
 
 
 def render_report(
@@ -156,6 +171,7 @@ def render_report(
                 + f"<table><thead><tr><th>rule</th><th>winner(s)</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
             )
             figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
+            sections.append(_rcv_sections(source, contest))
     divs, calls = _figure_divs(figures)
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} · tally report</title>
@@ -163,6 +179,7 @@ def render_report(
 body {{ font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #1d2329; }}
 table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e8; padding: .25rem .6rem; text-align: left; }}
 .muted {{ color: #5f6b76; }} .winner {{ font-size: 1.15rem; }}
+.win {{ font-weight: 600; color: #2166ac; }} .fail {{ color: #b2182b; }}
 </style>
 <script>{_plotly_js()}</script></head>
 <body>

@@ -92,11 +92,14 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def catalogue_page(request: Request) -> HTMLResponse:
+    from ..analysis.criteria import CRITERIA
+    from ..data.rcv_flags import flags
+
     rows = []
     for d in catalogue.datasets():
         page = "ec" if "electoral-college" in d.tags else "contest"
-        rows.append({**d.to_dict(), "page": page})
-    return _render(request, "catalogue.html", datasets=rows)
+        rows.append({**d.to_dict(), "page": page, "flags": flags(d.id)})
+    return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
 @router.get("/contest/{dataset}", response_class=HTMLResponse)

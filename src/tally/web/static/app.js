@@ -100,16 +100,22 @@ const tally = (() => {
 
   function catalogue() {
     const input = $("#search");
-    input.addEventListener("input", () => {
+    const flag = $("#flag");
+    function filter() {
       const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const wanted = flag ? flag.value : "";
       let shown = 0;
       for (const row of document.querySelectorAll("#datasets tbody tr")) {
-        const hit = words.every((w) => row.dataset.text.includes(w));
+        const flags = (row.dataset.flags || "").split(" ").filter(Boolean);
+        const hit = words.every((w) => row.dataset.text.includes(w))
+          && (!wanted || (wanted === "any" ? flags.length > 0 : flags.includes(wanted)));
         row.hidden = !hit;
         shown += hit ? 1 : 0;
       }
       $("#none").hidden = shown > 0;
-    });
+    }
+    input.addEventListener("input", filter);
+    if (flag) flag.addEventListener("change", filter);
   }
 
   // -- a contest: rounds and flows, or seats and votes ------------------------------------
@@ -492,5 +498,5 @@ const tally = (() => {
     });
   }
 
-  return { catalogue, contest, ec, upload, simulate, number, percent };
+  return { catalogue, contest, ec, upload, simulate, el, number, percent, table, getJSON, showError, showHeadline };
 })();
