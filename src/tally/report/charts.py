@@ -3,7 +3,9 @@
 Every builder takes library results (an :class:`~tally.outcome.Outcome`, a margins
 matrix, an Electoral College summary) and returns a plain dict ``{"data": [...],
 "layout": {...}}`` that plotly.js draws as is, so the same chart appears in the browser
-and in an offline HTML report.
+and in an offline HTML report. The Electoral College's map and bar live in
+:mod:`tally.report.maps` and the colours in :mod:`tally.report.colours`; both are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy as np
 
 from ..names import surname
 from ..outcome import Outcome
+from .colours import EXHAUSTED, PALETTE, colour_map, party_colour, rgba
+from .maps import TILES, ec_map, ev_bar
 
 __all__ = [
     "METRICS",
@@ -33,122 +37,8 @@ __all__ = [
     "transfers_table",
 ]
 
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#b07aa1",
-    "#edc948",
-    "#76b7b2",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#e15759",
-)
-EXHAUSTED = "#9e9e9e"
 INACTIVE = "inactive"
 """The name charts give votes no longer counted for anyone (exhausted, by whatever reason)."""
-
-# A square tile grid of the states (row, column), the common layout of US tile maps.
-TILES: dict[str, tuple[int, int]] = {
-    "AK": (0, 0),
-    "ME": (0, 10),
-    "VT": (1, 9),
-    "NH": (1, 10),
-    "WA": (2, 0),
-    "ID": (2, 1),
-    "MT": (2, 2),
-    "ND": (2, 3),
-    "MN": (2, 4),
-    "IL": (2, 5),
-    "WI": (2, 6),
-    "MI": (2, 7),
-    "NY": (2, 8),
-    "RI": (2, 9),
-    "MA": (2, 10),
-    "OR": (3, 0),
-    "NV": (3, 1),
-    "WY": (3, 2),
-    "SD": (3, 3),
-    "IA": (3, 4),
-    "IN": (3, 5),
-    "OH": (3, 6),
-    "PA": (3, 7),
-    "NJ": (3, 8),
-    "CT": (3, 9),
-    "CA": (4, 0),
-    "UT": (4, 1),
-    "CO": (4, 2),
-    "NE": (4, 3),
-    "MO": (4, 4),
-    "KY": (4, 5),
-    "WV": (4, 6),
-    "VA": (4, 7),
-    "MD": (4, 8),
-    "DE": (4, 9),
-    "AZ": (5, 1),
-    "NM": (5, 2),
-    "KS": (5, 3),
-    "AR": (5, 4),
-    "TN": (5, 5),
-    "NC": (5, 6),
-    "SC": (5, 7),
-    "DC": (5, 8),
-    "OK": (6, 3),
-    "LA": (6, 4),
-    "MS": (6, 5),
-    "AL": (6, 6),
-    "GA": (6, 7),
-    "HI": (7, 0),
-    "TX": (7, 3),
-    "FL": (7, 8),
-}
-
-# Maine's and Nebraska's congressional districts, in a row of their own under the states
-# (each under its state's column: Nebraska's 3rd, Maine's 10th).
-DISTRICT_TILES: dict[str, tuple[int, int]] = {
-    "NE-1": (8, 2),
-    "NE-2": (8, 3),
-    "NE-3": (8, 4),
-    "ME-1": (8, 9),
-    "ME-2": (8, 10),
-}
-
-# Conventional colours of the parties in the bundled elections (US, UK, Austria).
-_PARTY_COLOURS = {
-    "dem": "#2166ac",
-    "democrat": "#2166ac",
-    "rep": "#b2182b",
-    "republican": "#b2182b",
-    "lab": "#d50000",
-    "labour": "#d50000",
-    "con": "#0087dc",
-    "conservative": "#0087dc",
-    "ld": "#fdbb30",
-    "libdem": "#fdbb30",
-    "grn": "#6ab023",
-    "green": "#6ab023",
-    "snp": "#fff95d",
-    "ruk": "#12b6cf",
-    "reform": "#12b6cf",
-    "sf": "#326760",
-    "dup": "#d46a4c",
-    "pc": "#005b54",
-    "apni": "#f6cb2f",
-    "uup": "#48a5ee",
-    "sdlp": "#2aa82c",
-    "ind": "#9e9e9e",
-    "spk": "#6f6f6f",
-    "övp": "#62c3d0",
-    "spö": "#ce000c",
-    "fpö": "#0056a2",
-    "grüne": "#88b626",
-    "neos": "#e84188",
-    "kpö": "#aa0000",
-    "bzö": "#ed8d00",
-    "lif": "#ffcc00",
-    "jetzt": "#adadad",
-}
 
 
 def plotly_js() -> Path:
@@ -157,19 +47,6 @@ def plotly_js() -> Path:
     import plotly  # type: ignore[import-untyped]
 
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-
-
-def party_colour(name: str, party: str | None, index: int) -> str:
-    """A stable colour: the party's conventional colour where known, else the palette."""
-    for key in (party, name):
-        if key and key.strip().lower() in _PARTY_COLOURS:
-            return _PARTY_COLOURS[key.strip().lower()]
-    return PALETTE[index % len(PALETTE)]
-
-
-def _colours(candidates: Sequence[str], parties: Mapping[str, str] | None = None) -> dict[str, str]:
-    parties = parties or {}
-    return {c: party_colour(c, parties.get(c), i) for i, c in enumerate(candidates)}
 
 
 def sankey(outcome: Outcome) -> dict[str, Any]:
@@ -182,7 +59,7 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
     (``"inactive"`` for votes no longer counted).
     """
     rounds = outcome.rounds
-    colours = _colours(outcome.candidates)
+    colours = colour_map(outcome.candidates)
     names: list[str] = []
     numbers: list[int] = []
     index: dict[tuple[int, str], int] = {}
@@ -247,7 +124,7 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
                     "source": source,
                     "target": target,
                     "value": value,
-                    "color": [_rgba(colours.get(names[s], EXHAUSTED), 0.45) for s in source],
+                    "color": [rgba(colours.get(names[s], EXHAUSTED), 0.45) for s in source],
                     "hovertemplate": "%{source.customdata[0]} → %{target.customdata[0]}: %{value:,.0f}<extra></extra>",
                 },
             }
@@ -390,7 +267,7 @@ def _transfers_recorded_in_next_round(rounds: Sequence[Any]) -> bool:
 def rounds_bars(outcome: Outcome) -> dict[str, Any]:
     """One group of bars per round (a line per candidate for a long count); a count of one
     round is one bar per candidate, largest first."""
-    colours = _colours(outcome.candidates)
+    colours = colour_map(outcome.candidates)
     layout: dict[str, Any] = {
         "height": 380,
         "margin": {"l": 60, "r": 10, "t": 40, "b": 60},
@@ -451,7 +328,7 @@ def seats_and_votes(
     every row in one colour (states have no party colours).
     """
     names = [r["name"] for r in rows]
-    colours = _colours(names, parties)
+    colours = colour_map(names, parties)
     fill = [colour or colours[n] for n in names]
     height = 90 + 24 * len(rows)
     left = {
@@ -582,165 +459,6 @@ def pairwise_heatmap(candidates: Sequence[str], margins: np.ndarray) -> dict[str
     }
 
 
-def ec_map(
-    summary: Mapping[str, Any], parties: Mapping[str, str] | None = None, flipped: Sequence[str] = ()
-) -> dict[str, Any]:
-    """A tile map of where the electors go: each state, and Maine's and Nebraska's
-    congressional districts, coloured by the candidate who gets its electors (lighter
-    for a closer vote, or for electors split between candidates).
-
-    The map agrees with the electoral votes of ``summary`` under every allocation: under
-    a national popular vote every tile takes the national winner's colour, and the hover
-    text still says who led the state.
-    """
-    candidates = list(summary["electoral_votes"])
-    colours = _colours(
-        candidates + [c for c in summary.get("popular_vote", {}) if c not in candidates], parties
-    )
-    xs, ys, text, colour, hover, ids = [], [], [], [], [], []
-    for area in summary["areas"]:
-        state = area["area"]
-        place = TILES.get(state) or DISTRICT_TILES.get(state)
-        if place is None:
-            continue
-        electors = _electors_of(summary, area)
-        votes = area["votes"]
-        ordered = sorted(votes.values(), reverse=True)
-        total = sum(votes.values()) or 1
-        margin = (ordered[0] - (ordered[1] if len(ordered) > 1 else 0)) / total
-        holder = max(electors, key=lambda c: electors[c]) if electors else None
-        held = electors.get(holder, 0) / (sum(electors.values()) or 1) if holder else 0.0
-        if holder is None:
-            strength = 0.0
-        elif summary.get("allocation") == "popular":
-            strength = 0.7  # no state decides: every tile alike
-        elif held < 1:
-            strength = 0.25 + 0.5 * held  # electors split between candidates
-        elif holder == area["winner"]:
-            strength = min(1.0, 0.35 + margin * 3)
-        else:
-            strength = 0.7  # electors given to someone who did not lead here
-        row, col = place
-        xs.append(col)
-        ys.append(-row)
-        ids.append(state)
-        text.append(f"{state}<br>{area['electoral_votes']}")
-        colour.append(_blend(colours.get(holder or "", EXHAUSTED), strength))
-        flag = " (flipped)" if state in flipped else ""
-        given = ", ".join(f"{c} {n}" for c, n in sorted(electors.items(), key=lambda kv: -kv[1])) or "none"
-        hover.append(
-            f"{state}{flag}: {area['electoral_votes']} electoral votes<br>"
-            f"led by {area['winner']} by {100 * margin:.1f} pts<br>electors: {given}"
-        )
-    return {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "x": xs,
-                "y": ys,
-                "text": text,
-                "ids": ids,
-                "customdata": ids,
-                "hovertext": hover,
-                "hoverinfo": "text",
-                "textfont": {"color": "white", "size": 11},
-                "marker": {
-                    "symbol": "square",
-                    "size": 44,
-                    "color": colour,
-                    "line": {
-                        "color": ["black" if s in flipped else "white" for s in ids],
-                        "width": [3 if s in flipped else 1 for s in ids],
-                    },
-                },
-            }
-        ],
-        "layout": {
-            "xaxis": {"visible": False, "range": [-0.7, 10.7], "fixedrange": True},
-            "yaxis": {"visible": False, "range": [-8.7, 0.7], "scaleanchor": "x", "fixedrange": True},
-            "height": 540,
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-            "showlegend": False,
-            "plot_bgcolor": "white",
-            "annotations": [
-                {
-                    "text": "congressional districts",
-                    "visible": any(i in DISTRICT_TILES for i in ids),
-                    "x": 7.5,
-                    "y": -8,
-                    "showarrow": False,
-                    "font": {"size": 11, "color": "#5f6b76"},
-                }
-            ],
-        },
-    }
-
-
-def _electors_of(summary: Mapping[str, Any], area: Mapping[str, Any]) -> dict[str, int]:
-    """Who an area's electors vote for: as the summary gives them, or, under a national
-    popular vote (which awards no electors by area), all to the national winner."""
-    electors = {c: int(n) for c, n in (area.get("electors") or {}).items() if n}
-    if not electors and summary.get("allocation") == "popular" and summary.get("winner"):
-        return {summary["winner"]: int(area["electoral_votes"])}
-    return electors
-
-
-def ev_bar(summary: Mapping[str, Any], parties: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Electoral votes as one stacked bar, with the line a majority must cross."""
-    ev = summary["electoral_votes"]
-    colours = _colours(list(ev), parties)
-    majority = summary["majority"]
-    traces = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": name,
-            "x": [n],
-            "y": ["electoral votes"],
-            "marker": {"color": colours[name]},
-            "text": [f"{name}: {n}"],
-            "textposition": "inside",
-            "insidetextanchor": "middle",
-            "hovertemplate": "%{fullData.name}: %{x} electoral votes<extra></extra>",
-        }
-        for name, n in sorted(ev.items(), key=lambda kv: -kv[1])
-        if n
-    ]
-    total = sum(ev.values())
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "stack",
-            "height": 150,
-            "margin": {"l": 10, "r": 10, "t": 30, "b": 20},
-            "showlegend": False,
-            "yaxis": {"visible": False, "fixedrange": True},
-            "xaxis": {"range": [0, max(total, 2 * majority - 1)], "fixedrange": True},
-            "shapes": [
-                {
-                    "type": "line",
-                    "x0": majority,
-                    "x1": majority,
-                    "y0": -0.5,
-                    "y1": 0.6,
-                    "line": {"color": "black", "dash": "dot", "width": 2},
-                }
-            ],
-            "annotations": [
-                {
-                    "text": f"{majority} to win",
-                    "x": majority,
-                    "y": 0.6,
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": 12},
-                }
-            ],
-        },
-    }
-
-
 METRICS: dict[str, tuple[str, str]] = {
     "condorcet_efficiency": (
         "Condorcet efficiency",
@@ -807,15 +525,3 @@ def metric_bars(metrics: Mapping[str, Any], intervals: Mapping[str, Any], name: 
             "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
         },
     }
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _blend(hex_colour: str, strength: float) -> str:
-    """The colour mixed with white: strength 1 is the colour, 0 is white."""
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    mix = [round(255 - (255 - c) * strength) for c in (r, g, b)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
