@@ -84,10 +84,21 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     title = _TITLES.get(
         status, "Something went wrong" if status >= 500 else "That request cannot be answered"
     )
+    context = {"status": status, "title": title, "detail": detail, "search": _search_words(request, status)}
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status
+        request, "error.html", context, status_code=status
     )
     return response
+
+
+def _search_words(request: Request, status: int) -> str | None:
+    """What to search the catalogue for after an unknown dataset: the words of the id
+    asked for, without its numbers (us-president-1968 -> "us president")."""
+    parts = request.url.path.strip("/").split("/")
+    if status != 404 or len(parts) != 2 or parts[0] not in ("contest", "ec", "analysis", "audit"):
+        return None
+    words = [w for w in parts[1].replace("_", "-").split("-") if w and not w.isdigit()]
+    return " ".join(words) or None
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -116,6 +116,9 @@ const tally = (() => {
     }
     input.addEventListener("input", filter);
     if (flag) flag.addEventListener("change", filter);
+    // an address such as /?q=burlington opens on that search (the not-found page links so)
+    const asked = new URLSearchParams(location.search).get("q");
+    if (asked) { input.value = asked; filter(); }
   }
 
   // -- a contest: rounds and flows, or seats and votes ------------------------------------
