@@ -87,5 +87,8 @@ def test_whatif_examples_use_the_years_own_candidates_and_closest_states():
 def test_the_examples_in_the_docstrings_run():
     import doctest
 
-    result = doctest.testmod(views)
-    assert result.attempted > 0 and result.failed == 0
+    from tally.web import pages
+
+    for module in (views, pages):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module

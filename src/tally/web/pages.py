@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -41,6 +42,18 @@ _TITLES = {
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, template, context)
+
+
+def literals(text: str) -> Markup:
+    """Docstring text for a page: ``double backquotes`` become code, the rest is escaped.
+
+    >>> str(literals("the ``tally count`` JSON <here>"))
+    'the <code>tally count</code> JSON &lt;here&gt;'
+    """
+    parts = str(text).split("``")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts)
+    )
 
 
 def install_error_pages(app: FastAPI) -> None:
@@ -195,7 +208,7 @@ def api_page(request: Request) -> HTMLResponse:
                 {
                     "method": method.upper(),
                     "path": path,
-                    "description": op.get("description", ""),
+                    "description": literals(op.get("description", "")),
                     "fields": fields,
                     "where": where,
                 }
@@ -225,7 +238,7 @@ def _query_fields(op: dict[str, Any]) -> list[dict[str, Any]]:
             "type": _type(p.get("schema", {})),
             "required": p.get("required", False),
             "default": p.get("schema", {}).get("default", ""),
-            "description": p.get("description", ""),
+            "description": literals(p.get("description", "")),
         }
         for p in op.get("parameters", [])
     ]
@@ -241,7 +254,7 @@ def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str,
             "type": _type(prop),
             "required": name in required,
             "default": prop.get("default", ""),
-            "description": prop.get("description", ""),
+            "description": literals(prop.get("description", "")),
         }
         for name, prop in body.get("properties", {}).items()
     ]
