@@ -118,12 +118,15 @@ def seat_view(
 
 
 def electors_line(result: Mapping[str, Any]) -> str:
-    """Which electors a page shows, in words that point at the page's own control (the
-    command line's line names its ``--faithless`` option)."""
+    """Which electors a page shows, in words that point at the page's own control where
+    the command line's line names its ``--faithless`` option.
+
+    >>> electors_line({"electors": "pledged", "faithless": []})
+    'pledged electors: every elector votes as pledged (choose “as they voted” under Electors to count the faithless ones)'
+    """
     if result.get("electors", "pledged") == "pledged":
-        return "Pledged electors: every elector votes as pledged (choose “as they voted” under Electors to count the faithless ones)."
-    line = ec.electors_line(result)
-    return line[:1].upper() + line[1:] + "."
+        return "pledged electors: every elector votes as pledged (choose “as they voted” under Electors to count the faithless ones)"
+    return ec.electors_line(result)
 
 
 def whatif_examples(
