@@ -32,7 +32,7 @@ def create_app() -> FastAPI:
     from .analysis import router as analysis_router
     from .api import router as api_router
     from .api import status_of
-    from .pages import install_error_pages
+    from .error_pages import install_error_pages
     from .pages import router as page_router
 
     @asynccontextmanager

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import data as catalogue
 from ..compare import counting, rules_line, rules_record
@@ -23,21 +19,11 @@ from ..procedures import electoral_college as ec
 from ..report import charts
 from ..rules import rules
 from . import views
-from .api import Electors, _contest, _electoral, http_error, status_of
+from .api import Electors, _contest, _electoral, http_error
 
-__all__ = ["install_error_pages", "router"]
+__all__ = ["literals", "router"]
 
 router = APIRouter(include_in_schema=False)
-
-JSON_ROUTES = ("/api/", "/ui/", "/static/", "/openapi.json")
-"""Paths whose errors stay JSON bodies (the API, the pages' own data, files); every
-other path is a page a browser shows, and its errors are pages too."""
-
-_TITLES = {
-    400: "That request cannot be answered",
-    404: "Page not found",
-    422: "That request cannot be answered",
-}
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -54,64 +40,6 @@ def literals(text: str) -> Markup:
     return Markup("").join(
         Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts)
     )
-
-
-def install_error_pages(app: FastAPI) -> None:
-    """Answer errors on page routes with an HTML page, and leave every other route's
-    errors to the handlers installed before (the JSON bodies of the API).
-
-    Call it last in ``create_app``: it wraps the handlers already registered for HTTP
-    errors, refused input, malformed requests and bugs.
-    """
-    for kind in (StarletteHTTPException, TallyError, RequestValidationError, Exception):
-        app.add_exception_handler(kind, _page_or(app.exception_handlers.get(kind)))
-
-
-def _page_or(json_handler: Callable[..., Any] | None) -> Callable[[Request, Exception], Awaitable[Response]]:
-    async def handler(request: Request, exc: Exception) -> Response:
-        if request.url.path.startswith(JSON_ROUTES) or request.method not in ("GET", "HEAD"):
-            if json_handler is None:
-                return PlainTextResponse("Internal Server Error", status_code=500)
-            response = json_handler(request, exc)
-            return await response if inspect.isawaitable(response) else response
-        return error_page(request, exc)
-
-    return handler
-
-
-def error_page(request: Request, exc: Exception) -> HTMLResponse:
-    """The page of an error: what went wrong in a sentence and where to go next."""
-    if isinstance(exc, StarletteHTTPException):
-        status, detail = exc.status_code, str(exc.detail)
-        if status == 404 and detail == "Not Found":
-            detail = f"There is no page at {request.url.path}."
-    elif isinstance(exc, TallyError):
-        status, detail = status_of(exc), str(exc)
-    elif isinstance(exc, RequestValidationError):
-        status, detail = 422, "; ".join(str(e.get("msg", "")) for e in exc.errors()) or "invalid request"
-    else:
-        status, detail = (
-            500,
-            "Something went wrong on the server; please report it with the address of this page.",
-        )
-    title = _TITLES.get(
-        status, "Something went wrong" if status >= 500 else "That request cannot be answered"
-    )
-    context = {"status": status, "title": title, "detail": detail, "search": _search_words(request, status)}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, "error.html", context, status_code=status
-    )
-    return response
-
-
-def _search_words(request: Request, status: int) -> str | None:
-    """What to search the catalogue for after an unknown dataset: the words of the id
-    asked for, without its numbers (us-president-1968 -> "us president")."""
-    parts = request.url.path.strip("/").split("/")
-    if status != 404 or len(parts) != 2 or parts[0] not in ("contest", "ec", "analysis", "audit"):
-        return None
-    words = [w for w in parts[1].replace("_", "-").split("-") if w and not w.isdigit()]
-    return " ".join(words) or None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -314,21 +242,21 @@ def _seats_figure(seat: dict[str, Any], parties: dict[str, str]) -> dict[str, An
     )
 
 
-Name = Annotated[str, Field(max_length=500)]
+_Name = Annotated[str, Field(max_length=500)]
 
 
 class SeatDetails(BaseModel):
     """The part of a count's ``details`` the seats view reads (the rest is ignored)."""
 
-    seats: dict[Name, Annotated[int, Field(ge=0)]] = Field(max_length=5000)
-    excluded: list[Name] = Field(default_factory=list, max_length=5000)
+    seats: dict[_Name, Annotated[int, Field(ge=0)]] = Field(max_length=5000)
+    excluded: list[_Name] = Field(default_factory=list, max_length=5000)
     threshold: str | float | None = None
     majority: Annotated[int, Field(ge=1)] | None = None
     apportioned: str | None = None
 
 
 class SeatCount(BaseModel):
-    votes: dict[Name, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(max_length=5000)
+    votes: dict[_Name, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(max_length=5000)
     details: SeatDetails
 
 
@@ -368,7 +296,8 @@ def ec_figures(body: Scenario) -> JSONResponse:
     except TallyError as exc:
         raise http_error(exc) from None
     # pledged electors are the contest's own rules: say so rather than "your options"
-    counted = _contest(body.dataset) if body.faithless == "none" else contest
+    pledged = {k: v for k, v in contest.options.items() if (k, v) != ("faithless", "none")}
+    counted = contest.with_rule(contest.rule, pledged)
     flipped = [f["area"] for f in result.get("flipped", [])]
     return JSONResponse(
         to_jsonable(
