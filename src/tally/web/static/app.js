@@ -147,7 +147,7 @@ const tally = (() => {
   }
 
   // seats minus votes in percentage points, signed, with no "−0.0"
-  function points(view, r) {
+  function points(r) {
     const d = Math.round(1000 * (r.seat_share - r.vote_share)) / 10;
     return d === 0 ? "0.0" : `${d > 0 ? "+" : "−"}${Math.abs(d).toFixed(1)}`;
   }
@@ -155,13 +155,13 @@ const tally = (() => {
   function seatsTable(view) {
     const measure = view.measure;
     const row = (r) => [r.name, number(r.votes), percent(r.vote_share), number(r.seats), percent(r.seat_share),
-      points(view, r),
+      points(r),
       r.excluded ? `below the ${view.threshold} threshold` : ""];
-    const headers = [view.majority === null ? "area" : "party", measure, `% of ${measure}`, "seats", "% of seats", "seats − votes (points)", ""];
+    const headers = [view.majority === null ? "area" : "party", measure, `% of ${measure}`, "seats", "% of seats", `seats − ${measure} (points)`, ""];
     const numeric = [1, 2, 3, 4, 5];
     const main = table(headers, view.rows.map(row), numeric);
     if (!view.others) return main;
-    const o = view.others;
+    const o = view.others;  // the parties without seats and under 1 % of the votes
     main.tBodies[0].append(el("tr", { class: "others" }, el("td", {}, `${o.parties} others`),
       el("td", { class: "num" }, number(o.votes)), el("td", { class: "num" }, percent(o.vote_share)),
       el("td", { class: "num" }, "0"), el("td", { class: "num" }, percent(0)), el("td", {}, ""), el("td", {}, "")));
