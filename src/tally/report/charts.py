@@ -60,41 +60,7 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
     """
     rounds = outcome.rounds
     colours = colour_map(outcome.candidates)
-    names: list[str] = []
-    numbers: list[int] = []
-    index: dict[tuple[int, str], int] = {}
-
-    def node(r: int, name: str) -> int:
-        if (r, name) not in index:
-            index[(r, name)] = len(names)
-            names.append(INACTIVE if name == "exhausted" else name)
-            numbers.append(r)
-        return index[(r, name)]
-
-    source: list[int] = []
-    target: list[int] = []
-    value: list[float] = []
-    for now, nxt, moves in _round_moves(rounds):
-        for name, votes in now.tally.items():
-            if name in moves:
-                continue
-            if name in nxt.tally and votes > 0:
-                source.append(node(now.number, name))
-                target.append(node(nxt.number, name))
-                value.append(float(min(votes, nxt.tally[name])))
-        for name, flows in moves.items():
-            for to, amount in flows.items():
-                if amount <= 0:
-                    continue
-                source.append(node(now.number, name))
-                target.append(node(nxt.number, "exhausted" if to not in nxt.tally else to))
-                value.append(float(amount))
-            if name in nxt.tally:  # an elected candidate keeps the quota
-                source.append(node(now.number, name))
-                target.append(node(nxt.number, name))
-                value.append(float(nxt.tally[name]))
-    # A label fits where the node is at least a line of text tall: its share of the
-    # tallest column, against the height left once the gaps between nodes are taken.
+    names, numbers, source, target, value = _sankey_links(rounds)
     inflow, outflow = [0.0] * len(names), [0.0] * len(names)
     for s, t, v in zip(source, target, value):
         outflow[s] += v
@@ -138,6 +104,45 @@ def sankey(outcome: Outcome) -> dict[str, Any]:
             "meta": {"full_width": full},
         },
     }
+
+
+def _sankey_links(
+    rounds: Sequence[Any],
+) -> tuple[list[str], list[int], list[int], list[int], list[float]]:
+    """The nodes (a candidate, or the inactive votes, in a round) as names and round
+    numbers, and the links between them: votes kept, transferred, or become inactive."""
+    names: list[str] = []
+    numbers: list[int] = []
+    index: dict[tuple[int, str], int] = {}
+
+    def node(r: int, name: str) -> int:
+        if (r, name) not in index:
+            index[(r, name)] = len(names)
+            names.append(INACTIVE if name == "exhausted" else name)
+            numbers.append(r)
+        return index[(r, name)]
+
+    source: list[int] = []
+    target: list[int] = []
+    value: list[float] = []
+
+    def link(a: int, b: int, amount: float) -> None:
+        source.append(a)
+        target.append(b)
+        value.append(float(amount))
+
+    for now, nxt, moves in _round_moves(rounds):
+        for name, votes in now.tally.items():
+            if name not in moves and name in nxt.tally and votes > 0:
+                link(node(now.number, name), node(nxt.number, name), min(votes, nxt.tally[name]))
+        for name, flows in moves.items():
+            for to, amount in flows.items():
+                if amount > 0:
+                    to = "exhausted" if to not in nxt.tally else to
+                    link(node(now.number, name), node(nxt.number, to), amount)
+            if name in nxt.tally:  # an elected candidate keeps the quota
+                link(node(now.number, name), node(nxt.number, name), nxt.tally[name])
+    return names, numbers, source, target, value
 
 
 SANKEY_HEIGHT = 440
@@ -397,34 +402,38 @@ def seats_and_votes(
         ],
     }
     if majority:
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "xref": "x2",
-                "yref": "paper",
-                "x0": majority,
-                "x1": majority,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "black", "dash": "dot", "width": 1.5},
-            }
-        ]
-        layout["annotations"].append(
-            {
-                "text": f"{majority:,} for a majority",
-                "x": majority,
-                "xref": "x2",
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "bottom",
-                # beside the line, on the side with room
-                "xanchor": "left" if majority < most else "right",
-                "showarrow": False,
-                "font": {"size": 11},
-            }
-        )
-        layout["annotations"][1]["x"] = 0.6
+        line, label = _majority_line(majority, most)
+        layout["shapes"] = [line]
+        layout["annotations"].append(label)
+        layout["annotations"][1]["x"] = 0.6  # the panel's title clear of the line's label
     return {"data": [left, right], "layout": layout}
+
+
+def _majority_line(majority: int, most: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dotted line at the seats a majority needs on the seats panel, and its label
+    beside it on the side with room."""
+    line = {
+        "type": "line",
+        "xref": "x2",
+        "yref": "paper",
+        "x0": majority,
+        "x1": majority,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "dash": "dot", "width": 1.5},
+    }
+    label = {
+        "text": f"{majority:,} for a majority",
+        "x": majority,
+        "xref": "x2",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "xanchor": "left" if majority < most else "right",
+        "showarrow": False,
+        "font": {"size": 11},
+    }
+    return line, label
 
 
 def pairwise_heatmap(candidates: Sequence[str], margins: np.ndarray) -> dict[str, Any]:
