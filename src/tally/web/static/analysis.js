@@ -93,8 +93,7 @@ const tallyAnalysis = (() => {
     try {
       const report = await getJSON(`/api/analyze?${query}`);
       tally.showHeadline(report);
-      const options = Object.entries(report.options).filter(([, v]) => v !== null && v !== false).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-      $("#counted").textContent = `Counted under ${report.rule}${options.length ? ` (${options.join(", ")})` : ""}.`;
+      $("#rules-line").textContent = report.counted_under.line;
       $("#winner").textContent = report.winners.join(", ");
       pairwise(report);
       tables(report);
