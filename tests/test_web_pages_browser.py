@@ -75,6 +75,8 @@ def test_austria_2019_seats_threshold_and_no_majority(server, page, tmp_path):
     rows = {r[0]: r for r in _cells(page, "#seats-table table")}
     assert rows["JETZT"][3] == "0" and "below the 4% threshold" in rows["JETZT"][-1]
     expect(page.locator("#disproportionality")).to_contain_text("Gallagher index")
+    on_screen = page.locator("main").inner_text()
+    assert "round 2" not in on_screen and "Winner" not in on_screen
     done(page, tmp_path, "seats-austria-2019")
 
 
@@ -195,11 +197,16 @@ def test_error_pages_are_pages_and_the_api_keeps_json(server, page, tmp_path):
     shown = page.locator("#datasets tbody tr:not([hidden])")
     expect(shown.filter(has_text="us-president-2000")).to_have_count(1)
     assert all("president" in t.lower() for t in shown.all_inner_texts())
+    # a page that cannot answer (the Analysis view needs ranked ballots) is a page too
+    response = page.goto(f"{server}/analysis/us-president-2000")
+    assert response.status == 400 and response.headers["content-type"].startswith("text/html")
+    expect(page.locator("h1")).to_have_text("That request cannot be answered")
+    expect(page.locator("#error-detail")).to_contain_text("not ranked ballots")
     response = page.goto(f"{server}/no/such/page")
     assert response.status == 404 and "There is no page at /no/such/page" in page.content()
     page.screenshot(path=str(tmp_path / "not-found.png"), full_page=True)
-    # the browser reports the 404 documents themselves, and nothing else
-    assert all("404" in e for e in page.errors), page.errors
+    # the browser reports the 400 and 404 documents themselves, and nothing else
+    assert all(re.search(r"status of 40[04] ", e) for e in page.errors), page.errors
     for path in ("/api/count?dataset=atlantis", "/api/nowhere", "/ui/contest?dataset=atlantis"):
         response = page.request.get(f"{server}{path}")
         assert response.status == 404 and response.json()["detail"], path
@@ -263,6 +270,12 @@ def test_flow_labels_do_not_overlap_in_a_long_stv_count(server, page, tmp_path):
         ("/contest/minneapolis-2009-park", "#rounds table", "#rounds table tbody td:not(:first-child)"),
         ("/contest/uk-general-2024", "#seats-table table", "#seats-table td.num"),
         ("/ec/us-president-2000", "#spoilers table", "#spoilers td.num"),
+        ("/ec/us-president-2024", "#spoilers table", "#spoilers td.num"),
+        (
+            "/analysis/burlington-2009",
+            "#distribution table",
+            "#distribution td:not(:first-child), #inactive td:not(:first-child)",
+        ),
     ],
 )
 def test_numbers_are_formatted(server, page, tmp_path, path, ready, cells):
@@ -300,6 +313,12 @@ def test_rules_and_electors_lines_and_the_headline_slot(server, page, tmp_path):
         timeout=60_000,
     )
     expect(page.locator("#headline")).to_be_hidden()
+    # the Analysis view says the same rules, in the same words, as the API's count
+    for query in ("", "?rule=schulze"):
+        page.goto(f"{server}/analysis/burlington-2009{query}")
+        line = page.request.get(f"{server}/api/count?dataset=burlington-2009&{query[1:]}").json()
+        expect(page.locator("#rules-line")).to_have_text(line["counted_under"]["line"], timeout=60_000)
+    expect(page.locator("#rules-line")).to_contain_text("counted under schulze at your request")
     page.goto(f"{server}/ec/us-president-2000")
     expect(page.locator("#rules-line")).to_contain_text(
         "counted under the contest's rules: Electoral College", timeout=60_000
