@@ -232,11 +232,24 @@ def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
     ]
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    """The red, green and blue of a #rrggbb or rgba(r,g,b,a) colour."""
+    if colour.startswith("#"):
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+    r, g, b = (int(x) for x in colour[colour.index("(") + 1 :].split(",")[:3])
+    return r, g, b
+
+
 def test_flows_are_coloured_readable_and_explained(server, page, tmp_path):
     page.goto(f"{server}/contest/burlington-2009?rule=irv")
     expect(page.locator("#transfers-title")).to_have_text("Where Andy Montroll's votes went", timeout=60_000)
     sankey = figure(page, "sankey")["data"][0]
     assert len(set(sankey["link"]["color"])) >= 5  # one colour per candidate, grey for inactive
+    # each link in the colour of the candidate whose votes it carries; one colour a candidate
+    node, link = sankey["node"], sankey["link"]
+    assert [_rgb(c) for c in link["color"]] == [_rgb(node["color"][i]) for i in link["source"]]
+    colour_of = {(who, _rgb(c)) for (who, _), c in zip(node["customdata"], node["color"], strict=True)}
+    assert len(colour_of) == len({who for who, _ in colour_of}) == len({c for _, c in colour_of})
     assert not any("(round" in label for label in sankey["node"]["label"])
     page.wait_for_selector("#sankey .node-label")
     boxes = _label_boxes(page)
@@ -353,4 +366,6 @@ def test_an_uploaded_party_list_gets_the_seats_view(server, page, tmp_path):
     expect(page.locator("#winner")).to_have_text("A 6 · B 3 · C 1", timeout=60_000)
     expect(page.locator("#majority")).to_have_text("A won 6 of the 10 seats: a majority (6 needed).")
     expect(page.locator("#rounds-section")).to_be_hidden()
+    on_screen = page.locator("main").inner_text()
+    assert "round 2" not in on_screen and "Winner" not in on_screen
     done(page, tmp_path, "upload-seats")
