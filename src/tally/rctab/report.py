@@ -108,7 +108,7 @@ def _sorted(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _config_block(tab: Tabulation, meta: dict[str, str], kind: str | None, sid: str | None) -> dict[str, Any]:
-    block = {
+    block: dict[str, str | None] = {
         "contest": meta.get("contest", ""),
         "date": meta.get("date", ""),
         "generatedBy": generated_by(),
@@ -278,7 +278,7 @@ def _summary_csv_exact(
         ["Office", meta.get("office", "")],
         ["Date", meta.get("date", "")],
         ["Winner(s)", ", ".join(tab.winners)],
-        [_SLICE_TITLE[kind], sid] if is_slice else ["Final Threshold", _s(tab.rounds[-1].threshold)],
+        [_SLICE_TITLE[kind], sid] if kind is not None else ["Final Threshold", _s(tab.rounds[-1].threshold)],
         [],
     ]
     first_tally, first_inactive = rounds[0]

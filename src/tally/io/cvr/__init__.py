@@ -340,7 +340,7 @@ def read_ballots(
     precincts: list[str] = []
     batches: list[str] = []
     marks_per_ballot: list[tuple] = []
-    where: list[tuple[str, int | None]] = []
+    where: list[tuple[str | None, int | None]] = []
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
             if not Path(source.file_path).exists():
