@@ -371,6 +371,18 @@ class RankedBallots:
         """(C, C) matrix: ``P[i, j]`` = weight of ballots ranking i strictly above j.
 
         A marked candidate is above every unmarked one; unmarked candidates are tied.
+
+        This is the *preference* reading every Condorcet rule, ``compare`` and the pairwise
+        heatmaps use: each candidate at the first rank marking them (:meth:`positions`),
+        candidates marked together at one rank (a named overvote) tied with each other
+        and above those ranked later, an unnamed overvote marking nobody, and the ranks
+        after an overvote still read. The Condorcet methods count, for each pair, the
+        voters who strictly prefer one to the other, and let a voter rank candidates
+        equally (indifference; Schulze 2011, section 2.1), so an overvote is a tie, not
+        the end of the ballot. The analyst's head-to-head table
+        (:func:`tally.analysis.rcv_tables.pairwise_counts`) reads instead as an RCV count
+        does, up to the first overvote; the two differ only on ballots with an overvote
+        (by up to 676 ballots a pair in San Francisco's 2011 mayoral election).
         """
         pos = self.positions()
         c = self.n_candidates

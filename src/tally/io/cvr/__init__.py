@@ -409,7 +409,7 @@ def read_ballots(
     precincts: list[str] = []
     batches: list[str] = []
     marks_per_ballot: list[tuple] = []
-    where: list[tuple[str, int | None]] = []
+    where: list[tuple[str | None, int | None]] = []
     check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
