@@ -466,8 +466,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
     (they are rarely large) and merged the same way. ``name`` defaults to the config's
     file name without ``_config.json``.
     """
-    from .io.cvr import _Encoder, contest_candidates, read_source, sanitize
-    from .io.cvr import ess as ess_reader
+    from .io.cvr import _Encoder, contest_candidates, ess_columns, read_source
     from .rctab.config import ContestConfig, load_config
 
     if not isinstance(config, ContestConfig):
@@ -476,6 +475,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         stem = Path(config.path).name if config.path else "contest"
         name = re.sub(r"_config\.json$|\.json$", "", stem)
     con, staging = _prepare(name, replace)
+    ess_reads = ess_columns.Reads(config)
     try:
         candidates = list(contest_candidates(config))
         ranks = config.rules.max_rankings
@@ -492,22 +492,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
             encoder.index = acc.index
             encoder.tie_index = acc.tie_index
             if source.provider == "ess":
-                stem = sanitize(Path(source.file_path).name)
-                done = 0
-                for block in ess_reader.blocks(config, source):
-                    ids = [f"{stem}-{done + n}" for n in range(1, len(block.lines) + 1)]
-                    _add_marks(
-                        acc,
-                        encoder,
-                        ranks,
-                        block.marks,
-                        ids,
-                        block.precincts,
-                        block.batches,
-                        index,
-                        str(source.file_path),
-                    )
-                    done += len(block.lines)
+                _add_columns(acc, encoder, ranks, ess_reads.result(index), index)
             else:
                 cvrs = list(read_source(config, source, index))
                 _add_marks(
@@ -535,6 +520,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
             _config_rules(config),
         )
     except BaseException:
+        ess_reads.close()
         if "acc" in locals():
             with contextlib.suppress(Exception):  # already failing; the staging folder goes anyway
                 locals()["acc"].close()
@@ -585,6 +571,33 @@ def _add_marks(
     rows = [encoder.encode(m, ballot_id=i, file=file, line=None) for m, i in zip(marks, ids)]
     codes = np.array([r + (SKIPPED,) * (ranks - len(r)) for r in rows], dtype=CODE_DTYPE)
     acc.add(codes.reshape(len(rows), ranks), ids, precincts, batches, index)
+
+
+def _add_columns(acc: _Accumulator, encoder, ranks: int, columns, index: int, size: int = 100_000) -> None:
+    """Add an ES&S file read as columns: each distinct marking encoded once, in blocks."""
+    for m in columns.marks:  # write-ins not declared in the config join the candidates
+        for rank in m:
+            if UWI_NAME in rank:
+                acc.code(UWI_NAME)
+    rows = [
+        encoder.encode(
+            m, ballot_id=columns.ballot_id(int(first)), file=columns.file, line=int(columns.lines[first])
+        )
+        for m, first in zip(columns.marks, columns.first)
+    ]
+    table = np.array([r + (SKIPPED,) * (ranks - len(r)) for r in rows], dtype=CODE_DTYPE).reshape(
+        len(rows), ranks
+    )
+    for start in range(0, len(columns), size):
+        stop = min(start + size, len(columns))
+        part = slice(start, stop)
+        acc.add(
+            table[columns.which[part]],
+            columns.ballot_ids(start, stop),
+            None if columns.precincts is None else columns.precincts[part],
+            None if columns.batches is None else columns.batches[part],
+            index,
+        )
 
 
 # -- streaming CSV readers -------------------------------------------------------------------

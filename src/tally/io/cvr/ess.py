@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from ...errors import BallotError
 from . import CandidateLookup, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["Table", "blocks", "cell_text", "read", "stored_rows", "table"]
+__all__ = ["Table", "blocks", "cell_text", "read", "resolver", "stored_rows", "table"]
 
 MISSING_PRECINCT = "missing_precinct_id"
 MISSING_BATCH = "missing_batch_id"
@@ -152,25 +152,18 @@ class Table:
         self.supplied: list[str | None] = supplied
 
 
-def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
-    """Read one ES&S source as consecutive :class:`Table` blocks of up to ``size`` ballots.
+def resolver(config, source) -> Callable[[tuple, int], tuple[tuple[str, ...], ...]]:
+    """The function turning a row's rank cells (raw, from the first rank column) into marks.
 
-    Rows repeat the same few rank cells, so each distinct run of rank cells (and each
-    distinct precinct or batch cell) is resolved once and reused.
+    It raises :class:`~tally.errors.BallotError` naming ``line`` for a cell naming no
+    candidate, or splitting on the overvote delimiter into a blank part.
     """
-    path = Path(source.file_path)
-    file = str(path)
+    file = str(source.file_path)
     lookup = CandidateLookup(config, source)
     names = lookup.names
-    first_row = (source.first_vote_row_index or 2) - 1
-    first_col = (source.first_vote_column_index or 1) - 1
     n_ranks = config.rules.max_rankings
-    last_col = first_col + n_ranks
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
-    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
-    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
-    id_col = source.id_column_index - 1 if source.id_column_index else None
 
     def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
         marks: list[tuple[str, ...]] = []
@@ -198,6 +191,27 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
         while marks and not marks[-1]:
             marks.pop()
         return tuple(marks)
+
+    return resolve
+
+
+def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
+    """Read one ES&S source as consecutive :class:`Table` blocks of up to ``size`` ballots.
+
+    Rows repeat the same few rank cells, so each distinct run of rank cells (and each
+    distinct precinct or batch cell) is resolved once and reused.
+    """
+    path = Path(source.file_path)
+    file = str(path)
+    first_row = (source.first_vote_row_index or 2) - 1
+    first_col = (source.first_vote_column_index or 1) - 1
+    n_ranks = config.rules.max_rankings
+    last_col = first_col + n_ranks
+    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
+    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    id_col = source.id_column_index - 1 if source.id_column_index else None
+
+    resolve = resolver(config, source)
 
     cache: dict[tuple, tuple] = {}
     texts: dict[Any, str] = {}
