@@ -6,14 +6,15 @@
      ├── BallotError           bad ballot or tally input (names file, line, field)
      ├── ConfigError           bad options or configuration (names the option)
      ├── RuleError             a rule cannot run on this input (unknown rule, too many candidates)
-     └── DataError             unknown or broken bundled dataset
+     ├── DataError             unknown or broken bundled dataset
+     └── AuditError            an audit cannot be planned, or assertions do not hold
 
 Every error's ``str()`` is a single line, so the CLI can print it as is.
 """
 
 from __future__ import annotations
 
-__all__ = ["BallotError", "ConfigError", "DataError", "RuleError", "TallyError"]
+__all__ = ["AuditError", "BallotError", "ConfigError", "DataError", "RuleError", "TallyError"]
 
 
 class TallyError(Exception):
@@ -58,3 +59,7 @@ class RuleError(TallyError):
 
 class DataError(TallyError):
     """A bundled dataset is unknown or unreadable."""
+
+
+class AuditError(TallyError):
+    """A risk-limiting audit cannot be planned as asked, or assertions fail to hold."""

@@ -41,6 +41,7 @@ _COMMAND_MODULES = (
     "decide",
     "delegates",
     "convert",
+    "audit",
 )
 
 for _module in _COMMAND_MODULES:
