@@ -298,7 +298,7 @@ def verify_command(
     else:
         _print_check(result, problems, notes)
     if problems:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _print_check(result: Any, problems: list[str], notes: list[str]) -> None:
