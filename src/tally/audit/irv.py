@@ -224,7 +224,7 @@ def plan_irv_audit(
     def cost(winner_votes: float, loser_votes: float) -> float:
         return difficulty(measure, winner_votes, loser_votes, n, settings.risk_limit)
 
-    result = find_assertions(prefs, w, cost)
+    result = find_assertions(prefs, w, cost, counts=counts)
     kept, tree = trim(result.assertions, w, prefs.n_candidates)
     return IrvAudit(prefs.candidates, w, n, measure, settings, kept, tree, result.nodes)
 

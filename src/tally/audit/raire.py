@@ -23,6 +23,11 @@ that rules it out, so its cost is a lower bound on the answer. Whatever is accep
 no more than the final lower bound, which is therefore the least possible largest
 difficulty. The accepted assertions are then trimmed (:mod:`tally.audit.trim`).
 
+The lower bound starts from complete orders costed before the search (RAIRE finds its
+first ones by diving down the frontier): for each other candidate, the count's own
+elimination order with that candidate moved to the end. Without it the search can wander
+through hundreds of thousands of suffixes that are all cheaper than the answer.
+
 Tallies of the candidates when only a set ``S`` remains come from one table built once:
 for every ballot and every position on its list, the candidate there and the set of
 candidates before it. A ballot counts for ``c`` when ``S`` remain exactly when ``c`` is
@@ -134,7 +139,12 @@ def rules_out(assertion: Assertion, suffix: tuple[int, ...]) -> bool:
 
 
 def find_assertions(
-    prefs: Preferences, winner: int, cost: Cost, *, max_nodes: int = 2_000_000
+    prefs: Preferences,
+    winner: int,
+    cost: Cost,
+    *,
+    counts: Counts | None = None,
+    max_nodes: int = 2_000_000,
 ) -> SearchResult:
     """RAIRE's branch and bound over elimination-order suffixes.
 
@@ -147,6 +157,8 @@ def find_assertions(
     cost : callable
         ``cost(winner_votes, loser_votes)``: an assertion's difficulty (``inf`` when it
         does not hold).
+    counts : Counts, optional
+        The tally table of ``prefs``, when the caller has built it already.
     max_nodes : int
         Suffixes the search may create before giving up.
 
@@ -160,7 +172,7 @@ def find_assertions(
         Some other winner cannot be ruled out by any assertion that holds (the order is
         named), or the search grows past ``max_nodes``.
     """
-    search = _Search(Counts(prefs), winner, cost, max_nodes, prefs.candidates)
+    search = _Search(counts or Counts(prefs), winner, cost, max_nodes, prefs.candidates)
     return search.run()
 
 
@@ -218,7 +230,7 @@ class _Search:
     def run(self) -> SearchResult:
         if self.c < 2:
             return SearchResult((), 0.0, 0)
-        bound = 0.0
+        bound = self.seed_bound()
         accepted: dict[Assertion, Scored] = {}
         frontier: list[tuple[float, int, int, tuple[int, ...], int, _Best]] = []
         order = itertools.count()
@@ -256,6 +268,35 @@ class _Search:
                     f"without settling; the contest is too close to audit this way"
                 )
         return SearchResult(tuple(accepted.values()), bound, self.nodes)
+
+    def seed_bound(self) -> float:
+        """A lower bound to start from, so the search need not find one by diving.
+
+        Any complete order with another winner needs an assertion at least as costly as
+        the cheapest one that rules it out. Orders close to the count's own elimination
+        order tend to be the hardest: for every other candidate, the count's order with
+        that candidate moved to the end is costed, and the costliest is the bound.
+        """
+        remaining, order = (1 << self.c) - 1, []
+        while remaining & (remaining - 1):  # more than one candidate left
+            votes = self.counts.tallies(remaining)
+            low = min((x for x in range(self.c) if (remaining >> x) & 1), key=lambda x: (votes[x], x))
+            order.append(low)
+            remaining &= ~(1 << low)
+        order.append(remaining.bit_length() - 1)
+        bound = 0.0
+        for other in range(self.c):
+            if other == self.winner:
+                continue
+            leaf = (*(x for x in order if x != other), other)
+            cheapest, members = math.inf, 0
+            for k in range(self.c - 1, -1, -1):
+                members |= 1 << leaf[k]
+                cheapest = min(cheapest, self.best(leaf[k:], members).cost)
+            if not math.isfinite(cheapest):
+                raise AuditError(self._open(leaf))
+            bound = max(bound, cheapest)
+        return bound
 
     @staticmethod
     def _accept(accepted: dict[Assertion, Scored], best: _Best) -> None:
