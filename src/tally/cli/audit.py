@@ -31,7 +31,7 @@ from ..rules import count, get_rule
 from . import app, console
 from .render import escape, number
 
-__all__ = ["audit_contest"]
+__all__ = ["audit_contest", "audit_rules"]
 
 
 class _PlanByDefault(TyperGroup):
@@ -57,18 +57,25 @@ MEASURE_OF_RAIRE = {"OneOnMargin": "margin", "OneOnMarginSq": "margin_squared", 
 def audit_contest(
     source: str, fmt: str | None, rule: str | None, pairs: list[str]
 ) -> tuple[Any, str, dict[str, Any], list[str]]:
-    """A SOURCE's ballots, the rule and options it is audited under, and notes saying which:
-    the contest's official rule and options unless the user gave others."""
+    """A SOURCE's ballots, the rule and options it is audited under, and notes saying which."""
     ballots, facts = load_source(source, fmt)
+    return (ballots, *audit_rules(ballots, facts, rule, parse_options(pairs)))
+
+
+def audit_rules(
+    ballots: Any, facts: dict[str, Any], rule: str | None, given: dict[str, Any]
+) -> tuple[str, dict[str, Any], list[str]]:
+    """The rule and options loaded ballots are audited under, and notes saying which: the
+    contest's official rule, seats and options unless the user gave others (shared with
+    the web app)."""
     official = facts.get("rule")
     name = get_rule(rule or official or DEFAULT_RULE[ballots.kind]).name
-    given = parse_options(pairs)
     options, notes = rule_options(name, facts, given)
     if official and name == get_rule(official).name and (facts.get("seats") or 1) > 1:
         options.setdefault("seats", facts["seats"])
     if rule and official and name != get_rule(official).name:
         notes.append(f"audited as a {name} count, as asked; the contest is officially counted by {official}")
-    return ballots, name, options, notes
+    return name, options, notes
 
 
 @rla_app.command("plan")

@@ -31,6 +31,7 @@ def create_app() -> FastAPI:
     """The application: the JSON API under /api/, the pages, and their static files."""
     from .api import router as api_router
     from .api import status_of
+    from .audit import router as audit_router
     from .pages import router as page_router
 
     @asynccontextmanager
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(audit_router)
 
     return app
 
