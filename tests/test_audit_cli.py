@@ -256,3 +256,24 @@ def test_raire_reader_gives_the_line_of_broken_json(tmp_path):
     path.write_text('{\n  "num_candidates": 2,\n  "votes": [\n    {"n": 1 "prefs": [0]}\n  ]\n}\n')
     with pytest.raises(BallotError, match="line 4"):
         raire_io.read_raire(str(path))
+
+
+def _one_per_collection() -> list[str]:
+    """Every ranked dataset, and the first of each other collection (the yearly US House
+    and presidential files are alike)."""
+    chosen: dict[tuple[str, str], str] = {}
+    for d in tally.data.datasets():
+        key = (d.id, "") if d.kind == "ranked" else (d.folder, d.kind)
+        chosen.setdefault(key, d.id)
+    return sorted(chosen.values())
+
+
+@pytest.mark.parametrize("dataset", _one_per_collection())
+def test_datasets_get_a_plan_or_a_one_line_refusal(cli, dataset):
+    code, out, err = cli("rla", dataset, "--json")
+    assert "internal error" not in err and "Traceback" not in err, err
+    if code == 0:
+        plan = json.loads(out)
+        assert plan["kind"] in ("irv", "plurality", "approval", "by_area")
+    else:
+        assert code == 2 and err.startswith("error:") and err.count("\n") == 1, err

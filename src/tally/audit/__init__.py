@@ -157,16 +157,15 @@ def plan_audit(
 def _by_area(tallies: Tallies, settings: SampleSettings) -> AreaAudits:
     plans: list[tuple[str, PairwiseAudit | str]] = []
     for area, row in zip(tallies.areas, tallies.votes, strict=True):
-        order = sorted(range(len(row)), key=lambda i: -row[i])
+        # the candidates of this area: those with votes here (a party standing elsewhere is not one)
+        standing = [i for i in range(len(row)) if row[i] > 0]
+        names = [tallies.candidates[i] for i in standing]
+        votes = [float(row[i]) for i in standing]
         try:
-            plan = plan_pairwise_audit(
-                "plurality",
-                tallies.candidates,
-                row.tolist(),
-                [tallies.candidates[order[0]]],
-                float(row.sum()),
-                settings,
-            )
+            if not standing:
+                raise AuditError("no votes in this area")
+            leader = max(range(len(votes)), key=lambda k: votes[k])
+            plan = plan_pairwise_audit("plurality", names, votes, [names[leader]], float(row.sum()), settings)
         except TallyError as exc:
             plans.append((area, str(exc)))
             continue
