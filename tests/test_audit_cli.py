@@ -104,6 +104,20 @@ def test_raire_input_reproduces_the_guide(cli, tmp_path):
     assert json.loads(out)["difficulty"] == 54.0
 
 
+def test_raire_bravo_audit_spec_sets_the_measure_and_risk_limit(cli, tmp_path):
+    spec = {"type": "BRAVO", "confidence": 0.1, "total_auditable_ballots": 13500}
+    code, out, err = cli("rla", _write(tmp_path, {**GUIDE, "audit": spec}), "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["difficulty_measure"] == "BRAVO" and plan["sample_size"]["risk_limit"] == 0.1
+    hardest = max(plan["assertions"], key=lambda r: r["difficulty"])
+    assert hardest["difficulty"] == pytest.approx(
+        sample.bravo_asn(hardest["winner_votes"], hardest["loser_votes"], 13500, 0.1)
+    )
+    code, out, _ = cli("rla", _write(tmp_path, {**GUIDE, "audit": spec}), "--json", "--risk-limit", "0.05")
+    assert json.loads(out)["sample_size"]["risk_limit"] == 0.05
+
+
 def test_raire_input_with_another_winner_is_refused(cli, tmp_path):
     code, _, err = cli("rla", _write(tmp_path, {**GUIDE, "winner": 0}))
     assert code == 2

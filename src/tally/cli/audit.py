@@ -90,7 +90,10 @@ def plan_command(
         list[str] | None, typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
     ] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
-    risk_limit: Annotated[float, typer.Option(help="Risk limit of the audit.")] = 0.05,
+    risk_limit: Annotated[
+        float | None,
+        typer.Option(help="Risk limit of the audit [default: 0.05, or a RAIRE file's BRAVO confidence]."),
+    ] = None,
     error_rate: Annotated[
         float, typer.Option(help="Expected one-vote overstatements per ballot (comparison audits).")
     ] = 0.001,
@@ -120,8 +123,8 @@ def plan_command(
     raire = (getattr(contest, "metadata", None) or {}).get("raire") or {}
     spec = raire.get("audit") or {}
     measure = difficulty or MEASURE_OF_RAIRE.get(spec.get("type", ""), "margin")
-    if spec.get("type") == "BRAVO" and risk_limit == 0.05:
-        risk_limit = float(spec["confidence"])
+    if risk_limit is None:
+        risk_limit = float(spec["confidence"]) if spec.get("type") == "BRAVO" else 0.05
     settings = SampleSettings(risk_limit, gamma, ErrorRates(error_rate, two_vote_error_rate))
     total = ballots if ballots is not None else spec.get("total_auditable_ballots")
     plan = plan_audit(
