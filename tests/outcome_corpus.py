@@ -120,9 +120,7 @@ def random_tallies(seed: int, *, electoral: bool = False, seats: bool = False) -
         attributes["electoral_votes"] = tuple(int(x) for x in rng.integers(1, 30, size=areas))
     if seats:
         attributes["seats"] = tuple(int(x) for x in rng.integers(1, 4, size=areas))
-    return Tallies(
-        tuple(f"area {a}" for a in range(areas)), NAMES[:c], votes, attributes=attributes
-    )
+    return Tallies(tuple(f"area {a}" for a in range(areas)), NAMES[:c], votes, attributes=attributes)
 
 
 # -- the cases -----------------------------------------------------------------------------
@@ -206,6 +204,7 @@ def cases() -> Iterator[Case]:
         ("whatif", "us-president-2016", "--json"),
         ("seats-compare", "uk-general-2024", "--json"),
         ("chamber", "us-house-2018", "--json"),
+        ("compare", "portland-2024-council-d1", "--seats", "3", "--json"),
     ):
         yield "cli " + " ".join(args), functools_partial(_cli, *args)
 

@@ -88,6 +88,19 @@ def test_burlington_winner_changes_with_the_rule(server, page):
     page.screenshot(path=str(ARTIFACTS / "contest-burlington-schulze.png"), full_page=True)
 
 
+def test_portland_district_1_three_winners_and_rules_for_three_seats(server, page):
+    page.goto(f"{server}/contest/portland-2024-council-d1")
+    expect(page.locator("#winner")).to_have_text(
+        "Candace Avalos, Jamie Dunphy, Loretta Smith", timeout=60_000
+    )
+    expect(page.locator("#winner-label")).to_have_text("Winners")
+    expect(page.locator("#ties")).to_contain_text("David Linn")
+    expect(page.locator("#rounds")).to_contain_text("round 17")
+    expect(page.locator("#compare")).to_contain_text("sequential_irv", timeout=60_000)
+    expect(page.locator("#compare")).not_to_contain_text("coombs")
+    page.screenshot(path=str(ARTIFACTS / "contest-portland-d1.png"), full_page=True)
+
+
 def _florida_colour(page) -> str:
     return page.evaluate(
         "() => { const d = document.getElementById('map').data[0];"

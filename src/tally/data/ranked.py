@@ -1,4 +1,4 @@
-"""Bundled ranked-ballot elections: PrefLib files, Maine 2018 CD-2, Alaska 2022.
+"""Bundled ranked-ballot elections: PrefLib files, Maine 2018 CD-2, Alaska 2022, Portland 2024.
 
 ``facts["rule"]`` and ``facts["options"]`` give the rule and options the jurisdiction
 used, so ``tally count ID`` counts it the official way unless told otherwise.
@@ -156,5 +156,68 @@ register(
         source="JedGrabman/AK_RCV_Summarizer, from the Alaska Division of Elections cast-vote record",
         tags=("us", "irv"),
         facts={"rule": "irv", "seats": 1, "options": {"overvote": "exhaust"}},
+    )
+)
+
+_PORTLAND_D1_TITLE = "Portland, Oregon, City Council District 1, November 2024 (STV, 3 seats)"
+# Candidates in the order of the county's report: the count breaks ties by this order, which
+# gives the result of the one lot drawn (round 8, Linn defeated); see the folder's README.
+_PORTLAND_D1 = (
+    "Candace Avalos",
+    "Jamie Dunphy",
+    "Loretta Smith",
+    "Noah Ernst",
+    "Terrence Hayes",
+    "Steph Routh",
+    "Timur Ender",
+    "Doug Clove",
+    "Peggy Sue Owens",
+    "David Linn",
+    "Joe Allen",
+    "Michael (Mike) Sands",
+    "Deian Salazar",
+    "Cayle Tern",
+    "Thomas Shervey",
+    "Joe Furi",
+    "Uncertified Write In",
+)
+
+register(
+    Dataset(
+        id="portland-2024-council-d1",
+        title=_PORTLAND_D1_TITLE,
+        kind="ranked",
+        folder="portland-2024-council-d1",
+        loader=partial(
+            _read,
+            "portland-2024-council-d1/portland-2024-d1-cvr.csv",
+            "csv",
+            candidates=_PORTLAND_D1,
+            ignore=[""],  # the row index, without a header name
+            # write-in positions the county credited to nobody: the certified counts need them blank
+            skipped=["Write-in-120", "Write-in-121", "Write-in-122"],
+            title=_PORTLAND_D1_TITLE,
+        ),
+        licence="MIT (VoteKit); the cast-vote record and the county's report are public records",
+        source="City of Portland cast-vote record via mggg/VoteKit; Multnomah County Elections' final report",
+        tags=("us", "stv", "famous", "official"),
+        description=(
+            "The first STV council election of a large US city, counted by Portland City Code 2.08: "
+            "Droop threshold, fractional surplus at 4 decimals, overvotes and skipped ranks passed over, "
+            "ties by lot. Avalos, Smith and Dunphy elected in 17 rounds."
+        ),
+        facts={
+            "rule": "rctab",
+            "seats": 3,
+            "options": {
+                "mode": "stv",
+                "threshold": "droop",
+                "decimal_places": 4,
+                "overvote": "skip",
+                "max_skipped": None,
+                "repeated": "skip",
+                "tiebreak": "order",
+            },
+        },
     )
 )

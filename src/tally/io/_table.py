@@ -32,11 +32,16 @@ __all__ = [
 ]
 
 
-def read_header(path: str | os.PathLike[str], file: str, delimiter: str) -> list[str]:
-    """The header row's cells, trimmed and checked (named, no name twice)."""
+def read_header(
+    path: str | os.PathLike[str], file: str, delimiter: str, *, unnamed_ok: bool = False
+) -> list[str]:
+    """The header row's cells, trimmed and checked (named, no name twice).
+
+    ``unnamed_ok`` lets one column go without a name (the row index pandas writes).
+    """
     header = next(iter(csv_rows(check_utf8(first_line(path, file), file), delimiter)), (1, []))[1]
     header = [h.strip() for h in header]
-    check_header(header, file)
+    check_header(header, file, unnamed_ok=unnamed_ok)
     return header
 
 
@@ -55,12 +60,12 @@ def pick_column(
     return found[0] if found else None
 
 
-def check_header(header: list[str], file: str) -> None:
+def check_header(header: list[str], file: str, *, unnamed_ok: bool = False) -> None:
     if not header:
         raise BallotError("no header row", file=file, line=1)
     seen: set[str] = set()
     for i, name in enumerate(header, start=1):
-        if not name:
+        if not name and not (unnamed_ok and name not in seen):
             raise BallotError(f"column {i} of the header has no name", file=file, line=1)
         if name in seen:
             raise BallotError(f"column {name!r} appears twice in the header", file=file, line=1, field=name)

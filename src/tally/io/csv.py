@@ -120,7 +120,8 @@ def read_csv(
     skipped, overvote:
         Tokens meaning a skipped rank / an overvote (case-insensitive; empty = skipped).
     ignore:
-        Other columns to leave out.
+        Other columns to leave out; ``""`` names one column without a header name (the
+        row index pandas writes), which is otherwise an error.
     delimiter:
         The field separator.
     title:
@@ -133,7 +134,7 @@ def read_csv(
         each with file, line and field.
     """
     file = str(path)
-    header = read_header(path, file, delimiter)
+    header = read_header(path, file, delimiter, unnamed_ok="" in ignore)
 
     count_col = pick_column(header, COUNT_NAMES, count, "count", file)
     id_col = pick_column(header, _ID_NAMES, ballot_id, "ballot id", file)

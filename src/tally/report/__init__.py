@@ -106,8 +106,9 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
                 f"{html.escape(outcome.details['majority_party'] or 'none')}</p>"
             )
         else:
+            label = "Winners" if len(outcome.winners) > 1 else "Winner"
             sections.append(
-                f"<p class='winner'>Winner under <code>{html.escape(outcome.rule)}</code>: "
+                f"<p class='winner'>{label} under <code>{html.escape(outcome.rule)}</code>: "
                 f"<strong>{html.escape(winners)}</strong>{' (tied)' if outcome.tied else ''}</p>"
             )
         for tie in outcome.ties:
@@ -121,7 +122,9 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
             figures["flows"] = charts.sankey(outcome)
         figures["rounds"] = charts.rounds_bars(outcome)
         if ballots.kind == "ranked":
-            report = compare_outcomes(ballots, applicable_rules("ranked", None), facts, source=source)
+            # a contest for several seats is compared with the rules that fill that many
+            seats = facts.get("seats") if facts.get("seats", 1) > 1 else None
+            report = compare_outcomes(ballots, applicable_rules("ranked", seats), facts, seats, source=source)
             cw = report["condorcet_winner"]
             rows = "".join(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(r.get('winners', [])) or '—')}</td>"
@@ -129,7 +132,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
                 for name, r in report["results"].items()
             )
             sections.append(
-                "<h2>Under every rule</h2>"
+                f"<h2>Under every rule{f' ({seats} seats)' if seats else ''}</h2>"
                 + (
                     f"<p>Condorcet winner: <strong>{html.escape(cw)}</strong></p>"
                     if cw

@@ -79,7 +79,7 @@ const tally = (() => {
     });
   }
 
-  async function contest(dataset, ranked) {
+  async function contest(dataset, ranked, seats = 1) {
     const select = $("#rule");
     async function load() {
       showError("");
@@ -87,6 +87,7 @@ const tally = (() => {
       try {
         const data = await getJSON(`/ui/contest?dataset=${encodeURIComponent(dataset)}&rule=${encodeURIComponent(select.value)}`);
         const outcome = data.outcome;
+        $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
         $("#winner").textContent = outcome.winners.join(", ") || "none";
         $("#tied").textContent = outcome.tied ? "(tied)" : "";
         $("#ties").replaceChildren(...outcome.ties.map((t) =>
@@ -105,7 +106,9 @@ const tally = (() => {
     await load();
     if (ranked) {
       try {
-        const report = await getJSON(`/api/compare?dataset=${encodeURIComponent(dataset)}`);
+        // a contest for several seats is compared with the rules that fill that many
+        const many = seats > 1 ? `&seats=${seats}` : "";
+        const report = await getJSON(`/api/compare?dataset=${encodeURIComponent(dataset)}${many}`);
         $("#condorcet").textContent = report.condorcet_winner
           ? `Condorcet winner: ${report.condorcet_winner}`
           : `No Condorcet winner; Smith set: ${report.smith_set.join(", ")}`;
