@@ -124,7 +124,8 @@ def main() -> None:
 
     winner = plan.winner
     search_s, result = best_of(lambda: find_assertions(prefs, winner, cost), args.repeat)
-    trim_s, (kept, _) = best_of(lambda: trim(result.assertions, winner, len(names)), args.repeat)
+    trim_s, trimmed = best_of(lambda: trim(result.assertions, winner, len(names)), args.repeat)
+    kept = trimmed.assertions
     plain_s, plain = best_of(lambda: find_assertions(prefs, winner, cost, counts=PlainCounts(prefs)), 1)  # type: ignore[arg-type]
     verify_s, check = best_of(lambda: verify(prefs, winner, [s.assertion for s in kept]), args.repeat)
 

@@ -174,3 +174,21 @@ def test_last_round_margin_bounds_the_margin():
         if len(last) == 2:
             lead = abs(np.subtract(*last.values()))
             assert plan.margin <= lead
+
+
+@pytest.mark.slow
+def test_a_hard_search_finishes_and_verifies():
+    """Portland's 2024 District 1 ballots counted as single-winner IRV (its official count
+    is STV for three seats): the winner holds about a fifth of the first preferences
+    against 16 others, so thousands of suffixes need an assertion of their own. The search
+    must finish (it evaluates tens of thousands of suffixes, where walking the suffixes one
+    by one visits over thirteen million) and its assertions must verify."""
+    from tally.audit import read_preferences, verify
+
+    ballots, facts = load_source("portland-2024-council-d1", None)
+    plan = plan_audit(ballots, "irv", {})
+    assert plan.candidates[plan.winner] == "Candace Avalos"
+    prefs = read_preferences(ballots)
+    assert verify(prefs, plan.winner, [s.assertion for s in plan.assertions]).ok
+    # the last round: Avalos 18,139 against Loretta Smith 12,724 of 43,669 ballots
+    assert plan.difficulty >= 43669 / (18139 - 12724)

@@ -147,11 +147,13 @@ def test_verify_reports_a_wrong_margin_and_the_first_open_order(cli, tmp_path):
     )
     plan["assertions"] = plan["assertions"][1:]
     plan["assertions"][0]["margin"] += 1
+    claimed = plan["assertions"][0]["margin"]
     code, out, _ = cli("rla", "verify", "burlington-2009", _write(tmp_path, plan), "--json")
     assert code == 1
     check = json.loads(out)
     assert not check["ok"]
-    assert any("not 369 as claimed" in p for p in check["problems"])
+    assert check["assertions"][0]["margin"] == claimed - 1 and not check["assertions"][0]["margin_agrees"]
+    assert any(f"not {claimed} as claimed" in p for p in check["problems"])
     # without Kiss NEN Wright nothing stops Wright winning the last round against Kiss
     assert check["open_order"][-2:] == ["Bob Kiss", "Kurt Wright"]
 

@@ -162,7 +162,7 @@ def test_guide_assertions_and_difficulty():
     prefs = guide()
     result = find_assertions(prefs, 2, lambda w, lo: difficulty("margin", w, lo, 13500, 0.05))
     assert result.difficulty == 27.0
-    kept, _ = trim(result.assertions, 2, 4)
+    kept = trim(result.assertions, 2, 4).assertions
     published = {  # RAIRE's example output for this election, difficulties beside
         Assertion("NEB", 2, 1): 3.375,
         Assertion("NEN", 2, 0, (0, 2)): 27.0,
@@ -258,7 +258,9 @@ def test_random_elections_against_a_brute_force():
         except AuditError:
             continue  # decided by a margin of zero somewhere: nothing to audit
         done += 1
-        kept, _ = trim(result.assertions, winner, c)
+        trimmed = trim(result.assertions, winner, c)
+        assert trimmed.minimal
+        kept = trimmed.assertions
         assertions = [s.assertion for s in kept]
         for s in kept:
             assert s.margin == _brute_margin(lists, weights, s.assertion) > 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ from .sample import (
     difficulty,
     whole_ballots,
 )
-from .trim import Node, trim
+from .trim import Node, pruning_tree, tree_size, trim
 
 __all__ = ["IrvAudit", "plan_irv_audit", "reading_options"]
 
@@ -62,8 +62,19 @@ class IrvAudit:
     measure: str
     settings: SampleSettings
     assertions: tuple[Scored, ...]
-    tree: list[Node] = field(compare=False)
+    minimal: bool = True
     suffixes_searched: int = 0
+
+    def tree(self, limit: int = 5000) -> tuple[list[Node], bool]:
+        """The elimination tree the assertions prune, up to ``limit`` suffixes, and whether
+        that is all of it."""
+        return pruning_tree(
+            [s.assertion for s in self.assertions], self.winner, len(self.candidates), limit=limit
+        )
+
+    def tree_size(self) -> int:
+        """How many suffixes the pruned elimination tree has."""
+        return tree_size([s.assertion for s in self.assertions], self.winner, len(self.candidates))
 
     @property
     def margin(self) -> float:
@@ -116,6 +127,7 @@ class IrvAudit:
                 "ballot_comparison": _largest(r["ballot_comparison"] for r in rows),
                 "ballot_polling": _largest(r["ballot_polling"] for r in rows),
             },
+            "minimal": self.minimal,
             "suffixes_searched": self.suffixes_searched,
         }
 
@@ -225,8 +237,10 @@ def plan_irv_audit(
         return difficulty(measure, winner_votes, loser_votes, n, settings.risk_limit)
 
     result = find_assertions(prefs, w, cost, counts=counts)
-    kept, tree = trim(result.assertions, w, prefs.n_candidates)
-    return IrvAudit(prefs.candidates, w, n, measure, settings, kept, tree, result.nodes)
+    trimmed = trim(result.assertions, w, prefs.n_candidates)
+    return IrvAudit(
+        prefs.candidates, w, n, measure, settings, trimmed.assertions, trimmed.minimal, result.nodes
+    )
 
 
 def _check_rounds(prefs: Preferences, counts: Counts, outcome: Outcome) -> None:

@@ -14,19 +14,25 @@ rules out a suffix when it rules out every order ending with it:
 Extending a suffix at the front by a candidate ``x`` adds only two kinds of new
 assertions: ``a NEB x`` for ``a`` outside the suffix, and ``x NEN l | suffix``.
 
-The branch and bound (Blom, Stuckey and Teague 2019, section 5) keeps a frontier of
-suffixes, each with the cheapest assertion found on its path from the last candidate
-(its *path best*). It takes the suffix with the costliest path best; if that cost is no
-more than the lower bound it is accepted, else the suffix is extended by each candidate
-in turn. A complete order cannot be extended: its path best is the cheapest assertion
-that rules it out, so its cost is a lower bound on the answer. Whatever is accepted costs
-no more than the final lower bound, which is therefore the least possible largest
-difficulty. The accepted assertions are then trimmed (:mod:`tally.audit.trim`).
+What a suffix's subtree holds depends only on its first candidate ``x`` and its set of
+candidates ``S``: the new assertions of every descendant do. So the search is RAIRE's
+branch and bound (Blom, Stuckey and Teague 2019, section 5) over suffixes, evaluated
+depth first with each ``(x, S)`` evaluated once. The *value* of a suffix is the least
+largest difficulty that rules out every order below it::
 
-The lower bound starts from complete orders costed before the search (RAIRE finds its
-first ones by diving down the frontier): for each other candidate, the count's own
-elimination order with that candidate moved to the end. Without it the search can wander
-through hundreds of thousands of suffixes that are all cheaper than the answer.
+    value(x, S) = min(best(x, S), max over y not in S of value(y, S + y))
+
+where ``best(x, S)`` is the cheapest assertion new at the suffix (``inf`` when none holds)
+and a complete order's value is its ``best``. The answer is the largest value of the
+one-candidate suffixes of the other candidates. A lower bound ``B`` on the answer prunes:
+a suffix whose ``best`` costs at most ``B`` is taken as it is, and children whose ``best``
+(an upper bound on their value) cannot raise the maximum are not entered; values above
+``B`` stay exact. ``B`` starts from complete orders costed before the search (RAIRE finds
+its first ones by diving): for each other candidate, the count's own elimination order
+with that candidate moved to the end; each complete order met later raises it to the
+cheapest assertion on its path. Finally the assertions are collected: from each root,
+a suffix whose ``best`` costs no more than the answer contributes that assertion, any
+other is entered. They are then trimmed (:mod:`tally.audit.trim`).
 
 Tallies of the candidates when only a set ``S`` remains come from one table built once:
 for every ballot and every position on its list, the candidate there and the set of
@@ -41,8 +47,6 @@ elections. arXiv:1903.08804.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -144,7 +148,7 @@ def find_assertions(
     cost: Cost,
     *,
     counts: Counts | None = None,
-    max_nodes: int = 2_000_000,
+    max_nodes: int = 5_000_000,
 ) -> SearchResult:
     """RAIRE's branch and bound over elimination-order suffixes.
 
@@ -160,7 +164,7 @@ def find_assertions(
     counts : Counts, optional
         The tally table of ``prefs``, when the caller has built it already.
     max_nodes : int
-        Suffixes the search may create before giving up.
+        Suffixes (first candidate and set) the search may evaluate before giving up.
 
     Returns
     -------
@@ -182,19 +186,17 @@ class _Best:
     scored: Scored | None
 
 
+_NONE = _Best(math.inf, None)
+
+
 class _Search:
     def __init__(
         self, counts: Counts, winner: int, cost: Cost, max_nodes: int, names: tuple[str, ...]
     ) -> None:
-        self.counts, self.winner, self.cost, self.max_nodes, self.names = (
-            counts,
-            winner,
-            cost,
-            max_nodes,
-            names,
-        )
-        c = counts.n_candidates
-        self.c = c
+        self.counts, self.winner, self.cost, self.names = counts, winner, cost, names
+        self.max_nodes = max_nodes
+        self.c = c = counts.n_candidates
+        self.full = (1 << c) - 1
         # for each loser x, every a NEB x that holds, cheapest first
         self.neb_by_loser: list[list[Scored]] = []
         for x in range(c):
@@ -207,77 +209,132 @@ class _Search:
                         options.append(Scored(Assertion("NEB", a, x), w_votes, l_votes, d))
             options.sort(key=lambda s: (s.difficulty, s.assertion))
             self.neb_by_loser.append(options)
-        self.nodes = 0
+        self.bests: dict[int, _Best] = {}
+        self.values: dict[int, float] = {}
+        self.bound = 0.0
 
-    def best(self, suffix: tuple[int, ...], members: int) -> _Best:
-        """The cheapest assertion that rules out ``suffix`` and none of its own suffixes."""
-        x = suffix[0]
-        found = _Best(math.inf, None)
+    def best(self, x: int, members: int) -> _Best:
+        """The cheapest assertion that rules out every suffix starting with ``x`` whose
+        candidates are ``members`` (a bit mask), and none of its own suffixes."""
+        key = members * 64 + x
+        found = self.bests.get(key)
+        if found is not None:
+            return found
+        found = _NONE
         for scored in self.neb_by_loser[x]:
             if not (members >> scored.assertion.winner) & 1:
                 found = _Best(scored.difficulty, scored)
                 break
-        if len(suffix) > 1:
+        if members != 1 << x:
             votes = self.counts.tallies(members)
-            continuing = tuple(sorted(suffix))
-            for loser in suffix[1:]:
-                d = self.cost(float(votes[x]), float(votes[loser]))
-                if d < found.cost:
-                    assertion = Assertion("NEN", x, loser, continuing)
-                    found = _Best(d, Scored(assertion, float(votes[x]), float(votes[loser]), d))
+            continuing = tuple(c for c in range(self.c) if (members >> c) & 1)
+            for loser in continuing:
+                if loser != x:
+                    d = self.cost(float(votes[x]), float(votes[loser]))
+                    if d < found.cost:
+                        scored = Scored(
+                            Assertion("NEN", x, loser, continuing), float(votes[x]), float(votes[loser]), d
+                        )
+                        found = _Best(d, scored)
+        self.bests[key] = found
+        if len(self.bests) > self.max_nodes:
+            raise AuditError(
+                f"RAIRE's search evaluated more than {self.max_nodes:,} elimination-order suffixes "
+                "without settling; the contest is too hard to audit this way"
+            )
         return found
+
+    def value(self, x: int, members: int, path: float, suffix: tuple[int, ...]) -> float:
+        """``value(x, S)``, exact whenever it exceeds the bound (see the module)."""
+        key = members * 64 + x
+        known = self.values.get(key)
+        if known is not None:
+            return known
+        own = self.best(x, members).cost
+        path = min(path, own)
+        if own <= self.bound or members == self.full:
+            if members == self.full:
+                if not math.isfinite(path):
+                    raise AuditError(self._open(suffix))
+                self.bound = max(self.bound, path)
+            self.values[key] = own
+            return own
+        children = []
+        for y in range(self.c):
+            if not (members >> y) & 1:
+                children.append((self.best(y, members | 1 << y).cost, y))
+        children.sort(key=lambda item: (-item[0], item[1]))
+        highest = 0.0
+        for ceiling, y in children:
+            # a child's value is at most its best; below the bound or the maximum so far it
+            # cannot change the answer
+            if ceiling <= max(highest, self.bound):
+                break
+            highest = max(highest, self.value(y, members | 1 << y, path, (y, *suffix)))
+            if highest >= own:
+                break
+        result = min(own, highest)
+        self.values[key] = result
+        return result
 
     def run(self) -> SearchResult:
         if self.c < 2:
             return SearchResult((), 0.0, 0)
-        bound = self.seed_bound()
-        accepted: dict[Assertion, Scored] = {}
-        frontier: list[tuple[float, int, int, tuple[int, ...], int, _Best]] = []
-        order = itertools.count()
-        for last in range(self.c):
-            if last != self.winner:
-                node = (last,)
-                best = self.best(node, 1 << last)
-                heapq.heappush(frontier, (-best.cost, -1, next(order), node, 1 << last, best))
-        while frontier:
-            _, _, _, suffix, members, path = heapq.heappop(frontier)
-            if path.cost <= bound:
-                self._accept(accepted, path)
-                continue
-            for x in range(self.c):
-                if (members >> x) & 1:
-                    continue
-                child, child_members = (x, *suffix), members | (1 << x)
-                own = self.best(child, child_members)
-                best = own if own.cost < path.cost else path
-                self.nodes += 1
-                if len(child) == self.c:
-                    if not math.isfinite(best.cost):
-                        raise AuditError(self._open(child))
-                    bound = max(bound, best.cost)
-                    self._accept(accepted, best)
-                elif best.cost <= bound:
-                    self._accept(accepted, best)
-                else:
-                    heapq.heappush(
-                        frontier, (-best.cost, -len(child), -next(order), child, child_members, best)
-                    )
-            if self.nodes > self.max_nodes:
-                raise AuditError(
-                    f"RAIRE's search explored more than {self.max_nodes:,} elimination-order suffixes "
-                    f"without settling; the contest is too close to audit this way"
-                )
-        return SearchResult(tuple(accepted.values()), bound, self.nodes)
+        self.bound = self.seed_bound()
+        roots = sorted(
+            (r for r in range(self.c) if r != self.winner), key=lambda r: -self.best(r, 1 << r).cost
+        )
+        answer = self.bound
+        for root in roots:
+            answer = max(answer, self.value(root, 1 << root, math.inf, (root,)))
+        if not math.isfinite(answer):
+            raise AuditError(self._open(self._open_order(roots)))
+        chosen: dict[Assertion, Scored] = {}
+        seen: set[int] = set()
+        for root in roots:
+            self.collect(root, 1 << root, answer, chosen, seen)
+        return SearchResult(tuple(chosen.values()), answer, len(self.bests))
+
+    def collect(
+        self, x: int, members: int, answer: float, chosen: dict[Assertion, Scored], seen: set[int]
+    ) -> None:
+        """Assertions ruling out every order below the suffix at cost ``answer`` at most:
+        where one applies, every one that does (so trimming can choose those that serve
+        several suffixes), else those of each child."""
+        key = members * 64 + x
+        if key in seen:
+            return
+        seen.add(key)
+        if self.best(x, members).cost <= answer:
+            for scored in self.applying(x, members, answer):
+                chosen.setdefault(scored.assertion, scored)
+            return
+        for y in range(self.c):
+            if not (members >> y) & 1:
+                self.collect(y, members | 1 << y, answer, chosen, seen)
+
+    def applying(self, x: int, members: int, answer: float) -> list[Scored]:
+        """Every assertion new at the suffix (first ``x``, set ``members``) costing at most ``answer``."""
+        found = [
+            s
+            for s in self.neb_by_loser[x]
+            if s.difficulty <= answer and not (members >> s.assertion.winner) & 1
+        ]
+        if members != 1 << x:
+            votes = self.counts.tallies(members)
+            continuing = tuple(c for c in range(self.c) if (members >> c) & 1)
+            for loser in continuing:
+                d = self.cost(float(votes[x]), float(votes[loser])) if loser != x else math.inf
+                if d <= answer:
+                    assertion = Assertion("NEN", x, loser, continuing)
+                    found.append(Scored(assertion, float(votes[x]), float(votes[loser]), d))
+        return found
 
     def seed_bound(self) -> float:
-        """A lower bound to start from, so the search need not find one by diving.
-
-        Any complete order with another winner needs an assertion at least as costly as
-        the cheapest one that rules it out. Orders close to the count's own elimination
-        order tend to be the hardest: for every other candidate, the count's order with
-        that candidate moved to the end is costed, and the costliest is the bound.
-        """
-        remaining, order = (1 << self.c) - 1, []
+        """A lower bound to start from: for every other candidate, the cheapest assertion
+        ruling out the count's own elimination order with that candidate moved to the end
+        (orders close to the count's tend to be the hardest to rule out)."""
+        remaining, order = self.full, []
         while remaining & (remaining - 1):  # more than one candidate left
             votes = self.counts.tallies(remaining)
             low = min((x for x in range(self.c) if (remaining >> x) & 1), key=lambda x: (votes[x], x))
@@ -292,16 +349,30 @@ class _Search:
             cheapest, members = math.inf, 0
             for k in range(self.c - 1, -1, -1):
                 members |= 1 << leaf[k]
-                cheapest = min(cheapest, self.best(leaf[k:], members).cost)
+                cheapest = min(cheapest, self.best(leaf[k], members).cost)
             if not math.isfinite(cheapest):
                 raise AuditError(self._open(leaf))
             bound = max(bound, cheapest)
         return bound
 
-    @staticmethod
-    def _accept(accepted: dict[Assertion, Scored], best: _Best) -> None:
-        assert best.scored is not None  # only finite costs are ever accepted
-        accepted.setdefault(best.scored.assertion, best.scored)
+    def _open_order(self, roots: list[int]) -> tuple[int, ...]:
+        """A complete order no holding assertion rules out, when the answer is ``inf``."""
+        suffix: tuple[int, ...] = ()
+        members = 0
+        candidates = roots
+        while True:
+            for y in candidates:
+                key = (members | 1 << y) * 64 + y
+                if self.values.get(key, 0.0) == math.inf or (
+                    members | 1 << y == self.full and self.best(y, self.full).cost == math.inf
+                ):
+                    suffix, members = (y, *suffix), members | 1 << y
+                    break
+            else:  # not reached: an infinite value has a child of infinite value
+                return suffix
+            if members == self.full:
+                return suffix
+            candidates = [y for y in range(self.c) if not (members >> y) & 1]
 
     def _open(self, order: tuple[int, ...]) -> str:
         names = " → ".join(self.names[c] for c in order)

@@ -6,15 +6,25 @@ every candidate not in it. A suffix is *pruned* (a leaf) at the first point an a
 rules it out. Every complete elimination order with another winner passes through one
 pruned suffix, which is what it means for the set to rule out every other winner.
 
-Trimming (after RAIRE's tree trimming, Blom, Stuckey and Teague 2019): grow the tree with
-every assertion the search accepted and keep, greedily, assertions until every leaf is
-pruned; then drop each kept assertion, hardest first, whose removal still leaves every
-other winner ruled out once the tree may grow deeper. No assertion of the result can be
-dropped without leaving some elimination order with another winner open.
+An assertion first rules out a suffix (none of its own suffixes) exactly when it *applies*
+at the suffix's first candidate ``x`` and set ``S``: ``a NEB x`` with ``a`` outside ``S``,
+or ``x NEN l | S``. So whether every order below a suffix is ruled out depends only on
+``(x, S)``, and the checks here walk those pairs, each once, rather than the suffixes,
+whose number can run to millions where the pairs are thousands.
+
+Trimming (after RAIRE's tree trimming, Blom, Stuckey and Teague 2019): the pairs where
+some assertion of the search applies form a cut of the tree; assertions are kept,
+greedily, until every pair of the cut has one (the assertion applying at most uncovered
+pairs first, the easier on a tie); then each kept assertion, hardest first, is dropped if
+the others still rule out every other winner, letting the tree grow deeper where needed.
+When that last step would take too long (more than ``budget`` pairs looked at in all),
+the remaining assertions are kept, which is always safe, and the result says it is not
+known to be minimal.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +32,7 @@ from ..errors import AuditError
 from .assertions import Assertion, Scored
 from .raire import rules_out
 
-__all__ = ["Node", "covers", "pruning_tree", "tree_to_dict", "trim"]
+__all__ = ["Node", "Trimmed", "pruning_tree", "tree_size", "tree_to_dict", "trim"]
 
 
 @dataclass
@@ -43,87 +53,192 @@ class Node:
         return 1 + sum(child.size() for child in self.children)
 
 
-def pruning_tree(
-    assertions: Sequence[Assertion], winner: int, n_candidates: int, *, max_nodes: int = 1_000_000
-) -> list[Node]:
-    """One tree per other possible winner, each grown until every branch is pruned.
+class _Pairs:
+    """Which assertions apply at a pair (first candidate, set of candidates)."""
+
+    def __init__(self, assertions: Sequence[Assertion], winner: int, n_candidates: int) -> None:
+        self.winner, self.c = winner, n_candidates
+        self.full = (1 << n_candidates) - 1
+        self.neb: list[list[tuple[int, int]]] = [[] for _ in range(n_candidates)]
+        self.nen: dict[tuple[int, int], list[int]] = {}
+        for i, a in enumerate(assertions):
+            if a.kind == "NEB":
+                self.neb[a.loser].append((a.winner, i))
+            else:
+                key = (a.winner, sum(1 << c for c in a.continuing))
+                self.nen.setdefault(key, []).append(i)
+
+    def roots(self) -> list[tuple[int, int]]:
+        return [(r, 1 << r) for r in range(self.c) if r != self.winner]
+
+    def children(self, members: int) -> list[tuple[int, int]]:
+        return [(y, members | 1 << y) for y in range(self.c) if not (members >> y) & 1]
+
+    def applying(self, x: int, members: int) -> list[int]:
+        out = [i for a, i in self.neb[x] if not (members >> a) & 1]
+        return out + self.nen.get((x, members), [])
+
+    def covered(self, allowed: set[int], budget: list[int]) -> bool:
+        """Whether the ``allowed`` assertions rule out every order with another winner;
+        ``False`` too once ``budget[0]`` pairs have been looked at."""
+        memo: dict[tuple[int, int], bool] = {}
+
+        def ok(x: int, members: int) -> bool:
+            key = (x, members)
+            if key in memo:
+                return memo[key]
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            if any(i in allowed for i in self.applying(x, members)):
+                result = True
+            elif members == self.full:
+                result = False
+            else:
+                result = all(ok(y, m) for y, m in self.children(members))
+            memo[key] = result
+            return result
+
+        return all(ok(x, m) for x, m in self.roots())
+
+    def cut(self) -> dict[tuple[int, int], list[int]]:
+        """The pairs where some assertion applies first on the way from each root."""
+        found: dict[tuple[int, int], list[int]] = {}
+        seen: set[tuple[int, int]] = set()
+        stack = self.roots()
+        while stack:
+            x, members = stack.pop()
+            if (x, members) in seen:
+                continue
+            seen.add((x, members))
+            hits = self.applying(x, members)
+            if hits:
+                found[(x, members)] = hits
+            elif members == self.full:
+                raise AuditError(f"an elimination order ending with candidate {x} is not ruled out")
+            else:
+                stack.extend(self.children(members))
+        return found
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """A trimmed assertion set (harder first) and whether it is known to be minimal."""
+
+    assertions: tuple[Scored, ...]
+    minimal: bool
+
+
+def trim(scored: Sequence[Scored], winner: int, n_candidates: int, *, budget: int = 2_000_000) -> Trimmed:
+    """A subset of ``scored`` that still rules out every other winner, minimal when the
+    check fits in ``budget`` pairs (see the module).
 
     Raises
     ------
     AuditError
-        An elimination order with another winner that no assertion rules out, or a tree
-        larger than ``max_nodes``.
+        ``scored`` does not rule out every other winner.
+    """
+    ordered = sorted(scored, key=lambda s: (-s.difficulty, s.assertion))
+    pairs = _Pairs([s.assertion for s in ordered], winner, n_candidates)
+    cut = pairs.cut()
+    kept = _greedy_cover(cut, ordered)
+    # first the cheap drops: an assertion every cut pair of which another kept one covers
+    holders = {key: {i for i in hits if i in kept} for key, hits in cut.items()}
+    for i in sorted(kept):  # harder first: dropping a hard assertion saves the most sampling
+        mine = [key for key, held in holders.items() if i in held]
+        if all(len(holders[key]) > 1 for key in mine):
+            kept.remove(i)
+            for key in mine:
+                holders[key].discard(i)
+    # then those whose pairs could be ruled out deeper in the tree
+    left = [budget]
+    for i in sorted(kept):
+        if left[0] <= 0:
+            break
+        if pairs.covered(kept - {i}, left):
+            kept.remove(i)
+    return Trimmed(tuple(ordered[i] for i in sorted(kept)), minimal=left[0] > 0)
+
+
+def _greedy_cover(cut: dict[tuple[int, int], list[int]], ordered: Sequence[Scored]) -> set[int]:
+    """Assertions until every pair of the cut has one: each time the one applying at the
+    most pairs still open (on equal counts the easier one)."""
+    where: dict[int, list[tuple[int, int]]] = {}
+    for key, hits in cut.items():
+        for i in hits:
+            where.setdefault(i, []).append(key)
+    count = {i: len(keys) for i, keys in where.items()}
+    heap = [(-n, ordered[i].difficulty, i) for i, n in count.items()]
+    heapq.heapify(heap)
+    kept: set[int] = set()
+    open_pairs = set(cut)
+    while open_pairs:
+        n, _, i = heapq.heappop(heap)
+        if -n != count[i]:  # a stale entry: push the current count back
+            heapq.heappush(heap, (-count[i], ordered[i].difficulty, i))
+            continue
+        kept.add(i)
+        for key in where[i]:
+            if key in open_pairs:
+                open_pairs.discard(key)
+                for j in cut[key]:
+                    count[j] -= 1
+    return kept
+
+
+def tree_size(assertions: Sequence[Assertion], winner: int, n_candidates: int) -> int:
+    """How many suffixes the pruned elimination tree has (counted over pairs, so even a
+    tree of astronomically many suffixes is counted at once)."""
+    pairs = _Pairs(assertions, winner, n_candidates)
+    memo: dict[tuple[int, int], int] = {}
+
+    def size(x: int, members: int) -> int:
+        key = (x, members)
+        if key not in memo:
+            if pairs.applying(x, members) or members == pairs.full:
+                memo[key] = 1
+            else:
+                memo[key] = 1 + sum(size(y, m) for y, m in pairs.children(members))
+        return memo[key]
+
+    return sum(size(x, m) for x, m in pairs.roots())
+
+
+def pruning_tree(
+    assertions: Sequence[Assertion], winner: int, n_candidates: int, *, limit: int = 5000
+) -> tuple[list[Node], bool]:
+    """The pruned elimination tree, one root per other possible winner, grown depth first
+    up to ``limit`` suffixes; returns it and whether it is complete.
+
+    Raises
+    ------
+    AuditError
+        An elimination order with another winner that no assertion rules out.
     """
     grown = 0
 
-    def grow(suffix: tuple[int, ...]) -> Node:
+    def grow(suffix: tuple[int, ...]) -> Node | None:
         nonlocal grown
+        if grown >= limit:
+            return None
         grown += 1
-        if grown > max_nodes:
-            raise AuditError(f"the elimination tree grew past {max_nodes:,} suffixes")
         hits = tuple(i for i, a in enumerate(assertions) if rules_out(a, suffix))
         if hits:
             return Node(suffix, hits)
         if len(suffix) == n_candidates:
             raise AuditError(f"elimination order {suffix} is not ruled out by any assertion")
         node = Node(suffix)
-        members = set(suffix)
-        node.children = [grow((x, *suffix)) for x in range(n_candidates) if x not in members]
+        for x in range(n_candidates):
+            if x not in suffix:
+                child = grow((x, *suffix))
+                if child is None:
+                    break
+                node.children.append(child)
         return node
 
-    return [grow((last,)) for last in range(n_candidates) if last != winner]
-
-
-def covers(assertions: Sequence[Assertion], winner: int, n_candidates: int, budget: int) -> bool:
-    """Whether ``assertions`` rule out every order with another winner, pruning as deep as
-    needed; ``False`` too when deciding would take more than ``budget`` suffixes."""
-    seen = 0
-
-    def ok(suffix: tuple[int, ...]) -> bool:
-        nonlocal seen
-        seen += 1
-        if seen > budget:
-            return False
-        if any(rules_out(a, suffix) for a in assertions):
-            return True
-        if len(suffix) == n_candidates:
-            return False
-        return all(ok((x, *suffix)) for x in range(n_candidates) if x not in suffix)
-
-    return all(ok((last,)) for last in range(n_candidates) if last != winner)
-
-
-def trim(
-    scored: Sequence[Scored], winner: int, n_candidates: int, *, budget: int = 200_000
-) -> tuple[tuple[Scored, ...], list[Node]]:
-    """A minimal subset of ``scored`` that still rules out every other winner, and the
-    tree it prunes (harder assertions first, then by kind and candidates).
-
-    The greedy cover of the leaves of the tree all of ``scored`` prunes comes first; then
-    each kept assertion, hardest first, is dropped if the others still rule out every
-    order (letting the tree grow deeper). A check that would look at more than ``budget``
-    suffixes keeps the assertion, which is always safe.
-    """
-    ordered = sorted(scored, key=lambda s: (-s.difficulty, s.assertion))
-    tree = pruning_tree([s.assertion for s in ordered], winner, n_candidates)
-    leaves = [set(leaf.pruned_by) for root in tree for leaf in root.leaves()]
-    kept: list[int] = []
-    open_leaves = set(range(len(leaves)))
-    while open_leaves:
-        # the assertion pruning most open leaves; on equal counts the easier one
-        pick = max(
-            range(len(ordered)),
-            key=lambda i: (sum(1 for k in open_leaves if i in leaves[k]), -ordered[i].difficulty, -i),
-        )
-        kept.append(pick)
-        open_leaves = {k for k in open_leaves if pick not in leaves[k]}
-    kept.sort()
-    for i in list(kept):  # hardest first: dropping a hard assertion saves the most sampling
-        rest = [ordered[k].assertion for k in kept if k != i]
-        if covers(rest, winner, n_candidates, budget):
-            kept.remove(i)
-    chosen = tuple(ordered[i] for i in kept)
-    return chosen, pruning_tree([s.assertion for s in chosen], winner, n_candidates)
+    roots = [grow((last,)) for last in range(n_candidates) if last != winner]
+    complete = grown < limit or grown == tree_size(assertions, winner, n_candidates)
+    return [r for r in roots if r is not None], complete
 
 
 def tree_to_dict(node: Node, names: Sequence[str]) -> dict[str, object]:

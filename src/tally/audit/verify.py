@@ -7,7 +7,8 @@ assertion's two tallies from a matrix of each ballot's rank for every candidate,
 walks the elimination orders with another winner from their last candidate backwards,
 keeping for each candidate placed so far its position in the order: an assertion settles
 a partial order when every way of completing it breaks the assertion. A complete order
-that nothing settles is left open, and the first one met is reported.
+that nothing settles is left open, and the first one met is reported. Partial orders with
+the same candidates placed and the same earliest one are walked once.
 """
 
 from __future__ import annotations
@@ -187,13 +188,21 @@ def _first_open_order(
 ) -> tuple[tuple[int, ...] | None, int]:
     visited = 0
     position: dict[int, int] = {}
+    # Partial orders known to be settled all the way down, by (candidates placed, the
+    # earliest of them). Once no earlier point of a walk settled anything, what settles
+    # the rest depends on no more than that: a NEB between two placed candidates or a NEN
+    # on fewer than all placed ones would have settled the walk where it was decided.
+    done: set[tuple[int, int]] = set()
 
-    def walk(placed: int) -> tuple[int, ...] | None:
+    def walk(placed: int, members: int, first: int) -> tuple[int, ...] | None:
         nonlocal visited
+        if (members, first) in done:
+            return None
         visited += 1
         if visited > limit:
             raise AuditError(f"checking the elimination orders visited more than {limit:,} partial orders")
         if any(_settles(a, position, placed, c) for a in assertions):
+            done.add((members, first))
             return None
         if placed == c:
             return tuple(sorted(position, key=position.__getitem__))
@@ -201,17 +210,18 @@ def _first_open_order(
             if x in position:
                 continue
             position[x] = c - placed - 1
-            found = walk(placed + 1)
+            found = walk(placed + 1, members | 1 << x, x)
             del position[x]
             if found is not None:
                 return found
+        done.add((members, first))
         return None
 
     for last in range(c):
         if last == winner:
             continue
         position[last] = c - 1
-        found = walk(1)
+        found = walk(1, 1 << last, last)
         del position[last]
         if found is not None:
             return found, visited

@@ -51,6 +51,9 @@ rla_app = typer.Typer(
 )
 app.add_typer(rla_app, name="rla")
 
+TREE_LIMIT = 100_000
+"""Most branches of the elimination tree ``--json --tree`` lists."""
+
 MEASURE_OF_RAIRE = {"OneOnMargin": "margin", "OneOnMarginSq": "margin_squared", "BRAVO": "bravo"}
 
 
@@ -152,7 +155,10 @@ def plan_command(
             **plan.to_dict(),
         }
         if tree and isinstance(plan, IrvAudit):
-            data["elimination_tree"] = [tree_to_dict(root, plan.candidates) for root in plan.tree]
+            roots, complete = plan.tree(limit=TREE_LIMIT)
+            data["elimination_tree"] = [tree_to_dict(root, plan.candidates) for root in roots]
+            data["elimination_tree_size"] = plan.tree_size()
+            data["elimination_tree_complete"] = complete
         print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
         return
     console.print(f"[bold]{escape(title)}[/]  ({name}, {number(contest.total)} ballots read)")
@@ -163,7 +169,7 @@ def plan_command(
         return
     _print_plan(plan)
     if tree and isinstance(plan, IrvAudit):
-        _print_tree(plan.tree, plan.candidates)
+        _print_tree(plan)
 
 
 def _print_plan(plan: IrvAudit | PairwiseAudit) -> None:
@@ -238,8 +244,13 @@ def _print_areas(plan: AreaAudits) -> None:
     )
 
 
-def _print_tree(roots: list[Node], names: tuple[str, ...], limit: int = 200) -> None:
-    console.print("[bold]Elimination orders won by others[/] (… earlier candidates, last one standing last):")
+def _print_tree(plan: IrvAudit, limit: int = 200) -> None:
+    names = plan.candidates
+    roots, _ = plan.tree(limit=limit + 1)
+    console.print(
+        f"[bold]Elimination orders won by others[/] ({plan.tree_size():,} branches; "
+        "… earlier candidates, last one standing last):"
+    )
     lines: list[str] = []
 
     def walk(node: Node, depth: int) -> None:
@@ -260,7 +271,7 @@ def _print_tree(roots: list[Node], names: tuple[str, ...], limit: int = 200) -> 
     for line in lines[:limit]:
         console.print(line, highlight=False)
     if len(lines) > limit:
-        console.print("[dim]… and more (see --json --tree for the whole tree)[/]")
+        console.print(f"[dim]… and more (tally rla --json --tree lists up to {TREE_LIMIT:,})[/]")
 
 
 @rla_app.command("verify")

@@ -53,10 +53,12 @@ def rla(
         **plan.to_dict(),
     }
     if tree and isinstance(plan, IrvAudit):
-        size = sum(root.size() for root in plan.tree)
+        size = plan.tree_size()
         body["tree_size"] = size
         body["elimination_tree"] = (
-            [tree_to_dict(root, plan.candidates) for root in plan.tree] if size <= MAX_TREE else None
+            [tree_to_dict(root, plan.candidates) for root in plan.tree(limit=MAX_TREE)[0]]
+            if size <= MAX_TREE
+            else None
         )
     return JSONResponse(to_jsonable(body))
 
