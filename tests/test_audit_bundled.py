@@ -177,7 +177,7 @@ def test_last_round_margin_bounds_the_margin():
 
 
 @pytest.mark.slow
-def test_a_hard_search_finishes_and_verifies():
+def test_a_hard_search_finishes_and_verifies():  # several minutes
     """Portland's 2024 District 1 ballots counted as single-winner IRV (its official count
     is STV for three seats): the winner holds about a fifth of the first preferences
     against 16 others, so thousands of suffixes need an assertion of their own. The search
@@ -185,7 +185,7 @@ def test_a_hard_search_finishes_and_verifies():
     by one visits over thirteen million) and its assertions must verify."""
     from tally.audit import read_preferences, verify
 
-    ballots, facts = load_source("portland-2024-council-d1", None)
+    ballots, _ = load_source("portland-2024-council-d1", None)
     plan = plan_audit(ballots, "irv", {})
     assert plan.candidates[plan.winner] == "Candace Avalos"
     prefs = read_preferences(ballots)
