@@ -28,14 +28,7 @@ from ..rules import count
 from .assertions import Scored
 from .preferences import Preferences, read_preferences
 from .raire import Counts, find_assertions
-from .sample import (
-    MEASURES,
-    SampleSettings,
-    bravo_asn,
-    comparison_sample_size,
-    difficulty,
-    whole_ballots,
-)
+from .sample import MEASURES, SampleSettings, contest_sample_size, difficulty, pair_sample_sizes
 from .trim import Node, pruning_tree, tree_size, trim
 
 __all__ = ["IrvAudit", "plan_irv_audit", "reading_options"]
@@ -87,12 +80,7 @@ class IrvAudit:
     def sample_sizes(self, scored: Scored) -> tuple[int | None, int | None]:
         """(ballot-level comparison, ballot polling) expected ballots for one assertion;
         ``None`` where the audit would be a full hand count."""
-        s = self.settings
-        comparison = comparison_sample_size(
-            scored.margin / self.total, s.risk_limit, gamma=s.gamma, rates=s.rates
-        )
-        polling = bravo_asn(scored.winner_votes, scored.loser_votes, self.total, s.risk_limit)
-        return whole_ballots(comparison, self.total), whole_ballots(polling, self.total)
+        return pair_sample_sizes(scored.winner_votes, scored.loser_votes, self.total, self.settings)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (candidates by name)."""
@@ -124,8 +112,8 @@ class IrvAudit:
             "difficulty": self.difficulty,
             "sample_size": {
                 **self.settings.to_dict(),
-                "ballot_comparison": _largest(r["ballot_comparison"] for r in rows),
-                "ballot_polling": _largest(r["ballot_polling"] for r in rows),
+                "ballot_comparison": contest_sample_size(r["ballot_comparison"] for r in rows),
+                "ballot_polling": contest_sample_size(r["ballot_polling"] for r in rows),
             },
             "minimal": self.minimal,
             "suffixes_searched": self.suffixes_searched,
@@ -148,14 +136,6 @@ class IrvAudit:
                 }
             },
         }
-
-
-def _largest(values: Any) -> int | None:
-    """The contest's sample size: its hardest assertion's (``None``: a full hand count)."""
-    values = list(values)
-    if any(v is None for v in values):
-        return None
-    return max(values, default=0)
 
 
 def plan_irv_audit(

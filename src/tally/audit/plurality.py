@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AuditError, ConfigError
-from .sample import SampleSettings, bravo_asn, comparison_sample_size, whole_ballots
+from .sample import SampleSettings, contest_sample_size, pair_sample_sizes
 
 __all__ = ["PairwiseAudit", "plan_pairwise_audit"]
 
@@ -56,12 +56,7 @@ class PairwiseAudit:
         return min((p.margin for p in self.pairs), default=None)
 
     def sample_sizes(self, pair: Pair) -> tuple[int | None, int | None]:
-        s = self.settings
-        comparison = comparison_sample_size(
-            pair.margin / self.total, s.risk_limit, gamma=s.gamma, rates=s.rates
-        )
-        polling = bravo_asn(pair.winner_votes, pair.loser_votes, self.total, s.risk_limit)
-        return whole_ballots(comparison, self.total), whole_ballots(polling, self.total)
+        return pair_sample_sizes(pair.winner_votes, pair.loser_votes, self.total, self.settings)
 
     def to_dict(self) -> dict[str, Any]:
         names = self.candidates
@@ -98,17 +93,10 @@ class PairwiseAudit:
             "difficulty": max((r["difficulty"] for r in rows), default=0.0),
             "sample_size": {
                 **self.settings.to_dict(),
-                "ballot_comparison": _largest(r["ballot_comparison"] for r in rows),
-                "ballot_polling": _largest(r["ballot_polling"] for r in rows),
+                "ballot_comparison": contest_sample_size(r["ballot_comparison"] for r in rows),
+                "ballot_polling": contest_sample_size(r["ballot_polling"] for r in rows),
             },
         }
-
-
-def _largest(values: Any) -> int | None:
-    values = list(values)
-    if any(v is None for v in values):
-        return None
-    return max(values, default=0)
 
 
 def plan_pairwise_audit(

@@ -31,7 +31,8 @@ a suffix whose ``best`` costs at most ``B`` is taken as it is, and children whos
 its first ones by diving): for each other candidate, the count's own elimination order
 with that candidate moved to the end; each complete order met later raises it to the
 cheapest assertion on its path. Finally the assertions are collected: from each root,
-a suffix whose ``best`` costs no more than the answer contributes that assertion, any
+a suffix whose ``best`` costs no more than the answer contributes every assertion new at
+it that costs no more (so that trimming can pick ones serving several suffixes), any
 other is entered. They are then trimmed (:mod:`tally.audit.trim`).
 
 Tallies of the candidates when only a set ``S`` remains come from one table built once:
@@ -148,7 +149,7 @@ def find_assertions(
     cost: Cost,
     *,
     counts: Counts | None = None,
-    max_nodes: int = 5_000_000,
+    max_nodes: int = 2_000_000,
 ) -> SearchResult:
     """RAIRE's branch and bound over elimination-order suffixes.
 

@@ -41,6 +41,7 @@ and Teague, V. J. (2019). RAIRE: risk-limiting audits for IRV elections. arXiv:1
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,7 +54,10 @@ __all__ = [
     "SampleSettings",
     "bravo_asn",
     "comparison_sample_size",
+    "contest_sample_size",
     "difficulty",
+    "pair_sample_sizes",
+    "whole_ballots",
 ]
 
 GAMMA = 1.03905
@@ -238,6 +242,26 @@ def comparison_sample_size(
     if denominator <= 0:
         return math.inf
     return -g2 * math.log(risk_limit) / denominator
+
+
+def pair_sample_sizes(
+    winner_votes: float, loser_votes: float, total: float, settings: SampleSettings
+) -> tuple[int | None, int | None]:
+    """(ballot-level comparison, ballot polling) ballots expected for one assertion, as
+    whole ballots; ``None`` where the audit would be a full hand count."""
+    mu = (winner_votes - loser_votes) / total
+    comparison = comparison_sample_size(mu, settings.risk_limit, gamma=settings.gamma, rates=settings.rates)
+    polling = bravo_asn(winner_votes, loser_votes, total, settings.risk_limit)
+    return whole_ballots(comparison, total), whole_ballots(polling, total)
+
+
+def contest_sample_size(sizes: Iterable[int | None]) -> int | None:
+    """A contest's expected sample: its hardest assertion's, every assertion being checked
+    on the same ballots (``None``, a full hand count, if any assertion needs one)."""
+    values = list(sizes)
+    if any(v is None for v in values):
+        return None
+    return max((v for v in values if v is not None), default=0)
 
 
 def whole_ballots(expected: float, total: float) -> int | None:

@@ -196,6 +196,11 @@ def _print_plan(plan: IrvAudit | PairwiseAudit) -> None:
     size = data["sample_size"]
     winners = ", ".join(data["winners"]) if "winners" in data else data["winner"]
     console.print(f"[bold green]Reported winner:[/] {escape(winners)}")
+    if isinstance(plan, IrvAudit) and not plan.minimal:
+        console.print(
+            f"[dim]{len(plan.assertions):,} assertions: too many to check that none can be dropped; "
+            "every one holds and together they rule out every other winner[/]"
+        )
     if data["margin"] is not None:
         console.print(
             f"smallest margin {number(data['margin'])} of {number(data['ballots'])} ballots "
