@@ -79,9 +79,10 @@ def pref_voting_run(rankings: np.ndarray) -> float | str:
 
 
 def forecast_run(sims: int) -> float:
+    from tally.data import resolve_contest
     from tally.sim.forecast import electoral_college_forecast, polls_from_results
 
-    polls = polls_from_results("us-president-2020")
+    polls = polls_from_results(resolve_contest("us-president-2020").ballots, "us-president-2020")
     start = time.process_time()
     electoral_college_forecast(polls, sims=sims, seed=1)
     return time.process_time() - start

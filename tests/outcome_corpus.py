@@ -202,11 +202,25 @@ def cases() -> Iterator[Case]:
         ("ec", "us-president-2000", "--faithless", "historical", "--json"),
         ("whatif", "us-president-2000", "--transfer", "Nader -> Gore 50%", "--json"),
         ("whatif", "us-president-2016", "--json"),
+        (
+            "whatif",
+            "us-president-2000",
+            "--transfer",
+            "Nader -> Gore 50%",
+            "--faithless",
+            "historical",
+            "--json",
+        ),
         ("seats-compare", "uk-general-2024", "--json"),
         ("chamber", "us-house-2018", "--json"),
         ("compare", "portland-2024-council-d1", "--seats", "3", "--json"),
     ):
         yield "cli " + " ".join(args), functools_partial(_cli, *args)
+    # an RCTab config is a SOURCE of `tally count`, counted under the config's rules
+    rctab_cases = Path(__file__).parent / "data" / "rctab" / "cases"
+    for case in ("excluded_test", "2013_minneapolis_park_sequential"):
+        config = str(rctab_cases / case / f"{case}_config.json")
+        yield f"cli count rctab config {case}", functools_partial(_cli, "count", config, "--json")
 
     # 2. every ranked rule on seeded random profiles, clean and messy
     for seed in range(24):

@@ -25,10 +25,12 @@ import random
 import numpy as np
 import pytest
 
-from tally.audit import plan_audit, reading_options
-from tally.compare import load_source, rule_options
+from tally.analysis.rcv_tables import walk_rules
+from tally.audit import plan_audit
+from tally.compare import counting
+from tally.data import resolve_contest
 from tally.rules import count
-from tally.rules.walk import Walk, WalkRules
+from tally.rules.walk import Walk
 
 IRV = [
     "alaska-2022-special",
@@ -50,15 +52,17 @@ _plans: dict[str, tuple] = {}
 
 def _plan(source: str):
     if source not in _plans:
-        ballots, facts = load_source(source, None)
-        options, _ = rule_options("irv", facts, {})
-        plan = plan_audit(ballots, "irv", options)
+        # IRV elections under their official rules; the STV ones counted as IRV
+        contest = counting(resolve_contest(source), "irv" if source in STV_AS_IRV else None)
+        assert contest.rule == "irv"
+        ballots, options = contest.ballots, dict(contest.options)
+        plan = plan_audit(ballots, contest.rule, options)
         _plans[source] = (ballots, options, plan)
     return _plans[source]
 
 
 def _walk_tallies(ballots, options, continuing: list[int]) -> np.ndarray:
-    walk = Walk(ballots, WalkRules(**reading_options(options)))
+    walk = Walk(ballots, walk_rules(options))
     mask = np.zeros(ballots.n_candidates, dtype=bool)
     mask[continuing] = True
     walk.advance(mask)
@@ -185,7 +189,7 @@ def test_a_hard_search_finishes_and_verifies():  # several minutes
     by one visits over thirteen million) and its assertions must verify."""
     from tally.audit import read_preferences, verify
 
-    ballots, _ = load_source("portland-2024-council-d1", None)
+    ballots = resolve_contest("portland-2024-council-d1").ballots
     plan = plan_audit(ballots, "irv", {})
     assert plan.candidates[plan.winner] == "Candace Avalos"
     prefs = read_preferences(ballots)

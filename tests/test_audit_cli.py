@@ -6,6 +6,7 @@ import doctest
 import importlib
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -85,7 +86,34 @@ def test_the_table_and_the_tree(cli):
     code, out, _ = cli("rla", "maine-2018-cd2", "--tree")
     assert code == 0
     assert "Reported winner: DEM Golden, Jared F." in out
-    assert "ruled out by #" in out and "max_skipped=1" in out
+    assert "ruled out by #" in out and "2 skipped ranks exhaust" in " ".join(out.split())
+
+
+RCTAB_CASE = "tests/data/rctab/cases/test_set_4_skipped_choice_next/test_set_4_skipped_choice_next"
+
+
+def test_an_rctab_config_is_audited_under_its_rules(cli, tmp_path):
+    """An RCTab config's contest is audited as RCTab counts it (overvote skipped, five
+    skipped ranks exhaust) and says so; the winner is the one RCTab's own report elects."""
+    report = json.loads(Path(f"{RCTAB_CASE}_expected_detailed_report.json").read_text())
+    elected = report["results"][-1]["tallyResults"][0]["elected"]
+    code, out, err = cli("rla", f"{RCTAB_CASE}_config.json", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["rule"] == "rctab" and plan["winner"] == elected == "Candidate B Name"
+    assert plan["options"]["overvote"] == "skip" and plan["options"]["max_skipped"] == 4
+    record = plan["counted_under"]
+    assert record["official"]["rule"] == "rctab" and not record["overridden"]
+    assert "5 skipped ranks exhaust" in record["line"] and "RCTab config" in record["line"]
+    path = _write(tmp_path, plan, "assertions.json")
+    code, out, err = cli("rla", "verify", f"{RCTAB_CASE}_config.json", path)
+    assert code == 0, err
+    assert "Verified" in out and "5 skipped ranks exhaust" in " ".join(out.split())
+
+
+def test_a_count_that_is_not_irv_is_refused(cli):
+    code, _, err = cli("rla", "verify", "minneapolis-2009-bet", "nothing.json")
+    assert code != 0 and "counted as wigm_stv, 2 seats" in err and "--rule irv" in err
 
 
 def test_raire_input_reproduces_the_guide(cli, tmp_path):
@@ -179,7 +207,7 @@ def test_plurality_plan_on_ranked_ballots(cli):
     assert code == 0, err
     plan = json.loads(out)
     assert plan["winner"] == "Kurt Wright" and plan["kind"] == "plurality"
-    assert any("officially counted by irv" in n for n in plan["notes"])
+    assert "at your request; the contest's rules are: IRV" in plan["counted_under"]["line"]
     # first choices: Wright 2,951, Kiss 2,585 of 8,980 ballots
     closest = min(plan["assertions"], key=lambda r: r["margin"])
     assert (closest["loser"], closest["margin"], plan["ballots"]) == ("Bob Kiss", 366, 8980)

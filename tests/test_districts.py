@@ -14,8 +14,10 @@ import tally
 from tally import data
 from tally.analysis.seats import fptp_seats
 from tally.cli import app
-from tally.compare import applicable_rules, compare_outcomes, count_source, load_source
+from tally.compare import applicable_rules, compare_outcomes
+from tally.data import resolve_contest
 from tally.errors import ConfigError
+from tally.procedures import count
 from tally.rules import get_rule
 
 runner = CliRunner()
@@ -59,10 +61,10 @@ def test_each_area_reports_winner_margin_and_votes():
 
 @pytest.mark.parametrize("dataset", ["uk-general-2019", "uk-general-2024", "us-house-2018", "us-house-2016"])
 def test_districts_is_the_default_rule_of_chamber_datasets(dataset):
-    ballots, facts = load_source(dataset, None)
-    o = count_source(ballots, facts)
-    assert o.rule == "districts"
-    assert {p: n for p, n in o.details["seats"].items() if n} == fptp_seats(ballots)
+    contest = resolve_contest(dataset)
+    o = count(contest)
+    assert o.rule == "districts" and not contest.overridden
+    assert {p: n for p, n in o.details["seats"].items() if n} == fptp_seats(contest.ballots)
 
 
 def test_an_area_without_votes_is_reported_and_allocates_nothing():
@@ -120,8 +122,8 @@ def test_bad_seats_attribute_is_a_clear_error():
 
 def test_aliases_and_compare():
     assert get_rule("fptp_seats").name == get_rule("single_member_districts").name == "districts"
-    ballots, facts = load_source("uk-general-2024", None)
-    report = compare_outcomes(ballots, applicable_rules("tallies", None), facts, source="uk-general-2024")
+    contest = resolve_contest("uk-general-2024")
+    report = compare_outcomes(contest, applicable_rules("tallies", None), source="uk-general-2024")
     assert report["results"]["districts"]["winners"][:2] == ["Lab", "Con"]
     assert report["results"]["plurality"]["winners"] == ["Lab"]
 

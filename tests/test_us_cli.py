@@ -57,7 +57,7 @@ def test_spoilers_with_transfer_and_sweep_table():
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "0.55%" in result.stdout and "295" in result.stdout
+    assert "0.55%" in result.stdout and "296" in result.stdout  # pledged: 267 + FL 25 + NH 4
 
 
 def test_margins_json():
@@ -76,11 +76,14 @@ def test_whatif_json_contract():
         "--transfer",
         "Bush -> other 2%",
     )
-    assert out["actual"]["electoral_votes"]["GORE, AL"] == 266
-    assert out["electoral_votes"]["GORE, AL"] == 266 + sum(f["electoral_votes"] for f in out["flipped"])
-    assert {"electoral_votes", "winner", "areas", "actual", "flipped"} <= set(out)
+    # the same electors as `tally ec`: pledged unless --faithless historical
+    assert out["actual"]["electoral_votes"]["GORE, AL"] == 267
+    assert out["electoral_votes"]["GORE, AL"] == 267 + sum(f["electoral_votes"] for f in out["flipped"])
+    assert {"electoral_votes", "winner", "areas", "actual", "flipped", "electors"} <= set(out)
     fl = run_json("whatif", "us-president-2000", "Nader -> Gore 50% in FL")
-    assert fl["electoral_votes"]["GORE, AL"] == 291
+    assert fl["electoral_votes"]["GORE, AL"] == 292
+    fl = run_json("whatif", "us-president-2000", "Nader -> Gore 50% in FL", "--faithless", "historical")
+    assert fl["electoral_votes"]["GORE, AL"] == 291 and fl["actual"]["electoral_votes"]["GORE, AL"] == 266
 
 
 def test_whatif_off_option_and_parse_error():

@@ -234,11 +234,13 @@ def test_rows_naming_no_person_are_other_not_candidates(year, label):
 
 def test_burlington_2009_final_round_as_the_preflib_readme_states():
     # the figures src/tally/data/preflib/README.md gives for the bundled file
-    from tally.compare import count_source, load_source
+    from tally.compare import counting
+    from tally.data import resolve_contest
+    from tally.procedures import count
 
-    ballots, facts = load_source("burlington-2009", None)
-    final = count_source(ballots, facts).rounds[-1]
+    contest = resolve_contest("burlington-2009")
+    final = count(counting(contest)).rounds[-1]
     assert (final.tally["Bob Kiss"], final.tally["Kurt Wright"]) == (4313, 4060)
     assert final.inactive["overvote"] == 5
-    skip = count_source(ballots, facts, overvote="skip").rounds[-1]
+    skip = count(counting(contest, overvote="skip")).rounds[-1]
     assert (skip.tally["Bob Kiss"], skip.tally["Kurt Wright"]) == (4316, 4061)

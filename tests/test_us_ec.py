@@ -162,7 +162,7 @@ def test_deterministic_json():
 
 def test_contest_sends_a_tie_to_the_house_of_that_year():
     from tally.analysis.whatif import whatif
-    from tally.contest import Contest
+    from tally.data import resolve_contest
 
     # Trump winning Arizona, Georgia and Wisconsin by one vote each makes 269-269
     t = us.president(2020)
@@ -173,7 +173,8 @@ def test_contest_sends_a_tie_to_the_house_of_that_year():
         r = t.votes[i, t.candidates.index("TRUMP, DONALD J.")]
         share = ((b - r) / 2 + 1) / b * 100
         statements.append(f"Biden -> Trump {share:.6f}% in {state}")
-    result = whatif(Contest(t, "electoral_college"), statements, faithless="none")
+    # the data layer hands the contest that year's House delegations
+    result = whatif(resolve_contest("us-president-2020"), statements, faithless="none")
     assert result["electoral_votes"] == {"BIDEN, JOSEPH R. JR": 269, "TRUMP, DONALD J.": 269}
     c = result["contingent"]
     assert c["reason"] == "tie" and c["votes"] is not None
@@ -188,7 +189,7 @@ def test_contest_sends_a_tie_to_the_house_of_that_year():
         r = table.votes[i, table.candidates.index("Donald Trump")]
         h = table.votes[i, table.candidates.index("Kamala Harris")]
         flips.append(f"Trump -> Harris {((r - h) / 2 + 1) / r * 100:.6f}% in {area}")
-    tie = whatif(Contest(t24, "electoral_college"), flips, faithless="none")
+    tie = whatif(resolve_contest("us-president-2024"), flips, faithless="none")
     assert tie["electoral_votes"] == {"Donald Trump": 269, "Kamala Harris": 269}
     assert tie["contingent"]["reason"] == "tie" and tie["contingent"]["votes"] is None
     assert "no House delegation data" in tie["contingent"]["note"] and tie["winner"] is None
@@ -206,18 +207,19 @@ def test_whatif_json_is_deterministic():
 
 
 def test_composite_contest_parts_are_area_contests():
-    from tally.contest import Contest
+    from tally.data import resolve_contest
+    from tally.procedures import count
 
-    c = Contest.from_source("us-president-2016")
+    c = resolve_contest("us-president-2016")
     assert c.rule == "electoral_college"
     parts = c.parts
     assert len(parts) == 51
-    ec = {a["area"]: a["winner"] for a in c.count().details["areas"]}
+    ec = {a["area"]: a["winner"] for a in count(c).details["areas"]}
     for part in parts:
         area = part.metadata["area"]
         if area in ("ME", "NE"):
             continue  # their at-large unit and districts are separate counts
-        assert part.count().winner == ec[area]
+        assert count(part).winner == ec[area]
 
 
 def test_a_tied_state_is_reported_not_guessed():

@@ -49,7 +49,11 @@ def test_count_dataset_is_the_cli_json(client):
     r = client.get("/api/count", params={"dataset": "burlington-2009", "rule": "irv"})
     assert r.status_code == 200
     expected = tally.count(tally.data.load("burlington-2009"), "irv", overvote="exhaust")
-    assert r.json() == json.loads(expected.to_json())
+    body = r.json()
+    counted = body.pop("counted_under")
+    assert body == json.loads(expected.to_json())
+    assert counted["official"]["rule"] == "irv" and not counted["overridden"]
+    assert counted["line"].startswith("counted under the contest's rules: IRV, overvote exhausts")
 
 
 def test_count_changes_with_the_rule(client):
@@ -115,7 +119,9 @@ def test_electoral_college_2000(client):
     r = client.get("/api/ec", params={"dataset": "us-president-2000"})
     assert r.status_code == 200
     ev = r.json()["electoral_votes"]
-    assert ev["BUSH, GEORGE W."] == 271 and ev["GORE, AL"] == 266
+    assert ev["BUSH, GEORGE W."] == 271 and ev["GORE, AL"] == 267 and r.json()["electors"] == "pledged"
+    h = client.get("/api/ec", params={"dataset": "us-president-2000", "faithless": "historical"}).json()
+    assert h["electoral_votes"]["GORE, AL"] == 266 and h["electors"] == "historical"
     bad = client.get("/api/ec", params={"dataset": "burlington-2009"})
     assert bad.status_code == 400 and "not an Electoral College" in bad.json()["detail"]
     assert (
@@ -129,7 +135,7 @@ def test_whatif_nader_to_gore_in_florida(client):
     )
     assert r.status_code == 200
     result = r.json()
-    assert result["electoral_votes"]["GORE, AL"] == 291
+    assert result["electoral_votes"]["GORE, AL"] == 292
     assert [f["area"] for f in result["flipped"]] == ["FL"]
 
 
@@ -267,7 +273,7 @@ def test_page_endpoints_draw_the_count(client):
     ec = client.post(
         "/ui/ec", json={"dataset": "us-president-2000", "scenario": ["Nader -> Gore 50% in FL"]}
     ).json()
-    assert ec["result"]["electoral_votes"]["GORE, AL"] == 291
+    assert ec["result"]["electoral_votes"]["GORE, AL"] == 292
     florida = ec["figures"]["map"]["data"][0]["ids"].index("FL")
     assert ec["figures"]["map"]["data"][0]["marker"]["line"]["width"][florida] == 3
 

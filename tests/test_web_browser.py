@@ -119,8 +119,14 @@ def test_2000_nader_to_gore_in_florida(server, page):
     row.locator("input[name=share]").fill("50")
     row.locator("input[name=in]").fill("FL")
     page.click("#apply")
-    expect(page.locator("#ev-total")).to_contain_text("GORE, AL 291", timeout=60_000)
+    # pledged electors, as `tally ec` counts them: 267 + Florida's 25
+    expect(page.locator("#ev-total")).to_contain_text("GORE, AL 292", timeout=60_000)
+    expect(page.locator("#electors-line")).to_contain_text("pledged electors")
     expect(page.locator("#flipped")).to_contain_text("FL (25)")
+    # the electors control: as they voted, DC's abstaining elector stays abstaining
+    page.locator("select[name=faithless]").select_option("historical")
+    expect(page.locator("#ev-total")).to_contain_text("GORE, AL 291", timeout=60_000)
+    expect(page.locator("#electors-line")).to_contain_text("abstained")
     after = _florida_colour(page)
     assert after != before
     page.screenshot(path=str(ARTIFACTS / "ec-2000-nader-to-gore.png"), full_page=True)

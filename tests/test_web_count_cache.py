@@ -59,16 +59,16 @@ def test_bundled_dataset_counts_are_still_served(client):
 def test_an_import_made_while_it_is_counted_is_not_kept_under_the_old_key(client, monkeypatch):
     from tally.web import api
 
-    loaded = api._load
+    loaded = api._contest
 
     def import_then_load(dataset):
         # the import lands between the lookup of what "late" is and the reading of it
         store.import_ballots(_ballots(4, 1), dataset)
         return loaded(dataset)
 
-    monkeypatch.setattr(api, "_load", import_then_load)
+    monkeypatch.setattr(api, "_contest", import_then_load)
     first = client.get("/api/count", params={"dataset": "late", "rule": "plurality"})
     assert first.status_code == 200 and first.json()["winners"] == ["Ann"]
-    monkeypatch.setattr(api, "_load", loaded)
+    monkeypatch.setattr(api, "_contest", loaded)
     store.remove_import("late")
     assert client.get("/api/count", params={"dataset": "late", "rule": "plurality"}).status_code == 404

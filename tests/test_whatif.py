@@ -19,22 +19,26 @@ def names(t):
     return (us.find_candidate(n, t.candidates) for n in ("Bush", "Gore", "Nader"))
 
 
-def test_half_of_nader_to_gore_in_florida_gives_291(t2000):
+def test_half_of_nader_to_gore_in_florida_gives_292_pledged_291_historical(t2000):
     bush, gore, _ = names(t2000)
     r = whatif(t2000, ["Nader -> Gore 50% in FL"])
     assert r["flipped"] == [{"area": "FL", "from": bush, "to": gore, "electoral_votes": 25}]
-    # the actual 266 (DC's faithless abstention kept) + Florida's 25
-    assert r["actual"]["electoral_votes"][gore] == 266
-    assert r["electoral_votes"][gore] == 291 and r["winner"] == gore
+    # pledged electors by default, as `tally ec` counts them: 267 + Florida's 25
+    assert r["actual"]["electoral_votes"][gore] == 267 and r["electors"] == "pledged"
+    assert r["electoral_votes"][gore] == 292 and r["winner"] == gore
+    # as they voted: DC's faithless abstention is kept in the actual result and the scenario
+    h = whatif(t2000, ["Nader -> Gore 50% in FL"], faithless="historical")
+    assert h["actual"]["electoral_votes"][gore] == 266 and h["electors"] == "historical"
+    assert h["electoral_votes"][gore] == 291
 
 
 def test_half_of_nader_everywhere_also_flips_new_hampshire(t2000):
     _, gore, _ = names(t2000)
     r = whatif(t2000, ["Nader -> Gore 50%"])
     assert {f["area"] for f in r["flipped"]} == {"FL", "NH"}
-    assert r["electoral_votes"][gore] == 266 + 25 + 4
-    pledged = whatif(t2000, ["Nader -> Gore 50% in FL"], faithless="none")
-    assert pledged["electoral_votes"][gore] == 267 + 25
+    assert r["electoral_votes"][gore] == 267 + 25 + 4
+    historical = whatif(t2000, ["Nader -> Gore 50%"], faithless="historical")
+    assert historical["electoral_votes"][gore] == 266 + 25 + 4
 
 
 def test_issue_scenario_state_by_state(t2000):
@@ -54,8 +58,11 @@ def test_issue_scenario_state_by_state(t2000):
     for a in r["areas"]:
         if a["area"] in flipped:
             assert a["winner"] == gore
-    assert sum(r["electoral_votes"].values()) == 537  # DC's abstention kept
-    assert r["electoral_votes"][gore] == 266 + sum(f["electoral_votes"] for f in r["flipped"])
+    assert sum(r["electoral_votes"].values()) == 538  # pledged: every elector votes
+    assert r["electoral_votes"][gore] == 267 + sum(f["electoral_votes"] for f in r["flipped"])
+    h = whatif(t2000, stmts, faithless="historical")
+    assert sum(h["electoral_votes"].values()) == 537  # DC's abstention kept
+    assert h["electoral_votes"][gore] == 266 + sum(f["electoral_votes"] for f in h["flipped"])
 
 
 def test_off_ballot_redistribution(t2000):

@@ -1,7 +1,10 @@
-"""Counting a source the way users ask: official options, default rules, every rule at once.
+"""Counting a contest the way users ask: its official rules, a rule they name, every rule at once.
 
-These helpers sit between the registry and the interfaces (CLI, web app, reports), so all
-of them resolve a SOURCE, pick options and compare rules the same way.
+These helpers sit between the registry and the interfaces (CLI, web app, API, reports), so
+all of them pick rules and options and say which rules they counted under the same way.
+A SOURCE becomes a contest through :func:`tally.data.resolve_contest`; :func:`counting`
+applies what the user asked for; :func:`rules_line` and :func:`rules_record` say, in one
+line and in a JSON field, which rules were used and whether they are the contest's own.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import data as catalogue
-from .errors import ConfigError, RuleError, TallyError
+from .contest import Contest
+from .data.sources import DEFAULT_RULE, default_rule
+from .errors import ConfigError, TallyError
+from .outcome import Outcome, to_jsonable
+from .procedures import electoral_college
 from .rules import count as count_rule
 from .rules import get_rule, rules
 
@@ -19,35 +25,14 @@ __all__ = [
     "DEFAULT_RULE",
     "applicable_rules",
     "compare_outcomes",
-    "count_source",
-    "load_source",
+    "counting",
+    "describe_rules",
+    "official_notes",
+    "outcome_record",
     "parse_options",
-    "rule_options",
+    "rules_line",
+    "rules_record",
 ]
-
-DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tallies": "plurality"}
-
-
-def load_source(source: str, fmt: str | None) -> tuple[Any, dict[str, Any]]:
-    """Ballots or tallies for a SOURCE, and the dataset's official facts (empty for files).
-
-    Raises :class:`RuleError` for datasets that hold published results only (round totals
-    of an official count), which cannot be counted again.
-    """
-    ballots = catalogue.resolve(source, format=fmt)
-    if not hasattr(ballots, "kind"):
-        raise RuleError(
-            f"{source!r} holds published results (the official count's rounds), not ballots or tallies; "
-            f"see `tally data show {source}`"
-        )
-    facts: dict[str, Any] = {}
-    if not _is_file(source) and catalogue.exists(source):
-        facts = dict(catalogue.get(source).facts)
-    return ballots, facts
-
-
-def _is_file(source: str) -> bool:
-    return Path(source).exists()
 
 
 def parse_options(pairs: list[str]) -> dict[str, Any]:
@@ -65,35 +50,164 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
     return options
 
 
-def rule_options(rule: str, facts: dict[str, Any], given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The options to count with: the dataset's official options where the rule takes them,
-    overridden by what the user gave. Returns the options and notes saying what was applied."""
-    info = get_rule(rule)
-    notes = []
-    options: dict[str, Any] = {}
-    if facts and facts.get("rule") and get_rule(facts["rule"]).name == info.name:
-        official = {k: v for k, v in facts.get("options", {}).items() if k in info.options}
-        if official:
-            notes.append(
-                "official counting options applied: "
-                + ", ".join(f"{k}={json.dumps(v)}" for k, v in official.items())
-            )
-        options.update(official)
-    options.update(given)
-    return options, notes
+def counting(contest: Contest, rule: str | None = None, **given: Any) -> Contest:
+    """``contest`` to be counted under ``rule`` (default: the contest's own) with the
+    user's options ``given`` on top.
 
+    The official options apply when the rule is the official one; another multi-winner
+    rule fills as many seats as the contest does. ``seats=None`` in ``given`` means not
+    given. The official rules stay on the contest, so :func:`rules_line` can tell.
 
-def count_source(ballots: Any, facts: dict[str, Any], rule: str | None = None, **given: Any) -> Any:
-    """Count loaded ballots under ``rule`` (default: the dataset's official rule, else the
-    usual rule for the ballot kind), with the dataset's official options where they apply."""
-    rule = rule or facts.get("rule") or DEFAULT_RULE[ballots.kind]
-    info = get_rule(rule)
+    Raises
+    ------
+    ConfigError
+        An unknown rule.
+    """
+    name = get_rule(rule or contest.rule).name
+    info = get_rule(name)
     if given.get("seats") is None:
         given.pop("seats", None)
-        if info.multiwinner and "seats" in info.options and facts.get("seats"):
-            given["seats"] = facts["seats"]
-    options, _ = rule_options(info.name, facts, given)
-    return count_rule(ballots, info.name, **options)
+    official = contest.official
+    options: dict[str, Any] = {}
+    if official is not None and official.rule == name:
+        options.update(official.options)
+    elif name == contest.rule:
+        options.update(contest.options)
+    elif official is not None and official.seats and info.multiwinner and "seats" in info.options:
+        options["seats"] = official.seats
+    options.update(given)
+    return contest.with_rule(name, options)
+
+
+def official_notes(contest: Contest) -> list[str]:
+    """ "official counting options applied: ..." when the contest is counted under its
+    official rule with official options (as ``tally compare`` marks such rows)."""
+    official = contest.official
+    if official is None or official.rule != contest.rule:
+        return []
+    applied = {k: v for k, v in official.options.items() if k in contest.options and k != "seats"}
+    if not applied:
+        return []
+    return [
+        "official counting options applied: " + ", ".join(f"{k}={json.dumps(v)}" for k, v in applied.items())
+    ]
+
+
+# -- saying which rules ------------------------------------------------------------------------
+
+_OVERVOTE = {
+    "exhaust": "overvote exhausts",
+    "skip": "overvote skipped to the next rank",
+    "exhaust_if_multiple": "overvote exhausts when it marks several continuing candidates",
+}
+_TIEBREAK = {
+    "order": "ties broken by candidate order",
+    "previous_round": "ties broken by earlier rounds",
+    "random": "ties broken at random",
+    "permutation": "ties broken by a random candidate order",
+    "all": "ties left standing",
+    "ask": "ties stop the count",
+    "previous_round_then_ask": "ties broken by earlier rounds, else the count stops",
+}
+_RCTAB_MODES = {
+    "single": "IRV",
+    "one_per_round": "multi-winner RCV, one winner a round",
+    "stv": "STV",
+    "bottoms_up": "bottoms-up multi-winner RCV",
+    "bottoms_up_percentage": "bottoms-up RCV with a percentage threshold",
+    "multi_pass": "multi-pass IRV",
+}
+
+
+def _option_words(key: str, value: Any, options: dict[str, Any]) -> str | None:
+    """One option in plain words (None when it goes without saying)."""
+    if key == "overvote":
+        return _OVERVOTE.get(value, f"overvote {value}")
+    if key == "max_skipped":
+        if value is None:
+            return "skipped ranks never exhaust"
+        return f"{value + 1} skipped rank{'s' if value else ''} exhaust{'' if value else 's'}"
+    if key == "repeated":
+        return (
+            "a repeated candidate exhausts" if value == "exhaust" else "a repeated candidate is passed over"
+        )
+    if key == "tiebreak":
+        words = _TIEBREAK.get(value, f"tie-break {value}")
+        seed = options.get("seed")
+        return words + (f" (seed {seed})" if seed is not None and value in ("random", "permutation") else "")
+    if key == "seats":
+        return f"{value} seats" if value != 1 else None
+    if key == "excluded":
+        return "excluded: " + ", ".join(value) if value else None
+    if key in ("seed", "mode"):
+        return None  # said with the tie-break and the rule's name
+    if value is True:
+        return key.replace("_", " ")
+    return f"{key.replace('_', ' ')} {value}"
+
+
+def describe_rules(rule: str, options: dict[str, Any]) -> str:
+    """A rule and its options in plain words: "IRV, overvote exhausts, 2 skipped ranks exhaust,
+    batch elimination".
+
+    Examples
+    --------
+    >>> describe_rules("irv", {"overvote": "exhaust", "max_skipped": 1, "batch_elimination": True})
+    'IRV, overvote exhausts, 2 skipped ranks exhaust, batch elimination'
+    """
+    if electoral_college.is_electoral_rule(rule):
+        return electoral_college.describe(options)
+    if rule == "rctab":
+        head = f"{_RCTAB_MODES.get(options.get('mode') or 'single', options.get('mode'))} as RCTab counts it"
+    else:
+        head = rule.upper() if rule in ("irv", "stv") else rule
+    words = [w for k, v in options.items() if (w := _option_words(k, v, options))]
+    return ", ".join([head, *words])
+
+
+def rules_line(contest: Contest) -> str:
+    """Which rules a count used, in one line, saying when the user overrode the contest's.
+
+    >>> from tally.contest import CountingRules
+    >>> c = Contest(None, "irv", {}, official=CountingRules("irv", {}, "a sidecar"))
+    >>> rules_line(c)
+    "counted under the contest's rules: IRV (from a sidecar)"
+    >>> rules_line(c.with_rule("schulze"))
+    "counted under schulze at your request; the contest's rules are: IRV (from a sidecar)"
+    """
+    used = describe_rules(contest.rule, dict(contest.options))
+    official = contest.official
+    if official is None:
+        kind = getattr(contest.ballots, "kind", "these")
+        why = "the usual rule" if contest.rule == default_rule(contest.ballots) else "the rule you chose"
+        return f"counted under {used} ({why} for {kind} ballots: the source states no official rules)"
+    theirs = f"{describe_rules(official.rule, dict(official.options))} (from {official.origin})"
+    if not contest.overridden:
+        return f"counted under the contest's rules: {theirs}"
+    if official.rule == contest.rule:
+        return f"counted under {used} with your options; the contest's rules are: {theirs}"
+    return f"counted under {used} at your request; the contest's rules are: {theirs}"
+
+
+def outcome_record(contest: Contest, outcome: Outcome) -> dict[str, Any]:
+    """The JSON of ``tally count --json`` and of the API's count: the outcome, and the rules
+    it was counted under in ``counted_under`` (:func:`rules_record`)."""
+    return to_jsonable({**outcome.to_dict(), "counted_under": rules_record(contest)})
+
+
+def rules_record(contest: Contest) -> dict[str, Any]:
+    """The ``counted_under`` JSON field: the rule and options used, the contest's official
+    rules (or None), whether the user overrode them, and :func:`rules_line`."""
+    return {
+        "rule": contest.rule,
+        "options": dict(contest.options),
+        "official": None if contest.official is None else contest.official.to_dict(),
+        "overridden": contest.overridden,
+        "line": rules_line(contest),
+    }
+
+
+# -- every rule at once ------------------------------------------------------------------------
 
 
 def applicable_rules(kind: str, seats: int | None) -> list[str]:
@@ -114,24 +228,28 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
 
 
 def compare_outcomes(
-    ballots: Any,
+    contest: Contest,
     rule_names: list[str],
-    facts: dict[str, Any],
     seats: int | None = None,
     *,
     source: str | None = None,
 ) -> dict[str, Any]:
     """Winners under each rule (or why the rule could not run), as a JSON-ready dict.
 
-    ``source`` is the SOURCE as the user gave it (a path or dataset id); the report names
-    it rather than where the file lies on this machine, so it is the same everywhere.
+    A rule that is the contest's official one is counted with the official options (its
+    row's ``notes`` say so). ``source`` is the SOURCE as the user gave it (a path or
+    dataset id); the report names it rather than where the file lies on this machine, so
+    it is the same everywhere. ``contest_rules`` holds the contest's official rules.
     """
+    ballots = contest.ballots
     results: dict[str, Any] = {}
     for name in rule_names:
         info = get_rule(name)
-        options, notes = rule_options(info.name, facts, {})
+        official = contest.official
+        options = dict(official.options) if official is not None and official.rule == info.name else {}
         if seats and "seats" in info.options:
             options["seats"] = seats
+        one = contest.with_rule(info.name, options)
         try:
             outcome = count_rule(ballots, info.name, **options)
         except TallyError as exc:
@@ -141,7 +259,7 @@ def compare_outcomes(
             "family": info.family,
             "winners": list(outcome.winners),
             "tied": outcome.tied,
-            "notes": notes,
+            "notes": official_notes(one),
         }
     label = source if source is not None else (Path(ballots.source).name if ballots.source else None)
     report: dict[str, Any] = {"source": label, "title": ballots.title, "ballots": ballots.total}
@@ -152,4 +270,5 @@ def compare_outcomes(
         report["condorcet_loser"] = condorcet_loser(ballots)
         report["smith_set"] = list(smith_set(ballots))
     report["results"] = results
+    report["contest_rules"] = None if contest.official is None else contest.official.to_dict()
     return report

@@ -57,6 +57,7 @@ __all__ = [
     "import_ballots",
     "import_csv",
     "import_cvrs",
+    "import_rules",
     "list_imports",
     "load_ballots",
     "remove_import",
@@ -351,6 +352,7 @@ def _commit(
     weights: np.ndarray,
     inputs: Sequence[dict[str, str]],
     title: str | None,
+    rules: dict[str, Any] | None = None,
 ) -> ImportInfo:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -367,6 +369,8 @@ def _commit(
         "tie_sets": [sorted(t) for t in tie_sets],
         "ranks": int(choices.shape[1]),
         "title": title,
+        # the rules the contest was officially counted under, when the input states them
+        "rules": rules,
     }
     (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     folder = home() / "imports" / name
@@ -528,6 +532,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
             weights,
             inputs,
             config.output.contest_name,
+            _config_rules(config),
         )
     except BaseException:
         if "acc" in locals():
@@ -536,6 +541,29 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _config_rules(config: Any) -> dict[str, Any]:
+    """An RCTab config's rules as the import records them (read back by :func:`import_rules`)."""
+    from .data.sources import rctab_rules
+
+    return rctab_rules(config).to_dict()
+
+
+def import_rules(name: str) -> dict[str, Any] | None:
+    """The rules recorded when ``name`` was imported: ``{"rule", "options", "origin",
+    "seats"}`` (an RCTab config's rules), or None when the input stated none (a plain
+    CSV, or an import made before rules were recorded).
+
+    Raises :class:`~tally.errors.DataError` when the import has no readable catalogue entry.
+    """
+    folder = home() / "imports" / _check_name(name)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise DataError(f"import {name!r} has no readable meta.json in {folder}") from None
+    rules = meta.get("rules")
+    return rules if isinstance(rules, dict) else None
 
 
 def _add_marks(

@@ -16,7 +16,10 @@
   flipping a set of their units costs the district needs, or the statewide need when that
   is larger (votes are switched from the statewide winner; see :func:`_group_options`).
 
-Pledged electors are counted (no faithless electors): the question is what votes do.
+Pledged electors are counted by default: the question is what votes do. With
+``faithless="historical"`` the electors who broke their pledge keep their votes while
+their state stays with its winner; a state that flips sends the challenger's electors,
+who vote as pledged.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Tallies
-from ..contest import Contest
+from ..contest import Contest, is_electoral
 from ..errors import ConfigError
-from ..rules import count
+from ..names import find_candidate
+from ..procedures import electoral_college, seats_summary
 from ..rules.composite import Unit, units
 
 __all__ = ["area_margins", "margins", "min_switch", "need_two_candidates", "switch_cost", "tipping_point"]
@@ -111,11 +115,19 @@ def tipping_point(tallies: Tallies, leader: int, majority: int) -> dict[str, Any
 
 
 def _group_options(
-    group: Sequence[Unit], challenger: int, leader: int, eligible: np.ndarray
+    group: Sequence[Unit],
+    challenger: int,
+    leader: int,
+    eligible: np.ndarray,
+    slate: tuple[int, int] = (0, 0),
 ) -> list[tuple[int, int, int, tuple[str, ...]]]:
     """(cost, challenger's gain, leader's loss, units) for every set of units of one state
     that could flip to the challenger. A state with districts has its statewide unit
-    first; votes switched in a district also count statewide."""
+    first; votes switched in a district also count statewide. ``slate`` is (electors
+    pledged to the leader there who did not vote for him, those of them who voted for
+    the challenger): when the state's own unit flips they are replaced by the
+    challenger's pledged electors, so the leader loses that many fewer votes and the
+    challenger gains that many fewer."""
 
     def winner(u: Unit) -> int:
         return int(np.argmax(np.where(eligible, u.votes, -np.inf)))
@@ -133,6 +145,9 @@ def _group_options(
             )
             gain = sum(u.electoral_votes for u, _ in chosen)
             loss = sum(u.electoral_votes for u, _ in chosen if winner(u) == leader)
+            if any(u.area == u.state and winner(u) == leader for u, _ in chosen):
+                loss -= slate[0]
+                gain -= slate[1]
             options.append((cost, gain, loss, tuple(u.area for u, _ in chosen)))
     return options
 
@@ -178,8 +193,6 @@ def _min_cost_at_least(
 
 def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     """One contest reported by area: the summed margin and the switches that flip it."""
-    from ..data.us import find_candidate
-
     totals = tallies.totals()
     eligible = _eligible(tallies)
     masked = np.where(eligible, totals, -np.inf)
@@ -225,9 +238,6 @@ def _total_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
 
 def _seat_margins(tallies: Tallies, challenger: str | None) -> dict[str, Any]:
     """Margins of a chamber elected by plurality in each area (one knapsack per goal)."""
-    from ..contest import seats_summary
-    from ..data.us import find_candidate
-
     summary = seats_summary(tallies)
     seats = summary["seats"]
     ranked = list(seats.items())
@@ -332,7 +342,9 @@ def need_two_candidates(tallies: Tallies, what: str) -> None:
         )
 
 
-def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[str, Any]:
+def margins(
+    contest: Contest | Tallies, challenger: str | None = None, *, faithless: Any = None
+) -> dict[str, Any]:
     """The margins report: per-area margins, tipping point and the smallest changes.
 
     ``challenger`` defaults to the candidate with the second most electoral votes (or
@@ -342,18 +354,22 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
     Returns ``{"winner", "challenger", "electoral_votes", "majority", "areas",
     "tipping_point", "to_win", "to_deny", "to_tie", "note"}``; each ``to_*`` is
     ``{"votes", "areas", "challenger_electoral_votes", "winner_electoral_votes"}``
-    (``*_seats`` for seat tallies) or None when impossible.
+    (``*_seats`` for seat tallies) or None when impossible. ``faithless`` chooses the
+    electors (None: the contest's own setting, pledged unless its options say otherwise;
+    ``"historical"``: as they voted, see the module docstring); ``electors`` says which.
     """
-    from ..contest import is_electoral
-    from ..data.us import find_candidate
-
-    tallies = contest.ballots if isinstance(contest, Contest) else contest
+    if not isinstance(contest, Contest):
+        contest = Contest(contest, electoral_college.RULE)
+    tallies = contest.ballots
     need_two_candidates(tallies, "margins")
     if not is_electoral(tallies):
         if "seats" in tallies.attributes:
             return _seat_margins(tallies, challenger)
         return _total_margins(tallies, challenger)
-    outcome = count(tallies, "electoral_college", allocation="wta", faithless="none")
+    setting = faithless if faithless is not None else contest.options.get("faithless")
+    outcome = electoral_college.count(
+        Contest(tallies, electoral_college.RULE, {"allocation": "wta", "faithless": setting or "none"})
+    )
     ev = outcome.details["electoral_votes"]
     majority = outcome.details["majority"]
     ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -373,7 +389,16 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
     by_state: dict[str, list[Unit]] = {}
     for u in unit_list:
         by_state.setdefault(u.state, []).append(u)
-    groups = [_group_options(g, chal, leader, eligible) for _, g in sorted(by_state.items())]
+    slates: dict[str, list[int]] = {}
+    for entry in outcome.details["faithless"]:
+        if entry["pledged"] == leader_name:
+            slate = slates.setdefault(entry["state"], [0, 0])
+            slate[0] += entry["electors"]
+            slate[1] += entry["electors"] if entry["voted"] == challenger_name else 0
+    groups = [
+        _group_options(g, chal, leader, eligible, tuple(slates.get(state, (0, 0))))  # type: ignore[arg-type]
+        for state, g in sorted(by_state.items())
+    ]
     table = min_switch(groups)
     lead_ev, chal_ev = ev.get(leader_name, 0), ev.get(challenger_name, 0)
 
@@ -405,6 +430,12 @@ def margins(contest: Contest | Tallies, challenger: str | None = None) -> dict[s
                 else False
             )
         ),
-        "note": "votes switched from each area's winner to the challenger; pledged electors",
+        "electors": electoral_college.electors(setting),
+        "note": "votes switched from each area's winner to the challenger; "
+        + (
+            "pledged electors"
+            if electoral_college.electors(setting) == "pledged"
+            else "electors as they voted"
+        ),
     }
     return report

@@ -32,7 +32,7 @@ NEW_PARTY = "New party"
 
 def fptp_seats(tallies: Tallies) -> dict[str, int]:
     """Seats per party: each area's plurality winner takes its seats (ties take none)."""
-    from ..contest import seats_summary
+    from ..procedures import seats_summary
 
     return seats_summary(tallies)["seats"]
 

@@ -20,8 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, Tallies
-from ..contest import Contest, is_electoral, result
+from ..contest import Contest, is_electoral
 from ..errors import ConfigError
+from ..names import find_candidate
+from ..procedures import result
+from ..procedures.electoral_college import district_tallies
 from ..rules import count
 from .margins import need_two_candidates
 
@@ -29,9 +32,7 @@ __all__ = ["break_even_rows", "drop_candidate", "ranked_spoilers", "spoilers", "
 
 
 def _frames(tallies: Tallies) -> list[Tallies]:
-    from ..data.us import districts
-
-    dist = districts(tallies)
+    dist = district_tallies(tallies)
     return [tallies] if dist is None else [tallies, dist]
 
 
@@ -162,7 +163,7 @@ def spoilers(
     transfers: Mapping[str, Mapping[str, float]] | None = None,
     rates: Sequence[float] | None = None,
     toward: str | None = None,
-    faithless: Any = "historical",
+    faithless: Any = None,
 ) -> dict[str, Any]:
     """The spoiler report of area tallies: an Electoral College, or seats won area by
     area (first-past-the-post) when the tallies carry no electoral votes.
@@ -174,15 +175,18 @@ def spoilers(
     ``candidates`` (or the largest minor candidate nationally), the net share going to
     ``toward`` (default: each area's runner-up, the break-even reading).
 
+    ``faithless`` chooses the electors (None: the contest's own setting, pledged unless
+    its options say otherwise; ``"historical"``: as they voted), for the actual result,
+    the assumption and the sweep alike.
+
     Returns ``{"rows": [...], "actual": {ec}, "assumption": {...} | None,
     "sweep": [...] | None}``.
     """
-    from ..data.us import find_candidate
     from .whatif import ABSTAIN_TARGETS, Statement, whatif
 
     if isinstance(contest, Tallies):
         contest = Contest(contest, "electoral_college" if is_electoral(contest) else "plurality")
-    if is_electoral(contest.ballots):
+    if is_electoral(contest.ballots) and faithless is not None:
         contest = contest.with_options(faithless=faithless)
     t = contest.ballots
     need_two_candidates(t, "spoilers")
@@ -210,7 +214,7 @@ def spoilers(
             statements.append(Statement("off", text, source=minor, targets=targets))
         report["assumption"] = {
             "transfers": {m: dict(s) for m, s in transfers.items()},
-            "result": whatif(contest, statements, faithless=faithless),
+            "result": whatif(contest, statements),
         }
     if rates:
         if names:
@@ -235,41 +239,48 @@ def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
 
     A rank marking only the removed candidate disappears (the next rank moves up); a
     rank marking them with others (a tie) keeps the others; skipped ranks and
-    overvotes stay where the voter left them.
+    overvotes stay where the voter left them. Vectorised: every code is mapped through
+    one table and each row's kept marks are moved left in one scatter.
     """
     if name not in ballots.candidates:
         raise ConfigError(f"no candidate {name!r}; candidates: {', '.join(ballots.candidates)}")
     gone = ballots.candidates.index(name)
-    remap = {i: (i if i < gone else i - 1) for i in range(len(ballots.candidates)) if i != gone}
+    c = len(ballots.candidates)
+    choices = ballots.choices
+    low = FIRST_TIE_CODE - len(ballots.tie_sets) + 1
+    drop = np.iinfo(np.int16).min
+    table = np.arange(low, c, dtype=np.int64)  # code -> new code (index: code - low)
+    singles = np.arange(c)
+    table[singles - low] = np.where(singles < gone, singles, singles - 1)
+    table[gone - low] = drop
+    # tie sets: the others stay tied, numbered in the order they first appear (row by row)
     new_sets: list[frozenset[int]] = []
     set_code: dict[frozenset[int], int] = {}
-
-    def code_of(code: int) -> int | None:
-        if code >= 0:
-            return None if code == gone else remap[code]
-        if code > FIRST_TIE_CODE:
-            return code  # SKIPPED, OVERVOTE
-        members = frozenset(remap[m] for m in ballots.tie_sets[FIRST_TIE_CODE - code] if m != gone)
-        if len(members) == 1:
-            return next(iter(members))
+    flat = choices.ravel()
+    present = np.unique(flat[flat <= FIRST_TIE_CODE]) if flat.size else np.zeros(0, dtype=np.int64)
+    first_seen = {int(code): int(np.argmax(flat == code)) for code in present}
+    for code in sorted(first_seen, key=first_seen.__getitem__):
+        members = frozenset(
+            m if m < gone else m - 1 for m in ballots.tie_sets[FIRST_TIE_CODE - code] if m != gone
+        )
         if not members:
-            return None
-        if members not in set_code:
-            set_code[members] = FIRST_TIE_CODE - len(new_sets)
-            new_sets.append(members)
-        return set_code[members]
-
-    rows = []
-    width = ballots.choices.shape[1]
-    for row in ballots.choices:
-        kept = [c for c in (code_of(int(x)) for x in row) if c is not None]
-        kept += [SKIPPED] * (width - len(kept))
-        rows.append(kept)
-    matrix = np.array(rows, dtype=np.int16).reshape(len(rows), width)
+            table[code - low] = drop
+        elif len(members) == 1:
+            table[code - low] = next(iter(members))
+        else:
+            if members not in set_code:
+                set_code[members] = FIRST_TIE_CODE - len(new_sets)
+                new_sets.append(members)
+            table[code - low] = set_code[members]
+    mapped = table[choices.astype(np.int64) - low]
+    kept = mapped != drop
+    matrix = np.full(mapped.shape, SKIPPED, dtype=np.int64)
+    rows, ranks = np.nonzero(kept)
+    matrix[rows, np.cumsum(kept, axis=1)[rows, ranks] - 1] = mapped[rows, ranks]
     # trailing SKIPPED padding stands for "no further ranks", as in the original matrix
     return RankedBallots.from_matrix(
-        tuple(c for c in ballots.candidates if c != name),
-        matrix,
+        tuple(n for n in ballots.candidates if n != name),
+        matrix.astype(np.int16),
         ballots.weights.copy(),
         tie_sets=new_sets,
         source=ballots.source,

@@ -24,11 +24,12 @@ Statements are applied in a fixed order, whatever order they are given in: candi
 off the ballot, then every transfer at once (each a share of the votes before any
 transfer, so "Bush -> Gore 1%" and "Bush -> other 2%" take 1 % and 2 % of the same
 Bush vote), then swings, then turnout changes. Percentages of a candidate's voters
-moving out of one area may not add up to more than 100 %. Historical faithless electors
-stay as they were unless ``faithless`` says otherwise, so in 2000 "Nader -> Gore 50% in
-FL" gives Gore the 266 electoral votes he received plus Florida's 25 = 291 (292 with
-``faithless="none"``); applied everywhere it also flips New Hampshire, whose break-even
-rate is 32.5 %, for 295.
+moving out of one area may not add up to more than 100 %. The actual result and the
+scenario are counted with the same electors: pledged unless ``faithless`` (or the
+contest's own options) say otherwise, as ``tally ec`` counts them. So in 2000 "Nader ->
+Gore 50% in FL" gives Gore his 267 pledged electors plus Florida's 25 = 292 (291 with
+``faithless="historical"``, where the DC elector who abstained stays abstaining);
+applied everywhere it also flips New Hampshire, whose break-even rate is 32.5 %, for 296.
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots import Tallies
-from ..contest import Contest, is_electoral, result
+from ..contest import Contest, is_electoral
 from ..errors import ConfigError
+from ..names import OTHER, find_candidate
+from ..procedures import result
+from ..procedures.electoral_college import district_tallies
 
 __all__ = ["ABSTAIN_TARGETS", "OTHER_TARGETS", "Statement", "apply", "parse", "whatif"]
 
@@ -298,8 +302,6 @@ class _Frame:
 
 
 def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int | str:
-    from ..data.us import OTHER, find_candidate
-
     low = name.lower()
     if allow_other and low in ABSTAIN_TARGETS:
         return "abstain"
@@ -326,13 +328,11 @@ def _check_areas(statement: Statement, frames: Sequence[_Frame]) -> None:
 
 def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, dict[str, Any]]:
     """The tallies after the scenario, and the count options it sets (allocation)."""
-    from ..data.us import districts
-
     # "in X" names an area or the group it belongs to: a state (House districts, ME/NE
     # congressional districts) or a region (UK constituencies; quote names with spaces)
     group = tallies.attributes.get("state") or tallies.attributes.get("region") or tallies.areas
     frames = [_Frame(tallies, tuple(str(g) for g in group))]
-    dist = districts(tallies)
+    dist = district_tallies(tallies)
     if dist is not None:
         frames.append(_Frame(dist, tuple(dist.attributes["state"])))
     options: dict[str, Any] = {}
@@ -454,11 +454,15 @@ def whatif(
     contest: Contest | Tallies,
     statements: Sequence[str | Statement],
     *,
-    faithless: Any = "historical",
+    faithless: Any = None,
     **options: Any,
 ) -> dict[str, Any]:
     """The scenario's result beside the actual one: the Electoral College for tallies
     with electoral votes, otherwise seats won area by area (first-past-the-post).
+
+    ``faithless`` chooses the electors of both counts: None keeps the contest's own
+    setting (pledged electors unless its options say otherwise), ``"none"`` or
+    ``"pledged"`` counts every elector as pledged, ``"historical"`` as they voted.
 
     Returns the ``tally ec`` shape for the scenario (``electoral_votes``, ``winner``,
     ``areas``; ``seats`` instead of ``electoral_votes`` for seat tallies) plus ``actual`` (the same shape, unchanged votes), ``flipped`` (areas
@@ -471,7 +475,9 @@ def whatif(
         raise ConfigError("what-if scenarios work on area tallies")
     parsed = [s if isinstance(s, Statement) else parse(s) for s in statements]
     electoral = is_electoral(contest.ballots)
-    base = contest.with_options(faithless=faithless, **options) if electoral else contest
+    if faithless is not None:
+        options["faithless"] = faithless
+    base = contest.with_options(**options) if electoral else contest
     actual = result(base)
     new_tallies, set_options = apply(contest.ballots, parsed)
     if set_options and not electoral:

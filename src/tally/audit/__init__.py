@@ -27,7 +27,7 @@ from ..ballots import Tallies
 from ..errors import AuditError, TallyError
 from ..rules import count, get_rule
 from .assertions import Assertion, AssertionFile, Scored, read_assertions
-from .irv import IrvAudit, plan_irv_audit, reading_options
+from .irv import IrvAudit, audits_as_irv, plan_irv_audit, reading_options
 from .plurality import PairwiseAudit, plan_pairwise_audit
 from .preferences import Preferences, read_preferences
 from .sample import GAMMA, MEASURES, ErrorRates, SampleSettings, bravo_asn, comparison_sample_size
@@ -46,6 +46,7 @@ __all__ = [
     "SampleSettings",
     "Scored",
     "Verification",
+    "audits_as_irv",
     "bravo_asn",
     "comparison_sample_size",
     "plan_audit",
@@ -57,7 +58,8 @@ __all__ = [
     "verify",
 ]
 
-AUDITABLE = ("irv", "plurality", "approval", "districts", "electoral_college")
+AUDITABLE = ("plurality", "approval", "districts", "electoral_college")
+"""Rules with pairwise plans; IRV counts are told by :func:`audits_as_irv`."""
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,9 @@ def plan_audit(
     ----------
     ballots : RankedBallots, ScoredBallots or Tallies
     rule : str
-        The rule the contest is counted under: ``irv`` (RAIRE), ``plurality`` or
-        ``approval`` (pairwise assorters); area tallies counted area by area
-        (``districts``, ``electoral_college``) get one plurality plan per area.
+        The rule the contest is counted under: ``irv`` or RCTab's single-winner mode
+        (RAIRE), ``plurality`` or ``approval`` (pairwise assorters); area tallies counted
+        area by area (``districts``, ``electoral_college``) get one plurality plan per area.
     options : mapping, optional
         The rule's options.
     winner : str, optional
@@ -128,6 +130,10 @@ def plan_audit(
     settings = settings or SampleSettings()
     options = {k: v for k, v in (options or {}).items() if not (k == "seats" and v in (None, 1))}
     name = get_rule(rule).name
+    if audits_as_irv(name, options):
+        return plan_irv_audit(
+            ballots, options, rule=name, winner=winner, total=total, measure=measure, settings=settings
+        )
     if name not in AUDITABLE:
         seats = options.get("seats")
         for_seats = f" for {seats} seats" if seats else ""
@@ -137,10 +143,6 @@ def plan_audit(
         raise AuditError(
             f"the contest is counted by {name}{for_seats}; tally plans risk-limiting audits for "
             f"single-winner IRV (RAIRE), plurality and approval contests{hint}"
-        )
-    if name == "irv":
-        return plan_irv_audit(
-            ballots, options, winner=winner, total=total, measure=measure, settings=settings
         )
     if isinstance(ballots, Tallies) and name != "plurality":
         return _by_area(ballots, settings)

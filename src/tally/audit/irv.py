@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.rcv_tables import walk_rules
 from ..ballots import RankedBallots
 from ..errors import AuditError, ConfigError
 from ..outcome import Outcome
@@ -31,18 +32,36 @@ from .raire import Counts, find_assertions
 from .sample import MEASURES, SampleSettings, contest_sample_size, difficulty, pair_sample_sizes
 from .trim import Node, pruning_tree, tree_size, trim
 
-__all__ = ["IrvAudit", "plan_irv_audit", "reading_options"]
+__all__ = ["IrvAudit", "audits_as_irv", "plan_irv_audit", "reading_options"]
 
 MEASURE_NAMES = {"margin": "OneOnMargin", "margin_squared": "OneOnMarginSq", "bravo": "BRAVO"}
 
 
 def reading_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """The count options that say how marks are read (RAIRE needs the same reading)."""
+    """The count options that say how marks are read (RAIRE needs the same reading), and
+    the candidates left out of the count."""
+    rules = walk_rules(options)
     return {
-        "overvote": options.get("overvote", "exhaust"),
-        "max_skipped": options.get("max_skipped"),
-        "repeated": options.get("repeated", "skip"),
+        "overvote": rules.overvote,
+        "max_skipped": rules.max_skipped,
+        "repeated": rules.repeated,
+        "excluded": tuple(options.get("excluded") or ()),
     }
+
+
+def audits_as_irv(rule: str, options: Mapping[str, Any]) -> bool:
+    """Whether a count is single-winner IRV, one lowest candidate out at a time (or a
+    batch the one-at-a-time count would remove next): ``irv``, or RCTab's single-winner
+    mode without a minimum vote or a stop after some round."""
+    if rule == "irv":
+        return True
+    return (
+        rule == "rctab"
+        and options.get("mode") in (None, "single")
+        and options.get("seats") in (None, 1)
+        and not options.get("minimum_votes")
+        and options.get("stop_after_round") is None
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,7 @@ def plan_irv_audit(
     ballots: RankedBallots,
     options: Mapping[str, Any] | None = None,
     *,
+    rule: str = "irv",
     winner: str | None = None,
     total: float | None = None,
     measure: str = "margin",
@@ -156,6 +176,8 @@ def plan_irv_audit(
         The contest's ballots.
     options : mapping, optional
         The IRV options the contest is counted under (``overvote``, ``max_skipped``, ...).
+    rule : str
+        ``irv``, or ``rctab`` in its single-winner mode (see :func:`audits_as_irv`).
     winner : str, optional
         The reported winner; an error if it is not the winner of the count.
     total : float, optional
@@ -195,8 +217,10 @@ def plan_irv_audit(
     if measure not in MEASURES:
         raise ConfigError(f"unknown difficulty measure {measure!r}; choose one of {', '.join(MEASURES)}")
     prefs = read_preferences(ballots, **reading_options(options))
+    if not audits_as_irv(rule, options):
+        raise AuditError(f"a {rule} count with options {options} is not single-winner IRV")
     if outcome is None:
-        outcome = count(ballots, "irv", **options)
+        outcome = count(ballots, rule, **options)
     if outcome.tied or len(outcome.winners) != 1:
         raise AuditError(
             f"the IRV count is tied between {', '.join(outcome.winners)}: there is no reported winner to audit"

@@ -27,6 +27,7 @@ ballots is refused.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +87,7 @@ def read_preferences(
     overvote: str = "exhaust",
     max_skipped: int | None = None,
     repeated: str = "skip",
+    excluded: Sequence[str] = (),
     merge: bool = True,
 ) -> Preferences:
     """Each ballot's preference list under the count's rules for marks (see the module).
@@ -96,6 +98,9 @@ def read_preferences(
         The ballots as read, every mark kept.
     overvote, max_skipped, repeated : str, int or None, str
         The count's options (:class:`~tally.rules.walk.WalkRules`).
+    excluded : sequence of str
+        Candidates left out of the count (never continuing): passed over like any
+        candidate who is out.
     merge : bool
         Merge identical lists (the default); ``False`` keeps one row per ballot row.
 
@@ -122,6 +127,8 @@ def read_preferences(
             "candidates are out, so no single preference list describes it; RAIRE assertions "
             "need one list per ballot (overvote='exhaust' or 'skip')"
         )
+    left_out = np.zeros(c, dtype=bool)
+    left_out[[ballots.index(name) for name in excluded]] = True
     members = np.zeros((len(ballots.tie_sets), c + 1), dtype=bool)
     for t, tied in enumerate(ballots.tie_sets):
         members[t, list(tied)] = True
@@ -149,7 +156,7 @@ def read_preferences(
             alive &= ~(mark & (code < SKIPPED))
             mark &= alive
         single = np.flatnonzero(mark & (code >= 0))
-        single = single[~placed[single, code[single]]]
+        single = single[~placed[single, code[single]] & ~left_out[code[single]]]
         lists[single, length[single]] = code[single]
         placed[single, code[single]] = True
         length[single] += 1

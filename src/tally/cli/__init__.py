@@ -42,6 +42,7 @@ _COMMAND_MODULES = (
     "delegates",
     "convert",
     "audit",
+    "analyze",
 )
 
 for _module in _COMMAND_MODULES:

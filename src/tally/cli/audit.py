@@ -17,6 +17,7 @@ from ..audit import (
     IrvAudit,
     PairwiseAudit,
     SampleSettings,
+    audits_as_irv,
     plan_audit,
     read_assertions,
     read_preferences,
@@ -24,14 +25,16 @@ from ..audit import (
     verify,
 )
 from ..audit.trim import Node, tree_to_dict
-from ..compare import DEFAULT_RULE, load_source, parse_options, rule_options
+from ..compare import counting, describe_rules, parse_options, rules_line, rules_record
+from ..contest import Contest
+from ..data import resolve_contest
 from ..errors import AuditError, ConfigError
 from ..outcome import to_jsonable
-from ..rules import count, get_rule
+from ..rules import count
 from . import app, console
 from .render import escape, number
 
-__all__ = ["audit_contest", "audit_rules"]
+__all__ = ["audit_contest"]
 
 
 class _PlanByDefault(TyperGroup):
@@ -57,28 +60,10 @@ TREE_LIMIT = 100_000
 MEASURE_OF_RAIRE = {"OneOnMargin": "margin", "OneOnMarginSq": "margin_squared", "BRAVO": "bravo"}
 
 
-def audit_contest(
-    source: str, fmt: str | None, rule: str | None, pairs: list[str]
-) -> tuple[Any, str, dict[str, Any], list[str]]:
-    """A SOURCE's ballots, the rule and options it is audited under, and notes saying which."""
-    ballots, facts = load_source(source, fmt)
-    return (ballots, *audit_rules(ballots, facts, rule, parse_options(pairs)))
-
-
-def audit_rules(
-    ballots: Any, facts: dict[str, Any], rule: str | None, given: dict[str, Any]
-) -> tuple[str, dict[str, Any], list[str]]:
-    """The rule and options loaded ballots are audited under, and notes saying which: the
-    contest's official rule, seats and options unless the user gave others (shared with
-    the web app)."""
-    official = facts.get("rule")
-    name = get_rule(rule or official or DEFAULT_RULE[ballots.kind]).name
-    options, notes = rule_options(name, facts, given)
-    if official and name == get_rule(official).name and (facts.get("seats") or 1) > 1:
-        options.setdefault("seats", facts["seats"])
-    if rule and official and name != get_rule(official).name:
-        notes.append(f"audited as a {name} count, as asked; the contest is officially counted by {official}")
-    return name, options, notes
+def audit_contest(source: str, fmt: str | None, rule: str | None, pairs: list[str]) -> Contest:
+    """The contest of a SOURCE as it is audited: under its official rules, unless the user
+    names another rule or options."""
+    return counting(resolve_contest(source, format=fmt), rule, **parse_options(pairs))
 
 
 @rla_app.command("plan")
@@ -122,8 +107,9 @@ def plan_command(
     ] = False,
 ) -> None:
     """Plan a risk-limiting audit of SOURCE: the assertions to check and the ballots to sample."""
-    contest, name, options, notes = audit_contest(source, fmt, rule, option or [])
-    raire = (getattr(contest, "metadata", None) or {}).get("raire") or {}
+    contest = audit_contest(source, fmt, rule, option or [])
+    ballots_read, name, options = contest.ballots, contest.rule, dict(contest.options)
+    raire = (getattr(ballots_read, "metadata", None) or {}).get("raire") or {}
     spec = raire.get("audit") or {}
     measure = difficulty or MEASURE_OF_RAIRE.get(spec.get("type", ""), "margin")
     if risk_limit is None:
@@ -131,7 +117,7 @@ def plan_command(
     settings = SampleSettings(risk_limit, gamma, ErrorRates(error_rate, two_vote_error_rate))
     total = ballots if ballots is not None else spec.get("total_auditable_ballots")
     plan = plan_audit(
-        contest,
+        ballots_read,
         name,
         options,
         winner=winner or raire.get("winner"),
@@ -144,14 +130,15 @@ def plan_command(
             raise ConfigError("--raire-json writes IRV assertions; this contest is not audited as IRV")
         print(json.dumps(plan.to_raire(), indent=2, ensure_ascii=False))
         return
-    title = contest.title or source
+    title = ballots_read.title or source
+    line = rules_line(contest)
     if as_json:
         data = {
             "source": source,
             "title": title,
             "rule": name,
             "options": options,
-            "notes": notes,
+            "counted_under": rules_record(contest),
             **plan.to_dict(),
         }
         if tree and isinstance(plan, IrvAudit):
@@ -161,9 +148,8 @@ def plan_command(
             data["elimination_tree_complete"] = complete
         print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{escape(title)}[/]  ({name}, {number(contest.total)} ballots read)")
-    for note in notes:
-        console.print(f"[dim]{escape(note)}[/]")
+    console.print(f"[bold]{escape(title)}[/]  ({number(ballots_read.total)} ballots read)")
+    console.print(f"[dim]{escape(line)}[/]")
     if isinstance(plan, AreaAudits):
         _print_areas(plan)
         return
@@ -295,34 +281,36 @@ def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the check as JSON.")] = False,
 ) -> None:
     """Check IRV assertions against SOURCE: every margin recounted, every other winner ruled out."""
-    contest, name, options, notes = audit_contest(source, fmt, rule, option or [])
-    if name != "irv" or contest.kind != "ranked":
+    contest = audit_contest(source, fmt, rule, option or [])
+    ballots, name = contest.ballots, contest.rule
+    options = {k: v for k, v in contest.options.items() if not (k == "seats" and v in (None, 1))}
+    if ballots.kind != "ranked" or not audits_as_irv(name, options):
         raise AuditError(
-            f"assertions are checked against an IRV count of ranked ballots; this is a {name} contest"
+            f"assertions are checked against an IRV count of ranked ballots; this contest is "
+            f"counted as {describe_rules(name, options)} (pass --rule irv for an IRV count)"
         )
-    options = {k: v for k, v in options.items() if not (k == "seats" and v in (None, 1))}
-    prefs = read_preferences(contest, **reading_options(options))
-    file = read_assertions(assertions, contest.candidates)
-    outcome = count(contest, "irv", **options)
+    prefs = read_preferences(ballots, **reading_options(options))
+    file = read_assertions(assertions, ballots.candidates)
+    outcome = count(ballots, name, **options)
     counted = outcome.winners[0] if len(outcome.winners) == 1 else None
     if file.winner is not None:
         winner = file.winner
     elif counted is not None:
-        winner = contest.candidates.index(counted)
+        winner = ballots.candidates.index(counted)
     else:
         raise AuditError("the file names no winner and the IRV count of these ballots is tied")
     result = verify(prefs, winner, file.assertions, file.margins)
     problems = list(result.problems)
-    if counted is not None and contest.candidates[winner] != counted:
+    if counted is not None and ballots.candidates[winner] != counted:
         problems.insert(
-            0, f"the assertions confirm {contest.candidates[winner]}, but the count elects {counted}"
+            0, f"the assertions confirm {ballots.candidates[winner]}, but the count elects {counted}"
         )
     if as_json:
         data = {"source": source, "assertions_file": assertions, "form": file.form, **result.to_dict()}
         data["problems"], data["ok"] = problems, not problems
         print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
     else:
-        _print_check(result, problems, notes)
+        _print_check(result, problems, [rules_line(contest)])
     if problems:
         raise SystemExit(1)
 

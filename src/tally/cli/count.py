@@ -9,16 +9,18 @@ import typer
 from rich.table import Table
 
 from ..compare import (
-    DEFAULT_RULE,
     applicable_rules,
     compare_outcomes,
-    load_source,
+    counting,
+    describe_rules,
+    outcome_record,
     parse_options,
-    rule_options,
+    rules_line,
 )
+from ..data import resolve_contest
 from ..errors import RuleError
 from ..outcome import Outcome, to_jsonable
-from ..rules import count as count_rule
+from ..procedures import count as count_contest
 from ..rules import get_rule, rules
 from . import app, console
 from .render import escape, number, outcome_table, round_notes, ties_lines
@@ -27,9 +29,16 @@ from .render import escape, number, outcome_table, round_notes, ties_lines
 @app.command("count")
 def count_command(
     source: Annotated[
-        str, typer.Argument(help="A ballot file or a bundled dataset id (see `tally data list`).")
+        str,
+        typer.Argument(
+            help="A ballot file (with its SOURCE.rules.json sidecar, if any), an RCTab contest config, "
+            "a bundled dataset id (see `tally data list`) or an import of the store."
+        ),
     ],
-    rule: Annotated[str | None, typer.Option("--rule", "-r", help="Rule name (see `tally rules`).")] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option("--rule", "-r", help="Rule name (see `tally rules`); default: the contest's own rules."),
+    ] = None,
     seats: Annotated[int | None, typer.Option(help="Seats to fill (multi-winner rules).")] = None,
     tiebreak: Annotated[str | None, typer.Option(help="all | order | previous_round | random")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for random tie-breaks.")] = None,
@@ -37,31 +46,27 @@ def count_command(
         list[str] | None, typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
     ] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the outcome JSON (with the rules in 'counted_under').")
+    ] = False,
 ) -> None:
-    """Count SOURCE under a rule and show every round."""
-    ballots, facts = load_source(source, fmt)
-    rule = rule or facts.get("rule") or DEFAULT_RULE[ballots.kind]
+    """Count SOURCE under the rules it was officially counted by (or a rule you name) and
+    show every round."""
     given = parse_options(option or [])
     if tiebreak is not None:
         given["tiebreak"] = tiebreak
     if seed is not None:
         given["seed"] = seed
-    info = get_rule(rule)
-    if seats is None and info.multiwinner and "seats" in info.options and facts.get("seats"):
-        seats = facts["seats"]
-    if seats is not None:
-        given["seats"] = seats
-    options, notes = rule_options(info.name, facts, given)
-    outcome = count_rule(ballots, info.name, **options)
+    contest = counting(resolve_contest(source, format=fmt), rule, seats=seats, **given)
+    outcome = count_contest(contest)
     if as_json:
-        print(outcome.to_json())
+        print(json.dumps(outcome_record(contest, outcome), indent=2, ensure_ascii=False, allow_nan=False))
         return
+    ballots = contest.ballots
     title = ballots.title or source
     console.print(f"[bold]{escape(title)}[/]  ({_ballot_summary(ballots)})")
-    for note in notes:
-        console.print(f"[dim]{escape(note)}[/]")
-    districts = info.name == "districts"
+    console.print(escape(rules_line(contest)))
+    districts = contest.rule == "districts"
     console.print(_seats_table(outcome) if districts else outcome_table(outcome))
     for line in [] if districts else round_notes(outcome):
         console.print(line)
@@ -145,7 +150,8 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Winners of SOURCE under every applicable rule, beside the Condorcet winner."""
-    ballots, facts = load_source(source, fmt)
+    contest = resolve_contest(source, format=fmt)
+    ballots = contest.ballots
     if rule_list:
         names = [get_rule(r.strip()).name for r in rule_list.split(",") if r.strip()]
         for name in names:
@@ -153,11 +159,12 @@ def compare_command(
                 raise RuleError(f"rule {name!r} does not count {ballots.kind} ballots")
     else:
         names = applicable_rules(ballots.kind, seats)
-    report = compare_outcomes(ballots, names, facts, seats, source=source)
+    report = compare_outcomes(contest, names, seats, source=source)
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
     console.print(f"[bold]{escape(ballots.title or source)}[/]  ({_ballot_summary(ballots)})")
+    console.print(escape(_contest_rules_line(contest)))
     if "condorcet_winner" in report:
         cw = report["condorcet_winner"]
         smith = escape(", ".join(report["smith_set"]))
@@ -184,6 +191,18 @@ def compare_command(
             flag = (flag + " " if flag else "") + "[dim]official options[/]"
         table.add_row(name, result["family"], winners, flag)
     console.print(table)
+
+
+def _contest_rules_line(contest: Any) -> str:
+    """What ``compare`` says of the contest's own rules: each rule is counted as named,
+    with the official options where it is the official rule."""
+    official = contest.official
+    if official is None:
+        return "compared under every rule; the source states no official rules"
+    return (
+        f"compared under every rule; the contest's rules are: "
+        f"{describe_rules(official.rule, dict(official.options))} (from {official.origin})"
+    )
 
 
 @app.command("rules")

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from .. import data as catalogue
+from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console
 
@@ -16,21 +17,47 @@ data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
 
+# the criteria an outcome fails, in a narrow column
+_SHORT = {
+    "condorcet_winner": "condorcet",
+    "condorcet_loser": "condorcet-loser",
+    "upward_monotonicity": "upward",
+    "downward_monotonicity": "downward",
+    "no_show": "no-show",
+}
+
+
 @data_app.command("list")
 def list_command(
     tag: Annotated[str, typer.Option(help="Only datasets with this tag (e.g. us, irv, stv).")] = "",
+    flag: Annotated[
+        str,
+        typer.Option(
+            help="Only elections that fail this criterion (condorcet_winner, upward_monotonicity, "
+            "no_show, spoiler, ...; 'any' for every flagged one). See `tally criteria`."
+        ),
+    ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
 ) -> None:
-    """Every bundled dataset, with its id, kind, licence and source."""
+    """Every bundled dataset, with its id, kind, licence and source, and the criteria a
+    ranked election's outcome fails."""
+    from ..analysis.criteria import CRITERIA
+    from ..data.rcv_flags import flags
+
+    if flag and flag != "any" and flag not in CRITERIA:
+        raise ConfigError(f"unknown criterion {flag!r}; choose any, {', '.join(CRITERIA)}")
     found = [d for d in catalogue.datasets() if not tag or tag in d.tags]
+    if flag:
+        found = [d for d in found if flags(d.id) and (flag == "any" or flag in flags(d.id))]
     if as_json:
-        print(json.dumps(to_jsonable([d.to_dict() for d in found]), indent=2, ensure_ascii=False))
+        rows = [{**d.to_dict(), "flags": list(flags(d.id))} for d in found]
+        print(json.dumps(to_jsonable(rows), indent=2, ensure_ascii=False))
         return
     table = Table(show_header=True, header_style="bold")
-    for column in ("id", "title", "kind", "licence"):
+    for column in ("id", "title", "kind", "licence", "fails"):
         table.add_column(column, overflow="fold")
     for d in found:
-        table.add_row(d.id, d.title, d.kind, d.licence)
+        table.add_row(d.id, d.title, d.kind, d.licence, " ".join(_SHORT.get(f, f) for f in flags(d.id)))
     console.print(table)
 
 

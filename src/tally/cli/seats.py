@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from ..analysis.proportionality import disproportionality
-from ..compare import load_source, parse_options, rule_options
+from ..compare import counting, official_notes, parse_options
+from ..data import resolve_contest
 from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
 from ..rules import count as count_rule
@@ -93,7 +94,8 @@ def seats_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the seats and measures as JSON.")] = False,
 ) -> None:
     """Allocate seats from VOTES by a list-PR or apportionment rule, with disproportionality measures."""
-    tallies, facts = load_source(votes_source, fmt)
+    contest = resolve_contest(votes_source, format=fmt)
+    tallies, official = contest.ballots, contest.official
     if tallies.kind != "tallies":
         raise ConfigError(
             f"{votes_source} holds {tallies.kind} ballots; `tally seats` needs party votes "
@@ -101,7 +103,7 @@ def seats_command(
         )
     # A dataset's own rule is the default only when it allocates seats from votes (the
     # Electoral College or single-member districts are counted by `tally ec` / `tally count`).
-    own = facts.get("rule")
+    own = official.rule if official is not None else None
     own_allocates = own is not None and get_rule(own).family in SEAT_FAMILIES
     info = get_rule(rule or (own if own_allocates else None) or "dhondt")
     if not info.accepts("tallies") or info.family not in SEAT_FAMILIES and info.name != "districts":
@@ -121,7 +123,7 @@ def seats_command(
         if value is not None:
             given[key] = value
     if constituencies is not None:
-        districts, _ = load_source(constituencies, None)
+        districts = resolve_contest(constituencies).ballots
         if districts.kind != "tallies":
             raise ConfigError(f"{constituencies} holds {districts.kind} ballots, not constituency votes")
         given["constituency_seats"] = constituency_winners(districts)
@@ -135,13 +137,14 @@ def seats_command(
             )
     else:
         if seats is None and "seats" not in tallies.attributes:
-            seats = facts.get("seats") or tallies.metadata.get("seats")
+            seats = (official.seats if official is not None else None) or tallies.metadata.get("seats")
         if seats is not None:
             given["seats"] = seats
         elif "seats" not in tallies.attributes:
             raise ConfigError(f"give --seats N: {votes_source} does not say how many seats there are")
-    options, notes = rule_options(info.name, facts, given)
-    outcome = count_rule(tallies, info.name, **options)
+    chosen = counting(contest, info.name, **given)
+    notes = official_notes(chosen)
+    outcome = count_rule(tallies, info.name, **chosen.options)
     votes = {c: float(v) for c, v in outcome.rounds[0].tally.items()}
     report = seats_report(outcome, votes)
     if as_json:

@@ -38,10 +38,17 @@ def report_command(
     png: Annotated[
         bool, typer.Option(help="Also write each chart as a PNG beside the report (needs Chromium).")
     ] = False,
+    faithless: Annotated[
+        str,
+        typer.Option(
+            help="Electoral College electors: none (also 'pledged': every elector as pledged, the default) "
+            "or historical (as they voted)."
+        ),
+    ] = "none",
 ) -> None:
     """Write a self-contained offline HTML report (charts included, no CDN)."""
     from ..report import write_report
 
-    written = write_report(source, output, rule=rule, png=png)
+    written = write_report(source, output, rule=rule, png=png, faithless=faithless)
     for path in written:
         console.print(f"wrote {path}")

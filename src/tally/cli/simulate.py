@@ -171,9 +171,25 @@ def forecast_command(
     """Electoral College odds from state polls with correlated errors."""
     from pathlib import Path
 
+    from ..data import resolve_contest
+    from ..errors import DataError, RuleError
+    from ..procedures import electoral_college as ec
     from ..sim.forecast import ErrorModel, electoral_college_forecast, polls_from_results, read_polls
 
-    table = read_polls(polls, year) if Path(polls).exists() else polls_from_results(polls)
+    if Path(polls).exists():
+        try:
+            electors = ec.electoral_votes(resolve_contest(f"us-president-{year}", files=False).ballots)
+        except DataError:
+            electors = None  # no bundled election that year: the polls file must give an ev column
+        table = read_polls(polls, year, electors)
+    else:
+        try:
+            tallies = resolve_contest(polls, files=False).ballots
+        except RuleError:
+            raise DataError(
+                f"dataset {polls!r} has no electoral votes (it holds published round totals)"
+            ) from None
+        table = polls_from_results(tallies, polls)
     result = electoral_college_forecast(
         table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
     )

@@ -11,9 +11,10 @@ import typer
 from rich.table import Table
 
 from .. import store
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from ..outcome import to_jsonable
 from . import app, console
+from .render import escape
 
 store_app = typer.Typer(help="Imported cast-vote records kept in the local store.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
@@ -31,7 +32,18 @@ def _info_dict(info: store.ImportInfo) -> dict:
         "title": info.title,
         "inputs": list(info.inputs),
         "folder": str(info.folder),
+        # the rules the contest was officially counted under, as recorded at import
+        "rules": _recorded_rules(info.name),
     }
+
+
+def _recorded_rules(name: str) -> dict | None:
+    """An import's recorded rules; None when it has none or its folder cannot be read
+    (``tally count NAME`` then says what is wrong)."""
+    try:
+        return store.import_rules(name)
+    except DataError:
+        return None
 
 
 @app.command("import")
@@ -71,6 +83,15 @@ def import_command(
         f"imported [bold]{info.name}[/]: {info.ballots:,.0f} ballots, {info.rows:,} distinct, "
         f"{len(info.candidates)} candidates in {elapsed:.2f} s → {info.folder}"
     )
+    rules = _recorded_rules(info.name)
+    if rules is not None:
+        from ..compare import describe_rules
+
+        console.print(
+            escape(
+                f"official rules recorded: {describe_rules(rules['rule'], rules['options'])} (from {rules['origin']})"
+            )
+        )
 
 
 @store_app.command("list")

@@ -9,15 +9,23 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..contest import Contest, is_electoral, summary
-from ..errors import ConfigError
+from ..contest import Contest, is_electoral
+from ..data import resolve_contest
+from ..errors import ConfigError, RuleError
 from ..outcome import to_jsonable
+from ..procedures import electoral_college as ec
 from . import app, console
 from .render import escape
 
 SourceArg = Annotated[str, typer.Argument(help="A bundled dataset id (e.g. us-president-2000) or a file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-FaithlessOpt = Annotated[str, typer.Option(help="Electors: none (all as pledged) or historical.")]
+FaithlessOpt = Annotated[
+    str,
+    typer.Option(
+        help="Electors: none (also 'pledged': every elector as pledged, the default) or historical "
+        "(as they voted, faithless electors included)."
+    ),
+]
 
 
 def _print_json(value: Any) -> None:
@@ -25,40 +33,32 @@ def _print_json(value: Any) -> None:
 
 
 def _electoral(source: str, **options: Any) -> Contest:
-    contest = Contest.from_source(source, **options)
-    if not is_electoral(contest.ballots):
+    try:
+        contest = resolve_contest(source)
+    except RuleError:
+        contest = None
+    if contest is None or not is_electoral(contest.ballots):
         raise ConfigError(
             f"{source} has no electoral votes per area; this command needs presidential tallies"
         )
-    return contest
+    return contest.with_rule(ec.RULE, {**contest.options, **options})
 
 
 def _tallies(source: str) -> Contest:
     from ..ballots import Tallies
 
-    contest = Contest.from_source(source)
+    try:
+        contest = resolve_contest(source)
+    except RuleError:
+        # a dataset of published round totals: name what it holds, as for ballots below
+        raise ConfigError(
+            f"{source} holds published round totals, not area tallies; this command needs results by area"
+        ) from None
     if not isinstance(contest.ballots, Tallies):
-        what = (
-            f"{contest.ballots.kind} ballots"
-            if hasattr(contest.ballots, "kind")
-            else "published round totals"
+        raise ConfigError(
+            f"{source} holds {contest.ballots.kind} ballots, not area tallies; this command needs results by area"
         )
-        raise ConfigError(f"{source} holds {what}, not area tallies; this command needs results by area")
     return contest
-
-
-def _official(source: str, rule: str) -> tuple[str, dict[str, Any]]:
-    """The rule, seats and options a bundled dataset is officially counted with; a rule
-    given by the user keeps the official options only where it is that same rule."""
-    from ..compare import load_source, rule_options
-    from ..rules import get_rule
-
-    _, facts = load_source(source, None)
-    info = get_rule(rule or facts.get("rule") or "irv")
-    options, _ = rule_options(info.name, facts, {})
-    if info.multiwinner and "seats" in info.options and facts.get("seats"):
-        options["seats"] = facts["seats"]
-    return info.name, options
 
 
 def _chamber(source: str) -> Contest:
@@ -99,7 +99,7 @@ def ec_command(
 ) -> None:
     """The Electoral College result: electors per candidate and the winner of every area."""
     contest = _electoral(source, allocation=allocation, rounding=rounding, faithless=faithless)
-    result = summary(contest.count())
+    result = ec.summary(contest)
     if as_json:
         _print_json(result)
         return
@@ -112,6 +112,7 @@ def ec_command(
         )
     console.print(table)
     console.print(f"[bold]{_ev_line(result['electoral_votes'])}[/] (majority {result['majority']})")
+    console.print(escape(ec.electors_line(result)))
     _print_decision(result)
 
 
@@ -159,18 +160,19 @@ def spoilers_command(
         ),
     ] = "",
     limit: Annotated[int, typer.Option(help="Rows shown in the table (JSON has all).")] = 25,
-    faithless: FaithlessOpt = "historical",
+    faithless: FaithlessOpt = "none",
     as_json: JsonOpt = False,
 ) -> None:
     """Minor candidates' break-even net transfer rates, area by area, and what flips."""
     from ..analysis.spoilers import ranked_spoilers, spoilers
     from ..analysis.whatif import parse
     from ..ballots import RankedBallots
+    from ..compare import counting
 
-    contest = Contest.from_source(source)
+    contest = resolve_contest(source)
     if isinstance(contest.ballots, RankedBallots):
-        rule, options = _official(source, rule)
-        report = ranked_spoilers(contest.ballots, rule, **options)
+        chosen = counting(contest, rule or None)
+        report = ranked_spoilers(contest.ballots, chosen.rule, **chosen.options)
         if as_json:
             _print_json(report)
             return
@@ -236,6 +238,8 @@ def spoilers_command(
     console.print(table)
     if len(report["rows"]) > limit:
         console.print(f"[dim]{len(report['rows']) - limit} more rows (use --limit or --json)[/]")
+    if is_electoral(contest.ballots):
+        console.print(escape(ec.electors_line(report["actual"])))
     if report["assumption"]:
         res = report["assumption"]["result"]
         flips = (
@@ -272,13 +276,14 @@ def margins_command(
     source: SourceArg,
     challenger: Annotated[str, typer.Option(help="The candidate who would need the votes.")] = "",
     limit: Annotated[int, typer.Option(help="Closest areas shown in the table.")] = 15,
+    faithless: FaithlessOpt = "none",
     as_json: JsonOpt = False,
 ) -> None:
     """Per-area margins, the tipping-point area and the fewest switched votes that change the result."""
     from ..analysis.margins import margins
 
     contest = _tallies(source)
-    report = margins(contest, challenger=challenger or None)
+    report = margins(contest, challenger=challenger or None, faithless=faithless)
     if as_json:
         _print_json(report)
         return
@@ -320,6 +325,8 @@ def margins_command(
             f"({escape(report['winner'])} margin {tp['leader_margin_share']:.2%})"
         )
     unit = "electoral votes" if weight == "electoral_votes" else "seats"
+    if weight == "electoral_votes":
+        console.print(escape(ec.electors_line({"electors": report["electors"]})))
     for key, label in (
         ("to_win", f"{escape(report['challenger'])} wins a majority"),
         ("to_deny", f"{escape(report['winner'])} short of a majority"),
@@ -354,7 +361,7 @@ def whatif_command(
     swing: Annotated[list[str], typer.Option(help='"Gore +1%" or "Bush->Gore 1pt".')] = [],  # noqa: B006
     turnout: Annotated[list[str], typer.Option(help='"+5%", "Gore -3% in FL".')] = [],  # noqa: B006
     allocation: Annotated[str, typer.Option(help="Count electors another way: wta, proportional, ...")] = "",
-    faithless: FaithlessOpt = "historical",
+    faithless: FaithlessOpt = "none",
     as_json: JsonOpt = False,
 ) -> None:
     """Count again after a scenario (the Electoral College, seats won area by area, or one contest's votes summed
@@ -404,6 +411,7 @@ def whatif_command(
     )
     console.print(f"scenario: [bold]{_ev_line(result[key])}[/] → {escape(result['winner'] or 'no majority')}")
     if key == "electoral_votes":
+        console.print(escape(ec.electors_line(result)) + " (actual and scenario alike)")
         _print_decision(result)
 
 

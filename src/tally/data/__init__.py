@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import DataError
 
-__all__ = ["DATA_DIR", "Dataset", "datasets", "get", "load", "register", "resolve"]
+__all__ = ["DATA_DIR", "Dataset", "datasets", "get", "load", "register", "resolve", "resolve_contest"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -129,9 +129,25 @@ def _load_cached(dataset_id: str) -> Any:
     return _DATASETS[dataset_id].loader()
 
 
+def resolve_contest(source: str, *, format: str | None = None, files: bool = True) -> Any:
+    """The :class:`~tally.contest.Contest` a SOURCE names, carrying the rules it was
+    officially counted under: the one function every interface resolves a SOURCE with.
+
+    See :func:`tally.data.sources.resolve_contest` (files, RCTab configs and their
+    sidecar rules, bundled datasets, store imports).
+
+    >>> resolve_contest("burlington-2009").official.rule
+    'irv'
+    """
+    from .sources import resolve_contest as _resolve_contest
+
+    return _resolve_contest(source, format=format, files=files)
+
+
 def resolve(source: str, *, format: str | None = None, **options: Any) -> Any:
-    """A SOURCE as the CLI takes it: an existing file path, else a bundled dataset id, else
-    the name of a CVR imported into the store (``tally import``)."""
+    """The ballots of a SOURCE as the CLI takes it: an existing file path, else a bundled
+    dataset id, else the name of a CVR imported into the store (``tally import``).
+    :func:`resolve_contest` gives the contest with its official rules."""
     if not source.strip():
         # Path("") is the current folder, which exists: say what is missing instead
         raise DataError("no SOURCE given: name a ballot file or a bundled dataset id (see `tally data list`)")

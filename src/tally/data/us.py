@@ -33,6 +33,8 @@ import numpy as np
 
 from ..ballots import Tallies
 from ..errors import BallotError, DataError
+from ..names import OTHER as _OTHER
+from ..names import find_candidate, surname
 from ..ties import TieBreaker
 from . import DATA_DIR, Dataset, register
 
@@ -51,7 +53,7 @@ __all__ = [
     "surname",
 ]
 
-OTHER = "Other"
+OTHER = _OTHER
 """One column for every vote the file does not give to a named candidate: write-ins
 without a name, ``SCATTERING``, ``OTHER``, blank, void, over- and undervotes, ``NONE OF
 THESE CANDIDATES`` (Nevada) and lines of a party whose candidate the file does not name
@@ -85,7 +87,6 @@ FAITHLESS: dict[int, tuple[dict[str, Any], ...]] = {
 # give one elector per congressional district to that district's winner.
 DISTRICT_METHOD_SINCE = {"ME": 1972, "NE": 1992}
 
-_SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
 # Rows that name no person: blank, void and over/under votes, "none of these", and party
 # lines whose candidate the file does not name (2000's NOT DESIGNATED lumps Ohio's
 # unaffiliated candidates, Nader among them; PROHIBITION, WORKERS WORLD are parties).
@@ -295,44 +296,6 @@ def _int(value: str, *, file: str, line: int, field: str) -> int:
     if number < 0:
         raise BallotError(f"negative number of votes: {number}", file=file, line=line, field=field)
     return number
-
-
-def surname(name: str) -> str:
-    """The surname in a candidate name as the files spell it ("BUSH, GEORGE W.", "Joe Biden")."""
-    name = name.replace('""', '"').strip()
-    if "," in name:
-        return name.split(",")[0].strip()
-    words = [w for w in name.split() if w.upper().strip(",") not in _SUFFIXES]
-    return words[-1] if words else name
-
-
-def find_candidate(query: str, candidates: Iterable[str], totals: Iterable[float] | None = None) -> str:
-    """The candidate a user means: the exact name or the surname, case-insensitive.
-
-    When several candidates share the surname and ``totals`` (votes per candidate) are
-    given, the one candidate with at least 1 % of all votes is meant (2024: "Harris" is
-    Kamala Harris, not the write-in Sharon E. Harris with 2 votes).
-    Raises :class:`~tally.errors.ConfigError` when nobody or several candidates match.
-    """
-    from ..errors import ConfigError
-
-    candidates = tuple(candidates)
-    wanted = query.strip().casefold()
-    exact = [c for c in candidates if c.casefold() == wanted]
-    if exact:
-        return exact[0]
-    by_surname = [c for c in candidates if surname(c).casefold() == wanted]
-    if len(by_surname) == 1:
-        return by_surname[0]
-    if not by_surname:
-        raise ConfigError(f"no candidate called {query!r}; candidates: {', '.join(candidates)}")
-    if totals is not None:
-        weight = dict(zip(candidates, totals))
-        grand = sum(weight.values())
-        major = [c for c in by_surname if grand and weight.get(c, 0) >= 0.01 * grand]
-        if len(major) == 1:
-            return major[0]
-    raise ConfigError(f"{query!r} names several candidates ({', '.join(by_surname)}); give the full name")
 
 
 # --------------------------------------------------------------------------- president
@@ -556,8 +519,9 @@ def president(year: int) -> Tallies:
 
 def districts(tallies: Tallies) -> Tallies | None:
     """The congressional-district tallies attached to presidential tallies, if any."""
-    value = tallies.metadata.get("districts")
-    return value if isinstance(value, Tallies) else None
+    from ..rules.composite import district_tallies
+
+    return district_tallies(tallies)
 
 
 @functools.cache
@@ -727,10 +691,15 @@ def house_delegations(year: int) -> dict[str, dict[str, int]]:
     (:func:`~tally.rules.districts.area_winner`); a tied district or one without votes
     seats nobody here (the state's count shows it). Every column may win, "Other" too:
     giving the seat of a district "Other" carries to the next party could credit the wrong one.
+
+    Reads the published file only (no cache is written), so a count that needs a
+    contingent election has no side effect.
     """
     from ..rules.districts import area_winner  # the rules load only when delegations are asked for
 
-    t = house(year)
+    if year not in HOUSE_YEARS:
+        raise DataError(f"no House election in {year} in the bundled data; years 1976-2020 every two years")
+    t = _build_house(year)
     breaker = TieBreaker("all", t.candidates)  # a tie is left standing, recorded and not used here
     everyone = np.ones(len(t.candidates), dtype=bool)
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -1,8 +1,9 @@
 """Self-contained HTML reports: one file with the tables, the charts and plotly.js inlined.
 
 ``write_report(source, "report.html")`` counts a file or bundled dataset the way
-``tally count`` does (or draws the Electoral College for presidential tallies) and writes
-a report that opens offline. With ``png=True`` every chart is also written as a PNG
+``tally count`` does, under the contest's own rules unless a rule is given, and says which
+(or draws the Electoral College for presidential tallies, pledged electors unless
+``faithless="historical"``), and writes a report that opens offline. With ``png=True`` every chart is also written as a PNG
 beside it, rendered by headless Chromium from the report itself.
 """
 
@@ -13,10 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..compare import applicable_rules, compare_outcomes, count_source, load_source
-from ..contest import Contest, is_electoral, summary
+from ..compare import applicable_rules, compare_outcomes, counting, rules_line
+from ..contest import Contest, is_electoral
+from ..data import resolve_contest
 from ..errors import ConfigError
 from ..outcome import Outcome, to_jsonable
+from ..procedures import count as count_contest
+from ..procedures import electoral_college as ec
 from . import charts
 
 __all__ = ["render_report", "write_report"]
@@ -75,15 +79,37 @@ def _figure_divs(figures: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return divs, calls
 
 
-def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]:
-    """The report's HTML and the names of its charts."""
-    ballots, facts = load_source(source, None)
+def _rcv_sections(source: str, contest: Contest) -> str:
+    """The RCV tables and the criteria of a ranked contest (see :mod:`tally.report.rcv`)."""
+    from ..analysis.criteria import criteria
+    from ..analysis.rcv_tables import analyze
+    from .rcv import analysis_html, criteria_html, ranked_contest
+
+    contest, _ = ranked_contest(source, contest=contest)
+    return (
+        "<section id='analysis'>"
+        + criteria_html(criteria(contest))
+        + analysis_html(analyze(contest))
+        + "</section>"
+    )
+
+
+def render_report(
+    source: str, rule: str | None = None, *, faithless: str | None = None
+) -> tuple[str, list[str]]:
+    """The report's HTML and the names of its charts.
+
+    ``faithless`` chooses the electors of an Electoral College (None or ``"none"``:
+    pledged; ``"historical"``: as they voted).
+    """
+    contest = resolve_contest(source)
+    ballots = contest.ballots
     title = ballots.title or source
     sections: list[str] = []
     figures: dict[str, dict[str, Any]] = {}
     if is_electoral(ballots):
-        contest = Contest(ballots, "electoral_college", {"faithless": "historical"})
-        result = summary(contest.count())
+        contest = contest.with_rule(ec.RULE, {**contest.options, "faithless": faithless or "none"})
+        result = ec.summary(contest)
         ev = ", ".join(
             f"{html.escape(c)} {n}"
             for c, n in sorted(result["electoral_votes"].items(), key=lambda kv: -kv[1])
@@ -91,10 +117,13 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
         sections.append(
             f"<p class='winner'>Electoral votes: {ev}. Winner: <strong>{html.escape(str(result['winner']))}</strong></p>"
         )
+        sections.append(f"<p class='rules'>{html.escape(ec.electors_line(result))}</p>")
         figures["electoral-votes"] = charts.ev_bar(result, ballots.parties)
         figures["map"] = charts.ec_map(result, ballots.parties)
     else:
-        outcome = count_source(ballots, facts, rule)
+        contest = counting(contest, rule)
+        outcome = count_contest(contest)
+        sections.append(f"<p class='rules'>{html.escape(rules_line(contest))}</p>")
         winners = ", ".join(outcome.winners) or "none"
         if outcome.rule == "districts":
             # the winners of a chamber are the parties that won seats: say how many each
@@ -123,8 +152,9 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
         figures["rounds"] = charts.rounds_bars(outcome)
         if ballots.kind == "ranked":
             # a contest for several seats is compared with the rules that fill that many
-            seats = facts.get("seats") if facts.get("seats", 1) > 1 else None
-            report = compare_outcomes(ballots, applicable_rules("ranked", seats), facts, seats, source=source)
+            official_seats = contest.official.seats if contest.official is not None else None
+            seats = official_seats if (official_seats or 1) > 1 else None
+            report = compare_outcomes(contest, applicable_rules("ranked", seats), seats, source=source)
             cw = report["condorcet_winner"]
             rows = "".join(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(r.get('winners', [])) or '—')}</td>"
@@ -141,6 +171,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
                 + f"<table><thead><tr><th>rule</th><th>winner(s)</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
             )
             figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
+            sections.append(_rcv_sections(source, contest))
     divs, calls = _figure_divs(figures)
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} · tally report</title>
@@ -148,6 +179,7 @@ def render_report(source: str, rule: str | None = None) -> tuple[str, list[str]]
 body {{ font: 15px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #1d2329; }}
 table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e8; padding: .25rem .6rem; text-align: left; }}
 .muted {{ color: #5f6b76; }} .winner {{ font-size: 1.15rem; }}
+.win {{ font-weight: 600; color: #2166ac; }} .fail {{ color: #b2182b; }}
 </style>
 <script>{_plotly_js()}</script></head>
 <body>
@@ -161,9 +193,11 @@ table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #dde3e
     return page, list(figures)
 
 
-def write_report(source: str, output: str, *, rule: str | None = None, png: bool = False) -> list[Path]:
+def write_report(
+    source: str, output: str, *, rule: str | None = None, png: bool = False, faithless: str | None = None
+) -> list[Path]:
     """Write the report (and, with ``png``, one PNG per chart); return the files written."""
-    page, names = render_report(source, rule)
+    page, names = render_report(source, rule, faithless=faithless)
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

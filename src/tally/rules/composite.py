@@ -10,12 +10,13 @@ import numpy as np
 
 from ..ballots import Tallies
 from ..errors import ConfigError, RuleError
+from ..names import surname
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker, check_tiebreak
 from . import count, rule
 from .districts import _nonzero, area_winner
 
-__all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "electoral_college", "units"]
+__all__ = ["ALLOCATIONS", "ROUNDINGS", "Unit", "apportion", "district_tallies", "electoral_college", "units"]
 
 ALLOCATIONS = ("wta", "statewide", "district", "proportional", "popular")
 ROUNDINGS = ("hamilton", "dhondt", "sainte_lague", "exact")
@@ -32,7 +33,9 @@ class Unit:
     source: str | None = None  # the data rows the votes came from, when the tallies say
 
 
-def _district_tallies(tallies: Tallies) -> Tallies | None:
+def district_tallies(tallies: Tallies) -> Tallies | None:
+    """The congressional-district tallies that come with state tallies (Maine, Nebraska),
+    in ``metadata["districts"]``, if any."""
     value = tallies.metadata.get("districts")
     return value if isinstance(value, Tallies) else None
 
@@ -49,7 +52,7 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
     if "electoral_votes" not in tallies.attributes:
         raise RuleError("the Electoral College needs an area attribute 'electoral_votes'")
     ev = tallies.attributes["electoral_votes"]
-    dist = _district_tallies(tallies)
+    dist = district_tallies(tallies)
     by_state: dict[str, list[int]] = {}
     if dist is not None:
         if tuple(dist.candidates) != tuple(tallies.candidates):
@@ -159,12 +162,14 @@ def apportion(
 
 
 def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]:
-    if faithless in (None, "none", (), []):
+    if faithless in (None, "none", "pledged", (), []):
         return []
     if faithless == "historical":
         return [dict(e) for e in tallies.metadata.get("faithless", ())]
     if isinstance(faithless, str):
-        raise ConfigError(f"faithless must be 'none', 'historical' or a list of entries, not {faithless!r}")
+        raise ConfigError(
+            f"faithless must be 'none' (pledged electors), 'historical' or a list of entries, not {faithless!r}"
+        )
     entries = []
     for item in faithless:
         if isinstance(item, Mapping):
@@ -193,8 +198,6 @@ def _faithless_entries(tallies: Tallies, faithless: Any) -> list[dict[str, Any]]
 
 
 def _candidate(query: str, candidates: Sequence[str]) -> str | None:
-    from ..data.us import surname
-
     q = query.casefold()
     hits = [c for c in candidates if c.casefold() == q or surname(c).casefold() == q]
     return hits[0] if len(hits) == 1 else None
@@ -279,7 +282,7 @@ def electoral_college(
     rounded by ``rounding``: ``hamilton`` largest remainder, ``dhondt``,
     ``sainte_lague``, or ``exact`` fractions), or all to the national popular-vote
     winner (``"popular"``). ``faithless`` moves electors after allocation: ``None`` or
-    ``"none"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
+    ``"none"`` or ``"pledged"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
     not), or entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
     A candidate needs a majority of the electors appointed (270 of 538). Without one the
     outcome reports a contingent election: the House chooses among the top three, one

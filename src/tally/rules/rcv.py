@@ -7,6 +7,7 @@ tally's names. Ballot weights must be whole numbers (RCTab counts ballots).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,9 @@ _TIEBREAKS = {
     "random": "random",
     "previous_round": "previousRoundCountsThenRandom",
     "permutation": "generatePermutation",
+    # RCTab stops and asks an operator at a tie these modes cannot settle
+    "ask": "stopCountingAndAsk",
+    "previous_round_then_ask": "previousRoundCountsThenAsk",
 }
 _OVERVOTES = {
     "exhaust": "exhaustImmediately",
@@ -90,6 +94,7 @@ def rctab(
     stop_after_round: int | None = None,
     percentage: float | None = None,
     cutoff: bool = False,
+    excluded: Sequence[str] = (),
 ) -> Outcome:
     """RCTab's tabulation: IRV, STV, bottoms-up and multi-pass IRV exactly as RCTab counts.
 
@@ -102,7 +107,8 @@ def rctab(
     ``exhaust`` [exhaustOnDuplicateCandidate]; ``batch_elimination``;
     ``continue_until_two``; ``first_round_threshold``; ``threshold`` ``droop`` |
     ``non_integer`` | ``hare``; ``decimal_places``; ``minimum_votes``;
-    ``stop_after_round``; ``percentage`` (bottoms-up threshold, in %) and ``cutoff``.
+    ``stop_after_round``; ``percentage`` (bottoms-up threshold, in %) and ``cutoff``;
+    ``excluded``: candidates left out of the count before round 1 [candidates[].excluded].
 
     Returns an outcome whose rounds are RCTab's rounds (all passes in turn for
     ``multi_pass``). Raises :class:`~tally.errors.ConfigError` for an unknown option
@@ -176,9 +182,12 @@ def rctab(
     )
     if rules.needs_seed and rules.random_seed is None:
         rules = RctabRules(**{**rules.__dict__, "random_seed": 0})
+    unknown = [name for name in excluded if name not in ballots.candidates]
+    if unknown:
+        raise ConfigError(f"option excluded: no candidate {', '.join(map(repr, unknown))}")
     contest = Contest(
         candidates=tuple(ballots.candidates),
-        excluded=frozenset(),
+        excluded=frozenset(excluded),
         ballots=ballots,
         counts=np.round(weights).astype(np.int64),
         has_uwi=UWI in ballots.candidates,

@@ -12,7 +12,10 @@ estimates; pass your own. A state's ``sd`` column in the polls file replaces the
 term's deviation for that state.
 
 Congressional districts of Maine and Nebraska (``ME-1``, ``NE-2``, ...) may appear as
-their own rows with their own electoral votes; they share their state's region.
+their own rows with their own electoral votes; they share their state's region. Every
+simulated elector votes as pledged (the result says so in ``"electors"``); the
+electoral votes of each state come from :mod:`tally.procedures.electoral_college`, handed
+in by the caller (the command line reads them from the bundled data of the year).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from ..ballots import Tallies
 from ..errors import BallotError, ConfigError, DataError
+from ..procedures import electoral_college as ec
 
 __all__ = [
     "REGIONS",
@@ -68,24 +73,16 @@ class PollTable:
     year: int | None = None
 
 
-def _electoral_votes(year: int) -> dict[str, int]:
-    from .. import data
-
-    try:
-        tallies = data.load(f"us-president-{year}")
-    except DataError as exc:
-        raise DataError(
-            f"no electoral votes for {year} ({exc}); add an ev column to the polls file"
-        ) from None
-    evs = tallies.attributes.get("electoral_votes")
-    if evs is None:
-        raise DataError(f"dataset us-president-{year} has no electoral votes; add an ev column")
-    return {area: int(ev) for area, ev in zip(tallies.areas, evs)}
-
-
-def read_polls(path: str, year: int | None = None) -> PollTable:
+def read_polls(
+    path: str, year: int | None = None, electoral_votes: dict[str, int] | None = None
+) -> PollTable:
     """Read ``state,dem,rep[,sd][,ev]`` (shares in percent; the first two data columns
-    after ``state`` name the candidates)."""
+    after ``state`` name the candidates).
+
+    Without an ``ev`` column each state's electors come from ``electoral_votes`` (area →
+    electors, see :func:`tally.procedures.electoral_college.electoral_votes` of the year's
+    presidential tallies). Raises :class:`~tally.errors.ConfigError` when neither says.
+    """
     file = Path(path)
     if not file.exists():
         raise BallotError("no such file", file=path)
@@ -128,9 +125,13 @@ def read_polls(path: str, year: int | None = None) -> PollTable:
     if "ev" in columns:
         ev = np.array([r[1][columns["ev"]] for r in rows])
     else:
-        if year is None:
-            raise ConfigError("give --year or an ev column")
-        known = _electoral_votes(year)
+        if electoral_votes is None:
+            raise ConfigError(
+                "give --year or an ev column"
+                if year is None
+                else f"no electoral votes known for {year}: add an ev column"
+            )
+        known = electoral_votes
         missing = [a for a in areas if a not in known]
         if missing:
             raise BallotError(f"no electoral votes for {', '.join(missing)} in {year}", file=path)
@@ -143,15 +144,13 @@ def read_polls(path: str, year: int | None = None) -> PollTable:
     return PollTable((header[1], header[2]), areas, margin, ev, sd, year)
 
 
-def polls_from_results(dataset: str) -> PollTable:
-    """A presidential dataset's two leading candidates' state results used as polling
-    averages (an illustration: a forecast "as if the polls showed last time's result")."""
-    from .. import data
-
-    tallies = data.load(dataset)
-    if getattr(tallies, "kind", None) != "tallies" or "electoral_votes" not in tallies.attributes:
+def polls_from_results(tallies: Tallies, name: str | None = None) -> PollTable:
+    """Presidential tallies' two leading candidates' state results used as polling
+    averages (an illustration: a forecast "as if the polls showed last time's result").
+    ``name`` is how the user named them, for messages."""
+    if not isinstance(tallies, Tallies) or "electoral_votes" not in tallies.attributes:
         raise DataError(
-            f"dataset {dataset!r} has no electoral votes (it is not a presidential dataset by state)"
+            f"dataset {name or 'given'!r} has no electoral votes (it is not a presidential dataset by state)"
         )
     totals = tallies.totals()
     a, b = (int(i) for i in np.argsort(-totals, kind="stable")[:2])
@@ -160,7 +159,7 @@ def polls_from_results(dataset: str) -> PollTable:
         candidates=(tallies.candidates[a], tallies.candidates[b]),
         areas=tuple(tallies.areas),
         margin=shares[:, a] - shares[:, b],
-        electoral_votes=np.asarray(tallies.attributes["electoral_votes"], dtype=float),
+        electoral_votes=np.asarray(list(ec.electoral_votes(tallies).values()), dtype=float),
         sd=np.full(len(tallies.areas), np.nan),
         year=tallies.metadata.get("year"),
     )
@@ -230,6 +229,7 @@ def electoral_college_forecast(
         "seed": seed,
         "candidates": [a, b],
         "electoral_votes_total": int(total_ev),
+        "electors": "pledged",
         "needed": int(needed),
         "win_probability": {a: float((ev_a >= needed).mean()), b: float((ev_b >= needed).mean())},
         "tie_probability": float((ev_a * 2 == total_ev).mean()),

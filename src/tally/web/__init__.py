@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 
 def create_app() -> FastAPI:
     """The application: the JSON API under /api/, the pages, and their static files."""
+    from .analysis import router as analysis_router
     from .api import router as api_router
     from .api import status_of
     from .audit import router as audit_router
@@ -72,6 +73,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     app.include_router(api_router)
+    app.include_router(analysis_router)
     app.include_router(page_router)
     app.include_router(audit_router)
 

@@ -22,10 +22,13 @@ from pydantic import BaseModel, Field
 
 from .. import data as catalogue
 from .. import store
-from ..compare import applicable_rules, compare_outcomes, count_source, load_source
-from ..contest import Contest, is_electoral, summary
+from ..compare import applicable_rules, compare_outcomes, counting, outcome_record
+from ..contest import Contest, is_electoral
+from ..data import resolve_contest
 from ..errors import DataError, TallyError
 from ..outcome import to_jsonable
+from ..procedures import count as count_contest
+from ..procedures import electoral_college as ec
 from ..rules import rules
 from ..store import ImportInfo
 from ..ties import TIEBREAK_MODES
@@ -74,25 +77,28 @@ def _store_unavailable(exc: Exception) -> HTTPException:
     return HTTPException(503, detail=f"the store of imported CVRs cannot be read just now ({exc}); try again")
 
 
-def _load(dataset: str) -> tuple[Any, dict[str, Any]]:
-    """A bundled dataset, else an imported CVR of the store, by id; 404 when neither."""
+def _contest(dataset: str) -> Contest:
+    """The contest of a bundled dataset, else of an imported CVR of the store, by id, with
+    its official rules; 404 when neither (the server never reads a file path it is given)."""
     try:
         catalogue.get(dataset)
     except DataError as exc:
         if _stored(dataset) is None:
             raise http_error(exc) from None
-        import duckdb
+    import duckdb
 
-        try:
-            return store.load_ballots(dataset), {}
-        except TallyError as exc:
-            raise http_error(exc) from None
-        except duckdb.Error as exc:
-            raise _store_unavailable(exc) from None
     try:
-        return load_source(dataset, None)
+        return resolve_contest(dataset, files=False)
     except TallyError as exc:
         raise http_error(exc) from None
+    except duckdb.Error as exc:
+        raise _store_unavailable(exc) from None
+
+
+def _outcome_json(contest: Contest) -> dict[str, Any]:
+    """The outcome JSON of ``tally count --json``: the outcome and the rules it was
+    counted under (``counted_under``)."""
+    return outcome_record(contest, count_contest(contest))
 
 
 def _identity(dataset: str) -> tuple[str, ...]:
@@ -120,11 +126,16 @@ def _identity(dataset: str) -> tuple[str, ...]:
     )
 
 
-def _electoral(dataset: str) -> Contest:
-    ballots, _ = _load(dataset)
-    if not is_electoral(ballots):
+def _electoral(dataset: str, faithless: str = "none") -> Contest:
+    """A presidential dataset's contest with the electors asked for (pledged by default)."""
+    contest = _contest(dataset)
+    if not is_electoral(contest.ballots):
         raise HTTPException(400, detail=f"dataset {dataset!r} is not an Electoral College contest")
-    return Contest(ballots, "electoral_college", {}, {"source": dataset})
+    return contest.with_rule(ec.RULE, {**contest.options, "faithless": faithless})
+
+
+Electors = Literal["none", "pledged", "historical"]
+"""Which electors: none or pledged (every elector as pledged, the default) or historical."""
 
 
 @router.get("/datasets")
@@ -177,17 +188,17 @@ def _cached_count(
 ) -> bytes:
     """The outcome JSON of a dataset count; counts are deterministic, so they are cached
     by the dataset's content ``identity`` (see :func:`_identity`) and the options."""
-    ballots, facts = _load(dataset)
+    contest = _contest(dataset)
     given: dict[str, Any] = {"seats": seats}
     if tiebreak is not None:
         given["tiebreak"] = tiebreak
     if seed is not None:
         given["seed"] = seed
     try:
-        outcome = count_source(ballots, facts, rule, **given)
+        body = _outcome_json(counting(contest, rule, **given))
     except TallyError as exc:
         raise http_error(exc) from None
-    return json.dumps(to_jsonable(outcome.to_dict()), ensure_ascii=False).encode()
+    return json.dumps(body, ensure_ascii=False).encode()
 
 
 @router.get("/count")
@@ -198,7 +209,8 @@ def count_dataset(
     tiebreak: Tiebreak | None = None,
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
 ) -> JSONResponse:
-    """The outcome JSON of ``tally count DATASET --rule RULE --json``."""
+    """The outcome JSON of ``tally count DATASET --rule RULE --json``: counted under the
+    contest's own rules unless ``rule`` is given; ``counted_under`` says which."""
     identity = _identity(dataset)
     body = _cached_count(dataset, identity, rule, seats, tiebreak, seed)
     if _identity(dataset) != identity:
@@ -229,8 +241,16 @@ async def count_upload(
     seats: Annotated[int | None, Form(ge=1, le=500)] = None,
     tiebreak: Annotated[Tiebreak | None, Form()] = None,
     seed: Annotated[int | None, Form(ge=0, le=2**32 - 1)] = None,
+    rules: Annotated[
+        str | None,
+        Form(
+            max_length=20_000,
+            description='The contest\'s official rules as a sidecar holds them: {"rule": ..., "options": {...}}',
+        ),
+    ] = None,
 ) -> JSONResponse:
-    """Count an uploaded file under a rule (the file is read, counted and discarded)."""
+    """Count an uploaded file (read, counted and discarded) under its official rules when
+    ``rules`` gives them, else under ``rule`` or the usual rule for its ballots."""
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         raise HTTPException(
@@ -243,19 +263,21 @@ async def count_upload(
         path = Path(folder) / name
         path.write_bytes(content)
         try:
+            from ..data.sources import contest_of, parse_rules
             from ..io import read
 
             ballots = read(str(path), format=format)
+            official = parse_rules(rules, f"the rules sent with {name}") if rules else None
             given: dict[str, Any] = {"seats": seats}
             if tiebreak is not None:
                 given["tiebreak"] = tiebreak
             if seed is not None:
                 given["seed"] = seed
-            outcome = count_source(ballots, {}, rule, **given)
+            body = _outcome_json(counting(contest_of(ballots, official, {"source": name}), rule, **given))
         except TallyError as exc:
             # Name the file as the user knows it, not the temporary path.
             raise HTTPException(400, detail=str(exc).replace(str(path), name)) from None
-    return JSONResponse(to_jsonable(outcome.to_dict()))
+    return JSONResponse(body)
 
 
 @router.get("/compare")
@@ -264,10 +286,10 @@ def compare_dataset(
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> JSONResponse:
     """Winners under every applicable rule beside the Condorcet winner."""
-    ballots, facts = _load(dataset)
+    contest = _contest(dataset)
     try:
         report = compare_outcomes(
-            ballots, applicable_rules(ballots.kind, seats), facts, seats, source=dataset
+            contest, applicable_rules(contest.ballots.kind, seats), seats, source=dataset
         )
     except TallyError as exc:
         raise http_error(exc) from None
@@ -281,12 +303,13 @@ Allocation = Literal["wta", "statewide", "district", "proportional", "popular"]
 def electoral_college(
     dataset: Annotated[str, Query(max_length=200)],
     allocation: Allocation = "wta",
-    faithless: Literal["historical", "none"] = "historical",
+    faithless: Electors = "none",
 ) -> JSONResponse:
-    """The Electoral College result of a presidential dataset, with every state's votes."""
-    contest = _electoral(dataset).with_options(allocation=allocation, faithless=faithless)
+    """The Electoral College result of a presidential dataset, with every state's votes;
+    pledged electors unless ``faithless=historical`` (``electors`` says which)."""
+    contest = _electoral(dataset, faithless).with_options(allocation=allocation)
     try:
-        result = summary(contest.count())
+        result = ec.summary(contest)
     except TallyError as exc:
         raise http_error(exc) from None
     result["parties"] = dict(contest.ballots.parties)
@@ -294,23 +317,29 @@ def electoral_college(
 
 
 @router.get("/spoilers")
-def spoiler_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
-    """Break-even transfer rates of every minor candidate in every state."""
+def spoiler_report(
+    dataset: Annotated[str, Query(max_length=200)], faithless: Electors = "none"
+) -> JSONResponse:
+    """Break-even transfer rates of every minor candidate in every state (the actual result
+    with pledged electors unless ``faithless=historical``)."""
     from ..analysis.spoilers import spoilers
 
     try:
-        return _json(spoilers(_electoral(dataset)))
+        return _json(spoilers(_electoral(dataset, faithless)))
     except TallyError as exc:
         raise http_error(exc) from None
 
 
 @router.get("/margins")
-def margin_report(dataset: Annotated[str, Query(max_length=200)]) -> JSONResponse:
-    """State margins, the tipping point and the fewest votes that change the winner."""
+def margin_report(
+    dataset: Annotated[str, Query(max_length=200)], faithless: Electors = "none"
+) -> JSONResponse:
+    """State margins, the tipping point and the fewest votes that change the winner
+    (pledged electors unless ``faithless=historical``)."""
     from ..analysis.margins import margins
 
     try:
-        return _json(margins(_electoral(dataset)))
+        return _json(margins(_electoral(dataset, faithless)))
     except TallyError as exc:
         raise http_error(exc) from None
 
@@ -320,17 +349,18 @@ class WhatIf(BaseModel):
     scenario: list[Annotated[str, Field(max_length=500)]] = Field(
         max_length=50, examples=[["Nader -> Gore 50%"]], description="Statements of the what-if language"
     )
-    faithless: Literal["historical", "none"] = "historical"
+    faithless: Electors = Field("none", description="none or pledged (the default), or historical")
 
 
 @router.post("/whatif")
 def what_if(body: WhatIf) -> JSONResponse:
-    """The scenario's result beside the actual one (the ``tally whatif`` JSON)."""
+    """The scenario's result beside the actual one (the ``tally whatif`` JSON), both with
+    the same electors: pledged unless ``faithless`` is historical."""
     from ..analysis.whatif import whatif
 
-    contest = _electoral(body.dataset)
+    contest = _electoral(body.dataset, body.faithless)
     try:
-        result = whatif(contest, body.scenario, faithless=body.faithless)
+        result = whatif(contest, body.scenario)
     except TallyError as exc:
         raise http_error(exc) from None
     result["parties"] = dict(contest.ballots.parties)

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from .. import data as catalogue
 from ..audit import GAMMA, ErrorRates, IrvAudit, SampleSettings, plan_audit
 from ..audit.trim import tree_to_dict
-from ..cli.audit import audit_rules
+from ..compare import counting, rules_record
 from ..errors import TallyError
 from ..outcome import to_jsonable
-from .api import _load, http_error
+from .api import _contest, http_error
 
 __all__ = ["router"]
 
@@ -38,18 +38,18 @@ def rla(
 ) -> JSONResponse:
     """The audit plan of ``tally rla DATASET --json``: RAIRE assertions for IRV, pairwise
     assertions for plurality and approval, expected sample sizes."""
-    ballots, facts = _load(dataset)
     try:
-        name, options, notes = audit_rules(ballots, facts, rule, {})
+        contest = counting(_contest(dataset), rule)
+        name, options = contest.rule, dict(contest.options)
         settings = SampleSettings(risk_limit, gamma, ErrorRates(error_rate, two_vote_error_rate))
-        plan = plan_audit(ballots, name, options, measure=difficulty, settings=settings)
+        plan = plan_audit(contest.ballots, name, options, measure=difficulty, settings=settings)
     except TallyError as exc:
         raise http_error(exc) from None
     body: dict[str, Any] = {
         "dataset": dataset,
         "rule": name,
         "options": options,
-        "notes": notes,
+        "counted_under": rules_record(contest),
         **plan.to_dict(),
     }
     if tree and isinstance(plan, IrvAudit):
@@ -66,7 +66,7 @@ def rla(
 @router.get("/audit/{dataset}", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(request: Request, dataset: str, rule: str | None = None) -> HTMLResponse:
     """The audit plan of a dataset: assertions, sample sizes and the pruned elimination tree."""
-    _load(dataset)  # 404 for an unknown dataset before the page is drawn
+    _contest(dataset)  # 404 for an unknown dataset before the page is drawn
     info = catalogue.get(dataset) if catalogue.exists(dataset) else None
     title = info.title if info is not None else dataset
     return request.app.state.templates.TemplateResponse(

@@ -9,13 +9,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
-from ..compare import count_source
-from ..contest import is_electoral, summary
+from ..compare import counting, rules_line, rules_record
+from ..contest import is_electoral
 from ..errors import TallyError
 from ..outcome import to_jsonable
+from ..procedures import count as count_contest
+from ..procedures import electoral_college as ec
 from ..report import charts
 from ..rules import rules
-from .api import _electoral, _load, http_error
+from .api import Electors, _contest, _electoral, http_error
 
 __all__ = ["router"]
 
@@ -28,11 +30,14 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def catalogue_page(request: Request) -> HTMLResponse:
+    from ..analysis.criteria import CRITERIA
+    from ..data.rcv_flags import flags
+
     rows = []
     for d in catalogue.datasets():
         page = "ec" if "electoral-college" in d.tags else "contest"
-        rows.append({**d.to_dict(), "page": page})
-    return _render(request, "catalogue.html", datasets=rows)
+        rows.append({**d.to_dict(), "page": page, "flags": flags(d.id)})
+    return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
 @router.get("/contest/{dataset}", response_class=HTMLResponse)
@@ -41,11 +46,13 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
     if info is not None and info.kind == "contest":
         published = catalogue.load(dataset)
         return _render(request, "published.html", dataset=info, published=published)
-    ballots, facts = _load(dataset)
+    contest = _contest(dataset)
+    ballots = contest.ballots
     if is_electoral(ballots):
         return ec_page(request, dataset)
     usable = [r.name for r in rules() if r.accepts(ballots.kind)]
-    chosen = rule or facts.get("rule") or usable[0]
+    chosen = rule or contest.rule
+    official = contest.official
     return _render(
         request,
         "contest.html",
@@ -53,7 +60,7 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
         rules=usable,
         rule=chosen,
         ranked=ballots.kind == "ranked",
-        seats=facts.get("seats", 1),
+        seats=(official.seats if official is not None else None) or 1,
     )
 
 
@@ -72,7 +79,7 @@ def _scenario_name(name: str, names: tuple[str, ...], totals: Any) -> str:
     surname where it picks out this candidate."""
     if '"' not in name:
         return name
-    from ..data.us import find_candidate, surname
+    from ..names import find_candidate, surname
 
     short = surname(name)
     try:
@@ -167,10 +174,11 @@ def contest_figures(
     rule: Annotated[str | None, Query(max_length=100)] = None,
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> JSONResponse:
-    """The outcome and the charts of the contest page."""
-    ballots, facts = _load(dataset)
+    """The outcome and the charts of the contest page, and the rules it was counted under."""
+    contest = counting(_contest(dataset), rule, seats=seats)
+    ballots = contest.ballots
     try:
-        outcome = count_source(ballots, facts, rule, seats=seats)
+        outcome = count_contest(contest)
     except TallyError as exc:
         raise http_error(exc) from None
     figures: dict[str, Any] = {"bars": charts.rounds_bars(outcome)}
@@ -178,27 +186,39 @@ def contest_figures(
         figures["sankey"] = charts.sankey(outcome)
     if ballots.kind == "ranked":
         figures["pairwise"] = charts.pairwise_heatmap(ballots.candidates, ballots.margins())
-    return JSONResponse(to_jsonable({"outcome": outcome.to_dict(), "figures": figures}))
+    return JSONResponse(
+        to_jsonable(
+            {
+                "outcome": outcome.to_dict(),
+                "counted_under": rules_record(contest),
+                "rules_line": rules_line(contest),
+                "figures": figures,
+            }
+        )
+    )
 
 
 class Scenario(BaseModel):
     dataset: str = Field(max_length=200)
     scenario: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=50)
+    faithless: Electors = "none"
 
 
 @router.post("/ui/ec")
 def ec_figures(body: Scenario) -> JSONResponse:
-    """The Electoral College result (under a what-if scenario when given) and its charts."""
-    contest = _electoral(body.dataset)
+    """The Electoral College result (under a what-if scenario when given) and its charts,
+    with the electors asked for (pledged by default), actual and scenario alike."""
+    contest = _electoral(body.dataset, body.faithless)
     parties = dict(contest.ballots.parties)
     try:
         if body.scenario:
             from ..analysis.whatif import whatif
 
-            result = whatif(contest, body.scenario, faithless="historical")
+            result = whatif(contest, body.scenario)
         else:
-            result = summary(contest.with_options(faithless="historical").count())
+            result = ec.summary(contest)
             result["flipped"] = []
+        result["electors_line"] = ec.electors_line(result)
     except TallyError as exc:
         raise http_error(exc) from None
     flipped = [f["area"] for f in result.get("flipped", [])]

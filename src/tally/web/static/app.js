@@ -67,16 +67,22 @@ const tally = (() => {
 
   function catalogue() {
     const input = $("#search");
-    input.addEventListener("input", () => {
+    const flag = $("#flag");
+    function filter() {
       const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const wanted = flag ? flag.value : "";
       let shown = 0;
       for (const row of document.querySelectorAll("#datasets tbody tr")) {
-        const hit = words.every((w) => row.dataset.text.includes(w));
+        const flags = (row.dataset.flags || "").split(" ").filter(Boolean);
+        const hit = words.every((w) => row.dataset.text.includes(w))
+          && (!wanted || (wanted === "any" ? flags.length > 0 : flags.includes(wanted)));
         row.hidden = !hit;
         shown += hit ? 1 : 0;
       }
       $("#none").hidden = shown > 0;
-    });
+    }
+    input.addEventListener("input", filter);
+    if (flag) flag.addEventListener("change", filter);
   }
 
   async function contest(dataset, ranked, seats = 1) {
@@ -90,6 +96,7 @@ const tally = (() => {
         $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
         $("#winner").textContent = outcome.winners.join(", ") || "none";
         $("#tied").textContent = outcome.tied ? "(tied)" : "";
+        $("#rules-line").textContent = data.rules_line;
         $("#ties").replaceChildren(...outcome.ties.map((t) =>
           el("p", {}, `Tie ${t.round ? "in round " + t.round + " " : ""}between ${t.tied.join(", ")} (${t.purpose}): ${t.mode} chose ${t.chosen.join(", ")}. ${t.detail}`)));
         $("#rounds").replaceChildren(roundsTable(outcome));
@@ -150,9 +157,10 @@ const tally = (() => {
       try {
         const data = await getJSON("/ui/ec", {
           method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ dataset, scenario }),
+          body: JSON.stringify({ dataset, scenario, faithless: form.querySelector("[name=faithless]").value }),
         });
         const r = data.result;
+        $("#electors-line").textContent = r.electors_line;
         $("#ev-total").textContent = Object.entries(r.electoral_votes).sort((a, b) => b[1] - a[1])
           .map(([c, n]) => `${c} ${n}`).join(" · ");
         $("#winner").textContent = r.winner || (r.contingent ? "no majority: the House decides" : "none");
@@ -170,15 +178,17 @@ const tally = (() => {
       range.addEventListener("input", () => { range.nextElementSibling.textContent = `${range.value}%`; });
     }
     form.addEventListener("submit", (event) => { event.preventDefault(); show(scenarioFromForm(form)); });
+    form.querySelector("[name=faithless]").addEventListener("change", () => show(scenarioFromForm(form)));
     $("#reset").addEventListener("click", () => { form.reset(); form.querySelectorAll("output").forEach((o) => { o.textContent = "0%"; }); show([]); });
     await show([]);
     try {
-      const spoilers = await getJSON(`/api/spoilers?dataset=${encodeURIComponent(dataset)}`);
+      const electors = encodeURIComponent(form.querySelector("[name=faithless]").value);
+      const spoilers = await getJSON(`/api/spoilers?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
       const rows = spoilers.rows.filter((r) => r.break_even !== undefined ? r.break_even <= 1 : true).slice(0, 60)
         .map((r) => [r.area, r.candidate, r.winner, r.runner_up, number(r.margin), number(r.votes),
           r.break_even === null || r.break_even === undefined ? "—" : (100 * r.break_even).toFixed(2) + "%"]);
       $("#spoilers").replaceChildren(table(["state", "minor candidate", "winner", "runner-up", "margin", "minor votes", "break-even net transfer"], rows));
-      const margins = await getJSON(`/api/margins?dataset=${encodeURIComponent(dataset)}`);
+      const margins = await getJSON(`/api/margins?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
       const tip = margins.tipping_point;
       const lines = [
         el("p", {}, tip ? `Tipping point: ${tip.area}` : "No tipping point."),
@@ -202,6 +212,7 @@ const tally = (() => {
       try {
         const outcome = await getJSON("/api/count", { method: "POST", body });
         $("#winner").textContent = outcome.winners.join(", ") || "none";
+        $("#rules-line").textContent = outcome.counted_under.line;
         $("#result").hidden = false;
         $("#rounds").replaceChildren(roundsTable(outcome));
       } catch (err) {
@@ -254,5 +265,5 @@ const tally = (() => {
     });
   }
 
-  return { catalogue, contest, ec, upload, simulate };
+  return { catalogue, contest, ec, upload, simulate, el, number, table, getJSON, showError };
 })();

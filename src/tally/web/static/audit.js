@@ -81,7 +81,7 @@ const tallyAudit = (() => {
     $("#audit-summary").textContent = `Smallest margin ${number(plan.margin)} of ${number(plan.ballots)} ballots `
       + `(${(100 * plan.diluted_margin).toFixed(2)}%). Expected sample at a ${100 * s.risk_limit}% risk limit: `
       + `${size(s.ballot_comparison)} ballots by ballot-level comparison, ${size(s.ballot_polling)} by ballot polling.`;
-    $("#audit-notes").replaceChildren(...plan.notes.map((n) => el("div", {}, n)));
+    $("#audit-notes").textContent = plan.counted_under.line;
     $("#assertions").replaceChildren(assertionsTable(plan.assertions));
     $("#audit-methods").textContent = `${s.comparison_method}; ${s.polling_method}.`;
     const section = $("#tree-section");
