@@ -31,9 +31,9 @@ a suffix whose ``best`` costs at most ``B`` is taken as it is, and children whos
 its first ones by diving): for each other candidate, the count's own elimination order
 with that candidate moved to the end; each complete order met later raises it to the
 cheapest assertion on its path. Finally the assertions are collected: from each root,
-a suffix whose ``best`` costs no more than the answer contributes every assertion new at
-it that costs no more (so that trimming can pick ones serving several suffixes), any
-other is entered. They are then trimmed (:mod:`tally.audit.trim`).
+a suffix whose ``best`` costs no more than the answer contributes every NEB new at it
+that costs no more (trimming can then pick those serving several suffixes) and its
+cheapest NEN, any other is entered. They are then trimmed (:mod:`tally.audit.trim`).
 
 Tallies of the candidates when only a set ``S`` remains come from one table built once:
 for every ballot and every position on its list, the candidate there and the set of
@@ -315,7 +315,9 @@ class _Search:
                 self.collect(y, members | 1 << y, answer, chosen, seen)
 
     def applying(self, x: int, members: int, answer: float) -> list[Scored]:
-        """Every assertion new at the suffix (first ``x``, set ``members``) costing at most ``answer``."""
+        """The assertions new at the suffix (first ``x``, set ``members``) costing at most
+        ``answer`` that trimming can choose from: every such NEB (one may serve other
+        suffixes too) and the cheapest NEN (a NEN serves this suffix only)."""
         found = [
             s
             for s in self.neb_by_loser[x]
@@ -324,11 +326,12 @@ class _Search:
         if members != 1 << x:
             votes = self.counts.tallies(members)
             continuing = tuple(c for c in range(self.c) if (members >> c) & 1)
-            for loser in continuing:
-                d = self.cost(float(votes[x]), float(votes[loser])) if loser != x else math.inf
-                if d <= answer:
-                    assertion = Assertion("NEN", x, loser, continuing)
-                    found.append(Scored(assertion, float(votes[x]), float(votes[loser]), d))
+            losers = [c for c in continuing if c != x]
+            loser = min(losers, key=lambda c: (self.cost(float(votes[x]), float(votes[c])), c))
+            d = self.cost(float(votes[x]), float(votes[loser]))
+            if d <= answer:
+                assertion = Assertion("NEN", x, loser, continuing)
+                found.append(Scored(assertion, float(votes[x]), float(votes[loser]), d))
         return found
 
     def seed_bound(self) -> float:
