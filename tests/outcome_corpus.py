@@ -177,7 +177,7 @@ _RANKED_OPTION_VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
     "sequential_irv": ({"seats": 2, "overvote": "skip"}, {"seats": 3, "max_skipped": 1}),
     "coombs": ({"overvote": "skip"},),
     "runoff": ({"max_skipped": 0},),
-    "scottish_stv": ({"seats": 2, "skipped": "exhaust"},),
+    "scottish_stv": ({"seats": 2, "max_skipped": 0},),
     "meek_stv": ({"seats": 3},),
     "irish_stv": ({"seats": 2, "seed": 3},),
 }

@@ -191,7 +191,31 @@ def test_copeland_conventions():
     assert COUNT["copeland"](ballots).scores == {"A": 1.5, "B": 1.5, "C": 0}
     assert COUNT["copeland"](ballots, tie_score=1).scores == {"A": 2, "B": 2, "C": 0}
     assert COUNT["copeland"](ballots, tie_score=0).scores == {"A": 1, "B": 1, "C": 0}
-    assert tally.get_rule("llull").name == "copeland"
+    assert tally.get_rule("llull").name == "llull"
+
+
+def test_llull_counts_a_pairwise_tie_as_a_win():
+    # a>b>c, b>c>a: a ties b and c; b beats c. Llull: a 2, b 2, c 1 (a and b elected);
+    # Copeland: a 1, b 1.5, c 0.5 (b elected).
+    ballots = tally.RankedBallots.from_rankings(list("abc"), [list("abc"), list("bca")])
+    llull = tally.count(ballots, "llull")
+    assert llull.winners == ("a", "b") and llull.tied
+    assert llull.scores == {"a": 2, "b": 2, "c": 1}
+    assert tally.count(ballots, "copeland").winners == ("b",)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.permutations(list("ABCD")), min_size=1, max_size=9))
+def test_llull_against_a_plain_reading(rankings):
+    ballots = tally.RankedBallots.from_rankings(list("ABCD"), rankings)
+    points = {c: 0 for c in "ABCD"}
+    for x in "ABCD":
+        for y in "ABCD":
+            if x != y:
+                ahead = sum(r.index(x) < r.index(y) for r in rankings)
+                points[x] += ahead * 2 >= len(rankings)  # a win or a tie scores 1
+    top = max(points.values())
+    assert tally.count(ballots, "llull").winners == tuple(c for c in "ABCD" if points[c] == top)
 
 
 def test_truncated_and_tied_ballots():

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tally.count.walk import Walk
 from tally.io.cvr import contest_candidates, cvrs_to_ballots, read_cvrs
 from tally.io.cvr.convert import cdf_json, cvr_csv, java_hash_order, write_cdf_json
+from tally.options import Reading
 from tally.rctab.config import load_config
-from tally.rules.walk import Walk, WalkRules
 
 CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 RCTAB_DEVICE = {"application": "RCTab", "manufacturer": "Bright Spots"}
@@ -67,7 +68,7 @@ def _single_winner_allocations(config, cvrs, report: dict) -> list:
     rules = config.rules
     walk = Walk(
         ballots,
-        WalkRules(
+        Reading(
             overvote=_OVERVOTE_RULES[rules.overvote_rule],
             max_skipped=rules.max_skipped_ranks,
             repeated="exhaust" if rules.exhaust_on_duplicate else "skip",

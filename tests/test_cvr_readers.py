@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tally.ballots import OVERVOTE, SKIPPED
+from tally.count.walk import Walk
 from tally.errors import BallotError
 from tally.io.cvr import (
     OVERVOTE_MARK,
@@ -21,8 +22,8 @@ from tally.io.cvr import (
     read_ballots,
     read_cvrs,
 )
+from tally.options import Reading
 from tally.rctab.config import load_config, parse_config
-from tally.rules.walk import Walk, WalkRules
 
 CASES = Path(__file__).parent / "data" / "rctab" / "cases"
 SLOW = {"2013_minneapolis_park_bottoms_up", "2013_minneapolis_park_hare", "2013_minneapolis_park_sequential"}
@@ -65,7 +66,7 @@ def test_case_round_one_matches_rctab(config_path, report_path):
     rules = config.rules
     walk = Walk(
         ballots,
-        WalkRules(
+        Reading(
             overvote=_OVERVOTE_RULES[rules.overvote_rule],
             max_skipped=rules.max_skipped_ranks,
             repeated="exhaust" if rules.exhaust_on_duplicate else "skip",
@@ -512,3 +513,34 @@ def test_cdf_values_of_the_wrong_type_name_the_record(tmp_path, damage, field):
     (tmp_path / "cdf.json").write_text("[]", encoding="utf-8")
     with pytest.raises(BallotError, match="must be a JSON object"):
         read_cvrs(parse_config(raw, folder=tmp_path))
+
+
+def _district_9_config(tmp_path: Path, max_rankings: str) -> dict:
+    """San Francisco's 2020 District 9 contest from the Dominion export RCTab tests with: one
+    regular candidate (Hillary Ronen, id 42), a qualified write-in (Bud Ryerson, 138) and
+    other write-ins (132), on a ballot offering 3 ranks (NumOfRanks in the manifest)."""
+    raw = _copy_case_with_source(tmp_path, "dominion_multi_file", "dom")
+    raw["cvrFileSources"][0]["contestId"] = "16"
+    raw["cvrFileSources"][0]["undeclaredWriteInLabel"] = "132"
+    raw["candidates"] = [
+        {"name": "Hillary Ronen", "aliases": ["42"], "excluded": False},
+        {"name": "Bud Ryerson", "aliases": ["138"], "excluded": False},
+    ]
+    raw["rules"]["maxRankingsAllowed"] = max_rankings
+    return raw
+
+
+def test_dominion_max_rankings_max_reads_more_ranks_than_declared_candidates(tmp_path):
+    # RCTab 2.x: "max" sets no limit of its own; the contest's 3 ranks bound the marks,
+    # although only 2 candidates are declared (a third-rank mark used to be refused).
+    config = parse_config(_district_9_config(tmp_path, "max"), folder=tmp_path)
+    assert config.rules.rankings_limit is None
+    cvrs = read_cvrs(config)
+    assert max(len(c.marks) for c in cvrs) == 3
+    assert any(c.marks[2] for c in cvrs if len(c.marks) == 3)
+
+
+def test_dominion_max_rankings_number_still_bounds_the_ranks(tmp_path):
+    config = parse_config(_district_9_config(tmp_path, "2"), folder=tmp_path)
+    with pytest.raises(BallotError, match=r"rank 3 exceeds maxRankingsAllowed \(2\)"):
+        read_cvrs(config)

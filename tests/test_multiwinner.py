@@ -144,8 +144,10 @@ def test_sequential_irv_passes():
     assert o.winners == ("C0", "C1")
     assert o.rounds[0].tally == {"C0": 11, "C1": 10, "C2": 11}
     assert o.rounds[0].eliminated == ("C1",)
+    # transfers sit in the round that eliminated C1, as in irv
+    assert o.rounds[0].transfers == {"C1": {"C0": 4, "C2": 2, "exhausted": 4}}
     assert o.rounds[1].tally == {"C0": 15, "C2": 13}
-    assert o.rounds[1].transfers == {"C1": {"C0": 4, "C2": 2, "exhausted": 4}}
+    assert o.rounds[1].transfers == {}
     assert o.rounds[1].elected == ("C0",)
     assert o.rounds[2].tally == {"C1": 15, "C2": 13}
     assert o.rounds[2].elected == ("C1",)
@@ -155,7 +157,12 @@ def test_sequential_irv_passes():
 
 def test_sequential_irv_one_seat_is_irv():
     b = ranked()
-    assert tally.count(b, "sequential_irv", seats=1).winners == tally.count(b, "irv").winners
+    seq, irv = tally.count(b, "sequential_irv", seats=1), tally.count(b, "irv")
+    assert seq.winners == irv.winners
+    # the same count: every round the same but for the note naming the pass
+    assert [r.to_dict() | {"note": ""} for r in seq.rounds] == [
+        r.to_dict() | {"note": ""} for r in irv.rounds
+    ]
 
 
 @pytest.mark.parametrize("name", ("sntv", "block", "cumulative", "sequential_irv"))

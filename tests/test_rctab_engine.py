@@ -17,9 +17,10 @@ import tally
 from tally.ballots import RankedBallots
 from tally.errors import BallotError, ConfigError, RuleError
 from tally.io.cvr.model import OVERVOTE_MARK, CastVoteRecord
+from tally.rctab.config import Rules
 from tally.rctab.decimal_math import divide, multiply, unit
 from tally.rctab.report import dump_json, percent, summary_csv, summary_json
-from tally.rctab.tabulate import Contest, RctabRules, build_contest, tabulate
+from tally.rctab.tabulate import Contest, build_contest, tabulate
 
 from .strategies import ranked_ballots
 
@@ -90,9 +91,9 @@ def test_build_contest_refuses_unknown_candidates():
 
 def test_rules_validation():
     with pytest.raises(ConfigError, match="randomSeed"):
-        RctabRules(tiebreak_mode="random")
+        Rules(tiebreak_mode="random").check()
     with pytest.raises(ConfigError, match="winnerElectionMode"):
-        RctabRules(winner_election_mode="standard?")
+        Rules(winner_election_mode="standard?").check()
 
 
 # -- worked examples ------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def test_irv_with_exhaustion_and_transfers():
     b = RankedBallots.from_rankings(
         ["A", "B", "C"], [["A", "B"], ["A"], ["B", "C"], ["C", "B"], ["C"], ["B"], [None]], merge=False
     )
-    tab = tabulate(_contest(b), RctabRules())[0]
+    tab = tabulate(_contest(b), Rules())[0]
     r1, r2 = tab.rounds
     assert r1.tally == {"A": 2, "B": 2, "C": 2} and r1.threshold == 4
     assert r1.inactive["undervotes"] == 1
@@ -116,7 +117,7 @@ def test_irv_with_exhaustion_and_transfers():
 def test_stv_surplus_is_truncated_per_ballot_and_residual_recorded():
     # 9 ballots, 3 seats, non-integer threshold 9/4 -> 2.2501
     b = RankedBallots.from_rankings(["A", "B", "C", "D"], [["A", "B"]] * 3 + [["B", "C"]] * 3 + [["C"]] * 3)
-    rules = RctabRules(
+    rules = Rules(
         winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound",
         number_of_winners=3,
         non_integer_threshold=True,
@@ -138,7 +139,7 @@ def test_stv_surplus_is_truncated_per_ballot_and_residual_recorded():
 
 def test_report_is_deterministic():
     b = RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B"], ["C", "A"], ["C"]])
-    rules = RctabRules(tiebreak_mode="random", random_seed=7)
+    rules = Rules(tiebreak_mode="random", random_seed=7)
     one = tabulate(_contest(b), rules)[0]
     two = tabulate(_contest(b), rules)[0]
     meta = {"contest": "x"}
@@ -149,35 +150,36 @@ def test_report_is_deterministic():
 # -- invariants on random profiles -------------------------------------------------------------
 
 MODES = [
-    RctabRules(),
-    RctabRules(
-        overvote_rule="alwaysSkipToNextRank", max_skipped=0, exhaust_on_duplicate=True, batch_elimination=True
+    Rules(),
+    Rules(
+        overvote_rule="alwaysSkipToNextRank",
+        max_skipped_ranks=0,
+        exhaust_on_duplicate=True,
+        batch_elimination=True,
     ),
-    RctabRules(continue_until_two=True, tiebreak_mode="previousRoundCountsThenRandom", random_seed=3),
-    RctabRules(winner_election_mode="multiWinnerAllowMultipleWinnersPerRound", number_of_winners=2),
-    RctabRules(
+    Rules(continue_until_two=True, tiebreak_mode="previousRoundCountsThenRandom", random_seed=3),
+    Rules(winner_election_mode="multiWinnerAllowMultipleWinnersPerRound", number_of_winners=2),
+    Rules(
         winner_election_mode="multiWinnerAllowOnlyOneWinnerPerRound",
         number_of_winners=2,
         non_integer_threshold=True,
         tiebreak_mode="generatePermutation",
         random_seed=11,
     ),
-    RctabRules(
+    Rules(
         winner_election_mode="multiWinnerAllowMultipleWinnersPerRound",
         number_of_winners=2,
         hare_quota=True,
         decimal_places=2,
     ),
-    RctabRules(winner_election_mode="bottomsUp", number_of_winners=2),
-    RctabRules(
+    Rules(winner_election_mode="bottomsUp", number_of_winners=2),
+    Rules(
         winner_election_mode="bottomsUpUsingPercentageThreshold",
         number_of_winners=0,
         bottoms_up_percentage=Decimal("0.2"),
         cutoff_elimination=True,
     ),
-    RctabRules(
-        winner_election_mode="multiPassIrv", number_of_winners=2, tiebreak_mode="random", random_seed=1
-    ),
+    Rules(winner_election_mode="multiPassIrv", number_of_winners=2, tiebreak_mode="random", random_seed=1),
 ]
 
 
@@ -223,7 +225,7 @@ def test_single_winner_matches_stvpoll_irv_when_no_tie_is_broken(ballots):
         rankings.append(seen + [x for x in range(c) if x not in seen])
         counts.append(int(w))
     full = RankedBallots.from_matrix(ballots.candidates, np.array(rankings), np.array(counts, dtype=float))
-    tab = tabulate(_contest(full), RctabRules())[0]
+    tab = tabulate(_contest(full), Rules())[0]
     if tab.ties:
         return
     names = full.candidates

@@ -258,7 +258,8 @@ def test_overvote_and_blank_ballots_are_accounted():
 
 
 def test_preferences_read_off_each_ballot():
-    from tally.rules.stv_papers import INACTIVE, read_papers
+    from tally.count.papers import INACTIVE, read_papers
+    from tally.options import Reading
 
     b = RankedBallots.from_rankings(
         ["A", "B", "C"],
@@ -273,7 +274,7 @@ def test_preferences_read_off_each_ballot():
         INACTIVE["overvote"],
         INACTIVE["exhausted"],
     ]
-    strict = read_papers(b, "exhaust")
+    strict = read_papers(b, Reading(max_skipped=0))
     assert strict.prefs.tolist()[0] == [0, -1, -1] and strict.end[0] == INACTIVE["skipped"]
     assert strict.prefs.tolist()[3] == [-1, -1, -1] and strict.end[3] == INACTIVE["skipped"]
     assert strict.valid.tolist() == [True, True, True, False, False]
@@ -285,12 +286,31 @@ def test_skipped_rank_can_end_a_ballot():
     kept = tally.count(b, "scottish_stv", seats=1)
     assert kept.rounds[1].transfers == {"A": {"B": 2, "exhausted": 0}}
     assert kept.winners == ("B",)
-    cut = tally.count(b, "scottish_stv", seats=1, skipped="exhaust")
+    cut = tally.count(b, "scottish_stv", seats=1, max_skipped=0)
     assert cut.rounds[1].transfers == {"A": {"exhausted": 2}}
     assert cut.rounds[1].inactive["skipped"] == 2
     assert cut.winners == ("C",)
-    with pytest.raises(ConfigError, match="skipped"):
-        tally.count(b, "meek_stv", skipped="sometimes")
+    with pytest.raises(ConfigError, match="max_skipped"):
+        tally.count(b, "meek_stv", max_skipped="sometimes")
+
+
+def test_stv_reads_marks_in_the_shared_vocabulary():
+    # A repeated candidate or an overvote ends the ballot, or is passed over, as asked.
+    b = RankedBallots.from_rankings(
+        ["A", "B", "C"], [["A", "A", "B"]] * 2 + [["A", {"B", "C"}, "B"]] * 2 + [["B"]] * 5 + [["C"]] * 6
+    )
+    # quota 8 of 15: A (4) is excluded first
+    passed = tally.count(b, "scottish_stv", seats=1)
+    assert passed.rounds[1].transfers == {"A": {"B": 2, "exhausted": 2}}
+    assert passed.rounds[1].inactive["overvote"] == 2
+    repeats_end = tally.count(b, "scottish_stv", seats=1, repeated="exhaust")
+    assert repeats_end.rounds[1].transfers == {"A": {"exhausted": 4}}
+    assert repeats_end.rounds[1].inactive["repeated"] == 2
+    overvotes_skipped = tally.count(b, "wigm_stv", seats=1, overvote="skip")
+    assert overvotes_skipped.rounds[1].transfers == {"A": {"B": 4, "exhausted": 0}}
+    assert overvotes_skipped.winners == ("B",)
+    with pytest.raises(ConfigError, match="overvote='split'"):
+        tally.count(b, "meek_stv", overvote="split")
 
 
 # -- accounting and determinism (property tests) -------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 
 import tally
 from tally.ballots import RankedBallots
-from tally.rules import stv_gregory
+from tally.rules import stv_irish
 
 
 def profile(spec: list[tuple[int, list[str]]], names: str) -> RankedBallots:
@@ -173,7 +173,7 @@ def test_random_counts_gain_only_stages_that_elect_nobody(monkeypatch):
     plain = {}
     profiles = list(random_profiles(150, seed=124))
     with monkeypatch.context() as m:
-        m.setattr(stv_gregory._Count, "_recoupment_stages", lambda self: None)
+        m.setattr(stv_irish.IrishCount, "_recoupment_stages", lambda self: None)
         for k, (b, seats) in enumerate(profiles):
             plain[k] = run(b, seats, k)
     for k, (b, seats) in enumerate(profiles):
@@ -218,9 +218,9 @@ def test_stopping_is_safe_on_random_profiles(monkeypatch):
     # unmade were not needed.
     profiles = list(random_profiles(80, seed=7))
     stopped = [run(b, seats, k) for k, (b, seats) in enumerate(profiles)]
-    real = stv_gregory._Count._recoupment_reach
+    real = stv_irish.IrishCount._recoupment_reach
     monkeypatch.setattr(
-        stv_gregory._Count,
+        stv_irish.IrishCount,
         "_recoupment_reach",
         lambda self, c, hopeful: max(real(self, c, hopeful), self.quarter + 1),
     )

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from tally.ballots import RankedBallots
-from tally.rules.stv_papers import INACTIVE, read_papers
+from tally.count.papers import INACTIVE, read_papers
+from tally.options import Reading
 
 
 def read(marks: list, skipped: str) -> tuple[list[int], str]:
@@ -62,7 +63,7 @@ def test_read_papers_matches_a_mark_by_mark_reading(c, skipped):
             return names[m] if isinstance(m, int) else m
 
         b = RankedBallots.from_rankings(names, [[name(m) for m in r] for r in rows], merge=False)
-        papers = read_papers(b, skipped)
+        papers = read_papers(b, Reading(max_skipped=0 if skipped == "exhaust" else None))
         usable = np.ones(c, dtype=bool)
         usable[rng.choice(c, size=c // 2, replace=False)] = False
         for i, marks in enumerate(rows):

@@ -8,15 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tally.ballots import RankedBallots
+from tally.count.walk import REASONS, Walk, reason
 from tally.errors import ConfigError
-from tally.rules.walk import REASONS, Walk, WalkRules, reason
+from tally.options import Reading
 
 CANDS = ("A", "B", "C", "D")
 
 
 def walk(rankings, rules=None, **kw):
     b = RankedBallots.from_rankings(CANDS, rankings, merge=False)
-    return b, Walk(b, rules or WalkRules(), **kw)
+    return b, Walk(b, rules or Reading(), **kw)
 
 
 def only(*names):
@@ -81,20 +82,20 @@ def test_unlimited_skips_pass_over_blanks():
 )
 def test_blank_ranks_before_a_mark(max_skipped, expected):
     # two blanks at the top: the gap counts from the start of the ballot, as in RCTab
-    _, w = walk([[None, None, "C"]], WalkRules(max_skipped=max_skipped))
+    _, w = walk([[None, None, "C"]], Reading(max_skipped=max_skipped))
     assert status(w) == expected
 
 
 def test_skip_limit_applies_only_when_the_walk_reaches_the_gap():
     # Maine: two consecutive skipped ranks exhaust, but only once the ballot gets there
-    _, w = walk([["A", None, None, "B"]], WalkRules(max_skipped=1))
+    _, w = walk([["A", None, None, "B"]], Reading(max_skipped=1))
     assert status(w) == "A"
     w.advance(only("B", "C", "D"))
     assert status(w) == "skipped"
 
 
 def test_one_blank_is_tolerated_with_max_skipped_one():
-    _, w = walk([["A", None, "B"]], WalkRules(max_skipped=1))
+    _, w = walk([["A", None, "B"]], Reading(max_skipped=1))
     w.advance(only("B", "C"))
     assert status(w) == "B"
 
@@ -103,14 +104,14 @@ def test_trailing_blanks_exhaust_rather_than_skip():
     b = RankedBallots.from_rankings(CANDS, [["A", None, None, None, "B"], ["A"]], merge=False)
     # pad the second ballot with trailing blank ranks explicitly
     assert b.choices.shape[1] == 5
-    w = Walk(b, WalkRules(max_skipped=0))
+    w = Walk(b, Reading(max_skipped=0))
     w.advance(only("C", "D"))
     assert status(w, 0) == "skipped"
     assert status(w, 1) == "exhausted"
 
 
 def test_skipped_overvote_counts_as_a_mark_not_a_blank():
-    _, w = walk([["overvote", "B"]], WalkRules(overvote="skip", max_skipped=0))
+    _, w = walk([["overvote", "B"]], Reading(overvote="skip", max_skipped=0))
     assert status(w) == "B"
 
 
@@ -118,7 +119,7 @@ def test_skipped_overvote_counts_as_a_mark_not_a_blank():
 
 
 def test_overvote_exhaust_immediately_even_if_the_candidates_are_gone():
-    _, w = walk([["A", {"B", "C"}, "D"], [{"B", "C"}, "D"]], WalkRules(overvote="exhaust"))
+    _, w = walk([["A", {"B", "C"}, "D"], [{"B", "C"}, "D"]], Reading(overvote="exhaust"))
     assert status(w, 0) == "A"
     assert status(w, 1) == "overvote"
     w.advance(only("D"))
@@ -126,20 +127,20 @@ def test_overvote_exhaust_immediately_even_if_the_candidates_are_gone():
 
 
 def test_unnamed_overvote_exhausts_or_skips():
-    _, w = walk([["overvote", "B"]], WalkRules(overvote="exhaust"))
+    _, w = walk([["overvote", "B"]], Reading(overvote="exhaust"))
     assert status(w) == "overvote"
-    _, w = walk([["overvote", "B"]], WalkRules(overvote="skip"))
+    _, w = walk([["overvote", "B"]], Reading(overvote="skip"))
     assert status(w) == "B"
 
 
 def test_overvote_skip_at_the_last_mark_is_exhausted():
-    _, w = walk([["A", {"B", "C"}]], WalkRules(overvote="skip"))
+    _, w = walk([["A", {"B", "C"}]], Reading(overvote="skip"))
     w.advance(only("B", "C", "D"))
     assert status(w) == "exhausted"
 
 
 def test_exhaust_if_multiple_continuing():
-    rules = WalkRules(overvote="exhaust_if_multiple")
+    rules = Reading(overvote="exhaust_if_multiple")
     _, w = walk([[{"A", "B"}, "C"], [{"A", "B"}, "C"]], rules)
     assert status(w) == "overvote"
     # once only one of the overvoted candidates is continuing, the ballot counts for it
@@ -151,7 +152,7 @@ def test_exhaust_if_multiple_continuing():
 
 
 def test_exhaust_if_multiple_sees_eliminations_between_rounds():
-    rules = WalkRules(overvote="exhaust_if_multiple")
+    rules = Reading(overvote="exhaust_if_multiple")
     _, w = walk([["D", {"A", "B"}, "C"], ["D", {"A", "B"}, "C"]], rules)
     w.advance(only("A", "C"))  # D and B out together: one overvoted candidate continues
     assert status(w) == "A"
@@ -162,7 +163,7 @@ def test_exhaust_if_multiple_sees_eliminations_between_rounds():
 
 def test_exhaust_if_multiple_refuses_unnamed_overvotes():
     with pytest.raises(ConfigError, match="exhaust_if_multiple"):
-        walk([["overvote", "A"]], WalkRules(overvote="exhaust_if_multiple"))
+        walk([["overvote", "A"]], Reading(overvote="exhaust_if_multiple"))
 
 
 # -- repeated candidates ---------------------------------------------------------------------
@@ -175,7 +176,7 @@ def test_repeat_skipped_by_default():
 
 
 def test_repeat_exhausts_when_reached():
-    rules = WalkRules(repeated="exhaust")
+    rules = Reading(repeated="exhaust")
     _, w = walk([["A", "A", "B"], ["A", "B", "A"]], rules)
     assert [status(w, i) for i in range(2)] == ["A", "A"]
     w.advance(only("B", "C"))
@@ -185,20 +186,20 @@ def test_repeat_exhausts_when_reached():
 
 
 def test_repeat_of_a_candidate_inside_an_overvote():
-    rules = WalkRules(overvote="skip", repeated="exhaust")
+    rules = Reading(overvote="skip", repeated="exhaust")
     _, w = walk([[{"A", "B"}, "A", "C"]], rules)
     assert status(w) == "repeated"
 
 
 def test_skip_check_comes_before_repeat_check():
-    rules = WalkRules(max_skipped=0, repeated="exhaust")
+    rules = Reading(max_skipped=0, repeated="exhaust")
     _, w = walk([["A", None, "A"]], rules)
     w.advance(only("B"))
     assert status(w) == "skipped"
 
 
 def test_unnamed_overvote_twice_counts_as_a_repeat():
-    rules = WalkRules(overvote="skip", repeated="exhaust")
+    rules = Reading(overvote="skip", repeated="exhaust")
     _, w = walk([["overvote", "overvote", "A"]], rules)
     assert status(w) == "repeated"
 
@@ -218,7 +219,7 @@ def test_unnamed_overvote_twice_counts_as_a_repeat():
 )
 def test_bad_rules_are_config_errors(kw):
     with pytest.raises(ConfigError):
-        WalkRules(**kw)
+        Reading(**kw)
 
 
 def test_flows_report_where_moved_rows_went():
@@ -331,7 +332,7 @@ mark = st.one_of(
 def test_walk_matches_rctab_loop(ballots, overvote, max_skipped, repeated, order, batch, excluded):
     if overvote == "exhaust_if_multiple":
         ballots = [[m for m in row if m != "ov"] for row in ballots]
-    rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
+    rules = Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     rankings = [
         [
             "overvote"

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from . import count as _floor  # noqa: F401  (bound before tally.count, the function, below)
 from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
 from .outcome import Outcome, Round, Tie

@@ -152,14 +152,16 @@ class RankedBallots:
         w = _as_weights(weights, matrix.shape[0])
         provenance = None
         if ballot_ids is not None or precincts is not None or batches is not None:
-            names, codes = (), None
+            names: tuple[str, ...] = ()
+            codes = None
             if precincts is not None:
                 names_arr, codes = np.unique(
                     np.asarray(precincts, dtype=object).astype(str), return_inverse=True
                 )
                 names = tuple(str(n) for n in names_arr)
                 codes = codes.astype(np.int32)
-            batch_names, batch_codes = (), None
+            batch_names: tuple[str, ...] = ()
+            batch_codes = None
             if batches is not None:
                 b_arr, batch_codes = np.unique(
                     np.asarray(batches, dtype=object).astype(str), return_inverse=True
@@ -382,6 +384,55 @@ class RankedBallots:
         """The same rows with new weights (used by transfers and what-ifs)."""
         return _replace(self, weights=_as_weights(weights, self.choices.shape[0]))
 
+    def without(self, names: Sequence[str]) -> RankedBallots:
+        """The ballots as if ``names`` had never stood (withdrawn candidates).
+
+        Their marks are struck out and the ranks below move up, so the next preference
+        counts in their place and no skipped rank appears; an overvote keeps only its other
+        candidates (a single one becomes a plain mark). A ballot marking nobody else becomes
+        blank, an undervote, as a paper naming only a withdrawn candidate is. Rows are not
+        merged, so provenance and the row count stay as they were; ``metadata["withdrawn"]``
+        is emptied.
+
+        >>> b = RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["C", "A"]])
+        >>> b.without(["A"]).rankings()
+        [(('B',), 1.0), (('C',), 1.0)]
+        """
+        drop = {self.index(n) for n in names}
+        keep = [c for c in range(self.n_candidates) if c not in drop]
+        new_index = {c: i for i, c in enumerate(keep)}
+        tie_sets: list[frozenset[int]] = []
+        # codes -> new codes; a struck-out mark becomes _STRUCK, then is squeezed out
+        struck = np.int32(-(2**20))
+        lut_offset = len(self.tie_sets) - FIRST_TIE_CODE
+        lut = np.full(lut_offset + self.n_candidates, struck, dtype=np.int32)
+        lut[lut_offset + SKIPPED] = SKIPPED
+        lut[lut_offset + OVERVOTE] = OVERVOTE
+        for c in keep:
+            lut[lut_offset + c] = new_index[c]
+        for t, members in enumerate(self.tie_sets):
+            rest = sorted(new_index[m] for m in members if m in new_index)
+            code = lut_offset + FIRST_TIE_CODE - t
+            if len(rest) == 1:
+                lut[code] = rest[0]
+            elif rest:
+                tie_sets.append(frozenset(rest))
+                lut[code] = FIRST_TIE_CODE - (len(tie_sets) - 1)
+        mapped = lut[self.choices.astype(np.int32) + lut_offset]
+        gone = mapped == struck
+        order = np.argsort(gone, axis=1, kind="stable")
+        mapped = np.take_along_axis(mapped, order, axis=1)
+        mapped[np.take_along_axis(gone, order, axis=1)] = SKIPPED
+        width = int((~gone).sum(axis=1).max()) if mapped.size else 0
+        metadata = {**self.metadata, "withdrawn": ()}
+        return _replace(
+            self,
+            candidates=tuple(self.candidates[c] for c in keep),
+            choices=mapped[:, :width].astype(CODE_DTYPE),
+            tie_sets=tuple(tie_sets),
+            metadata=metadata,
+        )
+
     def __repr__(self) -> str:
         return (
             f"RankedBallots({self.n_candidates} candidates, {self.total:g} ballots, "
@@ -518,7 +569,8 @@ class ScoredBallots:
 
     def is_blank(self) -> np.ndarray:
         """Rows that give no candidate more than the lowest score."""
-        return (self.filled() <= self.min_score).all(axis=1)
+        blank: np.ndarray = (self.filled() <= self.min_score).all(axis=1)
+        return blank
 
     def __repr__(self) -> str:
         return f"ScoredBallots({self.kind}, {self.n_candidates} candidates, {self.total:g} ballots)"

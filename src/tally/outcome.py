@@ -9,22 +9,35 @@ JSON contract (later tools rely on it)::
 
     {"rule", "options", "candidates", "winners": [names], "tied": bool,
      "rounds": [{"round", "tally": {name: number}, "elected", "eliminated",
-                 "transfers": {from: {to | "exhausted": number}},
-                 "continuing", "inactive": {reason: number}, "threshold", "note"}],
+                 "transfers": {from: {to: number, ..., "exhausted": number}},
+                 "continuing", "inactive": {reason: number}, "threshold", "note",
+                 ["exhausted_by_ranking": {"partially_ranked", "fully_ranked"}]}],
      "ties": [{"round", "purpose", "tied", "mode", "chosen", "detail"}],
-     "ballots": {"read", "continuing", "inactive": {reason: number}},
+     "ballots": {"read", "continuing", "inactive": {reason: number},
+                 ["exhausted_by_ranking": {...}]},
      "scores", "details", "warnings"}
 
-``transfers`` maps a candidate whose votes moved to where they went (candidates, or
-``exhausted``). Rules that elect or eliminate and then move votes (IRV, top-two runoff,
-Coombs, RCTab's tabulation) record them in the round that made the decision, as RCTab's
-reports do; the STV rules record them in the round whose tally they produced, as
-published STV result sheets do. Each rule's docstring says which.
+Ranked rules that count in rounds (IRV, Coombs, the top-two runoff, sequential IRV, the
+STV rules, RCTab's tabulation) build their rounds with one recorder
+(:class:`tally.count.record.Recorder`), so their rounds have one shape:
 
-Inactive reasons: ``undervote`` (the ballot marks nobody), ``overvote``,
-``skipped`` (too many consecutive skipped ranks), ``repeated`` (a candidate ranked
-twice, where the rule exhausts on that), ``exhausted`` (no continuing candidate left).
-In every round, ``continuing`` + the inactive counts = ballots read.
+* ``transfers`` maps each candidate whose votes moved to where they went: the candidates
+  that received them, in candidate order, then ``"exhausted"``, the value that became
+  inactive for any reason, **always present** (``0`` when none). RCTab's tabulation adds
+  ``"residual surplus"`` where its reports show one. Transfers sit in the round that
+  names the candidate whose votes move: the round whose tally eliminated (or elected)
+  them, for IRV, Coombs, the runoff, sequential IRV and RCTab, as RCTab's reports do; the
+  stage that transfers them, for the STV rules, as published STV result sheets do.
+* ``inactive`` lists every reason, zero or not: ``undervote`` (the ballot marks nobody),
+  ``overvote``, ``skipped`` (too many consecutive skipped ranks), ``repeated`` (a
+  candidate ranked twice, where the reading exhausts on that), ``exhausted`` (no
+  continuing candidate left); see :mod:`tally.options`.
+* ``exhausted_by_ranking`` splits the exhausted ballots into ``partially_ranked`` and
+  ``fully_ranked`` (every rank allowed was marked). Rules that count once, without
+  rounds of transfers, leave it out.
+
+In every round, ``continuing`` + the inactive counts = ballots read (plus, for STV, the
+value lost to rounding, which the rule's ``details`` report).
 """
 
 from __future__ import annotations
@@ -37,9 +50,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INACTIVE_REASONS", "BatchOutcome", "Outcome", "Round", "Tie", "to_jsonable"]
+from .options import INACTIVE_REASONS
 
-INACTIVE_REASONS = ("undervote", "overvote", "skipped", "repeated", "exhausted")
+__all__ = ["INACTIVE_REASONS", "BatchOutcome", "Outcome", "Round", "Tie", "to_jsonable"]
 
 
 @dataclass(frozen=True)
@@ -83,9 +96,10 @@ class Round:
     inactive: Mapping[str, float] = field(default_factory=dict)
     threshold: float | None = None
     note: str = ""
+    exhausted_by_ranking: Mapping[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "round": self.number,
             "tally": dict(self.tally),
             "elected": list(self.elected),
@@ -96,6 +110,9 @@ class Round:
             "threshold": self.threshold,
             "note": self.note,
         }
+        if self.exhausted_by_ranking is not None:
+            out["exhausted_by_ranking"] = dict(self.exhausted_by_ranking)
+        return out
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,14 @@ class Outcome:
 
     def with_rule(self, rule: str, options: Mapping[str, Any]) -> Outcome:
         return replace(self, rule=rule, options=dict(options))
+
+    def withdrawn(self, names: Sequence[str]) -> Outcome:
+        """The outcome of a count that left out the withdrawn candidates ``names``."""
+        return replace(
+            self,
+            details={**self.details, "withdrawn": list(names)},
+            warnings=(*self.warnings, "withdrawn before the count, not counted: " + ", ".join(names)),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

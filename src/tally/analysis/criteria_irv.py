@@ -48,8 +48,9 @@ from itertools import permutations
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
+from ..count.walk import Walk
+from ..options import Reading
 from ..outcome import Outcome
-from ..rules.walk import Walk, WalkRules
 from .rcv_tables import walk_rules
 
 __all__ = ["Change", "Model", "Plan", "build_model", "plans", "rows_for"]
@@ -106,7 +107,7 @@ def decisive_candidates(outcome: Outcome, names: tuple[str, ...], depth: int) ->
     return tuple(sorted(index[n] for n in strongest))
 
 
-def _paths(ballots: RankedBallots, rules: WalkRules, decisive: tuple[int, ...]) -> np.ndarray:
+def _paths(ballots: RankedBallots, rules: Reading, decisive: tuple[int, ...]) -> np.ndarray:
     """(rows, len(decisive)) matrix of each row's path, ``-1`` padded.
 
     A walk in which no candidate continues reads every row to the rank where it stops

@@ -49,11 +49,12 @@ import numpy as np
 
 from ..ballots import OVERVOTE, RankedBallots
 from ..contest import Contest
+from ..count.walk import REASONS, Walk
 from ..errors import RuleError, TallyError
+from ..options import Reading
 from ..outcome import Outcome
 from ..procedures import count as count_contest
 from ..rules.condorcet import condorcet_loser, condorcet_winner, smith_set
-from ..rules.walk import REASONS, Walk, WalkRules
 
 __all__ = [
     "EXHAUSTED",
@@ -224,17 +225,13 @@ class Replay:
     final_continuing: tuple[int, ...]
 
 
-def walk_rules(options: Mapping[str, Any]) -> WalkRules:
-    """How a count with these options reads ballots (the ranked rules' option names)."""
-    return WalkRules(
-        overvote=options.get("overvote", "exhaust"),
-        max_skipped=options.get("max_skipped"),
-        repeated=options.get("repeated", "skip"),
-    )
+def walk_rules(options: Mapping[str, Any]) -> Reading:
+    """How a count with these options reads ballots (the shared reading vocabulary)."""
+    return Reading.from_options(options)
 
 
 def replay(ballots: RankedBallots, outcome: Outcome) -> Replay | None:
-    """Replay a single-winner elimination count with :class:`~tally.rules.walk.Walk`.
+    """Replay a single-winner elimination count with :class:`~tally.count.walk.Walk`.
 
     The walk reads ballots with the outcome's own options (``overvote``,
     ``max_skipped``, ``repeated``) and removes the candidates each round eliminated.

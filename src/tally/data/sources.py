@@ -41,6 +41,7 @@ from typing import Any
 
 from ..contest import Contest, CountingRules, is_electoral
 from ..errors import ConfigError, DataError, RuleError, TallyError
+from ..options import RCTAB_OVERVOTE_RULES
 from ..rules import get_rule
 
 __all__ = [
@@ -172,11 +173,7 @@ _TIEBREAKS = {
     "stopCountingAndAsk": "ask",
     "previousRoundCountsThenAsk": "previous_round_then_ask",
 }
-_OVERVOTES = {
-    "exhaustImmediately": "exhaust",
-    "alwaysSkipToNextRank": "skip",
-    "exhaustIfMultipleContinuing": "exhaust_if_multiple",
-}
+_OVERVOTES = RCTAB_OVERVOTE_RULES
 
 
 def rctab_rules(config: Any) -> CountingRules:

@@ -23,8 +23,13 @@ marked; rules report it as ``repeated``. Weights may be decimals.
 
 Names are normally quoted; a line without quotes is taken whole as one name, as some
 writers produce. ``metadata["seats"]`` is the number of seats and ``metadata["withdrawn"]`` the names of
-withdrawn candidates (a tuple, maybe empty). They stay in ``candidates``: a rule is told
-to skip them with its own option.
+withdrawn candidates (a tuple, maybe empty). They stay in ``candidates``; every rule
+leaves them out of its count (see :mod:`tally.rules`) and says so in its outcome.
+
+Droop's extensions: ``[withdrawn 2 4]`` (candidate numbers) withdraws candidates as the
+minus line does. ``[tie ...]``, ``[nick ...]``, ``[droop ...]`` and any other bracketed
+extension are refused with their name, since counting without them would not be the
+count the file asks for.
 """
 
 from __future__ import annotations
@@ -102,6 +107,9 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         if text == "0":
             ended = True
             break
+        if text.startswith("["):
+            withdrawn.extend(_extension(text, n, file, line))
+            continue
         tokens = text.split()
         if tokens[-1] != "0":
             raise BallotError("ballot line does not end with 0 (truncated?)", file=file, line=line)
@@ -127,6 +135,9 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
 
     names: list[tuple[int, str]] = []
     for line, text in lines[pos:]:
+        if text.startswith("["):
+            withdrawn.extend(_extension(text, n, file, line))
+            continue
         quoted = _QUOTED.findall(text)
         if quoted:
             names.extend((line, q.replace('\\"', '"').strip()) for q in quoted)
@@ -156,7 +167,7 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
     metadata: dict[str, Any] = {
         "format": "blt",
         "seats": seats,
-        "withdrawn": tuple(candidates[w] for w in withdrawn),
+        "withdrawn": tuple(candidates[w] for w in sorted(set(withdrawn))),
         "ballots_read": float(sum(weights)),
     }
     return RankedBallots.from_matrix(
@@ -167,6 +178,33 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         source=file,
         title=title or None,
         metadata=metadata,
+    )
+
+
+def _extension(text: str, n: int, file: str, line: int) -> list[int]:
+    """The candidates a Droop ``[withdrawn ...]`` line withdraws; other extensions refused.
+
+    Droop's ``[tie ...]`` (a fixed tie-break order), ``[nick ...]`` (nicknames on ballot
+    lines) and ``[droop ...]`` (counting options) would change how the file is counted,
+    so a file holding them is refused by name rather than counted without them.
+    """
+    if not text.endswith("]"):
+        raise BallotError(f"unclosed extension {text[:40]!r} (no closing ])", file=file, line=line)
+    words = text[1:-1].split()
+    name = words[0] if words else ""
+    if name == "withdrawn":
+        return [_candidate(t, n, file, line) for t in words[1:]]
+    known = {
+        "tie": "a fixed tie-break order",
+        "nick": "candidate nicknames on ballot lines",
+        "droop": "Droop's counting options",
+    }
+    what = f" ({known[name]})" if name in known else ""
+    raise BallotError(
+        f"the BLT extension [{name}]{what} is not supported; tally reads [withdrawn ...] only "
+        "(remove the line and give the rule's options instead)",
+        file=file,
+        line=line,
     )
 
 

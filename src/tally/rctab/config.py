@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..options import RCTAB_OVERVOTE_RULES, Reading
 
 __all__ = [
     "OVERVOTE_RULES",
@@ -62,7 +63,7 @@ TIEBREAK_MODES = (
     "previousRoundCountsThenAsk",
     "generatePermutation",
 )
-OVERVOTE_RULES = ("alwaysSkipToNextRank", "exhaustImmediately", "exhaustIfMultipleContinuing")
+OVERVOTE_RULES = tuple(RCTAB_OVERVOTE_RULES)
 
 _LEGACY_TIEBREAK = {
     "interactive": "stopCountingAndAsk",
@@ -127,19 +128,27 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Rules:
-    """``rules``, with legacy names mapped and numbers parsed.
+    """RCTab's tabulation rules: the ``rules`` section of a config, and what the tabulator reads.
 
-    ``max_skipped_ranks`` is ``None`` for ``"unlimited"``; ``max_rankings`` is an int
-    (``"max"`` becomes the number of declared candidates). ``bottoms_up_percentage`` is the
-    configured percentage as a fraction (``"15"`` → ``Decimal("0.15")``), or ``None``.
+    The one model of RCTab's rules: :func:`load_config` fills it from a config (legacy
+    names mapped, numbers parsed), the ``rctab`` rule from tally's options, and
+    :func:`tally.rctab.tabulate.tabulate` counts under it. Names follow RCTab's config keys.
+    ``max_skipped_ranks`` is ``None`` for ``"unlimited"``. ``max_rankings`` is an int:
+    ``"max"`` is read as RCTab 2.x reads it, no limit beyond what the CVR allows
+    (``max_rankings_max`` is then true and :attr:`rankings_limit` ``None``), and
+    ``max_rankings`` holds the number of declared candidates only for readers that need a
+    column count (ES&S spreadsheets, the CVR export); ``None`` when the rules did not come
+    from a config. ``bottoms_up_percentage`` is the configured percentage as a fraction
+    (``"15"`` → ``Decimal("0.15")``), or ``None``. ``stop_early_after_round`` is ``None``
+    for never.
     """
 
-    winner_election_mode: str
-    number_of_winners: int
-    tiebreak_mode: str
-    overvote_rule: str
-    max_rankings: int
-    max_skipped_ranks: int | None
+    winner_election_mode: str = "singleWinnerMajority"
+    number_of_winners: int = 1
+    tiebreak_mode: str = "useCandidateOrder"
+    overvote_rule: str = "exhaustImmediately"
+    max_rankings: int | None = None
+    max_skipped_ranks: int | None = None
     decimal_places: int = 4
     random_seed: int | None = None
     exhaust_on_duplicate: bool = False
@@ -148,11 +157,69 @@ class Rules:
     first_round_determines_threshold: bool = False
     non_integer_threshold: bool = False
     hare_quota: bool = False
-    minimum_vote_threshold: int = 0
+    minimum_vote_threshold: Decimal = Decimal(0)
     stop_early_after_round: int | None = None
     bottoms_up_percentage: Decimal | None = None
     cutoff_elimination: bool = False
     rules_description: str = ""
+    max_rankings_max: bool = False
+
+    def check(self) -> Rules:
+        """The rules, if the tabulator can count under them; ConfigError naming the field otherwise.
+
+        A config is checked field by field as it is read (every problem listed at once);
+        rules built in code are checked here.
+        """
+        if self.winner_election_mode not in WINNER_ELECTION_MODES:
+            raise ConfigError(f"rules.winnerElectionMode: unknown mode {self.winner_election_mode!r}")
+        if self.tiebreak_mode not in TIEBREAK_MODES:
+            raise ConfigError(f"rules.tiebreakMode: unknown mode {self.tiebreak_mode!r}")
+        if self.overvote_rule not in OVERVOTE_RULES:
+            raise ConfigError(f"rules.overvoteRule: unknown rule {self.overvote_rule!r}")
+        if self.overvote_rule == "splitVote":
+            raise ConfigError(
+                "rules.overvoteRule splitVote (overvote='split') is not counted by the RCTab "
+                "tabulator, whose decimal arithmetic has no rule for a vote split three ways; "
+                "count the ballots with rule irv, sequential_irv or an STV rule instead"
+            )
+        if self.needs_seed and self.random_seed is None:
+            raise ConfigError(f"rules.randomSeed is required with tiebreakMode {self.tiebreak_mode!r}")
+        if self.is_percentage and self.bottoms_up_percentage is None:
+            raise ConfigError(
+                "rules.multiSeatBottomsUpPercentageThreshold is required with "
+                "winnerElectionMode 'bottomsUpUsingPercentageThreshold'"
+            )
+        return self
+
+    @property
+    def rankings_limit(self) -> int | None:
+        """The highest rank a CVR may hold: ``None`` under ``"max"`` (the CVR's own bound)."""
+        return None if self.max_rankings_max else self.max_rankings
+
+    @property
+    def is_single_winner(self) -> bool:
+        return self.winner_election_mode == "singleWinnerMajority"
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.winner_election_mode == "bottomsUpUsingPercentageThreshold"
+
+    @property
+    def is_multi_pass(self) -> bool:
+        return self.winner_election_mode == "multiPassIrv"
+
+    @property
+    def needs_seed(self) -> bool:
+        return self.tiebreak_mode in _RANDOM_TIEBREAKS
+
+    def reading(self) -> Reading:
+        """How the tabulator reads marks, in the vocabulary every ranked rule shares."""
+        return Reading(
+            overvote=RCTAB_OVERVOTE_RULES[self.overvote_rule],
+            max_skipped=self.max_skipped_ranks,
+            repeated="exhaust" if self.exhaust_on_duplicate else "skip",
+            max_rankings=self.rankings_limit,
+        )
 
 
 @dataclass(frozen=True)
@@ -598,6 +665,7 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
         tiebreak_mode=tiebreak,
         overvote_rule=overvote_rule,
         max_rankings=max_rankings if max_rankings is not None else max(n_declared, 1),
+        max_rankings_max=str(obj.get("maxRankingsAllowed", "")).strip() == "max",
         max_skipped_ranks=max_skipped,
         decimal_places=decimal_places if decimal_places is not None else 4,
         random_seed=seed,
@@ -613,7 +681,7 @@ def _rules(checker: _Checker, obj: dict, n_declared: int) -> Rules:
             obj, "nonIntegerWinningThreshold", "rules.nonIntegerWinningThreshold"
         ),
         hare_quota=checker.flag(obj, "hareQuota", "rules.hareQuota"),
-        minimum_vote_threshold=minimum or 0,
+        minimum_vote_threshold=Decimal(minimum or 0),
         stop_early_after_round=stop_early,
         bottoms_up_percentage=percentage,
         cutoff_elimination=checker.flag(obj, "cutoffElimination", "rules.cutoffElimination"),

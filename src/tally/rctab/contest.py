@@ -1,7 +1,7 @@
-"""What RCTab tabulates: its rules, and a contest's ballots merged into counted rows.
+"""What RCTab tabulates: a contest's ballots merged into counted rows.
 
-:class:`RctabRules` holds the ``rules`` section of an RCTab config (RCTab's names);
-:func:`build_contest` turns cast-vote records into a :class:`Contest`: candidates,
+The rules it counts under are :class:`tally.rctab.config.Rules` (the one model of RCTab's
+rules); :func:`build_contest` turns cast-vote records into a :class:`Contest`: candidates,
 identical ballots merged into rows (per precinct and batch when reports by slice are
 asked for) and the row of every ballot read.
 """
@@ -10,146 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
-from ..errors import ConfigError
-from ..rules.walk import WalkRules
-from .decimal_math import ZERO
 
-__all__ = ["SLICES", "UWI", "Contest", "RctabRules", "build_contest"]
+__all__ = ["SLICES", "UWI", "Contest", "build_contest"]
 
 UWI = "Undeclared Write-ins"
 SLICES = ("precinct", "batch")
-
-_OVERVOTE_RULES = {
-    "exhaustImmediately": "exhaust",
-    "alwaysSkipToNextRank": "skip",
-    "exhaustIfMultipleContinuing": "exhaust_if_multiple",
-}
-_MODES = (
-    "singleWinnerMajority",
-    "multiWinnerAllowOnlyOneWinnerPerRound",
-    "multiWinnerAllowMultipleWinnersPerRound",
-    "bottomsUp",
-    "bottomsUpUsingPercentageThreshold",
-    "multiPassIrv",
-)
-_TIEBREAKS = (
-    "useCandidateOrder",
-    "random",
-    "previousRoundCountsThenRandom",
-    "generatePermutation",
-    "stopCountingAndAsk",
-    "previousRoundCountsThenAsk",
-)
-
-
-@dataclass(frozen=True)
-class RctabRules:
-    """RCTab's tabulation rules (the ``rules`` section of a contest config).
-
-    Names follow RCTab's config keys. ``max_skipped`` is ``None`` for unlimited;
-    ``stop_early_after_round`` ``None`` for never; ``bottoms_up_percentage`` is a
-    fraction (``Decimal("0.15")`` for 15 %).
-    """
-
-    winner_election_mode: str = "singleWinnerMajority"
-    number_of_winners: int = 1
-    tiebreak_mode: str = "useCandidateOrder"
-    random_seed: int | None = None
-    overvote_rule: str = "exhaustImmediately"
-    max_skipped: int | None = None
-    exhaust_on_duplicate: bool = False
-    batch_elimination: bool = False
-    continue_until_two: bool = False
-    first_round_determines_threshold: bool = False
-    non_integer_threshold: bool = False
-    hare_quota: bool = False
-    decimal_places: int = 4
-    minimum_vote_threshold: Decimal = ZERO
-    stop_early_after_round: int | None = None
-    bottoms_up_percentage: Decimal | None = None
-    cutoff_elimination: bool = False
-
-    def __post_init__(self) -> None:
-        if self.winner_election_mode not in _MODES:
-            raise ConfigError(f"rules.winnerElectionMode: unknown mode {self.winner_election_mode!r}")
-        if self.tiebreak_mode not in _TIEBREAKS:
-            raise ConfigError(f"rules.tiebreakMode: unknown mode {self.tiebreak_mode!r}")
-        if self.overvote_rule not in _OVERVOTE_RULES:
-            raise ConfigError(f"rules.overvoteRule: unknown rule {self.overvote_rule!r}")
-        if (
-            self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation")
-            and self.random_seed is None
-        ):
-            raise ConfigError(f"rules.randomSeed is required with tiebreakMode {self.tiebreak_mode!r}")
-        if (
-            self.winner_election_mode == "bottomsUpUsingPercentageThreshold"
-            and self.bottoms_up_percentage is None
-        ):
-            raise ConfigError(
-                "rules.multiSeatBottomsUpPercentageThreshold is required with "
-                "winnerElectionMode 'bottomsUpUsingPercentageThreshold'"
-            )
-
-    @classmethod
-    def from_config(cls, rules: Any) -> RctabRules:
-        """From :class:`tally.rctab.config.Rules`."""
-        pct = rules.bottoms_up_percentage
-        return cls(
-            winner_election_mode=rules.winner_election_mode,
-            number_of_winners=int(rules.number_of_winners),
-            tiebreak_mode=rules.tiebreak_mode,
-            random_seed=rules.random_seed,
-            overvote_rule=rules.overvote_rule,
-            max_skipped=rules.max_skipped_ranks,
-            exhaust_on_duplicate=bool(rules.exhaust_on_duplicate),
-            batch_elimination=bool(rules.batch_elimination),
-            continue_until_two=bool(rules.continue_until_two),
-            first_round_determines_threshold=bool(rules.first_round_determines_threshold),
-            non_integer_threshold=bool(rules.non_integer_threshold),
-            hare_quota=bool(rules.hare_quota),
-            decimal_places=int(rules.decimal_places),
-            minimum_vote_threshold=Decimal(rules.minimum_vote_threshold or 0),
-            stop_early_after_round=rules.stop_early_after_round,
-            bottoms_up_percentage=None if pct is None else Decimal(pct),
-            cutoff_elimination=bool(getattr(rules, "cutoff_elimination", False)),
-        )
-
-    @property
-    def is_single_winner(self) -> bool:
-        return self.winner_election_mode == "singleWinnerMajority"
-
-    @property
-    def is_percentage(self) -> bool:
-        return self.winner_election_mode == "bottomsUpUsingPercentageThreshold"
-
-    @property
-    def is_multi_pass(self) -> bool:
-        return self.winner_election_mode == "multiPassIrv"
-
-    @property
-    def needs_seed(self) -> bool:
-        return self.tiebreak_mode in ("random", "previousRoundCountsThenRandom", "generatePermutation")
-
-    def walk_rules(self) -> WalkRules:
-        return WalkRules(
-            overvote=_OVERVOTE_RULES[self.overvote_rule],
-            max_skipped=self.max_skipped,
-            repeated="exhaust" if self.exhaust_on_duplicate else "skip",
-        )
-
-    def options(self) -> dict[str, Any]:
-        """The rules as plain JSON values (for reports and outcomes)."""
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            out[name] = str(value) if isinstance(value, Decimal) else value
-        return out
 
 
 @dataclass(frozen=True)

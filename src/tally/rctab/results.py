@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from ..errors import RuleError
-from .contest import RctabRules
+from .config import Rules
 from .decimal_math import EXACT, ZERO
 
 __all__ = ["RoundResult", "SliceRound", "Tabulation", "TieRecord", "uses_surpluses"]
@@ -53,6 +53,7 @@ class RoundResult:
     by_tiebreak: set[str] = field(default_factory=set)
     transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     residual_surplus: Decimal = ZERO
+    exhausted_by_ranking: dict[str, float] = field(default_factory=dict)
 
     @property
     def active(self) -> Decimal:
@@ -66,7 +67,7 @@ class RoundResult:
 class Tabulation:
     """One RCTab report's worth of results (a whole count, or one multi-pass IRV pass)."""
 
-    rules: RctabRules
+    rules: Rules
     candidates: tuple[str, ...]
     excluded: frozenset[str]
     rounds: list[RoundResult]
@@ -119,7 +120,7 @@ class Tabulation:
         return self.rounds[0].inactive["undervotes"]
 
 
-def uses_surpluses(rules: RctabRules, n_winners: int) -> bool:
+def uses_surpluses(rules: Rules, n_winners: int) -> bool:
     return n_winners > 1 and rules.winner_election_mode in (
         "multiWinnerAllowOnlyOneWinnerPerRound",
         "multiWinnerAllowMultipleWinnersPerRound",

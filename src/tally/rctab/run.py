@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .tabulate import SLICES, UWI, Contest, RctabRules, Tabulation, build_contest, tabulate
+from .config import Rules
+from .tabulate import SLICES, UWI, Contest, Tabulation, build_contest, tabulate
 
 __all__ = ["RctabRun", "contest_meta", "input_files", "run_config", "sha256_file"]
 
@@ -23,7 +24,7 @@ class RctabRun:
 
     config: Any
     contest: Contest
-    rules: RctabRules
+    rules: Rules
     tabulations: list[Tabulation]
     meta: dict[str, str]
     records: list[Any] | None = None
@@ -113,7 +114,7 @@ def run_config(config_or_path: Any) -> RctabRun:
         slices=slices,
         contest_name=config.output.contest_name,
     )
-    rules = RctabRules.from_config(config.rules)
+    rules = config.rules.check()
     cdf = bool(config.output.generate_cdf_json)
     return RctabRun(
         config=config,

@@ -1,12 +1,12 @@
 """The RCTab tabulator: every winner-election mode of RCTab 2.0, reproduced exactly.
 
 :func:`tabulate` counts a :class:`Contest` (merged ballot rows, candidates, slices)
-under :class:`RctabRules` and returns one :class:`Tabulation` per report RCTab would
+under :class:`Rules` and returns one :class:`Tabulation` per report RCTab would
 write (one, or one per pass for ``multiPassIrv``). It follows RCTab's
 ``Tabulator.tabulate`` round by round:
 
 1. each ballot counts for its first continuing candidate (the shared ballot walk,
-   :class:`tally.rules.walk.Walk`, applies the overvote, skipped-rank and
+   :class:`tally.count.walk.Walk`, applies the overvote, skipped-rank and
    duplicate rules); in multi-seat surplus modes a ballot keeps a *fractional transfer
    value* once it has helped elect someone;
 2. the threshold: majority of active votes (single winner, recomputed each round
@@ -45,9 +45,11 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
 
 import numpy as np
 
+from ..count.walk import Walk
 from ..errors import RuleError
-from ..rules.walk import EXHAUSTED, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE, Walk
-from .contest import SLICES, UWI, Contest, RctabRules, build_contest
+from ..options import EXHAUSTED, HELD_SURPLUS, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE
+from .config import Rules
+from .contest import SLICES, UWI, Contest, build_contest
 from .decimal_math import EXACT, ONE, ZERO, divide, multiply, unit
 from .javarandom import JavaRandom, hash_order, hash_set_copy_order, shuffle
 from .results import RoundResult, SliceRound, Tabulation, TieRecord, uses_surpluses
@@ -57,8 +59,8 @@ __all__ = [
     "STATUSES",
     "UWI",
     "Contest",
-    "RctabRules",
     "RoundResult",
+    "Rules",
     "SliceRound",
     "Tabulation",
     "TieRecord",
@@ -76,7 +78,7 @@ STATUSES = (
     "finalRoundSurplus",
     "undervotes",
 )
-_FINAL_SURPLUS = -6
+_FINAL_SURPLUS = HELD_SURPLUS
 _STATUS_OF_CODE = {
     OVERVOTED: "overvotes",
     SKIPPED_OUT: "skippedRankings",
@@ -88,6 +90,11 @@ _STATUS_OF_CODE = {
 _N_CODES = 7  # inactive codes -1..-6 map to slots 1..6 of a shifted bincount
 
 # -- the count ----------------------------------------------------------------------------
+
+
+def _plus(value: Decimal | None) -> Decimal:
+    """A vote sum as RCTab holds it (its tallies start at zero, whose scale then carries)."""
+    return ZERO if value is None else ZERO + value
 
 
 class _Classes:
@@ -118,7 +125,7 @@ class _Counter:
     def __init__(
         self,
         contest: Contest,
-        rules: RctabRules,
+        rules: Rules,
         n_winners: int,
         excluded: frozenset[str],
         pass_number: int | None,
@@ -206,9 +213,7 @@ class _Counter:
     ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         c = len(self.names)
         with localcontext(EXACT):
-            tally = {
-                n: (ZERO if sums[self.index[n]] is None else ZERO + sums[self.index[n]]) for n in continuing
-            }
+            tally = {n: _plus(sums[self.index[n]]) for n in continuing}
             inactive = {}
             for code, status in _STATUS_OF_CODE.items():
                 v = sums[c - code - 1]
@@ -294,7 +299,7 @@ class _Counter:
         rules = self.rules
         counts = contest.counts.astype(np.float64)
         excluded_idx = frozenset(self.index[n] for n in self.excluded)
-        walk = Walk(contest.ballots, rules.walk_rules(), excluded=excluded_idx)
+        walk = Walk(contest.ballots, rules.reading(), excluded=excluded_idx)
         codes = walk.current.copy()
         moved, moved_from = walk.moved.copy(), walk.moved_from.copy()
         round_ = 0
@@ -325,6 +330,9 @@ class _Counter:
             result = RoundResult(
                 number=round_, tally=tally, threshold=ZERO, inactive=inactive, residual_surplus=residual
             )
+            # beside RCTab's report (not in it): exhausted ballots by how fully they rank
+            values = counts * np.asarray([float(f) for f in self.classes.ftv])[self.cls]
+            result.exhausted_by_ranking = walk.exhausted_by_ranking(values)
             self.rounds.append(result)
             if self.keep_snapshots:
                 self._snapshot(round_, codes, np.arange(codes.size) if round_ == 1 else moved)
@@ -638,7 +646,7 @@ class _Counter:
         return sorted(keys, key=key)
 
 
-def tabulate(contest: Contest, rules: RctabRules, *, snapshots: bool = False) -> list[Tabulation]:
+def tabulate(contest: Contest, rules: Rules, *, snapshots: bool = False) -> list[Tabulation]:
     """Count ``contest`` as RCTab would; one :class:`Tabulation` per report.
 
     ``multiPassIrv`` gives one tabulation per seat: each pass is a single-winner count

@@ -4,7 +4,10 @@ Every rule is a plain function ``rule(ballots, *, option=default, ...) -> Outcom
 registered with :func:`rule`, which records its name, aliases, the ballot kinds it
 accepts, its family and the text it follows. Registered functions fill in the outcome's
 ``rule`` and ``options`` (every option, defaults included), so an outcome says exactly
-how it was made.
+how it was made. Candidates the ballots name as withdrawn (``metadata["withdrawn"]``, a
+BLT file's minus line) are left out of every rule's count, as if they had never stood
+(:meth:`tally.ballots.RankedBallots.without`), and the outcome lists them in
+``details["withdrawn"]`` and its warnings.
 
 >>> import tally
 >>> "schulze" in [r.name for r in tally.rules()]
@@ -19,12 +22,17 @@ import inspect
 import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome
+from ..outcome import BatchOutcome, Outcome
+
+if TYPE_CHECKING:
+    from ..ballots import RankedProfiles
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["RuleInfo", "count", "get_rule", "rule", "rules"]
 
@@ -44,6 +52,7 @@ class RuleInfo:
     multiwinner: bool
     sequential: bool
     options: dict[str, Any]
+    batch: Callable[..., BatchOutcome] | None = None
 
     @property
     def summary(self) -> str:
@@ -101,20 +110,30 @@ def rule(
     aliases: Iterable[str] = (),
     multiwinner: bool = False,
     sequential: bool = False,
-) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
-    """Register a rule function under ``name`` (and ``aliases``)."""
+    batch: Callable[..., BatchOutcome] | None = None,
+) -> Callable[[F], F]:
+    """Register a rule function under ``name`` (and ``aliases``).
+
+    ``batch`` is the rule's fast path for many elections at once: a function taking
+    :class:`~tally.ballots.RankedProfiles` and the rule's options and returning a
+    :class:`~tally.outcome.BatchOutcome`. Registered beside the rule, it lets the rule's
+    own signature say what it returns for one election (an :class:`Outcome`); the
+    registry sends profiles to it (``"profiles"`` is then among the rule's kinds).
+    """
     kinds = tuple(kinds)
+    if batch is not None and "profiles" not in kinds:
+        kinds = (*kinds, "profiles")
     for kind in kinds:
         if kind not in KINDS:
             raise ValueError(f"unknown ballot kind {kind!r}")
 
-    def register(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    def register(func: F) -> F:
         signature = inspect.signature(func)
         params = list(signature.parameters.values())
         options = {p.name: p.default for p in params[1:] if p.kind is inspect.Parameter.KEYWORD_ONLY}
 
         @functools.wraps(func)
-        def run(ballots: Any, **given: Any) -> Outcome:
+        def run(ballots: Any, **given: Any) -> Any:
             unknown = sorted(set(given) - set(options))
             if unknown:
                 raise RuleError(
@@ -129,7 +148,15 @@ def rule(
             for key, value in given.items():
                 _check_type(name, key, value, options[key])
             used = {**options, **given}
-            outcome = func(ballots, **used)
+            if batch is not None and ballots.kind == "profiles":
+                return batch(ballots, **used).with_rule(name, used)
+            withdrawn = tuple(getattr(ballots, "metadata", {}).get("withdrawn", ()) or ())
+            if withdrawn and hasattr(ballots, "without"):
+                # withdrawn before the count (a BLT file's minus line): counted as if they
+                # had never stood, whatever the rule, and said so in the outcome
+                outcome = func(ballots.without(withdrawn), **used).withdrawn(withdrawn)
+            else:
+                outcome = func(ballots, **used)
             return outcome.with_rule(name, used)
 
         info = RuleInfo(
@@ -142,6 +169,7 @@ def rule(
             multiwinner=multiwinner,
             sequential=sequential,
             options=options,
+            batch=batch,
         )
         for key in (name, *info.aliases):
             key = _normal(key)
@@ -149,7 +177,7 @@ def rule(
                 raise ValueError(f"rule name {key!r} registered twice")
             _ALIASES[key] = name
         _REGISTRY[name] = info
-        return run
+        return run  # type: ignore[return-value]  # same call signature as func
 
     return register
 
@@ -206,11 +234,20 @@ def get_rule(name: str) -> RuleInfo:
     return _REGISTRY[_ALIASES[key]]
 
 
-def count(ballots: Any, rule_name: str, **options: Any) -> Outcome:
+@overload
+def count(ballots: RankedProfiles, rule_name: str, **options: Any) -> BatchOutcome: ...
+
+
+@overload
+def count(ballots: Any, rule_name: str, **options: Any) -> Outcome: ...
+
+
+def count(ballots: Any, rule_name: str, **options: Any) -> Outcome | BatchOutcome:
     """Count ``ballots`` under the rule named ``rule_name``.
 
     ``seats=1`` may be passed to any single-winner rule (as the CLI does); more seats
-    than one is an error there.
+    than one is an error there. :class:`~tally.ballots.RankedProfiles` (many elections)
+    give a :class:`~tally.outcome.BatchOutcome`, from rules that accept them.
     """
     info = get_rule(rule_name)
     if "seats" in options and "seats" not in info.options:

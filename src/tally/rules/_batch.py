@@ -41,6 +41,7 @@ def run_batch(
     # must not pass or fail depending on the data
     check_tiebreak(options.get("tiebreak", "all"))
     e, c = profiles.n_elections, profiles.n_candidates
+    inactive: np.ndarray | None
     if kernel is None:
         # every election goes to the single path, which reports its inactive ballots
         winners, unsettled, inactive = np.zeros((e, c), dtype=bool), np.ones(e, dtype=bool), np.zeros(e)
@@ -132,6 +133,43 @@ class _Draws:
         return self._cache[sizes]
 
 
+def _eliminate_tied(
+    tiebreak: str,
+    at_low: np.ndarray,
+    tie: np.ndarray,
+    drop: np.ndarray,
+    history: list[np.ndarray],
+    draws: _Draws,
+    sizes: list[tuple[int, ...]],
+) -> np.ndarray:
+    """Who goes in the elections (rows of ``tie``) where several candidates tie for last.
+
+    ``order``: the one latest in candidate order; ``previous_round``: the fewest votes in
+    the latest earlier round where they differ, then a replayed draw; ``random``: a
+    replayed draw. ``sizes`` records each election's draws, so the single path's
+    generator can be replayed.
+    """
+    c = at_low.shape[1]
+    if tiebreak == "order":
+        pick = c - 1 - np.argmax(at_low[:, ::-1], axis=1)
+        chosen = np.zeros_like(at_low)
+        chosen[np.arange(at_low.shape[0]), pick] = True
+        return np.where(tie[:, None], chosen, drop)
+    pool = at_low.copy()
+    if tiebreak == "previous_round":
+        for earlier in reversed(history):
+            rows = tie & (pool.sum(axis=1) > 1)
+            values = np.where(pool, earlier, np.inf)
+            pool = np.where(rows[:, None], pool & (values == values.min(axis=1, keepdims=True)), pool)
+    for k in np.flatnonzero(tie & (pool.sum(axis=1) > 1)):
+        members = np.flatnonzero(pool[k])
+        sizes[k] = (*sizes[k], members.size)
+        keep = np.zeros(c, dtype=bool)
+        keep[members[draws.index(sizes[k])]] = True
+        pool[k] = keep
+    return np.where(tie[:, None], pool, drop)
+
+
 def irv_kernel(
     profiles: RankedProfiles, tiebreak: str = "previous_round", seed: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -193,29 +231,8 @@ def irv_kernel(
             drop = np.where(open_[:, None], at_low, False)
             if tiebreak == "all":
                 stuck |= tie
-            elif tiebreak == "order":
-                # the candidate latest in candidate order goes first
-                pick = c - 1 - np.argmax(at_low[:, ::-1], axis=1)
-                chosen = np.zeros_like(at_low)
-                chosen[np.arange(e), pick] = True
-                drop = np.where(tie[:, None], chosen, drop)
             else:
-                pool = at_low.copy()
-                if tiebreak == "previous_round":
-                    for earlier in reversed(history):
-                        rows = tie & (pool.sum(axis=1) > 1)
-                        values = np.where(pool, earlier, np.inf)
-                        pool = np.where(
-                            rows[:, None], pool & (values == values.min(axis=1, keepdims=True)), pool
-                        )
-                need = np.flatnonzero(tie & (pool.sum(axis=1) > 1))
-                for k in need:
-                    members = np.flatnonzero(pool[k])
-                    sizes[k] = (*sizes[k], members.size)
-                    keep = np.zeros(c, dtype=bool)
-                    keep[members[draws.index(sizes[k])]] = True
-                    pool[k] = keep
-                drop = np.where(tie[:, None], pool, drop)
+                drop = _eliminate_tied(tiebreak, at_low, tie, drop, history, draws, sizes)
             if drawing:
                 for k in np.flatnonzero(zero_tie):
                     sizes[k] = (*sizes[k], *range(int(n_low[k]), 1, -1))

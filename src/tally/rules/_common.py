@@ -9,13 +9,14 @@ import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, RankedBallots
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome, Round, Tie
-from ..ties import TieBreaker
+from ..outcome import Outcome, Round
+from ..ties import TieBreaker, best, check_tiebreak
 
 __all__ = [
     "best",
     "by_name",
     "check_seats",
+    "check_stv_options",
     "one_shot",
     "ranked_account",
     "scored_account",
@@ -46,38 +47,6 @@ def scored_account(ballots: Any) -> tuple[float, dict[str, float]]:
 def by_name(candidates: Sequence[str], values: Sequence[float] | np.ndarray) -> dict[str, float]:
     """``{candidate: value}`` as plain floats, in candidate order (a round tally or scores)."""
     return {c: float(v) for c, v in zip(candidates, values)}
-
-
-def best(
-    scores: np.ndarray,
-    breaker: TieBreaker,
-    *,
-    among: Sequence[int] | None = None,
-    highest: bool = True,
-    purpose: str = "winner",
-    round: int | None = None,
-    history: Sequence[np.ndarray] = (),
-    detail: str = "tie left standing; every tied candidate reported",
-    tol: float = 1e-9,
-) -> tuple[list[int], bool]:
-    """The candidates with the best (``highest``) or worst score, after the tie-break.
-
-    Returns (chosen indices, whether a tie was left standing). With mode ``all`` every
-    tied candidate is returned and the tie recorded with ``detail``; otherwise the
-    breaker picks one, reading earlier rounds' scores from ``history`` (oldest first).
-    """
-    pool = list(range(len(scores))) if among is None else [int(c) for c in among]
-    values = np.asarray([scores[i] for i in pool], dtype=float)
-    target = values.max() if highest else values.min()
-    # equal infinities (every candidate without a score) tie too; their difference is NaN
-    tied = [c for c, v in zip(pool, values) if v == target or abs(v - target) <= tol]
-    if len(tied) == 1:
-        return tied, False
-    if breaker.mode == "all":
-        names = tuple(breaker.candidates[i] for i in tied)
-        breaker.record(Tie(round=round, purpose=purpose, tied=names, mode="all", chosen=names, detail=detail))
-        return tied, True
-    return [breaker.pick(tied, purpose=purpose, round=round, history=history, lowest=not highest)], False
 
 
 def one_shot(
@@ -134,3 +103,14 @@ def check_seats(seats: Any, candidates: int | None = None, option: str = "seats"
     if candidates is not None and seats > candidates:
         raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
     return int(seats)
+
+
+def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
+    """Refuse options no STV count can run with."""
+    check_seats(seats, ballots.n_candidates)
+    check_tiebreak(tiebreak)
+    if tiebreak == "all":
+        raise ConfigError(
+            "STV counts break each tie as they meet it; tiebreak 'all' is not available "
+            "(use previous_round, order or random)"
+        )

@@ -42,6 +42,7 @@ __all__ = [
     "condorcet_winner",
     "copeland",
     "kemeny_young",
+    "llull",
     "minimax",
     "pairwise_margins",
     "ranked_pairs",
@@ -289,7 +290,6 @@ def condorcet(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None
 
 @rule(
     "copeland",
-    aliases=("llull",),
     family="condorcet",
     reference="Copeland, A. H. (1951). A 'reasonable' social welfare function. Seminar on "
     "applications of mathematics to social sciences, University of Michigan.",
@@ -306,17 +306,23 @@ def copeland(
     Each candidate gets 1 point per candidate it beats head to head, ``tie_score`` per
     candidate it ties with, and 0 per loss; the most points win. ``tie_score=0.5`` (the
     default) is Copeland's rule, equivalent to wins minus losses; ``tie_score=1`` is
-    Llull's rule; ``tie_score=0`` counts wins only. The round tally is the points.
+    Llull's rule (also registered on its own, :func:`llull`); ``tie_score=0`` counts wins
+    only. The round tally is the points.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"], ["B", "C", "A"]])
     >>> o = tally.count(b, "copeland"); o.winners, o.scores["B"]
     (('B',), 1.5)
     """
-    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    return _pairwise_points(
+        ballots, tie_score, TieBreaker(tiebreak, ballots.candidates, seed=seed), "Copeland"
+    )
+
+
+def _pairwise_points(ballots: RankedBallots, tie_score: float, breaker: TieBreaker, name: str) -> Outcome:
+    """1 point per head-to-head win, ``tie_score`` per tie; the most points win."""
     margins = pairwise_margins(ballots)
-    c = ballots.n_candidates
-    off_diagonal = ~np.eye(c, dtype=bool)
+    off_diagonal = ~np.eye(ballots.n_candidates, dtype=bool)
     points = (margins > 0).sum(axis=1) + tie_score * ((margins == 0) & off_diagonal).sum(axis=1)
     points = points.astype(float)
     return _outcome(
@@ -325,8 +331,57 @@ def copeland(
         _top(points),
         points,
         breaker,
-        note=f"Copeland points (win 1, tie {tie_score:g}, loss 0)",
+        note=f"{name} points (win 1, tie {tie_score:g}, loss 0)",
     )
+
+
+@rule(
+    "llull",
+    family="condorcet",
+    reference="Ramon Llull, Ars electionis (1299), as read in Hägele, G. & Pukelsheim, F. (2001). "
+    "Llull's writings on electoral systems. Studia Lulliana 41, 3-38; Brandt, F. et al. (eds.) "
+    "(2016). Handbook of Computational Social Choice, sec. 2.2 (Copeland^1).",
+)
+def llull(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None = None) -> Outcome:
+    """The candidates with the most head-to-head wins, a head-to-head tie counting as a win.
+
+    Llull's rule (Copeland with a tie worth 1, Copeland^1): each candidate gets 1 point
+    per candidate it beats or ties head to head, 0 per loss; the most points win. Unlike
+    Copeland's rule (a tie worth ½), a candidate tying everyone scores as much as one
+    beating everyone. The round tally is the points.
+
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tiebreak : str
+        ``"all"`` (default: every candidate with the most points wins, the outcome marked
+        tied), ``"order"`` or ``"random"`` with ``seed``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the Llull points; ``details`` holds the pairwise margins.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown tie-break mode.
+
+    Examples
+    --------
+    >>> import tally
+    >>> b = tally.RankedBallots.from_rankings(["a", "b", "c"], [["a", "b", "c"], ["b", "c", "a"]])
+    >>> tally.count(b, "llull").winners
+    ('a', 'b')
+
+    References
+    ----------
+    Hägele & Pukelsheim (2001), Studia Lulliana 41: 3-38.
+    """
+    return _pairwise_points(ballots, 1.0, TieBreaker(tiebreak, ballots.candidates, seed=seed), "Llull")
 
 
 _MINIMAX_MEASURES = ("margins", "winning_votes", "pairwise_opposition")
@@ -470,7 +525,7 @@ def split_cycle(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | No
     return _outcome(
         ballots,
         margins,
-        undefeated,
+        undefeated.tolist(),
         defeat.sum(axis=1).astype(float),
         breaker,
         note="candidates defeated (wins that are not the weakest link of a cycle)",

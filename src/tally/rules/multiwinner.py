@@ -19,12 +19,15 @@ from typing import Any
 import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
+from ..count.eliminate import Elimination
+from ..count.record import Recorder
+from ..count.walk import Walk
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome, Round, Tie
+from ..options import Reading
+from ..outcome import Outcome, Tie
 from ..ties import TieBreaker, check_tiebreak
 from . import rule
 from ._common import check_seats, one_shot
-from .walk import REASONS, Walk, WalkRules
 
 __all__ = ["block", "cumulative", "leading_marks", "limited", "sequential_irv", "sntv", "top_seats"]
 
@@ -358,15 +361,17 @@ def sequential_irv(
 ) -> Outcome:
     """Sequential IRV (bloc IRV, RCTab's multi-pass IRV): one IRV count per seat.
 
-    Each pass is an instant-runoff count over all ballots with the candidates already
-    elected left out: the candidate with most votes wins the pass once they hold more
-    than half the votes still counting (or are the last one left); otherwise the
-    candidate with fewest votes is eliminated and their ballots move on. Ties for
-    elimination follow ``tiebreak`` (``previous_round``: earlier rounds of the pass, then
-    a seeded draw; ``order``; ``random``). Marks are read as in the ballot walk
-    (:mod:`tally.rules.walk`): ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
+    Each pass is the same count as :func:`~tally.rules.runoff.irv` (the floor's
+    elimination loop, :mod:`tally.count.eliminate`) over all ballots with the candidates
+    already elected left out: the candidate with most votes wins the pass once they hold
+    more than half the votes still counting (or lead the last two); otherwise the
+    candidate with fewest votes is eliminated and their ballots move on. Ties follow
+    ``tiebreak`` (``previous_round``: earlier rounds of the pass, then a seeded draw;
+    ``order``; ``random``). Marks are read as in the ballot walk (:mod:`tally.count.walk`):
+    ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
 
-    Rounds are numbered across passes; each round's note names its pass.
+    Rounds are numbered across passes; each round's note names its pass, and its
+    transfers are those of the candidate it eliminates, as in :func:`irv`.
 
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["B"]] * 3 + [["C", "B"]] * 2)
@@ -380,89 +385,21 @@ def sequential_irv(
             "sequential_irv breaks each tie as it meets it; tiebreak 'all' is not available "
             "(use previous_round, order or random)"
         )
-    rules = WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
-    breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
+    reading = Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     names = ballots.candidates
+    breaker = TieBreaker(tiebreak, names, seed=seed)
+    recorder = Recorder(names, ballots.total)
     winners: list[int] = []
-    rounds: list[Round] = []
     passes: list[dict[str, Any]] = []
-    last_walk: Walk | None = None
     for n in range(1, seats + 1):
-        walk = Walk(ballots, rules, excluded=frozenset(winners))
-        continuing = np.ones(ballots.n_candidates, dtype=bool)
-        continuing[winners] = False
-        history: list[np.ndarray] = []
-        transfers: dict[str, dict[str, float]] = {}
-        first_round = len(rounds) + 1
-        while True:
-            votes = walk.tally()
-            active = float(votes[continuing].sum())
-            pool = np.flatnonzero(continuing)
-            top = max(pool.tolist(), key=lambda c: (votes[c], -c))
-            leaders = [c for c in pool.tolist() if votes[c] == votes[top]]
-            decided = len(pool) == 1 or (votes[top] > active / 2 and len(leaders) == 1)
-            eliminated: tuple[int, ...] = ()
-            if not decided and len(pool) == len(leaders):
-                # Everyone left is level: the tie-break picks the winner of the pass.
-                top = breaker.pick(
-                    leaders, purpose="elect", round=len(rounds) + 1, history=history, lowest=False
-                )
-                decided = True
-            if not decided:
-                low = min(votes[c] for c in pool)
-                tied = [int(c) for c in pool if votes[c] == low]
-                loser = (
-                    tied[0]
-                    if len(tied) == 1
-                    else breaker.pick(
-                        tied, purpose="eliminate", round=len(rounds) + 1, history=history, lowest=True
-                    )
-                )
-                eliminated = (loser,)
-            counts = walk.inactive()
-            rounds.append(
-                Round(
-                    number=len(rounds) + 1,
-                    tally={names[c]: float(votes[c]) for c in pool.tolist()},
-                    elected=(names[top],) if decided else (),
-                    eliminated=tuple(names[c] for c in eliminated),
-                    transfers=transfers,
-                    continuing=float(votes.sum()),
-                    inactive={reason: counts[reason] for reason in REASONS},
-                    threshold=active / 2,
-                    note=f"pass {n}",
-                )
-            )
-            history.append(votes.copy())
-            if decided:
-                winners.append(int(top))
-                passes.append({"pass": n, "winner": names[top], "rounds": [first_round, len(rounds)]})
-                break
-            continuing[eliminated[0]] = False
-            walk.advance(continuing)
-            transfers = _flows(walk, names)
-        last_walk = walk
+        walk = Walk(ballots, reading, excluded=frozenset(winners))
+        first = len(recorder.rounds) + 1
+        count = Elimination(ballots, breaker, recorder, memo_ok=False, note=f"pass {n}")
+        (won,) = count.run(walk, first_round=first)
+        winners.append(int(won))
+        passes.append({"pass": n, "winner": names[won], "rounds": [first, len(recorder.rounds)]})
         if len(winners) == ballots.n_candidates:
             break
-    assert last_walk is not None
-    last = rounds[-1]
-    return Outcome(
-        rule="",
-        candidates=tuple(names),
-        winners=tuple(names[c] for c in winners),
-        rounds=tuple(rounds),
-        ties=tuple(breaker.ties),
-        ballots={"read": ballots.total, "continuing": last.continuing, "inactive": dict(last.inactive)},
-        scores=dict(last.tally),
-        details={"passes": passes},
+    return recorder.outcome(
+        winners=tuple(names[c] for c in winners), ties=breaker.ties, details={"passes": passes}
     )
-
-
-def _flows(walk: Walk, names: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
-    for left, dests in walk.flows().items():
-        moved = {names[k]: v for k, v in dests.items() if isinstance(k, int)}
-        gone = sum(v for k, v in dests.items() if not isinstance(k, int))
-        moved["exhausted"] = float(gone)
-        out[names[left]] = moved
-    return out

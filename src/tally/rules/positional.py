@@ -20,11 +20,13 @@ On complete strict ballots both give the textbook Borda count (``n-1`` down to `
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from ..ballots import RankedBallots
+from ..ballots import RankedBallots, RankedProfiles
 from ..errors import ConfigError
-from ..outcome import Outcome, Round, Tie
+from ..outcome import BatchOutcome, Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
@@ -116,10 +118,28 @@ def borda_scores(
     return out
 
 
+def borda_batch(
+    profiles: RankedProfiles, *, tiebreak: str = "all", seed: int | None = None, truncated: str = "optimistic"
+) -> BatchOutcome:
+    """Borda on many elections at once: the batch path registered with :func:`borda`."""
+    _check_truncated(truncated)
+    kernel = additive_kernel(lambda one: borda_scores(one, truncated=truncated))
+    return run_batch(profiles, kernel, borda, {"tiebreak": tiebreak, "seed": seed, "truncated": truncated})
+
+
+def dowdall_batch(
+    profiles: RankedProfiles, *, tiebreak: str = "all", seed: int | None = None
+) -> BatchOutcome:
+    """Dowdall on many elections at once: the batch path registered with :func:`dowdall`."""
+    kernel = additive_kernel(lambda one: borda_scores(one, kind="dowdall"))
+    return run_batch(profiles, kernel, dowdall, {"tiebreak": tiebreak, "seed": seed})
+
+
 @rule(
     "borda",
     aliases=("borda_count",),
-    kinds=("ranked", "profiles"),
+    kinds=("ranked",),
+    batch=borda_batch,
     family="positional",
     reference="de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. "
     "Histoire de l'Académie Royale des Sciences.",
@@ -140,9 +160,6 @@ def borda(
     (('B',), {'A': 6.0, 'B': 7.0, 'C': 2.0})
     """
     _check_truncated(truncated)
-    if ballots.kind == "profiles":
-        kernel = additive_kernel(lambda one: borda_scores(one, truncated=truncated))
-        return run_batch(ballots, kernel, borda, {"tiebreak": tiebreak, "seed": seed, "truncated": truncated})
     scores = borda_scores(ballots, truncated=truncated)
     continuing, inactive = ranked_account(ballots)
     return one_shot(
@@ -158,7 +175,8 @@ def borda(
 @rule(
     "dowdall",
     aliases=("nauru",),
-    kinds=("ranked", "profiles"),
+    kinds=("ranked",),
+    batch=dowdall_batch,
     family="positional",
     reference="Reilly, B. (2002). Social choice in the South Seas: electoral innovation and "
     "the Borda count in the Pacific Island countries. International Political Science Review 23(4).",
@@ -173,9 +191,6 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     >>> tally.count(b, "dowdall").winners
     ('B',)
     """
-    if ballots.kind == "profiles":
-        kernel = additive_kernel(lambda one: borda_scores(one, kind="dowdall"))
-        return run_batch(ballots, kernel, dowdall, {"tiebreak": tiebreak, "seed": seed})
     scores = borda_scores(ballots, kind="dowdall")
     continuing, inactive = ranked_account(ballots)
     return one_shot(
@@ -234,7 +249,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     tied = False
     while True:
         live = np.flatnonzero(mask)
-        base = {"number": number, "continuing": continuing, "inactive": inactive}
+        base: dict[str, Any] = {"number": number, "continuing": continuing, "inactive": inactive}
         if live.size == 1:
             rounds.append(
                 Round(
@@ -421,7 +436,7 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     for k in range(1, depth + 1):
         marks = w @ (rank < k) if rank.size else np.zeros(n)
         done = marks.max() > half or k == depth
-        base = {
+        base: dict[str, Any] = {
             "number": k,
             "tally": by_name(names, marks),
             "continuing": continuing,

@@ -8,14 +8,17 @@ tally's names. Ballot weights must be whole numbers (RCTab counts ballots).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from ..ballots import RankedBallots
+from ..count.record import Recorder
 from ..errors import ConfigError, RuleError
-from ..outcome import Outcome, Round, Tie
+from ..options import RCTAB_OVERVOTE_RULES, Reading
+from ..outcome import Outcome, Tie
 from . import rule
 
 __all__ = ["outcome_of", "rctab"]
@@ -37,11 +40,7 @@ _TIEBREAKS = {
     "ask": "stopCountingAndAsk",
     "previous_round_then_ask": "previousRoundCountsThenAsk",
 }
-_OVERVOTES = {
-    "exhaust": "exhaustImmediately",
-    "skip": "alwaysSkipToNextRank",
-    "exhaust_if_multiple": "exhaustIfMultipleContinuing",
-}
+_OVERVOTES = {shared: rctab_name for rctab_name, shared in RCTAB_OVERVOTE_RULES.items()}
 _REASONS = {
     "overvotes": "overvote",
     "skippedRankings": "skipped",
@@ -103,7 +102,8 @@ def rctab(
     [winnerElectionMode], by default ``single`` for one seat and ``stv`` for more; ``seats`` [numberOfWinners]; ``tiebreak`` ``order`` | ``random``
     | ``previous_round`` | ``permutation`` with ``seed`` [tiebreakMode, randomSeed; the
     draws are java.util.Random's]; ``overvote`` ``exhaust`` | ``skip`` |
-    ``exhaust_if_multiple``; ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
+    ``exhaust_if_multiple`` | ``single_continuing`` | ``split`` (:mod:`tally.options`; RCTab's
+    names are accepted too); ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
     ``exhaust`` [exhaustOnDuplicateCandidate]; ``batch_elimination``;
     ``continue_until_two``; ``first_round_threshold``; ``threshold`` ``droop`` |
     ``non_integer`` | ``hare``; ``decimal_places``; ``minimum_votes``;
@@ -120,7 +120,8 @@ def rctab(
     >>> tally.count(b, "rctab").winners
     ('A',)
     """
-    from ..rctab.tabulate import UWI, Contest, RctabRules, tabulate
+    from ..rctab.config import Rules
+    from ..rctab.tabulate import UWI, Contest, tabulate
 
     seats = _whole(seats, "seats", 1)
     decimal_places = _whole(decimal_places, "decimal_places", 0)
@@ -161,13 +162,14 @@ def rctab(
         raise ConfigError("option batch_elimination applies only to modes 'single' and 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
-    rules = RctabRules(
+    Reading(max_skipped=max_skipped, repeated=repeated)  # refuses bad values, as every ranked rule does
+    rules = Rules(
         winner_election_mode=_pick(_MODES, mode, "mode"),
         number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else seats,
         tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
         random_seed=None if seed is None else int(seed),
         overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
-        max_skipped=max_skipped,
+        max_skipped_ranks=max_skipped,
         exhaust_on_duplicate=repeated == "exhaust",
         batch_elimination=bool(batch_elimination),
         continue_until_two=bool(continue_until_two),
@@ -181,7 +183,8 @@ def rctab(
         cutoff_elimination=bool(cutoff),
     )
     if rules.needs_seed and rules.random_seed is None:
-        rules = RctabRules(**{**rules.__dict__, "random_seed": 0})
+        rules = replace(rules, random_seed=0)
+    rules.check()
     unknown = [name for name in excluded if name not in ballots.candidates]
     if unknown:
         raise ConfigError(f"option excluded: no candidate {', '.join(map(repr, unknown))}")
@@ -196,58 +199,51 @@ def rctab(
 
 
 def outcome_of(tabs: list[Any]) -> Outcome:
-    """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV)."""
-    rounds: list[Round] = []
-    ties: list[Tie] = []
-    number = 0
+    """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV).
+
+    Rounds are recorded with the floor's recorder (:class:`tally.count.record.Recorder`),
+    so they have every ranked rule's shape; RCTab's held surplus is named in the note.
+    """
     read = float(tabs[0].total_ballots)
-    final_inactive: dict[str, float] = {}
+    recorder = Recorder(tabs[0].candidates, read)
+    ties: list[Tie] = []
     for tab in tabs:
         prefix = f"pass {tab.pass_number}: " if tab.pass_number is not None else ""
-        offset = number
+        offset = len(recorder.rounds)
         for rnd in tab.rounds:
-            number += 1
             inactive = {_REASONS[k]: float(v) for k, v in rnd.inactive.items() if k in _REASONS}
             held = rnd.inactive.get("finalRoundSurplus", Decimal(0)) + rnd.residual_surplus
             notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
             if held:
                 notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
-            rounds.append(
-                Round(
-                    number=number,
-                    tally={k: float(v) for k, v in rnd.tally.items()},
-                    elected=tuple(rnd.elected),
-                    eliminated=tuple(rnd.eliminated),
-                    transfers={
-                        src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
-                    },
-                    continuing=read - sum(inactive.values()),
-                    inactive=inactive,
-                    threshold=float(rnd.threshold),
-                    note="; ".join(notes),
-                )
+            recorder.add(
+                tally={k: float(v) for k, v in rnd.tally.items()},
+                elected=tuple(rnd.elected),
+                eliminated=tuple(rnd.eliminated),
+                transfers={
+                    src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
+                },
+                continuing=read - sum(inactive.values()),
+                inactive=inactive,
+                threshold=float(rnd.threshold),
+                note="; ".join(notes),
+                exhausted_by_ranking=rnd.exhausted_by_ranking,
             )
-            final_inactive = inactive
-        for t in tab.ties:
-            ties.append(
-                Tie(
-                    round=t.round + offset,
-                    purpose=t.purpose,
-                    tied=t.tied,
-                    mode=t.mode,
-                    chosen=(t.chosen,),
-                    detail=t.explanation,
-                )
+        ties.extend(
+            Tie(
+                round=t.round + offset,
+                purpose=t.purpose,
+                tied=t.tied,
+                mode=t.mode,
+                chosen=(t.chosen,),
+                detail=t.explanation,
             )
-    winners = tuple(w for tab in tabs for w in tab.winners)
+            for t in tab.ties
+        )
     last = tabs[-1].rounds[-1].tally
-    return Outcome(
-        rule="",
-        candidates=tuple(tabs[0].candidates),
-        winners=winners,
-        rounds=tuple(rounds),
-        ties=tuple(ties),
-        ballots={"read": read, "continuing": read - sum(final_inactive.values()), "inactive": final_inactive},
+    return recorder.outcome(
+        winners=tuple(w for tab in tabs for w in tab.winners),
+        ties=ties,
         scores={k: float(v) for k, v in last.items()},
         details={
             "thresholds": [str(r.threshold) for tab in tabs for r in tab.rounds],

@@ -1,20 +1,29 @@
-"""Single transferable vote: the Gregory family (Scottish, WIGM, ERS97, Irish).
+"""Single transferable vote: one registered function per legal text.
 
-Meek and Warren, which recompute every transfer at each iteration, live in
-:mod:`tally.rules.stv_meek`. The shared count is :mod:`tally.rules.stv_gregory`; how
-preferences are read off a ballot is in :mod:`tally.rules.stv_papers`.
+Scottish STV and WIGM count with the Gregory core of the counting floor
+(:class:`tally.count.gregory.GregoryCount`); ERS97 and the Irish Dáil count are that core
+with the steps their texts change (:mod:`tally.rules.stv_ers97`,
+:mod:`tally.rules.stv_irish`); Meek and Warren, which recompute every transfer at each
+iteration, live in :mod:`tally.rules.stv_meek`. How preferences are read off a ballot is
+:mod:`tally.count.papers`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ballots import RankedBallots
+from ..count.gregory import GregoryCount, GregoryRules
+from ..count.papers import QUOTAS
 from ..errors import ConfigError
+from ..options import Reading
 from ..outcome import Outcome
 from ..ties import TieBreaker
 from . import rule
-from .stv_gregory import GregoryRules, gregory_count
+from ._common import check_stv_options
+from .stv_ers97 import Ers97Count
+from .stv_irish import IrishCount, recoupment_report
 from .stv_meek import meek_stv, warren_stv
-from .stv_papers import QUOTAS, check_stv_options
 
 __all__ = ["ers97_stv", "irish_stv", "meek_stv", "scottish_stv", "warren_stv", "wigm_stv"]
 
@@ -46,7 +55,9 @@ def scottish_stv(
     decimals: int | None = 5,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """STV as counted at Scottish local government elections (weighted inclusive Gregory).
 
@@ -67,9 +78,13 @@ def scottish_stv(
     decimals: places transfer values are cut to (5 in the Order; None for exact).
     tiebreak: ``"previous_round"`` (the Order's rule: earlier stages, then lot with
         ``seed``), ``"order"`` or ``"random"``.
-    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a
-        blank rank followed by a mark, as the Order's "next available preference" in
-        consecutive order would (see :mod:`tally.rules.stv_papers`).
+    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
+        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
+        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
+        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
+        rank followed by a mark, the legal texts' "next available preference" in
+        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
+        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
 
     Returns an outcome whose rounds are the stages of the count.
 
@@ -81,7 +96,15 @@ def scottish_stv(
     >>> tally.count(b, "scottish_stv", seats=2).winners
     ('A', 'B')
     """
-    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
+    return _inclusive_gregory(
+        ballots,
+        seats,
+        tiebreak,
+        seed,
+        quota,
+        decimals,
+        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
+    )
 
 
 def _inclusive_gregory(
@@ -91,7 +114,7 @@ def _inclusive_gregory(
     seed: int | None,
     quota: str,
     decimals: int | None,
-    skipped: str,
+    reading: Reading,
 ) -> Outcome:
     """The count Scottish STV and WIGM share; they differ only in their default rounding."""
     _check_quota(quota)
@@ -99,9 +122,11 @@ def _inclusive_gregory(
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     rules = GregoryRules(
-        surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, skipped=skipped
+        surplus_papers="all", value="inclusive", decimals=decimals, quota=quota, reading=reading
     )
-    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+    count = GregoryCount(ballots, seats, rules, breaker, seed)
+    count.run()
+    return count.outcome()
 
 
 @rule(
@@ -124,7 +149,9 @@ def wigm_stv(
     decimals: int | None = None,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Weighted inclusive Gregory STV with exact transfer values.
 
@@ -138,7 +165,15 @@ def wigm_stv(
     >>> tally.count(b, "wigm_stv", seats=2).winners
     ('A', 'B')
     """
-    return _inclusive_gregory(ballots, seats, tiebreak, seed, quota, decimals, skipped)
+    return _inclusive_gregory(
+        ballots,
+        seats,
+        tiebreak,
+        seed,
+        quota,
+        decimals,
+        Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
+    )
 
 
 @rule(
@@ -160,7 +195,9 @@ def ers97_stv(
     decimals: int | None = 2,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """STV under the Electoral Reform Society's 1997 rules (Gregory, last parcel).
 
@@ -207,10 +244,11 @@ def ers97_stv(
         decimals=decimals,
         exclusion="by_value",
         quota=quota,
-        skipped=skipped,
-        ers97=True,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
     )
-    return gregory_count(ballots, seats=seats, rules=rules, breaker=breaker, seed=seed)
+    count = Ers97Count(ballots, seats, rules, breaker, seed)
+    count.run()
+    return count.outcome()
 
 
 @rule(
@@ -228,7 +266,9 @@ def irish_stv(
     quota: str = "droop",
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
     defer_surplus: bool = True,
     exclude_several: bool = True,
     recoupment: bool = True,
@@ -260,8 +300,8 @@ def irish_stv(
     candidates for the vacancies, are excluded in one count (``details["stages"][i]
     ["excluded_together"]``); with ``recoupment`` not when that could cost one of them
     the chance to pass a quarter of the quota. How these tests are read from the Act is
-    set out in :meth:`tally.rules.stv_gregory._Count._irish_deferment` and
-    :meth:`~tally.rules.stv_gregory._Count._irish_group`.
+    set out in :meth:`tally.rules.stv_irish.IrishCount._irish_deferment` and
+    :meth:`~tally.rules.stv_irish.IrishCount._irish_group`.
 
     Recoupment of election expenses depends only on votes (more than a quarter of the
     quota, Electoral Act 1997 s. 21), not on the expenses a candidate declared, so the
@@ -313,18 +353,21 @@ def irish_stv(
         surplus_papers="last",
         selection="random",
         quota=quota,
-        skipped=skipped,
-        early_finish=True,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
+    )
+    count = IrishCount(
+        ballots,
+        seats,
+        rules,
+        breaker,
+        seed,
         defer_surplus=defer_surplus,
         exclude_several=exclude_several,
         recoupment=recoupment,
         recoupment_quota=recoupment_quota,
     )
-    return gregory_count(
-        ballots,
-        seats=seats,
-        rules=rules,
-        breaker=breaker,
-        seed=seed,
-        details={"seed": 0 if seed is None else int(seed)},
-    )
+    count.run()
+    details: dict[str, Any] = {"seed": 0 if seed is None else int(seed)}
+    if recoupment:
+        details["recoupment"] = recoupment_report(count)
+    return count.outcome(details)

@@ -1,444 +1,22 @@
-"""Meek and Warren STV: keep values found by iteration, the quota recomputed each time.
+"""Meek and Warren STV as registered rules, over the Meek core of the counting floor.
 
-Every candidate has a *keep value*: 1 while hopeful, 0 once excluded, and for an elected
-candidate the share of each vote reaching them that they keep. Each ballot is read from
-its first usable preference (see :mod:`tally.rules.stv_papers`) with weight 1; a
-candidate with keep value k keeps part of the weight w reaching them and passes the rest
-on: Meek keeps w x k and passes w x (1 - k); Warren keeps min(k, w) and passes the rest.
-Weight left when the preferences run out is non-transferable. The quota is the votes
-held by candidates / (seats + 1), cut to the working decimals, plus one unit of the last
-place. Keep values of elected candidates are scaled by quota / votes until the total
-surplus is no more than ``tolerance``, or stops falling; then the lowest hopeful is
-excluded. A candidate reaching the quota is elected at once.
-
-Arithmetic is fixed-point with ``decimals`` places (9 as in the New Zealand rules):
-products and keep values are rounded up, as the Schedule prescribes, so the counts are
-exact integers in units of 10^-decimals and byte-for-byte reproducible.
-
-A :class:`~tally.outcome.Round` is one election or exclusion: its ``tally`` the votes
-after convergence, ``threshold`` the quota then. An exclusion round's ``transfers`` are
-the votes that moved when the excluded candidate's keep value became 0 (before the keep
-values of elected candidates were iterated again). ``details["rounds"]`` gives each
-round's keep values, iterations, total surplus and non-transferable votes.
+The count itself (keep values, fixed-point arithmetic, convergence, exclusions) is
+:class:`tally.count.meek.MeekCount`; Meek and Warren differ only in how a candidate's keep
+value applies to the weight reaching them.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 from ..ballots import RankedBallots
+from ..count.meek import MeekCount
 from ..errors import ConfigError
-from ..outcome import Outcome, Round
+from ..options import Reading
+from ..outcome import Outcome
 from ..ties import TieBreaker
 from . import rule
-from .stv_papers import INACTIVE, check_stv_options, read_papers
+from ._common import check_stv_options
 
 __all__ = ["meek_stv", "warren_stv"]
-
-HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
-MAX_ITERATIONS = 10_000
-
-
-class _PathIndex:
-    """Each row's path (its non-excluded candidates up to the first hopeful), kept up to date.
-
-    A path only changes when the hopeful candidate it ends at is elected or excluded, so
-    a change of status re-reads just the rows ending there, from where they stopped,
-    instead of every row from its first preference.
-    """
-
-    def __init__(self, prefs: np.ndarray, count: np.ndarray, candidates: int) -> None:
-        rows, depth = prefs.shape
-        self.prefs = prefs
-        self.count = count.astype(np.float64)
-        self.depth = depth
-        self.base = candidates + 1
-        # One integer per path (a digit per candidate) when it fits in 62 bits.
-        self.coded = depth * np.log2(self.base) < 62
-        self.path = np.full((rows, depth), -1, dtype=np.int64)
-        self.length = np.zeros(rows, dtype=np.int64)
-        self.code = np.zeros(rows, dtype=np.int64)
-        self.next = np.zeros(rows, dtype=np.int64)  # first rank not yet read
-        self.tail = np.full(rows, -1, dtype=np.int64)  # the hopeful the path ends at, or -1
-        self.status: np.ndarray | None = None
-        self.group_of: np.ndarray | None = None  # each row's group (coded paths only)
-        self.group_code = np.zeros(0, dtype=np.int64)  # the groups' codes, ascending
-
-    def groups(self, status: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """(distinct paths padded with -1, papers per path, filled) under ``status``.
-
-        Paths come longest first, so the ones reaching column j are the first
-        ``filled[j]``: a count walks each column over a slice, not a selection.
-        """
-        if self.status is None:
-            stale = self._start(status)
-        else:
-            # tail -1 (no hopeful reached) reads the extra last entry: never changed
-            changed = np.append(status != self.status, False)
-            stale = np.flatnonzero(changed[self.tail])
-            dropped = stale[status[self.tail[stale]] == EXCLUDED]
-            self.length[dropped] -= 1
-            self.path[dropped, self.length[dropped]] = -1
-            self.code[dropped] //= self.base
-            self.tail[stale] = -1
-        self.status = status.copy()
-        self._extend(stale, status)
-        if self.coded:
-            first, inverse = self._regroup(stale)
-            groups = self.path[first]
-        else:
-            groups, inverse = np.unique(self.path, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.reshape(-1), weights=self.count, minlength=groups.shape[0])
-        length = (groups >= 0).sum(axis=1)
-        order = np.argsort(-length, kind="stable")
-        filled = [int(n) for n in np.bincount(length, minlength=self.depth + 1)[::-1].cumsum()[::-1][1:]]
-        width = max(int(length.max(initial=0)), 1)
-        return (
-            np.ascontiguousarray(groups[order, :width]),
-            np.round(counts[order]).astype(np.int64),
-            [n for n in filled[:width] if n],
-        )
-
-    def _start(self, status: np.ndarray) -> np.ndarray:
-        """Paths before anyone is elected or excluded: each row's first preference.
-
-        Returns the rows still to read (all of them unless every candidate is hopeful).
-        """
-        if np.any(status != HOPEFUL):
-            return np.arange(self.length.size)
-        first = self.prefs[:, 0]  # prefs has at least one column
-        marked = first >= 0
-        self.path[:, 0] = first
-        self.length[:] = marked
-        self.code[:] = np.where(marked, first + 1, 0)
-        self.tail[:] = first
-        self.next[:] = np.where(marked, 1, self.depth)
-        return np.zeros(0, dtype=np.int64)
-
-    def _regroup(self, stale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(a row of each group, each row's group), groups ordered by code.
-
-        Only the stale rows have new codes: they are placed among the groups there
-        were, instead of sorting every row again.
-        """
-        if self.group_of is None:
-            codes, inverse = np.unique(self.code, return_inverse=True)
-            inverse = inverse.reshape(-1)
-        else:
-            codes = np.unique(np.concatenate([self.group_code, self.code[stale]]))
-            inverse = np.searchsorted(codes, self.group_code)[self.group_of]
-            inverse[stale] = np.searchsorted(codes, self.code[stale])
-            occupied = np.bincount(inverse, minlength=codes.size) > 0
-            if not occupied.all():
-                inverse = (np.cumsum(occupied) - 1)[inverse]
-                codes = codes[occupied]
-        self.group_of, self.group_code = inverse, codes
-        # rows of one group share their path, so any of them stands for it
-        first = np.empty(codes.size, dtype=np.int64)
-        first[inverse] = np.arange(inverse.size)
-        return first, inverse
-
-    def _extend(self, rows: np.ndarray, status: np.ndarray) -> None:
-        """Read on from each row's next rank: skip the excluded, stop after a hopeful."""
-        # unmarked slots (-1) read as excluded
-        lookup = np.append(status, EXCLUDED).astype(np.int8)
-        depth = self.depth
-        # Work on the rows' own copies of their state, stored back once at the end;
-        # flat indices into the matrices are cheaper than (row, column) pairs.
-        nxt = self.next[rows]
-        length = self.length[rows]
-        code = self.code[rows]
-        tail = np.full(rows.size, -1, dtype=np.int64)
-        prefs, path = self.prefs.reshape(-1), self.path.reshape(-1)
-        base_at = rows * depth
-        live = np.flatnonzero(nxt < depth)
-        while live.size:
-            cand = prefs[base_at[live] + nxt[live]]
-            nxt[live] += 1
-            state = lookup[cand]
-            taken = state != EXCLUDED
-            take, took = live[taken], cand[taken]
-            path[base_at[take] + length[take]] = took
-            length[take] += 1
-            code[take] = code[take] * self.base + took + 1
-            hopeful = state == HOPEFUL
-            tail[live[hopeful]] = cand[hopeful]
-            live = live[~hopeful]
-            live = live[nxt[live] < depth]
-        self.next[rows] = nxt
-        self.length[rows] = length
-        self.code[rows] = code
-        self.tail[rows] = tail
-
-
-class _Meek:
-    def __init__(
-        self,
-        ballots: RankedBallots,
-        seats: int,
-        *,
-        warren: bool,
-        decimals: int,
-        tolerance: float,
-        breaker: TieBreaker,
-        skipped: str = "continue",
-    ) -> None:
-        papers = read_papers(ballots, skipped)
-        self.ballots = ballots
-        self.names = ballots.candidates
-        self.seats = seats
-        self.warren = warren
-        self.one = 10**decimals
-        self.decimals = decimals
-        self.omega = round(tolerance * self.one)
-        self.breaker = breaker
-        self.prefs = papers.prefs
-        self.end = papers.end
-        self.count = papers.count
-        self.valid = papers.valid
-        self.blank = ballots.is_blank()
-        c = ballots.n_candidates
-        self.keep = [self.one] * c
-        self.status = np.zeros(c, dtype=np.int64)
-        self.order: list[int] = []
-        self.rounds: list[Round] = []
-        self.info: list[dict[str, Any]] = []
-        self.history: list[np.ndarray] = []
-        self.votes = np.zeros(c, dtype=np.int64)
-        self.exact_bincount = int(self.count.sum()) * self.one < 2**53
-        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), c)
-        self._path_key: bytes | None = None
-        self._path_cache: tuple[np.ndarray, np.ndarray, list[int]] = (
-            np.zeros((0, 1), np.int64),
-            np.zeros(0, np.int64),
-            [],
-        )
-        self.leftover = 0
-        self.quota = 0
-
-    def _paths(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """Rows grouped by the candidates their weight can reach (cached per status).
-
-        A row's weight passes excluded candidates untouched and stops at the first
-        hopeful one (keep value 1), so only the non-excluded candidates up to that one
-        matter; rows with the same such path are counted together, which gives the same
-        integers as counting them one by one.
-        """
-        key = self.status.tobytes()
-        if self._path_key != key:
-            self._path_cache = self._index.groups(self.status)
-            self._path_key = key
-        return self._path_cache
-
-    @property
-    def _counting(self) -> np.ndarray:
-        """Rows with a non-excluded candidate left; elections alone do not change them."""
-        seen = self._index.status
-        if seen is None or not np.array_equal(seen == EXCLUDED, self.status == EXCLUDED):
-            self._paths()
-        return self._index.length > 0
-
-    def distribute(self) -> None:
-        one = self.one
-        keep = np.array(self.keep, dtype=np.int64)
-        paths, counts, filled = self._paths()
-        # Weight left at the end of a path (or on an empty one) is non-transferable.
-        w = np.full(paths.shape[0], one, dtype=np.int64)
-        votes = np.zeros(len(self.names), dtype=np.int64)
-        for j, n in enumerate(filled):
-            cand = paths[:n, j]
-            kc = keep[cand]
-            ww = w[:n]
-            if self.warren:
-                kept = np.minimum(kc, ww)
-                rest = ww - kept
-            else:
-                kept = -((-ww * kc) // one)
-                rest = -((-ww * (one - kc)) // one)
-            self._add(votes, cand, kept * counts[:n])
-            w[:n] = rest
-        self.votes = votes
-        self.leftover = int((w * counts).sum())
-        total = int(votes.sum())
-        self.quota = total // (self.seats + 1) + 1
-
-    def _add(self, votes: np.ndarray, cand: np.ndarray, amounts: np.ndarray) -> None:
-        # bincount adds in float64, exact while every partial sum stays below 2**53.
-        if self.exact_bincount:
-            votes += np.bincount(cand, weights=amounts, minlength=votes.size).astype(np.int64)
-        else:
-            np.add.at(votes, cand, amounts)
-
-    def _hopeful(self) -> list[int]:
-        return [int(i) for i in np.flatnonzero(self.status == HOPEFUL)]
-
-    def _elect_reached(self) -> list[int]:
-        reached = [c for c in self._hopeful() if self.votes[c] >= self.quota]
-        ordered: list[int] = []
-        pool = list(reached)
-        while pool:
-            top = max(int(self.votes[c]) for c in pool)
-            tied = [c for c in pool if self.votes[c] == top]
-            pick = (
-                tied[0]
-                if len(tied) == 1
-                else self.breaker.pick(
-                    tied, purpose="order", round=len(self.rounds) + 1, history=self.history, lowest=False
-                )
-            )
-            ordered.append(pick)
-            pool.remove(pick)
-        out = []
-        for c in ordered:
-            if len(self.order) < self.seats:
-                self.status[c] = ELECTED
-                self.order.append(c)
-                out.append(c)
-        return out
-
-    def _surplus(self) -> int:
-        return sum(max(int(self.votes[c]) - self.quota, 0) for c in self.order)
-
-    def iterate(self) -> tuple[str, int]:
-        """Distribute and rescale keep values until a candidate is elected or it settles."""
-        last = None
-        for n in range(1, MAX_ITERATIONS + 1):
-            self.distribute()
-            if self._elect_reached_pending():
-                return "elected", n
-            surplus = self._surplus()
-            if surplus <= self.omega:
-                return "converged", n
-            if last is not None and surplus >= last:
-                return "stable", n
-            last = surplus
-            one = self.one
-            for c in self.order:
-                v = int(self.votes[c])
-                if v > 0:
-                    scaled = -((-self.keep[c] * self.quota) // one)
-                    self.keep[c] = min(one, -((-scaled * one) // v))
-        return "iteration limit", MAX_ITERATIONS
-
-    def _elect_reached_pending(self) -> bool:
-        self._newly = self._elect_reached()
-        return bool(self._newly)
-
-    def record(self, *, elected=(), eliminated=(), transfers=None, note: str, extra: dict[str, Any]) -> None:
-        one = self.one
-        counting = self._counting
-        gone = ~self.blank & ~counting
-        inactive = {"undervote": float(self.count[self.blank].sum())}
-        for reason in ("overvote", "skipped", "exhausted"):
-            inactive[reason] = float(self.count[gone & (self.end == INACTIVE[reason])].sum())
-        tally = {
-            self.names[c]: int(self.votes[c]) / one
-            for c in range(len(self.names))
-            if self.status[c] != EXCLUDED
-        }
-        self.rounds.append(
-            Round(
-                number=len(self.rounds) + 1,
-                tally=tally,
-                elected=tuple(self.names[c] for c in elected),
-                eliminated=tuple(self.names[c] for c in eliminated),
-                transfers=transfers or {},
-                continuing=float(self.count[counting].sum()),
-                inactive=inactive,
-                threshold=self.quota / one,
-                note=note,
-            )
-        )
-        total = int(self.votes.sum())
-        self.info.append(
-            {
-                "round": len(self.rounds),
-                **extra,
-                "keep_values": {self.names[c]: self.keep[c] / one for c in self.order},
-                "surplus": self._surplus() / one,
-                "non_transferable": self.leftover / one,
-                "rounding_residual": (int(self.count[self.valid].sum()) * one - total - self.leftover) / one,
-            }
-        )
-        self.history.append(self.votes.astype(np.float64) / one)
-
-    def run(self) -> None:
-        self.distribute()
-        elected = self._elect_reached()
-        self.record(elected=elected, note="first preferences", extra={"iterations": 1})
-        while len(self.order) < self.seats:
-            hopeful = self._hopeful()
-            if len(hopeful) <= self.seats - len(self.order):
-                for c in sorted(hopeful, key=lambda c: (-int(self.votes[c]), c)):
-                    self.status[c] = ELECTED
-                    self.order.append(c)
-                self.record(
-                    elected=[c for c in self.order if c in hopeful],
-                    note="remaining candidates elected: no more of them than seats left",
-                    extra={"iterations": 0},
-                )
-                break
-            status, n = self.iterate()
-            if status == "elected":
-                self.record(
-                    elected=self._newly, note="elected on reaching the quota", extra={"iterations": n}
-                )
-                continue
-            low = min(int(self.votes[c]) for c in hopeful)
-            tied = [c for c in hopeful if self.votes[c] == low]
-            pick = (
-                tied[0]
-                if len(tied) == 1
-                else self.breaker.pick(
-                    tied, purpose="eliminate", round=len(self.rounds) + 1, history=self.history, lowest=True
-                )
-            )
-            before = self.votes.copy()
-            left_before = self.leftover
-            self.status[pick] = EXCLUDED
-            self.keep[pick] = 0
-            self.distribute()
-            moved = {
-                self.names[c]: (int(self.votes[c]) - int(before[c])) / self.one
-                for c in range(len(self.names))
-                if self.status[c] != EXCLUDED and self.votes[c] != before[c]
-            }
-            moved["exhausted"] = (self.leftover - left_before) / self.one
-            # The exclusion can lift a hopeful over the recomputed quota at once.
-            elected = self._elect_reached()
-            self.record(
-                elected=elected,
-                eliminated=[pick],
-                transfers={self.names[pick]: moved},
-                note=f"{self.names[pick]} excluded (iteration {status} after {n} passes)",
-                extra={"iterations": n, "stopped": status},
-            )
-
-    def outcome(self) -> Outcome:
-        last = self.rounds[-1]
-        winners = tuple(self.names[c] for c in self.order)
-        return Outcome(
-            rule="",
-            candidates=tuple(self.names),
-            winners=winners,
-            rounds=tuple(self.rounds),
-            ties=tuple(self.breaker.ties),
-            ballots={
-                "read": self.ballots.total,
-                "continuing": last.continuing,
-                "inactive": dict(last.inactive),
-            },
-            scores=dict(last.tally),
-            details={
-                "valid": int(self.count[self.valid].sum()),
-                "decimals": self.decimals,
-                "tolerance": self.omega / self.one,
-                "elected_order": list(winners),
-                "rounds": self.info,
-            },
-        )
 
 
 def _count(
@@ -450,19 +28,19 @@ def _count(
     tolerance: float,
     tiebreak: str,
     seed: int | None,
-    skipped: str,
+    reading: Reading,
 ) -> Outcome:
     _check(decimals, tolerance)
     check_stv_options(ballots, seats, tiebreak)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    count = _Meek(
+    count = MeekCount(
         ballots,
         seats,
         warren=warren,
         decimals=decimals,
         tolerance=tolerance,
         breaker=breaker,
-        skipped=skipped,
+        reading=reading,
     )
     count.run()
     return count.outcome()
@@ -496,7 +74,9 @@ def meek_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Meek's STV: every transfer recomputed with keep values, the quota falling with exhaustion.
 
@@ -508,8 +88,13 @@ def meek_stv(
         than this (or stops falling), and the lowest hopeful is excluded.
     tiebreak: ``"previous_round"`` (earlier rounds, then lot with ``seed``), ``"order"``
         or ``"random"``.
-    skipped: ``"continue"`` passes over blank ranks; ``"exhaust"`` ends a ballot at a blank
-        rank followed by a mark (see :mod:`tally.rules.stv_papers`).
+    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
+        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
+        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
+        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
+        rank followed by a mark, the legal texts' "next available preference" in
+        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
+        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
 
     Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
     ballot weights; :class:`~tally.errors.ConfigError` on bad options.
@@ -527,7 +112,7 @@ def meek_stv(
         tolerance=tolerance,
         tiebreak=tiebreak,
         seed=seed,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
     )
 
 
@@ -550,7 +135,9 @@ def warren_stv(
     tolerance: float = 0.00001,
     tiebreak: str = "previous_round",
     seed: int | None = None,
-    skipped: str = "continue",
+    overvote: str = "exhaust",
+    max_skipped: int | None = None,
+    repeated: str = "skip",
 ) -> Outcome:
     """Warren's STV: as Meek's, but a candidate keeps a fixed amount of each vote, not a share.
 
@@ -570,5 +157,5 @@ def warren_stv(
         tolerance=tolerance,
         tiebreak=tiebreak,
         seed=seed,
-        skipped=skipped,
+        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
     )

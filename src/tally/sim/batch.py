@@ -12,6 +12,7 @@ over five candidates is at most 120 rows.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -23,15 +24,19 @@ from ..errors import ConfigError
 from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules._batch import inactive_share
+from .checks import amounts, failures
 from .electorates import (
     Electorate,
     approval_from_utilities,
+    as_float,
     borda_points,
+    forget_floats,
     generate,
     ranking_keys,
     scores_from_utilities,
     truncate,
 )
+from .kernels import count_batch, count_profiles, fast_rule, strike
 
 __all__ = ["METRICS", "SimSpec", "chunk_seeds", "election_ballots", "profile_ballots", "run_chunk"]
 
@@ -168,8 +173,11 @@ def _winners_matrix(
     """(winners (E, C) bool, tied (E,), inactive share (E,)) of every election under ``rule``."""
     info = get_rule(rule)
     n, c = electorate.shape[0], spec.candidates
+    if profiles is not None and fast_rule(rule):
+        counted = count_profiles(info.name, profiles.candidates, profiles.orders, _float_counts(profiles))
+        return counted.winners, counted.tied, counted.inactive
     if profiles is not None and info.accepts("profiles"):
-        batch = count_rule(profiles, rule)
+        batch = count_batch(profiles, rule)
         share = batch.inactive_share if batch.inactive_share is not None else np.zeros(n)
         return batch.winners, batch.winners.sum(axis=1) > 1, share
     kind = "ranked" if info.accepts("ranked") else ("approval" if info.accepts("approval") else "score")
@@ -184,6 +192,11 @@ def _winners_matrix(
     return winners, winners.sum(axis=1) > 1, share
 
 
+def _float_counts(profiles: RankedProfiles) -> np.ndarray:
+    """The profiles' counts as float64, made once per chunk for every rule and metric."""
+    return as_float(profiles.counts)
+
+
 def _spoilers(
     spec: SimSpec,
     profiles: RankedProfiles | None,
@@ -194,15 +207,22 @@ def _spoilers(
     """Per election: does striking some losing candidate change the winners? (1.0 or 0.0;
     NaN for rules that do not count rankings, where it is not measured)."""
     n, c = winners.shape
-    if not get_rule(rule).accepts("ranked"):
+    info = get_rule(rule)
+    if not info.accepts("ranked"):
         return np.full(n, np.nan)
     found = np.zeros(n, dtype=bool)
     if c < 3:
         return found.astype(float)
-    if profiles is not None and get_rule(rule).accepts("profiles"):
+    if profiles is not None and info.accepts("profiles"):
+        fast = fast_rule(rule)
         for drop in range(c):
-            fewer = count_rule(profiles.without(drop), rule).winners
-            back = np.insert(fewer, drop, False, axis=1)
+            if fast:
+                names = tuple(x for i, x in enumerate(profiles.candidates) if i != drop)
+                struck = strike(profiles.orders, drop)
+                recount = count_profiles(fast, names, struck, _float_counts(profiles)).winners
+            else:
+                recount = count_batch(profiles.without(drop), rule).winners
+            back = np.insert(recount, drop, False, axis=1)
             found |= ~winners[:, drop] & (back != winners).any(axis=1)
         return found.astype(float)
     for e in range(n):
@@ -210,26 +230,100 @@ def _spoilers(
     return found.astype(float)
 
 
-def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
-    """Per-election results of chunk ``k`` as flat columns (ready for Parquet).
-
-    Rules with a batch fast path count the whole chunk at once on its table of distinct
-    rankings; the others, and the monotonicity and participation checks, count election
-    by election. Both give what ``tally count`` gives for each election.
-    """
-    if seed is None:
-        seed = chunk_seeds(spec.seed, spec.n_chunks)[k]
+def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorate:
+    """Chunk ``k``'s electorates, drawn from its own seed."""
     rng = np.random.default_rng(seed)
-    n = spec.chunk_elections(k)
-    electorate = generate(spec.electorate, rng, n, spec.voters, spec.candidates, **spec.params)
+    electorate = generate(
+        spec.electorate, rng, spec.chunk_elections(k), spec.voters, spec.candidates, **spec.params
+    )
     if spec.lengths:
         electorate = truncate(electorate, rng, spec.lengths)
+    return electorate
+
+
+def merge(electorates: Sequence[Electorate]) -> Electorate | None:
+    """Chunks in profile form over the same rankings as one electorate, else None."""
+    first = electorates[0]
+    if first.orders is None or any(
+        el.orders is None or not np.array_equal(el.orders, first.orders) for el in electorates
+    ):
+        return None
+    if len(electorates) == 1:
+        return first
+    counts = np.concatenate([el.counts for el in electorates if el.counts is not None])
+    return Electorate(orders=first.orders, counts=counts)
+
+
+def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
+    """Per-election results of chunk ``k`` as flat columns (ready for Parquet)."""
+    if seed is None:
+        seed = chunk_seeds(spec.seed, spec.n_chunks)[k]
+    return run_chunks(spec, [k], [seed])
+
+
+def run_chunks(
+    spec: SimSpec, ks: Sequence[int], seeds: Sequence[np.random.SeedSequence]
+) -> dict[str, np.ndarray]:
+    """Per-election results of chunks ``ks`` (each drawn from its own seed), in order.
+
+    Consecutive chunks in profile form over the same rankings are counted together as
+    one table (up to :data:`TABLE_CELLS` counts); each election's result depends on its
+    own chunk's seed only, so grouping chunks changes nothing but the speed.
+    """
+    with _one_blas_thread():
+        parts: list[dict[str, np.ndarray]] = []
+        pending: list[tuple[Electorate, np.ndarray]] = []
+
+        def flush() -> None:
+            if pending:
+                merged = merge([el for el, _ in pending])
+                assert merged is not None
+                parts.append(count_electorate(spec, merged, np.concatenate([idx for _, idx in pending])))
+                pending.clear()
+
+        for k, seed in zip(ks, seeds):
+            electorate = draw_chunk(spec, k, seed)
+            numbers = np.arange(k * spec.chunk_size, k * spec.chunk_size + spec.chunk_elections(k))
+            if electorate.orders is None:
+                flush()
+                parts.append(count_electorate(spec, electorate, numbers))
+                continue
+            if pending and not np.array_equal(pending[0][0].orders, electorate.orders):  # type: ignore[arg-type]
+                flush()
+            pending.append((electorate, numbers))
+            if sum(el.counts.size for el, _ in pending if el.counts is not None) >= TABLE_CELLS:
+                flush()
+        flush()
+        forget_floats()
+    if len(parts) == 1:
+        return parts[0]
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+TABLE_CELLS = 8_000_000  # counts per merged table: 64 MB as float64
+
+
+def _one_blas_thread() -> Any:
+    """Keep BLAS to one thread: the products here are many and small, and threads
+    waiting on a busy core cost more than they give (Dask workers run one task a core)."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - depends on the install
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-election results of these elections (numbered ``numbers``) as flat columns.
+
+    Rules with a kernel (see :mod:`tally.sim.kernels`) or a batch fast path count every
+    election at once on its table of distinct rankings; the others count election by
+    election. Both give what ``tally count`` gives for each election.
+    """
+    n = numbers.size
     names = NAMES[: spec.candidates]
     cw = condorcet_winners(electorate)
-    columns: dict[str, np.ndarray] = {
-        "election": np.arange(k * spec.chunk_size, k * spec.chunk_size + n),
-        "condorcet_winner": cw,
-    }
+    columns: dict[str, np.ndarray] = {"election": numbers, "condorcet_winner": cw}
     totals = electorate.utility_totals() if "utility" in spec.metrics else None
     if totals is not None:
         columns["utility_best"] = totals.max(axis=1)
@@ -251,6 +345,11 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
         return made[(e, kind)]
 
     rows = np.arange(n)
+    counts = _float_counts(profiles) if profiles is not None else None
+
+    def nothing() -> np.ndarray:
+        return np.full(n, np.nan)
+
     for rule in spec.rules:
         winners, tied, inactive = _winners_matrix(spec, electorate, profiles, rule, ballots_of)
         size = winners.sum(axis=1)
@@ -265,30 +364,27 @@ def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None)
         columns[prefix + "majority_fail"] = (
             np.where(majority >= 0, (~maj_in).astype(float), np.nan)
             if "majority" in spec.metrics
-            else np.full(n, np.nan)
+            else nothing()
         )
         columns[prefix + "spoiler"] = (
-            _spoilers(spec, profiles, rule, winners, ballots_of)
-            if "spoiler" in spec.metrics
-            else np.full(n, np.nan)
+            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else nothing()
         )
-        mono = np.full(n, np.nan)
-        part = np.full(n, np.nan)
-        ranked = get_rule(rule).accepts("ranked")
-        for e in np.flatnonzero(size == 1) if ranked else ():
-            w = int(np.flatnonzero(winners[e])[0])
-            if "monotonicity" in spec.metrics:
-                mono[e] = float(_monotonicity_failure(ballots_of(int(e), "ranked"), w, rule))
-            if "participation" in spec.metrics:
-                part[e] = float(_participation_failure(ballots_of(int(e), "ranked"), w, rule))
-        columns[prefix + "monotonicity_fail"] = mono
-        columns[prefix + "participation_fail"] = part
+        sole = np.where(size == 1, winners.argmax(axis=1), -1) if get_rule(rule).accepts("ranked") else None
+        for metric, check in (
+            ("monotonicity", _monotonicity_failure),
+            ("participation", _participation_failure),
+        ):
+            columns[f"{prefix}{metric}_fail"] = (
+                failures(metric, rule, profiles, sole, check, ballots_of, counts)
+                if sole is not None and metric in spec.metrics
+                else nothing()
+            )
         if totals is not None:
             mean_utility = (totals * winners).sum(axis=1) / np.maximum(size, 1)
             columns[prefix + "utility"] = np.where(has, mean_utility, np.nan)
         else:
-            columns[prefix + "utility"] = np.full(n, np.nan)
-        columns[prefix + "exhausted"] = inactive if "exhausted" in spec.metrics else np.full(n, np.nan)
+            columns[prefix + "utility"] = nothing()
+        columns[prefix + "exhausted"] = inactive if "exhausted" in spec.metrics else nothing()
     return columns
 
 
@@ -313,14 +409,6 @@ def _has_spoiler(ballots: RankedBallots, winners: frozenset[int], rule: str) -> 
     return False
 
 
-def _amounts(weight: float) -> list[int]:
-    """How many ballots of one kind to change: every number up to 40, else 40 spread evenly."""
-    n = int(weight)
-    if n <= 40:
-        return list(range(1, n + 1))
-    return sorted({round(x) for x in np.linspace(1, n, 40)})
-
-
 def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> bool:
     """Upward monotonicity: raising the winner to first place on some ballots of one kind
     never makes the winner lose.
@@ -337,7 +425,7 @@ def _monotonicity_failure(ballots: RankedBallots, winner: int, rule: str) -> boo
         raised = [winner] + [x for x in marks if x != winner]
         raised_row = np.full(row.shape[0], SKIPPED, dtype=row.dtype)
         raised_row[: len(raised)] = raised[: row.shape[0]]
-        for moved in _amounts(weight):
+        for moved in amounts(weight):
             choices = np.vstack([ballots.choices, raised_row[None, :]])
             weights = np.append(ballots.weights, moved)
             weights[i] -= moved
@@ -355,7 +443,7 @@ def _participation_failure(ballots: RankedBallots, winner: int, rule: str) -> bo
     """
     pos = ballots.positions()
     for i, weight in enumerate(ballots.weights):
-        for removed in _amounts(weight):
+        for removed in amounts(weight):
             weights = ballots.weights.copy()
             weights[i] -= removed
             outcome = _count(ballots.with_weights(weights), rule)

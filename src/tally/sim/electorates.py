@@ -39,6 +39,8 @@ __all__ = [
     "ELECTORATES",
     "Electorate",
     "approval_from_utilities",
+    "as_float",
+    "forget_floats",
     "generate",
     "scores_from_utilities",
     "truncate",
@@ -82,9 +84,11 @@ class Electorate:
     def support(self) -> np.ndarray:
         """(E, C, C) pairwise support: voters ranking i above j (unranked tie last)."""
         if self.orders is not None and self.counts is not None:
+            c = self.orders.shape[1]
             pos = _positions(self.orders)
-            above = (pos[:, :, None] < pos[:, None, :]).astype(np.float64)
-            return np.einsum("em,mij->eij", self.counts.astype(np.float64), above)
+            above = (pos[:, :, None] < pos[:, None, :]).reshape(-1, c * c).astype(np.float64)
+            # whole numbers: the matrix product is exact, whatever order it sums in
+            return (as_float(self.counts) @ above).reshape(-1, c, c)
         assert self.rankings is not None
         pos = _positions(self.rankings)
         e, _, c = self.rankings.shape
@@ -99,7 +103,7 @@ class Electorate:
         if self.utilities is not None:
             return self.utilities.sum(axis=1)
         if self.orders is not None and self.counts is not None:
-            return self.counts.astype(np.float64) @ borda_points(self.orders)
+            return as_float(self.counts) @ borda_points(self.orders)
         assert self.rankings is not None
         return borda_points(self.rankings).sum(axis=1)
 
@@ -107,10 +111,32 @@ class Electorate:
         """(E, C) first choices per candidate (blank ballots count for nobody)."""
         _e, _, c = self.shape
         if self.orders is not None and self.counts is not None:
-            return np.stack([self.counts[:, self.orders[:, 0] == k].sum(axis=1) for k in range(c)], axis=1)
+            first = (self.orders[:, :1] == np.arange(c)[None, :]).astype(np.float64)
+            # whole numbers: the float product is exact, and far faster than an integer one
+            return (as_float(self.counts) @ first).astype(self.counts.dtype)
         assert self.rankings is not None
         first = self.rankings[:, :, 0]
         return np.stack([(first == k).sum(axis=1) for k in range(c)], axis=1)
+
+
+_FLOATS: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def as_float(counts: np.ndarray, dtype: type = np.float64) -> np.ndarray:
+    """``counts`` as a C-contiguous float array, converted once and reused while the same
+    array is being counted (every rule and metric of a chunk reads the same counts)."""
+    for source, made in _FLOATS:
+        if source is counts and made.dtype == dtype:
+            return made
+    made = np.ascontiguousarray(counts, dtype=dtype)
+    _FLOATS.append((counts, made))
+    del _FLOATS[:-4]
+    return made
+
+
+def forget_floats() -> None:
+    """Drop the float copies :func:`as_float` keeps (at the end of a run of chunks)."""
+    _FLOATS.clear()
 
 
 def ranking_keys(rankings: np.ndarray) -> np.ndarray:

@@ -195,19 +195,12 @@ def electoral_college_forecast(
         local = rng.normal(0, 1, (n, len(polls.areas))) * state_sd
         margin = polls.margin + national + regional + local
         a_wins = margin > 0
-        ev = (a_wins * polls.electoral_votes).sum(axis=1)
+        # whole electoral votes: the float product is exact
+        ev = (a_wins @ polls.electoral_votes).astype(np.int64)
         ev_a[done : done + n] = ev
         state_wins += a_wins.sum(axis=0)
-        # Tipping point: order states by the winner's margin; the state that carries
-        # the winner past the majority.
-        winner_is_a = ev >= needed
-        signed = np.where(winner_is_a[:, None], margin, -margin)
-        order = np.argsort(-signed, axis=1)
-        cum = np.cumsum(polls.electoral_votes[order], axis=1)
-        decided = (ev >= needed) | (total_ev - ev >= needed)
-        first = np.argmax(cum >= needed, axis=1)
-        tip = order[np.arange(n), first]
-        np.add.at(tipping, tip[decided], 1)
+        tip, decided = tipping_points(margin, a_wins, ev, polls.electoral_votes, needed)
+        tipping += np.bincount(tip[decided], minlength=len(polls.areas))
         done += n
     a, b = polls.candidates
     ev_b = total_ev - ev_a
@@ -238,6 +231,44 @@ def electoral_college_forecast(
         "state_win_probability": {area: float(w / sims) for area, w in zip(polls.areas, state_wins)},
         "tipping_point": tip_share,
     }
+
+
+def tipping_points(
+    margin: np.ndarray, a_wins: np.ndarray, ev_a: np.ndarray, votes: np.ndarray, needed: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per simulation, the tipping-point area and whether anyone won.
+
+    Order the areas by the winner's margin, best first: the tipping point is the area
+    that carries the winner past ``needed``. Counted from the other end, it is the first
+    of the winner's areas, weakest first, whose votes together exceed the winner's
+    surplus over ``needed``; a winner rarely has more than a few areas to spare, so the
+    weakest are taken one at a time instead of sorting every area. Rows where two of the
+    winner's margins are equal take the sort, as it orders them.
+    """
+    n = margin.shape[0]
+    total = votes.sum()
+    winner_is_a = ev_a >= needed
+    decided = winner_is_a | (total - ev_a >= needed)
+    signed = np.where(winner_is_a[:, None], margin, -margin)
+    surplus = np.where(winner_is_a, ev_a, total - ev_a) - needed
+    left = np.where(a_wins == winner_is_a[:, None], signed, np.inf)
+    tip = np.zeros(n, dtype=np.int64)
+    spent = np.zeros(n)
+    rows = np.flatnonzero(decided)
+    while rows.size:
+        weakest = left[rows].argmin(axis=1)
+        spent[rows] += votes[weakest]
+        over = spent[rows] > surplus[rows]
+        tip[rows[over]] = weakest[over]
+        left[rows[~over], weakest[~over]] = np.inf
+        rows = rows[~over]
+    # equal margins among the winner's areas: order them exactly as the sort does
+    chosen = signed[np.arange(n), tip]
+    same = decided & ((signed == chosen[:, None]).sum(axis=1) > 1)
+    for k in np.flatnonzero(same):
+        order = np.argsort(-signed[k : k + 1], axis=1)[0]
+        tip[k] = order[np.argmax(np.cumsum(votes[order]) >= needed)]
+    return tip, decided
 
 
 def house_control(

@@ -59,21 +59,46 @@ def _mean(values: np.ndarray) -> tuple[float | None, list[float | None]]:
     return mean, [mean - half, mean + half]
 
 
-def _vse(winner: np.ndarray, best: np.ndarray, mean: np.ndarray) -> tuple[float | None, list[float | None]]:
-    ok = ~np.isnan(winner)
-    if not ok.any():
-        return None, [None, None]
-    w, b, m = winner[ok], best[ok], mean[ok]
+BOOTSTRAP = 200
 
-    def ratio(idx: np.ndarray) -> float:
-        span = (b[idx] - m[idx]).sum()
-        return float((w[idx] - m[idx]).sum() / span) if span else math.nan
 
-    value = ratio(np.arange(w.size))
-    rng = np.random.default_rng(0)
-    boots = [ratio(rng.integers(0, w.size, w.size)) for _ in range(200)]
-    low, high = np.nanpercentile(boots, [2.5, 97.5])
-    return value, [float(low), float(high)]
+def _vse(
+    utilities: dict[str, np.ndarray], best: np.ndarray, mean: np.ndarray
+) -> dict[str, tuple[float, list[float]]]:
+    """Each rule's VSE and its bootstrap interval (rules without a winner anywhere left out).
+
+    The resamples come from a generator seeded 0 for each rule, so rules measured on as
+    many elections share them: each is drawn once and used for all of them.
+    """
+    by_size: dict[int, list[tuple[str, np.ndarray, np.ndarray]]] = {}
+    for rule, winner in utilities.items():
+        ok = ~np.isnan(winner)
+        if ok.any():
+            # differences first: the same numbers as differences of the resampled values
+            gain, span = winner[ok] - mean[ok], best[ok] - mean[ok]
+            group = by_size.setdefault(int(ok.sum()), [])
+            # rules measured on the same elections share one span (and its sums)
+            span = next((s for _, _, s in group if np.array_equal(s, span)), span)
+            group.append((rule, gain, span))
+    out: dict[str, tuple[float, list[float]]] = {}
+    for n, group in by_size.items():
+        rng = np.random.default_rng(0)
+        boots: dict[str, list[float]] = {rule: [] for rule, _, _ in group}
+        for _ in range(BOOTSTRAP):
+            idx = rng.integers(0, n, n)
+            spans: dict[int, float] = {}
+            for rule, gain, span in group:
+                if id(span) not in spans:
+                    spans[id(span)] = span[idx].sum()
+                boots[rule].append(_ratio(gain[idx].sum(), spans[id(span)]))
+        for rule, gain, span in group:
+            low, high = np.nanpercentile(boots[rule], [2.5, 97.5])
+            out[rule] = (_ratio(gain.sum(), span.sum()), [float(low), float(high)])
+    return out
+
+
+def _ratio(gain: float, span: float) -> float:
+    return float(gain / span) if span else math.nan
 
 
 def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any]:
@@ -103,10 +128,14 @@ def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any
             del metrics[metric], intervals[metric], counts[metric]
     if "utility_best" in columns:
         metrics["vse"], intervals["vse"] = {}, {}
+        found = _vse(
+            {rule: columns[f"{rule}__utility"] for rule in rules},
+            columns["utility_best"],
+            columns["utility_mean"],
+        )
         for rule in rules:
-            v, ci = _vse(columns[f"{rule}__utility"], columns["utility_best"], columns["utility_mean"])
-            if v is not None:
-                metrics["vse"][rule], intervals["vse"][rule] = v, ci
+            if rule in found:
+                metrics["vse"][rule], intervals["vse"][rule] = found[rule]
     metrics["exhausted_share"], intervals["exhausted_share"] = {}, {}
     for rule in rules:
         mean, ci = _mean(columns[f"{rule}__exhausted"].astype(float))

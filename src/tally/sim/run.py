@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from .batch import SimSpec, chunk_seeds, run_chunk
+from .batch import SimSpec, chunk_seeds, run_chunks
 from .metrics import summarise
 
 __all__ = ["run_columns", "simulate"]
@@ -18,6 +18,18 @@ Progress = Callable[[int, int], None]
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+GROUP_ELECTIONS = 50_000  # elections per task: large enough that per-task costs vanish
+
+
+def groups(spec: SimSpec, tasks: int = 1) -> list[list[int]]:
+    """The chunks each task counts: consecutive runs of about :data:`GROUP_ELECTIONS`
+    elections, and at least ``tasks`` runs when there are chunks enough (so every
+    worker has work until the end)."""
+    per = max(1, GROUP_ELECTIONS // spec.chunk_size)
+    per = max(1, min(per, -(-spec.n_chunks // tasks)))
+    return [list(range(k, min(k + per, spec.n_chunks))) for k in range(0, spec.n_chunks, per)]
 
 
 def run_columns(
@@ -32,16 +44,19 @@ def run_columns(
 
     ``cluster="local"`` starts a Dask LocalCluster with ``workers`` processes;
     ``scheduler="tcp://host:port"`` uses an existing Dask cluster; neither runs the chunks
-    here. The result is the same in all three cases.
+    here. Chunks are grouped into tasks (:func:`groups`); the result is the same in all
+    three cases and whatever the grouping. ``progress(done, total)`` counts chunks.
     """
     seeds = chunk_seeds(spec.seed, spec.n_chunks)
     total = spec.n_chunks
     if cluster is None and scheduler is None:
         parts = []
-        for k in range(total):
-            parts.append(run_chunk(spec, k, seeds[k]))
+        done = 0
+        for ks in groups(spec):
+            parts.append(run_chunks(spec, ks, [seeds[k] for k in ks]))
+            done += len(ks)
             if progress:
-                progress(k + 1, total)
+                progress(done, total)
         return _concat(parts)
     if cluster not in (None, "local"):
         raise ConfigError(f"unknown cluster {cluster!r}; use 'local' or give --scheduler tcp://HOST:PORT")
@@ -59,8 +74,12 @@ def run_columns(
         except OSError as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        futures = [client.submit(run_chunk, spec, k, seeds[k], pure=False) for k in range(total)]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        tasks = groups(spec, 4 * max(1, len(client.scheduler_info().get("workers", {})) or workers))
+        futures = [client.submit(run_chunks, spec, ks, [seeds[k] for k in ks], pure=False) for ks in tasks]
+        size = {f.key: len(ks) for f, ks in zip(futures, tasks)}
+        done = 0
+        for future in as_completed(futures):
+            done += size[future.key]
             if progress:
                 progress(done, total)
         parts = client.gather(futures)

@@ -46,12 +46,19 @@ def _load(path: Path) -> Any:
         raise BallotError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
 
 
-def _manifest(path: Path, *, required: bool = True) -> dict[str, Any] | None:
+def _manifest(path: Path) -> dict[str, Any]:
     """``{str(Id): entry}`` of a Dominion manifest's ``List``."""
     if not path.exists():
-        if required:
-            raise BallotError("Dominion manifest not found", file=str(path))
-        return None
+        raise BallotError("Dominion manifest not found", file=str(path))
+    return _entries(path)
+
+
+def _optional_manifest(path: Path) -> dict[str, Any] | None:
+    """The same for a manifest a folder may lack (older exports have no precincts)."""
+    return _entries(path) if path.exists() else None
+
+
+def _entries(path: Path) -> dict[str, Any]:
     data = _load(path)
     try:
         return {str(item["Id"]): item for item in data["List"]}
@@ -76,7 +83,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         raise BallotError("a Dominion source must be a folder of JSON exports", file=str(folder))
     lookup = CandidateLookup(config, source)
     contest_id = str(source.contest_id)
-    precincts = _manifest(folder / "PrecinctManifest.json", required=False)
+    precincts = _optional_manifest(folder / "PrecinctManifest.json")
     portions = _manifest(folder / "PrecinctPortionManifest.json")
     contests = _manifest(folder / "ContestManifest.json")
     candidates = _manifest(folder / "CandidateManifest.json")
@@ -90,7 +97,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     files = export_files(folder)
     if not files:
         raise BallotError("no CvrExport.json or CvrExport_<n>.json in the folder", file=str(folder))
-    max_rankings = config.rules.max_rankings
+    max_rankings = _rankings_limit(config, contests[contest_id])
     left_out: list[str] = []
     for path in files:
         file = str(path)
@@ -161,7 +168,8 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                                     file=file,
                                     field=field,
                                 )
-                            check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
+                            if max_rankings is not None:
+                                check_max_rankings(rank, max_rankings, file=file, line=None, field=field)
                             if name is not None:
                                 pairs.append((rank, name))
                                 vendor.append((rank, name if name == UWI_NAME else code))
@@ -188,3 +196,17 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
             + (" ..." if len(left_out) > 10 else ""),
             stacklevel=2,
         )
+
+
+def _rankings_limit(config: Any, contest: Any) -> int | None:
+    """The highest rank a mark may hold.
+
+    A number in ``maxRankingsAllowed`` bounds it. Under ``"max"`` RCTab 2.x sets no limit
+    of its own: the contest's ``NumOfRanks`` in ContestManifest.json (the ranks its ballot
+    offers) bounds it, which may be more than the candidates declared in the config.
+    """
+    limit = config.rules.rankings_limit
+    if limit is not None:
+        return int(limit)
+    ranks = contest.get("NumOfRanks") if isinstance(contest, dict) else None
+    return ranks if isinstance(ranks, int) and not isinstance(ranks, bool) and ranks >= 1 else None

@@ -1,17 +1,23 @@
-"""What the STV rules share: reading preferences off the ballot papers, quotas, decimals.
+"""Ballot papers as the STV counts read them: usable preferences, quotas, exact decimals.
 
 Every STV count reads each ballot row as a list of *usable preferences*: the candidates it
-marks, in rank order. The reading is fixed for the whole STV family and follows the
-legal texts the rules implement (a later preference is used only when every earlier one
-is usable):
+marks, in rank order, read under the reading options every ranked rule shares
+(:class:`tally.options.Reading`). A later preference is used only when every earlier one
+is usable:
 
-- a skipped rank (nothing marked) is passed over (option ``skipped="continue"``, the
-  default), or ends the usable preferences when a mark follows it (``"exhaust"``: the
-  ballot becomes inactive as ``skipped``);
-- a candidate marked again at a later rank is passed over (the first mark counts);
-- an overvote (several candidates at one rank, named or not) ends the ballot's usable
-  preferences there: from then on it is inactive as ``overvote``; a ballot whose first
-  mark is an overvote never counts (it is not a valid vote);
+- ``max_skipped``: more than this many consecutive blank ranks before a mark end the
+  usable preferences there (the ballot becomes inactive as ``skipped``); ``None`` (the
+  default) passes over any number, and ``0`` is the legal texts' "next available
+  preference in consecutive order";
+- ``repeated``: a candidate marked again at a later rank is passed over (``"skip"``, the
+  default: the first mark counts), or ends the usable preferences (``"exhaust"``,
+  inactive as ``repeated``);
+- ``overvote``: an overvote (several candidates at one rank, named or not) ends the
+  ballot's usable preferences there (``"exhaust"``, the default: from then on it is
+  inactive as ``overvote``; a ballot whose first mark is an overvote never counts), or
+  is passed over (``"skip"``). The rules that depend on which candidates continue
+  (``exhaust_if_multiple``, ``single_continuing``, ``split``) are read by the ballot walk
+  of the IRV family, not by these fixed preference lists, and are refused here;
 - a ballot marking nobody is an ``undervote`` and is not a valid vote.
 
 Vote values are exact: :class:`fractions.Fraction`, truncated to a number of decimal
@@ -28,15 +34,13 @@ import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import ConfigError, RuleError
-from ..ties import check_tiebreak
-from ._common import check_seats
+from ..options import INACTIVE_CODES, Reading
 
 __all__ = [
     "INACTIVE",
     "NO_CANDIDATE",
     "QUOTAS",
     "Papers",
-    "check_stv_options",
     "quota_value",
     "read_papers",
     "truncate",
@@ -47,8 +51,8 @@ QUOTAS = ("droop", "hare", "exact_droop")
 NO_CANDIDATE = -1
 """Padding of :attr:`Papers.prefs` after the last usable preference."""
 
-# Inactive codes of a paper's holder (negative, so candidate indices stay >= 0).
-INACTIVE = {"undervote": -1, "overvote": -2, "skipped": -3, "exhausted": -5}
+# Inactive codes of a paper's holder: the shared codes (negative, so candidate indices stay >= 0).
+INACTIVE = INACTIVE_CODES
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +106,7 @@ class Papers:
         return pos, cand
 
 
-SKIPPED_RULES = ("continue", "exhaust")
+STV_OVERVOTE_RULES = ("exhaust", "skip")
 
 
 def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:
@@ -124,39 +128,47 @@ def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) 
     return np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
 
 
-def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
+def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Papers:
     """Read each row's usable preferences (see the module docstring).
 
-    ``skipped="exhaust"`` ends a ballot's usable preferences at a blank rank that has a
-    mark after it (the legal texts' next preference must follow in consecutive order); the
-    ballot then becomes inactive as ``skipped``. A ballot whose first rank is blank has no
-    usable preference at all under that rule.
+    Raises :class:`~tally.errors.ConfigError` for an overvote rule STV does not read and
+    :class:`~tally.errors.RuleError` for a ballot weight that is not a whole number.
     """
-    if skipped not in SKIPPED_RULES:
+    reading = Reading() if reading is None else reading
+    if reading.overvote not in STV_OVERVOTE_RULES:
         raise ConfigError(
-            f"option skipped: unknown rule {skipped!r}; choose one of {', '.join(SKIPPED_RULES)}"
+            f"option overvote={reading.overvote!r}: the STV rules read an overvote with "
+            f"{' or '.join(repr(r) for r in STV_OVERVOTE_RULES)} (their preference lists do not "
+            "change as candidates leave)"
         )
     weights = ballots.weights
     if not np.all(weights == np.round(weights)):
         bad = int(np.flatnonzero(weights != np.round(weights))[0])
         raise RuleError(f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}")
     choices = ballots.choices
+    if reading.max_rankings is not None:
+        choices = choices[:, : reading.max_rankings]
+    if reading.excluded:
+        raise ConfigError(
+            "STV rules leave candidates out as withdrawn (see tally.rules), not by option excluded"
+        )
     rows, ranks = choices.shape
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
     over = choices < SKIPPED
-    stop = over
-    if skipped == "exhaust" and ranks:
-        # A blank rank stops the reading only if some mark comes after it.
-        marked_later = np.logical_or.accumulate((choices != SKIPPED)[:, ::-1], axis=1)[:, ::-1]
-        gap = np.zeros(choices.shape, dtype=bool)
-        gap[:, :-1] = (choices[:, :-1] == SKIPPED) & marked_later[:, 1:]
-        stop = over | gap
-    any_stop = bool(stop.any())
+    stops = {"overvote": over if reading.overvote == "exhaust" else np.zeros_like(over)}
+    if reading.max_skipped is not None and ranks:
+        stops["skipped"] = (choices != SKIPPED) & (_blank_run(choices) > reading.max_skipped)
     fresh = choices >= 0
+    if reading.repeated == "exhaust" and ranks > 1:
+        stops["repeated"] = _repeats(choices, fresh, ballots.n_candidates)
+    stop = np.zeros_like(over)
+    for cells in stops.values():
+        stop |= cells
+    any_stop = bool(stop.any())
     if any_stop:
         fresh &= ~np.logical_or.accumulate(stop, axis=1)
     repeats = False
-    if ranks > 1:
+    if ranks > 1 and reading.repeated == "skip":
         # Only rows marking some candidate twice need the rank-by-rank repeat check.
         twice = _rows_with_repeats(choices, fresh, ballots.n_candidates)
         if twice.size:
@@ -167,15 +179,12 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
             fresh[twice] = keep
     length = np.count_nonzero(fresh, axis=1)
     gaps = ranks > 1 and bool(((choices[:, :-1] == SKIPPED) & fresh[:, 1:]).any())
-    if not (any_stop or repeats or gaps):
+    count = np.round(weights).astype(np.int64)
+    end = np.full(rows, INACTIVE["exhausted"], dtype=np.int64)
+    if not (any_stop or repeats or gaps or (over.any() and reading.overvote == "skip")):
         # Every mark counts and none follows a blank rank: the ballots read as they are.
         prefs[:, :ranks] = np.where(fresh, choices, NO_CANDIDATE)
-        return Papers(
-            prefs=prefs,
-            end=np.full(rows, INACTIVE["exhausted"], dtype=np.int64),
-            count=np.round(weights).astype(np.int64),
-            valid=length > 0,
-        )
+        return Papers(prefs=prefs, end=end, count=count, valid=length > 0)
     # Rows whose usable marks fill the first ranks need no moving.
     packed = (fresh == (np.arange(ranks)[None, :] < length[:, None])).all(axis=1)
     prefs[packed, :ranks] = np.where(fresh[packed], choices[packed], NO_CANDIDATE)
@@ -185,14 +194,39 @@ def read_papers(ballots: RankedBallots, skipped: str = "continue") -> Papers:
         slot = np.cumsum(sub, axis=1, dtype=np.int16) - 1
         hit_rows, hit_cols = np.nonzero(sub)
         prefs[loose[hit_rows], slot[hit_rows, hit_cols]] = choices[loose[hit_rows], hit_cols]
-    end = np.full(rows, INACTIVE["exhausted"], dtype=np.int64)
-    if ranks:
+    if any_stop:
         first_stop = np.argmax(stop, axis=1)
-        stopped = stop.any(axis=1)
-        by_over = over[np.arange(rows), first_stop]
-        end[stopped & by_over] = INACTIVE["overvote"]
-        end[stopped & ~by_over] = INACTIVE["skipped"]
-    return Papers(prefs=prefs, end=end, count=np.round(weights).astype(np.int64), valid=length > 0)
+        stopped = np.flatnonzero(stop.any(axis=1))
+        # at one cell the walk's order decides: skipped ranks, then repeats, then overvotes
+        for reason in ("overvote", "repeated", "skipped"):
+            if reason in stops:
+                hit = stops[reason][stopped, first_stop[stopped]]
+                end[stopped[hit]] = INACTIVE[reason]
+    return Papers(prefs=prefs, end=end, count=count, valid=length > 0)
+
+
+def _blank_run(choices: np.ndarray) -> np.ndarray:
+    """(rows, ranks): how many blank ranks come directly before each rank."""
+    gap = np.zeros(choices.shape, dtype=np.int32)
+    run = np.zeros(choices.shape[0], dtype=np.int32)
+    for r in range(choices.shape[1]):
+        gap[:, r] = run
+        run = np.where(choices[:, r] == SKIPPED, run + 1, 0)
+    return gap
+
+
+def _repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:
+    """(rows, ranks): a single mark naming a candidate an earlier single mark named."""
+    out = np.zeros(choices.shape, dtype=bool)
+    for row in _rows_with_repeats(choices, fresh, candidates).tolist():
+        seen: set[int] = set()
+        for r, code in enumerate(choices[row].tolist()):
+            if code >= 0:
+                if code in seen:
+                    out[row, r] = True
+                    break
+                seen.add(code)
+    return out
 
 
 def truncate(value: Fraction, decimals: int | None) -> Fraction:
@@ -219,14 +253,3 @@ def quota_value(kind: str, valid: int | Fraction, seats: int) -> tuple[Fraction,
     if kind == "exact_droop":
         return valid / (seats + 1), True
     raise ConfigError(f"option quota: unknown quota {kind!r}; choose one of {', '.join(QUOTAS)}")
-
-
-def check_stv_options(ballots: RankedBallots, seats: int, tiebreak: str) -> None:
-    """Refuse options no STV count can run with."""
-    check_seats(seats, ballots.n_candidates)
-    check_tiebreak(tiebreak)
-    if tiebreak == "all":
-        raise ConfigError(
-            "STV counts break each tie as they meet it; tiebreak 'all' is not available "
-            "(use previous_round, order or random)"
-        )

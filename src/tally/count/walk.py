@@ -1,6 +1,6 @@
 """The ballot walk: which candidate each ranked ballot counts for as candidates leave.
 
-Every sequential ranked rule (IRV and its kin, the RCTab tabulator, STV) asks the same
+Every sequential ranked rule (IRV and its kin, the RCTab tabulator) asks the same
 question each round: for every ballot, who is the first *continuing* candidate it ranks,
 and if there is none, why did the ballot stop counting? :class:`Walk` answers it for all
 rows at once. It keeps, per row, the rank it has reached and the candidate it counts for
@@ -24,8 +24,15 @@ BrightSpots/rcv), checked in this order at each marked rank the walk reaches:
    candidates are still continuing); ``"skip"`` passes to the next rank;
    ``"exhaust_if_multiple"`` makes it inactive only if two or more of the marked
    candidates are continuing, counts for the one if exactly one is, and passes on if none
-   is. That last rule needs the candidates' names, so unnamed overvotes are refused.
+   is; ``"single_continuing"`` does the same but only *sets the ballot aside* while two or
+   more continue (it is re-read whenever a candidate leaves, and counts for the last one
+   left); ``"split"`` counts the ballot for every continuing overvoted candidate, its
+   weight shared equally, and passes on once none is left. These three need the
+   candidates' names, so unnamed overvotes are refused.
 4. Otherwise the ballot counts for the marked candidate if continuing, or moves on.
+
+Marks beyond ``max_rankings`` ranks are not read. The option names and values are
+:class:`tally.options.Reading`'s, shared by every ranked rule.
 
 A ballot marking nobody at all is an *undervote* from the start and never active.
 Ranks with only excluded candidates are marks like any other (they matter for skipped
@@ -37,7 +44,7 @@ the same result as RCTab's re-reading of every ballot from its first rank.
 
 >>> from tally.ballots import RankedBallots
 >>> b = RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B"], ["C", None, None, "A"]])
->>> w = Walk(b, WalkRules(max_skipped=1))
+>>> w = Walk(b, Reading(max_skipped=1))
 >>> w.tally().tolist()
 [1.0, 1.0, 1.0]
 >>> w.advance(np.array([False, True, True]))      # A leaves: its ballot moves to B
@@ -50,12 +57,21 @@ the same result as RCTab's re-reading of every ballot from its first rank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
 from ..errors import ConfigError
+from ..options import (
+    EXHAUSTED,
+    EXHAUSTED_KINDS,
+    INACTIVE_REASONS,
+    OVERVOTED,
+    REPEATED,
+    SKIPPED_OUT,
+    UNDERVOTE,
+    Reading,
+    reason_of,
+)
 
 __all__ = [
     "EXHAUSTED",
@@ -65,64 +81,18 @@ __all__ = [
     "SKIPPED_OUT",
     "UNDERVOTE",
     "Walk",
-    "WalkRules",
     "reason",
 ]
 
-REASONS = ("undervote", "overvote", "skipped", "repeated", "exhausted")
-"""Inactive reasons, in the order of their codes ``-1, -2, ...``."""
-UNDERVOTE = -1
-OVERVOTED = -2
-SKIPPED_OUT = -3
-REPEATED = -4
-EXHAUSTED = -5
+REASONS = INACTIVE_REASONS
+reason = reason_of
 
-OVERVOTE_RULES = ("exhaust", "skip", "exhaust_if_multiple")
-REPEAT_RULES = ("skip", "exhaust")
-
-# Internal marker for rows still looking for their next candidate.
+# Internal markers: rows still looking for their next candidate, tie sets whose meaning
+# depends on which members continue, and rows split among the members of a tie set.
 _SEARCHING = -100
 _DECIDE = -101
-
-
-def reason(code: int) -> str:
-    """The inactive reason of a negative code of :attr:`Walk.current`."""
-    return REASONS[-code - 1]
-
-
-@dataclass(frozen=True)
-class WalkRules:
-    """How voter marks are read (RCTab's overvote, skipped-rank and duplicate rules).
-
-    ``overvote``: ``"exhaust"`` (RCTab ``exhaustImmediately``), ``"skip"``
-    (``alwaysSkipToNextRank``) or ``"exhaust_if_multiple"`` (``exhaustIfMultipleContinuing``).
-    ``max_skipped``: consecutive blank ranks tolerated before a mark (RCTab
-    ``maxSkippedRanksAllowed``); ``None`` means unlimited.
-    ``repeated``: a candidate ranked again is ``"skip"``-ped or makes the ballot inactive
-    (``"exhaust"``, RCTab ``exhaustOnDuplicateCandidate``).
-    """
-
-    overvote: str = "exhaust"
-    max_skipped: int | None = None
-    repeated: str = "skip"
-
-    def __post_init__(self) -> None:
-        if self.overvote not in OVERVOTE_RULES:
-            raise ConfigError(
-                f"option overvote: unknown rule {self.overvote!r}; choose one of {', '.join(OVERVOTE_RULES)}"
-            )
-        if self.repeated not in REPEAT_RULES:
-            raise ConfigError(
-                f"option repeated: unknown rule {self.repeated!r}; choose one of {', '.join(REPEAT_RULES)}"
-            )
-        if self.max_skipped is not None and (
-            isinstance(self.max_skipped, bool)
-            or not isinstance(self.max_skipped, (int, np.integer))
-            or self.max_skipped < 0
-        ):
-            raise ConfigError(
-                f"option max_skipped must be a whole number >= 0 or None (unlimited), not {self.max_skipped!r}"
-            )
+_SPLIT = -7
+_SHIFT = 7  # codes -7..-1 map to slots 0..6 of a shifted bincount
 
 
 class Walk:
@@ -130,29 +100,37 @@ class Walk:
 
     ``current[i]`` is the candidate index row ``i`` counts for now, or a negative code
     (:data:`UNDERVOTE`, :data:`OVERVOTED`, :data:`SKIPPED_OUT`, :data:`REPEATED`,
-    :data:`EXHAUSTED`) once the row is inactive; inactive rows stay inactive.
-    ``position[i]`` is the rank column the row has reached (-1 before its first mark).
+    :data:`EXHAUSTED`) once the row is inactive. Inactive rows stay inactive, except rows
+    set aside at an overvote under ``overvote="single_continuing"``, which are read again
+    whenever a candidate leaves. Under ``overvote="split"`` a row at an overvote with
+    continuing candidates holds an internal code and counts for each of them (see
+    :meth:`tally`). ``position[i]`` is the rank column the row has reached (-1 before its
+    first mark).
 
-    On construction every candidate not in ``excluded`` is continuing and each row finds
-    its first valid mark. :meth:`advance` moves on the rows whose candidate is no longer
-    continuing; after it, :attr:`moved` holds those rows and :attr:`moved_from` the
-    candidates they left (so a rule can report transfers).
+    On construction every candidate not in ``excluded`` (indices) or
+    ``rules.excluded`` (names) is continuing and each row finds its first valid mark.
+    :meth:`advance` moves on the rows whose candidate is no longer continuing; after it,
+    :attr:`moved` holds those rows and :attr:`moved_from` the candidates they left (so a
+    rule can report transfers).
 
-    Raises :class:`~tally.errors.ConfigError` when ``overvote="exhaust_if_multiple"`` meets
-    an overvote whose candidates are not named.
+    Raises :class:`~tally.errors.ConfigError` when an overvote rule that needs names
+    meets an overvote whose candidates are not named, or an excluded candidate is unknown.
     """
 
     def __init__(
         self,
         ballots: RankedBallots,
-        rules: WalkRules = WalkRules(),
+        rules: Reading | None = None,
         *,
         excluded: frozenset[int] = frozenset(),
     ) -> None:
+        rules = Reading() if rules is None else rules
         self.ballots = ballots
         self.rules = rules
         self.n_candidates = ballots.n_candidates
         choices = np.ascontiguousarray(ballots.choices, dtype=np.int32)
+        if rules.max_rankings is not None and choices.shape[1] > rules.max_rankings:
+            choices = np.ascontiguousarray(choices[:, : rules.max_rankings])
         self._choices = choices
         rows, ranks = choices.shape
         self._ranks = ranks
@@ -162,15 +140,19 @@ class Walk:
             self._members[t, list(members)] = True
         self._has_ties = bool((choices <= FIRST_TIE_CODE).any()) if choices.size else False
         self._has_unnamed = bool((choices == OVERVOTE).any()) if choices.size else False
-        if rules.overvote == "exhaust_if_multiple" and self._has_unnamed:
+        if rules.needs_names and self._has_unnamed:
             raise ConfigError(
-                "option overvote='exhaust_if_multiple' needs to know which candidates an overvote "
+                f"option overvote={rules.overvote!r} needs to know which candidates an overvote "
                 "marks, but these ballots hold overvotes without candidate names; "
                 "use overvote='exhaust' or 'skip'"
             )
         self._gap = self._blank_runs() if rules.max_skipped is not None else None
         self._repeat = self._repeats() if rules.repeated == "exhaust" else None
+        self._full: np.ndarray | None = None
+        self._wait = rules.overvote == "single_continuing" and self._has_ties
+        self._split = rules.overvote == "split" and self._has_ties
 
+        excluded = frozenset(excluded) | self._named(rules.excluded)
         bad = [i for i in excluded if not 0 <= i < c]
         if bad:
             raise ConfigError(f"excluded candidate index {bad[0]} is out of range")
@@ -183,7 +165,18 @@ class Walk:
         self.current[blank] = UNDERVOTE
         self.moved = np.flatnonzero(~blank)
         self.moved_from = np.full(self.moved.size, _SEARCHING, dtype=np.int32)
+        self._before: tuple[np.ndarray, np.ndarray] = (self.continuing, self.position[self.moved])
+        # exhausted ballot weight (partially, fully ranked), kept as rows exhaust: they never return
+        self._exhausted = np.zeros(2)
+        self._newly_exhausted: list[np.ndarray] = []
         self._search(self.moved)
+        self._count_exhausted()
+
+    def _named(self, names: frozenset[str]) -> frozenset[int]:
+        unknown = sorted(n for n in names if n not in self.ballots.candidates)
+        if unknown:
+            raise ConfigError(f"excluded candidate {unknown[0]!r} is not on these ballots")
+        return frozenset(self.ballots.candidates.index(n) for n in names)
 
     # -- precomputation ---------------------------------------------------------------
 
@@ -237,6 +230,8 @@ class Walk:
         other.current = self.current.copy()
         other.position = self.position.copy()
         other.continuing = self.continuing.copy()
+        other._exhausted = self._exhausted.copy()
+        other._newly_exhausted = []
         return other
 
     def advance(self, continuing: np.ndarray) -> None:
@@ -250,21 +245,38 @@ class Walk:
                 f"continuing must be a boolean array of {self.n_candidates} candidates, "
                 f"got shape {continuing.shape}"
             )
+        previous = self.continuing
         self.continuing = continuing & self._allowed
-        # one gather: codes -5..-1 (inactive) never leave, candidates leave if not continuing
-        leaves = np.concatenate((np.zeros(len(REASONS), dtype=bool), ~self.continuing))
-        rows = np.flatnonzero(leaves[self.current + len(REASONS)])
+        # one gather: inactive codes never leave, candidates leave if not continuing
+        leaves = np.concatenate((np.zeros(_SHIFT, dtype=bool), ~self.continuing))
+        rows = np.flatnonzero(leaves[self.current + _SHIFT])
+        self.position[rows] += 1
+        if self._wait or self._split:
+            # Rows set aside at an overvote (or split across one) are read again at the
+            # same rank: the overvote means something else once a candidate has left.
+            again = self._at_overvote()
+            self._before = (previous, np.concatenate((self.position[rows] - 1, self.position[again])))
+            rows = np.concatenate((rows, again))
         self.moved = rows
         self.moved_from = self.current[rows].copy()
-        self.position[rows] += 1
         self._search(rows)
+        self._count_exhausted()
+
+    def _at_overvote(self) -> np.ndarray:
+        """Rows waiting (single_continuing) or split at a tie set, which are read again."""
+        held = self.current == (_SPLIT if self._split else OVERVOTED)
+        rows = np.flatnonzero(held)
+        if rows.size and self._wait:
+            cell = self._choices[rows, np.maximum(self.position[rows], 0)]
+            rows = rows[cell <= FIRST_TIE_CODE]
+        return rows
 
     def _lookup(self) -> tuple[np.ndarray, int]:
         """What a mark means while the continuing set stays as it is, by code.
 
         Index ``code + offset``: a continuing candidate's index, :data:`OVERVOTED`,
-        ``_SEARCHING`` (pass on) or ``_DECIDE`` (a tie set under exhaust_if_multiple,
-        which depends on which of its members continue).
+        ``_SEARCHING`` (pass on) or ``_DECIDE`` (a tie set whose meaning depends on which
+        of its members continue).
         """
         offset = len(self.ballots.tie_sets) - FIRST_TIE_CODE
         lut = np.full(offset + self.n_candidates, _SEARCHING, dtype=np.int32)
@@ -274,15 +286,25 @@ class Walk:
         if overvote == "exhaust":
             lut[offset + OVERVOTE] = OVERVOTED
             lut[: offset + FIRST_TIE_CODE + 1] = OVERVOTED
-        elif overvote == "exhaust_if_multiple":
+        elif overvote != "skip":
             lut[: offset + FIRST_TIE_CODE + 1] = _DECIDE
         return lut, offset
+
+    def _decide(self, code: np.ndarray) -> np.ndarray:
+        """The state of rows at tie sets (``code``) under the overvote rules that need names."""
+        alive = self._members[FIRST_TIE_CODE - code] & self.continuing
+        n = alive.sum(axis=1)
+        one = np.argmax(alive, axis=1)
+        several = {"exhaust_if_multiple": OVERVOTED, "single_continuing": OVERVOTED, "split": _SPLIT}
+        multiple = several[self.rules.overvote]
+        if self.rules.overvote == "split":
+            return np.where(n >= 1, np.where(n == 1, one, multiple), _SEARCHING).astype(np.int32)
+        return np.where(n >= 2, multiple, np.where(n == 1, one, _SEARCHING)).astype(np.int32)
 
     def _search(self, rows: np.ndarray) -> None:
         """Walk ``rows`` from their position to their next valid mark (or inactivity)."""
         flat = self._choices.ravel()
         rules = self.rules
-        cont = self.continuing
         pos = self.position
         current = self.current
         lut, offset = self._lookup()
@@ -293,6 +315,7 @@ class Walk:
             done = pos[todo] >= self._ranks
             if done.any():
                 current[todo[done]] = EXHAUSTED
+                self._newly_exhausted.append(todo[done])
                 todo = todo[~done]
                 if not todo.size:
                     break
@@ -305,14 +328,10 @@ class Walk:
             if self._repeat is not None:
                 repeat = self._repeat.ravel()[cell]
                 state[repeat & (state != SKIPPED_OUT)] = REPEATED
-            if self._has_ties and rules.overvote == "exhaust_if_multiple":
+            if self._has_ties and rules.needs_names:
                 tied = np.flatnonzero(state == _DECIDE)
                 if tied.size:
-                    alive = self._members[FIRST_TIE_CODE - code[tied]] & cont
-                    n = alive.sum(axis=1)
-                    state[tied] = np.where(
-                        n >= 2, OVERVOTED, np.where(n == 1, np.argmax(alive, axis=1), _SEARCHING)
-                    )
+                    state[tied] = self._decide(code[tied])
             found = state != _SEARCHING
             current[todo[found]] = state[found]
             todo = todo[~found]
@@ -323,27 +342,74 @@ class Walk:
     def _weights(self, weights: np.ndarray | None) -> np.ndarray:
         return self.ballots.weights if weights is None else np.asarray(weights, dtype=np.float64)
 
+    def _split_share(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), C): the share of each split row going to each continuing candidate."""
+        code = self._choices[rows, self.position[rows]]
+        alive = self._members[FIRST_TIE_CODE - code] & self.continuing
+        share: np.ndarray = alive / np.maximum(alive.sum(axis=1, keepdims=True), 1)
+        return share
+
     def _counts(self, weights: np.ndarray | None) -> np.ndarray:
-        """Weight per code: inactive reasons (codes -5..-1) first, then candidates."""
-        shift = len(REASONS)
-        return np.bincount(
-            self.current + shift, weights=self._weights(weights), minlength=shift + self.n_candidates
-        )
+        """Weight per code: slots 0..6 for codes -7..-1 (inactive reasons), then candidates."""
+        w = self._weights(weights)
+        counts = np.bincount(self.current + _SHIFT, weights=w, minlength=_SHIFT + self.n_candidates)
+        if self._split:
+            rows = np.flatnonzero(self.current == _SPLIT)
+            if rows.size:
+                counts[_SHIFT:] += w[rows] @ self._split_share(rows)
+                counts[0] = 0.0
+        return counts
 
     def tally(self, weights: np.ndarray | None = None) -> np.ndarray:
         """(C,) weight of the rows counting for each candidate (ballot weights by default)."""
-        return self._counts(weights)[len(REASONS) :]
+        return self._counts(weights)[_SHIFT:]
 
     def inactive(self, weights: np.ndarray | None = None) -> dict[str, float]:
         """Weight of the inactive rows by reason (every reason present, zero or not)."""
-        counts = self._counts(weights)
-        return {name: float(counts[len(REASONS) - 1 - i]) for i, name in enumerate(REASONS)}
+        return self.counts(weights)[1]
 
     def counts(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, float]]:
         """(tally, inactive) in one pass over the rows."""
         counts = self._counts(weights)
-        shift = len(REASONS)
-        return counts[shift:], {name: float(counts[shift - 1 - i]) for i, name in enumerate(REASONS)}
+        return counts[_SHIFT:], {name: float(counts[_SHIFT - 1 - i]) for i, name in enumerate(REASONS)}
+
+    def exhausted_by_ranking(self, weights: np.ndarray | None = None) -> dict[str, float]:
+        """Exhausted weight split by whether the ballot marked every rank it was allowed.
+
+        ``fully_ranked``: the ballot marks all ``max_rankings`` ranks (all the ranks the
+        ballots hold when there is no limit); ``partially_ranked``: fewer (RCTab issue 854).
+        Skipped ranks between marks do not count as marks.
+        """
+        if weights is None:
+            partial, full = self._exhausted.tolist()
+            return {"partially_ranked": partial, "fully_ranked": full}
+        done = self.current == EXHAUSTED
+        if not done.any():
+            return dict.fromkeys(EXHAUSTED_KINDS, 0.0)
+        w = self._weights(weights)
+        full_rows = self._fully_ranked()
+        return {
+            "partially_ranked": float(w[done & ~full_rows].sum()),
+            "fully_ranked": float(w[done & full_rows].sum()),
+        }
+
+    def _count_exhausted(self) -> None:
+        """Add the rows the last search exhausted to the exhausted totals."""
+        if not self._newly_exhausted:
+            return
+        done = np.concatenate(self._newly_exhausted)
+        self._newly_exhausted = []
+        allowed = self.rules.max_rankings or self._ranks
+        full = (self._choices[done] != SKIPPED).sum(axis=1) >= allowed
+        w = self.ballots.weights[done]
+        self._exhausted += (float(w[~full].sum()), float(w[full].sum()))
+
+    def _fully_ranked(self) -> np.ndarray:
+        """Rows marking every rank allowed (worked out once, on first use)."""
+        if self._full is None:
+            allowed = self.rules.max_rankings or self._ranks
+            self._full = (self._choices != SKIPPED).sum(axis=1) >= allowed
+        return self._full
 
     def flows(self, weights: np.ndarray | None = None) -> dict[int, dict[int | str, float]]:
         """Where the rows moved by the last :meth:`advance` went, by candidate left.
@@ -351,26 +417,74 @@ class Walk:
         ``{left: {new candidate index or inactive reason: weight}}``, destinations in
         candidate order then reason order; rows that moved to nothing new are not
         listed. Useful for per-candidate transfers when several candidates leave at once.
+        Rows set aside at an overvote that come back count for their candidate without a
+        transfer (they were inactive). Split rows pass on the share of each candidate that
+        left to the candidates they count for now, in proportion to what each gained.
         """
+        if self._split:
+            return self._split_flows(self._weights(weights))
         out: dict[int, dict[int | str, float]] = {}
         src = self.moved_from
         keep = src >= 0
         if not keep.any():
             return out
-        shift = len(REASONS)
-        width = shift + self.n_candidates
+        width = _SHIFT + self.n_candidates
         w = self._weights(weights)[self.moved[keep]]
-        dst = self.current[self.moved[keep]] + shift
-        flat = np.bincount(src[keep] * width + dst, weights=w, minlength=self.n_candidates * width)
-        grid = flat.reshape(self.n_candidates, width)
-        hit = np.bincount(src[keep] * width + dst, minlength=self.n_candidates * width).reshape(grid.shape)
-        for left in np.flatnonzero(hit.any(axis=1)):
+        dst = self.current[self.moved[keep]] + _SHIFT
+        left: np.ndarray
+        slot: np.ndarray
+        if self.n_candidates <= 64:
+            # few candidates: a grid over all of them is cheaper than finding those that left
+            left, slot = np.arange(self.n_candidates), src[keep]
+        else:
+            # only the candidates that left: a grid over every candidate would cost C^2 per round
+            left, slot = np.unique(src[keep], return_inverse=True)
+        key = slot * width + dst
+        grid = np.bincount(key, weights=w, minlength=left.size * width).reshape(left.size, width)
+        hit = np.bincount(key, minlength=left.size * width).reshape(grid.shape)
+        for i in np.flatnonzero(hit.any(axis=1)).tolist():
+            c = int(left[i])
             sums: dict[int | str, float] = {}
-            for col in np.flatnonzero(hit[left, shift:]):
-                sums[int(col)] = float(grid[left, shift + col])
-            for i, name in enumerate(REASONS):
-                col = shift - 1 - i
-                if hit[left, col]:
-                    sums[name] = float(grid[left, col])
-            out[int(left)] = sums
+            for col in np.flatnonzero(hit[i, _SHIFT:]).tolist():
+                sums[int(col)] = float(grid[i, _SHIFT + col])
+            for j, name in enumerate(REASONS):
+                col = _SHIFT - 1 - j
+                if hit[i, col]:
+                    sums[name] = float(grid[i, col])
+            out[int(c)] = sums
         return out
+
+    def _split_flows(self, w: np.ndarray) -> dict[int, dict[int | str, float]]:
+        """Flows when rows may be split: each moved row's value by destination, before and after."""
+        out: dict[int, dict[int | str, float]] = {}
+        was_continuing, was_at = self._before
+        for i, row in enumerate(self.moved.tolist()):
+            old = self._allocation(row, int(self.moved_from[i]), int(was_at[i]), was_continuing)
+            new = self._allocation(row, int(self.current[row]), int(self.position[row]), self.continuing)
+            lost = {
+                k: v - new.get(k, 0.0) for k, v in old.items() if isinstance(k, int) and new.get(k, 0.0) < v
+            }
+            gain = {k: v - old.get(k, 0.0) for k, v in new.items() if v > old.get(k, 0.0)}
+            total = sum(gain.values())
+            for src, value in lost.items():
+                dests = out.setdefault(src, {})
+                for dst, g in gain.items():
+                    dests[dst] = dests.get(dst, 0.0) + float(w[row] * value * g / total)
+        return {k: dict(sorted(v.items(), key=_dest_order)) for k, v in sorted(out.items())}
+
+    def _allocation(self, row: int, code: int, at: int, continuing: np.ndarray) -> dict[int | str, float]:
+        """A row's value (1 in all) by candidate or inactive reason, in state ``code`` at rank ``at``."""
+        if code >= 0:
+            return {code: 1.0}
+        if code == _SPLIT:
+            members = self._members[FIRST_TIE_CODE - self._choices[row, at]] & continuing
+            alive = np.flatnonzero(members).tolist()
+            return {int(m): 1.0 / len(alive) for m in alive}
+        if -len(REASONS) <= code <= -1:
+            return {reason(code): 1.0}
+        return {}
+
+
+def _dest_order(item: tuple[int | str, float]) -> tuple[int, int]:
+    key = item[0]
+    return (0, key) if isinstance(key, int) else (1, REASONS.index(key))

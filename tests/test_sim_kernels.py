@@ -1,0 +1,185 @@
+"""Simulation kernels: every election equals its own single count, with and without numba."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tally
+from tally.ballots import RankedProfiles
+from tally.rules._batch import inactive_share
+from tally.sim import SimSpec, kernels, simulate
+from tally.sim.batch import _monotonicity_failure, _participation_failure, as_profiles, run_chunk, run_chunks
+from tally.sim.checks import failures
+from tally.sim.electorates import generate, truncate
+from tally.sim.forecast import tipping_points
+
+numba = pytest.importorskip("numba")  # the compiled kernels are compared with the NumPy ones
+
+FAST = ("plurality", "borda", "dowdall", "irv")
+ALL = ("condorcet", "spoiler", "majority", "monotonicity", "participation", "utility", "exhausted")
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def jit(request, monkeypatch):
+    monkeypatch.setenv("TALLY_JIT", "0" if request.param == "numpy" else "1")
+    assert (kernels.compiled() is None) == (request.param == "numpy")
+    return request.param
+
+
+def _profiles(electorate: str, voters: int, c: int, seed: int, elections: int = 150) -> RankedProfiles:
+    rng = np.random.default_rng(seed)
+    el = truncate(generate(electorate, rng, elections, voters, c), rng, {1: 0.15, 2: 0.25, c: 0.6})
+    profiles = as_profiles(el, "ABCDEF"[:c])
+    assert profiles is not None
+    return profiles
+
+
+@pytest.mark.parametrize("rule", FAST)
+@pytest.mark.parametrize(
+    "electorate, voters, c", [("ic", 7, 4), ("ic", 101, 5), ("urn", 20, 5), ("spatial", 9, 3)]
+)
+def test_kernels_count_each_election_as_tally_count_does(jit, rule, electorate, voters, c):
+    # few voters make ties for last, zero-vote candidates and exhausted ballots common
+    profiles = _profiles(electorate, voters, c, seed=voters + c)
+    counted = kernels.count_profiles(
+        rule, profiles.candidates, profiles.orders, profiles.counts.astype(float)
+    )
+    for e in range(profiles.n_elections):
+        single = tally.count(profiles.election(e), rule)
+        got = tuple(profiles.candidates[j] for j in np.flatnonzero(counted.winners[e]))
+        assert got == single.winners, (rule, e)
+        assert bool(counted.tied[e]) == single.tied, (rule, e)
+        if rule == "irv":
+            assert counted.inactive[e] == inactive_share(single)
+
+
+def test_the_replayed_draws_are_the_tie_breakers():
+    table, base, depth = kernels.draw_table(5, seed=0)
+    assert depth >= 3
+    for sizes in [(2,), (5,), (3, 2), (4, 4, 2), (2, 3, 5)]:
+        rng = np.random.default_rng(0)
+        for size in sizes:
+            expected = int(rng.choice(np.arange(size)))
+        key = 0
+        for size in sizes:
+            key = key * base + size
+        assert table[key] == expected, sizes
+
+
+def test_irv_ties_settled_by_a_draw_are_counted_by_the_kernels(jit):
+    # four candidates with 3 voters each and one more for A: B, C, D tie for last in
+    # round 1 and in no earlier round, so the seeded draw decides
+    orders = np.array([[0, 1, 2, 3], [1, 2, 3, 0], [2, 3, 0, 1], [3, 0, 1, 2]], dtype=np.int8)
+    counts = np.array([[4, 3, 3, 3], [3, 3, 3, 3], [5, 2, 2, 2]], dtype=float)
+    counted = kernels.count_profiles("irv", ("A", "B", "C", "D"), orders, counts)
+    for e in range(3):
+        single = tally.count(
+            RankedProfiles(("A", "B", "C", "D"), orders, counts.astype(int)).election(e), "irv"
+        )
+        assert tuple("ABCD"[j] for j in np.flatnonzero(counted.winners[e])) == single.winners
+
+
+@pytest.mark.parametrize("rule", ["irv", "plurality", "borda"])
+@pytest.mark.parametrize("metric", ["monotonicity", "participation"])
+def test_compiled_criteria_search_agrees_with_the_per_election_search(monkeypatch, rule, metric):
+    monkeypatch.setenv("TALLY_JIT", "1")
+    profiles = _profiles("urn", 23, 3, seed=5, elections=60)
+    winners = tally.count(profiles, rule).winners
+    sole = np.where(winners.sum(axis=1) == 1, winners.argmax(axis=1), -1)
+    check = _monotonicity_failure if metric == "monotonicity" else _participation_failure
+    calls = []
+
+    def counted(ballots, w, r):
+        calls.append(w)
+        return check(ballots, w, r)
+
+    fast = failures(
+        metric,
+        rule,
+        profiles,
+        sole,
+        counted,
+        lambda e, kind: profiles.election(e),
+        profiles.counts.astype(float),
+    )
+    slow = np.full(sole.size, np.nan)
+    for e in np.flatnonzero(sole >= 0):
+        slow[e] = float(check(profiles.election(int(e)), int(sole[e]), rule))
+    assert np.array_equal(fast, slow, equal_nan=True)
+    assert len(calls) < (sole >= 0).sum()  # the compiled search decided most elections itself
+    if rule == "irv":
+        assert np.nansum(slow) >= 1  # failures occur, so both answers were exercised
+
+
+def _run(spec: SimSpec) -> str:
+    return json.dumps(simulate(spec, keep_columns=False), sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        SimSpec(
+            candidates=4,
+            voters=15,
+            elections=240,
+            rules=("plurality", "irv", "borda", "dowdall"),
+            seed=3,
+            chunk_size=40,
+            metrics=ALL,
+            lengths={1: 0.3, 4: 0.7},
+        ),
+        SimSpec(
+            electorate="spatial",
+            candidates=5,
+            voters=21,
+            elections=120,
+            rules=("irv", "borda"),
+            seed=4,
+            chunk_size=50,
+            metrics=ALL,
+        ),
+    ],
+)
+def test_simulations_are_identical_with_and_without_numba(monkeypatch, spec):
+    monkeypatch.setenv("TALLY_JIT", "0")
+    plain = _run(spec)
+    monkeypatch.setenv("TALLY_JIT", "1")
+    assert _run(spec) == plain
+
+
+def test_chunks_counted_together_equal_chunks_counted_alone():
+    spec = SimSpec(
+        candidates=5,
+        voters=31,
+        elections=130,
+        rules=("plurality", "irv", "borda"),
+        seed=8,
+        chunk_size=30,
+        metrics=ALL[:3] + ALL[5:],
+    )
+    seeds = np.random.SeedSequence(spec.seed).spawn(spec.n_chunks)
+    together = run_chunks(spec, list(range(spec.n_chunks)), seeds)
+    alone = [run_chunk(spec, k, seeds[k]) for k in range(spec.n_chunks)]
+    for key, column in together.items():
+        assert np.array_equal(column, np.concatenate([a[key] for a in alone]), equal_nan=True), key
+
+
+def test_tipping_points_equal_the_sorted_order():
+    rng = np.random.default_rng(4)
+    votes = rng.integers(3, 30, 20).astype(float)
+    needed = votes.sum() // 2 + 1
+    margin = rng.normal(0, 3, (4000, 20))
+    margin[:50, 3] = margin[:50, 7]  # equal margins: the sort's order decides
+    a_wins = margin > 0
+    ev = (a_wins @ votes).astype(np.int64)
+    tip, decided = tipping_points(margin, a_wins, ev, votes, needed)
+    for k in range(4000):
+        if not decided[k]:
+            continue
+        signed = margin[k] if ev[k] >= needed else -margin[k]
+        order = np.argsort(-signed)
+        assert tip[k] == order[np.argmax(np.cumsum(votes[order]) >= needed)], k
+    assert decided.sum() > 3900
