@@ -4,7 +4,7 @@ For each election `tally rla` plans an audit; then
 
 * ``tally rla verify`` (the independent checker) accepts the assertions it wrote;
 * every margin is recounted here through the counting floor's own ballot walk
-  (:class:`~tally.rules.walk.Walk`): a NEB assertion compares the winner's first
+  (:class:`~tally.count.walk.Walk`): a NEB assertion compares the winner's first
   preferences (every candidate continuing) with the loser's tally when only the two
   continue, a NEN assertion the two tallies when only its continuing set remains;
 * a brute force written here checks that every elimination order with another winner
@@ -25,12 +25,12 @@ import random
 import numpy as np
 import pytest
 
-from tally.analysis.rcv_tables import walk_rules
 from tally.audit import plan_audit
 from tally.compare import counting
+from tally.count.walk import Walk
 from tally.data import resolve_contest
+from tally.options import Reading
 from tally.rules import count
-from tally.rules.walk import Walk
 
 IRV = [
     "alaska-2022-special",
@@ -62,7 +62,7 @@ def _plan(source: str):
 
 
 def _walk_tallies(ballots, options, continuing: list[int]) -> np.ndarray:
-    walk = Walk(ballots, walk_rules(options))
+    walk = Walk(ballots, Reading.from_options(options))
     mask = np.zeros(ballots.n_candidates, dtype=bool)
     mask[continuing] = True
     walk.advance(mask)

@@ -27,7 +27,7 @@ from ..ballots import Tallies
 from ..errors import AuditError, TallyError
 from ..rules import count, get_rule
 from .assertions import Assertion, AssertionFile, Scored, read_assertions
-from .irv import IrvAudit, audits_as_irv, plan_irv_audit, reading_options
+from .irv import IrvAudit, audits_as_irv, plan_irv_audit
 from .plurality import PairwiseAudit, plan_pairwise_audit
 from .preferences import Preferences, read_preferences
 from .sample import GAMMA, MEASURES, ErrorRates, SampleSettings, bravo_asn, comparison_sample_size
@@ -54,7 +54,6 @@ __all__ = [
     "plan_pairwise_audit",
     "read_assertions",
     "read_preferences",
-    "reading_options",
     "verify",
 ]
 

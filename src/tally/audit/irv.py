@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.rcv_tables import walk_rules
 from ..ballots import RankedBallots
 from ..errors import AuditError, ConfigError
+from ..options import Reading
 from ..outcome import Outcome
 from ..rules import count
 from .assertions import Scored
@@ -32,21 +32,9 @@ from .raire import Counts, find_assertions
 from .sample import MEASURES, SampleSettings, contest_sample_size, difficulty, pair_sample_sizes
 from .trim import Node, pruning_tree, tree_size, trim
 
-__all__ = ["IrvAudit", "audits_as_irv", "plan_irv_audit", "reading_options"]
+__all__ = ["IrvAudit", "audits_as_irv", "plan_irv_audit"]
 
 MEASURE_NAMES = {"margin": "OneOnMargin", "margin_squared": "OneOnMarginSq", "bravo": "BRAVO"}
-
-
-def reading_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """The count options that say how marks are read (RAIRE needs the same reading), and
-    the candidates left out of the count."""
-    rules = walk_rules(options)
-    return {
-        "overvote": rules.overvote,
-        "max_skipped": rules.max_skipped,
-        "repeated": rules.repeated,
-        "excluded": tuple(options.get("excluded") or ()),
-    }
 
 
 def audits_as_irv(rule: str, options: Mapping[str, Any]) -> bool:
@@ -216,7 +204,7 @@ def plan_irv_audit(
     settings = settings or SampleSettings()
     if measure not in MEASURES:
         raise ConfigError(f"unknown difficulty measure {measure!r}; choose one of {', '.join(MEASURES)}")
-    prefs = read_preferences(ballots, **reading_options(options))
+    prefs = read_preferences(ballots, Reading.from_options(options))
     if not audits_as_irv(rule, options):
         raise AuditError(f"a {rule} count with options {options} is not single-winner IRV")
     if outcome is None:

@@ -3,38 +3,39 @@
 RAIRE's assertions are statements about ballots read as preference lists: a ballot counts
 for the first candidate on its list who is still continuing, or for nobody. tally's
 ballots keep every mark (skipped ranks, overvotes, tie sets, repeated names), and the
-contest's options say how the count reads them (:class:`~tally.rules.walk.WalkRules`).
+contest's options say how the count reads them (:class:`~tally.options.Reading`).
 Under ``overvote="exhaust"`` or ``"skip"``, with any ``max_skipped`` and ``repeated``,
 what a ballot counts for depends only on which candidates continue through one fixed
 list, so reading the marks once gives that list:
 
-* marks are read from the first rank down; blank ranks are passed over;
+* marks are read from the first rank down (no further than ``max_rankings``); blank
+  ranks are passed over, and so are candidates left out of the count (``excluded``);
 * the list ends at a mark preceded by more than ``max_skipped`` blank ranks, at a
   repeated candidate under ``repeated="exhaust"``, and at an overvote (named or not)
   under ``overvote="exhaust"``;
 * an overvote under ``overvote="skip"`` is passed over, as is a candidate already on the
   list (``repeated="skip"``).
 
-``overvote="exhaust_if_multiple"`` makes a ballot count for an overvoted candidate only
-once the others in the overvote have gone, which no single list expresses; reading such
-ballots is refused.
+``overvote="exhaust_if_multiple"``, ``"single_continuing"`` and ``"split"`` make a ballot
+count for an overvoted candidate (or part of it) depending on which of the others in the
+overvote have gone, which no single list expresses; reading such ballots is refused.
 
 >>> from tally.ballots import RankedBallots
+>>> from tally.options import Reading
 >>> b = RankedBallots.from_rankings(["A", "B", "C"], [["A", None, None, "B"], ["C", "A"]])
->>> read_preferences(b, max_skipped=1).rankings()
+>>> read_preferences(b, Reading(max_skipped=1)).rankings()
 [(('A',), 1.0), (('C', 'A'), 1.0)]
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
-from ..errors import AuditError
-from ..rules.walk import WalkRules
+from ..errors import AuditError, ConfigError
+from ..options import Reading
 
 __all__ = ["Preferences", "read_preferences"]
 
@@ -83,11 +84,8 @@ class Preferences:
 
 def read_preferences(
     ballots: RankedBallots,
+    reading: Reading | None = None,
     *,
-    overvote: str = "exhaust",
-    max_skipped: int | None = None,
-    repeated: str = "skip",
-    excluded: Sequence[str] = (),
     merge: bool = True,
 ) -> Preferences:
     """Each ballot's preference list under the count's rules for marks (see the module).
@@ -96,11 +94,9 @@ def read_preferences(
     ----------
     ballots : RankedBallots
         The ballots as read, every mark kept.
-    overvote, max_skipped, repeated : str, int or None, str
-        The count's options (:class:`~tally.rules.walk.WalkRules`).
-    excluded : sequence of str
-        Candidates left out of the count (never continuing): passed over like any
-        candidate who is out.
+    reading : Reading, optional
+        How the count reads marks (default: ``Reading()``; a contest's options give it
+        through :meth:`Reading.from_options`).
     merge : bool
         Merge identical lists (the default); ``False`` keeps one row per ballot row.
 
@@ -111,24 +107,29 @@ def read_preferences(
     Raises
     ------
     ConfigError
-        An option value the walk does not know.
+        An excluded candidate the ballots do not name.
     AuditError
-        ``overvote="exhaust_if_multiple"`` on ballots holding overvotes, or an overvote
-        rule this reading does not cover.
+        An overvote rule other than ``exhaust`` or ``skip`` on ballots holding overvotes.
     """
-    WalkRules(overvote=overvote, max_skipped=max_skipped, repeated=repeated)  # refuses bad values
+    reading = Reading() if reading is None else reading
+    overvote, max_skipped, repeated = reading.overvote, reading.max_skipped, reading.repeated
     choices = np.asarray(ballots.choices, dtype=np.int32)
+    if reading.max_rankings is not None:
+        choices = choices[:, : reading.max_rankings]
     rows, ranks = choices.shape
     c = ballots.n_candidates
     has_overvotes = bool((choices < SKIPPED).any()) if choices.size else False
     if overvote not in READABLE_OVERVOTE_RULES and has_overvotes:
         raise AuditError(
-            f"overvote={overvote!r} lets an overvoted ballot count once the other overvoted "
-            "candidates are out, so no single preference list describes it; RAIRE assertions "
+            f"overvote={overvote!r} counts an overvoted ballot according to which of the "
+            "overvoted candidates are out, so no single preference list describes it; RAIRE assertions "
             "need one list per ballot (overvote='exhaust' or 'skip')"
         )
     left_out = np.zeros(c, dtype=bool)
-    left_out[[ballots.index(name) for name in excluded]] = True
+    unknown = sorted(reading.excluded - set(ballots.candidates))
+    if unknown:
+        raise ConfigError(f"excluded candidate {unknown[0]!r} is not on these ballots")
+    left_out[[ballots.index(name) for name in reading.excluded]] = True
     members = np.zeros((len(ballots.tie_sets), c + 1), dtype=bool)
     for t, tied in enumerate(ballots.tie_sets):
         members[t, list(tied)] = True

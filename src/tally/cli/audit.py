@@ -21,7 +21,6 @@ from ..audit import (
     plan_audit,
     read_assertions,
     read_preferences,
-    reading_options,
     verify,
 )
 from ..audit.trim import Node, tree_to_dict
@@ -29,6 +28,7 @@ from ..compare import counting, describe_rules, parse_options, rules_line, rules
 from ..contest import Contest
 from ..data import resolve_contest
 from ..errors import AuditError, ConfigError
+from ..options import Reading
 from ..outcome import to_jsonable
 from ..rules import count
 from . import app, console
@@ -289,7 +289,7 @@ def verify_command(
             f"assertions are checked against an IRV count of ranked ballots; this contest is "
             f"counted as {describe_rules(name, options)} (pass --rule irv for an IRV count)"
         )
-    prefs = read_preferences(ballots, **reading_options(options))
+    prefs = read_preferences(ballots, Reading.from_options(options))
     file = read_assertions(assertions, ballots.candidates)
     outcome = count(ballots, name, **options)
     counted = outcome.winners[0] if len(outcome.winners) == 1 else None
