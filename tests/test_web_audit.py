@@ -9,8 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tally.web import create_app
+from tests import browser as fixtures
+from tests.browser import done
 
-from .test_web_browser import ARTIFACTS, browser, page, server  # noqa: F401  (fixtures)
+server, browser, page = fixtures.server, fixtures.browser, fixtures.page
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def test_contest_page_links_to_the_audit(client):
 
 
 @pytest.mark.browser
-def test_audit_page_shows_assertions_and_the_pruned_tree(server, page):  # noqa: F811
+def test_audit_page_shows_assertions_and_the_pruned_tree(server, page, tmp_path):
     page.goto(f"{server}/audit/burlington-2009")
     from playwright.sync_api import expect
 
@@ -71,7 +73,7 @@ def test_audit_page_shows_assertions_and_the_pruned_tree(server, page):  # noqa:
     tree = page.locator("#elimination-tree")
     expect(tree).to_contain_text("… Kurt Wright")
     expect(tree.locator("li.leaf").first).to_contain_text("ruled out by #")
-    page.screenshot(path=str(ARTIFACTS / "audit-burlington-2009.png"), full_page=True)
+    done(page, tmp_path, "audit-burlington-2009")
     # a tighter risk limit asks for more ballots
     before = page.locator("#audit-summary").inner_text()
     page.fill("#risk-limit", "0.01")
@@ -81,11 +83,13 @@ def test_audit_page_shows_assertions_and_the_pruned_tree(server, page):  # noqa:
 
 
 @pytest.mark.browser
-def test_audit_page_offers_the_irv_count_of_an_stv_contest(server, page):  # noqa: F811
+def test_audit_page_offers_the_irv_count_of_an_stv_contest(server, page, tmp_path):
     page.goto(f"{server}/audit/minneapolis-2009-bet")
     from playwright.sync_api import expect
 
     expect(page.locator("#error")).to_contain_text("wigm_stv for 2 seats", timeout=60_000)
     page.click("#error a")
     expect(page.locator("#audit-winner")).to_have_text("Carol Becker", timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "audit-minneapolis-irv.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "audit-minneapolis-irv.png"), full_page=True)
+    # the one error the page met is the refused STV plan it explained above
+    assert page.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
