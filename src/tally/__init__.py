@@ -12,9 +12,8 @@ from . import count as _floor  # noqa: F401  (bound before tally.count, the func
 from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
 from .outcome import Outcome, Round, Tie
+from ._version import __version__
 from .rules import count, get_rule, rules
-
-__version__ = "0.1.0"
 
 __all__ = [
     "OVERVOTE",

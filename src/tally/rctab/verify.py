@@ -48,7 +48,7 @@ def _rel(path: Path, start: Path) -> str:
 
 def audit_record(run: RctabRun, files: dict[str, str], out_dir: str | Path) -> dict[str, Any]:
     """The audit record of ``run`` whose reports ``files`` are written under ``out_dir``."""
-    from .. import __version__
+    from .._version import __version__
 
     out = Path(out_dir)
     config_path = Path(run.config.path)

@@ -17,7 +17,7 @@ from ..ballots import Tallies
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
-from .proportional import _district_seats
+from ._allocation import district_seats
 
 __all__ = ["area_winner", "districts"]
 
@@ -113,7 +113,7 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     total_seats = 0
     for i, area in enumerate(tallies.areas):
         row = tallies.votes[i]
-        n = _district_seats(seats_attr[i], area)
+        n = district_seats(seats_attr[i], area)
         total_seats += n
         winner, tied = area_winner(
             row,

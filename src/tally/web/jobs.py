@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import TallyError
 from ..sim import SimSpec, simulate
-from ..sim.runs import run_id
+from ..store_runs import run_id
 
 __all__ = ["Job", "Jobs"]
 
@@ -89,7 +89,7 @@ class Jobs:
             result = simulate(job.spec, progress=progress, keep_columns=True)
             columns = result.pop("columns")
             try:
-                from ..sim.runs import save_run
+                from ..store_runs import save_run
 
                 save_run(result, columns)
             except Exception as exc:  # noqa: BLE001 - the store is a convenience here; the result stands

@@ -1,0 +1,3 @@
+"""The version of tally, readable by any layer without importing the package's front door."""
+
+__version__ = "0.1.0"
