@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 from . import count as _floor  # noqa: F401  (bound before tally.count, the function, below)
+from ._version import __version__
 from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
 from .outcome import Outcome, Round, Tie
-from ._version import __version__
 from .rules import count, get_rule, rules
 
 __all__ = [
