@@ -50,16 +50,33 @@ from .mixed_member import parse_constituency_seats, top_up
 __all__ = ["dhondt", "droop_lr", "hare_lr", "imperiali", "modified_sainte_lague", "sainte_lague"]
 
 
-def _rescue(
-    passes: list[bool], district_won: Sequence[int], alternative: int, parties: Sequence[str]
-) -> list[str]:
-    """Qualify the parties below the threshold that won ``alternative`` district seats."""
-    rescued = []
-    for i in range(len(parties)):
-        if not passes[i] and district_won[i] >= alternative:
+def _qualify(
+    national: Sequence[Fraction],
+    bar: Fraction | None,
+    alternative: int | None,
+    district_won: Callable[[], Sequence[int] | None],
+    parties: Sequence[str],
+    warnings: list[str],
+) -> tuple[list[bool], list[str]]:
+    """Which parties pass the national threshold of ``bar`` votes, and which of those below
+    it still qualify by winning ``alternative`` district seats (``district_won``)."""
+    n = len(parties)
+    passes = [True] * n if bar is None else [v >= bar for v in national]
+    rescued: list[str] = []
+    if alternative is None or bar is None:
+        return passes, rescued
+    won = district_won()
+    if won is None:
+        warnings.append(
+            "threshold_alternative needs district seats (several districts with a seats "
+            "attribute, or constituency_seats); it was not applied"
+        )
+        return passes, rescued
+    for i in range(n):
+        if not passes[i] and won[i] >= alternative:
             passes[i] = True
             rescued.append(parties[i])
-    return rescued
+    return passes, rescued
 
 
 def _votes_round(
@@ -100,6 +117,8 @@ def _list_pr(
     tiebreak: str,
     seed: int | None,
 ) -> Outcome:
+    """A list count: options checked, thresholds applied, then seats nationally, district by
+    district, or as a mixed-member top-up."""
     parties = tallies.candidates
     n = len(parties)
     breaker = TieBreaker(tiebreak, parties, seed=seed)
@@ -121,22 +140,16 @@ def _list_pr(
         # called only for a multi-district count, where per_district is set
         return district_run(tallies, allocate, per_district or [], district_ok, qualified, breaker)
 
-    notes: list[str] = []
     warnings: list[str] = []
-    passes = [True] * n
-    if national_bar is not None:
-        passes = [v >= national_bar * total for v in national]
-    rescued: list[str] = []
-    if threshold_alternative is not None and national_bar is not None:
+    passes, rescued = _qualify(
+        national,
+        national_bar * total if national_bar is not None else None,
+        threshold_alternative,
         # multi-district: a trial count without the national bar, with its own tie record
-        district_won = run_districts([True] * n, scratch(breaker))[0] if per_district is not None else won
-        if district_won is None:
-            warnings.append(
-                "threshold_alternative needs district seats (several districts with a seats "
-                "attribute, or constituency_seats); it was not applied"
-            )
-        else:
-            rescued = _rescue(passes, district_won, threshold_alternative, parties)
+        lambda: run_districts([True] * n, scratch(breaker))[0] if per_district is not None else won,
+        parties,
+        warnings,
+    )
     excluded = [parties[i] for i in range(n) if not passes[i] and national[i] > 0]
     if excluded:
         warnings.append(f"below the {percent(national_bar)} threshold, no seats: {', '.join(excluded)}")
@@ -154,11 +167,12 @@ def _list_pr(
     if rescued:
         details["qualified_by_district_seats"] = rescued
 
+    note = f"seats by {method}"
     if per_district is not None:
         final, order, tied = by_districts(
             tallies, run_districts, per_district, passes, breaker, total, rounds, details
         )
-        notes.append("seats summed over districts")
+        note += " (seats summed over districts)"
     elif won is None:
         run = allocate(national, [i for i in range(n) if passes[i]], seats, breaker)
         final, order, tied = run.seats, first_seat_order(run), run.tied is not None
@@ -167,7 +181,6 @@ def _list_pr(
         final, order, tied = top_up(
             national, passes, won, seats, overhang, allocate, breaker, details, warnings
         )
-    note = f"seats by {method}" + (f" ({'; '.join(notes)})" if notes else "")
     return _seats_outcome(parties, final, order, tied, total, rounds, note, breaker, details, warnings)
 
 
