@@ -360,6 +360,7 @@ def allocate_plan(
     states: dict[str, dict[str, Any]] = {}
     automatic = 0
     statewide_cache: dict[str, tuple[dict[str, int], dict[str, Any]]] = {}
+    votes: Mapping[str, int]
     for state, district, seats in plan:
         state = state.upper()
         if district.strip().lower() == "automatic":

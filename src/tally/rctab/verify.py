@@ -288,7 +288,7 @@ def check_rctab_report(report: str | Path, config: str | Path) -> Verification:
             candidates.append(slice_summary_json(tab, run.meta, kind, block[kind]))
     if not candidates:
         result.problems.append(
-            f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{kind.title()} set?)"
+            f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{(kind or '').title()} set?)"
         )
         return result
     target = _normalise(theirs)

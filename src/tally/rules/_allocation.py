@@ -249,7 +249,7 @@ def lr_allocation(
     else:  # Droop: the smallest whole number of votes that only `seats` parties can reach
         quota = Fraction(math.floor(total / (seats + 1)) + 1)
     held = [0] * n
-    remainder: list[Fraction | None] = [Fraction(-1)] * n
+    remainder: list[Fraction] = [Fraction(-1)] * n
     for i in pool:
         whole = math.floor(votes[i] / quota)
         held[i] = whole
@@ -259,7 +259,7 @@ def lr_allocation(
     alloc.extra = {
         "quota": float(quota),
         "automatic_seats": {breaker.candidates[i]: held[i] for i in pool},
-        "remainders": {breaker.candidates[i]: float(remainder[i]) for i in pool},  # type: ignore[arg-type]
+        "remainders": {breaker.candidates[i]: float(remainder[i]) for i in pool},
     }
     while given < seats:
         # Each pass hands at most one remainder seat per party; a second pass is only
@@ -287,7 +287,7 @@ def lr_allocation(
                         "remainder": float(remainder[i]),
                         "seats_after": held[i],
                     }
-                )  # type: ignore[arg-type]
+                )
             left_in_pass -= len(top)
     return alloc
 

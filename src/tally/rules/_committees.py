@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -352,7 +352,7 @@ def explore(seats: int, start: State, step: StepFn, advance: AdvanceFn) -> list[
     return sorted(found)
 
 
-def best_of(values: dict[int, Fraction | None], lowest: bool) -> list[int]:
+def best_of(values: Mapping[int, Fraction | None], lowest: bool) -> list[int]:
     """Candidates with the best value; None is the worst possible (never affordable/infinite)."""
     finite = {c: v for c, v in values.items() if v is not None}
     if not finite:

@@ -33,6 +33,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 
@@ -274,7 +275,7 @@ def _phragmen_step(
     }
     best = best_of(values, lowest=True)
     shown = {c: v for c, v in values.items() if v is not None}
-    return Step(shown, best, note)  # type: ignore[arg-type]
+    return Step(shown, best, note)
 
 
 def _phragmen_load(profile: Profile, loads: Sequence[Fraction], c: int) -> Fraction | None:
@@ -423,7 +424,7 @@ def equal_shares(
 
 def _mes_step(profile: Profile, completion: str, state: State, committee: tuple[int, ...]) -> Step:
     """One round of equal shares: the affordable candidates' prices, else the completion's loads."""
-    phase, values = state  # type: ignore[misc]
+    phase, values = cast(tuple[str, tuple[Fraction, ...]], state)
     if phase == "budget":
         prices = {
             c: _mes_price(profile, values, c) for c in range(len(profile.candidates)) if c not in committee
@@ -432,7 +433,7 @@ def _mes_step(profile: Profile, completion: str, state: State, committee: tuple[
         if affordable:
             return Step(
                 affordable,
-                best_of(affordable, lowest=True),  # type: ignore[arg-type]
+                best_of(affordable, lowest=True),
                 "ρ: the largest contribution per unit of weight (lower is better)",
             )
         if completion == "none":
@@ -446,7 +447,7 @@ def _mes_step(profile: Profile, completion: str, state: State, committee: tuple[
 
 def _mes_advance(profile: Profile, state: State, chosen: int) -> State:
     """The budgets (or, once completing, the loads) after ``chosen`` is elected."""
-    phase, values = state  # type: ignore[misc]
+    phase, values = cast(tuple[str, tuple[Fraction, ...]], state)
     if phase == "budget":
         rho = _mes_price(profile, values, chosen)
         if rho is not None:

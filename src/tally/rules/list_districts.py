@@ -34,7 +34,7 @@ def seats_to_fill(tallies: Tallies, seats: int | None, won: list[int] | None) ->
             "compensatory top-up works on national list votes; give one area or no 'seats' attribute"
         )
     per_district = None
-    if multi:
+    if multi and attribute is not None:
         per_district = [district_seats(s, a) for a, s in zip(tallies.areas, attribute)]
         if seats is not None and seats != sum(per_district):
             raise ConfigError(

@@ -117,10 +117,10 @@ def top_up(
             rest = [i for i in qualified if i not in fixed]
             left = house - sum(won[i] for i in fixed)
             run = allocate(votes, rest, left, scratch(breaker))
-            over = {i for i in rest if won[i] > run.seats[i]}
-            if not over:
+            overhanging = {i for i in rest if won[i] > run.seats[i]}
+            if not overhanging:
                 break
-            fixed |= over
+            fixed |= overhanging
         run = allocate(votes, rest, left, breaker)
         for i in range(n):
             final[i] = won[i] if (i in fixed or not passes[i]) else run.seats[i]
