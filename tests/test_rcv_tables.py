@@ -257,7 +257,9 @@ def test_pairwise_of_the_final_two_is_the_final_round(dataset):
     report = analyze(contest)
     last = count_contest(contest).rounds[-1]
     if len(last.tally) != 2:
-        pytest.skip("the count ended with a majority before two candidates were left")
+        # the count stopped early: the leader already holds a majority of continuing votes
+        assert max(last.tally.values()) * 2 > sum(last.tally.values())
+        return
     (a, va), (b, vb) = last.tally.items()
     pa, pb = report["pairwise"][a][b]["for"], report["pairwise"][b][a]["for"]
     lost = last.inactive.get("skipped", 0) + last.inactive.get("repeated", 0)

@@ -256,14 +256,32 @@ def test_pages_render(client):
         ("post", "/ui/ec", {"dataset": "burlington-2009"}, 400, "not an Electoral College"),
         ("post", "/ui/ec", {"scenario": []}, 422, "dataset"),
         ("get", "/ui/simulation-figures/0123456789abcdef", None, 404, "no finished run"),
-        ("get", "/ec/burlington-2009", None, 400, "not an Electoral College"),
-        ("get", "/ec/atlantis", None, 404, "no bundled dataset"),
+        ("post", "/ui/seats", {"votes": {"A": 1}, "details": {"seats": {"A": -1}}}, 422, "seats"),
+        ("post", "/ui/seats", {"votes": {"A": 1}, "details": {}}, 422, "seats"),
     ],
 )
 def test_page_endpoints_bad_input(client, method, path, body, status, words):
     r = client.post(path, json=body) if method == "post" else client.get(path)
     assert r.status_code == status, r.text
     assert words in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path, status, words",
+    [
+        ("/ec/burlington-2009", 400, "not an Electoral College"),
+        ("/ec/atlantis", 404, "no bundled dataset"),
+        ("/contest/atlantis", 404, "no bundled dataset"),
+        ("/nowhere", 404, "There is no page at /nowhere"),
+    ],
+)
+def test_pages_answer_errors_with_pages(client, path, status, words):
+    # a browser route answers with a page; the JSON API keeps its JSON error bodies
+    r = client.get(path)
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert words in r.text and "<h1" in r.text
+    api = client.get("/api/nowhere")
+    assert api.status_code == 404 and api.json()["detail"]
 
 
 def test_page_endpoints_draw_the_count(client):

@@ -143,7 +143,7 @@ class GregoryCount:
         self.pending: list[int] = []
         self.order: list[int] = []
         self.stage = 1
-        self.recorder = Recorder(self.names, ballots.total, valid=self.valid)
+        self.recorder = Recorder(self.names, ballots.total, valid=self.valid, transfers_into="same")
         self.rounds: list[Round] = self.recorder.rounds
         self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.stages: list[dict[str, Any]] = []

@@ -204,7 +204,11 @@ class MeekCount:
         self.keep = [self.one] * c
         self.status = np.zeros(c, dtype=np.int64)
         self.order: list[int] = []
-        self.recorder = Recorder(self.names, ballots.total, valid=float(self.count[self.valid].sum()))
+        # an exclusion's transfers are the first redistribution only: the keep values are
+        # iterated again before the round is recorded, so they do not explain its tallies
+        self.recorder = Recorder(
+            self.names, ballots.total, valid=float(self.count[self.valid].sum()), transfers_into=None
+        )
         self.rounds: list[Round] = self.recorder.rounds
         self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.info: list[dict[str, Any]] = []

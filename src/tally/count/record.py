@@ -15,7 +15,23 @@ moved to where they went: continuing candidates in candidate order, then ``"exha
 for the value that became inactive (for any reason), always present, ``0`` when nothing
 was lost. Rules record transfers in the round that names the candidate whose votes move
 (eliminated there, or whose surplus that stage transfers); see the JSON contract in
-:mod:`tally.outcome`.
+:mod:`tally.outcome`. RCTab's tabulation also sends surplus to ``"residual surplus"``
+(value lost to rounding) and, at the end of a multi-seat count, to ``"final-round
+surplus"`` (held by the winners, listed under that name among the next round's inactive
+ballots, as RCTab's reports list it).
+
+**Transfers reconcile.** The transfers that lead into a round must explain how it differs
+from the round before: every candidate's tally changes by what it received less what it
+passed on, and the inactive ballots grow by what went to ``"exhausted"`` (and
+``"final-round surplus"``). Two differences are allowed, each only as large as the
+accounting shows: value lost to rounding that a rule does not list as a transfer (an STV
+surplus cut to a number of decimals), and ballots set aside at an overvote that come back
+to a candidate (``overvote="single_continuing"``), which the round shows as fewer inactive
+ballots and more votes, not as a transfer. Where the transfers lead in is the rule's
+convention (``transfers_into``): ``"next"`` (the round that eliminates a candidate lists
+where its ballots go in the following round: IRV and its kin, RCTab), ``"same"`` (an STV
+stage lists what it moved), or ``None`` for a rule whose rounds change by more than their
+transfers (Meek's keep values are iterated again after an exclusion's transfer).
 
 **Inactive ballots, one shape.** ``inactive`` lists every reason of
 :data:`tally.options.INACTIVE_REASONS`, zero or not, and ``exhausted_by_ranking`` splits
@@ -40,7 +56,16 @@ from ..errors import RuleError
 from ..options import EXHAUSTED_KINDS, INACTIVE_REASONS
 from ..outcome import Outcome, Round, Tie
 
-__all__ = ["AccountingError", "Recorder", "transfer_row"]
+__all__ = ["FINAL_SURPLUS", "HELD", "LOST", "AccountingError", "Recorder", "transfer_row"]
+
+FINAL_SURPLUS = "final-round surplus"
+"""Where RCTab's multi-seat count leaves the winners' last surpluses (a transfer
+destination, and an inactive category of the round after)."""
+LOST = "residual surplus"
+"""RCTab's name for surplus value lost to rounding (a transfer destination)."""
+HELD = (FINAL_SURPLUS,)
+"""Destinations that are not candidates but are counted among the inactive ballots."""
+TRANSFERS_INTO = ("next", "same")
 
 
 class AccountingError(RuleError):
@@ -72,19 +97,41 @@ class Recorder:
     read : float
         The ballots (or ballot weight) read.
     tolerance : float
-        Relative slack of the accounting check, for sums of floating-point weights.
+        Relative slack of the accounting checks, for sums of floating-point weights.
     valid : float, optional
         The valid poll, whose value each round's ``values`` must account for.
+    transfers_into : {"next", "same"} or None
+        Which round a round's transfers explain (see the module docstring): the next one
+        (the default), the same one, or none (no reconciliation).
     """
 
     def __init__(
-        self, candidates: Sequence[str], read: float, *, tolerance: float = 1e-9, valid: float | None = None
+        self,
+        candidates: Sequence[str],
+        read: float,
+        *,
+        tolerance: float = 1e-9,
+        valid: float | None = None,
+        transfers_into: str | None = "next",
     ) -> None:
+        if transfers_into is not None and transfers_into not in TRANSFERS_INTO:
+            raise ValueError(
+                f"transfers_into must be one of {TRANSFERS_INTO} or None, not {transfers_into!r}"
+            )
         self.candidates = tuple(candidates)
         self.read = float(read)
         self.tolerance = tolerance
         self.valid = valid
+        self.transfers_into = transfers_into
         self.rounds: list[Round] = []
+        # (non-transferable, lost) value of each round, where the rule passes it
+        self._values: list[tuple[float, float] | None] = []
+        self._fresh = True
+
+    def begin_count(self) -> None:
+        """The next round starts a new count (a pass of sequential IRV): it is not
+        reconciled with the round before."""
+        self._fresh = True
 
     def add(
         self,
@@ -129,7 +176,14 @@ class Recorder:
             note=note,
             exhausted_by_ranking=split,
         )
+        value = None if values is None else (float(values[0]), float(values[1]))
+        if not self._fresh and self.transfers_into is not None:
+            before, held = self.rounds[-1], self._values[-1]
+            moved = before.transfers if self.transfers_into == "next" else rnd.transfers
+            self._reconcile(number, before, held, rnd, value, moved)
+        self._fresh = False
         self.rounds.append(rnd)
+        self._values.append(value)
         return rnd
 
     def _check(self, number: int, continuing: float, inactive: Mapping[str, float]) -> None:
@@ -150,6 +204,63 @@ class Recorder:
                 f"round {number} does not account for the valid vote: {credited:g} credited + "
                 f"{float(non_transferable):g} non-transferable + {float(lost):g} lost to rounding "
                 f"= {total:g}, not {self.valid:g}"
+            )
+
+    def _reconcile(
+        self,
+        number: int,
+        before: Round,
+        before_values: tuple[float, float] | None,
+        after: Round,
+        after_values: tuple[float, float] | None,
+        transfers: Mapping[str, Mapping[str, float]],
+    ) -> None:
+        """Check that ``transfers`` explain how round ``after`` differs from ``before``.
+
+        Each candidate's tally must change by what it received less what it passed on.
+        What is left over may only be value lost to rounding that the transfers do not
+        list (it lowers a candidate that passed votes on) and ballots set aside at an
+        overvote that came back (they raise a candidate and lower the inactive ballots, and
+        are no more than the ballots set aside at an overvote); each must match what the
+        accounting shows.
+        """
+        inactive_gain = 0.0
+        listed_lost = 0.0
+        change = {c: after.tally.get(c, 0.0) - before.tally.get(c, 0.0) for c in self.candidates}
+        for source, row in transfers.items():
+            for dest, value in row.items():
+                if dest in change:
+                    change[dest] -= value
+                elif dest == "exhausted" or dest in HELD:
+                    inactive_gain += value
+                elif dest == LOST:
+                    listed_lost += value
+                else:
+                    raise AccountingError(
+                        f"round {number}: a transfer into it goes to {dest!r}, no candidate"
+                    )
+                if source in change:
+                    change[source] += value
+        if after_values is not None and before_values is not None:
+            grew = after_values[0] - before_values[0]
+            lost = after_values[1] - before_values[1]
+        else:
+            grew, lost = sum(after.inactive.values()) - sum(before.inactive.values()), 0.0
+        came_back = sum(v for v in change.values() if v > 0)
+        unlisted = -sum(v for v in change.values() if v < 0)
+        slack = self.tolerance * max(1.0, abs(self.read)) * (len(self.candidates) + 4)
+        # only ballots set aside at an overvote can come back
+        set_aside = before.inactive.get("overvote", 0.0)
+        if (
+            came_back > set_aside + slack
+            or abs(came_back - (inactive_gain - grew)) > slack
+            or abs(unlisted - (lost - listed_lost)) > slack
+        ):
+            off = {c: round(v, 6) for c, v in change.items() if abs(v) > slack}
+            raise AccountingError(
+                f"round {number}: the transfers into it do not explain its tallies: "
+                f"change beyond the transfers {off}; inactive grew by {grew:g} where "
+                f"{inactive_gain:g} was transferred to it; {lost - listed_lost:g} lost to rounding unlisted"
             )
 
     def outcome(

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from ..count.record import FINAL_SURPLUS
 from ..errors import ConfigError
 from .decimal_math import EXACT, ZERO
 from .tabulate import RoundResult, SliceRound, Tabulation
@@ -123,8 +124,18 @@ def _actions(rnd: RoundResult, transfers: dict[str, dict[str, Decimal]]) -> list
     actions = []
     for verb, names in (("elected", rnd.elected), ("eliminated", rnd.eliminated)):
         for name in names:
-            actions.append({verb: name, "transfers": _sorted(dict(transfers.get(name, {})))})
+            actions.append({verb: name, "transfers": _sorted(_as_rctab(transfers.get(name, {})))})
     return actions
+
+
+def _as_rctab(row: dict[str, Decimal]) -> dict[str, Decimal]:
+    """A transfer row as RCTab's report writes it: the final-round surplus under "exhausted"."""
+    out = {k: v for k, v in row.items() if k != FINAL_SURPLUS}
+    if FINAL_SURPLUS in row:
+        held = row[FINAL_SURPLUS]
+        with localcontext(EXACT):
+            out["exhausted"] = out["exhausted"] + held if "exhausted" in out else held
+    return out
 
 
 def _inactive_json(inactive: dict[str, Decimal], with_final: bool) -> dict[str, Decimal]:

@@ -45,6 +45,7 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
 
 import numpy as np
 
+from ..count.record import FINAL_SURPLUS
 from ..count.walk import Walk
 from ..errors import RuleError
 from ..options import EXHAUSTED, HELD_SURPLUS, OVERVOTED, REPEATED, SKIPPED_OUT, UNDERVOTE
@@ -88,6 +89,15 @@ _STATUS_OF_CODE = {
     UNDERVOTE: "undervotes",
 }
 _N_CODES = 7  # inactive codes -1..-6 map to slots 1..6 of a shifted bincount
+# where transferred votes go when not to a candidate: the winners' final-round surplus by
+# its own name, every inactive reason as "exhausted" (RCTab's report files both there)
+_DESTINATIONS = {_FINAL_SURPLUS: FINAL_SURPLUS, -1: "exhausted"}
+
+
+def _destination(code: int) -> int:
+    """The destination code a move is filed under (see ``_DESTINATIONS``)."""
+    return code if code >= 0 or code == _FINAL_SURPLUS else -1
+
 
 # -- the count ----------------------------------------------------------------------------
 
@@ -419,8 +429,7 @@ class _Counter:
         for src, dst, k, w in zip(
             moved_from.tolist(), targets.tolist(), cls.tolist(), counts[moved].tolist()
         ):
-            key = (src, dst if dst >= 0 else -1, k)
-            groups[key] = groups.get(key, 0.0) + w
+            groups[(src, _destination(dst), k)] = groups.get((src, _destination(dst), k), 0.0) + w
         rnd = self.rounds[into - 1]
         self._add_transfers(rnd.transfers, groups)
         for kind, ids in self.contest.slices.items():
@@ -429,7 +438,7 @@ class _Counter:
             for s, src, dst, k, w in zip(
                 sl.tolist(), moved_from.tolist(), targets.tolist(), cls.tolist(), counts[moved].tolist()
             ):
-                key = (src, dst if dst >= 0 else -1, k)
+                key = (src, _destination(dst), k)
                 bucket = per.setdefault(s, {})
                 bucket[key] = bucket.get(key, 0.0) + w
             for s, g in per.items():
@@ -443,7 +452,7 @@ class _Counter:
                 ftv = self.classes.ftv[k]
                 if ftv <= 0 or src < 0:
                     continue
-                to = self.names[dst] if dst >= 0 else "exhausted"
+                to = self.names[dst] if dst >= 0 else _DESTINATIONS[dst]
                 row = target.setdefault(self.names[src], {})
                 value = Decimal(round(float(w))) * ftv
                 row[to] = row[to] + value if to in row else ZERO + value

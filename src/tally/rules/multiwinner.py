@@ -394,6 +394,7 @@ def sequential_irv(
     for n in range(1, seats + 1):
         walk = Walk(ballots, reading, excluded=frozenset(winners))
         first = len(recorder.rounds) + 1
+        recorder.begin_count()
         count = Elimination(ballots, breaker, recorder, memo_ok=False, note=f"pass {n}")
         (won,) = count.run(walk, first_round=first)
         winners.append(int(won))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..ballots import RankedBallots
-from ..count.record import Recorder
+from ..count.record import FINAL_SURPLUS, Recorder
 from ..errors import ConfigError, RuleError
 from ..options import RCTAB_OVERVOTE_RULES, Reading
 from ..outcome import Outcome, Tie
@@ -198,24 +198,37 @@ def rctab(
     return outcome_of(tabulate(contest, rules))
 
 
+def _note(pass_number: int | None, residual: Decimal) -> str:
+    """What a round's other fields do not say: its pass (multi-pass IRV) and the surplus
+    value lost to rounding so far (counted among the continuing ballots, in no tally)."""
+    parts = [] if pass_number is None else [f"pass {pass_number}"]
+    if residual:
+        parts.append(f"residual surplus {residual}")
+    return "; ".join(parts)
+
+
 def outcome_of(tabs: list[Any]) -> Outcome:
     """An :class:`~tally.outcome.Outcome` from RCTab tabulations (several for multi-pass IRV).
 
     Rounds are recorded with the floor's recorder (:class:`tally.count.record.Recorder`),
-    so they have every ranked rule's shape; RCTab's held surplus is named in the note.
+    so they have every ranked rule's shape. The surplus a multi-seat count leaves with its
+    winners at the end goes, in the transfers, to ``"final-round surplus"``, and is listed
+    under that name among the inactive ballots of the last round, as RCTab's reports list
+    it; surplus lost to rounding goes to ``"residual surplus"`` and is the value the
+    recorder's accounting shows as lost. A round's note names its pass (multi-pass IRV) and
+    the residual surplus so far; its number and threshold are fields of their own.
     """
     read = float(tabs[0].total_ballots)
-    recorder = Recorder(tabs[0].candidates, read)
+    recorder = Recorder(tabs[0].candidates, read, valid=read)
     ties: list[Tie] = []
     for tab in tabs:
-        prefix = f"pass {tab.pass_number}: " if tab.pass_number is not None else ""
+        recorder.begin_count()
         offset = len(recorder.rounds)
         for rnd in tab.rounds:
             inactive = {_REASONS[k]: float(v) for k, v in rnd.inactive.items() if k in _REASONS}
-            held = rnd.inactive.get("finalRoundSurplus", Decimal(0)) + rnd.residual_surplus
-            notes = [f"{prefix}round {rnd.number}", f"threshold {rnd.threshold}"]
+            held = rnd.inactive.get("finalRoundSurplus", Decimal(0))
             if held:
-                notes.append(f"{held} votes of surplus held by winners (residual and final-round surplus)")
+                inactive[FINAL_SURPLUS] = float(held)
             recorder.add(
                 tally={k: float(v) for k, v in rnd.tally.items()},
                 elected=tuple(rnd.elected),
@@ -226,8 +239,9 @@ def outcome_of(tabs: list[Any]) -> Outcome:
                 continuing=read - sum(inactive.values()),
                 inactive=inactive,
                 threshold=float(rnd.threshold),
-                note="; ".join(notes),
+                note=_note(tab.pass_number, rnd.residual_surplus),
                 exhausted_by_ranking=rnd.exhausted_by_ranking,
+                values=(sum(inactive.values()), float(rnd.residual_surplus)),
             )
         ties.extend(
             Tie(

@@ -32,6 +32,7 @@ def create_app() -> FastAPI:
     from .analysis import router as analysis_router
     from .api import router as api_router
     from .api import status_of
+    from .error_pages import install_error_pages
     from .pages import router as page_router
 
     @asynccontextmanager
@@ -74,6 +75,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router)
     app.include_router(analysis_router)
     app.include_router(page_router)
+    install_error_pages(app)  # last: it wraps the handlers above for page routes
 
     return app
 

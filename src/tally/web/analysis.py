@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from .. import data as catalogue
 from ..errors import TallyError
-from ..outcome import to_jsonable
 from .api import _contest, _identity, http_error
 
 __all__ = ["router"]
@@ -27,15 +26,14 @@ def _cached(what: str, dataset: str, identity: tuple[str, ...], rule: str | None
     are kept by the dataset's content identity (as the counts are)."""
     from ..analysis.criteria import criteria
     from ..analysis.rcv_tables import analyze
-    from ..report.rcv import ranked_contest
+    from ..report.rcv import ranked_contest, ranked_record
 
     try:
         contest, notes = ranked_contest(dataset, rule=rule, contest=_contest(dataset))
         result: dict[str, Any] = (analyze if what == "analyze" else criteria)(contest)
     except TallyError as exc:
         raise http_error(exc) from None
-    result = {"source": dataset, **result, "notes": [*notes, *result["notes"]]}
-    return json.dumps(to_jsonable(result), ensure_ascii=False).encode()
+    return json.dumps(ranked_record(dataset, contest, result, notes), ensure_ascii=False).encode()
 
 
 def _answer(what: str, dataset: str, rule: str | None) -> Response:

@@ -19,7 +19,8 @@ candidate display names through the config's names and aliases, and refuses a st
 cannot resolve with a :class:`~tally.errors.BallotError` naming the file, the row or ballot
 and the string, as RCTab refuses unrecognised candidates. A rank above
 ``maxRankingsAllowed`` is an error too (ES&S files excepted: there the setting says how
-many rank columns to read, as in RCTab).
+many rank columns to read, as in RCTab); under ``"max"`` RCTab 2.x sets no limit of its
+own and the CVR's ranks stand.
 
 :func:`cvrs_to_ballots` turns the records into :class:`~tally.ballots.RankedBallots`:
 several names at one rank become a tie set, an overvote label becomes ``OVERVOTE``, an
@@ -40,6 +41,7 @@ from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
 
 __all__ = [
     "OVERVOTE_MARK",
+    "RANK_CEILING",
     "UWI_NAME",
     "CandidateLookup",
     "CastVoteRecord",
@@ -194,13 +196,30 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             line = reader.line_num + 1
 
 
+RANK_CEILING = 1000
+"""The highest rank read under ``maxRankingsAllowed: "max"`` (ballots offer a few dozen at most)."""
+
+
 def check_max_rankings(
-    rank: int, max_rankings: int, *, file: str, line: int | None, field: str | None = None
+    rank: int, max_rankings: int | None, *, file: str, line: int | None, field: str | None = None
 ) -> None:
-    """RCTab stops on a rank below 1 or above ``maxRankingsAllowed``."""
+    """RCTab stops on a rank below 1 or above ``maxRankingsAllowed``.
+
+    ``max_rankings`` is ``None`` under ``"max"`` (:attr:`Rules.rankings_limit
+    <tally.rctab.config.Rules.rankings_limit>`): RCTab 2.x then sets no limit of its own,
+    and the CVR's ranks stand, up to :data:`RANK_CEILING` (a rank past it is a damaged
+    file, refused before a ballot of that many ranks is built).
+    """
     if rank < 1:
         raise BallotError(f"rank {rank} is not a positive rank number", file=file, line=line, field=field)
-    if rank > max_rankings:
+    if max_rankings is None and rank > RANK_CEILING:
+        raise BallotError(
+            f"rank {rank} is past any ballot's ranks (maxRankingsAllowed is max; at most {RANK_CEILING})",
+            file=file,
+            line=line,
+            field=field,
+        )
+    if max_rankings is not None and rank > max_rankings:
         raise BallotError(
             f"rank {rank} exceeds maxRankingsAllowed ({max_rankings})", file=file, line=line, field=field
         )

@@ -148,7 +148,7 @@ def _records(
         selections[sid] = sel
     units = {u.get("@id"): u for u in data.get("GpUnit", []) or [] if isinstance(u, dict)}
     contest_id = contest.get("@id")
-    max_rankings = config.rules.max_rankings
+    max_rankings = config.rules.rankings_limit
 
     def selection_name(sid: str, where: str) -> str | None:
         sel = selections.get(sid)

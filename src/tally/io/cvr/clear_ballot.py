@@ -59,7 +59,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 line=1,
                 field=f"column {col + 1}",
             ) from None
-        check_max_rankings(rank, config.rules.max_rankings, file=file, line=1, field=header[col])
+        check_max_rankings(rank, config.rules.rankings_limit, file=file, line=1, field=header[col])
         name = lookup.resolve(fields[4].strip(), line=1, field=header[col])
         if name is not None:
             choices.append((col, rank, name))

@@ -37,7 +37,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     id_col = source.id_column_index - 1 if source.id_column_index else None
     precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
     batch_col = source.batch_column_index - 1 if source.batch_column_index else None
-    max_rankings = config.rules.max_rankings
+    max_rankings = config.rules.rankings_limit
     rows = csv_records(path)
     header = next(rows, (1, None))[1]
     if header is None:

@@ -62,7 +62,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     )
     if not files:
         raise BallotError("no XML cast vote records in the folder", file=str(folder))
-    max_rankings = config.rules.max_rankings
+    max_rankings = config.rules.rankings_limit
     guid_names: dict[str, str] = {}
     for path in files:
         file = str(path)
