@@ -322,7 +322,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
 
 def _config_rules(config: Any) -> dict[str, Any]:
     """An RCTab config's rules as the import records them (read back by :func:`import_rules`)."""
-    from .data.sources import rctab_rules
+    from .rctab.official import rctab_rules
 
     return rctab_rules(config).to_dict()
 
