@@ -34,6 +34,7 @@ TABLE_KEYS = {
     "inactive",
     "notes",
     "headline",
+    "counted_under",
 }
 
 
@@ -55,6 +56,9 @@ def test_analyze_json_shape_and_numbers():
     assert set(report) == TABLE_KEYS
     assert report["rule"] == "irv" and report["options"]["overvote"] == "exhaust"
     assert report["condorcet_winner"] == "Andy Montroll" and report["winners"] == ["Bob Kiss"]
+    # the same rules, in the same words, as tally count --json
+    counted = json.loads(run("count", "burlington-2009", "--json").stdout)
+    assert report["counted_under"] == counted["counted_under"]
     pair = report["pairwise"]["Andy Montroll"]["Bob Kiss"]
     assert pair == {"for": 4064, "of": 7540} and all(isinstance(v, int) for v in pair.values())
     assert set(report["first_alternate"]["Kurt Wright"]) == set(report["candidates"]) - {"Kurt Wright"} | {
@@ -89,7 +93,18 @@ def test_criteria_json_shape():
     done = run("criteria", "alaska-2022-special", "--json")
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert set(found) == {"rule", "options", "winners", "criteria", "notes", "headline"}
+    assert set(found) == {
+        "source",
+        "rule",
+        "options",
+        "winners",
+        "criteria",
+        "notes",
+        "counted_under",
+        "headline",
+    }
+    over = json.loads(run("criteria", "alaska-2022-special", "--rule", "schulze", "--json").stdout)
+    assert over["counted_under"]["overridden"] and "at your request" in over["counted_under"]["line"]
     assert found["rule"] == "irv" and found["winners"] == ["Mary Peltola"]
     assert [c["name"] for c in found["criteria"]] == list(CRITERIA)
     by = {c["name"]: c for c in found["criteria"]}

@@ -100,13 +100,13 @@ def test_sankey_flows_into_each_round_add_up_to_its_tally(rule, options):
     outcome = tally.count(tally.data.load("burlington-2009"), rule, **options)
     assert len(outcome.rounds) > 1
     link = charts.sankey(outcome)["data"][0]
-    labels = link["node"]["label"]
-    inflow: dict[str, float] = {}
+    nodes = [tuple(n) for n in link["node"]["customdata"]]  # (name, round)
+    inflow: dict[tuple, float] = {}
     for target, amount in zip(link["link"]["target"], link["link"]["value"]):
-        inflow[labels[target]] = inflow.get(labels[target], 0.0) + amount
+        inflow[nodes[target]] = inflow.get(nodes[target], 0.0) + amount
     for round_ in outcome.rounds[1:]:
         for name, votes in round_.tally.items():
-            assert inflow.get(f"{name} (round {round_.number})", 0.0) == pytest.approx(votes), (
+            assert inflow.get((name, round_.number), 0.0) == pytest.approx(votes), (
                 round_.number,
                 name,
             )

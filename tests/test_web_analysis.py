@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tally.analysis.criteria import criteria
 from tally.analysis.rcv_tables import analyze
+from tally.compare import rules_record
 from tally.outcome import to_jsonable
 from tally.report.rcv import ranked_contest
 from tally.web import create_app
@@ -29,9 +30,8 @@ def client(tmp_path_factory):
 def _library(what, dataset: str, rule: str | None = None) -> dict:
     contest, notes = ranked_contest(dataset, rule=rule)
     result = what(contest)
-    return json.loads(
-        json.dumps(to_jsonable({"source": dataset, **result, "notes": [*notes, *result["notes"]]}))
-    )
+    record = {"source": dataset, **result, "notes": [*notes, *result["notes"]]}
+    return json.loads(json.dumps(to_jsonable({**record, "counted_under": rules_record(contest)})))
 
 
 def test_analyze_endpoint_is_the_library_and_cli_json(client):
@@ -41,6 +41,11 @@ def test_analyze_endpoint_is_the_library_and_cli_json(client):
     other = client.get("/api/analyze", params={"dataset": "burlington-2009", "rule": "schulze"}).json()
     assert other["rule"] == "schulze" and other["winners"] == ["Andy Montroll"]
     assert other["pairwise"] == r.json()["pairwise"]  # the head-to-head table does not depend on the rule
+    # the rules in the same words as the count's endpoint, with and without the override
+    for rule in (None, "schulze"):
+        params = {"dataset": "burlington-2009", **({"rule": rule} if rule else {})}
+        counted = client.get("/api/count", params=params).json()["counted_under"]
+        assert client.get("/api/analyze", params=params).json()["counted_under"] == counted
 
 
 def test_criteria_endpoint(client):

@@ -1,7 +1,7 @@
 """The Analysis view, the flagged catalogue and the report's analysis section in Chromium.
 
-Screenshots go to ``test-artifacts/``; the server and browser fixtures are those of
-``test_web_browser``.
+Screenshots go to each test's temporary folder; the server and browser fixtures are
+those of ``tests/browser.py``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ pytest.importorskip("playwright")
 pytest.importorskip("scipy")
 from playwright.sync_api import expect
 
-from .test_web_browser import ARTIFACTS, browser, page, server  # noqa: F401 - fixtures
+from tests import browser as fixtures
+
+server, browser, page = fixtures.server, fixtures.browser, fixtures.page
 
 pytestmark = pytest.mark.browser
 
 
-def test_alaska_analysis_view(server, page):  # noqa: F811
+def test_alaska_analysis_view(server, page, tmp_path):
     page.goto(f"{server}/analysis/alaska-2022-special")
     page.wait_for_selector("body[data-ready=analysis]", timeout=120_000)
     expect(page.locator("#winner")).to_have_text("Mary Peltola")
@@ -32,10 +34,10 @@ def test_alaska_analysis_view(server, page):  # noqa: F811
     expect(page.locator("#pairwise")).to_contain_text("87,883")
     expect(page.locator("#first-final")).to_contain_text("Nick Begich")
     expect(page.locator("#pairwise-chart .main-svg").first).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "analysis-alaska-2022.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "analysis-alaska-2022.png"), full_page=True)
 
 
-def test_catalogue_filters_elections_that_fail_a_criterion(server, page):  # noqa: F811
+def test_catalogue_filters_elections_that_fail_a_criterion(server, page, tmp_path):
     page.goto(f"{server}/")
     page.select_option("#flag", "no_show")
     shown = page.locator("#datasets tbody tr:not([hidden])")
@@ -43,12 +45,12 @@ def test_catalogue_filters_elections_that_fail_a_criterion(server, page):  # noq
     expect(shown.first).to_contain_text("alaska-2022-special")
     page.select_option("#flag", "condorcet_winner")
     expect(page.locator("#datasets tbody tr:not([hidden])", has_text="burlington-2009")).to_have_count(1)
-    page.screenshot(path=str(ARTIFACTS / "catalogue-condorcet-failures.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "catalogue-condorcet-failures.png"), full_page=True)
     page.locator("#datasets tbody tr:not([hidden]) a.flag").first.click()
     page.wait_for_selector("body[data-ready=analysis]", timeout=120_000)
 
 
-def test_report_analysis_section(page, tmp_path):  # noqa: F811
+def test_report_analysis_section(page, tmp_path):
     from tally.report import write_report
 
     [path] = write_report("burlington-2009", str(tmp_path / "report.html"))
@@ -59,4 +61,4 @@ def test_report_analysis_section(page, tmp_path):  # noqa: F811
     expect(criteria.filter(has_text="condorcet winner")).to_contain_text("fails")
     expect(criteria.filter(has_text="upward monotonicity")).to_contain_text("heuristic")
     expect(section.locator("table.pairwise")).to_contain_text("4,064 of 7,540")
-    section.screenshot(path=str(ARTIFACTS / "report-burlington-2009-analysis.png"))
+    section.screenshot(path=str(tmp_path / "report-burlington-2009-analysis.png"))

@@ -1,94 +1,34 @@
 """The web app in a real browser: Playwright driving the system's Chromium.
 
-Screenshots go to ``test-artifacts/``. The tests need Chromium at /usr/bin/chromium
-(``apt-get install chromium``, which .ci/run does).
+Each test saves a screenshot of the pages it checks under its own temporary folder and
+fails on any error the page's scripts report (fixtures in ``tests/browser.py``).
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("playwright")
-import uvicorn
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tally.web import create_app
+from tests import browser as fixtures
+from tests.browser import done
+
+server, browser, page = fixtures.server, fixtures.browser, fixtures.page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import os
-
-    os.environ["TALLY_HOME"] = str(tmp_path_factory.mktemp("store"))
-    port = _free_port()
-    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
-    context.set_default_timeout(60_000)  # a busy 2-core machine can be slow to render
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def test_burlington_winner_changes_with_the_rule(server, page):
+def test_burlington_winner_changes_with_the_rule(server, page, tmp_path):
     page.goto(f"{server}/contest/burlington-2009?rule=irv")
     expect(page.locator("#winner")).to_have_text("Bob Kiss", timeout=60_000)
     expect(page.locator("#condorcet")).to_contain_text("Andy Montroll", timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "contest-burlington-irv.png"), full_page=True)
     page.select_option("#rule", "schulze")
     expect(page.locator("#winner")).to_have_text("Andy Montroll", timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "contest-burlington-schulze.png"), full_page=True)
+    done(page, tmp_path, "contest-burlington-schulze")
 
 
-def test_portland_district_1_three_winners_and_rules_for_three_seats(server, page):
+def test_portland_district_1_three_winners_and_rules_for_three_seats(server, page, tmp_path):
     page.goto(f"{server}/contest/portland-2024-council-d1")
     expect(page.locator("#winner")).to_have_text(
         "Candace Avalos, Jamie Dunphy, Loretta Smith", timeout=60_000
@@ -98,7 +38,7 @@ def test_portland_district_1_three_winners_and_rules_for_three_seats(server, pag
     expect(page.locator("#rounds")).to_contain_text("round 17")
     expect(page.locator("#compare")).to_contain_text("sequential_irv", timeout=60_000)
     expect(page.locator("#compare")).not_to_contain_text("coombs")
-    page.screenshot(path=str(ARTIFACTS / "contest-portland-d1.png"), full_page=True)
+    done(page, tmp_path, "contest-portland-d1")
 
 
 def _florida_colour(page) -> str:
@@ -108,7 +48,7 @@ def _florida_colour(page) -> str:
     )
 
 
-def test_2000_nader_to_gore_in_florida(server, page):
+def test_2000_nader_to_gore_in_florida(server, page, tmp_path):
     page.goto(f"{server}/ec/us-president-2000")
     expect(page.locator("#ev-total")).to_contain_text("George W. Bush 271", timeout=60_000)
     page.wait_for_function("document.getElementById('map') && document.getElementById('map').data")
@@ -129,7 +69,7 @@ def test_2000_nader_to_gore_in_florida(server, page):
     expect(page.locator("#electors-line")).to_contain_text("abstained")
     after = _florida_colour(page)
     assert after != before
-    page.screenshot(path=str(ARTIFACTS / "ec-2000-nader-to-gore.png"), full_page=True)
+    done(page, tmp_path, "ec-2000-nader-to-gore")
 
 
 def test_upload_of_a_malformed_file_shows_the_error(server, page, tmp_path):
@@ -141,7 +81,7 @@ def test_upload_of_a_malformed_file_shows_the_error(server, page, tmp_path):
     error = page.locator("#error")
     expect(error).to_be_visible(timeout=60_000)
     expect(error).to_contain_text("broken.toi")
-    page.screenshot(path=str(ARTIFACTS / "upload-error.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "upload-error.png"), full_page=True)
 
 
 def test_upload_of_a_good_file_shows_the_winner(server, page, tmp_path):
@@ -154,14 +94,14 @@ def test_upload_of_a_good_file_shows_the_winner(server, page, tmp_path):
     expect(page.locator("#winner")).to_have_text("Bo", timeout=60_000)
 
 
-def test_simulation_page_runs_and_charts(server, page):
+def test_simulation_page_runs_and_charts(server, page, tmp_path):
     page.goto(f"{server}/simulate")
     page.fill("input[name=elections]", "40")
     page.fill("input[name=voters]", "21")
     page.click("button[type=submit]")
     expect(page.locator("#paradox")).to_contain_text("Condorcet paradox", timeout=60_000)
     expect(page.locator("#chart-condorcet_efficiency .main-svg").first).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "simulation.png"), full_page=True)
+    done(page, tmp_path, "simulation")
 
 
 def test_pages_load_nothing_from_the_internet(server, page):

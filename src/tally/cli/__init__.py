@@ -2,15 +2,18 @@
 
 Each command group lives in its own module here and registers itself on :data:`app`.
 Every :class:`~tally.errors.TallyError` is printed as one line on stderr with exit
-status 2; nothing reaches the user as a traceback.
+status 2, and every :class:`~tally.errors.TallyWarning` as a ``warning:`` line on stderr;
+nothing reaches the user as a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import typer
@@ -45,6 +48,8 @@ _COMMAND_MODULES = (
     "decide",
     "delegates",
     "convert",
+    "limits",
+    "audit",
     "analyze",
 )
 
@@ -73,36 +78,33 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     return tuple(types)
 
 
-def _print_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    file: Any = None,
-    line: str | None = None,
-) -> None:
-    """tally's warnings (input read but adjusted) as one ``warning:`` line on stderr."""
-    err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show each distinct :class:`TallyWarning` once, as a ``warning:`` line on stderr."""
+    shown: set[str] = set()
+    plain = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int, *rest: Any) -> None:
+        if not issubclass(category, TallyWarning):
+            plain(message, category, filename, lineno, *rest)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TallyWarning)
+        warnings.showwarning = show
+        yield
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning tally's errors into one-line messages and its
     warnings into ``warning:`` lines."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("always", TallyWarning)
-        shown = warnings.showwarning
-
-        def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-            if issubclass(category, TallyWarning):
-                _print_warning(message, category, *args, **kwargs)
-            else:
-                shown(message, category, *args, **kwargs)
-
-        warnings.showwarning = show
-        _run(argv)
+    with _warnings_as_lines():
+        _main(argv)
 
 
-def _run(argv: list[str] | None) -> None:
+def _main(argv: list[str] | None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except TallyError as exc:

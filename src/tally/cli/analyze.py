@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..outcome import to_jsonable
 from . import app, console
 from .render import column, escape, headline, number
 from .render import table as render_table
@@ -49,13 +48,12 @@ def _leaders(report: dict[str, Any]) -> list[str]:
 def analyze_command(source: Source, rule: Rule = None, fmt: Format = None, as_json: AsJson = False) -> None:
     """Head-to-head counts, next choices, where ballots ended up and inactive ballots."""
     from ..analysis.rcv_tables import analyze
-    from ..report.rcv import ranked_contest, rule_line
+    from ..report.rcv import ranked_contest, ranked_record, rule_line
 
     contest, notes = ranked_contest(source, rule=rule, fmt=fmt)
     report = analyze(contest)
     if as_json:
-        report = {"source": source, **report, "notes": [*notes, *report["notes"]]}
-        print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
+        print(json.dumps(ranked_record(source, contest, report, notes), indent=2, ensure_ascii=False))
         return
     ballots = contest.ballots
     headline(console, report["headline"])
@@ -176,16 +174,12 @@ def criteria_command(source: Source, rule: Rule = None, fmt: Format = None, as_j
     """Which criteria the outcome fails (Condorcet, majority, monotonicity, no-show, spoiler),
     each with a witness that a recount confirms."""
     from ..analysis.criteria import criteria
-    from ..report.rcv import ranked_contest, rule_line, witness_text
+    from ..report.rcv import ranked_contest, ranked_record, rule_line, witness_text
 
     contest, notes = ranked_contest(source, rule=rule, fmt=fmt)
     found = criteria(contest)
     if as_json:
-        print(
-            json.dumps(
-                to_jsonable({**found, "notes": [*notes, *found["notes"]]}), indent=2, ensure_ascii=False
-            )
-        )
+        print(json.dumps(ranked_record(source, contest, found, notes), indent=2, ensure_ascii=False))
         return
     ballots = contest.ballots
     headline(console, found["headline"])

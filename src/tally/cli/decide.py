@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..rules.decision import decide
+from ..procedures.decision import decide
 from . import app, console
 from .render import column, headline, table
 

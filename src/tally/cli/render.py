@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..options import EXHAUSTED_KINDS
 from ..outcome import INACTIVE_REASONS, Outcome, Round
 
 __all__ = [
@@ -120,11 +121,19 @@ def _outcome_part(outcome: Outcome, first: int, last: int, title: str | None) ->
         t.add_row("[dim]continuing ballots[/]", *(f"[dim]{number(r.continuing)}[/]" for r in rounds))
         reasons = [k for k in INACTIVE_REASONS if any(r.inactive.get(k) for r in every)]
         reasons += sorted({k for r in every for k in r.inactive} - set(INACTIVE_REASONS))
+        split = any(r.exhausted_by_ranking is not None for r in every)
         for reason in reasons:
             t.add_row(
                 f"[dim]inactive: {reason}[/]",
                 *(f"[dim]{number(r.inactive.get(reason, 0))}[/]" for r in rounds),
             )
+            if reason == "exhausted" and split:
+                # the exhausted ballots told apart by whether they marked every rank allowed
+                for kind in EXHAUSTED_KINDS:
+                    t.add_row(
+                        f"[dim]  {kind.replace('_', ' ')}[/]",
+                        *(f"[dim]{number((r.exhausted_by_ranking or {}).get(kind, 0))}[/]" for r in rounds),
+                    )
         if any(r.threshold is not None for r in every):
             t.add_row("[dim]threshold[/]", *(f"[dim]{number(r.threshold)}[/]" for r in rounds))
     return t
@@ -137,7 +146,7 @@ def outcome_table(outcome: Outcome) -> Table:
 
 def _widths(outcome: Outcome) -> tuple[int, list[int]]:
     names = [c for c in outcome.candidates if any(c in r.tally for r in outcome.rounds)]
-    labels = ["continuing ballots", "inactive: exhausted", "threshold"]
+    labels = ["continuing ballots", "inactive: exhausted", "  partially ranked", "threshold"]
     name_width = min(max((len(n) for n in [*names, *labels]), default=9), 30) + 1
     widths = []
     for r in outcome.rounds:

@@ -16,7 +16,7 @@ from ..ballots import RankedBallots
 from ..contest import Contest
 from ..errors import RuleError
 
-__all__ = ["analysis_html", "criteria_html", "ranked_contest", "rule_line", "witness_text"]
+__all__ = ["analysis_html", "criteria_html", "ranked_contest", "ranked_record", "rule_line", "witness_text"]
 
 
 def ranked_contest(
@@ -59,6 +59,44 @@ def _with_provenance(ballots: RankedBallots) -> RankedBallots:
     from .. import store
 
     return store.load_ballots(str(ballots.source)[len("store:") :], provenance=True)
+
+
+def ranked_record(source: str, contest: Contest, result: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """The JSON of ``tally analyze --json`` and ``tally criteria --json``, and of the web
+    app's ``/api/analyze`` and ``/api/criteria``: the tables or criteria of ``contest``
+    (``result``), the source they were read from, the notes of :func:`ranked_contest`
+    before the result's own, and the rules they were counted under in ``counted_under``
+    (:func:`tally.compare.rules_record`, as ``tally count --json`` gives them).
+
+    Parameters
+    ----------
+    source : str
+        The SOURCE as the user named it.
+    contest : Contest
+        The contest of :func:`ranked_contest`.
+    result : dict
+        :func:`tally.analysis.rcv_tables.analyze` or :func:`tally.analysis.criteria.criteria`
+        of ``contest``.
+    notes : list of str
+        The notes of :func:`ranked_contest`.
+
+    Returns
+    -------
+    dict
+        Plain JSON values.
+
+    Examples
+    --------
+    >>> from tally.analysis.criteria import criteria
+    >>> contest, notes = ranked_contest("burlington-2009")
+    >>> ranked_record("burlington-2009", contest, criteria(contest), notes)["counted_under"]["line"]
+    "counted under the contest's rules: IRV, overvote exhausts (from the facts of dataset burlington-2009)"
+    """
+    from ..compare import rules_record
+    from ..outcome import to_jsonable
+
+    record = {"source": source, **result, "notes": [*notes, *result["notes"]]}
+    return dict(to_jsonable({**record, "counted_under": rules_record(contest)}))
 
 
 def rule_line(contest: Contest, notes: list[str]) -> str:

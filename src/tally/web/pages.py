@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
@@ -17,15 +18,29 @@ from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
 from ..report import charts
 from ..rules import rules
+from . import views
 from .api import Electors, _contest, _electoral, http_error
+from .workers import offload
 
-__all__ = ["router"]
+__all__ = ["literals", "router"]
 
 router = APIRouter(include_in_schema=False)
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, template, context)
+
+
+def literals(text: str) -> Markup:
+    """Docstring text for a page: ``double backquotes`` become code, the rest is escaped.
+
+    >>> str(literals("the ``tally count`` JSON <here>"))
+    'the <code>tally count</code> JSON &lt;here&gt;'
+    """
+    parts = str(text).split("``")
+    return Markup("").join(
+        Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts)
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -70,7 +85,13 @@ def ec_page(request: Request, dataset: str) -> HTMLResponse:
     names, totals = contest.ballots.candidates, contest.ballots.totals()
     order = sorted(range(len(names)), key=lambda i: -totals[i])
     candidates = [{"name": names[i], "ref": _scenario_name(names[i], names, totals)} for i in order]
-    return _render(request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates)
+    try:
+        examples = views.whatif_examples(names, list(totals), ec.summary(contest)["areas"])
+    except TallyError as exc:
+        raise http_error(exc) from None
+    return _render(
+        request, "ec.html", dataset=catalogue.get(dataset), candidates=candidates, examples=examples
+    )
 
 
 def _scenario_name(name: str, names: tuple[str, ...], totals: Any) -> str:
@@ -116,7 +137,7 @@ def api_page(request: Request) -> HTMLResponse:
                 {
                     "method": method.upper(),
                     "path": path,
-                    "description": op.get("description", ""),
+                    "description": literals(op.get("description", "")),
                     "fields": fields,
                     "where": where,
                 }
@@ -146,7 +167,7 @@ def _query_fields(op: dict[str, Any]) -> list[dict[str, Any]]:
             "type": _type(p.get("schema", {})),
             "required": p.get("required", False),
             "default": p.get("schema", {}).get("default", ""),
-            "description": p.get("description", ""),
+            "description": literals(p.get("description", "")),
         }
         for p in op.get("parameters", [])
     ]
@@ -162,26 +183,39 @@ def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str,
             "type": _type(prop),
             "required": name in required,
             "default": prop.get("default", ""),
-            "description": prop.get("description", ""),
+            "description": literals(prop.get("description", "")),
         }
         for name, prop in body.get("properties", {}).items()
     ]
 
 
 @router.get("/ui/contest")
+@offload
 def contest_figures(
     dataset: Annotated[str, Query(max_length=200)],
     rule: Annotated[str | None, Query(max_length=100)] = None,
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> JSONResponse:
-    """The outcome and the charts of the contest page, and the rules it was counted under."""
+    """The outcome and the charts of the contest page, the rules it was counted under,
+    and, for a count that fills seats by party, the seats view."""
     contest = counting(_contest(dataset), rule, seats=seats)
     ballots = contest.ballots
     try:
         outcome = count_contest(contest)
     except TallyError as exc:
         raise http_error(exc) from None
-    figures: dict[str, Any] = {"bars": charts.rounds_bars(outcome)}
+    record = rules_record(contest)
+    parties = dict(getattr(ballots, "parties", None) or {})
+    # an apportionment among states weighs each by the one column the tallies hold
+    measure = ballots.candidates[0] if outcome.details.get("apportioned") == "areas" else "votes"
+    seat = (
+        views.seat_view(outcome.rounds[0].tally, outcome.details, measure=measure) if outcome.rounds else None
+    )
+    figures: dict[str, Any] = {}
+    if seat is not None:
+        figures["seats"] = _seats_figure(seat, parties)
+    else:
+        figures["bars"] = charts.rounds_bars(outcome)
     if any(r.transfers for r in outcome.rounds):
         figures["sankey"] = charts.sankey(outcome)
     if ballots.kind == "ranked":
@@ -190,12 +224,53 @@ def contest_figures(
         to_jsonable(
             {
                 "outcome": outcome.to_dict(),
-                "counted_under": rules_record(contest),
-                "rules_line": rules_line(contest),
+                "counted_under": record,
+                "rules_line": record["line"],
+                "seats": seat,
+                "transfers": charts.transfers_table(outcome),
                 "figures": figures,
             }
         )
     )
+
+
+def _seats_figure(seat: dict[str, Any], parties: dict[str, str]) -> dict[str, Any]:
+    return charts.seats_and_votes(
+        seat["rows"],
+        majority=seat["majority"],
+        measure=seat["measure"],
+        parties=parties,
+        colour=charts.PALETTE[0] if seat["majority"] is None else None,  # states have no colours
+    )
+
+
+_Name = Annotated[str, Field(max_length=500)]
+
+
+class SeatDetails(BaseModel):
+    """The part of a count's ``details`` the seats view reads (the rest is ignored)."""
+
+    seats: dict[_Name, Annotated[int, Field(ge=0)]] = Field(max_length=5000)
+    excluded: list[_Name] = Field(default_factory=list, max_length=5000)
+    threshold: str | float | None = None
+    majority: Annotated[int, Field(ge=1)] | None = None
+    apportioned: str | None = None
+
+
+class SeatCount(BaseModel):
+    votes: dict[_Name, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(max_length=5000)
+    details: SeatDetails
+
+
+@router.post("/ui/seats")
+def seats_figures(body: SeatCount) -> JSONResponse:
+    """The seats view of a count the page already has (an uploaded file's): its first
+    round's votes and its ``details`` as ``/api/count`` returned them."""
+    details = body.details.model_dump()
+    measure = "population" if body.details.apportioned == "areas" else "votes"
+    seat = views.seat_view(body.votes, details, measure=measure)
+    assert seat is not None  # details.seats is required
+    return JSONResponse(to_jsonable({"seats": seat, "figures": {"seats": _seats_figure(seat, {})}}))
 
 
 class Scenario(BaseModel):
@@ -205,9 +280,11 @@ class Scenario(BaseModel):
 
 
 @router.post("/ui/ec")
+@offload
 def ec_figures(body: Scenario) -> JSONResponse:
     """The Electoral College result (under a what-if scenario when given) and its charts,
-    with the electors asked for (pledged by default), actual and scenario alike."""
+    with the electors asked for (pledged by default), actual and scenario alike, and the
+    rules the actual result was counted under."""
     contest = _electoral(body.dataset, body.faithless)
     parties = dict(contest.ballots.parties)
     try:
@@ -218,14 +295,18 @@ def ec_figures(body: Scenario) -> JSONResponse:
         else:
             result = ec.summary(contest)
             result["flipped"] = []
-        result["electors_line"] = ec.electors_line(result)
+        result["electors_line"] = views.electors_line(result)
     except TallyError as exc:
         raise http_error(exc) from None
+    # pledged electors are the contest's own rules: say so rather than "your options"
+    pledged = {k: v for k, v in contest.options.items() if (k, v) != ("faithless", "none")}
+    counted = contest.with_rule(contest.rule, pledged)
     flipped = [f["area"] for f in result.get("flipped", [])]
     return JSONResponse(
         to_jsonable(
             {
                 "result": result,
+                "rules_line": rules_line(counted),
                 "figures": {
                     "map": charts.ec_map(result, parties, flipped),
                     "bar": charts.ev_bar(result, parties),

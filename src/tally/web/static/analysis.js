@@ -92,8 +92,8 @@ const tallyAnalysis = (() => {
     const query = `dataset=${encodeURIComponent(dataset)}${rule ? `&rule=${encodeURIComponent(rule)}` : ""}`;
     try {
       const report = await getJSON(`/api/analyze?${query}`);
-      const options = Object.entries(report.options).filter(([, v]) => v !== null && v !== false).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-      $("#counted").textContent = `Counted under ${report.rule}${options.length ? ` (${options.join(", ")})` : ""}.`;
+      tally.showHeadline(report);
+      $("#rules-line").textContent = report.counted_under.line;
       $("#winner").textContent = report.winners.join(", ");
       pairwise(report);
       tables(report);
