@@ -86,6 +86,8 @@ def load_config(path: str | Path) -> ContestConfig:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{p}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise ConfigError(f"{p}: not readable JSON: {exc}") from None
     return parse_config(raw, folder=p.resolve().parent, path=p)
 
 

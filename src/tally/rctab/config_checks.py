@@ -101,7 +101,9 @@ class Checker:
         if parsed is None or not low <= parsed <= high:
             words = " or ".join(f'"{s}"' for s in special) if special else ""
             span = f"an integer from {low} to {high}" if high < _INT_MAX else f"an integer of at least {low}"
-            self.fail(f"{field} must be {words + ' or ' if words else ''}{span}, not {json.dumps(value)}")
+            shown = json.dumps(value)
+            shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
+            self.fail(f"{field} must be {words + ' or ' if words else ''}{span}, not {shown}")
             return None
         return parsed
 
@@ -115,7 +117,10 @@ def _as_int(value: Any) -> int | None:
         return int(value) if value.is_integer() else None
     if isinstance(value, str):
         s = value.strip()
-        if s.isascii() and s.lstrip("+-").isdigit():  # isdigit alone takes "²", which int refuses
+        digits = s.lstrip("+-")
+        # isdigit alone takes "²", which int refuses; past 30 digits every field is out of
+        # range, and int() refuses 4,300 digits
+        if s.isascii() and digits.isdigit() and len(digits) <= 30:
             return int(s)
     return None
 

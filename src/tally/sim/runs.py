@@ -43,9 +43,7 @@ def run_id(spec: dict[str, Any], kind: str = "simulate") -> str:
 def _connect() -> Any:
     from ..store import connect
 
-    con = connect()
-    con.execute(_SCHEMA)
-    return con
+    return connect(schema=_SCHEMA)
 
 
 def _runs_dir() -> Path:

@@ -7,8 +7,10 @@ RCTab). A rank cell holds a candidate name or alias (trimmed), the overvote labe
 skipped-rank label, the undeclared write-in label, or nothing; with ``overvoteDelimiter``
 it may name several candidates (``"A|B"``), an overvote whose candidates are known.
 
-The workbook is read with python-calamine, row by row. Identifiers stored as numbers come
-back as floats and are written without a trailing ``.0`` (``1.0`` → ``"1"``).
+The workbook is read with python-calamine, row by row, once its zip members' declared
+sizes have passed :func:`tally.io._archive.check_zip`. Identifiers stored as numbers come
+back as floats and are written without a trailing ``.0`` (``1.0`` → ``"1"``). A sheet
+whose rank columns hold nothing at all is refused (see :func:`tally.io.cvr.no_marks`).
 
 Reference: RCTab ``StreamingCvrReader.java`` (BrightSpots/rcv).
 """
@@ -22,8 +24,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ... import limits
 from ...errors import BallotError
-from . import CandidateLookup, sanitize
+from .._archive import check_zip
+from . import CandidateLookup, checked_ranks, no_marks, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
 __all__ = ["Table", "blocks", "cell_text", "read", "stored_rows", "table"]
@@ -105,6 +109,7 @@ def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """(0-based sheet row, cells from column A) for every row the first sheet stores."""
     from python_calamine import CalamineWorkbook
 
+    check_zip(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
@@ -164,7 +169,7 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
     names = lookup.names
     first_row = (source.first_vote_row_index or 2) - 1
     first_col = (source.first_vote_column_index or 1) - 1
-    n_ranks = config.rules.max_rankings
+    n_ranks = checked_ranks(config)
     last_col = first_col + n_ranks
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
@@ -172,9 +177,14 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
     batch_col = source.batch_column_index - 1 if source.batch_column_index else None
     id_col = source.id_column_index - 1 if source.id_column_index else None
 
+    marked = False  # some rank cell of some row holds text
+
     def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
+        nonlocal marked
         marks: list[tuple[str, ...]] = []
-        for r in range(n_ranks):
+        marked = marked or any(cell_text(cell) for cell in key)
+        # past the row's last stored cell every rank is blank: only write-ins need them spelt out
+        for r in range(n_ranks if blank_is_uwi else len(key)):
             text = cell_text(key[r]) if r < len(key) else ""
             if not text:
                 marks.append((UWI_NAME,) if blank_is_uwi else ())
@@ -231,11 +241,16 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
         )
 
     rows = itertools.dropwhile(lambda item: item[0] < first_row, _sheet_rows(path))
+    read = 0
     while True:
         chunk = list(itertools.islice(rows, size))
         if not chunk:
-            return
+            break
+        read += len(chunk)
+        limits.check("ballot_rows", read, what="ballot rows", file=file)
         yield make([r + 1 for r, _ in chunk], [cells for _, cells in chunk])
+    if read and not marked:
+        raise no_marks(config, source, read)
 
 
 def table(config, source) -> Table:
