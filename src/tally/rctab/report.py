@@ -187,8 +187,7 @@ def summary_json(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = Fa
     ]
     summary = _summary(tab, meta, rounds, None, None)
     if by_ranking:
-        for result in summary["results"]:
-            inactive = rounds[result["round"] - 1][1]
+        for result, (_, inactive, _) in zip(summary["results"], rounds):
             result["inactiveBallots"].update({k: inactive[k] for k in _BY_RANKING_JSON})
             result["inactiveBallots"] = dict(sorted(result["inactiveBallots"].items()))
     return summary
@@ -282,8 +281,8 @@ def summary_csv(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = Fal
 
     With ``by_ranking``, the row "Inactive Ballots by Exhausted Choices" is split into
     "Inactive Fully Ranked Ballots by Exhausted Choices" and "Inactive Partially Ranked
-    Ballots by Exhausted Choices", which add up to it (the split RCTab issue 854 proposes; RCTab 2.0
-    writes the single row, so it is off by default).
+    Ballots by Exhausted Choices", which add up to it (the split RCTab issue 854
+    proposes; RCTab 2.0 writes the single row, so it is off by default).
     """
     rounds = [(r.tally, inactive_by_ranking(r) if by_ranking else r.inactive) for r in tab.rounds]
     return _summary_csv(tab, meta, rounds, None, None)
