@@ -240,6 +240,19 @@ def main() -> int:
             f"Maine 2018 CD-2 (8 xlsx, {info.ballots:,.0f} ballots): import {maine_import}; "
             f"recount {maine_count}; final {final}"
         )
+        # Reference in the same run: the row-by-row reader, one file after another (reading
+        # only, no encoding or storing), as every ES&S import went before the column reader.
+        from tally.io.cvr import ess
+        from tally.rctab.config import load_config
+
+        config = load_config(maine)
+        with Timer() as row_read:
+            rows = sum(len(ess.table(config, source).lines) for source in config.sources)
+        print(
+            f"  reference, row-by-row serial read of the same {rows:,} ballots: {row_read}; "
+            f"import / reference: {maine_import.wall / row_read.wall:.2f}x wall, "
+            f"{maine_import.cpu / row_read.cpu:.2f}x CPU; load average {os.getloadavg()[0]:.1f}"
+        )
     print(f"peak RSS overall {peak_rss_mb():,.0f} MB")
     if args.compare and args.layout == "candidates":
         import subprocess

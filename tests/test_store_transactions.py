@@ -197,7 +197,7 @@ def test_tables_of_other_parts_are_defined_beside_the_store_from_several_threads
     """Two connections of one process defining one table at once fail in DuckDB ("Catalog
     write-write conflict"); simulation runs saved from several threads into a new store
     each land."""
-    from tally.sim import runs
+    from tally import store_runs as runs
 
     errors: list[BaseException] = []
 

@@ -8,7 +8,8 @@
      ├── ConfigError           bad options or configuration (names the option)
      ├── RuleError             a rule cannot run on this input (unknown rule, too many candidates)
      ├── DataError             unknown or broken bundled dataset
-     └── StoreBusy             another process is writing the store; try again
+     ├── StoreBusy             another process is writing the store; try again
+     └── AuditError            an audit cannot be planned, or assertions do not hold
 
     TallyWarning (a UserWarning) something a user should know that does not stop the
                                count (near-duplicate candidate names, left-out records)
@@ -21,6 +22,7 @@ the web app adds them to the response's ``warnings``.
 from __future__ import annotations
 
 __all__ = [
+    "AuditError",
     "BallotError",
     "ConfigError",
     "DataError",
@@ -110,3 +112,7 @@ class StoreBusy(TallyError):
 
 class TallyWarning(UserWarning):
     """A finding about the input that does not stop the count, shown to the user."""
+
+
+class AuditError(TallyError):
+    """A risk-limiting audit cannot be planned as asked, or assertions fail to hold."""

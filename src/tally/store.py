@@ -260,8 +260,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
     config's file name without ``_config.json``. Raises as the readers do
     (:mod:`tally.io.cvr`), and :class:`StoreBusy` as :func:`import_ballots`.
     """
-    from .io.cvr import _Encoder, checked_ranks, contest_candidates, read_source, sanitize
-    from .io.cvr import ess as ess_reader
+    from .io.cvr import _Encoder, checked_ranks, contest_candidates, ess_columns, read_source
     from .rctab.config import ContestConfig, load_config
 
     if not isinstance(config, ContestConfig):
@@ -273,6 +272,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
     with _writing(name, replace) as writer:
         candidates = list(contest_candidates(config))
         acc = Accumulator(writer.staging, candidates)
+        ess_reads = ess_columns.Reads(config)  # ES&S workbooks read in the background, in parallel
         try:
             inputs = [{"path": str(config.path), "sha256": file_sha256(config.path)}] if config.path else []
             for index, source in enumerate(config.sources):
@@ -286,21 +286,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
                 encoder.index = acc.index
                 encoder.tie_index = acc.tie_index
                 if source.provider == "ess":
-                    stem = sanitize(Path(source.file_path).name)
-                    done = 0
-                    for block in ess_reader.blocks(config, source):
-                        ids = [f"{stem}-{done + n}" for n in range(1, len(block.lines) + 1)]
-                        _add_marks(
-                            acc,
-                            encoder,
-                            block.marks,
-                            ids,
-                            block.precincts,
-                            block.batches,
-                            index,
-                            str(source.file_path),
-                        )
-                        done += len(block.lines)
+                    _add_columns(acc, encoder, ess_reads.result(index), index)
                 else:
                     cvrs = list(read_source(config, source, index))
                     _add_marks(
@@ -319,6 +305,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
                 raise no_ballots(config)
             choices, weights, _ = acc.finish(writer.staging)
         finally:
+            ess_reads.close()
             acc.close()
         return _commit(
             writer,
@@ -335,7 +322,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
 
 def _config_rules(config: Any) -> dict[str, Any]:
     """An RCTab config's rules as the import records them (read back by :func:`import_rules`)."""
-    from .data.sources import rctab_rules
+    from .rctab.official import rctab_rules
 
     return rctab_rules(config).to_dict()
 
@@ -376,6 +363,41 @@ def _add_marks(
     codes = np.array([r + (SKIPPED,) * (width - len(r)) for r in rows], dtype=CODE_DTYPE)
     acc.add(codes.reshape(len(rows), width), ids, precincts, batches, index)
     catalogue.checkpoint("block")
+
+
+def _add_columns(acc: Accumulator, encoder: Any, columns: Any, index: int, size: int = 100_000) -> None:
+    """Add an ES&S file read as columns: each distinct marking encoded once, in blocks."""
+    for m in columns.marks:  # write-ins not declared in the config join the candidates
+        for rank in m:
+            if UWI_NAME in rank:
+                acc.code(UWI_NAME)
+    rows = [
+        encoder.encode(
+            m, ballot_id=columns.ballot_id(int(first)), file=columns.file, line=int(columns.lines[first])
+        )
+        for m, first in zip(columns.marks, columns.first)
+    ]
+    width = max((len(r) for r in rows), default=0)
+    table = np.array([r + (SKIPPED,) * (width - len(r)) for r in rows], dtype=CODE_DTYPE).reshape(
+        len(rows), width
+    )
+    for start in range(0, len(columns), size):
+        stop = min(start + size, len(columns))
+        part = slice(start, stop)
+        limits.check(
+            "cells",
+            (stop - start) * width,
+            what="cells of a block of ballots (rows x ranks)",
+            file=columns.file,
+        )
+        acc.add(
+            table[columns.which[part]],
+            columns.ballot_ids(start, stop),
+            None if columns.precincts is None else columns.precincts[part],
+            None if columns.batches is None else columns.batches[part],
+            index,
+        )
+        catalogue.checkpoint("block")
 
 
 def import_csv(

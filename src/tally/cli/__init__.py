@@ -47,6 +47,7 @@ _COMMAND_MODULES = (
     "delegates",
     "convert",
     "limits",
+    "audit",
     "analyze",
 )
 

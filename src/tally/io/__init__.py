@@ -14,6 +14,7 @@ approval, score    :mod:`tally.io.scores`   one column per candidate
 tallies            :mod:`tally.io.tallies`  votes per area and candidate
 alaska-profile     :mod:`tally.io.alaska`   ``(a,b,c) : count`` ranking profiles
 alaska-summary     :mod:`tally.io.alaska`   ``top-N-house_district.csv`` summaries
+raire              :mod:`tally.io.raire`    RAIRE's JSON input (votes as preference lists)
 =================  ===================================================================
 
 Every reader keeps ``source`` (the path as given), ``title`` and ``metadata`` on what it
@@ -184,7 +185,7 @@ def _register_builtin() -> None:
     if _BUILTIN_DONE:
         return
     _BUILTIN_DONE = True
-    from . import alaska, blt, preflib, scores, tallies
+    from . import alaska, blt, preflib, raire, scores, tallies
     from . import csv as ranked_csv
 
     register_format(
@@ -261,3 +262,4 @@ def _register_builtin() -> None:
             {"kind": "score"},
         )
     )
+    register_format(raire.FORMAT)

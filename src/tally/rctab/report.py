@@ -55,7 +55,7 @@ _SLICE_FOLDER = {"precinct": "Tabulate by Precinct", "batch": "Tabulate by Batch
 
 
 def generated_by() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return f"tally {__version__}"
 

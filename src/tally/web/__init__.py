@@ -60,6 +60,7 @@ def create_app(
     from .analysis import router as analysis_router
     from .api import router as api_router
     from .api import status_of
+    from .audit import router as audit_router
     from .error_pages import install_error_pages
     from .pages import router as page_router
 
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(analysis_router)
     app.include_router(page_router)
+    app.include_router(audit_router)
     install_error_pages(app)  # last: it wraps the handlers above for page routes
 
     return app

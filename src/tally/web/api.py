@@ -462,7 +462,7 @@ def get_run(run_id: Annotated[str, PathParam(max_length=64)], request: Request) 
     if not re.fullmatch(r"[0-9a-f]{16}", run_id):
         raise HTTPException(404, detail=f"no run {run_id!r}")
     try:
-        from ..sim.runs import get_run as stored
+        from ..store_runs import get_run as stored
 
         return _json({"id": run_id, "status": "done", "result": stored(run_id)})
     except TallyError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import TallyError
 from ..sim import SimSpec
-from ..sim.runs import run_id
+from ..store_runs import run_id
 from .workers import JobFailed, WorkerPool, report_progress
 
 __all__ = ["Job", "Jobs", "simulation_job"]
@@ -51,7 +51,7 @@ def simulation_job(spec: SimSpec) -> dict[str, Any]:
     result = simulate(spec, progress=report_progress, keep_columns=True)
     columns = result.pop("columns")
     try:
-        from ..sim.runs import save_run
+        from ..store_runs import save_run
 
         save_run(result, columns)
     except Exception as exc:  # noqa: BLE001 - the store is a convenience here; the result stands

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from .._archive import check_zip
 from . import CandidateLookup, checked_ranks, no_marks, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
-__all__ = ["Table", "blocks", "cell_text", "read", "stored_rows", "table"]
+__all__ = ["Table", "blocks", "cell_text", "read", "resolver", "stored_rows", "table"]
 
 MISSING_PRECINCT = "missing_precinct_id"
 MISSING_BATCH = "missing_batch_id"
@@ -157,32 +157,21 @@ class Table:
         self.supplied: list[str | None] = supplied
 
 
-def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
-    """Read one ES&S source as consecutive :class:`Table` blocks of up to ``size`` ballots.
+def resolver(config, source) -> Callable[[tuple, int], tuple[tuple[str, ...], ...]]:
+    """The function turning a row's rank cells (raw, from the first rank column) into marks.
 
-    Rows repeat the same few rank cells, so each distinct run of rank cells (and each
-    distinct precinct or batch cell) is resolved once and reused.
+    It raises :class:`~tally.errors.BallotError` naming ``line`` for a cell naming no
+    candidate, or splitting on the overvote delimiter into a blank part.
     """
-    path = Path(source.file_path)
-    file = str(path)
+    file = str(source.file_path)
     lookup = CandidateLookup(config, source)
     names = lookup.names
-    first_row = (source.first_vote_row_index or 2) - 1
-    first_col = (source.first_vote_column_index or 1) - 1
     n_ranks = checked_ranks(config)
-    last_col = first_col + n_ranks
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
-    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
-    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
-    id_col = source.id_column_index - 1 if source.id_column_index else None
-
-    marked = False  # some rank cell of some row holds text
 
     def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
-        nonlocal marked
         marks: list[tuple[str, ...]] = []
-        marked = marked or any(cell_text(cell) for cell in key)
         # past the row's last stored cell every rank is blank: only write-ins need them spelt out
         for r in range(n_ranks if blank_is_uwi else len(key)):
             text = cell_text(key[r]) if r < len(key) else ""
@@ -209,8 +198,30 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
             marks.pop()
         return tuple(marks)
 
+    return resolve
+
+
+def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
+    """Read one ES&S source as consecutive :class:`Table` blocks of up to ``size`` ballots.
+
+    Rows repeat the same few rank cells, so each distinct run of rank cells (and each
+    distinct precinct or batch cell) is resolved once and reused.
+    """
+    path = Path(source.file_path)
+    file = str(path)
+    first_row = (source.first_vote_row_index or 2) - 1
+    first_col = (source.first_vote_column_index or 1) - 1
+    n_ranks = checked_ranks(config)
+    last_col = first_col + n_ranks
+    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
+    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    id_col = source.id_column_index - 1 if source.id_column_index else None
+
+    resolve = resolver(config, source)
+
     cache: dict[tuple, tuple] = {}
     texts: dict[Any, str] = {}
+    marked = False  # some rank cell of some row holds text
 
     def column(values: list, index: int | None, missing: str | None) -> list[str | None]:
         if index is None:
@@ -222,8 +233,10 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
 
     def make(lines: list[int], values: list) -> Table:
         keys = [tuple(v[first_col:last_col]) for v in values]
+        nonlocal marked
         for key, line in zip(keys, lines):
             if key not in cache:
+                marked = marked or any(cell_text(cell) for cell in key)
                 cache[key] = resolve(key, line)
         supplied = column(values, id_col, None)
         if id_col is not None:

@@ -1,0 +1,321 @@
+"""ES&S workbooks read as columns, several at once.
+
+The same ballots, in the same order, as :func:`.ess.table`, in a form made for bulk
+encoding: the distinct markings of a file once each, and per ballot the index of its
+marking. A sheet whose rows are stored one after another from the first row is read by
+fastexcel straight into Arrow columns; each column is dictionary-encoded, so only its
+distinct cells are looked at in Python. Any other sheet (rows stored with gaps, mixed or
+date cells, cells holding errors) goes through :func:`.ess.table`, which reads it row by
+row as RCTab does.
+
+Workbooks are parsed in a pool of threads, one per core: the parse runs in Rust without
+holding the interpreter lock, so files are read side by side without copying results
+between processes. Results are handed back in source order, so ballot order and the first
+error reported are those of a serial read.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ... import limits
+from ...errors import BallotError
+from .._archive import check_zip
+from . import checked_ranks, no_marks, sanitize
+from . import ess as ess_reader
+
+__all__ = ["Columns", "Reads", "read"]
+
+Marks = tuple[tuple[str, ...], ...]
+
+# Arrow types whose Python values calamine would hand over as the same values.
+_PLAIN_TYPES = ("string", "large_string", "double", "int64", "bool", "null")
+
+
+@dataclass
+class Columns:
+    """One ES&S file's ballots: ``marks[which[i]]`` is ballot ``i``'s marking.
+
+    ``first[k]`` is the first ballot marked ``marks[k]``; ``lines`` are 1-based sheet
+    rows. ``precincts``, ``batches`` and ``supplied`` are Arrow string arrays, or None
+    when the source names no such column.
+    """
+
+    file: str
+    marks: list[Marks]
+    which: np.ndarray
+    first: np.ndarray
+    lines: np.ndarray
+    precincts: Any
+    batches: Any
+    supplied: Any
+
+    def __len__(self) -> int:
+        return len(self.which)
+
+    def ballot_ids(self, start: int = 0, stop: int | None = None) -> Any:
+        """RCTab's ballot ids ``<file name>-<n>`` (n from 1) of ballots ``start:stop``, as Arrow."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        stop = len(self) if stop is None else stop
+        numbers = pa.array(np.arange(start + 1, stop + 1, dtype=np.int64)).cast(pa.string())
+        return pc.binary_join_element_wise(f"{sanitize(Path(self.file).name)}-", numbers, "")
+
+    def ballot_id(self, i: int) -> str:
+        return f"{sanitize(Path(self.file).name)}-{i + 1}"
+
+
+def read(config, source) -> Columns:
+    """Read one ES&S source (see the module docstring).
+
+    Raises
+    ------
+    BallotError
+        As :func:`.ess.table`: an unreadable workbook, a cell naming no candidate, an
+        empty ballot id cell.
+    """
+    fast = _read_columns(config, source)
+    return fast if fast is not None else _from_table(str(source.file_path), ess_reader.table(config, source))
+
+
+def _from_table(file: str, t: ess_reader.Table) -> Columns:
+    """A row-by-row :class:`.ess.Table` in the column form."""
+    import pyarrow as pa
+
+    index: dict[Marks, int] = {}
+    which = np.fromiter(
+        (index.setdefault(m, len(index)) for m in t.marks), dtype=np.int64, count=len(t.marks)
+    )
+    first = np.zeros(len(index), dtype=np.int64)
+    if len(which):
+        first = np.unique(which, return_index=True)[1]
+
+    def strings(values: list[str | None]) -> Any:
+        return None if all(v is None for v in values) else pa.array(values, type=pa.string())
+
+    return Columns(
+        file,
+        list(index),
+        which,
+        first,
+        np.asarray(t.lines, dtype=np.int64),
+        strings(t.precincts),
+        strings(t.batches),
+        strings(t.supplied),
+    )
+
+
+def _dictionary(array: Any, n: int) -> tuple[np.ndarray, list[Any]]:
+    """(index of each cell's value, the distinct values) of an Arrow column; None → all empty."""
+    import pyarrow.compute as pc
+
+    if array is None:
+        return np.zeros(n, dtype=np.int64), [None]
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    indices = encoded.indices.cast("int64")
+    values = np.frombuffer(indices.buffers()[1], dtype=np.int64, count=len(indices) + indices.offset)
+    return values[indices.offset :], encoded.dictionary.to_pylist()
+
+
+def _stored_span(path: Path) -> int | None:
+    """n when the first sheet stores rows 1..n, each once with its number, else None.
+
+    Rows are stored in ascending order, so the count and the first and last numbers pin
+    them down; this reads the sheet's XML once without parsing it (a row stored without
+    cells is still a ballot, and calamine's range leaves trailing ones out).
+    """
+    tag, numbered = b"<row", b'<row r="'
+    count = numbered_count = 0
+    first = last = None
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(ess_reader._first_sheet_member(archive)) as sheet:
+        while chunk := sheet.read(1 << 22):
+            data = tail + chunk  # a tag cut by the chunk boundary is whole here
+            count += data.count(tag) - tail.count(tag)
+            numbered_count += data.count(numbered) - tail.count(numbered)
+            if first is None and (at := data.find(numbered)) != -1:
+                first = _number_at(data, at + len(numbered))
+            if (at := data.rfind(numbered)) != -1:
+                last = _number_at(data, at + len(numbered)) or last
+            tail = data[-64:]
+    if count != numbered_count or first != 1 or last != count:
+        return None
+    return count
+
+
+def _number_at(data: bytes, start: int) -> int | None:
+    """The number written from ``start`` to the next quote, None when cut off."""
+    end = data.find(b'"', start)
+    return int(data[start:end]) if end != -1 else None
+
+
+def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int, Any], int] | None:
+    """The wanted columns (by 0-based sheet column) of the sheet's rows from ``first_row``.
+
+    None when the sheet is not the plain shape this reader handles.
+    """
+    try:
+        n = _stored_span(path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None  # the row-by-row reader reports it
+    if n is None or n <= first_row:
+        return None
+    import fastexcel
+
+    try:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(
+            0,
+            header_row=None,
+            skip_rows=first_row,
+            schema_sample_rows=None,
+            dtype_coercion="strict",  # a column of mixed cells goes the row-by-row way
+            use_columns=lambda column: column.absolute_index in wanted,
+        )
+        batch, errors = sheet.to_arrow_with_errors()
+    except Exception:  # noqa: BLE001 - fastexcel raises its own types; the row reader explains
+        return None
+    # Rows 0..n-1 are all stored and the range holds n of them: it starts at row 0.
+    if errors is not None or sheet.total_height != n or batch.num_rows != n - first_row:
+        return None
+    columns: dict[int, Any] = {}
+    for i, info in enumerate(sheet.selected_columns):
+        column = batch.column(i)
+        if str(column.type) not in _PLAIN_TYPES:
+            return None
+        columns[info.absolute_index] = column
+    return columns, n - first_row
+
+
+def _text_column(
+    columns: dict[int, Any], index: int | None, missing: str | None, n: int
+) -> tuple[Any, np.ndarray | None, list[str]]:
+    """A column's cells as RCTab's text (empty → ``missing``), with its dictionary form."""
+    import pyarrow as pa
+
+    if index is None:
+        return None, None, []
+    codes, values = _dictionary(columns.get(index), n)
+    texts = [ess_reader.cell_text(v) for v in values]
+    shown = pa.array([t or missing for t in texts], type=pa.string())
+    return shown.take(pa.array(codes)), codes, texts
+
+
+def _read_columns(config, source) -> Columns | None:
+    """The fast path of :func:`read`, or None when the sheet needs the row-by-row reader."""
+    path = Path(source.file_path)
+    file = str(path)
+    first_row = (source.first_vote_row_index or 2) - 1
+    first_col = (source.first_vote_column_index or 1) - 1
+    n_ranks = checked_ranks(config)
+    precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
+    batch_col = source.batch_column_index - 1 if source.batch_column_index else None
+    id_col = source.id_column_index - 1 if source.id_column_index else None
+    rank_cols = range(first_col, first_col + n_ranks)
+    wanted = {*rank_cols, *(c for c in (precinct_col, batch_col, id_col) if c is not None)}
+    check_zip(path)  # before the sheet's XML is unpacked, by either reader
+    loaded = _load_sheet(path, first_row, wanted)
+    if loaded is None:
+        return None
+    columns, n = loaded
+    limits.check("ballot_rows", n, what="ballot rows", file=file)
+    lines = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
+    which, first, marks = _markings(config, source, columns, rank_cols, lines)
+    precincts, _, _ = _text_column(columns, precinct_col, ess_reader.MISSING_PRECINCT, n)
+    batches, _, _ = _text_column(columns, batch_col, ess_reader.MISSING_BATCH, n)
+    supplied, codes, texts = _text_column(columns, id_col, None, n)
+    if codes is not None and id_col is not None:
+        empty = [k for k, t in enumerate(texts) if not t]
+        if empty:
+            row = int(np.flatnonzero(np.isin(codes, empty))[0])
+            raise BallotError(
+                "the ballot id cell is empty", file=file, line=int(lines[row]), field=f"column {id_col + 1}"
+            )
+    return Columns(file, marks, which, first, lines, precincts, batches, supplied)
+
+
+def _markings(
+    config, source, columns: dict[int, Any], rank_cols: range, lines: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[Marks]]:
+    """(marking index per ballot, first ballot per marking, the markings) of the rank columns.
+
+    Markings are numbered in order of first appearance and resolved in that order, so a
+    bad cell is reported at the same row as by the row-by-row reader.
+    """
+    n = len(lines)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+    dictionaries = [_dictionary(columns.get(c), n) for c in rank_cols]
+    if not dictionaries:
+        codes = np.zeros((n, 1), dtype=np.int64)
+    else:
+        codes = np.stack([d[0] for d in dictionaries], axis=1)
+    if not any(ess_reader.cell_text(v) for _, values in dictionaries for v in values):
+        raise no_marks(config, source, n)
+    sizes = [max(len(d[1]), 1) for d in dictionaries]
+    if float(np.prod(np.asarray(sizes, dtype=np.float64))) < 2.0**62:
+        key: np.ndarray = np.zeros(n, dtype=np.int64)
+        for r, size in enumerate(sizes):
+            key = key * size + codes[:, r]
+    else:  # too many distinct cells to pack a row in one number: compare rows as bytes
+        key = np.ascontiguousarray(codes).view(np.dtype((np.void, 8 * codes.shape[1]))).ravel()
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    which = renumber[inverse.reshape(-1)]
+    first = first[order]
+    resolve: Callable[[tuple, int], Marks] = ess_reader.resolver(config, source)
+    marks = [
+        resolve(tuple(values[codes[row, r]] for r, (_, values) in enumerate(dictionaries)), int(lines[row]))
+        for row in first.tolist()
+    ]
+    return which, first, marks
+
+
+class Reads:
+    """The ES&S sources of a config, read in the background, one thread per core.
+
+    ``result(index)`` waits for source ``index``; ask in source order. ``close()`` drops
+    reads not yet started (after an error elsewhere).
+    """
+
+    def __init__(self, config, indices: Sequence[int] | None = None) -> None:
+        sources = config.sources
+        if indices is None:
+            indices = [i for i, s in enumerate(sources) if s.provider == "ess"]
+        workers = min(len(indices), os.cpu_count() or 1)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ess") if workers > 1 else None
+        self._futures: dict[int, Future[Columns]] = {}
+        if self._pool is not None:
+            # Largest files first, so the pool does not end on one big file alone.
+            by_size = sorted(indices, key=lambda i: -_size(sources[i].file_path))
+            self._futures = {i: self._pool.submit(read, config, sources[i]) for i in by_size}
+            self._pool.shutdown(wait=False)
+        self._config = config
+
+    def result(self, index: int) -> Columns:
+        future = self._futures.pop(index, None)
+        if future is None:
+            return read(self._config, self._config.sources[index])
+        return future.result()
+
+    def close(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
+        self._futures.clear()
+
+
+def _size(path: Any) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
