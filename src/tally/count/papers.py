@@ -213,6 +213,24 @@ def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) 
     return np.flatnonzero(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any(axis=1))
 
 
+def _refuse_unreadable(weights: np.ndarray, choices: np.ndarray, reading: Reading) -> None:
+    """Refuse what STV papers cannot be read from: a fractional weight, an excluded
+    candidate, an overvote without names under a rule that reads overvotes by name."""
+    if not np.all(weights == np.round(weights)):
+        bad = int(np.flatnonzero(weights != np.round(weights))[0])
+        raise RuleError(f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}")
+    if reading.excluded:
+        raise ConfigError(
+            "STV rules leave candidates out as withdrawn (see tally.rules), not by option excluded"
+        )
+    if reading.needs_names and bool((choices == OVERVOTE).any()):
+        raise ConfigError(
+            f"option overvote={reading.overvote!r} needs to know which candidates an overvote "
+            "marks, but these ballots hold overvotes without candidate names; "
+            "use overvote='exhaust' or 'skip'"
+        )
+
+
 def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Papers:
     """Read each row's usable preferences (see the module docstring).
 
@@ -222,23 +240,11 @@ def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Paper
     reading = Reading() if reading is None else reading
     named = reading.needs_names
     weights = ballots.weights
-    if not np.all(weights == np.round(weights)):
-        bad = int(np.flatnonzero(weights != np.round(weights))[0])
-        raise RuleError(f"STV counts whole ballot papers; ballot row {bad + 1} has weight {weights[bad]!r}")
     choices = ballots.choices
     if reading.max_rankings is not None:
         choices = choices[:, : reading.max_rankings]
-    if reading.excluded:
-        raise ConfigError(
-            "STV rules leave candidates out as withdrawn (see tally.rules), not by option excluded"
-        )
+    _refuse_unreadable(weights, choices, reading)
     rows, ranks = choices.shape
-    if named and bool((choices == OVERVOTE).any()):
-        raise ConfigError(
-            f"option overvote={reading.overvote!r} needs to know which candidates an overvote "
-            "marks, but these ballots hold overvotes without candidate names; "
-            "use overvote='exhaust' or 'skip'"
-        )
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
     over = choices < SKIPPED
     stops = {"overvote": over if reading.overvote == "exhaust" else np.zeros_like(over)}

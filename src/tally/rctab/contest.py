@@ -72,8 +72,6 @@ def build_contest(
     Raises :class:`~tally.errors.BallotError` for a mark naming an unknown candidate or
     an overvote label mixed with names.
     """
-    from ..io.cvr.model import mark_code
-
     names = list(candidates)
     if has_uwi and UWI not in names:
         names.append(UWI)
@@ -86,23 +84,7 @@ def build_contest(
     code_of: dict[tuple[str, ...], int] = {}
 
     for rec in records:
-        codes: list[int] = []
-        for rank, mark in enumerate(rec.marks, start=1):
-            c = code_of.get(mark)
-            if c is None:
-                c = code_of[mark] = mark_code(
-                    mark,
-                    index,
-                    tie_index,
-                    ballot_id=rec.ballot_id,
-                    rank=rank,
-                    file=rec.file,
-                    line=rec.line,
-                    overvote_alone=True,
-                )
-            codes.append(c)
-        while codes and codes[-1] == SKIPPED:
-            codes.pop()
+        codes = _codes(rec, index, tie_index, code_of)
         key = (
             (tuple(codes), *(_slice_label(k, getattr(rec, k)) for k in slices)) if slices else (tuple(codes),)
         )
@@ -122,14 +104,7 @@ def build_contest(
     ballots = RankedBallots.from_matrix(
         names, matrix, cnt.astype(np.float64), tie_sets=ties, merge=False, title=contest_name or None
     )
-    slice_ids: dict[str, tuple[str, ...]] = {}
-    row_slices: dict[str, np.ndarray] = {}
-    for j, kind in enumerate(slices, start=1):
-        values = [k[j] for k in keys]
-        ids = tuple(sorted(set(values)))
-        pos = {v: i for i, v in enumerate(ids)}
-        slice_ids[kind] = ids
-        row_slices[kind] = np.asarray([pos[v] for v in values], dtype=np.int64)
+    slice_ids, row_slices = _slice_rows(keys, slices)
     return Contest(
         candidates=tuple(names),
         excluded=frozenset(excluded),
@@ -141,3 +116,45 @@ def build_contest(
         has_uwi=has_uwi,
         contest_name=contest_name,
     )
+
+
+def _codes(
+    rec: Any, index: dict[str, int], tie_index: dict[frozenset[int], int], code_of: dict[tuple[str, ...], int]
+) -> list[int]:
+    """A record's marks as ballot codes, trailing skipped ranks dropped (``code_of``
+    remembers each distinct mark's code, ``tie_index`` each overvote's tie set)."""
+    from ..io.cvr.model import mark_code
+
+    codes: list[int] = []
+    for rank, mark in enumerate(rec.marks, start=1):
+        c = code_of.get(mark)
+        if c is None:
+            c = code_of[mark] = mark_code(
+                mark,
+                index,
+                tie_index,
+                ballot_id=rec.ballot_id,
+                rank=rank,
+                file=rec.file,
+                line=rec.line,
+                overvote_alone=True,
+            )
+        codes.append(c)
+    while codes and codes[-1] == SKIPPED:
+        codes.pop()
+    return codes
+
+
+def _slice_rows(
+    keys: list[tuple], slices: Sequence[str]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, np.ndarray]]:
+    """For each slicing, its ids in sorted order and the id of each merged row."""
+    slice_ids: dict[str, tuple[str, ...]] = {}
+    row_slices: dict[str, np.ndarray] = {}
+    for j, kind in enumerate(slices, start=1):
+        values = [k[j] for k in keys]
+        ids = tuple(sorted(set(values)))
+        pos = {v: i for i, v in enumerate(ids)}
+        slice_ids[kind] = ids
+        row_slices[kind] = np.asarray([pos[v] for v in values], dtype=np.int64)
+    return slice_ids, row_slices

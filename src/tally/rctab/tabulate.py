@@ -350,33 +350,7 @@ class _Counter:
                 for sid, (t, i) in zip(ids, slice_tallies[kind]):
                     self.slice_rounds[kind][sid].append(SliceRound(tally=t, inactive=i))
 
-            # threshold
-            if self.n_winners > 1:
-                recompute = round_ == 1
-            else:
-                # RCTab keeps the threshold of the round that found the winner while it
-                # continues until two candidates remain.
-                recompute = round_ == 1 or not (rules.first_round_determines_threshold or self.winner_round)
-            result.threshold = self._threshold(tally) if recompute else self.rounds[-2].threshold
-
-            winners = self._identify_winners(tally, result.threshold, round_, result)
-            if winners:
-                for w in winners:
-                    self.winner_round[w] = round_
-                result.elected = sorted(winners)
-                if self.surplus:
-                    for w in winners:
-                        self._elect_with_surplus(w, tally[w], result.threshold, codes, counts)
-            elif (
-                len(self.winner_round) < self.n_winners
-                or (rules.continue_until_two and len(self.eliminated_round) < self.num_candidates - 2)
-                or rules.is_percentage
-            ):
-                eliminated = self._eliminate(tally, result.threshold, round_, result)
-                for e in eliminated:
-                    self.eliminated_round[e] = round_
-                result.eliminated = sorted(eliminated)
-
+            self._decide(round_, tally, result, codes, counts)
             if self.n_winners > 1:
                 residual = self._update_winner_tallies(round_, result, residual)
                 result.residual_surplus = residual
@@ -398,6 +372,41 @@ class _Counter:
             snapshots=self.snapshots,
             snapshot_rows=self.snapshot_rows,
         )
+
+    def _decide(
+        self,
+        round_: int,
+        tally: dict[str, Decimal],
+        result: RoundResult,
+        codes: np.ndarray,
+        counts: np.ndarray,
+    ) -> None:
+        """Set the round's threshold, then elect (and transfer surpluses) or eliminate."""
+        if self.n_winners > 1:
+            recompute = round_ == 1
+        else:
+            # RCTab keeps the threshold of the round that found the winner while it
+            # continues until two candidates remain.
+            recompute = round_ == 1 or not (self.rules.first_round_determines_threshold or self.winner_round)
+        result.threshold = self._threshold(tally) if recompute else self.rounds[-2].threshold
+
+        winners = self._identify_winners(tally, result.threshold, round_, result)
+        if winners:
+            for w in winners:
+                self.winner_round[w] = round_
+            result.elected = sorted(winners)
+            if self.surplus:
+                for w in winners:
+                    self._elect_with_surplus(w, tally[w], result.threshold, codes, counts)
+        elif (
+            len(self.winner_round) < self.n_winners
+            or (self.rules.continue_until_two and len(self.eliminated_round) < self.num_candidates - 2)
+            or self.rules.is_percentage
+        ):
+            eliminated = self._eliminate(tally, result.threshold, round_, result)
+            for e in eliminated:
+                self.eliminated_round[e] = round_
+            result.eliminated = sorted(eliminated)
 
     def _snapshot(self, round_: int, codes: np.ndarray, rows: np.ndarray) -> None:
         """Record where the vote of every row in ``rows`` sits now (RCTab's CDF snapshot)."""

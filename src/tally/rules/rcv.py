@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from ..errors import ConfigError, RuleError
 from ..options import RCTAB_OVERVOTE_RULES, Reading
 from ..outcome import Outcome, Tie
 from . import rule
+
+if TYPE_CHECKING:
+    from ..rctab.config import Rules
 
 __all__ = ["outcome_of", "rctab"]
 
@@ -120,8 +123,63 @@ def rctab(
     >>> tally.count(b, "rctab").winners
     ('A',)
     """
-    from ..rctab.config import Rules
     from ..rctab.tabulate import UWI, Contest, tabulate
+
+    rules = _rules(
+        ballots,
+        mode=mode,
+        seats=seats,
+        tiebreak=tiebreak,
+        seed=seed,
+        overvote=overvote,
+        max_skipped=max_skipped,
+        repeated=repeated,
+        batch_elimination=batch_elimination,
+        continue_until_two=continue_until_two,
+        first_round_threshold=first_round_threshold,
+        threshold=threshold,
+        decimal_places=decimal_places,
+        minimum_votes=minimum_votes,
+        stop_after_round=stop_after_round,
+        percentage=percentage,
+        cutoff=cutoff,
+    )
+    unknown = [name for name in excluded if name not in ballots.candidates]
+    if unknown:
+        raise ConfigError(f"option excluded: no candidate {', '.join(map(repr, unknown))}")
+    contest = Contest(
+        candidates=tuple(ballots.candidates),
+        excluded=frozenset(excluded),
+        ballots=ballots,
+        counts=np.round(np.asarray(ballots.weights, dtype=np.float64)).astype(np.int64),
+        has_uwi=UWI in ballots.candidates,
+    )
+    return outcome_of(tabulate(contest, rules))
+
+
+def _rules(
+    ballots: RankedBallots,
+    *,
+    mode: str | None,
+    seats: int,
+    tiebreak: str,
+    seed: int | None,
+    overvote: str,
+    max_skipped: int | None,
+    repeated: str,
+    batch_elimination: bool,
+    continue_until_two: bool,
+    first_round_threshold: bool,
+    threshold: str,
+    decimal_places: int,
+    minimum_votes: int,
+    stop_after_round: int | None,
+    percentage: float | None,
+    cutoff: bool,
+) -> Rules:
+    """RCTab's rules for the options of rule ``rctab`` (see :func:`rctab`), refused where
+    RCTab would refuse the config or the ballots."""
+    from ..rctab.config import Rules
 
     seats = _whole(seats, "seats", 1)
     decimal_places = _whole(decimal_places, "decimal_places", 0)
@@ -133,13 +191,49 @@ def rctab(
     weights = np.asarray(ballots.weights, dtype=np.float64)
     if not np.all(weights == np.round(weights)):
         raise RuleError("rule 'rctab' counts whole ballots; these ballots have fractional weights")
-    if _pick(_MODES, mode, "mode") == "singleWinnerMajority" and seats != 1:
+    chosen = _pick(_MODES, mode, "mode")
+    _check_mode_options(chosen, mode, seats, percentage, cutoff, batch_elimination, threshold)
+    Reading(max_skipped=max_skipped, repeated=repeated)  # refuses bad values, as every ranked rule does
+    rules = Rules(
+        winner_election_mode=chosen,
+        number_of_winners=0 if chosen == "bottomsUpUsingPercentageThreshold" else seats,
+        tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
+        random_seed=None if seed is None else int(seed),
+        overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
+        max_skipped_ranks=max_skipped,
+        exhaust_on_duplicate=repeated == "exhaust",
+        batch_elimination=bool(batch_elimination),
+        continue_until_two=bool(continue_until_two),
+        first_round_determines_threshold=bool(first_round_threshold),
+        non_integer_threshold=threshold == "non_integer",
+        hare_quota=threshold == "hare",
+        decimal_places=decimal_places,
+        minimum_vote_threshold=Decimal(minimum_votes),
+        stop_early_after_round=stop_after_round,
+        bottoms_up_percentage=None if percentage is None else Decimal(str(percentage)) / 100,
+        cutoff_elimination=bool(cutoff),
+    )
+    if rules.needs_seed and rules.random_seed is None:
+        rules = replace(rules, random_seed=0)
+    rules.check()
+    return rules
+
+
+def _check_mode_options(
+    chosen: str,
+    mode: str,
+    seats: int,
+    percentage: float | None,
+    cutoff: bool,
+    batch_elimination: bool,
+    threshold: str,
+) -> None:
+    """RCTab refuses a configuration whose options the mode would not read; so does the rule."""
+    if chosen == "singleWinnerMajority" and seats != 1:
         raise ConfigError(
             f"option seats: mode 'single' elects one candidate, not {seats}; "
             "use mode 'stv', 'one_per_round', 'bottoms_up' or 'multi_pass'"
         )
-    # RCTab refuses a configuration whose options the mode would not read; so does the rule
-    chosen = _pick(_MODES, mode, "mode")
     percent_mode = chosen == "bottomsUpUsingPercentageThreshold"
     if percentage is not None and (
         isinstance(percentage, bool)
@@ -162,40 +256,6 @@ def rctab(
         raise ConfigError("option batch_elimination applies only to modes 'single' and 'multi_pass'")
     if threshold not in ("droop", "non_integer", "hare"):
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
-    Reading(max_skipped=max_skipped, repeated=repeated)  # refuses bad values, as every ranked rule does
-    rules = Rules(
-        winner_election_mode=_pick(_MODES, mode, "mode"),
-        number_of_winners=0 if _pick(_MODES, mode, "mode") == "bottomsUpUsingPercentageThreshold" else seats,
-        tiebreak_mode=_pick(_TIEBREAKS, tiebreak, "tiebreak"),
-        random_seed=None if seed is None else int(seed),
-        overvote_rule=_pick(_OVERVOTES, overvote, "overvote"),
-        max_skipped_ranks=max_skipped,
-        exhaust_on_duplicate=repeated == "exhaust",
-        batch_elimination=bool(batch_elimination),
-        continue_until_two=bool(continue_until_two),
-        first_round_determines_threshold=bool(first_round_threshold),
-        non_integer_threshold=threshold == "non_integer",
-        hare_quota=threshold == "hare",
-        decimal_places=decimal_places,
-        minimum_vote_threshold=Decimal(minimum_votes),
-        stop_early_after_round=stop_after_round,
-        bottoms_up_percentage=None if percentage is None else Decimal(str(percentage)) / 100,
-        cutoff_elimination=bool(cutoff),
-    )
-    if rules.needs_seed and rules.random_seed is None:
-        rules = replace(rules, random_seed=0)
-    rules.check()
-    unknown = [name for name in excluded if name not in ballots.candidates]
-    if unknown:
-        raise ConfigError(f"option excluded: no candidate {', '.join(map(repr, unknown))}")
-    contest = Contest(
-        candidates=tuple(ballots.candidates),
-        excluded=frozenset(excluded),
-        ballots=ballots,
-        counts=np.round(weights).astype(np.int64),
-        has_uwi=UWI in ballots.candidates,
-    )
-    return outcome_of(tabulate(contest, rules))
 
 
 def _note(pass_number: int | None, residual: Decimal) -> str:
