@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -341,7 +341,8 @@ class RankedBallots:
 
     def is_blank(self) -> np.ndarray:
         """Rows with no mark at all (undervotes)."""
-        return (self.choices == SKIPPED).all(axis=1)
+        blank: np.ndarray = (self.choices == SKIPPED).all(axis=1)
+        return blank
 
     def is_strict(self) -> bool:
         """True when no rank holds an overvote or a tie."""
@@ -394,7 +395,8 @@ class RankedBallots:
     def margins(self) -> np.ndarray:
         """(C, C) antisymmetric matrix of pairwise margins ``P[i, j] - P[j, i]``."""
         support = self.pairwise()
-        return support - support.T
+        margins: np.ndarray = support - support.T
+        return margins
 
     def rankings(self) -> list[tuple[tuple[Any, ...], float]]:
         """Each distinct row written with names, and its weight (for display and tests)."""
@@ -480,7 +482,10 @@ def _unknown(name: Any, source: str | None) -> int:
     raise BallotError(f"unknown candidate {name!r}", file=source)
 
 
-def _replace(ballots: Any, **changes: Any) -> Any:
+_Ballots = TypeVar("_Ballots", "RankedBallots", "ScoredBallots")
+
+
+def _replace(ballots: _Ballots, **changes: Any) -> _Ballots:
     """dataclasses.replace for frozen classes with init=False fields."""
     values = {
         name: getattr(ballots, name)
@@ -605,8 +610,8 @@ class ScoredBallots:
 
     def is_blank(self) -> np.ndarray:
         """Rows that give no candidate more than the lowest score."""
-        blank: np.ndarray = (self.filled() <= self.min_score).all(axis=1)
-        return blank
+        # numpy's stubs type a reduction over one axis as possibly a scalar
+        return cast(np.ndarray, (self.filled() <= self.min_score).all(axis=1))
 
     def __repr__(self) -> str:
         return f"ScoredBallots({self.kind}, {self.n_candidates} candidates, {self.total:g} ballots)"
@@ -651,7 +656,8 @@ class Tallies:
 
     def totals(self) -> np.ndarray:
         """Votes per candidate over all areas."""
-        return self.votes.sum(axis=0)
+        totals: np.ndarray = self.votes.sum(axis=0)
+        return totals
 
     def __repr__(self) -> str:
         return f"Tallies({len(self.areas)} areas, {self.n_candidates} candidates, {self.total:g} votes)"

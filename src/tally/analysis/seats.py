@@ -233,7 +233,7 @@ def chamber(tallies: Tallies, *, vacancies: int = 0, swings: Any = None) -> dict
     a, b = tallies.candidates.index(first), tallies.candidates.index(second)
     grid = [round(x / 100, 10) for x in range(-10, 11)] if swings is None else [float(s) for s in swings]
     totals = tallies.votes.sum(axis=1)
-    table = []
+    table: list[dict[str, Any]] = []
     for s in grid:
         votes = tallies.votes.astype(float).copy()
         if s >= 0:
@@ -247,7 +247,7 @@ def chamber(tallies: Tallies, *, vacancies: int = 0, swings: Any = None) -> dict
         shifted = Tallies(tallies.areas, tallies.candidates, votes, attributes=tallies.attributes)
         after = fptp_seats(shifted)
         table.append({"swing": s, "seats": {first: after.get(first, 0), second: after.get(second, 0)}})
-    control_at = {}
+    control_at: dict[str, float | None] = {}
     for party in (first, second):
         hits = [row["swing"] for row in table if row["seats"][party] >= majority]
         if party == first:

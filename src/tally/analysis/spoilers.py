@@ -280,16 +280,16 @@ def spoilers(
         }
     if rates:
         if names:
-            targets = names
+            withdrawn = names
         else:
             eligible = _eligible(t)
             totals = np.where(eligible, t.totals(), -np.inf)
             order = np.argsort(-totals, kind="stable")
             if np.isinf(totals).all() or len(order) < 3 or np.isinf(totals[order[2]]):
                 raise ConfigError("no third candidate to withdraw in a sweep; name the candidate to withdraw")
-            targets = [t.candidates[int(order[2])]]
+            withdrawn = [t.candidates[int(order[2])]]
         gains = None if toward is None else find_candidate(toward, t.candidates, t.totals(), aliases(t))
-        report["sweep"] = {name: sweep(contest, name, rates, gains) for name in targets}
+        report["sweep"] = {name: sweep(contest, name, rates, gains) for name in withdrawn}
     report["headline"] = headlines.spoilers(report, t.metadata.get("office"))
     return report
 

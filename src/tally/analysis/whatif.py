@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 import numpy as np
 
@@ -112,7 +112,7 @@ class _Tokens:
             pos = m.end()
         self.i = 0
 
-    def fail(self, problem: str, position: int | None = None, token: str | None = None) -> None:
+    def fail(self, problem: str, position: int | None = None, token: str | None = None) -> NoReturn:
         if position is None:
             position = self.items[self.i][1] if self.i < len(self.items) else len(self.text)
             token = self.items[self.i][0] if self.i < len(self.items) else None
@@ -138,7 +138,7 @@ class _Tokens:
 
     def name(self) -> str:
         words = []
-        while self.peek() is not None and self.peek().lower() not in _KEYWORDS and _NAME.match(self.peek()):
+        while (tok := self.peek()) is not None and tok.lower() not in _KEYWORDS and _NAME.match(tok):
             words.append(self.take().strip('"'))
         if not words:
             self.fail("expected a candidate name")
@@ -149,7 +149,7 @@ class _Tokens:
         m = _PERCENT.match(tok or "")
         if not m:
             self.fail("expected a percentage such as 50% or 1pt")
-        if not signed and tok[0] in "+-":
+        if not signed and m.group(1)[0] in "+-":
             self.fail("expected an unsigned percentage")
         self.i += 1
         return float(m.group(1)) / 100.0, m.group(2).lower()
@@ -201,7 +201,7 @@ def parse(text: str) -> Statement:
     if first == "turnout":
         toks.take()
         who = None
-        if toks.peek() is not None and not _PERCENT.match(toks.peek()):
+        if (nxt := toks.peek()) is not None and not _PERCENT.match(nxt):
             who = toks.name()
         change, _ = toks.percent(signed=True)
         areas = toks.areas()
@@ -256,7 +256,7 @@ def parse(text: str) -> Statement:
         if share > 1:
             raise ConfigError(f"scenario {text!r}: cannot move more than 100 % of a candidate's voters")
         return Statement("transfer", text, source=source, targets=((target, share),), areas=areas)
-    if toks.peek() is not None and _PERCENT.match(toks.peek()) and toks.peek()[0] in "+-":
+    if (nxt := toks.peek()) is not None and _PERCENT.match(nxt) and nxt[0] in "+-":
         # "Gore +1%" as the --swing option writes it
         amount, _ = toks.percent(signed=True)
         areas = toks.areas()
@@ -303,10 +303,15 @@ class _Frame:
         )
 
 
-def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int | str:
+@overload
+def _resolve(name: str, tallies: Tallies, allow_other: Literal[False], text: str) -> int: ...
+@overload
+def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int | None: ...
+def _resolve(name: str, tallies: Tallies, allow_other: bool, text: str) -> int | None:
+    """The column ``name`` stands for; with ``allow_other``, None when the voters abstain."""
     low = name.lower()
     if allow_other and low in ABSTAIN_TARGETS:
-        return "abstain"
+        return None
     if allow_other and low in OTHER_TARGETS:
         if OTHER in tallies.candidates:
             return tallies.candidates.index(OTHER)
@@ -334,8 +339,8 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
     """The tallies after the scenario, and the count options it sets (allocation)."""
     # "in X" names an area or the group it belongs to: a state (House districts, ME/NE
     # congressional districts) or a region (UK constituencies; quote names with spaces)
-    group = tallies.attributes.get("state") or tallies.attributes.get("region") or tallies.areas
-    frames = [_Frame(tallies, tuple(str(g) for g in group))]
+    belongs = tallies.attributes.get("state") or tallies.attributes.get("region") or tallies.areas
+    frames = [_Frame(tallies, tuple(str(g) for g in belongs))]
     dist = district_tallies(tallies)
     if dist is not None:
         frames.append(_Frame(dist, tuple(dist.attributes["state"])))
@@ -358,6 +363,7 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
             for s in group:
                 rows = frame.rows(s.areas)
                 if kind == "off":
+                    assert s.source is not None  # parse gives every off statement its candidate
                     src = _resolve(s.source, tallies, False, s.text)
                     # two statements taking one candidate off in one area would each move
                     # all their votes there; which one holds would depend on their order
@@ -373,9 +379,10 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
                     frame.votes[rows, src] -= moved
                     for target, share in s.targets:
                         dst = _resolve(target, tallies, True, s.text)
-                        if dst != "abstain":
+                        if dst is not None:
                             frame.votes[rows, dst] += share * moved
                 elif kind == "transfer":
+                    assert s.source is not None  # parse gives every transfer its source
                     src = _resolve(s.source, tallies, False, s.text)
                     ((target, share),) = s.targets
                     dst = _resolve(target, tallies, True, s.text)
@@ -389,7 +396,7 @@ def apply(tallies: Tallies, statements: Sequence[Statement]) -> tuple[Tallies, d
                         )
                     moved = share * base[rows, src]
                     frame.votes[rows, src] -= moved
-                    if dst != "abstain":
+                    if dst is not None:
                         frame.votes[rows, dst] += moved
                 elif kind == "swing":
                     ((target, _),) = s.targets

@@ -14,7 +14,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -84,9 +84,16 @@ def _warnings_as_lines() -> Iterator[None]:
     shown: set[str] = set()
     plain = warnings.showwarning
 
-    def show(message: Any, category: type[Warning], filename: str, lineno: int, *rest: Any) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
         if not issubclass(category, TallyWarning):
-            plain(message, category, filename, lineno, *rest)
+            plain(message, category, filename, lineno, file, line)
         elif str(message) not in shown:
             shown.add(str(message))
             err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
@@ -117,7 +124,7 @@ def _main(argv: list[str] | None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
-        if isinstance(exc, _usage_errors()) and hasattr(exc, "show"):
+        if isinstance(exc, _usage_errors()) and hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             sys.exit(exc.exit_code)
         if os.environ.get("TALLY_DEBUG"):

@@ -237,6 +237,7 @@ def spoilers_command(
                 f"--transfer takes 'A -> B x%' everywhere, not {text!r}; use `tally whatif` for more"
             )
         target, share = s.targets[0]
+        assert s.source is not None  # parse gives every transfer its source
         transfers.setdefault(s.source, {})[target] = share
     rates = []
     if sweep:

@@ -356,12 +356,12 @@ def _fte_name(rec: dict[str, str]) -> str:
 
 def _line_ranges(numbers: list[int]) -> str:
     """File lines as compact ranges: "lines 12-20, 35"."""
-    out: list[str] = []
+    out: list[tuple[int, int]] = []
     for n in sorted(numbers):
         if out and out[-1][1] == n - 1:
             out[-1] = (out[-1][0], n)
         else:
-            out.append((n, n))  # type: ignore[arg-type]
+            out.append((n, n))
     return "lines " + ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in out)
 
 
@@ -604,7 +604,7 @@ def _house_contests(year: int) -> dict[tuple[str, int], dict[str, Any]]:
         groups[(rec["state_po"], int(rec["district"]))][kind].append((line, rec))
     contests = {}
     for key, kinds in groups.items():
-        chosen = kinds.get("runoff") or kinds.get("general") or kinds.get("special")
+        chosen = kinds.get("runoff") or kinds.get("general") or kinds["special"]
         cands: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         unopposed = False
         for line, rec in chosen:

@@ -237,7 +237,7 @@ def read_summary(
 
     if "Total" in areas and len(areas) > 1:
         total_line, total, _ = areas["Total"]
-        parts = sum(v for n, (_, v, _) in areas.items() if n != "Total")
+        parts = sum((v for n, (_, v, _) in areas.items() if n != "Total"), np.zeros(width - 1))
         off = np.flatnonzero(parts != total)
         if off.size:
             j = int(off[0]) + 1

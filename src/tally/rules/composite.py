@@ -83,6 +83,7 @@ def units(tallies: Tallies, allocation: str = "wta") -> tuple[list[Unit], list[s
     for i, area in enumerate(tallies.areas):
         n = int(ev[i])
         if area in split:
+            assert dist is not None  # split areas are those with district results
             rows = by_state[area]
             out.append(Unit(f"{area}", area, n - len(rows), tallies.votes[i], sources[i]))
             for j in rows:
@@ -135,7 +136,7 @@ def apportion(
     if seats == 0 or total <= 0:
         return np.zeros(len(votes))
     if method == "exact":
-        return seats * votes / total
+        return np.asarray(seats * votes / total)
     names = breaker.candidates if breaker is not None else tuple(str(i) for i in range(len(votes)))
     # Counted with the tie left standing, then settled by the caller's breaker: one
     # generator for every state's draw (a fresh one per state would repeat the same draw).

@@ -109,7 +109,7 @@ def _loser_index(margins: np.ndarray) -> int | None:
 def _reach(step: np.ndarray) -> np.ndarray:
     """Reflexive-transitive closure of a boolean relation (repeated squaring)."""
     c = step.shape[0]
-    reach = step | np.eye(c, dtype=bool)
+    reach: np.ndarray = step | np.eye(c, dtype=bool)
     for _ in range(max(1, int(np.ceil(np.log2(max(c, 2)))))):
         nxt = (reach.astype(np.int32) @ reach.astype(np.int32)) > 0
         if np.array_equal(nxt, reach):
@@ -194,7 +194,7 @@ def _margin_details(ballots: RankedBallots, margins: np.ndarray) -> dict[str, An
 def _outcome(
     ballots: RankedBallots,
     margins: np.ndarray,
-    winners: Sequence[int],
+    winners: Sequence[int] | np.ndarray,
     tally: np.ndarray,
     breaker: TieBreaker,
     *,
@@ -732,6 +732,7 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
             {x for group in _lock_orders(margins) if len(group) > 1 for pair in group for x in pair}
         )
         how += " (too many orders to list every possible winner; tied = candidates in equal margins)"
+    assert winner is not None  # with no candidate the empty universe was returned above
     names = tuple(ballots.candidates[x] for x in universes)
     breaker.record(
         Tie(

@@ -82,7 +82,7 @@ def _row_points(positions: np.ndarray, truncated: str, kind: str) -> np.ndarray:
     ranked = np.isfinite(positions)
     if kind == "borda":
         # the places above+1 .. above+level carry n-1-above .. n-above-level points
-        points = (n - 1) - above - (level - 1) / 2.0
+        points: np.ndarray = (n - 1) - above - (level - 1) / 2.0
     else:
         # Dowdall: place k (from 1) carries 1/k; tied places share the mean
         points = np.zeros(positions.shape)

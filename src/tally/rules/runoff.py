@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..ballots import RankedBallots, RankedProfiles
-from ..count.eliminate import THRESHOLDS, Elimination, batch_losers, majority
+from ..count.eliminate import THRESHOLDS, Badness, Elimination, batch_losers, majority
 from ..count.record import Recorder, transfer_row
 from ..count.walk import Walk
 from ..errors import ConfigError
@@ -324,7 +324,7 @@ def _runoff_winners(
     return winners
 
 
-def _most_last_places(positions: np.ndarray):
+def _most_last_places(positions: np.ndarray) -> Badness:
     """Scores for Coombs: each continuing ballot's last-place mark among continuing candidates.
 
     A ballot that leaves some continuing candidates unranked gives its last-place mark

@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -353,7 +353,7 @@ def _irv(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def count_batch(profiles: RankedProfiles, rule: str) -> BatchOutcome:
     """The rule's own batch path over every election of ``profiles``."""
-    return cast(BatchOutcome, count_rule(profiles, rule))
+    return count_rule(profiles, rule)
 
 
 def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, counts: np.ndarray) -> Counted:

@@ -200,7 +200,7 @@ def count_dataset(
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
     tiebreak: Tiebreak | None = None,
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
-) -> JSONResponse:
+) -> Response:
     """The outcome JSON of ``tally count DATASET --rule RULE --json``: counted under the
     contest's own rules unless ``rule`` is given; ``counted_under`` says which."""
     identity = _identity(dataset)
@@ -240,7 +240,7 @@ async def count_upload(
             description='The contest\'s official rules as a sidecar holds them: {"rule": ..., "options": {...}}',
         ),
     ] = None,
-) -> JSONResponse:
+) -> Response:
     """Count an uploaded file (read, counted and discarded) under its official rules when
     ``rules`` gives them, else under ``rule`` or the usual rule for its ballots."""
     cap = request.app.state.caps.upload_bytes
