@@ -54,10 +54,40 @@ def schulze(
     number of candidates each beats; ``details["strongest_paths"]`` holds the paths.
     The two strengths agree on complete strict ballots.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    strength : str
+        A link's strength: ``"margins"`` (default) or ``"winning_votes"``.
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the number of candidates each beats by strongest paths;
+        ``details["strongest_paths"]`` holds the paths.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown strength or tie-break mode.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "schulze").winners
     ('A',)
+
+    References
+    ----------
+    Schulze (2011), Social Choice and Welfare 36: 267-303.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     support, margins = support_and_margins(ballots)
@@ -96,10 +126,37 @@ def split_cycle(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | No
     link of any cycle). The winners are the undefeated candidates. The round tally is
     the number of candidates each defeats.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the number of candidates each defeats.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown tie-break mode.
+
+    Examples
+    --------
     >>> import tally
     >>> cycle = [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2
     >>> tally.count(tally.RankedBallots.from_rankings(["A", "B", "C"], cycle), "split_cycle").winners
     ('A',)
+
+    References
+    ----------
+    Holliday & Pacuit (2023), Public Choice 197: 1-62.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     margins = pairwise_margins(ballots)

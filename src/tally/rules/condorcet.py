@@ -84,10 +84,39 @@ def condorcet(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None
     ``seed`` have nothing to decide; they are accepted so every rule takes them. The
     round tally is each candidate's number of head-to-head wins.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's head-to-head wins; no winner (and a
+        warning) without a Condorcet winner. ``details`` holds the margins and the Smith set.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown tie-break mode.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"], ["B", "A"], ["C", "A"]])
     >>> tally.count(b, "condorcet").winners
     ('A',)
+
+    References
+    ----------
+    Condorcet (1785), Essai sur l'application de l'analyse à la probabilité des décisions
+    rendues à la pluralité des voix.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     margins = pairwise_margins(ballots)
@@ -127,10 +156,39 @@ def copeland(
     Llull's rule (also registered on its own, :func:`llull`); ``tie_score=0`` counts wins
     only. The round tally is the points.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tie_score : float
+        Points for a head-to-head tie (0.5, Copeland's rule; 1, Llull's; 0, wins only).
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the points; ``details`` holds the margins and the Smith set.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown tie-break mode.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"], ["B", "C", "A"]])
     >>> o = tally.count(b, "copeland"); o.winners, o.scores["B"]
     (('B',), 1.5)
+
+    References
+    ----------
+    Copeland (1951), A 'reasonable' social welfare function, University of Michigan seminar.
     """
     return _pairwise_points(
         ballots, tie_score, TieBreaker(tiebreak, ballots.candidates, seed=seed), "Copeland"
@@ -230,10 +288,41 @@ def minimax(
     differ with truncated or tied ballots. The round tally is the worst defeat
     (smaller is better).
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    measure : str
+        How a defeat is sized: ``"margins"`` (default), ``"winning_votes"`` or
+        ``"pairwise_opposition"``.
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's worst defeat (smallest wins).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown measure or tie-break mode.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "minimax").winners
     ('A',)
+
+    References
+    ----------
+    Simpson (1969), Quarterly Journal of Economics 83(3): 478-490; Kramer (1977), Journal
+    of Economic Theory 16(2): 310-334.
     """
     if measure not in _MINIMAX_MEASURES:
         raise ConfigError(f"minimax measure must be one of {', '.join(_MINIMAX_MEASURES)}, not {measure!r}")

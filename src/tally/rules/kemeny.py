@@ -74,10 +74,39 @@ def kemeny_young(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     The round tally is, for each candidate, the best score of a ranking it heads;
     ``details["ranking"]`` is one best ranking.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the best Kemeny score of a ranking each candidate heads;
+        ``details["ranking"]`` is one best ranking.
+
+    Raises
+    ------
+    RuleError
+        Above :data:`KEMENY_MAX_CANDIDATES` candidates.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "kemeny_young").winners
     ('A',)
+
+    References
+    ----------
+    Kemeny (1959), Daedalus 88(4): 577-591; Young & Levenglick (1978), SIAM Journal on
+    Applied Mathematics 35(2): 285-300.
     """
     c = ballots.n_candidates
     if c > KEMENY_MAX_CANDIDATES:

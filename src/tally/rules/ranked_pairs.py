@@ -179,10 +179,39 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     The round tally is the number of candidates each is ranked above in the locked order
     (``details["ranking"]``; with ``all``, one order from the candidate-order tie-break).
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed; unranked candidates are below ranked ones).
+    tiebreak : str
+        ``"all"`` (default: a tie among winners is left standing, every tied candidate
+        reported and the outcome marked tied), ``"order"``, ``"random"`` (with ``seed``)
+        or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is the number of candidates each is ranked above in the
+        locked order (``details["ranking"]``).
+
+    Raises
+    ------
+    RuleError
+        With ``tiebreak="all"``, when there are too many orders of equal margins to explore.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "ranked_pairs").winners
     ('A',)
+
+    References
+    ----------
+    Tideman (1987), Social Choice and Welfare 4: 185-206; Zavist & Tideman (1989), Social
+    Choice and Welfare 6: 167-173.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     margins = pairwise_margins(ballots)
