@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tally.cli.convert import write_cdf_json
 from tally.count.walk import Walk
 from tally.io.cvr import contest_candidates, cvrs_to_ballots, read_cvrs
-from tally.io.cvr.convert import cdf_json, cvr_csv, java_hash_order, write_cdf_json
+from tally.io.cvr.convert import cdf_json, cvr_csv, java_hash_order
 from tally.options import Reading
 from tally.rctab.config import load_config
 

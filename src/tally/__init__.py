@@ -54,7 +54,24 @@ __all__ = [
 def read(path: str | os.PathLike[str], format: str | None = None, **options: Any) -> Ballots:
     """Read ballots or tallies from ``path``, picking the reader by extension and content.
 
-    ``format`` overrides the choice (see :func:`tally.io.formats`).
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+    format : str, optional
+        A name from :func:`tally.io.formats`, overriding the choice by extension and content.
+    **options
+        Passed to the reader (see each reader's docstring).
+
+    Returns
+    -------
+    RankedBallots, ScoredBallots or Tallies
+        What the file holds, every ballot read accounted for.
+
+    Raises
+    ------
+    BallotError
+        A file that cannot be read, named with the line and field at fault.
     """
     from .io import read as _read
 

@@ -30,6 +30,7 @@ __all__ = [
     "RankedProfiles",
     "ScoredBallots",
     "Tallies",
+    "distinct_rows",
 ]
 
 SKIPPED = -1
@@ -104,7 +105,7 @@ def _check_counts(
             raise BallotError(f"electoral_votes {value!r} is not a whole non-negative number", file=source)
 
 
-def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
+def _merge_keys(choices: np.ndarray) -> np.ndarray | None:
     """One int64 key per row when the row fits, for a fast merge of identical rows."""
     ranks = choices.shape[1]
     if ranks == 0:
@@ -120,6 +121,44 @@ def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
     for r in range(ranks):
         key = (key << bits) | shifted[:, r]
     return key
+
+
+def distinct_rows(choices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a code matrix: where each first occurs, and which each row is.
+
+    The one kernel behind every merge of identical ballots (:meth:`RankedBallots.merged`,
+    the store's blocks of cast-vote records). Distinct rows come in the lexicographic
+    order of their codes, as ``np.unique(choices, axis=0)`` orders them, so the order of a
+    merged matrix does not depend on how wide its rows are.
+
+    Parameters
+    ----------
+    choices : numpy.ndarray
+        An (n, ranks) matrix of integer codes.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        For each distinct row, in lexicographic order, the index of its first occurrence.
+    inverse : numpy.ndarray
+        For each input row, the position of its distinct row in ``first``.
+
+    Examples
+    --------
+    >>> first, inverse = distinct_rows(np.array([[2, 1], [0, 1], [2, 1]]))
+    >>> first.tolist(), inverse.tolist()
+    ([1, 0], [1, 0, 1])
+    """
+    key = _merge_keys(choices)
+    if key is None:
+        # Too wide to pack into one integer: compare rows as bytes, each code offset to
+        # unsigned big-endian so that byte order is numeric order (much faster than
+        # np.unique(axis=0), same order).
+        ranks = choices.shape[1]
+        shifted = (choices.astype(np.int64) - int(choices.min())).astype(f">u{choices.dtype.itemsize}")
+        key = np.ascontiguousarray(shifted).view(np.dtype((np.void, shifted.dtype.itemsize * ranks))).ravel()
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,12 +323,7 @@ class RankedBallots:
             choices = choices[:, : (used[-1] + 1 if used.size else 0)]
         if choices.shape[0] == 0:
             return _replace(self, choices=choices)
-        key = _merge_keys(choices, len(self.candidates) + len(self.tie_sets))
-        if key is not None:
-            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        else:
-            _, first, inverse = np.unique(choices, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        first, inverse = distinct_rows(choices)
         weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
         order = np.lexsort((np.arange(first.size), -weights))
         rank_of = np.empty_like(order)

@@ -56,7 +56,7 @@ from ._arrow import as_numpy
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
-from .store_blocks import Accumulator, stream_generic_source, unique_rows
+from .store_blocks import Accumulator, stream_generic_source
 
 __all__ = [
     "ImportInfo",
@@ -74,7 +74,6 @@ __all__ = [
     "remove_import",
 ]
 
-_unique_rows = unique_rows  # kept under its older name
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 _CHUNK_BYTES = 1 << 24  # 16 MiB of CSV text per block

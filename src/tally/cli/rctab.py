@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from .. import headlines
+from ..errors import ConfigError
 from . import app, console, err_console
 from .render import headline
 from .render import table as render_table
@@ -102,7 +103,7 @@ def rctab_command(
     <contest>_audit.json (SHA-256 of the config and every CVR file, tally version, seed,
     and of each report) for 'tally verify'. Paths in the config are relative to its folder.
     """
-    from ..rctab.report import summary_json, write_files
+    from ..rctab.report import summary_json
     from ..rctab.run import run_config
     from ..rctab.verify import audit_name, audit_record
 
@@ -110,7 +111,7 @@ def rctab_command(
     out_dir = output if output is not None else Path("rctab-output")
     files = run.report_files()
     audit = audit_record(run, files, out_dir)
-    written = write_files({**files, audit_name(run.stem): json.dumps(audit, indent=2) + "\n"}, out_dir)
+    written = _write_files({**files, audit_name(run.stem): json.dumps(audit, indent=2) + "\n"}, out_dir)
     if as_json:
         reports = [summary_json(tab, run.meta) for tab in run.tabulations]
         payload = reports[0] if len(reports) == 1 else reports
@@ -169,3 +170,27 @@ def verify_command(
     # SystemExit rather than typer.Exit: the app runs with standalone_mode=False, where
     # click turns Exit into a return value and the status would be lost.
     raise SystemExit(1)
+
+
+def _write_files(files: dict[str, str], directory: str | Path) -> list[Path]:
+    """Write ``files`` under ``directory`` (UTF-8, ``\\n`` line ends); returns the paths.
+
+    The reports are written here, by the command, so that nothing below the store writes
+    files.
+
+    Raises :class:`~tally.errors.ConfigError` naming the path when the folder cannot be
+    made or a file cannot be written.
+    """
+    out = []
+    root = Path(directory)
+    for rel, text in files.items():
+        path = root / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise ConfigError(
+                f"{exc.filename or path}: cannot write the report: {exc.strerror or exc}"
+            ) from None
+        out.append(path)
+    return out

@@ -16,11 +16,9 @@ from __future__ import annotations
 import json
 import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
-from pathlib import Path
 from typing import Any
 
 from ..count.record import FINAL_SURPLUS
-from ..errors import ConfigError
 from .decimal_math import EXACT, ZERO
 from .tabulate import RoundResult, SliceRound, Tabulation
 
@@ -457,24 +455,3 @@ def report_files(tabs: list[Tabulation], meta: dict[str, str], stem: str) -> dic
                     tab, meta, kind, sid
                 )
     return files
-
-
-def write_files(files: dict[str, str], directory: str | Path) -> list[Path]:
-    """Write ``files`` under ``directory`` (UTF-8, ``\\n`` line ends); returns the paths.
-
-    Raises :class:`~tally.errors.ConfigError` naming the path when the folder cannot be
-    made or a file cannot be written.
-    """
-    out = []
-    root = Path(directory)
-    for rel, text in files.items():
-        path = root / rel
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise ConfigError(
-                f"{exc.filename or path}: cannot write the report: {exc.strerror or exc}"
-            ) from None
-        out.append(path)
-    return out

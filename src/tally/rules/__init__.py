@@ -222,13 +222,35 @@ def _load_all() -> None:
 
 
 def rules() -> tuple[RuleInfo, ...]:
-    """Every registered rule, sorted by family then name."""
+    """Every registered rule, sorted by family then name.
+
+    Returns
+    -------
+    tuple of RuleInfo
+        Each rule's name, aliases, ballot kinds, family, options and reference.
+    """
     _load_all()
     return tuple(sorted(_REGISTRY.values(), key=lambda r: (r.family, r.name)))
 
 
 def get_rule(name: str) -> RuleInfo:
-    """The rule registered under ``name`` or one of its aliases."""
+    """The rule registered under ``name`` or one of its aliases.
+
+    Parameters
+    ----------
+    name : str
+        A rule's name or alias (case, spaces and hyphens do not matter).
+
+    Returns
+    -------
+    RuleInfo
+        The registered rule.
+
+    Raises
+    ------
+    RuleError
+        For an unknown name, listing the known rules.
+    """
     _load_all()
     key = _normal(name)
     if key not in _ALIASES:
@@ -251,6 +273,28 @@ def count(ballots: Any, rule_name: str, **options: Any) -> Outcome | BatchOutcom
     ``seats=1`` may be passed to any single-winner rule (as the CLI does); more seats
     than one is an error there. :class:`~tally.ballots.RankedProfiles` (many elections)
     give a :class:`~tally.outcome.BatchOutcome`, from rules that accept them.
+
+    Parameters
+    ----------
+    ballots : RankedBallots, ScoredBallots, Tallies or RankedProfiles
+        What to count; the rule must accept its kind.
+    rule_name : str
+        A registered rule's name or alias (see :func:`rules`).
+    **options
+        The rule's options (each rule's docstring lists them).
+
+    Returns
+    -------
+    Outcome or BatchOutcome
+        The outcome, naming the rule and every option it was counted with.
+
+    Raises
+    ------
+    RuleError
+        An unknown rule or option, ballots of a kind the rule does not count, or seats
+        for a single-winner rule.
+    ConfigError
+        An option value of the wrong kind.
     """
     info = get_rule(rule_name)
     if "seats" in options and "seats" not in info.options:

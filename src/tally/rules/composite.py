@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -306,119 +306,164 @@ def electoral_college(
     if rounding not in ROUNDINGS:
         raise ConfigError(f"unknown rounding {rounding!r}; choose one of {', '.join(ROUNDINGS)}")
     check_tiebreak(tiebreak)
-    breaker = TieBreaker(tiebreak, tallies.candidates, seed=seed)
     cands = tuple(tallies.candidates)
     pseudo = set(tallies.metadata.get("pseudo_candidates", ()))
-    eligible = np.array([c not in pseudo for c in cands])
-    warnings: list[str] = []
-    electoral: dict[str, float] = {c: 0 for c in cands}
-    areas: list[dict[str, Any]] = []
-    unallocated = 0
+    electors = _Electors(
+        cands=cands,
+        eligible=np.array([c not in pseudo for c in cands]),
+        breaker=TieBreaker(tiebreak, tallies.candidates, seed=seed),
+        electoral={c: 0 for c in cands},
+    )
+    if allocation == "popular":
+        _allocate_popular(tallies, electors)
+    else:
+        for unit in _units_for(tallies, allocation, electors):
+            _allocate_unit(unit, allocation, rounding, electors)
+    applied, abstained = _apply_faithless(tallies, faithless, electors)
+    return _college_outcome(tallies, electors, delegations, allocation, applied, abstained)
 
-    def winner_of(votes: np.ndarray, label: str) -> int | None:
+
+@dataclass
+class _Electors:
+    """The count so far: electors by candidate and by state, each area's record, warnings."""
+
+    cands: tuple[str, ...]
+    eligible: np.ndarray  # candidates who can take electors (not the data's pseudo-candidates)
+    breaker: TieBreaker
+    electoral: dict[str, float]
+    by_state: dict[str, dict[str, float]] = field(default_factory=dict)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unallocated: int = 0
+
+    def winner_of(self, votes: np.ndarray, label: str) -> int | None:
+        """The plurality winner whose electors the area appoints (a tie is recorded)."""
         return area_winner(
             votes,
-            eligible,
-            breaker,
+            self.eligible,
+            self.breaker,
             label=label,
             round=1,
             standing="tie left standing; the electors are not allocated",
         )[0]
 
-    def leader_of(votes: np.ndarray) -> int | None:
-        # The plurality leader shown for an area whose electors do not follow it (popular
-        # and proportional allocation): a tie there decides nothing, so none is recorded.
-        masked = np.where(eligible, votes, -1.0)
+    def leader_of(self, votes: np.ndarray) -> int | None:
+        """The plurality leader shown for an area whose electors do not follow it.
+
+        Under popular and proportional allocation a tie there decides nothing, so none
+        is recorded.
+        """
+        masked = np.where(self.eligible, votes, -1.0)
         tied = np.flatnonzero(masked == masked.max())
         return int(tied[0]) if masked.max() > 0 and tied.size == 1 else None
 
-    state_votes = tallies.votes
-    if allocation == "popular":
-        national = state_votes.sum(axis=0)
-        total_ev = int(sum(int(e) for e in tallies.attributes["electoral_votes"]))
-        w = winner_of(national, "the national popular vote")
-        if w is None:
-            unallocated += total_ev
-        else:
-            electoral[cands[w]] += total_ev
-        for i, area in enumerate(tallies.areas):
-            aw = leader_of(state_votes[i])
-            areas.append(
-                {
-                    "area": area,
-                    "winner": None if aw is None else cands[aw],
-                    "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
-                    "votes": _nonzero(cands, state_votes[i]),
-                    "electors": {},
-                    "source": tallies.attributes.get("source", (None,) * len(tallies.areas))[i],
-                }
-            )
-        unit_list: list[Unit] = []
+
+def _allocate_popular(tallies: Tallies, electors: _Electors) -> None:
+    """Every elector to the national popular-vote winner; each state shown with its leader."""
+    cands, state_votes = electors.cands, tallies.votes
+    total_ev = int(sum(int(e) for e in tallies.attributes["electoral_votes"]))
+    w = electors.winner_of(state_votes.sum(axis=0), "the national popular vote")
+    if w is None:
+        electors.unallocated += total_ev
     else:
-        unit_list, warnings_units = units(tallies, "wta" if allocation == "proportional" else allocation)
-        if allocation == "proportional":
-            sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
-            unit_list = [
-                Unit(a, a, int(e), state_votes[i], sources[i])
-                for i, (a, e) in enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))
-            ]
-        else:
-            warnings.extend(warnings_units)
-    per_state_electors: dict[str, dict[str, float]] = {}
-    for unit in unit_list:
-        w = leader_of(unit.votes) if allocation == "proportional" else winner_of(unit.votes, unit.area)
-        if allocation == "proportional":
-            shares = apportion(
-                np.where(eligible, unit.votes, 0.0),
-                unit.electoral_votes,
-                rounding,
-                breaker=breaker,
-                label=unit.area,
-            )
-            given = {cands[i]: float(s) for i, s in enumerate(shares) if s}
-            missing = unit.electoral_votes - round(float(shares.sum()))
-            if missing:
-                unallocated += missing
-                why = (
-                    "a tie for the last elector(s) was left standing"
-                    if np.any(unit.votes[eligible] > 0)
-                    else "no votes for a candidate who can take electors"
-                )
-                warnings.append(f"{missing} elector(s) of {unit.area} not allocated: {why}")
-        elif w is None:
-            given = {}
-            unallocated += unit.electoral_votes
-        else:
-            given = {cands[w]: unit.electoral_votes}
-        for name, n in given.items():
-            electoral[name] += n
-            per_state_electors.setdefault(unit.state, {}).setdefault(name, 0)
-            per_state_electors[unit.state][name] += n
-        areas.append(
+        electors.electoral[cands[w]] += total_ev
+    for i, area in enumerate(tallies.areas):
+        aw = electors.leader_of(state_votes[i])
+        electors.areas.append(
             {
-                "area": unit.area,
-                "winner": None if w is None else cands[w],
-                "electoral_votes": unit.electoral_votes,
-                "votes": _nonzero(cands, unit.votes),
-                "electors": given,
-                "source": unit.source,
+                "area": area,
+                "winner": None if aw is None else cands[aw],
+                "electoral_votes": int(tallies.attributes["electoral_votes"][i]),
+                "votes": _nonzero(cands, state_votes[i]),
+                "electors": {},
+                "source": tallies.attributes.get("source", (None,) * len(tallies.areas))[i],
             }
         )
 
+
+def _units_for(tallies: Tallies, allocation: str, electors: _Electors) -> list[Unit]:
+    """The units that appoint electors: whole states under proportional allocation."""
+    unit_list, warnings_units = units(tallies, "wta" if allocation == "proportional" else allocation)
+    if allocation != "proportional":
+        electors.warnings.extend(warnings_units)
+        return unit_list
+    sources = tallies.attributes.get("source", (None,) * len(tallies.areas))
+    return [
+        Unit(a, a, int(e), tallies.votes[i], sources[i])
+        for i, (a, e) in enumerate(zip(tallies.areas, tallies.attributes["electoral_votes"]))
+    ]
+
+
+def _allocate_unit(unit: Unit, allocation: str, rounding: str, electors: _Electors) -> None:
+    """One unit's electors given (to its winner, or in proportion), and its area recorded."""
+    cands = electors.cands
+    if allocation == "proportional":
+        w = electors.leader_of(unit.votes)
+        given = _proportional_share(unit, rounding, electors)
+    else:
+        w = electors.winner_of(unit.votes, unit.area)
+        if w is None:
+            given = {}
+            electors.unallocated += unit.electoral_votes
+        else:
+            given = {cands[w]: unit.electoral_votes}
+    for name, n in given.items():
+        electors.electoral[name] += n
+        electors.by_state.setdefault(unit.state, {}).setdefault(name, 0)
+        electors.by_state[unit.state][name] += n
+    electors.areas.append(
+        {
+            "area": unit.area,
+            "winner": None if w is None else cands[w],
+            "electoral_votes": unit.electoral_votes,
+            "votes": _nonzero(cands, unit.votes),
+            "electors": given,
+            "source": unit.source,
+        }
+    )
+
+
+def _proportional_share(unit: Unit, rounding: str, electors: _Electors) -> dict[str, float]:
+    """A unit's electors in proportion to its votes; those a tie leaves unplaced are said."""
+    shares = apportion(
+        np.where(electors.eligible, unit.votes, 0.0),
+        unit.electoral_votes,
+        rounding,
+        breaker=electors.breaker,
+        label=unit.area,
+    )
+    given = {electors.cands[i]: float(s) for i, s in enumerate(shares) if s}
+    missing = unit.electoral_votes - round(float(shares.sum()))
+    if missing:
+        electors.unallocated += missing
+        why = (
+            "a tie for the last elector(s) was left standing"
+            if np.any(unit.votes[electors.eligible] > 0)
+            else "no votes for a candidate who can take electors"
+        )
+        electors.warnings.append(f"{missing} elector(s) of {unit.area} not allocated: {why}")
+    return given
+
+
+def _apply_faithless(
+    tallies: Tallies, faithless: Any, electors: _Electors
+) -> tuple[list[dict[str, Any]], int]:
+    """Electors moved after allocation: (the entries applied, the electors who abstained)."""
     applied = []
     abstained = 0
+    cands, electoral = electors.cands, electors.electoral
     for entry in _faithless_entries(tallies, faithless):
         state, count = entry["state"], int(entry.get("electors", 1))
         pledged = _candidate(entry["pledged"], cands)
-        have = per_state_electors.get(state, {}).get(pledged, 0) if pledged else 0
+        have = electors.by_state.get(state, {}).get(pledged, 0) if pledged else 0
         if pledged is None or have < count:
-            warnings.append(
+            electors.warnings.append(
                 f"faithless elector entry {entry} not applied: {entry['pledged']} does not have "
                 f"{count} elector(s) in {state} under this allocation"
             )
             continue
         electoral[pledged] -= count
-        per_state_electors[state][pledged] -= count
+        electors.by_state[state][pledged] -= count
         recipient = entry.get("voted")
         if recipient is None:
             abstained += count
@@ -426,10 +471,22 @@ def electoral_college(
             recipient = _candidate(recipient, cands) or recipient
             electoral[recipient] = electoral.get(recipient, 0) + count
         applied.append({"state": state, "pledged": pledged, "voted": recipient, "electors": count})
+    return applied, abstained
 
+
+def _college_outcome(
+    tallies: Tallies,
+    electors: _Electors,
+    delegations: Mapping[str, Mapping[str, int]] | None,
+    allocation: str,
+    applied: list[dict[str, Any]],
+    abstained: int,
+) -> Outcome:
+    """The majority of electors appointed decides; without one, the House's contingent election."""
+    cands = electors.cands
     appointed = sum(int(e) for e in tallies.attributes["electoral_votes"])
     majority = appointed // 2 + 1
-    electoral = {k: (int(v) if float(v).is_integer() else v) for k, v in electoral.items()}
+    electoral = {k: (int(v) if float(v).is_integer() else v) for k, v in electors.electoral.items()}
     leaders = [c for c, v in electoral.items() if v >= majority]
     contingent = None
     if leaders:
@@ -439,7 +496,7 @@ def electoral_college(
         top = sorted(electoral.values(), reverse=True)
         contingent["reason"] = "tie" if len(top) > 1 and top[0] == top[1] else "no majority"
         winners = (contingent["winner"],) if contingent["winner"] else ()
-    national = state_votes.sum(axis=0)
+    national = tallies.votes.sum(axis=0)
     tally = {c: electoral[c] for c in cands}
     extra = {k: v for k, v in electoral.items() if k not in tally}
     read = float(national.sum())
@@ -456,11 +513,11 @@ def electoral_college(
         "majority": majority,
         "appointed": appointed,
         "abstained": abstained,
-        "unallocated": unallocated,
+        "unallocated": electors.unallocated,
         "faithless": applied,
         "allocation": allocation,
         "popular_vote": _nonzero(cands, national),
-        "areas": areas,
+        "areas": electors.areas,
         "contingent": contingent,
     }
     return Outcome(
@@ -468,10 +525,10 @@ def electoral_college(
         candidates=cands,
         winners=winners,
         rounds=(round_,),
-        ties=tuple(breaker.ties),
+        ties=tuple(electors.breaker.ties),
         ballots={"read": read, "continuing": read, "inactive": {}},
         scores={**tally, **extra},
         details=details,
-        warnings=tuple(warnings),
-        tied=any(t.mode == "all" for t in breaker.ties),
+        warnings=tuple(electors.warnings),
+        tied=any(t.mode == "all" for t in electors.breaker.ties),
     )

@@ -20,6 +20,7 @@ On complete strict ballots both give the textbook Borda count (``n-1`` down to `
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -203,6 +204,68 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     )
 
 
+def _borda_losers(
+    ballots: RankedBallots, mask: np.ndarray, positions: np.ndarray, truncated: str, nanson: str | None
+) -> tuple[np.ndarray, list[int]]:
+    """Borda among the candidates in ``mask``, and who goes: the lowest (Baldwin) or those
+    below the mean (Nanson ``strict``; ``at_or_below`` takes the mean too)."""
+    scores = borda_scores(ballots, mask, truncated=truncated, positions=positions)
+    live = np.flatnonzero(mask)
+    values = scores[live]
+    if nanson is None:
+        out = [int(c) for c in live if abs(scores[c] - values.min()) <= 1e-9]
+    else:
+        mean = values.mean()
+        if nanson == "strict":
+            out = [int(c) for c in live if scores[c] < mean - 1e-9]
+        else:
+            out = [int(c) for c in live if scores[c] <= mean + 1e-9]
+    return scores, out
+
+
+def _baldwin_all(
+    mask: np.ndarray,
+    losers: Callable[[np.ndarray], list[int]],
+    memo: dict[frozenset[int], frozenset[int]],
+) -> frozenset[int]:
+    """Baldwin's winners over every way of breaking the ties for the lowest score."""
+    key = frozenset(np.flatnonzero(mask).tolist())
+    if key in memo:
+        return memo[key]
+    live = np.flatnonzero(mask)
+    if live.size == 1:
+        return key
+    found: frozenset[int] = frozenset()
+    for c in losers(mask):
+        nxt = mask.copy()
+        nxt[c] = False
+        found |= _baldwin_all(nxt, losers, memo)
+    memo[key] = found
+    return found
+
+
+def _everyone_even(
+    live: np.ndarray, number: int, names: Sequence[str], breaker: TieBreaker, history: list[np.ndarray]
+) -> tuple[list[int], bool]:
+    """Nanson with every remaining candidate on the same score: (winners, tie left standing)."""
+    if breaker.mode != "all":
+        return [
+            breaker.pick(live.tolist(), purpose="winner", round=number, history=history, lowest=False)
+        ], False
+    everyone = tuple(names[c] for c in live)
+    breaker.record(
+        Tie(
+            round=number,
+            purpose="winner",
+            tied=everyone,
+            mode="all",
+            chosen=everyone,
+            detail="all remaining candidates have the same Borda score",
+        )
+    )
+    return [int(c) for c in live], True
+
+
 def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nanson: str | None) -> Outcome:
     """Shared Baldwin/Nanson loop: recount Borda among the remaining candidates each round."""
     names = ballots.candidates
@@ -210,39 +273,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
     continuing, inactive = ranked_account(ballots)
     rounds: list[Round] = []
     order: list[str] = []
-    memo: dict[frozenset[int], frozenset[int]] = {}
     history: list[np.ndarray] = []
-
-    def step(mask: np.ndarray) -> tuple[np.ndarray, list[int]]:
-        scores = borda_scores(ballots, mask, truncated=truncated, positions=pos)
-        live = np.flatnonzero(mask)
-        values = scores[live]
-        if nanson is None:
-            out = [int(c) for c in live if abs(scores[c] - values.min()) <= 1e-9]
-        else:
-            mean = values.mean()
-            if nanson == "strict":
-                out = [int(c) for c in live if scores[c] < mean - 1e-9]
-            else:
-                out = [int(c) for c in live if scores[c] <= mean + 1e-9]
-        return scores, out
-
-    def explore(mask: np.ndarray) -> frozenset[int]:
-        """Baldwin's winners over every way of breaking the ties for the lowest score."""
-        key = frozenset(np.flatnonzero(mask).tolist())
-        if key in memo:
-            return memo[key]
-        live = np.flatnonzero(mask)
-        if live.size == 1:
-            return key
-        found: frozenset[int] = frozenset()
-        for c in step(mask)[1]:
-            nxt = mask.copy()
-            nxt[c] = False
-            found |= explore(nxt)
-        memo[key] = found
-        return found
-
     mask = np.ones(ballots.n_candidates, dtype=bool)
     number = 1
     winners: list[int] = []
@@ -251,68 +282,30 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
         live = np.flatnonzero(mask)
         base: dict[str, Any] = {"number": number, "continuing": continuing, "inactive": inactive}
         if live.size == 1:
-            rounds.append(
-                Round(
-                    **base,
-                    tally={names[live[0]]: 0.0},
-                    elected=(names[live[0]],),
-                    note="last candidate remaining",
-                )
-            )
+            last = names[live[0]]
+            rounds.append(Round(**base, tally={last: 0.0}, elected=(last,), note="last candidate remaining"))
             winners = [int(live[0])]
             break
-        scores, out = step(mask)
+        scores, out = _borda_losers(ballots, mask, pos, truncated, nanson)
         tally = {names[c]: float(scores[c]) for c in live}
         if nanson is not None and (len(out) == live.size or not out):
-            # every remaining candidate has the same score
-            if breaker.mode == "all":
-                winners, tied = [int(c) for c in live], True
-                breaker.record(
-                    Tie(
-                        round=number,
-                        purpose="winner",
-                        tied=tuple(names[c] for c in live),
-                        mode="all",
-                        chosen=tuple(names[c] for c in live),
-                        detail="all remaining candidates have the same Borda score",
-                    )
-                )
-            else:
-                winners = [
-                    breaker.pick(live.tolist(), purpose="winner", round=number, history=history, lowest=False)
-                ]
-            rounds.append(
-                Round(
-                    **base,
-                    tally=tally,
-                    elected=tuple(names[c] for c in winners),
-                    note="all remaining candidates tied",
-                )
-            )
+            winners, tied = _everyone_even(live, number, names, breaker, history)
+            elected = tuple(names[c] for c in winners)
+            rounds.append(Round(**base, tally=tally, elected=elected, note="all remaining candidates tied"))
             break
         if nanson is None and len(out) > 1:
             if breaker.mode == "all":
+                among = tuple(names[c] for c in out)
+                detail = "every way of breaking the tie explored"
                 breaker.record(
                     Tie(
-                        round=number,
-                        purpose="eliminate",
-                        tied=tuple(names[c] for c in out),
-                        mode="all",
-                        chosen=tuple(names[c] for c in out),
-                        detail="every way of breaking the tie explored",
+                        round=number, purpose="eliminate", tied=among, mode="all", chosen=among, detail=detail
                     )
                 )
-                found = explore(mask)
+                found = _baldwin_all(mask, lambda m: _borda_losers(ballots, m, pos, truncated, None)[1], {})
                 winners, tied = sorted(found), len(found) > 1
-                rounds.append(
-                    Round(
-                        **base,
-                        tally=tally,
-                        note="tie for elimination among "
-                        + ", ".join(names[c] for c in out)
-                        + "; every way of breaking it explored",
-                    )
-                )
+                note = f"tie for elimination among {', '.join(among)}; every way of breaking it explored"
+                rounds.append(Round(**base, tally=tally, note=note))
                 break
             out = [breaker.pick(out, purpose="eliminate", round=number, history=history, lowest=True)]
         rounds.append(

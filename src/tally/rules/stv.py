@@ -251,6 +251,25 @@ def ers97_stv(
     return count.outcome()
 
 
+def _check_irish_options(
+    defer_surplus: bool, exclude_several: bool, recoupment: bool, recoupment_quota: int | None
+) -> None:
+    """Refuse a non-boolean switch or a recoupment quota that is not a whole number >= 1."""
+    for name, flag in (
+        ("defer_surplus", defer_surplus),
+        ("exclude_several", exclude_several),
+        ("recoupment", recoupment),
+    ):
+        if not isinstance(flag, bool):
+            raise ConfigError(f"option {name} must be true or false, not {flag!r}")
+    if recoupment_quota is not None and (
+        isinstance(recoupment_quota, bool) or not isinstance(recoupment_quota, int) or recoupment_quota < 1
+    ):
+        raise ConfigError(
+            f"option recoupment_quota must be a whole number >= 1 or None, not {recoupment_quota!r}"
+        )
+
+
 @rule(
     "irish_stv",
     aliases=("irish", "dail_stv"),
@@ -335,30 +354,13 @@ def irish_stv(
     """
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)
-    for name, flag in (
-        ("defer_surplus", defer_surplus),
-        ("exclude_several", exclude_several),
-        ("recoupment", recoupment),
-    ):
-        if not isinstance(flag, bool):
-            raise ConfigError(f"option {name} must be true or false, not {flag!r}")
-    if recoupment_quota is not None and (
-        isinstance(recoupment_quota, bool) or not isinstance(recoupment_quota, int) or recoupment_quota < 1
-    ):
-        raise ConfigError(
-            f"option recoupment_quota must be a whole number >= 1 or None, not {recoupment_quota!r}"
-        )
+    _check_irish_options(defer_surplus, exclude_several, recoupment, recoupment_quota)
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    rules = GregoryRules(
-        surplus_papers="last",
-        selection="random",
-        quota=quota,
-        reading=Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated),
-    )
+    reading = Reading(overvote=overvote, max_skipped=max_skipped, repeated=repeated)
     count = IrishCount(
         ballots,
         seats,
-        rules,
+        GregoryRules(surplus_papers="last", selection="random", quota=quota, reading=reading),
         breaker,
         seed,
         defer_surplus=defer_surplus,

@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from . import sanitize
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
 
-__all__ = ["Allocation", "cdf_json", "cvr_csv", "java_hash_order", "write_cdf_json", "write_cvr_csv"]
+__all__ = ["Allocation", "cdf_json", "cvr_csv", "java_hash_order"]
 
 EXPLICIT_OVERVOTE = "overvote"
 UNDERVOTE = "undervote"
@@ -105,13 +103,6 @@ def cvr_csv(config, cvrs: Sequence[CastVoteRecord]) -> str:
             + [_rank_cell(m, source.undeclared_write_in_label) for m in marks]
         )
     return out.getvalue()
-
-
-def write_cvr_csv(config, cvrs: Sequence[CastVoteRecord], path: str | Path) -> Path:
-    """Write :func:`cvr_csv` to ``path``."""
-    target = Path(path)
-    target.write_text(cvr_csv(config, cvrs), encoding="utf-8", newline="")
-    return target
 
 
 # -- CDF JSON ------------------------------------------------------------------------------
@@ -330,11 +321,3 @@ def cdf_json(
         ],
         "Version": "1.0.0",
     }
-
-
-def write_cdf_json(config, cvrs, path: str | Path, allocations=None, **options: str) -> Path:
-    """Write :func:`cdf_json` to ``path`` (keys sorted, two-space indent, as RCTab does)."""
-    target = Path(path)
-    data = cdf_json(config, cvrs, allocations, **options)
-    target.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
