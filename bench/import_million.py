@@ -4,7 +4,8 @@ Not run in CI. Generates an RCTab generic CSV (one column per candidate, cell = 
 a fixed seed, imports it with :func:`tally.store.import_cvrs` (streamed in blocks), loads
 the stored ballots and counts them with IRV, printing wall time and peak resident memory
 (``resource.getrusage``) for each step. With ``--layout ranks`` it writes an ES&S-style CSV
-(one column per rank, cell = candidate name) and uses :func:`tally.store.import_csv`.
+(one column per rank, cell = candidate name) and uses :func:`tally.store.import_csv`,
+which reads the columns by their header names as ``tally count`` does.
 
     python bench/import_million.py [--ballots 1000000] [--layout candidates|ranks] [--keep DIR] [--maine]
 
@@ -203,8 +204,6 @@ def main() -> int:
                 csv_path,
                 "million",
                 candidates=CANDIDATES,
-                first_rank_column=3,
-                precinct_column=2,
                 replace=True,
             )
     print(

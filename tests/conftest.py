@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
 
 from tally.cli import main
+
+# Starlette's TestClient sends "Host: testserver", a name the web app does not answer by default
+os.environ.setdefault("TALLY_ALLOWED_HOSTS", "testserver")
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_an_import_counts_as_its_config(cli, case):
 
 def test_an_import_of_a_plain_csv_states_no_rules(cli, tmp_path):
     csv = tmp_path / "plain.csv"
-    csv.write_text("id,r1,r2\n1,A,B\n2,A,B\n3,B,A\n")
+    csv.write_text("id,rank1,rank2\n1,A,B\n2,A,B\n3,B,A\n")
     code, _, err = cli("import", str(csv), "--name", "plain-csv", "--replace")
     assert code == 0, err
     out = _json(cli, "count", "plain-csv", "--json")

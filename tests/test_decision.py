@@ -1,4 +1,4 @@
-"""Decision rules for organisations (tally.rules.decision) and ``tally decide``."""
+"""Decision rules for organisations (tally.procedures.decision) and ``tally decide``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tally.cli import app
 from tally.errors import ConfigError
-from tally.rules.decision import Vote, decide, parse_share
+from tally.procedures.decision import Vote, decide, parse_share
 
 runner = CliRunner()
 

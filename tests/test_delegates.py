@@ -1,4 +1,4 @@
-"""Convention delegates (tally.rules.delegates) and ``tally delegates``."""
+"""Convention delegates (tally.procedures.delegates) and ``tally delegates``."""
 
 from __future__ import annotations
 
@@ -17,14 +17,8 @@ from typer.testing import CliRunner
 
 from tally.cli import app
 from tally.errors import BallotError, ConfigError
-from tally.rules.delegates import (
-    allocate,
-    allocate_plan,
-    convention,
-    primary_results,
-    read_plan,
-    read_results,
-)
+from tally.io.delegates import primary_results, read_plan, read_results
+from tally.procedures.delegates import allocate, allocate_plan, convention
 
 DATA = Path(__file__).parent / "data" / "delegates"
 runner = CliRunner()
@@ -304,7 +298,7 @@ def test_bad_options(kwargs, message):
 
 
 def test_docstring_examples():
-    for name in ("tally.rules.delegates", "tally.rules.decision"):
+    for name in ("tally.procedures.delegates", "tally.procedures.decision"):
         module = importlib.import_module(name)
         failures, tried = doctest.testmod(module)
         assert tried > 0 and failures == 0, module.__name__

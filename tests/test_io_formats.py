@@ -359,10 +359,14 @@ def test_csv_byte_order_mark_crlf_blank_lines_and_line_numbers(tmp_path: Path) -
     assert caught.value.line == 5 and caught.value.field == "rank2"  # the blank line 4 is counted
 
 
-def test_csv_header_only_reads_no_ballots(tmp_path: Path) -> None:
+def test_csv_header_only_reads_no_ballots_and_is_not_counted(tmp_path: Path) -> None:
+    from tally.io.csv import read_csv
+
     f = tmp_path / "empty.csv"
     f.write_text("rank1,rank2\n")
-    assert read(str(f)).total == 0
+    assert read_csv(str(f)).total == 0
+    with pytest.raises(BallotError, match="names no candidate"):  # every candidate would tie
+        read(str(f))
 
 
 def test_empty_file_is_an_error(tmp_path: Path) -> None:

@@ -96,7 +96,8 @@ def test_failed_import_leaves_nothing_behind(tally_home):
         store.import_cvrs(config_path, "bad")
     assert err.value.line == 2
     assert store.list_imports() == []
-    assert not any((tally_home / "imports").iterdir())
+    for folder in ("imports", "staging"):
+        assert not (tally_home / folder).exists() or not any((tally_home / folder).iterdir())
 
 
 def _generic_config(tmp_path: Path, body: str, max_rankings: str = "3") -> Path:
@@ -183,9 +184,7 @@ def test_import_ess_style_csv(tmp_path, monkeypatch):
     path = tmp_path / "ess.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     aliases = {"REP Smith (12)": "Smith", "Jones": "Jones", "Lee": "Lee"}
-    info = store.import_csv(
-        path, "ess", candidates=aliases, first_rank_column=3, precinct_column=2, overvote_delimiter="|"
-    )
+    info = store.import_csv(path, "ess", candidates=aliases, overvote_delimiter="|")
     assert info.ballots == 52 and info.candidates == ("Smith", "Jones", "Lee")
     ballots = store.load_ballots("ess", provenance=True)
     counts = dict(ballots.rankings())
@@ -197,7 +196,7 @@ def test_import_ess_style_csv(tmp_path, monkeypatch):
     rows.append("53,P1,Smith,,")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(BallotError, match="'Smith'") as err:
-        store.import_csv(path, "ess2", candidates=aliases, first_rank_column=3, overvote_delimiter="|")
+        store.import_csv(path, "ess2", candidates=aliases, overvote_delimiter="|")
     assert err.value.line == 54
 
 
@@ -296,7 +295,7 @@ def test_import_csv_damaged_rows_are_located(tmp_path, monkeypatch, chunk, damag
     path = tmp_path / "ess.csv"
     path.write_bytes(b"".join(rows))
     with pytest.raises(BallotError, match=problem) as err:
-        store.import_csv(path, "bad", first_rank_column=3)
+        store.import_csv(path, "bad")
     assert err.value.line == line and err.value.file == str(path)
     assert store.list_imports() == []
 
@@ -311,17 +310,18 @@ def test_streamed_generic_csv_with_bad_bytes_is_located(tmp_path):
     assert err.value.line == 13
 
 
-def test_import_csv_column_outside_the_file_is_a_config_error(tmp_path):
+def test_import_csv_column_of_no_known_kind_is_refused_by_name(tmp_path):
     path = tmp_path / "ess.csv"
-    path.write_text("Id,Precinct,Choice 1,Choice 2\n1,P0,Jones,Lee\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="precinct column 9 is outside the 4 columns"):
-        store.import_csv(path, "cols", first_rank_column=3, precinct_column=9)
-    assert store.list_imports() == []
+    path.write_text("Id,Ward,Choice 1,Choice 2\n1,P0,Jones,Lee\n", encoding="utf-8")
+    with pytest.raises(BallotError, match="column 'Ward' is not a rank, count, ballot id"):
+        store.import_csv(path, "cols")
+    store.import_csv(path, "cols", ignore=["Ward"])
+    assert store.list_imports()[0].ballots == 1
 
 
 def test_damaged_import_is_a_data_error(tally_home):
     config_path = CASES / "test_set_overvote_delimiter" / "test_set_overvote_delimiter_config.json"
     store.import_cvrs(config_path, "dmg")
-    (tally_home / "imports" / "dmg" / "ballots.parquet").write_bytes(b"not parquet")
+    (store.get_import("dmg").folder / "ballots.parquet").write_bytes(b"not parquet")
     with pytest.raises(DataError, match="import 'dmg' .* is damaged"):
         store.load_ballots("dmg")

@@ -37,7 +37,7 @@ def test_import_csv_codes_random_ballots_as_the_csv_reader(tmp_path, seed, decla
     path = tmp_path / "ess.csv"
     _random_ess_csv(path, 300, seed)
     candidates = list(NAMES) if declared else None
-    info = store.import_csv(path, "ess", candidates=candidates, first_rank_column=3, precinct_column=2)
+    info = store.import_csv(path, "ess", candidates=candidates)
     stored = store.load_ballots("ess", provenance=True)
     read = read_csv(path, candidates=candidates)
     assert info.ballots == read.total == 300
@@ -82,9 +82,7 @@ def test_import_csv_delimited_cells_aliases_and_write_ins(tmp_path, seed):
         expected.append([_expected_mark(c, aliases, "WI") for c in cells])
     path = tmp_path / "delimited.csv"
     path.write_text("id,Choice 1,Choice 2,Choice 3\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    info = store.import_csv(
-        path, "delimited", candidates=aliases, overvote_delimiter="|", write_in_label="WI"
-    )
+    info = store.import_csv(path, "delimited", candidates=aliases, overvote_delimiter="|", write_in="WI")
     stored = store.load_ballots("delimited", provenance=True)
     assert info.ballots == 250
     assert stored.candidates == ("Ann", "Bo", "Cy", UWI_NAME)

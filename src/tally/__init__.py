@@ -8,13 +8,18 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING, Any
+
 from . import count as _floor  # noqa: F401  (bound before tally.count, the function, below)
+from ._version import __version__
 from .ballots import OVERVOTE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from .errors import BallotError, ConfigError, DataError, RuleError, TallyError
 from .outcome import Outcome, Round, Tie
 from .rules import count, get_rule, rules
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from .io import Ballots
 
 __all__ = [
     "OVERVOTE",
@@ -38,7 +43,7 @@ __all__ = [
 ]
 
 
-def read(path: str, format: str | None = None, **options):
+def read(path: str | os.PathLike[str], format: str | None = None, **options: Any) -> Ballots:
     """Read ballots or tallies from ``path``, picking the reader by extension and content.
 
     ``format`` overrides the choice (see :func:`tally.io.formats`).

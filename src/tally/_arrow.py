@@ -33,4 +33,5 @@ def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
             return np.zeros(0, dtype=bool)
         bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
         return bits[array.offset : array.offset + len(array)].astype(bool)
-    return array.to_numpy(zero_copy_only=False)
+    values: np.ndarray = array.to_numpy(zero_copy_only=False)
+    return values

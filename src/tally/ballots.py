@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BallotError
+from .limits import EXACT_TOTAL
 
 __all__ = [
     "FIRST_TIE_CODE",
@@ -77,7 +78,30 @@ def _as_weights(weights: Any, rows: int) -> np.ndarray:
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         bad = int(np.flatnonzero(~np.isfinite(w) | (w < 0))[0])
         raise BallotError(f"ballot row {bad + 1} has invalid weight {w[bad]!r}")
+    _check_counts(w, None)
     return w
+
+
+def _check_counts(
+    counts: np.ndarray, source: str | None, *, attributes: Mapping[str, Any] | None = None
+) -> None:
+    """Counts are 64-bit floats, exact only while their total stays below 2**53 (readers
+    check each count as written; see :mod:`tally.io._common`). Electoral votes are whole
+    and non-negative (seats are checked by the rules that allocate them, naming the area)."""
+    if counts.size and float(counts.sum()) >= EXACT_TOTAL:
+        raise BallotError(
+            f"the counts add up to {float(counts.sum()):.17g}, not below 2**53, the bound of exact counting",
+            file=source,
+        )
+    for value in (attributes or {}).get("electoral_votes", ()):
+        text = value.strip() if isinstance(value, str) else None
+        whole = (
+            (text is not None and text.isascii() and text.isdigit())
+            or isinstance(value, int | np.integer)
+            or (isinstance(value, float) and value.is_integer())
+        )
+        if value is not None and (isinstance(value, bool) or not whole or (text is None and value < 0)):
+            raise BallotError(f"electoral_votes {value!r} is not a whole non-negative number", file=source)
 
 
 def _merge_keys(choices: np.ndarray, n_codes: int) -> np.ndarray | None:
@@ -347,6 +371,18 @@ class RankedBallots:
         """(C, C) matrix: ``P[i, j]`` = weight of ballots ranking i strictly above j.
 
         A marked candidate is above every unmarked one; unmarked candidates are tied.
+
+        This is the *preference* reading every Condorcet rule, ``compare`` and the pairwise
+        heatmaps use: each candidate at the first rank marking them (:meth:`positions`),
+        candidates marked together at one rank (a named overvote) tied with each other
+        and above those ranked later, an unnamed overvote marking nobody, and the ranks
+        after an overvote still read. The Condorcet methods count, for each pair, the
+        voters who strictly prefer one to the other, and let a voter rank candidates
+        equally (indifference; Schulze 2011, section 2.1), so an overvote is a tie, not
+        the end of the ballot. The analyst's head-to-head table
+        (:func:`tally.analysis.rcv_tables.pairwise_counts`) reads instead as an RCV count
+        does, up to the first overvote; the two differ only on ballots with an overvote
+        (by up to 676 ballots a pair in San Francisco's 2011 mayoral election).
         """
         pos = self.positions()
         c = self.n_candidates
@@ -598,6 +634,7 @@ class Tallies:
             )
         if self.votes.size and (np.isnan(self.votes).any() or self.votes.min() < 0):
             raise BallotError("votes must be non-negative numbers", file=self.source)
+        _check_counts(self.votes, self.source, attributes=self.attributes)
         for name, column in self.attributes.items():
             if len(column) != len(self.areas):
                 raise BallotError(

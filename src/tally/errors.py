@@ -4,16 +4,34 @@
 
     TallyError                 anything tally refuses to do, with a message a user can act on
      ├── BallotError           bad ballot or tally input (names file, line, field)
+     │    └── LimitError       input past a cap of :mod:`tally.limits` (names the cap)
      ├── ConfigError           bad options or configuration (names the option)
      ├── RuleError             a rule cannot run on this input (unknown rule, too many candidates)
-     └── DataError             unknown or broken bundled dataset
+     ├── DataError             unknown or broken bundled dataset
+     ├── StoreBusy             another process is writing the store; try again
+     └── AuditError            an audit cannot be planned, or assertions do not hold
 
-Every error's ``str()`` is a single line, so the CLI can print it as is.
+    TallyWarning (a UserWarning) something a user should know that does not stop the
+                               count (near-duplicate candidate names, left-out records)
+
+Every error's ``str()`` is a single line, so the CLI can print it as is. Warnings travel
+through Python's :mod:`warnings`: the CLI prints them as ``warning:`` lines on stderr and
+the web app adds them to the response's ``warnings``.
 """
 
 from __future__ import annotations
 
-__all__ = ["BallotError", "ConfigError", "DataError", "RuleError", "TallyError"]
+__all__ = [
+    "AuditError",
+    "BallotError",
+    "ConfigError",
+    "DataError",
+    "LimitError",
+    "RuleError",
+    "StoreBusy",
+    "TallyError",
+    "TallyWarning",
+]
 
 
 class TallyError(Exception):
@@ -43,9 +61,21 @@ class BallotError(TallyError):
         if field is not None:
             # a header cell may hold a line break; the message stays on one line
             where.append(f"field {' '.join(str(field).split())}")
-        problem = " ".join(str(problem).split("\n"))
+        problem = " ".join(_shortened(word) for word in str(problem).split("\n"))
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {problem}" if prefix else problem)
+
+
+def _shortened(text: str, longest: int = 80) -> str:
+    """``text`` with every run of more than ``longest`` non-space characters shown by its
+    ends, so that a message quoting a 5,000-digit count stays a readable line."""
+    if len(text) <= longest:
+        return text
+    parts = text.split(" ")
+    for i, part in enumerate(parts):
+        if len(part) > longest:
+            parts[i] = f"{part[:40]}…{part[-12:]} ({len(part):,} characters)"
+    return " ".join(parts)
 
 
 class ConfigError(TallyError):
@@ -58,3 +88,31 @@ class RuleError(TallyError):
 
 class DataError(TallyError):
     """A bundled dataset is unknown or unreadable."""
+
+
+class LimitError(BallotError):
+    """Input past one of the caps of :mod:`tally.limits`; ``limit`` names the cap."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        limit: str | None = None,
+    ) -> None:
+        super().__init__(problem, file=file, line=line, field=field)
+        self.limit = limit
+
+
+class StoreBusy(TallyError):
+    """Another process holds the store's writer lock past the wait allowed."""
+
+
+class TallyWarning(UserWarning):
+    """A finding about the input that does not stop the count, shown to the user."""
+
+
+class AuditError(TallyError):
+    """A risk-limiting audit cannot be planned as asked, or assertions fail to hold."""

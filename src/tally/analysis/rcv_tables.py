@@ -13,7 +13,11 @@ Two readings of a ballot are used, each where it belongs:
 * **The ballot as marked** (``pairwise``, ``first_alternate``, ``ranking_distribution``):
   the candidates in rank order, read up to the first overvote (a rank marking several
   candidates), skipped ranks passed over, a candidate marked again ignored. A ranked
-  candidate is above every unranked one. These tables do not depend on the rule.
+  candidate is above every unranked one. These tables do not depend on the rule. The
+  Condorcet rules read a ballot as a preference order instead (an overvote is a tie
+  among its candidates and the ranks after it still count,
+  :meth:`~tally.ballots.RankedBallots.pairwise`), so on ballots with an overvote their
+  head-to-head counts may be higher than this table's.
 * **The ballot as counted** (``first_final``, ``inactive``): the count itself, replayed
   round by round under the rule and options of the contest (the overvote rule, skipped
   ranks, repeated candidates), so the figures add up to the official rounds. The replay
@@ -130,6 +134,14 @@ def pairwise_counts(read: ReadBallots) -> np.ndarray:
     of rank columns) and ``F[a]`` the weight of ballots ranking ``a``, a ballot ranks ``a``
     above ``b`` unless it ranks ``b`` above ``a`` or leaves ``a`` out:
     ``P[a, b] = F[a] - R[b, a]``.
+
+    The ballots are read as an RCV count reads them (:func:`read_ballots`): up to the
+    first overvote, named or not, skipped ranks passed over, a repeated candidate
+    ignored, so the table lines up with the count's other tables. The Condorcet rules,
+    ``compare`` and the heatmaps read ballots as preferences instead
+    (:meth:`tally.ballots.RankedBallots.pairwise`): candidates marked at one rank are
+    tied and the ranks after an overvote still count. The two matrices differ only on
+    ballots with an overvote, where this one credits fewer preferences.
     """
     c = len(read.candidates)
     w = read.weights

@@ -2,20 +2,25 @@
 
 Each command group lives in its own module here and registers itself on :data:`app`.
 Every :class:`~tally.errors.TallyError` is printed as one line on stderr with exit
-status 2; nothing reaches the user as a traceback.
+status 2, and every :class:`~tally.errors.TallyWarning` as a ``warning:`` line on stderr;
+nothing reaches the user as a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import TallyError
+from ..errors import TallyError, TallyWarning
 
 __all__ = ["app", "console", "err_console", "main"]
 
@@ -41,6 +46,8 @@ _COMMAND_MODULES = (
     "decide",
     "delegates",
     "convert",
+    "limits",
+    "audit",
     "analyze",
 )
 
@@ -69,8 +76,33 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     return tuple(types)
 
 
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show each distinct :class:`TallyWarning` once, as a ``warning:`` line on stderr."""
+    shown: set[str] = set()
+    plain = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int, *rest: Any) -> None:
+        if not issubclass(category, TallyWarning):
+            plain(message, category, filename, lineno, *rest)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TallyWarning)
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning tally's errors into one-line messages."""
+    """Entry point: run the app, turning tally's errors into one-line messages and its
+    warnings into ``warning:`` lines."""
+    with _warnings_as_lines():
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except TallyError as exc:

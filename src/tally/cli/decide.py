@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..rules.decision import decide
+from ..procedures.decision import decide
 from . import app, console
 
 __all__ = ["decide_command"]

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from ..errors import ConfigError
-from ..rules.delegates import TIEBREAKS, allocate_plan, convention, read_plan, read_results
+from ..io.delegates import read_plan, read_results
+from ..procedures.delegates import TIEBREAKS, allocate_plan, convention
 from . import app, console
 
 __all__ = ["delegates_command", "delegates_report"]

@@ -17,6 +17,8 @@ __all__ = ["rctab_command", "verify_command"]
 def _round_table(tab, title: str, width: int) -> Table:
     """Candidates down, rounds across; only the first and last rounds when they do not fit."""
     rounds = tab.rounds
+    from ..rctab.report import inactive_by_ranking
+
     longest = max((len(str(v)) for r in rounds for v in r.tally.values()), default=1)
     fits = max(2, (width - 24 - 16) // (max(longest, 4) + 3))
     shown = rounds if len(rounds) <= fits else [*rounds[: fits // 2], *rounds[-(fits - fits // 2) + 1 :]]
@@ -55,6 +57,18 @@ def _round_table(tab, title: str, width: int) -> Table:
                 cells.append("")
             cells.append(f"[dim]{rnd.inactive[key]}[/]")
         table.add_row(f"[dim]inactive: {label}[/]", *cells, "")
+        if key == "exhaustedChoices":
+            # beside RCTab's table: the exhausted ballots by whether they marked every rank allowed
+            for kind, split_key in (
+                ("partially ranked", "exhaustedChoicesPartiallyRanked"),
+                ("fully ranked", "exhaustedChoicesFullyRanked"),
+            ):
+                cells = []
+                for i, rnd in enumerate(shown):
+                    if i and shown[i - 1].number != rnd.number - 1:
+                        cells.append("")
+                    cells.append(f"[dim]{inactive_by_ranking(rnd)[split_key]}[/]")
+                table.add_row(f"[dim]  {kind}[/]", *cells, "")
     cells = []
     for i, rnd in enumerate(shown):
         if i and shown[i - 1].number != rnd.number - 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
+from ..options import EXHAUSTED_KINDS
 from ..outcome import INACTIVE_REASONS, Outcome
 
 __all__ = ["escape", "number", "outcome_table", "round_notes", "ties_lines"]
@@ -55,11 +56,19 @@ def outcome_table(outcome: Outcome) -> Table:
         table.add_row("[dim]continuing ballots[/]", *(f"[dim]{number(r.continuing)}[/]" for r in rounds))
         reasons = [k for k in INACTIVE_REASONS if any(r.inactive.get(k) for r in rounds)]
         reasons += sorted({k for r in rounds for k in r.inactive} - set(INACTIVE_REASONS))
+        split = any(r.exhausted_by_ranking is not None for r in rounds)
         for reason in reasons:
             table.add_row(
                 f"[dim]inactive: {reason}[/]",
                 *(f"[dim]{number(r.inactive.get(reason, 0))}[/]" for r in rounds),
             )
+            if reason == "exhausted" and split:
+                # the exhausted ballots told apart by whether they marked every rank allowed
+                for kind in EXHAUSTED_KINDS:
+                    table.add_row(
+                        f"[dim]  {kind.replace('_', ' ')}[/]",
+                        *(f"[dim]{number((r.exhausted_by_ranking or {}).get(kind, 0))}[/]" for r in rounds),
+                    )
         if any(r.threshold is not None for r in rounds):
             table.add_row("[dim]threshold[/]", *(f"[dim]{number(r.threshold)}[/]" for r in rounds))
     return table

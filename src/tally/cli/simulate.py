@@ -108,7 +108,7 @@ def simulate_command(
         )
     columns = result.pop("columns", None)
     if save:
-        from ..sim.runs import save_run
+        from ..store_runs import save_run
 
         result["run"] = save_run(result, columns)
     if as_json:
@@ -194,7 +194,7 @@ def forecast_command(
         table, sims=sims, seed=seed, errors=ErrorModel(national_sd, regional_sd, state_sd)
     )
     if save:
-        from ..sim.runs import save_run
+        from ..store_runs import save_run
 
         result["run"] = save_run(result, None, kind="forecast")
     if as_json:
@@ -221,7 +221,7 @@ def forecast_command(
 @runs_app.command("list")
 def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Stored runs."""
-    from ..sim.runs import list_runs
+    from ..store_runs import list_runs
 
     runs = list_runs()
     if as_json:
@@ -247,7 +247,7 @@ def runs_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One stored run's results."""
-    from ..sim.runs import get_run
+    from ..store_runs import get_run
 
     result = get_run(run)
     if as_json or result["kind"] != "simulate":

@@ -49,15 +49,16 @@ def _recorded_rules(name: str) -> dict | None:
 @app.command("import")
 def import_command(
     source: Annotated[
-        Path, typer.Argument(help="An RCTab contest config (.json) or an ES&S-style CSV (.csv).")
+        Path,
+        typer.Argument(
+            help="An RCTab contest config (.json) or a ranked-ballot CSV (.csv, read as `tally count` reads it)."
+        ),
     ],
     name: Annotated[str, typer.Option(help="Name of the import (default: from the file name).")] = "",
     replace: Annotated[bool, typer.Option(help="Overwrite an import of the same name.")] = False,
     candidates: Annotated[
         str, typer.Option(help="CSV only: comma-separated candidate names (default: names as found).")
     ] = "",
-    first_rank_column: Annotated[int, typer.Option(help="CSV only: 1-based column of rank 1.")] = 2,
-    precinct_column: Annotated[int, typer.Option(help="CSV only: 1-based precinct column (0 = none).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue entry as JSON.")] = False,
 ) -> None:
     """Read a CVR once into the store (merged ballots + per-ballot provenance, as Parquet)."""
@@ -69,12 +70,10 @@ def import_command(
             source,
             name or source.stem,
             candidates=[c.strip() for c in candidates.split(",") if c.strip()] or None,
-            first_rank_column=first_rank_column,
-            precinct_column=precinct_column or None,
             replace=replace,
         )
     else:
-        raise ConfigError(f"{source}: give an RCTab config (.json) or an ES&S-style CSV (.csv)")
+        raise ConfigError(f"{source}: give an RCTab config (.json) or a ranked-ballot CSV (.csv)")
     elapsed = time.perf_counter() - started
     if as_json:
         print(json.dumps(to_jsonable(_info_dict(info)), indent=2, ensure_ascii=False))

@@ -10,8 +10,9 @@ has the same JSON shape:
   candidate it counts for (or why it is inactive) under a :class:`tally.options.Reading`
   (overvote, skipped ranks, repeated candidates, max rankings, excluded candidates) and
   moves rows on as candidates leave.
-* :mod:`tally.count.papers`: the same options read once into fixed preference lists, for
-  the STV counts, whose papers move one parcel at a time.
+* :mod:`tally.count.papers`: the same options read once into preference lists, for the
+  STV counts, whose papers move one parcel at a time; an overvote read by name stays in
+  the list and is read, as the walk reads it, whenever a paper reaches it.
 * :mod:`tally.count.record`: the one round recorder. :class:`~tally.count.record.Recorder`
   builds every :class:`~tally.outcome.Round` and the :class:`~tally.outcome.Outcome`,
   writes transfers in one convention and checks the accounting of every round

@@ -34,6 +34,19 @@ How papers move is :class:`GregoryRules`:
     The quota (:func:`tally.count.papers.quota_value`) and how marks are read
     (:func:`tally.count.papers.read_papers`).
 
+Overvotes read by the candidates still in the running (``overvote`` of
+``exhaust_if_multiple``, ``single_continuing`` or ``split``) are read as the ballot walk
+reads them, with the hopeful candidates as the continuing ones: whenever a paper moves, its
+next preference is found given who is hopeful then. A paper reaching an overvote with
+several hopeful candidates is non-transferable (``exhaust_if_multiple``); is set aside
+(``single_continuing``) and re-read at every later stage, coming back at its value to the
+one candidate left (or passing on when none is); or is divided (``split``) into equal
+parts, one held by each of those candidates at its share of the paper's value, each part
+re-divided among those still hopeful when its holder's papers move. The valid poll counts
+every paper with a usable preference except one whose first preference is an overvote
+under ``exhaust_if_multiple`` (it can never count, as under ``exhaust``); a paper set
+aside at the first stage is valid and non-transferable until it comes back.
+
 A :class:`~tally.outcome.Round` here is the state *after* a stage: ``tally`` the votes
 credited to each candidate still in the count (elected or hopeful), ``transfers`` what
 the stage moved, ``elected`` who reached the quota at that stage, ``eliminated`` who was
@@ -54,11 +67,12 @@ from typing import Any
 
 import numpy as np
 
-from ..ballots import SKIPPED, RankedBallots
+from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
+from ..errors import ConfigError
 from ..options import Reading
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
-from .papers import INACTIVE, Papers, quota_value, read_papers, truncate
+from .papers import INACTIVE, SPLIT, Papers, quota_value, read_papers, truncate
 from .record import Recorder
 
 __all__ = [
@@ -117,7 +131,14 @@ class GregoryCount:
         self.rules = rules
         self.breaker = breaker
         self.rng = np.random.default_rng(0 if seed is None else seed)
+        if rules.selection == "random" and rules.reading.overvote == "split":
+            raise ConfigError(
+                "option overvote='split' cannot be read by a count that draws whole papers at "
+                "random (Irish STV): a divided paper is worth a fraction of a vote; use "
+                "'exhaust', 'skip', 'exhaust_if_multiple' or 'single_continuing'"
+            )
         papers: Papers = read_papers(ballots, rules.reading)
+        self.papers = papers
         self.prefs = papers.prefs
         self.end = papers.end
         self.count = papers.count.copy()
@@ -129,26 +150,38 @@ class GregoryCount:
         self.pos = np.zeros(rows, dtype=np.int64)
         self.arrived = np.ones(rows, dtype=np.int64)
         blank = ballots.is_blank()
-        self.holder = np.where(
-            papers.valid,
-            self.prefs[:, 0],
-            np.where(blank, INACTIVE["undervote"], papers.end),
-        ).astype(np.int64)
+        valid = papers.valid
+        first = self.prefs[:, 0]
+        if papers.ties is not None:
+            self.pos, first = papers.first_usable(np.arange(rows), self.pos, np.ones(c, dtype=bool))
+            if papers.overvote == "exhaust_if_multiple":
+                valid = valid & (first != INACTIVE["overvote"])
+        # a paper never counted because its first preference is an overvote is one
+        end = np.where(first == INACTIVE["overvote"], first, papers.end)
+        self.holder = np.where(valid, first, np.where(blank, INACTIVE["undervote"], end)).astype(np.int64)
+        # the part of a paper each row holds (below 1 only for a divided overvote)
+        self.share = np.ones(rows, dtype=np.float64)
+        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.status = np.zeros(c, dtype=np.int64)
         self.credited = [Fraction(0)] * c
-        for cand, value in self._sums(np.flatnonzero(papers.valid)).items():
-            self.credited[cand] = value
-        self.valid = int(self.count[papers.valid].sum())
+        self.valid = int(self.count[valid].sum())
+        counted = np.flatnonzero(valid)
+        if papers.ties is not None:
+            counted = self._divide(counted)
+        self.nontransferable = Fraction(0)
+        for cand, value in self._sums(counted).items():
+            if cand >= 0:
+                self.credited[cand] = value
+            else:
+                self.nontransferable += value
         self.quota, self.strict = self._initial_quota()
         self.pending: list[int] = []
         self.order: list[int] = []
         self.stage = 1
         self.recorder = Recorder(self.names, ballots.total, valid=self.valid, transfers_into="same")
         self.rounds: list[Round] = self.recorder.rounds
-        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.stages: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
-        self.nontransferable = Fraction(0)
         self.loss = Fraction(0)
         # Notes and details for the stage being counted (ERS97 5.6.2: candidates left unelected).
         self.pending_notes: list[str] = []
@@ -204,10 +237,55 @@ class GregoryCount:
         self.holder[rows] = cand
         self.vid[rows] = new_vid
         self.arrived[rows] = self.stage
+        if self.papers.ties is not None:
+            rows = self._divide(rows)
         sums = self._sums(rows)
         for dest, value in sums.items():
             if dest >= 0:
                 self.credited[dest] += value
+        return sums
+
+    def _divide(self, rows: np.ndarray) -> np.ndarray:
+        """Divide the ``rows`` that reached a split overvote among its hopeful candidates.
+
+        Each such row keeps the first of them; the others get new rows. All parts hold the
+        row's papers at an equal share of its value. Returns ``rows`` and the new rows.
+        """
+        at = rows[self.holder[rows] == SPLIT]
+        if not at.size:
+            return rows
+        assert self.papers.ties is not None
+        hopeful = self.status == HOPEFUL
+        parts: list[tuple[int, int]] = []
+        for row in at.tolist():
+            code = int(self.prefs[row, self.pos[row]])
+            members = np.flatnonzero(self.papers.ties[FIRST_TIE_CODE - code] & hopeful).tolist()
+            n = len(members)
+            self.vid[row] = self._value_id(self.vals[self.vid[row]] / n)
+            self.share[row] /= n
+            self.holder[row] = members[0]
+            parts.extend((row, m) for m in members[1:])
+        source = np.array([r for r, _ in parts], dtype=np.int64)
+        new = self._copy_rows(source)
+        self.holder[new] = [m for _, m in parts]
+        return np.concatenate([rows, new])
+
+    def _recall(self) -> dict[int, Fraction]:
+        """Papers set aside at an overvote (``single_continuing``) whose candidates have left
+        all but one (or all): re-read at their value from the overvote. Returns where they went."""
+        if self.papers.overvote != "single_continuing":
+            return {}
+        waiting = np.flatnonzero(self.holder == INACTIVE["overvote"])
+        waiting = waiting[self.papers.at_tie(waiting, self.pos[waiting])]
+        if not waiting.size:
+            return {}
+        _, state = self.papers.first_usable(waiting, self.pos[waiting], self.status == HOPEFUL)
+        back = waiting[state != INACTIVE["overvote"]]
+        if not back.size:
+            return {}
+        self.nontransferable -= sum(self._sums(back).values(), Fraction(0))
+        sums = self._move(back, self.vid[back].copy())
+        self.nontransferable += sum((v for d, v in sums.items() if d < 0), Fraction(0))
         return sums
 
     def _transfer_dict(
@@ -273,12 +351,12 @@ class GregoryCount:
         # by how fully they rank (paper counts are whole, so the sums are exact)
         gone = np.flatnonzero(self.holder < 0)
         codes = -self.holder[gone]
-        papers = self.count[gone].astype(np.float64)
+        papers = self.count[gone] * self.share[gone]
         by_code = np.bincount(codes, weights=papers, minlength=len(_REASON) + 1)
         inactive = {name: float(by_code[-INACTIVE[name]]) for name in _INACTIVE_ORDER}
         exhausted = codes == -INACTIVE["exhausted"]
         fully = float(papers[exhausted & self.fully_ranked[gone]].sum())
-        continuing = float(self.count.sum()) - float(papers.sum())
+        continuing = float((self.count * self.share).sum()) - float(papers.sum())
         tally = {
             self.names[c]: fmt(self.credited[c])
             for c in range(len(self.names))
@@ -343,6 +421,7 @@ class GregoryCount:
         else:
             sums, lost = self._fractional_surplus(c, examined, surplus, detail)
         self.credited[c] = self.quota
+        self._recall()
         note = f"surplus of {self.names[c]} transferred"
         self._after_transfer(c, sums, lost, note, detail, eliminated=())
 
@@ -355,7 +434,7 @@ class GregoryCount:
             base = self.credited[c]
         else:
             _, dest = next_usable(self, examined, self.status == HOPEFUL)
-            rows = examined[dest >= 0]
+            rows = examined[(dest >= 0) | (dest == SPLIT)]
             base = sum(self._sums(rows, np.zeros(rows.size, dtype=np.int64)).values(), Fraction(0))
         new_vid = self.vid[rows].copy()
         values: dict[str, float] = {}
@@ -425,12 +504,18 @@ class GregoryCount:
 
     def _split(self, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
         """Take ``k[i]`` papers of ``rows[i]`` into new rows (the papers drawn); returns them."""
-        start = self.count.size
         self.count[rows] -= k
-        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder", "fully_ranked"):
+        new = self._copy_rows(rows)
+        self.count[new] = k
+        return new
+
+    def _copy_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Append a copy of each of ``rows`` (same papers, place and value); returns the copies."""
+        start = self.count.size
+        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder", "fully_ranked", "share"):
             arr = getattr(self, name)
             setattr(self, name, np.concatenate([arr, arr[rows]]))
-        self.count[start:] = k
+        self.papers = dataclasses.replace(self.papers, prefs=self.prefs, end=self.end, count=self.count)
         return np.arange(start, start + rows.size, dtype=np.int64)
 
     def exclude_together(
@@ -461,6 +546,7 @@ class GregoryCount:
                 self.nontransferable += sum((x for d, x in sums.items() if d < 0), Fraction(0))
                 if rows.size or i == 0:
                     transfers.update(self._transfer_dict(c, sums))
+            self._recall()
             detail: dict[str, Any] = {"action": "exclusion", "candidate": names}
             if v is not None:
                 detail["parcel_value"] = fmt(self.vals[v])
@@ -583,6 +669,20 @@ class GregoryCount:
 
 
 def next_usable(count: GregoryCount, rows: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Next usable preference after each row's current position."""
-    papers = Papers(prefs=count.prefs, end=count.end, count=count.count, valid=np.ones(0, dtype=bool))
-    return papers.first_usable(rows, count.pos[rows] + 1, usable)
+    """Next usable preference after each row's current position.
+
+    A row standing at an overvote read by name is read again from that overvote: it
+    means something else now that its candidate has left (the ballot walk does the same).
+    """
+    papers = Papers(
+        prefs=count.prefs,
+        end=count.end,
+        count=count.count,
+        valid=np.ones(0, dtype=bool),
+        ties=count.papers.ties,
+        overvote=count.papers.overvote,
+    )
+    start = count.pos[rows] + 1
+    if papers.ties is not None:
+        start -= papers.at_tie(rows, count.pos[rows])
+    return papers.first_usable(rows, start, usable)

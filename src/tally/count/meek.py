@@ -30,10 +30,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
+from ..errors import ConfigError
 from ..options import Reading
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
-from .papers import INACTIVE, read_papers
+from .papers import INACTIVE, Papers, read_papers
 from .record import Recorder
 
 __all__ = ["MAX_ITERATIONS", "MeekCount"]
@@ -187,6 +188,17 @@ class MeekCount:
         reading: Reading | None = None,
     ) -> None:
         papers = read_papers(ballots, reading)
+        self._named: Papers | None = None
+        if papers.ties is not None:
+            if papers.overvote != "single_continuing":
+                raise ConfigError(
+                    f"option overvote={papers.overvote!r}: Meek and Warren STV read every ballot "
+                    "again from its first preference at each iteration, so an overvote can only "
+                    "be set aside while several of its candidates remain; use "
+                    "'single_continuing', 'exhaust' or 'skip'"
+                )
+            self._named = papers
+            papers = papers.resolved(np.ones(ballots.n_candidates, dtype=bool))
         self.ballots = ballots
         self.names = ballots.candidates
         self.seats = seats
@@ -224,6 +236,20 @@ class MeekCount:
         )
         self.leftover = 0
         self.quota = 0
+
+    def _reread(self) -> None:
+        """Read the overvotes again now that a candidate is out (``single_continuing``).
+
+        An overvote sets a ballot aside while two or more of its candidates are not
+        excluded; elected candidates still take their share of a ballot in Meek's count,
+        so they stay among them.
+        """
+        if self._named is None:
+            return
+        papers = self._named.resolved(self.status != EXCLUDED)
+        self.prefs, self.end = papers.prefs, papers.end
+        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), len(self.names))
+        self._path_key = None
 
     def _paths(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """Rows grouped by the candidates their weight can reach (cached per status).
@@ -420,6 +446,7 @@ class MeekCount:
             left_before = self.leftover
             self.status[pick] = EXCLUDED
             self.keep[pick] = 0
+            self._reread()
             self.distribute()
             moved = {
                 self.names[c]: (int(self.votes[c]) - int(before[c])) / self.one

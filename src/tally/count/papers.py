@@ -15,9 +15,14 @@ is usable:
 - ``overvote``: an overvote (several candidates at one rank, named or not) ends the
   ballot's usable preferences there (``"exhaust"``, the default: from then on it is
   inactive as ``overvote``; a ballot whose first mark is an overvote never counts), or
-  is passed over (``"skip"``). The rules that depend on which candidates continue
-  (``exhaust_if_multiple``, ``single_continuing``, ``split``) are read by the ballot walk
-  of the IRV family, not by these fixed preference lists, and are refused here;
+  is passed over (``"skip"``). Under the rules that depend on which candidates continue
+  (``exhaust_if_multiple``, ``single_continuing``, ``split``) an overvote naming its
+  candidates stays in the preference list as its tie-set code (``<= FIRST_TIE_CODE``,
+  :attr:`Papers.ties` gives its members) and :meth:`Papers.first_usable` reads it as the
+  ballot walk does (:mod:`tally.count.walk`, step 3) given the candidates still usable:
+  passed over when none of its candidates is, the one when one is, and when several are
+  :data:`INACTIVE` ``"overvote"`` (the first two rules) or :data:`SPLIT` (the count divides
+  the paper among them);
 - a ballot marking nobody is an ``undervote`` and is not a valid vote.
 
 Vote values are exact: :class:`fractions.Fraction`, truncated to a number of decimal
@@ -32,7 +37,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..ballots import SKIPPED, RankedBallots
+from ..ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..options import INACTIVE_CODES, Reading
 
@@ -40,6 +45,7 @@ __all__ = [
     "INACTIVE",
     "NO_CANDIDATE",
     "QUOTAS",
+    "SPLIT",
     "Papers",
     "quota_value",
     "read_papers",
@@ -54,6 +60,11 @@ NO_CANDIDATE = -1
 # Inactive codes of a paper's holder: the shared codes (negative, so candidate indices stay >= 0).
 INACTIVE = INACTIVE_CODES
 
+SPLIT = -100
+"""What :meth:`Papers.first_usable` finds at an overvote whose value is divided (``split``)
+among its several usable candidates; the count divides the paper."""
+_PASS = -101
+
 
 @dataclass(frozen=True, eq=False)
 class Papers:
@@ -64,12 +75,16 @@ class Papers:
     or ``INACTIVE["overvote"]`` (it stopped at an overvote).
     ``count``: whole number of papers per row (int64).
     ``valid``: rows with at least one usable preference.
+    ``ties``: (tie sets, candidates) members of each tie set, when the overvote rule
+    (``overvote``) reads tie sets by the candidates still usable; otherwise None.
     """
 
     prefs: np.ndarray
     end: np.ndarray
     count: np.ndarray
     valid: np.ndarray
+    ties: np.ndarray | None = None
+    overvote: str = "exhaust"
 
     @property
     def rows(self) -> int:
@@ -84,6 +99,8 @@ class Papers:
         ``end`` code and the position the depth.
         """
         depth = self.prefs.shape[1]
+        if self.ties is not None:
+            return self._first_usable_named(rows, start, usable)
         # Padding (-1) looks up the extra last entry, which is never usable.
         lookup = np.append(usable, False)
         pos = np.array(start, dtype=np.int64)
@@ -105,8 +122,76 @@ class Papers:
         cand[~found] = self.end[rows[~found]]
         return pos, cand
 
+    def _first_usable_named(
+        self, rows: np.ndarray, start: np.ndarray, usable: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`first_usable` where tie sets are read by which of their candidates are usable."""
+        assert self.ties is not None
+        depth = self.prefs.shape[1]
+        lut, offset = self.meaning(usable)
+        pos = np.array(start, dtype=np.int64)
+        cand = np.empty(rows.size, dtype=np.int64)
+        found = np.zeros(rows.size, dtype=bool)
+        prefs, row_at = self.prefs.reshape(-1), rows * depth
+        todo = np.flatnonzero(pos < depth)
+        while todo.size:
+            state = lut[prefs[row_at[todo] + pos[todo]] + offset]
+            ok = state != _PASS
+            found[todo[ok]] = True
+            cand[todo[ok]] = state[ok]
+            todo = todo[~ok]
+            pos[todo] += 1
+            todo = todo[pos[todo] < depth]
+        pos[~found] = depth
+        cand[~found] = self.end[rows[~found]]
+        return pos, cand
 
-STV_OVERVOTE_RULES = ("exhaust", "skip")
+    def meaning(self, usable: np.ndarray) -> tuple[np.ndarray, int]:
+        """(table, offset): what each preference code means while ``usable`` holds.
+
+        ``table[code + offset]`` is the candidate a paper counts for at that preference,
+        ``_PASS`` (read on), ``INACTIVE["overvote"]`` or :data:`SPLIT`; padding passes.
+        """
+        assert self.ties is not None
+        n_ties = self.ties.shape[0]
+        offset = n_ties - FIRST_TIE_CODE
+        lut = np.full(offset + usable.size, _PASS, dtype=np.int64)
+        lut[offset:] = np.where(usable, np.arange(usable.size), _PASS)
+        if n_ties:
+            alive = self.ties & usable
+            n = alive.sum(axis=1)
+            several = SPLIT if self.overvote == "split" else INACTIVE["overvote"]
+            state = np.where(n >= 2, several, np.where(n == 1, np.argmax(alive, axis=1), _PASS))
+            # tie set t has code FIRST_TIE_CODE - t, so the table holds them in reverse
+            lut[offset + FIRST_TIE_CODE - np.arange(n_ties)] = state
+        return lut, offset
+
+    def resolved(self, usable: np.ndarray) -> Papers:
+        """These papers with every tie set read as fixed while ``usable`` holds.
+
+        A tie set with one usable candidate becomes that candidate, one with none is
+        passed over, and one with several ends the preferences there (the paper stops as
+        an ``overvote``). Single preferences stay as they are, usable or not. For a count
+        that reads every paper again from its first preference whenever a candidate
+        leaves (Meek's), this is the ``single_continuing`` reading.
+        """
+        assert self.ties is not None
+        lut, offset = self.meaning(usable)
+        tie = self.prefs <= FIRST_TIE_CODE
+        state = np.where(tie, lut[np.where(tie, self.prefs, NO_CANDIDATE) + offset], self.prefs)
+        stop = state == INACTIVE["overvote"]
+        after = np.logical_or.accumulate(stop, axis=1)
+        prefs = np.where(after | (state == _PASS), NO_CANDIDATE, state)
+        end = np.where(after[:, -1], INACTIVE["overvote"], self.end)
+        return Papers(prefs=prefs, end=end, count=self.count, valid=self.valid)
+
+    def at_tie(self, rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` stand at a tie set (their preference at ``pos``)."""
+        depth = self.prefs.shape[1]
+        inside = pos < depth
+        out = np.zeros(rows.size, dtype=bool)
+        out[inside] = self.prefs[rows[inside], pos[inside]] <= FIRST_TIE_CODE
+        return out
 
 
 def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:
@@ -131,16 +216,11 @@ def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) 
 def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Papers:
     """Read each row's usable preferences (see the module docstring).
 
-    Raises :class:`~tally.errors.ConfigError` for an overvote rule STV does not read and
-    :class:`~tally.errors.RuleError` for a ballot weight that is not a whole number.
+    Raises :class:`~tally.errors.ConfigError` for an overvote rule that needs names on
+    ballots with unnamed overvotes and :class:`~tally.errors.RuleError` for a ballot weight that is not a whole number.
     """
     reading = Reading() if reading is None else reading
-    if reading.overvote not in STV_OVERVOTE_RULES:
-        raise ConfigError(
-            f"option overvote={reading.overvote!r}: the STV rules read an overvote with "
-            f"{' or '.join(repr(r) for r in STV_OVERVOTE_RULES)} (their preference lists do not "
-            "change as candidates leave)"
-        )
+    named = reading.needs_names
     weights = ballots.weights
     if not np.all(weights == np.round(weights)):
         bad = int(np.flatnonzero(weights != np.round(weights))[0])
@@ -153,14 +233,24 @@ def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Paper
             "STV rules leave candidates out as withdrawn (see tally.rules), not by option excluded"
         )
     rows, ranks = choices.shape
+    if named and bool((choices == OVERVOTE).any()):
+        raise ConfigError(
+            f"option overvote={reading.overvote!r} needs to know which candidates an overvote "
+            "marks, but these ballots hold overvotes without candidate names; "
+            "use overvote='exhaust' or 'skip'"
+        )
     prefs = np.full((rows, max(ranks, 1)), NO_CANDIDATE, dtype=np.int64)
     over = choices < SKIPPED
     stops = {"overvote": over if reading.overvote == "exhaust" else np.zeros_like(over)}
     if reading.max_skipped is not None and ranks:
         stops["skipped"] = (choices != SKIPPED) & (_blank_run(choices) > reading.max_skipped)
-    fresh = choices >= 0
+    single = choices >= 0
+    # under the rules that read overvotes by name, a tie set is a preference like any other
+    fresh = (choices >= 0) | over if named else single.copy()
     if reading.repeated == "exhaust" and ranks > 1:
-        stops["repeated"] = _repeats(choices, fresh, ballots.n_candidates)
+        stops["repeated"] = _repeats(choices, single, ballots.n_candidates)
+        if named:
+            stops["repeated"] |= _tie_repeats(choices, ballots)
     stop = np.zeros_like(over)
     for cells in stops.values():
         stop |= cells
@@ -170,7 +260,7 @@ def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Paper
     repeats = False
     if ranks > 1 and reading.repeated == "skip":
         # Only rows marking some candidate twice need the rank-by-rank repeat check.
-        twice = _rows_with_repeats(choices, fresh, ballots.n_candidates)
+        twice = _rows_with_repeats(choices, fresh & single, ballots.n_candidates)
         if twice.size:
             repeats = True
             sub, keep = choices[twice], fresh[twice]
@@ -181,10 +271,16 @@ def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Paper
     gaps = ranks > 1 and bool(((choices[:, :-1] == SKIPPED) & fresh[:, 1:]).any())
     count = np.round(weights).astype(np.int64)
     end = np.full(rows, INACTIVE["exhausted"], dtype=np.int64)
+    extra: dict[str, object] = {}
+    if named:
+        ties = np.zeros((len(ballots.tie_sets), ballots.n_candidates), dtype=bool)
+        for t, members in enumerate(ballots.tie_sets):
+            ties[t, list(members)] = True
+        extra = {"ties": ties, "overvote": reading.overvote}
     if not (any_stop or repeats or gaps or (over.any() and reading.overvote == "skip")):
         # Every mark counts and none follows a blank rank: the ballots read as they are.
         prefs[:, :ranks] = np.where(fresh, choices, NO_CANDIDATE)
-        return Papers(prefs=prefs, end=end, count=count, valid=length > 0)
+        return Papers(prefs=prefs, end=end, count=count, valid=length > 0, **extra)  # type: ignore[arg-type]
     # Rows whose usable marks fill the first ranks need no moving.
     packed = (fresh == (np.arange(ranks)[None, :] < length[:, None])).all(axis=1)
     prefs[packed, :ranks] = np.where(fresh[packed], choices[packed], NO_CANDIDATE)
@@ -202,7 +298,7 @@ def read_papers(ballots: RankedBallots, reading: Reading | None = None) -> Paper
             if reason in stops:
                 hit = stops[reason][stopped, first_stop[stopped]]
                 end[stopped[hit]] = INACTIVE[reason]
-    return Papers(prefs=prefs, end=end, count=count, valid=length > 0)
+    return Papers(prefs=prefs, end=end, count=count, valid=length > 0, **extra)  # type: ignore[arg-type]
 
 
 def _blank_run(choices: np.ndarray) -> np.ndarray:
@@ -226,6 +322,27 @@ def _repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndar
                     out[row, r] = True
                     break
                 seen.add(code)
+    return out
+
+
+def _tie_repeats(choices: np.ndarray, ballots: RankedBallots) -> np.ndarray:
+    """(rows, ranks): a mark sharing a candidate with an earlier mark where a tie set is involved.
+
+    As the ballot walk reads it: a mark repeats when any of its candidates was marked
+    before, alone or in a tie set. Only rows holding a tie set are read, one by one (they
+    are few).
+    """
+    out = np.zeros(choices.shape, dtype=bool)
+    for row in np.flatnonzero((choices <= FIRST_TIE_CODE).any(axis=1)).tolist():
+        seen: set[int] = set()
+        for r, code in enumerate(choices[row].tolist()):
+            if code == SKIPPED:
+                continue
+            marked = ballots.members(code)
+            if seen & marked:
+                out[row, r] = True
+                break
+            seen |= marked
     return out
 
 

@@ -148,18 +148,17 @@ def _register_views(key: str, files: Iterable[Path]) -> None:
     database only means the views wait for a later load."""
     import duckdb
 
+    from ..errors import StoreBusy
     from ..store import connect
 
     try:
-        con = connect()
-        try:
-            for path in files:
-                view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
-                target = str(path).replace("'", "''")
-                con.execute(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
-        finally:
-            con.close()
-    except (OSError, duckdb.Error):
+        views = []
+        for path in files:
+            view = f"dataset/{key}" + ("/districts" if path.name.endswith(".districts.parquet") else "")
+            target = str(path).replace("'", "''")
+            views.append(f"CREATE OR REPLACE VIEW \"{view}\" AS SELECT * FROM read_parquet('{target}')")
+        connect(schema=";\n".join(views)).close()
+    except (OSError, duckdb.Error, StoreBusy):
         pass
 
 

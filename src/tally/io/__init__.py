@@ -14,11 +14,16 @@ approval, score    :mod:`tally.io.scores`   one column per candidate
 tallies            :mod:`tally.io.tallies`  votes per area and candidate
 alaska-profile     :mod:`tally.io.alaska`   ``(a,b,c) : count`` ranking profiles
 alaska-summary     :mod:`tally.io.alaska`   ``top-N-house_district.csv`` summaries
+raire              :mod:`tally.io.raire`    RAIRE's JSON input (votes as preference lists)
 =================  ===================================================================
 
 Every reader keeps ``source`` (the path as given), ``title`` and ``metadata`` on what it
 returns, and reports bad input as a :class:`~tally.errors.BallotError` whose one-line
-message names the file, the line (and field) and the problem.
+message names the file, the line (and field) and the problem. Sizes a file declares are
+checked against its content and against :mod:`tally.limits` before memory is set aside
+(a :class:`~tally.errors.LimitError` names the cap), counts must add up exactly, and
+candidate names that differ only in case, accents or spacing raise a
+:class:`~tally.errors.TallyWarning`.
 
 >>> import tally
 >>> ballots = tally.read("ballots.csv")                     # doctest: +SKIP
@@ -36,7 +41,7 @@ from typing import Any
 
 from ..ballots import RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError
-from ._common import read_bytes
+from ._common import check_names, read_bytes
 
 __all__ = ["Format", "formats", "read", "register_format"]
 
@@ -110,7 +115,18 @@ def read(path: str | os.PathLike[str], format: str | None = None, **options: Any
             raise BallotError(f"unknown format {format!r}; formats: {', '.join(_FORMATS)}", file=file)
     else:
         fmt = _detect(file)
-    return _call(fmt, path, options, explicit=format is not None)
+    ballots = _call(fmt, path, options, explicit=format is not None)
+    _check_something_to_count(ballots, file)
+    check_names(ballots.candidates, file)
+    return ballots
+
+
+def _check_something_to_count(ballots: Ballots, file: str) -> None:
+    """A file with no candidate or no ballot would elect someone by tie-break: refused."""
+    if not ballots.candidates:
+        raise BallotError("the file names no candidate", file=file)
+    if ballots.total == 0:
+        raise BallotError("the file holds no ballots (or only ballots counted 0 times)", file=file)
 
 
 def _call(fmt: Format, path: str | os.PathLike[str], options: dict[str, Any], *, explicit: bool) -> Ballots:
@@ -169,7 +185,7 @@ def _register_builtin() -> None:
     if _BUILTIN_DONE:
         return
     _BUILTIN_DONE = True
-    from . import alaska, blt, preflib, scores, tallies
+    from . import alaska, blt, preflib, raire, scores, tallies
     from . import csv as ranked_csv
 
     register_format(
@@ -246,3 +262,4 @@ def _register_builtin() -> None:
             {"kind": "score"},
         )
     )
+    register_format(raire.FORMAT)

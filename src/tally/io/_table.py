@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 
 from .._arrow import as_numpy
 from ..errors import BallotError
-from ._common import check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
+from ._common import check_exact_total, check_utf8, csv_rows, data_line_numbers, parse_count, read_bytes
 
 BLOCK_SIZE = 1 << 22  # bytes per parsed block; each block carries its own dictionaries
 
@@ -134,9 +134,16 @@ def line_of(path: str | os.PathLike[str], file: str, delimiter: str, row: int) -
 
 
 def count_column(
-    column: pa.ChunkedArray, path: str | os.PathLike[str], file: str, delimiter: str, name: str
+    column: pa.ChunkedArray | pa.Array,
+    path: str | os.PathLike[str],
+    file: str,
+    delimiter: str,
+    name: str,
+    *,
+    offset: int = 0,
 ) -> np.ndarray:
-    """The count column as non-negative finite floats; the first bad cell is a located error."""
+    """The count column as non-negative floats that add up exactly (see
+    :func:`~tally.io._common.check_exact_total`); the first bad cell is a located error."""
     try:
         values = as_numpy(pc.cast(pc.utf8_trim_whitespace(column), pa.float64()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -147,9 +154,15 @@ def count_column(
     if wrong.any():
         bad = int(np.argmax(wrong))
         raw = column[bad].as_py()
-        line = line_of(path, file, delimiter, bad)
+        line = line_of(path, file, delimiter, offset + bad)
         parse_count(raw, file=file, line=line, field=name)
         raise BallotError(f"bad count {raw!r}", file=file, line=line, field=name)
+    check_exact_total(
+        values,
+        file=file,
+        place=lambda row: (line_of(path, file, delimiter, offset + row), name),
+        texts=lambda rows: [column[int(r)].as_py() for r in rows],
+    )
     return values
 
 

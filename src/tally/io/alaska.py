@@ -47,7 +47,7 @@ import numpy as np
 
 from ..ballots import OVERVOTE, SKIPPED, RankedBallots
 from ..errors import BallotError
-from ._common import csv_rows, read_text
+from ._common import check_candidates, check_exact_total, csv_rows, read_text
 
 __all__ = ["looks_like_profile", "looks_like_summary", "read_profile", "read_summary"]
 
@@ -92,6 +92,7 @@ def read_profile(
     if len(lines) < 3 or not lines[0].strip():
         raise BallotError("a profile needs a names line, a parties line and a -+-+- line", file=file, line=1)
     names = [n.strip() for n in lines[0].split(",")]
+    check_candidates(len(names), file=file, line=1)
     parties = [p.strip() for p in lines[1].split(",")]
     for i, name in enumerate(names):
         if not name:
@@ -105,6 +106,7 @@ def read_profile(
     index = {n: i for i, n in enumerate(names)}
     rows: list[list[int]] = []
     counts: list[int] = []
+    count_lines: list[int] = []
     for number, raw in enumerate(lines[3:], start=4):
         if not raw.strip():
             continue
@@ -129,6 +131,8 @@ def read_profile(
             row.append(index[name])
         rows.append(row)
         counts.append(count)
+        count_lines.append(number)
+    check_exact_total(np.asarray(counts, dtype=np.float64), file=file, place=lambda r: (count_lines[r], None))
     width = max((len(r) for r in rows), default=0)
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)
     for i, row in enumerate(rows):
@@ -210,9 +214,10 @@ def read_summary(
                 break
             if label not in candidates:
                 candidates.append(label)
+                check_candidates(len(candidates), file=file, line=header[k][0])
             matrix[j - 1, k] = candidates.index(label)
 
-    areas: dict[str, tuple[int, np.ndarray]] = {}
+    areas: dict[str, tuple[int, np.ndarray, list[str]]] = {}
     for line, cells in body:
         name = cells[0].strip()
         if not name:
@@ -227,24 +232,30 @@ def read_summary(
             if not (text.isascii() and text.isdigit()):  # '²' is a digit to isdigit, not to int
                 problem = "empty count" if not text else f"count {text!r} is not a whole non-negative number"
                 raise BallotError(problem, file=file, line=line, field=_field(header, j))
-            values[j - 1] = int(text)
-        areas[name] = (line, values)
+            values[j - 1] = float(text)  # int() refuses 4,300 digits; the area read is checked below
+        areas[name] = (line, values, cells)
 
     if "Total" in areas and len(areas) > 1:
-        total_line, total = areas["Total"]
-        parts = sum(v for n, (_, v) in areas.items() if n != "Total")
+        total_line, total, _ = areas["Total"]
+        parts = sum(v for n, (_, v, _) in areas.items() if n != "Total")
         off = np.flatnonzero(parts != total)
         if off.size:
             j = int(off[0]) + 1
             raise BallotError(
-                f"Total {int(total[j - 1])} is not the sum of the areas ({int(parts[j - 1])})",
+                f"Total {total[j - 1]:.0f} is not the sum of the areas ({parts[j - 1]:.0f})",
                 file=file,
                 line=total_line,
                 field=_field(header, j),
             )
     if area not in areas:
         raise BallotError(f"no area {area!r}; areas: {', '.join(map(repr, areas))}", file=file)
-    counts = areas[area][1]
+    area_line, counts, cells = areas[area]
+    check_exact_total(
+        counts,
+        file=file,
+        place=lambda j: (area_line, _field(header, j + 1)),
+        texts=lambda js: [cells[int(j) + 1] for j in js],
+    )
     kind = np.array(kinds)
     metadata: dict[str, Any] = {
         "format": "alaska-summary",

@@ -40,9 +40,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
 from ..errors import BallotError
-from ._common import parse_count, read_text
+from ._common import check_candidates, check_exact_total, parse_count, read_text
 
 __all__ = ["looks_like_blt", "read_blt"]
 
@@ -80,7 +81,12 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         raise BallotError(
             f"the first line must be 'candidates seats', found {first[:40]!r}", file=file, line=first_line
         )
+    if max(len(p) for p in parts) > 18:  # Python refuses int() of 4,300+ digits
+        raise BallotError(
+            f"the first line {first[:40]!r} declares an impossible size", file=file, line=first_line
+        )
     n, seats = int(parts[0]), int(parts[1])
+    check_candidates(n, file=file, line=first_line, what="the number of candidates")
     if n < 1:
         raise BallotError("the number of candidates must be at least 1", file=file, line=first_line)
     if not 1 <= seats <= n:
@@ -99,6 +105,7 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
 
     rows: list[list[int]] = []
     weights: list[float] = []
+    ballot_lines: list[int] = []
     ties: dict[frozenset[int], int] = {}
     ended = False
     while pos < len(lines):
@@ -114,6 +121,7 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         if tokens[-1] != "0":
             raise BallotError("ballot line does not end with 0 (truncated?)", file=file, line=line)
         weights.append(parse_count(tokens[0], file=file, line=line, what="weight"))
+        ballot_lines.append(line)
         row: list[int] = []
         for token in tokens[1:-1]:
             if token == "-":
@@ -132,6 +140,13 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         raise BallotError(
             "the file ends before the 0 line that closes the ballots", file=file, line=lines[-1][0]
         )
+    limits.check("ballot_rows", len(rows), what="ballot lines", file=file)
+    check_exact_total(
+        np.asarray(weights, dtype=np.float64),
+        file=file,
+        place=lambda r: (ballot_lines[r], None),
+        what="weight",
+    )
 
     names: list[tuple[int, str]] = []
     for line, text in lines[pos:]:

@@ -57,9 +57,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError
-from ._common import clean_name, read_text
+from ._common import check_candidates, check_exact_total, clean_name, read_text
 
 __all__ = ["EXTENSIONS", "looks_like_preflib", "read_preflib"]
 
@@ -190,7 +191,8 @@ def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]
     header = _Header()
     number, n_text = lines[0]
     header.fields["NUMBER ALTERNATIVES"] = (number, n_text)
-    n = int(n_text)
+    n = int(n_text) if len(n_text) < 19 else 10**18  # Python refuses int() of 4,300+ digits
+    check_candidates(n, file=file, line=number, what="number of alternatives")
     if len(lines) < n + 2:
         raise BallotError(f"{n} alternatives announced but the file ends early", file=file, line=lines[-1][0])
     for number, line in lines[1 : n + 1]:
@@ -253,19 +255,23 @@ def _alternatives(
     if n is None:
         raise BallotError("the header has no NUMBER ALTERNATIVES line", file=file, line=1)
     n_line = header.fields["NUMBER ALTERNATIVES"][0]
+    # the declared number is checked against the cap and the names given before any
+    # list of that length is built (a 300-byte header may declare 10**9 alternatives)
+    check_candidates(n, file=file, line=n_line, what="NUMBER ALTERNATIVES")
+    if len(header.alternatives) < n:
+        given = set(header.alternatives)
+        first = next(i for i in range(1, len(header.alternatives) + 2) if i not in given)
+        raise BallotError(
+            f"NUMBER ALTERNATIVES is {n} but ALTERNATIVE NAME {first} is missing "
+            f"({len(header.alternatives)} names given)",
+            file=file,
+            line=n_line,
+        )
     for index, (line, _) in sorted(header.alternatives.items()):
         if not 1 <= index <= n:
             raise BallotError(
                 f"ALTERNATIVE NAME {index} is outside 1..{n} (NUMBER ALTERNATIVES)", file=file, line=line
             )
-    missing = [i for i in range(1, n + 1) if i not in header.alternatives]
-    if missing:
-        raise BallotError(
-            f"NUMBER ALTERNATIVES is {n} but ALTERNATIVE NAME {missing[0]} is missing "
-            f"({len(header.alternatives)} names given)",
-            file=file,
-            line=n_line,
-        )
     names: list[str] = []
     seen: dict[str, int] = {}
     for index in range(1, n + 1):
@@ -425,7 +431,11 @@ def _parse_marks(text: str, number: int, file: str) -> list[Any]:
             raise BallotError("ranking ends with a comma (truncated line?)", file=file, line=number)
 
 
-def _check_totals(header: _Header, file: str, total: int, lines: int, unique_key: str) -> None:
+def _check_totals(
+    header: _Header, file: str, body: list[tuple[int, str]], counts: list[int], unique_key: str
+) -> None:
+    check_exact_total(np.asarray(counts, dtype=np.float64), file=file, place=lambda row: (body[row][0], None))
+    total, lines = sum(counts), len(body)
     voters = _header_int(header, "NUMBER VOTERS", file)
     if voters is not None and voters != total:
         raise BallotError(
@@ -454,6 +464,7 @@ def _read_orders(
     data_type: str,
 ) -> RankedBallots:
     n = len(names)
+    limits.check("ballot_rows", len(body), what="ballot lines", file=file)
     rows: list[list[int]] = []
     counts: list[int] = []
     ties: dict[frozenset[int], int] = {}
@@ -489,7 +500,7 @@ def _read_orders(
             )
         rows.append(row)
         counts.append(count)
-    _check_totals(header, file, sum(counts), len(body), "NUMBER UNIQUE ORDERS")
+    _check_totals(header, file, body, counts, "NUMBER UNIQUE ORDERS")
     width = max((len(r) for r in rows), default=0)
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)
     for i, row in enumerate(rows):
@@ -517,6 +528,10 @@ def _read_cat(
     approval: bool,
 ) -> Tallies | ScoredBallots:
     n = len(names)
+    limits.check("ballot_rows", len(body), what="ballot lines", file=file)
+    if approval:
+        # one score per alternative and line, whether the line lists it or not
+        limits.check("cells", len(body) * n, what="approval cells (lines x alternatives)", file=file)
     n_categories = _header_int(header, "NUMBER CATEGORIES", file)
     votes = np.zeros(n, dtype=np.float64)
     blank = 0
@@ -550,7 +565,7 @@ def _read_cat(
             votes[first[0] - 1] += count
         else:
             blank += count
-    _check_totals(header, file, sum(counts), len(body), "NUMBER UNIQUE PREFERENCES")
+    _check_totals(header, file, body, counts, "NUMBER UNIQUE PREFERENCES")
     meta = _metadata(header, file, names, renamed)
     title = meta.pop("title", None) or None
     if approval:

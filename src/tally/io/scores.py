@@ -31,10 +31,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import limits
 from .._arrow import as_numpy
 from ..ballots import ScoredBallots
 from ..errors import BallotError, ConfigError
-from ._common import csv_rows
+from ._common import check_candidates, csv_rows
 from ._table import count_column, line_of, parse_table, pick_column, read_header
 from .csv import COUNT_NAMES, rank_number
 
@@ -131,10 +132,12 @@ def read_scores(
             )
     if not names:
         raise BallotError("no candidate columns", file=file, line=1)
+    check_candidates(len(names), file=file, line=1, what="candidate columns")
 
     used = set(names) | {c for c in (count_col,) if c}
     table = parse_table(path, file, header, delimiter, used)
     n_rows = table.num_rows
+    limits.check("ballot_rows", n_rows, what="ballot rows", file=file)
     scores = np.empty((n_rows, len(names)))
     for j, name in enumerate(names):
         scores[:, j] = _column_scores(table.column(name), path, file, delimiter, name)

@@ -18,7 +18,9 @@ Wide form: one row per area, one column per candidate; the columns named in
     Maine,4,435072,360737
 
 A ``Total`` column in the wide form is not a candidate: each row's total must equal the
-sum of its candidates' votes.
+sum of its candidates' votes. Electoral votes and seats (the attributes named
+``electoral_votes``, ``electoral votes`` or ``seats``) must be whole non-negative numbers,
+and votes must add up exactly (below 2**53; see :mod:`tally.io._common`).
 
 The area column is ``area`` (or ``state``, ``district``, ``constituency``, ``region``,
 ``county``; or name it with ``area=``). Areas and candidates keep the order of first
@@ -37,9 +39,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import Tallies
 from ..errors import BallotError
-from ._common import csv_rows, parse_count, read_text
+from ._common import check_candidates, check_exact_total, csv_rows, parse_count, read_text
 from .csv import rank_number
 
 __all__ = ["looks_like_tallies", "read_tallies"]
@@ -150,6 +153,20 @@ def read_tallies(
     return _wide(file, header, rows, area_i, attributes, skip, title)
 
 
+def _attribute(text: str, name: str, *, file: str, line: int) -> Any:
+    """An area attribute's value; electoral votes and seats must be whole and non-negative."""
+    value = _value(text)
+    if name.strip().lower() not in _ATTRIBUTE_NAMES or value is None:
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < limits.EXACT_TOTAL:
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        raise BallotError(
+            f"{name} {text.strip()!r} is not a whole non-negative number", file=file, line=line, field=name
+        )
+    return value
+
+
 def _value(text: str) -> Any:
     text = text.strip()
     if not text:
@@ -221,7 +238,7 @@ def _long(
                 )
             parties.setdefault(c, (p, line))
         for i in attr_i:
-            value = _value(row[i])
+            value = _attribute(row[i], header[i], file=file, line=line)
             seen = attrs.setdefault(i, {})
             if ai in seen and seen[ai][0] != value:
                 raise BallotError(
@@ -232,6 +249,15 @@ def _long(
                     field=header[i],
                 )
             seen.setdefault(ai, (value, line))
+    check_candidates(len(candidates), file=file)
+    limits.check("cells", len(areas) * len(candidates), what="areas x candidates", file=file)
+    order = sorted(cells.values(), key=lambda cell: cell[1])
+    check_exact_total(
+        np.array([v for v, _ in order]),
+        file=file,
+        place=lambda k: (order[k][1], header[votes_i]),
+        what="vote",
+    )
     matrix = np.zeros((len(areas), len(candidates)))
     for (ai, ci), (v, _) in cells.items():
         matrix[ai, ci] = v
@@ -270,6 +296,7 @@ def _wide(
     ]
     if not cand_i:
         raise BallotError("no candidate columns", file=file, line=rows[0][0])
+    check_candidates(len(cand_i), file=file, line=rows[0][0], what="candidate columns")
     areas: dict[str, int] = {}
     matrix = np.zeros((len(rows) - 1, len(cand_i)))
     attrs: dict[str, list[Any]] = {header[i]: [] for i in attr_i}
@@ -286,7 +313,7 @@ def _wide(
             if row[i].strip():
                 matrix[areas[a], j] = parse_count(row[i], file=file, line=line, field=header[i], what="votes")
         for i in attr_i:
-            attrs[header[i]].append(_value(row[i]))
+            attrs[header[i]].append(_attribute(row[i], header[i], file=file, line=line))
         if total_i is not None:
             total = parse_count(row[total_i], file=file, line=line, field=header[total_i], what="total")
             if not np.isclose(total, matrix[areas[a]].sum(), rtol=0, atol=1e-9 * max(1.0, total)):
@@ -297,6 +324,8 @@ def _wide(
                     line=line,
                     field=header[total_i],
                 )
+    row_sums = matrix.sum(axis=1) if matrix.size else np.zeros(len(rows) - 1)
+    check_exact_total(row_sums, file=file, place=lambda k: (rows[k + 1][0], None), what="vote")
     return Tallies(
         areas=tuple(areas),
         candidates=tuple(header[i] for i in cand_i),

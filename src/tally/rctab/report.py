@@ -27,6 +27,7 @@ from .tabulate import RoundResult, SliceRound, Tabulation
 __all__ = [
     "dump_json",
     "generated_by",
+    "inactive_by_ranking",
     "percent",
     "report_files",
     "sanitize",
@@ -44,12 +45,17 @@ _INACTIVE_CSV = (
     ("Exhausted Choices", "exhaustedChoices"),
     ("Repeated Rankings", "repeatedRankings"),
 )
+_BY_RANKING_JSON = ("exhaustedChoicesFullyRanked", "exhaustedChoicesPartiallyRanked")
+_BY_RANKING_CSV = (
+    ("Inactive Fully Ranked Ballots by Exhausted Choices", "exhaustedChoicesFullyRanked"),
+    ("Inactive Partially Ranked Ballots by Exhausted Choices", "exhaustedChoicesPartiallyRanked"),
+)
 _SLICE_TITLE = {"precinct": "Precinct", "batch": "Batch"}
 _SLICE_FOLDER = {"precinct": "Tabulate by Precinct", "batch": "Tabulate by Batch"}
 
 
 def generated_by() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return f"tally {__version__}"
 
@@ -108,7 +114,7 @@ def _sorted(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _config_block(tab: Tabulation, meta: dict[str, str], kind: str | None, sid: str | None) -> dict[str, Any]:
-    block = {
+    block: dict[str, str | None] = {
         "contest": meta.get("contest", ""),
         "date": meta.get("date", ""),
         "generatedBy": generated_by(),
@@ -145,14 +151,47 @@ def _inactive_json(inactive: dict[str, Decimal], with_final: bool) -> dict[str, 
     return _sorted(out)
 
 
+def inactive_by_ranking(rnd: RoundResult) -> dict[str, Decimal]:
+    """The round's inactive ballots with the exhausted ones split by how fully they rank.
+
+    The fully ranked count is rounded to the places of ``exhaustedChoices`` and the
+    partially ranked count is the rest, so the two always add up to the exhausted total.
+    """
+    exhausted = rnd.inactive["exhaustedChoices"]
+    fully = Decimal(repr(rnd.exhausted_by_ranking.get("fully_ranked", 0.0)))
+    places = exhausted.as_tuple().exponent
+    fully = fully.quantize(Decimal(1).scaleb(places if isinstance(places, int) and places < 0 else 0))
+    with localcontext(EXACT):
+        partially = exhausted - fully
+    return {
+        **rnd.inactive,
+        "exhaustedChoicesFullyRanked": fully,
+        "exhaustedChoicesPartiallyRanked": partially,
+    }
+
+
 def _total(tally: dict[str, Decimal], inactive: dict[str, Decimal]) -> Decimal:
     with localcontext(EXACT):
         return sum(tally.values(), ZERO) + sum((inactive[k] for k in (*_INACTIVE_JSON, "undervotes")), ZERO)
 
 
-def summary_json(tab: Tabulation, meta: dict[str, str]) -> dict[str, Any]:
-    """The detailed report JSON of the whole contest (RCTab ``*_summary.json``)."""
-    return _summary(tab, meta, [(r.tally, r.inactive, r.transfers) for r in tab.rounds], None, None)
+def summary_json(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = False) -> dict[str, Any]:
+    """The detailed report JSON of the whole contest (RCTab ``*_summary.json``).
+
+    With ``by_ranking``, each round's ``inactiveBallots`` also holds
+    ``exhaustedChoicesFullyRanked`` and ``exhaustedChoicesPartiallyRanked`` (the split
+    RCTab issue 854 proposes; RCTab 2.0 writes neither, so it is off by default).
+    """
+    rounds = [
+        (r.tally, inactive_by_ranking(r) if by_ranking else r.inactive, r.transfers) for r in tab.rounds
+    ]
+    summary = _summary(tab, meta, rounds, None, None)
+    if by_ranking:
+        for result in summary["results"]:
+            inactive = rounds[result["round"] - 1][1]
+            result["inactiveBallots"].update({k: inactive[k] for k in _BY_RANKING_JSON})
+            result["inactiveBallots"] = dict(sorted(result["inactiveBallots"].items()))
+    return summary
 
 
 def slice_summary_json(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> dict[str, Any]:
@@ -238,9 +277,16 @@ def _inactive_sum(inactive: dict[str, Decimal]) -> Decimal:
     return _sum(inactive[k] for k in (*_INACTIVE_JSON, "undervotes"))
 
 
-def summary_csv(tab: Tabulation, meta: dict[str, str]) -> str:
-    """The detailed report CSV of the whole contest (RCTab ``*_summary.csv``)."""
-    return _summary_csv(tab, meta, [(r.tally, r.inactive) for r in tab.rounds], None, None)
+def summary_csv(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = False) -> str:
+    """The detailed report CSV of the whole contest (RCTab ``*_summary.csv``).
+
+    With ``by_ranking``, the row "Inactive Ballots by Exhausted Choices" is split into
+    "Inactive Fully Ranked Ballots by Exhausted Choices" and "Inactive Partially Ranked
+    Ballots by Exhausted Choices", which add up to it (the split RCTab issue 854 proposes; RCTab 2.0
+    writes the single row, so it is off by default).
+    """
+    rounds = [(r.tally, inactive_by_ranking(r) if by_ranking else r.inactive) for r in tab.rounds]
+    return _summary_csv(tab, meta, rounds, None, None)
 
 
 def slice_summary_csv(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> str:
@@ -278,7 +324,7 @@ def _summary_csv_exact(
         ["Office", meta.get("office", "")],
         ["Date", meta.get("date", "")],
         ["Winner(s)", ", ".join(tab.winners)],
-        [_SLICE_TITLE[kind], sid] if is_slice else ["Final Threshold", _s(tab.rounds[-1].threshold)],
+        [_SLICE_TITLE[kind], sid] if kind is not None else ["Final Threshold", _s(tab.rounds[-1].threshold)],
         [],
     ]
     first_tally, first_inactive = rounds[0]
@@ -328,8 +374,12 @@ def _summary_csv_exact(
         for rnd in tab.rounds:
             row += [_s(rnd.threshold), "", ""]
         rows.append(row)
-    for title, key in _INACTIVE_CSV:
-        row = ["Inactive Ballots by " + title]
+    titles = [("Inactive Ballots by " + title, key) for title, key in _INACTIVE_CSV]
+    if "exhaustedChoicesFullyRanked" in first_inactive:
+        at = [key for _, key in titles].index("exhaustedChoices")
+        titles[at : at + 1] = _BY_RANKING_CSV
+    for title, key in titles:
+        row = [title]
         for r in range(n):
             value = rounds[r][1][key]
             row += [_s(value), ""]

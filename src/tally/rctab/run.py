@@ -55,7 +55,7 @@ class RctabRun:
         """RCTab's NIST CDF export of the ballots, with one interpreted snapshot per round."""
         from ..io.cvr.convert import cdf_json
 
-        if self.records is None:
+        if self.records is None or self.contest.row_of_ballot is None:
             raise ValueError("the CVR records were not kept")
         allocations = tab.allocations(self.contest.row_of_ballot)
         options = {"application": "tally", "manufacturer": "tally", **device}

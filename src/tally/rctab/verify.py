@@ -48,7 +48,7 @@ def _rel(path: Path, start: Path) -> str:
 
 def audit_record(run: RctabRun, files: dict[str, str], out_dir: str | Path) -> dict[str, Any]:
     """The audit record of ``run`` whose reports ``files`` are written under ``out_dir``."""
-    from .. import __version__
+    from .._version import __version__
 
     out = Path(out_dir)
     config_path = Path(run.config.path)
@@ -288,7 +288,7 @@ def check_rctab_report(report: str | Path, config: str | Path) -> Verification:
             candidates.append(slice_summary_json(tab, run.meta, kind, block[kind]))
     if not candidates:
         result.problems.append(
-            f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{kind.title()} set?)"
+            f"the re-count has no {kind} {block.get(kind)!r} (is tabulateBy{(kind or '').title()} set?)"
         )
         return result
     target = _normalise(theirs)

@@ -18,6 +18,7 @@ from ..compare import applicable_rules, compare_outcomes, counting, rules_line
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import ConfigError
+from ..options import EXHAUSTED_KINDS
 from ..outcome import Outcome, to_jsonable
 from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
@@ -53,12 +54,23 @@ def _rounds_table(outcome: Outcome) -> str:
             + "</tr>"
         )
         reasons = sorted({k for r in rounds for k in r.inactive})
+        split = any(r.exhausted_by_ranking is not None for r in rounds)
         for reason in reasons:
             rows.append(
                 f"<tr><td>inactive: {reason}</td>"
                 + "".join(f"<td>{r.inactive.get(reason, 0):,.0f}</td>" for r in rounds)
                 + "</tr>"
             )
+            if reason == "exhausted" and split:
+                # the exhausted ballots told apart by whether they marked every rank allowed
+                for kind in EXHAUSTED_KINDS:
+                    rows.append(
+                        f"<tr class='exhausted-by-ranking'><td>exhausted, {kind.replace('_', ' ')}</td>"
+                        + "".join(
+                            f"<td>{(r.exhausted_by_ranking or {}).get(kind, 0):,.0f}</td>" for r in rounds
+                        )
+                        + "</tr>"
+                    )
     return f"<table><thead><tr><th>candidate</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 

@@ -30,11 +30,10 @@ Approval Preferences*. SpringerBriefs in Intelligent Systems. doi:10.1007/978-3-
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from fractions import Fraction
-from typing import Any
+from typing import cast
 
 import numpy as np
 
@@ -43,7 +42,24 @@ from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
-from ._common import check_seats, scored_account
+from ._committees import (
+    MAX_BRANCHES,
+    MAX_COMMITTEES,
+    REFERENCE,
+    AdvanceFn,
+    Profile,
+    State,
+    Step,
+    StepFn,
+    as_number,
+    best_of,
+    choose_committee,
+    committee_outcome,
+    optimisation_rule,
+    read_profile,
+    sequential,
+)
+from ._common import scored_account
 
 __all__ = [
     "MAX_BRANCHES",
@@ -55,342 +71,6 @@ __all__ = [
     "seq_pav",
     "seq_phragmen",
 ]
-
-MAX_COMMITTEES = 300_000
-"""Largest number of committees (candidates choose seats) the exact rules will try."""
-MAX_BRANCHES = 200_000
-"""Largest number of partial committees a sequential rule explores with ``tiebreak="all"``."""
-
-REFERENCE = (
-    "Lackner, M. & Skowron, P. (2023). Multi-Winner Voting with Approval Preferences. "
-    "Springer. doi:10.1007/978-3-031-09016-5"
-)
-
-
-# -- the profile -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """Approval sets and exact integer weights (one row per distinct ballot)."""
-
-    candidates: tuple[str, ...]
-    approves: np.ndarray  # (rows, C) bool
-    weights: tuple[int, ...]  # integer weights over a common denominator
-    scale: int  # that denominator
-    approvers: tuple[tuple[int, ...], ...]  # per candidate, the rows approving it
-
-    @property
-    def total(self) -> int:
-        return sum(self.weights)
-
-
-def _profile(ballots: ScoredBallots, seats: Any) -> tuple[_Profile, int]:
-    seats = check_seats(seats, ballots.n_candidates)
-    approves = ballots.filled() > ballots.min_score
-    exact = [Fraction(float(w)) for w in ballots.weights]
-    scale = math.lcm(*(f.denominator for f in exact)) if exact else 1
-    weights = tuple(int(f * scale) for f in exact)
-    approvers = tuple(
-        tuple(int(r) for r in np.flatnonzero(approves[:, c])) for c in range(ballots.n_candidates)
-    )
-    return _Profile(tuple(ballots.candidates), approves, weights, scale, approvers), seats
-
-
-def _number(value: Fraction | int, scale: int = 1) -> float:
-    return float(Fraction(value) / scale)
-
-
-# -- committee-level ties --------------------------------------------------------------
-
-
-def _choose_committee(
-    committees: list[tuple[int, ...]], breaker: TieBreaker, names: Sequence[str], purpose: str = "committee"
-) -> tuple[list[tuple[int, ...]], bool]:
-    """Every committee (mode all) or one chosen committee; records the tie."""
-    if len(committees) == 1:
-        return committees, False
-    tied_names = tuple(names[i] for i in sorted({c for com in committees for c in com}))
-    if breaker.mode == "all":
-        breaker.record(
-            Tie(
-                round=None,
-                purpose=purpose,
-                tied=tied_names,
-                mode="all",
-                chosen=tied_names,
-                detail=f"{len(committees)} committees tied; every one reported in details['committees']",
-            )
-        )
-        return committees, True
-    if breaker.mode == "random":
-        rng = np.random.default_rng(breaker.seed)
-        chosen = committees[int(rng.integers(len(committees)))]
-        detail = f"one of {len(committees)} tied committees drawn at random (seed {breaker.seed})"
-    else:
-        # order (and previous_round, which has no earlier rounds here): the committee
-        # that is first when members are listed in tie-break order.
-        chosen = min(committees, key=lambda com: sorted(com))
-        detail = f"the first of {len(committees)} tied committees in candidate order"
-    breaker.record(
-        Tie(
-            round=None,
-            purpose=purpose,
-            tied=tied_names,
-            mode=breaker.mode,
-            chosen=tuple(names[i] for i in chosen),
-            detail=detail,
-        )
-    )
-    return [chosen], False
-
-
-def _outcome(
-    ballots: ScoredBallots,
-    profile: _Profile,
-    committees: list[tuple[int, ...]],
-    tied: bool,
-    breaker: TieBreaker,
-    rounds: list[Round],
-    *,
-    first: Sequence[int] | None = None,
-    scores: dict[str, float] | None = None,
-    details: dict[str, Any] | None = None,
-) -> Outcome:
-    names = profile.candidates
-    committees = sorted(tuple(sorted(c)) for c in set(committees))
-    order: list[int] = list(first) if first is not None else []
-    for com in committees:
-        order += [c for c in com if c not in order]
-    if first is None:
-        order.sort()
-    winners = tuple(names[i] for i in order)
-    continuing, inactive = scored_account(ballots)
-    info = dict(details or {})
-    info["committees"] = [[names[i] for i in com] for com in committees]
-    return Outcome(
-        rule="",
-        candidates=names,
-        winners=winners,
-        rounds=tuple(rounds),
-        ties=tuple(breaker.ties),
-        ballots={"read": ballots.total, "continuing": continuing, "inactive": inactive},
-        scores=scores,
-        details=info,
-        tied=tied and len(committees) > 1,
-    )
-
-
-# -- optimisation rules (exhaustive) ---------------------------------------------------
-
-
-def _exhaustive(
-    profile: _Profile, seats: int, satisfaction: Sequence[int]
-) -> tuple[list[tuple[int, ...]], int]:
-    """Every committee maximising Σ weight · satisfaction[|approved ∩ committee|].
-
-    ``satisfaction`` holds integers (scaled), so the comparison is exact. Committees are
-    scored in vectorised chunks.
-    """
-    c = len(profile.candidates)
-    count = math.comb(c, seats)
-    if count > MAX_COMMITTEES:
-        raise RuleError(
-            f"{c} candidates and {seats} seats make {count:,} committees, above the exact-count limit "
-            f"of {MAX_COMMITTEES:,}"
-        )
-    weights = np.array(profile.weights, dtype=object)
-    bound = max(satisfaction) * profile.total
-    fast = bound < 2**62
-    w = np.array(profile.weights, dtype=np.int64) if fast else weights
-    table = np.array(satisfaction, dtype=np.int64 if fast else object)
-    approves = profile.approves.astype(np.int64)
-    best_score: int | None = None
-    best: list[tuple[int, ...]] = []
-    combos = itertools.combinations(range(c), seats)
-    # Keep each chunk's (rows, committees, seats) hit array to a few million cells.
-    size = max(16, min(4096, 4_000_000 // max(1, approves.shape[0] * seats)))
-    while True:
-        chunk = list(itertools.islice(combos, size))
-        if not chunk:
-            break
-        members = np.array(chunk, dtype=np.int64)  # (M, seats)
-        hits = approves[:, members].sum(axis=2)  # (rows, M)
-        values = w @ table[hits] if approves.shape[0] else np.zeros(len(chunk), dtype=np.int64)
-        top = values.max()
-        if best_score is None or top > best_score:
-            best_score, best = int(top), []
-        if top == best_score:
-            best += [chunk[j] for j in np.flatnonzero(values == top)]
-    assert best_score is not None
-    return best, best_score
-
-
-def _harmonic_scaled(seats: int) -> tuple[list[int], int]:
-    """(L·H(0..seats), L) with L = lcm(1..seats): PAV satisfaction as exact integers."""
-    scale = math.lcm(*range(1, seats + 1)) if seats else 1
-    values = [0]
-    for j in range(1, seats + 1):
-        values.append(values[-1] + scale // j)
-    return values, scale
-
-
-def _optimisation_rule(
-    ballots: ScoredBallots, seats: int, tiebreak: str, seed: int | None, kind: str
-) -> Outcome:
-    profile, seats = _profile(ballots, seats)
-    breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
-    if kind == "pav":
-        satisfaction, scale = _harmonic_scaled(seats)
-        label = "PAV score (Σ voters 1 + 1/2 + ... + 1/j for j approved members)"
-    else:
-        satisfaction, scale = [0] + [1] * seats, 1
-        label = "Chamberlin–Courant score (voters with at least one approved member)"
-    committees, score = _exhaustive(profile, seats, satisfaction)
-    committees, tied = _choose_committee(committees, breaker, profile.candidates)
-    value = _number(Fraction(score, scale), profile.scale)
-    approvals = _approval_counts(profile)
-    names = profile.candidates
-    continuing, inactive = scored_account(ballots)
-    rounds = [
-        Round(
-            number=1,
-            tally=approvals,
-            elected=tuple(names[i] for i in sorted({c for com in committees for c in com})),
-            continuing=continuing,
-            inactive=inactive,
-            note=f"approvals; the committee{'s' if len(committees) > 1 else ''} with the largest {label}: {value:g}",
-        )
-    ]
-    details = {
-        "score": value,
-        "exact_score": str(Fraction(score, scale * profile.scale)),
-        "committees_tried": math.comb(len(names), seats),
-    }
-    return _outcome(ballots, profile, committees, tied, breaker, rounds, scores=approvals, details=details)
-
-
-def _approval_counts(profile: _Profile) -> dict[str, float]:
-    return {
-        name: _number(sum(profile.weights[r] for r in profile.approvers[c]), profile.scale)
-        for c, name in enumerate(profile.candidates)
-    }
-
-
-# -- sequential rules ------------------------------------------------------------------
-
-State = Hashable
-
-
-@dataclass(frozen=True)
-class _Step:
-    values: dict[int, Fraction]  # candidate -> this step's value, for the candidates in the running
-    best: list[int]  # the candidates tied for the best value
-    note: str
-
-
-StepFn = Callable[[State, tuple[int, ...]], _Step]
-AdvanceFn = Callable[[State, tuple[int, ...], int], State]
-
-
-def _sequential(
-    ballots: ScoredBallots,
-    profile: _Profile,
-    seats: int,
-    breaker: TieBreaker,
-    start: State,
-    step: StepFn,
-    advance: AdvanceFn,
-    scale_of_values: Fraction = Fraction(1),
-    details: dict[str, Any] | None = None,
-) -> Outcome:
-    """Run a sequential rule: one round per seat; explore every tie under mode ``all``."""
-    names = profile.candidates
-    continuing, inactive = scored_account(ballots)
-    rounds: list[Round] = []
-    history: list[np.ndarray] = []
-    committee: tuple[int, ...] = ()
-    state = start
-    for number in range(1, seats + 1):
-        current = step(state, committee)
-        chosen = current.best[0]
-        if len(current.best) > 1:
-            tied_names = tuple(names[i] for i in current.best)
-            if breaker.mode == "all":
-                breaker.record(
-                    Tie(
-                        round=number,
-                        purpose="elect",
-                        tied=tied_names,
-                        mode="all",
-                        chosen=tied_names,
-                        detail="every branch explored; these rounds follow candidate order",
-                    )
-                )
-            else:
-                chosen = breaker.pick(
-                    current.best, purpose="elect", round=number, history=history, lowest=False
-                )
-        tally = {names[c]: float(v * scale_of_values) for c, v in sorted(current.values.items())}
-        array = np.full(len(names), np.nan)
-        for c, v in current.values.items():
-            array[c] = float(v)
-        history.append(array)
-        rounds.append(
-            Round(
-                number=number,
-                tally=tally,
-                elected=(names[chosen],),
-                continuing=continuing,
-                inactive=inactive,
-                note=current.note,
-            )
-        )
-        state = advance(state, committee, chosen)
-        committee = committee + (chosen,)
-    committees = [committee]
-    if breaker.mode == "all":
-        committees = _explore(seats, start, step, advance)
-    return _outcome(
-        ballots, profile, committees, breaker.mode == "all", breaker, rounds, first=committee, details=details
-    )
-
-
-def _explore(seats: int, start: State, step: StepFn, advance: AdvanceFn) -> list[tuple[int, ...]]:
-    """Every committee reachable by some way of breaking the ties."""
-    found: set[tuple[int, ...]] = set()
-    seen: set[tuple[frozenset[int], State]] = set()
-    stack: list[tuple[tuple[int, ...], State]] = [((), start)]
-    visited = 0
-    while stack:
-        committee, state = stack.pop()
-        if len(committee) == seats:
-            found.add(tuple(sorted(committee)))
-            continue
-        key = (frozenset(committee), state)
-        if key in seen:
-            continue
-        seen.add(key)
-        visited += 1
-        if visited > MAX_BRANCHES:
-            raise RuleError(
-                f"exploring every tie needs more than {MAX_BRANCHES:,} partial committees (limit); "
-                "use another tiebreak"
-            )
-        current = step(state, committee)
-        for c in current.best:
-            stack.append((committee + (c,), advance(state, committee, c)))
-    return sorted(found)
-
-
-def _best(values: dict[int, Fraction | None], lowest: bool) -> list[int]:
-    """Candidates with the best value; None is the worst possible (never affordable/infinite)."""
-    finite = {c: v for c, v in values.items() if v is not None}
-    if not finite:
-        return sorted(values)
-    target = min(finite.values()) if lowest else max(finite.values())
-    return sorted(c for c, v in finite.items() if v == target)
-
 
 # -- the registered rules --------------------------------------------------------------
 
@@ -443,7 +123,7 @@ def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     >>> tally.count(b, "sav", seats=2).winners
     ('A', 'C')
     """
-    profile, seats = _profile(ballots, seats)
+    profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
     score = [Fraction(0)] * len(profile.candidates)
     for r, row in enumerate(profile.approves):
@@ -466,9 +146,9 @@ def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
             extra.append(pick)
             pool.remove(pick)
         committees = [tuple(certain + extra)]
-    committees, tied = _choose_committee(committees, breaker, profile.candidates)
+    committees, tied = choose_committee(committees, breaker, profile.candidates)
     names = profile.candidates
-    tally = {names[c]: _number(score[c], profile.scale) for c in range(len(names))}
+    tally = {names[c]: as_number(score[c], profile.scale) for c in range(len(names))}
     continuing, inactive = scored_account(ballots)
     order = [c for c in ranked if any(c in com for com in committees)]
     rounds = [
@@ -481,7 +161,7 @@ def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
             note="satisfaction scores: each voter's one vote shared by the approved",
         )
     ]
-    return _outcome(ballots, profile, committees, tied, breaker, rounds, first=order, scores=tally)
+    return committee_outcome(ballots, profile, committees, tied, breaker, rounds, first=order, scores=tally)
 
 
 @rule(
@@ -504,7 +184,7 @@ def pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "pav", seats=2).winners
     ('A', 'C')
     """
-    return _optimisation_rule(ballots, seats, tiebreak, seed, "pav")
+    return optimisation_rule(ballots, seats, tiebreak, seed, "pav")
 
 
 @rule(
@@ -529,7 +209,7 @@ def chamberlin_courant(
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "cc", seats=2).details["committees"]
     [['A', 'C']]
     """
-    return _optimisation_rule(ballots, seats, tiebreak, seed, "cc")
+    return optimisation_rule(ballots, seats, tiebreak, seed, "cc")
 
 
 @rule(
@@ -555,18 +235,18 @@ def seq_pav(
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_pav", seats=2).winners
     ('A', 'C')
     """
-    profile, seats = _profile(ballots, seats)
+    profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
     rows = len(profile.weights)
 
-    def step(state: State, committee: tuple[int, ...]) -> _Step:
+    def step(state: State, committee: tuple[int, ...]) -> Step:
         hits = state  # members approved, per row
         values = {
             c: sum((Fraction(profile.weights[r], hits[r] + 1) for r in profile.approvers[c]), Fraction(0))  # type: ignore[index]
             for c in range(len(profile.candidates))
             if c not in committee
         }
-        return _Step(values, _best(values, lowest=False), "marginal PAV gain (voters)")
+        return Step(values, best_of(values, lowest=False), "marginal PAV gain (voters)")
 
     def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
         hits = list(state)  # type: ignore[call-overload]
@@ -574,7 +254,7 @@ def seq_pav(
             hits[r] += 1
         return tuple(hits)
 
-    return _sequential(
+    return sequential(
         ballots,
         profile,
         seats,
@@ -587,18 +267,18 @@ def seq_pav(
 
 
 def _phragmen_step(
-    profile: _Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str
-) -> _Step:
+    profile: Profile, loads: tuple[Fraction, ...], committee: tuple[int, ...], note: str
+) -> Step:
     # A candidate nobody approves (None) is elected only when nothing else is left.
     values = {
         c: _phragmen_load(profile, loads, c) for c in range(len(profile.candidates)) if c not in committee
     }
-    best = _best(values, lowest=True)
+    best = best_of(values, lowest=True)
     shown = {c: v for c, v in values.items() if v is not None}
-    return _Step(shown, best, note)  # type: ignore[arg-type]
+    return Step(shown, best, note)
 
 
-def _phragmen_load(profile: _Profile, loads: Sequence[Fraction], c: int) -> Fraction | None:
+def _phragmen_load(profile: Profile, loads: Sequence[Fraction], c: int) -> Fraction | None:
     """The new load of c's approvers if c is elected; None when nobody approves c."""
     support = sum(profile.weights[r] for r in profile.approvers[c])
     if support == 0:
@@ -606,7 +286,7 @@ def _phragmen_load(profile: _Profile, loads: Sequence[Fraction], c: int) -> Frac
     return (1 + sum((profile.weights[r] * loads[r] for r in profile.approvers[c]), Fraction(0))) / support
 
 
-def _phragmen_advance(profile: _Profile, loads: tuple[Fraction, ...], chosen: int) -> tuple[Fraction, ...]:
+def _phragmen_advance(profile: Profile, loads: tuple[Fraction, ...], chosen: int) -> tuple[Fraction, ...]:
     load = _phragmen_load(profile, loads, chosen)
     if load is None:  # an unapproved candidate loads nobody
         return loads
@@ -646,22 +326,22 @@ def seq_phragmen(
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_phragmen", seats=2).winners
     ('A', 'C')
     """
-    profile, seats = _profile(ballots, seats)
+    profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
 
-    def step(state: State, committee: tuple[int, ...]) -> _Step:
+    def step(state: State, committee: tuple[int, ...]) -> Step:
         return _phragmen_step(profile, state, committee, "new maximal load per unit of weight if elected")  # type: ignore[arg-type]
 
     def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
         return _phragmen_advance(profile, state, chosen)  # type: ignore[arg-type]
 
     start = tuple([Fraction(0)] * len(profile.weights))
-    return _sequential(
+    return sequential(
         ballots, profile, seats, breaker, start, step, advance, scale_of_values=Fraction(profile.scale)
     )
 
 
-def _mes_price(profile: _Profile, budget: Sequence[Fraction], c: int) -> Fraction | None:
+def _mes_price(profile: Profile, budget: Sequence[Fraction], c: int) -> Fraction | None:
     """The smallest ρ with Σ_{i∈N(c)} min(b_i, ρ·w_i) = 1, or None when N(c) cannot pay 1."""
     rich = set(profile.approvers[c])
     poor: set[int] = set()
@@ -714,54 +394,22 @@ def equal_shares(
     """
     if completion not in ("seq_phragmen", "none"):
         raise ConfigError(f"completion must be 'seq_phragmen' or 'none', not {completion!r}")
-    profile, seats = _profile(ballots, seats)
+    profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
     total = profile.total
     if total == 0:
         raise RuleError("no ballots: equal shares has no budget to share")
     start = ("budget", tuple(Fraction(w * seats, total) for w in profile.weights))
 
-    def step(state: State, committee: tuple[int, ...]) -> _Step:
-        phase, values = state  # type: ignore[misc]
-        if phase == "budget":
-            prices = {
-                c: _mes_price(profile, values, c)
-                for c in range(len(profile.candidates))
-                if c not in committee
-            }
-            affordable = {c: p for c, p in prices.items() if p is not None}
-            if affordable:
-                return _Step(
-                    affordable,
-                    _best(affordable, lowest=True),  # type: ignore[arg-type]
-                    "ρ: the largest contribution per unit of weight (lower is better)",
-                )
-            if completion == "none":
-                return _Step({}, [], "no candidate is affordable")
-            loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
-            return _phragmen_step(
-                profile, loads, committee, "completion by sequential Phragmén: new maximal load"
-            )
-        return _phragmen_step(
-            profile, values, committee, "completion by sequential Phragmén: new maximal load"
-        )
+    def step(state: State, committee: tuple[int, ...]) -> Step:
+        return _mes_step(profile, completion, state, committee)
 
     def advance(state: State, committee: tuple[int, ...], chosen: int) -> State:
-        phase, values = state  # type: ignore[misc]
-        if phase == "budget":
-            rho = _mes_price(profile, values, chosen)
-            if rho is not None:
-                budget = list(values)
-                for r in profile.approvers[chosen]:
-                    budget[r] -= min(budget[r], rho * profile.weights[r])
-                return ("budget", tuple(budget))
-            loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
-            return ("loads", _phragmen_advance(profile, loads, chosen))
-        return ("loads", _phragmen_advance(profile, values, chosen))
+        return _mes_advance(profile, state, chosen)
 
     if completion == "none":
         return _equal_shares_without_completion(ballots, profile, seats, breaker, start, step, advance)
-    return _sequential(
+    return sequential(
         ballots,
         profile,
         seats,
@@ -774,9 +422,47 @@ def equal_shares(
     )
 
 
+def _mes_step(profile: Profile, completion: str, state: State, committee: tuple[int, ...]) -> Step:
+    """One round of equal shares: the affordable candidates' prices, else the completion's loads."""
+    phase, values = cast(tuple[str, tuple[Fraction, ...]], state)
+    if phase == "budget":
+        prices = {
+            c: _mes_price(profile, values, c) for c in range(len(profile.candidates)) if c not in committee
+        }
+        affordable = {c: p for c, p in prices.items() if p is not None}
+        if affordable:
+            return Step(
+                affordable,
+                best_of(affordable, lowest=True),
+                "ρ: the largest contribution per unit of weight (lower is better)",
+            )
+        if completion == "none":
+            return Step({}, [], "no candidate is affordable")
+        loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
+        return _phragmen_step(
+            profile, loads, committee, "completion by sequential Phragmén: new maximal load"
+        )
+    return _phragmen_step(profile, values, committee, "completion by sequential Phragmén: new maximal load")
+
+
+def _mes_advance(profile: Profile, state: State, chosen: int) -> State:
+    """The budgets (or, once completing, the loads) after ``chosen`` is elected."""
+    phase, values = cast(tuple[str, tuple[Fraction, ...]], state)
+    if phase == "budget":
+        rho = _mes_price(profile, values, chosen)
+        if rho is not None:
+            budget = list(values)
+            for r in profile.approvers[chosen]:
+                budget[r] -= min(budget[r], rho * profile.weights[r])
+            return ("budget", tuple(budget))
+        loads = tuple(-b / w if w else Fraction(0) for b, w in zip(values, profile.weights))
+        return ("loads", _phragmen_advance(profile, loads, chosen))
+    return ("loads", _phragmen_advance(profile, values, chosen))
+
+
 def _equal_shares_without_completion(
     ballots: ScoredBallots,
-    profile: _Profile,
+    profile: Profile,
     seats: int,
     breaker: TieBreaker,
     start: State,
@@ -793,7 +479,7 @@ def _equal_shares_without_completion(
     visited = 0
     while stack:
         committee, state = stack.pop()
-        current = step(state, committee) if len(committee) < seats else _Step({}, [], "")
+        current = step(state, committee) if len(committee) < seats else Step({}, [], "")
         if not current.best:
             found.add(tuple(sorted(committee)))
             if first is None:
@@ -832,7 +518,7 @@ def _equal_shares_without_completion(
         for c in reversed(options):
             stack.append((committee + (c,), advance(state, committee, c)))
     committees = sorted(found)
-    outcome = _outcome(
+    outcome = committee_outcome(
         ballots,
         profile,
         committees,

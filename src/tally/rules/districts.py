@@ -9,6 +9,7 @@ seats per party, with each area's winner, margin and votes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..ballots import Tallies
 from ..outcome import Outcome, Round, Tie
 from ..ties import TieBreaker
 from . import rule
-from .proportional import _district_seats
+from ._allocation import district_seats
 
 __all__ = ["area_winner", "districts"]
 
@@ -102,87 +103,47 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     cands = tuple(tallies.candidates)
     pseudo = set(tallies.metadata.get("pseudo_candidates", ()))
     eligible = np.array([c not in pseudo for c in cands], dtype=bool)
-    seats_attr = tallies.attributes.get("seats", (1,) * len(tallies.areas))
-    won = np.zeros(len(cands), dtype=np.int64)
-    areas: list[dict[str, Any]] = []
-    tied_areas: list[dict[str, Any]] = []
-    no_votes: list[str] = []
-    lumped_only: list[str] = []
-    lumped: list[str] = []
-    unallocated = 0
-    total_seats = 0
-    for i, area in enumerate(tallies.areas):
-        row = tallies.votes[i]
-        n = _district_seats(seats_attr[i], area)
-        total_seats += n
-        winner, tied = area_winner(
-            row,
-            eligible,
-            breaker,
-            label=area,
-            round=2,
-            standing="tie left standing; the seat is not allocated",
-        )
-        ranked = np.sort(row[eligible])[::-1]
-        margin = (
-            float(ranked[0] - ranked[1]) if ranked.size > 1 else (float(ranked[0]) if ranked.size else 0.0)
-        )
-        if not tied:
-            (lumped_only if row.any() else no_votes).append(area)
-        if len(tied) > 1:
-            tied_areas.append(
-                {
-                    "area": area,
-                    "tied": [cands[j] for j in tied],
-                    "seats": n,
-                    "chosen": None if winner is None else cands[winner],
-                }
-            )
-        if winner is None:
-            unallocated += n
-        else:
-            won[winner] += n
-            if np.any(row[~eligible] > row[winner]):
-                lumped.append(area)
-        areas.append(
-            {
-                "area": area,
-                "winner": None if winner is None else cands[winner],
-                "seats": n,
-                "margin": margin if tied else None,
-                "tied": [cands[j] for j in tied] if len(tied) > 1 else [],
-                "votes": _nonzero(cands, row),
-            }
-        )
-
+    count = _count_areas(tallies, eligible, breaker)
+    won = count.won
     order = sorted((j for j in range(len(cands)) if won[j]), key=lambda j: (-won[j], j))
     winners = tuple(cands[j] for j in order)
     seats = {c: int(won[j]) for j, c in enumerate(cands)}
-    majority = total_seats // 2 + 1
+    majority = count.total_seats // 2 + 1
     majority_party = next((cands[j] for j in order if won[j] >= majority), None)
-    warnings: list[str] = []
-    if tied_areas and breaker.mode == "all":
-        warnings.append(
-            f"{len(tied_areas)} area(s) tied for the most votes, their seats not allocated: "
-            + "; ".join(f"{t['area']} ({', '.join(t['tied'])})" for t in tied_areas)
-        )
-    if no_votes:
-        warnings.append(
-            f"{len(no_votes)} area(s) report no votes, their seats not allocated: {', '.join(no_votes)}"
-        )
-    if lumped_only:
-        warnings.append(
-            f"{len(lumped_only)} area(s) have votes only in lumped columns ({', '.join(sorted(pseudo))}), "
-            f"their seats not allocated: {', '.join(lumped_only)}"
-        )
-    if lumped:
-        warnings.append(
-            f"in {', '.join(lumped)} a column of lumped votes ({', '.join(sorted(pseudo))}) has more "
-            "votes than the winner; one of the candidates in it may have won instead"
-        )
     national = tallies.votes.sum(axis=0)
     read = float(national.sum())
-    rounds = (
+    details = {
+        "seats": seats,
+        "seats_total": count.total_seats,
+        "majority": majority,
+        "majority_party": majority_party,
+        "unallocated": count.unallocated,
+        "votes": _nonzero(cands, national),
+        "areas": count.areas,
+        "tied_areas": count.tied_areas,
+        "no_votes": count.no_votes,
+        "lumped_only": count.lumped_only,
+    }
+    return Outcome(
+        rule="",
+        candidates=cands,
+        winners=winners,
+        rounds=_rounds(cands, national, seats, winners),
+        ties=tuple(breaker.ties),
+        ballots={"read": read, "continuing": read, "inactive": {}},
+        scores={c: float(n) for c, n in seats.items()},
+        details=details,
+        warnings=_warnings(count, breaker.mode, sorted(pseudo)),
+        tied=any(t.mode == "all" for t in breaker.ties),
+    )
+
+
+def _rounds(
+    cands: tuple[str, ...], national: np.ndarray, seats: dict[str, int], winners: tuple[str, ...]
+) -> tuple[Round, Round]:
+    """Round 1 the votes over all areas (for reference), round 2 the seats."""
+    read = float(national.sum())
+    return (
         Round(
             number=1,
             tally={c: float(v) for c, v in zip(cands, national)},
@@ -199,27 +160,93 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
             note="seats won by plurality in each area",
         ),
     )
-    details = {
-        "seats": seats,
-        "seats_total": total_seats,
-        "majority": majority,
-        "majority_party": majority_party,
-        "unallocated": unallocated,
-        "votes": _nonzero(cands, national),
-        "areas": areas,
-        "tied_areas": tied_areas,
-        "no_votes": no_votes,
-        "lumped_only": lumped_only,
-    }
-    return Outcome(
-        rule="",
-        candidates=cands,
-        winners=winners,
-        rounds=rounds,
-        ties=tuple(breaker.ties),
-        ballots={"read": read, "continuing": read, "inactive": {}},
-        scores={c: float(n) for c, n in seats.items()},
-        details=details,
-        warnings=tuple(warnings),
-        tied=any(t.mode == "all" for t in breaker.ties),
-    )
+
+
+@dataclass
+class _AreaCount:
+    """Seats won area by area, and the areas that allocate nothing or need a word."""
+
+    won: np.ndarray
+    total_seats: int = 0
+    unallocated: int = 0
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    tied_areas: list[dict[str, Any]] = field(default_factory=list)
+    no_votes: list[str] = field(default_factory=list)
+    lumped_only: list[str] = field(default_factory=list)
+    lumped: list[str] = field(default_factory=list)
+
+
+def _count_areas(tallies: Tallies, eligible: np.ndarray, breaker: TieBreaker) -> _AreaCount:
+    """Every area's seats to its plurality winner among the eligible columns."""
+    cands = tuple(tallies.candidates)
+    seats_attr = tallies.attributes.get("seats", (1,) * len(tallies.areas))
+    count = _AreaCount(won=np.zeros(len(cands), dtype=np.int64))
+    for i, area in enumerate(tallies.areas):
+        row = tallies.votes[i]
+        n = district_seats(seats_attr[i], area)
+        count.total_seats += n
+        winner, tied = area_winner(
+            row,
+            eligible,
+            breaker,
+            label=area,
+            round=2,
+            standing="tie left standing; the seat is not allocated",
+        )
+        ranked = np.sort(row[eligible])[::-1]
+        margin = (
+            float(ranked[0] - ranked[1]) if ranked.size > 1 else (float(ranked[0]) if ranked.size else 0.0)
+        )
+        if not tied:
+            (count.lumped_only if row.any() else count.no_votes).append(area)
+        if len(tied) > 1:
+            count.tied_areas.append(
+                {
+                    "area": area,
+                    "tied": [cands[j] for j in tied],
+                    "seats": n,
+                    "chosen": None if winner is None else cands[winner],
+                }
+            )
+        if winner is None:
+            count.unallocated += n
+        else:
+            count.won[winner] += n
+            if np.any(row[~eligible] > row[winner]):
+                count.lumped.append(area)
+        count.areas.append(
+            {
+                "area": area,
+                "winner": None if winner is None else cands[winner],
+                "seats": n,
+                "margin": margin if tied else None,
+                "tied": [cands[j] for j in tied] if len(tied) > 1 else [],
+                "votes": _nonzero(cands, row),
+            }
+        )
+    return count
+
+
+def _warnings(count: _AreaCount, mode: str, pseudo: list[str]) -> tuple[str, ...]:
+    """What the reader must know: seats left unallocated, lumped votes that may hide a winner."""
+    warnings: list[str] = []
+    if count.tied_areas and mode == "all":
+        warnings.append(
+            f"{len(count.tied_areas)} area(s) tied for the most votes, their seats not allocated: "
+            + "; ".join(f"{t['area']} ({', '.join(t['tied'])})" for t in count.tied_areas)
+        )
+    if count.no_votes:
+        warnings.append(
+            f"{len(count.no_votes)} area(s) report no votes, their seats not allocated: {', '.join(count.no_votes)}"
+        )
+    if count.lumped_only:
+        warnings.append(
+            f"{len(count.lumped_only)} area(s) have votes only in lumped columns ({', '.join(pseudo)}), "
+            f"their seats not allocated: {', '.join(count.lumped_only)}"
+        )
+    if count.lumped:
+        warnings.append(
+            f"in {', '.join(count.lumped)} a column of lumped votes ({', '.join(pseudo)}) has more "
+            "votes than the winner; one of the candidates in it may have won instead"
+        )
+    return tuple(warnings)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from ..ballots import SKIPPED, RankedBallots
+from ..ballots import SKIPPED, RankedBallots, RankedProfiles, Tallies
+from ..outcome import BatchOutcome, Outcome
 from ..ties import TieBreaker
 from . import rule
 from ._batch import plurality_kernel, run_batch
 from ._common import one_shot
 
-__all__ = ["first_marks", "plurality"]
+__all__ = ["first_marks", "plurality", "plurality_batch"]
 
 
 def first_marks(ballots: RankedBallots) -> np.ndarray:
@@ -26,14 +25,28 @@ def first_marks(ballots: RankedBallots) -> np.ndarray:
     return np.where(marked.any(axis=1), marks, SKIPPED)
 
 
+def plurality_batch(
+    profiles: RankedProfiles, *, tiebreak: str = "all", seed: int | None = None
+) -> BatchOutcome:
+    """Plurality on many elections at once: the batch path registered with :func:`plurality`."""
+    return run_batch(
+        profiles,
+        plurality_kernel,
+        plurality,
+        {"tiebreak": tiebreak, "seed": seed},
+        ties_standing=tiebreak == "all",
+    )
+
+
 @rule(
     "plurality",
     aliases=("fptp", "first_past_the_post"),
-    kinds=("ranked", "tallies", "profiles"),
+    kinds=("ranked", "tallies"),
+    batch=plurality_batch,
     family="plurality",
     reference="Cox, G. W. (1997). Making Votes Count. Cambridge University Press.",
 )
-def plurality(ballots: Any, *, tiebreak: str = "all", seed: int | None = None) -> Any:
+def plurality(ballots: RankedBallots | Tallies, *, tiebreak: str = "all", seed: int | None = None) -> Outcome:
     """The candidate with the most votes wins; a majority is not needed.
 
     On ranked ballots each ballot counts for its first marked candidate (a skipped first
@@ -46,16 +59,8 @@ def plurality(ballots: Any, *, tiebreak: str = "all", seed: int | None = None) -
     >>> tally.count(b, "plurality").winners
     ('B',)
     """
-    if ballots.kind == "profiles":
-        return run_batch(
-            ballots,
-            plurality_kernel,
-            plurality,
-            {"tiebreak": tiebreak, "seed": seed},
-            ties_standing=tiebreak == "all",
-        )
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    if ballots.kind == "tallies":
+    if isinstance(ballots, Tallies):
         scores = ballots.totals()
         inactive: dict[str, float] = {}
         continuing = float(scores.sum())

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from .. import data as catalogue
 from ..errors import TallyError
+from . import workers
 from .api import _contest, _identity, http_error
 
 __all__ = ["router"]
@@ -23,7 +24,12 @@ router = APIRouter()
 @functools.lru_cache(maxsize=128)
 def _cached(what: str, dataset: str, identity: tuple[str, ...], rule: str | None) -> bytes:
     """The tables or the criteria of a dataset, as JSON; both are deterministic, so they
-    are kept by the dataset's content identity (as the counts are)."""
+    are kept by the dataset's content identity (as the counts are), and computed in the
+    worker pool (:mod:`tally.web.workers`)."""
+    return workers.run(_compute, what, dataset, rule, key=(what, dataset, identity, rule))
+
+
+def _compute(what: str, dataset: str, rule: str | None) -> bytes:
     from ..analysis.criteria import criteria
     from ..analysis.rcv_tables import analyze
     from ..report.rcv import ranked_contest, ranked_record

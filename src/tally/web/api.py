@@ -2,8 +2,9 @@
 
 Bad input is a 4xx whose ``detail`` says what is wrong: 404 for an unknown dataset or
 run, 400 for input tally refuses (bad ballots, unknown rule, impossible scenario), 413
-for an upload over the size limit, 422 for a request of the wrong shape, 503 while the
-store of imported CVRs is held by another process.
+for an upload over the size limit, 422 for a request of the wrong shape or a count past
+the server's time or memory limit, 429 and 503 (with ``Retry-After``) when the worker pool
+is full (see :mod:`tally.web.workers`: every count runs there, never on the event loop).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
@@ -32,12 +34,12 @@ from ..procedures import electoral_college as ec
 from ..rules import rules
 from ..store import ImportInfo
 from ..ties import TIEBREAK_MODES
+from . import workers
+from .workers import offload
 
-__all__ = ["MAX_UPLOAD_BYTES", "http_error", "router", "status_of"]
+__all__ = ["http_error", "router", "status_of"]
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FORMATS = ("preflib", "csv", "blt", "approval", "score", "tallies", "alaska-profile", "alaska-summary")
 Tiebreak = Literal["all", "order", "previous_round", "random"]
 assert set(Tiebreak.__args__) == set(TIEBREAK_MODES)  # type: ignore[attr-defined]
@@ -58,23 +60,14 @@ def _json(value: Any) -> JSONResponse:
 
 def _stored(dataset: str) -> ImportInfo | None:
     """The store's record of an imported CVR named ``dataset``, or None when there is none
-    (looked up without creating a store where there is none)."""
+    (looked up without creating a store where there is none, and without waiting for a
+    `tally import` at work: readers of the store never wait)."""
     if not store.has_import(dataset):
         return None
-    import duckdb
-
     try:
         return store.get_import(dataset)
     except DataError:
         return None
-    except duckdb.Error as exc:
-        raise _store_unavailable(exc) from None
-
-
-def _store_unavailable(exc: Exception) -> HTTPException:
-    # DuckDB lets one process at a time open the store: a `tally import` running elsewhere
-    # holds it, and that is a passing condition, not a server fault.
-    return HTTPException(503, detail=f"the store of imported CVRs cannot be read just now ({exc}); try again")
 
 
 def _contest(dataset: str) -> Contest:
@@ -85,14 +78,10 @@ def _contest(dataset: str) -> Contest:
     except DataError as exc:
         if _stored(dataset) is None:
             raise http_error(exc) from None
-    import duckdb
-
     try:
         return resolve_contest(dataset, files=False)
     except TallyError as exc:
         raise http_error(exc) from None
-    except duckdb.Error as exc:
-        raise _store_unavailable(exc) from None
 
 
 def _outcome_json(contest: Contest) -> dict[str, Any]:
@@ -145,13 +134,8 @@ def datasets(
     """Bundled datasets (and imported CVRs when the store has any), optionally searched."""
     found = [d.to_dict() for d in catalogue.datasets()]
     bundled = {d["id"] for d in found}
-    if (store.home() / "tally.duckdb").is_file():
-        import duckdb
-
-        try:
-            imports = store.list_imports()
-        except duckdb.Error as exc:
-            raise _store_unavailable(exc) from None
+    imports = store.list_imports()
+    if imports:
         found += [
             {
                 "id": i.name,
@@ -187,7 +171,15 @@ def _cached_count(
     seed: int | None,
 ) -> bytes:
     """The outcome JSON of a dataset count; counts are deterministic, so they are cached
-    by the dataset's content ``identity`` (see :func:`_identity`) and the options."""
+    by the dataset's content ``identity`` (see :func:`_identity`) and the options, and
+    identical counts asked for at once are one job of the worker pool."""
+    key = ("count", dataset, identity, rule, seats, tiebreak, seed)
+    return workers.run(_count_dataset_job, dataset, rule, seats, tiebreak, seed, key=key)
+
+
+def _count_dataset_job(
+    dataset: str, rule: str | None, seats: int | None, tiebreak: str | None, seed: int | None
+) -> bytes:
     contest = _contest(dataset)
     given: dict[str, Any] = {"seats": seats}
     if tiebreak is not None:
@@ -251,36 +243,73 @@ async def count_upload(
 ) -> JSONResponse:
     """Count an uploaded file (read, counted and discarded) under its official rules when
     ``rules`` gives them, else under ``rule`` or the usual rule for its ballots."""
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise HTTPException(
-            413, detail=f"file is larger than the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit"
-        )
+    cap = request.app.state.caps.upload_bytes
+    content = await file.read(cap + 1)  # the guard has already cut a larger body off
+    if len(content) > cap:
+        raise HTTPException(413, detail=f"file is larger than the {cap / 2**20:g} MiB limit")
     if not content.strip():
         raise HTTPException(400, detail=f"{file.filename or 'upload'}: the file is empty")
     name = _upload_name(file.filename)
+    given: dict[str, Any] = {"seats": seats}
+    if tiebreak is not None:
+        given["tiebreak"] = tiebreak
+    if seed is not None:
+        given["seed"] = seed
     with tempfile.TemporaryDirectory(prefix="tally-upload-") as folder:
         path = Path(folder) / name
-        path.write_bytes(content)
+        await anyio.to_thread.run_sync(path.write_bytes, content)  # up to the upload limit: off the loop
         try:
-            from ..data.sources import contest_of, parse_rules
-            from ..io import read
-
-            ballots = read(str(path), format=format)
-            official = parse_rules(rules, f"the rules sent with {name}") if rules else None
-            given: dict[str, Any] = {"seats": seats}
-            if tiebreak is not None:
-                given["tiebreak"] = tiebreak
-            if seed is not None:
-                given["seed"] = seed
-            body = _outcome_json(counting(contest_of(ballots, official, {"source": name}), rule, **given))
+            body = await _in_pool(request, _count_upload_job, str(path), name, format, rule, rules, given)
         except TallyError as exc:
             # Name the file as the user knows it, not the temporary path.
             raise HTTPException(400, detail=str(exc).replace(str(path), name)) from None
-    return JSONResponse(body)
+    return Response(body.replace(str(path).encode(), name.encode()), media_type="application/json")
+
+
+def _count_upload_job(
+    path: str, name: str, format: str | None, rule: str | None, rules: str | None, given: dict[str, Any]
+) -> bytes:
+    """In a worker: read the uploaded file and count it (see :func:`count_upload`)."""
+    from ..data.sources import contest_of, parse_rules
+    from ..io import read
+
+    ballots = read(path, format=format)
+    official = parse_rules(rules, f"the rules sent with {name}") if rules else None
+    body = _outcome_json(counting(contest_of(ballots, official, {"source": name}), rule, **given))
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+async def _in_pool(request: Request, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in the worker pool, off the event loop; killed if the client goes away."""
+    import threading
+
+    pool = request.app.state.pool
+    who = workers.client()
+    pool.admit(who)  # refused here, at once, when the pool or this client's share is full
+    gone = threading.Event()
+
+    async def watch() -> None:
+        while not await request.is_disconnected():
+            await anyio.sleep(0.25)
+        gone.set()
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(watch)
+            try:
+                return await anyio.to_thread.run_sync(
+                    lambda: pool.call(fn, *args, client=who, cancel=gone, admitted=True)
+                )
+            finally:
+                group.cancel_scope.cancel()
+    except BaseExceptionGroup as grouped:  # the task group wraps what the job raised
+        if len(grouped.exceptions) == 1:
+            raise grouped.exceptions[0] from None
+        raise
 
 
 @router.get("/compare")
+@offload
 def compare_dataset(
     dataset: Annotated[str, Query(max_length=200)],
     seats: Annotated[int | None, Query(ge=1, le=500)] = None,
@@ -300,6 +329,7 @@ Allocation = Literal["wta", "statewide", "district", "proportional", "popular"]
 
 
 @router.get("/ec")
+@offload
 def electoral_college(
     dataset: Annotated[str, Query(max_length=200)],
     allocation: Allocation = "wta",
@@ -317,6 +347,7 @@ def electoral_college(
 
 
 @router.get("/spoilers")
+@offload
 def spoiler_report(
     dataset: Annotated[str, Query(max_length=200)], faithless: Electors = "none"
 ) -> JSONResponse:
@@ -331,6 +362,7 @@ def spoiler_report(
 
 
 @router.get("/margins")
+@offload
 def margin_report(
     dataset: Annotated[str, Query(max_length=200)], faithless: Electors = "none"
 ) -> JSONResponse:
@@ -353,6 +385,7 @@ class WhatIf(BaseModel):
 
 
 @router.post("/whatif")
+@offload
 def what_if(body: WhatIf) -> JSONResponse:
     """The scenario's result beside the actual one (the ``tally whatif`` JSON), both with
     the same electors: pledged unless ``faithless`` is historical."""
@@ -407,8 +440,17 @@ def start_simulation(body: Simulation, request: Request) -> JSONResponse:
         )
     except TallyError as exc:
         raise http_error(exc) from None
-    job = request.app.state.jobs.submit(spec)
+    job = request.app.state.jobs.submit(spec, workers.client())
     return JSONResponse(to_jsonable(job.to_dict()), status_code=202)
+
+
+@router.delete("/runs/{run_id}")
+def cancel_run(run_id: Annotated[str, PathParam(max_length=64)], request: Request) -> JSONResponse:
+    """Stop a simulation that is waiting or running (a finished one is left as it is)."""
+    job = request.app.state.jobs.cancel(run_id)
+    if job is None:
+        raise HTTPException(404, detail=f"no run {run_id!r} in progress on this server")
+    return _json(job.to_dict())
 
 
 @router.get("/runs/{run_id}")
@@ -420,7 +462,7 @@ def get_run(run_id: Annotated[str, PathParam(max_length=64)], request: Request) 
     if not re.fullmatch(r"[0-9a-f]{16}", run_id):
         raise HTTPException(404, detail=f"no run {run_id!r}")
     try:
-        from ..sim.runs import get_run as stored
+        from ..store_runs import get_run as stored
 
         return _json({"id": run_id, "status": "done", "result": stored(run_id)})
     except TallyError as exc:

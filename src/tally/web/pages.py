@@ -20,6 +20,7 @@ from ..report import charts
 from ..rules import rules
 from . import views
 from .api import Electors, _contest, _electoral, http_error
+from .workers import offload
 
 __all__ = ["literals", "router"]
 
@@ -189,6 +190,7 @@ def _body_fields(schema: dict[str, Any], body: dict[str, Any]) -> list[dict[str,
 
 
 @router.get("/ui/contest")
+@offload
 def contest_figures(
     dataset: Annotated[str, Query(max_length=200)],
     rule: Annotated[str | None, Query(max_length=100)] = None,
@@ -278,6 +280,7 @@ class Scenario(BaseModel):
 
 
 @router.post("/ui/ec")
+@offload
 def ec_figures(body: Scenario) -> JSONResponse:
     """The Electoral College result (under a what-if scenario when given) and its charts,
     with the electors asked for (pledged by default), actual and scenario alike, and the

@@ -20,7 +20,11 @@ cannot resolve with a :class:`~tally.errors.BallotError` naming the file, the ro
 and the string, as RCTab refuses unrecognised candidates. A rank above
 ``maxRankingsAllowed`` is an error too (ES&S files excepted: there the setting says how
 many rank columns to read, as in RCTab); under ``"max"`` RCTab 2.x sets no limit of its
-own and the CVR's ranks stand.
+own and the CVR's ranks stand. ``maxRankingsAllowed``, the number of
+candidates and every rank read are checked against :mod:`tally.limits` first, and a
+source whose records hold no mark at all where the configuration says the marks are (a
+wrong ``firstVoteColumnIndex``, or a file that is no CVR) is refused, since counting it
+would elect someone by tie-break.
 
 :func:`cvrs_to_ballots` turns the records into :class:`~tally.ballots.RankedBallots`:
 several names at one rank become a tie set, an overvote label becomes ``OVERVOTE``, an
@@ -35,8 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ... import limits
 from ...ballots import CODE_DTYPE, SKIPPED, RankedBallots
 from ...errors import BallotError, ConfigError
+from .._common import check_candidates, check_names
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
 
 __all__ = [
@@ -101,8 +107,58 @@ class CandidateLookup:
             ) from None
 
 
+def checked_ranks(config) -> int:
+    """``maxRankingsAllowed`` and the declared candidates, checked against :mod:`tally.limits`."""
+    where = str(config.path) if getattr(config, "path", None) else None
+    check_candidates(len(config.candidates), file=where, what="declared candidates")
+    limits.check(
+        "ranks",
+        config.rules.max_rankings,
+        what="maxRankingsAllowed",
+        file=where,
+        field="rules.maxRankingsAllowed",
+    )
+    return int(config.rules.max_rankings)
+
+
+COLUMN_PROVIDERS = ("ess", "genericCsv")
+"""Providers whose marks sit in columns the configuration numbers: a wrong number reads
+blanks, not an error. (The others find their contest by id and refuse a missing one; a
+record they yield holds the contest, marked or blank.)"""
+
+
+def no_marks(config, source, records: int) -> BallotError:
+    """The error for a column source whose ``records`` records hold no mark in its columns."""
+    first = source.first_vote_column_index or 1
+    where = f"the columns from firstVoteColumnIndex {first} on"
+    if source.provider == "ess":
+        last = first + config.rules.max_rankings - 1
+        where = (
+            f"columns {first}..{last} (firstVoteColumnIndex {first}, maxRankingsAllowed {last - first + 1})"
+        )
+    return BallotError(
+        f"none of the {records:,} records has a mark in {where}: the configuration does not "
+        "match the file (or the file is no cast vote record), so nothing is counted",
+        file=str(source.file_path),
+    )
+
+
+def no_ballots(config) -> BallotError:
+    """The error for a contest whose sources hold no record at all (nothing to count: a
+    count would elect someone by tie-break)."""
+    files = ", ".join(str(s.file_path) for s in config.sources)
+    return BallotError(
+        f"the cast vote records ({files}) hold no ballot for this contest",
+        file=str(config.path) if getattr(config, "path", None) else None,
+    )
+
+
 def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
-    """Yield the records of one ``cvrFileSources`` entry, in file order."""
+    """Yield the records of one ``cvrFileSources`` entry, in file order.
+
+    Raises :class:`BallotError` when the source has records but none holds a mark, and
+    :class:`~tally.errors.LimitError` past the ``ranks``, ``candidates`` or ``ballot_rows``
+    caps."""
     from . import cdf, clear_ballot, dominion, ess, generic_csv, hart
 
     readers = {
@@ -120,7 +176,17 @@ def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     path = Path(source.file_path)
     if not path.exists():
         raise BallotError("cast vote record file or folder not found", file=str(path))
-    yield from reader(config, source, index)
+    checked_ranks(config)
+    records = marked = 0
+    for record in reader(config, source, index):
+        records += 1
+        marked += bool(record.marks)
+        if records % 65536 == 0:
+            limits.check("ballot_rows", records, what="records", file=str(path))
+        yield record
+    limits.check("ballot_rows", records, what="records", file=str(path))
+    if records and not marked and source.provider in COLUMN_PROVIDERS:
+        raise no_marks(config, source, records)
 
 
 def read_cvrs(config) -> list[CastVoteRecord]:
@@ -144,6 +210,9 @@ def read_cvrs(config) -> list[CastVoteRecord]:
     records: list[CastVoteRecord] = []
     for index, source in enumerate(config.sources):
         records.extend(read_source(config, source, index))
+    if not records:
+        raise no_ballots(config)
+    check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     return records
 
 
@@ -203,7 +272,7 @@ RANK_CEILING = 1000
 def check_max_rankings(
     rank: int, max_rankings: int | None, *, file: str, line: int | None, field: str | None = None
 ) -> None:
-    """RCTab stops on a rank below 1 or above ``maxRankingsAllowed``.
+    """RCTab stops on a rank below 1 or above ``maxRankingsAllowed`` (itself within the cap).
 
     ``max_rankings`` is ``None`` under ``"max"`` (:attr:`Rules.rankings_limit
     <tally.rctab.config.Rules.rankings_limit>`): RCTab 2.x then sets no limit of its own,
@@ -340,7 +409,8 @@ def read_ballots(
     precincts: list[str] = []
     batches: list[str] = []
     marks_per_ballot: list[tuple] = []
-    where: list[tuple[str, int | None]] = []
+    where: list[tuple[str | None, int | None]] = []
+    check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
             if not Path(source.file_path).exists():
@@ -360,6 +430,8 @@ def read_ballots(
                 precincts.append(cvr.precinct or "")
                 batches.append(cvr.batch or "")
                 where.append((cvr.file, cvr.line))
+    if not ids:
+        raise no_ballots(config)
     if candidate_names is None:
         names = [c.name for c in config.candidates]
         if config.has_undeclared_write_ins or any(

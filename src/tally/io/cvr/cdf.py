@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ... import limits
 from ...errors import BallotError
 from .._common import check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
@@ -76,12 +77,15 @@ def _load(path: Path) -> dict[str, Any]:
     file = str(path)
     if path.suffix.lower() == ".xml":
         try:
+            limits.check("text_bytes", path.stat().st_size, what="a file of", file=file)
             root = ET.parse(path).getroot()
+            data = _xml_to_json(root)
         except OSError as exc:
             raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
         except ET.ParseError as exc:
             raise BallotError(f"not well-formed XML: {exc}", file=file) from None
-        data = _xml_to_json(root)
+        except RecursionError:
+            raise BallotError("XML nested too deeply to be a CDF document", file=file) from None
         if not isinstance(data, dict):
             raise BallotError("empty CDF document", file=file)
         return data
@@ -89,6 +93,8 @@ def _load(path: Path) -> dict[str, Any]:
         data = json.loads(check_utf8(read_bytes(path), file))
     except json.JSONDecodeError as exc:
         raise BallotError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise BallotError(f"not readable JSON: {exc}", file=file) from None
     if not isinstance(data, dict):
         raise BallotError("a CDF document must be a JSON object", file=file)
     return data

@@ -267,8 +267,8 @@ def cdf_json(
     for i, cvr in enumerate(cvrs):
         sid = sanitize(cvr.ballot_id)
         snapshots = [_snapshot(cvr, sid, None, None)]
-        for r in range(rounds):
-            allocation = [(_vendor_label(cvr, name), amount) for name, amount in allocations[r][i]]
+        for r, per_record in enumerate(allocations or ()):
+            allocation = [(_vendor_label(cvr, name), amount) for name, amount in per_record[i]]
             snapshots.append(_snapshot(cvr, sid, r + 1, allocation))
         record: dict[str, Any] = {
             "@type": "CVR",
@@ -278,7 +278,7 @@ def cdf_json(
             "ElectionId": ELECTION_ID,
         }
         if by_precinct:
-            record["BallotStyleUnitId"] = gpu.get(cvr.precinct)
+            record["BallotStyleUnitId"] = None if cvr.precinct is None else gpu.get(cvr.precinct)
         records.append(record)
 
     names = [c.name for c in config.candidates]

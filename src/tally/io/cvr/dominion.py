@@ -8,7 +8,7 @@ lack it), and the records in ``CvrExport.json`` or several ``CvrExport_<n>.json`
 Each session (one sheet fed through a tabulator) has an ``Original`` reading and, once
 adjudicated, a ``Modified`` one; the current one is used. A session whose original is not
 current and has no modified reading has no adjudicated rankings and is left out, as RCTab
-does, with a :class:`UserWarning` saying how many were left out and which. Each
+does, with a :class:`~tally.errors.TallyWarning` (a ``UserWarning``) saying how many were left out and which. Each
 card's contest whose ``Id`` is ``contestId`` is one record. Its marks carry a Dominion
 candidate id (resolved through the config's aliases; the ``undeclaredWriteInLabel`` id is
 the undeclared write-in) and a rank; ambiguous marks (``IsAmbiguous``) are passed over,
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ...errors import BallotError
+from ...errors import BallotError, TallyWarning
 from .._common import check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import UWI_NAME, CastVoteRecord
@@ -44,6 +44,8 @@ def _load(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise BallotError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise BallotError(f"not readable JSON: {exc}", file=str(path)) from None
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -191,9 +193,11 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 raise BallotError(f"malformed session: {exc}", file=file, field=where) from None
     if left_out:
         warnings.warn(
-            f"{folder}: {len(left_out)} Dominion session(s) left out because they have no current "
-            f"reading (not current, no Modified): {', '.join(left_out[:10])}"
-            + (" ..." if len(left_out) > 10 else ""),
+            TallyWarning(
+                f"{folder}: {len(left_out)} Dominion session(s) left out because they have no current "
+                f"reading (not current, no Modified): {', '.join(left_out[:10])}"
+                + (" ..." if len(left_out) > 10 else "")
+            ),
             stacklevel=2,
         )
 

@@ -7,8 +7,10 @@ RCTab). A rank cell holds a candidate name or alias (trimmed), the overvote labe
 skipped-rank label, the undeclared write-in label, or nothing; with ``overvoteDelimiter``
 it may name several candidates (``"A|B"``), an overvote whose candidates are known.
 
-The workbook is read with python-calamine, row by row. Identifiers stored as numbers come
-back as floats and are written without a trailing ``.0`` (``1.0`` → ``"1"``).
+The workbook is read with python-calamine, row by row, once its zip members' declared
+sizes have passed :func:`tally.io._archive.check_zip`. Identifiers stored as numbers come
+back as floats and are written without a trailing ``.0`` (``1.0`` → ``"1"``). A sheet
+whose rank columns hold nothing at all is refused (see :func:`tally.io.cvr.no_marks`).
 
 Reference: RCTab ``StreamingCvrReader.java`` (BrightSpots/rcv).
 """
@@ -22,8 +24,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ... import limits
 from ...errors import BallotError
-from . import CandidateLookup, sanitize
+from .._archive import check_zip
+from . import CandidateLookup, checked_ranks, no_marks, sanitize
 from .model import UWI_NAME, CastVoteRecord
 
 __all__ = ["Table", "blocks", "cell_text", "read", "resolver", "stored_rows", "table"]
@@ -105,6 +109,7 @@ def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """(0-based sheet row, cells from column A) for every row the first sheet stores."""
     from python_calamine import CalamineWorkbook
 
+    check_zip(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
@@ -161,13 +166,14 @@ def resolver(config, source) -> Callable[[tuple, int], tuple[tuple[str, ...], ..
     file = str(source.file_path)
     lookup = CandidateLookup(config, source)
     names = lookup.names
-    n_ranks = config.rules.max_rankings
+    n_ranks = checked_ranks(config)
     delimiter = source.overvote_delimiter
     blank_is_uwi = source.treat_blank_as_undeclared_write_in
 
     def resolve(key: tuple, line: int) -> tuple[tuple[str, ...], ...]:
         marks: list[tuple[str, ...]] = []
-        for r in range(n_ranks):
+        # past the row's last stored cell every rank is blank: only write-ins need them spelt out
+        for r in range(n_ranks if blank_is_uwi else len(key)):
             text = cell_text(key[r]) if r < len(key) else ""
             if not text:
                 marks.append((UWI_NAME,) if blank_is_uwi else ())
@@ -205,7 +211,7 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
     file = str(path)
     first_row = (source.first_vote_row_index or 2) - 1
     first_col = (source.first_vote_column_index or 1) - 1
-    n_ranks = config.rules.max_rankings
+    n_ranks = checked_ranks(config)
     last_col = first_col + n_ranks
     precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
     batch_col = source.batch_column_index - 1 if source.batch_column_index else None
@@ -215,6 +221,7 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
 
     cache: dict[tuple, tuple] = {}
     texts: dict[Any, str] = {}
+    marked = False  # some rank cell of some row holds text
 
     def column(values: list, index: int | None, missing: str | None) -> list[str | None]:
         if index is None:
@@ -226,8 +233,10 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
 
     def make(lines: list[int], values: list) -> Table:
         keys = [tuple(v[first_col:last_col]) for v in values]
+        nonlocal marked
         for key, line in zip(keys, lines):
             if key not in cache:
+                marked = marked or any(cell_text(cell) for cell in key)
                 cache[key] = resolve(key, line)
         supplied = column(values, id_col, None)
         if id_col is not None:
@@ -245,11 +254,16 @@ def blocks(config, source, size: int = 100_000) -> Iterator[Table]:
         )
 
     rows = itertools.dropwhile(lambda item: item[0] < first_row, _sheet_rows(path))
+    read = 0
     while True:
         chunk = list(itertools.islice(rows, size))
         if not chunk:
-            return
+            break
+        read += len(chunk)
+        limits.check("ballot_rows", read, what="ballot rows", file=file)
         yield make([r + 1 for r, _ in chunk], [cells for _, cells in chunk])
+    if read and not marked:
+        raise no_marks(config, source, read)
 
 
 def table(config, source) -> Table:

@@ -26,9 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from ... import limits
 from ...errors import BallotError
+from .._archive import check_zip
+from . import checked_ranks, no_marks, sanitize
 from . import ess as ess_reader
-from . import sanitize
 
 __all__ = ["Columns", "Reads", "read"]
 
@@ -213,16 +215,18 @@ def _read_columns(config, source) -> Columns | None:
     file = str(path)
     first_row = (source.first_vote_row_index or 2) - 1
     first_col = (source.first_vote_column_index or 1) - 1
-    n_ranks = config.rules.max_rankings
+    n_ranks = checked_ranks(config)
     precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
     batch_col = source.batch_column_index - 1 if source.batch_column_index else None
     id_col = source.id_column_index - 1 if source.id_column_index else None
     rank_cols = range(first_col, first_col + n_ranks)
     wanted = {*rank_cols, *(c for c in (precinct_col, batch_col, id_col) if c is not None)}
+    check_zip(path)  # before the sheet's XML is unpacked, by either reader
     loaded = _load_sheet(path, first_row, wanted)
     if loaded is None:
         return None
     columns, n = loaded
+    limits.check("ballot_rows", n, what="ballot rows", file=file)
     lines = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
     which, first, marks = _markings(config, source, columns, rank_cols, lines)
     precincts, _, _ = _text_column(columns, precinct_col, ess_reader.MISSING_PRECINCT, n)
@@ -254,6 +258,8 @@ def _markings(
         codes = np.zeros((n, 1), dtype=np.int64)
     else:
         codes = np.stack([d[0] for d in dictionaries], axis=1)
+    if not any(ess_reader.cell_text(v) for _, values in dictionaries for v in values):
+        raise no_marks(config, source, n)
     sizes = [max(len(d[1]), 1) for d in dictionaries]
     if float(np.prod(np.asarray(sizes, dtype=np.float64))) < 2.0**62:
         key: np.ndarray = np.zeros(n, dtype=np.int64)

@@ -42,6 +42,13 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     header = next(rows, (1, None))[1]
     if header is None:
         raise BallotError("the file is empty: no header row", file=file, line=1)
+    if first_col >= len(header):
+        raise BallotError(
+            f"firstVoteColumnIndex {first_col + 1} is past the last column ({len(header)}) of the header, "
+            "so no column holds ranks",
+            file=file,
+            line=1,
+        )
     columns: list[str] = []
     for col in range(first_col, len(header)):
         label = header[col].strip()

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+from ... import limits
 from ...errors import BallotError
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import CastVoteRecord
@@ -67,9 +68,12 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     for path in files:
         file = str(path)
         try:
+            limits.check("text_bytes", path.stat().st_size, what="a file of", file=file)
             root = ET.parse(path).getroot()
         except ET.ParseError as exc:
             raise BallotError(f"not well-formed XML: {exc}", file=file) from None
+        except OSError as exc:
+            raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
         if _local(root.tag) != "Cvr":
             raise BallotError(f"root element is {_local(root.tag)!r}, expected Cvr", file=file)
         guid = _text(root, "CvrGuid")

@@ -94,6 +94,12 @@ const tally = (() => {
       rows.push(["continuing ballots", ...rounds.map((r) => number(r.continuing))]);
       const reasons = [...new Set(rounds.flatMap((r) => Object.keys(r.inactive)))];
       for (const reason of reasons) rows.push([`inactive: ${reason}`, ...rounds.map((r) => number(r.inactive[reason] || 0))]);
+      // the exhausted ballots told apart by whether they marked every rank allowed
+      if (rounds.some((r) => r.exhausted_by_ranking)) {
+        for (const kind of ["partially_ranked", "fully_ranked"]) {
+          rows.push([`exhausted, ${kind.replace("_", " ")}`, ...rounds.map((r) => number((r.exhausted_by_ranking || {})[kind] || 0))]);
+        }
+      }
     }
     return table(headers, rows, rounds.map((_, i) => i + 1));
   }

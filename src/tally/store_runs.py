@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .._arrow import as_numpy
-from ..errors import DataError
-from ..outcome import to_jsonable
+from ._arrow import as_numpy
+from .errors import DataError
+from .outcome import to_jsonable
 
 __all__ = ["get_run", "list_runs", "load_columns", "run_id", "save_run"]
 
@@ -41,15 +41,13 @@ def run_id(spec: dict[str, Any], kind: str = "simulate") -> str:
 
 
 def _connect() -> Any:
-    from ..store import connect
+    from .store import connect
 
-    con = connect()
-    con.execute(_SCHEMA)
-    return con
+    return connect(schema=_SCHEMA)
 
 
 def _runs_dir() -> Path:
-    from ..store import home
+    from .store import home
 
     folder = Path(home()) / "runs"
     folder.mkdir(parents=True, exist_ok=True)

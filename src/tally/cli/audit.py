@@ -1,0 +1,343 @@
+"""``tally rla``: plan a risk-limiting audit of a contest; ``tally rla verify``: check
+IRV assertions against the ballots."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from typer.core import TyperGroup
+
+from ..audit import (
+    GAMMA,
+    AreaAudits,
+    ErrorRates,
+    IrvAudit,
+    PairwiseAudit,
+    SampleSettings,
+    audits_as_irv,
+    plan_audit,
+    read_assertions,
+    read_preferences,
+    verify,
+)
+from ..audit.trim import Node, tree_to_dict
+from ..compare import counting, describe_rules, parse_options, rules_line, rules_record
+from ..contest import Contest
+from ..data import resolve_contest
+from ..errors import AuditError, ConfigError
+from ..options import Reading
+from ..outcome import to_jsonable
+from ..rules import count
+from . import app, console
+from .render import escape, number
+
+__all__ = ["audit_contest"]
+
+
+class _PlanByDefault(TyperGroup):
+    """``tally rla SOURCE`` runs ``tally rla plan SOURCE``; ``verify`` stays a subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["plan", *args]
+        return super().parse_args(ctx, args)
+
+
+rla_app = typer.Typer(
+    cls=_PlanByDefault,
+    help="Risk-limiting audits: RAIRE assertions for IRV, pairwise assorters for plurality and "
+    "approval, expected sample sizes. `tally rla SOURCE` plans; `tally rla verify SOURCE FILE` checks.",
+    no_args_is_help=True,
+)
+app.add_typer(rla_app, name="rla")
+
+TREE_LIMIT = 100_000
+"""Most branches of the elimination tree ``--json --tree`` lists."""
+
+MEASURE_OF_RAIRE = {"OneOnMargin": "margin", "OneOnMarginSq": "margin_squared", "BRAVO": "bravo"}
+
+
+def audit_contest(source: str, fmt: str | None, rule: str | None, pairs: list[str]) -> Contest:
+    """The contest of a SOURCE as it is audited: under its official rules, unless the user
+    names another rule or options."""
+    return counting(resolve_contest(source, format=fmt), rule, **parse_options(pairs))
+
+
+@rla_app.command("plan")
+def plan_command(
+    source: Annotated[
+        str, typer.Argument(help="Ballots: a file (RAIRE JSON too), a dataset id or an import.")
+    ],
+    rule: Annotated[
+        str | None, typer.Option("--rule", "-r", help="Audit the contest as counted by this rule.")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
+    risk_limit: Annotated[
+        float | None,
+        typer.Option(help="Risk limit of the audit [default: 0.05, or a RAIRE file's BRAVO confidence]."),
+    ] = None,
+    error_rate: Annotated[
+        float, typer.Option(help="Expected one-vote overstatements per ballot (comparison audits).")
+    ] = 0.001,
+    two_vote_error_rate: Annotated[
+        float, typer.Option(help="Expected two-vote overstatements per ballot (comparison audits).")
+    ] = 0.0001,
+    gamma: Annotated[float, typer.Option(help="Error inflation factor of the Kaplan-Markov bound.")] = GAMMA,
+    difficulty: Annotated[
+        str | None,
+        typer.Option(help="What RAIRE minimises: margin (OneOnMargin), margin_squared or bravo."),
+    ] = None,
+    ballots: Annotated[
+        float | None,
+        typer.Option("--ballots", help="Ballots the sample is drawn from (default: ballots read)."),
+    ] = None,
+    winner: Annotated[str | None, typer.Option(help="The reported winner to confirm (IRV).")] = None,
+    tree: Annotated[
+        bool, typer.Option("--tree", help="Show the elimination tree the assertions prune.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    raire_json: Annotated[
+        bool, typer.Option("--raire-json", help="Print IRV assertions in RAIRE's JSON.")
+    ] = False,
+) -> None:
+    """Plan a risk-limiting audit of SOURCE: the assertions to check and the ballots to sample."""
+    contest = audit_contest(source, fmt, rule, option or [])
+    ballots_read, name, options = contest.ballots, contest.rule, dict(contest.options)
+    raire = (getattr(ballots_read, "metadata", None) or {}).get("raire") or {}
+    spec = raire.get("audit") or {}
+    measure = difficulty or MEASURE_OF_RAIRE.get(spec.get("type", ""), "margin")
+    if risk_limit is None:
+        risk_limit = float(spec["confidence"]) if spec.get("type") == "BRAVO" else 0.05
+    settings = SampleSettings(risk_limit, gamma, ErrorRates(error_rate, two_vote_error_rate))
+    total = ballots if ballots is not None else spec.get("total_auditable_ballots")
+    plan = plan_audit(
+        ballots_read,
+        name,
+        options,
+        winner=winner or raire.get("winner"),
+        total=total,
+        measure=measure,
+        settings=settings,
+    )
+    if raire_json:
+        if not isinstance(plan, IrvAudit):
+            raise ConfigError("--raire-json writes IRV assertions; this contest is not audited as IRV")
+        print(json.dumps(plan.to_raire(), indent=2, ensure_ascii=False))
+        return
+    title = ballots_read.title or source
+    line = rules_line(contest)
+    if as_json:
+        data = {
+            "source": source,
+            "title": title,
+            "rule": name,
+            "options": options,
+            "counted_under": rules_record(contest),
+            **plan.to_dict(),
+        }
+        if tree and isinstance(plan, IrvAudit):
+            roots, complete = plan.tree(limit=TREE_LIMIT)
+            data["elimination_tree"] = [tree_to_dict(root, plan.candidates) for root in roots]
+            data["elimination_tree_size"] = plan.tree_size()
+            data["elimination_tree_complete"] = complete
+        print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold]{escape(title)}[/]  ({number(ballots_read.total)} ballots read)")
+    console.print(f"[dim]{escape(line)}[/]")
+    if isinstance(plan, AreaAudits):
+        _print_areas(plan)
+        return
+    _print_plan(plan)
+    if tree and isinstance(plan, IrvAudit):
+        _print_tree(plan)
+
+
+def _print_plan(plan: IrvAudit | PairwiseAudit) -> None:
+    data = plan.to_dict()
+    names = plan.candidates
+    table = Table(show_header=True, header_style="bold", title="assertions")
+    for column in ("#", "assertion", "margin", "diluted", "difficulty", "comparison", "polling"):
+        table.add_column(column, justify="left" if column == "assertion" else "right")
+    if isinstance(plan, IrvAudit):
+        texts = [s.assertion.describe(names) for s in plan.assertions]
+    else:
+        texts = [f"{names[p.winner]} beats {names[p.loser]}" for p in plan.pairs]
+    for k, (row, text) in enumerate(zip(data["assertions"], texts, strict=True), 1):
+        table.add_row(
+            str(k),
+            escape(text),
+            number(row["margin"]),
+            f"{100 * row['diluted_margin']:.2f}%",
+            f"{row['difficulty']:.2f}",
+            _size(row["ballot_comparison"]),
+            _size(row["ballot_polling"]),
+        )
+    console.print(table)
+    size = data["sample_size"]
+    winners = ", ".join(data["winners"]) if "winners" in data else data["winner"]
+    console.print(f"[bold green]Reported winner:[/] {escape(winners)}")
+    if isinstance(plan, IrvAudit) and not plan.minimal:
+        console.print(
+            f"[dim]{len(plan.assertions):,} assertions: too many to check that none can be dropped; "
+            "every one holds and together they rule out every other winner[/]"
+        )
+    if data["margin"] is not None:
+        console.print(
+            f"smallest margin {number(data['margin'])} of {number(data['ballots'])} ballots "
+            f"({100 * data['diluted_margin']:.2f}%); largest difficulty {data['difficulty']:.2f} "
+            f"({data['difficulty_measure']})"
+        )
+    rates = size["error_rates"]
+    console.print(
+        f"[bold]Expected sample at risk limit {100 * size['risk_limit']:g}%:[/] "
+        f"{_size(size['ballot_comparison'])} ballots by ballot-level comparison "
+        f"(gamma {size['gamma']:g}, overstatement rates {rates['one_vote_over']:g} one-vote, "
+        f"{rates['two_vote_over']:g} two-vote), {_size(size['ballot_polling'])} by ballot polling"
+    )
+    console.print(f"[dim]{size['comparison_method']}; {size['polling_method']}[/]")
+
+
+def _size(n: int | None) -> str:
+    return "full count" if n is None else f"{n:,}"
+
+
+def _print_areas(plan: AreaAudits) -> None:
+    data = plan.to_dict()
+    table = Table(show_header=True, header_style="bold", title="one plurality audit per area")
+    for column in ("area", "winner", "runner-up", "margin", "diluted", "comparison", "polling"):
+        table.add_column(column, justify="left" if column in ("area", "winner", "runner-up") else "right")
+    for area in data["areas"]:
+        if "error" in area:
+            table.add_row(escape(area["area"]), f"[yellow]{escape(area['error'])}[/]", "", "", "", "", "")
+            continue
+        closest = min(area["assertions"], key=lambda r: r["margin"])
+        table.add_row(
+            escape(area["area"]),
+            escape(area["winner"]),
+            escape(closest["loser"]),
+            number(closest["margin"]),
+            f"{100 * closest['diluted_margin']:.2f}%",
+            _size(area["sample_size"]["ballot_comparison"]),
+            _size(area["sample_size"]["ballot_polling"]),
+        )
+    console.print(table)
+    size = data["sample_size"]
+    console.print(
+        f"[bold]All areas:[/] {size['ballot_comparison']:,} ballots by comparison "
+        f"(+{size['full_hand_counts_comparison']} full counts), {size['ballot_polling']:,} by polling "
+        f"(+{size['full_hand_counts_polling']} full counts); {size['not_auditable']} area(s) not auditable"
+    )
+
+
+def _print_tree(plan: IrvAudit, limit: int = 200) -> None:
+    names = plan.candidates
+    roots, _ = plan.tree(limit=limit + 1)
+    console.print(
+        f"[bold]Elimination orders won by others[/] ({plan.tree_size():,} branches; "
+        "… earlier candidates, last one standing last):"
+    )
+    lines: list[str] = []
+
+    def walk(node: Node, depth: int) -> None:
+        if len(lines) > limit:
+            return
+        label = "… " + ", ".join(names[c] for c in node.suffix)
+        pruned = (
+            f"  [red]✗ ruled out by #{', #'.join(str(i + 1) for i in node.pruned_by)}[/]"
+            if node.pruned_by
+            else ""
+        )
+        lines.append("  " * depth + escape(label) + pruned)
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 1)
+    for line in lines[:limit]:
+        console.print(line, highlight=False)
+    if len(lines) > limit:
+        console.print(f"[dim]… and more (tally rla --json --tree lists up to {TREE_LIMIT:,})[/]")
+
+
+@rla_app.command("verify")
+def verify_command(
+    source: Annotated[str, typer.Argument(help="The ballots: a file, a dataset id or an import.")],
+    assertions: Annotated[
+        str, typer.Argument(help="Assertions: `tally rla --json` output or RAIRE's output JSON.")
+    ],
+    rule: Annotated[
+        str | None, typer.Option("--rule", "-r", help="Read the ballots as this rule's count.")
+    ] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="Rule option key=value (repeatable).")
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the check as JSON.")] = False,
+) -> None:
+    """Check IRV assertions against SOURCE: every margin recounted, every other winner ruled out."""
+    contest = audit_contest(source, fmt, rule, option or [])
+    ballots, name = contest.ballots, contest.rule
+    options = {k: v for k, v in contest.options.items() if not (k == "seats" and v in (None, 1))}
+    if ballots.kind != "ranked" or not audits_as_irv(name, options):
+        raise AuditError(
+            f"assertions are checked against an IRV count of ranked ballots; this contest is "
+            f"counted as {describe_rules(name, options)} (pass --rule irv for an IRV count)"
+        )
+    prefs = read_preferences(ballots, Reading.from_options(options))
+    file = read_assertions(assertions, ballots.candidates)
+    outcome = count(ballots, name, **options)
+    counted = outcome.winners[0] if len(outcome.winners) == 1 else None
+    if file.winner is not None:
+        winner = file.winner
+    elif counted is not None:
+        winner = ballots.candidates.index(counted)
+    else:
+        raise AuditError("the file names no winner and the IRV count of these ballots is tied")
+    result = verify(prefs, winner, file.assertions, file.margins)
+    problems = list(result.problems)
+    if counted is not None and ballots.candidates[winner] != counted:
+        problems.insert(
+            0, f"the assertions confirm {ballots.candidates[winner]}, but the count elects {counted}"
+        )
+    if as_json:
+        data = {"source": source, "assertions_file": assertions, "form": file.form, **result.to_dict()}
+        data["problems"], data["ok"] = problems, not problems
+        print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+    else:
+        _print_check(result, problems, [rules_line(contest)])
+    if problems:
+        raise SystemExit(1)
+
+
+def _print_check(result: Any, problems: list[str], notes: list[str]) -> None:
+    names = result.candidates
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]")
+    table = Table(show_header=True, header_style="bold", title="assertions recounted")
+    for column in ("#", "assertion", "winner votes", "loser votes", "margin", "claimed", ""):
+        table.add_column(column, justify="left" if column == "assertion" else "right")
+    for k, r in enumerate(result.recounts, 1):
+        mark = "[green]✓[/]" if r.holds and r.margin_agrees else "[red]✗[/]"
+        table.add_row(
+            str(k),
+            escape(r.assertion.describe(names)),
+            number(r.winner_votes),
+            number(r.loser_votes),
+            number(r.margin),
+            number(r.claimed_margin),
+            mark,
+        )
+    console.print(table)
+    for problem in problems:
+        console.print(f"[bold red]✗[/] {escape(problem)}")
+    if not problems:
+        console.print(
+            f"[bold green]Verified:[/] every assertion holds and every elimination order won by someone "
+            f"other than {escape(names[result.winner])} is ruled out ({result.orders_checked:,} partial orders checked)"
+        )
