@@ -115,6 +115,10 @@ def read_polls(
                     raise BallotError(
                         f"{value:g} is not a number of 0 or more", file=path, line=line, field=name
                     )
+            if "ev" in extra and not values[2 + extra.index("ev")].is_integer():
+                raise BallotError(
+                    "electoral votes must be whole", file=path, line=line, field=header[3 + extra.index("ev")]
+                )
             rows.append((row[0].strip().upper(), values, line))
     if not rows:
         raise BallotError("no polls in file", file=path)
