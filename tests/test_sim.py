@@ -13,6 +13,7 @@ from tally.sim import SimSpec, simulate
 from tally.sim.batch import condorcet_winners, election_ballots, profile_ballots, run_chunk
 from tally.sim.electorates import generate, truncate
 from tally.sim.metrics import wilson
+from tally.sim.run import GROUP_ELECTIONS, groups
 
 
 def _paradox_interval(
@@ -55,7 +56,7 @@ def test_condorcet_paradox_impartial_anonymous_culture_three_candidates():
     assert low <= expected <= high, (p, low, high)
 
 
-def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
+def test_same_seed_same_metrics_on_one_process_and_one_or_two_dask_workers():
     spec = SimSpec(
         electorate="spatial",
         candidates=4,
@@ -63,11 +64,15 @@ def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
         elections=60,
         rules=("plurality", "irv"),
         seed=5,
-        chunk_size=10,
+        chunk_size=5,
     )
     here = simulate(spec)
     distributed = simulate(spec, cluster="local", workers=2)
     assert json.dumps(here, sort_keys=True) == json.dumps(distributed, sort_keys=True)
+    # one worker gets fewer, larger tasks than two: the grouping must not show
+    assert len(groups(spec, 4)) != len(groups(spec, 8))
+    alone = simulate(spec, cluster="local", workers=1)
+    assert json.dumps(alone, sort_keys=True) == json.dumps(distributed, sort_keys=True)
     # an existing cluster, reached by its scheduler address
     from dask.distributed import LocalCluster
 
@@ -76,6 +81,28 @@ def test_same_seed_same_metrics_on_one_process_and_two_dask_workers():
     assert json.dumps(remote, sort_keys=True) == json.dumps(here, sort_keys=True)
     other_seed = simulate(SimSpec(**{**spec.__dict__, "seed": 6}))
     assert json.dumps(other_seed["metrics"], sort_keys=True) != json.dumps(here["metrics"], sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("elections", "chunk_size"), [(10_000_000, 500), (10_000_000, 7), (60, 10), (1, 500)]
+)
+@pytest.mark.parametrize("tasks", [4, 8])
+def test_tasks_cover_every_chunk_once_in_consecutive_runs(elections, chunk_size, tasks):
+    spec = SimSpec(
+        electorate="ic",
+        candidates=3,
+        voters=5,
+        elections=elections,
+        rules=("plurality",),
+        chunk_size=chunk_size,
+    )
+    tasks_of = groups(spec, tasks)
+    assert [k for ks in tasks_of for k in ks] == list(range(spec.n_chunks))
+    # each task large enough that its fixed costs vanish, small enough to keep every worker busy
+    assert all(len(ks) * chunk_size <= max(GROUP_ELECTIONS, chunk_size) for ks in tasks_of)
+    assert len(tasks_of) >= min(tasks, spec.n_chunks)
+    if elections == 10_000_000:
+        assert min(len(ks) for ks in tasks_of[:-1]) * chunk_size > GROUP_ELECTIONS - chunk_size
 
 
 @pytest.mark.parametrize("electorate", ["ic", "mallows", "spatial", "urn"])

@@ -99,6 +99,9 @@ def test_read_polls_errors(tmp_path):
     path.write_text("state,Dem,Rep,ev\nPA,48,forty,19\n")
     with pytest.raises(Exception, match="line 2"):
         read_polls(str(path))
+    path.write_text("state,Dem,Rep,sd,ev\nPA,48,47,3,19\nOH,45,50,3,17.5\n")
+    with pytest.raises(BallotError, match="line 3, field ev: electoral votes must be whole"):
+        read_polls(str(path))
 
 
 def test_forecast_cli_from_results(cli):

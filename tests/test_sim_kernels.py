@@ -14,7 +14,7 @@ from tally.sim import SimSpec, kernels, simulate
 from tally.sim.batch import _monotonicity_failure, _participation_failure, as_profiles, run_chunk, run_chunks
 from tally.sim.checks import failures
 from tally.sim.electorates import generate, truncate
-from tally.sim.forecast import tipping_points
+from tally.sim.forecast import ErrorModel, PollTable, electoral_college_forecast, tipping_points
 
 numba = pytest.importorskip("numba")  # the compiled kernels are compared with the NumPy ones
 
@@ -183,3 +183,62 @@ def test_tipping_points_equal_the_sorted_order():
         order = np.argsort(-signed)
         assert tip[k] == order[np.argmax(np.cumsum(votes[order]) >= needed)], k
     assert decided.sum() > 3900
+
+
+def _district_polls() -> PollTable:
+    """Areas with congressional districts of their own, and equal margins for the sort to order."""
+    areas = ("ME", "ME-1", "ME-2", "NE", "NE-1", "NE-2", "NE-3", "PA", "GA", "AZ", "WI", "TX", "CA")
+    margin = np.array([3.0, 9.0, -6.0, -15.0, -11.0, 0.5, -20.0, 1.0, 0.25, 0.5, 1.0, -5.0, 25.0])
+    ev = np.array([2, 1, 1, 2, 1, 1, 1, 19, 16, 11, 10, 40, 54], dtype=float)
+    sd = np.full(len(areas), np.nan)
+    sd[[1, 6]] = 0.0  # a state term of zero: polls alone decide there
+    return PollTable(("A", "B"), areas, margin, ev, sd)
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [ErrorModel(), ErrorModel(0.0, 0.0, 0.0), ErrorModel(1.0, 0.0, 0.0)],
+    ids=["default", "none", "national"],
+)
+def test_forecast_is_identical_with_and_without_numba(monkeypatch, errors):
+    results = []
+    for jit in ("0", "1"):
+        monkeypatch.setenv("TALLY_JIT", jit)
+        assert (kernels.compiled() is None) == (jit == "0")
+        results.append(
+            json.dumps(
+                electoral_college_forecast(_district_polls(), sims=20_001, seed=9, errors=errors, chunk=6000)
+            )
+        )
+    assert results[0] == results[1]
+    assert '"ME-2"' in results[0] and '"NE-2"' in results[0]
+
+
+def test_compiled_forecast_chunk_equals_the_sorted_order():
+    polls = _district_polls()
+    votes, s, n = polls.electoral_votes, len(polls.areas), 5000
+    needed = votes.sum() // 2 + 1
+    rng = np.random.default_rng(11)
+    national, regional = rng.normal(0, 2, (n, 1)), rng.normal(0, 1, (n, 3))
+    z = np.round(rng.normal(0, 1, (n, s)), 1)  # rounded: equal margins happen
+    region_of = rng.integers(0, 3, s)
+    state_sd = np.full(s, 2.0)
+    ev, wins, tips = np.empty(n, dtype=np.int64), np.zeros(s, dtype=np.int64), np.zeros(s, dtype=np.int64)
+    tied = kernels.compiled().forecast_chunk(
+        polls.margin, national, regional, region_of, z, state_sd, votes, float(needed), ev, wins, tips
+    )
+    margin = polls.margin + national + regional[:, region_of] + z * state_sd
+    assert np.array_equal(ev, (margin > 0) @ votes) and np.array_equal(wins, (margin > 0).sum(axis=0))
+    expected, expected_tied = np.zeros(s, dtype=np.int64), []
+    for k in range(n):
+        if max(ev[k], votes.sum() - ev[k]) < needed:
+            continue
+        signed = margin[k] if ev[k] >= needed else -margin[k]
+        order = np.argsort(-signed, kind="stable")
+        tip = order[np.argmax(np.cumsum(votes[order]) >= needed)]
+        if (signed == signed[tip]).sum() > 1:
+            expected_tied.append(k)
+        else:
+            expected[tip] += 1
+    assert np.array_equal(tips, expected) and tied.tolist() == expected_tied
+    assert 0 < len(expected_tied) < n // 2

@@ -326,3 +326,77 @@ def participation(
             if result[e] == 1:
                 break
     return result
+
+
+@njit(cache=True, nogil=True)
+def forecast_chunk(
+    poll: np.ndarray,
+    national: np.ndarray,
+    regional: np.ndarray,
+    region_of: np.ndarray,
+    z: np.ndarray,
+    state_sd: np.ndarray,
+    votes: np.ndarray,
+    needed: float,
+    ev: np.ndarray,
+    wins: np.ndarray,
+    tips: np.ndarray,
+) -> np.ndarray:
+    """One chunk of Electoral College simulations in one pass per simulation.
+
+    Simulation ``k``'s margin in area ``j`` is ``poll[j] + national[k, 0] +
+    regional[k, region_of[j]] + z[k, j] * state_sd[j]``, summed in that order as the
+    NumPy path sums it. Writes the first candidate's electoral votes into ``ev``, adds
+    the areas the first candidate carries to ``wins`` and the tipping points to ``tips``
+    (the weakest of the winner's areas taken until their votes exceed the winner's
+    surplus, as :func:`tally.sim.forecast.tipping_points` takes them). Returns the rows
+    whose tipping area has an equal margin among the winner's areas: the sort decides
+    those, and the caller counts them.
+    """
+    n, s = z.shape
+    total = 0.0
+    for j in range(s):
+        total += votes[j]
+    margin = np.empty(s)
+    signed = np.empty(s)
+    left = np.empty(s)
+    tied = np.empty(n, dtype=np.int64)
+    n_tied = 0
+    for k in range(n):
+        ev_k = 0.0
+        for j in range(s):
+            x = poll[j] + national[k, 0] + regional[k, region_of[j]] + z[k, j] * state_sd[j]
+            margin[j] = x
+            if x > 0:
+                ev_k += votes[j]
+                wins[j] += 1
+        ev[k] = np.int64(ev_k)
+        a_won = ev[k] >= needed
+        if not a_won and total - ev[k] < needed:
+            continue
+        surplus = (ev[k] if a_won else total - ev[k]) - needed
+        for j in range(s):
+            signed[j] = margin[j] if a_won else -margin[j]
+            left[j] = signed[j] if (margin[j] > 0) == a_won else np.inf
+        spent = 0.0
+        tip = 0
+        while True:
+            tip = 0
+            for j in range(1, s):
+                if left[j] < left[tip]:
+                    tip = j
+            spent += votes[tip]
+            if spent > surplus:
+                break
+            left[tip] = np.inf
+        # the sort orders equal margins its own way: the caller asks it
+        same = 0
+        for j in range(s):
+            if signed[j] == signed[tip]:
+                same += 1
+        if same > 1:
+            tied[n_tied] = k
+            n_tied += 1
+        else:
+            tips[tip] += 1
+    return tied[:n_tied]

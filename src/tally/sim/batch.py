@@ -302,7 +302,7 @@ def run_chunks(
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
-TABLE_CELLS = 8_000_000  # counts per merged table: 64 MB as float64
+TABLE_CELLS = 2_000_000  # counts per merged table: 16 MB as float64, kept near the cache
 
 
 def _one_blas_thread() -> Any:

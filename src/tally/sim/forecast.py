@@ -21,6 +21,7 @@ in by the caller (the command line reads them from the bundled data of the year)
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,10 @@ def read_polls(
                     raise BallotError(
                         f"{value:g} is not a number of 0 or more", file=path, line=line, field=name
                     )
+            if "ev" in extra and not values[2 + extra.index("ev")].is_integer():
+                raise BallotError(
+                    "electoral votes must be whole", file=path, line=line, field=header[3 + extra.index("ev")]
+                )
             rows.append((row[0].strip().upper(), values, line))
     if not rows:
         raise BallotError("no polls in file", file=path)
@@ -186,23 +191,21 @@ def electoral_college_forecast(
     state_sd = np.where(np.isnan(polls.sd), errors.state_sd, polls.sd)
     rng = np.random.default_rng(seed)
     ev_a = np.empty(sims, dtype=np.int64)
-    tipping = np.zeros(len(polls.areas))
-    state_wins = np.zeros(len(polls.areas))
+    tips = np.zeros(len(polls.areas), dtype=np.int64)
+    state_wins = np.zeros(len(polls.areas), dtype=np.int64)
+    count = _chunk_counter()
+    z = np.empty((min(chunk, sims), len(polls.areas)))
     done = 0
     while done < sims:
         n = min(chunk, sims - done)
         national = rng.normal(0, errors.national_sd, (n, 1))
-        regional = rng.normal(0, errors.regional_sd, (n, len(region_names)))[:, region_of]
-        local = rng.normal(0, 1, (n, len(polls.areas))) * state_sd
-        margin = polls.margin + national + regional + local
-        a_wins = margin > 0
-        # whole electoral votes: the float product is exact
-        ev = (a_wins @ polls.electoral_votes).astype(np.int64)
-        ev_a[done : done + n] = ev
-        state_wins += a_wins.sum(axis=0)
-        tip, decided = tipping_points(margin, a_wins, ev, polls.electoral_votes, needed)
-        tipping += np.bincount(tip[decided], minlength=len(polls.areas))
+        regional = rng.normal(0, errors.regional_sd, (n, len(region_names)))
+        # the same draws as normal(0, 1), into one buffer reused by every chunk
+        rng.standard_normal(out=z[:n])
+        draws = _Draws(polls.margin, national, regional, region_of, z[:n], state_sd)
+        count(draws, polls.electoral_votes, needed, ev_a[done : done + n], state_wins, tips)
         done += n
+    tipping = tips.astype(float)
     a, b = polls.candidates
     ev_b = total_ev - ev_a
     values, counts = np.unique(ev_a, return_counts=True)
@@ -234,6 +237,81 @@ def electoral_college_forecast(
     }
     result["headline"] = headlines.forecast(result)
     return result
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """One chunk's draws; ``margins()`` is the simulated margin of every area."""
+
+    poll: np.ndarray
+    national: np.ndarray
+    regional: np.ndarray
+    region_of: np.ndarray
+    z: np.ndarray
+    state_sd: np.ndarray
+
+    def margins(self, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
+        # summed in this order by both paths, so both see the same floats
+        return (
+            self.poll
+            + self.national[rows]
+            + self.regional[rows][:, self.region_of]
+            + self.z[rows] * self.state_sd
+        )
+
+
+_Counter = Callable[[_Draws, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray], None]
+
+
+def _chunk_counter() -> _Counter:
+    """The compiled one-pass count of a chunk when numba is available, else NumPy's."""
+    from .kernels import compiled
+
+    jit = compiled()
+    if jit is None:
+        return _count_numpy
+
+    def count_compiled(
+        draws: _Draws, votes: np.ndarray, needed: float, ev: np.ndarray, wins: np.ndarray, tips: np.ndarray
+    ) -> None:
+        tied = jit.forecast_chunk(
+            draws.poll,
+            draws.national,
+            draws.regional,
+            draws.region_of,
+            draws.z,
+            draws.state_sd,
+            votes,
+            float(needed),
+            ev,
+            wins,
+            tips,
+        )
+        if tied.size:
+            margin = draws.margins(tied)
+            for k, row in zip(tied, margin):
+                tips[_tip_by_sort(row if ev[k] >= needed else -row, votes, needed)] += 1
+
+    return count_compiled
+
+
+def _count_numpy(
+    draws: _Draws, votes: np.ndarray, needed: float, ev: np.ndarray, wins: np.ndarray, tips: np.ndarray
+) -> None:
+    """A chunk's electoral votes into ``ev``; areas carried and tipping points added up."""
+    margin = draws.margins()
+    a_wins = margin > 0
+    # whole electoral votes: the float product is exact
+    ev[:] = (a_wins @ votes).astype(np.int64)
+    wins += a_wins.sum(axis=0)
+    tip, decided = tipping_points(margin, a_wins, ev, votes, needed)
+    tips += np.bincount(tip[decided], minlength=len(votes))
+
+
+def _tip_by_sort(signed: np.ndarray, votes: np.ndarray, needed: float) -> int:
+    """The area carrying the winner past ``needed``, areas sorted by the winner's margin."""
+    order = np.argsort(-signed)
+    return int(order[np.argmax(np.cumsum(votes[order]) >= needed)])
 
 
 def tipping_points(
@@ -269,8 +347,7 @@ def tipping_points(
     chosen = signed[np.arange(n), tip]
     same = decided & ((signed == chosen[:, None]).sum(axis=1) > 1)
     for k in np.flatnonzero(same):
-        order = np.argsort(-signed[k : k + 1], axis=1)[0]
-        tip[k] = order[np.argmax(np.cumsum(votes[order]) >= needed)]
+        tip[k] = _tip_by_sort(signed[k], votes, needed)
     return tip, decided
 
 

@@ -29,7 +29,7 @@ def groups(spec: SimSpec, tasks: int = 1) -> list[list[int]]:
     elections, and at least ``tasks`` runs when there are chunks enough (so every
     worker has work until the end)."""
     per = max(1, GROUP_ELECTIONS // spec.chunk_size)
-    per = max(1, min(per, -(-spec.n_chunks // tasks)))
+    per = max(1, min(per, spec.n_chunks // tasks))
     return [list(range(k, min(k + per, spec.n_chunks))) for k in range(0, spec.n_chunks, per)]
 
 
