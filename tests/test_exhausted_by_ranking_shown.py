@@ -82,7 +82,8 @@ def _table_rows(outcome: Outcome) -> dict[str, list[str]]:
     text = console.file.getvalue()  # type: ignore[attr-defined]
     rows = {}
     for line in text.splitlines():
-        cells = [c.strip() for c in line.strip("│").split("│")]
+        # columns stand apart by two spaces or more; a label or a cell has single spaces at most
+        cells = re.split(r"\s{2,}", line.strip())
         if len(cells) == len(outcome.rounds) + 1:
             rows[cells[0]] = cells[1:]
     return rows

@@ -23,7 +23,18 @@ from ..outcome import Outcome, to_jsonable
 from ..procedures import count as count_contest
 from ..rules import get_rule, rules
 from . import app, console
-from .render import column, escape, headline, number, outcome_tables, round_notes, table, ties_lines
+from .render import (
+    RoundView,
+    column,
+    escape,
+    headline,
+    more,
+    number,
+    outcome_tables,
+    round_notes,
+    table,
+    ties_lines,
+)
 
 
 @app.command("count")
@@ -49,6 +60,12 @@ def count_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the outcome JSON (with the rules in 'counted_under').")
     ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every candidate and every round, however long the count (default: trimmed)."
+        ),
+    ] = False,
 ) -> None:
     """Count SOURCE under the rules it was officially counted by (or a rule you name) and
     show every round."""
@@ -71,12 +88,20 @@ def count_command(
     districts = contest.rule == "districts"
     if districts:
         console.print(_seats_table(outcome))
-    else:
-        for part in outcome_tables(outcome, console.width):
+    view = RoundView.of(outcome, every=show_all)
+    if not districts:
+        for part in outcome_tables(outcome, console.width, view):
             console.print(part)
-    for line in [] if districts else round_notes(outcome):
+        more(console, len(view.names), len(view.names) + view.hidden_names, "candidates (out early)")
+        more(
+            console,
+            len(view.rounds),
+            len(view.rounds) + view.hidden_rounds,
+            "rounds (between the first and the last)",
+        )
+    for line in [] if districts else round_notes(outcome, view):
         console.print(line)
-    for line in ties_lines(outcome):
+    for line in ties_lines(outcome, view):
         console.print(line)
     for warning in outcome.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")

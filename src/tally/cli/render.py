@@ -4,12 +4,15 @@ outcomes round by round.
 Every table is built by :func:`table` and its columns by :func:`column`: ids and numbers
 never wrap (a dataset id or a vote count broken across lines is misread), text columns
 wrap between words. A round-by-round table wider than the terminal is split into several
-tables of consecutive rounds (:func:`outcome_tables`), each with the candidates' names.
+tables of consecutive rounds (:func:`outcome_tables`), each with the candidates' names; a
+count too long to read whole is shown through a :class:`RoundView` (the candidates that
+lasted longest, the first round and the last ones), with a line saying what it left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console
@@ -20,6 +23,7 @@ from ..options import EXHAUSTED_KINDS
 from ..outcome import INACTIVE_REASONS, Outcome, Round
 
 __all__ = [
+    "RoundView",
     "column",
     "escape",
     "headline",
@@ -100,10 +104,59 @@ def _round_cells(rounds: Sequence[Round], name: str) -> list[str]:
     return cells
 
 
-def _outcome_part(outcome: Outcome, first: int, last: int, title: str | None) -> Table:
-    """Rounds ``first``..``last`` (indices into ``outcome.rounds``) as one table."""
+ROWS_SHOWN = 25
+"""Candidates a round table shows without ``--all``: those that lasted longest."""
+
+ROUNDS_SHOWN = 24
+"""Rounds a round table shows without ``--all``: the first and the last ones."""
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """Which candidates (rows) and rounds (columns) of an outcome a round table shows.
+
+    A count of a few hundred candidates has as many rounds: every cell of it would take
+    minutes to draw and no one could read it, so a view keeps the candidates that lasted
+    longest and the first round with the last ones, and says what it left out.
+    """
+
+    names: tuple[str, ...]
+    rounds: tuple[int, ...]  # indices into ``outcome.rounds``, ascending
+    hidden_names: int
+    hidden_rounds: int
+
+    @classmethod
+    def of(cls, outcome: Outcome, every: bool = False) -> RoundView:
+        """The view of ``outcome``: all of it with ``every``, else trimmed to
+        :data:`ROWS_SHOWN` candidates and :data:`ROUNDS_SHOWN` rounds."""
+        last_seen: dict[str, int] = {}
+        for i, r in enumerate(outcome.rounds):
+            for name in r.tally:
+                last_seen[name] = i
+        names = [c for c in outcome.candidates if c in last_seen]
+        n_rounds = len(outcome.rounds)
+        if every or len(names) <= ROWS_SHOWN:
+            kept = names
+        else:
+            # the candidates that lasted longest, then the most votes where they were last seen
+            place = {c: i for i, c in enumerate(names)}
+            order = sorted(
+                names,
+                key=lambda c: (-last_seen[c], -(outcome.rounds[last_seen[c]].tally.get(c) or 0), place[c]),
+            )
+            chosen = set(order[:ROWS_SHOWN]) | set(outcome.winners)
+            kept = [c for c in names if c in chosen]
+        if every or n_rounds <= ROUNDS_SHOWN:
+            rounds = tuple(range(n_rounds))
+        else:
+            rounds = (0, *range(n_rounds - (ROUNDS_SHOWN - 1), n_rounds))
+        return cls(tuple(kept), rounds, len(names) - len(kept), n_rounds - len(rounds))
+
+
+def _outcome_part(outcome: Outcome, view: RoundView, shown: Sequence[int], title: str | None) -> Table:
+    """The rounds ``shown`` (indices into ``outcome.rounds``) of ``view`` as one table."""
     every = outcome.rounds
-    rounds = every[first:last]
+    rounds = [every[i] for i in shown]
     t = table(title)
     column(t, "candidate")
     if len(every) == 1:
@@ -112,7 +165,7 @@ def _outcome_part(outcome: Outcome, first: int, last: int, title: str | None) ->
         for r in rounds:
             column(t, f"round {r.number}", "number")
     # a candidate out of the count before these rounds has no row in this part
-    names = [c for c in outcome.candidates if any(c in r.tally for r in rounds)]
+    names = [c for c in view.names if any(c in r.tally for r in rounds)]
     for name in names:
         # names come from the ballot file: a "[" in one is text, not a style
         t.add_row(escape(name), *_round_cells(rounds, name))
@@ -141,28 +194,43 @@ def _outcome_part(outcome: Outcome, first: int, last: int, title: str | None) ->
 
 def outcome_table(outcome: Outcome) -> Table:
     """Candidates down, rounds across; elected in green, eliminated struck through."""
-    return _outcome_part(outcome, 0, len(outcome.rounds), outcome.rule)
+    view = RoundView.of(outcome, every=True)
+    return _outcome_part(outcome, view, view.rounds, outcome.rule)
 
 
-def _widths(outcome: Outcome) -> tuple[int, list[int]]:
-    names = [c for c in outcome.candidates if any(c in r.tally for r in outcome.rounds)]
+def _widths(outcome: Outcome, view: RoundView) -> tuple[int, list[int]]:
     labels = ["continuing ballots", "inactive: exhausted", "  partially ranked", "threshold"]
-    name_width = min(max((len(n) for n in [*names, *labels]), default=9), 30) + 1
+    name_width = min(max((len(n) for n in [*view.names, *labels]), default=9), 30) + 1
     widths = []
-    for r in outcome.rounds:
-        values = [number(v) for v in r.tally.values()] + [number(r.continuing), number(r.threshold)]
+    for i in view.rounds:
+        r = outcome.rounds[i]
+        values = [number(r.tally[c]) for c in view.names if c in r.tally]
+        values += [number(r.continuing), number(r.threshold)]
         values += [number(v) for v in r.inactive.values()]
         widths.append(max(len(f"round {r.number}"), *(len(v) + 2 for v in values)))
     return name_width, widths
 
 
-def outcome_tables(outcome: Outcome, width: int) -> Iterator[Table]:
+def _span(outcome: Outcome, shown: Sequence[int]) -> str:
+    """Round numbers of a part, as ranges: "1, 190–204"."""
+    numbers = [outcome.rounds[i].number for i in shown]
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def outcome_tables(outcome: Outcome, width: int, view: RoundView | None = None) -> Iterator[Table]:
     """The round table in as many parts as it takes to fit ``width`` columns, each part
-    with the candidates' names and consecutive rounds."""
-    name_width, widths = _widths(outcome)
+    with the candidates' names and the next rounds of ``view`` (all of them by default)."""
+    view = view or RoundView.of(outcome, every=True)
     if len(outcome.rounds) <= 1:
-        yield outcome_table(outcome)
+        yield _outcome_part(outcome, view, view.rounds, outcome.rule)
         return
+    name_width, widths = _widths(outcome, view)
     start = 0
     while start < len(widths):
         used, end = name_width, start
@@ -170,29 +238,48 @@ def outcome_tables(outcome: Outcome, width: int) -> Iterator[Table]:
         while end < len(widths) and (end == start or used + 3 + widths[end] <= width):
             used += 3 + widths[end]
             end += 1
+        shown = view.rounds[start:end]
         title = outcome.rule
-        if start > 0 or end < len(widths):
-            title = f"{outcome.rule}: rounds {outcome.rounds[start].number}–{outcome.rounds[end - 1].number}"
-        yield _outcome_part(outcome, start, end, title)
+        if len(shown) < len(outcome.rounds):
+            title = f"{outcome.rule}: rounds {_span(outcome, shown)}"
+        yield _outcome_part(outcome, view, shown, title)
         start = end
 
 
-def round_notes(outcome: Outcome) -> list[str]:
+def round_notes(outcome: Outcome, view: RoundView | None = None) -> list[str]:
     """What happened in each round, in the rule's words (a transfer, a deferment, an
-    exclusion of several candidates...), for counts of more than one round."""
+    exclusion of several candidates...), for counts of more than one round; only the
+    rounds of ``view`` when one is given."""
     if len(outcome.rounds) < 2:
         return []
-    return [f"[dim]round {r.number}:[/] {escape(r.note)}" for r in outcome.rounds if r.note]
+    shown = range(len(outcome.rounds)) if view is None else view.rounds
+    rounds = [outcome.rounds[i] for i in shown]
+    return [f"[dim]round {r.number}:[/] {escape(r.note)}" for r in rounds if r.note]
 
 
-def ties_lines(outcome: Outcome) -> list[str]:
-    """One line per tie the count met: who tied, why, and what the tie-break chose."""
+NAMES_SHOWN = 10
+"""Names a tie line lists without ``--all`` before saying how many more tied."""
+
+
+def _names(names: Sequence[str], every: bool) -> str:
+    if every or len(names) <= NAMES_SHOWN:
+        return escape(", ".join(names))
+    return escape(", ".join(names[:NAMES_SHOWN])) + f" and {len(names) - NAMES_SHOWN} more"
+
+
+def ties_lines(outcome: Outcome, view: RoundView | None = None) -> list[str]:
+    """One line per tie the count met: who tied, why, and what the tie-break chose; only
+    the ties of the rounds of ``view`` (and ties outside any round) when one is given."""
+    every = view is None or not (view.hidden_names or view.hidden_rounds)
+    numbers = None if view is None else {outcome.rounds[i].number for i in view.rounds}
     lines = []
     for tie in outcome.ties:
+        if numbers is not None and tie.round is not None and tie.round not in numbers:
+            continue
         where = f"round {tie.round}: " if tie.round is not None else ""
         lines.append(
-            f"[yellow]tie[/] {where}{escape(', '.join(tie.tied))} tied ({tie.purpose}); "
-            f"mode {tie.mode} chose {escape(', '.join(tie.chosen))}"
+            f"[yellow]tie[/] {where}{_names(tie.tied, every)} tied ({tie.purpose}); "
+            f"mode {tie.mode} chose {_names(tie.chosen, every)}"
             + (f" — {escape(tie.detail)}" if tie.detail else "")
         )
     return lines
