@@ -1,9 +1,10 @@
 """STV under the overvote rules that read an overvote by the candidates still in the running.
 
 Each Gregory-family rule reads a paper's next preference as the ballot walk does, with the
-hopeful candidates as the continuing ones; Meek and Warren read ``single_continuing``. The
-hand-worked example below is checked stage by stage, and the weighted inclusive Gregory
-count against a plain reference written here, on random small profiles with overvotes.
+hopeful candidates as the continuing ones; Meek and Warren read it given the candidates not
+excluded. The hand-worked example below is checked stage by stage, and the weighted
+inclusive Gregory and the Meek and Warren counts against plain references written here, on
+random small profiles with overvotes.
 """
 
 from __future__ import annotations
@@ -78,11 +79,22 @@ def test_meek_and_warren_set_an_overvote_aside_while_several_remain(rule):
     assert out.rounds[0].inactive["overvote"] == 0  # A's papers stop at A, not yet at {B, C}
 
 
-@pytest.mark.parametrize("overvote", ("exhaust_if_multiple", "split"))
 @pytest.mark.parametrize("rule", (meek_stv, warren_stv), ids=lambda f: f.__name__)
-def test_meek_and_warren_refuse_the_rules_they_cannot_read(rule, overvote):
-    with pytest.raises(ConfigError, match=f"overvote='{overvote}'"):
-        rule(example(), seats=2, overvote=overvote)
+def test_meek_and_warren_on_the_hand_example_under_exhaust_if_multiple_and_split(rule):
+    # A (8) is elected at once (quota 17/3 + 1 unit). exhaust_if_multiple: A's papers reach
+    # {B, C} while both remain, so what A passes on stops there for good; C's exclusion
+    # does not bring it back to B (3), and D (4) takes the second seat. split: what A
+    # passes on is halved between B and C; once C is excluded all of it goes to B. A
+    # keeps 8k with 8k = quota = (17 - 2) / 3 = 5 at the end, so B has 3 + 8 - 5 = 6
+    # over D's 4: A and B.
+    out = rule(example(), seats=2, overvote="exhaust_if_multiple")
+    assert out.winners == ("A", "D")
+    assert out.rounds[1].eliminated == ("C",)
+    assert out.rounds[1].tally["B"] == 3
+    out = rule(example(), seats=2, overvote="split")
+    assert out.winners == ("A", "B")
+    assert out.rounds[1].eliminated == ("C",)
+    assert out.rounds[1].tally["B"] > out.rounds[1].threshold > 5
 
 
 def test_first_preference_overvote_is_invalid_only_when_it_can_never_count():
@@ -230,3 +242,159 @@ def test_wigm_matches_the_reference_on_random_profiles(rule):
                 assert v == pytest.approx(float(want[c])), (rows, seats)
         compared += 1
     assert compared > 30
+
+
+# -- a plain reference: Meek and Warren, fixed-point as in the New Zealand rules ---------------
+
+HOPEFUL, ELECTED, EXCLUDED = "hopeful", "elected", "excluded"
+
+
+def _ceil(x):
+    return -(-x.numerator // x.denominator) if isinstance(x, Fraction) else x
+
+
+def reference_meek(rows, candidates, seats, rule, warren, decimals=9, tolerance=Fraction(1, 100000)):
+    """Winners and each round's tallies (in units of 10^-decimals); raises _Tie on a tie.
+
+    Each paper is read from its first mark every time: an overvote with two or more
+    candidates not excluded stops the paper (``single_continuing``), or divides its value
+    among them (``split``, each part passing on through its candidate's keep value), and
+    under ``exhaust_if_multiple`` a paper whose value once reached such an overvote stops
+    there for good. Products are rounded up; a split part's votes are summed exactly and
+    each candidate's total rounded up.
+    """
+    one = 10**decimals
+    omega = int(tolerance * one)
+    status = dict.fromkeys(candidates, HOPEFUL)
+    keep = dict.fromkeys(candidates, one)
+    frozen = [None] * len(rows)
+    elected, stages = [], []
+    state = {}
+
+    def freeze():
+        for r, (marks, _) in enumerate(rows):
+            if frozen[r] is not None:
+                continue
+            for at, mark in enumerate(marks):
+                live = sorted(c for c in mark if status[c] != EXCLUDED)
+                if len(live) >= 2 and len(mark) > 1:
+                    frozen[r] = at
+                    break
+                if live and status[live[0]] == HOPEFUL:
+                    break
+
+    def take(c, w):
+        if warren:
+            kept = min(keep[c], w)
+            return kept, w - kept
+        return _ceil(Fraction(w * keep[c], one)), _ceil(Fraction(w * (one - keep[c]), one))
+
+    def read(r, marks, at, w, share, votes):
+        while at < len(marks):
+            live = sorted(c for c in marks[at] if status[c] != EXCLUDED)
+            if rule == "exhaust_if_multiple" and frozen[r] == at:
+                return share * w
+            if len(marks[at]) > 1 and len(live) >= 2:
+                if rule != "split":
+                    return share * w
+                left = Fraction(0)
+                for c in live:
+                    kept, rest = take(c, w)
+                    votes[c] += share / len(live) * kept
+                    left += read(r, marks, at + 1, rest, share / len(live), votes)
+                return left
+            if live:
+                kept, w = take(live[0], w)
+                votes[live[0]] += share * kept
+            at += 1
+        return share * w
+
+    def distribute():
+        if rule == "exhaust_if_multiple":
+            freeze()
+        votes = dict.fromkeys(candidates, Fraction(0))
+        left = Fraction(0)
+        for r, (marks, n) in enumerate(rows):
+            left += read(r, marks, 0, one, Fraction(n), votes)
+        state["votes"] = {c: _ceil(v) for c, v in votes.items()}
+        state["quota"] = sum(state["votes"].values()) // (seats + 1) + 1
+
+    def elect():
+        votes, quota = state["votes"], state["quota"]
+        reached = sorted(
+            (c for c in candidates if status[c] == HOPEFUL and votes[c] >= quota), key=lambda c: -votes[c]
+        )
+        if len({votes[c] for c in reached}) < len(reached):
+            raise _Tie
+        new = []
+        for c in reached:
+            if len(elected) < seats:
+                status[c] = ELECTED
+                elected.append(c)
+                new.append(c)
+        return new
+
+    def stage():
+        stages.append({c: v for c, v in state["votes"].items() if status[c] != EXCLUDED})
+
+    distribute()
+    elect()
+    stage()
+    while len(elected) < seats:
+        hopeful = [c for c in candidates if status[c] == HOPEFUL]
+        if len(hopeful) <= seats - len(elected):
+            votes = state["votes"]
+            elected.extend(sorted(hopeful, key=lambda c: (-votes[c], candidates.index(c))))
+            break
+        last, new = None, []
+        for _ in range(10_000):
+            distribute()
+            new = elect()
+            if new:
+                break
+            votes, quota = state["votes"], state["quota"]
+            surplus = sum(max(votes[c] - quota, 0) for c in elected)
+            if surplus <= omega or (last is not None and surplus >= last):
+                break
+            last = surplus
+            for c in elected:
+                if votes[c] > 0:
+                    keep[c] = min(one, _ceil(Fraction(_ceil(Fraction(keep[c] * quota, one)) * one, votes[c])))
+        if new:
+            stage()
+            continue
+        votes = state["votes"]
+        low = min(votes[c] for c in hopeful)
+        if [votes[c] for c in hopeful].count(low) > 1:
+            raise _Tie
+        out = next(c for c in hopeful if votes[c] == low)
+        status[out], keep[out] = EXCLUDED, 0
+        distribute()
+        elect()
+        stage()
+    return tuple(elected), stages
+
+
+@pytest.mark.parametrize("warren", (False, True), ids=("meek", "warren"))
+@pytest.mark.parametrize("rule", NAMED)
+def test_meek_and_warren_match_the_reference_on_random_profiles(rule, warren):
+    rng = random.Random(f"meek-overvote-{rule}-{warren}")
+    count = warren_stv if warren else meek_stv
+    compared = 0
+    for _ in range(150):
+        candidates, rows = _profile(rng)
+        seats = rng.choice((1, 2, 3))
+        try:
+            winners, stages = reference_meek(rows, candidates, seats, rule, warren)
+        except _Tie:
+            continue
+        expanded = [
+            [set(m) if len(m) > 1 else next(iter(m)) for m in marks] for marks, n in rows for _ in range(n)
+        ]
+        out = count(RankedBallots.from_rankings(candidates, expanded), seats=seats, overvote=rule)
+        assert out.winners == winners, (rows, seats)
+        assert len(out.rounds) == len(stages), (rows, seats)
+        for got, want in zip(out.rounds, stages):
+            assert {c: round(v * 10**9) for c, v in got.tally.items()} == want, (rows, seats)
+        compared += 1
+    assert compared > 40

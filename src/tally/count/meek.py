@@ -5,7 +5,12 @@ candidate the share of each vote reaching them that they keep. Each ballot is re
 its first usable preference (see :mod:`tally.count.papers`) with weight 1; a
 candidate with keep value k keeps part of the weight w reaching them and passes the rest
 on: Meek keeps w x k and passes w x (1 - k); Warren keeps min(k, w) and passes the rest.
-Weight left when the preferences run out is non-transferable. The quota is the votes
+Weight left when the preferences run out is non-transferable. Under the overvote rules
+that read an overvote by the candidates left, a paper is read again as candidates are
+excluded: while two or more of an overvote's candidates are not excluded it stops there
+(``single_continuing``; for good once its value has reached it under
+``exhaust_if_multiple``) or is divided equally among them (``split``: each part passes
+through its own candidate's keep value and on to the paper's later preferences). The quota is the votes
 held by candidates / (seats + 1), cut to the working decimals, plus one unit of the last
 place. Keep values of elected candidates are scaled by quota / votes until the total
 surplus is no more than ``tolerance``, or stops falling; then the lowest hopeful is
@@ -24,17 +29,18 @@ round's keep values, iterations, total surplus and non-transferable votes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..ballots import SKIPPED, RankedBallots
-from ..errors import ConfigError
+from ..errors import RuleError
 from ..options import Reading
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
-from .papers import INACTIVE, Papers, read_papers
+from .papers import INACTIVE, read_papers
 from .record import Recorder
 
 __all__ = ["MAX_ITERATIONS", "MeekCount"]
@@ -188,17 +194,13 @@ class MeekCount:
         reading: Reading | None = None,
     ) -> None:
         papers = read_papers(ballots, reading)
-        self._named: Papers | None = None
-        if papers.ties is not None:
-            if papers.overvote != "single_continuing":
-                raise ConfigError(
-                    f"option overvote={papers.overvote!r}: Meek and Warren STV read every ballot "
-                    "again from its first preference at each iteration, so an overvote can only "
-                    "be set aside while several of its candidates remain; use "
-                    "'single_continuing', 'exhaust' or 'skip'"
-                )
-            self._named = papers
-            papers = papers.resolved(np.ones(ballots.n_candidates, dtype=bool))
+        # Under the overvote rules that read an overvote by the candidates left, the
+        # papers are read again as candidates are excluded (see _reread).
+        self._named = papers if papers.ties is not None else None
+        self._frozen: np.ndarray | None = None
+        if self._named is not None and papers.overvote == "exhaust_if_multiple":
+            self._frozen = np.full(papers.rows, papers.prefs.shape[1], dtype=np.int64)
+        self._usable_key: bytes | None = None
         self.ballots = ballots
         self.names = ballots.candidates
         self.seats = seats
@@ -207,11 +209,14 @@ class MeekCount:
         self.decimals = decimals
         self.omega = round(tolerance * self.one)
         self.breaker = breaker
-        self.prefs = papers.prefs
-        self.end = papers.end
-        self.count = papers.count
-        self.valid = papers.valid
-        self.blank = ballots.is_blank()
+        self.valid_papers = int(papers.count[papers.valid].sum())
+        self._paper_count = papers.count
+        # per paper row: valid, blank, marks every rank
+        self._row_flags = (
+            papers.valid,
+            ballots.is_blank(),
+            (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1],
+        )
         c = ballots.n_candidates
         self.keep = [self.one] * c
         self.status = np.zeros(c, dtype=np.int64)
@@ -219,37 +224,77 @@ class MeekCount:
         # an exclusion's transfers are the first redistribution only: the keep values are
         # iterated again before the round is recorded, so they do not explain its tallies
         self.recorder = Recorder(
-            self.names, ballots.total, valid=float(self.count[self.valid].sum()), transfers_into=None
+            self.names, ballots.total, valid=float(self.valid_papers), transfers_into=None
         )
         self.rounds: list[Round] = self.recorder.rounds
-        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
         self.info: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
         self.votes = np.zeros(c, dtype=np.int64)
-        self.exact_bincount = int(self.count.sum()) * self.one < 2**53
-        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), c)
         self._path_key: bytes | None = None
         self._path_cache: tuple[np.ndarray, np.ndarray, list[int]] = (
             np.zeros((0, 1), np.int64),
             np.zeros(0, np.int64),
             [],
         )
+        rows = np.arange(papers.rows)
+        self._use(papers.prefs, papers.end, rows, np.ones(papers.rows, dtype=np.int64))
+        self._reread()
         self.leftover = 0
         self.quota = 0
 
-    def _reread(self) -> None:
-        """Read the overvotes again now that a candidate is out (``single_continuing``).
+    def _use(self, prefs: np.ndarray, end: np.ndarray, row: np.ndarray, parts: np.ndarray) -> None:
+        """Count these branches of the paper rows (one per row unless an overvote is split).
 
-        An overvote sets a ballot aside while two or more of its candidates are not
-        excluded; elected candidates still take their share of a ballot in Meek's count,
-        so they stay among them.
+        A branch worth 1/parts of its row's papers is counted as ``count // parts`` of a
+        paper scaled by ``scale``, the least common multiple of the parts, so the counts
+        stay whole numbers; votes are scaled back (rounded up) after each distribution.
+        """
+        self.scale = math.lcm(*np.unique(parts).tolist()) if parts.size else 1
+        self.prefs, self.end = prefs, end
+        self.count = self._paper_count[row] * (self.scale // parts)
+        valid, blank, fully = self._row_flags
+        self.valid, self.blank, self.fully_ranked = valid[row], blank[row], fully[row]
+        total = int(self.count.sum()) * self.one
+        if total >= 2**62:
+            raise RuleError(
+                f"{self.valid_papers} papers split {self.scale} ways at {self.decimals} decimals "
+                "are too many for the fixed-point count; use fewer decimals"
+            )
+        self.exact_bincount = total < 2**53
+        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), len(self.names))
+        self._path_key = None
+
+    def _reread(self) -> None:
+        """Read the overvotes again for the candidates not excluded (the named overvote rules).
+
+        Elected candidates still take their share of a ballot in Meek's count, so they
+        stay among an overvote's candidates. A paper is read as the ballot walk reads it
+        given those candidates: an overvote with several of them sets the paper aside
+        (``single_continuing``), or divides it among them (``split``); under
+        ``exhaust_if_multiple`` a paper whose value reaches such an overvote (every
+        earlier preference elected or excluded) stops there for good.
         """
         if self._named is None:
             return
-        papers = self._named.resolved(self.status != EXCLUDED)
-        self.prefs, self.end = papers.prefs, papers.end
-        self._index = _PathIndex(self.prefs, np.where(self.valid, self.count, 0), len(self.names))
-        self._path_key = None
+        usable = self.status != EXCLUDED
+        key = usable.tobytes()
+        fresh = key != self._usable_key
+        if fresh:
+            self._branches = self._named.branches(usable, self._frozen)
+            self._usable_key = key
+        if self._frozen is not None:
+            b = self._branches
+            depth = b.prefs.shape[1]
+            before = np.arange(depth)[None, :] < b.cut[:, None]
+            held = (np.append(self.status, EXCLUDED)[b.prefs] == HOPEFUL) & before
+            reached = (b.cut < self._frozen[b.row]) & ~held.any(axis=1)
+            if reached.any():
+                self._frozen[b.row[reached]] = b.cut[reached]
+                self._branches = self._named.branches(usable, self._frozen)
+                fresh = True
+        if fresh:
+            b = self._branches
+            self._use(b.prefs, b.end, b.row, b.parts)
 
     def _paths(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """Rows grouped by the candidates their weight can reach (cached per status).
@@ -274,6 +319,7 @@ class MeekCount:
         return self._index.length > 0
 
     def distribute(self) -> None:
+        self._reread()
         one = self.one
         keep = np.array(self.keep, dtype=np.int64)
         paths, counts, filled = self._paths()
@@ -292,9 +338,10 @@ class MeekCount:
                 rest = -((-ww * (one - kc)) // one)
             self._add(votes, cand, kept * counts[:n])
             w[:n] = rest
-        self.votes = votes
-        self.leftover = int((w * counts).sum())
-        total = int(votes.sum())
+        # scaled back from branch units, rounded up as every Meek product is
+        self.votes = -(-votes // self.scale)
+        self.leftover = int((w * counts).sum()) // self.scale
+        total = int(self.votes.sum())
         self.quota = total // (self.seats + 1) + 1
 
     def _add(self, votes: np.ndarray, cand: np.ndarray, amounts: np.ndarray) -> None:
@@ -374,9 +421,9 @@ class MeekCount:
         # how fully they rank (whole ballots, so the sums are exact)
         gone = np.flatnonzero(~self.blank & ~counting)
         codes = -self.end[gone]
-        ballots = self.count[gone].astype(np.float64)
+        ballots = self.count[gone].astype(np.float64) / self.scale
         by_code = np.bincount(codes, weights=ballots, minlength=len(INACTIVE) + 1)
-        inactive = {"undervote": float(self.count[self.blank].sum())}
+        inactive = {"undervote": float(self.count[self.blank].sum()) / self.scale}
         for reason in ("overvote", "skipped", "repeated", "exhausted"):
             inactive[reason] = float(by_code[-INACTIVE[reason]])
         fully = float(ballots[(codes == -INACTIVE["exhausted"]) & self.fully_ranked[gone]].sum())
@@ -386,13 +433,13 @@ class MeekCount:
             if self.status[c] != EXCLUDED
         }
         total = int(self.votes.sum())
-        residual = int(self.count[self.valid].sum()) * one - total - self.leftover
+        residual = self.valid_papers * one - total - self.leftover
         self.recorder.add(
             tally=tally,
             elected=tuple(self.names[c] for c in elected),
             eliminated=tuple(self.names[c] for c in eliminated),
             transfers=transfers or {},
-            continuing=float(self.count[counting].sum()),
+            continuing=float(self.count[counting].sum()) / self.scale,
             inactive=inactive,
             threshold=self.quota / one,
             note=note,
@@ -446,7 +493,6 @@ class MeekCount:
             left_before = self.leftover
             self.status[pick] = EXCLUDED
             self.keep[pick] = 0
-            self._reread()
             self.distribute()
             moved = {
                 self.names[c]: (int(self.votes[c]) - int(before[c])) / self.one
@@ -470,7 +516,7 @@ class MeekCount:
             winners=winners,
             ties=self.breaker.ties,
             details={
-                "valid": int(self.count[self.valid].sum()),
+                "valid": self.valid_papers,
                 "decimals": self.decimals,
                 "tolerance": self.omega / self.one,
                 "elected_order": list(winners),

@@ -32,6 +32,7 @@ numbers, because every STV text counts paper by paper.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -46,6 +47,7 @@ __all__ = [
     "NO_CANDIDATE",
     "QUOTAS",
     "SPLIT",
+    "Branches",
     "Papers",
     "quota_value",
     "read_papers",
@@ -166,24 +168,56 @@ class Papers:
             lut[offset + FIRST_TIE_CODE - np.arange(n_ties)] = state
         return lut, offset
 
-    def resolved(self, usable: np.ndarray) -> Papers:
+    def branches(self, usable: np.ndarray, frozen: np.ndarray | None = None) -> Branches:
         """These papers with every tie set read as fixed while ``usable`` holds.
 
-        A tie set with one usable candidate becomes that candidate, one with none is
-        passed over, and one with several ends the preferences there (the paper stops as
-        an ``overvote``). Single preferences stay as they are, usable or not. For a count
-        that reads every paper again from its first preference whenever a candidate
-        leaves (Meek's), this is the ``single_continuing`` reading.
+        For a count that reads every paper again from its first preference whenever a
+        candidate leaves (Meek's). A tie set with one usable candidate becomes that
+        candidate, one with none is passed over; one with several ends the preferences
+        there (the paper stops as an ``overvote``: the ``single_continuing`` reading), or
+        under ``split`` divides the paper into one *branch* per usable candidate, each
+        reading on from the tie set with that candidate in its place. A row's branches
+        share its value equally (a paper split twice, two ways then three, is six branches
+        of 1/6). ``frozen[row]`` (``exhaust_if_multiple``) is the preference at which a row
+        stopped for good, or the depth. Single preferences stay as they are, usable or
+        not, except that a candidate already read earlier on the branch is dropped: a tie
+        set read as one of its candidates makes a later mark for that candidate a repeat.
         """
         assert self.ties is not None
         lut, offset = self.meaning(usable)
+        depth = self.prefs.shape[1]
         tie = self.prefs <= FIRST_TIE_CODE
         state = np.where(tie, lut[np.where(tie, self.prefs, NO_CANDIDATE) + offset], self.prefs)
         stop = state == INACTIVE["overvote"]
+        if frozen is not None:
+            stop |= np.arange(depth)[None, :] >= frozen[:, None]
         after = np.logical_or.accumulate(stop, axis=1)
+        stopped = after[:, -1]
+        cut = np.where(stopped, np.argmax(stop, axis=1), depth)
         prefs = np.where(after | (state == _PASS), NO_CANDIDATE, state)
-        end = np.where(after[:, -1], INACTIVE["overvote"], self.end)
-        return Papers(prefs=prefs, end=end, count=self.count, valid=self.valid)
+        end = np.where(stopped, INACTIVE["overvote"], self.end)
+        row = np.arange(self.rows)
+        parts = np.ones(self.rows, dtype=np.int64)
+        named = np.flatnonzero(tie.any(axis=1))
+        if not named.size:
+            return Branches(prefs, end, cut, row, parts)
+        # Rows with a tie set are few: each is read on its own, into its branches.
+        alive = self.ties & usable
+        out: list[tuple[int, ...]] = []
+        size = np.ones(self.rows, dtype=np.int64)
+        for r in named.tolist():
+            options = [
+                np.flatnonzero(alive[FIRST_TIE_CODE - code]).tolist() if kind == SPLIT else [kind]
+                for code, kind in zip(self.prefs[r].tolist(), prefs[r].tolist())
+            ]
+            branches = [_drop_repeats(branch) for branch in itertools.product(*options)]
+            size[r] = len(branches)
+            out.extend(branches)
+        rows = np.repeat(row, size)
+        mine = np.isin(rows, named)
+        prefs, end, cut = prefs[rows], end[rows], cut[rows]
+        prefs[mine] = np.array(out, dtype=np.int64).reshape(-1, depth)
+        return Branches(prefs, end, cut, rows, np.repeat(size, size))
 
     def at_tie(self, rows: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Which of ``rows`` stand at a tie set (their preference at ``pos``)."""
@@ -192,6 +226,34 @@ class Papers:
         out = np.zeros(rows.size, dtype=bool)
         out[inside] = self.prefs[rows[inside], pos[inside]] <= FIRST_TIE_CODE
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class Branches:
+    """Papers read as fixed for the continuing candidates (:meth:`Papers.branches`).
+
+    ``prefs``: (branches, depth) candidate indices, ``NO_CANDIDATE`` where nothing is read;
+    ``end``: each branch's end code; ``cut``: the preference at which a branch stopped at
+    an overvote (the depth if it did not); ``row``: the paper row of each branch;
+    ``parts``: how many branches that row has, each worth 1/parts of it.
+    """
+
+    prefs: np.ndarray
+    end: np.ndarray
+    cut: np.ndarray
+    row: np.ndarray
+    parts: np.ndarray
+
+
+def _drop_repeats(branch: tuple[int, ...]) -> tuple[int, ...]:
+    """A branch's preferences with a candidate read a second time left out."""
+    seen: set[int] = set()
+    out = []
+    for c in branch:
+        out.append(c if c not in seen else NO_CANDIDATE)
+        if c >= 0:
+            seen.add(c)
+    return tuple(out)
 
 
 def _rows_with_repeats(choices: np.ndarray, fresh: np.ndarray, candidates: int) -> np.ndarray:

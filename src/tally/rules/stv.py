@@ -80,11 +80,13 @@ def scottish_stv(
         ``seed``), ``"order"`` or ``"random"``.
     overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
         rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
-        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
-        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
-        rank followed by a mark, the legal texts' "next available preference" in
-        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
-        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
+        (``"exhaust"``), is passed over (``"skip"``), or is read by which of its
+        candidates are still hopeful, as the ballot walk reads it
+        (``"exhaust_if_multiple"``, ``"single_continuing"``, ``"split"``);
+        ``max_skipped`` blank ranks are passed over before a mark (``None``: any number;
+        ``0`` ends a ballot at a blank rank followed by a mark, the legal texts' "next
+        available preference" in consecutive order); a repeated candidate is passed over
+        (``"skip"``) or ends the ballot (``"exhaust"``). See :mod:`tally.count.papers`.
 
     Returns an outcome whose rounds are the stages of the count.
 

@@ -90,11 +90,14 @@ def meek_stv(
         or ``"random"``.
     overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
         rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
-        (``"exhaust"``) or is passed over (``"skip"``); ``max_skipped`` blank ranks are
-        passed over before a mark (``None``: any number; ``0`` ends a ballot at a blank
-        rank followed by a mark, the legal texts' "next available preference" in
-        consecutive order); a repeated candidate is passed over (``"skip"``) or ends the
-        ballot (``"exhaust"``). See :mod:`tally.count.papers`.
+        (``"exhaust"``), is passed over (``"skip"``), or is read as the ballot walk reads
+        it given the candidates not excluded (``"exhaust_if_multiple"``,
+        ``"single_continuing"``, ``"split"``: each part of a split paper passes on
+        through its candidate's keep value); ``max_skipped`` blank ranks are passed over
+        before a mark (``None``: any number; ``0`` ends a ballot at a blank rank followed
+        by a mark, the legal texts' "next available preference" in consecutive order); a
+        repeated candidate is passed over (``"skip"``) or ends the ballot
+        (``"exhaust"``). See :mod:`tally.count.papers` and :mod:`tally.count.meek`.
 
     Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
     ballot weights; :class:`~tally.errors.ConfigError` on bad options.
