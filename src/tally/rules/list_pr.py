@@ -290,7 +290,9 @@ _LIST_OPTIONS_DOC = """
 
 
 def _with_doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
-    func.__doc__ = (func.__doc__ or "").rstrip() + "\n" + _LIST_OPTIONS_DOC
+    # The shared sections go before the rule's own References, in numpydoc order.
+    own, heading, references = (func.__doc__ or "").partition("\n    References\n")
+    func.__doc__ = own.rstrip() + "\n" + _LIST_OPTIONS_DOC + heading + references
     return func
 
 
@@ -344,6 +346,12 @@ def dhondt(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 30000.]]))
     >>> tally.count(t, "dhondt", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
+
+    References
+    ----------
+    Gallagher, M. & Mitchell, P. (eds.) (2005). The Politics of Electoral Systems,
+    appendix B. Oxford University Press. Austria: Nationalrats-Wahlordnung 1992, § 107
+    (federal tier, D'Hondt).
     """
     return _list_pr(
         tallies,
@@ -388,6 +396,11 @@ def sainte_lague(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 30000.]]))
     >>> tally.count(t, "sainte_lague", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
+
+    References
+    ----------
+    Sainte-Laguë, A. (1910). La représentation proportionnelle et la méthode des
+    moindres carrés. Annales scientifiques de l'École Normale Supérieure 27, 529–542.
     """
     return _list_pr(
         tallies,
@@ -432,6 +445,12 @@ def modified_sainte_lague(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 10000.]]))
     >>> tally.count(t, "modified_sainte_lague", seats=5).details["seats"]
     {'A': 3, 'B': 2, 'C': 0}
+
+    References
+    ----------
+    Gallagher, M. (1992). Comparing proportional representation electoral systems:
+    quotas, thresholds, paradoxes and majorities. British Journal of Political Science
+    22(4), 469–496.
     """
     return _list_pr(
         tallies,
@@ -479,6 +498,14 @@ def imperiali(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 30000.]]))
     >>> tally.count(t, "imperiali", seats=8).details["seats"]
     {'A': 5, 'B': 3, 'C': 0}
+
+    References
+    ----------
+    Belgian local elections (divisors 1, 1.5, 2, 2.5, ...; the Walloon Code de la
+    démocratie locale et de la décentralisation).
+
+    Gallagher, M. & Mitchell, P. (eds.) (2005). The Politics of Electoral Systems,
+    appendix B. Oxford University Press.
     """
     return _list_pr(
         tallies,
@@ -526,6 +553,12 @@ def hare_lr(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 30000.]]))
     >>> tally.count(t, "hare_lr", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
+
+    References
+    ----------
+    Gallagher, M. (1992). Comparing proportional representation electoral systems:
+    quotas, thresholds, paradoxes and majorities. British Journal of Political Science
+    22(4), 469–496.
     """
     return _list_pr(
         tallies,
@@ -570,6 +603,12 @@ def droop_lr(
     >>> t = tally.Tallies(("all",), ("A", "B", "C"), np.array([[100000., 80000., 30000.]]))
     >>> tally.count(t, "droop_lr", seats=8).details["seats"]
     {'A': 4, 'B': 3, 'C': 1}
+
+    References
+    ----------
+    Gallagher, M. (1992). Comparing proportional representation electoral systems:
+    quotas, thresholds, paradoxes and majorities. British Journal of Political Science
+    22(4), 469–496.
     """
     return _list_pr(
         tallies,
