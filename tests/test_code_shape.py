@@ -1,10 +1,11 @@
 """The rules and the counting floor stay in rooms that read in one sitting.
 
-No module in ``src/tally/rules/`` or ``src/tally/count/`` is longer than 600 lines, and no
-function longer than 80, unless its docstring says why it must be "one piece". A
-function's length is its signature and code, from ``def`` to its last line, without its
-docstring: every public function carries numpydoc sections (a rule with a dozen options
-has a long Parameters section), and the limit is on the code a reader must follow.
+No module in ``src/tally/rules/``, ``src/tally/count/`` or ``src/tally/rctab/`` is
+longer than 600 lines, and no function longer than 80, unless its docstring says why it
+must be "one piece". A function's length is its signature and code, from ``def`` to its
+last line, without its docstring: every public function carries numpydoc sections (a
+rule with a dozen options has a long Parameters section), and the limit is on the code a
+reader must follow.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "tally"
-FLOORS = ("rules", "count")
+FLOORS = ("rules", "count", "rctab")
 MAX_MODULE = 600
 MAX_FUNCTION = 80
 
 # Known to be too long, each with why it is not yet split; to be emptied, not added to.
 ALLOWED: dict[str, str] = {
     "count/gregory.py": "the Gregory transfer core, one class of counting steps; not yet split into modules",
-    "rules/rcv.py:rctab": "the registered RCTab rule: option checks, config building and the call in one body; not yet split",
-    "count/papers.py:read_papers": "the paper reader: option checks and the pass over the ballots; one line over, not yet split",
+    "rctab/tabulate.py": "RCTab's tabulation, one class of round steps and tie-breaks; not yet split into modules",
 }
 
 

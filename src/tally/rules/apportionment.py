@@ -188,7 +188,9 @@ _APPORTION_DOC = """
 
 
 def _with_apportion_doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
-    func.__doc__ = (func.__doc__ or "").rstrip() + "\n" + _APPORTION_DOC
+    # The shared sections go before the rule's own References, in numpydoc order.
+    own, heading, references = (func.__doc__ or "").partition("\n    References\n")
+    func.__doc__ = own.rstrip() + "\n" + _APPORTION_DOC + heading + references
     return func
 
 
@@ -218,6 +220,11 @@ def huntington_hill(
     >>> t = tally.Tallies(("A", "B", "C"), ("population",), np.array([[7000.], [2000.], [1000.]]))
     >>> tally.count(t, "huntington_hill", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
+
+    References
+    ----------
+    2 U.S.C. § 2a (Apportionment Act of 1941); Balinski, M. L. & Young, H. P. (2001).
+    Fair Representation, 2nd ed. Brookings Institution Press.
     """
     return _apportion(
         tallies,
@@ -253,6 +260,11 @@ def webster(
     >>> t = tally.Tallies(("A", "B", "C"), ("population",), np.array([[7000.], [2000.], [1000.]]))
     >>> tally.count(t, "webster", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
+
+    References
+    ----------
+    Balinski, M. L. & Young, H. P. (2001). Fair Representation, 2nd ed. Brookings
+    Institution Press.
     """
     return _apportion(
         tallies,
@@ -288,6 +300,11 @@ def jefferson(
     >>> t = tally.Tallies(("A", "B", "C"), ("population",), np.array([[7000.], [2000.], [1000.]]))
     >>> tally.count(t, "jefferson", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
+
+    References
+    ----------
+    Balinski, M. L. & Young, H. P. (2001). Fair Representation, 2nd ed. Brookings
+    Institution Press.
     """
     return _apportion(
         tallies,
@@ -323,6 +340,11 @@ def adams(
     >>> t = tally.Tallies(("A", "B", "C"), ("population",), np.array([[7000.], [2000.], [1000.]]))
     >>> tally.count(t, "adams", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
+
+    References
+    ----------
+    Balinski, M. L. & Young, H. P. (2001). Fair Representation, 2nd ed. Brookings
+    Institution Press.
     """
     return _apportion(
         tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed, method=ADAMS, label="Adams"
@@ -355,6 +377,11 @@ def hamilton(
     >>> t = tally.Tallies(("A", "B", "C"), ("population",), np.array([[7000.], [2000.], [1000.]]))
     >>> tally.count(t, "hamilton", seats=10).details["seats"]
     {'A': 7, 'B': 2, 'C': 1}
+
+    References
+    ----------
+    Balinski, M. L. & Young, H. P. (2001). Fair Representation, 2nd ed. Brookings
+    Institution Press.
     """
     return _apportion(
         tallies, seats=seats, min_seats=min_seats, tiebreak=tiebreak, seed=seed, method=None, label="Hamilton"

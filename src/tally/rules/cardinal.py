@@ -50,15 +50,42 @@ def approval(
     (``tiebreak="all"``, so there may be more winners than seats) or settled by the
     ``tiebreak`` mode.
 
-    Raises :class:`RuleError` when ``seats`` is not between 1 and the number of
-    candidates.
+    Parameters
+    ----------
+    ballots : ScoredBallots
+        Approval ballots (a nonzero mark approves).
+    seats : int
+        Number of winners (default 1).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
 
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's approvals; the ``seats`` most approved
+        win (more when a tie for the last seat is left standing).
+
+    Raises
+    ------
+    RuleError
+        When ``seats`` is not between 1 and the number of candidates.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[1, 1, 0], [0, 1, 1], [1, 0, 0]])
     >>> tally.count(b, "approval").winners
     ('A', 'B')
     >>> tally.count(b, "approval", tiebreak="order").winners
     ('A',)
+
+    References
+    ----------
+    Brams, S. J. and Fishburn, P. C. (1978). Approval voting. American Political Science
+    Review 72(3), 831-847. https://doi.org/10.2307/1955105
     """
     c = ballots.n_candidates
     if not isinstance(seats, (int, np.integer)) or not 1 <= seats <= c:
@@ -148,13 +175,43 @@ def score(
     ``method="sum"`` (default) adds every ballot's score, an unscored candidate counting
     as the lowest score. ``method="average"`` divides each candidate's total by the
     number of ballots that scored it, leaving unscored marks out; a candidate nobody
-    scored has no average (``null`` in the tally) and cannot win. The round tally is
-    the sum or the average.
+    scored has no average (``null`` in the tally) and cannot win.
 
+    Parameters
+    ----------
+    ballots : ScoredBallots
+        Score ballots (an unscored candidate has the lowest score).
+    method : str
+        ``"sum"`` (default) or ``"average"``.
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's total (or average) score.
+
+    Raises
+    ------
+    ConfigError
+        For a ``method`` other than ``"sum"`` or ``"average"``.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.ScoredBallots.from_matrix(["A", "B"], [[5, 0], [0, 4], [1, 3]], kind="score", max_score=5)
     >>> tally.count(b, "score").winners
     ('B',)
+
+    References
+    ----------
+    Smith, W. D. (2000). Range voting. https://rangevoting.org/
+
+    Hillinger, C. (2005). The case for utilitarian voting. Homo Oeconomicus 22(3),
+    295-321.
     """
     if method not in _SCORE_METHODS:
         raise ConfigError(f"score method must be 'sum' or 'average', not {method!r}")
@@ -241,16 +298,42 @@ def majority_judgment(ballots: ScoredBallots, *, tiebreak: str = "all", seed: in
     the new majority grades, and so on; the candidate whose sequence of removed grades
     (its "majority value") is lexicographically highest wins. Candidates with identical
     majority values are a true tie, left standing (``all``) or settled by ``tiebreak``.
-    Ballot weights must be whole numbers (each is a number of voters). The round tally
-    is the majority grade; ``details["gauge"]`` gives each candidate's share of grades
-    above and below it.
+    Ballot weights must be whole numbers (each is a number of voters).
 
-    Raises :class:`RuleError` when a ballot weight is not a whole number.
+    Parameters
+    ----------
+    ballots : ScoredBallots
+        Score ballots read as grades (an unscored candidate has the lowest grade).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
 
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's majority grade; ``details["gauge"]``
+        gives each candidate's share of grades above and below it.
+
+    Raises
+    ------
+    RuleError
+        When a ballot weight is not a whole number, or there is no ballot.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.ScoredBallots.from_matrix(["A", "B"], [[2, 1], [2, 3], [0, 2]], kind="score", max_score=3)
     >>> tally.count(b, "majority_judgment").winners
     ('B',)
+
+    References
+    ----------
+    Balinski, M. and Laraki, R. (2007). A theory of measuring, electing, and ranking.
+    PNAS 104(21), 8720-8725. https://doi.org/10.1073/pnas.0702634104
+
+    Balinski, M. and Laraki, R. (2011). Majority Judgment. MIT Press.
     """
     weights = ballots.weights
     if not np.all(weights == np.round(weights)):

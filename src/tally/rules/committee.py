@@ -98,7 +98,9 @@ _COMMON_DOC = """
 
 
 def _doc(func: Callable[..., Outcome]) -> Callable[..., Outcome]:
-    func.__doc__ = (func.__doc__ or "").rstrip() + "\n" + _COMMON_DOC
+    # The shared sections go before the rule's own References, in numpydoc order.
+    own, heading, references = (func.__doc__ or "").partition("\n    References\n")
+    func.__doc__ = own.rstrip() + "\n" + _COMMON_DOC + heading + references
     return func
 
 
@@ -122,6 +124,12 @@ def sav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[1, 1, 0], [0, 0, 1], [1, 0, 0]])
     >>> tally.count(b, "sav", seats=2).winners
     ('A', 'C')
+
+    References
+    ----------
+    Brams, S. J. & Kilgour, D. M. (2014). Satisfaction approval voting. In Voting Power
+    and Procedures, 323–346. Springer. Lackner, M. & Skowron, P. (2023). Multi-Winner
+    Voting with Approval Preferences. Springer. doi:10.1007/978-3-031-09016-5
     """
     profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
@@ -183,6 +191,13 @@ def pav(ballots: ScoredBallots, *, seats: int = 1, tiebreak: str = "all", seed: 
     >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "pav", seats=2).winners
     ('A', 'C')
+
+    References
+    ----------
+    Thiele, T. N. (1895). Om flerfoldsvalg. Oversigt over det Kongelige Danske
+    Videnskabernes Selskabs Forhandlinger, 415–441. Lackner, M. & Skowron, P. (2023).
+    Multi-Winner Voting with Approval Preferences. Springer.
+    doi:10.1007/978-3-031-09016-5
     """
     return optimisation_rule(ballots, seats, tiebreak, seed, "pav")
 
@@ -208,6 +223,13 @@ def chamberlin_courant(
     >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "cc", seats=2).details["committees"]
     [['A', 'C']]
+
+    References
+    ----------
+    Chamberlin, J. R. & Courant, P. N. (1983). Representative deliberations and
+    representative decisions. American Political Science Review 77(3), 718–733. Lackner,
+    M. & Skowron, P. (2023). Multi-Winner Voting with Approval Preferences. Springer.
+    doi:10.1007/978-3-031-09016-5
     """
     return optimisation_rule(ballots, seats, tiebreak, seed, "cc")
 
@@ -234,6 +256,11 @@ def seq_pav(
     >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_pav", seats=2).winners
     ('A', 'C')
+
+    References
+    ----------
+    Lackner, M. & Skowron, P. (2023). Multi-Winner Voting with Approval Preferences.
+    Springer. doi:10.1007/978-3-031-09016-5
     """
     profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
@@ -325,6 +352,15 @@ def seq_phragmen(
     >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "seq_phragmen", seats=2).winners
     ('A', 'C')
+
+    References
+    ----------
+    Phragmén, E. (1894). Sur une méthode nouvelle pour réaliser, dans les élections, la
+    représentation proportionnelle des partis. Öfversigt af Kongl. Vetenskaps-Akademiens
+    Förhandlingar 51(3), 133–137. Brill, M., Freeman, R., Janson, S. & Lackner, M.
+    (2017). Phragmén's voting methods and justified representation. AAAI 2017. Lackner,
+    M. & Skowron, P. (2023). Multi-Winner Voting with Approval Preferences. Springer.
+    doi:10.1007/978-3-031-09016-5
     """
     profile, seats = read_profile(ballots, seats)
     breaker = TieBreaker(tiebreak, profile.candidates, seed=seed)
@@ -391,6 +427,14 @@ def equal_shares(
     >>> rows = [[1, 1, 0]] * 3 + [[1, 0, 0]] + [[0, 0, 1]] * 2
     >>> tally.count(tally.ScoredBallots.from_matrix(["A", "B", "C"], rows), "equal_shares", seats=2).winners
     ('A', 'C')
+
+    References
+    ----------
+    Peters, D. & Skowron, P. (2020). Proportionality and the limits of welfarism. EC
+    2020, 793–794. Peters, D., Pierczyński, G. & Skowron, P. (2021). Proportional
+    participatory budgeting with additive utilities. NeurIPS 2021. Lackner, M. &
+    Skowron, P. (2023). Multi-Winner Voting with Approval Preferences. Springer.
+    doi:10.1007/978-3-031-09016-5
     """
     if completion not in ("seq_phragmen", "none"):
         raise ConfigError(f"completion must be 'seq_phragmen' or 'none', not {completion!r}")

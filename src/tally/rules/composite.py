@@ -276,30 +276,57 @@ def electoral_college(
 ) -> Outcome:
     """The US Electoral College on tallies by state with an ``electoral_votes`` attribute.
 
-    Each unit's electors go to its plurality winner (``allocation="wta"``, with the
-    Maine/Nebraska district method where the data have district results;
-    ``"statewide"``: winner-take-all everywhere; ``"district"``: the district method
-    wherever the data allow), or in proportion to the state's votes (``"proportional"``,
-    rounded by ``rounding``: ``hamilton`` largest remainder, ``dhondt``,
-    ``sainte_lague``, or ``exact`` fractions), or all to the national popular-vote
-    winner (``"popular"``). ``faithless`` moves electors after allocation: ``None`` or
-    ``"none"`` or ``"pledged"`` (everyone votes as pledged), ``"historical"`` (the data's list of electors who did
-    not), or entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
     A candidate needs a majority of the electors appointed (270 of 538). Without one the
     outcome reports a contingent election: the House chooses among the top three, one
-    vote per state delegation; with ``delegations`` (state → seats per party, the
-    Congress elected the same November) the House vote is computed, assuming each
-    delegation votes for its majority party's candidate.
+    vote per state delegation; with ``delegations`` the House vote is computed, assuming
+    each delegation votes for its majority party's candidate.
 
-    Returns an outcome whose ``winners`` is the majority winner (or the House's choice;
-    empty when undecided) and ``details`` hold ``electoral_votes``, ``areas``,
-    ``majority`` and ``contingent``.
+    Parameters
+    ----------
+    tallies : Tallies
+        Votes by state (and, for Maine and Nebraska, by district where the data have
+        them), with an ``electoral_votes`` attribute.
+    allocation : str
+        Each unit's electors go to its plurality winner (``"wta"``, default, with the
+        Maine/Nebraska district method where the data have district results;
+        ``"statewide"``: winner-take-all everywhere; ``"district"``: the district method
+        wherever the data allow), or in proportion to the state's votes
+        (``"proportional"``, rounded by ``rounding``), or all to the national
+        popular-vote winner (``"popular"``).
+    rounding : str
+        For ``"proportional"``: ``"hamilton"`` (default, largest remainder), ``"dhondt"``,
+        ``"sainte_lague"`` or ``"exact"`` fractions.
+    faithless : str or sequence of str, optional
+        Electors moved after allocation: ``None``, ``"none"`` or ``"pledged"`` (everyone
+        votes as pledged), ``"historical"`` (the data's list of electors who did not), or
+        entries ``"ST:Pledged->Recipient[:n]"`` (recipient ``abstain`` to abstain).
+    delegations : mapping, optional
+        State → seats per party in the House elected the same November, for the
+        contingent election.
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
 
+    Returns
+    -------
+    Outcome
+        ``winners`` the majority winner (or the House's choice; empty when undecided);
+        ``details`` hold ``electoral_votes``, ``areas``, ``majority`` and ``contingent``.
+
+    Examples
+    --------
     >>> import numpy as np, tally
     >>> t = tally.Tallies(("A", "B", "C"), ("X", "Y"), np.array([[5., 3], [2, 4], [1, 9]]),
     ...                   attributes={"electoral_votes": (3, 3, 1)})
     >>> tally.count(t, "electoral_college").details["electoral_votes"]
     {'X': 3, 'Y': 4}
+
+    References
+    ----------
+    U.S. Constitution, Art. II §1 and Amendment XII; 3 U.S.C. §§1-21; 21-A M.R.S. §802
+    (Maine); Neb. Rev. Stat. §32-1038 (Nebraska).
     """
     if allocation not in ALLOCATIONS:
         raise ConfigError(f"unknown allocation {allocation!r}; choose one of {', '.join(ALLOCATIONS)}")

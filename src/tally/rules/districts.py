@@ -80,24 +80,47 @@ def districts(tallies: Tallies, *, tiebreak: str = "all", seed: int | None = Non
     the tie is reported. An area with no votes, or votes only in lumped columns,
     allocates nothing and is reported too.
 
-    Parameters: ``tiebreak`` (``all`` | ``order`` | ``previous_round`` | ``random``) and
-    ``seed`` for random draws.
+    Parameters
+    ----------
+    tallies : Tallies
+        Votes by area (rows) and party or candidate (columns), with an optional
+        ``seats`` attribute per area.
+    tiebreak : str
+        ``"all"`` (default: a tied area is left unallocated and reported), ``"order"``,
+        ``"previous_round"`` or ``"random"`` (with ``seed``).
+    seed : int, optional
+        Seed of the random tie-break.
 
-    Returns an outcome whose ``winners`` are the parties that won seats, most seats first,
-    ``scores`` the seats per party, round 1 the votes summed over all areas (for
-    reference: they decide nothing), round 2 the seats; ``details`` hold ``seats``,
-    ``seats_total``, ``majority``, ``majority_party``, ``unallocated``, ``areas`` (each
-    area's ``winner``, ``seats``, ``margin`` over the runner-up, ``tied`` and ``votes``),
-    ``tied_areas``, ``no_votes`` and ``lumped_only`` (areas whose only votes are lumped).
+    Returns
+    -------
+    Outcome
+        ``winners`` the parties that won seats, most seats first; ``scores`` the seats per
+        party; round 1 the votes summed over all areas (for reference: they decide
+        nothing), round 2 the seats. ``details`` hold ``seats``, ``seats_total``,
+        ``majority``, ``majority_party``, ``unallocated``, ``areas`` (each area's
+        ``winner``, ``seats``, ``margin`` over the runner-up, ``tied`` and ``votes``),
+        ``tied_areas``, ``no_votes`` and ``lumped_only`` (areas whose only votes are
+        lumped).
 
-    Raises :class:`~tally.errors.ConfigError` for an area whose ``seats`` is not a whole
-    number of at least 1.
+    Raises
+    ------
+    ConfigError
+        For an area whose ``seats`` is not a whole number of at least 1.
 
+    Examples
+    --------
     >>> import numpy as np, tally
     >>> t = tally.Tallies(("d1", "d2", "d3"), ("A", "B"), np.array([[5., 3], [2, 4], [6, 1]]))
     >>> o = tally.count(t, "districts")
     >>> o.winners, o.details["seats"]
     (('A', 'B'), {'A': 2, 'B': 1})
+
+    References
+    ----------
+    Cox, G. W. (1997). Making Votes Count. Cambridge University Press.
+
+    Parliamentary Constituencies Act 1986 (UK); 2 U.S.C. §2c (single-member House
+    districts).
     """
     breaker = TieBreaker(tiebreak, tallies.candidates, seed=seed)
     cands = tuple(tallies.candidates)

@@ -182,10 +182,36 @@ def sntv(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | Non
     On ranked ballots the first countable mark is the vote; on tallies the votes of all
     areas are added.
 
+    Parameters
+    ----------
+    ballots : RankedBallots or Tallies
+        Ranked ballots, or votes by area.
+    seats : int
+        Number of winners (default 1).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's votes; the ``seats`` candidates with
+        most votes win (more when a tie for the last seat is left standing).
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A"]] * 4 + [["B", "A"]] * 3 + [["C"]] * 2)
     >>> tally.count(b, "sntv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    Lijphart, A., Lopez Pintor, R. & Sone, Y. (1986). The limited vote and the single
+    nontransferable vote. In Grofman & Lijphart (eds.), Electoral Laws and Their
+    Political Consequences. Agathon.
     """
     seats = _check_seats(seats, len(ballots.candidates))
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
@@ -214,10 +240,34 @@ def block(ballots: Any, *, seats: int = 1, tiebreak: str = "all", seed: int | No
     vote, and a ballot approving more than ``seats`` candidates is an overvote and counts
     for nobody. Tallies: the votes of all areas are added.
 
+    Parameters
+    ----------
+    ballots : RankedBallots, ScoredBallots or Tallies
+        Ranked ballots, approval ballots, or votes by area.
+    seats : int
+        Number of winners, and of votes per ballot (default 1).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's votes; the ``seats`` candidates with
+        most votes win (more when a tie for the last seat is left standing).
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 3 + [["C", "B"]] * 2)
     >>> tally.count(b, "block", seats=2).winners
     ('B', 'A')
+
+    References
+    ----------
+    Cox, G. W. (1997). Making Votes Count, ch. 3. Cambridge University Press.
     """
     seats = _check_seats(seats, len(ballots.candidates))
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
@@ -249,12 +299,44 @@ def limited(
     """Limited vote: each voter has ``votes`` votes, fewer than the seats; most votes win.
 
     As :func:`block` with ``votes`` in place of ``seats`` for what a ballot may give.
-    ``votes`` must be at least 1 and less than ``seats``.
 
+    Parameters
+    ----------
+    ballots : RankedBallots, ScoredBallots or Tallies
+        Ranked ballots, approval ballots, or votes by area.
+    seats : int
+        Number of winners (default 2).
+    votes : int
+        Votes per ballot, at least 1 and less than ``seats`` (default 1).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's votes; the ``seats`` candidates with
+        most votes win (more when a tie for the last seat is left standing).
+
+    Raises
+    ------
+    ConfigError
+        When ``votes`` is not at least 1 and less than ``seats``.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 3 + [["C", "B"]] * 2)
     >>> tally.count(b, "limited", seats=2, votes=1).winners
     ('A', 'C')
+
+    References
+    ----------
+    Lijphart, A., Lopez Pintor, R. & Sone, Y. (1986). The limited vote and the single
+    nontransferable vote. In Grofman & Lijphart (eds.), Electoral Laws and Their
+    Political Consequences. Agathon.
     """
     seats = _check_seats(seats, len(ballots.candidates))
     if isinstance(votes, bool) or not isinstance(votes, (int, np.integer)) or not 1 <= votes < seats:
@@ -294,15 +376,49 @@ def cumulative(
     """Cumulative vote: each voter spreads ``points`` votes (default: seats) over candidates.
 
     Score ballots: the scores are the points given; a ballot giving more than ``points``
-    in total is an overvote and counts for nobody; unscored candidates get nothing; a
-    negative score is refused (:class:`~tally.errors.RuleError`).
+    in total is an overvote and counts for nobody; unscored candidates get nothing.
     Ranked ballots: the candidates of a ballot's first ``points`` countable marks share its
     ``points`` votes equally (one mark takes them all; ``points`` must then be whole).
 
+    Parameters
+    ----------
+    ballots : ScoredBallots or RankedBallots
+        Points given (scores), or the marks that share a ballot's points (ranks).
+    seats : int
+        Number of winners (default 1).
+    points : float, optional
+        Votes per ballot (default: ``seats``).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's points; the ``seats`` candidates with
+        most points win. ``details["points"]`` is the points per ballot.
+
+    Raises
+    ------
+    ConfigError
+        For ``points`` not positive, or not whole on ranked ballots.
+    RuleError
+        For a negative score.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[2, 0, 0], [0, 1, 1], [0, 1, 1]], kind="score", max_score=2)
     >>> tally.count(b, "cumulative", seats=2).winners
     ('A', 'B', 'C')
+
+    References
+    ----------
+    Bowler, S., Donovan, T. & Brockington, D. (2003). Electoral Reform and Minority
+    Representation: Local Experiments with Alternative Elections. Ohio State University
+    Press.
     """
     seats = _check_seats(seats, len(ballots.candidates))
     total = seats if points is None else points
@@ -365,18 +481,48 @@ def sequential_irv(
     elimination loop, :mod:`tally.count.eliminate`) over all ballots with the candidates
     already elected left out: the candidate with most votes wins the pass once they hold
     more than half the votes still counting (or lead the last two); otherwise the
-    candidate with fewest votes is eliminated and their ballots move on. Ties follow
-    ``tiebreak`` (``previous_round``: earlier rounds of the pass, then a seeded draw;
-    ``order``; ``random``). Marks are read as in the ballot walk (:mod:`tally.count.walk`):
-    ``overvote``, ``max_skipped`` and ``repeated`` as in RCTab.
+    candidate with fewest votes is eliminated and their ballots move on. Marks are read
+    as in the ballot walk (:mod:`tally.count.walk`).
 
-    Rounds are numbered across passes; each round's note names its pass, and its
-    transfers are those of the candidate it eliminates, as in :func:`irv`.
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of passes, one winner each (default 1).
+    tiebreak : str
+        ``"previous_round"`` (default: earlier rounds of the pass, then a seeded draw),
+        ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the random tie-break.
+    overvote : str
+        An overvote ends the ballot's preferences (``"exhaust"``, default) or is passed
+        over (``"skip"``); the vocabulary every ranked rule shares (:mod:`tally.options`).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark).
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
 
+    Returns
+    -------
+    Outcome
+        Rounds numbered across passes, each round's note naming its pass and its
+        transfers those of the candidate it eliminates, as in :func:`irv`;
+        ``details["passes"]`` describes each pass.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["B"]] * 3 + [["C", "B"]] * 2)
     >>> tally.count(b, "sequential_irv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    RCTab (BrightSpots/rcv) configuration guide, winner election mode "Multi-winner
+    sequential winner takes all" (multiPassIrv).
     """
     seats = _check_seats(seats, ballots.n_candidates)
     check_tiebreak(tiebreak)

@@ -54,10 +54,31 @@ def plurality(ballots: RankedBallots | Tallies, *, tiebreak: str = "all", seed: 
     counts for nobody and is reported as an overvote. On tallies the votes of all areas
     are added. On :class:`~tally.ballots.RankedProfiles` every election is counted at once.
 
+    Parameters
+    ----------
+    ballots : RankedBallots or Tallies
+        Ranked ballots, or votes by area.
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's first choices (or summed votes).
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B"], [["A"], ["B"], ["B", "A"]])
     >>> tally.count(b, "plurality").winners
     ('B',)
+
+    References
+    ----------
+    Cox, G. W. (1997). Making Votes Count. Cambridge University Press.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     if isinstance(ballots, Tallies):

@@ -150,15 +150,39 @@ def borda(
 ) -> Outcome:
     """Borda count: a candidate ranked k-th among n gets n-k points; most points wins.
 
-    Truncated ballots and ties are scored as the module docstring explains (``truncated``
-    is ``"optimistic"`` or ``"average"``).
+    Truncated ballots and ties are scored as the module docstring explains.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+    truncated : str
+        How a truncated ballot scores the candidates it leaves unranked: ``"optimistic"``
+        (default) or ``"average"``, as the module docstring explains.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's Borda points.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2)
     >>> o = tally.count(b, "borda")
     >>> o.winners, dict(o.scores)
     (('B',), {'A': 6.0, 'B': 7.0, 'C': 2.0})
+
+    References
+    ----------
+    de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. Histoire de l'Académie
+    Royale des Sciences.
     """
     _check_truncated(truncated)
     scores = borda_scores(ballots, truncated=truncated)
@@ -187,10 +211,33 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
 
     Unranked candidates get nothing; tied candidates share the mean of their places' points.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        One round whose tally is each candidate's Dowdall points.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B", "C"], ["B", "C"]])
     >>> tally.count(b, "dowdall").winners
     ('B',)
+
+    References
+    ----------
+    Reilly, B. (2002). Social choice in the South Seas: electoral innovation and the
+    Borda count in the Pacific Island countries. International Political Science Review
+    23(4).
     """
     scores = borda_scores(ballots, kind="dowdall")
     continuing, inactive = ranked_account(ballots)
@@ -349,11 +396,37 @@ def baldwin(
     the ballots. Ties for elimination go to ``tiebreak``; the default ``all`` explores
     every elimination order the ties allow and reports every winner (parallel universes).
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+    truncated : str
+        How a truncated ballot scores the candidates it leaves unranked: ``"optimistic"``
+        (default) or ``"average"``, as the module docstring explains.
+
+    Returns
+    -------
+    Outcome
+        One round per elimination, each tally the Borda scores among the candidates left;
+        ``details["elimination_order"]`` the candidates in the order eliminated.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "baldwin").winners
     ('A',)
+
+    References
+    ----------
+    Baldwin, J. M. (1926). The technique of the Nanson preferential majority system of
+    election. Proceedings of the Royal Society of Victoria 39, 42-52.
     """
     _check_truncated(truncated)
     return _eliminate(ballots, TieBreaker(tiebreak, ballots.candidates, seed=seed), truncated, None)
@@ -380,11 +453,39 @@ def nanson(
     (pref_voting's strict_nanson); ``"weak"`` also eliminates those exactly at it
     (weak_nanson). When all remaining candidates have the same score they tie.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+    truncated : str
+        How a truncated ballot scores the candidates it leaves unranked: ``"optimistic"``
+        (default) or ``"average"``, as the module docstring explains.
+    variant : str
+        ``"strict"`` (default) or ``"weak"``.
+
+    Returns
+    -------
+    Outcome
+        One round per elimination, each tally the Borda scores among the candidates left;
+        ``details["elimination_order"]`` the candidates in the order eliminated.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B", "C"]] * 3 + [["B", "C", "A"]] * 2 + [["C", "A", "B"]] * 2)
     >>> tally.count(b, "nanson").winners
     ('A',)
+
+    References
+    ----------
+    Nanson, E. J. (1882). Methods of election. Transactions and Proceedings of the Royal
+    Society of Victoria 19, 197-240; variants as in Niou (1987) and pref_voting.
     """
     _check_truncated(truncated)
     if variant not in ("strict", "weak"):
@@ -407,12 +508,35 @@ def bucklin(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     marked). As soon as some candidate is marked by more than half of the voting ballots,
     the candidate with the most marks wins.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        Round k's tally is each candidate's marks at ranks 1 to k; the last round is the
+        one where some candidate passed a majority.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B"]] * 4 + [["C", "B"]] * 3 + [["B", "A"]] * 2)
     >>> o = tally.count(b, "bucklin")
     >>> o.winners, len(o.rounds)
     (('B',), 2)
+
+    References
+    ----------
+    Hoag, C. G. & Hallett, G. H. (1926). Proportional Representation. Macmillan (the
+    Grand Junction system); pref_voting's ``bucklin``.
     """
     names = ballots.candidates
     breaker = TieBreaker(tiebreak, names, seed=seed)

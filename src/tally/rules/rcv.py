@@ -100,28 +100,82 @@ def rctab(
 ) -> Outcome:
     """RCTab's tabulation: IRV, STV, bottoms-up and multi-pass IRV exactly as RCTab counts.
 
-    Parameters (RCTab's config key in brackets): ``mode`` ``single`` | ``one_per_round`` |
-    ``stv`` | ``bottoms_up`` | ``bottoms_up_percentage`` | ``multi_pass``
-    [winnerElectionMode], by default ``single`` for one seat and ``stv`` for more; ``seats`` [numberOfWinners]; ``tiebreak`` ``order`` | ``random``
-    | ``previous_round`` | ``permutation`` with ``seed`` [tiebreakMode, randomSeed; the
-    draws are java.util.Random's]; ``overvote`` ``exhaust`` | ``skip`` |
-    ``exhaust_if_multiple`` | ``single_continuing`` | ``split`` (:mod:`tally.options`; RCTab's
-    names are accepted too); ``max_skipped`` (None = unlimited); ``repeated`` ``skip`` |
-    ``exhaust`` [exhaustOnDuplicateCandidate]; ``batch_elimination``;
-    ``continue_until_two``; ``first_round_threshold``; ``threshold`` ``droop`` |
-    ``non_integer`` | ``hare``; ``decimal_places``; ``minimum_votes``;
-    ``stop_after_round``; ``percentage`` (bottoms-up threshold, in %) and ``cutoff``;
-    ``excluded``: candidates left out of the count before round 1 [candidates[].excluded].
+    Each option names, in brackets, the RCTab configuration key it stands for.
 
-    Returns an outcome whose rounds are RCTab's rounds (all passes in turn for
-    ``multi_pass``). Raises :class:`~tally.errors.ConfigError` for an unknown option
-    value and :class:`~tally.errors.RuleError` where RCTab would stop (non-whole ballot
-    weights, every candidate under the minimum).
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    mode : str, optional
+        ``"single"`` | ``"one_per_round"`` | ``"stv"`` | ``"bottoms_up"`` |
+        ``"bottoms_up_percentage"`` | ``"multi_pass"`` [winnerElectionMode]; by default
+        ``"single"`` for one seat and ``"stv"`` for more.
+    seats : int
+        Number of winners [numberOfWinners].
+    tiebreak : str
+        ``"order"`` (default) | ``"random"`` | ``"previous_round"`` | ``"permutation"``
+        [tiebreakMode].
+    seed : int, optional
+        Seed of the random draws [randomSeed; the draws are java.util.Random's].
+    overvote : str
+        ``"exhaust"`` (default) | ``"skip"`` | ``"exhaust_if_multiple"`` |
+        ``"single_continuing"`` | ``"split"`` (:mod:`tally.options`; RCTab's names are
+        accepted too).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``: unlimited).
+    repeated : str
+        ``"skip"`` (default) | ``"exhaust"`` [exhaustOnDuplicateCandidate].
+    batch_elimination : bool
+        Eliminate together every bottom candidate whose combined votes are below the
+        next one's [batchElimination].
+    continue_until_two : bool
+        Go on eliminating after a winner until two candidates remain
+        [continueUntilTwoCandidatesRemain].
+    first_round_threshold : bool
+        The first round's threshold holds for every round
+        [doesFirstRoundDetermineThreshold].
+    threshold : str
+        ``"droop"`` (default) | ``"non_integer"`` [nonIntegerWinningThreshold] |
+        ``"hare"`` [hareQuota].
+    decimal_places : int
+        Decimal places of the vote arithmetic (default 4)
+        [decimalPlacesForVoteArithmetic].
+    minimum_votes : int
+        Candidates with fewer votes than this in a round are eliminated together
+        [minimumVoteThreshold].
+    stop_after_round : int, optional
+        Round after which the count stops [stopTabulationEarlyAfterRound].
+    percentage : float, optional
+        Threshold of ``bottoms_up_percentage``, in %.
+    cutoff : bool
+        In ``bottoms_up_percentage``, eliminate at once every candidate not above the
+        threshold [cutoffElimination].
+    excluded : sequence of str
+        Candidates left out of the count before round 1 [candidates[].excluded].
 
+    Returns
+    -------
+    Outcome
+        RCTab's rounds (all passes in turn for ``multi_pass``).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown option value.
+    RuleError
+        Where RCTab would stop (non-whole ballot weights, every candidate under the
+        minimum).
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A"], ["A"], ["B", "A"], ["C", "B"], ["C"]])
     >>> tally.count(b, "rctab").winners
     ('A',)
+
+    References
+    ----------
+    RCTab (Bright Spots), Tabulator.java; RCTab 2.0 configuration file documentation.
     """
     from ..rctab.tabulate import UWI, Contest, tabulate
 

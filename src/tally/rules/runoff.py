@@ -118,26 +118,59 @@ def irv(
     with the fewest votes is eliminated and its ballots move on. When two candidates are
     left, the one ahead wins.
 
-    Parameters: ``tiebreak`` (``previous_round`` default, ``order``, ``random`` with
-    ``seed``, or ``all`` for every way of breaking ties); ``overvote``, ``max_skipped``,
-    ``repeated``: how marks are read (see :class:`~tally.options.Reading`; defaults
-    exhaust on overvote, unlimited skipped ranks, repeats passed over);
-    ``batch_elimination``: eliminate at once every bottom candidate whose combined votes
-    are below the next candidate's (RCTab); ``continue_until_two``: keep eliminating after
-    the winner is found until two remain (the threshold then stays fixed);
-    ``threshold``: ``"majority"`` of the round's continuing ballots, or ``"first_round"``
-    (majority of round-1 continuing ballots, fixed).
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"previous_round"`` (default: the earlier rounds, then a seeded draw), ``"order"``,
+        ``"random"`` (with ``seed``) or ``"all"`` (every way of breaking the ties is
+        followed and all their winners reported).
+    seed : int, optional
+        Seed of the random tie-break.
+    overvote : str
+        An overvote ends the ballot's preferences (``"exhaust"``, default) or is passed
+        over (``"skip"``); the vocabulary every ranked rule shares (:mod:`tally.options`).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark).
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+    batch_elimination : bool
+        Eliminate at once every bottom candidate whose combined votes are below the next
+        candidate's (RCTab).
+    continue_until_two : bool
+        Keep eliminating after the winner is found until two remain (the threshold then
+        stays fixed).
+    threshold : str
+        ``"majority"`` (default) of the round's continuing ballots, or ``"first_round"``
+        (majority of round-1 continuing ballots, fixed).
 
-    Returns an outcome whose rounds carry the tally, eliminations, transfers per
-    eliminated candidate, continuing ballots and inactive ballots by reason.
-    Raises :class:`~tally.errors.ConfigError` for an option value it does not know.
+    Returns
+    -------
+    Outcome
+        Rounds carrying the tally, eliminations, transfers per eliminated candidate,
+        continuing ballots and inactive ballots by reason.
 
+    Raises
+    ------
+    ConfigError
+        For an option value it does not know.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B"]] * 4 + [["B", "C"]] * 3 + [["C", "B"]] * 2)
     >>> o = tally.count(b, "irv")
     >>> o.winners, o.rounds[0].eliminated, dict(o.rounds[1].tally)
     (('B',), ('C',), {'A': 4.0, 'B': 5.0})
+
+    References
+    ----------
+    Hare, T. (1859). Treatise on the Election of Representatives, Parliamentary and
+    Municipal; RCTab (BrightSpots/rcv) for the ballot-reading rules.
     """
     _check(threshold)
     walk = _walk(ballots, overvote, max_skipped, repeated)
@@ -178,11 +211,44 @@ def runoff(
     exhausted). Ties for the top two places, or in the runoff, go to ``tiebreak``; with
     ``all`` every runoff pairing the ties allow is counted and all their winners reported.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"previous_round"`` (default: the earlier rounds, then a seeded draw), ``"order"``,
+        ``"random"`` (with ``seed``) or ``"all"`` (every way of breaking the ties is
+        followed and all their winners reported).
+    seed : int, optional
+        Seed of the random tie-break.
+    overvote : str
+        An overvote ends the ballot's preferences (``"exhaust"``, default) or is passed
+        over (``"skip"``); the vocabulary every ranked rule shares (:mod:`tally.options`).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark).
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+
+    Returns
+    -------
+    Outcome
+        Round 1 the first choices (all but the top two eliminated), round 2 the runoff,
+        unless a candidate won outright.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C", "D"],
     ...     [["A", "D"]] * 4 + [["B", "D"]] * 3 + [["C", "B"]] * 2 + [["D", "C"]] * 2)
     >>> tally.count(b, "runoff").winners
     ('B',)
+
+    References
+    ----------
+    Plurality with runoff (the two-round system), counted from ranked ballots as the
+    contingent vote; pref_voting's ``plurality_with_runoff_put`` for ``tiebreak="all"``.
     """
     names = ballots.candidates
     walk = _walk(ballots, overvote, max_skipped, repeated)
@@ -369,13 +435,49 @@ def coombs(
     wins. Otherwise the continuing candidate with the most last-place marks among the
     continuing ballots is eliminated. A ballot that leaves continuing candidates unranked
     counts them as tied last (the mark is shared equally among them), as it does for
-    candidates tied at the bottom. Options as for :func:`irv`.
+    candidates tied at the bottom.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    tiebreak : str
+        ``"previous_round"`` (default: the earlier rounds, then a seeded draw), ``"order"``,
+        ``"random"`` (with ``seed``) or ``"all"`` (every way of breaking the ties is
+        followed and all their winners reported).
+    seed : int, optional
+        Seed of the random tie-break.
+    overvote : str
+        An overvote ends the ballot's preferences (``"exhaust"``, default) or is passed
+        over (``"skip"``); the vocabulary every ranked rule shares (:mod:`tally.options`).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark).
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+
+    Returns
+    -------
+    Outcome
+        One round per elimination, each tally the continuing ballots' first choices;
+        ``details["elimination_order"]`` the candidates in the order eliminated.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"],
     ...     [["A", "B", "C"]] * 4 + [["C", "B", "A"]] * 3 + [["B", "C", "A"]] * 2)
     >>> tally.count(b, "coombs").winners
     ('B',)
+
+    References
+    ----------
+    Coombs, C. H. (1964). A Theory of Data. Wiley.
+
+    Grofman, B. & Feld, S. L. (2004). If you like the alternative vote (a.k.a. the
+    instant runoff), then you ought to know about the Coombs rule. Electoral Studies
+    23(4), 641-659.
     """
     walk = _walk(ballots, overvote, max_skipped, repeated)
     count = Elimination(

@@ -135,10 +135,34 @@ def star(ballots: ScoredBallots, *, tiebreak: str = "all", seed: int | None = No
     Every tie met is recorded; ties settled by the protocol's steps have mode
     ``protocol``.
 
+    Parameters
+    ----------
+    ballots : ScoredBallots
+        Score ballots (an unscored candidate has the lowest score).
+    tiebreak : str
+        ``"all"`` (default: a tie is left standing and every tied candidate reported),
+        ``"order"``, ``"random"`` (with ``seed``) or ``"previous_round"``.
+    seed : int, optional
+        Seed of the random tie-break.
+
+    Returns
+    -------
+    Outcome
+        Two rounds: the scoring round (total scores) and the automatic runoff (ballots
+        preferring each finalist). ``details`` holds the five-star counts and the runoffs.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.ScoredBallots.from_matrix(["A", "B", "C"], [[5, 4, 0], [0, 5, 1], [5, 3, 0]], kind="score", max_score=5)
     >>> o = tally.count(b, "star"); o.winners, o.rounds[1].tally
     (('A',), {'A': 2.0, 'B': 1.0})
+
+    References
+    ----------
+    Equal Vote Coalition, STAR Voting: https://www.starvoting.org/ ; the tie-breaking
+    protocol as published at https://www.starvoting.org/ties and
+    https://docs.bettervoting.com/help/ties.html
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
     data = _Star(ballots, breaker)

@@ -73,30 +73,59 @@ def scottish_stv(
 
     Parameters
     ----------
-    seats: number of councillors to elect.
-    quota: ``"droop"`` (the Order's), ``"hare"`` or ``"exact_droop"``.
-    decimals: places transfer values are cut to (5 in the Order; None for exact).
-    tiebreak: ``"previous_round"`` (the Order's rule: earlier stages, then lot with
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of councillors to elect.
+    quota : str
+        ``"droop"`` (the Order's), ``"hare"`` or ``"exact_droop"``.
+    decimals : int, optional
+        Places transfer values are cut to (5 in the Order; ``None`` for exact).
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
         ``seed``), ``"order"`` or ``"random"``.
-    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
-        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
-        (``"exhaust"``), is passed over (``"skip"``), or is read by which of its
-        candidates are still hopeful, as the ballot walk reads it
-        (``"exhaust_if_multiple"``, ``"single_continuing"``, ``"split"``);
-        ``max_skipped`` blank ranks are passed over before a mark (``None``: any number;
-        ``0`` ends a ballot at a blank rank followed by a mark, the legal texts' "next
-        available preference" in consecutive order); a repeated candidate is passed over
-        (``"skip"``) or ends the ballot (``"exhaust"``). See :mod:`tally.count.papers`.
+    seed : int, optional
+        Seed of the drawing of lots.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read by which of its candidates are still
+        hopeful, as the ballot walk reads it (``"exhaust_if_multiple"``,
+        ``"single_continuing"``, ``"split"``).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
 
-    Returns an outcome whose rounds are the stages of the count.
+    Returns
+    -------
+    Outcome
+        One round per stage of the count; ``details`` hold the quota (``quota``,
+        ``quota_exact``), ``valid``, ``elected_order`` and each stage's record
+        (``stages``).
 
-    Raises :class:`~tally.errors.RuleError` when there are fewer candidates than seats or a
-    ballot weight is not a whole number; :class:`~tally.errors.ConfigError` on bad options.
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
 
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "scottish_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1, rules
+    45-52.
     """
     return _inclusive_gregory(
         ballots,
@@ -160,12 +189,63 @@ def wigm_stv(
     The count of :func:`scottish_stv` with the weight of every paper carried exactly
     through each transfer (a paper of value v moves at v x surplus / votes credited to
     the elected candidate, as a fraction), unless ``decimals`` asks for truncation.
-    Parameters, return value and errors as for :func:`scottish_stv`.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of seats.
+    quota : str
+        ``"droop"`` (default), ``"hare"`` or ``"exact_droop"``.
+    decimals : int, optional
+        Places transfer values are cut to (``None``, default: exact).
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the drawing of lots.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read by which of its candidates are still
+        hopeful, as the ballot walk reads it (``"exhaust_if_multiple"``,
+        ``"single_continuing"``, ``"split"``).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+
+    Returns
+    -------
+    Outcome
+        One round per stage of the count; ``details`` hold the quota (``quota``,
+        ``quota_exact``), ``valid``, ``elected_order`` and each stage's record
+        (``stages``).
+
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "wigm_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    The weighted inclusive Gregory method as in the Scottish Local Government Elections
+    Order 2007 (SSI 2007/42), Schedule 1, rules 45-52, with exact transfer values;
+    J. Lundell, Droop (droop/rules/wigm.py) describes the same method.
     """
     return _inclusive_gregory(
         ballots,
@@ -228,13 +308,63 @@ def ers97_stv(
     are recorded as formally excluded (note and ``details["stages"][i]
     ["formally_excluded"]``).
 
-    Parameters, return value and errors as for :func:`scottish_stv`, with ``quota``
-    ``"ers97"`` (default) besides the others and ``decimals`` 2 (ERS97's two places).
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of places to fill.
+    quota : str
+        ``"ers97"`` (default: the rules' quota, 5.1.6), ``"droop"``, ``"hare"`` or
+        ``"exact_droop"``.
+    decimals : int, optional
+        Places transfer values are cut to (2, default: ERS97's two places; ``None`` for
+        exact).
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the drawing of lots.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read by which of its candidates are still
+        hopeful, as the ballot walk reads it (``"exhaust_if_multiple"``,
+        ``"single_continuing"``, ``"split"``).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
 
+    Returns
+    -------
+    Outcome
+        One round per stage of the count; ``details`` hold the quota (``quota``,
+        ``quota_exact``), ``valid``, ``elected_order`` and each stage's record
+        (``stages``).
+
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "ers97_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    Electoral Reform Society, How to conduct an election by the Single Transferable
+    Vote, 3rd edition (1997), section 5 (the ERS97 rules).
     """
     _check_quota(quota, ("ers97",))
     _check_decimals(decimals)
@@ -344,15 +474,70 @@ def irish_stv(
     was or was not credited with more than the quarter. ``recoupment=False`` stops the
     count as soon as the seats are filled.
 
-    Parameters, return value and errors as for :func:`scottish_stv` (no ``decimals``:
-    papers move whole); ``seed`` also drives the draw of the papers moved.
-    ``defer_surplus``, ``exclude_several`` and ``recoupment`` as above (all on, as in the
-    Act; switch them off to count every surplus and exclude one candidate at a time).
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of vacancies.
+    quota : str
+        ``"droop"`` (default: the Act's), ``"hare"`` or ``"exact_droop"``.
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the drawing of lots, and of the draw of the papers moved.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read by which of its candidates are still
+        hopeful, as the ballot walk reads it (``"exhaust_if_multiple"``,
+        ``"single_continuing"``; ``"split"`` is refused: the Irish count draws
+        whole papers, and a split paper is worth a fraction).
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+    defer_surplus : bool
+        Defer surpluses as section 121 says (default on, as in the Act).
+    exclude_several : bool
+        Exclude several candidates at once as section 122 says (default on).
+    recoupment : bool
+        Apply the quarter-of-the-quota condition (default on); off stops the count as
+        soon as the seats are filled.
+    recoupment_quota : int, optional
+        The quota the quarter is taken of, at a bye-election filling more than one
+        vacancy (default: this count's quota).
 
+    Returns
+    -------
+    Outcome
+        One round per stage of the count; ``details`` hold the quota (``quota``,
+        ``quota_exact``), ``valid``, ``elected_order`` and each stage's record
+        (``stages``), and ``recoupment``.
+
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "irish_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    Electoral Act 1992 (Ireland), sections 118-124 (counting of votes at Dáil
+    elections).
     """
     _check_quota(quota)
     check_stv_options(ballots, seats, tiebreak)

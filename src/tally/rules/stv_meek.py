@@ -82,30 +82,66 @@ def meek_stv(
 
     Parameters
     ----------
-    seats: number of seats.
-    decimals: fixed-point places (9 in the New Zealand rules; at most 9).
-    tolerance: the iteration stops when the total surplus of elected candidates is no more
-        than this (or stops falling), and the lowest hopeful is excluded.
-    tiebreak: ``"previous_round"`` (earlier rounds, then lot with ``seed``), ``"order"``
-        or ``"random"``.
-    overvote, max_skipped, repeated: how marks are read, in the vocabulary every ranked
-        rule shares (:mod:`tally.options`): an overvote ends the ballot's preferences
-        (``"exhaust"``), is passed over (``"skip"``), or is read as the ballot walk reads
-        it given the candidates not excluded (``"exhaust_if_multiple"``,
-        ``"single_continuing"``, ``"split"``: each part of a split paper passes on
-        through its candidate's keep value); ``max_skipped`` blank ranks are passed over
-        before a mark (``None``: any number; ``0`` ends a ballot at a blank rank followed
-        by a mark, the legal texts' "next available preference" in consecutive order); a
-        repeated candidate is passed over (``"skip"``) or ends the ballot
-        (``"exhaust"``). See :mod:`tally.count.papers` and :mod:`tally.count.meek`.
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of seats.
+    decimals : int
+        Fixed-point places (9 in the New Zealand rules; at most 9).
+    tolerance : float
+        The iteration stops when the total surplus of elected candidates is no more than
+        this (or stops falling), and the lowest hopeful is excluded.
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the drawing of lots.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read as the ballot walk reads it given the
+        candidates not excluded (``"exhaust_if_multiple"``, ``"single_continuing"``,
+        ``"split"``: each part of a split paper passes on through its candidate's keep
+        value). See :mod:`tally.count.meek`.
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
 
-    Raises :class:`~tally.errors.RuleError` for fewer candidates than seats or fractional
-    ballot weights; :class:`~tally.errors.ConfigError` on bad options.
+    Returns
+    -------
+    Outcome
+        One round per step of the count; ``details`` hold ``valid``, ``elected_order``,
+        ``decimals``, ``tolerance`` and each round's iterations, keep values and surplus
+        (``rounds``).
 
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "meek_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    Meek, B. L. (1969). Une nouvelle approche du scrutin transférable. Mathématiques et
+    sciences humaines 25.
+
+    Hill, I. D., Wichmann, B. A. & Woodall, D. R. (1987). Algorithm 123: Single
+    Transferable Vote by Meek's method. Computer Journal 30(3).
+
+    New Zealand Local Electoral Regulations 2001, Schedule 1A.
     """
     return _count(
         ballots,
@@ -147,10 +183,64 @@ def warren_stv(
     A candidate with keep value k takes min(k, w) of the weight w reaching them and passes
     the rest on; everything else is as in :func:`meek_stv`.
 
+    Parameters
+    ----------
+    ballots : RankedBallots
+        Ranked ballots (ties and truncation allowed).
+    seats : int
+        Number of seats.
+    decimals : int
+        Fixed-point places (at most 9).
+    tolerance : float
+        The iteration stops when the total surplus of elected candidates is no more than
+        this (or stops falling), and the lowest hopeful is excluded.
+    tiebreak : str
+        ``"previous_round"`` (default, the legal texts' rule: earlier stages, then lot with
+        ``seed``), ``"order"`` or ``"random"``.
+    seed : int, optional
+        Seed of the drawing of lots.
+    overvote : str
+        How an overvote is read, in the vocabulary every ranked rule shares
+        (:mod:`tally.options`): it ends the ballot's preferences (``"exhaust"``, default),
+        is passed over (``"skip"``), or is read as the ballot walk reads it given the
+        candidates not excluded (``"exhaust_if_multiple"``, ``"single_continuing"``,
+        ``"split"``: each part of a split paper passes on through its candidate's keep
+        value). See :mod:`tally.count.meek`.
+    max_skipped : int, optional
+        Blank ranks passed over before a mark (``None``, default: any number; ``0`` ends a
+        ballot at a blank rank followed by a mark, the legal texts' "next available
+        preference" in consecutive order). See :mod:`tally.count.papers`.
+    repeated : str
+        A candidate marked again is passed over (``"skip"``, default) or ends the ballot
+        (``"exhaust"``).
+
+    Returns
+    -------
+    Outcome
+        One round per step of the count; ``details`` hold ``valid``, ``elected_order``,
+        ``decimals``, ``tolerance`` and each round's iterations, keep values and surplus
+        (``rounds``).
+
+    Raises
+    ------
+    RuleError
+        When there are fewer candidates than seats or a ballot weight is not a whole
+        number.
+    ConfigError
+        On bad options.
+
+    Examples
+    --------
     >>> import tally
     >>> b = tally.RankedBallots.from_rankings(["A", "B", "C"], [["A", "B"]] * 5 + [["C"]] * 2 + [["B"]] * 3)
     >>> tally.count(b, "warren_stv", seats=2).winners
     ('A', 'B')
+
+    References
+    ----------
+    Warren, C. H. E. (1994). Counting in STV elections. Voting matters 1.
+
+    J. Lundell, Droop (droop/rules/meek.py, the Warren variant).
     """
     return _count(
         ballots,
