@@ -42,10 +42,12 @@ def test_uk_2024_is_a_seats_view_with_the_majority_and_gallagher(server, page, t
     page.goto(f"{server}/contest/uk-general-2024")
     # House of Commons Library CBP-10009: Labour 411 of 650 seats; 326 is a majority
     expect(page.locator("#majority")).to_have_text(
-        "Lab won 411 of the 650 seats: a majority (326 needed).", timeout=60_000
+        "Labour won 411 of the 650 seats: a majority (326 needed).", timeout=60_000
     )
     expect(page.locator("#winner-label")).to_have_text("Seats")
-    expect(page.locator("#winner")).to_contain_text("Lab 411 · Con 121 · LD 72 · SNP 9 · SF 7 · Ind 6")
+    expect(page.locator("#winner")).to_contain_text(
+        "Labour 411 · Conservative 121 · Liberal Democrat 72 · SNP 9 · Sinn Féin 7 · Independent 6"
+    )
     # Gallagher index of the 2024 election: 23.7 (Electoral Reform Society, "Make Seats
     # Match Votes", 2024; the most disproportionate result in British history)
     expect(page.locator("#disproportionality")).to_contain_text("Gallagher index 23.7")
@@ -53,8 +55,8 @@ def test_uk_2024_is_a_seats_view_with_the_majority_and_gallagher(server, page, t
     shown = page.locator("main").inner_text()  # what is on screen, hidden sections left out
     assert "round 2" not in shown and "Winner" not in shown
     rows = {r[0]: r for r in _cells(page, "#seats-table table")}
-    assert rows["Lab"][1:5] == ["9,708,716", "33.7%", "411", "63.2%"]
-    assert rows["RUK"][3] == "5"  # Reform UK: 14.3 % of the votes, 5 seats
+    assert rows["Labour"][1:5] == ["9,708,716", "33.7%", "411", "63.2%"]
+    assert rows["Reform UK"][3] == "5"  # Reform UK: 14.3 % of the votes, 5 seats
     chart = figure(page, "seats")
     # votes and seats on two axes side by side, the majority line on the seats axis
     assert [t["xaxis"] for t in chart["data"]] == ["x", "x2"]
@@ -102,33 +104,33 @@ def _map_colours(page) -> dict[str, str]:
 
 def test_whatif_reset_is_clean_and_scenarios_are_addresses(server, page, browser, tmp_path):
     page.goto(f"{server}/ec/us-president-2000")
-    expect(page.locator("#ev-total")).to_contain_text("BUSH, GEORGE W. 271", timeout=60_000)
+    expect(page.locator("#ev-total")).to_contain_text("George W. Bush 271", timeout=60_000)
     row = page.locator(".transfer")
-    row.locator("select[name=from]").select_option(label="NADER, RALPH")
-    row.locator("select[name=to]").select_option(label="GORE, AL")
+    row.locator("select[name=from]").select_option(label="Ralph Nader")
+    row.locator("select[name=to]").select_option(label="Al Gore")
     row.locator("input[name=share]").fill("50")
     row.locator("input[name=in]").fill("FL")
     page.click("#apply")
-    expect(page.locator("#ev-total")).to_contain_text("GORE, AL 292", timeout=60_000)
+    expect(page.locator("#ev-total")).to_contain_text("Al Gore 292", timeout=60_000)
     shared = page.url
     assert "share=50" in shared and "in=FL" in shared
     page.click("#reset-scenario")
-    expect(page.locator("#ev-total")).to_contain_text("BUSH, GEORGE W. 271", timeout=60_000)
+    expect(page.locator("#ev-total")).to_contain_text("George W. Bush 271", timeout=60_000)
     expect(page.locator("#flipped")).to_have_text("")
     assert row.locator("input[name=share]").input_value() == "0"
     assert row.locator("input[name=in]").input_value() == ""
     assert page.url == f"{server}/ec/us-president-2000"
     # the next scenario starts from nothing: Nader's Florida voters stay where they were
-    page.locator("select[name=off]").select_option(label="BROWNE, HARRY")
+    page.locator("select[name=off]").select_option(label="Harry Browne")
     page.locator("input[name=off_in]").fill("NM")
     page.click("#apply")
     expect(page.locator("#flipped")).to_have_text("No electoral vote changes hands.", timeout=60_000)
-    expect(page.locator("#ev-total")).to_contain_text("BUSH, GEORGE W. 271")
+    expect(page.locator("#ev-total")).to_contain_text("George W. Bush 271")
     done(page, tmp_path, "ec-2000-after-reset")
     # the shared address opens on the same scenario
     other = browser.new_page()
     other.goto(shared)
-    expect(other.locator("#ev-total")).to_contain_text("GORE, AL 292", timeout=60_000)
+    expect(other.locator("#ev-total")).to_contain_text("Al Gore 292", timeout=60_000)
     assert other.locator(".transfer input[name=share]").input_value() == "50"
     expect(other.locator(".transfer output")).to_have_text("50%")
     other.close()
@@ -137,13 +139,13 @@ def test_whatif_reset_is_clean_and_scenarios_are_addresses(server, page, browser
 def test_popular_vote_map_agrees_with_its_electoral_votes(server, page, tmp_path):
     page.goto(f"{server}/ec/us-president-2000?allocation=popular")
     # Gore led the national popular vote in 2000 (FEC, Federal Elections 2000)
-    expect(page.locator("#ev-total")).to_have_text("GORE, AL 538", timeout=60_000)
+    expect(page.locator("#ev-total")).to_have_text("Al Gore 538", timeout=60_000)
     expect(page.locator("#allocation-note")).to_contain_text("every tile takes their colour")
     page.wait_for_function("document.getElementById('map') && document.getElementById('map').data")
     colours = _map_colours(page)
     assert len(set(colours.values())) == 1, colours
     bar = figure(page, "evbar")
-    assert [t["name"] for t in bar["data"]] == ["GORE, AL"]
+    assert [t["name"] for t in bar["data"]] == ["Al Gore"]
     done(page, tmp_path, "ec-2000-popular-vote")
 
 
@@ -338,7 +340,7 @@ def test_rules_and_electors_lines_and_the_headline_slot(server, page, tmp_path):
     )
     page.locator("select[name=faithless]").select_option("historical")
     expect(page.locator("#rules-line")).to_contain_text("electors as they historically voted", timeout=60_000)
-    expect(page.locator("#electors-line")).to_contain_text("1 DC elector(s) pledged to GORE, AL abstained")
+    expect(page.locator("#electors-line")).to_contain_text("1 DC elector(s) pledged to Al Gore abstained")
 
     # a result that carries a headline shows it above the detail
     def with_headline(route):
