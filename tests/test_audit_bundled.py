@@ -160,7 +160,7 @@ def test_winners_are_the_counts():
     """The assertions confirm the winner tally's count reports (the published winners)."""
     expected = {
         "burlington-2009": "Bob Kiss",
-        "maine-2018-cd2": "DEM Golden, Jared F.",
+        "maine-2018-cd2": "Jared Golden",
         "oakland-2010-mayor": "Jean Quan",
         "sf-2011-mayor": "Ed Lee",
     }

@@ -66,10 +66,10 @@ def test_the_map_colours_by_electors_under_every_allocation():
     popular = ec.summary(contest.with_options(allocation="popular"))
     colours, hover = _colours_by_holder(popular)
     assert len(set(colours.values())) == 1  # every elector to the national winner
-    assert "led by BUSH, GEORGE W." in hover["TX"] and hover["TX"].endswith("electors: GORE, AL 32")
+    assert "led by George W. Bush" in hover["TX"] and hover["TX"].endswith("electors: Al Gore 32")
     proportional = ec.summary(contest.with_options(allocation="proportional"))
     colours, hover = _colours_by_holder(proportional)
-    assert "GORE, AL" in hover["TX"] and "BUSH, GEORGE W." in hover["TX"]  # Texas split
+    assert "Al Gore" in hover["TX"] and "George W. Bush" in hover["TX"]  # Texas split
     actual = ec.summary(contest)
     colours, hover = _colours_by_holder(actual)
     assert {"ME-1", "ME-2", "NE-1", "NE-2", "NE-3"} <= set(colours)
