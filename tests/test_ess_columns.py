@@ -119,6 +119,24 @@ def test_parallel_reads_give_the_serial_ballots_in_order(tmp_path):
     assert _per_ballot(loaded) == _per_ballot(serial)
 
 
+def test_parallel_reads_keep_the_limits_in_force(tmp_path):
+    # limits set for a block (as the web app's workers set them) hold in the reading threads too
+    from tally import limits
+    from tally.errors import LimitError
+
+    files = []
+    for k, n in enumerate((300, 40)):
+        files.append(f"part{k}.xlsx")
+        _workbook(tmp_path / files[-1], _random_rows(n, seed=k))
+    config = load_config(_config(tmp_path, files))
+    with limits.use(ballot_rows=100):
+        reads = ess_columns.Reads(config)
+        with pytest.raises(LimitError, match="ballot rows"):
+            reads.result(0)
+        reads.close()
+    assert len(ess_columns.Reads(config).result(0).lines) == 300
+
+
 def _per_ballot(ballots) -> list[tuple]:
     """Each ballot's ranking in names, in the order read, with its precinct."""
     names = list(ballots.candidates)

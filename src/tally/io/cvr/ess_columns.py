@@ -16,6 +16,7 @@ error reported are those of a serial read.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import zipfile
 from collections.abc import Callable, Sequence
@@ -298,7 +299,11 @@ class Reads:
         if self._pool is not None:
             # Largest files first, so the pool does not end on one big file alone.
             by_size = sorted(indices, key=lambda i: -_size(sources[i].file_path))
-            self._futures = {i: self._pool.submit(read, config, sources[i]) for i in by_size}
+            # each read runs in a copy of this context, so limits set with tally.limits.use hold there too
+            self._futures = {
+                i: self._pool.submit(contextvars.copy_context().run, read, config, sources[i])
+                for i in by_size
+            }
             self._pool.shutdown(wait=False)
         self._config = config
 
