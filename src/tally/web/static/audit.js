@@ -2,19 +2,8 @@
 "use strict";
 
 const tallyAudit = (() => {
+  const { el } = tally; // the pages' element builder (app.js)
   const $ = (sel) => document.querySelector(sel);
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === "class") node.className = v;
-      else node.setAttribute(k, v);
-    }
-    for (const child of children) {
-      node.append(child instanceof Node ? child : document.createTextNode(String(child ?? "")));
-    }
-    return node;
-  }
 
   const number = (x) => (x === null || x === undefined ? "" : x.toLocaleString("en-US", { maximumFractionDigits: 2 }));
   const size = (n) => (n === null ? "full count" : n.toLocaleString("en-US"));
