@@ -34,7 +34,7 @@ from ..ballots import RankedBallots, RankedProfiles
 from ..outcome import BatchOutcome
 from ..rules import count as count_rule
 from ..rules import get_rule
-from .electorates import as_float
+from .electorates import exact_product
 
 __all__ = [
     "LINEAR",
@@ -182,11 +182,6 @@ def draw_table(c: int, seed: int = 0) -> tuple[np.ndarray, int, int]:
     return _DRAWS[(c, seed)]
 
 
-def total_max(counts: np.ndarray) -> float:
-    """The most voters in any election (0 when there are none)."""
-    return float(counts.sum(axis=1).max()) if counts.size else 0.0
-
-
 def strike(orders: np.ndarray, drop: int) -> np.ndarray:
     """Rankings with one candidate struck out, later ranks moving up (as
     :meth:`~tally.ballots.RankedProfiles.without` strikes it, without the counts)."""
@@ -202,9 +197,12 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
     says which candidate each ranking counts for once ``S`` is out. When the tables of
     every set a count can reach are small, one matrix product gives every election's
     tally under every set at once; otherwise each round groups the elections by their
-    set and multiplies each group by its table. Ties for last are broken by earlier rounds, then by the
-    tie-breaker's draws replayed (:func:`draw_table`); a tie between the last two, or
-    more draws than the table holds, is left unsettled.
+    set and multiplies each group by its table. Ties for last are broken by earlier
+    rounds, then by the tie-breaker's draws replayed (:func:`draw_table`); a tie between
+    the last two, or more draws than the table holds, is left unsettled.
+
+    Tallies are held candidate-major, (C, elections): each step below is then a few
+    operations on long rows rather than a reduction over a short axis per election.
     """
     e_all, m = counts.shape
     c = orders.shape[1]
@@ -227,22 +225,20 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
     if len(reach) * c * m <= ALL_SETS_CELLS:
         column = np.full(1 << c, -1)
         column[reach] = np.arange(len(reach))
-        # whole numbers below 2**24 are exact in float32, which halves the product's cost
-        small = np.float32 if total_max(counts) < 2**24 else np.float64
-        table = np.hstack([counts_for(mask) for mask in reach]).astype(small)
-        every = (as_float(counts, small) @ table).reshape(e_all, len(reach), c)
+        every = exact_product(counts, np.hstack([counts_for(mask) for mask in reach])).T
+        candidate = np.arange(c)[:, None]
 
         def tallies(open_: np.ndarray, masks: np.ndarray) -> np.ndarray:
-            return every[open_, column[masks]].astype(np.float64)
+            return every[column[masks] * c + candidate, open_]
 
     else:
 
         def tallies(open_: np.ndarray, masks: np.ndarray) -> np.ndarray:
-            tally = np.zeros((open_.size, c))
+            tally = np.zeros((c, open_.size))
             for mask in np.unique(masks):
                 rows = np.flatnonzero(masks == mask)
                 part = counts if rows.size == e_all else counts[open_[rows]]
-                tally[rows] = part @ counts_for(int(mask))
+                tally[:, rows] = (part @ counts_for(int(mask))).T
             return tally
 
     total = counts.sum(axis=1)
@@ -261,22 +257,25 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
         masks = state[open_]
         past.append(state.copy())
         tally = tallies(open_, masks)
-        continuing = tally.sum(axis=1)
-        won = tally.max(axis=1) * 2 > continuing
-        winner[open_[won]] = tally[won].argmax(axis=1)
+        continuing = tally.sum(axis=0)
+        won = tally.max(axis=0) * 2 > continuing
+        winner[open_[won]] = tally[:, won].argmax(axis=0)
         gone = (total[open_] - continuing - blank[open_]) / np.maximum(total[open_], 1)
         inactive[open_[won]] = gone[won]
-        alive = masks[:, None] & bits == 0
+        alive = masks & bits[:, None] == 0
         masked = np.where(alive, tally, np.inf)
-        drop = masked == masked.min(axis=1, keepdims=True)
-        stuck = ~won & ((alive.sum(axis=1) <= 2) | (continuing == 0))
-        tie = np.flatnonzero(~won & ~stuck & (drop.sum(axis=1) > 1))
+        drop = masked == masked.min(axis=0)
+        stuck = ~won & ((alive.sum(axis=0) <= 2) | (continuing == 0))
+        tie = np.flatnonzero(~won & ~stuck & (drop.sum(axis=0) > 1))
         if tie.size:
-            lost, drop[tie] = _break_ties(open_[tie], drop[tie], tally[tie], past, tallies, draw)
+            lost, pool = _break_ties(
+                open_[tie], drop[:, tie].T, tally[:, tie].T, past, lambda o, s: tallies(o, s).T, draw
+            )
+            drop[:, tie] = pool.T
             stuck[tie[lost]] = True
         unsettled[open_[stuck]] = True
         go = ~won & ~stuck
-        state[open_[go]] |= drop[go] @ bits
+        state[open_[go]] |= bits @ drop[:, go]
         open_ = open_[go]
     unsettled[open_] = True
     return winner, inactive, unsettled
@@ -366,7 +365,8 @@ def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, c
     inactive = np.zeros(e)
     if rule in LINEAR:
         points = points_table(rule, orders, candidates)
-        winners, tied, unsettled = _linear(counts @ points, is_exact(points))
+        exact = is_exact(points)
+        winners, tied, unsettled = _linear(exact_product(counts, points) if exact else counts @ points, exact)
     else:
         runoff = _irv(orders, counts)
         if runoff is None:
@@ -374,7 +374,7 @@ def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, c
             winners, tied = np.zeros((e, c), dtype=bool), np.zeros(e, dtype=bool)
         else:
             winner, inactive, unsettled = runoff
-            winners = np.zeros((e, c), dtype=bool)
+            winners = np.zeros((e, c), dtype=bool, order="F")  # candidate-major, as the products
             rows = np.flatnonzero(~unsettled)
             winners[rows, winner[rows]] = True
             tied = np.zeros(e, dtype=bool)
