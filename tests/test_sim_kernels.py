@@ -10,7 +10,7 @@ import pytest
 import tally
 from tally.ballots import RankedProfiles
 from tally.rules._batch import inactive_share
-from tally.sim import SimSpec, kernels, simulate
+from tally.sim import SimSpec, draws, kernels, simulate
 from tally.sim.batch import _monotonicity_failure, _participation_failure, as_profiles, run_chunk, run_chunks
 from tally.sim.checks import failures
 from tally.sim.electorates import generate, truncate
@@ -242,3 +242,54 @@ def test_compiled_forecast_chunk_equals_the_sorted_order():
             expected[tip] += 1
     assert np.array_equal(tips, expected) and tied.tolist() == expected_tied
     assert 0 < len(expected_tied) < n // 2
+
+
+@pytest.mark.parametrize(
+    "n, pvals, replayed",
+    [
+        (101, np.full(120, 1 / 120), True),  # impartial culture, 5 candidates
+        (7, np.full(24, 1 / 24), True),
+        (1, np.full(6, 1 / 6), True),
+        (1001, np.full(720, 1 / 720), True),
+        (60, np.full(2, 0.5), True),
+        (1001, np.full(6, 1 / 6), False),  # 30 < n * p: NumPy samples by another method
+        (40, np.array([0.7, 0.2, 0.1]), True),  # p above one half: NumPy counts the failures
+        (20, np.array([0.0, 0.5, 0.0, 0.5]), True),  # categories of probability 0 draw nothing
+        (1001, np.array([0.02, 0.4, 0.58]), False),  # the second category: drawn by NumPy
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_multinomial_draws_what_numpy_draws(monkeypatch, n, pvals, replayed, seed):
+    monkeypatch.setenv("TALLY_JIT", "1")
+    jit, used = kernels.compiled(), []
+    fill = jit.multinomial_fill
+    monkeypatch.setattr(jit, "multinomial_fill", lambda *args: used.append(fill(*args)) or used[-1])
+    ours, numpy_ = np.random.default_rng(seed), np.random.default_rng(seed)
+    # a 32-bit draw first leaves half a 64-bit draw held back, which must survive
+    assert ours.integers(0, 1000, dtype=np.int32) == numpy_.integers(0, 1000, dtype=np.int32)
+    got = draws.multinomial(ours, n, pvals, 700, fast=True)
+    assert np.array_equal(got, numpy_.multinomial(n, pvals, size=700))
+    assert (len(used) > 0 and min(used) > 0) == replayed, used
+    assert ours.bit_generator.state == numpy_.bit_generator.state
+    assert ours.integers(0, 1000, dtype=np.int32) == numpy_.integers(0, 1000, dtype=np.int32)
+
+
+def test_compiled_multinomial_hands_what_it_cannot_replay_to_numpy_from_the_same_state(monkeypatch):
+    monkeypatch.setenv("TALLY_JIT", "1")
+    jit, pvals = kernels.compiled(), np.full(24, 1 / 24)
+    table = jit.multinomial_table(3, pvals)
+    out = np.empty((2, 24), dtype=np.int64)
+    assert jit.multinomial_fill(np.full(5, 0.5), 3, *table, out) == -1  # too few uniforms
+    real, calls = jit.multinomial_fill, []
+
+    def fill(*args):
+        calls.append(1)
+        return -1 if len(calls) % 3 == 0 else real(*args)
+
+    monkeypatch.setattr(jit, "multinomial_fill", fill)
+    monkeypatch.setattr(draws, "UNIFORMS", 50)  # batches of two elections
+    ours, numpy_ = np.random.default_rng(5), np.random.default_rng(5)
+    assert np.array_equal(
+        draws.multinomial(ours, 3, pvals, 401, fast=True), numpy_.multinomial(3, pvals, size=401)
+    )
+    assert len(calls) == 201 and ours.bit_generator.state == numpy_.bit_generator.state

@@ -15,6 +15,8 @@ undecided (-1) and counted by the rule itself.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit  # type: ignore[import-untyped]
 
@@ -162,6 +164,112 @@ def irv_elections(
             w[k] = counts[e, k]
         winner[e], inactive[e] = _irv_one(orders, w, ptr, cur, tally, alive, hist, draws, base, depth)
     return winner, inactive
+
+
+@njit(cache=True, nogil=True)
+def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What NumPy's ``Generator.multinomial(n, pvals)`` computes before each of its
+    binomial draws, for every category ``j`` and number ``k`` of trials still to place.
+
+    NumPy draws category ``j`` as a binomial of ``k`` trials with probability ``p =
+    pvals[j] / (what is left of 1)``, by inversion when ``k * min(p, 1 - p) <= 30``: it
+    walks the probabilities ``px`` of 0, 1, 2, ... successes, each from the one before,
+    until a uniform draw is used up (with ``1 - p`` and ``k`` minus the count when
+    ``p > 0.5``). Returns ``(start, size, px, flip)``: ``px[start[j, k]:][:size[j, k]]``
+    are those probabilities, computed in the same operations as NumPy's, so the walk
+    below makes the same comparisons; ``start`` is -2 where ``p`` is 0 (no draw) and -1
+    where NumPy samples otherwise (not replayed here); ``flip[j]`` when ``p > 0.5``.
+    """
+    d = pvals.size
+    start = np.full((d, n + 1), -2, dtype=np.int64)
+    size = np.zeros((d, n + 1), dtype=np.int64)
+    flip = np.zeros(d, dtype=np.bool_)
+    p_inv = np.zeros(d)
+    total = 0
+    remaining = 1.0
+    for j in range(d - 1):
+        p = pvals[j] / remaining
+        remaining -= pvals[j]
+        if p == 0.0:
+            continue
+        # NumPy's branches, written so that a NaN takes the one it takes
+        flip[j] = not p <= 0.5
+        p_inv[j] = 1.0 - p if flip[j] else p
+        q = 1.0 - p_inv[j]
+        for k in range(1, n + 1):
+            if not p_inv[j] * k <= 30.0:
+                start[j, k] = -1
+                continue
+            mean = k * p_inv[j]
+            start[j, k] = total
+            size[j, k] = np.int64(min(float(k), mean + 10.0 * math.sqrt(mean * q + 1))) + 1
+            total += size[j, k]
+    px = np.empty(total)
+    for j in range(d - 1):
+        p = p_inv[j]
+        q = 1.0 - p
+        for k in range(1, n + 1):
+            at = start[j, k]
+            if at < 0:
+                continue
+            x = math.exp(k * math.log(q))
+            px[at] = x
+            for i in range(1, size[j, k]):
+                x = ((k - i + 1) * p * x) / (i * q)
+                px[at + i] = x
+    return start, size, px, flip
+
+
+@njit(cache=True, nogil=True)
+def multinomial_fill(
+    uniforms: np.ndarray,
+    n: int,
+    start: np.ndarray,
+    size: np.ndarray,
+    px: np.ndarray,
+    flip: np.ndarray,
+    out: np.ndarray,
+) -> int:
+    """Fill ``out`` (E, d) with the multinomial draws NumPy makes from these uniforms
+    (the generator's next doubles, in order); returns how many were used, or -1 when a
+    draw needs more than were given or a sampler not replayed here (see
+    :func:`multinomial_table`)."""
+    e_all, d = out.shape
+    used = 0
+    for e in range(e_all):
+        for j in range(d):
+            out[e, j] = 0
+        left = n
+        for j in range(d - 1):
+            at = start[j, left]
+            x = 0
+            if at == -1:
+                return -1
+            if at >= 0:
+                # inversion: walk the probabilities until the uniform is used up; past the
+                # last of them NumPy starts again from a fresh uniform
+                if used == uniforms.size:
+                    return -1
+                u = uniforms[used]
+                used += 1
+                while u > px[at + x]:
+                    u -= px[at + x]
+                    x += 1
+                    if x == size[j, left]:
+                        if used == uniforms.size:
+                            return -1
+                        x = 0
+                        u = uniforms[used]
+                        used += 1
+                if flip[j]:
+                    x = left - x
+            out[e, j] = x
+            left -= x
+            if left <= 0:
+                break
+        if left > 0:
+            out[e, d - 1] = left
+    return used
 
 
 @njit(cache=True, nogil=True)

@@ -13,6 +13,7 @@ over five candidates is at most 120 rows.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -232,11 +233,30 @@ def _spoilers(
     return found.astype(float)
 
 
+FAST_DRAWS_FROM = 30_000_000
+"""Binomial draws in a run from which the compiled draws (:mod:`tally.sim.draws`) pay
+for numba's start-up in a new process (about a second): they save some 30 ns a draw."""
+
+
+def fast_draws(spec: SimSpec) -> bool:
+    """Whether the run is large enough for the compiled draws to pay (the electorates
+    are the same either way)."""
+    if spec.candidates > 7:
+        return False
+    return spec.elections * (math.factorial(spec.candidates) - 1) >= FAST_DRAWS_FROM
+
+
 def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorate:
     """Chunk ``k``'s electorates, drawn from its own seed."""
     rng = np.random.default_rng(seed)
     electorate = generate(
-        spec.electorate, rng, spec.chunk_elections(k), spec.voters, spec.candidates, **spec.params
+        spec.electorate,
+        rng,
+        spec.chunk_elections(k),
+        spec.voters,
+        spec.candidates,
+        fast=fast_draws(spec),
+        **spec.params,
     )
     if spec.lengths:
         electorate = truncate(electorate, rng, spec.lengths)

@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..names import did_you_mean
+from .draws import multinomial
 
 __all__ = [
     "ELECTORATES",
@@ -226,11 +227,13 @@ def _all_orders(c: int) -> np.ndarray:
     return np.array(list(permutations(range(c))), dtype=np.int8)
 
 
-def impartial_culture(rng: np.random.Generator, elections: int, voters: int, candidates: int) -> Electorate:
+def impartial_culture(
+    rng: np.random.Generator, elections: int, voters: int, candidates: int, *, fast: bool = False
+) -> Electorate:
     if candidates <= 7:
         orders = _all_orders(candidates)
-        counts = rng.multinomial(voters, np.full(len(orders), 1.0 / len(orders)), size=elections)
-        return Electorate(orders=orders, counts=counts)
+        pvals = np.full(len(orders), 1.0 / len(orders))
+        return Electorate(orders=orders, counts=multinomial(rng, voters, pvals, elections, fast=fast))
     return Electorate(rankings=_rank_by(rng.random((elections, voters, candidates))))
 
 
@@ -244,12 +247,18 @@ def impartial_anonymous_culture(
 
 
 def urn(
-    rng: np.random.Generator, elections: int, voters: int, candidates: int, *, alpha: float = 0.1
+    rng: np.random.Generator,
+    elections: int,
+    voters: int,
+    candidates: int,
+    *,
+    alpha: float = 0.1,
+    fast: bool = False,
 ) -> Electorate:
     if alpha < 0:
         raise ConfigError("urn alpha must be at least 0")
     if alpha == 0:
-        return impartial_culture(rng, elections, voters, candidates)
+        return impartial_culture(rng, elections, voters, candidates, fast=fast)
     orders = _all_orders(candidates)
     probs = rng.dirichlet(np.full(len(orders), 1.0 / (alpha * len(orders))), size=elections)
     counts = np.stack([rng.multinomial(voters, p) for p in probs])
@@ -346,10 +355,24 @@ ELECTORATES = {
 }
 
 
+FAST_DRAWS = ("ic", "urn")  # models whose draws :func:`tally.sim.draws.multinomial` can make compiled
+
+
 def generate(
-    model: str, rng: np.random.Generator, elections: int, voters: int, candidates: int, **params: float
+    model: str,
+    rng: np.random.Generator,
+    elections: int,
+    voters: int,
+    candidates: int,
+    *,
+    fast: bool = False,
+    **params: float,
 ) -> Electorate:
-    """Draw ``elections`` electorates from the named model."""
+    """Draw ``elections`` electorates from the named model.
+
+    ``fast`` asks for the compiled draws where the model has them; the electorates are
+    the same either way.
+    """
     if model not in ELECTORATES:
         hint = did_you_mean(model, list(ELECTORATES)) or f"choose one of {', '.join(ELECTORATES)}"
         raise ConfigError(f"unknown electorate {model!r}; {hint}")
@@ -357,6 +380,8 @@ def generate(
         raise ConfigError("need at least 2 candidates, 1 voter and 1 election")
     if candidates > 127:
         raise ConfigError("at most 127 candidates")
+    if fast and model in FAST_DRAWS:
+        params = {**params, "fast": True}
     try:
         return ELECTORATES[model](rng, elections, voters, candidates, **params)
     except TypeError as exc:

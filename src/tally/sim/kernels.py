@@ -22,10 +22,8 @@ the same either way (the tests run both).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -34,6 +32,7 @@ from ..ballots import RankedBallots, RankedProfiles
 from ..outcome import BatchOutcome
 from ..rules import count as count_rule
 from ..rules import get_rule
+from .draws import compiled
 from .electorates import exact_product
 
 __all__ = [
@@ -53,17 +52,6 @@ LINEAR = ("plurality", "borda", "dowdall")
 FAST = (*LINEAR, "irv")
 IRV_STATES_MAX_CANDIDATES = 12  # the NumPy runoff groups elections by eliminated set
 ALL_SETS_CELLS = 4_000_000  # largest table of every reachable set the runoff multiplies by
-
-
-def compiled() -> ModuleType | None:
-    """The compiled kernels, or None when numba is not installed or ``TALLY_JIT=0``."""
-    if os.environ.get("TALLY_JIT", "1") == "0":
-        return None
-    try:
-        from . import _jit
-    except ImportError:
-        return None
-    return _jit
 
 
 def fast_rule(name: str) -> str | None:
