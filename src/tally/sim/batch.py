@@ -30,15 +30,14 @@ from .checks import amounts, failures
 from .electorates import (
     Electorate,
     approval_from_utilities,
-    as_float,
     borda_points,
-    forget_floats,
     generate,
     ranking_keys,
     scores_from_utilities,
     truncate,
 )
 from .kernels import count_batch, count_profiles, fast_rule, strike
+from .products import as_float, counting
 
 __all__ = ["METRICS", "SimSpec", "chunk_seeds", "election_ballots", "profile_ballots", "run_chunk"]
 
@@ -292,7 +291,7 @@ def run_chunks(
     one table (up to :data:`TABLE_CELLS` counts); each election's result depends on its
     own chunk's seed only, so grouping chunks changes nothing but the speed.
     """
-    with _one_blas_thread():
+    with _one_blas_thread(), counting():
         parts: list[dict[str, np.ndarray]] = []
         pending: list[tuple[Electorate, np.ndarray]] = []
 
@@ -316,7 +315,6 @@ def run_chunks(
             if sum(el.counts.size for el, _ in pending if el.counts is not None) >= TABLE_CELLS:
                 flush()
         flush()
-        forget_floats()
     if len(parts) == 1:
         return parts[0]
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}

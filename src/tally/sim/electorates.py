@@ -36,14 +36,12 @@ import numpy as np
 from ..errors import ConfigError
 from ..names import did_you_mean
 from .draws import multinomial
+from .products import exact_product
 
 __all__ = [
     "ELECTORATES",
     "Electorate",
     "approval_from_utilities",
-    "as_float",
-    "exact_product",
-    "forget_floats",
     "generate",
     "scores_from_utilities",
     "truncate",
@@ -116,74 +114,10 @@ class Electorate:
         if self.orders is not None and self.counts is not None:
             first = (self.orders[:, :1] == np.arange(c)[None, :]).astype(np.float64)
             # whole numbers: the float product is exact, and far faster than an integer one
-            return exact_product(self.counts, first).astype(self.counts.dtype)
+            return exact_product(self.counts, first, wide=False).astype(self.counts.dtype)
         assert self.rankings is not None
         first = self.rankings[:, :, 0]
         return np.stack([(first == k).sum(axis=1) for k in range(c)], axis=1)
-
-
-_FLOATS: list[tuple[np.ndarray, np.ndarray]] = []
-
-
-def as_float(counts: np.ndarray, dtype: type = np.float64) -> np.ndarray:
-    """``counts`` as a C-contiguous float array, converted once and reused while the same
-    array is being counted (every rule and metric of a chunk reads the same counts).
-
-    A copy made here stands for its source: asking for another dtype of it converts
-    the source again only if that dtype was never made.
-    """
-    source = _source(counts)
-    for known, made in _FLOATS:
-        if known is source and made.dtype == dtype:
-            return made
-    made = np.ascontiguousarray(source, dtype=dtype)
-    _FLOATS.append((source, made))
-    del _FLOATS[:-4]
-    return made
-
-
-def _source(counts: np.ndarray) -> np.ndarray:
-    """The array a float copy of :func:`as_float` was made from (else ``counts``)."""
-    return next((source for source, made in _FLOATS if made is counts), counts)
-
-
-_MOST: list[tuple[np.ndarray, float]] = []
-
-
-def most_voters(counts: np.ndarray) -> float:
-    """The most voters in any election (row of ``counts``; 0 when there is none),
-    computed once while the same array is being counted."""
-    source = _source(counts)
-    for known, most in _MOST:
-        if known is source:
-            return most
-    most = float(counts.sum(axis=1).max()) if counts.size else 0.0
-    _MOST.append((source, most))
-    del _MOST[:-4]
-    return most
-
-
-def exact_product(counts: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """``counts @ table`` for whole-number ``counts`` (E, m) and a ``table`` (m, k) of
-    whole or half numbers, as float64 (E, k).
-
-    Every partial sum is then a whole or half number, so the product is exact whatever
-    order it sums in; it is computed in float32 (half the memory to read) when every
-    sum fits float32's 24-bit significand. The result is laid out candidate-major, (k,
-    E) in memory and returned as its transposed view, so reductions over the k columns
-    of each election run along long contiguous rows: NumPy reduces a short last axis
-    ten times slower.
-    """
-    reach = most_voters(counts) * float(np.abs(table).max(initial=0.0)) * 2
-    dtype = np.float32 if reach < 2**24 else np.float64
-    product = table.T.astype(dtype) @ as_float(counts, dtype).T
-    return product.astype(np.float64, copy=False).T
-
-
-def forget_floats() -> None:
-    """Drop the float copies :func:`as_float` keeps (at the end of a run of chunks)."""
-    _FLOATS.clear()
-    _MOST.clear()
 
 
 def ranking_keys(rankings: np.ndarray) -> np.ndarray:

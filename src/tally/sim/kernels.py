@@ -33,7 +33,7 @@ from ..outcome import BatchOutcome
 from ..rules import count as count_rule
 from ..rules import get_rule
 from .draws import compiled
-from .electorates import exact_product
+from .products import exact_product
 
 __all__ = [
     "LINEAR",
@@ -213,11 +213,11 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
     if len(reach) * c * m <= ALL_SETS_CELLS:
         column = np.full(1 << c, -1)
         column[reach] = np.arange(len(reach))
-        every = exact_product(counts, np.hstack([counts_for(mask) for mask in reach])).T
+        every = exact_product(counts, np.hstack([counts_for(mask) for mask in reach]), wide=False).T
         candidate = np.arange(c)[:, None]
 
         def tallies(open_: np.ndarray, masks: np.ndarray) -> np.ndarray:
-            return every[column[masks] * c + candidate, open_]
+            return every[column[masks] * c + candidate, open_].astype(np.float64)
 
     else:
 
