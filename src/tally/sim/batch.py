@@ -176,7 +176,7 @@ def _winners_matrix(
     info = get_rule(rule)
     n, c = electorate.shape[0], spec.candidates
     if profiles is not None and fast_rule(rule):
-        counted = count_profiles(info.name, profiles.candidates, profiles.orders, _float_counts(profiles))
+        counted = count_profiles(info.name, profiles.candidates, profiles.orders, profiles.counts)
         return counted.winners, counted.tied, counted.inactive
     if profiles is not None and info.accepts("profiles"):
         batch = count_batch(profiles, rule)
@@ -194,9 +194,9 @@ def _winners_matrix(
     return winners, winners.sum(axis=1) > 1, share
 
 
-def _float_counts(profiles: RankedProfiles) -> np.ndarray:
-    """The profiles' counts as float64, made once per chunk for every rule and metric."""
-    return as_float(profiles.counts)
+def _float_counts(profiles: RankedProfiles | None) -> np.ndarray | None:
+    """The profiles' counts as float64, made once per chunk for every metric that asks."""
+    return as_float(profiles.counts) if profiles is not None else None
 
 
 def _spoilers(
@@ -221,7 +221,7 @@ def _spoilers(
             if fast:
                 names = tuple(x for i, x in enumerate(profiles.candidates) if i != drop)
                 struck = strike(profiles.orders, drop)
-                recount = count_profiles(fast, names, struck, _float_counts(profiles)).winners
+                recount = count_profiles(fast, names, struck, profiles.counts).winners
             else:
                 recount = count_batch(profiles.without(drop), rule).winners
             back = np.insert(recount, drop, False, axis=1)
@@ -365,7 +365,6 @@ def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray)
         return made[(e, kind)]
 
     rows = np.arange(n)
-    counts = _float_counts(profiles) if profiles is not None else None
 
     def nothing() -> np.ndarray:
         return np.full(n, np.nan)
@@ -395,7 +394,7 @@ def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray)
             ("participation", _participation_failure),
         ):
             columns[f"{prefix}{metric}_fail"] = (
-                failures(metric, rule, profiles, sole, check, ballots_of, counts)
+                failures(metric, rule, profiles, sole, check, ballots_of, _float_counts(profiles))
                 if sole is not None and metric in spec.metrics
                 else nothing()
             )

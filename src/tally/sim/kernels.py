@@ -33,7 +33,7 @@ from ..outcome import BatchOutcome
 from ..rules import count as count_rule
 from ..rules import get_rule
 from .draws import compiled
-from .products import exact_product
+from .products import as_float, exact_product, voters
 
 __all__ = [
     "LINEAR",
@@ -225,11 +225,11 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
             tally = np.zeros((c, open_.size))
             for mask in np.unique(masks):
                 rows = np.flatnonzero(masks == mask)
-                part = counts if rows.size == e_all else counts[open_[rows]]
+                part = as_float(counts) if rows.size == e_all else as_float(counts)[open_[rows]]
                 tally[:, rows] = (part @ counts_for(int(mask))).T
             return tally
 
-    total = counts.sum(axis=1)
+    total = voters(counts)
     blank = counts[:, ~valid.any(axis=1)].sum(axis=1)
     winner = np.full(e_all, -1)
     inactive = np.zeros(e_all)
@@ -263,7 +263,7 @@ def _irv_states(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
             stuck[tie[lost]] = True
         unsettled[open_[stuck]] = True
         go = ~won & ~stuck
-        state[open_[go]] |= bits @ drop[:, go]
+        state[open_[go]] |= (drop * bits[:, None]).sum(axis=0)[go]
         open_ = open_[go]
     unsettled[open_] = True
     return winner, inactive, unsettled
@@ -331,7 +331,7 @@ def _irv(orders: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray
     jit = compiled()
     if jit is not None:
         table, base, depth = draw_table(c)
-        winner, inactive = jit.irv_elections(orders.astype(np.int64), counts, table, base, depth)
+        winner, inactive = jit.irv_elections(orders.astype(np.int64), as_float(counts), table, base, depth)
         return winner, inactive, winner < 0
     if c > IRV_STATES_MAX_CANDIDATES:
         return None
@@ -344,7 +344,8 @@ def count_batch(profiles: RankedProfiles, rule: str) -> BatchOutcome:
 
 
 def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, counts: np.ndarray) -> Counted:
-    """Every election (row of ``counts``, float) under ``rule`` with its default options.
+    """Every election (row of ``counts``: whole numbers, integer or float) under ``rule``
+    with its default options.
 
     Elections the kernel leaves unsettled are counted by the rule's batch path on
     :class:`~tally.ballots.RankedProfiles`.
@@ -354,7 +355,8 @@ def count_profiles(rule: str, candidates: tuple[str, ...], orders: np.ndarray, c
     if rule in LINEAR:
         points = points_table(rule, orders, candidates)
         exact = is_exact(points)
-        winners, tied, unsettled = _linear(exact_product(counts, points) if exact else counts @ points, exact)
+        scores = exact_product(counts, points) if exact else as_float(counts) @ points
+        winners, tied, unsettled = _linear(scores, exact)
     else:
         runoff = _irv(orders, counts)
         if runoff is None:

@@ -20,17 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["as_float", "counting", "exact_product", "most_voters"]
+__all__ = ["as_float", "counting", "exact_product", "most_voters", "voters"]
 
 
 @dataclass
 class _Kept:
     """What this thread keeps while it counts a run of chunks: float copies of the counts,
-    their most voters, and the tables multiplied so far (by their bytes: the columns
+    the voters of each election, and the tables multiplied so far (by their bytes: the columns
     they take in one product of them all with the counts being counted now)."""
 
     floats: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    most: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    voters: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     counts: np.ndarray | None = None  # the counts being counted now
     asked: dict[bytes, np.ndarray] = field(default_factory=dict)  # tables asked for with them
     columns: dict[bytes, slice] = field(default_factory=dict)  # those multiplied together
@@ -70,18 +70,25 @@ def _source(counts: np.ndarray) -> np.ndarray:
     return next((source for source, made in _kept().floats if made is counts), counts)
 
 
-def most_voters(counts: np.ndarray) -> float:
-    """The most voters in any election (row of ``counts``; 0 when there is none),
-    computed once while the same array is being counted."""
-    kept = _kept().most
+def voters(counts: np.ndarray) -> np.ndarray:
+    """The voters in each election (row of ``counts``) as float64, summed once while the
+    same array is being counted."""
+    kept = _kept().voters
     source = _source(counts)
-    for known, most in kept:
+    for known, total in kept:
         if known is source:
-            return most
-    most = float(counts.sum(axis=1).max()) if counts.size else 0.0
-    kept.append((source, most))
+            return total
+    # whole numbers: summed in their own type (exact, and faster), then widened
+    total = source.sum(axis=1).astype(np.float64)
+    kept.append((source, total))
     del kept[:-4]
-    return most
+    return total
+
+
+def most_voters(counts: np.ndarray) -> float:
+    """The most voters in any election (0 when there is none)."""
+    total = voters(counts)
+    return float(total.max()) if total.size else 0.0
 
 
 LEARN_CELLS = 8_000_000  # elections x columns of the one product of known tables (32 MB)
