@@ -26,16 +26,17 @@ __all__ = ["as_float", "counting", "exact_product", "most_voters", "voters"]
 @dataclass
 class _Kept:
     """What this thread keeps while it counts a run of chunks: float copies of the counts,
-    the voters of each election, and the tables multiplied so far (by their bytes: the columns
-    they take in one product of them all with the counts being counted now)."""
+    the voters of each election, and the tables of points asked for, whose columns are
+    multiplied by the next counts all at once."""
 
     floats: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     voters: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     counts: np.ndarray | None = None  # the counts being counted now
     asked: dict[bytes, np.ndarray] = field(default_factory=dict)  # tables asked for with them
-    columns: dict[bytes, slice] = field(default_factory=dict)  # those multiplied together
-    tables: list[np.ndarray] = field(default_factory=list)
-    product: np.ndarray | None = None
+    columns: np.ndarray | None = None  # the distinct non-zero columns of those asked before
+    rows: dict[bytes, np.ndarray] = field(default_factory=dict)  # each such table's columns
+    product: np.ndarray | None = None  # columns.T @ counts.T, and a row of zeros
+    depth: int = 0  # runs of chunks open (:func:`counting`)
 
 
 _LOCAL = threading.local()
@@ -106,8 +107,8 @@ def exact_product(counts: np.ndarray, table: np.ndarray, *, wide: bool = True) -
     of each election run along long contiguous rows: NumPy reduces a short last axis
     ten times slower.
 
-    Tables asked for with the previous counts are multiplied with new counts all at
-    once, when the first of them is asked for again (see the module's notes).
+    Tables asked for with the previous counts are multiplied by new counts all at once,
+    when the first of them is asked for again (see the module's notes).
 
     Examples
     --------
@@ -121,40 +122,72 @@ def exact_product(counts: np.ndarray, table: np.ndarray, *, wide: bool = True) -
     if kept.counts is not source:
         _learn(kept, source)
     kept.asked[key] = table
-    if key in kept.columns:
+    if key in kept.rows:
         if kept.product is None:
-            kept.product = _multiply(source, np.hstack(kept.tables))
-        rows = kept.product[kept.columns[key]]
+            assert kept.columns is not None
+            kept.product = _multiply(source, kept.columns, zero_rows=1)
+        rows = kept.product[kept.rows[key]]
     else:
         rows = _multiply(source, table)
     return (rows.astype(np.float64) if wide else rows).T
 
 
 def _learn(kept: _Kept, counts: np.ndarray) -> None:
-    """Start on new counts: the tables asked for with the previous ones (as many as fit
-    in :data:`LEARN_CELLS`) are to be multiplied together, when one of them is asked for."""
+    """Start on new counts: the tables asked for with the previous ones are to be
+    multiplied together, when one of them is asked for again.
+
+    Their columns are multiplied once each, however many tables hold them (striking a
+    candidate or eliminating one gives the same columns), and a column of zeros not at
+    all; as many tables as fit in :data:`LEARN_CELLS`.
+    """
     elections, orders = counts.shape
-    kept.columns, kept.tables, width = {}, [], 0
+    distinct: dict[bytes, int] = {}
+    columns: list[np.ndarray] = []
+    rows: dict[bytes, list[int]] = {}
     for key, table in kept.asked.items():
-        if table.shape[0] == orders and (width + table.shape[1]) * elections <= LEARN_CELLS:
-            kept.columns[key] = slice(width, width + table.shape[1])
-            kept.tables.append(table)
-            width += table.shape[1]
+        if table.shape[0] != orders:
+            continue
+        new = {column.tobytes() for column in table.T if column.any()} - distinct.keys()
+        if (len(distinct) + len(new) + 1) * elections > LEARN_CELLS:
+            continue
+        index = []
+        for column in table.T:
+            if not column.any():
+                index.append(-1)
+                continue
+            index.append(distinct.setdefault(column.tobytes(), len(distinct)))
+            if index[-1] == len(columns):
+                columns.append(column)
+        rows[key] = index
+    zero = len(columns)  # the product's last row
+    kept.rows = {key: np.where(np.array(index) < 0, zero, index) for key, index in rows.items()}
+    kept.columns = np.stack(columns, axis=1) if columns else None
     kept.counts, kept.asked, kept.product = counts, {}, None
+    if kept.columns is None:
+        kept.rows = {}
 
 
-def _multiply(counts: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """(k, E) = (counts @ table).T, in float32 when that is exact (see :func:`exact_product`)."""
+def _multiply(counts: np.ndarray, table: np.ndarray, zero_rows: int = 0) -> np.ndarray:
+    """(k, E) = (counts @ table).T, in float32 when that is exact (see :func:`exact_product`),
+    followed by ``zero_rows`` rows of zeros."""
     reach = most_voters(counts) * float(np.abs(table).max(initial=0.0)) * 2
     dtype = np.float32 if reach < 2**24 else np.float64
-    return table.T.astype(dtype) @ as_float(counts, dtype).T
+    k = table.shape[1]
+    out = np.empty((k + zero_rows, counts.shape[0]), dtype=dtype)
+    np.matmul(table.T.astype(dtype), as_float(counts, dtype).T, out=out[:k])
+    out[k:] = 0
+    return out
 
 
 @contextmanager
 def counting() -> Iterator[None]:
-    """Keep float copies and products while a run of chunks is counted, and drop them
-    after it (whether it ends or fails)."""
+    """Keep float copies, tables and products while a run of chunks is counted (the
+    outermost of nested runs), and drop them after it, whether it ends or fails."""
+    kept = _kept()
+    kept.depth += 1
     try:
         yield
     finally:
-        _LOCAL.kept = _Kept()
+        kept.depth -= 1
+        if kept.depth == 0:
+            _LOCAL.kept = _Kept()

@@ -11,6 +11,7 @@ from .. import headlines
 from ..errors import ConfigError
 from .batch import SimSpec, chunk_seeds, run_chunks
 from .metrics import summarise
+from .products import counting
 
 __all__ = ["run_columns", "simulate"]
 
@@ -53,11 +54,12 @@ def run_columns(
     if cluster is None and scheduler is None:
         parts = []
         done = 0
-        for ks in groups(spec):
-            parts.append(run_chunks(spec, ks, [seeds[k] for k in ks]))
-            done += len(ks)
-            if progress:
-                progress(done, total)
+        with counting():  # what one group of chunks learns serves the next (tally.sim.products)
+            for ks in groups(spec):
+                parts.append(run_chunks(spec, ks, [seeds[k] for k in ks]))
+                done += len(ks)
+                if progress:
+                    progress(done, total)
         return _concat(parts)
     if cluster not in (None, "local"):
         raise ConfigError(f"unknown cluster {cluster!r}; use 'local' or give --scheduler tcp://HOST:PORT")
