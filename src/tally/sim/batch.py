@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -232,17 +233,18 @@ def _spoilers(
     return found.astype(float)
 
 
-FAST_DRAWS_FROM = 30_000_000
+FAST_DRAWS_FROM = 40_000_000
 """Binomial draws in a run from which the compiled draws (:mod:`tally.sim.draws`) pay
-for numba's start-up in a new process (about a second): they save some 30 ns a draw."""
+for starting numba in a new process (about a second): they save some 25 ns a draw."""
 
 
 def fast_draws(spec: SimSpec) -> bool:
-    """Whether the run is large enough for the compiled draws to pay (the electorates
-    are the same either way)."""
+    """Whether the compiled draws pay (the electorates are the same either way): numba
+    is running in this process already (loading tally's kernels then takes some 20 ms),
+    or the run is large enough to pay for starting it."""
     if spec.candidates > 7:
         return False
-    return spec.elections * (math.factorial(spec.candidates) - 1) >= FAST_DRAWS_FROM
+    return "numba" in sys.modules or spec.elections * (math.factorial(spec.candidates) - 1) >= FAST_DRAWS_FROM
 
 
 def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorate:
