@@ -247,8 +247,11 @@ def fast_draws(spec: SimSpec) -> bool:
     return "numba" in sys.modules or spec.elections * (math.factorial(spec.candidates) - 1) >= FAST_DRAWS_FROM
 
 
-def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorate:
-    """Chunk ``k``'s electorates, drawn from its own seed."""
+def draw_chunk(
+    spec: SimSpec, k: int, seed: np.random.SeedSequence, out: np.ndarray | None = None
+) -> Electorate:
+    """Chunk ``k``'s electorates, drawn from its own seed (the counts of a model drawing
+    all rankings at once into ``out`` when it has their shape and nothing follows)."""
     rng = np.random.default_rng(seed)
     electorate = generate(
         spec.electorate,
@@ -257,6 +260,7 @@ def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorat
         spec.voters,
         spec.candidates,
         fast=fast_draws(spec),
+        out=None if spec.lengths else out,
         **spec.params,
     )
     if spec.lengths:
@@ -264,17 +268,55 @@ def draw_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence) -> Electorat
     return electorate
 
 
-def merge(electorates: Sequence[Electorate]) -> Electorate | None:
-    """Chunks in profile form over the same rankings as one electorate, else None."""
-    first = electorates[0]
-    if first.orders is None or any(
-        el.orders is None or not np.array_equal(el.orders, first.orders) for el in electorates
-    ):
-        return None
-    if len(electorates) == 1:
-        return first
-    counts = np.concatenate([el.counts for el in electorates if el.counts is not None])
-    return Electorate(orders=first.orders, counts=counts)
+class _Table:
+    """Consecutive chunks in profile form over the same rankings, counted together: their
+    counts drawn (or copied) into one array, which serves table after table."""
+
+    def __init__(self) -> None:
+        self.orders: np.ndarray | None = None
+        self.counts = np.empty((0, 0), dtype=np.int64)
+        self.filled = 0
+        self.numbers: list[np.ndarray] = []
+
+    def room(self, n: int) -> np.ndarray | None:
+        """Where the next chunk's ``n`` elections may be drawn, if this table has room."""
+        return self.counts[self.filled : self.filled + n] if self.filled + n <= len(self.counts) else None
+
+    def takes(self, electorate: Electorate) -> bool:
+        """Whether the chunk joins this table (the same rankings, and room for them)."""
+        assert electorate.counts is not None
+        return self.orders is None or (
+            self.filled + len(electorate.counts) <= len(self.counts)
+            and np.array_equal(self.orders, electorate.orders)  # type: ignore[arg-type]
+        )
+
+    def add(self, electorate: Electorate, numbers: np.ndarray) -> None:
+        assert electorate.orders is not None and electorate.counts is not None
+        n, m = electorate.counts.shape
+        if self.orders is None:
+            self.orders = electorate.orders
+            if self.counts.shape[1] != m or len(self.counts) < n:
+                self.counts = np.empty((max(n, TABLE_CELLS // m), m), dtype=np.int64)
+        place = self.counts[self.filled : self.filled + n]
+        if electorate.counts.ctypes.data != place.ctypes.data:
+            # drawn elsewhere, or here before the table was counted and emptied
+            place[...] = electorate.counts
+        self.filled += n
+        self.numbers.append(numbers)
+
+    def full(self) -> bool:
+        return self.filled * self.counts.shape[1] >= TABLE_CELLS
+
+    def take(self) -> tuple[Electorate, np.ndarray] | None:
+        """The table's elections and their numbers, and the table emptied for the next."""
+        if self.orders is None:
+            return None
+        taken = (
+            Electorate(orders=self.orders, counts=self.counts[: self.filled]),
+            np.concatenate(self.numbers),
+        )
+        self.orders, self.filled, self.numbers = None, 0, []
+        return taken
 
 
 def run_chunk(spec: SimSpec, k: int, seed: np.random.SeedSequence | None = None) -> dict[str, np.ndarray]:
@@ -295,26 +337,24 @@ def run_chunks(
     """
     with _one_blas_thread(), counting():
         parts: list[dict[str, np.ndarray]] = []
-        pending: list[tuple[Electorate, np.ndarray]] = []
+        table = _Table()
 
         def flush() -> None:
-            if pending:
-                merged = merge([el for el, _ in pending])
-                assert merged is not None
-                parts.append(count_electorate(spec, merged, np.concatenate([idx for _, idx in pending])))
-                pending.clear()
+            taken = table.take()
+            if taken is not None:
+                parts.append(count_electorate(spec, *taken))
 
         for k, seed in zip(ks, seeds):
-            electorate = draw_chunk(spec, k, seed)
+            electorate = draw_chunk(spec, k, seed, out=table.room(spec.chunk_elections(k)))
             numbers = np.arange(k * spec.chunk_size, k * spec.chunk_size + spec.chunk_elections(k))
             if electorate.orders is None:
                 flush()
                 parts.append(count_electorate(spec, electorate, numbers))
                 continue
-            if pending and not np.array_equal(pending[0][0].orders, electorate.orders):  # type: ignore[arg-type]
+            if not table.takes(electorate):
                 flush()
-            pending.append((electorate, numbers))
-            if sum(el.counts.size for el, _ in pending if el.counts is not None) >= TABLE_CELLS:
+            table.add(electorate, numbers)
+            if table.full():
                 flush()
         flush()
     if len(parts) == 1:
@@ -322,7 +362,7 @@ def run_chunks(
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
-TABLE_CELLS = 2_000_000  # counts per merged table: 16 MB as float64, kept near the cache
+TABLE_CELLS = 2_000_000  # counts per table: 16 MB, kept near the cache
 
 
 def _one_blas_thread() -> Any:

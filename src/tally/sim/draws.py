@@ -47,10 +47,16 @@ def _table(n: int, pvals: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
 
 
 def multinomial(
-    rng: np.random.Generator, n: int, pvals: np.ndarray, size: int, *, fast: bool = False
+    rng: np.random.Generator,
+    n: int,
+    pvals: np.ndarray,
+    size: int,
+    *,
+    fast: bool = False,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """``rng.multinomial(n, pvals, size=size)``: the same (size, len(pvals)) int64 counts,
-    and ``rng`` left in the same state.
+    and ``rng`` left in the same state; written into ``out`` (and returned) when given.
 
     With ``fast`` the compiled replay draws them when numba is installed, the generator
     is a PCG64 (whose state can be advanced by the number of uniforms used) and the
@@ -67,6 +73,8 @@ def multinomial(
     """
     pvals = np.ascontiguousarray(pvals, dtype=np.float64)
     d = pvals.size
+    if out is None:
+        out = np.empty((size, d), dtype=np.int64)
     bits = rng.bit_generator
     if (
         not fast
@@ -76,13 +84,14 @@ def multinomial(
         or not isinstance(bits, np.random.PCG64)
         or compiled() is None
     ):
-        return rng.multinomial(n, pvals, size=size)
+        out[...] = rng.multinomial(n, pvals, size=size)
+        return out
     start, width, px, flip = _table(n, pvals.tobytes())
     if start[0, n] == -1:  # NumPy samples the first category otherwise: nothing to replay
-        return rng.multinomial(n, pvals, size=size)
+        out[...] = rng.multinomial(n, pvals, size=size)
+        return out
     jit = compiled()
     assert jit is not None
-    out = np.empty((size, d), dtype=np.int64)
     step = max(1, UNIFORMS // (d - 1))
     for lo in range(0, size, step):
         part = out[lo : lo + step]

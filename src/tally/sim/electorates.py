@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import permutations
+from typing import Any
 
 import numpy as np
 
@@ -162,12 +163,21 @@ def _all_orders(c: int) -> np.ndarray:
 
 
 def impartial_culture(
-    rng: np.random.Generator, elections: int, voters: int, candidates: int, *, fast: bool = False
+    rng: np.random.Generator,
+    elections: int,
+    voters: int,
+    candidates: int,
+    *,
+    fast: bool = False,
+    out: np.ndarray | None = None,
 ) -> Electorate:
     if candidates <= 7:
         orders = _all_orders(candidates)
         pvals = np.full(len(orders), 1.0 / len(orders))
-        return Electorate(orders=orders, counts=multinomial(rng, voters, pvals, elections, fast=fast))
+        if out is not None and out.shape != (elections, len(orders)):
+            out = None
+        counts = multinomial(rng, voters, pvals, elections, fast=fast, out=out)
+        return Electorate(orders=orders, counts=counts)
     return Electorate(rankings=_rank_by(rng.random((elections, voters, candidates))))
 
 
@@ -188,11 +198,12 @@ def urn(
     *,
     alpha: float = 0.1,
     fast: bool = False,
+    out: np.ndarray | None = None,
 ) -> Electorate:
     if alpha < 0:
         raise ConfigError("urn alpha must be at least 0")
     if alpha == 0:
-        return impartial_culture(rng, elections, voters, candidates, fast=fast)
+        return impartial_culture(rng, elections, voters, candidates, fast=fast, out=out)
     orders = _all_orders(candidates)
     probs = rng.dirichlet(np.full(len(orders), 1.0 / (alpha * len(orders))), size=elections)
     counts = np.stack([rng.multinomial(voters, p) for p in probs])
@@ -289,7 +300,7 @@ ELECTORATES = {
 }
 
 
-FAST_DRAWS = ("ic", "urn")  # models whose draws :func:`tally.sim.draws.multinomial` can make compiled
+FAST_DRAWS = ("ic", "urn")  # models drawing by :func:`tally.sim.draws.multinomial`
 
 
 def generate(
@@ -300,12 +311,14 @@ def generate(
     candidates: int,
     *,
     fast: bool = False,
+    out: np.ndarray | None = None,
     **params: float,
 ) -> Electorate:
     """Draw ``elections`` electorates from the named model.
 
     ``fast`` asks for the compiled draws where the model has them; the electorates are
-    the same either way.
+    the same either way. ``out`` is where a model drawing its counts of all rankings at
+    once (impartial culture) may draw them, when it has their shape.
     """
     if model not in ELECTORATES:
         hint = did_you_mean(model, list(ELECTORATES)) or f"choose one of {', '.join(ELECTORATES)}"
@@ -314,10 +327,9 @@ def generate(
         raise ConfigError("need at least 2 candidates, 1 voter and 1 election")
     if candidates > 127:
         raise ConfigError("at most 127 candidates")
-    if fast and model in FAST_DRAWS:
-        params = {**params, "fast": True}
+    draws: dict[str, Any] = {"fast": fast, "out": out} if model in FAST_DRAWS else {}
     try:
-        return ELECTORATES[model](rng, elections, voters, candidates, **params)
+        return ELECTORATES[model](rng, elections, voters, candidates, **params, **draws)
     except TypeError as exc:
         raise ConfigError(f"electorate {model!r}: {exc}") from None
 
