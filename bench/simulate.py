@@ -9,10 +9,16 @@ Impartial-culture elections, seeded. Contenders, measured in this run:
   spoiler, majority, utility, exhausted), through :func:`tally.sim.simulate`: drawing
   the elections, counting every rule, the metrics and their intervals. Also its time
   without the draw (the same elections drawn alone, subtracted), to set beside the
-  reference, which is handed its elections already drawn.
+  reference, which is handed its elections already drawn. numba runs in this process
+  (the reference's), so tally draws with its compiled kernels, as in any process where
+  numba already runs; each figure is also given with ``TALLY_JIT=0``, NumPy only, as a
+  fresh ``tally simulate`` of this size (too small to pay for starting numba) or an
+  install without numba counts.
 * the reference: a compiled (numba) loop over every voter of the same pre-drawn
   elections, one voter at a time, counting plurality, Borda and IRV and checking for a
   Condorcet winner (compiled before timing). It is what a researcher writes by hand.
+  Also its time with the cheapest draw of its own (a uniform ranking a voter, other
+  numbers from the same distribution), which the headline ratios leave out.
 * svvamp and pref_voting, where installed, election by election on ``--peer-elections``
   of them, scaled to the full count.
 
@@ -36,7 +42,8 @@ from typing import Any
 import numpy as np
 
 from tally.sim import SimSpec, simulate
-from tally.sim.batch import DEFAULT_METRICS, chunk_seeds, draw_chunk
+from tally.sim.batch import DEFAULT_METRICS, chunk_seeds, draw_chunk, fast_draws
+from tally.sim.draws import compiled
 
 RULES = ("plurality", "irv", "borda")
 
@@ -70,6 +77,19 @@ def drawn(spec: SimSpec) -> tuple[np.ndarray, np.ndarray]:
     parts = [draw_chunk(spec, k, seeds[k]) for k in range(spec.n_chunks)]
     assert parts[0].orders is not None
     return parts[0].orders, np.concatenate([p.counts for p in parts if p.counts is not None])
+
+
+def draw_only(spec: SimSpec) -> None:
+    """The run's elections drawn as tally draws them, chunk by chunk, and nothing else."""
+    for k, seed in enumerate(chunk_seeds(spec.seed, spec.n_chunks)):
+        draw_chunk(spec, k, seed)
+
+
+def reference_draw(orders: np.ndarray, elections: int, voters: int, seed: int) -> np.ndarray:
+    """Impartial-culture voters drawn as a per-voter reference would draw them: a ranking
+    each, uniformly (other numbers than tally's seeded stream, the same distribution)."""
+    which = np.random.default_rng(seed).integers(0, len(orders), size=(elections, voters))
+    return orders[which]
 
 
 def voter_rankings(orders: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -240,19 +260,35 @@ def main() -> None:
     rankings = voter_rankings(orders, counts)
     kernel = reference_kernel()
     ref_wall, ref_cpu, ref = _timed(lambda: kernel(rankings), args.repeat)
-    draw_wall, draw_cpu, _ = _timed(lambda: drawn(condorcet), args.repeat)
+    own_wall, own_cpu, _ = _timed(
+        lambda: reference_draw(orders, args.elections, args.voters, args.seed), args.repeat
+    )
+    draw_wall, draw_cpu, _ = _timed(lambda: draw_only(condorcet), args.repeat)
     print(
         f"{args.elections:,} elections x {args.voters} voters x {args.candidates} candidates "
-        f"(impartial culture); rules {', '.join(RULES)} + Condorcet winner"
+        f"(impartial culture); rules {', '.join(RULES)} + Condorcet winner; tally's compiled "
+        f"draws {'on' if fast_draws(condorcet) and compiled() else 'off'} (numba running in this process)"
     )
     _line("reference (numba, per voter)", ref_wall, ref_cpu, ref_wall, "elections handed to it drawn")
-    for name, spec in (
-        ("tally simulate --metrics condorcet", condorcet),
-        ("tally simulate, default metrics", default),
+    _line(
+        "  the same drawing its voters",
+        ref_wall + own_wall,
+        ref_cpu + own_cpu,
+        ref_wall,
+        "a ranking a voter, NumPy integers",
+    )
+    for name, spec, jit in (
+        ("tally simulate --metrics condorcet", condorcet, "1"),
+        ("  the same, NumPy only", condorcet, "0"),
+        ("tally simulate, default metrics", default, "1"),
+        ("  the same, NumPy only", default, "0"),
     ):
+        os.environ["TALLY_JIT"] = jit
         wall, cpu, result = _timed(lambda spec=spec: simulate(spec, keep_columns=True), args.repeat)
-        _line(name, wall, cpu, ref_wall, "draws its elections too")
-        _line("  the same without the draw", wall - draw_wall, cpu - draw_cpu, ref_wall)
+        _line(name, wall, cpu, ref_wall, "draws its elections too" + ("" if jit == "1" else "; TALLY_JIT=0"))
+        if jit == "1":
+            _line("  the same without the draw", wall - draw_wall, cpu - draw_cpu, ref_wall)
+    os.environ.pop("TALLY_JIT")
     print(_agreement(result["columns"], ref))
     peers = rankings[: args.peer_elections].astype(np.int64)
     scale = args.elections / args.peer_elections

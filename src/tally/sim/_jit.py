@@ -1,7 +1,7 @@
 """Compiled (numba) kernels for simulation, election by election on the profile form.
 
-Imported only by :mod:`tally.sim.kernels` when numba is installed and not switched off
-(``TALLY_JIT=0``). Every function here has a NumPy (or per-election) counterpart that
+Imported only by :func:`tally.sim.draws.compiled` when numba is installed and not switched
+off (``TALLY_JIT=0``). Every function here has a NumPy (or per-election) counterpart that
 gives the same answers; the compiled code is only faster. Functions are compiled on
 first use and cached on disk (``cache=True``), so later processes load them.
 
