@@ -307,7 +307,7 @@ def test_shutdown_stops_running_and_queued_simulations():
 
     pool = WorkerPool(limits.current())
     jobs = Jobs(pool)
-    long = jobs.submit(SimSpec(voters=101, elections=100_000, rules=("irv",), chunk_size=50, seed=11))
+    long = jobs.submit(SimSpec(voters=101, elections=1_000_000, rules=("irv",), chunk_size=50, seed=11))
     queued = jobs.submit(SimSpec(voters=101, elections=100, rules=("irv",), chunk_size=50, seed=12))
     for _ in range(400):
         if long.to_dict()["progress"]["done"] > 0:
