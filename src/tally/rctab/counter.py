@@ -23,6 +23,7 @@ from .decisions import Seats, eliminations, threshold, winners
 from .javarandom import hash_order
 from .ledger import FINAL_SURPLUS_CODE, Ledger
 from .results import RoundResult, SliceRound, Tabulation, uses_surpluses
+from .split import Splits
 from .tiebreak import TieBreaker
 
 __all__ = ["Counter"]
@@ -64,9 +65,11 @@ class Counter:
         self.slice_rounds: dict[str, dict[str, list[SliceRound]]] = {
             k: {sid: [] for sid in ids} for k, ids in contest.slices.items()
         }
-        self.ledger = Ledger(contest, snapshots)
+        splits = Splits(rules.decimal_places) if rules.reading().overvote == "split" else None
+        self.ledger = Ledger(contest, snapshots, splits)
         self.alloc_total: dict[str, Decimal] = {}
         self.alloc_slices: dict[str, dict[str, dict[str, Decimal]]] = {}
+        self.set_aside = ZERO  # the split remainder of the ballots active this round
         self.ties = TieBreaker(rules, [n for n in self.names if n != UWI or not contest.has_uwi])
 
     # -- who is in the count --------------------------------------------------------------
@@ -110,6 +113,7 @@ class Counter:
         walk = Walk(contest.ballots, self.rules.reading(), excluded=excluded_idx)
         codes = walk.current.copy()
         moved, moved_from = walk.moved.copy(), walk.moved_from.copy()
+        self.ledger.divide(walk)
         round_ = 0
         residual = ZERO
         while self.should_continue(round_):
@@ -156,8 +160,13 @@ class Counter:
             moved = np.flatnonzero(leaving)
             moved_from = codes[moved].copy()
             codes[moved] = FINAL_SURPLUS_CODE
+            held = self.ledger.hold(cont)
+            if held.size:
+                moved = np.concatenate((moved, held))
+                moved_from = np.concatenate((moved_from, codes[held]))
             return codes, moved, moved_from
         walk.advance(cont)
+        self.ledger.divide(walk)
         return walk.current.copy(), walk.moved.copy(), walk.moved_from.copy()
 
     def _count(
@@ -167,18 +176,27 @@ class Counter:
         contest = self.contest
         ledger = self.ledger
         continuing = [n for n in self.names if self.continuing(n)]
-        tally, inactive = ledger.tally(ledger.sums(codes, counts, None, 1)[0], continuing)
+        sums = ledger.sums(codes, counts, None, 1)[0]
+        tally, inactive = ledger.tally(sums, continuing)
         result = RoundResult(
-            number=round_, tally=tally, threshold=ZERO, inactive=inactive, residual_surplus=residual
+            number=round_,
+            tally=tally,
+            threshold=ZERO,
+            inactive=inactive,
+            residual_surplus=residual,
+            split_remainder=ledger.remainder(sums),
         )
+        self.set_aside = ledger.set_aside(codes, counts)
         # beside RCTab's report (not in it): exhausted ballots by how fully they rank
         result.exhausted_by_ranking = walk.exhausted_by_ranking(ledger.values(counts))
         self.rounds.append(result)
         for kind, ids in contest.slices.items():
             per = ledger.sums(codes, counts, contest.row_slices[kind], len(ids))
-            for sid, sums in zip(ids, per):
-                t, i = ledger.tally(sums, continuing)
-                self.slice_rounds[kind][sid].append(SliceRound(tally=t, inactive=i))
+            for sid, part in zip(ids, per):
+                t, i = ledger.tally(part, continuing)
+                self.slice_rounds[kind][sid].append(
+                    SliceRound(tally=t, inactive=i, split_remainder=ledger.remainder(part))
+                )
         return tally, result
 
     def _decide(
@@ -197,7 +215,10 @@ class Counter:
             # RCTab keeps the threshold of the round that found the winner while it
             # continues until two candidates remain.
             recompute = round_ == 1 or not (rules.first_round_determines_threshold or self.winner_round)
-        result.threshold = threshold(self.seats, tally) if recompute else self.rounds[-2].threshold
+        if recompute:
+            result.threshold = threshold(self.seats, tally, self.set_aside)
+        else:
+            result.threshold = self.rounds[-2].threshold
 
         elected = winners(
             self.seats, tally, result.threshold, round_, result, len(self.winner_round), self._tiebreak

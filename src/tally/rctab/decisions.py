@@ -52,11 +52,19 @@ class Seats:
     num_declared: int
 
 
-def threshold(seats: Seats, tally: dict[str, Decimal]) -> Decimal:
-    """The winning threshold of a round whose continuing candidates hold ``tally``."""
+def threshold(seats: Seats, tally: dict[str, Decimal], set_aside: Decimal = ZERO) -> Decimal:
+    """The winning threshold of a round whose continuing candidates hold ``tally``.
+
+    ``set_aside`` is the split remainder of the ballots still active (``splitVote``,
+    :mod:`tally.rctab.split`): the active votes counted are the ballots' whole value, so
+    that a remainder of a few units of the last decimal place cannot lower a threshold
+    computed from a whole number of ballots.
+    """
     rules = seats.rules
     with localcontext(EXACT):
         active = sum(tally.values(), ZERO)
+        if set_aside:
+            active = active + set_aside
         if rules.is_percentage:
             value = active * rules.bottoms_up_percentage  # type: ignore[operator]
         else:

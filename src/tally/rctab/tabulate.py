@@ -8,7 +8,9 @@ write (one, or one per pass for ``multiPassIrv``). It follows RCTab's
 1. each ballot counts for its first continuing candidate (the shared ballot walk,
    :class:`tally.count.walk.Walk`, applies the overvote, skipped-rank and
    duplicate rules); in multi-seat surplus modes a ballot keeps a *fractional transfer
-   value* once it has helped elect someone;
+   value* once it has helped elect someone; under ``overvoteRule: "splitVote"`` a ballot
+   at an overvote with several continuing candidates is divided among them, in RCTab's
+   decimals (:mod:`tally.rctab.split`);
 2. the threshold: majority of active votes (single winner, recomputed each round
    unless the first round determines it), Droop ``floor(V/(S+1)) + 1``, non-integer
    ``V/(S+1)`` truncated to *d* decimals ``+ 10^-d``, Hare ``V/S`` rounded up, or the
