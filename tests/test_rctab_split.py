@@ -244,7 +244,7 @@ def _decided_by_exact_equality(o: tally.Outcome) -> bool:
 
 def test_irv_agrees_with_the_floor_round_by_round():
     compared = 0
-    for seed in range(200):
+    for seed in range(300):
         b = ballots(seed)
         ours = tally.count(b, "rctab", overvote="split", decimal_places=9)
         floor = tally.count(b, "irv", overvote="split", tiebreak="order")
@@ -259,7 +259,7 @@ def test_irv_agrees_with_the_floor_round_by_round():
             assert mine.tally == pytest.approx(theirs.tally, abs=1e-7), seed
             if theirs is not floor.rounds[-1]:
                 assert mine.eliminated == theirs.eliminated, seed
-    assert compared >= 100
+    assert compared >= 120  # of 300: the others rest on an exact tie
 
 
 def test_stv_agrees_with_weighted_inclusive_gregory():
