@@ -21,9 +21,6 @@ FLOORS = ("rules", "count", "rctab", "procedures")
 MAX_MODULE = 600
 MAX_FUNCTION = 80
 
-# Known to be too long, each with why it is not yet split; to be emptied, not added to.
-ALLOWED: dict[str, str] = {}
-
 # Modules outside the floors above are held to the module limit only. Known to be too
 # long, each with why it is not yet split; to be emptied, not added to.
 ALLOWED_MODULES: dict[str, str] = {
@@ -102,16 +99,11 @@ def test_function_length_leaves_out_the_docstring() -> None:
 
 
 def test_no_module_or_function_past_its_limit() -> None:
-    over = {name: n for name, n in _too_long().items() if name not in ALLOWED}
+    over = _too_long()
     assert not over, (
         "past 600 lines per module or 80 per function (say 'one piece' in the docstring if it must be): "
         + ", ".join(f"{name} ({n} lines)" for name, n in sorted(over.items()))
     )
-
-
-@pytest.mark.parametrize("name", sorted(ALLOWED))
-def test_allowed_exceptions_are_still_needed(name: str) -> None:
-    assert name in _too_long(), f"{name} is within its limit now: take it off the allow-list"
 
 
 def test_the_module_limit_covers_every_module_outside_the_floors() -> None:
