@@ -250,7 +250,8 @@ def test_compiled_forecast_chunk_equals_the_sorted_order():
         (101, np.full(120, 1 / 120), True),  # impartial culture, 5 candidates
         (7, np.full(24, 1 / 24), True),
         (1, np.full(6, 1 / 6), True),
-        (1001, np.full(720, 1 / 720), True),
+        (301, np.full(720, 1 / 720), True),
+        (1001, np.full(720, 1 / 720), False),  # the replay's table would pass its limit
         (60, np.full(2, 0.5), True),
         (1001, np.full(6, 1 / 6), False),  # 30 < n * p: NumPy samples by another method
         (40, np.array([0.7, 0.2, 0.1]), True),  # p above one half: NumPy counts the failures
@@ -277,9 +278,13 @@ def test_compiled_multinomial_draws_what_numpy_draws(monkeypatch, n, pvals, repl
 def test_compiled_multinomial_hands_what_it_cannot_replay_to_numpy_from_the_same_state(monkeypatch):
     monkeypatch.setenv("TALLY_JIT", "1")
     jit, pvals = kernels.compiled(), np.full(24, 1 / 24)
-    table = jit.multinomial_table(3, pvals)
+    table = jit.multinomial_table(3, pvals, draws.TABLE_PROBABILITIES)
     out = np.empty((2, 24), dtype=np.int64)
     assert jit.multinomial_fill(np.full(5, 0.5), 3, *table, out) == -1  # too few uniforms
+    far = table[0].copy()
+    far[1] = -3  # a number of trials outside the table's window
+    assert jit.multinomial_fill(np.full(100, 0.5), 3, far, *table[1:], out) == -1
+    assert jit.multinomial_fill(np.full(100, 0.5), 3, *table, out) > 0
     real, calls = jit.multinomial_fill, []
 
     def fill(*args):

@@ -167,7 +167,9 @@ def irv_elections(
 
 
 @njit(cache=True, nogil=True)
-def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def multinomial_table(
+    n: int, pvals: np.ndarray, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What NumPy's ``Generator.multinomial(n, pvals)`` computes before each of its
     binomial draws, for every category ``j`` and number ``k`` of trials still to place.
 
@@ -177,8 +179,11 @@ def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray
     until a uniform draw is used up (with ``1 - p`` and ``k`` minus the count when
     ``p > 0.5``). Returns ``(start, size, px, flip)``: ``px[start[j, k]:][:size[j, k]]``
     are those probabilities, computed in the same operations as NumPy's, so the walk
-    below makes the same comparisons; ``start`` is -2 where ``p`` is 0 (no draw) and -1
-    where NumPy samples otherwise (not replayed here); ``flip[j]`` when ``p > 0.5``.
+    below makes the same comparisons; ``start`` is -2 where ``p`` is 0 (no draw), -1
+    where NumPy samples otherwise (not replayed here) and -3 for a number of trials
+    further than ten standard deviations (and ten) from what is expected that far down
+    the categories (not kept: a walk meeting it is left to NumPy); ``flip[j]`` when ``p >
+    0.5``. Past ``limit`` probabilities in all, ``start`` is -1 everywhere.
     """
     d = pvals.size
     start = np.full((d, n + 1), -2, dtype=np.int64)
@@ -189,6 +194,10 @@ def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray
     remaining = 1.0
     for j in range(d - 1):
         p = pvals[j] / remaining
+        # the trials left for category j: binomial(n, what is left of 1)
+        left = min(max(remaining, 0.0), 1.0)
+        spread = 10.0 * math.sqrt(n * left * (1.0 - left)) + 10.0
+        low, high = n * left - spread, n * left + spread
         remaining -= pvals[j]
         if p == 0.0:
             continue
@@ -197,6 +206,9 @@ def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray
         p_inv[j] = 1.0 - p if flip[j] else p
         q = 1.0 - p_inv[j]
         for k in range(1, n + 1):
+            if k < low or k > high:
+                start[j, k] = -3
+                continue
             if not p_inv[j] * k <= 30.0:
                 start[j, k] = -1
                 continue
@@ -204,6 +216,9 @@ def multinomial_table(n: int, pvals: np.ndarray) -> tuple[np.ndarray, np.ndarray
             start[j, k] = total
             size[j, k] = np.int64(min(float(k), mean + 10.0 * math.sqrt(mean * q + 1))) + 1
             total += size[j, k]
+    if total > limit:
+        start[:, :] = -1
+        return start, size, np.empty(0), flip
     px = np.empty(total)
     for j in range(d - 1):
         p = p_inv[j]
@@ -243,7 +258,7 @@ def multinomial_fill(
         for j in range(d - 1):
             at = start[j, left]
             x = 0
-            if at == -1:
+            if at == -1 or at == -3:
                 return -1
             if at >= 0:
                 # inversion: walk the probabilities until the uniform is used up; past the

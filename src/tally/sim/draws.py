@@ -25,6 +25,7 @@ import numpy as np
 __all__ = ["compiled", "multinomial"]
 
 TABLE_CELLS = 1_000_000  # categories x trials in the replay's table (16 MB of int64)
+TABLE_PROBABILITIES = 2_000_000  # and the probabilities it keeps (16 MB)
 UNIFORMS = 2_000_000  # uniforms drawn at a time (16 MB)
 
 
@@ -39,11 +40,12 @@ def compiled() -> ModuleType | None:
     return _jit
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)
 def _table(n: int, pvals: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     jit = compiled()
     assert jit is not None
-    return jit.multinomial_table(n, np.frombuffer(pvals, dtype=np.float64))  # type: ignore[no-any-return]
+    table = jit.multinomial_table(n, np.frombuffer(pvals, dtype=np.float64), TABLE_PROBABILITIES)
+    return table  # type: ignore[no-any-return]
 
 
 def multinomial(
@@ -87,7 +89,7 @@ def multinomial(
         out[...] = rng.multinomial(n, pvals, size=size)
         return out
     start, width, px, flip = _table(n, pvals.tobytes())
-    if start[0, n] == -1:  # NumPy samples the first category otherwise: nothing to replay
+    if start[0, n] == -1:  # NumPy samples the first category otherwise, or the table is too big
         out[...] = rng.multinomial(n, pvals, size=size)
         return out
     jit = compiled()
