@@ -106,7 +106,10 @@ def _check_counts(
 
 
 def _merge_keys(choices: np.ndarray) -> np.ndarray | None:
-    """One int64 key per row when the row fits, for a fast merge of identical rows."""
+    """One int64 key per row when the row fits, for a fast merge of identical rows.
+
+    Keys follow the rows' lexicographic order and are never negative.
+    """
     ranks = choices.shape[1]
     if ranks == 0:
         return np.zeros(choices.shape[0], dtype=np.int64)
@@ -116,11 +119,40 @@ def _merge_keys(choices: np.ndarray) -> np.ndarray | None:
     bits = max(1, int(np.ceil(np.log2(span))))
     if bits * ranks > 62:
         return None
-    shifted = choices.astype(np.int64) - low  # all in [0, span)
-    key = np.zeros(choices.shape[0], dtype=np.int64)
-    for r in range(ranks):
-        key = (key << bits) | shifted[:, r]
+    key = choices[:, 0].astype(np.int64)
+    key -= low
+    for r in range(1, ranks):
+        key <<= bits
+        key += choices[:, r]
+        key -= low  # the shifted code, in [0, span), fills the bits just freed
     return key
+
+
+# Keys below this (or below four per row) are merged through a table with one slot per
+# key, in time linear in the rows, instead of a sort.
+_DENSE_KEYS = 1 << 22
+
+
+def _distinct_keys(key: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`distinct_rows` of non-negative keys, or None when they are too large.
+
+    Distinct keys come in increasing order, each with its first occurrence, exactly as
+    ``np.unique`` gives them.
+    """
+    if not key.size:
+        return None
+    size = int(key.max()) + 1
+    if size > max(_DENSE_KEYS, 4 * key.size):
+        return None
+    seen = np.zeros(size, dtype=np.bool_)
+    seen[key] = True
+    present = np.flatnonzero(seen)
+    slot = np.empty(size, dtype=np.intp)
+    slot[present] = np.arange(present.size)
+    inverse = slot[key]
+    first = np.full(present.size, key.size, dtype=np.intp)
+    np.minimum.at(first, inverse, np.arange(key.size))
+    return first, inverse
 
 
 def distinct_rows(choices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +189,10 @@ def distinct_rows(choices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ranks = choices.shape[1]
         shifted = (choices.astype(np.int64) - int(choices.min())).astype(f">u{choices.dtype.itemsize}")
         key = np.ascontiguousarray(shifted).view(np.dtype((np.void, shifted.dtype.itemsize * ranks))).ravel()
+    else:
+        dense = _distinct_keys(key)
+        if dense is not None:
+            return dense
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 
