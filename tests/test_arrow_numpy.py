@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from tally._arrow import as_numpy, from_numpy, numbered, text_scalar
+from tally._arrow import all_distinct, as_numpy, from_numpy, numbered, text_scalar
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,29 @@ def test_importing_into_the_store_does_not_import_pandas(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("longest", [3, 7, 8, 30])  # keys of the bytes themselves, or digests
+def test_all_distinct_agrees_with_a_set(longest):
+    rng = np.random.default_rng(longest)
+    alphabet = ["a", "b", "\0", "é", "Z"]
+    for trial in range(40):
+        n = int(rng.integers(0, 60))
+        texts = ["".join(rng.choice(alphabet, size=rng.integers(0, longest + 1))) for _ in range(n)]
+        texts = [t.encode()[:longest].decode(errors="ignore") for t in texts]
+        if trial % 2 and texts:
+            texts.append(texts[int(rng.integers(len(texts)))])  # a repeat
+        want = len(set(texts)) == len(texts)
+        assert all_distinct(pa.array(texts, pa.string())) == want
+        cut = len(texts) // 2  # chunked, and chunks that are slices of larger arrays
+        padded = pa.array(["pad", *texts, "pad"], pa.string())
+        chunked = pa.chunked_array([padded.slice(1, cut), padded.slice(1 + cut, len(texts) - cut)])
+        assert all_distinct(chunked) == want
+
+
+def test_all_distinct_tells_strings_that_differ_only_past_a_word():
+    base = "precinct-0001-ballot-"
+    assert all_distinct(pa.array([base + "000001", base + "000002", base + "0000010"]))
+    assert not all_distinct(pa.array([base + "000001", "x", base + "000001"]))
+    assert all_distinct(pa.array(["a", "a\0", "a\0\0", ""]))  # lengths count
+    assert not all_distinct(pa.array(["a", None, None]))  # nulls: pyarrow decides

@@ -52,7 +52,7 @@ import numpy as np
 
 from . import limits, store_sql
 from . import store_catalogue as catalogue
-from ._arrow import as_numpy, from_numpy, numbered
+from ._arrow import all_distinct, as_numpy, from_numpy, numbered
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
@@ -498,7 +498,7 @@ def _check_ids(parts: list[Any], path: Path, column: str, delimiter: str) -> Non
     import pyarrow.compute as pc
 
     ids = pa.chunked_array(parts, type=pa.string())
-    if len(pc.unique(ids)) == len(ids) and as_numpy(pc.utf8_length(ids)).all():
+    if as_numpy(pc.utf8_length(ids)).all() and all_distinct(ids):
         return
     from .io.csv import _ids
 

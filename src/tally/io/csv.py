@@ -61,7 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import limits
-from .._arrow import as_numpy
+from .._arrow import all_distinct, as_numpy
 from ..ballots import OVERVOTE, RankedBallots
 from ..errors import BallotError
 from ._cells import CellCoder
@@ -504,7 +504,7 @@ def _ids(
 ) -> list[str]:
     trimmed = pc.utf8_trim_whitespace(column)
     ids = trimmed.to_pylist()
-    if len(pc.unique(trimmed)) == len(ids) and as_numpy(pc.utf8_length(trimmed)).all():
+    if as_numpy(pc.utf8_length(trimmed)).all() and all_distinct(trimmed):
         return ids
     seen: dict[str, int] = {}
     for row, value in enumerate(ids):
