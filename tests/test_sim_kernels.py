@@ -214,7 +214,9 @@ def test_forecast_is_identical_with_and_without_numba(monkeypatch, errors):
     assert '"ME-2"' in results[0] and '"NE-2"' in results[0]
 
 
-def test_compiled_forecast_chunk_equals_the_sorted_order():
+def test_compiled_forecast_block_equals_the_sorted_order():
+    from tally.sim._forecast_jit import forecast_block
+
     polls = _district_polls()
     votes, s, n = polls.electoral_votes, len(polls.areas), 5000
     needed = votes.sum() // 2 + 1
@@ -224,9 +226,11 @@ def test_compiled_forecast_chunk_equals_the_sorted_order():
     region_of = rng.integers(0, 3, s)
     state_sd = np.full(s, 2.0)
     ev, wins, tips = np.empty(n, dtype=np.int64), np.zeros(s, dtype=np.int64), np.zeros(s, dtype=np.int64)
-    tied = kernels.compiled().forecast_chunk(
-        polls.margin, national, regional, region_of, z, state_sd, votes, float(needed), ev, wins, tips
+    rows = np.empty(n, dtype=np.int64)
+    n_tied = forecast_block(
+        polls.margin, national, regional, region_of, z, state_sd, votes, float(needed), ev, wins, tips, rows
     )
+    tied = rows[:n_tied]
     margin = polls.margin + national + regional[:, region_of] + z * state_sd
     assert np.array_equal(ev, (margin > 0) @ votes) and np.array_equal(wins, (margin > 0).sum(axis=0))
     expected, expected_tied = np.zeros(s, dtype=np.int64), []
@@ -242,3 +246,13 @@ def test_compiled_forecast_chunk_equals_the_sorted_order():
             expected[tip] += 1
     assert np.array_equal(tips, expected) and tied.tolist() == expected_tied
     assert 0 < len(expected_tied) < n // 2
+
+
+def test_median_from_counts_is_numpys_median():
+    from tally.sim.forecast import _median_of_counts
+
+    rng = np.random.default_rng(5)
+    for size in (1, 2, 3, 10, 11, 1000, 1001):
+        values = rng.integers(0, 539, size)
+        assert _median_of_counts(np.bincount(values)) == np.median(values), size
+        assert _median_of_counts(np.bincount(np.full(size, 7))) == 7.0

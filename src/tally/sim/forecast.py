@@ -21,10 +21,10 @@ in by the caller (the command line reads them from the bundled data of the year)
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -42,6 +42,8 @@ __all__ = [
     "polls_from_results",
     "read_polls",
 ]
+
+T = TypeVar("T")
 
 _REGION_STATES = {
     "Northeast": "CT ME MA NH RI VT NJ NY PA",
@@ -189,26 +191,21 @@ def electoral_college_forecast(
     region_names = sorted(set(regions))
     region_of = np.array([region_names.index(r) for r in regions])
     state_sd = np.where(np.isnan(polls.sd), errors.state_sd, polls.sd)
-    rng = np.random.default_rng(seed)
     ev_a = np.empty(sims, dtype=np.int64)
     tips = np.zeros(len(polls.areas), dtype=np.int64)
     state_wins = np.zeros(len(polls.areas), dtype=np.int64)
-    count = _chunk_counter()
-    z = np.empty((min(chunk, sims), len(polls.areas)))
-    done = 0
-    while done < sims:
-        n = min(chunk, sims - done)
-        national = rng.normal(0, errors.national_sd, (n, 1))
-        regional = rng.normal(0, errors.regional_sd, (n, len(region_names)))
-        # the same draws as normal(0, 1), into one buffer reused by every chunk
-        rng.standard_normal(out=z[:n])
-        draws = _Draws(polls.margin, national, regional, region_of, z[:n], state_sd)
-        count(draws, polls.electoral_votes, needed, ev_a[done : done + n], state_wins, tips)
-        done += n
+    count, rows = _block_counter()
+    model = _Model(polls.margin, region_of, len(region_names), state_sd, errors)
+    blocks = model.blocks(np.random.default_rng(seed), sims, chunk, rows, buffers=2)
+    for start, draws in _ahead(blocks):
+        count(draws, polls.electoral_votes, needed, ev_a[start : start + len(draws.z)], state_wins, tips)
     tipping = tips.astype(float)
     a, b = polls.candidates
     ev_b = total_ev - ev_a
-    values, counts = np.unique(ev_a, return_counts=True)
+    # electoral votes are whole and few: counted by value instead of sorted
+    counts = np.bincount(ev_a)
+    values = np.flatnonzero(counts)
+    median_a = _median_of_counts(counts)
     tip_share = {polls.areas[i]: tipping[i] / sims for i in np.argsort(-tipping) if tipping[i] > 0}
     result = {
         "spec": {
@@ -230,8 +227,8 @@ def electoral_college_forecast(
         "needed": int(needed),
         "win_probability": {a: float((ev_a >= needed).mean()), b: float((ev_b >= needed).mean())},
         "tie_probability": float((ev_a * 2 == total_ev).mean()),
-        "median_ev": {a: float(np.median(ev_a)), b: float(np.median(ev_b))},
-        "ev_distribution": {int(v): int(c) for v, c in zip(values, counts)},
+        "median_ev": {a: median_a, b: float(total_ev - median_a)},
+        "ev_distribution": {int(v): int(counts[v]) for v in values},
         "state_win_probability": {area: float(w / sims) for area, w in zip(polls.areas, state_wins)},
         "tipping_point": tip_share,
     }
@@ -239,9 +236,18 @@ def electoral_college_forecast(
     return result
 
 
+def _median_of_counts(counts: np.ndarray) -> float:
+    """``np.median`` of the values 0, 1, 2, ... each repeated as often as ``counts`` says."""
+    n = int(counts.sum())
+    cumulative = np.cumsum(counts)
+    low = int(np.searchsorted(cumulative, (n - 1) // 2, side="right"))
+    high = int(np.searchsorted(cumulative, n // 2, side="right"))
+    return (low + high) / 2
+
+
 @dataclass(frozen=True)
 class _Draws:
-    """One chunk's draws; ``margins()`` is the simulated margin of every area."""
+    """A block's draws; ``margins()`` is the simulated margin of every area."""
 
     poll: np.ndarray
     national: np.ndarray
@@ -260,21 +266,91 @@ class _Draws:
         )
 
 
+@dataclass(frozen=True)
+class _Model:
+    """The error model laid on the polls: what each simulation draws."""
+
+    poll: np.ndarray
+    region_of: np.ndarray
+    regions: int
+    state_sd: np.ndarray
+    errors: ErrorModel
+
+    def blocks(
+        self, rng: np.random.Generator, sims: int, chunk: int, rows: int, buffers: int = 1
+    ) -> Iterator[tuple[int, _Draws]]:
+        """(first simulation, draws) of blocks of at most ``rows`` simulations, in order.
+
+        The seeded stream is drawn ``chunk`` simulations at a time: their national
+        errors, then their regional errors, then their state errors. A chunk's state
+        errors come a block at a time (a generator's normals come one after another, so
+        these are the numbers one draw of the whole chunk gives); a small block stays in
+        the processor's cache while it is counted. Blocks take turns in ``buffers``
+        buffers: a block's state errors are overwritten ``buffers`` blocks later.
+        """
+        z = np.empty((buffers, min(rows, chunk, sims), len(self.poll)))
+        block = 0
+        for done in range(0, sims, chunk):
+            n = min(chunk, sims - done)
+            national = rng.normal(0, self.errors.national_sd, (n, 1))
+            regional = rng.normal(0, self.errors.regional_sd, (n, self.regions))
+            for first in range(0, n, rows):
+                last = min(n, first + rows)
+                errors = z[block % buffers, : last - first]
+                rng.standard_normal(out=errors)
+                block += 1
+                draws = _Draws(
+                    self.poll,
+                    national[first:last],
+                    regional[first:last],
+                    self.region_of,
+                    errors,
+                    self.state_sd,
+                )
+                yield done + first, draws
+
+
+def _ahead(blocks: Iterator[T]) -> Iterator[T]:
+    """``blocks``, each drawn in a second thread while the one before is counted.
+
+    Drawing (NumPy's generator) and counting (the compiled kernel, or NumPy) let go of
+    the interpreter lock, so the two overlap on a second core; the blocks still come
+    from one generator, one after another, so the numbers do not change. The block
+    being drawn is the one after the block being counted: ``blocks`` must not reuse a
+    block's arrays for the next one.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="tally-forecast") as pool:
+        pending = pool.submit(next, blocks, None)
+        while True:
+            block = pending.result()
+            if block is None:
+                return
+            pending = pool.submit(next, blocks, None)
+            yield block
+
+
 _Counter = Callable[[_Draws, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray], None]
+# Simulations counted at once by the compiled kernel: their state errors (one float per
+# area, 51 areas) fit in the processor's cache while they are drawn and counted.
+_COMPILED_ROWS = 2048
 
 
-def _chunk_counter() -> _Counter:
-    """The compiled one-pass count of a chunk when numba is available, else NumPy's."""
+def _block_counter() -> tuple[_Counter, int]:
+    """The compiled one-pass count of a block when numba is available, else NumPy's, and
+    the simulations each counts at once (NumPy's whole arrays pay off in big blocks)."""
     from .kernels import compiled
 
-    jit = compiled()
-    if jit is None:
-        return _count_numpy
+    if compiled() is None:
+        return _count_numpy, 1 << 62
+    from ._forecast_jit import forecast_block
 
     def count_compiled(
         draws: _Draws, votes: np.ndarray, needed: float, ev: np.ndarray, wins: np.ndarray, tips: np.ndarray
     ) -> None:
-        tied = jit.forecast_chunk(
+        tied = np.empty(len(draws.z), dtype=np.int64)
+        n_tied = forecast_block(
             draws.poll,
             draws.national,
             draws.regional,
@@ -286,13 +362,14 @@ def _chunk_counter() -> _Counter:
             ev,
             wins,
             tips,
+            tied,
         )
-        if tied.size:
-            margin = draws.margins(tied)
-            for k, row in zip(tied, margin):
+        if n_tied:
+            rows = tied[:n_tied]
+            for k, row in zip(rows, draws.margins(rows)):
                 tips[_tip_by_sort(row if ev[k] >= needed else -row, votes, needed)] += 1
 
-    return count_compiled
+    return count_compiled, _COMPILED_ROWS
 
 
 def _count_numpy(
