@@ -214,25 +214,46 @@ def test_forecast_is_identical_with_and_without_numba(monkeypatch, errors):
     assert '"ME-2"' in results[0] and '"NE-2"' in results[0]
 
 
-def test_compiled_forecast_block_equals_the_sorted_order():
-    from tally.sim._forecast_jit import forecast_block
+def test_compiled_forecast_draws_numpys_numbers_and_counts_them_as_the_sort_does():
+    from tally.sim._forecast_jit import count_block, draw_errors
 
     polls = _district_polls()
     votes, s, n = polls.electoral_votes, len(polls.areas), 5000
     needed = votes.sum() // 2 + 1
-    rng = np.random.default_rng(11)
-    national, regional = rng.normal(0, 2, (n, 1)), rng.normal(0, 1, (n, 3))
-    z = np.round(rng.normal(0, 1, (n, s)), 1)  # rounded: equal margins happen
-    region_of = rng.integers(0, 3, s)
+    region_of = np.random.default_rng(11).integers(0, 3, s)
+    region_of[[5, 9]] = 0  # NE-2 and AZ: equal polls in one region ...
     state_sd = np.full(s, 2.0)
+    state_sd[[5, 9]] = 0.0  # ... and no state error, so equal margins happen
+    rng = np.random.default_rng(11)
+    national, regional = np.empty(n), np.empty((n, 3))
+    draw_errors(rng, 2.0, 1.0, national, regional)
     ev, wins, tips = np.empty(n, dtype=np.int64), np.zeros(s, dtype=np.int64), np.zeros(s, dtype=np.int64)
-    rows = np.empty(n, dtype=np.int64)
-    n_tied = forecast_block(
-        polls.margin, national, regional, region_of, z, state_sd, votes, float(needed), ev, wins, tips, rows
+    rows, rows_margin = np.empty(n, dtype=np.int64), np.empty((n, s))
+    n_tied = count_block(
+        rng,
+        polls.margin,
+        national,
+        regional,
+        region_of,
+        state_sd,
+        votes,
+        float(needed),
+        ev,
+        wins,
+        tips,
+        rows,
+        rows_margin,
     )
     tied = rows[:n_tied]
-    margin = polls.margin + national + regional[:, region_of] + z * state_sd
+    # the same numbers, drawn by NumPy from the same seed, and the generator left where NumPy leaves it
+    numpy_rng = np.random.default_rng(11)
+    national_np, regional_np = numpy_rng.normal(0, 2.0, (n, 1)), numpy_rng.normal(0, 1.0, (n, 3))
+    z = numpy_rng.standard_normal((n, s))
+    assert np.array_equal(national, national_np[:, 0]) and np.array_equal(regional, regional_np)
+    assert rng.standard_normal() == numpy_rng.standard_normal()
+    margin = polls.margin + national_np + regional_np[:, region_of] + z * state_sd
     assert np.array_equal(ev, (margin > 0) @ votes) and np.array_equal(wins, (margin > 0).sum(axis=0))
+    assert np.array_equal(rows_margin[:n_tied], margin[tied])
     expected, expected_tied = np.zeros(s, dtype=np.int64), []
     for k in range(n):
         if max(ev[k], votes.sum() - ev[k]) < needed:

@@ -21,10 +21,9 @@ in by the caller (the command line reads them from the bundled data of the year)
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -42,8 +41,6 @@ __all__ = [
     "polls_from_results",
     "read_polls",
 ]
-
-T = TypeVar("T")
 
 _REGION_STATES = {
     "Northeast": "CT ME MA NH RI VT NJ NY PA",
@@ -194,11 +191,19 @@ def electoral_college_forecast(
     ev_a = np.empty(sims, dtype=np.int64)
     tips = np.zeros(len(polls.areas), dtype=np.int64)
     state_wins = np.zeros(len(polls.areas), dtype=np.int64)
-    count, rows = _block_counter()
-    model = _Model(polls.margin, region_of, len(region_names), state_sd, errors)
-    blocks = model.blocks(np.random.default_rng(seed), sims, chunk, rows, buffers=2)
-    for start, draws in _ahead(blocks):
-        count(draws, polls.electoral_votes, needed, ev_a[start : start + len(draws.z)], state_wins, tips)
+    setup = _Setup(
+        np.asarray(polls.margin, dtype=float),
+        region_of,
+        len(region_names),
+        np.asarray(state_sd, dtype=float),
+        np.asarray(polls.electoral_votes, dtype=float),
+        float(needed),
+        errors,
+    )
+    from .kernels import compiled  # numba, when installed and switched on
+
+    simulate = _simulate_numpy if compiled() is None else _simulate_compiled
+    simulate(setup, np.random.default_rng(seed), sims, chunk, ev_a, state_wins, tips)
     tipping = tips.astype(float)
     a, b = polls.candidates
     ev_b = total_ev - ev_a
@@ -246,8 +251,21 @@ def _median_of_counts(counts: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
+class _Setup:
+    """What every simulation shares: the polls, the error model, the electoral votes."""
+
+    poll: np.ndarray
+    region_of: np.ndarray
+    regions: int
+    state_sd: np.ndarray
+    votes: np.ndarray
+    needed: float
+    errors: ErrorModel
+
+
+@dataclass(frozen=True)
 class _Draws:
-    """A block's draws; ``margins()`` is the simulated margin of every area."""
+    """One chunk's draws; ``margins()`` is the simulated margin of every area."""
 
     poll: np.ndarray
     national: np.ndarray
@@ -266,110 +284,74 @@ class _Draws:
         )
 
 
-@dataclass(frozen=True)
-class _Model:
-    """The error model laid on the polls: what each simulation draws."""
-
-    poll: np.ndarray
-    region_of: np.ndarray
-    regions: int
-    state_sd: np.ndarray
-    errors: ErrorModel
-
-    def blocks(
-        self, rng: np.random.Generator, sims: int, chunk: int, rows: int, buffers: int = 1
-    ) -> Iterator[tuple[int, _Draws]]:
-        """(first simulation, draws) of blocks of at most ``rows`` simulations, in order.
-
-        The seeded stream is drawn ``chunk`` simulations at a time: their national
-        errors, then their regional errors, then their state errors. A chunk's state
-        errors come a block at a time (a generator's normals come one after another, so
-        these are the numbers one draw of the whole chunk gives); a small block stays in
-        the processor's cache while it is counted. Blocks take turns in ``buffers``
-        buffers: a block's state errors are overwritten ``buffers`` blocks later.
-        """
-        z = np.empty((buffers, min(rows, chunk, sims), len(self.poll)))
-        block = 0
-        for done in range(0, sims, chunk):
-            n = min(chunk, sims - done)
-            national = rng.normal(0, self.errors.national_sd, (n, 1))
-            regional = rng.normal(0, self.errors.regional_sd, (n, self.regions))
-            for first in range(0, n, rows):
-                last = min(n, first + rows)
-                errors = z[block % buffers, : last - first]
-                rng.standard_normal(out=errors)
-                block += 1
-                draws = _Draws(
-                    self.poll,
-                    national[first:last],
-                    regional[first:last],
-                    self.region_of,
-                    errors,
-                    self.state_sd,
-                )
-                yield done + first, draws
+# The seeded stream is drawn ``chunk`` simulations at a time: their national errors,
+# then their regional errors, then their state errors (row after row). Both paths draw
+# it so, and so give the same forecast for a seed.
 
 
-def _ahead(blocks: Iterator[T]) -> Iterator[T]:
-    """``blocks``, each drawn in a second thread while the one before is counted.
+def _simulate_numpy(
+    setup: _Setup,
+    rng: np.random.Generator,
+    sims: int,
+    chunk: int,
+    ev: np.ndarray,
+    wins: np.ndarray,
+    tips: np.ndarray,
+) -> None:
+    """Every simulation drawn with NumPy and counted by :func:`_count_numpy`, chunk by chunk."""
+    z = np.empty((min(chunk, sims), len(setup.poll)))
+    for done in range(0, sims, chunk):
+        n = min(chunk, sims - done)
+        national = rng.normal(0, setup.errors.national_sd, (n, 1))
+        regional = rng.normal(0, setup.errors.regional_sd, (n, setup.regions))
+        # the same draws as normal(0, 1), into one buffer reused by every chunk
+        rng.standard_normal(out=z[:n])
+        draws = _Draws(setup.poll, national, regional, setup.region_of, z[:n], setup.state_sd)
+        _count_numpy(draws, setup.votes, setup.needed, ev[done : done + n], wins, tips)
 
-    Drawing (NumPy's generator) and counting (the compiled kernel, or NumPy) let go of
-    the interpreter lock, so the two overlap on a second core; the blocks still come
-    from one generator, one after another, so the numbers do not change. The block
-    being drawn is the one after the block being counted: ``blocks`` must not reuse a
-    block's arrays for the next one.
+
+def _simulate_compiled(
+    setup: _Setup,
+    rng: np.random.Generator,
+    sims: int,
+    chunk: int,
+    ev: np.ndarray,
+    wins: np.ndarray,
+    tips: np.ndarray,
+) -> None:
+    """Every simulation drawn and counted by the compiled kernels, chunk by chunk.
+
+    The kernels draw from ``rng`` itself the numbers NumPy draws, and count each
+    simulation as its state errors are drawn (see :mod:`tally.sim._forecast_jit`).
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from ._forecast_jit import count_block, draw_errors
 
-    with ThreadPoolExecutor(1, thread_name_prefix="tally-forecast") as pool:
-        pending = pool.submit(next, blocks, None)
-        while True:
-            block = pending.result()
-            if block is None:
-                return
-            pending = pool.submit(next, blocks, None)
-            yield block
-
-
-_Counter = Callable[[_Draws, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray], None]
-# Simulations counted at once by the compiled kernel: their state errors (one float per
-# area, 51 areas) fit in the processor's cache while they are drawn and counted.
-_COMPILED_ROWS = 2048
-
-
-def _block_counter() -> tuple[_Counter, int]:
-    """The compiled one-pass count of a block when numba is available, else NumPy's, and
-    the simulations each counts at once (NumPy's whole arrays pay off in big blocks)."""
-    from .kernels import compiled
-
-    if compiled() is None:
-        return _count_numpy, 1 << 62
-    from ._forecast_jit import forecast_block
-
-    def count_compiled(
-        draws: _Draws, votes: np.ndarray, needed: float, ev: np.ndarray, wins: np.ndarray, tips: np.ndarray
-    ) -> None:
-        tied = np.empty(len(draws.z), dtype=np.int64)
-        n_tied = forecast_block(
-            draws.poll,
-            draws.national,
-            draws.regional,
-            draws.region_of,
-            draws.z,
-            draws.state_sd,
-            votes,
-            float(needed),
-            ev,
+    n_max = min(chunk, sims)
+    national, regional = np.empty(n_max), np.empty((n_max, setup.regions))
+    # rows whose tipping point the sort decides, and their margins (rare: pages untouched)
+    tied, tied_margin = np.empty(n_max, dtype=np.int64), np.empty((n_max, len(setup.poll)))
+    errors = setup.errors
+    for done in range(0, sims, chunk):
+        n = min(chunk, sims - done)
+        draw_errors(rng, float(errors.national_sd), float(errors.regional_sd), national[:n], regional[:n])
+        n_tied = count_block(
+            rng,
+            setup.poll,
+            national[:n],
+            regional[:n],
+            setup.region_of,
+            setup.state_sd,
+            setup.votes,
+            setup.needed,
+            ev[done : done + n],
             wins,
             tips,
             tied,
+            tied_margin,
         )
-        if n_tied:
-            rows = tied[:n_tied]
-            for k, row in zip(rows, draws.margins(rows)):
-                tips[_tip_by_sort(row if ev[k] >= needed else -row, votes, needed)] += 1
-
-    return count_compiled, _COMPILED_ROWS
+        for k, margin in zip(tied[:n_tied], tied_margin[:n_tied]):
+            signed = margin if ev[done + k] >= setup.needed else -margin
+            tips[_tip_by_sort(signed, setup.votes, setup.needed)] += 1
 
 
 def _count_numpy(
