@@ -92,6 +92,31 @@ def random_ranked(seed: int, *, messy: bool = True, max_candidates: int = 6) -> 
     return RankedBallots.from_matrix(NAMES[:c], matrix, weights, tie_sets=tie_sets)
 
 
+def random_split(seed: int) -> Any:
+    """A small ranked profile whose overvotes name two or three candidates (for
+    ``overvote="split"``), without blanks or unnamed overvotes."""
+    from tally.ballots import RankedBallots
+
+    rng = np.random.default_rng(10_000 + seed)
+    c = int(rng.integers(3, 7))
+    rows: list[list[Any]] = []
+    for _ in range(int(rng.integers(5, 41))):
+        order = [NAMES[i] for i in rng.permutation(c)]
+        length = int(rng.integers(1, c + 1))
+        row: list[Any] = []
+        i = 0
+        while i < length:
+            if length - i >= 2 and rng.random() < 0.3:
+                k = int(rng.integers(2, min(3, length - i) + 1))
+                row.append(frozenset(order[i : i + k]))
+                i += k
+            else:
+                row.append(order[i])
+                i += 1
+        rows.append(row)
+    return RankedBallots.from_rankings(NAMES[:c], rows)
+
+
 def random_scored(seed: int, kind: str) -> Any:
     from tally.ballots import ScoredBallots
 
@@ -183,6 +208,15 @@ _RANKED_OPTION_VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
 }
 
 
+_SPLIT_COUNTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("rctab", {}),
+    ("rctab", {"mode": "stv", "seats": 2}),
+    ("rctab", {"mode": "multi_pass", "seats": 2, "decimal_places": 2}),
+    ("irv", {}),
+    ("wigm_stv", {"seats": 2}),
+)
+
+
 def cases() -> Iterator[Case]:
     """Every case of the corpus, in a fixed order."""
     import tally
@@ -237,6 +271,16 @@ def cases() -> Iterator[Case]:
                     return tally.count(ranked(), name, **opts)
 
                 yield f"ranked#{seed} {name} variant {k}", functools_partial(_answer, thunk)
+
+    # 2b. overvotes split among their candidates: RCTab's decimals and the floor's fractions
+    for seed in range(12):
+        for name, opts in _SPLIT_COUNTS:
+
+            def split(seed: int = seed, name: str = name, opts: dict = opts) -> Any:
+                return tally.count(random_split(seed), name, overvote="split", **opts)
+
+            label = " ".join(f"{k}={v}" for k, v in opts.items())
+            yield f"split#{seed} {name} {label}".rstrip(), functools_partial(_answer, split)
 
     # 3. cardinal and committee rules
     for seed in range(12):

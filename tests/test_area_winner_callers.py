@@ -45,6 +45,6 @@ def test_house_delegations_ties_empty_districts_and_other(monkeypatch):
         attributes={"state": ("XX", "XX", "XX", "YY")},
         metadata={"pseudo_candidates": ("Other",)},
     )
-    monkeypatch.setattr(us, "_build_house", lambda year: t)
+    monkeypatch.setattr(us, "build_house", lambda year: t)
     # The tie and the district without votes seat nobody; a district "Other" carries is Other's.
     assert us.house_delegations(2020) == {"XX": {"Other": 1}, "YY": {"REP": 1}}

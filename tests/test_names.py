@@ -147,7 +147,18 @@ def test_the_rules_for_parties(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "module", ["tally.names", "tally.headlines", "tally.data.naming", "tally.data.naming_build"]
+    "module",
+    [
+        "tally.names",
+        "tally.headlines",
+        "tally.headlines._words",
+        "tally.headlines.winners",
+        "tally.headlines.changes",
+        "tally.headlines.chambers",
+        "tally.headlines.procedures",
+        "tally.data.naming",
+        "tally.data.naming_build",
+    ],
 )
 def test_the_examples_in_the_docstrings(module):
     import doctest

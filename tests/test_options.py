@@ -22,14 +22,14 @@ from tally.options import (
 def test_inactive_codes_are_defined_once_and_agree_everywhere():
     from tally.count import walk
     from tally.count.papers import INACTIVE
-    from tally.rctab import tabulate
+    from tally.rctab import ledger
 
     assert [reason_of(INACTIVE_CODES[r]) for r in INACTIVE_REASONS] == list(INACTIVE_REASONS)
     assert walk.REASONS == tally.outcome.INACTIVE_REASONS == INACTIVE_REASONS
     assert INACTIVE == INACTIVE_CODES
     # RCTab's statuses are the shared codes under RCTab's names
-    assert tabulate._STATUS_OF_CODE[INACTIVE_CODES["skipped"]] == "skippedRankings"
-    assert tabulate._STATUS_OF_CODE[INACTIVE_CODES["undervote"]] == "undervotes"
+    assert ledger._STATUS_OF_CODE[INACTIVE_CODES["skipped"]] == "skippedRankings"
+    assert ledger._STATUS_OF_CODE[INACTIVE_CODES["undervote"]] == "undervotes"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,9 @@ The example: A 4, B 3, C 2 and 2 ballots marking B and C at the first rank. Exha
 the overvote elects A 4-3. Setting the overvote aside while B and C both continue, and
 counting it for the last one left, elects B: C is eliminated, the 2 ballots then count for
 B, 5-4. Splitting gives B and C one vote each; C (3) is eliminated, its split halves move
-to B, 5-4.
+to B, 5-4. The RCTab tabulator counts both, under tally's names and RCTab's
+(``countWhenSingleContinuing``, ``splitVote``); its split arithmetic is checked further
+in ``tests/test_rctab_split.py``.
 """
 
 from __future__ import annotations
@@ -64,9 +66,27 @@ def test_rctab_rule_counts_single_continuing():
     assert tally.count(example(), "rctab").winners == ("A",)
 
 
-def test_rctab_engine_refuses_split_by_name():
-    with pytest.raises(ConfigError, match="splitVote"):
-        tally.count(example(), "rctab", overvote="split")
+@pytest.mark.parametrize("name", ["split", "splitVote"])
+def test_rctab_rule_counts_split_by_either_name(name):
+    o = tally.count(example(), "rctab", overvote=name)
+    assert o.winners == ("B",)
+    first, last = o.rounds
+    # Round 1: each {B,C} ballot gives 1/2 to B and 1/2 to C (0.5000 at RCTab's 4 places,
+    # nothing left over): A 4, B 3 + 2 x 0.5 = 4, C 2 + 2 x 0.5 = 3. Threshold: 11 active
+    # votes, floor(11/2) + 1 = 6; no one has it, C is lowest and is eliminated.
+    assert dict(first.tally) == {"A": 4, "B": 4, "C": 3} and first.eliminated == ("C",)
+    assert first.threshold == 6
+    # C's 2 plain ballots rank no one else and exhaust; the {B,C} ballots have only B left
+    # among their overvoted candidates and now count wholly for B: C's halves (1 in all)
+    # go to B.
+    assert first.transfers == {"C": {"B": 1, "exhausted": 2}}
+    # Round 2: A 4, B 5 of 9 active votes, threshold floor(9/2) + 1 = 5: B is elected.
+    assert dict(last.tally) == {"A": 4, "B": 5} and last.elected == ("B",)
+    assert last.threshold == 5 and last.inactive["exhausted"] == 2
+    assert last.continuing + sum(last.inactive.values()) == 11
+    # the same rounds as IRV under overvote='split' (no decimals matter here)
+    irv = tally.count(example(), "irv", overvote="split")
+    assert [dict(r.tally) for r in irv.rounds] == [dict(r.tally) for r in o.rounds]
 
 
 def _config(tmp_path, rule):
@@ -107,6 +127,7 @@ def _config(tmp_path, rule):
         ("exhaustImmediately", "A", {"A": 4, "B": 3}),
         ("exhaustIfMultipleContinuing", "A", {"A": 4, "B": 3}),
         ("countWhenSingleContinuing", "B", {"A": 4, "B": 5}),
+        ("splitVote", "B", {"A": 4, "B": 5}),
     ],
 )
 def test_rctab_config(tmp_path, rule, winner, final):
@@ -116,9 +137,14 @@ def test_rctab_config(tmp_path, rule, winner, final):
     assert {k: int(v) for k, v in tab.rounds[-1].tally.items()} == final
 
 
-def test_rctab_config_split_is_refused_when_counted(tmp_path):
-    with pytest.raises(ConfigError, match="splitVote"):
-        run_config(_config(tmp_path, "splitVote"))
+def test_rctab_config_split_shows_its_shares_as_decimals(tmp_path):
+    run = run_config(_config(tmp_path, "splitVote"))
+    (tab,) = run.tabulations
+    first = tab.rounds[0]
+    # the halves are RCTab decimals (0.5000 at 4 places), so the tallies they touch are too
+    assert [str(first.tally[c]) for c in CANDS] == ["4", "4.0000", "3.0000"]
+    assert {k: str(v) for k, v in first.transfers["C"].items()} == {"B": "1.0000", "exhausted": "2"}
+    assert first.split_remainder == 0 and tab.total_ballots == 11
 
 
 # -- against a plain reading: every ballot re-read from its first rank each round ---------

@@ -7,7 +7,7 @@ import pytest
 
 import tally
 from tally import data
-from tally.data import us
+from tally.data import us, us_president
 from tally.errors import ConfigError, DataError
 
 
@@ -148,13 +148,13 @@ def test_datasets_registered():
     [
         (
             "us-president-2016",
-            lambda: us._build_president(2016),
+            lambda: us.build_president(2016),
             [
                 ("us-president", "1976-2020-president.csv"),
                 ("us-president", "538-election_results_presidential.csv"),
             ],
         ),
-        ("us-house-2018", lambda: us._build_house(2018), [("us-house", "1976-2020-house.csv")]),
+        ("us-house-2018", lambda: us.build_house(2018), [("us-house", "1976-2020-house.csv")]),
     ],
 )
 def test_parquet_cache_round_trip(tmp_path, monkeypatch, key, build, files):
@@ -224,8 +224,8 @@ def test_rows_naming_no_person_are_other_not_candidates(year, label):
     # every vote of the file still counts somewhere: the label's votes are in Other
     state = labelled[0]["state_po"]
     in_state = [r for r in rows if r["state_po"] == state]
-    named = {us._medsl_name(r) for r in in_state} - {us.OTHER}
-    other = sum(int(r["candidatevotes"]) for r in in_state if us._medsl_name(r) == us.OTHER)
+    named = {us_president._medsl_name(r) for r in in_state} - {us.OTHER}
+    other = sum(int(r["candidatevotes"]) for r in in_state if us_president._medsl_name(r) == us.OTHER)
     assert int(labelled[0]["candidatevotes"]) <= other
     assert t.votes[t.areas.index(state), t.candidates.index(us.OTHER)] == other
     assert t.votes[t.areas.index(state)].sum() == sum(int(r["candidatevotes"]) for r in in_state)

@@ -24,7 +24,9 @@ has the same JSON shape:
   round without reading the rounds).
 * :mod:`tally.count.gregory` and :mod:`tally.count.meek`: the two STV transfer cores
   (papers moving at Gregory transfer values; Meek's keep values found by iteration),
-  over which each legal text is a small rule module.
+  over which each legal text is a small rule module. The Gregory core's papers and how
+  they move are :mod:`tally.count.gregory_papers`, its two ways of moving a surplus
+  :mod:`tally.count.gregory_surplus`.
 
 The floor imports only the ground (``errors``, ``options``, ``outcome``) and the nouns
 (``ballots``, ``ties``); rules import the floor, never the other way round.

@@ -1,4 +1,4 @@
-"""The Gregory core of STV: ballot papers moving between candidates at transfer values.
+"""The Gregory core of STV: the stages of a count whose papers move at transfer values.
 
 A :class:`GregoryCount` is a sequence of *stages*. Stage 1 credits first preferences. Each
 later stage either transfers the surplus of one elected candidate or excludes one candidate
@@ -11,41 +11,12 @@ subclasses that change one step each (:mod:`tally.rules.stv_ers97`,
 :meth:`~GregoryCount._reached`, :meth:`~GregoryCount._places`,
 :meth:`~GregoryCount._finish_early` or :meth:`~GregoryCount._initial_quota`.
 
-How papers move is :class:`GregoryRules`:
-
-``surplus_papers``
-    ``"all"``: every paper the elected candidate holds moves on at a reduced value
-    (inclusive Gregory: Scottish, WIGM); ``"last"``: only the last parcel of papers
-    received (all papers if elected at the first stage) is examined (ERS97, Irish).
-``selection``
-    ``"fractional"``: the papers move at a transfer value; ``"random"``: whole papers
-    are drawn at random from each sub-parcel (Irish), with a seeded generator.
-``value``
-    ``"inclusive"``: a paper of value v moves at v x surplus / votes of the candidate
-    (Scottish rule 48(3)); ``"transferable"``: at v x surplus / value of the transferable
-    papers examined, never more than v (ERS97).
-``decimals``
-    Transfer values are cut to this many decimal places (None: exact fractions).
-``exclusion``
-    ``"together"``: all papers of an excluded candidate move in one stage;
-    ``"by_value"``: in parcels of equal value, highest first, each its own stage, with
-    the quota checked after each (ERS97).
-``quota``, ``reading``
-    The quota (:func:`tally.count.papers.quota_value`) and how marks are read
-    (:func:`tally.count.papers.read_papers`).
-
-Overvotes read by the candidates still in the running (``overvote`` of
-``exhaust_if_multiple``, ``single_continuing`` or ``split``) are read as the ballot walk
-reads them, with the hopeful candidates as the continuing ones: whenever a paper moves, its
-next preference is found given who is hopeful then. A paper reaching an overvote with
-several hopeful candidates is non-transferable (``exhaust_if_multiple``); is set aside
-(``single_continuing``) and re-read at every later stage, coming back at its value to the
-one candidate left (or passing on when none is); or is divided (``split``) into equal
-parts, one held by each of those candidates at its share of the paper's value, each part
-re-divided among those still hopeful when its holder's papers move. The valid poll counts
-every paper with a usable preference except one whose first preference is an overvote
-under ``exhaust_if_multiple`` (it can never count, as under ``exhaust``); a paper set
-aside at the first stage is valid and non-transferable until it comes back.
+The papers, and how they move under :class:`~tally.count.gregory_papers.GregoryRules`
+(which papers of a surplus, at what value, an exclusion at once or by value, overvotes
+read by the candidates still in the running), are :mod:`tally.count.gregory_papers`; the
+two ways a surplus moves (at a transfer value, or whole papers drawn at random) are
+:mod:`tally.count.gregory_surplus`. This module holds the stages, the elections and the
+record of each stage.
 
 A :class:`~tally.outcome.Round` here is the state *after* a stage: ``tally`` the votes
 credited to each candidate still in the count (elected or hopeful), ``transfers`` what
@@ -61,18 +32,26 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots
-from ..errors import ConfigError
-from ..options import Reading
+from ..ballots import RankedBallots
 from ..outcome import Outcome, Round
 from ..ties import TieBreaker
-from .papers import INACTIVE, SPLIT, Papers, quota_value, read_papers, truncate
+from .gregory_papers import (
+    ELECTED,
+    EXCLUDED,
+    HOPEFUL,
+    GregoryPapers,
+    GregoryRules,
+    ceil_cents,
+    fmt,
+    next_usable,
+)
+from .gregory_surplus import fractional_surplus, random_surplus
+from .papers import INACTIVE, quota_value
 from .record import Recorder
 
 __all__ = [
@@ -86,35 +65,11 @@ __all__ = [
     "next_usable",
 ]
 
-HOPEFUL, ELECTED, EXCLUDED = 0, 1, 2
 _REASON = {code: name for name, code in INACTIVE.items()}
 _INACTIVE_ORDER = ("undervote", "overvote", "skipped", "repeated", "exhausted")
 
 
-@dataclass(frozen=True)
-class GregoryRules:
-    """How papers move in one Gregory-family count (see the module docstring)."""
-
-    surplus_papers: str = "all"
-    selection: str = "fractional"
-    value: str = "inclusive"
-    decimals: int | None = None
-    exclusion: str = "together"
-    quota: str = "droop"
-    reading: Reading = field(default_factory=Reading)
-
-
-def fmt(x: Fraction) -> float:
-    """A vote value as the outcome writes it."""
-    return float(x)
-
-
-def ceil_cents(x: Fraction) -> Fraction:
-    """``x`` rounded up to two decimal places."""
-    return Fraction(-((-x.numerator * 100) // x.denominator), 100)
-
-
-class GregoryCount:
+class GregoryCount(GregoryPapers):
     """One Gregory-family STV count (see the module docstring)."""
 
     def __init__(
@@ -125,64 +80,17 @@ class GregoryCount:
         breaker: TieBreaker,
         seed: int | None,
     ) -> None:
-        self.ballots = ballots
-        self.names = ballots.candidates
+        super().__init__(ballots, rules, seed)
         self.seats = seats
-        self.rules = rules
         self.breaker = breaker
-        self.rng = np.random.default_rng(0 if seed is None else seed)
-        if rules.selection == "random" and rules.reading.overvote == "split":
-            raise ConfigError(
-                "option overvote='split' cannot be read by a count that draws whole papers at "
-                "random (Irish STV): a divided paper is worth a fraction of a vote; use "
-                "'exhaust', 'skip', 'exhaust_if_multiple' or 'single_continuing'"
-            )
-        papers: Papers = read_papers(ballots, rules.reading)
-        self.papers = papers
-        self.prefs = papers.prefs
-        self.end = papers.end
-        self.count = papers.count.copy()
         c = ballots.n_candidates
-        rows = papers.rows
-        self.vals: list[Fraction] = [Fraction(1)]
-        self.vid_of: dict[Fraction, int] = {Fraction(1): 0}
-        self.vid = np.zeros(rows, dtype=np.int64)
-        self.pos = np.zeros(rows, dtype=np.int64)
-        self.arrived = np.ones(rows, dtype=np.int64)
-        blank = ballots.is_blank()
-        valid = papers.valid
-        first = self.prefs[:, 0]
-        if papers.ties is not None:
-            self.pos, first = papers.first_usable(np.arange(rows), self.pos, np.ones(c, dtype=bool))
-            if papers.overvote == "exhaust_if_multiple":
-                valid = valid & (first != INACTIVE["overvote"])
-        # a paper never counted because its first preference is an overvote is one
-        end = np.where(first == INACTIVE["overvote"], first, papers.end)
-        self.holder = np.where(valid, first, np.where(blank, INACTIVE["undervote"], end)).astype(np.int64)
-        # the part of a paper each row holds (below 1 only for a divided overvote)
-        self.share = np.ones(rows, dtype=np.float64)
-        self.fully_ranked = (ballots.choices != SKIPPED).sum(axis=1) >= ballots.choices.shape[1]
-        self.status = np.zeros(c, dtype=np.int64)
-        self.credited = [Fraction(0)] * c
-        self.valid = int(self.count[valid].sum())
-        counted = np.flatnonzero(valid)
-        if papers.ties is not None:
-            counted = self._divide(counted)
-        self.nontransferable = Fraction(0)
-        for cand, value in self._sums(counted).items():
-            if cand >= 0:
-                self.credited[cand] = value
-            else:
-                self.nontransferable += value
         self.quota, self.strict = self._initial_quota()
         self.pending: list[int] = []
         self.order: list[int] = []
-        self.stage = 1
         self.recorder = Recorder(self.names, ballots.total, valid=self.valid, transfers_into="same")
         self.rounds: list[Round] = self.recorder.rounds
         self.stages: list[dict[str, Any]] = []
         self.history: list[np.ndarray] = []
-        self.loss = Fraction(0)
         # Notes and details for the stage being counted (ERS97 5.6.2: candidates left unelected).
         self.pending_notes: list[str] = []
         self.pending_detail: dict[str, Any] = {}
@@ -192,30 +100,6 @@ class GregoryCount:
         self.peak: list[Fraction] = [Fraction(0)] * c
 
     # -- helpers ------------------------------------------------------------------
-
-    def _value_id(self, value: Fraction) -> int:
-        if value not in self.vid_of:
-            self.vid_of[value] = len(self.vals)
-            self.vals.append(value)
-        return self.vid_of[value]
-
-    def _sums(self, rows: np.ndarray, key: np.ndarray | None = None) -> dict[int, Fraction]:
-        """Total value of ``rows`` grouped by ``key`` (default: their holder)."""
-        if rows.size == 0:
-            return {}
-        key = self.holder[rows] if key is None else key
-        width = len(self.vals)
-        combined = (key + 16) * width + self.vid[rows]
-        uniq, inverse = np.unique(combined, return_inverse=True)
-        papers = np.bincount(inverse.reshape(-1), weights=self.count[rows].astype(np.float64))
-        out: dict[int, Fraction] = {}
-        for k, n in zip(uniq.tolist(), papers.tolist()):
-            group, vid = divmod(k, width)
-            out[group - 16] = out.get(group - 16, Fraction(0)) + self.vals[vid] * round(n)
-        return out
-
-    def _hopeful(self) -> list[int]:
-        return [int(i) for i in np.flatnonzero(self.status == HOPEFUL)]
 
     def _initial_quota(self) -> tuple[Fraction, bool]:
         """(quota, strict) at the start of the count."""
@@ -228,65 +112,6 @@ class GregoryCount:
 
     def _snapshot(self) -> np.ndarray:
         return np.array([fmt(v) for v in self.credited])
-
-    def _move(self, rows: np.ndarray, new_vid: np.ndarray) -> dict[int, Fraction]:
-        """Move ``rows`` to their next hopeful preference at value ids ``new_vid``."""
-        usable = self.status == HOPEFUL
-        pos, cand = next_usable(self, rows, usable)
-        self.pos[rows] = pos
-        self.holder[rows] = cand
-        self.vid[rows] = new_vid
-        self.arrived[rows] = self.stage
-        if self.papers.ties is not None:
-            rows = self._divide(rows)
-        sums = self._sums(rows)
-        for dest, value in sums.items():
-            if dest >= 0:
-                self.credited[dest] += value
-        return sums
-
-    def _divide(self, rows: np.ndarray) -> np.ndarray:
-        """Divide the ``rows`` that reached a split overvote among its hopeful candidates.
-
-        Each such row keeps the first of them; the others get new rows. All parts hold the
-        row's papers at an equal share of its value. Returns ``rows`` and the new rows.
-        """
-        at = rows[self.holder[rows] == SPLIT]
-        if not at.size:
-            return rows
-        assert self.papers.ties is not None
-        hopeful = self.status == HOPEFUL
-        parts: list[tuple[int, int]] = []
-        for row in at.tolist():
-            code = int(self.prefs[row, self.pos[row]])
-            members = np.flatnonzero(self.papers.ties[FIRST_TIE_CODE - code] & hopeful).tolist()
-            n = len(members)
-            self.vid[row] = self._value_id(self.vals[self.vid[row]] / n)
-            self.share[row] /= n
-            self.holder[row] = members[0]
-            parts.extend((row, m) for m in members[1:])
-        source = np.array([r for r, _ in parts], dtype=np.int64)
-        new = self._copy_rows(source)
-        self.holder[new] = [m for _, m in parts]
-        return np.concatenate([rows, new])
-
-    def _recall(self) -> dict[int, Fraction]:
-        """Papers set aside at an overvote (``single_continuing``) whose candidates have left
-        all but one (or all): re-read at their value from the overvote. Returns where they went."""
-        if self.papers.overvote != "single_continuing":
-            return {}
-        waiting = np.flatnonzero(self.holder == INACTIVE["overvote"])
-        waiting = waiting[self.papers.at_tie(waiting, self.pos[waiting])]
-        if not waiting.size:
-            return {}
-        _, state = self.papers.first_usable(waiting, self.pos[waiting], self.status == HOPEFUL)
-        back = waiting[state != INACTIVE["overvote"]]
-        if not back.size:
-            return {}
-        self.nontransferable -= sum(self._sums(back).values(), Fraction(0))
-        sums = self._move(back, self.vid[back].copy())
-        self.nontransferable += sum((v for d, v in sums.items() if d < 0), Fraction(0))
-        return sums
 
     def _transfer_dict(
         self, source: int, sums: dict[int, Fraction], lost: Fraction = Fraction(0)
@@ -417,106 +242,13 @@ class GregoryCount:
             "papers_examined": int(self.count[examined].sum()),
         }
         if rules.selection == "random":
-            sums, lost = self._random_surplus(c, examined, surplus, detail)
+            sums, lost = random_surplus(self, examined, surplus, detail)
         else:
-            sums, lost = self._fractional_surplus(c, examined, surplus, detail)
+            sums, lost = fractional_surplus(self, c, examined, surplus, detail)
         self.credited[c] = self.quota
         self._recall()
         note = f"surplus of {self.names[c]} transferred"
         self._after_transfer(c, sums, lost, note, detail, eliminated=())
-
-    def _fractional_surplus(
-        self, c: int, examined: np.ndarray, surplus: Fraction, detail: dict[str, Any]
-    ) -> tuple[dict[int, Fraction], Fraction]:
-        rules = self.rules
-        if rules.value == "inclusive":
-            rows = examined
-            base = self.credited[c]
-        else:
-            _, dest = next_usable(self, examined, self.status == HOPEFUL)
-            rows = examined[(dest >= 0) | (dest == SPLIT)]
-            base = sum(self._sums(rows, np.zeros(rows.size, dtype=np.int64)).values(), Fraction(0))
-        new_vid = self.vid[rows].copy()
-        values: dict[str, float] = {}
-        lost_to_nt = Fraction(0)
-        if rules.value == "transferable" and base <= surplus:
-            # Transferable papers worth no more than the surplus move at their value;
-            # the rest of the surplus cannot be transferred.
-            lost_to_nt = surplus - base
-            values = {str(self.vals[v]): fmt(self.vals[v]) for v in np.unique(new_vid).tolist()}
-        elif rows.size:
-            for v in np.unique(self.vid[rows]).tolist():
-                old = self.vals[v]
-                new = truncate(old * surplus / base, rules.decimals)
-                if rules.value == "transferable":
-                    new = min(new, old)
-                new_vid[self.vid[rows] == v] = self._value_id(new)
-                values[str(old)] = fmt(new)
-        detail["transfer_values"] = values
-        sums = self._move(rows, new_vid)
-        moved = sum(sums.values(), Fraction(0))
-        exhausted = sum((v for d, v in sums.items() if d < 0), Fraction(0))
-        self.nontransferable += exhausted + lost_to_nt
-        self.loss += surplus - moved - lost_to_nt
-        return sums, lost_to_nt
-
-    def _random_surplus(
-        self, c: int, examined: np.ndarray, surplus: Fraction, detail: dict[str, Any]
-    ) -> tuple[dict[int, Fraction], Fraction]:
-        _, dest = next_usable(self, examined, self.status == HOPEFUL)
-        transferable = examined[dest >= 0]
-        dest = dest[dest >= 0]
-        total = int(self.count[transferable].sum())
-        s = int(surplus)
-        if total <= s:
-            take = {int(d): int(self.count[transferable[dest == d]].sum()) for d in np.unique(dest).tolist()}
-        else:
-            sizes = {int(d): int(self.count[transferable[dest == d]].sum()) for d in np.unique(dest).tolist()}
-            take = {d: n * s // total for d, n in sizes.items()}
-            left = s - sum(take.values())
-            # Papers left over go to the largest remainders; equal remainders to the
-            # larger sub-parcel, then to the candidate first in the list.
-            by_remainder = sorted(sizes, key=lambda d: (-((sizes[d] * s) % total), -sizes[d], d))
-            for d in by_remainder[:left]:
-                take[d] += 1
-        detail["papers_transferred"] = {self.names[d]: n for d, n in sorted(take.items())}
-        whole: list[np.ndarray] = []
-        part_rows: list[np.ndarray] = []
-        part_take: list[np.ndarray] = []
-        for d, n in sorted(take.items()):
-            rows = transferable[dest == d]
-            counts = self.count[rows]
-            chosen = counts if n >= counts.sum() else self.rng.multivariate_hypergeometric(counts, n)
-            whole.append(rows[(chosen == counts) & (chosen > 0)])
-            some = (chosen > 0) & (chosen < counts)
-            part_rows.append(rows[some])
-            part_take.append(chosen[some])
-        split = self._split(
-            np.concatenate(part_rows or [np.zeros(0, np.int64)]),
-            np.concatenate(part_take or [np.zeros(0, np.int64)]),
-        )
-        rows = np.sort(np.concatenate([*whole, split])).astype(np.int64)
-        sums = self._move(rows, self.vid[rows].copy())
-        moved = sum(sums.values(), Fraction(0))
-        lost = surplus - moved
-        self.nontransferable += lost
-        return sums, lost
-
-    def _split(self, rows: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """Take ``k[i]`` papers of ``rows[i]`` into new rows (the papers drawn); returns them."""
-        self.count[rows] -= k
-        new = self._copy_rows(rows)
-        self.count[new] = k
-        return new
-
-    def _copy_rows(self, rows: np.ndarray) -> np.ndarray:
-        """Append a copy of each of ``rows`` (same papers, place and value); returns the copies."""
-        start = self.count.size
-        for name in ("prefs", "end", "count", "vid", "pos", "arrived", "holder", "fully_ranked", "share"):
-            arr = getattr(self, name)
-            setattr(self, name, np.concatenate([arr, arr[rows]]))
-        self.papers = dataclasses.replace(self.papers, prefs=self.prefs, end=self.end, count=self.count)
-        return np.arange(start, start + rows.size, dtype=np.int64)
 
     def exclude_together(
         self, cands: Sequence[int], why: str = "", why_detail: dict[str, Any] | None = None
@@ -541,7 +273,7 @@ class GregoryCount:
                 rows = mine[self.holder[mine] == c]
                 if v is not None:
                     rows = rows[self.vid[rows] == v]
-                sums = self._move(rows, self.vid[rows].copy())
+                sums = self.move(rows, self.vid[rows].copy())
                 self.credited[c] -= sum(sums.values(), Fraction(0))
                 self.nontransferable += sum((x for d, x in sums.items() if d < 0), Fraction(0))
                 if rows.size or i == 0:
@@ -666,23 +398,3 @@ class GregoryCount:
             **(details or {}),
         }
         return self.recorder.outcome(winners=winners, ties=self.breaker.ties, details=info)
-
-
-def next_usable(count: GregoryCount, rows: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Next usable preference after each row's current position.
-
-    A row standing at an overvote read by name is read again from that overvote: it
-    means something else now that its candidate has left (the ballot walk does the same).
-    """
-    papers = Papers(
-        prefs=count.prefs,
-        end=count.end,
-        count=count.count,
-        valid=np.ones(0, dtype=bool),
-        ties=count.papers.ties,
-        overvote=count.papers.overvote,
-    )
-    start = count.pos[rows] + 1
-    if papers.ties is not None:
-        start -= papers.at_tie(rows, count.pos[rows])
-    return papers.first_usable(rows, start, usable)

@@ -342,6 +342,21 @@ class Walk:
     def _weights(self, weights: np.ndarray | None) -> np.ndarray:
         return self.ballots.weights if weights is None else np.asarray(weights, dtype=np.float64)
 
+    def split_members(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows now divided at an overvote (``overvote="split"``), and among whom.
+
+        Returns ``(rows, members)``: the rows' indices, ascending, and a (len(rows), C)
+        boolean array of the continuing candidates each row's overvote marks (two or more
+        per row). Both are empty under the other overvote rules. For a count that does
+        its own arithmetic on the shares (RCTab's decimals).
+        """
+        if not self._split:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.n_candidates), dtype=bool)
+        rows = np.flatnonzero(self.current == _SPLIT)
+        code = self._choices[rows, self.position[rows]]
+        members: np.ndarray = self._members[FIRST_TIE_CODE - code] & self.continuing
+        return rows, members
+
     def _split_share(self, rows: np.ndarray) -> np.ndarray:
         """(len(rows), C): the share of each split row going to each continuing candidate."""
         code = self._choices[rows, self.position[rows]]

@@ -179,7 +179,7 @@ def _loaded(folder: str) -> list[object]:
     direct = {"us-president": us.PRESIDENT_YEARS, "us-house": us.HOUSE_YEARS}
     out: list[object] = []
     if folder in direct:
-        build = us._build_president if folder == "us-president" else us._build_house
+        build = us.build_president if folder == "us-president" else us.build_house
         out += [build(year) for year in direct[folder]]
     others = [d for d in datasets() if d.folder == folder and d.kind != "contest"]
     out += [d.loader() for d in others if not d.id.startswith(("us-president-", "us-house-"))]

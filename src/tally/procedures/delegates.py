@@ -211,48 +211,16 @@ def allocate(
         raise ConfigError(f"delegates must be a whole number ≥ 0, not {delegates!r}")
     if tiebreak not in TIEBREAKS:
         raise ConfigError(f"tiebreak must be one of {', '.join(TIEBREAKS)}, not {tiebreak!r}")
-    bar_share = parse_share(threshold, name="threshold")
-    bar_exact = bar_share * _UNIT
+    bar_exact = parse_share(threshold, name="threshold") * _UNIT
     if bar_exact.denominator != 1:
         raise ConfigError(f"threshold {threshold!r} has more than three decimals of a per cent")
-    bar = bar_exact.numerator
-    pooled_names = set(pooled)
-    counted: dict[str, int] = {}
-    pool: dict[str, int] = {}
-    excluded: dict[str, int] = {}
-    for name, n in votes.items():
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ConfigError(f"votes for {name!r} must be a whole number ≥ 0, not {n!r}")
-        kind = "pooled" if name in pooled_names else _kind(name)
-        if kind == "excluded":
-            excluded[name] = n
-        elif kind == "pooled":
-            pool[name] = n
-        else:
-            counted[name] = n
+    counted, pool, excluded = _classify(votes, set(pooled))
     total = sum(counted.values()) + sum(pool.values())
     percent = {c: _thousandths(v, total) for c, v in counted.items()}
     notes: list[str] = []
-    used_fallback = False
-
-    def reaches(c: str, bar: int) -> bool:
-        if counted[c] <= 0:
-            return False
-        if round_first:
-            return percent[c] >= bar
-        return _UNIT * counted[c] >= bar * total
-
-    viable = [c for c in percent if reaches(c, bar)]
-    if not viable and fallback and total > 0 and counted:
-        leader = max(percent.values())
-        if leader > 0:
-            bar = max(leader - 10_000, 0)
-            used_fallback = True
-            viable = [c for c in percent if reaches(c, bar)]
-            notes.append(
-                f"nobody reached {_pct(bar_exact.numerator)} %: threshold lowered to the leader's "
-                f"{_pct(leader)} % minus 10 points"
-            )
+    viable, bar, used_fallback = _viable(
+        counted, percent, total, bar_exact.numerator, fallback, round_first, notes
+    )
     if not viable and delegates:
         notes.append(
             "no votes in this unit: no delegate allocated"
@@ -271,8 +239,101 @@ def allocate(
     products = {c: Fraction(delegates * viable_percent[c], _UNIT) for c in viable}
     awarded = {c: int(products[c]) for c in viable}  # floor: products are ≥ 0
     left = delegates - sum(awarded.values()) if viable else delegates
+    left, tied = _remainders(products, awarded, left, counted, tiebreak, seed, unit, notes)
+    return UnitAllocation(
+        unit=unit,
+        seats=delegates,
+        total=total,
+        percent={c: _pct(p) for c, p in sorted(percent.items(), key=lambda kv: (-counted[kv[0]], kv[0]))},
+        threshold=_pct(bar),
+        fallback=used_fallback,
+        viable=tuple(viable),
+        viable_percent={c: _pct(viable_percent[c]) for c in viable},
+        products={c: _decimal(products[c]) for c in viable},
+        delegates=awarded,
+        unallocated=left,
+        tied=tied,
+        tiebreak=tiebreak,
+        pooled=pool,
+        excluded=excluded,
+        notes=tuple(notes),
+    )
+
+
+def _classify(
+    votes: Mapping[str, int], pooled: set[str]
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Votes per preference, per pooled name (counted, never winning) and per name left out."""
+    counted: dict[str, int] = {}
+    pool: dict[str, int] = {}
+    excluded: dict[str, int] = {}
+    for name, n in votes.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"votes for {name!r} must be a whole number ≥ 0, not {n!r}")
+        kind = "pooled" if name in pooled else _kind(name)
+        if kind == "excluded":
+            excluded[name] = n
+        elif kind == "pooled":
+            pool[name] = n
+        else:
+            counted[name] = n
+    return counted, pool, excluded
+
+
+def _viable(
+    counted: Mapping[str, int],
+    percent: Mapping[str, int],
+    total: int,
+    bar: int,
+    fallback: bool,
+    round_first: bool,
+    notes: list[str],
+) -> tuple[list[str], int, bool]:
+    """The viable preferences, the threshold they reached and whether it was lowered (step 2).
+
+    With nobody viable and ``fallback``, the threshold becomes the leader's percentage
+    minus 10 points (noted in ``notes``).
+    """
+
+    def reaches(c: str, bar: int) -> bool:
+        if counted[c] <= 0:
+            return False
+        if round_first:
+            return percent[c] >= bar
+        return _UNIT * counted[c] >= bar * total
+
+    viable = [c for c in percent if reaches(c, bar)]
+    if not viable and fallback and total > 0 and counted:
+        leader = max(percent.values())
+        if leader > 0:
+            asked = bar
+            bar = max(leader - 10_000, 0)
+            viable = [c for c in percent if reaches(c, bar)]
+            notes.append(
+                f"nobody reached {_pct(asked)} %: threshold lowered to the leader's "
+                f"{_pct(leader)} % minus 10 points"
+            )
+            return viable, bar, True
+    return viable, bar, False
+
+
+def _remainders(
+    products: Mapping[str, Fraction],
+    awarded: dict[str, int],
+    left: int,
+    counted: Mapping[str, int],
+    tiebreak: str,
+    seed: int | None,
+    unit: str,
+    notes: list[str],
+) -> tuple[int, tuple[str, ...]]:
+    """Step 5: the ``left`` delegates to the highest remainders, added to ``awarded``.
+
+    Returns the delegates still unallocated and the preferences tied on equal remainders
+    for the last of them (broken by ``tiebreak``, or left unallocated under "report").
+    """
     tied: tuple[str, ...] = ()
-    remainders = sorted(viable, key=lambda c: -(products[c] - awarded[c]))
+    remainders = sorted(products, key=lambda c: -(products[c] - awarded[c]))
     # Percentages rounded to three decimals can sum to a little over or under 100, so
     # the remainders may not account for every delegate at once: go round again.
     while left > 0 and remainders:
@@ -309,24 +370,7 @@ def allocate(
             break
         if tied:
             break
-    return UnitAllocation(
-        unit=unit,
-        seats=delegates,
-        total=total,
-        percent={c: _pct(p) for c, p in sorted(percent.items(), key=lambda kv: (-counted[kv[0]], kv[0]))},
-        threshold=_pct(bar),
-        fallback=used_fallback,
-        viable=tuple(viable),
-        viable_percent={c: _pct(viable_percent[c]) for c in viable},
-        products={c: _decimal(products[c]) for c in viable},
-        delegates=awarded,
-        unallocated=left,
-        tied=tied,
-        tiebreak=tiebreak,
-        pooled=pool,
-        excluded=excluded,
-        notes=tuple(notes),
-    )
+    return left, tied
 
 
 def allocate_plan(

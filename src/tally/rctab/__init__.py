@@ -4,7 +4,10 @@
 * :mod:`tally.rctab.contest` holds RCTab's rules and merges cast-vote records into
   counted rows (per precinct and batch when slices are asked for);
 * :mod:`tally.rctab.tabulate` is the tabulator (every winner-election mode, threshold,
-  tie-break and elimination rule of RCTab 2.0); :mod:`tally.rctab.results` its results;
+  tie-break and elimination rule of RCTab 2.0): one pass is a
+  :class:`~tally.rctab.counter.Counter` over a :class:`~tally.rctab.ledger.Ledger` of
+  vote values, with :mod:`tally.rctab.decisions` and :mod:`tally.rctab.tiebreak`;
+  :mod:`tally.rctab.results` holds its results;
 * :mod:`tally.rctab.report` writes RCTab's detailed report JSON and CSV and the
   per-precinct / per-batch slices;
 * :mod:`tally.rctab.run` runs a config end to end (and the CDF export);

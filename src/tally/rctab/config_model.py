@@ -144,11 +144,10 @@ class Rules:
             raise ConfigError(f"rules.tiebreakMode: unknown mode {self.tiebreak_mode!r}")
         if self.overvote_rule not in OVERVOTE_RULES:
             raise ConfigError(f"rules.overvoteRule: unknown rule {self.overvote_rule!r}")
-        if self.overvote_rule == "splitVote":
+        if self.overvote_rule == "splitVote" and self.decimal_places < 1:
             raise ConfigError(
-                "rules.overvoteRule splitVote (overvote='split') is not counted by the RCTab "
-                "tabulator, whose decimal arithmetic has no rule for a vote split three ways; "
-                "count the ballots with rule irv, sequential_irv or an STV rule instead"
+                "rules.decimalPlacesForVoteArithmetic must be at least 1 with overvoteRule "
+                "splitVote (overvote='split'): with 0 places every share of a split vote is 0"
             )
         if self.needs_seed and self.random_seed is None:
             raise ConfigError(f"rules.randomSeed is required with tiebreakMode {self.tiebreak_mode!r}")

@@ -6,6 +6,12 @@ keys in alphabetical order, Jackson's pretty-printing, every vote quantity a dec
 string printed as ``BigDecimal.toString`` does, the CSV's three blocks and RCTab's
 percentage formatting. ``generatedBy`` names tally and its version instead of RCTab.
 
+Under ``overvoteRule: "splitVote"`` (not in RCTab 2.0, :mod:`tally.rctab.split`) the
+tallies hold split shares as decimals, each round of the JSON gains
+``"splitVoteRemainder"`` and the CSV a row "Split Vote Remainder" (the value split ballots
+have set aside so far), and the total number of ballots counts it, so a round's tally,
+inactive ballots, residual surplus and split remainder add up to the ballots read.
+
 Audit data (SHA-256 of every input and of the config, the tally version, the seed) goes
 into a separate ``<stem>_audit.json`` so the report files stay byte-compatible with
 RCTab's format.
@@ -168,9 +174,15 @@ def inactive_by_ranking(rnd: RoundResult) -> dict[str, Decimal]:
     }
 
 
-def _total(tally: dict[str, Decimal], inactive: dict[str, Decimal]) -> Decimal:
+def _total(tally: dict[str, Decimal], inactive: dict[str, Decimal], remainder: Decimal = ZERO) -> Decimal:
     with localcontext(EXACT):
-        return sum(tally.values(), ZERO) + sum((inactive[k] for k in (*_INACTIVE_JSON, "undervotes")), ZERO)
+        total = sum(tally.values(), ZERO) + sum((inactive[k] for k in (*_INACTIVE_JSON, "undervotes")), ZERO)
+        return total + remainder if remainder else total
+
+
+def _splits(tab: Tabulation) -> bool:
+    """Whether the report shows split remainders (``overvoteRule: "splitVote"``)."""
+    return tab.rules.overvote_rule == "splitVote"
 
 
 def summary_json(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = False) -> dict[str, Any]:
@@ -183,7 +195,7 @@ def summary_json(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = Fa
     rounds = [
         (r.tally, inactive_by_ranking(r) if by_ranking else r.inactive, r.transfers) for r in tab.rounds
     ]
-    summary = _summary(tab, meta, rounds, None, None)
+    summary = _summary(tab, meta, rounds, None, None, [r.split_remainder for r in tab.rounds])
     if by_ranking:
         for result, (_, inactive, _) in zip(summary["results"], rounds):
             result["inactiveBallots"].update({k: inactive[k] for k in _BY_RANKING_JSON})
@@ -194,7 +206,8 @@ def summary_json(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = Fa
 def slice_summary_json(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> dict[str, Any]:
     """The report of one precinct or batch (decisions from the full contest)."""
     rounds: list[SliceRound] = tab.slices[kind][sid]
-    return _summary(tab, meta, [(s.tally, s.inactive, s.transfers) for s in rounds], kind, sid)
+    triples = [(s.tally, s.inactive, s.transfers) for s in rounds]
+    return _summary(tab, meta, triples, kind, sid, [s.split_remainder for s in rounds])
 
 
 def _summary(
@@ -203,25 +216,27 @@ def _summary(
     rounds: list[tuple[dict, dict, dict]],
     kind: str | None,
     sid: str | None,
+    remainders: list[Decimal],
 ) -> dict[str, Any]:
     last = len(tab.rounds)
     results = []
-    for rnd, (tally, inactive, transfers) in zip(tab.rounds, rounds):
-        results.append(
-            {
-                "inactiveBallots": _inactive_json(inactive, tab.uses_surpluses and rnd.number == last),
-                "round": rnd.number,
-                "tally": _sorted(dict(tally)),
-                "tallyResults": _actions(rnd, transfers),
-                "threshold": rnd.threshold,
-            }
-        )
+    for rnd, (tally, inactive, transfers), remainder in zip(tab.rounds, rounds, remainders):
+        result: dict[str, Any] = {
+            "inactiveBallots": _inactive_json(inactive, tab.uses_surpluses and rnd.number == last),
+            "round": rnd.number,
+        }
+        if _splits(tab):
+            result["splitVoteRemainder"] = remainder
+        result["tally"] = _sorted(dict(tally))
+        result["tallyResults"] = _actions(rnd, transfers)
+        result["threshold"] = rnd.threshold
+        results.append(result)
     first_tally, first_inactive, _ = rounds[0]
     summary = {
         "finalThreshold": tab.rounds[-1].threshold,
         "numCandidates": tab.num_candidates,
         "numWinners": tab.number_of_winners,
-        "totalNumBallots": _total(first_tally, first_inactive),
+        "totalNumBallots": _total(first_tally, first_inactive, remainders[0]),
         "undervotes": int(first_inactive["undervotes"]),
     }
     return {
@@ -283,12 +298,14 @@ def summary_csv(tab: Tabulation, meta: dict[str, str], *, by_ranking: bool = Fal
     proposes; RCTab 2.0 writes the single row, so it is off by default).
     """
     rounds = [(r.tally, inactive_by_ranking(r) if by_ranking else r.inactive) for r in tab.rounds]
-    return _summary_csv(tab, meta, rounds, None, None)
+    return _summary_csv(tab, meta, rounds, None, None, [r.split_remainder for r in tab.rounds])
 
 
 def slice_summary_csv(tab: Tabulation, meta: dict[str, str], kind: str, sid: str) -> str:
     """The CSV report of one precinct or batch."""
-    return _summary_csv(tab, meta, [(s.tally, s.inactive) for s in tab.slices[kind][sid]], kind, sid)
+    rounds = tab.slices[kind][sid]
+    pairs = [(s.tally, s.inactive) for s in rounds]
+    return _summary_csv(tab, meta, pairs, kind, sid, [s.split_remainder for s in rounds])
 
 
 def _number_to_elect(tab: Tabulation) -> str:
@@ -299,18 +316,30 @@ def _number_to_elect(tab: Tabulation) -> str:
 
 
 def _summary_csv(
-    tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]], kind: str | None, sid: str | None
+    tab: Tabulation,
+    meta: dict[str, str],
+    rounds: list[tuple[dict, dict]],
+    kind: str | None,
+    sid: str | None,
+    remainders: list[Decimal],
 ) -> str:
     with localcontext(EXACT):
-        return _summary_csv_exact(tab, meta, rounds, kind, sid)
+        return _summary_csv_exact(tab, meta, rounds, kind, sid, remainders)
 
 
 def _summary_csv_exact(
-    tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]], kind: str | None, sid: str | None
+    tab: Tabulation,
+    meta: dict[str, str],
+    rounds: list[tuple[dict, dict]],
+    kind: str | None,
+    sid: str | None,
+    remainders: list[Decimal],
 ) -> str:
-    rows = _csv_heading(tab, meta, rounds, kind, sid)
+    rows = _csv_heading(tab, meta, rounds, kind, sid, remainders[0])
     rows += _csv_votes(tab, rounds, kind is not None)
     rows += _csv_inactive(tab, rounds, kind is not None)
+    if _splits(tab):
+        rows.append(["Split Vote Remainder", *(c for r in remainders for c in (_s(r), "", ""))])
     if kind is not None:
         note = (
             f"\u2020Elect/Eliminate decisions are from the full contest. All other results on this "
@@ -323,7 +352,12 @@ def _summary_csv_exact(
 
 
 def _csv_heading(
-    tab: Tabulation, meta: dict[str, str], rounds: list[tuple[dict, dict]], kind: str | None, sid: str | None
+    tab: Tabulation,
+    meta: dict[str, str],
+    rounds: list[tuple[dict, dict]],
+    kind: str | None,
+    sid: str | None,
+    remainder: Decimal,
 ) -> list[list[Any]]:
     """The CSV's first two blocks: contest information and contest summary."""
     first_tally, first_inactive = rounds[0]
@@ -342,7 +376,7 @@ def _csv_heading(
         ["Contest Summary"],
         ["Number to be Elected", _number_to_elect(tab)],
         ["Number of Candidates", tab.num_continuing_candidates],
-        ["Total Number of Ballots", _s(_total(first_tally, first_inactive))],
+        ["Total Number of Ballots", _s(_total(first_tally, first_inactive, remainder))],
         ["Number of Undervotes (No Rankings)", _s(first_inactive["undervotes"])],
         [],
     ]

@@ -16,11 +16,13 @@ __all__ = ["RoundResult", "SliceRound", "Tabulation", "TieRecord", "uses_surplus
 
 @dataclass
 class SliceRound:
-    """One round of one precinct or batch: its tally, inactive ballots and transfers."""
+    """One round of one precinct or batch: its tally, inactive ballots and transfers
+    (and, under ``splitVote``, its split remainder so far)."""
 
     tally: dict[str, Decimal]
     inactive: dict[str, Decimal]
     transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    split_remainder: Decimal = ZERO
 
 
 @dataclass
@@ -40,8 +42,11 @@ class RoundResult:
     """One round of the full contest, with everything RCTab reports about it.
 
     ``transfers`` are the moves caused by this round's decisions (RCTab files them under
-    the next round): ``{from candidate: {to candidate | "exhausted" | "residual surplus":
-    votes}}``. ``residual_surplus`` is cumulative.
+    the next round): ``{from candidate: {to candidate | "exhausted" | "residual surplus"
+    | "split remainder": votes}}``. ``residual_surplus`` is cumulative, and so is
+    ``split_remainder``: the value ballots divided under ``splitVote`` have set aside
+    (:mod:`tally.rctab.split`). In every round the tally, the inactive ballots, the
+    residual surplus and the split remainder add up to the ballots read.
     """
 
     number: int
@@ -53,7 +58,14 @@ class RoundResult:
     by_tiebreak: set[str] = field(default_factory=set)
     transfers: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     residual_surplus: Decimal = ZERO
+    split_remainder: Decimal = ZERO
     exhausted_by_ranking: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def lost(self) -> Decimal:
+        """Value lost to RCTab's decimals so far: the residual surplus and the split remainder."""
+        with localcontext(EXACT):
+            return self.residual_surplus + self.split_remainder
 
     @property
     def active(self) -> Decimal:
@@ -113,7 +125,8 @@ class Tabulation:
     def total_ballots(self) -> Decimal:
         r = self.rounds[0]
         with localcontext(EXACT):
-            return sum(r.tally.values(), ZERO) + sum(r.inactive.values(), ZERO)
+            total = sum(r.tally.values(), ZERO) + sum(r.inactive.values(), ZERO)
+            return total + r.split_remainder if r.split_remainder else total
 
     @property
     def undervotes(self) -> Decimal:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..ballots import RankedBallots
-from ..count.record import FINAL_SURPLUS, Recorder
+from ..count.record import FINAL_SURPLUS, LOST, Recorder
 from ..errors import ConfigError, RuleError
 from ..options import RCTAB_OVERVOTE_RULES, Reading
 from ..outcome import Outcome, Tie
+from ..rctab.split import SPLIT_REMAINDER
 from . import rule
 
 if TYPE_CHECKING:
@@ -312,13 +313,26 @@ def _check_mode_options(
         raise ConfigError(f"option threshold: unknown value {threshold!r}; choose droop, non_integer or hare")
 
 
-def _note(pass_number: int | None, residual: Decimal) -> str:
-    """What a round's other fields do not say: its pass (multi-pass IRV) and the surplus
-    value lost to rounding so far (counted among the continuing ballots, in no tally)."""
+def _note(pass_number: int | None, residual: Decimal, split_remainder: Decimal = Decimal(0)) -> str:
+    """What a round's other fields do not say: its pass (multi-pass IRV) and the value lost
+    to rounding so far, of surpluses and of split overvotes (counted among the continuing
+    ballots, in no tally)."""
     parts = [] if pass_number is None else [f"pass {pass_number}"]
     if residual:
         parts.append(f"residual surplus {residual}")
+    if split_remainder:
+        parts.append(f"split remainder {split_remainder}")
     return "; ".join(parts)
+
+
+def _transfer_row(row: dict[str, Decimal]) -> dict[str, float]:
+    """An RCTab transfer row in the recorder's terms: a split remainder is value lost to
+    rounding, as the residual surplus is."""
+    out: dict[str, float] = {}
+    for dst, v in row.items():
+        key = LOST if dst == SPLIT_REMAINDER else dst
+        out[key] = out.get(key, 0.0) + float(v)
+    return out
 
 
 def outcome_of(tabs: list[Any]) -> Outcome:
@@ -329,8 +343,10 @@ def outcome_of(tabs: list[Any]) -> Outcome:
     winners at the end goes, in the transfers, to ``"final-round surplus"``, and is listed
     under that name among the inactive ballots of the last round, as RCTab's reports list
     it; surplus lost to rounding goes to ``"residual surplus"`` and is the value the
-    recorder's accounting shows as lost. A round's note names its pass (multi-pass IRV) and
-    the residual surplus so far; its number and threshold are fields of their own.
+    recorder's accounting shows as lost, with the remainder split overvotes set aside
+    (``overvote="split"``, :mod:`tally.rctab.split`). A round's note names its pass
+    (multi-pass IRV), the residual surplus and the split remainder so far; its number and
+    threshold are fields of their own.
     """
     read = float(tabs[0].total_ballots)
     recorder = Recorder(tabs[0].candidates, read, valid=read)
@@ -347,15 +363,13 @@ def outcome_of(tabs: list[Any]) -> Outcome:
                 tally={k: float(v) for k, v in rnd.tally.items()},
                 elected=tuple(rnd.elected),
                 eliminated=tuple(rnd.eliminated),
-                transfers={
-                    src: {dst: float(v) for dst, v in row.items()} for src, row in rnd.transfers.items()
-                },
+                transfers={src: _transfer_row(row) for src, row in rnd.transfers.items()},
                 continuing=read - sum(inactive.values()),
                 inactive=inactive,
                 threshold=float(rnd.threshold),
-                note=_note(tab.pass_number, rnd.residual_surplus),
+                note=_note(tab.pass_number, rnd.residual_surplus, rnd.split_remainder),
                 exhausted_by_ranking=rnd.exhausted_by_ranking,
-                values=(sum(inactive.values()), float(rnd.residual_surplus)),
+                values=(sum(inactive.values()), float(rnd.lost)),
             )
         ties.extend(
             Tie(

@@ -193,7 +193,7 @@ class IrishCount(GregoryCount):
         def naming(rows: np.ndarray) -> Fraction:
             _, cand = next_usable(self, rows, only)
             hit = rows[cand == c]
-            return sum(self._sums(hit, np.zeros(hit.size, dtype=np.int64)).values(), Fraction(0))
+            return sum(self.sums(hit, np.zeros(hit.size, dtype=np.int64)).values(), Fraction(0))
 
         reach = self.credited[c]
         for p in self.pending:
