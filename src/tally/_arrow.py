@@ -5,16 +5,23 @@ than reading a million-ballot file takes), so fixed-width columns without nulls 
 viewed straight from their data buffer; anything else goes through ``to_numpy``. So do
 ``pyarrow.array`` and ``pyarrow.scalar`` (and every compute function handed a plain
 Python value, which it converts with them): :func:`from_numpy`, :func:`numbered` and
-:func:`text_scalar` build the same values from buffers instead.
+:func:`text_scalar` build the same values from buffers instead; and so does
+``pyarrow.parquet.read_table``, through pyarrow's datasets: :func:`read_parquet` reads
+one file without them.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 from numpy.lib.stride_tricks import as_strided
 
-__all__ = ["all_distinct", "as_numpy", "from_numpy", "numbered", "text_scalar"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["all_distinct", "as_numpy", "from_numpy", "numbered", "read_parquet", "text_scalar"]
 
 
 def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -61,6 +68,14 @@ def text_scalar(text: str | None) -> pa.Scalar:
     data = text.encode("utf-8")
     offsets = np.array([0, len(data)], dtype=np.int32)
     return pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])[0]
+
+
+def read_parquet(path: Path) -> pa.Table:
+    """One Parquet file as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as handle:
+        return handle.read()
 
 
 # _BYTES[k] keeps the first k bytes of a little-endian 64-bit word

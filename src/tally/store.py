@@ -52,7 +52,7 @@ import numpy as np
 
 from . import limits, store_sql
 from . import store_catalogue as catalogue
-from ._arrow import all_distinct, as_numpy, from_numpy, numbered
+from ._arrow import all_distinct, as_numpy, from_numpy, numbered, read_parquet
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
@@ -586,19 +586,10 @@ def load_ballots(name: str, *, provenance: bool = False) -> RankedBallots:
         raise DataError(f"import {name!r} kept changing while it was read; try again") from None
 
 
-def _read_parquet(path: Path) -> Any:
-    """One Parquet file as an Arrow table (``pyarrow.parquet.read_table`` goes through
-    pyarrow's datasets, which import pandas: half a second before the first read)."""
-    import pyarrow.parquet as pq
-
-    with pq.ParquetFile(path) as handle:
-        return handle.read()
-
-
 def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallots:
     info = _Meta(folder, tuple(meta["candidates"]), int(meta["ranks"]), meta.get("title"), meta["sha256"])
     ties = [frozenset(t) for t in meta["tie_sets"]]
-    table = _read_parquet(info.folder / "ballots.parquet")
+    table = read_parquet(info.folder / "ballots.parquet")
     weights = as_numpy(table.column("weight"))
     choices = (
         np.column_stack([as_numpy(table.column(f"rank_{r + 1}")) for r in range(info.ranks)])
@@ -610,11 +601,11 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
         parts = sorted(info.folder.glob("provenance-*.parquet"))
         import pyarrow as pa
 
-        records = pa.concat_tables([_read_parquet(p) for p in parts])
+        records = pa.concat_tables([read_parquet(p) for p in parts])
     else:
         records = None
     if records is not None and records.num_rows:
-        group_rows = as_numpy(_read_parquet(info.folder / "group_rows.parquet").column("row"))
+        group_rows = as_numpy(read_parquet(info.folder / "group_rows.parquet").column("row"))
         groups = as_numpy(records.column("group"))
         precincts = records.column("precinct").to_pylist()
         batches = records.column("batch").to_pylist()
