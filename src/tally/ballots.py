@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from . import limits
 from ._rows import distinct_rows
 from .errors import BallotError
 from .limits import EXACT_TOTAL
@@ -334,6 +335,7 @@ class RankedBallots:
         Ranks count from 0. Unnamed overvotes mark nobody.
         """
         rows, ranks = self.choices.shape
+        limits.check("cells", rows * self.n_candidates, what="distinct ballots x candidates of a rank table")
         pos = np.full((rows, self.n_candidates), np.inf)
         everyone = np.arange(rows)
         for r in range(ranks - 1, -1, -1):
@@ -365,6 +367,12 @@ class RankedBallots:
         (by up to 676 ballots a pair in San Francisco's 2011 mayoral election).
         """
         pos = self.positions()
+        marked = np.isfinite(pos)
+        widest = int(marked.sum(axis=1).max()) if pos.size else 0
+        # Comparing every candidate with every other on every ballot costs rows x C²;
+        # when ballots mark few of many candidates, the pairs of marks cost rows x K².
+        if 4 * widest * widest < self.n_candidates**2:
+            return _pairwise_from_marks(pos, marked, self.weights, widest)
         c = self.n_candidates
         support = np.zeros((c, c))
         for i in range(c):
@@ -701,3 +709,34 @@ class RankedProfiles:
         moved = np.where(kept, np.where(moved > drop, moved - 1, moved), -1).astype(np.int8)
         names = tuple(n for i, n in enumerate(self.candidates) if i != drop)
         return RankedProfiles(names, np.ascontiguousarray(moved[:, :-1]), self.counts)
+
+
+def _pairwise_from_marks(pos: np.ndarray, marked: np.ndarray, weights: np.ndarray, widest: int) -> np.ndarray:
+    """:meth:`RankedBallots.pairwise` from the marks alone, for ballots marking few candidates.
+
+    A ballot marking i puts i above every candidate, less those it marks at i's rank or
+    earlier: ``P[i, j]`` is the weight marking i, less the weight marking both with j
+    not below i. The second term needs only the pairs of marks on each ballot.
+    """
+    n_rows, c = pos.shape
+    rows, cands = np.nonzero(marked)
+    mark_weight = weights[rows]
+    by_candidate = np.bincount(cands, weights=mark_weight, minlength=c).astype(np.float64)
+    support = np.repeat(by_candidate[:, None], c, axis=1)
+    # Each ballot's marks in slots 0..K-1 (np.nonzero walks row by row).
+    per_row = np.bincount(rows, minlength=n_rows)
+    slot = np.arange(rows.size) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    cand = np.full((n_rows, widest), -1, dtype=np.int64)
+    rank = np.full((n_rows, widest), np.inf)
+    cand[rows, slot] = cands
+    rank[rows, slot] = pos[rows, cands]
+    not_below = np.zeros(c * c)
+    for a in range(widest):
+        for b in range(widest):
+            if a != b:
+                hit = np.flatnonzero((cand[:, a] >= 0) & (cand[:, b] >= 0) & (rank[:, b] <= rank[:, a]))
+                flat = cand[hit, a] * c + cand[hit, b]
+                not_below += np.bincount(flat, weights=weights[hit], minlength=c * c)
+    support -= not_below.reshape(c, c)
+    np.fill_diagonal(support, 0.0)
+    return support

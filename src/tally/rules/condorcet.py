@@ -46,10 +46,11 @@ from ._pairwise import (
 )
 from .beatpath import schulze, split_cycle
 from .kemeny import KEMENY_MAX_CANDIDATES, kemeny_young
-from .ranked_pairs import ranked_pairs
+from .ranked_pairs import RANKED_PAIRS_MAX_CANDIDATES, ranked_pairs
 
 __all__ = [
     "KEMENY_MAX_CANDIDATES",
+    "RANKED_PAIRS_MAX_CANDIDATES",
     "condorcet",
     "condorcet_loser",
     "condorcet_winner",

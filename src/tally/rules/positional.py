@@ -32,43 +32,11 @@ from ..ties import TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
 from ._common import best, by_name, one_shot, ranked_account
+from ._positions import FEW, dense_ranks, dowdall_shares, places
 
 __all__ = ["baldwin", "borda", "borda_scores", "bucklin", "dense_ranks", "dowdall", "nanson", "places"]
 
 TRUNCATED = ("optimistic", "average")
-
-
-def places(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(above, level) per row and candidate, from a positions matrix (``inf`` = unranked).
-
-    ``above`` counts the candidates ranked strictly higher; ``level`` the candidates at
-    the same position, the candidate included (for unranked candidates, all unranked).
-    """
-    c = positions.shape[1]
-    above = np.zeros(positions.shape)
-    level = np.zeros(positions.shape)
-    for j in range(c):
-        col = positions[:, j : j + 1]
-        above[:, j] = (positions < col).sum(axis=1)
-        level[:, j] = (positions == col).sum(axis=1)
-    return above, level
-
-
-def dense_ranks(positions: np.ndarray) -> np.ndarray:
-    """(rows, C): how many distinct marked ranks come before each candidate's (0 = first).
-
-    Candidates tied at one rank share it; skipped ranks and marks naming nobody new do
-    not count. Unranked candidates get ``inf``.
-    """
-    s = np.sort(positions, axis=1)
-    first = np.ones(s.shape, dtype=bool)
-    first[:, 1:] = s[:, 1:] != s[:, :-1]
-    first &= np.isfinite(s)
-    out = np.full(positions.shape, np.inf)
-    for j in range(positions.shape[1]):
-        col = positions[:, j : j + 1]
-        out[:, j] = np.where(np.isfinite(col[:, 0]), ((s < col) & first).sum(axis=1), np.inf)
-    return out
 
 
 def _check_truncated(truncated: str) -> None:
@@ -86,10 +54,13 @@ def _row_points(positions: np.ndarray, truncated: str, kind: str) -> np.ndarray:
         points: np.ndarray = (n - 1) - above - (level - 1) / 2.0
     else:
         # Dowdall: place k (from 1) carries 1/k; tied places share the mean
-        points = np.zeros(positions.shape)
         max_level = int(level.max()) if level.size else 0
-        for k in range(1, max_level + 1):
-            points += np.where(k <= level, 1.0 / (above + k), 0.0)
+        if max_level > FEW:
+            points = dowdall_shares(above, level)
+        else:
+            points = np.zeros(positions.shape)
+            for k in range(1, max_level + 1):
+                points += np.where(k <= level, 1.0 / (above + k), 0.0)
         points = points / np.maximum(level, 1)
     if truncated == "optimistic":
         points = np.where(ranked, points, 0.0)

@@ -3,7 +3,9 @@
 The locked graph is held as reach masks (bit x of ``reach[y]``: y reaches x), so locking
 a win and testing for a cycle are a few integer operations. With equal margins the
 order of locking can matter; :func:`ranked_pairs` either reports the winners over every
-order (a pruned depth-first search) or locks them by a tie-breaking ranking.
+order (a pruned depth-first search) or locks them by a tie-breaking ranking. Locking
+every pair takes up to C³ mask operations, so :func:`ranked_pairs` refuses above
+:data:`RANKED_PAIRS_MAX_CANDIDATES` candidates.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from ..ties import TieBreaker
 from . import rule
 from ._pairwise import pairwise_margins, pairwise_outcome, winner_index
 
-__all__ = ["ranked_pairs"]
+__all__ = ["RANKED_PAIRS_MAX_CANDIDATES", "ranked_pairs"]
+
+RANKED_PAIRS_MAX_CANDIDATES = 500
+"""Largest field :func:`ranked_pairs` counts (locking all C² pairs costs up to C³ steps)."""
 
 _RANKED_PAIRS_BUDGET = 200_000
+# Seeding the search with simple lock orders costs a full count each: all candidates'
+# orders up to this many candidates, fewer (at least one) beyond, so seeding stays near
+# _SEED_WORK mask steps.
+_SEED_ALL = 64
+_SEED_WORK = _SEED_ALL**3
 
 
 def _lock_orders(margins: np.ndarray) -> list[list[tuple[int, int]]]:
@@ -38,6 +48,24 @@ def _add(reach: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
     """Lock a > b into a graph held as reach masks (bit x of reach[y]: y reaches x)."""
     bit_a, gained = 1 << a, reach[b]
     return tuple(r | gained if r & bit_a else r for r in reach)
+
+
+def _lock(reach: list[int], reached: list[int], above: int, below: int) -> None:
+    """Everyone in ``above`` now reaches everyone in ``below`` (both bit masks)."""
+    for y in _members(above):
+        reach[y] |= below
+    for x in _members(below):
+        reached[x] |= above
+
+
+def _members(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def _sources(reach: tuple[int, ...]) -> list[int]:
@@ -77,7 +105,8 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
     found = 0  # bit mask of winners found so far
     # seed with the winners of simple lock orders (each candidate's pairs first), so the
     # exhaustive search below can cut most branches at once
-    for x in range(c):
+    seeds = c if c <= _SEED_ALL else max(1, _SEED_WORK // c**2)
+    for x in range(seeds):
         for others in (range(c), range(c - 1, -1, -1)):
             rank = [0] * c
             for place, y in enumerate([x, *(y for y in others if y != x)]):
@@ -91,7 +120,7 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
     work = 0
     while stack:
         current, g, k, skipped = stack.pop()
-        work += 1
+        work += max(1, c // _SEED_ALL)  # a step costs C mask operations
         if work > _RANKED_PAIRS_BUDGET:
             raise RuleError(
                 "ranked pairs with tiebreak 'all' met too many orders of equal-margin pairs "
@@ -140,12 +169,25 @@ def _ranked_pairs_ordered(margins: np.ndarray, rank: Sequence[int]) -> tuple[int
     in the same order, so the result is a complete ranking. Returns (winner, ranking).
     """
     c = margins.shape[0]
-    pairs = [(i, j) for i in range(c) for j in range(c) if i != j and margins[i, j] >= 0]
-    pairs.sort(key=lambda p: (-margins[p[0], p[1]], rank[p[0]], -rank[p[1]]))
-    reach = tuple(1 << x for x in range(c))
-    for a, b in pairs:
-        if not reach[b] >> a & 1:
-            reach = _add(reach, a, b)
+    winners, losers = np.nonzero(margins > 0)
+    ranks = np.asarray(rank)
+    # (rank of winner, rank of loser) is unique, so this order is total
+    order_of_pairs = np.lexsort((-ranks[losers], ranks[winners], -margins[winners, losers]))
+    # reach[y]: bit x set when y reaches x; reached[x]: bit y set when y reaches x. Both
+    # kept so that a lock touches only those it joins, not every candidate.
+    reach = [1 << x for x in range(c)]
+    reached = list(reach)
+    for a, b in zip(winners[order_of_pairs].tolist(), losers[order_of_pairs].tolist(), strict=True):
+        if not reach[b] >> a & 1 and not reach[a] >> b & 1:  # not a cycle, not implied
+            _lock(reach, reached, reached[a], reach[b])
+    # Pairs at margin 0 come last, a candidate's in tie-break order: every pair still
+    # open is at margin 0 (a win is locked or its reverse already holds), and locking
+    # x over each candidate it is not yet ordered with puts x above all but its
+    # ancestors, whatever the order of those locks.
+    everyone = (1 << c) - 1
+    for x in sorted(range(c), key=lambda y: rank[y]):
+        ancestors = reached[x]
+        _lock(reach, reached, ancestors, everyone & ~(ancestors & ~(1 << x)))
     order = tuple(sorted(range(c), key=lambda x: -reach[x].bit_count()))
     return order[0], order
 
@@ -199,7 +241,8 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     Raises
     ------
     RuleError
-        With ``tiebreak="all"``, when there are too many orders of equal margins to explore.
+        With ``tiebreak="all"``, when there are too many orders of equal margins to
+        explore; above :data:`RANKED_PAIRS_MAX_CANDIDATES` candidates.
 
     Examples
     --------
@@ -214,8 +257,13 @@ def ranked_pairs(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | N
     Choice and Welfare 6: 167-173.
     """
     breaker = TieBreaker(tiebreak, ballots.candidates, seed=seed)
-    margins = pairwise_margins(ballots)
     c = ballots.n_candidates
+    if c > RANKED_PAIRS_MAX_CANDIDATES:
+        raise RuleError(
+            f"ranked_pairs counts at most {RANKED_PAIRS_MAX_CANDIDATES} candidates "
+            f"(locking every pair takes up to C³ steps); these ballots have {c}"
+        )
+    margins = pairwise_margins(ballots)
     if breaker.mode in ("random", "previous_round"):
         permutation = np.random.default_rng(breaker.seed).permutation(c)
         rank = [0] * c
