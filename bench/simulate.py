@@ -1,7 +1,7 @@
 """Benchmark: many simulated elections under plurality, IRV, Borda and the Condorcet check.
 
 Run: ``python bench/simulate.py [--elections 100000] [--voters 101] [--candidates 5]
-[--peer-elections 1000] [--repeat 3]``
+[--peer-elections 1000] [--repeat 3] [--forecast-sims 1000000] [--forecast-only]``
 
 Impartial-culture elections, seeded. Contenders, measured in this run:
 
@@ -26,8 +26,9 @@ Each figure is the median of ``--repeat`` runs (wall seconds, ``time.perf_counte
 CPU seconds beside it), printed with its ratio to the reference measured in the same
 run. The load average before and after is printed: other work on the machine moves all
 figures, the ratios less. Also times 1,000,000 Electoral College forecasts from the 2020
-results, beside the CPU time of their seeded normal draws alone (the floor: a forecast of
-the same seed draws the same numbers).
+results (``--forecast-only``: those alone), beside the wall and CPU time of their seeded
+normal draws alone, by NumPy and by numba's Generator (the same numbers; the floor, as a
+forecast of the same seed draws them all).
 """
 
 from __future__ import annotations
@@ -205,27 +206,48 @@ def pref_voting_run(rankings: np.ndarray) -> float | str:
     return time.perf_counter() - start
 
 
-def forecast_run(sims: int, repeat: int) -> tuple[float, float, float]:
-    """(wall, CPU) of ``sims`` forecasts, and the CPU of their normal draws alone."""
+def forecast_run(sims: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) of ``sims`` forecasts, and of their normal draws alone, by NumPy and compiled."""
     from tally.data import resolve_contest
     from tally.sim.forecast import electoral_college_forecast, polls_from_results
 
     polls = polls_from_results(resolve_contest("us-president-2020").ballots, "us-president-2020")
     electoral_college_forecast(polls, sims=1000, seed=1)  # compiled or loaded from the cache first
+    areas, chunk = len(polls.areas), 50_000
 
-    def draws() -> None:
-        # the draws every forecast of this seed makes: no forecast can make fewer
-        rng, chunk = np.random.default_rng(1), 50_000
-        z = np.empty((chunk, len(polls.areas)))
+    def numpy_draws() -> None:
+        # the numbers every forecast of this seed draws (no forecast can draw fewer), the
+        # state errors into one small buffer that stays in cache
+        rng, rows = np.random.default_rng(1), 2048
+        z = np.empty((rows, areas))
         for done in range(0, sims, chunk):
             n = min(chunk, sims - done)
             rng.normal(0, 1, (n, 1))
             rng.normal(0, 1, (n, 4))
-            rng.standard_normal(out=z[:n])
+            for first in range(0, n, rows):
+                rng.standard_normal(out=z[: min(rows, n - first)])
 
-    wall, cpu, _ = _timed(lambda: electoral_college_forecast(polls, sims=sims, seed=1), repeat)
-    _, draw_cpu, _ = _timed(draws, repeat)
-    return wall, cpu, draw_cpu
+    timed = {
+        "forecast": _timed(lambda: electoral_college_forecast(polls, sims=sims, seed=1), repeat)[:2],
+        "NumPy": _timed(numpy_draws, repeat)[:2],
+    }
+    try:
+        from numba import njit
+    except ImportError:
+        return timed
+
+    @njit
+    def compiled_draws(rng: np.random.Generator, sims: int) -> float:
+        # the same numbers, by numba's Generator (NumPy's algorithms, compiled), summed
+        total = 0.0
+        for done in range(0, sims, chunk):
+            for _ in range(min(chunk, sims - done) * (5 + areas)):
+                total += rng.standard_normal()
+        return total
+
+    compiled_draws(np.random.default_rng(1), 1000)
+    timed["compiled"] = _timed(lambda: compiled_draws(np.random.default_rng(1), sims), repeat)[:2]
+    return timed
 
 
 def _line(name: str, wall: float, cpu: float, reference: float, note: str = "") -> None:
@@ -252,9 +274,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--forecast-sims", type=int, default=1_000_000)
+    parser.add_argument("--forecast-only", action="store_true", help="time the forecast alone")
     args = parser.parse_args()
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.forecast_only:
+        forecast_line(args)
+        return
     condorcet, default = spec_of(args, ("condorcet",)), spec_of(args, DEFAULT_METRICS)
     orders, counts = drawn(condorcet)
     rankings = voter_rankings(orders, counts)
@@ -302,12 +328,21 @@ def main() -> None:
             f"{name:<34} {full:8.3f} s  (measured {measured:.2f} s on {args.peer_elections:,}, scaled)  "
             f"{full / ref_wall:6.2f}x reference"
         )
-    wall, cpu, draw_cpu = forecast_run(args.forecast_sims, args.repeat)
+    forecast_line(args)
+
+
+def forecast_line(args: argparse.Namespace) -> None:
+    timed = forecast_run(args.forecast_sims, args.repeat)
+    wall, cpu = timed.pop("forecast")
     print(
         f"{'forecast, ' + format(args.forecast_sims, ',') + ' sims':<34} {wall:8.3f} s  (cpu {cpu:7.3f} s)  "
-        f"Electoral College, 2020 results as polls; {cpu / draw_cpu:.2f}x the CPU of its normal draws alone "
-        f"({draw_cpu:.3f} s)"
+        "Electoral College, 2020 results as polls"
     )
+    for name, (draw_wall, draw_cpu) in timed.items():
+        print(
+            f"{'  its normal draws alone, ' + name:<34} {draw_wall:8.3f} s  (cpu {draw_cpu:7.3f} s)  "
+            f"forecast / draws: {wall / draw_wall:.2f}x wall, {cpu / draw_cpu:.2f}x CPU"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

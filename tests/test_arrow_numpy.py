@@ -1,4 +1,4 @@
-"""NumPy views of Arrow arrays: the same values as pyarrow's own conversion."""
+"""NumPy views of Arrow arrays and Arrow arrays of NumPy ones: the same values as pyarrow's own conversions."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from tally._arrow import as_numpy
+from tally._arrow import all_distinct, as_numpy, from_numpy, numbered, text_scalar
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,72 @@ def test_reading_a_ranked_csv_does_not_import_pandas(tmp_path):
     code = f"import sys, tally; b = tally.read({str(path)!r}); assert b.total == 3; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([3, -1, 4], dtype=np.int16),
+        np.arange(10, dtype=np.int32)[::3],  # not contiguous: copied
+        np.array([0.5, 2.0, -1.0]),
+        np.array([7, 8], dtype=np.uint64),
+        np.zeros(0, dtype=np.int32),
+    ],
+)
+def test_from_numpy_matches_pyarrow(values):
+    got = from_numpy(values)
+    assert got.equals(pa.array(values))
+    assert got.type == pa.from_numpy_dtype(values.dtype)
+
+
+def test_from_numpy_refuses_what_it_cannot_hold():
+    for bad in (np.array(["a"]), np.zeros((2, 2)), np.array([True])):
+        with pytest.raises(TypeError):
+            from_numpy(bad)
+
+
+def test_numbered_and_text_scalar_match_pyarrow():
+    assert numbered(8, 12).equals(pa.array(["8", "9", "10", "11"], type=pa.string()))
+    assert numbered(5, 5).equals(pa.array([], type=pa.string()))
+    for text in ("", "Précinct 7", None):
+        assert text_scalar(text).equals(pa.scalar(text, pa.string()))
+
+
+def test_importing_into_the_store_does_not_import_pandas(tmp_path):
+    # pyarrow.array, pyarrow.scalar and pyarrow.parquet.read_table import pandas on first use
+    path = tmp_path / "b.csv"
+    path.write_text("id,precinct,rank1,rank2\nx1,P1,A,B\nx2,P2,B,\nx3,P1,A,C\n", encoding="utf-8")
+    code = (
+        "import os, sys; from tally import store; "
+        f"os.environ['TALLY_HOME'] = {str(tmp_path / 'home')!r}; "
+        f"store.import_csv({str(path)!r}, 'b'); b = store.load_ballots('b', provenance=True); "
+        "assert b.total == 3 and len(b.provenance.row) == 3; print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("longest", [3, 7, 8, 30])  # keys of the bytes themselves, or digests
+def test_all_distinct_agrees_with_a_set(longest):
+    rng = np.random.default_rng(longest)
+    alphabet = ["a", "b", "\0", "é", "Z"]
+    for trial in range(40):
+        n = int(rng.integers(0, 60))
+        texts = ["".join(rng.choice(alphabet, size=rng.integers(0, longest + 1))) for _ in range(n)]
+        texts = [t.encode()[:longest].decode(errors="ignore") for t in texts]
+        if trial % 2 and texts:
+            texts.append(texts[int(rng.integers(len(texts)))])  # a repeat
+        want = len(set(texts)) == len(texts)
+        assert all_distinct(pa.array(texts, pa.string())) == want
+        cut = len(texts) // 2  # chunked, and chunks that are slices of larger arrays
+        padded = pa.array(["pad", *texts, "pad"], pa.string())
+        chunked = pa.chunked_array([padded.slice(1, cut), padded.slice(1 + cut, len(texts) - cut)])
+        assert all_distinct(chunked) == want
+
+
+def test_all_distinct_tells_strings_that_differ_only_past_a_word():
+    base = "precinct-0001-ballot-"
+    assert all_distinct(pa.array([base + "000001", base + "000002", base + "0000010"]))
+    assert not all_distinct(pa.array([base + "000001", "x", base + "000001"]))
+    assert all_distinct(pa.array(["a", "a\0", "a\0\0", ""]))  # lengths count
+    assert not all_distinct(pa.array(["a", None, None]))  # nulls: pyarrow decides

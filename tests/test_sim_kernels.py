@@ -214,21 +214,46 @@ def test_forecast_is_identical_with_and_without_numba(monkeypatch, errors):
     assert '"ME-2"' in results[0] and '"NE-2"' in results[0]
 
 
-def test_compiled_forecast_chunk_equals_the_sorted_order():
+def test_compiled_forecast_draws_numpys_numbers_and_counts_them_as_the_sort_does():
+    from tally.sim._forecast_jit import count_block, draw_errors
+
     polls = _district_polls()
     votes, s, n = polls.electoral_votes, len(polls.areas), 5000
     needed = votes.sum() // 2 + 1
-    rng = np.random.default_rng(11)
-    national, regional = rng.normal(0, 2, (n, 1)), rng.normal(0, 1, (n, 3))
-    z = np.round(rng.normal(0, 1, (n, s)), 1)  # rounded: equal margins happen
-    region_of = rng.integers(0, 3, s)
+    region_of = np.random.default_rng(11).integers(0, 3, s)
+    region_of[[5, 9]] = 0  # NE-2 and AZ: equal polls in one region ...
     state_sd = np.full(s, 2.0)
+    state_sd[[5, 9]] = 0.0  # ... and no state error, so equal margins happen
+    rng = np.random.default_rng(11)
+    national, regional = np.empty(n), np.empty((n, 3))
+    draw_errors(rng, 2.0, 1.0, national, regional)
     ev, wins, tips = np.empty(n, dtype=np.int64), np.zeros(s, dtype=np.int64), np.zeros(s, dtype=np.int64)
-    tied = kernels.compiled().forecast_chunk(
-        polls.margin, national, regional, region_of, z, state_sd, votes, float(needed), ev, wins, tips
+    rows, rows_margin = np.empty(n, dtype=np.int64), np.empty((n, s))
+    n_tied = count_block(
+        rng,
+        polls.margin,
+        national,
+        regional,
+        region_of,
+        state_sd,
+        votes,
+        float(needed),
+        ev,
+        wins,
+        tips,
+        rows,
+        rows_margin,
     )
-    margin = polls.margin + national + regional[:, region_of] + z * state_sd
+    tied = rows[:n_tied]
+    # the same numbers, drawn by NumPy from the same seed, and the generator left where NumPy leaves it
+    numpy_rng = np.random.default_rng(11)
+    national_np, regional_np = numpy_rng.normal(0, 2.0, (n, 1)), numpy_rng.normal(0, 1.0, (n, 3))
+    z = numpy_rng.standard_normal((n, s))
+    assert np.array_equal(national, national_np[:, 0]) and np.array_equal(regional, regional_np)
+    assert rng.standard_normal() == numpy_rng.standard_normal()
+    margin = polls.margin + national_np + regional_np[:, region_of] + z * state_sd
     assert np.array_equal(ev, (margin > 0) @ votes) and np.array_equal(wins, (margin > 0).sum(axis=0))
+    assert np.array_equal(rows_margin[:n_tied], margin[tied])
     expected, expected_tied = np.zeros(s, dtype=np.int64), []
     for k in range(n):
         if max(ev[k], votes.sum() - ev[k]) < needed:
@@ -298,3 +323,13 @@ def test_compiled_multinomial_hands_what_it_cannot_replay_to_numpy_from_the_same
         draws.multinomial(ours, 3, pvals, 401, fast=True), numpy_.multinomial(3, pvals, size=401)
     )
     assert len(calls) == 201 and ours.bit_generator.state == numpy_.bit_generator.state
+
+
+def test_median_from_counts_is_numpys_median():
+    from tally.sim.forecast import _median_of_counts
+
+    rng = np.random.default_rng(5)
+    for size in (1, 2, 3, 10, 11, 1000, 1001):
+        values = rng.integers(0, 539, size)
+        assert _median_of_counts(np.bincount(values)) == np.median(values), size
+        assert _median_of_counts(np.bincount(np.full(size, 7))) == 7.0

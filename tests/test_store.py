@@ -237,7 +237,7 @@ def test_cli_import_and_list(capsys):
     assert "no import named 'missing'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("ranks", [3, 15, 40])  # packed into one integer, and compared as bytes
+@pytest.mark.parametrize("ranks", [3, 15, 40])  # keys counted in a table, sorted keys, bytes
 def test_block_merge_finds_every_distinct_ballot(ranks):
     rng = np.random.default_rng(ranks)
     codes = rng.integers(-3, 12, size=(4000, ranks)).astype(np.int16)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from . import limits
+from ._rows import distinct_rows
 from .errors import BallotError
 from .limits import EXACT_TOTAL
 
@@ -104,62 +105,6 @@ def _check_counts(
         )
         if value is not None and (isinstance(value, bool) or not whole or (text is None and value < 0)):
             raise BallotError(f"electoral_votes {value!r} is not a whole non-negative number", file=source)
-
-
-def _merge_keys(choices: np.ndarray) -> np.ndarray | None:
-    """One int64 key per row when the row fits, for a fast merge of identical rows."""
-    ranks = choices.shape[1]
-    if ranks == 0:
-        return np.zeros(choices.shape[0], dtype=np.int64)
-    # offset by the smallest code present so every shifted code fits in `bits` bits
-    low = int(choices.min()) if choices.size else 0
-    span = (int(choices.max()) - low + 1) if choices.size else 1
-    bits = max(1, int(np.ceil(np.log2(span))))
-    if bits * ranks > 62:
-        return None
-    shifted = choices.astype(np.int64) - low  # all in [0, span)
-    key = np.zeros(choices.shape[0], dtype=np.int64)
-    for r in range(ranks):
-        key = (key << bits) | shifted[:, r]
-    return key
-
-
-def distinct_rows(choices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a code matrix: where each first occurs, and which each row is.
-
-    The one kernel behind every merge of identical ballots (:meth:`RankedBallots.merged`,
-    the store's blocks of cast-vote records). Distinct rows come in the lexicographic
-    order of their codes, as ``np.unique(choices, axis=0)`` orders them, so the order of a
-    merged matrix does not depend on how wide its rows are.
-
-    Parameters
-    ----------
-    choices : numpy.ndarray
-        An (n, ranks) matrix of integer codes.
-
-    Returns
-    -------
-    first : numpy.ndarray
-        For each distinct row, in lexicographic order, the index of its first occurrence.
-    inverse : numpy.ndarray
-        For each input row, the position of its distinct row in ``first``.
-
-    Examples
-    --------
-    >>> first, inverse = distinct_rows(np.array([[2, 1], [0, 1], [2, 1]]))
-    >>> first.tolist(), inverse.tolist()
-    ([1, 0], [1, 0, 1])
-    """
-    key = _merge_keys(choices)
-    if key is None:
-        # Too wide to pack into one integer: compare rows as bytes, each code offset to
-        # unsigned big-endian so that byte order is numeric order (much faster than
-        # np.unique(axis=0), same order).
-        ranks = choices.shape[1]
-        shifted = (choices.astype(np.int64) - int(choices.min())).astype(f">u{choices.dtype.itemsize}")
-        key = np.ascontiguousarray(shifted).view(np.dtype((np.void, shifted.dtype.itemsize * ranks))).ravel()
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
 
 
 @dataclass(frozen=True, eq=False)

@@ -52,7 +52,7 @@ import numpy as np
 
 from . import limits, store_sql
 from . import store_catalogue as catalogue
-from ._arrow import as_numpy
+from ._arrow import all_distinct, as_numpy, from_numpy, numbered, read_parquet
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
@@ -160,8 +160,8 @@ def _commit(
     import pyarrow.parquet as pq
 
     staging = writer.staging
-    columns = {f"rank_{r + 1}": pa.array(choices[:, r]) for r in range(choices.shape[1])}
-    columns["weight"] = pa.array(weights)
+    columns = {f"rank_{r + 1}": from_numpy(choices[:, r]) for r in range(choices.shape[1])}
+    columns["weight"] = from_numpy(weights)
     pq.write_table(pa.table(columns), staging / "ballots.parquet", compression="zstd")
     combined = hashlib.sha256("\n".join(f"{i['path']}\t{i['sha256']}" for i in inputs).encode()).hexdigest()
     # A copy of what a recount needs, so the folder describes itself.
@@ -229,7 +229,8 @@ def import_ballots(
                 import pyarrow.parquet as pq
 
                 pq.write_table(
-                    pa.table({"row": pa.array(np.zeros(0, np.int32))}), writer.staging / "group_rows.parquet"
+                    pa.table({"row": from_numpy(np.zeros(0, np.int32))}),
+                    writer.staging / "group_rows.parquet",
                 )
                 merged = ballots.merged()
                 choices, weights = merged.choices, merged.weights
@@ -464,7 +465,7 @@ def import_csv(
                 n = block.codes.shape[0]
                 ids = block.ids
                 if ids is None:
-                    ids = [str(k) for k in range(block.start + 1, block.start + n + 1)]
+                    ids = numbered(block.start + 1, block.start + n + 1)
                 else:
                     ids_seen.append(ids)
                 acc.add(block.codes, ids, block.precincts, block.batches, 0, weights=block.weights)
@@ -497,7 +498,7 @@ def _check_ids(parts: list[Any], path: Path, column: str, delimiter: str) -> Non
     import pyarrow.compute as pc
 
     ids = pa.chunked_array(parts, type=pa.string())
-    if len(pc.unique(ids)) == len(ids) and not pc.any(pc.equal(ids, "")).as_py():
+    if as_numpy(pc.utf8_length(ids)).all() and all_distinct(ids):
         return
     from .io.csv import _ids
 
@@ -586,11 +587,9 @@ def load_ballots(name: str, *, provenance: bool = False) -> RankedBallots:
 
 
 def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallots:
-    import pyarrow.parquet as pq
-
     info = _Meta(folder, tuple(meta["candidates"]), int(meta["ranks"]), meta.get("title"), meta["sha256"])
     ties = [frozenset(t) for t in meta["tie_sets"]]
-    table = pq.read_table(info.folder / "ballots.parquet")
+    table = read_parquet(info.folder / "ballots.parquet")
     weights = as_numpy(table.column("weight"))
     choices = (
         np.column_stack([as_numpy(table.column(f"rank_{r + 1}")) for r in range(info.ranks)])
@@ -602,11 +601,11 @@ def _load(name: str, folder: Path, meta: dict, provenance: bool) -> RankedBallot
         parts = sorted(info.folder.glob("provenance-*.parquet"))
         import pyarrow as pa
 
-        records = pa.concat_tables([pq.read_table(p) for p in parts])
+        records = pa.concat_tables([read_parquet(p) for p in parts])
     else:
         records = None
     if records is not None and records.num_rows:
-        group_rows = as_numpy(pq.read_table(info.folder / "group_rows.parquet").column("row"))
+        group_rows = as_numpy(read_parquet(info.folder / "group_rows.parquet").column("row"))
         groups = as_numpy(records.column("group"))
         precincts = records.column("precinct").to_pylist()
         batches = records.column("batch").to_pylist()

@@ -20,11 +20,14 @@ from typing import Any
 import numpy as np
 
 from . import limits
+from ._arrow import from_numpy
 from .ballots import CODE_DTYPE, SKIPPED, distinct_rows
 from .errors import BallotError
 from .io.cvr.model import UWI_NAME
 
 __all__ = ["Accumulator", "stream_generic_source"]
+
+_REPEATED_COLUMNS = ["precinct", "batch", "source", "group", "weight"]
 
 # -- accumulating merged ballots block by block ----------------------------------------------
 
@@ -71,7 +74,11 @@ class Accumulator:
     def _open(self) -> None:
         self.part += 1
         path = self.folder / f"provenance-{self.part:05d}.parquet"
-        self.writer = self.pq.ParquetWriter(path, self.schema, compression="zstd")
+        # Dictionary pages only where values repeat: trying them on the ballot ids, all
+        # distinct, costs more than the rest of the write.
+        self.writer = self.pq.ParquetWriter(
+            path, self.schema, compression="zstd", use_dictionary=_REPEATED_COLUMNS
+        )
 
     def mark(self) -> tuple:
         """A point to come back to: a new provenance part starts here."""
@@ -147,9 +154,11 @@ class Accumulator:
                 "ballot_id": _arrow_strings(ids, n),
                 "precinct": _arrow_strings(precincts, n),
                 "batch": _arrow_strings(batches, n),
-                "source": pa.array(np.full(n, source, dtype=np.int16)),
-                "group": pa.array(gids),
-                "weight": pa.array(np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)),
+                "source": from_numpy(np.full(n, source, dtype=np.int16)),
+                "group": from_numpy(gids),
+                "weight": from_numpy(
+                    np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+                ),
             },
             schema=self.schema,
         )
@@ -180,7 +189,7 @@ class Accumulator:
         row_of = rank_of[group_of]  # provisional group -> stored row
         used = np.flatnonzero((matrix != SKIPPED).any(axis=0)) if matrix.size else np.array([], dtype=int)
         matrix = matrix[order][:, : (used[-1] + 1 if used.size else 0)]
-        pq.write_table(self.pa.table({"row": self.pa.array(row_of)}), folder / "group_rows.parquet")
+        pq.write_table(self.pa.table({"row": from_numpy(row_of)}), folder / "group_rows.parquet")
         return np.ascontiguousarray(matrix), weights[order], row_of
 
 

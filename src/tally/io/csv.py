@@ -61,7 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import limits
-from .._arrow import as_numpy
+from .._arrow import all_distinct, as_numpy
 from ..ballots import OVERVOTE, RankedBallots
 from ..errors import BallotError
 from ._cells import CellCoder
@@ -262,6 +262,8 @@ def csv_blocks(
         file=file,
     )
 
+    rank_type = pa.dictionary(pa.int32(), pa.string())
+
     def batches() -> Iterator[pa.RecordBatch]:
         try:
             reader = pacsv.open_csv(
@@ -269,7 +271,8 @@ def csv_blocks(
                 read_options=pacsv.ReadOptions(block_size=block_bytes),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={c: pa.string() for c in header},
+                    # rank columns dictionary-encoded by the parser: each block's distinct texts
+                    column_types={c: rank_type if c in found.ranks else pa.string() for c in header},
                     include_columns=[c for c in header if c in found.used],
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
@@ -501,7 +504,7 @@ def _ids(
 ) -> list[str]:
     trimmed = pc.utf8_trim_whitespace(column)
     ids = trimmed.to_pylist()
-    if len(pc.unique(trimmed)) == len(ids) and not pc.any(pc.equal(trimmed, "")).as_py():
+    if as_numpy(pc.utf8_length(trimmed)).all() and all_distinct(trimmed):
         return ids
     seen: dict[str, int] = {}
     for row, value in enumerate(ids):

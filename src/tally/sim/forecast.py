@@ -21,7 +21,6 @@ in by the caller (the command line reads them from the bundled data of the year)
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,26 +188,29 @@ def electoral_college_forecast(
     region_names = sorted(set(regions))
     region_of = np.array([region_names.index(r) for r in regions])
     state_sd = np.where(np.isnan(polls.sd), errors.state_sd, polls.sd)
-    rng = np.random.default_rng(seed)
     ev_a = np.empty(sims, dtype=np.int64)
     tips = np.zeros(len(polls.areas), dtype=np.int64)
     state_wins = np.zeros(len(polls.areas), dtype=np.int64)
-    count = _chunk_counter()
-    z = np.empty((min(chunk, sims), len(polls.areas)))
-    done = 0
-    while done < sims:
-        n = min(chunk, sims - done)
-        national = rng.normal(0, errors.national_sd, (n, 1))
-        regional = rng.normal(0, errors.regional_sd, (n, len(region_names)))
-        # the same draws as normal(0, 1), into one buffer reused by every chunk
-        rng.standard_normal(out=z[:n])
-        draws = _Draws(polls.margin, national, regional, region_of, z[:n], state_sd)
-        count(draws, polls.electoral_votes, needed, ev_a[done : done + n], state_wins, tips)
-        done += n
+    setup = _Setup(
+        np.asarray(polls.margin, dtype=float),
+        region_of,
+        len(region_names),
+        np.asarray(state_sd, dtype=float),
+        np.asarray(polls.electoral_votes, dtype=float),
+        float(needed),
+        errors,
+    )
+    from .kernels import compiled  # numba, when installed and switched on
+
+    simulate = _simulate_numpy if compiled() is None else _simulate_compiled
+    simulate(setup, np.random.default_rng(seed), sims, chunk, ev_a, state_wins, tips)
     tipping = tips.astype(float)
     a, b = polls.candidates
     ev_b = total_ev - ev_a
-    values, counts = np.unique(ev_a, return_counts=True)
+    # electoral votes are whole and few: counted by value instead of sorted
+    counts = np.bincount(ev_a)
+    values = np.flatnonzero(counts)
+    median_a = _median_of_counts(counts)
     tip_share = {polls.areas[i]: tipping[i] / sims for i in np.argsort(-tipping) if tipping[i] > 0}
     result = {
         "spec": {
@@ -230,13 +232,35 @@ def electoral_college_forecast(
         "needed": int(needed),
         "win_probability": {a: float((ev_a >= needed).mean()), b: float((ev_b >= needed).mean())},
         "tie_probability": float((ev_a * 2 == total_ev).mean()),
-        "median_ev": {a: float(np.median(ev_a)), b: float(np.median(ev_b))},
-        "ev_distribution": {int(v): int(c) for v, c in zip(values, counts)},
+        "median_ev": {a: median_a, b: float(total_ev - median_a)},
+        "ev_distribution": {int(v): int(counts[v]) for v in values},
         "state_win_probability": {area: float(w / sims) for area, w in zip(polls.areas, state_wins)},
         "tipping_point": tip_share,
     }
     result["headline"] = headlines.forecast(result)
     return result
+
+
+def _median_of_counts(counts: np.ndarray) -> float:
+    """``np.median`` of the values 0, 1, 2, ... each repeated as often as ``counts`` says."""
+    n = int(counts.sum())
+    cumulative = np.cumsum(counts)
+    low = int(np.searchsorted(cumulative, (n - 1) // 2, side="right"))
+    high = int(np.searchsorted(cumulative, n // 2, side="right"))
+    return (low + high) / 2
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every simulation shares: the polls, the error model, the electoral votes."""
+
+    poll: np.ndarray
+    region_of: np.ndarray
+    regions: int
+    state_sd: np.ndarray
+    votes: np.ndarray
+    needed: float
+    errors: ErrorModel
 
 
 @dataclass(frozen=True)
@@ -260,39 +284,74 @@ class _Draws:
         )
 
 
-_Counter = Callable[[_Draws, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray], None]
+# The seeded stream is drawn ``chunk`` simulations at a time: their national errors,
+# then their regional errors, then their state errors (row after row). Both paths draw
+# it so, and so give the same forecast for a seed.
 
 
-def _chunk_counter() -> _Counter:
-    """The compiled one-pass count of a chunk when numba is available, else NumPy's."""
-    from .kernels import compiled
+def _simulate_numpy(
+    setup: _Setup,
+    rng: np.random.Generator,
+    sims: int,
+    chunk: int,
+    ev: np.ndarray,
+    wins: np.ndarray,
+    tips: np.ndarray,
+) -> None:
+    """Every simulation drawn with NumPy and counted by :func:`_count_numpy`, chunk by chunk."""
+    z = np.empty((min(chunk, sims), len(setup.poll)))
+    for done in range(0, sims, chunk):
+        n = min(chunk, sims - done)
+        national = rng.normal(0, setup.errors.national_sd, (n, 1))
+        regional = rng.normal(0, setup.errors.regional_sd, (n, setup.regions))
+        # the same draws as normal(0, 1), into one buffer reused by every chunk
+        rng.standard_normal(out=z[:n])
+        draws = _Draws(setup.poll, national, regional, setup.region_of, z[:n], setup.state_sd)
+        _count_numpy(draws, setup.votes, setup.needed, ev[done : done + n], wins, tips)
 
-    jit = compiled()
-    if jit is None:
-        return _count_numpy
 
-    def count_compiled(
-        draws: _Draws, votes: np.ndarray, needed: float, ev: np.ndarray, wins: np.ndarray, tips: np.ndarray
-    ) -> None:
-        tied = jit.forecast_chunk(
-            draws.poll,
-            draws.national,
-            draws.regional,
-            draws.region_of,
-            draws.z,
-            draws.state_sd,
-            votes,
-            float(needed),
-            ev,
+def _simulate_compiled(
+    setup: _Setup,
+    rng: np.random.Generator,
+    sims: int,
+    chunk: int,
+    ev: np.ndarray,
+    wins: np.ndarray,
+    tips: np.ndarray,
+) -> None:
+    """Every simulation drawn and counted by the compiled kernels, chunk by chunk.
+
+    The kernels draw from ``rng`` itself the numbers NumPy draws, and count each
+    simulation as its state errors are drawn (see :mod:`tally.sim._forecast_jit`).
+    """
+    from ._forecast_jit import count_block, draw_errors
+
+    n_max = min(chunk, sims)
+    national, regional = np.empty(n_max), np.empty((n_max, setup.regions))
+    # rows whose tipping point the sort decides, and their margins (rare: pages untouched)
+    tied, tied_margin = np.empty(n_max, dtype=np.int64), np.empty((n_max, len(setup.poll)))
+    errors = setup.errors
+    for done in range(0, sims, chunk):
+        n = min(chunk, sims - done)
+        draw_errors(rng, float(errors.national_sd), float(errors.regional_sd), national[:n], regional[:n])
+        n_tied = count_block(
+            rng,
+            setup.poll,
+            national[:n],
+            regional[:n],
+            setup.region_of,
+            setup.state_sd,
+            setup.votes,
+            setup.needed,
+            ev[done : done + n],
             wins,
             tips,
+            tied,
+            tied_margin,
         )
-        if tied.size:
-            margin = draws.margins(tied)
-            for k, row in zip(tied, margin):
-                tips[_tip_by_sort(row if ev[k] >= needed else -row, votes, needed)] += 1
-
-    return count_compiled
+        for k, margin in zip(tied[:n_tied], tied_margin[:n_tied]):
+            signed = margin if ev[done + k] >= setup.needed else -margin
+            tips[_tip_by_sort(signed, setup.votes, setup.needed)] += 1
 
 
 def _count_numpy(

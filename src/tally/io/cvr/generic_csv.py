@@ -273,6 +273,8 @@ def stream_blocks(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ..._arrow import numbered, text_scalar
+
     path = Path(source.file_path)
     file = str(path)
     lookup = CandidateLookup(config, source)
@@ -315,10 +317,10 @@ def stream_blocks(
                 ranks = batch.column(col)
             else:
                 text = _strings(batch.column(col))
-                blank = pc.equal(text, "")
+                blank = pc.equal(text, text_scalar(""))
             try:
                 if not typed:
-                    ranks = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.int32())
+                    ranks = pc.cast(pc.if_else(blank, text_scalar(None), text), pa.int32())
             except pa.ArrowInvalid:
                 # Arrow refuses "+1", which RCTab's Integer.parseInt (and the reader) take:
                 # this block's column is parsed here instead, the first bad cell reported.
@@ -361,13 +363,12 @@ def stream_blocks(
             if col is None:
                 return None
             values = _strings(batch.column(col))
-            fill = pa.scalar(missing, pa.string())
-            return pc.if_else(pc.equal(values, ""), fill, values)
+            return pc.if_else(pc.equal(values, text_scalar("")), text_scalar(missing), values)
 
         supplied = text_column(source.id_column_index - 1 if source.id_column_index else None, None)
         if supplied is None or supplied.null_count:
             # RCTab numbers the ballots that carry no id of their own.
-            counter = pa.array(np.arange(count + 1, count + n + 1).astype(str))
+            counter = numbered(count + 1, count + n + 1)
             ids = counter if supplied is None else pc.coalesce(supplied, counter)
         else:
             ids = supplied
