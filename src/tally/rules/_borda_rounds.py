@@ -116,7 +116,8 @@ class BordaRounds:
         above, level = start - self._row_ptr[row], stop - start + 1
         weight = self._w[row]
         points = weight * ((self.n - 1) - above - (level - 1) / 2.0)
-        scores: np.ndarray = np.bincount(self._cand[order], weights=points, minlength=self.n)
+        # (float even when no ballot marks anyone: bincount of nothing is integer)
+        scores = np.bincount(self._cand[order], weights=points, minlength=self.n).astype(np.float64)
         if self.truncated == "average":
             # a ballot's unranked candidates share its last places: (unranked - 1) / 2 points each
             share = self._w * ((self.n - np.diff(self._row_ptr)) - 1) / 2.0

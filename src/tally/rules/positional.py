@@ -242,33 +242,39 @@ def _borda_losers(scores: np.ndarray, mask: np.ndarray, nanson: str | None) -> l
 def _baldwin_all(mask: np.ndarray, scores: np.ndarray, rounds: BordaRounds) -> frozenset[int]:
     """Baldwin's winners over every way of breaking the ties for the lowest score.
 
-    A depth-first walk over the sets of candidates some order of eliminations reaches,
-    each set visited once; the winners are the last candidates of every walk. Candidates
-    no ballot ranks all score the same and below everyone ranked (under either reading),
-    so they leave first in whatever order: the walk takes them out together. Past
-    :data:`tally.limits.TIE_SEARCH_STATES` sets the count is refused.
+    A depth-first walk over the sets of candidates that orders of elimination reach, each
+    set counted once; the winners are the last candidates of every walk. Candidates no
+    ballot ranks all score the same and below everyone ranked (under either reading), so
+    they leave first in whatever order: the walk takes them out together. Past
+    :data:`tally.limits.TIE_SEARCH_STATES` sets tried the count is refused.
     """
     cap = limits.TIE_SEARCH_STATES
     unranked = rounds.never_ranked
     rounds.columns = {}  # a candidate's column serves every set it leaves
-    seen = {np.packbits(mask).tobytes()}
+    seen: set[bytes] = set()
     found: set[int] = set()
-    stack: list[tuple[np.ndarray, np.ndarray, list[int]]] = [(mask, scores, [])]
+    # (candidates left, their scores, who goes next: one branch each, or all together)
+    stack: list[tuple[np.ndarray, np.ndarray, list[list[int]]]] = [(mask, scores, [[]])]
+    tried = 0
     while stack:
-        parent, before, out = stack.pop()
+        parent, before, branches = stack[-1]
+        out = branches.pop()
+        if not branches:
+            stack.pop()
         here = parent
         if out:
+            tried += 1
+            if tried > cap:
+                raise RuleError(
+                    f"baldwin: the ties for elimination leave more than {cap:,} sets of candidates to "
+                    "explore under tiebreak 'all'; count with tiebreak 'order', 'random' or 'previous_round'"
+                )
             here = parent.copy()
             here[out] = False
             key = np.packbits(here).tobytes()
             if key in seen:
                 continue
             seen.add(key)
-            if len(seen) > cap:
-                raise RuleError(
-                    f"baldwin: the ties for elimination leave more than {cap:,} sets of candidates to "
-                    "explore under tiebreak 'all'; count with tiebreak 'order', 'random' or 'previous_round'"
-                )
         live = np.flatnonzero(here)
         if live.size == 1:
             found.add(int(live[0]))
@@ -279,9 +285,9 @@ def _baldwin_all(mask: np.ndarray, scores: np.ndarray, rounds: BordaRounds) -> f
             if unranked[live].all():  # nobody is ranked: any of them can be the last
                 found.update(live.tolist())
                 continue
-            stack.append((here, now, np.flatnonzero(here & unranked).tolist()))
+            stack.append((here, now, [np.flatnonzero(here & unranked).tolist()]))
             continue
-        stack.extend((here, now, [c]) for c in reversed(losers))
+        stack.append((here, now, [[c] for c in reversed(losers)]))
     return frozenset(found)
 
 
