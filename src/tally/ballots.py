@@ -680,7 +680,7 @@ class RankedProfiles:
         ordered = np.sort(np.where(marked, self.orders, -1 - np.arange(self.orders.shape[1])), axis=1)
         if (ordered[:, 1:] == ordered[:, :-1]).any():
             raise BallotError("a ranking names the same candidate twice")
-        if self.counts.size and (self.counts < 0).any():
+        if self.counts.size and self.counts.min() < 0:
             raise BallotError("counts cannot be negative")
 
     @property
