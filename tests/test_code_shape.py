@@ -122,3 +122,13 @@ def test_no_module_past_the_module_limit() -> None:
 @pytest.mark.parametrize("name", sorted(ALLOWED_MODULES))
 def test_allowed_long_modules_are_still_long(name: str) -> None:
     assert name in _too_long_modules(), f"{name} is within its limit now: take it off the allow-list"
+
+
+def test_written_notes_stay_readable() -> None:
+    # the Markdown the project writes (README, docs, benchmark notes, data sources) is read
+    # by people: a file past 100 kB is an edit gone wrong, not notes
+    root = SRC.parents[1]
+    notes = [p for p in root.rglob("*.md") if not any(part.startswith(".") for part in p.parts)]
+    assert any(p.name == "README.md" and p.parent == root for p in notes)
+    big = {p.relative_to(root).as_posix(): p.stat().st_size for p in notes if p.stat().st_size > 100_000}
+    assert not big, f"Markdown files past 100 kB: {big}"
