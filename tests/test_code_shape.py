@@ -14,19 +14,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src" / "tally"
 FLOORS = ("rules", "count", "rctab", "procedures")
 MAX_MODULE = 600
 MAX_FUNCTION = 80
-
-# Modules outside the floors above are held to the module limit only. Known to be too
-# long, each with why it is not yet split; to be emptied, not added to.
-ALLOWED_MODULES: dict[str, str] = {
-    "store.py": "the store's imports (ballots, cast-vote records, ranked CSV), loads and removals in one "
-    "module; not yet split",
-}
 
 
 def _modules() -> list[Path]:
@@ -109,15 +100,10 @@ def test_the_module_limit_covers_every_module_outside_the_floors() -> None:
 
 
 def test_no_module_past_the_module_limit() -> None:
-    over = {name: n for name, n in _too_long_modules().items() if name not in ALLOWED_MODULES}
+    over = _too_long_modules()
     assert not over, "past 600 lines per module: " + ", ".join(
         f"{name} ({n} lines)" for name, n in sorted(over.items())
     )
-
-
-@pytest.mark.parametrize("name", sorted(ALLOWED_MODULES))
-def test_allowed_long_modules_are_still_long(name: str) -> None:
-    assert name in _too_long_modules(), f"{name} is within its limit now: take it off the allow-list"
 
 
 def test_written_notes_stay_readable() -> None:
