@@ -1,4 +1,4 @@
-"""Borda scores among the candidates still standing, kept up to date as candidates leave.
+"""Baldwin's and Nanson's rounds: Borda among the candidates still standing, kept up to date.
 
 Baldwin and Nanson recount Borda among the remaining candidates after every
 elimination. Under both readings of a truncated ballot a candidate's Borda score among
@@ -16,6 +16,9 @@ candidates left, so a count costs no more than before on ballots that rank every
 The update is exact, and so gives the recount's numbers to the last bit, when the
 weights are whole numbers and every partial sum of half-points stays below 2**53; other
 weights (fractions of a vote) are recounted each round, as before.
+
+:func:`baldwin_all` is Baldwin's search over the orders in which ties for the lowest
+score can be broken, bounded by :data:`tally.limits.TIE_SEARCH_STATES`.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .. import limits
 from ..ballots import RankedBallots
+from ..errors import RuleError
 
-__all__ = ["BordaRounds"]
+__all__ = ["BordaRounds", "baldwin_all", "borda_losers"]
 
 
 class BordaRounds:
@@ -171,3 +176,70 @@ class BordaRounds:
             # ... and an unranked one is tied with it
             column += (self._voting - float(self._w[rows].sum())) - without_e
         return column
+
+
+def borda_losers(scores: np.ndarray, mask: np.ndarray, nanson: str | None) -> list[int]:
+    """Who goes, by the Borda ``scores`` among ``mask``: the lowest (Baldwin) or those below
+    the mean (Nanson ``strict``; ``at_or_below`` takes the mean too)."""
+    live = np.flatnonzero(mask)
+    values = scores[live]
+    if nanson is None:
+        going = np.abs(values - values.min()) <= 1e-9
+    elif nanson == "strict":
+        going = values < values.mean() - 1e-9
+    else:
+        going = values <= values.mean() + 1e-9
+    out: list[int] = live[going].tolist()
+    return out
+
+
+def baldwin_all(mask: np.ndarray, scores: np.ndarray, rounds: BordaRounds) -> frozenset[int]:
+    """Baldwin's winners over every way of breaking the ties for the lowest score.
+
+    A depth-first walk over the sets of candidates that orders of elimination reach, each
+    set counted once; the winners are the last candidates of every walk. Candidates no
+    ballot ranks all score the same and below everyone ranked (under either reading), so
+    they leave first in whatever order: the walk takes them out together. Past
+    :data:`tally.limits.TIE_SEARCH_STATES` sets tried the count is refused.
+    """
+    cap = limits.TIE_SEARCH_STATES
+    unranked = rounds.never_ranked
+    rounds.columns = {}  # a candidate's column serves every set it leaves
+    seen: set[bytes] = set()
+    found: set[int] = set()
+    # (candidates left, their scores, who goes next: one branch each, or all together)
+    stack: list[tuple[np.ndarray, np.ndarray, list[list[int]]]] = [(mask, scores, [[]])]
+    tried = 0
+    while stack:
+        parent, before, branches = stack[-1]
+        out = branches.pop()
+        if not branches:
+            stack.pop()
+        here = parent
+        if out:
+            tried += 1
+            if tried > cap:
+                raise RuleError(
+                    f"baldwin: the ties for elimination leave more than {cap:,} sets of candidates to "
+                    "explore under tiebreak 'all'; count with tiebreak 'order', 'random' or 'previous_round'"
+                )
+            here = parent.copy()
+            here[out] = False
+            key = np.packbits(here).tobytes()
+            if key in seen:
+                continue
+            seen.add(key)
+        live = np.flatnonzero(here)
+        if live.size == 1:
+            found.add(int(live[0]))
+            continue
+        now = rounds.without(before, here, out) if out else before
+        losers = borda_losers(now, here, None)
+        if unranked is not None and unranked[losers].all():
+            if unranked[live].all():  # nobody is ranked: any of them can be the last
+                found.update(live.tolist())
+                continue
+            stack.append((here, now, [np.flatnonzero(here & unranked).tolist()]))
+            continue
+        stack.append((here, now, [[c] for c in reversed(losers)]))
+    return frozenset(found)

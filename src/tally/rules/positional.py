@@ -25,14 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import limits
 from ..ballots import RankedBallots, RankedProfiles
-from ..errors import ConfigError, RuleError
+from ..errors import ConfigError
 from ..outcome import BatchOutcome, Outcome, Round, Tie
 from ..ties import CountHistory, TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
-from ._borda_rounds import BordaRounds
+from ._borda_rounds import BordaRounds, baldwin_all, borda_losers
 from ._common import best, by_name, one_shot, ranked_account
 from ._positions import FEW, dense_ranks, dowdall_shares, places
 
@@ -224,73 +223,6 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     )
 
 
-def _borda_losers(scores: np.ndarray, mask: np.ndarray, nanson: str | None) -> list[int]:
-    """Who goes, by the Borda ``scores`` among ``mask``: the lowest (Baldwin) or those below
-    the mean (Nanson ``strict``; ``at_or_below`` takes the mean too)."""
-    live = np.flatnonzero(mask)
-    values = scores[live]
-    if nanson is None:
-        going = np.abs(values - values.min()) <= 1e-9
-    elif nanson == "strict":
-        going = values < values.mean() - 1e-9
-    else:
-        going = values <= values.mean() + 1e-9
-    out: list[int] = live[going].tolist()
-    return out
-
-
-def _baldwin_all(mask: np.ndarray, scores: np.ndarray, rounds: BordaRounds) -> frozenset[int]:
-    """Baldwin's winners over every way of breaking the ties for the lowest score.
-
-    A depth-first walk over the sets of candidates that orders of elimination reach, each
-    set counted once; the winners are the last candidates of every walk. Candidates no
-    ballot ranks all score the same and below everyone ranked (under either reading), so
-    they leave first in whatever order: the walk takes them out together. Past
-    :data:`tally.limits.TIE_SEARCH_STATES` sets tried the count is refused.
-    """
-    cap = limits.TIE_SEARCH_STATES
-    unranked = rounds.never_ranked
-    rounds.columns = {}  # a candidate's column serves every set it leaves
-    seen: set[bytes] = set()
-    found: set[int] = set()
-    # (candidates left, their scores, who goes next: one branch each, or all together)
-    stack: list[tuple[np.ndarray, np.ndarray, list[list[int]]]] = [(mask, scores, [[]])]
-    tried = 0
-    while stack:
-        parent, before, branches = stack[-1]
-        out = branches.pop()
-        if not branches:
-            stack.pop()
-        here = parent
-        if out:
-            tried += 1
-            if tried > cap:
-                raise RuleError(
-                    f"baldwin: the ties for elimination leave more than {cap:,} sets of candidates to "
-                    "explore under tiebreak 'all'; count with tiebreak 'order', 'random' or 'previous_round'"
-                )
-            here = parent.copy()
-            here[out] = False
-            key = np.packbits(here).tobytes()
-            if key in seen:
-                continue
-            seen.add(key)
-        live = np.flatnonzero(here)
-        if live.size == 1:
-            found.add(int(live[0]))
-            continue
-        now = rounds.without(before, here, out) if out else before
-        losers = _borda_losers(now, here, None)
-        if unranked is not None and unranked[losers].all():
-            if unranked[live].all():  # nobody is ranked: any of them can be the last
-                found.update(live.tolist())
-                continue
-            stack.append((here, now, [np.flatnonzero(here & unranked).tolist()]))
-            continue
-        stack.append((here, now, [[c] for c in reversed(losers)]))
-    return frozenset(found)
-
-
 def _everyone_even(
     live: np.ndarray, number: int, names: Sequence[str], breaker: TieBreaker, history: CountHistory
 ) -> tuple[list[int], bool]:
@@ -344,7 +276,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
             break
         if out:
             scores = borda.without(scores, mask, out)
-        out = _borda_losers(scores, mask, nanson)
+        out = borda_losers(scores, mask, nanson)
         tally = dict(zip([names[c] for c in live], scores[live].tolist()))
         if nanson is not None and (len(out) == live.size or not out):
             winners, tied = _everyone_even(live, number, names, breaker, history)
@@ -360,7 +292,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
                         round=number, purpose="eliminate", tied=among, mode="all", chosen=among, detail=detail
                     )
                 )
-                found = _baldwin_all(mask, scores, borda)
+                found = baldwin_all(mask, scores, borda)
                 winners, tied = sorted(found), len(found) > 1
                 note = f"tie for elimination among {', '.join(among)}; every way of breaking it explored"
                 rounds.append(Round(**base, tally=tally, note=note))
@@ -404,8 +336,13 @@ def baldwin(
     """Baldwin's method: eliminate the lowest Borda score, recount among the rest, repeat.
 
     Borda scores are recomputed each round as if the eliminated candidates were not on
-    the ballots. Ties for elimination go to ``tiebreak``; the default ``all`` explores
-    every elimination order the ties allow and reports every winner (parallel universes).
+    the ballots (kept up to date from the ballots ranking whoever left, to the same
+    numbers). Ties for elimination go to ``tiebreak``; the default ``all`` explores
+    every elimination order the ties allow and reports every winner (parallel universes),
+    visiting each set of remaining candidates once; candidates no ballot ranks leave
+    together, since their order cannot matter. The sets can grow exponentially with the
+    candidates tied: past :data:`tally.limits.TIE_SEARCH_STATES` (10,000) sets tried the
+    count is refused.
 
     Parameters
     ----------
@@ -425,6 +362,13 @@ def baldwin(
     Outcome
         One round per elimination, each tally the Borda scores among the candidates left;
         ``details["elimination_order"]`` the candidates in the order eliminated.
+
+    Raises
+    ------
+    RuleError
+        With ``tiebreak="all"``, when the ties leave more than
+        :data:`tally.limits.TIE_SEARCH_STATES` sets of candidates to explore (count with
+        ``order``, ``random`` or ``previous_round`` instead).
 
     Examples
     --------
