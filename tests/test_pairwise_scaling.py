@@ -179,3 +179,38 @@ def test_ranked_pairs_refuses_past_its_candidate_limit() -> None:
     ballots = RankedBallots.from_rankings(names, [names[:3], names[3:5]])
     with pytest.raises(RuleError, match=f"at most {RANKED_PAIRS_MAX_CANDIDATES} candidates"):
         count(ballots, "ranked_pairs")
+
+
+def test_ranked_pairs_search_charges_every_lock_it_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 candidates, each of 500 ballots ranking 3: a dozen margins shared by thousands
+    # of pairs, no Condorcet winner. The search over lock orders must stop within its
+    # budget counting every lock it makes or tries ahead (it once charged one unit a step
+    # and tried thousands of locks a step), and then the count's order decides.
+    from tally.errors import RuleError
+    from tally.rules import count
+    from tally.rules import ranked_pairs as rp
+    from tally.rules._pairwise import pairwise_margins
+
+    rng = np.random.default_rng(301)
+    names = [f"C{i}" for i in range(300)]
+    rows = [[names[int(i)] for i in rng.choice(300, 3, replace=False)] for _ in range(500)]
+    ballots = RankedBallots.from_rankings(names, rows)
+    margins = pairwise_margins(ballots)
+    assert len(rp._lock_orders(margins)) < 20 and max(map(len, rp._lock_orders(margins))) > 1000
+    locks = 0
+    plain_add = rp._add
+
+    def counted_add(reach: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
+        nonlocal locks
+        locks += 1
+        return plain_add(reach, a, b)
+
+    monkeypatch.setattr(rp, "_add", counted_add)
+    # a smaller budget and a single seed order keep the test short; the bound is the same
+    monkeypatch.setattr(rp, "_RANKED_PAIRS_BUDGET", 40_000)
+    monkeypatch.setattr(rp, "_SEED_WORK", 1)
+    with pytest.raises(RuleError, match="too many orders"):
+        rp._ranked_pairs_all(margins)
+    assert 0 < locks <= 40_000 // (300 // rp._SEED_ALL)
+    outcome = count(ballots, "ranked_pairs", tiebreak="order")
+    assert len(outcome.winners) == 1 and outcome.ties[0].detail.startswith("equal margins locked")

@@ -26,7 +26,11 @@ __all__ = ["RANKED_PAIRS_MAX_CANDIDATES", "ranked_pairs"]
 RANKED_PAIRS_MAX_CANDIDATES = 500
 """Largest field :func:`ranked_pairs` counts (locking all C² pairs costs up to C³ steps)."""
 
-_RANKED_PAIRS_BUDGET = 200_000
+_RANKED_PAIRS_BUDGET = 1_000_000
+# Work of the search over lock orders, in mask updates of up to _SEED_ALL candidates (a
+# lock of one pair into a graph of C candidates is C / _SEED_ALL of them): every lock the
+# search makes or tries ahead is charged, so the search stops after a few seconds
+# whatever the size of the groups of equal margins.
 # Seeding the search with simple lock orders costs a full count each: all candidates'
 # orders up to this many candidates, fewer (at least one) beyond, so seeding stays near
 # _SEED_WORK mask steps.
@@ -117,15 +121,21 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
     stack: list[tuple[tuple[int, ...], int, int, tuple[tuple[int, int], ...]]] = [
         (tuple(1 << x for x in range(c)), 0, 0, ())
     ]
+    unit = max(1, c // _SEED_ALL)  # one lock costs C mask operations
     work = 0
-    while stack:
-        current, g, k, skipped = stack.pop()
-        work += max(1, c // _SEED_ALL)  # a step costs C mask operations
+
+    def charge(locks: int) -> None:
+        nonlocal work
+        work += unit * locks
         if work > _RANKED_PAIRS_BUDGET:
             raise RuleError(
                 "ranked pairs with tiebreak 'all' met too many orders of equal-margin pairs "
                 "to explore; use tiebreak 'order' or 'random'"
             )
+
+    while stack:
+        current, g, k, skipped = stack.pop()
+        charge(1)
         beaten = 0
         for x in range(c):
             beaten |= current[x] & ~(1 << x)
@@ -139,6 +149,7 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
             if (g, current) in seen:
                 continue
             seen.add((g, current))
+            charge(len(group))
             whole = _lock_group(current, group)
             if whole is not None:  # no order of this group can close a cycle: one outcome
                 stack.append((whole, g + 1, 0, ()))
@@ -153,6 +164,7 @@ def _ranked_pairs_all(margins: np.ndarray) -> list[int]:
             continue
         # leaving a > b out is only maximal if the pairs still to come can make b reach a
         potential = current
+        charge(len(group) - k - 1)
         for x, y in group[k + 1 :]:
             potential = _add(potential, x, y)
         if potential[b] >> a & 1:
