@@ -8,7 +8,6 @@ import re
 import pytest
 
 from tally import data
-from tally.cli import console
 
 # commands a user runs on the bundled data, each answering in a headline first
 COMMANDS = [
@@ -27,6 +26,11 @@ COMMANDS = [
     ("analyze", "burlington-2009"),
     ("analyze", "sf-2011-mayor"),
     ("criteria", "alaska-2022-special"),
+    ("criteria", "burlington-2009"),
+    ("rla", "burlington-2009"),
+    ("rla", "alaska-2022-special"),
+    ("rla", "us-president-2024"),
+    ("rla", "uk-general-2024"),
     ("seats", "austria-nationalrat-2019"),
     ("seats", "us-census-2020", "--rule", "huntington_hill"),
     ("seats-compare", "uk-general-2024", "--new-party", "10%"),
@@ -38,15 +42,6 @@ COMMANDS = [
     ("data", "list"),
     ("rules",),
 ]
-
-
-@pytest.fixture
-def narrow():
-    """The console of the command line at 80 columns, as a terminal of that width."""
-    before = console.width
-    console.width = 80
-    yield
-    console.width = before
 
 
 def _words(text: str) -> str:
@@ -61,6 +56,8 @@ def test_every_line_fits_80_columns_and_nothing_is_cut(cli, narrow, args):
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     # rich marks a cell it had to cut with an ellipsis: nothing may be cut
     assert "…" not in out
+    # one table style everywhere: a rule under the header, no boxes
+    assert not set("┏┃│┡└") & set(out)
 
 
 @pytest.mark.parametrize(

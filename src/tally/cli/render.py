@@ -11,6 +11,7 @@ lasted longest, the first round and the last ones), with a line saying what it l
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -48,10 +49,19 @@ def number(x: float | None) -> str:
     return f"{x:.2g}" if text in ("0", "-0") else text
 
 
+_GLUE = "\x00"
+"""Stands for a space that must not break a line: "2.82 %" is one figure."""
+
+
 def headline(console: Console, text: str | None) -> None:
-    """The result in plain words, first, in bold (the ``headline`` of the JSON)."""
-    if text:
-        console.print(f"[bold]{escape(text)}[/]", highlight=False)
+    """The result in plain words, first, in bold (the ``headline`` of the JSON), wrapped
+    between words but never inside a figure ("2.82 %" stays on one line)."""
+    if not text:
+        return
+    glued = text.replace(" %", f"{_GLUE}%")
+    lines = textwrap.wrap(glued, width=max(console.width, 20), break_on_hyphens=False, break_long_words=False)
+    for line in lines:
+        console.print(f"[bold]{escape(line.replace(_GLUE, ' '))}[/]", highlight=False, soft_wrap=True)
 
 
 def table(title: str | None = None) -> Table:
@@ -69,15 +79,16 @@ def table(title: str | None = None) -> Table:
     )
 
 
-def column(t: Table, name: str, kind: str = "text") -> None:
+def column(t: Table, name: str, kind: str = "text", min_width: int | None = None) -> None:
     """Add a column: ``"text"`` wraps between words, ``"id"`` (dataset ids, area codes,
-    rule names) and ``"number"`` (right-aligned) never wrap."""
+    rule names) and ``"number"`` (right-aligned) never wrap. ``min_width`` keeps a text
+    column from being squeezed until its words break (a name is read whole)."""
     if kind == "number":
         t.add_column(name, justify="right", no_wrap=True)
     elif kind == "id":
         t.add_column(name, no_wrap=True)
     else:
-        t.add_column(name, overflow="fold")
+        t.add_column(name, overflow="fold", min_width=min_width)
 
 
 def more(console: Console, shown: int, total: int, what: str = "rows") -> None:
