@@ -33,7 +33,7 @@ from ..options import Reading
 from ..outcome import to_jsonable
 from ..rules import count
 from . import app, console
-from .render import column, escape, headline, more, number, table
+from .render import column, escape, headline, more, number, table, title_of
 
 __all__ = ["audit_contest"]
 
@@ -157,7 +157,10 @@ def plan_command(
     data = plan.to_dict()
     names = area_names(ballots_read) if isinstance(plan, AreaAudits) else {}
     headline(console, headlines.audit(data, names))
-    console.print(f"{escape(title)}  ({number(ballots_read.total)} ballots read)", highlight=False)
+    console.print(
+        f"{escape(title_of(source, ballots_read.title))}  ({number(ballots_read.total)} ballots read)",
+        highlight=False,
+    )
     console.print(f"[dim]{escape(line)}[/]")
     if isinstance(plan, AreaAudits):
         _print_areas(plan, data, names, every)

@@ -34,6 +34,7 @@ from .render import (
     round_notes,
     table,
     ties_lines,
+    title_of,
 )
 
 
@@ -82,7 +83,7 @@ def count_command(
         return
     ballots = contest.ballots
     headline(console, record["headline"])
-    title = ballots.title or source
+    title = title_of(source, ballots.title)
     console.print(f"{escape(title)}  ({_ballot_summary(ballots)})", highlight=False)
     console.print(f"[dim]{escape(rules_line(contest))}[/]")
     districts = contest.rule == "districts"
@@ -196,7 +197,7 @@ def compare_command(
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
     headline(console, report["headline"])
-    console.print(f"{escape(ballots.title or source)}  ({_ballot_summary(ballots)})", highlight=False)
+    console.print(f"{escape(title_of(source, ballots.title))}  ({_ballot_summary(ballots)})", highlight=False)
     console.print(f"[dim]{escape(_contest_rules_line(contest))}[/]")
     if "condorcet_winner" in report:
         cw = report["condorcet_winner"]

@@ -35,6 +35,7 @@ __all__ = [
     "round_notes",
     "table",
     "ties_lines",
+    "title_of",
 ]
 
 
@@ -62,6 +63,16 @@ def headline(console: Console, text: str | None) -> None:
     lines = textwrap.wrap(glued, width=max(console.width, 20), break_on_hyphens=False, break_long_words=False)
     for line in lines:
         console.print(f"[bold]{escape(line.replace(_GLUE, ' '))}[/]", highlight=False, soft_wrap=True)
+
+
+def title_of(source: str, title: str | None) -> str:
+    """What the contest is called: its file's title, else the bundled dataset's title (a
+    dataset id alone tells a reader little), else the source as given."""
+    if title:
+        return title
+    from .. import data as catalogue
+
+    return catalogue.get(source).title if catalogue.exists(source) else source
 
 
 def table(title: str | None = None) -> Table:

@@ -11,15 +11,21 @@ const tallyAnalysis = (() => {
     return marks.map((m) => (m === null ? "(skipped)" : Array.isArray(m) ? m.join("=") : m)).join(" > ") || "(blank)";
   }
 
+  // "A wins", "A and B win", "A, B and C win"
+  function wins(names) {
+    if (names.length === 1) return `${names[0]} wins`;
+    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} win`;
+  }
+
   function witness(c) {
     const w = c.witness;
     if (!w) return el("span", { class: "muted" }, c.search === "exact" ? "none" : "none found");
     if (w.changes) {
       const total = w.changes.reduce((s, x) => s + x.ballots, 0);
       const list = el("ul", {}, ...w.changes.map((x) => el("li", {}, `${number(x.ballots)} × ${ranking(x.from)} → ${ranking(x.to)}`)));
-      return el("div", {}, el("p", {}, `${number(total)} ballots changed; counted again, ${w.winners_after.join(", ")} win(s)`), el("details", {}, el("summary", {}, "the changes"), list));
+      return el("div", {}, el("p", {}, `${number(total)} ballots changed; counted again, ${wins(w.winners_after)}`), el("details", {}, el("summary", {}, "the changes"), list));
     }
-    if (w.removed) return el("span", {}, `Without ${w.removed}, ${w.winners_after.join(", ")} win(s).`);
+    if (w.removed) return el("span", {}, `Without ${w.removed}, ${wins(w.winners_after)}.`);
     if (w.pairwise) {
       return el("span", {}, `${w.candidate}: ` + Object.entries(w.pairwise).map(([o, p]) => `${number(p.for)} of ${number(p.of)} over ${o}`).join("; "));
     }
