@@ -41,6 +41,7 @@ COMMANDS = [
     ("forecast", "us-president-2020", "--sims", "2000", "--no-save"),
     ("data", "list"),
     ("rules",),
+    ("limits",),
 ]
 
 
@@ -62,7 +63,7 @@ def test_every_line_fits_80_columns_and_nothing_is_cut(cli, narrow, args):
 
 @pytest.mark.parametrize(
     "args",
-    [a for a in COMMANDS if a[0] not in ("data", "rules")],
+    [a for a in COMMANDS if a[0] not in ("data", "rules", "limits")],
     ids=lambda a: " ".join(a),
 )
 def test_the_headline_comes_first_and_is_the_json_headline(cli, narrow, args):
@@ -132,6 +133,12 @@ def test_data_list_never_breaks_an_id(cli, narrow):
     ids = [d.id for d in data.datasets()]
     first_words = {line.split()[0] for line in out.splitlines() if line.strip() and line[0] != " "}
     assert set(ids) <= first_words
+    # titles wrap between words, never cut: each reads whole once the lines are joined
+    text = _words(out)
+    for d in data.datasets():
+        assert _words(d.title) in text, d.title
+    assert "Burlington, Vermont, mayor 2009 fails: condorcet winner, upward monotonicity, spoiler" in text
+    assert text.startswith(f"{len(ids)} datasets: ")
 
 
 def test_count_splits_a_long_round_table_into_parts(cli, narrow):
@@ -200,3 +207,13 @@ def test_seats_shows_the_parties_that_matter_and_districts_with_all(cli, narrow)
     # every constituency by name, with the party that won it
     assert re.search(r"^Aldershot\s+Labour 1\s*$", out, re.MULTILINE)
     assert sum(1 for line in out.splitlines() if re.search(r"\s\S+ 1\s*$", line)) >= 650
+
+
+def test_rules_read_as_text_not_docstring_markup(cli, narrow):
+    from tally.rules import rules
+
+    _, out, _ = cli("rules")
+    assert "``" not in out and ":data:" not in out and ":func:" not in out
+    # the summaries that carry markup in their docstrings read plainly
+    assert "min_seats" in out and "MAX_COMMITTEES" in _words(out)
+    assert _words(out).startswith(f"{len(rules())} rules in ")

@@ -31,6 +31,7 @@ from .render import (
     more,
     number,
     outcome_tables,
+    plain,
     round_notes,
     table,
     ties_lines,
@@ -247,6 +248,12 @@ def rules_command(
     if as_json:
         print(json.dumps(to_jsonable([r.to_dict() for r in registry]), indent=2, ensure_ascii=False))
         return
+    families = {info.family for info in registry}
+    headline(
+        console,
+        f"{len(registry):,} rules in {len(families):,} families; tally count SOURCE --rule NAME counts "
+        "under one, by its name or an alias.",
+    )
     t = table()
     column(t, "rule", "id")
     column(t, "what it does")
@@ -260,6 +267,6 @@ def rules_command(
         seats = "several seats" if info.multiwinner else "one winner"
         also = f" [dim](also {escape(', '.join(info.aliases))})[/]" if info.aliases else ""
         counts = f"[dim]{escape(', '.join(info.kinds))} ballots; {seats}.[/] "
-        t.add_row(info.name, counts + escape(info.summary) + also)
+        t.add_row(info.name, counts + escape(plain(info.summary)) + also)
     console.print(t)
     console.print("[dim]tally rules --json: every rule's options and the text it follows[/]")

@@ -11,6 +11,7 @@ lasted longest, the first round and the last ones), with a line saying what it l
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "number",
     "outcome_table",
     "outcome_tables",
+    "plain",
     "round_notes",
     "table",
     "ties_lines",
@@ -63,6 +65,16 @@ def headline(console: Console, text: str | None) -> None:
     lines = textwrap.wrap(glued, width=max(console.width, 20), break_on_hyphens=False, break_long_words=False)
     for line in lines:
         console.print(f"[bold]{escape(line.replace(_GLUE, ' '))}[/]", highlight=False, soft_wrap=True)
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]*)`")
+_LITERAL = re.compile(r"``([^`]*)``")
+
+
+def plain(text: str) -> str:
+    """Docstring markup as a reader sees it: ``x`` → x, :data:`~a.B` → B."""
+    text = _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text)
+    return _LITERAL.sub(r"\1", text)
 
 
 def title_of(source: str, title: str | None) -> str:
