@@ -217,3 +217,13 @@ def test_rules_read_as_text_not_docstring_markup(cli, narrow):
     # the summaries that carry markup in their docstrings read plainly
     assert "min_seats" in out and "MAX_COMMITTEES" in _words(out)
     assert _words(out).startswith(f"{len(rules())} rules in ")
+
+
+def test_decide_shows_shares_to_one_decimal_and_keeps_the_exact_one_in_json(cli, narrow):
+    args = ("decide", "--yes", "31", "--no", "14", "--abstain", "5", "--rule", "two_thirds")
+    _, raw, _ = cli(*args, "--json")
+    check = json.loads(raw)["checks"][0]
+    assert check["actual_share"] == "31/45" and check["actual"] == "31 (68.8889 %)"
+    _, out, _ = cli(*args)
+    # 31/45 = 0.68888…: 68.9 % at one decimal
+    assert f"31 ({100 * 31 / 45:.1f} %)" in out and "68.8889" not in out
