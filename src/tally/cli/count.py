@@ -155,7 +155,8 @@ def _seats_table(outcome: Outcome) -> Table:
 
 def _seats_line(outcome: Outcome) -> str:
     d = outcome.details
-    unallocated = f"; {d['unallocated']} seat(s) not allocated" if d["unallocated"] else ""
+    left = d["unallocated"]
+    unallocated = f"; {left:,} {'seat' if left == 1 else 'seats'} not allocated" if left else ""
     if d["majority_party"]:
         return (
             f"[bold green]Majority under {outcome.rule}:[/] {escape(d['majority_party'])} "
@@ -210,7 +211,8 @@ def compare_command(
             console.print(f"Condorcet loser: {escape(report['condorcet_loser'])}")
     t = table()
     column(t, "rule", "id")
-    column(t, "winner(s)")
+    several = any(len(r.get("winners") or []) > 1 for r in report["results"].values())
+    column(t, "winners" if several else "winner")
     column(t, "")
     cw = report.get("condorcet_winner")
     for name, result in report["results"].items():

@@ -10,6 +10,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
+from .. import headlines
+from ..analysis.margins import area_names
 from ..compare import counting, rules_line, rules_record
 from ..contest import is_electoral
 from ..errors import TallyError
@@ -224,6 +226,7 @@ def contest_figures(
         to_jsonable(
             {
                 "outcome": outcome.to_dict(),
+                "headline": headlines.count(outcome),
                 "counted_under": record,
                 "rules_line": record["line"],
                 "seats": seat,
@@ -307,6 +310,8 @@ def ec_figures(body: Scenario) -> JSONResponse:
             {
                 "result": result,
                 "rules_line": rules_line(counted),
+                # the names a reader knows the areas by (FL → Florida), where the data has them
+                "area_names": area_names(contest.ballots),
                 "figures": {
                     "map": charts.ec_map(result, parties, flipped),
                     "bar": charts.ev_bar(result, parties),

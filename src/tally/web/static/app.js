@@ -269,7 +269,7 @@ const tally = (() => {
           : `No Condorcet winner; Smith set: ${report.smith_set.join(", ")}`;
         const rows = Object.entries(report.results).map(([rule, r]) =>
           [rule, r.error ? "—" : r.winners.join(", "), r.error ? r.error : r.tied ? "tied" : ""]);
-        $("#compare").replaceChildren(table(["rule", "winner(s)", ""], rows));
+        $("#compare").replaceChildren(table(["rule", Object.values(report.results).some((r) => (r.winners || []).length > 1) ? "winners" : "winner", ""], rows));
       } catch (err) {
         showError(err.message);
       }
@@ -347,8 +347,8 @@ const tally = (() => {
 
   // What a scenario changed: the states that changed hands, and the electoral votes
   // when they moved otherwise too (a new allocation splits or pools the electors).
-  function changes(r) {
-    const flipped = (r.flipped || []).map((f) => `${f.area} (${f.electoral_votes}) ${f.from} → ${f.to}`);
+  function changes(r, place) {
+    const flipped = (r.flipped || []).map((f) => `${place(f.area)} (${f.electoral_votes}) ${f.from} → ${f.to}`);
     const before = (r.actual && r.actual.electoral_votes) || {};
     const names = [...new Set([...Object.keys(before), ...Object.keys(r.electoral_votes)])];
     const moved = names.filter((c) => (before[c] || 0) !== (r.electoral_votes[c] || 0))
@@ -364,6 +364,9 @@ const tally = (() => {
 
   async function ec(dataset) {
     const form = $("#whatif");
+    // areas by the names a reader knows them by (FL → Florida), once the first answer says them
+    let names = {};
+    const place = (code) => names[code] || code;
     async function show(scenario) {
       showError("");
       try {
@@ -372,6 +375,7 @@ const tally = (() => {
           body: JSON.stringify({ dataset, scenario, faithless: form.querySelector("[name=faithless]").value }),
         });
         const r = data.result;
+        names = data.area_names || names;
         showHeadline(data, r);
         $("#rules-line").textContent = data.rules_line;
         $("#electors-line").textContent = r.electors_line;
@@ -382,7 +386,7 @@ const tally = (() => {
         const note = allocationNote(r);
         $("#allocation-note").textContent = note;
         $("#allocation-note").hidden = !note;
-        $("#flipped").textContent = scenario.length ? changes(r) : "";
+        $("#flipped").textContent = scenario.length ? changes(r, place) : "";
         draw("map", data.figures.map);
         draw("evbar", data.figures.bar);
         document.body.dataset.ready = String(Date.now());
@@ -404,7 +408,7 @@ const tally = (() => {
     try {
       const electors = encodeURIComponent(form.querySelector("[name=faithless]").value);
       const spoilers = await getJSON(`/api/spoilers?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
-      const row = (r) => [r.area, r.candidate, r.winner, r.runner_up, number(r.margin), number(r.votes),
+      const row = (r) => [r.name || place(r.area), r.candidate, r.winner, r.runner_up, number(r.margin), number(r.votes),
         r.break_even === null || r.break_even === undefined ? "—" : percent(r.break_even, 2)];
       const could = spoilers.rows.filter((r) => r.break_even !== null && r.break_even !== undefined && r.break_even <= 1);
       const closest = spoilers.rows.filter((r) => typeof r.break_even === "number").sort((a, b) => a.break_even - b.break_even).slice(0, 5);
@@ -416,8 +420,8 @@ const tally = (() => {
       const margins = await getJSON(`/api/margins?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
       const tip = margins.tipping_point;
       const lines = [
-        el("p", {}, tip ? `Tipping point: ${tip.area} (${tip.electoral_votes} electoral votes, won by ${percent(tip.leader_margin_share)}).` : "No tipping point."),
-        el("p", {}, margins.to_win ? `Fewest votes switched to change the winner: ${number(margins.to_win.votes)} in ${listing(margins.to_win.areas)}.` : ""),
+        el("p", {}, tip ? `Tipping point: ${place(tip.area)} (${tip.electoral_votes} electoral votes, won by ${percent(tip.leader_margin_share)}).` : "No tipping point."),
+        el("p", {}, margins.to_win ? `Fewest votes switched to change the winner: ${number(margins.to_win.votes)} in ${listing(margins.to_win.areas.map(place))}.` : ""),
       ];
       $("#margins").replaceChildren(...lines);
     } catch (err) {
