@@ -39,7 +39,9 @@ COMMANDS = [
     ("delegates", "2020", "DEM", "--state", "MA:20"),
     ("simulate", "--elections", "200", "--voters", "51", "--no-save"),
     ("forecast", "us-president-2020", "--sims", "2000", "--no-save"),
+    ("forecast-house", "us-house-2018", "--sims", "2000"),
     ("data", "list"),
+    ("data", "show", "burlington-2009"),
     ("rules",),
     ("limits",),
 ]
@@ -227,3 +229,25 @@ def test_decide_shows_shares_to_one_decimal_and_keeps_the_exact_one_in_json(cli,
     _, out, _ = cli(*args)
     # 31/45 = 0.68888…: 68.9 % at one decimal
     assert f"31 ({100 * 31 / 45:.1f} %)" in out and "68.8889" not in out
+
+
+def test_data_show_lists_names_and_rules_in_words(cli, narrow):
+    _, out, _ = cli("data", "show", "burlington-2009")
+    text = _words(out)
+    loaded = data.load("burlington-2009")
+    assert f"candidates ({len(loaded.candidates)}): {', '.join(loaded.candidates)}" in text
+    assert f"total: {loaded.total:,.0f}" in text and "['" not in out
+    assert "counted officially under: IRV, overvote exhausts" in text
+
+
+def test_forecast_house_says_who_wins_the_majority_and_how_often(cli, narrow):
+    raw = json.loads(cli("forecast-house", "us-house-2018", "--sims", "2000", "--json")[1])
+    _, out, _ = cli("forecast-house", "us-house-2018", "--sims", "2000")
+    low, high = raw["seats_interval_90"]
+    assert _words(out).startswith(
+        f"Democratic wins a House majority (218 of 435 seats) in {100 * raw['control_probability']:.1f} % "
+        f"of 2,000 simulations of us-house-2018's districts with no net swing: a median of "
+        f"{raw['median_seats']:.0f} seats (90 % interval {low:.0f}–{high:.0f})."
+    )
+    _, out, _ = cli("forecast-house", "us-house-2018", "--sims", "2000", "--swing", "-3")
+    assert "with a 3-point swing toward Republican" in _words(out)

@@ -106,12 +106,19 @@ def show_command(
             for r in value:
                 line = ", ".join(f"{name} {votes:,.0f}" for name, votes in r["votes"].items())
                 console.print(f"round {r['round']}: {line}", markup=False)
+        elif isinstance(value, list):
+            console.print(f"{key} ({len(value):,}): {', '.join(map(str, value))}", markup=False)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            console.print(
+                f"{key}: {value:,.0f}" if float(value).is_integer() else f"{key}: {value:,}", markup=False
+            )
         else:
             console.print(f"{key}: {value}", markup=False)
     if dataset.facts.get("rule"):
-        console.print(
-            f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}"
-        )
+        from ..compare import describe_rules
+
+        rules = describe_rules(dataset.facts["rule"], dict(dataset.facts.get("options") or {}))
+        console.print(f"counted officially under: {rules}", markup=False)
 
 
 def _contents(loaded: object) -> dict[str, object]:
