@@ -399,3 +399,8 @@ def test_verify_says_first_whether_the_assertions_hold(cli, narrow, tmp_path):
     path = _write(tmp_path, plan, "wrong.json")
     code, out, _ = cli("rla", "verify", "burlington-2009", path)
     assert code == 1 and out.startswith("The check failed:") and "253 (file: 250)" in out
+
+
+def test_a_mistyped_subcommand_is_named_not_read_as_a_source(cli):
+    code, out, err = cli("rla", "verfy", "burlington-2009", "plan.json")
+    assert code == 2 and "No such command 'verfy'. Did you mean 'verify'?" in out + err

@@ -251,3 +251,13 @@ def test_forecast_house_says_who_wins_the_majority_and_how_often(cli, narrow):
     )
     _, out, _ = cli("forecast-house", "us-house-2018", "--sims", "2000", "--swing", "-3")
     assert "with a 3-point swing toward Republican" in _words(out)
+
+
+def test_ranked_spoilers_keep_the_candidates_asked_for_and_suggest_a_mistyped_one(cli, narrow):
+    _, raw, _ = cli("spoilers", "alaska-2022-special", "-c", "Palin", "--json")
+    rows = json.loads(raw)["rows"]
+    assert [r["candidate"] for r in rows] == ["Sarah Palin"] and rows[0]["winner_without"] == ["Nick Begich"]
+    code, _, err = cli("spoilers", "alaska-2022-special", "-c", "Palen")
+    assert code == 2 and "did you mean Sarah Palin?" in err
+    code, _, err = cli("spoilers", "alaska-2022-special", "--sweep", "0.1")
+    assert code == 2 and "ranked ballots are recounted without each losing candidate" in err

@@ -3,9 +3,12 @@ IRV assertions against the ballots."""
 
 from __future__ import annotations
 
+import difflib
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
@@ -43,6 +46,10 @@ class _PlanByDefault(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            # "verfy" is a mistyped subcommand, not a source, unless such a file exists
+            close = difflib.get_close_matches(args[0], list(self.commands), n=1, cutoff=0.75)
+            if close and not Path(args[0]).exists():
+                raise click.UsageError(f"No such command {args[0]!r}. Did you mean {close[0]!r}?", ctx)
             args = ["plan", *args]
         return super().parse_args(ctx, args)
 
