@@ -261,3 +261,31 @@ def test_ranked_spoilers_keep_the_candidates_asked_for_and_suggest_a_mistyped_on
     assert code == 2 and "did you mean Sarah Palin?" in err
     code, _, err = cli("spoilers", "alaska-2022-special", "--sweep", "0.1")
     assert code == 2 and "ranked ballots are recounted without each losing candidate" in err
+
+
+def test_delegates_marks_shares_as_percentages(cli, narrow):
+    _, raw, _ = cli("delegates", "2020", "DEM", "--state", "MA:20", "--json")
+    unit = json.loads(raw)["states"]["MA"]["units"][0]
+    _, out, _ = cli("delegates", "2020", "DEM", "--state", "MA:20")
+    for c in unit["viable"]:
+        # a cell wraps between words: each share and its viable share stay whole
+        assert f"{unit['percent'][c]}%" in out and f"({unit['viable_percent'][c]}%)" in out
+    assert "notes" not in out.splitlines()[3]
+
+
+def test_the_store_says_what_it_holds_in_words(cli, narrow, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "home"))
+    _, out, _ = cli("store", "list")
+    assert out.startswith("The store holds no imports yet")
+    code, _, err = cli("import", "examples/ballots.csv")
+    assert code == 0, err
+    info = json.loads(cli("store", "show", "ballots", "--json")[1])
+    _, out, _ = cli("store", "list")
+    assert out.startswith(f"The store holds 1 import, {info['ballots']:,.0f} ballots in all.")
+    _, out, _ = cli("store", "show", "ballots")
+    assert out.startswith(f"ballots: {info['ballots']:,.0f} ballots ({info['rows']:,} distinct rankings)")
+    # names whole, hashes beside their files, no Python reprs
+    assert "['" not in out and "{'" not in out
+    assert f"candidates: {'; '.join(info['candidates'])}" in _words(out)
+    for item in info["inputs"]:
+        assert f"{item['sha256']}  {item['path']}" in out
