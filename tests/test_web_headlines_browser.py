@@ -119,3 +119,23 @@ def test_analysis_tables_right_align_their_numbers_and_name_the_result(server, p
         )
         assert aligns[-1] == "right", box
     done(page, tmp_path, "analysis-burlington")
+
+
+def test_published_rounds_say_who_won_first(server, page, tmp_path):
+    # Maine, US Senate 2020 (Secretary of State, certified): Collins 417,645, 51.0 % of the
+    # 819,183 votes for candidates; no second round was needed
+    page.goto(f"{server}/contest/us-senate-2020-me-rcv")
+    expect(page.locator("#headline")).to_have_text(
+        "Susan M. Collins won in the first round of the published count, with 417,645 votes (51.0 % of 819,183)."
+    )
+    # Alaska, US Senate 2022: Murkowski 136,330 to Tshibaka 117,534 in the third round
+    page.goto(f"{server}/contest/us-senate-2022-ak-rcv")
+    expect(page.locator("#headline")).to_contain_text("Lisa Murkowski won after 3 rounds")
+    expect(page.locator("#headline")).to_contain_text(
+        f"136,330 votes ({100 * 136330 / (136330 + 117534):.1f} %"
+    )
+    aligns = page.eval_on_selector_all(
+        "#published-rounds tbody tr:first-child td", "cells => cells.map(c => getComputedStyle(c).textAlign)"
+    )
+    assert aligns[0] in ("left", "start") and set(aligns[1:]) == {"right"}
+    done(page, tmp_path, "published-ak-2022")

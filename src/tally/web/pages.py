@@ -57,12 +57,33 @@ def catalogue_page(request: Request) -> HTMLResponse:
     return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
+def _published_headline(published: dict[str, Any]) -> str | None:
+    """The published result in a sentence: the winner's votes in the last round, as a share
+    of the votes for candidates (blank ballots left out, as the official shares leave them)."""
+    rounds, winner = published.get("rounds") or [], published.get("winner")
+    if not rounds or not winner:
+        return None
+    last = rounds[-1]
+    votes = {c: v for c, v in last["votes"].items() if c != "Blank"}
+    total = sum(votes.values())
+    share = f" ({100 * votes[winner] / total:.1f} % of {total:,.0f})" if winner in votes and total else ""
+    n = len(rounds)
+    where = "in the first round" if n == 1 else f"after {n} rounds"
+    return f"{winner} won {where} of the published count, with {votes.get(winner, 0):,.0f} votes{share}."
+
+
 @router.get("/contest/{dataset}", response_class=HTMLResponse)
 def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTMLResponse:
     info = catalogue.get(dataset) if dataset in {d.id for d in catalogue.datasets()} else None
     if info is not None and info.kind == "contest":
         published = catalogue.load(dataset)
-        return _render(request, "published.html", dataset=info, published=published)
+        return _render(
+            request,
+            "published.html",
+            dataset=info,
+            published=published,
+            headline=_published_headline(published),
+        )
     contest = _contest(dataset)
     ballots = contest.ballots
     if is_electoral(ballots):
