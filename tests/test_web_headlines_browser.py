@@ -139,3 +139,13 @@ def test_published_rounds_say_who_won_first(server, page, tmp_path):
     )
     assert aligns[0] in ("left", "start") and set(aligns[1:]) == {"right"}
     done(page, tmp_path, "published-ak-2022")
+
+
+def test_rules_are_offered_by_the_names_people_use(server, page, tmp_path):
+    page.goto(f"{server}/contest/uk-general-2024")
+    expect(page.locator("#rule option:checked")).to_have_text("first-past-the-post (districts)")
+    page.goto(f"{server}/contest/burlington-2009")
+    expect(page.locator("#rule option:checked")).to_have_text("IRV")
+    expect(page.locator("#rule option[value=kemeny_young]")).to_have_text("Kemeny–Young (kemeny_young)")
+    # the headline keeps a share and its percent sign together
+    expect(page.locator("#headline")).to_contain_text("(51.5\u00a0% of 8,373 continuing)")

@@ -57,6 +57,11 @@ def catalogue_page(request: Request) -> HTMLResponse:
     return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
+def _rule_label(rule: str) -> str:
+    words = headlines.rule_words(rule)
+    return words if words.casefold() == rule.casefold() else f"{words} ({rule})"
+
+
 def _published_headline(published: dict[str, Any]) -> str | None:
     """The published result in a sentence: the winner's votes in the last round, as a share
     of the votes for candidates (blank ballots left out, as the official shares leave them)."""
@@ -96,6 +101,8 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
         "contest.html",
         dataset=catalogue.get(dataset),
         rules=usable,
+        # each rule as people say it, its id beside where they differ: "first-past-the-post (districts)"
+        labels={r: _rule_label(r) for r in usable},
         rule=chosen,
         ranked=ballots.kind == "ranked",
         seats=(official.seats if official is not None else None) or 1,

@@ -56,7 +56,8 @@ const tally = (() => {
     const box = $("#headline");
     if (!box) return;
     const text = sources.map((s) => s && s.headline).find((h) => typeof h === "string" && h);
-    box.textContent = text || "";
+    // a figure and its percent sign stay on one line: "48.7 %"
+    box.textContent = (text || "").replace(/ %/g, "\u00a0%");
     box.hidden = !text;
   }
 
