@@ -58,6 +58,12 @@ def test_api_refuses_what_it_cannot_audit(client):
 
 def test_contest_page_links_to_the_audit(client):
     assert 'href="/audit/burlington-2009"' in client.get("/contest/burlington-2009").text
+    # seats shared out among many (an apportionment, D'Hondt, STV for three seats) have no
+    # audit tally can plan: no link to a page that would only say so
+    for dataset in ("us-census-2020", "austria-nationalrat-2019", "portland-2024-council-d1"):
+        assert "/audit/" not in client.get(f"/contest/{dataset}").text, dataset
+        assert client.get("/api/rla", params={"dataset": dataset}).status_code == 400, dataset
+    assert 'href="/audit/uk-general-2024"' in client.get("/contest/uk-general-2024").text
     assert client.get("/audit/no-such-contest").status_code == 404
 
 

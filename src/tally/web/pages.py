@@ -57,6 +57,15 @@ def catalogue_page(request: Request) -> HTMLResponse:
     return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
+def _auditable(rule: str, options: dict[str, Any]) -> bool:
+    """Whether the contest's own count can be audited (a single-winner IRV, plurality or
+    approval count, or winners area by area), so the page offers an audit only then."""
+    from ..audit import AUDITABLE, audits_as_irv
+
+    single = {k: v for k, v in options.items() if not (k == "seats" and v in (None, 1))}
+    return rule in AUDITABLE or audits_as_irv(rule, single)
+
+
 def _rule_label(rule: str) -> str:
     words = headlines.rule_words(rule)
     return words if words.casefold() == rule.casefold() else f"{words} ({rule})"
@@ -104,6 +113,7 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
         # each rule as people say it, its id beside where they differ: "first-past-the-post (districts)"
         labels={r: _rule_label(r) for r in usable},
         rule=chosen,
+        auditable=_auditable(contest.rule, dict(contest.options)),
         ranked=ballots.kind == "ranked",
         seats=(official.seats if official is not None else None) or 1,
     )
