@@ -289,3 +289,14 @@ def test_the_store_says_what_it_holds_in_words(cli, narrow, tmp_path, monkeypatc
     assert f"candidates: {'; '.join(info['candidates'])}" in _words(out)
     for item in info["inputs"]:
         assert f"{item['sha256']}  {item['path']}" in out
+
+
+def test_runs_list_says_what_is_stored(cli, narrow, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "home"))
+    _, out, _ = cli("runs", "list")
+    assert out.startswith("No stored runs yet")
+    code, _, err = cli("simulate", "--elections", "20", "--voters", "11")
+    assert code == 0, err
+    runs = json.loads(cli("runs", "list", "--json")[1])
+    _, out, _ = cli("runs", "list")
+    assert len(runs) == 1 and out.startswith("1 stored run: 1 simulate;") and runs[0]["id"] in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from typing import Annotated, Any
 
 import typer
@@ -233,6 +234,18 @@ def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         print(json.dumps(to_jsonable(runs), indent=2))
         return
+    if not runs:
+        headline(
+            console, "No stored runs yet: tally simulate and tally forecast keep theirs unless --no-save."
+        )
+        return
+    kinds = Counter(run["kind"] for run in runs)
+    headline(
+        console,
+        f"{len(runs):,} stored {'run' if len(runs) == 1 else 'runs'}: "
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items()))
+        + "; tally runs show ID shows one.",
+    )
     t = table()
     for name, kind in (("id", "id"), ("created", "id"), ("kind", "id"), ("what", "text")):
         column(t, name, kind)
