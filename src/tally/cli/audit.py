@@ -143,6 +143,9 @@ def plan_command(
         return
     title = ballots_read.title or source
     line = rules_line(contest)
+    data = plan.to_dict()
+    names = area_names(ballots_read) if isinstance(plan, AreaAudits) else {}
+    sentence = headlines.audit(data, names)
     if as_json:
         data = {
             "source": source,
@@ -150,10 +153,9 @@ def plan_command(
             "rule": name,
             "options": options,
             "counted_under": rules_record(contest),
-            **plan.to_dict(),
+            **data,
+            "headline": sentence,
         }
-        names = area_names(ballots_read) if isinstance(plan, AreaAudits) else {}
-        data["headline"] = headlines.audit(data, names)
         if tree and isinstance(plan, IrvAudit):
             roots, complete = plan.tree(limit=TREE_LIMIT)
             data["elimination_tree"] = [tree_to_dict(root, plan.candidates) for root in roots]
@@ -161,16 +163,14 @@ def plan_command(
             data["elimination_tree_complete"] = complete
         print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
         return
-    data = plan.to_dict()
-    names = area_names(ballots_read) if isinstance(plan, AreaAudits) else {}
-    headline(console, headlines.audit(data, names))
+    headline(console, sentence)
     console.print(
         f"{escape(title_of(source, ballots_read.title))}  ({number(ballots_read.total)} ballots read)",
         highlight=False,
     )
     console.print(f"[dim]{escape(line)}[/]")
     if isinstance(plan, AreaAudits):
-        _print_areas(plan, data, names, every)
+        _print_areas(data, names, every)
         return
     _print_plan(plan, data)
     if tree and isinstance(plan, IrvAudit):
@@ -241,7 +241,7 @@ AREAS_SHOWN = 15
 """Areas an area-by-area audit plan lists without ``--all``: the hardest."""
 
 
-def _print_areas(plan: AreaAudits, data: dict[str, Any], names: dict[str, str], every: bool) -> None:
+def _print_areas(data: dict[str, Any], names: dict[str, str], every: bool) -> None:
     def hardness(area: dict[str, Any]) -> float:
         return float("inf") if "error" in area else float(area["difficulty"])
 
@@ -277,7 +277,7 @@ def _print_areas(plan: AreaAudits, data: dict[str, Any], names: dict[str, str], 
     )
     areas_ok = [a for a in data["areas"] if "sample_size" in a]
     if areas_ok:
-        _print_size({**areas_ok[0]["sample_size"]})
+        _print_size(areas_ok[0]["sample_size"])
 
 
 def _print_tree(plan: IrvAudit, limit: int = 200) -> None:
@@ -367,12 +367,12 @@ def _print_check(result: Any, problems: list[str], notes: list[str]) -> None:
         headline(
             console,
             f"The check failed: {problems[0]}"
-            + (f" ({len(problems) - 1:,} more problems below)" if len(problems) > 1 else ""),
+            + (f" ({len(problems) - 1:,} more below)" if len(problems) > 1 else ""),
         )
     else:
         headline(
             console,
-            f"Verified: {'the assertion holds' if n == 1 else f'all {n:,} assertions hold'} and rule out "
+            f"Verified: {'the assertion holds and rules' if n == 1 else f'all {n:,} assertions hold and rule'} out "
             f"every winner but {names[result.winner]} ({result.orders_checked:,} partial elimination orders checked).",
         )
     for note in notes:
