@@ -149,3 +149,16 @@ def test_rules_are_offered_by_the_names_people_use(server, page, tmp_path):
     expect(page.locator("#rule option[value=kemeny_young]")).to_have_text("Kemeny–Young (kemeny_young)")
     # the headline keeps a share and its percent sign together
     expect(page.locator("#headline")).to_contain_text("(51.5\u00a0% of 8,373 continuing)")
+
+
+def test_a_mistyped_dataset_page_links_to_what_was_meant(server, page, tmp_path):
+    response = page.goto(f"{server}/analysis/burlingtn-2009")
+    assert response.status == 404
+    page.errors.clear()  # the browser logs the 404 itself; the page's scripts must add none
+    links = page.locator("#suggestions a")
+    expect(links).to_have_text(["burlington-2009", "burlington-2006"])
+    links.first.click()
+    # the same kind of page, of the dataset meant
+    expect(page).to_have_url(f"{server}/analysis/burlington-2009")
+    page.wait_for_selector("body[data-ready=analysis]", timeout=120_000)
+    done(page, tmp_path, "suggestion-followed")
