@@ -162,3 +162,20 @@ def test_a_mistyped_dataset_page_links_to_what_was_meant(server, page, tmp_path)
     expect(page).to_have_url(f"{server}/analysis/burlington-2009")
     page.wait_for_selector("body[data-ready=analysis]", timeout=120_000)
     done(page, tmp_path, "suggestion-followed")
+
+
+def test_simulation_charts_each_fit_their_own_cell(server, page, tmp_path):
+    page.goto(f"{server}/simulate")
+    page.fill("input[name=elections]", "40")
+    page.fill("input[name=voters]", "15")
+    page.click("#run")
+    expect(page.locator("#paradox")).to_contain_text("of the 40 elections", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('#charts .main-svg').length >= 4")
+    sizes = page.eval_on_selector_all(
+        "#charts .chart",
+        "cells => cells.map(c => [c.getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width])",
+    )
+    assert len(sizes) >= 4
+    # a chart drawn wider than its cell spills under its neighbour and hides its last bars
+    assert all(svg <= cell + 1 for cell, svg in sizes), sizes
+    done(page, tmp_path, "simulation-charts")

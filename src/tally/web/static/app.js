@@ -498,12 +498,11 @@ const tally = (() => {
           `${percent(m.condorcet_paradox)} of the ${number(n)} elections (${number(Math.round(m.condorcet_paradox * n))}).`;
         const figures = await getJSON(`/ui/simulation-figures/${job.id}`);
         const charts = $("#charts");
-        charts.replaceChildren();
-        for (const [name, figure] of Object.entries(figures)) {
-          const div = el("div", { id: `chart-${name}`, class: "chart" });
-          charts.append(div);
-          draw(div.id, figure);
-        }
+        // every chart's place first, then the charts: drawn one by one, the first would take
+        // the whole width of a grid that held only it, and spill under the next
+        const entries = Object.entries(figures);
+        charts.replaceChildren(...entries.map(([name]) => el("div", { id: `chart-${name}`, class: "chart" })));
+        for (const [name, figure] of entries) draw(`chart-${name}`, figure);
         $("#empty").hidden = true;
       } catch (err) {
         $("#empty").textContent = "The simulation did not finish; see the message above.";
