@@ -55,6 +55,7 @@ from .errors import ConfigError, LimitError
 
 __all__ = [
     "EXACT_TOTAL",
+    "TIE_SEARCH_STATES",
     "Limits",
     "check",
     "current",
@@ -66,6 +67,11 @@ __all__ = [
 EXACT_TOTAL = 2**53
 """Ballot counts are held as 64-bit floats: every whole number below 2**53 is exact, so
 every total of whole counts below it is exact too. Counts at or past it are refused."""
+
+TIE_SEARCH_STATES = 10_000
+"""Sets of remaining candidates a sequential rule explores under ``tiebreak="all"``
+(every way of breaking each tie for elimination) before it refuses the count: the sets
+reachable can grow exponentially with the candidates tied."""
 
 
 @dataclass(frozen=True)

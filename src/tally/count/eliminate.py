@@ -12,7 +12,9 @@ two candidates left the leader wins even short of the threshold (as in RCTab). W
 Ties under ``tiebreak="all"`` are explored ("parallel universes"): every way of
 breaking each tie is counted on a copy of the walk, memoised on the set of continuing
 candidates, and the union of the winners reported; rounds are recorded up to the first
-such tie.
+such tie. The branches wait on one stack (no recursion however deep the ties nest), and
+past :data:`tally.limits.TIE_SEARCH_STATES` of them (a round of Coombs, whose scores read
+every ballot, counting one for every 16,384 ballot cells) the count is refused.
 
 Cost: a round costs O(rows moved + C) plus the tie-break; earlier rounds' counts are
 kept as one matrix (:class:`~tally.ties.CountHistory`), so a tie broken by earlier rounds
@@ -28,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import RankedBallots
+from ..errors import RuleError
 from ..outcome import Outcome
 from ..ties import CountHistory, TieBreaker, best
 from .record import Recorder, transfer_row
@@ -37,6 +41,10 @@ from .walk import Walk
 __all__ = ["THRESHOLDS", "Elimination", "batch_losers", "fewest_votes", "majority"]
 
 THRESHOLDS = ("majority", "first_round")
+
+_CELLS = 1 << 14
+"""Ballot cells (rows x candidates) a score read from every ballot may read in the search
+over tie orders for the price of one set tried."""
 
 Badness = Callable[[Walk, np.ndarray], np.ndarray]
 """Scores deciding eliminations, lower = eliminated first (IRV: the votes)."""
@@ -104,15 +112,16 @@ class _Line:
         if self.bad_history is not self.history:
             self.bad_history.append(scores)
 
-    def branch(self, votes: np.ndarray, scores: np.ndarray) -> _Line:
-        history = self.history.plus(votes)
+    def explored(self, width: int) -> _Line:
+        """The next line of an exploration of tie orders (tiebreak ``all``).
+
+        Under ``all`` no tie is broken by earlier rounds, so the line starts a history of
+        its own instead of copying this one's: a branch costs the width, not the rounds.
+        """
+        history = CountHistory(width)
         shared = self.bad_history is self.history
         return _Line(
-            self.number + 1,
-            history,
-            history if shared else self.bad_history.plus(scores),
-            self.frozen,
-            self.elected,
+            self.number + 1, history, history if shared else CountHistory(width), self.frozen, self.elected
         )
 
 
@@ -129,10 +138,13 @@ class Elimination:
     until_two: bool = False
     memo_ok: bool = True
     note: str = ""
-    memo: dict[tuple[frozenset[int], int | None, tuple[float, float] | None], frozenset[int]] = field(
+    memo: dict[tuple[bytes, int | None, tuple[float, float] | None], frozenset[int]] = field(
         default_factory=dict
     )
     order: list[str] = field(default_factory=list)
+    # branches still to explore, while an exploration runs (see _explore)
+    _pending: list[tuple[Walk, _Line, list[int]]] | None = field(default=None, init=False, repr=False)
+    _spent: int = field(default=0, init=False, repr=False)  # steps of the search so far
 
     def run(self, walk: Walk, first_round: int = 1) -> frozenset[int]:
         """Count to the end, recording every round; the winners (several if a tie stood)."""
@@ -144,9 +156,18 @@ class Elimination:
     def _line(self, walk: Walk, line: _Line, record: bool) -> frozenset[int]:
         while True:
             cands = np.flatnonzero(walk.continuing)
-            key = (frozenset(cands.tolist()), line.elected, line.frozen)
-            if not record and self.memo_ok and key in self.memo:
-                return self.memo[key]
+            key = (np.packbits(walk.continuing).tobytes(), line.elected, line.frozen)
+            if not record:
+                if self.memo_ok:
+                    if key in self.memo:
+                        return self.memo[key]
+                    # explored depth first: what this set leads to is being found now, so
+                    # meeting it again adds no winner
+                    self.memo[key] = frozenset()
+                if self.badness is not fewest_votes:
+                    # a score read from every ballot (Coombs' last places) costs a round
+                    # rows x candidates: charged to the search in steps of _CELLS
+                    self._spend(walk.current.size * cands.size // _CELLS)
             done = self._round(walk, cands, line, record)
             if done is not None:
                 if self.memo_ok:
@@ -164,14 +185,16 @@ class Elimination:
             if self.threshold == "first_round" or (self.until_two and line.elected is not None):
                 line.frozen = (shown, half)
         names = self.ballots.candidates
-        base: dict[str, Any] = {
-            "number": line.number,
-            "tally": dict(zip([names[c] for c in cands.tolist()], votes[cands].tolist())),
-            "continuing": active,
-            "inactive": inactive,
-            "threshold": shown,
-            "exhausted_by_ranking": walk.exhausted_by_ranking(),
-        }
+        base: dict[str, Any] = {}  # what a recorded round shows; an explored one shows nothing
+        if record:
+            base = {
+                "number": line.number,
+                "tally": dict(zip([names[c] for c in cands.tolist()], votes[cands].tolist())),
+                "continuing": active,
+                "inactive": inactive,
+                "threshold": shown,
+                "exhausted_by_ranking": walk.exhausted_by_ranking(),
+            }
         if line.elected is None and cands.size:
             found = self._winner(walk, votes, cands, half, line, record, base)
             if found is not None:
@@ -272,7 +295,7 @@ class Elimination:
                 scores, pool, line.number, line.bad_history, "eliminate", highest=False
             )
             if left_tied:
-                return self._explore(walk, chosen, votes, scores, line, record, base)
+                return self._explore(walk, chosen, line, record, base)
             losing = chosen
         nxt = walk.continuing.copy()
         nxt[losing] = False
@@ -294,8 +317,6 @@ class Elimination:
         self,
         walk: Walk,
         chosen: list[int],
-        votes: np.ndarray,
-        scores: np.ndarray,
         line: _Line,
         record: bool,
         base: dict[str, Any],
@@ -308,14 +329,41 @@ class Elimination:
                 + "; every way of breaking it explored"
             )
             self.recorder.add(**base, note=self._note(note))
+        branches = (walk, line, chosen[::-1])
+        if self._pending is not None:
+            # inside an exploration: its loop takes these branches next, depth first as
+            # before; this line adds no winner of its own (a set met again adds none either)
+            self._pending.append(branches)
+            return frozenset()
+        self._pending = [branches]
+        self._spent = 0
         found: set[int] = set()
-        for c in chosen:
-            branch = walk.copy()
-            nxt = walk.continuing.copy()
-            nxt[c] = False
-            branch.advance(nxt)
-            found |= self._line(branch, line.branch(votes, scores), record=False)
+        try:
+            while self._pending:
+                parent, at, rest = self._pending[-1]
+                c = rest.pop()
+                if not rest:
+                    self._pending.pop()
+                self._spend(1)
+                nxt = parent.continuing.copy()
+                nxt[c] = False
+                if self.memo_ok and (np.packbits(nxt).tobytes(), at.elected, at.frozen) in self.memo:
+                    continue  # met before: its winners are found already
+                branch = parent.copy()
+                branch.advance(nxt)
+                found |= self._line(branch, at.explored(self.ballots.n_candidates), record=False)
+        finally:
+            self._pending = None
         return frozenset(found)
+
+    def _spend(self, steps: int) -> None:
+        """Count steps of the search over tie orders; refuse past the limit."""
+        self._spent += steps
+        if self._spent > limits.TIE_SEARCH_STATES:
+            raise RuleError(
+                f"the ties for elimination leave more than {limits.TIE_SEARCH_STATES:,} sets of candidates "
+                "to explore under tiebreak 'all'; count with tiebreak 'order', 'random' or 'previous_round'"
+            )
 
     def _note(self, text: str) -> str:
         if not self.note:

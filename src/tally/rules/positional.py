@@ -20,7 +20,7 @@ On complete strict ballots both give the textbook Borda count (``n-1`` down to `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,9 +28,10 @@ import numpy as np
 from ..ballots import RankedBallots, RankedProfiles
 from ..errors import ConfigError
 from ..outcome import BatchOutcome, Outcome, Round, Tie
-from ..ties import TieBreaker
+from ..ties import CountHistory, TieBreaker
 from . import rule
 from ._batch import additive_kernel, run_batch
+from ._borda_rounds import BordaRounds, baldwin_all, borda_losers
 from ._common import best, by_name, one_shot, ranked_account
 from ._positions import FEW, dense_ranks, dowdall_shares, places
 
@@ -222,48 +223,8 @@ def dowdall(ballots: RankedBallots, *, tiebreak: str = "all", seed: int | None =
     )
 
 
-def _borda_losers(
-    ballots: RankedBallots, mask: np.ndarray, positions: np.ndarray, truncated: str, nanson: str | None
-) -> tuple[np.ndarray, list[int]]:
-    """Borda among the candidates in ``mask``, and who goes: the lowest (Baldwin) or those
-    below the mean (Nanson ``strict``; ``at_or_below`` takes the mean too)."""
-    scores = borda_scores(ballots, mask, truncated=truncated, positions=positions)
-    live = np.flatnonzero(mask)
-    values = scores[live]
-    if nanson is None:
-        out = [int(c) for c in live if abs(scores[c] - values.min()) <= 1e-9]
-    else:
-        mean = values.mean()
-        if nanson == "strict":
-            out = [int(c) for c in live if scores[c] < mean - 1e-9]
-        else:
-            out = [int(c) for c in live if scores[c] <= mean + 1e-9]
-    return scores, out
-
-
-def _baldwin_all(
-    mask: np.ndarray,
-    losers: Callable[[np.ndarray], list[int]],
-    memo: dict[frozenset[int], frozenset[int]],
-) -> frozenset[int]:
-    """Baldwin's winners over every way of breaking the ties for the lowest score."""
-    key = frozenset(np.flatnonzero(mask).tolist())
-    if key in memo:
-        return memo[key]
-    live = np.flatnonzero(mask)
-    if live.size == 1:
-        return key
-    found: frozenset[int] = frozenset()
-    for c in losers(mask):
-        nxt = mask.copy()
-        nxt[c] = False
-        found |= _baldwin_all(nxt, losers, memo)
-    memo[key] = found
-    return found
-
-
 def _everyone_even(
-    live: np.ndarray, number: int, names: Sequence[str], breaker: TieBreaker, history: list[np.ndarray]
+    live: np.ndarray, number: int, names: Sequence[str], breaker: TieBreaker, history: CountHistory
 ) -> tuple[list[int], bool]:
     """Nanson with every remaining candidate on the same score: (winners, tie left standing)."""
     if breaker.mode != "all":
@@ -285,13 +246,22 @@ def _everyone_even(
 
 
 def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nanson: str | None) -> Outcome:
-    """Shared Baldwin/Nanson loop: recount Borda among the remaining candidates each round."""
+    """Shared Baldwin/Nanson loop: Borda among the remaining candidates each round.
+
+    The scores are kept up to date as candidates leave (:class:`BordaRounds`): a round
+    costs the marks of the ballots ranking the candidates that left, not a recount.
+    """
     names = ballots.candidates
     pos = ballots.positions()
+    borda = BordaRounds(
+        ballots, truncated, lambda m: borda_scores(ballots, m, truncated=truncated, positions=pos), pos
+    )
     continuing, inactive = ranked_account(ballots)
     rounds: list[Round] = []
     order: list[str] = []
-    history: list[np.ndarray] = []
+    history = CountHistory(ballots.n_candidates)
+    scores = borda.first()
+    out: list[int] = []
     mask = np.ones(ballots.n_candidates, dtype=bool)
     number = 1
     winners: list[int] = []
@@ -304,8 +274,10 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
             rounds.append(Round(**base, tally={last: 0.0}, elected=(last,), note="last candidate remaining"))
             winners = [int(live[0])]
             break
-        scores, out = _borda_losers(ballots, mask, pos, truncated, nanson)
-        tally = {names[c]: float(scores[c]) for c in live}
+        if out:
+            scores = borda.without(scores, mask, out)
+        out = borda_losers(scores, mask, nanson)
+        tally = dict(zip([names[c] for c in live], scores[live].tolist()))
         if nanson is not None and (len(out) == live.size or not out):
             winners, tied = _everyone_even(live, number, names, breaker, history)
             elected = tuple(names[c] for c in winners)
@@ -320,7 +292,7 @@ def _eliminate(ballots: RankedBallots, breaker: TieBreaker, truncated: str, nans
                         round=number, purpose="eliminate", tied=among, mode="all", chosen=among, detail=detail
                     )
                 )
-                found = _baldwin_all(mask, lambda m: _borda_losers(ballots, m, pos, truncated, None)[1], {})
+                found = baldwin_all(mask, scores, borda)
                 winners, tied = sorted(found), len(found) > 1
                 note = f"tie for elimination among {', '.join(among)}; every way of breaking it explored"
                 rounds.append(Round(**base, tally=tally, note=note))
@@ -364,8 +336,13 @@ def baldwin(
     """Baldwin's method: eliminate the lowest Borda score, recount among the rest, repeat.
 
     Borda scores are recomputed each round as if the eliminated candidates were not on
-    the ballots. Ties for elimination go to ``tiebreak``; the default ``all`` explores
-    every elimination order the ties allow and reports every winner (parallel universes).
+    the ballots (kept up to date from the ballots ranking whoever left, to the same
+    numbers). Ties for elimination go to ``tiebreak``; the default ``all`` explores
+    every elimination order the ties allow and reports every winner (parallel universes),
+    visiting each set of remaining candidates once; candidates no ballot ranks leave
+    together, since their order cannot matter. The sets can grow exponentially with the
+    candidates tied: past :data:`tally.limits.TIE_SEARCH_STATES` (10,000) sets tried the
+    count is refused.
 
     Parameters
     ----------
@@ -385,6 +362,13 @@ def baldwin(
     Outcome
         One round per elimination, each tally the Borda scores among the candidates left;
         ``details["elimination_order"]`` the candidates in the order eliminated.
+
+    Raises
+    ------
+    RuleError
+        With ``tiebreak="all"``, when the ties leave more than
+        :data:`tally.limits.TIE_SEARCH_STATES` sets of candidates to explore (count with
+        ``order``, ``random`` or ``previous_round`` instead).
 
     Examples
     --------

@@ -11,7 +11,11 @@ election laws prescribe. ``tiebreak="all"`` explores every way of breaking every
 ("parallel universes", memoised on the set of remaining candidates) and reports the
 union of the winners; the rounds are then recorded up to the first tie, and the ties
 met in every explored branch are listed. Candidates without a single vote are then
-eliminated together, since the order in which they go cannot matter.
+eliminated together, since the order in which they go cannot matter. The sets explored
+can grow exponentially with the candidates tied: past
+:data:`tally.limits.TIE_SEARCH_STATES` (10,000) sets tried the count is refused with a
+:class:`~tally.errors.RuleError` (a Coombs round, which reads every ballot, counts one
+set for every 16,384 ballot cells it reads).
 """
 
 from __future__ import annotations
