@@ -30,6 +30,17 @@ def cli(capsys) -> Callable[..., tuple[int, str, str]]:
     return run
 
 
+@pytest.fixture
+def narrow():
+    """The console of the command line at 80 columns, as a terminal of that width."""
+    from tally.cli import console
+
+    before = console.width
+    console.width = 80
+    yield
+    console.width = before
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_store(tmp_path_factory):
     """Each test process gets its own store folder, so parallel workers never share a

@@ -6,6 +6,7 @@ import doctest
 import importlib
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_docstring_examples_run():
         assert doctest.testmod(module).failed == 0, name
     assert doctest.testmod(importlib.import_module("tally.audit")).failed == 0
     assert doctest.testmod(raire_io).failed == 0
+    assert doctest.testmod(importlib.import_module("tally.headlines.audits")).failed == 0
 
 
 def test_plan_json_contract(cli):
@@ -85,7 +87,7 @@ def test_plan_is_deterministic_and_follows_the_risk_limit(cli):
 def test_the_table_and_the_tree(cli):
     code, out, _ = cli("rla", "maine-2018-cd2", "--tree")
     assert code == 0
-    assert "Reported winner: Jared Golden" in out
+    assert out.startswith("Jared Golden won under IRV;")
     assert "ruled out by #" in out and "2 skipped ranks exhaust" in " ".join(out.split())
 
 
@@ -321,3 +323,84 @@ def test_datasets_get_a_plan_or_a_one_line_refusal(cli, dataset):
         assert plan["kind"] in ("irv", "plurality", "approval", "by_area")
     else:
         assert code == 2 and err.startswith("error:") and err.count("\n") == 1, err
+
+
+def _hardest(plan):
+    return max(plan["assertions"], key=lambda r: r["difficulty"])
+
+
+def test_the_plan_opens_with_the_winner_the_hardest_assertion_and_the_sample(cli, narrow):
+    """Burlington 2009: the headline names the winner, how many assertions, the hardest
+    one with its margin and the expected sample, each figure the plan's own; every
+    assertion is one line of a table that fits 80 columns."""
+    plan = json.loads(cli("rla", "burlington-2009", "--json")[1])
+    code, out, _ = cli("rla", "burlington-2009")
+    assert code == 0
+    hardest = _hardest(plan)
+    # the closest NEN assertion: Kiss and Wright alone, 4,313 to 4,060 (the last IRV round)
+    assert (hardest["winner_votes"], hardest["loser_votes"]) == (4313, 4060)
+    head = " ".join(" ".join(out.splitlines()[:5]).split())
+    assert head.startswith(f"Bob Kiss won under IRV; {len(plan['assertions'])} assertions rule out")
+    assert "Kiss beats Wright when only the two remain (margin 253 of 8,980 ballots, 2.82 %)" in head
+    expected = plan["sample_size"]
+    assert f"an expected {expected['ballot_comparison']:,} ballots by ballot-level comparison" in head
+    assert f"({expected['ballot_polling']:,} by ballot polling)" in head
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines) and not set("┏┃│┡") & set(out)
+    for k, row in enumerate(plan["assertions"], 1):
+        cells = [str(k), row["type"], row["winner"], row["loser"], f"{row['margin']:,}"]
+        cells.append(f"{row['ballot_comparison']:,}")
+        assert any(all(c in line for c in cells) for line in lines), cells
+    # the continuing set of every NEN assertion, in full, on its own table
+    for k, row in enumerate(plan["assertions"], 1):
+        if row["type"] == "NEN":
+            assert re.search(rf"^{k}\s+{re.escape(', '.join(row['continuing']))}\s*$", out, re.MULTILINE)
+
+
+def test_the_json_keeps_its_keys_and_adds_the_headline(cli):
+    plan = json.loads(cli("rla", "burlington-2009", "--json")[1])
+    assert {"winner", "assertions", "margin", "difficulty", "sample_size", "headline"} <= set(plan)
+    assert set(plan["assertions"][0]) == {
+        "type", "winner", "loser", "continuing", "winner_votes", "loser_votes", "margin",
+        "diluted_margin", "difficulty", "ballot_comparison", "ballot_polling",
+    }  # fmt: skip
+    assert plan["headline"].startswith("Bob Kiss won under IRV")
+
+
+def test_an_area_plan_names_the_hardest_area_and_lists_areas_by_name(cli, narrow):
+    plan = json.loads(cli("rla", "us-president-2024", "--json")[1])
+    hardest = max(plan["areas"], key=lambda a: a["difficulty"])
+    assert hardest["area"] == "WI"
+    _, out, _ = cli("rla", "us-president-2024")
+    head = " ".join(" ".join(out.splitlines()[:4]).split())
+    total = plan["sample_size"]["ballot_comparison"]
+    assert head.startswith(
+        f"Auditing all {len(plan['areas'])} areas at a 5 % risk limit needs an expected {total:,}"
+    )
+    assert "The hardest is Wisconsin, won by Donald Trump over Kamala Harris by 29,397 votes" in head
+    rows = [line for line in out.splitlines() if re.search(r"\d%\s+[\d,]+\s*$", line)]
+    assert len(rows) == 15 and rows[0].startswith("Wisconsin") and "36 more areas" in out
+    _, every, _ = cli("rla", "us-president-2024", "--all")
+    rows = [line for line in every.splitlines() if re.search(r"\d%\s+[\d,]+\s*$", line)]
+    assert len(rows) == len(plan["areas"]) and any(r.startswith("Wyoming") for r in rows)
+    assert all(len(line) <= 80 for line in every.splitlines())
+
+
+def test_verify_says_first_whether_the_assertions_hold(cli, narrow, tmp_path):
+    plan = json.loads(cli("rla", "burlington-2009", "--json")[1])
+    path = _write(tmp_path, plan, "assertions.json")
+    code, out, _ = cli("rla", "verify", "burlington-2009", path)
+    assert code == 0
+    assert " ".join(out.split()).startswith(
+        f"Verified: all {len(plan['assertions'])} assertions hold and rule out every winner but Bob Kiss"
+    )
+    assert "4,313–4,060" in out and all(len(line) <= 80 for line in out.splitlines())
+    plan["assertions"][0]["margin"] = 250
+    path = _write(tmp_path, plan, "wrong.json")
+    code, out, _ = cli("rla", "verify", "burlington-2009", path)
+    assert code == 1 and out.startswith("The check failed:") and "253 (file: 250)" in out
+
+
+def test_a_mistyped_subcommand_is_named_not_read_as_a_source(cli):
+    code, out, err = cli("rla", "verfy", "burlington-2009", "plan.json")
+    assert code == 2 and "No such command 'verfy'. Did you mean 'verify'?" in out + err

@@ -123,7 +123,28 @@ def test_criteria_text():
     done = run("criteria", "burlington-2009")
     assert done.returncode == 0, done.stderr
     assert "condorcet winner" in done.stdout and "fails" in done.stdout
-    assert "Andy Montroll head to head" in " ".join(done.stdout.split())
+    assert "ballots ranking Andy Montroll above each other candidate" in " ".join(done.stdout.split())
+
+
+def test_criteria_witnesses_are_sentences_in_plain_grammar(cli, narrow):
+    """Each failing criterion's witness under the table, ending in who wins after it,
+    with the verb agreeing ("Nick Begich wins", "A and B win"); the table fits 80 columns."""
+    from tally.report.rcv import witness_text
+
+    raw = json.loads(cli("criteria", "alaska-2022-special", "--json")[1])
+    code, out, _ = cli("criteria", "alaska-2022-special")
+    assert code == 0 and "win(s)" not in out and all(len(line) <= 80 for line in out.splitlines())
+    text = " ".join(out.split())
+    failing = [c for c in raw["criteria"] if c["violated"]]
+    assert {c["name"] for c in failing} >= {"condorcet_winner", "upward_monotonicity", "no_show"}
+    for c in failing:
+        assert f"{c['name'].replace('_', ' ')}: {witness_text(c)}" in text
+    assert "spoiler: without Sarah Palin, Nick Begich wins" in text
+    assert "then Nick Begich wins" in text
+    two = {"search": "exact", "witness": {"removed": "C", "winners_after": ["A", "B"]}}
+    three = {"search": "exact", "witness": {"removed": "D", "winners_after": ["A", "B", "C"]}}
+    assert witness_text(two) == "without C, A and B win"
+    assert witness_text(three) == "without D, A, B and C win"
 
 
 def test_a_ballot_file_is_a_source(tmp_path):

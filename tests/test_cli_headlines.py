@@ -8,7 +8,6 @@ import re
 import pytest
 
 from tally import data
-from tally.cli import console
 
 # commands a user runs on the bundled data, each answering in a headline first
 COMMANDS = [
@@ -27,6 +26,11 @@ COMMANDS = [
     ("analyze", "burlington-2009"),
     ("analyze", "sf-2011-mayor"),
     ("criteria", "alaska-2022-special"),
+    ("criteria", "burlington-2009"),
+    ("rla", "burlington-2009"),
+    ("rla", "alaska-2022-special"),
+    ("rla", "us-president-2024"),
+    ("rla", "uk-general-2024"),
     ("seats", "austria-nationalrat-2019"),
     ("seats", "us-census-2020", "--rule", "huntington_hill"),
     ("seats-compare", "uk-general-2024", "--new-party", "10%"),
@@ -35,18 +39,12 @@ COMMANDS = [
     ("delegates", "2020", "DEM", "--state", "MA:20"),
     ("simulate", "--elections", "200", "--voters", "51", "--no-save"),
     ("forecast", "us-president-2020", "--sims", "2000", "--no-save"),
+    ("forecast-house", "us-house-2018", "--sims", "2000"),
     ("data", "list"),
+    ("data", "show", "burlington-2009"),
     ("rules",),
+    ("limits",),
 ]
-
-
-@pytest.fixture
-def narrow():
-    """The console of the command line at 80 columns, as a terminal of that width."""
-    before = console.width
-    console.width = 80
-    yield
-    console.width = before
 
 
 def _words(text: str) -> str:
@@ -61,11 +59,13 @@ def test_every_line_fits_80_columns_and_nothing_is_cut(cli, narrow, args):
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     # rich marks a cell it had to cut with an ellipsis: nothing may be cut
     assert "…" not in out
+    # one table style everywhere: a rule under the header, no boxes
+    assert not set("┏┃│┡└") & set(out)
 
 
 @pytest.mark.parametrize(
     "args",
-    [a for a in COMMANDS if a[0] not in ("data", "rules")],
+    [a for a in COMMANDS if a[0] not in ("data", "rules", "limits")],
     ids=lambda a: " ".join(a),
 )
 def test_the_headline_comes_first_and_is_the_json_headline(cli, narrow, args):
@@ -135,6 +135,12 @@ def test_data_list_never_breaks_an_id(cli, narrow):
     ids = [d.id for d in data.datasets()]
     first_words = {line.split()[0] for line in out.splitlines() if line.strip() and line[0] != " "}
     assert set(ids) <= first_words
+    # titles wrap between words, never cut: each reads whole once the lines are joined
+    text = _words(out)
+    for d in data.datasets():
+        assert _words(d.title) in text, d.title
+    assert "Burlington, Vermont, mayor 2009 fails: condorcet winner, upward monotonicity, spoiler" in text
+    assert text.startswith(f"{len(ids)} datasets: ")
 
 
 def test_count_splits_a_long_round_table_into_parts(cli, narrow):
@@ -203,3 +209,94 @@ def test_seats_shows_the_parties_that_matter_and_districts_with_all(cli, narrow)
     # every constituency by name, with the party that won it
     assert re.search(r"^Aldershot\s+Labour 1\s*$", out, re.MULTILINE)
     assert sum(1 for line in out.splitlines() if re.search(r"\s\S+ 1\s*$", line)) >= 650
+
+
+def test_rules_read_as_text_not_docstring_markup(cli, narrow):
+    from tally.rules import rules
+
+    _, out, _ = cli("rules")
+    assert "``" not in out and ":data:" not in out and ":func:" not in out
+    # the summaries that carry markup in their docstrings read plainly
+    assert "min_seats" in out and "MAX_COMMITTEES" in _words(out)
+    assert _words(out).startswith(f"{len(rules())} rules in ")
+
+
+def test_decide_shows_shares_to_one_decimal_and_keeps_the_exact_one_in_json(cli, narrow):
+    args = ("decide", "--yes", "31", "--no", "14", "--abstain", "5", "--rule", "two_thirds")
+    _, raw, _ = cli(*args, "--json")
+    check = json.loads(raw)["checks"][0]
+    assert check["actual_share"] == "31/45" and check["actual"] == "31 (68.8889 %)"
+    _, out, _ = cli(*args)
+    # 31/45 = 0.68888…: 68.9 % at one decimal
+    assert f"31 ({100 * 31 / 45:.1f} %)" in out and "68.8889" not in out
+
+
+def test_data_show_lists_names_and_rules_in_words(cli, narrow):
+    _, out, _ = cli("data", "show", "burlington-2009")
+    text = _words(out)
+    loaded = data.load("burlington-2009")
+    assert f"candidates ({len(loaded.candidates)}): {', '.join(loaded.candidates)}" in text
+    assert f"total: {loaded.total:,.0f}" in text and "['" not in out
+    assert "counted officially under: IRV, overvote exhausts" in text
+
+
+def test_forecast_house_says_who_wins_the_majority_and_how_often(cli, narrow):
+    raw = json.loads(cli("forecast-house", "us-house-2018", "--sims", "2000", "--json")[1])
+    _, out, _ = cli("forecast-house", "us-house-2018", "--sims", "2000")
+    low, high = raw["seats_interval_90"]
+    assert _words(out).startswith(
+        f"Democratic wins a House majority (218 of 435 seats) in {100 * raw['control_probability']:.1f} % "
+        f"of 2,000 simulations of us-house-2018's districts with no net swing: a median of "
+        f"{raw['median_seats']:.0f} seats (90 % interval {low:.0f}–{high:.0f})."
+    )
+    _, out, _ = cli("forecast-house", "us-house-2018", "--sims", "2000", "--swing", "-3")
+    assert "with a 3-point swing toward Republican" in _words(out)
+
+
+def test_ranked_spoilers_keep_the_candidates_asked_for_and_suggest_a_mistyped_one(cli, narrow):
+    _, raw, _ = cli("spoilers", "alaska-2022-special", "-c", "Palin", "--json")
+    rows = json.loads(raw)["rows"]
+    assert [r["candidate"] for r in rows] == ["Sarah Palin"] and rows[0]["winner_without"] == ["Nick Begich"]
+    code, _, err = cli("spoilers", "alaska-2022-special", "-c", "Palen")
+    assert code == 2 and "did you mean Sarah Palin?" in err
+    code, _, err = cli("spoilers", "alaska-2022-special", "--sweep", "0.1")
+    assert code == 2 and "ranked ballots are recounted without each losing candidate" in err
+
+
+def test_delegates_marks_shares_as_percentages(cli, narrow):
+    _, raw, _ = cli("delegates", "2020", "DEM", "--state", "MA:20", "--json")
+    unit = json.loads(raw)["states"]["MA"]["units"][0]
+    _, out, _ = cli("delegates", "2020", "DEM", "--state", "MA:20")
+    for c in unit["viable"]:
+        # a cell wraps between words: each share and its viable share stay whole
+        assert f"{unit['percent'][c]}%" in out and f"({unit['viable_percent'][c]}%)" in out
+    assert "notes" not in out.splitlines()[3]
+
+
+def test_the_store_says_what_it_holds_in_words(cli, narrow, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "home"))
+    _, out, _ = cli("store", "list")
+    assert out.startswith("The store holds no imports yet")
+    code, _, err = cli("import", "examples/ballots.csv")
+    assert code == 0, err
+    info = json.loads(cli("store", "show", "ballots", "--json")[1])
+    _, out, _ = cli("store", "list")
+    assert out.startswith(f"The store holds 1 import, {info['ballots']:,.0f} ballots in all.")
+    _, out, _ = cli("store", "show", "ballots")
+    assert out.startswith(f"ballots: {info['ballots']:,.0f} ballots ({info['rows']:,} distinct rankings)")
+    # names whole, hashes beside their files, no Python reprs
+    assert "['" not in out and "{'" not in out
+    assert f"candidates: {'; '.join(info['candidates'])}" in _words(out)
+    for item in info["inputs"]:
+        assert f"{item['sha256']}  {item['path']}" in out
+
+
+def test_runs_list_says_what_is_stored(cli, narrow, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_HOME", str(tmp_path / "home"))
+    _, out, _ = cli("runs", "list")
+    assert out.startswith("No stored runs yet")
+    code, _, err = cli("simulate", "--elections", "20", "--voters", "11")
+    assert code == 0, err
+    runs = json.loads(cli("runs", "list", "--json")[1])
+    _, out, _ = cli("runs", "list")
+    assert len(runs) == 1 and out.startswith("1 stored run: 1 simulate;") and runs[0]["id"] in out

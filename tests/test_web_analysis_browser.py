@@ -28,7 +28,7 @@ def test_alaska_analysis_view(server, page, tmp_path):
     expect(rows).to_have_count(7)
     upward = rows.filter(has_text="upward monotonicity")
     expect(upward).to_contain_text("fails")
-    expect(upward).to_contain_text("5,163 ballots changed; counted again, Nick Begich win(s)")
+    expect(upward).to_contain_text("5,163 ballots changed; counted again, Nick Begich wins")
     expect(rows.filter(has_text="no show")).to_contain_text("fails")
     expect(rows.filter(has_text="downward monotonicity")).to_contain_text("holds")
     expect(page.locator("#pairwise")).to_contain_text("87,883")

@@ -58,6 +58,12 @@ def test_api_refuses_what_it_cannot_audit(client):
 
 def test_contest_page_links_to_the_audit(client):
     assert 'href="/audit/burlington-2009"' in client.get("/contest/burlington-2009").text
+    # seats shared out among many (an apportionment, D'Hondt, STV for three seats) have no
+    # audit tally can plan: no link to a page that would only say so
+    for dataset in ("us-census-2020", "austria-nationalrat-2019", "portland-2024-council-d1"):
+        assert "/audit/" not in client.get(f"/contest/{dataset}").text, dataset
+        assert client.get("/api/rla", params={"dataset": dataset}).status_code == 400, dataset
+    assert 'href="/audit/uk-general-2024"' in client.get("/contest/uk-general-2024").text
     assert client.get("/audit/no-such-contest").status_code == 404
 
 
@@ -68,7 +74,12 @@ def test_audit_page_shows_assertions_and_the_pruned_tree(server, page, tmp_path)
 
     expect(page.locator("#audit-winner")).to_have_text("Bob Kiss", timeout=60_000)
     expect(page.locator("#assertions tbody tr")).to_have_count(11)
-    expect(page.locator("#assertion-1")).to_contain_text("Bob Kiss NEN Kurt Wright")
+    # the closest assertion: Kiss and Wright alone, 4,313 to 4,060 in the last published round
+    first = page.locator("#assertion-1 td")
+    expect(first.nth(1)).to_have_text("NEN")
+    expect(first.nth(2)).to_have_text("Bob Kiss")
+    expect(first.nth(3)).to_have_text("Kurt Wright")
+    expect(first.nth(5)).to_have_text(f"{4313 - 4060:,}")
     expect(page.locator("#audit-summary")).to_contain_text("Smallest margin 253 of 8,980 ballots")
     tree = page.locator("#elimination-tree")
     expect(tree).to_contain_text("… Kurt Wright")

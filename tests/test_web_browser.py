@@ -62,7 +62,7 @@ def test_2000_nader_to_gore_in_florida(server, page, tmp_path):
     # pledged electors, as `tally ec` counts them: 267 + Florida's 25
     expect(page.locator("#ev-total")).to_contain_text("Al Gore 292", timeout=60_000)
     expect(page.locator("#electors-line")).to_contain_text("pledged electors")
-    expect(page.locator("#flipped")).to_contain_text("FL (25)")
+    expect(page.locator("#flipped")).to_contain_text("Florida (25)")
     # the electors control: as they voted, DC's abstaining elector stays abstaining
     page.locator("select[name=faithless]").select_option("historical")
     expect(page.locator("#ev-total")).to_contain_text("Al Gore 291", timeout=60_000)

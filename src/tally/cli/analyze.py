@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from . import app, console
-from .render import column, escape, headline, number
+from .render import column, escape, headline, number, title_of
 from .render import table as render_table
 
 __all__ = ["analyze_command", "criteria_command"]
@@ -58,7 +58,7 @@ def analyze_command(source: Source, rule: Rule = None, fmt: Format = None, as_js
     ballots = contest.ballots
     headline(console, report["headline"])
     console.print(
-        f"{escape(ballots.title or source)}  ({ballots.total:,.0f} ballots, {ballots.n_candidates} candidates)",
+        f"{escape(title_of(source, ballots.title))}  ({ballots.total:,.0f} ballots, {ballots.n_candidates} candidates)",
         highlight=False,
     )
     console.print(f"[dim]{escape(rule_line(contest, notes))}[/]")
@@ -183,20 +183,26 @@ def criteria_command(source: Source, rule: Rule = None, fmt: Format = None, as_j
         return
     ballots = contest.ballots
     headline(console, found["headline"])
-    console.print(f"{escape(ballots.title or source)}  ({ballots.total:,.0f} ballots)", highlight=False)
+    console.print(
+        f"{escape(title_of(source, ballots.title))}  ({ballots.total:,.0f} ballots)", highlight=False
+    )
     console.print(f"[dim]{escape(rule_line(contest, notes))}[/]")
     table = render_table()
     column(table, "criterion")
-    column(table, "", "id")
+    column(table, "result", "id")
     column(table, "search", "id")
-    column(table, "witness")
     for c in found["criteria"]:
         verdict = (
             "[bold red]fails[/]"
             if c["violated"]
-            else ("holds" if c["search"] == "exact" else "[dim]none found[/]")
+            else ("holds" if c["search"] == "exact" else "[dim]no failure found[/]")
         )
-        table.add_row(c["name"].replace("_", " "), verdict, c["search"], escape(witness_text(c)))
+        table.add_row(c["name"].replace("_", " "), verdict, c["search"])
     console.print(table)
+    for c in found["criteria"]:
+        if c["violated"]:
+            console.print(
+                f"[bold]{c['name'].replace('_', ' ')}:[/] {escape(witness_text(c))}", highlight=False
+            )
     for note in found["notes"]:
         console.print(f"[dim]{escape(note)}[/]")

@@ -3,13 +3,17 @@ IRV assertions against the ballots."""
 
 from __future__ import annotations
 
+import difflib
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
-from rich.table import Table
 from typer.core import TyperGroup
 
+from .. import headlines
+from ..analysis.margins import area_names
 from ..audit import (
     GAMMA,
     AreaAudits,
@@ -32,7 +36,7 @@ from ..options import Reading
 from ..outcome import to_jsonable
 from ..rules import count
 from . import app, console
-from .render import escape, number
+from .render import column, escape, headline, more, number, table, title_of
 
 __all__ = ["audit_contest"]
 
@@ -42,6 +46,10 @@ class _PlanByDefault(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            # "verfy" is a mistyped subcommand, not a source, unless such a file exists
+            close = difflib.get_close_matches(args[0], list(self.commands), n=1, cutoff=0.75)
+            if close and not Path(args[0]).exists():
+                raise click.UsageError(f"No such command {args[0]!r}. Did you mean {close[0]!r}?", ctx)
             args = ["plan", *args]
         return super().parse_args(ctx, args)
 
@@ -101,6 +109,9 @@ def plan_command(
     tree: Annotated[
         bool, typer.Option("--tree", help="Show the elimination tree the assertions prune.")
     ] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every area of an area-by-area plan, not only the hardest.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     raire_json: Annotated[
         bool, typer.Option("--raire-json", help="Print IRV assertions in RAIRE's JSON.")
@@ -132,6 +143,9 @@ def plan_command(
         return
     title = ballots_read.title or source
     line = rules_line(contest)
+    data = plan.to_dict()
+    names = area_names(ballots_read) if isinstance(plan, AreaAudits) else {}
+    sentence = headlines.audit(data, names)
     if as_json:
         data = {
             "source": source,
@@ -139,7 +153,8 @@ def plan_command(
             "rule": name,
             "options": options,
             "counted_under": rules_record(contest),
-            **plan.to_dict(),
+            **data,
+            "headline": sentence,
         }
         if tree and isinstance(plan, IrvAudit):
             roots, complete = plan.tree(limit=TREE_LIMIT)
@@ -148,91 +163,121 @@ def plan_command(
             data["elimination_tree_complete"] = complete
         print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{escape(title)}[/]  ({number(ballots_read.total)} ballots read)")
+    headline(console, sentence)
+    console.print(
+        f"{escape(title_of(source, ballots_read.title))}  ({number(ballots_read.total)} ballots read)",
+        highlight=False,
+    )
     console.print(f"[dim]{escape(line)}[/]")
     if isinstance(plan, AreaAudits):
-        _print_areas(plan)
+        _print_areas(data, names, every)
         return
-    _print_plan(plan)
+    _print_plan(plan, data)
     if tree and isinstance(plan, IrvAudit):
         _print_tree(plan)
 
 
-def _print_plan(plan: IrvAudit | PairwiseAudit) -> None:
-    data = plan.to_dict()
-    names = plan.candidates
-    table = Table(show_header=True, header_style="bold", title="assertions")
-    for column in ("#", "assertion", "margin", "diluted", "difficulty", "comparison", "polling"):
-        table.add_column(column, justify="left" if column == "assertion" else "right")
-    if isinstance(plan, IrvAudit):
-        texts = [s.assertion.describe(names) for s in plan.assertions]
-    else:
-        texts = [f"{names[p.winner]} beats {names[p.loser]}" for p in plan.pairs]
-    for k, (row, text) in enumerate(zip(data["assertions"], texts, strict=True), 1):
-        table.add_row(
+NOTES = (
+    "NEB: the winner cannot be eliminated before the loser. NEN: the loser is eliminated "
+    "before the winner while only the continuing candidates remain."
+)
+
+
+def _print_plan(plan: IrvAudit | PairwiseAudit, data: dict[str, Any]) -> None:
+    irv = isinstance(plan, IrvAudit)
+    t = table("assertions, hardest first" if len(data["assertions"]) > 1 else "assertion")
+    column(t, "#", "number")
+    if irv:
+        column(t, "type", "id")
+    column(t, "winner", min_width=12)
+    column(t, "loser", min_width=12)
+    for name in ("margin", "difficulty", "sample"):
+        column(t, name, "number")
+    rows = list(enumerate(data["assertions"], 1))
+    for k, row in sorted(rows, key=lambda kr: -kr[1]["difficulty"]):
+        t.add_row(
             str(k),
-            escape(text),
+            *([row["type"]] if irv else []),
+            escape(row["winner"]),
+            escape(row["loser"]),
             number(row["margin"]),
-            f"{100 * row['diluted_margin']:.2f}%",
-            f"{row['difficulty']:.2f}",
+            f"{row['difficulty']:,.2f}",
             _size(row["ballot_comparison"]),
-            _size(row["ballot_polling"]),
         )
-    console.print(table)
-    size = data["sample_size"]
-    winners = ", ".join(data["winners"]) if "winners" in data else data["winner"]
-    console.print(f"[bold green]Reported winner:[/] {escape(winners)}")
+    console.print(t)
+    nen = [(k, row) for k, row in rows if row["type"] == "NEN"]
+    if nen:
+        sets = table()
+        column(sets, "#", "number")
+        column(sets, "NEN: continuing candidates")
+        for k, row in nen:
+            sets.add_row(str(k), escape(", ".join(row["continuing"])))
+        console.print(sets)
+        console.print(f"[dim]{NOTES}[/]")
     if isinstance(plan, IrvAudit) and not plan.minimal:
         console.print(
             f"[dim]{len(plan.assertions):,} assertions: too many to check that none can be dropped; "
             "every one holds and together they rule out every other winner[/]"
         )
-    if data["margin"] is not None:
-        console.print(
-            f"smallest margin {number(data['margin'])} of {number(data['ballots'])} ballots "
-            f"({100 * data['diluted_margin']:.2f}%); largest difficulty {data['difficulty']:.2f} "
-            f"({data['difficulty_measure']})"
-        )
+    _print_size(data["sample_size"])
+
+
+def _print_size(size: dict[str, Any]) -> None:
     rates = size["error_rates"]
     console.print(
-        f"[bold]Expected sample at risk limit {100 * size['risk_limit']:g}%:[/] "
-        f"{_size(size['ballot_comparison'])} ballots by ballot-level comparison "
-        f"(gamma {size['gamma']:g}, overstatement rates {rates['one_vote_over']:g} one-vote, "
-        f"{rates['two_vote_over']:g} two-vote), {_size(size['ballot_polling'])} by ballot polling"
+        f"[dim]sample: the ballots a ballot-level comparison audit is expected to draw at a "
+        f"{100 * size['risk_limit']:g} % risk limit (gamma {size['gamma']:g}, overstatements "
+        f"{rates['one_vote_over']:g} one-vote and {rates['two_vote_over']:g} two-vote per ballot); "
+        f"ballot polling sizes in --json. Methods: {size['comparison_method']}; "
+        f"{size['polling_method']}[/]"
     )
-    console.print(f"[dim]{size['comparison_method']}; {size['polling_method']}[/]")
 
 
 def _size(n: int | None) -> str:
     return "full count" if n is None else f"{n:,}"
 
 
-def _print_areas(plan: AreaAudits) -> None:
-    data = plan.to_dict()
-    table = Table(show_header=True, header_style="bold", title="one plurality audit per area")
-    for column in ("area", "winner", "runner-up", "margin", "diluted", "comparison", "polling"):
-        table.add_column(column, justify="left" if column in ("area", "winner", "runner-up") else "right")
-    for area in data["areas"]:
+AREAS_SHOWN = 15
+"""Areas an area-by-area audit plan lists without ``--all``: the hardest."""
+
+
+def _print_areas(data: dict[str, Any], names: dict[str, str], every: bool) -> None:
+    def hardness(area: dict[str, Any]) -> float:
+        return float("inf") if "error" in area else float(area["difficulty"])
+
+    areas = sorted(data["areas"], key=hardness, reverse=True)
+    shown = areas if every else areas[:AREAS_SHOWN]
+    t = table("one plurality audit per area, hardest first")
+    column(t, "area", min_width=14)
+    column(t, "winner", min_width=12)
+    column(t, "runner-up", min_width=12)
+    for name in ("margin", "share", "sample"):
+        column(t, name, "number")
+    for area in shown:
+        place = escape(names.get(area["area"], area["area"]))
         if "error" in area:
-            table.add_row(escape(area["area"]), f"[yellow]{escape(area['error'])}[/]", "", "", "", "", "")
+            t.add_row(place, f"[yellow]{escape(area['error'])}[/]", "", "", "", "")
             continue
         closest = min(area["assertions"], key=lambda r: r["margin"])
-        table.add_row(
-            escape(area["area"]),
+        t.add_row(
+            place,
             escape(area["winner"]),
             escape(closest["loser"]),
             number(closest["margin"]),
             f"{100 * closest['diluted_margin']:.2f}%",
             _size(area["sample_size"]["ballot_comparison"]),
-            _size(area["sample_size"]["ballot_polling"]),
         )
-    console.print(table)
+    console.print(t)
+    more(console, len(shown), len(areas), "areas")
     size = data["sample_size"]
     console.print(
-        f"[bold]All areas:[/] {size['ballot_comparison']:,} ballots by comparison "
-        f"(+{size['full_hand_counts_comparison']} full counts), {size['ballot_polling']:,} by polling "
-        f"(+{size['full_hand_counts_polling']} full counts); {size['not_auditable']} area(s) not auditable"
+        f"all areas: {size['ballot_comparison']:,} ballots by comparison "
+        f"(+{size['full_hand_counts_comparison']:,} full counts), {size['ballot_polling']:,} by polling "
+        f"(+{size['full_hand_counts_polling']:,} full counts); {size['not_auditable']:,} not auditable"
     )
+    areas_ok = [a for a in data["areas"] if "sample_size" in a]
+    if areas_ok:
+        _print_size(areas_ok[0]["sample_size"])
 
 
 def _print_tree(plan: IrvAudit, limit: int = 200) -> None:
@@ -317,27 +362,45 @@ def verify_command(
 
 def _print_check(result: Any, problems: list[str], notes: list[str]) -> None:
     names = result.candidates
+    n = len(result.recounts)
+    if problems:
+        headline(
+            console,
+            f"The check failed: {problems[0]}"
+            + (f" ({len(problems) - 1:,} more below)" if len(problems) > 1 else ""),
+        )
+    else:
+        headline(
+            console,
+            f"Verified: {'the assertion holds and rules' if n == 1 else f'all {n:,} assertions hold and rule'} out "
+            f"every winner but {names[result.winner]} ({result.orders_checked:,} partial elimination orders checked).",
+        )
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
-    table = Table(show_header=True, header_style="bold", title="assertions recounted")
-    for column in ("#", "assertion", "winner votes", "loser votes", "margin", "claimed", ""):
-        table.add_column(column, justify="left" if column == "assertion" else "right")
+    t = table("assertions recounted")
+    column(t, "#", "number")
+    column(t, "type", "id")
+    column(t, "winner", min_width=12)
+    column(t, "loser", min_width=12)
+    column(t, "votes", "number")
+    column(t, "margin", "number")
+    column(t, "", "id")
     for k, r in enumerate(result.recounts, 1):
-        mark = "[green]✓[/]" if r.holds and r.margin_agrees else "[red]✗[/]"
-        table.add_row(
+        ok = r.holds and r.margin_agrees
+        margin = number(r.margin)
+        if not r.margin_agrees:
+            margin = f"[red]{margin} (file: {number(r.claimed_margin)})[/]"
+        a = r.assertion
+        t.add_row(
             str(k),
-            escape(r.assertion.describe(names)),
-            number(r.winner_votes),
-            number(r.loser_votes),
-            number(r.margin),
-            number(r.claimed_margin),
-            mark,
+            a.kind,
+            escape(names[a.winner]),
+            escape(names[a.loser]),
+            f"{number(r.winner_votes)}–{number(r.loser_votes)}",
+            margin,
+            "[green]✓[/]" if ok else "[red]✗[/]",
         )
-    console.print(table)
+    console.print(t)
     for problem in problems:
         console.print(f"[bold red]✗[/] {escape(problem)}")
-    if not problems:
-        console.print(
-            f"[bold green]Verified:[/] every assertion holds and every elimination order won by someone "
-            f"other than {escape(names[result.winner])} is ruled out ({result.orders_checked:,} partial orders checked)"
-        )
+    console.print("[dim]votes: the winner's and the loser's tallies where the assertion compares them[/]")

@@ -31,9 +31,11 @@ from .render import (
     more,
     number,
     outcome_tables,
+    plain,
     round_notes,
     table,
     ties_lines,
+    title_of,
 )
 
 
@@ -82,7 +84,7 @@ def count_command(
         return
     ballots = contest.ballots
     headline(console, record["headline"])
-    title = ballots.title or source
+    title = title_of(source, ballots.title)
     console.print(f"{escape(title)}  ({_ballot_summary(ballots)})", highlight=False)
     console.print(f"[dim]{escape(rules_line(contest))}[/]")
     districts = contest.rule == "districts"
@@ -153,7 +155,8 @@ def _seats_table(outcome: Outcome) -> Table:
 
 def _seats_line(outcome: Outcome) -> str:
     d = outcome.details
-    unallocated = f"; {d['unallocated']} seat(s) not allocated" if d["unallocated"] else ""
+    left = d["unallocated"]
+    unallocated = f"; {left:,} {'seat' if left == 1 else 'seats'} not allocated" if left else ""
     if d["majority_party"]:
         return (
             f"[bold green]Majority under {outcome.rule}:[/] {escape(d['majority_party'])} "
@@ -196,7 +199,7 @@ def compare_command(
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))
         return
     headline(console, report["headline"])
-    console.print(f"{escape(ballots.title or source)}  ({_ballot_summary(ballots)})", highlight=False)
+    console.print(f"{escape(title_of(source, ballots.title))}  ({_ballot_summary(ballots)})", highlight=False)
     console.print(f"[dim]{escape(_contest_rules_line(contest))}[/]")
     if "condorcet_winner" in report:
         cw = report["condorcet_winner"]
@@ -208,7 +211,8 @@ def compare_command(
             console.print(f"Condorcet loser: {escape(report['condorcet_loser'])}")
     t = table()
     column(t, "rule", "id")
-    column(t, "winner(s)")
+    several = any(len(r.get("winners") or []) > 1 for r in report["results"].values())
+    column(t, "winners" if several else "winner")
     column(t, "")
     cw = report.get("condorcet_winner")
     for name, result in report["results"].items():
@@ -246,6 +250,12 @@ def rules_command(
     if as_json:
         print(json.dumps(to_jsonable([r.to_dict() for r in registry]), indent=2, ensure_ascii=False))
         return
+    families = {info.family for info in registry}
+    headline(
+        console,
+        f"{len(registry):,} rules in {len(families):,} families; tally count SOURCE --rule NAME counts "
+        "under one, by its name or an alias.",
+    )
     t = table()
     column(t, "rule", "id")
     column(t, "what it does")
@@ -259,6 +269,6 @@ def rules_command(
         seats = "several seats" if info.multiwinner else "one winner"
         also = f" [dim](also {escape(', '.join(info.aliases))})[/]" if info.aliases else ""
         counts = f"[dim]{escape(', '.join(info.kinds))} ballots; {seats}.[/] "
-        t.add_row(info.name, counts + escape(info.summary) + also)
+        t.add_row(info.name, counts + escape(plain(info.summary)) + also)
     console.print(t)
     console.print("[dim]tally rules --json: every rule's options and the text it follows[/]")

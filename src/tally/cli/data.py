@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Annotated
 
 import typer
@@ -11,20 +12,27 @@ from .. import data as catalogue
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console
-from .render import column, escape, table
+from .render import column, escape, headline, table
 
 data_app = typer.Typer(help="Bundled real election data.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(data_app, name="data")
 
 
-# the criteria an outcome fails, in a narrow column
+# the criteria an outcome fails, in a few words
 _SHORT = {
-    "condorcet_winner": "condorcet",
+    "condorcet_winner": "condorcet winner",
     "condorcet_loser": "condorcet-loser",
-    "upward_monotonicity": "upward",
-    "downward_monotonicity": "downward",
+    "upward_monotonicity": "upward monotonicity",
+    "downward_monotonicity": "downward monotonicity",
     "no_show": "no-show",
 }
+
+
+_KINDS = {"ranked": "of ranked ballots", "tallies": "of tallies", "contest": "of published rounds"}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 @data_app.command("list")
@@ -53,13 +61,24 @@ def list_command(
         rows = [{**d.to_dict(), "flags": list(flags(d.id))} for d in found]
         print(json.dumps(to_jsonable(rows), indent=2, ensure_ascii=False))
         return
+    kinds = Counter(d.kind for d in found)
+    flagged = sum(1 for d in found if flags(d.id))
+    headline(
+        console,
+        f"{_count(len(found), 'dataset')}: "
+        + ", ".join(f"{n:,} {_KINDS.get(k, k)}" for k, n in kinds.most_common())
+        + (f"; {_count(flagged, 'election')} whose outcome fails a criterion." if flagged else "."),
+    )
     t = table()
     column(t, "id", "id")
     column(t, "kind", "id")
     column(t, "title")
-    column(t, "fails", "id")
     for d in found:
-        t.add_row(d.id, d.kind, escape(d.title), " ".join(_SHORT.get(f, f) for f in flags(d.id)))
+        failed = flags(d.id)
+        title = escape(d.title)
+        if failed:
+            title += "\n[red]fails: " + ", ".join(_SHORT.get(f, f) for f in failed) + "[/]"
+        t.add_row(d.id, d.kind, title)
     console.print(t)
     console.print("[dim]tally data show ID: where a dataset comes from, its licence and what it holds[/]")
 
@@ -87,12 +106,19 @@ def show_command(
             for r in value:
                 line = ", ".join(f"{name} {votes:,.0f}" for name, votes in r["votes"].items())
                 console.print(f"round {r['round']}: {line}", markup=False)
+        elif isinstance(value, list):
+            console.print(f"{key} ({len(value):,}): {', '.join(map(str, value))}", markup=False)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            console.print(
+                f"{key}: {value:,.0f}" if float(value).is_integer() else f"{key}: {value:,}", markup=False
+            )
         else:
             console.print(f"{key}: {value}", markup=False)
     if dataset.facts.get("rule"):
-        console.print(
-            f"official rule: {dataset.facts['rule']} {json.dumps(dataset.facts.get('options', {}))}"
-        )
+        from ..compare import describe_rules
+
+        rules = describe_rules(dataset.facts["rule"], dict(dataset.facts.get("options") or {}))
+        console.print(f"counted officially under: {rules}", markup=False)
 
 
 def _contents(loaded: object) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 import typer
@@ -90,11 +91,11 @@ def decide_command(
         return
     headline(console, report["headline"])
     counts = report["counts"]
-    parts = [f"yes {counts['yes']}", f"no {counts['no']}", f"abstain {counts['abstain']}"]
+    parts = [f"yes {counts['yes']:,}", f"no {counts['no']:,}", f"abstain {counts['abstain']:,}"]
     if counts["blocks"]:
-        parts.append(f"blocks {counts['blocks']}")
+        parts.append(f"blocks {counts['blocks']:,}")
     if counts["eligible"] is not None:
-        parts.append(f"eligible {counts['eligible']}")
+        parts.append(f"eligible {counts['eligible']:,}")
     t = table(f"rule: {decision.rule} ({', '.join(parts)})")
     for col in ("condition", "required", "actual", "met", "short by"):
         column(t, col)
@@ -102,9 +103,9 @@ def decide_command(
         t.add_row(
             check["text"],
             check["required"],
-            check["actual"],
+            _shares(check["actual"]),
             "yes" if check["met"] else "[red]no[/]",
-            "" if check["met"] else ("—" if check["short_by"] is None else str(check["short_by"])),
+            "" if check["met"] else ("—" if check["short_by"] is None else f"{check['short_by']:,}"),
         )
     console.print(t)
     console.print("[bold green]passed[/]" if decision.passed else "[bold red]failed[/]")
@@ -118,6 +119,16 @@ def decide_command(
         "new_blocks": "new blocks",
     }
     for key, n in report["margin"].items():
-        console.print(f"  to reverse it: {'impossible this way' if n is None else n} — {words.get(key, key)}")
+        console.print(
+            f"  to reverse it: {'impossible this way' if n is None else f'{n:,}'} — {words.get(key, key)}"
+        )
     for note in report["notes"]:
         console.print(f"[dim]{note}[/]")
+
+
+_SHARE = re.compile(r"(\d+\.\d{2,}) %")
+
+
+def _shares(text: str) -> str:
+    """A share in a table cell to one decimal ("68.9 %"); the exact fraction is in --json."""
+    return _SHARE.sub(lambda m: f"{float(m.group(1)):.1f} %", text)

@@ -195,19 +195,22 @@ def _print_report(report: dict[str, Any]) -> None:
     headline(console, report["headline"])
     title = f"{report['party']} {report['year'] or ''} pledged delegates (threshold {report['threshold']})"
     t = table(title)
-    for col in ("unit", "delegates", "viable: % of the vote (% among viable)", "allocation", "notes"):
+    notes = any(unit["notes"] for entry in report["states"].values() for unit in entry["units"])
+    for col in ("unit", "delegates", "viable: share of the vote (among the viable)", "allocation"):
         column(t, col, "number" if col == "delegates" else "text")
+    if notes:
+        column(t, "notes")
     for entry in report["states"].values():
         for unit in entry["units"]:
             viable = ", ".join(
-                f"{c} {unit['percent'][c]} ({unit['viable_percent'][c]})" for c in unit["viable"]
+                f"{c} {unit['percent'][c]}% ({unit['viable_percent'][c]}%)" for c in unit["viable"]
             )
             t.add_row(
                 unit["unit"],
                 str(unit["delegates_to_allocate"]),
                 viable or "—",
                 _line(unit["delegates"]),
-                "; ".join(unit["notes"]),
+                *(["; ".join(unit["notes"])] if notes else []),
             )
     console.print(t)
     conv = report["convention"]

@@ -6,10 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .. import limits
 from . import app, console
+from .render import column, escape, headline, table
 
 
 @app.command("limits")
@@ -19,11 +19,18 @@ def limits_command(as_json: Annotated[bool, typer.Option("--json", help="Print a
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table(show_header=True, header_style="bold")
-    for column in ("limit", "value", "environment variable", "bounds"):
-        table.add_column(column, overflow="fold")
+    headline(
+        console,
+        "The limits in force, from the defaults and the TALLY_* environment variables; "
+        "set a variable to change one.",
+    )
+    t = table()
+    column(t, "limit", "id")
+    column(t, "value", "number")
+    column(t, "environment variable", "id")
+    column(t, "what it bounds")
     for row in rows:
         value = row["value"]
         shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
-        table.add_row(row["name"], shown, row["env"], row["help"])
-    console.print(table)
+        t.add_row(row["name"], shown, row["env"], escape(row["help"]))
+    console.print(t)

@@ -130,7 +130,7 @@ def rctab_command(
             title += f" — pass {tab.pass_number}"
         console.print(_round_table(tab, title, console.width))
         console.print(
-            f"winner(s): [bold]{', '.join(tab.winners) or 'none'}[/]   "
+            f"{'winner' if len(tab.winners) == 1 else 'winners'}: [bold]{', '.join(tab.winners) or 'none'}[/]   "
             f"ballots: {run.contest.total:,}   final threshold: {tab.rounds[-1].threshold}"
         )
         for t in tab.ties:

@@ -11,6 +11,8 @@ lasted longest, the first round and the last ones), with a line saying what it l
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -31,9 +33,11 @@ __all__ = [
     "number",
     "outcome_table",
     "outcome_tables",
+    "plain",
     "round_notes",
     "table",
     "ties_lines",
+    "title_of",
 ]
 
 
@@ -48,10 +52,39 @@ def number(x: float | None) -> str:
     return f"{x:.2g}" if text in ("0", "-0") else text
 
 
+_GLUE = "\x00"
+"""Stands for a space that must not break a line: "2.82 %" is one figure."""
+
+
 def headline(console: Console, text: str | None) -> None:
-    """The result in plain words, first, in bold (the ``headline`` of the JSON)."""
-    if text:
-        console.print(f"[bold]{escape(text)}[/]", highlight=False)
+    """The result in plain words, first, in bold (the ``headline`` of the JSON), wrapped
+    between words but never inside a figure ("2.82 %" stays on one line)."""
+    if not text:
+        return
+    glued = text.replace(" %", f"{_GLUE}%")
+    lines = textwrap.wrap(glued, width=max(console.width, 20), break_on_hyphens=False, break_long_words=False)
+    for line in lines:
+        console.print(f"[bold]{escape(line.replace(_GLUE, ' '))}[/]", highlight=False, soft_wrap=True)
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`]*)`")
+_LITERAL = re.compile(r"``([^`]*)``")
+
+
+def plain(text: str) -> str:
+    """Docstring markup as a reader sees it: ``x`` → x, :data:`~a.B` → B."""
+    text = _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text)
+    return _LITERAL.sub(r"\1", text)
+
+
+def title_of(source: str, title: str | None) -> str:
+    """What the contest is called: its file's title, else the bundled dataset's title (a
+    dataset id alone tells a reader little), else the source as given."""
+    if title:
+        return title
+    from .. import data as catalogue
+
+    return catalogue.get(source).title if catalogue.exists(source) else source
 
 
 def table(title: str | None = None) -> Table:
@@ -69,15 +102,16 @@ def table(title: str | None = None) -> Table:
     )
 
 
-def column(t: Table, name: str, kind: str = "text") -> None:
+def column(t: Table, name: str, kind: str = "text", min_width: int | None = None) -> None:
     """Add a column: ``"text"`` wraps between words, ``"id"`` (dataset ids, area codes,
-    rule names) and ``"number"`` (right-aligned) never wrap."""
+    rule names) and ``"number"`` (right-aligned) never wrap. ``min_width`` keeps a text
+    column from being squeezed until its words break (a name is read whole)."""
     if kind == "number":
         t.add_column(name, justify="right", no_wrap=True)
     elif kind == "id":
         t.add_column(name, no_wrap=True)
     else:
-        t.add_column(name, overflow="fold")
+        t.add_column(name, overflow="fold", min_width=min_width)
 
 
 def more(console: Console, shown: int, total: int, what: str = "rows") -> None:

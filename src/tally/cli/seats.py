@@ -17,7 +17,7 @@ from ..rules import count as count_rule
 from ..rules import get_rule
 from ..rules.proportional import constituency_winners
 from . import app, console
-from .render import column, escape, headline, more, number, table, ties_lines
+from .render import column, escape, headline, more, number, table, ties_lines, title_of
 
 __all__ = ["seats_command", "seats_report"]
 
@@ -156,7 +156,9 @@ def seats_command(
         return
     counted = "people" if report.get("apportioned") else "votes"
     headline(console, report["headline"])
-    console.print(f"{escape(tallies.title or votes_source)}  ({number(sum(votes.values()))} {counted})")
+    console.print(
+        f"{escape(title_of(votes_source, tallies.title))}  ({number(sum(votes.values()))} {counted})"
+    )
     for note in notes:
         console.print(f"[dim]{escape(note)}[/]")
     parties, shown = _table(report, every)

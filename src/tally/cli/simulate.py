@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +14,7 @@ from ..compare import parse_options
 from ..errors import ConfigError
 from ..outcome import to_jsonable
 from . import app, console, err_console
-from .render import column, escape, headline, table
+from .render import column, headline, table
 
 runs_app = typer.Typer(
     help="Stored simulation and forecast runs.", no_args_is_help=True, rich_markup_mode=None
@@ -233,6 +234,18 @@ def runs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         print(json.dumps(to_jsonable(runs), indent=2))
         return
+    if not runs:
+        headline(
+            console, "No stored runs yet: tally simulate and tally forecast keep theirs unless --no-save."
+        )
+        return
+    kinds = Counter(run["kind"] for run in runs)
+    headline(
+        console,
+        f"{len(runs):,} stored {'run' if len(runs) == 1 else 'runs'}: "
+        + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items()))
+        + "; tally runs show ID shows one.",
+    )
     t = table()
     for name, kind in (("id", "id"), ("created", "id"), ("kind", "id"), ("what", "text")):
         column(t, name, kind)
@@ -302,12 +315,29 @@ def forecast_house_command(
     result.update(
         {"dataset": dataset, "party": party, "rival": rival, "swing": swing, "seed": seed, "sims": sims}
     )
+    result["headline"] = _house_headline(result, dataset)
     if as_json:
         print(json.dumps(to_jsonable(result), indent=2))
         return
+    headline(console, result["headline"])
     console.print(
-        f"[bold]{escape(party)}[/] control of {result['districts']} districts (majority {result['majority']}) "
-        f"after a {swing:+g}-point swing on {dataset}: {_pct(result['control_probability'])}; "
-        f"median seats {result['median_seats']:.0f} (90% interval {result['seats_interval_90'][0]:.0f}–"
-        f"{result['seats_interval_90'][1]:.0f})"
+        f"{result['districts']:,} districts, {result['majority']:,} for a majority · {sims:,} simulations · "
+        f"national swing sd {swing_sd:g} points, district sd {district_sd:g} points · seed {seed}",
+        highlight=False,
+    )
+
+
+def _house_headline(result: dict[str, Any], title: str) -> str:
+    """ "Democratic wins a majority in 97.9 % of 100,000 simulations ..." """
+    party, swing = result["party"], result["swing"]
+    moved = (
+        "no net swing"
+        if swing == 0
+        else f"a {abs(swing):g}-point swing toward {party if swing > 0 else result['rival']}"
+    )
+    low, high = result["seats_interval_90"]
+    return (
+        f"{party} wins a House majority ({result['majority']:,} of {result['districts']:,} seats) in "
+        f"{100 * result['control_probability']:.1f} % of {result['sims']:,} simulations of {title}'s "
+        f"districts with {moved}: a median of {result['median_seats']:,.0f} seats (90 % interval {low:,.0f}–{high:,.0f})."
     )

@@ -13,7 +13,7 @@ from .. import store
 from ..errors import ConfigError, DataError
 from ..outcome import to_jsonable
 from . import app, console
-from .render import column, escape, table
+from .render import column, escape, headline, table
 
 store_app = typer.Typer(
     help="Imported cast-vote records kept in the local store.", no_args_is_help=True, rich_markup_mode=None
@@ -101,6 +101,14 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print as 
     if as_json:
         print(json.dumps(to_jsonable([_info_dict(i) for i in imports]), indent=2, ensure_ascii=False))
         return
+    if not imports:
+        headline(
+            console, "The store holds no imports yet: tally import FILE reads a cast-vote record into it."
+        )
+    else:
+        total = sum(i.ballots for i in imports)
+        count = f"{len(imports):,} import" + ("" if len(imports) == 1 else "s")
+        headline(console, f"The store holds {count}, {total:,.0f} ballots in all.")
     t = table()
     column(t, "name", "id")
     for name in ("ballots", "distinct", "candidates"):
@@ -128,8 +136,33 @@ def show_command(
     if as_json:
         print(json.dumps(to_jsonable(info), indent=2, ensure_ascii=False))
         return
+    headline(
+        console,
+        f"{info['name']}: {info['ballots']:,.0f} ballots ({info['rows']:,} distinct rankings) of "
+        f"{len(info['candidates']):,} candidates, imported {info['created'] or 'at an unknown time'}.",
+    )
     for key, value in info.items():
-        console.print(f"{key}: {value}", highlight=False)
+        if key in ("name", "created", "inputs", "rules"):
+            continue
+        if isinstance(value, list):
+            # "; " between names that may hold commas ("Golden, Jared F.")
+            value = "; ".join(map(str, value))
+        elif isinstance(value, float) and value.is_integer():
+            value = f"{value:,.0f}"
+        elif isinstance(value, int):
+            value = f"{value:,}"
+        console.print(f"{key}: {value}", highlight=False, markup=False)
+    rules = info.get("rules")
+    if isinstance(rules, dict) and rules.get("rule"):
+        from ..compare import describe_rules
+
+        words = describe_rules(rules["rule"], dict(rules.get("options") or {}))
+        console.print(
+            f"rules: {words} (from {rules.get('origin', 'the import')})", highlight=False, markup=False
+        )
+    console.print("inputs (SHA-256, file):")
+    for item in info.get("inputs") or []:
+        console.print(f"  {item['sha256']}  {item['path']}", highlight=False, markup=False, soft_wrap=True)
 
 
 @store_app.command("remove")

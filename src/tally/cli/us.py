@@ -208,8 +208,19 @@ def spoilers_command(
 
     contest = resolve_contest(source)
     if isinstance(contest.ballots, RankedBallots):
+        if transfer or sweep or toward:
+            raise ConfigError(
+                "--transfer, --sweep and --toward move votes between areas' tallies; ranked ballots "
+                "are recounted without each losing candidate instead"
+            )
         chosen = counting(contest, rule or None)
         report = ranked_spoilers(contest.ballots, chosen.rule, **chosen.options)
+        if candidate:
+            # each name as the user may spell it, refused with a suggestion when unknown
+            from ..names import find_candidate
+
+            wanted = {find_candidate(c, contest.ballots.candidates) for c in candidate}
+            report = {**report, "rows": [r for r in report["rows"] if r["candidate"] in wanted]}
         if as_json:
             _print_json(report)
             return

@@ -12,7 +12,8 @@ They live by what they tell: who won (:mod:`~tally.headlines.winners`: ``count``
 (:mod:`~tally.headlines.changes`: ``spoilers``, ``ranked_spoilers``, ``margins``,
 ``whatif``), seats (:mod:`~tally.headlines.chambers`: ``seats``, ``seats_compare``,
 ``chamber``), procedures (:mod:`~tally.headlines.procedures`: ``decide``, ``delegates``)
-and simulations (:mod:`~tally.headlines.simulations`: ``simulate``, ``forecast``), over
+and simulations (:mod:`~tally.headlines.simulations`: ``simulate``, ``forecast``), audits
+(:mod:`~tally.headlines.audits`: ``audit``), over
 the words they share (``rule_words`` and the numbers, shares and lists of names).
 
 >>> electoral({"electoral_votes": {"A": 300, "B": 238}, "winner": "A", "majority": 270})
@@ -22,6 +23,7 @@ the words they share (``rule_words`` and the numbers, shares and lists of names)
 from __future__ import annotations
 
 from ._words import rule_words
+from .audits import audit
 from .chambers import chamber, seats, seats_compare
 from .changes import margins, ranked_spoilers, spoilers, whatif
 from .procedures import decide, delegates
@@ -30,6 +32,7 @@ from .winners import analyze, compare, count, criteria, electoral
 
 __all__ = [
     "analyze",
+    "audit",
     "chamber",
     "compare",
     "count",

@@ -205,6 +205,13 @@ def _ranking(marks: list[Any] | None) -> str:
     return " > ".join(shown) or "(blank)"
 
 
+def _win(names: list[str]) -> str:
+    """ "A wins", "A and B win", "A, B and C win"."""
+    if len(names) == 1:
+        return f"{names[0]} wins"
+    return f"{', '.join(names[:-1])} and {names[-1]} win"
+
+
 def witness_text(criterion: dict[str, Any]) -> str:
     """A witness in plain words (one line)."""
     w = criterion["witness"]
@@ -216,12 +223,12 @@ def witness_text(criterion: dict[str, Any]) -> str:
             f"{c['ballots']:,} × {_ranking(c['from'])} → {_ranking(c['to'])}" for c in w["changes"][:3]
         )
         more = f"; and {len(w['changes']) - 3} more" if len(w["changes"]) > 3 else ""
-        return f"{total:,} ballots: {moves}{more}; then {', '.join(w['winners_after'])} win(s)"
+        return f"{total:,} ballots: {moves}{more}; then {_win(w['winners_after'])}"
     if "removed" in w:
-        return f"without {w['removed']}, {', '.join(w['winners_after'])} win(s)"
+        return f"without {w['removed']}, {_win(w['winners_after'])}"
     if "pairwise" in w:
         beats = ", ".join(f"{o} {v['for']:,.0f} of {v['of']:,.0f}" for o, v in w["pairwise"].items())
-        return f"{w['candidate']} head to head: {beats}"
+        return f"ballots ranking {w['candidate']} above each other candidate: {beats}"
     return f"{w['candidate']}: {w['first_choices']:,.0f} first choices of {w['of']:,.0f}"
 
 

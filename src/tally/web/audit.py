@@ -10,7 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from .. import data as catalogue
-from ..audit import GAMMA, ErrorRates, IrvAudit, SampleSettings, plan_audit
+from .. import headlines
+from ..analysis.margins import area_names
+from ..audit import GAMMA, AreaAudits, ErrorRates, IrvAudit, SampleSettings, plan_audit
 from ..audit.trim import tree_to_dict
 from ..compare import counting, rules_record
 from ..errors import TallyError
@@ -52,6 +54,10 @@ def rla(
         "counted_under": rules_record(contest),
         **plan.to_dict(),
     }
+    names = area_names(contest.ballots) if isinstance(plan, AreaAudits) else {}
+    body["headline"] = headlines.audit(body, names)
+    if names:
+        body["area_names"] = names
     if tree and isinstance(plan, IrvAudit):
         size = plan.tree_size()
         body["tree_size"] = size

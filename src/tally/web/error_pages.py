@@ -8,6 +8,7 @@ registered for an error class, which keeps answering for the API.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -74,11 +75,30 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     title = _TITLES.get(
         status, "Something went wrong" if status >= 500 else "That request cannot be answered"
     )
-    context = {"status": status, "title": title, "detail": detail, "search": _search_words(request, status)}
+    context = {
+        "status": status,
+        "title": title,
+        "detail": detail,
+        "search": _search_words(request, status),
+        "suggestions": _suggestions(request, status),
+    }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, "error.html", context, status_code=status
     )
     return response
+
+
+def _suggestions(request: Request, status: int) -> list[dict[str, str]]:
+    """The datasets a mistyped id was probably meant to be, each as a link to the same
+    kind of page (/contest/burlingtn-2009 -> /contest/burlington-2009)."""
+    parts = request.url.path.strip("/").split("/")
+    if status != 404 or len(parts) != 2 or parts[0] not in ("contest", "ec", "analysis", "audit"):
+        return []
+    from .. import data as catalogue
+
+    ids = [d.id for d in catalogue.datasets()]
+    close = difflib.get_close_matches(parts[1], ids, n=3, cutoff=0.6)
+    return [{"id": d, "href": f"/{parts[0]}/{d}"} for d in close]
 
 
 def _search_words(request: Request, status: int) -> str | None:

@@ -10,6 +10,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 
 from .. import data as catalogue
+from .. import headlines
+from ..analysis.margins import area_names
 from ..compare import counting, rules_line, rules_record
 from ..contest import is_electoral
 from ..errors import TallyError
@@ -55,12 +57,47 @@ def catalogue_page(request: Request) -> HTMLResponse:
     return _render(request, "catalogue.html", datasets=rows, criteria=CRITERIA)
 
 
+def _auditable(rule: str, options: dict[str, Any]) -> bool:
+    """Whether the contest's own count can be audited (a single-winner IRV, plurality or
+    approval count, or winners area by area), so the page offers an audit only then."""
+    from ..audit import AUDITABLE, audits_as_irv
+
+    single = {k: v for k, v in options.items() if not (k == "seats" and v in (None, 1))}
+    return rule in AUDITABLE or audits_as_irv(rule, single)
+
+
+def _rule_label(rule: str) -> str:
+    words = headlines.rule_words(rule)
+    return words if words.casefold() == rule.casefold() else f"{words} ({rule})"
+
+
+def _published_headline(published: dict[str, Any]) -> str | None:
+    """The published result in a sentence: the winner's votes in the last round, as a share
+    of the votes for candidates (blank ballots left out, as the official shares leave them)."""
+    rounds, winner = published.get("rounds") or [], published.get("winner")
+    if not rounds or not winner:
+        return None
+    last = rounds[-1]
+    votes = {c: v for c, v in last["votes"].items() if c != "Blank"}
+    total = sum(votes.values())
+    share = f" ({100 * votes[winner] / total:.1f} % of {total:,.0f})" if winner in votes and total else ""
+    n = len(rounds)
+    where = "in the first round" if n == 1 else f"after {n} rounds"
+    return f"{winner} won {where} of the published count, with {votes.get(winner, 0):,.0f} votes{share}."
+
+
 @router.get("/contest/{dataset}", response_class=HTMLResponse)
 def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTMLResponse:
     info = catalogue.get(dataset) if dataset in {d.id for d in catalogue.datasets()} else None
     if info is not None and info.kind == "contest":
         published = catalogue.load(dataset)
-        return _render(request, "published.html", dataset=info, published=published)
+        return _render(
+            request,
+            "published.html",
+            dataset=info,
+            published=published,
+            headline=_published_headline(published),
+        )
     contest = _contest(dataset)
     ballots = contest.ballots
     if is_electoral(ballots):
@@ -73,7 +110,10 @@ def contest_page(request: Request, dataset: str, rule: str | None = None) -> HTM
         "contest.html",
         dataset=catalogue.get(dataset),
         rules=usable,
+        # each rule as people say it, its id beside where they differ: "first-past-the-post (districts)"
+        labels={r: _rule_label(r) for r in usable},
         rule=chosen,
+        auditable=_auditable(contest.rule, dict(contest.options)),
         ranked=ballots.kind == "ranked",
         seats=(official.seats if official is not None else None) or 1,
     )
@@ -224,6 +264,7 @@ def contest_figures(
         to_jsonable(
             {
                 "outcome": outcome.to_dict(),
+                "headline": headlines.count(outcome),
                 "counted_under": record,
                 "rules_line": record["line"],
                 "seats": seat,
@@ -307,6 +348,8 @@ def ec_figures(body: Scenario) -> JSONResponse:
             {
                 "result": result,
                 "rules_line": rules_line(counted),
+                # the names a reader knows the areas by (FL → Florida), where the data has them
+                "area_names": area_names(contest.ballots),
                 "figures": {
                     "map": charts.ec_map(result, parties, flipped),
                     "bar": charts.ev_bar(result, parties),

@@ -56,7 +56,8 @@ const tally = (() => {
     const box = $("#headline");
     if (!box) return;
     const text = sources.map((s) => s && s.headline).find((h) => typeof h === "string" && h);
-    box.textContent = text || "";
+    // a figure and its percent sign stay on one line: "48.7 %"
+    box.textContent = (text || "").replace(/ %/g, "\u00a0%");
     box.hidden = !text;
   }
 
@@ -269,7 +270,7 @@ const tally = (() => {
           : `No Condorcet winner; Smith set: ${report.smith_set.join(", ")}`;
         const rows = Object.entries(report.results).map(([rule, r]) =>
           [rule, r.error ? "—" : r.winners.join(", "), r.error ? r.error : r.tied ? "tied" : ""]);
-        $("#compare").replaceChildren(table(["rule", "winner(s)", ""], rows));
+        $("#compare").replaceChildren(table(["rule", Object.values(report.results).some((r) => (r.winners || []).length > 1) ? "winners" : "winner", ""], rows));
       } catch (err) {
         showError(err.message);
       }
@@ -347,8 +348,8 @@ const tally = (() => {
 
   // What a scenario changed: the states that changed hands, and the electoral votes
   // when they moved otherwise too (a new allocation splits or pools the electors).
-  function changes(r) {
-    const flipped = (r.flipped || []).map((f) => `${f.area} (${f.electoral_votes}) ${f.from} → ${f.to}`);
+  function changes(r, place) {
+    const flipped = (r.flipped || []).map((f) => `${place(f.area)} (${f.electoral_votes}) ${f.from} → ${f.to}`);
     const before = (r.actual && r.actual.electoral_votes) || {};
     const names = [...new Set([...Object.keys(before), ...Object.keys(r.electoral_votes)])];
     const moved = names.filter((c) => (before[c] || 0) !== (r.electoral_votes[c] || 0))
@@ -364,6 +365,9 @@ const tally = (() => {
 
   async function ec(dataset) {
     const form = $("#whatif");
+    // areas by the names a reader knows them by (FL → Florida), once the first answer says them
+    let names = {};
+    const place = (code) => names[code] || code;
     async function show(scenario) {
       showError("");
       try {
@@ -372,6 +376,7 @@ const tally = (() => {
           body: JSON.stringify({ dataset, scenario, faithless: form.querySelector("[name=faithless]").value }),
         });
         const r = data.result;
+        names = data.area_names || names;
         showHeadline(data, r);
         $("#rules-line").textContent = data.rules_line;
         $("#electors-line").textContent = r.electors_line;
@@ -382,7 +387,7 @@ const tally = (() => {
         const note = allocationNote(r);
         $("#allocation-note").textContent = note;
         $("#allocation-note").hidden = !note;
-        $("#flipped").textContent = scenario.length ? changes(r) : "";
+        $("#flipped").textContent = scenario.length ? changes(r, place) : "";
         draw("map", data.figures.map);
         draw("evbar", data.figures.bar);
         document.body.dataset.ready = String(Date.now());
@@ -404,7 +409,7 @@ const tally = (() => {
     try {
       const electors = encodeURIComponent(form.querySelector("[name=faithless]").value);
       const spoilers = await getJSON(`/api/spoilers?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
-      const row = (r) => [r.area, r.candidate, r.winner, r.runner_up, number(r.margin), number(r.votes),
+      const row = (r) => [r.name || place(r.area), r.candidate, r.winner, r.runner_up, number(r.margin), number(r.votes),
         r.break_even === null || r.break_even === undefined ? "—" : percent(r.break_even, 2)];
       const could = spoilers.rows.filter((r) => r.break_even !== null && r.break_even !== undefined && r.break_even <= 1);
       const closest = spoilers.rows.filter((r) => typeof r.break_even === "number").sort((a, b) => a.break_even - b.break_even).slice(0, 5);
@@ -416,8 +421,8 @@ const tally = (() => {
       const margins = await getJSON(`/api/margins?dataset=${encodeURIComponent(dataset)}&faithless=${electors}`);
       const tip = margins.tipping_point;
       const lines = [
-        el("p", {}, tip ? `Tipping point: ${tip.area} (${tip.electoral_votes} electoral votes, won by ${percent(tip.leader_margin_share)}).` : "No tipping point."),
-        el("p", {}, margins.to_win ? `Fewest votes switched to change the winner: ${number(margins.to_win.votes)} in ${listing(margins.to_win.areas)}.` : ""),
+        el("p", {}, tip ? `Tipping point: ${place(tip.area)} (${tip.electoral_votes} electoral votes, won by ${percent(tip.leader_margin_share)}).` : "No tipping point."),
+        el("p", {}, margins.to_win ? `Fewest votes switched to change the winner: ${number(margins.to_win.votes)} in ${listing(margins.to_win.areas.map(place))}.` : ""),
       ];
       $("#margins").replaceChildren(...lines);
     } catch (err) {
@@ -493,12 +498,11 @@ const tally = (() => {
           `${percent(m.condorcet_paradox)} of the ${number(n)} elections (${number(Math.round(m.condorcet_paradox * n))}).`;
         const figures = await getJSON(`/ui/simulation-figures/${job.id}`);
         const charts = $("#charts");
-        charts.replaceChildren();
-        for (const [name, figure] of Object.entries(figures)) {
-          const div = el("div", { id: `chart-${name}`, class: "chart" });
-          charts.append(div);
-          draw(div.id, figure);
-        }
+        // every chart's place first, then the charts: drawn one by one, the first would take
+        // the whole width of a grid that held only it, and spill under the next
+        const entries = Object.entries(figures);
+        charts.replaceChildren(...entries.map(([name]) => el("div", { id: `chart-${name}`, class: "chart" })));
+        for (const [name, figure] of entries) draw(`chart-${name}`, figure);
         $("#empty").hidden = true;
       } catch (err) {
         $("#empty").textContent = "The simulation did not finish; see the message above.";

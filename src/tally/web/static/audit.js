@@ -8,19 +8,40 @@ const tallyAudit = (() => {
   const number = (x) => (x === null || x === undefined ? "" : x.toLocaleString("en-US", { maximumFractionDigits: 2 }));
   const size = (n) => (n === null ? "full count" : n.toLocaleString("en-US"));
 
-  function describe(a) {
-    if (a.type === "NEB") return `${a.winner} NEB ${a.loser}`;
-    if (a.type === "NEN") return `${a.winner} NEN ${a.loser} | {${a.continuing.join(", ")}}`;
-    return `${a.winner} beats ${a.loser}`;
+  const pct = (x) => `${(100 * x).toFixed(2)}%`;
+  const fixed = (x) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+  // a table whose numeric columns (by index) are right-aligned; rows are [cells, attributes]
+  function grid(head, rows, numeric) {
+    const cell = (tag, c, i) => el(tag, numeric.includes(i) ? { class: "num" } : {}, c);
+    return el("table", {}, el("thead", {}, el("tr", {}, ...head.map((h, i) => cell("th", h, i)))),
+      el("tbody", {}, ...rows.map(([cells, attrs]) => el("tr", attrs || {}, ...cells.map((c, i) => cell("td", c, i))))));
   }
 
-  function assertionsTable(rows) {
-    const head = ["#", "assertion", "margin", "diluted", "difficulty", "comparison", "polling"];
-    const body = rows.map((a, i) => el("tr", { id: `assertion-${i + 1}` },
-      el("td", {}, i + 1), el("td", {}, describe(a)), el("td", {}, number(a.margin)),
-      el("td", {}, `${(100 * a.diluted_margin).toFixed(2)}%`), el("td", {}, number(a.difficulty)),
-      el("td", {}, size(a.ballot_comparison)), el("td", {}, size(a.ballot_polling))));
-    return el("table", {}, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))), el("tbody", {}, ...body));
+  function assertionsTable(rows, irv) {
+    const head = ["#", ...(irv ? ["type"] : []), "winner", "loser", ...(irv ? ["continuing"] : []),
+      "margin", "share", "difficulty", "comparison", "polling"];
+    const body = rows.map((a, i) => [[i + 1, ...(irv ? [a.type] : []), a.winner, a.loser,
+      ...(irv ? [a.type === "NEN" ? a.continuing.join(", ") : "—"] : []),
+      number(a.margin), pct(a.diluted_margin), fixed(a.difficulty),
+      size(a.ballot_comparison), size(a.ballot_polling)], { id: `assertion-${i + 1}` }]);
+    const first = irv ? 5 : 3;
+    return grid(head, body, [0, first, first + 1, first + 2, first + 3, first + 4]);
+  }
+
+  // one plurality audit per area, hardest first, each area by its name
+  function areasTable(plan) {
+    const names = plan.area_names || {};
+    const hardness = (a) => (a.error ? Infinity : a.difficulty);
+    const areas = [...plan.areas].sort((x, y) => hardness(y) - hardness(x));
+    const body = areas.map((a) => {
+      const place = names[a.area] || a.area;
+      if (a.error) return [[place, a.error, "", "", "", "", ""]];
+      const closest = a.assertions.reduce((x, y) => (x.margin <= y.margin ? x : y));
+      return [[place, a.winner, closest.loser, number(closest.margin), pct(closest.diluted_margin),
+        size(a.sample_size.ballot_comparison), size(a.sample_size.ballot_polling)]];
+    });
+    return grid(["area", "winner", "runner-up", "margin", "share", "comparison", "polling"], body, [3, 4, 5, 6]);
   }
 
   function treeNode(node, depth) {
@@ -57,22 +78,30 @@ const tallyAudit = (() => {
   }
 
   function draw(plan) {
+    tally.showHeadline(plan);
+    const s = plan.sample_size;
+    $("#audit-notes").textContent = plan.counted_under.line;
     if (plan.kind === "by_area") {
-      $("#audit-winner").textContent = "one contest per area";
-      const rows = plan.areas.filter((a) => !a.error).map((a) => ({ ...a.assertions.reduce((x, y) => (x.margin < y.margin ? x : y)),
-        ballot_comparison: a.sample_size.ballot_comparison, ballot_polling: a.sample_size.ballot_polling }));
-      $("#assertions").replaceChildren(assertionsTable(rows));
-      $("#audit-summary").textContent = `${size(plan.sample_size.ballot_comparison)} ballots by comparison over all areas`;
+      $("#audit-winner-line").hidden = true;
+      $("#assertions-title").textContent = "One audit per area, hardest first";
+      $("#assertions").replaceChildren(areasTable(plan));
+      const full = s.full_hand_counts_comparison;
+      $("#audit-summary").textContent = `All areas: ${size(s.ballot_comparison)} ballots by ballot-level comparison`
+        + (full ? ` and a full hand count in ${full.toLocaleString("en-US")} ${full === 1 ? "area" : "areas"}` : "")
+        + `, ${size(s.ballot_polling)} by ballot polling.`;
+      const one = plan.areas.find((a) => a.sample_size);
+      $("#audit-methods").textContent = one ? `${one.sample_size.comparison_method}; ${one.sample_size.polling_method}.` : "";
       return;
     }
+    $("#audit-winner-line").hidden = false;
     $("#audit-winner").textContent = plan.winner ?? plan.winners.join(", ");
-    const s = plan.sample_size;
+    $("#assertions-title").textContent = "Assertions";
     $("#audit-summary").textContent = `Smallest margin ${number(plan.margin)} of ${number(plan.ballots)} ballots `
-      + `(${(100 * plan.diluted_margin).toFixed(2)}%). Expected sample at a ${100 * s.risk_limit}% risk limit: `
+      + `(${pct(plan.diluted_margin)}). Expected sample at a ${+(100 * s.risk_limit).toFixed(4)}% risk limit: `
       + `${size(s.ballot_comparison)} ballots by ballot-level comparison, ${size(s.ballot_polling)} by ballot polling.`;
-    $("#audit-notes").textContent = plan.counted_under.line;
-    $("#assertions").replaceChildren(assertionsTable(plan.assertions));
-    $("#audit-methods").textContent = `${s.comparison_method}; ${s.polling_method}.`;
+    $("#assertions").replaceChildren(assertionsTable(plan.assertions, plan.kind === "irv"));
+    $("#audit-methods").textContent = `${s.comparison_method}; ${s.polling_method}.`
+      + (plan.kind === "irv" ? " NEB: the winner cannot be eliminated before the loser. NEN: the loser is eliminated before the winner while only the continuing candidates remain." : "");
     const section = $("#tree-section");
     if (plan.elimination_tree) {
       section.hidden = false;
