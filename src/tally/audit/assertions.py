@@ -118,6 +118,8 @@ def read_assertions(path: str | Path, candidates: Sequence[str]) -> AssertionFil
         raise AuditError(f"{file}: cannot read the assertions: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AuditError(f"{file}: not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise AuditError(f"{file}: not readable JSON: {str(exc).split(';')[0]}") from None
     if not isinstance(data, Mapping):
         raise AuditError(f"{file}: expected a JSON object of assertions")
     if "solution" in data:

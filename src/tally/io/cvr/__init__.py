@@ -43,7 +43,7 @@ from ... import limits
 from ...ballots import CODE_DTYPE, SKIPPED, RankedBallots
 from ...errors import BallotError, ConfigError
 from .._common import check_candidates, check_names
-from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
+from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code, source_path
 
 __all__ = [
     "OVERVOTE_MARK",
@@ -173,9 +173,7 @@ def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         reader = readers[source.provider]
     except KeyError:
         raise ConfigError(f"no CVR reader for provider {source.provider!r}") from None
-    path = Path(source.file_path)
-    if not path.exists():
-        raise BallotError("cast vote record file or folder not found", file=str(path))
+    path = source_path(source)
     checked_ranks(config)
     records = marked = 0
     for record in reader(config, source, index):
@@ -413,8 +411,7 @@ def read_ballots(
     check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
-            if not Path(source.file_path).exists():
-                raise BallotError("cast vote record file or folder not found", file=str(source.file_path))
+            source_path(source)
             stem = sanitize(Path(source.file_path).name)
             file = str(source.file_path)
             t = ess.table(config, source)

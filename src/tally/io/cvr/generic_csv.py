@@ -30,7 +30,7 @@ from ...errors import BallotError
 from .._common import check_utf8, csv_rows, read_bytes
 from .._table import diagnose, first_line
 from . import CandidateLookup, check_max_rankings, checked_ranks, csv_records, marks_from_pairs
-from .model import CastVoteRecord, tie_code
+from .model import CastVoteRecord, source_path, tie_code
 
 __all__ = ["GenericBlock", "UntypedRanks", "read", "stream_blocks"]
 
@@ -275,7 +275,7 @@ def stream_blocks(
 
     from ..._arrow import numbered, text_scalar
 
-    path = Path(source.file_path)
+    path = source_path(source)
     file = str(path)
     lookup = CandidateLookup(config, source)
     first_col = (source.first_vote_column_index or 1) - 1

@@ -1,0 +1,223 @@
+"""Readers on inputs that once crashed, exhausted memory or counted something wrong
+without a word: each now gives a located error, a warning naming what it saw, or the
+right count."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+import tally
+from tally import limits
+from tally.errors import BallotError, ConfigError, LimitError, TallyWarning
+
+# file name, content, read() options, words the one-line error must hold
+REFUSED: list[tuple[str, str, dict, str]] = [
+    # every ballot blank: any winner would be a tie-break among candidates nobody marked
+    ("blank.profile", "A,B\nX,Y\n-+-+-\n() : 5\n", {}, "none of the 5 ballots marks a candidate"),
+    (
+        "blank.soi",
+        (
+            "# DATA TYPE: soi\n# NUMBER ALTERNATIVES: 2\n# NUMBER VOTERS: 5\n# NUMBER UNIQUE ORDERS: 1\n"
+            "# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: B\n5: \n"
+        ),
+        {},
+        "none of the 5 ballots marks a candidate",
+    ),
+    (
+        "blank.json",
+        json.dumps({"num_candidates": 2, "votes": [{"n": 4, "prefs": []}]}),
+        {},
+        "marks a candidate",
+    ),
+    ("zeros.csv", "count,Alice,Bob\n3,0,0\n2,0,\n", {"format": "approval"}, "none of the 5 ballots marks"),
+    # a withdrawn field that leaves nobody to elect
+    ("withdrawn.blt", '2 1\n-1 -2\n3 1 2 0\n0\n"A"\n"B"\n"t"\n', {}, "2 of the 2 candidates are withdrawn"),
+    # a count past 2**53 is quoted as written, not as the float it rounds to
+    (
+        "big.blt",
+        '2 1\n9007199254740993 1 2 0\n1 2 0\n0\n"A"\n"B"\n"t"\n',
+        {},
+        "weight 9007199254740993 is not",
+    ),
+    ("big.profile", "A,B\nX,Y\n-+-+-\n(A,B) : 9007199254740993\n", {}, "count 9007199254740993 is not"),
+    (
+        "big.json",
+        json.dumps({"num_candidates": 2, "votes": [{"n": 2**53 + 1, "prefs": [0]}, {"n": 1, "prefs": [1]}]}),
+        {},
+        "votes[0]: count 9007199254740993 is not below 2**53",
+    ),
+    # RAIRE: declared sizes, numbers Python will not convert, nesting past the stack
+    (
+        "billion.json",
+        json.dumps({"num_candidates": 10**9, "votes": [{"n": 1, "prefs": [0]}]}),
+        {},
+        "past the limit",
+    ),
+    (
+        "digits.json",
+        '{"num_candidates": 2, "votes": [{"n": 1' + "0" * 5000 + ', "prefs": [0]}]}',
+        {},
+        "not readable JSON",
+    ),
+    ("deep.json", "[" * 100_000 + "]" * 100_000, {"format": "raire"}, "not readable JSON"),
+    # control characters in a name break every output that shows it
+    ("nul.csv", "count,choice1,choice2\n5,Al\x00ice,Bob\n3,Bob,Alice\n", {}, "control character '\\x00'"),
+    ("escape.csv", "count,choice1\n5,Ali\x1b[31mce\n3,Bob\n", {}, "control character '\\x1b'"),
+    # score totals past what floating point adds exactly
+    (
+        "huge.csv",
+        "voter,Alice,Bob\nv1,1e308,2\nv2,1e308,1\n",
+        {"format": "score"},
+        "could reach 2.0000000000000000e+308",
+    ),
+    ("past.csv", "voter,Alice,Bob\nv1,9007199254740993,2\nv2,3,1\n", {"format": "score"}, "not below 2**53"),
+    # seats past the cap: divisor methods hand them out one by one
+    (
+        "seats.csv",
+        "area,seats,Smith,Jones\nN,1000000000,100,50\n",
+        {"format": "tallies"},
+        "past the limit of 100,000 seats",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "options", "words"), REFUSED, ids=[c[0] for c in REFUSED])
+def test_refused_with_one_located_line(tmp_path, name, content, options, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BallotError) as caught:
+        tally.read(path, **options)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(str(path)), message
+    assert words in message, message
+
+
+@pytest.mark.parametrize("format", [None, "csv", "blt"])
+def test_a_device_or_a_pipe_is_refused_before_it_is_read(tmp_path, format):
+    """A device may never end and a pipe is gone once its head is read to tell the format."""
+    import os
+
+    link = tmp_path / "zero.csv"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(BallotError, match="zero.csv: is not a regular file"):
+        tally.read(link, format=format)
+    fifo = tmp_path / "ballots.blt"
+    os.mkfifo(fifo)  # nothing writes to it: opening it would wait for ever
+    with pytest.raises(BallotError, match="ballots.blt: is not a regular file"):
+        tally.read(fifo, format=format)
+
+
+def test_decimal_scores_still_tie_exactly(tmp_path):
+    """0.1 + 0.2 and 0.3 are equal totals: the score rule meets them as a tie."""
+    path = tmp_path / "scores.csv"
+    path.write_text("voter,A,B\nv1,0.1,0.3\nv2,0.2,0\n", encoding="utf-8")
+    outcome = tally.count(tally.read(path, format="score"), "score")
+    assert outcome.tied is True
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Alice", "Al\u200bice"), ("Mary Ann", "Mary\u00a0Ann"), ("José", "Jose\u0301")],
+    ids=["zero-width space", "no-break space", "combining accent"],
+)
+def test_invisible_differences_are_named(tmp_path, first, second):
+    path = tmp_path / "names.csv"
+    path.write_text(f"count,choice1,choice2\n5,{first},Bob\n3,{second},Bob\n", encoding="utf-8")
+    with pytest.warns(TallyWarning, match="differ only in case, accents or spacing") as seen:
+        tally.read(path)
+    assert repr(second) in str(seen[0].message)
+
+
+def test_seats_option_past_the_cap(tmp_path):
+    path = tmp_path / "votes.csv"
+    path.write_text("area,Smith,Jones\nN,100,50\n", encoding="utf-8")
+    votes = tally.read(path, format="tallies")
+    with pytest.raises(LimitError, match="option seats 1,000,000,000 is past the limit of 100,000 seats"):
+        tally.count(votes, "dhondt", seats=10**9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tally.count(votes, "dhondt", seats=3).details["seats"] == {"Smith": 2, "Jones": 1}
+
+
+def test_sidecar_rules_of_unreadable_json(tmp_path):
+    from tally.data.sources import parse_rules
+
+    with pytest.raises(ConfigError, match="not readable JSON"):
+        parse_rules("[" * 100_000, "x.rules.json")
+
+
+# -- RCTab configs whose cvrFileSources point at the wrong kind of thing ---------------------------
+
+
+def _config(folder: Path, file_path: str, sources: int = 1) -> Path:
+    source = {
+        "provider": "genericCsv",
+        "filePath": file_path,
+        "firstVoteColumnIndex": "2",
+        "firstVoteRowIndex": "2",
+        "idColumnIndex": "1",
+    }
+    config = {
+        "outputSettings": {"contestName": "Edge", "outputDirectory": "output"},
+        "cvrFileSources": [source] * sources,
+        "candidates": [{"name": "Ann"}, {"name": "Bob"}],
+        "rules": {
+            "tiebreakMode": "useCandidateOrder",
+            "overvoteRule": "exhaustImmediately",
+            "winnerElectionMode": "singleWinnerMajority",
+            "numberOfWinners": "1",
+            "maxSkippedRanksAllowed": "1",
+            "maxRankingsAllowed": "2",
+            "decimalPlacesForVoteArithmetic": "4",
+            "minimumVoteThreshold": "0",
+            "batchElimination": False,
+            "exhaustOnDuplicateCandidate": False,
+        },
+    }
+    path = folder / "edge_config.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [("folder", "is a folder; a genericCsv source is one file"), ("/dev/zero", "is not a regular file")],
+)
+def test_a_cvr_source_that_is_not_a_file(tmp_path, target, words):
+    from tally.io.cvr import read_ballots
+    from tally.rctab.config import load_config
+    from tally.store import import_cvrs
+
+    if target == "folder":
+        (tmp_path / "cvr.csv").mkdir()
+    else:
+        (tmp_path / "cvr.csv").symlink_to(target)
+    config = load_config(_config(tmp_path, "cvr.csv"))
+    for read in (read_ballots, lambda c: import_cvrs(c, "edge")):
+        with limits.use(store_wait=1), pytest.raises(BallotError) as caught:
+            read(config)
+        assert str(caught.value).startswith(f"{tmp_path / 'cvr.csv'}: {words}")
+
+
+def test_a_config_that_is_a_device(tmp_path):
+    from tally.rctab.config import load_config
+
+    link = tmp_path / "zero_config.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ConfigError, match="zero_config.json: not a regular file"):
+        load_config(link)
+
+
+def test_a_config_with_thousands_of_mistakes_stays_one_short_line(tmp_path):
+    from tally.rctab.config import load_config
+
+    (tmp_path / "cvr.csv").write_text("id,Ann,Bob\n1,1,2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(_config(tmp_path, "cvr.csv", sources=5000))
+    assert "and 4,994 more problems" in str(caught.value)
+    assert len(str(caught.value)) < 1000
