@@ -221,3 +221,80 @@ def test_a_config_with_thousands_of_mistakes_stays_one_short_line(tmp_path):
         load_config(_config(tmp_path, "cvr.csv", sources=5000))
     assert "and 4,994 more problems" in str(caught.value)
     assert len(str(caught.value)) < 1000
+
+
+# -- options and side files of other commands -------------------------------------------------------
+
+
+def test_an_option_of_5000_digits_is_text_the_rule_refuses():
+    from tally.compare import parse_options
+
+    assert parse_options(["max_skipped=" + "9" * 5000])["max_skipped"] == "9" * 5000
+    assert parse_options(["x=" + "[" * 100_000])["x"] == "[" * 100_000
+    assert parse_options(["max_skipped=2"])["max_skipped"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(None, "is not a regular file"), (b"state,district,delegates\nCA,,\xe9\n", "line 2: not UTF-8")],
+    ids=["device", "latin-1"],
+)
+def test_a_delegate_plan_that_cannot_be_read(tmp_path, content, words):
+    from tally.io.delegates import read_plan
+
+    plan = tmp_path / "plan.csv"
+    if content is None:
+        plan.symlink_to("/dev/zero")
+    else:
+        plan.write_bytes(content)
+    with pytest.raises(BallotError, match=words):
+        read_plan(str(plan))
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "is not a regular file"),
+        ("[" * 100_000, "not readable JSON"),
+        ('{"a": 1' + "0" * 5000 + "}", "not readable JSON"),
+    ],
+    ids=["device", "deep", "digits"],
+)
+def test_an_assertions_file_that_cannot_be_read(tmp_path, content, words):
+    from tally.audit.assertions import read_assertions
+    from tally.errors import AuditError
+
+    path = tmp_path / "assertions.json"
+    if content is None:
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(AuditError, match=words) as caught:
+        read_assertions(path, ["A", "B"])
+    assert str(caught.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("model", "params", "voters"),
+    [
+        ("mallows", {}, 10**8),
+        ("plackett_luce", {}, 10**8),
+        ("spatial", {"dims": 10**8}, 1001),
+        ("ic", {}, 10**7),
+    ],
+)
+def test_a_simulation_too_large_to_draw_is_refused_before_drawing(model, params, voters):
+    import numpy as np
+
+    from tally.sim.electorates import generate
+
+    candidates = 20 if model == "ic" else 3
+    with pytest.raises(LimitError, match=f"{model} draws each voter: .* past the limit of 250,000,000 cells"):
+        generate(model, np.random.default_rng(0), 2, voters, candidates, **params)
+
+
+def test_simulations_past_the_elections_cap():
+    from tally.sim.batch import SimSpec
+
+    with pytest.raises(LimitError, match="elections 1,000,000,000,000 is past the limit of 10,000,000"):
+        SimSpec(elections=10**12)

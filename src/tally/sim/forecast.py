@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import headlines
+from .. import headlines, limits
 from ..ballots import Tallies
 from ..errors import BallotError, ConfigError, DataError
 from ..procedures import electoral_college as ec
@@ -181,6 +181,7 @@ def electoral_college_forecast(
     """Win probabilities, electoral-vote distribution, tipping points and tie chance."""
     if sims < 1:
         raise ConfigError("need at least one simulation")
+    limits.check("elections", sims, what="simulations")
     total_ev = polls.electoral_votes.sum()
     needed = total_ev // 2 + 1
     # Areas outside the US census regions share one "other" region.
@@ -427,6 +428,7 @@ def house_control(
         raise ConfigError("district margins must be a non-empty list")
     if sims < 1:
         raise ConfigError("need at least one simulation")
+    limits.check("elections", sims, what="simulations")
     if swing_sd < 0 or district_sd < 0:
         raise ConfigError("swing and district standard deviations cannot be negative")
     rng = np.random.default_rng(seed)
