@@ -343,3 +343,12 @@ def test_declared_candidates_without_a_column_are_named(tmp_path):
     ):
         ballots = read_ballots(config)
     assert ballots.candidates == ("Ann", "Bob")
+
+
+@pytest.mark.parametrize("field", ["national_sd", "regional_sd", "state_sd"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_forecast_error_that_is_not_a_finite_number_is_refused(field, value):
+    from tally.sim.forecast import ErrorModel
+
+    with pytest.raises(ConfigError, match="must be finite numbers"):
+        ErrorModel(**{field: value})
