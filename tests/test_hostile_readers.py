@@ -352,3 +352,20 @@ def test_a_forecast_error_that_is_not_a_finite_number_is_refused(field, value):
 
     with pytest.raises(ConfigError, match="must be finite numbers"):
         ErrorModel(**{field: value})
+
+
+def test_an_id_column_that_is_also_a_rank_column_imports(tmp_path):
+    """idColumnIndex pointing at a candidate column: the ids are its numbers, as the count reads them."""
+    from tally.io.cvr import read_ballots
+    from tally.rctab.config import load_config
+    from tally.store import import_cvrs, load_ballots
+
+    path = _cvr_config(tmp_path, "id,Ann,Bob\n1,1,2\n2,2,1\n3,1,\n")
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["cvrFileSources"][0]["idColumnIndex"] = "2"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    config = load_config(path)
+    with limits.use(store_wait=5):
+        import_cvrs(config, "ids")
+        stored = load_ballots("ids")
+    assert stored.rankings() == read_ballots(config).rankings()

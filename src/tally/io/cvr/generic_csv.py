@@ -162,8 +162,13 @@ def _csv_blocks(path: Path, block_bytes: int, skip_after_header: int = 0, int_co
 
 
 def _strings(column) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not pa.types.is_string(column.type):
+        # a column read as integers because it is also a rank column (idColumnIndex set
+        # to a candidate column): its text is its numbers
+        column = pc.cast(column, pa.string())
     return pc.utf8_trim_whitespace(column)
 
 
