@@ -135,7 +135,9 @@ def _slow_sum(values: list[int]) -> int:
 # -- the guard ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["evil.example", "localhost.evil.example", "127.0.0.2"])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "localhost.evil.example", "127.0.0.2", "127.0.0.1:1@evil.example", "localhost:x"]
+)
 def test_unknown_host_names_are_refused(client, host):
     r = client.get("/api/rules", headers={"host": host})
     assert r.status_code == 400 and "--allowed-host" in r.json()["detail"]

@@ -46,7 +46,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
         key = key.strip().replace("-", "_")
         try:
             options[key] = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, 4,300+ digits, deep nesting: kept as text
             options[key] = value
     return options
 

@@ -11,8 +11,10 @@ field                  environment variable            what it bounds
 =====================  ==============================  =======================================
 ``candidates``         ``TALLY_MAX_CANDIDATES``        candidates (alternatives, parties) in one input
 ``ranks``              ``TALLY_MAX_RANKS``             ranks on a ballot (rank columns, ``maxRankingsAllowed``)
+``seats``              ``TALLY_MAX_SEATS``             seats to fill (an option, an area's ``seats`` column)
 ``ballot_rows``        ``TALLY_MAX_BALLOT_ROWS``       ballot lines or records read from one input
-``cells``              ``TALLY_MAX_CELLS``             cells of a ballot matrix a file does not spell out
+``cells``              ``TALLY_MAX_CELLS``             cells of a ballot matrix a file does not spell out (or a simulation draws at once)
+``elections``          ``TALLY_MAX_ELECTIONS``         elections one simulation or forecast runs
 ``name_chars``         ``TALLY_MAX_NAME_CHARS``        characters of one candidate name
 ``text_bytes``         ``TALLY_MAX_TEXT_BYTES``        a file read whole into memory (BLT, PrefLib, JSON, XML)
 ``archive_ratio``      ``TALLY_MAX_ARCHIVE_RATIO``     unpacked / packed size of a zip member (``.xlsx``)
@@ -82,8 +84,12 @@ class Limits:
     # candidates: 2,000 keeps every rule's memory in hand; raise it for files of write-ins.
     candidates: int = field(default=2_000, metadata={"help": "candidates in one input"})
     ranks: int = field(default=10_000, metadata={"help": "ranks on one ballot"})
+    # divisor methods hand out seats one at a time; the largest chamber has about 3,000
+    seats: int = field(default=100_000, metadata={"help": "seats to fill"})
     ballot_rows: int = field(default=100_000_000, metadata={"help": "ballot lines or records in one input"})
     cells: int = field(default=250_000_000, metadata={"help": "cells of a ballot matrix not spelt out"})
+    # a forecast keeps a result per simulated election (8 bytes each)
+    elections: int = field(default=10_000_000, metadata={"help": "elections one simulation or forecast runs"})
     name_chars: int = field(default=1_000, metadata={"help": "characters of a candidate name"})
     text_bytes: int = field(default=1 << 30, metadata={"help": "a file read whole into memory"})
     archive_ratio: float = field(default=100.0, metadata={"help": "unpacked/packed size of a zip member"})

@@ -231,6 +231,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
     (:mod:`tally.io.cvr`), and :class:`StoreBusy` as :func:`import_ballots`.
     """
     from .io.cvr import _Encoder, checked_ranks, contest_candidates, ess_columns, read_source
+    from .io.cvr.model import source_path
     from .rctab.config import ContestConfig, load_config
 
     if not isinstance(config, ContestConfig):
@@ -246,8 +247,7 @@ def import_cvrs(config: Any, name: str | None = None, *, replace: bool = False) 
         try:
             inputs = [{"path": str(config.path), "sha256": file_sha256(config.path)}] if config.path else []
             for index, source in enumerate(config.sources):
-                if not Path(source.file_path).exists():
-                    raise BallotError("cast vote record file or folder not found", file=str(source.file_path))
+                source_path(source)  # missing, a folder for a one-file provider, a pipe or a device
                 inputs.append({"path": str(source.file_path), "sha256": file_sha256(source.file_path)})
                 if source.provider == "genericCsv":
                     stream_generic_source(acc, config, source, index, _CHUNK_BYTES)

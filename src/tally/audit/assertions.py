@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import AuditError
+from ..errors import AuditError, BallotError
+from ..io._common import check_utf8, read_bytes
 
 __all__ = ["Assertion", "AssertionFile", "Scored", "read_assertions"]
 
@@ -113,11 +114,14 @@ def read_assertions(path: str | Path, candidates: Sequence[str]) -> AssertionFil
     """
     file = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AuditError(f"{file}: cannot read the assertions: {exc.strerror or exc}") from None
+        data = json.loads(check_utf8(read_bytes(path), file))
+    except BallotError as exc:  # missing, a folder, a pipe or a device, past the size cap, not UTF-8
+        where = f", line {exc.line}" if exc.line is not None else ""
+        raise AuditError(f"{file}{where}: cannot read the assertions: {exc.problem}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AuditError(f"{file}: not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise AuditError(f"{file}: not readable JSON: {str(exc).split(';')[0]}") from None
     if not isinstance(data, Mapping):
         raise AuditError(f"{file}: expected a JSON object of assertions")
     if "solution" in data:

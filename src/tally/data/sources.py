@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..contest import Contest, CountingRules, is_electoral
 from ..errors import ConfigError, DataError, RuleError, TallyError
 from ..names import did_you_mean
@@ -122,6 +123,10 @@ def parse_rules(text: str, where: str) -> CountingRules:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{where}: the contest's rules are not JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise ConfigError(
+            f"{where}: the contest's rules are not readable JSON ({str(exc).split(';')[0]})"
+        ) from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: the contest's rules must be a JSON object with 'rule' and 'options'")
     extra = sorted(set(raw) - {"rule", "options", "source"})
@@ -141,6 +146,10 @@ def read_sidecar(path: str | Path) -> CountingRules:
     """
     p = Path(path)
     try:
+        if p.stat().st_size > 1 << 20:  # a sidecar is a few lines of JSON
+            raise ConfigError(
+                f"{p}: the contest's rules file is {p.stat().st_size:,} bytes; expected a small JSON object"
+            )
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read the contest's rules ({exc})") from None
@@ -154,8 +163,11 @@ def is_rctab_config(path: str | Path) -> bool:
     if p.suffix.lower() != ".json" or not p.is_file():
         return False
     try:
+        if p.stat().st_size > limits.current().text_bytes:
+            return False  # the reader it goes to refuses it by size, naming the cap
         raw = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        # not JSON, a number of 4,300+ digits, nesting past Python's stack: not a config
         return False
     return isinstance(raw, dict) and "rules" in raw and "candidates" in raw
 

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..ballots import RankedBallots, ScoredBallots, Tallies
+from ..ballots import FIRST_TIE_CODE, RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError
-from ._common import check_names, read_bytes
+from ._common import check_names, check_regular, read_bytes
 
 __all__ = ["Format", "formats", "read", "register_format"]
 
@@ -109,6 +109,7 @@ def read(path: str | os.PathLike[str], format: str | None = None, **options: Any
     """
     _register_builtin()
     file = str(path)
+    _head(file, 0)  # a missing file, a folder, a pipe or a device: refused before any reader opens it
     if format is not None:
         fmt = _FORMATS.get(format.lower())
         if fmt is None:
@@ -127,6 +128,19 @@ def _check_something_to_count(ballots: Ballots, file: str) -> None:
         raise BallotError("the file names no candidate", file=file)
     if ballots.total == 0:
         raise BallotError("the file holds no ballots (or only ballots counted 0 times)", file=file)
+    if isinstance(ballots, RankedBallots | ScoredBallots):
+        counted = ballots.weights > 0
+        if isinstance(ballots, RankedBallots):
+            # a candidate, or a tie of candidates; not a skipped rank or an overvote
+            names = ((ballots.choices >= 0) | (ballots.choices <= FIRST_TIE_CODE)).any(axis=1)
+        else:
+            names = ~ballots.is_blank()
+        if not (names & counted).any():
+            raise BallotError(
+                f"none of the {ballots.total:,g} ballots marks a candidate: every one is blank "
+                "(or holds only overvotes, or only the lowest score)",
+                file=file,
+            )
 
 
 def _call(fmt: Format, path: str | os.PathLike[str], options: dict[str, Any], *, explicit: bool) -> Ballots:
@@ -170,6 +184,7 @@ def _detect(file: str) -> Format:
 
 def _head(file: str, size: int = 1 << 16) -> bytes:
     try:
+        check_regular(Path(file), file)
         with open(file, "rb") as handle:
             return handle.read(size)
     except OSError:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import zipfile
+from pathlib import Path
 
 from .. import limits
 from ..errors import BallotError, LimitError
+from ._common import check_regular
 
 __all__ = ["check_zip"]
 
@@ -37,6 +39,7 @@ def check_zip(path: str | os.PathLike[str]) -> None:
     file = str(path)
     caps = limits.current()
     try:
+        check_regular(Path(path), file)
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:

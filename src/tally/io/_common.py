@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import os
+import stat
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,7 @@ __all__ = [
     "check_candidates",
     "check_exact_total",
     "check_names",
+    "check_regular",
     "check_utf8",
     "clean_name",
     "csv_rows",
@@ -40,11 +42,11 @@ __all__ = [
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes, or a BallotError if it is missing or not a file."""
+    """The file's bytes, or a BallotError if it is missing or not a regular file."""
     p = Path(path)
     try:
-        if p.is_file():
-            limits.check("text_bytes", p.stat().st_size, what="a file of", file=str(path))
+        check_regular(p, str(path))
+        limits.check("text_bytes", p.stat().st_size, what="a file of", file=str(path))
         return p.read_bytes()
     except FileNotFoundError:
         raise BallotError("no such file", file=str(path)) from None
@@ -54,6 +56,17 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise BallotError("permission denied", file=str(path)) from None
     except OSError as exc:  # e.g. a name too long, an I/O error on the device
         raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+
+
+def check_regular(path: Path, file: str) -> None:
+    """Refuse a pipe, a socket or a device (``/dev/zero``) before it is opened: it has no size
+    to check against the caps, may never end, and is gone once its first lines have been
+    read to tell the format."""
+    mode = path.stat().st_mode  # FileNotFoundError for a missing file or a broken link
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError
+    if not stat.S_ISREG(mode):
+        raise BallotError("is not a regular file (a pipe or a device); save it to a file first", file=file)
 
 
 def check_utf8(data: bytes, file: str) -> str:
@@ -120,6 +133,13 @@ def parse_count(raw: str, *, file: str, line: int, field: str | None = None, wha
         raise BallotError(f"{what} {text!r} is not a finite number", file=file, line=line, field=field)
     if value < 0:
         raise BallotError(f"{what} {text} is negative", file=file, line=line, field=field)
+    if value >= limits.EXACT_TOTAL:  # quoted as written: 2**53 + 1 reads as 2**53
+        raise BallotError(
+            f"{what} {text} is not below 2**53 ({limits.EXACT_TOTAL:,}), the bound of exact counting",
+            file=file,
+            line=line,
+            field=field,
+        )
     if not value.is_integer():
         exact_fraction(text, value, file=file, line=line, field=field, what=what)
     return value
@@ -229,9 +249,15 @@ def check_candidates(n: int, *, file: str | None, line: int | None = None, what:
 
 
 def name_key(name: str) -> str:
-    """A name with case, accents and spacing taken out: ``"José  DÍAZ"`` → ``"jose diaz"``."""
+    """A name with case, accents and spacing taken out: ``"José  DÍAZ"`` → ``"jose diaz"``.
+
+    Invisible format characters (a zero-width space or joiner, a soft hyphen) go too: a
+    name pasted from a web page often carries one that no reader of the result can see.
+    """
     decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+    )
     return " ".join(plain.casefold().split())
 
 
@@ -244,8 +270,9 @@ def near_duplicates(names: Sequence[str]) -> list[list[str]]:
 
 
 def check_names(names: Sequence[str], file: str | None = None) -> None:
-    """Candidate names within the ``name_chars`` limit (every output shows them whole), and a
-    warning for names that differ only in case, accents or spacing."""
+    """Candidate names within the ``name_chars`` limit (every output shows them whole) and
+    free of control characters, and a warning for names that differ only in case, accents
+    or spacing."""
     longest = max(names, key=len, default="")
     cap = limits.current().name_chars
     if len(longest) > cap:
@@ -255,6 +282,14 @@ def check_names(names: Sequence[str], file: str | None = None) -> None:
             file=file,
             limit="name_chars",
         )
+    for name in names:
+        bad = next((ch for ch in name if unicodedata.category(ch) == "Cc"), None)
+        if bad is not None:
+            # a NUL, a line break or a terminal escape in a name breaks every output that shows it
+            raise BallotError(
+                f"candidate name {name[:40]!r} holds the control character {bad!r}; names must be plain text",
+                file=file,
+            )
     warn_near_duplicates(names, file)
 
 

@@ -132,7 +132,12 @@ def read_profile(
         rows.append(row)
         counts.append(count)
         count_lines.append(number)
-    check_exact_total(np.asarray(counts, dtype=np.float64), file=file, place=lambda r: (count_lines[r], None))
+    check_exact_total(
+        np.asarray(counts, dtype=np.float64),
+        file=file,
+        place=lambda r: (count_lines[r], None),
+        texts=lambda rs: [str(counts[int(r)]) for r in rs],  # as written: 2**53 + 1 reads as 2**53
+    )
     width = max((len(r) for r in rows), default=0)
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)
     for i, row in enumerate(rows):

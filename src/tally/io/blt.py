@@ -174,6 +174,14 @@ def read_blt(path: str | os.PathLike[str]) -> RankedBallots:
         if name in candidates[:k]:
             raise BallotError(f"duplicate candidate {name!r}", file=file, line=line)
     title = names[n][1] if len(names) > n else None
+    standing = n - len(set(withdrawn))
+    if standing < seats:  # nobody (or too few) left to elect: no count could fill the seats
+        raise BallotError(
+            f"{len(set(withdrawn))} of the {n} candidates are withdrawn, leaving {standing} "
+            f"for {seats} seat{'s' if seats != 1 else ''}",
+            file=file,
+            line=first_line,
+        )
 
     width = max((len(r) for r in rows), default=0)
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)

@@ -14,9 +14,11 @@ import importlib.resources
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import BallotError, ConfigError, DataError
+from ._common import read_text
 
 __all__ = ["SOURCE", "PrimaryResult", "is_statewide", "primary_results", "read_plan", "read_results"]
 
@@ -186,10 +188,11 @@ def read_results(path: str) -> dict[tuple[str, str], dict[str, int]]:
 
 
 def _open(path: str) -> Any:
-    try:
-        return open(path, newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    """The file as text: a missing file, a folder, a pipe or a device, a file past the
+    ``text_bytes`` cap or bytes that are not UTF-8 are a located error, not a crash."""
+    if not Path(path).exists():
+        raise ConfigError(f"cannot read {path}: No such file or directory")
+    return io.StringIO(read_text(path), newline="")
 
 
 def _whole(text: str | None, *, file: str, line: int, field: str) -> int:

@@ -35,10 +35,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import SKIPPED, RankedBallots
 from ..errors import BallotError
 from . import Format
-from ._common import read_text
+from ._common import check_candidates, check_exact_total, read_text
 
 __all__ = ["FORMAT", "looks_like_raire", "read_raire"]
 
@@ -77,16 +78,26 @@ def read_raire(path: str | os.PathLike[str]) -> RankedBallots:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise BallotError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # a number of 4,300+ digits; nesting past Python's stack
+        raise BallotError(f"not readable JSON: {str(exc).split(';')[0]}", file=file) from None
     if not isinstance(data, dict):
         raise BallotError("expected a JSON object with num_candidates and votes", file=file)
     n_cand = data.get("num_candidates")
     if isinstance(n_cand, bool) or not isinstance(n_cand, int) or n_cand < 1:
         raise BallotError(f"num_candidates must be a whole number above 0, not {n_cand!r}", file=file)
+    check_candidates(n_cand, file=file, what="num_candidates")
     names = _names(data.get("metadata"), n_cand, file)
     votes = data.get("votes")
     if not isinstance(votes, list):
         raise BallotError("votes must be a list of {n, prefs} objects", file=file, field="votes")
+    limits.check("ballot_rows", len(votes), what="votes", file=file, field="votes")
     rows, counts = _votes(votes, n_cand, file)
+    check_exact_total(
+        np.asarray(counts, dtype=np.float64),
+        file=file,
+        place=lambda k: (None, f"votes[{k}]"),
+        texts=lambda ks: [str(counts[int(k)]) for k in ks],
+    )
     winner = data.get("winner")
     if winner is not None:
         if isinstance(winner, bool) or not isinstance(winner, int) or not 0 <= winner < n_cand:

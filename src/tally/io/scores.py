@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -159,6 +160,7 @@ def read_scores(
     )
 
     weights = count_column(table.column(count_col), path, file, delimiter, count_col) if count_col else None
+    _check_exact_scores(scores, weights, max(abs(top), abs(min_score)), file)
     metadata: dict[str, Any] = {
         "format": "approval" if kind == "approval" else "score",
         "kind": kind,
@@ -180,6 +182,32 @@ def read_scores(
         title=title,
         metadata=metadata,
     )
+
+
+def _binary_places(values: np.ndarray) -> int:
+    """Bits after the binary point of the finest of ``values`` that is a short binary fraction
+    (0.5, 0.375); whole numbers count 0, and decimals such as 0.1, which no float holds
+    exactly, are left to the rules' comparison tolerance."""
+    fractional = np.unique(values[values != np.floor(values)]).tolist()
+    bits = (v.as_integer_ratio()[1].bit_length() - 1 for v in fractional)
+    return max((b for b in bits if b <= 30), default=0)
+
+
+def _check_exact_scores(scores: np.ndarray, weights: np.ndarray | None, widest: float, file: str) -> None:
+    """Refuse scores whose totals could pass what floating point adds exactly: the largest
+    total a candidate could reach (every ballot at the widest score), in steps of the
+    finest binary fraction of the scores and the counts, must stay below 2**53 (the bound
+    counts are held to, see :func:`~tally.io._common.check_exact_total`)."""
+    weight = weights if weights is not None else np.ones(scores.shape[0])
+    places = _binary_places(scores[~np.isnan(scores)]) + _binary_places(weight)
+    bound = float(limits.EXACT_TOTAL) / 2.0**places
+    reach = Decimal(float(weight.sum())) * Decimal(widest)  # a float product of 1e308 overflows
+    if reach >= bound:
+        raise BallotError(
+            f"a candidate's total score could reach {reach:.17g} ({weight.sum():,.17g} ballots at "
+            f"score {widest:g}), not below 2**{53 - places} ({int(bound):,}), the bound of exact counting",
+            file=file,
+        )
 
 
 def _premerge(scores: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -164,6 +164,8 @@ def _attribute(text: str, name: str, *, file: str, line: int) -> Any:
         raise BallotError(
             f"{name} {text.strip()!r} is not a whole non-negative number", file=file, line=line, field=name
         )
+    if name.strip().lower() == "seats":
+        limits.check("seats", value, what=name, file=file, line=line, field=name)
     return value
 
 

@@ -76,6 +76,10 @@ def load_config(path: str | Path) -> ContestConfig:
     """
     p = Path(path)
     try:
+        if p.exists() and not p.is_dir() and not p.is_file():  # a pipe or a device (/dev/zero) may never end
+            raise ConfigError(f"{p}: not a regular file (a pipe or a device); save the config to a file")
+        if p.stat().st_size > 64 << 20:  # configs are a few kilobytes; the CVRs they name hold the ballots
+            raise ConfigError(f"{p}: a contest config of {p.stat().st_size:,} bytes is not plausible")
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read contest config: {exc.strerror or exc}") from None

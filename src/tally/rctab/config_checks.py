@@ -57,7 +57,10 @@ class Checker:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise ConfigError(f"{self.where}: invalid contest config: " + "; ".join(self.problems))
+            # a config generated wrong can hold thousands of the same mistake: the first few say it
+            shown = "; ".join(self.problems[:20])
+            more = f"; and {len(self.problems) - 20:,} more problems" if len(self.problems) > 20 else ""
+            raise ConfigError(f"{self.where}: invalid contest config: {shown}{more}")
 
     def text(self, obj: dict, key: str, field: str, *, required: bool = False) -> str | None:
         value = obj.get(key)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import FIRST_TIE_CODE, RankedBallots
 from ..errors import ConfigError, RuleError
 from ..outcome import Outcome, Round
@@ -100,6 +101,7 @@ def check_seats(seats: Any, candidates: int | None = None, option: str = "seats"
     no more than ``candidates`` when given (RuleError: the seats cannot be filled)."""
     if isinstance(seats, bool) or not isinstance(seats, (int, np.integer)) or seats < 1:
         raise ConfigError(f"option {option} must be a whole number of at least 1, not {seats!r}")
+    limits.check("seats", int(seats), what=f"option {option}")
     if candidates is not None and seats > candidates:
         raise RuleError(f"{seats} seats cannot be filled from {candidates} candidates")
     return int(seats)

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..ballots import SKIPPED, RankedBallots, RankedProfiles, ScoredBallots
 from ..errors import ConfigError
 from ..names import did_you_mean
@@ -73,6 +74,7 @@ class SimSpec:
             raise ConfigError(f"at most {len(NAMES)} candidates in a simulation")
         if self.elections < 1 or self.voters < 1 or self.chunk_size < 1:
             raise ConfigError("elections, voters and chunk size must be positive")
+        limits.check("elections", self.elections, what="elections")
         if self.seed < 0:
             raise ConfigError(f"seed must be 0 or more, not {self.seed}")
         for name in self.rules:

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..errors import ConfigError
 from ..names import did_you_mean
 from .draws import multinomial
@@ -300,6 +301,12 @@ ELECTORATES = {
 }
 
 
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"spatial dims must be a whole number, not {value!r}")
+    return int(value)
+
+
 FAST_DRAWS = ("ic", "urn")  # models drawing by :func:`tally.sim.draws.multinomial`
 
 
@@ -327,6 +334,14 @@ def generate(
         raise ConfigError("need at least 2 candidates, 1 voter and 1 election")
     if candidates > 127:
         raise ConfigError("at most 127 candidates")
+    if model in ("mallows", "plackett_luce", "spatial") or (model == "ic" and candidates > 7):
+        # these draw every voter's ranking (and, spatially, position) as one array
+        width = max(candidates, _whole(params.get("dims", 2))) if model == "spatial" else candidates
+        limits.check(
+            "cells",
+            elections * voters * width,
+            what=f"{model} draws each voter: {elections:,} elections × {voters:,} voters × {width:,} =",
+        )
     draws: dict[str, Any] = {"fast": fast, "out": out} if model in FAST_DRAWS else {}
     try:
         return ELECTORATES[model](rng, elections, voters, candidates, **params, **draws)

@@ -21,13 +21,14 @@ in by the caller (the command line reads them from the bundled data of the year)
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import headlines
+from .. import headlines, limits
 from ..ballots import Tallies
 from ..errors import BallotError, ConfigError, DataError
 from ..procedures import electoral_college as ec
@@ -58,7 +59,11 @@ class ErrorModel:
     state_sd: float = 3.0
 
     def __post_init__(self) -> None:
-        if min(self.national_sd, self.regional_sd, self.state_sd) < 0:
+        sds = (self.national_sd, self.regional_sd, self.state_sd)
+        if not all(math.isfinite(sd) for sd in sds):
+            # a NaN spread compares false everywhere: every state would go one way, silently
+            raise ConfigError(f"error standard deviations must be finite numbers, not {sds}")
+        if min(sds) < 0:
             raise ConfigError("error standard deviations cannot be negative")
 
 
@@ -181,6 +186,7 @@ def electoral_college_forecast(
     """Win probabilities, electoral-vote distribution, tipping points and tie chance."""
     if sims < 1:
         raise ConfigError("need at least one simulation")
+    limits.check("elections", sims, what="simulations")
     total_ev = polls.electoral_votes.sum()
     needed = total_ev // 2 + 1
     # Areas outside the US census regions share one "other" region.
@@ -427,6 +433,9 @@ def house_control(
         raise ConfigError("district margins must be a non-empty list")
     if sims < 1:
         raise ConfigError("need at least one simulation")
+    limits.check("elections", sims, what="simulations")
+    if not (math.isfinite(swing) and math.isfinite(swing_sd) and math.isfinite(district_sd)):
+        raise ConfigError("the swing and its standard deviations must be finite numbers")
     if swing_sd < 0 or district_sd < 0:
         raise ConfigError("swing and district standard deviations cannot be negative")
     rng = np.random.default_rng(seed)

@@ -141,7 +141,11 @@ def _plain_host(value: str) -> str:
     value = value.strip().lower()
     if value.startswith("["):
         return value[1 : value.find("]")] if "]" in value else value
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    if value.count(":") != 1:
+        return value
+    name, _, port = value.partition(":")
+    # "127.0.0.1:1@evil" is no host and port: kept whole, so it matches no allowed name
+    return name if port.isascii() and port.isdigit() else value
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:

@@ -43,7 +43,7 @@ from ... import limits
 from ...ballots import CODE_DTYPE, SKIPPED, RankedBallots
 from ...errors import BallotError, ConfigError
 from .._common import check_candidates, check_names
-from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code
+from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord, mark_code, source_path
 
 __all__ = [
     "OVERVOTE_MARK",
@@ -143,6 +143,26 @@ def no_marks(config, source, records: int) -> BallotError:
     )
 
 
+def check_some_candidate_marked(config, marks: Iterable[tuple[tuple[str, ...], ...]], records: int) -> None:
+    """Refuse records that mark something but never a single candidate at any rank (every
+    mark an overvote): no count could give anyone a vote, and the winner would be chosen by
+    tie-break. Records with no mark at all are RCTab's undervotes and are counted as RCTab
+    counts them (the column readers refuse a file of them, see :func:`no_marks`)."""
+    marked = False
+    for ranks in marks:
+        if any(len(rank) == 1 and rank[0] != OVERVOTE_MARK for rank in ranks):
+            return
+        marked = marked or any(ranks)
+    if not marked:
+        return
+    files = ", ".join(str(s.file_path) for s in config.sources)
+    raise BallotError(
+        f"none of the {records:,} records in {files} marks a single candidate at any rank "
+        "(every mark is an overvote): no candidate has a vote to count",
+        file=str(config.path) if getattr(config, "path", None) else None,
+    )
+
+
 def no_ballots(config) -> BallotError:
     """The error for a contest whose sources hold no record at all (nothing to count: a
     count would elect someone by tie-break)."""
@@ -173,9 +193,7 @@ def read_source(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
         reader = readers[source.provider]
     except KeyError:
         raise ConfigError(f"no CVR reader for provider {source.provider!r}") from None
-    path = Path(source.file_path)
-    if not path.exists():
-        raise BallotError("cast vote record file or folder not found", file=str(path))
+    path = source_path(source)
     checked_ranks(config)
     records = marked = 0
     for record in reader(config, source, index):
@@ -212,6 +230,7 @@ def read_cvrs(config) -> list[CastVoteRecord]:
         records.extend(read_source(config, source, index))
     if not records:
         raise no_ballots(config)
+    check_some_candidate_marked(config, {r.marks for r in records}, len(records))
     check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     return records
 
@@ -413,8 +432,7 @@ def read_ballots(
     check_names([c.name for c in config.candidates], str(config.path) if config.path else None)
     for index, source in enumerate(config.sources):
         if source.provider == "ess":
-            if not Path(source.file_path).exists():
-                raise BallotError("cast vote record file or folder not found", file=str(source.file_path))
+            source_path(source)
             stem = sanitize(Path(source.file_path).name)
             file = str(source.file_path)
             t = ess.table(config, source)
@@ -432,6 +450,7 @@ def read_ballots(
                 where.append((cvr.file, cvr.line))
     if not ids:
         raise no_ballots(config)
+    check_some_candidate_marked(config, set(marks_per_ballot), len(ids))
     if candidate_names is None:
         names = [c.name for c in config.candidates]
         if config.has_undeclared_write_ins or any(

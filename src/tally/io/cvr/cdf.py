@@ -29,7 +29,7 @@ from typing import Any
 
 from ... import limits
 from ...errors import BallotError
-from .._common import check_utf8, read_bytes
+from .._common import check_regular, check_utf8, read_bytes
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import OVERVOTE_MARK, UWI_NAME, CastVoteRecord
 
@@ -77,6 +77,7 @@ def _load(path: Path) -> dict[str, Any]:
     file = str(path)
     if path.suffix.lower() == ".xml":
         try:
+            check_regular(path, file)
             limits.check("text_bytes", path.stat().st_size, what="a file of", file=file)
             root = ET.parse(path).getroot()
             data = _xml_to_json(root)

@@ -17,6 +17,7 @@ Reference: RCTab ``CsvCvrReader.java`` (BrightSpots/rcv).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,11 @@ import numpy as np
 
 from ... import limits
 from ...ballots import CODE_DTYPE, SKIPPED
-from ...errors import BallotError
+from ...errors import BallotError, TallyWarning
 from .._common import check_utf8, csv_rows, read_bytes
 from .._table import diagnose, first_line
 from . import CandidateLookup, check_max_rankings, checked_ranks, csv_records, marks_from_pairs
-from .model import CastVoteRecord, tie_code
+from .model import CastVoteRecord, source_path, tie_code
 
 __all__ = ["GenericBlock", "UntypedRanks", "read", "stream_blocks"]
 
@@ -77,6 +78,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
                 field=f"column {col + 1}",
             )
         columns.append(name)
+    check_candidate_columns(config, columns, header, first_col, file)
     count = 0
     for row_number, (line_index, row) in enumerate(rows, start=2):
         if row_number - 1 < first_row:
@@ -160,8 +162,13 @@ def _csv_blocks(path: Path, block_bytes: int, skip_after_header: int = 0, int_co
 
 
 def _strings(column) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not pa.types.is_string(column.type):
+        # a column read as integers because it is also a rank column (idColumnIndex set
+        # to a candidate column): its text is its numbers
+        column = pc.cast(column, pa.string())
     return pc.utf8_trim_whitespace(column)
 
 
@@ -185,6 +192,35 @@ def _rank(text: str, max_rank: int, file: str, line: int, field: str) -> int | N
         raise BallotError(f"expected a rank number, got {text!r}", file=file, line=line, field=field)
     check_max_rankings(int(text), max_rank, file=file, line=line, field=field)
     return int(text)
+
+
+def check_candidate_columns(config, names: list[str], header: list[str], first_col: int, file: str) -> None:
+    """Two columns for one candidate are refused (a ballot would rank them twice); declared
+    candidates with no column get a warning naming them: the file may start its candidate
+    columns elsewhere than ``firstVoteColumnIndex`` says, and they could never get a vote."""
+    seen: dict[str, int] = {}
+    for k, name in enumerate(names):
+        col = first_col + k + 1
+        if name in seen:
+            raise BallotError(
+                f"column {col} ({header[col - 1].strip()!r}) is a second column for {name!r} (column {seen[name]})",
+                file=file,
+                line=1,
+                field=f"column {col}",
+            )
+        seen[name] = col
+    missing = [c.name for c in config.candidates if not c.excluded and c.name not in seen]
+    if missing:
+        shown = ", ".join(repr(n) for n in missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        warnings.warn(
+            TallyWarning(
+                f"{file}: declared candidate(s) {shown} have no column among columns {first_col + 1}.."
+                f"{len(header)} (firstVoteColumnIndex {first_col + 1}); they cannot get a vote from this file"
+            ),
+            stacklevel=2,
+        )
 
 
 def _header(path: Path) -> list[str]:
@@ -275,7 +311,7 @@ def stream_blocks(
 
     from ..._arrow import numbered, text_scalar
 
-    path = Path(source.file_path)
+    path = source_path(source)
     file = str(path)
     lookup = CandidateLookup(config, source)
     first_col = (source.first_vote_column_index or 1) - 1
@@ -297,6 +333,7 @@ def stream_blocks(
             raise UntypedRanks() from exc
         raise _unreadable(path, exc) from None
     columns = []
+    names = []
     for col in range(first_col, len(header)):
         label = header[col].strip()
         name = lookup.resolve(label, line=1, field=f"column {col + 1}") if label else None
@@ -304,7 +341,9 @@ def stream_blocks(
             raise BallotError(
                 "candidate column has no candidate header", file=file, line=1, field=f"column {col + 1}"
             )
+        names.append(name)
         columns.append((col, code(name)))
+    check_candidate_columns(config, names, header, first_col, file)
     records = 0
     for line, count, batch in _batches(reader, path, first_line, typed=typed):
         n = batch.num_rows

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ... import limits
 from ...errors import BallotError
+from .._common import check_regular
 from . import CandidateLookup, check_max_rankings, marks_from_pairs
 from .model import CastVoteRecord
 
@@ -68,6 +69,7 @@ def read(config, source, index: int = 0) -> Iterator[CastVoteRecord]:
     for path in files:
         file = str(path)
         try:
+            check_regular(path, file)
             limits.check("text_bytes", path.stat().st_size, what="a file of", file=file)
             root = ET.parse(path).getroot()
         except ET.ParseError as exc:

@@ -18,11 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from ...ballots import FIRST_TIE_CODE, OVERVOTE, SKIPPED
 from ...errors import BallotError
+from .._common import check_regular
 
-__all__ = ["OVERVOTE_MARK", "UWI_NAME", "CastVoteRecord", "mark_code", "tie_code"]
+__all__ = ["OVERVOTE_MARK", "UWI_NAME", "CastVoteRecord", "mark_code", "source_path", "tie_code"]
+
+FOLDER_PROVIDERS = frozenset({"dominion", "hart"})
+"""Providers whose ``filePath`` is a folder of exports; every other names one file."""
 
 OVERVOTE_MARK = "\x00overvote"
 UWI_NAME = "Undeclared Write-ins"
@@ -105,3 +111,27 @@ def mark_code(
             field=f"rank {rank}",
         ) from None
     return tie_code(members, tie_index)
+
+
+def source_path(source: Any) -> Path:
+    """The file or folder a ``cvrFileSources`` entry names, checked before a reader opens it.
+
+    Raises
+    ------
+    BallotError
+        Missing; a folder where the provider reads one file; a pipe or a device
+        (``/dev/zero`` never ends).
+    """
+    path = Path(source.file_path)
+    file = str(path)
+    try:
+        if path.is_dir():
+            if source.provider not in FOLDER_PROVIDERS:
+                raise BallotError(f"is a folder; a {source.provider} source is one file", file=file)
+            return path
+        check_regular(path, file)
+    except FileNotFoundError:
+        raise BallotError("cast vote record file or folder not found", file=file) from None
+    except OSError as exc:
+        raise BallotError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    return path
