@@ -52,6 +52,9 @@ def test_reading_a_ranked_csv_does_not_import_pandas(tmp_path):
         np.array([0.5, 2.0, -1.0]),
         np.array([7, 8], dtype=np.uint64),
         np.zeros(0, dtype=np.int32),
+        np.array([True, False, True, True, False, False, True, False, True, True, False]),
+        np.array([False, True, True] * 7)[::2],  # booleans not contiguous, past one byte
+        np.zeros(0, dtype=bool),
     ],
 )
 def test_from_numpy_matches_pyarrow(values):
@@ -61,7 +64,7 @@ def test_from_numpy_matches_pyarrow(values):
 
 
 def test_from_numpy_refuses_what_it_cannot_hold():
-    for bad in (np.array(["a"]), np.zeros((2, 2)), np.array([True])):
+    for bad in (np.array(["a"]), np.zeros((2, 2)), np.array([[True]])):
         with pytest.raises(TypeError):
             from_numpy(bad)
 
@@ -82,6 +85,20 @@ def test_importing_into_the_store_does_not_import_pandas(tmp_path):
         f"os.environ['TALLY_HOME'] = {str(tmp_path / 'home')!r}; "
         f"store.import_csv({str(path)!r}, 'b'); b = store.load_ballots('b', provenance=True); "
         "assert b.total == 3 and len(b.provenance.row) == 3; print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_saving_and_loading_a_simulation_run_does_not_import_pandas(tmp_path):
+    code = (
+        "import os, sys; import numpy as np; "
+        f"os.environ['TALLY_HOME'] = {str(tmp_path / 'home')!r}; "
+        "from tally.store_runs import save_run, load_columns; "
+        "cols = {'w': np.array([0, 2, 1]), 't': np.array([True, False, True]), 'u': np.array([0.5, np.nan, 1.0])}; "
+        "back = load_columns(save_run({'spec': {'n': 3}}, cols)); "
+        "assert all(np.array_equal(back[k], cols[k], equal_nan=True) for k in cols); "
+        "assert back['t'].dtype == bool; print('pandas' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

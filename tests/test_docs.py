@@ -29,6 +29,8 @@ def test_mkdocs_build_strict(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "WARNING" not in done.stderr
+    # every page is reachable from the navigation (mkdocs only mentions orphans at INFO level)
+    assert "not included in the" not in done.stderr, done.stderr
     site = tmp_path / "site"
     for page in ("tutorials/official", "tutorials/journalist", "tutorials/researcher", "tutorials/organiser"):
         assert (site / page / "index.html").is_file(), page

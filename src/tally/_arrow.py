@@ -49,10 +49,16 @@ def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def from_numpy(values: np.ndarray) -> pa.Array:
-    """The Arrow array of a 1-D NumPy array of numbers (sharing its memory when contiguous)."""
+    """The Arrow array of a 1-D NumPy array of numbers or booleans (numbers share its
+    memory when contiguous; booleans are packed into Arrow's bitmap)."""
     values = np.ascontiguousarray(values)
-    if values.ndim != 1 or values.dtype.kind not in "iuf":
-        raise TypeError(f"expected a 1-D array of numbers, got {values.dtype} with shape {values.shape}")
+    if values.ndim != 1 or values.dtype.kind not in "iufb":
+        raise TypeError(
+            f"expected a 1-D array of numbers or booleans, got {values.dtype} with shape {values.shape}"
+        )
+    if values.dtype.kind == "b":
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
     return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
 
 

@@ -1,5 +1,8 @@
 """The ballot nouns: ranked ballots, scored (approval and score) ballots, and area tallies.
 
+This module is their home: scored ballots and tallies are written in :mod:`tally.scored`
+and gathered here with the ranked forms.
+
 A :class:`RankedBallots` holds one row per *distinct* ballot and a weight per row (how
 many voters cast it). The row is the ballot as marked, rank by rank: a candidate index,
 or one of the codes :data:`SKIPPED` (nothing marked at that rank) and :data:`OVERVOTE`
@@ -11,17 +14,17 @@ says so in its options.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
 
 from . import limits
+from ._nouns import as_weights, replace_fields
 from ._rows import distinct_rows
 from .errors import BallotError
-from .limits import EXACT_TOTAL
+from .scored import ScoredBallots, Tallies
 
 __all__ = [
     "FIRST_TIE_CODE",
@@ -70,41 +73,6 @@ class Provenance:
         if self.batch_codes is None:
             return ()
         return tuple(self.batch_names[i] for i in self.batch_codes)
-
-
-def _as_weights(weights: Any, rows: int) -> np.ndarray:
-    if weights is None:
-        return np.ones(rows, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (rows,):
-        raise BallotError(f"expected {rows} weights, got shape {w.shape}")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        bad = int(np.flatnonzero(~np.isfinite(w) | (w < 0))[0])
-        raise BallotError(f"ballot row {bad + 1} has invalid weight {w[bad]!r}")
-    _check_counts(w, None)
-    return w
-
-
-def _check_counts(
-    counts: np.ndarray, source: str | None, *, attributes: Mapping[str, Any] | None = None
-) -> None:
-    """Counts are 64-bit floats, exact only while their total stays below 2**53 (readers
-    check each count as written; see :mod:`tally.io._common`). Electoral votes are whole
-    and non-negative (seats are checked by the rules that allocate them, naming the area)."""
-    if counts.size and float(counts.sum()) >= EXACT_TOTAL:
-        raise BallotError(
-            f"the counts add up to {float(counts.sum()):.17g}, not below 2**53, the bound of exact counting",
-            file=source,
-        )
-    for value in (attributes or {}).get("electoral_votes", ()):
-        text = value.strip() if isinstance(value, str) else None
-        whole = (
-            (text is not None and text.isascii() and text.isdigit())
-            or isinstance(value, int | np.integer)
-            or (isinstance(value, float) and value.is_integer())
-        )
-        if value is not None and (isinstance(value, bool) or not whole or (text is None and value < 0)):
-            raise BallotError(f"electoral_votes {value!r} is not a whole non-negative number", file=source)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +126,7 @@ class RankedBallots:
         matrix = np.asarray(choices, dtype=CODE_DTYPE)
         if matrix.ndim == 1:
             matrix = matrix.reshape(-1, 1)
-        w = _as_weights(weights, matrix.shape[0])
+        w = as_weights(weights, matrix.shape[0])
         provenance = None
         if ballot_ids is not None or precincts is not None or batches is not None:
             names: tuple[str, ...] = ()
@@ -268,7 +236,7 @@ class RankedBallots:
             used = np.flatnonzero((choices != SKIPPED).any(axis=0))
             choices = choices[:, : (used[-1] + 1 if used.size else 0)]
         if choices.shape[0] == 0:
-            return _replace(self, choices=choices)
+            return replace_fields(self, choices=choices)
         first, inverse = distinct_rows(choices)
         weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
         order = np.lexsort((np.arange(first.size), -weights))
@@ -284,7 +252,7 @@ class RankedBallots:
                 batch_names=provenance.batch_names,
                 batch_codes=provenance.batch_codes,
             )
-        return _replace(
+        return replace_fields(
             self,
             choices=np.ascontiguousarray(choices[first[order]]),
             weights=weights[order],
@@ -407,7 +375,7 @@ class RankedBallots:
 
     def with_weights(self, weights: np.ndarray) -> RankedBallots:
         """The same rows with new weights (used by transfers and what-ifs)."""
-        return _replace(self, weights=_as_weights(weights, self.choices.shape[0]))
+        return replace_fields(self, weights=as_weights(weights, self.choices.shape[0]))
 
     def without(self, names: Sequence[str]) -> RankedBallots:
         """The ballots as if ``names`` had never stood (withdrawn candidates).
@@ -450,7 +418,7 @@ class RankedBallots:
         mapped[np.take_along_axis(gone, order, axis=1)] = SKIPPED
         width = int((~gone).sum(axis=1).max()) if mapped.size else 0
         metadata = {**self.metadata, "withdrawn": ()}
-        return _replace(
+        return replace_fields(
             self,
             candidates=tuple(self.candidates[c] for c in keep),
             choices=mapped[:, :width].astype(CODE_DTYPE),
@@ -467,187 +435,6 @@ class RankedBallots:
 
 def _unknown(name: Any, source: str | None) -> int:
     raise BallotError(f"unknown candidate {name!r}", file=source)
-
-
-_Ballots = TypeVar("_Ballots", "RankedBallots", "ScoredBallots")
-
-
-def _replace(ballots: _Ballots, **changes: Any) -> _Ballots:
-    """dataclasses.replace for frozen classes with init=False fields."""
-    values = {
-        name: getattr(ballots, name)
-        for name in ballots.__dataclass_fields__
-        if ballots.__dataclass_fields__[name].init
-    }
-    values.update(changes)
-    return type(ballots)(**values)
-
-
-def _score_keys(scores: np.ndarray) -> np.ndarray | None:
-    """One int64 key per row when every score is a small whole number (or unscored)."""
-    given = scores[~np.isnan(scores)]
-    if given.size and (
-        not np.all(np.isfinite(given))
-        or given.min() < 0
-        or given.max() > 2**31
-        or not np.all(given == np.round(given))
-    ):
-        return None
-    top = int(given.max()) if given.size else 0
-    base = top + 2  # 0 = unscored, 1 + score otherwise
-    if scores.shape[1] * math.log2(base) > 62:
-        return None
-    codes = np.where(np.isnan(scores), 0, scores + 1).astype(np.int64)
-    key = np.zeros(scores.shape[0], dtype=np.int64)
-    for c in range(scores.shape[1]):
-        key = key * base + codes[:, c]
-    return key
-
-
-@dataclass(frozen=True, eq=False)
-class ScoredBallots:
-    """Approval (0/1) or score ballots: a (rows, candidates) matrix and a weight per row.
-
-    ``NaN`` marks a candidate the voter left unscored; rules say how they treat it
-    (score rules count it as the lowest score, and report how many such marks there were).
-    """
-
-    candidates: tuple[str, ...]
-    scores: np.ndarray
-    weights: np.ndarray
-    max_score: float = 1.0
-    min_score: float = 0.0
-    source: str | None = None
-    title: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    kind: str = "approval"
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("approval", "score"):
-            raise BallotError(f"scored ballots must be 'approval' or 'score', not {self.kind!r}")
-        if self.scores.ndim != 2 or self.scores.shape != (self.weights.shape[0], len(self.candidates)):
-            raise BallotError("scores must be a (rows, candidates) matrix with one weight per row")
-        given = self.scores[~np.isnan(self.scores)]
-        if given.size and (given.min() < self.min_score or given.max() > self.max_score):
-            raise BallotError(
-                f"scores must lie between {self.min_score:g} and {self.max_score:g}", file=self.source
-            )
-
-    @classmethod
-    def from_matrix(
-        cls,
-        candidates: Sequence[str],
-        scores: Any,
-        weights: Any = None,
-        *,
-        kind: str = "approval",
-        max_score: float | None = None,
-        min_score: float = 0.0,
-        merge: bool = True,
-        source: str | None = None,
-        title: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> ScoredBallots:
-        """Scored ballots from a matrix (NaN = unscored)."""
-        matrix = np.asarray(scores, dtype=np.float64)
-        if matrix.ndim == 1:
-            matrix = matrix.reshape(1, -1)
-        w = _as_weights(weights, matrix.shape[0])
-        if max_score is None:
-            max_score = 1.0 if kind == "approval" else float(np.nanmax(matrix)) if matrix.size else 1.0
-        ballots = cls(
-            candidates=tuple(candidates),
-            scores=matrix,
-            weights=w,
-            max_score=float(max_score),
-            min_score=float(min_score),
-            source=source,
-            title=title,
-            metadata=dict(metadata or {}),
-            kind=kind,
-        )
-        return ballots.merged() if merge else ballots
-
-    def merged(self) -> ScoredBallots:
-        """Identical rows merged, heaviest first."""
-        if self.scores.shape[0] == 0:
-            return self
-        filled = np.where(np.isnan(self.scores), -np.inf, self.scores)
-        key = _score_keys(self.scores)
-        if key is not None:
-            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        else:
-            _, first, inverse = np.unique(filled, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        weights = np.bincount(inverse, weights=self.weights, minlength=first.size)
-        order = np.lexsort((np.arange(first.size), -weights))
-        return _replace(self, scores=self.scores[first[order]], weights=weights[order])
-
-    @property
-    def n_candidates(self) -> int:
-        return len(self.candidates)
-
-    @property
-    def total(self) -> float:
-        return float(self.weights.sum())
-
-    def filled(self) -> np.ndarray:
-        """Scores with unscored marks counted as the lowest score."""
-        return np.where(np.isnan(self.scores), self.min_score, self.scores)
-
-    def is_blank(self) -> np.ndarray:
-        """Rows that give no candidate more than the lowest score."""
-        # numpy's stubs type a reduction over one axis as possibly a scalar
-        return cast(np.ndarray, (self.filled() <= self.min_score).all(axis=1))
-
-    def __repr__(self) -> str:
-        return f"ScoredBallots({self.kind}, {self.n_candidates} candidates, {self.total:g} ballots)"
-
-
-@dataclass(frozen=True, eq=False)
-class Tallies:
-    """Votes per area and candidate, with per-area attributes (electoral votes, seats, ...)."""
-
-    areas: tuple[str, ...]
-    candidates: tuple[str, ...]
-    votes: np.ndarray
-    attributes: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    parties: Mapping[str, str] = field(default_factory=dict)
-    source: str | None = None
-    title: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
-    kind: str = field(default="tallies", init=False)
-
-    def __post_init__(self) -> None:
-        if self.votes.shape != (len(self.areas), len(self.candidates)):
-            raise BallotError(
-                f"votes must be an (areas, candidates) matrix of shape "
-                f"{(len(self.areas), len(self.candidates))}, got {self.votes.shape}"
-            )
-        if self.votes.size and (np.isnan(self.votes).any() or self.votes.min() < 0):
-            raise BallotError("votes must be non-negative numbers", file=self.source)
-        _check_counts(self.votes, self.source, attributes=self.attributes)
-        for name, column in self.attributes.items():
-            if len(column) != len(self.areas):
-                raise BallotError(
-                    f"area attribute {name!r} has {len(column)} values for {len(self.areas)} areas"
-                )
-
-    @property
-    def n_candidates(self) -> int:
-        return len(self.candidates)
-
-    @property
-    def total(self) -> float:
-        return float(self.votes.sum())
-
-    def totals(self) -> np.ndarray:
-        """Votes per candidate over all areas."""
-        totals: np.ndarray = self.votes.sum(axis=0)
-        return totals
-
-    def __repr__(self) -> str:
-        return f"Tallies({len(self.areas)} areas, {self.n_candidates} candidates, {self.total:g} votes)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -680,7 +467,7 @@ class RankedProfiles:
         ordered = np.sort(np.where(marked, self.orders, -1 - np.arange(self.orders.shape[1])), axis=1)
         if (ordered[:, 1:] == ordered[:, :-1]).any():
             raise BallotError("a ranking names the same candidate twice")
-        if self.counts.size and (self.counts < 0).any():
+        if self.counts.size and self.counts.min() < 0:
             raise BallotError("counts cannot be negative")
 
     @property

@@ -52,11 +52,12 @@ import numpy as np
 
 from . import limits, store_sql
 from . import store_catalogue as catalogue
-from ._arrow import all_distinct, as_numpy, from_numpy, numbered, read_parquet
+from ._arrow import as_numpy, from_numpy, numbered, read_parquet
 from .ballots import CODE_DTYPE, SKIPPED, Provenance, RankedBallots
 from .errors import BallotError, ConfigError, DataError
 from .io.cvr.model import UWI_NAME
-from .store_blocks import Accumulator, stream_generic_source
+from .store_blocks import Accumulator, check_ids, stream_generic_source
+from .store_catalogue import ImportInfo, file_sha256
 
 __all__ = [
     "ImportInfo",
@@ -90,37 +91,6 @@ def connect(path: str | Path | None = None, *, wait: float | None = None, schema
     up to date with the catalogue, and ``schema`` (the caller's own tables or views)
     defined (see :func:`tally.store_sql.connect`)."""
     return store_sql.connect(home(), path, wait=wait, schema=schema)
-
-
-@dataclass(frozen=True)
-class ImportInfo:
-    """One catalogued import."""
-
-    name: str
-    sha256: str
-    inputs: tuple[dict[str, str], ...]
-    created: _dt.datetime
-    rows: int
-    ballots: float
-    candidates: tuple[str, ...]
-    ranks: int
-    title: str | None
-    folder: Path
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, or of a folder (every file, in path order, with its relative path)."""
-    p = Path(path)
-    digest = hashlib.sha256()
-    if p.is_dir():
-        for child in sorted(q for q in p.rglob("*") if q.is_file()):
-            digest.update(child.relative_to(p).as_posix().encode() + b"\0")
-            digest.update(bytes.fromhex(file_sha256(child)))
-        return digest.hexdigest()
-    with p.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _check_name(name: str) -> str:
@@ -184,7 +154,7 @@ def _commit(
         "ballots": float(weights.sum()),
     }
     writer.commit(name, entry)
-    return _info(name, writer.catalogue.imports[name])
+    return catalogue.import_info(home(), name, writer.catalogue.imports[name])
 
 
 def import_ballots(
@@ -475,7 +445,7 @@ def import_csv(
                 acc.add(block.codes, ids, block.precincts, block.batches, 0, weights=block.weights)
                 catalogue.checkpoint("block")
             if ids_seen:
-                _check_ids(ids_seen, source_path, found.ballot_id or "", delimiter)
+                check_ids(ids_seen, source_path, found.ballot_id or "", delimiter)
             candidates_found, tie_sets = names()
             acc.candidates = candidates_found  # the codes index this list, grown while reading
             choices, weights, _ = acc.finish(writer.staging)
@@ -497,35 +467,7 @@ def import_csv(
         )
 
 
-def _check_ids(parts: list[Any], path: Path, column: str, delimiter: str) -> None:
-    """Ballot ids must be present and distinct, as :func:`tally.io.csv.read_csv` requires."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    ids = pa.chunked_array(parts, type=pa.string())
-    if as_numpy(pc.utf8_length(ids)).all() and all_distinct(ids):
-        return
-    from .io.csv import _ids
-
-    _ids(ids, path, str(path), delimiter, column)  # raises the located error
-
-
 # -- reading back ------------------------------------------------------------------------------
-
-
-def _info(name: str, entry: Mapping[str, Any]) -> ImportInfo:
-    return ImportInfo(
-        name=name,
-        sha256=entry["sha256"],
-        inputs=tuple(entry["inputs"]),
-        created=_dt.datetime.fromisoformat(entry["created"]),
-        rows=int(entry["rows"]),
-        ballots=float(entry["ballots"]),
-        candidates=tuple(entry["candidates"]),
-        ranks=int(entry["ranks"]),
-        title=entry.get("title"),
-        folder=home() / entry["folder"],
-    )
 
 
 def has_import(name: str) -> bool:
@@ -540,7 +482,7 @@ def has_import(name: str) -> bool:
 def list_imports() -> list[ImportInfo]:
     """Every import in the store, by name (read without waiting for any writer)."""
     imports = catalogue.read_catalogue(home()).imports
-    return [_info(name, imports[name]) for name in sorted(imports)]
+    return [catalogue.import_info(home(), name, imports[name]) for name in sorted(imports)]
 
 
 def get_import(name: str) -> ImportInfo:
@@ -549,7 +491,7 @@ def get_import(name: str) -> ImportInfo:
     if name not in imports:
         known = ", ".join(sorted(imports)) or "none"
         raise DataError(f"no import named {name!r} in {home()} (imports: {known})")
-    return _info(name, imports[name])
+    return catalogue.import_info(home(), name, imports[name])
 
 
 @dataclass(frozen=True)

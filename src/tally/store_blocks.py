@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 
 from . import limits
-from ._arrow import from_numpy
+from ._arrow import all_distinct, as_numpy, from_numpy
 from .ballots import CODE_DTYPE, SKIPPED, distinct_rows
 from .errors import BallotError
 from .io.cvr.model import UWI_NAME
 
-__all__ = ["Accumulator", "stream_generic_source"]
+__all__ = ["Accumulator", "check_ids", "stream_generic_source"]
 
 _REPEATED_COLUMNS = ["precinct", "batch", "source", "group", "weight"]
 
@@ -244,3 +244,16 @@ def stream_generic_source(acc: Accumulator, config, source, index: int, block_by
         records, marked = add_all(typed=False)
     if records and not marked:
         raise no_marks(config, source, records)
+
+
+def check_ids(parts: list[Any], path: Path, column: str, delimiter: str) -> None:
+    """Ballot ids must be present and distinct, as :func:`tally.io.csv.read_csv` requires."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pa.chunked_array(parts, type=pa.string())
+    if as_numpy(pc.utf8_length(ids)).all() and all_distinct(ids):
+        return
+    from .io.csv import _ids
+
+    _ids(ids, path, str(path), delimiter, column)  # raises the located error

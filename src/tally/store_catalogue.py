@@ -29,13 +29,15 @@ For tests, ``TALLY_STORE_PAUSE_AT=<step>`` makes a writer stop at that step (pri
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,8 +48,11 @@ from .errors import DataError, StoreBusy
 __all__ = [
     "STEPS",
     "Catalogue",
+    "ImportInfo",
     "Writer",
     "checkpoint",
+    "file_sha256",
+    "import_info",
     "load_with_retry",
     "read_catalogue",
     "tidy",
@@ -342,3 +347,50 @@ def _adopt_legacy(home: Path) -> Catalogue:
             "folder": folder.relative_to(home).as_posix(),
         }
     return Catalogue(1, imports)
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One catalogued import."""
+
+    name: str
+    sha256: str
+    inputs: tuple[dict[str, str], ...]
+    created: _dt.datetime
+    rows: int
+    ballots: float
+    candidates: tuple[str, ...]
+    ranks: int
+    title: str | None
+    folder: Path
+
+
+def import_info(home: Path, name: str, entry: Mapping[str, Any]) -> ImportInfo:
+    """The :class:`ImportInfo` of the catalogue entry of import ``name``."""
+    return ImportInfo(
+        name=name,
+        sha256=entry["sha256"],
+        inputs=tuple(entry["inputs"]),
+        created=_dt.datetime.fromisoformat(entry["created"]),
+        rows=int(entry["rows"]),
+        ballots=float(entry["ballots"]),
+        candidates=tuple(entry["candidates"]),
+        ranks=int(entry["ranks"]),
+        title=entry.get("title"),
+        folder=home / entry["folder"],
+    )
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, or of a folder (every file, in path order, with its relative path)."""
+    p = Path(path)
+    digest = hashlib.sha256()
+    if p.is_dir():
+        for child in sorted(q for q in p.rglob("*") if q.is_file()):
+            digest.update(child.relative_to(p).as_posix().encode() + b"\0")
+            digest.update(bytes.fromhex(file_sha256(child)))
+        return digest.hexdigest()
+    with p.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._arrow import as_numpy
+from ._arrow import as_numpy, from_numpy, read_parquet
 from .errors import DataError
 from .outcome import to_jsonable
 
@@ -61,7 +61,7 @@ def save_run(summary: dict[str, Any], columns: dict[str, np.ndarray] | None, kin
     path = ""
     if columns is not None:
         path = str(_runs_dir() / f"{rid}.parquet")
-        table = pa.table({k: pa.array(v) for k, v in columns.items()})
+        table = pa.table({k: from_numpy(v) for k, v in columns.items()})
         pq.write_table(table, path)
     body = {k: v for k, v in summary.items() if k != "columns"}
     con = _connect()
@@ -112,5 +112,5 @@ def load_columns(rid: str) -> dict[str, np.ndarray]:
     run = get_run(rid)
     if not run["parquet"]:
         raise DataError(f"run {rid!r} kept no per-election results")
-    table = pq.read_table(run["parquet"])
+    table = read_parquet(Path(run["parquet"]))
     return {name: as_numpy(table.column(name)) for name in table.column_names}

@@ -59,9 +59,7 @@ and kept in ``metadata["warnings"]``.
 from __future__ import annotations
 
 import os
-import re
 import warnings
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -69,36 +67,20 @@ import numpy as np
 from .. import limits
 from ..ballots import FIRST_TIE_CODE, SKIPPED, RankedBallots, ScoredBallots, Tallies
 from ..errors import BallotError, ConfigError, TallyWarning
-from ._common import check_candidates, check_exact_total, clean_name, read_text
+from . import _preflib_header as layout
+from ._common import check_exact_total, clean_name, read_text
+from ._preflib_header import EXTENSIONS
 
 __all__ = ["EXTENSIONS", "looks_like_preflib", "read_preflib"]
 
-EXTENSIONS = (".soc", ".soi", ".toc", ".toi", ".cat")
 _STRICT = ("soc", "soi")
 _COMPLETE = ("soc", "toc")
-_HEADER = re.compile(r"#\s*([^:]+?)\s*:\s?(.*)$")
-_NUMBERED = re.compile(r"(ALTERNATIVE|CATEGORY) NAME (\d+)$")
-_INT_FIELDS = (
-    "NUMBER ALTERNATIVES",
-    "NUMBER VOTERS",
-    "NUMBER UNIQUE ORDERS",
-    "NUMBER UNIQUE PREFERENCES",
-    "NUMBER CATEGORIES",
-)
 
 
 def looks_like_preflib(head: str) -> bool:
     """True when the text starts like a PrefLib file (a ``# KEY: value`` header)."""
     first = head.lstrip("\ufeff").split("\n", 1)[0]
     return first.startswith(("# FILE NAME", "# TITLE")) or "# DATA TYPE:" in head
-
-
-@dataclass
-class _Header:
-    fields: dict[str, tuple[int, str]] = field(default_factory=dict)  # KEY -> (line, value)
-    alternatives: dict[int, tuple[int, str]] = field(default_factory=dict)
-    categories: dict[int, tuple[int, str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_preflib(
@@ -134,11 +116,11 @@ def read_preflib(
     """
     file = str(path)
     text = read_text(path)
-    header, body = _split(text, file)
-    data_type = _data_type(header, file)
+    header, body = layout.split(text, file)
+    data_type = layout.data_type(header, file)
     if duplicate_names not in ("warn", "number", "error"):
         raise ConfigError(f"duplicate_names must be 'warn', 'number' or 'error', not {duplicate_names!r}")
-    names, renamed = _alternatives(header, file, number_duplicates=duplicate_names != "error")
+    names, renamed = layout.alternatives(header, file, number_duplicates=duplicate_names != "error")
     if renamed and duplicate_names == "warn":
         twice = sorted(set(renamed.values()))
         message = (
@@ -154,215 +136,6 @@ def read_preflib(
     if as_ not in (None, "ranked"):
         raise ConfigError(f"as_={as_!r} applies to .cat files only; {file} holds {data_type} orders")
     return _read_orders(file, header, body, names, renamed, data_type)
-
-
-# -- header ---------------------------------------------------------------------------
-
-
-def _split(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
-    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    if _whole(first):
-        return _split_legacy(text, file)
-    header = _Header()
-    body: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("#"):
-            if body:
-                raise BallotError("header line after the first ballot line", file=file, line=number)
-            match = _HEADER.match(line)
-            if not match:
-                raise BallotError(f"header line is not '# KEY: value': {line[:60]!r}", file=file, line=number)
-            key, value = match.group(1).upper(), match.group(2).strip()
-            numbered = _NUMBERED.match(key)
-            if numbered:
-                target = header.alternatives if numbered.group(1) == "ALTERNATIVE" else header.categories
-                index = int(numbered.group(2))
-                if index in target:
-                    raise BallotError(
-                        f"{key} is given twice (first on line {target[index][0]})", file=file, line=number
-                    )
-                target[index] = (number, value)
-            else:
-                if key in header.fields:
-                    raise BallotError(f"{key} is given twice", file=file, line=number)
-                header.fields[key] = (number, value)
-        else:
-            body.append((number, line))
-    if not header.fields and not header.alternatives:
-        raise BallotError("no PrefLib header ('# KEY: value' lines) found", file=file, line=1)
-    return header, body
-
-
-def _whole(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also takes ``'²'``, which ``int`` refuses."""
-    return text.isascii() and text.isdigit()
-
-
-def _split_legacy(text: str, file: str) -> tuple[_Header, list[tuple[int, str]]]:
-    """The pre-2022 PrefLib layout, turned into the header and body of the current one.
-
-    ``n``; ``n`` lines ``i,name``; ``voters,sum of counts,unique orders``; then
-    ``count,ranking`` lines.
-    """
-    lines = [(i, ln.strip()) for i, ln in enumerate(text.split("\n"), start=1) if ln.strip()]
-    header = _Header()
-    number, n_text = lines[0]
-    header.fields["NUMBER ALTERNATIVES"] = (number, n_text)
-    n = int(n_text) if len(n_text) < 19 else 10**18  # Python refuses int() of 4,300+ digits
-    check_candidates(n, file=file, line=number, what="number of alternatives")
-    if len(lines) < n + 2:
-        raise BallotError(f"{n} alternatives announced but the file ends early", file=file, line=lines[-1][0])
-    for number, line in lines[1 : n + 1]:
-        index, sep, name = line.partition(",")
-        if not sep or not _whole(index.strip()):
-            raise BallotError(f"expected 'number,name', found {line[:60]!r}", file=file, line=number)
-        if int(index) in header.alternatives:
-            raise BallotError(f"alternative {int(index)} is named twice", file=file, line=number)
-        header.alternatives[int(index)] = (number, name)
-    number, totals = lines[n + 1]
-    parts = [p.strip() for p in totals.split(",")]
-    if len(parts) != 3 or not all(_whole(p) for p in parts):
-        raise BallotError(
-            f"expected 'voters,sum of counts,unique orders', found {totals[:60]!r}", file=file, line=number
-        )
-    if parts[0] != parts[1]:
-        raise BallotError(f"voters {parts[0]} and sum of counts {parts[1]} differ", file=file, line=number)
-    header.fields["NUMBER VOTERS"] = (number, parts[0])
-    header.fields["NUMBER UNIQUE ORDERS"] = (number, parts[2])
-    header.fields["LAYOUT"] = (number, "legacy (pre-2022) PrefLib")
-    body = []
-    for number, line in lines[n + 2 :]:
-        count, sep, rest = line.partition(",")
-        body.append((number, f"{count}:{rest}" if sep else f"{count}:"))
-    return header, body
-
-
-def _header_int(header: _Header, key: str, file: str) -> int | None:
-    if key not in header.fields:
-        return None
-    line, value = header.fields[key]
-    try:
-        number = int(value)
-    except ValueError:
-        raise BallotError(f"{key} {value!r} is not a whole number", file=file, line=line) from None
-    if number < 0:
-        raise BallotError(f"{key} {number} is negative", file=file, line=line)
-    return number
-
-
-def _data_type(header: _Header, file: str) -> str:
-    ext = os.path.splitext(file)[1].lower().lstrip(".")
-    if "DATA TYPE" in header.fields:
-        line, value = header.fields["DATA TYPE"]
-        kind = value.lower()
-        if "." + kind not in EXTENSIONS:
-            raise BallotError(
-                f"DATA TYPE {value!r} is not one of soc, soi, toc, toi, cat", file=file, line=line
-            )
-        return kind
-    if "." + ext in EXTENSIONS:
-        return ext
-    raise BallotError("no DATA TYPE line and no .soc/.soi/.toc/.toi/.cat extension", file=file, line=1)
-
-
-def _alternatives(
-    header: _Header, file: str, *, number_duplicates: bool
-) -> tuple[tuple[str, ...], dict[str, str]]:
-    n = _header_int(header, "NUMBER ALTERNATIVES", file)
-    if n is None:
-        raise BallotError("the header has no NUMBER ALTERNATIVES line", file=file, line=1)
-    n_line = header.fields["NUMBER ALTERNATIVES"][0]
-    # the declared number is checked against the cap and the names given before any
-    # list of that length is built (a 300-byte header may declare 10**9 alternatives)
-    check_candidates(n, file=file, line=n_line, what="NUMBER ALTERNATIVES")
-    if len(header.alternatives) < n:
-        given = set(header.alternatives)
-        first = next(i for i in range(1, len(header.alternatives) + 2) if i not in given)
-        raise BallotError(
-            f"NUMBER ALTERNATIVES is {n} but ALTERNATIVE NAME {first} is missing "
-            f"({len(header.alternatives)} names given)",
-            file=file,
-            line=n_line,
-        )
-    for index, (line, _) in sorted(header.alternatives.items()):
-        if not 1 <= index <= n:
-            raise BallotError(
-                f"ALTERNATIVE NAME {index} is outside 1..{n} (NUMBER ALTERNATIVES)", file=file, line=line
-            )
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for index in range(1, n + 1):
-        line, raw = header.alternatives[index]
-        name = clean_name(raw)
-        if not name:
-            raise BallotError(f"ALTERNATIVE NAME {index} is empty", file=file, line=line)
-        if name in seen and not number_duplicates:
-            raise BallotError(
-                f"duplicate candidate {name!r} (also ALTERNATIVE NAME {seen[name]}); "
-                "read with duplicate_names='number' to tell them apart by number",
-                file=file,
-                line=line,
-            )
-        seen.setdefault(name, index)
-        names.append(name)
-    renamed: dict[str, str] = {}
-    if number_duplicates:
-        twice = {name for name in names if names.count(name) > 1}
-        for i, name in enumerate(names):
-            if name in twice:
-                names[i] = f"{name} ({i + 1})"
-                renamed[names[i]] = name
-        if len(set(names)) != len(names):
-            raise BallotError("numbering duplicate names still leaves two alike", file=file, line=1)
-    return tuple(names), renamed
-
-
-def _metadata(header: _Header, file: str, names: tuple[str, ...], renamed: dict[str, str]) -> dict[str, Any]:
-    meta: dict[str, Any] = {"format": "preflib"}
-    if renamed:
-        meta["renamed"] = dict(renamed)
-    known = set(names) | set(renamed.values())
-    for key, (line, value) in header.fields.items():
-        name = key.lower().replace(" ", "_")
-        if key in _INT_FIELDS:
-            meta[name] = _header_int(header, key, file)
-        elif key == "OFFICIAL RESULTS":
-            results = _official_results(value, file, line, known)
-            meta["official_results"] = results
-            meta["seats"] = sum(results.values())
-        else:
-            meta[name] = value
-    if header.categories:
-        meta["categories"] = [clean_name(v) for _, (_, v) in sorted(header.categories.items())]
-    if header.warnings:
-        meta["warnings"] = list(header.warnings)
-    return meta
-
-
-def _official_results(value: str, file: str, line: int, names: set[str]) -> dict[str, int]:
-    inner = value.strip()
-    if not (inner.startswith("{") and inner.endswith("}")):
-        raise BallotError("OFFICIAL RESULTS must look like {PARTY: seats, ...}", file=file, line=line)
-    results: dict[str, int] = {}
-    for item in filter(None, (p.strip() for p in inner[1:-1].split(","))):
-        party, sep, seats = item.rpartition(":")
-        party = clean_name(party)
-        if not sep or not party:
-            raise BallotError(f"OFFICIAL RESULTS entry {item!r} is not 'PARTY: seats'", file=file, line=line)
-        if party not in names:
-            raise BallotError(f"OFFICIAL RESULTS names unknown party {party!r}", file=file, line=line)
-        try:
-            results[party] = int(seats)
-        except ValueError:
-            raise BallotError(
-                f"OFFICIAL RESULTS seats {seats.strip()!r} for {party!r} is not a whole number",
-                file=file,
-                line=line,
-            ) from None
-    return results
 
 
 # -- body -----------------------------------------------------------------------------
@@ -454,11 +227,11 @@ def _parse_marks(text: str, number: int, file: str) -> list[Any]:
 
 
 def _check_totals(
-    header: _Header, file: str, body: list[tuple[int, str]], counts: list[int], unique_key: str
+    header: layout.Header, file: str, body: list[tuple[int, str]], counts: list[int], unique_key: str
 ) -> None:
     check_exact_total(np.asarray(counts, dtype=np.float64), file=file, place=lambda row: (body[row][0], None))
     total, lines = sum(counts), len(body)
-    voters = _header_int(header, "NUMBER VOTERS", file)
+    voters = layout.header_int(header, "NUMBER VOTERS", file)
     if voters is not None and voters != total:
         raise BallotError(
             f"NUMBER VOTERS is {voters} but the ballot counts add up to {total}",
@@ -467,7 +240,7 @@ def _check_totals(
         )
     for key in (unique_key, "NUMBER UNIQUE ORDERS", "NUMBER UNIQUE PREFERENCES"):
         if key in header.fields:
-            unique = _header_int(header, key, file)
+            unique = layout.header_int(header, key, file)
             if unique != lines:
                 raise BallotError(
                     f"{key} is {unique} but the file has {lines} ballot lines",
@@ -479,7 +252,7 @@ def _check_totals(
 
 def _read_orders(
     file: str,
-    header: _Header,
+    header: layout.Header,
     body: list[tuple[int, str]],
     names: tuple[str, ...],
     renamed: dict[str, str],
@@ -527,7 +300,7 @@ def _read_orders(
     matrix = np.full((len(rows), width), SKIPPED, dtype=np.int16)
     for i, row in enumerate(rows):
         matrix[i, : len(row)] = row
-    meta = _metadata(header, file, names, renamed)
+    meta = layout.metadata(header, file, names, renamed)
     title = meta.pop("title", None) or None
     return RankedBallots.from_matrix(
         names,
@@ -544,7 +317,7 @@ _APPROVAL_NAMES = {"approved", "approve", "approval", "yes", "accepted", "select
 _CHOICE_NAMES = {"vote", "votes", "choice"}
 
 
-def _as_approval(header: _Header, lines: list[tuple[int, int, list[list[int]]]]) -> str | None:
+def _as_approval(header: layout.Header, lines: list[tuple[int, int, list[list[int]]]]) -> str | None:
     """Why a ``.cat`` file is read as approval ballots, or None when it holds party votes."""
     names = [clean_name(v) for _, (_, v) in sorted(header.categories.items())]
     first = names[0].casefold() if names else None
@@ -558,7 +331,7 @@ def _as_approval(header: _Header, lines: list[tuple[int, int, list[list[int]]]])
 
 def _read_cat(
     file: str,
-    header: _Header,
+    header: layout.Header,
     body: list[tuple[int, str]],
     names: tuple[str, ...],
     renamed: dict[str, str],
@@ -567,7 +340,7 @@ def _read_cat(
 ) -> Tallies | ScoredBallots:
     n = len(names)
     limits.check("ballot_rows", len(body), what="ballot lines", file=file)
-    n_categories = _header_int(header, "NUMBER CATEGORIES", file)
+    n_categories = layout.header_int(header, "NUMBER CATEGORIES", file)
     lines = []
     for number, line in body:
         count, marks = _count_and_marks(line, number, file, n)
@@ -609,7 +382,7 @@ def _read_cat(
         else:
             blank += count
     _check_totals(header, file, body, counts, "NUMBER UNIQUE PREFERENCES")
-    meta = _metadata(header, file, names, renamed)
+    meta = layout.metadata(header, file, names, renamed)
     title = meta.pop("title", None) or None
     if is_approval:
         meta["kind"] = "approval"
