@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_RULE",
     "applicable_rules",
     "compare_outcomes",
+    "compared_rules",
     "counting",
     "describe_rules",
     "official_notes",
@@ -232,6 +233,25 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
             continue
         chosen.append(info.name)
     return chosen
+
+
+def compared_rules(contest: Contest, seats: int | None = None) -> list[str]:
+    """The rules ``tally compare`` counts a contest under by default: every applicable
+    rule (:func:`applicable_rules`), and the contest's official rule among them even where
+    it would not be (RCTab's rule, which also fills several seats; a multi-seat rule
+    compared without seats), so the comparison always shows the official count beside
+    the others."""
+    kind = contest.ballots.kind
+    names = applicable_rules(kind, seats)
+    official = contest.official
+    if (
+        official is not None
+        and official.rule not in names
+        and get_rule(official.rule).accepts(kind)
+        and seats in (None, official.seats)
+    ):
+        names.append(official.rule)
+    return names
 
 
 def compare_outcomes(

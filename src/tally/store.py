@@ -387,6 +387,7 @@ def import_csv(
     ignore: Sequence[str] = (),
     delimiter: str = ",",
     replace: bool = False,
+    rules: Mapping[str, Any] | None = None,
 ) -> ImportInfo:
     """Stream a ranked-ballot CSV into the store, read exactly as ``tally count`` reads it.
 
@@ -394,7 +395,10 @@ def import_csv(
     optional count, ballot id, precinct and batch columns), as in
     :func:`tally.io.csv.read_csv`, whose options these are; a count column makes each row
     stand for that many ballots. The file is read block by block (see
-    :func:`tally.io.csv.csv_blocks`), so it may be larger than memory.
+    :func:`tally.io.csv.csv_blocks`), so it may be larger than memory. ``rules`` are the
+    contest's official rules when the file has them (``{"rule", "options", "origin",
+    "seats"}``, as a sidecar gives them: :func:`tally.data.sources.file_rules`), recorded so
+    a count of the import uses them as a count of the file does.
 
     Raises
     ------
@@ -459,6 +463,7 @@ def import_csv(
             weights,
             [{"path": file, "sha256": file_sha256(source_path)}],
             source_path.stem,
+            None if rules is None else dict(rules),
         )
 
 

@@ -313,12 +313,16 @@ def _by_reason(state: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_gro
 def inactive_tables(ballots: RankedBallots, outcome: Outcome, played: Replay | None) -> dict[str, Any]:
     """Inactive ballots by round and reason; by precinct and batch when ballots carry them.
 
-    ``by_round`` comes from the outcome's rounds. ``by_precinct`` / ``by_batch`` give,
+    ``by_round`` comes from the outcome's rounds, every reason they list (RCTab's
+    ``"final-round surplus"`` too, where a multi-seat count leaves one). ``by_precinct`` / ``by_batch`` give,
     for each precinct (batch), the ballots read there and those inactive when the count
     ended, by reason; they need a replayed count and per-ballot provenance, else ``null``.
     """
+    # every reason a round lists: the walk's, and RCTab's final-round surplus where a
+    # multi-seat count ends with one, so each row accounts for what the count's round does
+    reasons = [*REASONS, *dict.fromkeys(k for r in outcome.rounds for k in r.inactive if k not in REASONS)]
     by_round = [
-        {"round": r.number, **{k: float(r.inactive.get(k, 0.0)) for k in REASONS}} for r in outcome.rounds
+        {"round": r.number, **{k: float(r.inactive.get(k, 0.0)) for k in reasons}} for r in outcome.rounds
     ]
     out: dict[str, Any] = {"by_round": by_round, "by_precinct": None, "by_batch": None}
     prov = ballots.provenance

@@ -348,8 +348,17 @@ def drop_candidate(ballots: RankedBallots, name: str) -> RankedBallots:
         tie_sets=new_sets,
         source=ballots.source,
         title=ballots.title,
-        metadata=ballots.metadata,
+        # a candidate who has not stood is no longer among the withdrawn
+        metadata=_not_withdrawn(ballots.metadata, name),
     )
+
+
+def _not_withdrawn(metadata: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """``metadata`` with ``name`` gone from its withdrawn candidates (if it has any)."""
+    out = dict(metadata)
+    if out.get("withdrawn"):
+        out["withdrawn"] = tuple(w for w in out["withdrawn"] if w != name)
+    return out
 
 
 def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[str, Any]:
@@ -359,8 +368,10 @@ def ranked_spoilers(ballots: RankedBallots, rule: str, **options: Any) -> dict[s
     """
     actual = count(ballots, rule, **options)
     rows = []
+    # withdrawn candidates and those a contest's rules exclude (RCTab's) did not stand
+    absent = {*(ballots.metadata.get("withdrawn") or ()), *(options.get("excluded") or ())}
     for name in ballots.candidates:
-        if name in actual.winners:
+        if name in actual.winners or name in absent:
             continue
         without = count(drop_candidate(ballots, name), rule, **options)
         rows.append(

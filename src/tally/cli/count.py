@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from ..compare import (
-    applicable_rules,
     compare_outcomes,
+    compared_rules,
     counting,
     describe_rules,
     outcome_record,
@@ -193,7 +193,7 @@ def compare_command(
             if not get_rule(name).accepts(ballots.kind):
                 raise RuleError(f"rule {name!r} does not count {ballots.kind} ballots")
     else:
-        names = applicable_rules(ballots.kind, seats)
+        names = compared_rules(contest, seats)
     report = compare_outcomes(contest, names, seats, source=source)
     if as_json:
         print(json.dumps(to_jsonable(report), indent=2, ensure_ascii=False))

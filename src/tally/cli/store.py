@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .. import store
+from ..data.sources import file_rules
 from ..errors import ConfigError, DataError
 from ..outcome import to_jsonable
 from . import app, console
@@ -67,11 +68,14 @@ def import_command(
     if source.suffix.lower() == ".json":
         info = store.import_cvrs(source, name or None, replace=replace)
     elif source.suffix.lower() == ".csv":
+        # the file's sidecar rules travel with the import, as `tally count FILE` uses them
+        official = file_rules(source)
         info = store.import_csv(
             source,
             name or source.stem,
             candidates=[c.strip() for c in candidates.split(",") if c.strip()] or None,
             replace=replace,
+            rules=None if official is None else official.to_dict(),
         )
     else:
         raise ConfigError(f"{source}: give an RCTab config (.json) or a ranked-ballot CSV (.csv)")

@@ -51,6 +51,7 @@ __all__ = [
     "SIDECAR_SUFFIX",
     "contest_of",
     "default_rule",
+    "file_rules",
     "is_rctab_config",
     "parse_rules",
     "rctab_rules",
@@ -156,6 +157,19 @@ def read_sidecar(path: str | Path) -> CountingRules:
     return parse_rules(text, p.name)
 
 
+def file_rules(path: str | Path) -> CountingRules | None:
+    """The official rules of a ballot file: those of its sidecar (:func:`sidecar_path`),
+    or None when it has none.
+
+    Raises
+    ------
+    ConfigError
+        The sidecar holds no valid rules (the message names it).
+    """
+    sidecar = sidecar_path(path)
+    return read_sidecar(sidecar) if sidecar.is_file() and sidecar != Path(path) else None
+
+
 def is_rctab_config(path: str | Path) -> bool:
     """Whether ``path`` is an RCTab contest config: a JSON object with ``rules`` and
     ``candidates`` (read only for ``.json`` files)."""
@@ -199,12 +213,21 @@ def contest_of(
     facts: Mapping[str, Any] | None = None,
 ) -> Contest:
     """A contest of ballots already read (an upload, say) under ``official`` rules, or
-    under the usual rule for their kind when there are none."""
+    under the usual rule for their kind when there are none.
+
+    Candidates the ballots name as withdrawn (a BLT file's minus line) are struck out
+    here, as if they had never stood, so that every count and every analysis of the
+    contest (head-to-head tables, criteria, audits, spoilers) sees the same field; the
+    contest's ``metadata["withdrawn"]`` keeps their names, and its count says so.
+    """
     if official is not None:
         rule, options = official.rule, dict(official.options)
     else:
         rule, options = default_rule(ballots), {}
     meta = {**dict(getattr(ballots, "metadata", None) or {}), **dict(metadata or {})}
+    withdrawn = tuple(meta.get("withdrawn") or ())
+    if withdrawn and hasattr(ballots, "without"):
+        ballots = ballots.without(withdrawn)
     return Contest(ballots, rule, options, meta, official, dict(facts or {}))
 
 
@@ -281,9 +304,7 @@ def resolve_contest(source: str, *, format: str | None = None, files: bool = Tru
         from ..io import read
 
         ballots = read(str(path), format=format)
-        sidecar = sidecar_path(path)
-        official = read_sidecar(sidecar) if sidecar.is_file() and sidecar != path else None
-        return contest_of(ballots, official, {"source": source})
+        return contest_of(ballots, file_rules(path), {"source": source})
     _load_all()
     if exists(source):
         ballots = load(source)

@@ -41,10 +41,16 @@ def count(contest: Contest) -> Outcome:
     Returns
     -------
     Outcome
+        Saying which candidates were withdrawn before the count, when the contest's
+        ``metadata["withdrawn"]`` names them (struck from its ballots as it was made).
     """
     if electoral_college.is_electoral_rule(contest.rule):
         return electoral_college.count(contest)
-    return count_rule(contest.ballots, contest.rule, **dict(contest.options))
+    outcome = count_rule(contest.ballots, contest.rule, **dict(contest.options))
+    withdrawn = tuple(contest.metadata.get("withdrawn") or ())
+    if withdrawn and "withdrawn" not in outcome.details:
+        outcome = outcome.withdrawn(withdrawn)
+    return outcome
 
 
 def seats_summary(tallies: Tallies) -> dict[str, Any]:

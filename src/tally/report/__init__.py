@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..compare import applicable_rules, compare_outcomes, counting, rules_line
+from ..compare import compare_outcomes, compared_rules, counting, rules_line
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import ConfigError
@@ -31,6 +31,12 @@ def _plotly_js() -> str:
     return charts.plotly_js().read_text(encoding="utf-8")
 
 
+def _figure(value: float) -> str:
+    """A vote or ballot figure as the round table shows it: to four decimals at most, as
+    fractional transfers leave it (an STV count's inactive ballots too), else whole."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
 def _rounds_table(outcome: Outcome) -> str:
     rounds = outcome.rounds
     head = "".join(
@@ -45,12 +51,12 @@ def _rounds_table(outcome: Outcome) -> str:
         for r in rounds:
             value = r.tally.get(name)
             mark = " ✓" if name in r.elected else (" ✗" if name in r.eliminated else "")
-            cells.append(f"<td>{'' if value is None else f'{value:,.4f}'.rstrip('0').rstrip('.')}{mark}</td>")
+            cells.append(f"<td>{'' if value is None else _figure(value)}{mark}</td>")
         rows.append(f"<tr><td>{html.escape(name)}</td>{''.join(cells)}</tr>")
     if any(r.continuing is not None for r in rounds):
         rows.append(
             "<tr><td>continuing ballots</td>"
-            + "".join(f"<td>{(r.continuing or 0):,.0f}</td>" for r in rounds)
+            + "".join(f"<td>{_figure(r.continuing or 0)}</td>" for r in rounds)
             + "</tr>"
         )
         reasons = sorted({k for r in rounds for k in r.inactive})
@@ -58,7 +64,7 @@ def _rounds_table(outcome: Outcome) -> str:
         for reason in reasons:
             rows.append(
                 f"<tr><td>inactive: {reason}</td>"
-                + "".join(f"<td>{r.inactive.get(reason, 0):,.0f}</td>" for r in rounds)
+                + "".join(f"<td>{_figure(r.inactive.get(reason, 0))}</td>" for r in rounds)
                 + "</tr>"
             )
             if reason == "exhausted" and split:
@@ -67,7 +73,7 @@ def _rounds_table(outcome: Outcome) -> str:
                     rows.append(
                         f"<tr class='exhausted-by-ranking'><td>exhausted, {kind.replace('_', ' ')}</td>"
                         + "".join(
-                            f"<td>{(r.exhausted_by_ranking or {}).get(kind, 0):,.0f}</td>" for r in rounds
+                            f"<td>{_figure((r.exhausted_by_ranking or {}).get(kind, 0))}</td>" for r in rounds
                         )
                         + "</tr>"
                     )
@@ -166,7 +172,7 @@ def render_report(
             # a contest for several seats is compared with the rules that fill that many
             official_seats = contest.official.seats if contest.official is not None else None
             seats = official_seats if (official_seats or 1) > 1 else None
-            report = compare_outcomes(contest, applicable_rules("ranked", seats), seats, source=source)
+            report = compare_outcomes(contest, compared_rules(contest, seats), seats, source=source)
             cw = report["condorcet_winner"]
             rows = "".join(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(r.get('winners', [])) or '—')}</td>"

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from .. import data as catalogue
 from .. import store
-from ..compare import applicable_rules, compare_outcomes, counting, outcome_record
+from ..compare import compare_outcomes, compared_rules, counting, outcome_record
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
 from ..errors import DataError, TallyError
@@ -317,9 +317,7 @@ def compare_dataset(
     """Winners under every applicable rule beside the Condorcet winner."""
     contest = _contest(dataset)
     try:
-        report = compare_outcomes(
-            contest, applicable_rules(contest.ballots.kind, seats), seats, source=dataset
-        )
+        report = compare_outcomes(contest, compared_rules(contest, seats), seats, source=dataset)
     except TallyError as exc:
         raise http_error(exc) from None
     return _json(report)
