@@ -362,9 +362,6 @@ def test_every_path_gives_one_count_of_a_dataset(cli, client, source):
 # `tally rla plan` runs for more than ten minutes on these (the trimming of the assertion
 # set), so their audit path is left out here until it is fast enough
 AUDIT_TOO_SLOW = {"2015_portland_mayor", "2015_portland_mayor_codes"}
-# analyze and criteria (so the report) stop on an IndexError where the CVR's ranks are
-# all empty after reading: left out here until they take such a contest
-NO_RANKS_READ = {"nist_xml_cdf_2"}
 
 
 @pytest.mark.parametrize("case", CONFIGS)
@@ -390,8 +387,6 @@ def test_every_path_gives_one_count_of_a_config(cli, client, case):
         == f"store import imp-{case} (RCTab config {case}_config.json)"
     )
     assert client.get("/api/count", params={"dataset": f"imp-{case}"}).json() == imported
-    if case in NO_RANKS_READ:
-        return
     page, _ = render_report(source)
     assert _same(_rounded(_report_answer(page, record)), _rounded(answer), ballots)
     _analyses_agree(cli, source, record, criteria=ballots < LARGE, audit=case not in AUDIT_TOO_SLOW)

@@ -111,7 +111,9 @@ def read_ballots(ballots: RankedBallots) -> ReadBallots:
     choices = ballots.choices
     rows, ranks = choices.shape
     c = ballots.n_candidates
-    order = np.full((rows, min(ranks, c)), -1, dtype=np.int16)
+    # at least one column, so that "the first choice" is a column even when no ballot
+    # holds a rank (a CVR whose records are all blank): -1 there, ranking nobody
+    order = np.full((rows, max(1, min(ranks, c))), -1, dtype=np.int16)
     length = np.zeros(rows, dtype=np.int64)
     position = np.full((rows, c), c + 1, dtype=np.int16)
     stopped = np.zeros(rows, dtype=bool)
