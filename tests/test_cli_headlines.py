@@ -300,3 +300,22 @@ def test_runs_list_says_what_is_stored(cli, narrow, tmp_path, monkeypatch):
     runs = json.loads(cli("runs", "list", "--json")[1])
     _, out, _ = cli("runs", "list")
     assert len(runs) == 1 and out.startswith("1 stored run: 1 simulate;") and runs[0]["id"] in out
+
+
+def test_a_result_settled_by_a_tie_break_says_so(cli, narrow, tmp_path):
+    # 5 to 5: the votes do not decide, the tie-break does, and the first sentence says it
+    path = tmp_path / "tied.csv"
+    path.write_text("count,choice1\n5,Alice\n5,Bob\n", encoding="utf-8")
+    code, out, _ = cli("count", str(path), "--json")
+    assert code == 0
+    outcome = json.loads(out)
+    [tie] = outcome["ties"]
+    chosen = tie["chosen"][0]
+    assert outcome["winners"] == [chosen]
+    assert f"Alice and Bob tied; the tie-break chose {chosen}: " in outcome["headline"]
+    # a tie for elimination that a tie-break settled is named too (Portland, round 8)
+    code, out, _ = cli("count", "portland-2024-council-d1", "--json")
+    assert "A tie for elimination in round 8 was settled by the tie-break." in json.loads(out)["headline"]
+    # and a count the votes decided says nothing of ties
+    code, out, _ = cli("count", "burlington-2009", "--json")
+    assert "tie" not in json.loads(out)["headline"]

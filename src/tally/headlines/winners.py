@@ -97,6 +97,33 @@ def count(outcome: Outcome) -> str:
         return f"Nobody won under {rule}."
     if outcome.tied:
         return f"{_names(outcome.winners)} tied under {rule}; see how the tie was met."
+    return _result(outcome, rule) + _ties_broken(outcome)
+
+
+def _ties_broken(outcome: Outcome) -> str:
+    """A sentence on the ties a tie-break settled, when one decided who won (a tie for a
+    win or a seat), else on how many ties for elimination it settled: a result drawn by
+    lot or by candidate order is never reported as if the votes had decided it."""
+    settled = [t for t in outcome.ties if t.mode != "all" and len(t.chosen) < len(t.tied)]
+    deciding = [t for t in settled if t.purpose in ("winner", "elect")]
+    if deciding:
+        t = deciding[0]
+        when = f" in round {t.round}" if t.round and len(outcome.rounds) > 1 else ""
+        how = f": {t.detail}" if t.detail else ""
+        more = f" {len(deciding) - 1} more such ties were broken too." if len(deciding) > 1 else ""
+        return f" {_names(t.tied)} tied{when}; the tie-break chose {_names(t.chosen)}{how}.{more}"
+    if settled:
+        many = len(settled) > 1
+        return (
+            f" {len(settled)} ties for elimination were settled by the tie-break."
+            if many
+            else f" A tie for elimination in round {settled[0].round} was settled by the tie-break."
+        )
+    return ""
+
+
+def _result(outcome: Outcome, rule: str) -> str:
+    """Who won and by how much, for :func:`count`."""
     if len(outcome.winners) > 1:
         rounds = f" in {len(outcome.rounds)} rounds" if len(outcome.rounds) > 1 else ""
         return f"{_names(outcome.winners)} won the {len(outcome.winners)} seats under {rule}{rounds}."
