@@ -404,3 +404,16 @@ def test_verify_says_first_whether_the_assertions_hold(cli, narrow, tmp_path):
 def test_a_mistyped_subcommand_is_named_not_read_as_a_source(cli):
     code, out, err = cli("rla", "verfy", "burlington-2009", "plan.json")
     assert code == 2 and "No such command 'verfy'. Did you mean 'verify'?" in out + err
+
+
+def test_a_plan_lists_the_hardest_assertions_and_all_lists_every_one(cli, monkeypatch):
+    from tally.cli import audit as audit_cli
+
+    monkeypatch.setattr(audit_cli, "ASSERTIONS_SHOWN", 3)
+    code, out, _ = cli("rla", "plan", "burlington-2009")
+    assert code == 0
+    assert "the 3 hardest of 11 assertions: --all lists every one" in " ".join(out.split())
+    code, every, _ = cli("rla", "plan", "burlington-2009", "--all")
+    assert code == 0 and "hardest of" not in every
+    # the plan's numbering is kept: the hardest three are 1 to 3 here, the rest only with --all
+    assert " 11 " in every and not any(line.lstrip().startswith("11 ") for line in out.splitlines())

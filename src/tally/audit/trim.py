@@ -144,8 +144,14 @@ def trim(scored: Sequence[Scored], winner: int, n_candidates: int, *, budget: in
     kept = _greedy_cover(cut, ordered)
     # first the cheap drops: an assertion every cut pair of which another kept one covers
     holders = {key: {i for i in hits if i in kept} for key, hits in cut.items()}
+    # the pairs each kept assertion holds, found once (not by a scan of the cut per
+    # assertion: cuts of a hundred thousand pairs and thousands of assertions occur)
+    held_by: dict[int, list[tuple[int, int]]] = {}
+    for key, held in holders.items():
+        for i in held:
+            held_by.setdefault(i, []).append(key)
     for i in sorted(kept):  # harder first: dropping a hard assertion saves the most sampling
-        mine = [key for key, held in holders.items() if i in held]
+        mine = held_by.get(i, [])
         if all(len(holders[key]) > 1 for key in mine):
             kept.remove(i)
             for key in mine:

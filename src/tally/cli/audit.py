@@ -110,7 +110,10 @@ def plan_command(
         bool, typer.Option("--tree", help="Show the elimination tree the assertions prune.")
     ] = False,
     every: Annotated[
-        bool, typer.Option("--all", help="Every area of an area-by-area plan, not only the hardest.")
+        bool,
+        typer.Option(
+            "--all", help="Every assertion, or every area of an area-by-area plan, not only the hardest."
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     raire_json: Annotated[
@@ -172,7 +175,7 @@ def plan_command(
     if isinstance(plan, AreaAudits):
         _print_areas(data, names, every)
         return
-    _print_plan(plan, data)
+    _print_plan(plan, data, every)
     if tree and isinstance(plan, IrvAudit):
         _print_tree(plan)
 
@@ -183,7 +186,12 @@ NOTES = (
 )
 
 
-def _print_plan(plan: IrvAudit | PairwiseAudit, data: dict[str, Any]) -> None:
+ASSERTIONS_SHOWN = 40
+"""Assertions a plan lists without ``--all``: the hardest (a close contest of many
+candidates can need a hundred thousand)."""
+
+
+def _print_plan(plan: IrvAudit | PairwiseAudit, data: dict[str, Any], every: bool = False) -> None:
     irv = isinstance(plan, IrvAudit)
     t = table("assertions, hardest first" if len(data["assertions"]) > 1 else "assertion")
     column(t, "#", "number")
@@ -193,8 +201,10 @@ def _print_plan(plan: IrvAudit | PairwiseAudit, data: dict[str, Any]) -> None:
     column(t, "loser", min_width=12)
     for name in ("margin", "difficulty", "sample"):
         column(t, name, "number")
-    rows = list(enumerate(data["assertions"], 1))
-    for k, row in sorted(rows, key=lambda kr: -kr[1]["difficulty"]):
+    rows = sorted(enumerate(data["assertions"], 1), key=lambda kr: -kr[1]["difficulty"])
+    if not every:
+        rows = rows[:ASSERTIONS_SHOWN]
+    for k, row in rows:
         t.add_row(
             str(k),
             *([row["type"]] if irv else []),
@@ -205,7 +215,12 @@ def _print_plan(plan: IrvAudit | PairwiseAudit, data: dict[str, Any]) -> None:
             _size(row["ballot_comparison"]),
         )
     console.print(t)
-    nen = [(k, row) for k, row in rows if row["type"] == "NEN"]
+    if len(rows) < len(data["assertions"]):
+        console.print(
+            f"[dim]the {len(rows)} hardest of {len(data['assertions']):,} assertions: --all lists every one, "
+            "--json holds them all[/]"
+        )
+    nen = [(k, row) for k, row in sorted(rows) if row["type"] == "NEN"]
     if nen:
         sets = table()
         column(sets, "#", "number")
