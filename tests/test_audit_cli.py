@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import itertools
 import json
 import math
 import re
@@ -417,3 +418,19 @@ def test_a_plan_lists_the_hardest_assertions_and_all_lists_every_one(cli, monkey
     assert code == 0 and "hardest of" not in every
     # the plan's numbering is kept: the hardest three are 1 to 3 here, the rest only with --all
     assert " 11 " in every and not any(line.lstrip().startswith("11 ") for line in out.splitlines())
+
+
+def test_more_candidates_than_raire_handles_are_refused_before_the_count(cli, tmp_path, monkeypatch):
+    from tally.audit import irv
+    from tally.audit.raire import MAX_CANDIDATES
+
+    def no_count(*args, **kwargs):
+        raise AssertionError("counted before refusing")
+
+    monkeypatch.setattr(irv, "count", no_count)
+    names = [f"C{i}" for i in range(MAX_CANDIDATES + 1)]
+    path = tmp_path / "wide.csv"
+    path.write_text("rank1,rank2\n" + "\n".join(f"{a},{b}" for a, b in itertools.pairwise(names)) + "\n")
+    code, _, err = cli("rla", "plan", str(path))
+    assert code == 2
+    assert f"up to {MAX_CANDIDATES} candidates, not {MAX_CANDIDATES + 1}" in err

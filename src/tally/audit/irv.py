@@ -28,7 +28,7 @@ from ..outcome import Outcome
 from ..rules import count
 from .assertions import Scored
 from .preferences import Preferences, read_preferences
-from .raire import Counts, find_assertions
+from .raire import MAX_CANDIDATES, Counts, find_assertions
 from .sample import MEASURES, SampleSettings, contest_sample_size, difficulty, pair_sample_sizes
 from .trim import Node, pruning_tree, tree_size, trim
 
@@ -207,6 +207,10 @@ def plan_irv_audit(
     prefs = read_preferences(ballots, Reading.from_options(options))
     if not audits_as_irv(rule, options):
         raise AuditError(f"a {rule} count with options {options} is not single-winner IRV")
+    if prefs.n_candidates > MAX_CANDIDATES:  # said before the count, which can take long at that size
+        raise AuditError(
+            f"RAIRE's search here handles up to {MAX_CANDIDATES} candidates, not {prefs.n_candidates}"
+        )
     if outcome is None:
         outcome = count(ballots, rule, **options)
     if outcome.tied or len(outcome.winners) != 1:
