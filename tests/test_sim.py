@@ -66,8 +66,15 @@ def test_same_seed_same_metrics_on_one_process_and_one_or_two_dask_workers():
         seed=5,
         chunk_size=5,
     )
-    here = simulate(spec)
-    distributed = simulate(spec, cluster="local", workers=2)
+    here = simulate(spec, keep_columns=True)
+    distributed = simulate(spec, cluster="local", workers=2, keep_columns=True)
+    # every election's results, not just the summary: same columns, dtypes and values
+    ours, theirs = here.pop("columns"), distributed.pop("columns")
+    assert list(ours) == list(theirs)
+    for key in ours:
+        assert ours[key].dtype == theirs[key].dtype, key
+        assert np.array_equal(ours[key], theirs[key], equal_nan=ours[key].dtype.kind == "f"), key
+    assert list(ours["election"]) == list(range(60))
     assert json.dumps(here, sort_keys=True) == json.dumps(distributed, sort_keys=True)
     # one worker gets fewer, larger tasks than two: the grouping must not show
     assert len(groups(spec, 4)) != len(groups(spec, 8))
@@ -343,3 +350,49 @@ def test_abstainers_cast_no_ballot_of_any_kind_and_majorities_are_of_voters():
         expected = int(counts.argmax()) if counts.max() * 2 > firsts.size else -1
         assert cols["majority_candidate"][e] == expected
     assert (cols["majority_candidate"] >= 0).any()
+
+
+def test_columns_hold_only_the_metrics_asked_for_with_candidates_as_int8():
+    spec = SimSpec(
+        candidates=4, voters=21, elections=30, rules=("plurality", "irv"), metrics=("condorcet",), seed=2
+    )
+    result = simulate(spec, keep_columns=True)
+    columns = result["columns"]
+    for rule in spec.rules:
+        for unasked in (
+            "spoiler",
+            "majority_fail",
+            "monotonicity_fail",
+            "participation_fail",
+            "utility",
+            "exhausted",
+        ):
+            assert f"{rule}__{unasked}" not in columns
+        assert columns[f"{rule}__winner"].dtype == np.int8
+        assert set(np.unique(columns[f"{rule}__winner"])) <= {-1, 0, 1, 2, 3}
+    assert columns["condorcet_winner"].dtype == np.int8
+    assert set(result["metrics"]) == {"condorcet_paradox", "condorcet_efficiency"}
+    # the same metric is the same number whether other metrics were measured or not
+    fuller = simulate(SimSpec(**{**spec.__dict__, "metrics": ("condorcet", "spoiler", "exhausted")}))
+    assert fuller["metrics"]["condorcet_efficiency"] == result["metrics"]["condorcet_efficiency"]
+    assert set(fuller["metrics"]["spoiler_rate"]) == set(spec.rules)
+
+
+def test_local_cluster_workers_keep_glibc_adaptive_allocation():
+    # Dask's default MALLOC_TRIM_THRESHOLD_ makes every large array an mmap (a third
+    # slower); a fresh process, as the CLI is, so no earlier cluster has set it here
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "from dask.distributed import Client\n"
+        "from tally.sim.run import local_cluster\n"
+        "if __name__ == '__main__':\n"
+        "    with local_cluster(1) as cluster, Client(cluster) as client:\n"
+        "        print(list(client.run(lambda: os.environ.get('MALLOC_TRIM_THRESHOLD_')).values()))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "[None]", done.stdout + done.stderr

@@ -387,7 +387,7 @@ def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray)
     n = numbers.size
     names = NAMES[: spec.candidates]
     cw = condorcet_winners(electorate)
-    columns: dict[str, np.ndarray] = {"election": numbers, "condorcet_winner": cw}
+    columns: dict[str, np.ndarray] = {"election": numbers, "condorcet_winner": _index(cw)}
     totals = electorate.utility_totals() if "utility" in spec.metrics else None
     if totals is not None:
         columns["utility_best"] = totals.max(axis=1)
@@ -396,7 +396,7 @@ def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray)
     # a majority of the ballots cast: abstainers (spatial ``abstain_beyond``) are not voters
     cast = first.sum(axis=1, keepdims=True)
     majority = np.where((first * 2 > cast).any(axis=1), first.argmax(axis=1), -1)
-    columns["majority_candidate"] = majority
+    columns["majority_candidate"] = _index(majority)
     profiles = (
         as_profiles(electorate, names) if any(get_rule(r).accepts("profiles") for r in spec.rules) else None
     )
@@ -409,46 +409,43 @@ def count_electorate(spec: SimSpec, electorate: Electorate, numbers: np.ndarray)
         return made[(e, kind)]
 
     rows = np.arange(n)
-
-    def nothing() -> np.ndarray:
-        return np.full(n, np.nan)
-
     for rule in spec.rules:
         winners, tied, inactive = _winners_matrix(spec, electorate, profiles, rule, ballots_of)
         size = winners.sum(axis=1)
         has = size > 0
         share = np.where(has, 1.0 / np.maximum(size, 1), 0.0)
         prefix = f"{rule}__"
-        columns[prefix + "winner"] = np.where(has, winners.argmax(axis=1), -1)
+        columns[prefix + "winner"] = _index(np.where(has, winners.argmax(axis=1), -1))
         columns[prefix + "tied"] = tied
         cw_in = winners[rows, np.maximum(cw, 0)]
         columns[prefix + "cw_hit"] = np.where(cw >= 0, np.where(cw_in, share, 0.0), np.nan)
-        maj_in = winners[rows, np.maximum(majority, 0)]
-        columns[prefix + "majority_fail"] = (
-            np.where(majority >= 0, (~maj_in).astype(float), np.nan)
-            if "majority" in spec.metrics
-            else nothing()
-        )
-        columns[prefix + "spoiler"] = (
-            _spoilers(spec, profiles, rule, winners, ballots_of) if "spoiler" in spec.metrics else nothing()
-        )
+        # a metric not asked for gets no column (not one of NaN): less to ship and store
+        if "majority" in spec.metrics:
+            maj_in = winners[rows, np.maximum(majority, 0)]
+            columns[prefix + "majority_fail"] = np.where(majority >= 0, (~maj_in).astype(float), np.nan)
+        if "spoiler" in spec.metrics:
+            columns[prefix + "spoiler"] = _spoilers(spec, profiles, rule, winners, ballots_of)
         sole = np.where(size == 1, winners.argmax(axis=1), -1) if get_rule(rule).accepts("ranked") else None
         for metric, check in (
             ("monotonicity", _monotonicity_failure),
             ("participation", _participation_failure),
         ):
-            columns[f"{prefix}{metric}_fail"] = (
-                failures(metric, rule, profiles, sole, check, ballots_of, _float_counts(profiles))
-                if sole is not None and metric in spec.metrics
-                else nothing()
-            )
+            if sole is not None and metric in spec.metrics:
+                columns[f"{prefix}{metric}_fail"] = failures(
+                    metric, rule, profiles, sole, check, ballots_of, _float_counts(profiles)
+                )
         if totals is not None:
             mean_utility = (totals * winners).sum(axis=1) / np.maximum(size, 1)
             columns[prefix + "utility"] = np.where(has, mean_utility, np.nan)
-        else:
-            columns[prefix + "utility"] = nothing()
-        columns[prefix + "exhausted"] = inactive if "exhausted" in spec.metrics else nothing()
+        if "exhausted" in spec.metrics:
+            columns[prefix + "exhausted"] = inactive
     return columns
+
+
+def _index(candidates: np.ndarray) -> np.ndarray:
+    """Candidate indices (-1 for none) as int8: a simulation has at most 26 candidates
+    (:data:`NAMES`), and a run of millions of elections ships and stores these columns."""
+    return candidates.astype(np.int8)
 
 
 def _without(ballots: RankedBallots, drop: int) -> RankedBallots:

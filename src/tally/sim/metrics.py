@@ -120,8 +120,9 @@ def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any
     for metric, column in per_rule.items():
         metrics[metric], intervals[metric], counts[metric] = {}, {}, {}
         for rule in rules:
-            values = columns[f"{rule}__{column}"].astype(float)
-            p, ci, n = _proportion(values)
+            if f"{rule}__{column}" not in columns:  # not measured in this run
+                continue
+            p, ci, n = _proportion(columns[f"{rule}__{column}"].astype(float))
             if n:
                 metrics[metric][rule], intervals[metric][rule], counts[metric][rule] = p, ci, n
         if not metrics[metric]:
@@ -129,7 +130,7 @@ def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any
     if "utility_best" in columns:
         metrics["vse"], intervals["vse"] = {}, {}
         found = _vse(
-            {rule: columns[f"{rule}__utility"] for rule in rules},
+            {rule: columns[f"{rule}__utility"] for rule in rules if f"{rule}__utility" in columns},
             columns["utility_best"],
             columns["utility_mean"],
         )
@@ -138,6 +139,8 @@ def summarise(columns: dict[str, np.ndarray], rules: list[str]) -> dict[str, Any
                 metrics["vse"][rule], intervals["vse"][rule] = found[rule]
     metrics["exhausted_share"], intervals["exhausted_share"] = {}, {}
     for rule in rules:
+        if f"{rule}__exhausted" not in columns:
+            continue
         mean, ci = _mean(columns[f"{rule}__exhausted"].astype(float))
         if mean is not None:
             metrics["exhausted_share"][rule], intervals["exhausted_share"][rule] = mean, ci
