@@ -11,6 +11,10 @@ Usage::
 
     python bench/scale_out.py [--elections 10000000] [--candidates 5] [--voters 101]
                               [--rules plurality,irv,borda] [--metrics condorcet] [--seed 1]
+                              [--repeat 1]
+
+With ``--repeat N`` the three ways take turns N times (so a slow spell of the machine
+falls on all of them alike) and the median of each is compared.
 
 Needs the ``dist`` extra (Dask). It takes minutes at the default size: every election is
 counted three times.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +57,7 @@ def main() -> None:
     parser.add_argument("--rules", default="plurality,irv,borda")
     parser.add_argument("--metrics", default="condorcet")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="turns of the three ways; medians compared")
     opts = parser.parse_args()
     base = [
         "--electorate",
@@ -79,12 +85,20 @@ def main() -> None:
         f"{opts.voters} voters, rules {opts.rules}, metrics {opts.metrics}; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start"
     )
-    walls: dict[str, float] = {}
+    times: dict[str, list[float]] = {name: [] for name in ways}
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as home:
-        for name, args in ways.items():
-            walls[name], results[name] = _run(args, home)
-            print(f"  {name:<26} {walls[name]:8.2f} s")
+        for turn in range(opts.repeat):
+            for name, args in ways.items():
+                wall, result = _run(args, home)
+                times[name].append(wall)
+                if results.setdefault(name, result) != result:
+                    raise SystemExit(f"{name}: turn {turn + 1} printed other results than turn 1")
+                print(f"  {name:<26} {wall:8.2f} s")
+    walls = {name: statistics.median(ts) for name, ts in times.items()}
+    if opts.repeat > 1:
+        for name, ts in times.items():
+            print(f"  {name:<26} median {walls[name]:8.2f} s of {', '.join(f'{t:.1f}' for t in ts)}")
     first = results["one process"]
     same = all(
         r["metrics"] == first["metrics"] and r["intervals"] == first["intervals"] for r in results.values()
