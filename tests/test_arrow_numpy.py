@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from tally._arrow import all_distinct, as_numpy, from_numpy, numbered, text_scalar
+from tally._arrow import all_distinct, as_numpy, from_numpy, numbered, text_scalar, texts
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,37 @@ def test_numbered_and_text_scalar_match_pyarrow():
     assert numbered(5, 5).equals(pa.array([], type=pa.string()))
     for text in ("", "Précinct 7", None):
         assert text_scalar(text).equals(pa.scalar(text, pa.string()))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["P1", "Précinct 7", "", "P1"],
+        ["a", None, "", None, "z" * 300, "b", "c", "d", "e"],  # nulls past one bitmap byte
+        [None, None],
+        [],
+    ],
+)
+def test_texts_match_pyarrow(values):
+    got = texts(values)
+    got.validate(full=True)
+    assert got.equals(pa.array(values, type=pa.string()))
+    assert got.null_count == sum(v is None for v in values)
+
+
+def test_importing_ess_workbooks_does_not_import_pandas(tmp_path):
+    # Maine's eight workbooks, through the column reader and the store, ballot ids included
+    config = "tests/data/maine-cvr/maine_cd2_2018_config.json"
+    code = (
+        "import os, sys; from tally import store; "
+        f"os.environ['TALLY_HOME'] = {str(tmp_path / 'home')!r}; "
+        f"info = store.import_cvrs({config!r}, 'maine'); "
+        "b = store.load_ballots('maine', provenance=True); "
+        "assert info.ballots == 296077 and b.provenance.ballot_ids[0].startswith('AUXCVRProofedCVR95RepCD2.xlsx-'); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_importing_into_the_store_does_not_import_pandas(tmp_path):

@@ -193,3 +193,37 @@ def test_errors_name_the_same_row(tmp_path, row, problem, field):
         ess.table(config, source)
     assert fast.value.line == slow.value.line == 4
     assert fast.value.field == slow.value.field == field
+
+
+def test_split_reads_give_the_ballots_and_errors_of_a_whole_read(tmp_path, monkeypatch):
+    # every workbook read as a parse and a separate check of its stored rows, joined by the caller
+    monkeypatch.setattr(ess_columns, "SPLIT_BYTES", 0)
+    _workbook(tmp_path / "plain.xlsx", _random_rows(700, seed=3))
+    _workbook(tmp_path / "gap.xlsx", [[1, "P1", "Alice", "Bob", None], [2, "P2", "Bob", None, None]])
+    book = openpyxl.load_workbook(tmp_path / "gap.xlsx")
+    book.active["C5"] = "Carol"  # row 4 is not stored: the row-by-row reader reads this one
+    book.active.row_dimensions[8].height = 30
+    book.save(tmp_path / "gap.xlsx")
+    _workbook(tmp_path / "mixed.xlsx", [[1, 17, "Alice", None, None], [2, "P2", "Bob", "Carol", None]])
+    config = load_config(_config(tmp_path, ["plain.xlsx", "gap.xlsx", "mixed.xlsx"]))
+    reads = ess_columns.Reads(config)
+    assert set(reads._parses) == {0, 1, 2} and not reads._futures
+    for index, source in enumerate(config.sources):
+        _same(reads.result(index), ess.table(config, source))
+    # a bad cell in a plain sheet: raised when its rows check out, at the row-by-row reader's row
+    good = [[1, "P1", "Alice", None, None], [2, "P1", "Bob", None, None]]
+    _workbook(tmp_path / "bad.xlsx", [*good, [3, "P1", "Dave", None, None]])
+    # the same cell in a sheet with a gap: the row-by-row reader's error, not the parse's
+    _workbook(tmp_path / "bad_gap.xlsx", [*good, [3, "P1", "Dave", None, None]])
+    book = openpyxl.load_workbook(tmp_path / "bad_gap.xlsx")
+    book.active["C7"] = "Alice"
+    book.save(tmp_path / "bad_gap.xlsx")
+    config = load_config(_config(tmp_path, ["bad.xlsx", "bad_gap.xlsx"], idColumnIndex="1"))
+    reads = ess_columns.Reads(config)
+    for index, source in enumerate(config.sources):
+        with pytest.raises(BallotError, match="'Dave'") as split:
+            reads.result(index)
+        with pytest.raises(BallotError, match="'Dave'") as whole:
+            ess.table(config, source)
+        assert split.value.line == whole.value.line == 4
+    reads.close()

@@ -12,6 +12,7 @@ one file without them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,7 @@ from numpy.lib.stride_tricks import as_strided
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["all_distinct", "as_numpy", "from_numpy", "numbered", "read_parquet", "text_scalar"]
+__all__ = ["all_distinct", "as_numpy", "from_numpy", "numbered", "read_parquet", "text_scalar", "texts"]
 
 
 def as_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -65,6 +66,24 @@ def from_numpy(values: np.ndarray) -> pa.Array:
 def numbered(start: int, stop: int) -> pa.Array:
     """The decimal numbers ``start .. stop - 1`` as an Arrow string array."""
     return from_numpy(np.arange(start, stop, dtype=np.int64)).cast(pa.string())
+
+
+def texts(values: Sequence[str | None]) -> pa.Array:
+    """An Arrow string array of ``values`` (``None`` → null), built from its buffers
+    (a large string array past 2 GiB of text)."""
+    n = len(values)
+    encoded = [b"" if v is None else v.encode("utf-8") for v in values]
+    ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n))
+    # past 2 GiB of text a string array's 32-bit offsets cannot hold the ends
+    large = bool(n) and int(ends[-1]) > np.iinfo(np.int32).max
+    offsets = np.zeros(n + 1, dtype=np.int64 if large else np.int32)
+    offsets[1:] = ends
+    valid = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    nulls = int(n - valid.sum())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    data = pa.py_buffer(b"".join(encoded))
+    kind = pa.large_string() if large else pa.string()
+    return pa.Array.from_buffers(kind, n, [bitmap, pa.py_buffer(offsets), data], null_count=nulls)
 
 
 def text_scalar(text: str | None) -> pa.Scalar:

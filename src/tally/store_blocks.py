@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import limits
-from ._arrow import all_distinct, as_numpy, from_numpy
+from ._arrow import all_distinct, as_numpy, from_numpy, texts
 from .ballots import CODE_DTYPE, SKIPPED, distinct_rows
 from .errors import BallotError
 from .io.cvr.model import UWI_NAME
@@ -215,7 +215,7 @@ def _arrow_strings(values: Any, n: int):
         return pa.nulls(n, type=pa.string())
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.cast(pa.string())
-    return pa.array(values, type=pa.string())
+    return texts(values)
 
 
 # -- streaming sources ----------------------------------------------------------------------

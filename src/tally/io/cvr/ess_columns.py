@@ -10,8 +10,10 @@ row as RCTab does.
 
 Workbooks are parsed in a pool of threads, one per core: the parse runs in Rust without
 holding the interpreter lock, so files are read side by side without copying results
-between processes. Results are handed back in source order, so ballot order and the first
-error reported are those of a serial read.
+between processes. A large workbook's parse and the check of its stored rows are two
+tasks (:class:`Reads`), so three large files share two cores evenly. Results are handed
+back in source order, so ballot order and the first error reported are those of a serial
+read.
 """
 
 from __future__ import annotations
@@ -64,12 +66,15 @@ class Columns:
 
     def ballot_ids(self, start: int = 0, stop: int | None = None) -> Any:
         """RCTab's ballot ids ``<file name>-<n>`` (n from 1) of ballots ``start:stop``, as Arrow."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
+        from ..._arrow import numbered, text_scalar
+
         stop = len(self) if stop is None else stop
-        numbers = pa.array(np.arange(start + 1, stop + 1, dtype=np.int64)).cast(pa.string())
-        return pc.binary_join_element_wise(f"{sanitize(Path(self.file).name)}-", numbers, "")
+        numbers = numbered(start + 1, stop + 1)
+        # scalars built here: a plain str handed to a compute function imports pandas
+        prefix = text_scalar(f"{sanitize(Path(self.file).name)}-")
+        return pc.binary_join_element_wise(prefix, numbers, text_scalar(""))
 
     def ballot_id(self, i: int) -> str:
         return f"{sanitize(Path(self.file).name)}-{i + 1}"
@@ -85,12 +90,16 @@ def read(config, source) -> Columns:
         empty ballot id cell.
     """
     fast = _read_columns(config, source)
-    return fast if fast is not None else _from_table(str(source.file_path), ess_reader.table(config, source))
+    return fast if fast is not None else _row_by_row(config, source)
+
+
+def _row_by_row(config, source) -> Columns:
+    return _from_table(str(source.file_path), ess_reader.table(config, source))
 
 
 def _from_table(file: str, t: ess_reader.Table) -> Columns:
     """A row-by-row :class:`.ess.Table` in the column form."""
-    import pyarrow as pa
+    from ..._arrow import texts
 
     index: dict[Marks, int] = {}
     which = np.fromiter(
@@ -101,7 +110,7 @@ def _from_table(file: str, t: ess_reader.Table) -> Columns:
         first = np.unique(which, return_index=True)[1]
 
     def strings(values: list[str | None]) -> Any:
-        return None if all(v is None for v in values) else pa.array(values, type=pa.string())
+        return None if all(v is None for v in values) else texts(values)
 
     return Columns(
         file,
@@ -125,6 +134,16 @@ def _dictionary(array: Any, n: int) -> tuple[np.ndarray, list[Any]]:
     indices = encoded.indices.cast("int64")
     values = np.frombuffer(indices.buffers()[1], dtype=np.int64, count=len(indices) + indices.offset)
     return values[indices.offset :], encoded.dictionary.to_pylist()
+
+
+def stored_span(path: Path) -> int | None:
+    """:func:`_stored_span` of a workbook, None also when it cannot be read (the
+    row-by-row reader then says why) or fails :func:`check_zip`."""
+    try:
+        check_zip(path)
+        return _stored_span(path)
+    except (BallotError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
 
 
 def _stored_span(path: Path) -> int | None:
@@ -159,17 +178,12 @@ def _number_at(data: bytes, start: int) -> int | None:
     return int(data[start:end]) if end != -1 else None
 
 
-def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int, Any], int] | None:
-    """The wanted columns (by 0-based sheet column) of the sheet's rows from ``first_row``.
-
-    None when the sheet is not the plain shape this reader handles.
+def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int, Any], int, int] | None:
+    """The wanted columns (by 0-based sheet column) of the sheet's rows from ``first_row``,
+    the sheet's height and the rows read; None when the cells are not the plain kinds
+    this reader handles. Whether the rows stored are the rows read is checked apart
+    (:func:`stored_span`, :meth:`_Parsed.checked`).
     """
-    try:
-        n = _stored_span(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None  # the row-by-row reader reports it
-    if n is None or n <= first_row:
-        return None
     import fastexcel
 
     try:
@@ -184,8 +198,7 @@ def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int,
         batch, errors = sheet.to_arrow_with_errors()
     except Exception:  # noqa: BLE001 - fastexcel raises its own types; the row reader explains
         return None
-    # Rows 0..n-1 are all stored and the range holds n of them: it starts at row 0.
-    if errors is not None or sheet.total_height != n or batch.num_rows != n - first_row:
+    if errors is not None:
         return None
     columns: dict[int, Any] = {}
     for i, info in enumerate(sheet.selected_columns):
@@ -193,28 +206,74 @@ def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int,
         if str(column.type) not in _PLAIN_TYPES:
             return None
         columns[info.absolute_index] = column
-    return columns, n - first_row
+    return columns, sheet.total_height, batch.num_rows
+
+
+@dataclass
+class _Parsed:
+    """A workbook read on the fast path before its stored rows are checked: the sheet's
+    height, the rows read, and their ballots or the error reading them raised (held until
+    the check says the fast path applies; otherwise the row-by-row reader speaks)."""
+
+    height: int
+    rows: int
+    first_row: int
+    columns: Columns | None
+    error: BallotError | None
+
+    def checked(self, span: int | None) -> Columns | None:
+        """The ballots when the sheet stores rows 1..``span`` (:func:`stored_span`), else None."""
+        # Rows 0..n-1 are all stored and the range holds n of them: it starts at row 0.
+        if (
+            span is None
+            or span <= self.first_row
+            or self.height != span
+            or self.rows != span - self.first_row
+        ):
+            return None
+        if self.error is not None:
+            raise self.error
+        return self.columns
 
 
 def _text_column(
     columns: dict[int, Any], index: int | None, missing: str | None, n: int
 ) -> tuple[Any, np.ndarray | None, list[str]]:
     """A column's cells as RCTab's text (empty → ``missing``), with its dictionary form."""
-    import pyarrow as pa
+    from ..._arrow import from_numpy, texts
 
     if index is None:
         return None, None, []
     codes, values = _dictionary(columns.get(index), n)
-    texts = [ess_reader.cell_text(v) for v in values]
-    shown = pa.array([t or missing for t in texts], type=pa.string())
-    return shown.take(pa.array(codes)), codes, texts
+    cells = [ess_reader.cell_text(v) for v in values]
+    shown = texts([t or missing for t in cells])
+    return shown.take(from_numpy(codes)), codes, cells
+
+
+def _first_row(source) -> int:
+    return (source.first_vote_row_index or 2) - 1
 
 
 def _read_columns(config, source) -> Columns | None:
     """The fast path of :func:`read`, or None when the sheet needs the row-by-row reader."""
     path = Path(source.file_path)
+    check_zip(path)  # before the sheet's XML is unpacked, by either reader
+    try:
+        span = _stored_span(path)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None  # the row-by-row reader reports it
+    if span is None or span <= _first_row(source):
+        return None
+    parsed = _parse(config, source)
+    return None if parsed is None else parsed.checked(span)
+
+
+def _parse(config, source) -> _Parsed | None:
+    """The workbook's ballots on the fast path, its stored rows not yet checked; None when
+    its cells are not plain."""
+    path = Path(source.file_path)
     file = str(path)
-    first_row = (source.first_vote_row_index or 2) - 1
+    first_row = _first_row(source)
     first_col = (source.first_vote_column_index or 1) - 1
     n_ranks = checked_ranks(config)
     precinct_col = source.precinct_column_index - 1 if source.precinct_column_index else None
@@ -226,21 +285,28 @@ def _read_columns(config, source) -> Columns | None:
     loaded = _load_sheet(path, first_row, wanted)
     if loaded is None:
         return None
-    columns, n = loaded
-    limits.check("ballot_rows", n, what="ballot rows", file=file)
-    lines = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
-    which, first, marks = _markings(config, source, columns, rank_cols, lines)
-    precincts, _, _ = _text_column(columns, precinct_col, ess_reader.MISSING_PRECINCT, n)
-    batches, _, _ = _text_column(columns, batch_col, ess_reader.MISSING_BATCH, n)
-    supplied, codes, texts = _text_column(columns, id_col, None, n)
-    if codes is not None and id_col is not None:
-        empty = [k for k, t in enumerate(texts) if not t]
-        if empty:
-            row = int(np.flatnonzero(np.isin(codes, empty))[0])
-            raise BallotError(
-                "the ballot id cell is empty", file=file, line=int(lines[row]), field=f"column {id_col + 1}"
-            )
-    return Columns(file, marks, which, first, lines, precincts, batches, supplied)
+    columns, height, n = loaded
+    try:
+        limits.check("ballot_rows", n, what="ballot rows", file=file)
+        lines = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
+        which, first, marks = _markings(config, source, columns, rank_cols, lines)
+        precincts, _, _ = _text_column(columns, precinct_col, ess_reader.MISSING_PRECINCT, n)
+        batches, _, _ = _text_column(columns, batch_col, ess_reader.MISSING_BATCH, n)
+        supplied, codes, texts = _text_column(columns, id_col, None, n)
+        if codes is not None and id_col is not None:
+            empty = [k for k, t in enumerate(texts) if not t]
+            if empty:
+                row = int(np.flatnonzero(np.isin(codes, empty))[0])
+                raise BallotError(
+                    "the ballot id cell is empty",
+                    file=file,
+                    line=int(lines[row]),
+                    field=f"column {id_col + 1}",
+                )
+    except BallotError as error:
+        return _Parsed(height, n, first_row, None, error)
+    ballots = Columns(file, marks, which, first, lines, precincts, batches, supplied)
+    return _Parsed(height, n, first_row, ballots, None)
 
 
 def _markings(
@@ -282,11 +348,22 @@ def _markings(
     return which, first, marks
 
 
+SPLIT_BYTES = 1 << 20
+"""Workbooks from this size on are read as two tasks: the parse, and the check of the
+rows the sheet stores (:func:`stored_span`, about a quarter of the work). Maine's three
+large workbooks then share two cores evenly, instead of one core reading two of them."""
+
+
 class Reads:
     """The ES&S sources of a config, read in the background, one thread per core.
 
     ``result(index)`` waits for source ``index``; ask in source order. ``close()`` drops
     reads not yet started (after an error elsewhere).
+
+    Small workbooks are read first, in source order, so the caller takes them while the
+    large ones are parsed; then the large ones' parses, largest first, then their row
+    checks in source order. The caller joins a parse to its check, so no task waits on
+    another.
     """
 
     def __init__(self, config, indices: Sequence[int] | None = None) -> None:
@@ -296,27 +373,43 @@ class Reads:
         workers = min(len(indices), os.cpu_count() or 1)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="ess") if workers > 1 else None
         self._futures: dict[int, Future[Columns]] = {}
+        self._parses: dict[int, tuple[Future[_Parsed | None], Future[int | None]]] = {}
         if self._pool is not None:
-            # Largest files first, so the pool does not end on one big file alone.
-            by_size = sorted(indices, key=lambda i: -_size(sources[i].file_path))
-            # each read runs in a copy of this context, so limits set with tally.limits.use hold there too
-            self._futures = {
-                i: self._pool.submit(contextvars.copy_context().run, read, config, sources[i])
-                for i in by_size
-            }
+            sizes = {i: _size(sources[i].file_path) for i in indices}
+            large = sorted((i for i in indices if sizes[i] >= SPLIT_BYTES), key=lambda i: -sizes[i])
+            for i in indices:
+                if sizes[i] < SPLIT_BYTES:
+                    self._futures[i] = self._submit(read, config, sources[i])
+            parses = {i: self._submit(_parse, config, sources[i]) for i in large}
+            for i in sorted(large):  # checks in the order the caller joins them
+                self._parses[i] = (parses[i], self._submit(stored_span, Path(sources[i].file_path)))
             self._pool.shutdown(wait=False)
         self._config = config
 
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        assert self._pool is not None
+        # each task runs in a copy of this context, so limits set with tally.limits.use hold there too
+        return self._pool.submit(contextvars.copy_context().run, fn, *args)
+
     def result(self, index: int) -> Columns:
+        source = self._config.sources[index]
+        if index in self._parses:
+            parse, span = self._parses.pop(index)
+            parsed = parse.result()
+            ballots = parsed.checked(span.result()) if parsed is not None else None
+            span.cancel()
+            return ballots if ballots is not None else _row_by_row(self._config, source)
         future = self._futures.pop(index, None)
         if future is None:
-            return read(self._config, self._config.sources[index])
+            return read(self._config, source)
         return future.result()
 
     def close(self) -> None:
-        for future in self._futures.values():
+        futures = [*self._futures.values(), *(f for pair in self._parses.values() for f in pair)]
+        for future in futures:
             future.cancel()
         self._futures.clear()
+        self._parses.clear()
 
 
 def _size(path: Any) -> int:
