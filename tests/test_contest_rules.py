@@ -437,6 +437,12 @@ def _random_files(folder: Path) -> dict[str, Path]:
         "5 1\n-2\n" + "\n".join(rows) + "\n0\n" + "\n".join(f'"{n}"' for n in names) + '\n"t"\n'
     )
     files["withdrawn-winner.blt"] = '3 1\n-1\n3 1 2 0\n2 2 0\n2 3 0\n0\n"A"\n"B"\n"C"\n"t"\n'
+    rows = [
+        f"{rng.randint(1, 9)} " + " ".join(map(str, rng.sample(range(1, 6), rng.randint(1, 5)))) + " 0"
+        for _ in range(120)
+    ]
+    # three seats declared and no counting rule: counted for three seats on every path
+    files["seats.blt"] = "5 3\n" + "\n".join(rows) + "\n0\n" + "\n".join(f'"{n}"' for n in names) + '\n"s"\n'
     orders: dict[tuple[int, ...], int] = {}
     for _ in range(300):
         order = tuple(rng.sample(range(1, 6), rng.randint(1, 5)))
@@ -455,7 +461,15 @@ def _random_files(folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in files if not name.endswith(".rules.json")}
 
 
-FILES = ["precincts.csv", "maine-like.csv", "stv.csv", "withdrawn.blt", "withdrawn-winner.blt", "schulze.soi"]
+FILES = [
+    "precincts.csv",
+    "maine-like.csv",
+    "stv.csv",
+    "withdrawn.blt",
+    "withdrawn-winner.blt",
+    "seats.blt",
+    "schulze.soi",
+]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -489,6 +503,19 @@ def test_every_path_gives_one_count_of_a_file(cli, client, tmp_path, name):
         assert _same({**_answer(imported), "rules": None}, {**answer, "rules": None}, ballots)
         assert imported["counted_under"]["options"] == record["counted_under"]["options"]
         assert client.get("/api/count", params={"dataset": f"file-{path.stem}"}).json() == imported
+
+
+def test_a_blt_file_fills_the_seats_it_declares(cli, tmp_path):
+    source = str(_random_files(tmp_path)["seats.blt"])
+    record = _json(cli, "count", source, "--json")
+    assert record["rule"] == "scottish_stv" and len(record["winners"]) == 3
+    assert record["counted_under"]["options"] == {"seats": 3}
+    code, out, _ = cli("count", source)
+    assert code == 0 and "the file declares 3 seats but no counting rule" in _line(out)
+    # another multi-winner rule fills the same seats; a single-winner rule says it fills one
+    assert len(_json(cli, "count", source, "--rule", "meek_stv", "--json")["winners"]) == 3
+    code, out, _ = cli("count", source, "--rule", "irv")
+    assert code == 0 and "this count fills 1 of them" in _line(out)
 
 
 def test_a_withdrawn_candidate_stands_nowhere(cli, tmp_path):

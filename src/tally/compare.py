@@ -15,7 +15,7 @@ from typing import Any
 
 from . import headlines
 from .contest import Contest
-from .data.sources import DEFAULT_RULE, default_rule
+from .data.sources import DEFAULT_RULE, declared_seats, default_rule
 from .errors import ConfigError, TallyError
 from .outcome import Outcome, to_jsonable
 from .procedures import electoral_college
@@ -77,6 +77,8 @@ def counting(contest: Contest, rule: str | None = None, **given: Any) -> Contest
         options.update(contest.options)
     elif official is not None and official.seats and info.multiwinner and "seats" in info.options:
         options["seats"] = official.seats
+    elif official is None and (seats := declared_seats(contest.ballots)) and "seats" in info.options:
+        options["seats"] = seats  # the seats the ballot file declares
     options.update(given)
     return contest.with_rule(name, options)
 
@@ -182,7 +184,15 @@ def rules_line(contest: Contest) -> str:
     if official is None:
         kind = getattr(contest.ballots, "kind", "these")
         why = "the usual rule" if contest.rule == default_rule(contest.ballots) else "the rule you chose"
-        return f"counted under {used} ({why} for {kind} ballots: the source states no official rules)"
+        seats = declared_seats(contest.ballots)
+        if seats is None:
+            return f"counted under {used} ({why} for {kind} ballots: the source states no official rules)"
+        filled = int(contest.options.get("seats") or 1)
+        note = "" if filled == seats else f"; this count fills {filled} of them"
+        return (
+            f"counted under {used} ({why} for {kind} ballots with seats to fill: the file declares "
+            f"{seats} seats but no counting rule{note})"
+        )
     theirs = f"{describe_rules(official.rule, dict(official.options))} (from {official.origin})"
     if not contest.overridden:
         return f"counted under the contest's rules: {theirs}"

@@ -24,7 +24,10 @@ names into a contest. A SOURCE is, in this order:
    was imported (an RCTab config's rules; none for a plain CSV).
 
 A source that states no rules is counted under the usual rule for its kind of ballots
-(:data:`DEFAULT_RULE`), and the contest says it has no official rules.
+(:data:`DEFAULT_RULE`), and the contest says it has no official rules. Ranked ballots
+whose file declares several seats (a BLT file's first line) are counted under
+:data:`DEFAULT_SEATS_RULE` for that many seats, and any other multi-winner rule fills
+them too.
 
 >>> c = resolve_contest("maine-2018-cd2")
 >>> c.rule, dict(c.options)["max_skipped"], c.official.origin
@@ -48,8 +51,11 @@ from ..rules import get_rule
 
 __all__ = [
     "DEFAULT_RULE",
+    "DEFAULT_SEATS_RULE",
     "SIDECAR_SUFFIX",
     "contest_of",
+    "declared_seats",
+    "default_options",
     "default_rule",
     "file_rules",
     "is_rctab_config",
@@ -66,10 +72,37 @@ DEFAULT_RULE = {"ranked": "irv", "approval": "approval", "score": "score", "tall
 SIDECAR_SUFFIX = ".rules.json"
 
 
+DEFAULT_SEATS_RULE = "scottish_stv"
+"""The rule for ranked ballots whose file declares several seats but no counting rule:
+STV as the Scottish Local Government Elections Order 2007 counts it (Droop quota,
+weighted inclusive Gregory transfers), a statutory rule; most public BLT files are the
+ballots of those elections."""
+
+
+def declared_seats(ballots: Any) -> int | None:
+    """The seats a file of ranked ballots declares when more than one (a BLT file's first
+    line, ``metadata["seats"]``), else None."""
+    if getattr(ballots, "kind", None) != "ranked":
+        return None
+    seats = (getattr(ballots, "metadata", None) or {}).get("seats")
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 2:
+        return None
+    return seats
+
+
 def default_rule(ballots: Any) -> str:
     """The rule for ballots whose source states none: the Electoral College for tallies
-    with electoral votes, else :data:`DEFAULT_RULE` of their kind."""
-    return "electoral_college" if is_electoral(ballots) else DEFAULT_RULE[ballots.kind]
+    with electoral votes, :data:`DEFAULT_SEATS_RULE` for ranked ballots declaring
+    several seats, else :data:`DEFAULT_RULE` of their kind."""
+    if is_electoral(ballots):
+        return "electoral_college"
+    return DEFAULT_SEATS_RULE if declared_seats(ballots) else DEFAULT_RULE[ballots.kind]
+
+
+def default_options(ballots: Any) -> dict[str, Any]:
+    """The options of :func:`default_rule`: the seats the ballots declare, if several."""
+    seats = declared_seats(ballots)
+    return {"seats": seats} if seats else {}
 
 
 def sidecar_path(path: str | Path) -> Path:
@@ -220,14 +253,14 @@ def contest_of(
     contest (head-to-head tables, criteria, audits, spoilers) sees the same field; the
     contest's ``metadata["withdrawn"]`` keeps their names, and its count says so.
     """
-    if official is not None:
-        rule, options = official.rule, dict(official.options)
-    else:
-        rule, options = default_rule(ballots), {}
     meta = {**dict(getattr(ballots, "metadata", None) or {}), **dict(metadata or {})}
     withdrawn = tuple(meta.get("withdrawn") or ())
     if withdrawn and hasattr(ballots, "without"):
         ballots = ballots.without(withdrawn)
+    if official is not None:
+        rule, options = official.rule, dict(official.options)
+    else:
+        rule, options = default_rule(ballots), default_options(ballots)
     return Contest(ballots, rule, options, meta, official, dict(facts or {}))
 
 
