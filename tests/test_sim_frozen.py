@@ -94,9 +94,29 @@ CASES = {
 }
 
 
+# Columns are as they were frozen: candidates as int64, and a column of NaN for every
+# metric not measured (runs now leave those columns out and store candidates as int8;
+# the values are the same, which these digests check).
+_CANDIDATE_COLUMNS = ("condorcet_winner", "majority_candidate")
+_PER_RULE = ("majority_fail", "spoiler", "monotonicity_fail", "participation_fail", "utility", "exhausted")
+
+
+def _as_frozen(spec: SimSpec, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = dict(columns)
+    n = len(columns["election"])
+    for name, column in columns.items():
+        if name in _CANDIDATE_COLUMNS or name.endswith("__winner"):
+            assert column.dtype == np.int8, name
+            out[name] = column.astype(np.int64)
+    for rule in spec.rules:
+        for metric in _PER_RULE:
+            out.setdefault(f"{rule}__{metric}", np.full(n, np.nan))
+    return out
+
+
 def digest(spec: SimSpec) -> str:
     result = simulate(spec, keep_columns=True)
-    columns = result.pop("columns")
+    columns = _as_frozen(spec, result.pop("columns"))
     h = hashlib.sha256()
     for name in sorted(columns):
         column = np.ascontiguousarray(columns[name])
