@@ -236,3 +236,21 @@ def test_count_prints_what_each_round_did(cli):
     flat = " ".join(out.split())
     assert "round 2: John Thomas Smyth C.C. Csp, Robert Bonnie G.P. excluded" in flat
     assert "deferred under s. 121" in flat
+
+
+@pytest.mark.parametrize(
+    ("option", "args"),
+    [
+        ("--limit", ("spoilers", "us-president-2000", "--limit", "-3")),
+        ("--limit", ("margins", "us-president-2000", "--limit", "0")),
+        ("--workers", ("simulate", "--elections", "10", "--cluster", "local", "--workers", "0", "--no-save")),
+    ],
+)
+def test_counts_of_rows_and_workers_below_one_are_refused(cli, option, args):
+    code, _, err = cli(*args)
+    assert code == 2 and f"Invalid value for '{option}'" in err and "greater than or equal to 1" in err
+
+
+def test_a_pasted_5000_character_value_is_shortened_in_the_error(cli):
+    code, _, err = cli("count", "burlington-2009", "--rule", "A" * 5000)
+    assert code == 2 and "(5,000 characters)" in err and len(err) < 400

@@ -319,3 +319,22 @@ def test_a_result_settled_by_a_tie_break_says_so(cli, narrow, tmp_path):
     # and a count the votes decided says nothing of ties
     code, out, _ = cli("count", "burlington-2009", "--json")
     assert "tie" not in json.loads(out)["headline"]
+
+
+def test_a_tie_line_says_how_the_tie_was_broken_in_words(cli, narrow):
+    # RCTab's mode names (useCandidateOrder) and counts without separators read as jargon
+    code, out, _ = cli("count", "portland-2024-council-d1")
+    text = " ".join(out.split())
+    assert code == 0
+    assert (
+        "tie round 8: David Linn, Peggy Sue Owens tied (eliminate); broken by candidate order: David Linn"
+        in text
+    )
+    assert "each had 1,441 votes" in text and "useCandidateOrder" not in text
+    from fastapi.testclient import TestClient
+
+    from tally.web import create_app
+
+    with TestClient(create_app()) as client:
+        data = client.get("/ui/contest", params={"dataset": "portland-2024-council-d1"}).json()
+    assert data["tie_words"] == ["broken by candidate order"] * len(data["outcome"]["ties"])

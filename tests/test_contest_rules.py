@@ -92,11 +92,13 @@ def test_excluded_candidates_of_a_config_are_left_out(cli):
     # excluded_test excludes three of four candidates: RCTab elects George Gervin
     out = _json(cli, "count", str(CASES / "excluded_test" / "excluded_test_config.json"), "--json")
     assert out["winners"] == ["George Gervin"]
-    assert set(out["counted_under"]["options"]["excluded"]) == {
-        "Mookie Blaylock",
-        "Yinka Dare",
-        "Sedale Threatt",
-    }
+    excluded = {"Mookie Blaylock", "Yinka Dare", "Sedale Threatt"}
+    assert set(out["counted_under"]["options"]["excluded"]) == excluded
+    # no rule compared beside it elects an excluded candidate, nor is one the Condorcet winner
+    compared = _json(cli, "compare", str(CASES / "excluded_test" / "excluded_test_config.json"), "--json")
+    assert set(compared["excluded"]) == excluded and compared["condorcet_winner"] == "George Gervin"
+    elected = {w for row in compared["results"].values() for w in row.get("winners", [])}
+    assert elected == {"George Gervin"} and len(compared["results"]) > 10
 
 
 # -- a store import keeps the rules of what it was imported from -----------------------------

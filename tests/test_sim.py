@@ -396,3 +396,24 @@ def test_local_cluster_workers_keep_glibc_adaptive_allocation():
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "[None]", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("model", "params", "named"),
+    [
+        ("mallows", {"phi": "nan"}, "phi"),  # -p phi=nan arrives as text
+        ("mallows", {"phi": float("nan")}, "phi"),
+        ("spatial", {"spread": float("inf")}, "spread"),
+        ("urn", {"alpha": "x"}, "alpha"),
+        ("spatial", {"parties": True}, "parties"),
+    ],
+)
+def test_model_parameters_that_are_not_finite_numbers_are_refused_by_name(model, params, named):
+    with pytest.raises(ConfigError, match=f"electorate '{model}': {named} must be a finite number"):
+        generate(model, np.random.default_rng(0), 2, 5, 3, **params)
+    # None is a value where the model takes one
+    assert generate("spatial", np.random.default_rng(0), 2, 5, 3, abstain_beyond=None).rankings.shape == (
+        2,
+        5,
+        3,
+    )

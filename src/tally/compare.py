@@ -247,20 +247,21 @@ def applicable_rules(kind: str, seats: int | None) -> list[str]:
 
 def compared_rules(contest: Contest, seats: int | None = None) -> list[str]:
     """The rules ``tally compare`` counts a contest under by default: every applicable
-    rule (:func:`applicable_rules`), and the contest's official rule among them even where
-    it would not be (RCTab's rule, which also fills several seats; a multi-seat rule
-    compared without seats), so the comparison always shows the official count beside
-    the others."""
+    rule (:func:`applicable_rules`), and the contest's own rule among them even where it
+    would not be (RCTab's rule, which also fills several seats; a multi-seat rule
+    compared without seats; the usual rule for a BLT file's declared seats), so the
+    comparison always shows the contest's count beside the others."""
     kind = contest.ballots.kind
     names = applicable_rules(kind, seats)
     official = contest.official
-    if (
-        official is not None
-        and official.rule not in names
-        and get_rule(official.rule).accepts(kind)
-        and seats in (None, official.seats)
-    ):
-        names.append(official.rule)
+    # the contest's own rule: the official one, or the usual one for what the source declares
+    own, own_seats = (
+        (official.rule, official.seats)
+        if official is not None
+        else (contest.rule, contest.options.get("seats"))
+    )
+    if own not in names and get_rule(own).accepts(kind) and seats in (None, own_seats):
+        names.append(own)
     return names
 
 
@@ -277,18 +278,28 @@ def compare_outcomes(
     row's ``notes`` say so). ``source`` is the SOURCE as the user gave it (a path or
     dataset id); the report names it rather than where the file lies on this machine, so
     it is the same everywhere. ``contest_rules`` holds the contest's official rules.
+    Candidates those rules exclude (RCTab's ``excluded``) are struck from the ballots
+    every other rule counts, and from the Condorcet winner's table; ``excluded`` names them.
     """
     ballots = contest.ballots
+    official = contest.official
+    # candidates the official rules exclude (RCTab's excluded) stand for no rule: the
+    # official count leaves them out itself, the others count the ballots without them
+    excluded = list((official.options.get("excluded") or []) if official is not None else [])
+    field = ballots.without(excluded) if excluded and hasattr(ballots, "without") else ballots
     results: dict[str, Any] = {}
     for name in rule_names:
         info = get_rule(name)
-        official = contest.official
-        options = dict(official.options) if official is not None and official.rule == info.name else {}
+        if official is not None:
+            options = dict(official.options) if official.rule == info.name else {}
+        else:  # the usual rule keeps what the source declares (a BLT file's seats)
+            options = dict(contest.options) if contest.rule == info.name else {}
         if seats and "seats" in info.options:
             options["seats"] = seats
         one = contest.with_rule(info.name, options)
+        counted = ballots if "excluded" in options else field
         try:
-            outcome = count_rule(ballots, info.name, **options)
+            outcome = count_rule(counted, info.name, **options)
         except TallyError as exc:
             results[info.name] = {"error": str(exc)}
             continue
@@ -300,12 +311,14 @@ def compare_outcomes(
         }
     label = source if source is not None else (Path(ballots.source).name if ballots.source else None)
     report: dict[str, Any] = {"source": label, "title": ballots.title, "ballots": ballots.total}
+    if excluded:
+        report["excluded"] = excluded
     if ballots.kind == "ranked":
         from .rules.condorcet import condorcet_loser, condorcet_winner, smith_set
 
-        report["condorcet_winner"] = condorcet_winner(ballots)
-        report["condorcet_loser"] = condorcet_loser(ballots)
-        report["smith_set"] = list(smith_set(ballots))
+        report["condorcet_winner"] = condorcet_winner(field)
+        report["condorcet_loser"] = condorcet_loser(field)
+        report["smith_set"] = list(smith_set(field))
     report["results"] = results
     report["contest_rules"] = None if contest.official is None else contest.official.to_dict()
     report["headline"] = headlines.compare(report)

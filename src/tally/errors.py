@@ -23,6 +23,8 @@ the web app adds them to the response's ``warnings``.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "AuditError",
     "BallotError",
@@ -33,7 +35,28 @@ __all__ = [
     "StoreBusy",
     "TallyError",
     "TallyWarning",
+    "brief",
 ]
+
+_QUOTED = re.compile(r"'[^'\n]{81,}'|\"[^\"\n]{81,}\"")
+_LONGEST = 2_000
+
+
+def brief(message: str) -> str:
+    """``message`` as a person reads it: a quoted value past 80 characters (a pasted
+    column, a 5,000-character option) shortened to its start and its length, and the
+    whole cut at 2,000 characters.
+
+    >>> brief("unknown rule '" + "x" * 5000 + "'; see `tally rules`")
+    "unknown rule 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (5,000 characters); see `tally rules`"
+    """
+
+    def shorten(match: re.Match[str]) -> str:
+        quote, inner = match.group(0)[0], match.group(0)[1:-1]
+        return f"{quote}{inner[:60]}…{quote} ({len(inner):,} characters)"
+
+    short = _QUOTED.sub(shorten, message)
+    return short if len(short) <= _LONGEST else short[: _LONGEST - 1] + "…"
 
 
 class TallyError(Exception):

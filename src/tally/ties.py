@@ -28,9 +28,35 @@ import numpy as np
 from .errors import ConfigError
 from .outcome import Tie
 
-__all__ = ["TIEBREAK_MODES", "CountHistory", "TieBreaker", "best", "check_tiebreak", "earlier_rounds"]
+__all__ = [
+    "TIEBREAK_MODES",
+    "CountHistory",
+    "TieBreaker",
+    "best",
+    "check_tiebreak",
+    "earlier_rounds",
+    "mode_words",
+]
 
 TIEBREAK_MODES = ("all", "order", "previous_round", "random")
+
+_MODE_WORDS = {
+    "all": "left standing",
+    "order": "broken by candidate order",
+    "useCandidateOrder": "broken by candidate order",
+    "previous_round": "broken by earlier rounds",
+    "previousRoundCountsThenRandom": "broken by earlier rounds, then by lot",
+    "previousRoundCountsThenAsk": "broken by earlier rounds",
+    "random": "broken by lot",
+    "permutation": "broken by a random candidate order",
+    "generatePermutation": "broken by a random candidate order",
+}
+
+
+def mode_words(mode: str) -> str:
+    """How a tie was broken, in words, for tally's and RCTab's tie-break modes alike:
+    ``"useCandidateOrder"`` → "broken by candidate order"."""
+    return _MODE_WORDS.get(mode, f"broken by tie-break {mode}")
 
 
 def check_tiebreak(mode: str) -> str:

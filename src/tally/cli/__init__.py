@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import TallyError, TallyWarning
+from ..errors import TallyError, TallyWarning, brief
 
 __all__ = ["app", "console", "err_console", "main"]
 
@@ -116,7 +116,7 @@ def _main(argv: list[str] | None) -> None:
         app(args=argv, standalone_mode=False)
     except TallyError as exc:
         # the message quotes file names and values the user wrote: print them, do not parse them
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(brief(str(exc)))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")

@@ -207,8 +207,12 @@ def compare_command(
         console.print(
             f"Condorcet winner: [bold]{escape(cw)}[/]" if cw else f"No Condorcet winner; Smith set: {smith}"
         )
-        if report.get("condorcet_loser"):
+        if report.get("condorcet_loser") and report["condorcet_loser"] != cw:  # one candidate is both
             console.print(f"Condorcet loser: {escape(report['condorcet_loser'])}")
+        if report.get("excluded"):
+            console.print(
+                f"Excluded by the contest's rules, counted by no rule: {escape(', '.join(report['excluded']))}"
+            )
     t = table()
     column(t, "rule", "id")
     several = any(len(r.get("winners") or []) > 1 for r in report["results"].values())

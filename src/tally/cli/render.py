@@ -23,6 +23,7 @@ from rich.table import Table
 
 from ..options import EXHAUSTED_KINDS
 from ..outcome import INACTIVE_REASONS, Outcome, Round
+from ..ties import mode_words
 
 __all__ = [
     "RoundView",
@@ -313,7 +314,7 @@ def ties_lines(outcome: Outcome, view: RoundView | None = None) -> list[str]:
         where = f"round {tie.round}: " if tie.round is not None else ""
         lines.append(
             f"[yellow]tie[/] {where}{_names(tie.tied, every)} tied ({tie.purpose}); "
-            f"mode {tie.mode} chose {_names(tie.chosen, every)}"
+            f"{mode_words(tie.mode)}: {_names(tie.chosen, every)}"
             + (f" — {escape(tie.detail)}" if tie.detail else "")
         )
     return lines

@@ -78,7 +78,7 @@ def simulate_command(
     scheduler: Annotated[
         str | None, typer.Option(help="Use an existing Dask scheduler, tcp://HOST:PORT.")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Workers for --cluster local.")] = 2,
+    workers: Annotated[int, typer.Option(help="Workers for --cluster local.", min=1)] = 2,
     save: Annotated[bool, typer.Option(help="Keep the run in the store (see `tally runs`).")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:

@@ -194,7 +194,9 @@ def spoilers_command(
             help="For ranked ballots: the rule to recount with (default: the dataset's official rule, else irv)."
         ),
     ] = "",
-    limit: Annotated[int, typer.Option(help="Rows shown in the table (--all or --json: every row).")] = 10,
+    limit: Annotated[
+        int, typer.Option(help="Rows shown in the table (--all or --json: every row).", min=1)
+    ] = 10,
     faithless: FaithlessOpt = "none",
     every: AllOpt = False,
     as_json: JsonOpt = False,
@@ -336,7 +338,7 @@ def spoilers_command(
 def margins_command(
     source: SourceArg,
     challenger: Annotated[str, typer.Option(help="The candidate who would need the votes.")] = "",
-    limit: Annotated[int, typer.Option(help="Closest areas shown in the table.")] = 10,
+    limit: Annotated[int, typer.Option(help="Closest areas shown in the table.", min=1)] = 10,
     faithless: FaithlessOpt = "none",
     every: AllOpt = False,
     as_json: JsonOpt = False,

@@ -44,6 +44,11 @@ def _n(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}"
 
 
+def _ballots(x: float) -> str:
+    """A number of ballots: "1 ballot", "607 ballots", "2.50 ballots"."""
+    return f"{_n(x)} ballot" if x == 1 else f"{_n(x)} ballots"
+
+
 def _pct(share: float, digits: int = 2) -> str:
     """A share as a percentage: 0.0055 → "0.55 %"."""
     return f"{100 * share:.{digits}f} %"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._words import _n, _names, _pct, _short
+from ._words import _ballots, _n, _names, _pct, _short
 
 __all__ = ["audit"]
 
@@ -20,7 +20,7 @@ def _sample(size: Mapping[str, Any]) -> str:
     ballot polling)"; a sample as large as the contest is a full hand count."""
     limit = f"{100 * size['risk_limit']:g} %"
     comparison, polling = size.get("ballot_comparison"), size.get("ballot_polling")
-    first = "a full hand count" if comparison is None else f"an expected {_n(comparison)} ballots"
+    first = "a full hand count" if comparison is None else f"an expected {_ballots(comparison)}"
     second = "a full hand count" if polling is None else _n(polling)
     return f"{first} by ballot-level comparison at a {limit} risk limit ({second} by ballot polling)"
 
@@ -45,7 +45,7 @@ def _irv(plan: Mapping[str, Any]) -> str:
     hardest = max(rows, key=lambda r: r["difficulty"])
     return (
         f"{lead} The hardest, {_assertion(hardest)} (margin {_n(hardest['margin'])} of "
-        f"{_n(plan['ballots'])} ballots, {_pct(hardest['diluted_margin'])}), needs "
+        f"{_ballots(plan['ballots'])}, {_pct(hardest['diluted_margin'])}), needs "
         f"{_sample(plan['sample_size'])}."
     )
 
@@ -59,7 +59,7 @@ def _pairwise(plan: Mapping[str, Any]) -> str:
     hardest = max(rows, key=lambda r: r["difficulty"])
     return (
         f"{_names(winners)} {verb} under {plan['kind']}; the closest pair, {hardest['winner']} over "
-        f"{hardest['loser']} by {_n(hardest['margin'])} of {_n(plan['ballots'])} ballots "
+        f"{hardest['loser']} by {_n(hardest['margin'])} of {_ballots(plan['ballots'])} "
         f"({_pct(hardest['diluted_margin'])}), needs {_sample(plan['sample_size'])}."
     )
 
@@ -71,7 +71,7 @@ def _areas(plan: Mapping[str, Any], names: Mapping[str, str]) -> str:
     full = size["full_hand_counts_comparison"]
     text = (
         f"Auditing all {_n(len(plan['areas']))} areas at a {100 * limit:g} % risk limit needs an "
-        f"expected {_n(size['ballot_comparison'])} ballots by ballot-level comparison "
+        f"expected {_ballots(size['ballot_comparison'])} by ballot-level comparison "
         f"({_n(size['ballot_polling'])} by ballot polling)"
         + (f", and a full hand count in {_plural(full, 'area')}" if full else "")
         + "."
@@ -87,7 +87,7 @@ def _areas(plan: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return (
         f"{text} The hardest is {place}, won by {closest['winner']} over {closest['loser']} by "
         f"{_n(closest['margin'])} votes ({_pct(closest['diluted_margin'])}): "
-        + ("a full hand count." if needs is None else f"{_n(needs)} ballots by comparison.")
+        + ("a full hand count." if needs is None else f"{_ballots(needs)} by comparison.")
     )
 
 

@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..outcome import Outcome
-from ._words import _apportioned, _electors, _n, _names, _pair, _pct, _ranked, _seat_line, rule_words
+from ._words import (
+    _apportioned,
+    _ballots,
+    _electors,
+    _n,
+    _names,
+    _pair,
+    _pct,
+    _ranked,
+    _seat_line,
+    rule_words,
+)
 
 __all__ = ["analyze", "compare", "count", "criteria", "electoral"]
 
@@ -163,16 +174,28 @@ def compare(report: Mapping[str, Any]) -> str:
     >>> compare({"condorcet_winner": "M", "results": {"irv": {"winners": ["K"]}, "borda": {"winners": ["M"]},
     ...          "schulze": {"winners": ["M"]}}})
     'M wins under 2 of the 3 rules compared (borda, schulze) and is the Condorcet winner; K under 1 (IRV).'
+    >>> compare({"results": {"sntv": {"winners": ["A", "B"]}, "stv": {"winners": ["B", "A"]}}})
+    'A and B win under 2 of the 2 rules compared (SNTV, STV).'
     """
     groups: dict[str, list[str]] = {}
+    several: set[str] = set()  # outcomes of more than one winner ("A and B win")
+    shown: dict[frozenset[str], str] = {}  # the same winners elected in another order: one outcome
     counted = 0
     for rule, result in report.get("results", {}).items():
         if "error" in result or not result.get("winners"):
             continue
         counted += 1
         winners = result["winners"]
-        who = _names(winners) if len(winners) <= 3 else f"{winners[0]} and {len(winners) - 1} others"
-        groups.setdefault(who, []).append(rule_words(rule))
+        who = shown.setdefault(
+            frozenset(winners),
+            _names(winners) if len(winners) <= 3 else f"{winners[0]} and {len(winners) - 1} others",
+        )
+        if len(winners) > 1:
+            several.add(who)
+        official = report.get("contest_rules") or {}
+        # the official rule's row is counted with its options (RCTab's mode names it: IRV or STV)
+        options = official.get("options") if official.get("rule") == rule else None
+        groups.setdefault(who, []).append(rule_words(rule, options))
     if not groups:
         return "No rule could count these ballots."
     order = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -181,7 +204,7 @@ def compare(report: Mapping[str, Any]) -> str:
     def part(who: str, rules: list[str], first: bool) -> str:
         listed = ", ".join(rules[:4]) + (", ..." if len(rules) > 4 else "")
         head = (
-            f"{who} wins under {len(rules)} of the {counted} rules compared"
+            f"{who} {'win' if who in several else 'wins'} under {len(rules)} of the {counted} rules compared"
             if first
             else f"{who} under {len(rules)}"
         )
@@ -226,9 +249,7 @@ def analyze(report: Mapping[str, Any]) -> str:
     rounds = (report.get("inactive") or {}).get("by_round") or []
     if rounds and report.get("ballots"):
         gone = sum(v for k, v in rounds[-1].items() if k != "round")
-        text += (
-            f" {gone:,.0f} ballots ({_pct(gone / report['ballots'], 1)}) no longer counted in the last round."
-        )
+        text += f" {_ballots(round(gone))} ({_pct(gone / report['ballots'], 1)}) no longer counted in the last round."
     return text
 
 

@@ -82,7 +82,7 @@ class TieBreaker:
                 tied=tuple(tied_sorted),
                 chosen=chosen,
                 mode=mode,
-                explanation=f"{chosen} {why}; each had {votes} votes",
+                explanation=f"{chosen} {why}; each had {votes:,} votes",
             )
         )
         return chosen

@@ -22,6 +22,7 @@ from ..options import EXHAUSTED_KINDS
 from ..outcome import Outcome, to_jsonable
 from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
+from ..ties import mode_words
 from . import charts
 
 __all__ = ["render_report", "write_report"]
@@ -161,7 +162,8 @@ def render_report(
         for tie in outcome.ties:
             sections.append(
                 f"<p class='muted'>Tie{' in round ' + str(tie.round) if tie.round else ''} between "
-                f"{html.escape(', '.join(tie.tied))}: {tie.mode} chose {html.escape(', '.join(tie.chosen))}. "
+                f"{html.escape(', '.join(tie.tied))} ({tie.purpose}): {mode_words(tie.mode)}, "
+                f"{html.escape(', '.join(tie.chosen))}. "
                 f"{html.escape(tie.detail)}</p>"
             )
         sections.append("<h2>Round by round</h2>" + _rounds_table(outcome))

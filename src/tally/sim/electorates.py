@@ -27,6 +27,7 @@ Models
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from itertools import permutations
@@ -307,6 +308,20 @@ def _whole(value: Any) -> int:
     return int(value)
 
 
+def _check_numbers(model: str, params: dict[str, Any]) -> None:
+    """Refuse a model parameter that should be a number but is text, NaN or infinite
+    (``-p phi=nan`` arrives as the text 'nan'), naming it."""
+    signature = inspect.signature(ELECTORATES[model])
+    for name, value in params.items():
+        known = signature.parameters.get(name)
+        if known is None or str(known.annotation).split(" | ")[0] not in ("float", "int"):
+            continue  # unknown parameters are named by the call; lists are checked by the model
+        if value is None and "None" in str(known.annotation):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ConfigError(f"electorate {model!r}: {name} must be a finite number, not {value!r}")
+
+
 FAST_DRAWS = ("ic", "urn")  # models drawing by :func:`tally.sim.draws.multinomial`
 
 
@@ -342,6 +357,7 @@ def generate(
             elections * voters * width,
             what=f"{model} draws each voter: {elections:,} elections × {voters:,} voters × {width:,} =",
         )
+    _check_numbers(model, params)
     draws: dict[str, Any] = {"fast": fast, "out": out} if model in FAST_DRAWS else {}
     try:
         return ELECTORATES[model](rng, elections, voters, candidates, **params, **draws)

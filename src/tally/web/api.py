@@ -27,7 +27,7 @@ from .. import store
 from ..compare import compare_outcomes, compared_rules, counting, outcome_record
 from ..contest import Contest, is_electoral
 from ..data import resolve_contest
-from ..errors import DataError, TallyError
+from ..errors import DataError, TallyError, brief
 from ..outcome import to_jsonable
 from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
@@ -51,7 +51,7 @@ def status_of(exc: TallyError) -> int:
 
 
 def http_error(exc: TallyError) -> HTTPException:
-    return HTTPException(status_code=status_of(exc), detail=str(exc))
+    return HTTPException(status_code=status_of(exc), detail=brief(str(exc)))
 
 
 def _json(value: Any) -> JSONResponse:

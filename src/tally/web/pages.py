@@ -20,6 +20,7 @@ from ..procedures import count as count_contest
 from ..procedures import electoral_college as ec
 from ..report import charts
 from ..rules import rules
+from ..ties import mode_words
 from . import views
 from .api import Electors, _contest, _electoral, http_error
 from .workers import offload
@@ -267,6 +268,8 @@ def contest_figures(
                 "headline": headlines.count(outcome),
                 "counted_under": record,
                 "rules_line": record["line"],
+                # how each tie was broken, in the words the command line uses
+                "tie_words": [mode_words(t.mode) for t in outcome.ties],
                 "seats": seat,
                 "transfers": charts.transfers_table(outcome),
                 "figures": figures,

@@ -237,8 +237,8 @@ const tally = (() => {
         showHeadline(data, outcome);
         $("#rules-line").textContent = data.rules_line;
         $("#tied").textContent = outcome.tied ? "(tied)" : "";
-        $("#ties").replaceChildren(...outcome.ties.map((t) =>
-          el("p", {}, `Tie ${t.round ? "in round " + t.round + " " : ""}between ${t.tied.join(", ")} (${t.purpose}): ${t.mode} chose ${t.chosen.join(", ")}. ${t.detail}`)));
+        $("#ties").replaceChildren(...outcome.ties.map((t, i) =>
+          el("p", {}, `Tie ${t.round ? "in round " + t.round + " " : ""}between ${t.tied.join(", ")} (${t.purpose}): ${data.tie_words[i]}, ${t.chosen.join(", ")}. ${t.detail}`)));
         if (!showSeats(data)) {
           $("#winner-label").textContent = outcome.winners.length > 1 ? "Winners" : "Winner";
           $("#winner").textContent = outcome.winners.join(", ") || "none";
