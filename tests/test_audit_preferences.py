@@ -45,7 +45,11 @@ def test_first_continuing_candidate_matches_the_walk():
         ballots = _random_ballots(rng)
         c = ballots.n_candidates
         for reading in READINGS:
-            lists = read_preferences(ballots, Reading(**reading), merge=False).lists
+            prefs = read_preferences(ballots, Reading(**reading), merge=False)
+            # excluded candidates are not candidates of the preferences: back to the ballots' numbers
+            back = np.array([ballots.index(name) for name in prefs.candidates] + [-1])
+            lists = back[prefs.lists]
+            assert not set(prefs.candidates) & set(reading.get("excluded", ()))
             start = Walk(ballots, Reading(**reading))
             for keep in itertools.product([False, True], repeat=c):
                 mask = np.array(keep)

@@ -99,6 +99,13 @@ def test_excluded_candidates_of_a_config_are_left_out(cli):
     assert set(compared["excluded"]) == excluded and compared["condorcet_winner"] == "George Gervin"
     elected = {w for row in compared["results"].values() for w in row.get("winners", [])}
     assert elected == {"George Gervin"} and len(compared["results"]) > 10
+    config = str(CASES / "excluded_test" / "excluded_test_config.json")
+    analyzed = _json(cli, "analyze", config, "--json")
+    assert analyzed["condorcet_winner"] == "George Gervin" and analyzed["smith_set"] == ["George Gervin"]
+    # an audit has no excluded candidate to rule out: the winner stands alone
+    plan = _json(cli, "rla", "plan", config, "--json")
+    assert plan["candidates"] == ["George Gervin"] and plan["assertions"] == []
+    assert "the only candidate standing" in plan["headline"]
 
 
 # -- a store import keeps the rules of what it was imported from -----------------------------

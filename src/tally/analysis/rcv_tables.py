@@ -369,13 +369,20 @@ def analyze(contest: Contest) -> dict[str, Any]:
             f"first_final and inactive ballots by precinct need a single-winner elimination count; "
             f"{outcome.rule} with these options is not one, so they are not given"
         )
+    table = pairwise_table(read)
+    excluded = list(contest.options.get("excluded") or ())
+    if excluded:
+        # candidates the rules exclude (RCTab's) never stood: the Condorcet winner and the
+        # Smith set are those of the others; the tables stay as the ballots were marked
+        field = pairwise_table(read_ballots(ballots.without(excluded)))
+        table.update({k: field[k] for k in ("condorcet_winner", "condorcet_loser", "smith_set")})
     report = {
         "rule": outcome.rule,
         "options": dict(outcome.options),
         "winners": list(outcome.winners),
         "ballots": ballots.total,
         "candidates": list(ballots.candidates),
-        **pairwise_table(read),
+        **table,
         "first_alternate": first_alternate(read),
         "first_final": None if played is None else first_final(ballots, played),
         "ranking_distribution": ranking_distribution(read),

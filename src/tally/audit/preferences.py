@@ -9,7 +9,8 @@ what a ballot counts for depends only on which candidates continue through one f
 list, so reading the marks once gives that list:
 
 * marks are read from the first rank down (no further than ``max_rankings``); blank
-  ranks are passed over, and so are candidates left out of the count (``excluded``);
+  ranks are passed over, and so are candidates left out of the count (``excluded``),
+  who are not candidates of the preferences at all;
 * the list ends at a mark preceded by more than ``max_skipped`` blank ranks, at a
   repeated candidate under ``repeated="exhaust"``, and at an overvote (named or not)
   under ``overvote="exhaust"``;
@@ -163,9 +164,17 @@ def read_preferences(
         length[single] += 1
     depth = int(length.max()) if rows else 0
     lists = np.ascontiguousarray(lists[:, :depth])
+    candidates = tuple(ballots.candidates)
+    if left_out.any():
+        # excluded candidates never stood: they are not candidates of the audit at all
+        kept = np.flatnonzero(~left_out)
+        renumber = np.full(c, -1, dtype=np.int16)
+        renumber[kept] = np.arange(kept.size)
+        lists = np.where(lists >= 0, renumber[np.maximum(lists, 0)], -1).astype(np.int16)
+        candidates = tuple(candidates[i] for i in kept)
     if not merge:
-        return Preferences(ballots.candidates, lists, np.asarray(ballots.weights, dtype=np.float64))
-    return _merged(ballots.candidates, lists, np.asarray(ballots.weights, dtype=np.float64))
+        return Preferences(candidates, lists, np.asarray(ballots.weights, dtype=np.float64))
+    return _merged(candidates, lists, np.asarray(ballots.weights, dtype=np.float64))
 
 
 def _marked(code: np.ndarray, members: np.ndarray, c: int) -> np.ndarray:

@@ -39,6 +39,8 @@ def _assertion(row: Mapping[str, Any]) -> str:
 def _irv(plan: Mapping[str, Any]) -> str:
     rows = plan["assertions"]
     rule_out = "rules" if len(rows) == 1 else "rule"
+    if not rows and len(plan.get("candidates") or ()) <= 1:
+        return f"{plan['winner']} won under IRV as the only candidate standing: there is no other winner to rule out."
     lead = f"{plan['winner']} won under IRV; {_plural(len(rows), 'assertion')} {rule_out} out every other winner."
     if not rows:
         return lead
