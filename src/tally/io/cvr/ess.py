@@ -28,6 +28,7 @@ from ... import limits
 from ...errors import BallotError
 from .._archive import check_zip
 from . import CandidateLookup, checked_ranks, no_marks, sanitize
+from ._sheet_extent import check_extent
 from .model import UWI_NAME, CastVoteRecord
 
 __all__ = ["Table", "blocks", "cell_text", "read", "resolver", "stored_rows", "table"]
@@ -110,6 +111,12 @@ def _sheet_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     from python_calamine import CalamineWorkbook
 
     check_zip(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _first_sheet_member(archive)
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise BallotError(f"not an xlsx workbook: {exc}", file=str(path)) from None
+    check_extent(path, member)  # calamine holds the sheet whole: refuse one reaching too far
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

@@ -30,10 +30,11 @@ from typing import Any
 import numpy as np
 
 from ... import limits
-from ...errors import BallotError
+from ...errors import BallotError, LimitError
 from .._archive import check_zip
 from . import checked_ranks, no_marks, sanitize
 from . import ess as ess_reader
+from ._sheet_extent import Extent, check_extent
 
 __all__ = ["Columns", "Reads", "read"]
 
@@ -138,10 +139,13 @@ def _dictionary(array: Any, n: int) -> tuple[np.ndarray, list[Any]]:
 
 def stored_span(path: Path) -> int | None:
     """:func:`_stored_span` of a workbook, None also when it cannot be read (the
-    row-by-row reader then says why) or fails :func:`check_zip`."""
+    row-by-row reader then says why) or fails :func:`check_zip`; a sheet whose cells
+    reach too far raises :class:`~tally.errors.LimitError`."""
     try:
         check_zip(path)
         return _stored_span(path)
+    except LimitError:
+        raise  # a sheet too large for any reader: said as such
     except (BallotError, zipfile.BadZipFile, KeyError, OSError, ValueError):
         return None
 
@@ -151,31 +155,24 @@ def _stored_span(path: Path) -> int | None:
 
     Rows are stored in ascending order, so the count and the first and last numbers pin
     them down; this reads the sheet's XML once without parsing it (a row stored without
-    cells is still a ballot, and calamine's range leaves trailing ones out).
+    cells is still a ballot, and calamine's range leaves trailing ones out). The same
+    pass makes sure calamine can hold the sheet (:mod:`._sheet_extent`); a sheet with a
+    tag of another form than ``<row r="12">`` and ``<c r="A12">`` goes the row-by-row way.
+
+    Raises :class:`~tally.errors.LimitError` when the sheet's cells reach further than
+    the ``cells`` limit allows.
     """
-    tag, numbered = b"<row", b'<row r="'
-    count = numbered_count = 0
-    first = last = None
-    tail = b""
-    with zipfile.ZipFile(path) as archive, archive.open(ess_reader._first_sheet_member(archive)) as sheet:
-        while chunk := sheet.read(1 << 22):
-            data = tail + chunk  # a tag cut by the chunk boundary is whole here
-            count += data.count(tag) - tail.count(tag)
-            numbered_count += data.count(numbered) - tail.count(numbered)
-            if first is None and (at := data.find(numbered)) != -1:
-                first = _number_at(data, at + len(numbered))
-            if (at := data.rfind(numbered)) != -1:
-                last = _number_at(data, at + len(numbered)) or last
-            tail = data[-64:]
-    if count != numbered_count or first != 1 or last != count:
+    extent = Extent()
+    with zipfile.ZipFile(path) as archive:
+        member = ess_reader._first_sheet_member(archive)
+        with archive.open(member) as sheet:
+            while chunk := sheet.read(1 << 22):
+                extent.feed(chunk)
+    extent.feed(b"")
+    check_extent(path, member, extent)
+    if not extent.short or extent.first != 1 or extent.last != extent.rows:
         return None
-    return count
-
-
-def _number_at(data: bytes, start: int) -> int | None:
-    """The number written from ``start`` to the next quote, None when cut off."""
-    end = data.find(b'"', start)
-    return int(data[start:end]) if end != -1 else None
+    return extent.rows
 
 
 def _load_sheet(path: Path, first_row: int, wanted: set[int]) -> tuple[dict[int, Any], int, int] | None:
@@ -268,6 +265,14 @@ def _read_columns(config, source) -> Columns | None:
     return None if parsed is None else parsed.checked(span)
 
 
+def _parse_checked(config, source, span: Future[int | None]) -> _Parsed | None:
+    """:func:`_parse` once the sheet has passed :func:`stored_span` (in another task)."""
+    n = span.result()
+    if n is None or n <= _first_row(source):
+        return None  # the row-by-row reader reads it
+    return _parse(config, source)
+
+
 def _parse(config, source) -> _Parsed | None:
     """The workbook's ballots on the fast path, its stored rows not yet checked; None when
     its cells are not plain."""
@@ -349,9 +354,10 @@ def _markings(
 
 
 SPLIT_BYTES = 1 << 20
-"""Workbooks from this size on are read as two tasks: the parse, and the check of the
-rows the sheet stores (:func:`stored_span`, about a quarter of the work). Maine's three
-large workbooks then share two cores evenly, instead of one core reading two of them."""
+"""Workbooks from this size on are read as two tasks: the check of the rows the sheet
+stores and how far its cells reach (:func:`stored_span`, about a quarter of the work),
+then the parse. Maine's three large workbooks then share two cores more evenly than
+three whole reads would."""
 
 
 class Reads:
@@ -361,9 +367,9 @@ class Reads:
     reads not yet started (after an error elsewhere).
 
     Small workbooks are read first, in source order, so the caller takes them while the
-    large ones are parsed; then the large ones' parses, largest first, then their row
-    checks in source order. The caller joins a parse to its check, so no task waits on
-    another.
+    large ones are read; then the large ones' checks (:func:`stored_span`, which also
+    makes sure calamine can hold the sheet), in source order; then their parses, largest
+    first, each starting once its sheet has passed its check.
     """
 
     def __init__(self, config, indices: Sequence[int] | None = None) -> None:
@@ -380,9 +386,12 @@ class Reads:
             for i in indices:
                 if sizes[i] < SPLIT_BYTES:
                     self._futures[i] = self._submit(read, config, sources[i])
-            parses = {i: self._submit(_parse, config, sources[i]) for i in large}
-            for i in sorted(large):  # checks in the order the caller joins them
-                self._parses[i] = (parses[i], self._submit(stored_span, Path(sources[i].file_path)))
+            # the checks first, in the order the caller joins them: a parse starts only
+            # after every check has started (tasks start in the order given), so its wait
+            # for its own check is never a wait for a task queued behind it
+            spans = {i: self._submit(stored_span, Path(sources[i].file_path)) for i in sorted(large)}
+            for i in large:
+                self._parses[i] = (self._submit(_parse_checked, config, sources[i], spans[i]), spans[i])
             self._pool.shutdown(wait=False)
         self._config = config
 
