@@ -254,3 +254,10 @@ def test_counts_of_rows_and_workers_below_one_are_refused(cli, option, args):
 def test_a_pasted_5000_character_value_is_shortened_in_the_error(cli):
     code, _, err = cli("count", "burlington-2009", "--rule", "A" * 5000)
     assert code == 2 and "(5,000 characters)" in err and len(err) < 400
+
+
+def test_an_error_keeps_a_long_path_whole(cli, tmp_path):
+    # a path of ordinary length is the message's subject: it is not shortened
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / "ballots.csv"
+    code, _, err = cli("count", str(deep))
+    assert code == 2 and str(deep) in err and "characters)" not in err

@@ -38,22 +38,22 @@ __all__ = [
     "brief",
 ]
 
-_QUOTED = re.compile(r"'[^'\n]{81,}'|\"[^\"\n]{81,}\"")
+_QUOTED = re.compile(r"'[^'\n]{201,}'|\"[^\"\n]{201,}\"")
 _LONGEST = 2_000
 
 
 def brief(message: str) -> str:
-    """``message`` as a person reads it: a quoted value past 80 characters (a pasted
-    column, a 5,000-character option) shortened to its start and its length, and the
-    whole cut at 2,000 characters.
+    """``message`` as a person reads it: a quoted value past 200 characters (a pasted
+    column, a 5,000-character option) shortened to its two ends and its length, and the
+    whole cut at 2,000 characters. A path of ordinary length stays whole.
 
-    >>> brief("unknown rule '" + "x" * 5000 + "'; see `tally rules`")
-    "unknown rule 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (5,000 characters); see `tally rules`"
+    >>> brief("unknown rule '" + "x" * 4990 + "y" * 10 + "'; see `tally rules`")
+    "unknown rule 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…xxxxxxxxxxyyyyyyyyyy' (5,000 characters); see `tally rules`"
     """
 
     def shorten(match: re.Match[str]) -> str:
         quote, inner = match.group(0)[0], match.group(0)[1:-1]
-        return f"{quote}{inner[:60]}…{quote} ({len(inner):,} characters)"
+        return f"{quote}{inner[:60]}…{inner[-20:]}{quote} ({len(inner):,} characters)"
 
     short = _QUOTED.sub(shorten, message)
     return short if len(short) <= _LONGEST else short[: _LONGEST - 1] + "…"
