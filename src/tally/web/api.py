@@ -262,7 +262,7 @@ async def count_upload(
             body = await _in_pool(request, _count_upload_job, str(path), name, format, rule, rules, given)
         except TallyError as exc:
             # Name the file as the user knows it, not the temporary path.
-            raise HTTPException(400, detail=str(exc).replace(str(path), name)) from None
+            raise HTTPException(400, detail=brief(str(exc).replace(str(path), name))) from None
     return Response(body.replace(str(path).encode(), name.encode()), media_type="application/json")
 
 
