@@ -38,12 +38,12 @@ __all__ = [
     "brief",
 ]
 
-_QUOTED = re.compile(r"'[^'\n]{201,}'|\"[^\"\n]{201,}\"")
+_QUOTED = re.compile(r"'[^'\n]{501,}'|\"[^\"\n]{501,}\"")
 _LONGEST = 2_000
 
 
 def brief(message: str) -> str:
-    """``message`` as a person reads it: a quoted value past 200 characters (a pasted
+    """``message`` as a person reads it: a quoted value past 500 characters (a pasted
     column, a 5,000-character option) shortened to its two ends and its length, and the
     whole cut at 2,000 characters. A path of ordinary length stays whole.
 
