@@ -106,6 +106,9 @@ def test_excluded_candidates_of_a_config_are_left_out(cli):
     plan = _json(cli, "rla", "plan", config, "--json")
     assert plan["candidates"] == ["George Gervin"] and plan["assertions"] == []
     assert "the only candidate standing" in plan["headline"]
+    # another rule asked for counts without them too
+    spoiled = _json(cli, "spoilers", config, "--rule", "irv", "--json")
+    assert spoiled["winners"] == ["George Gervin"] and spoiled["rows"] == []
 
 
 # -- a store import keeps the rules of what it was imported from -----------------------------

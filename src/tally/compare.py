@@ -29,6 +29,8 @@ __all__ = [
     "compared_rules",
     "counting",
     "describe_rules",
+    "excluded_of",
+    "field_of",
     "official_notes",
     "outcome_record",
     "parse_options",
@@ -265,6 +267,21 @@ def compared_rules(contest: Contest, seats: int | None = None) -> list[str]:
     return names
 
 
+def excluded_of(contest: Contest) -> list[str]:
+    """The candidates the contest's official rules exclude (RCTab's ``excluded``)."""
+    official = contest.official
+    return list((official.options.get("excluded") or []) if official is not None else [])
+
+
+def field_of(contest: Contest) -> Any:
+    """The ballots as a rule other than the official one counts them: without the
+    candidates the official rules exclude, who never stood (the official count leaves
+    them out itself, reading their marks as RCTab does)."""
+    excluded = excluded_of(contest)
+    ballots = contest.ballots
+    return ballots.without(excluded) if excluded and hasattr(ballots, "without") else ballots
+
+
 def compare_outcomes(
     contest: Contest,
     rule_names: list[str],
@@ -283,10 +300,8 @@ def compare_outcomes(
     """
     ballots = contest.ballots
     official = contest.official
-    # candidates the official rules exclude (RCTab's excluded) stand for no rule: the
-    # official count leaves them out itself, the others count the ballots without them
-    excluded = list((official.options.get("excluded") or []) if official is not None else [])
-    field = ballots.without(excluded) if excluded and hasattr(ballots, "without") else ballots
+    excluded = excluded_of(contest)
+    field = field_of(contest)
     results: dict[str, Any] = {}
     for name in rule_names:
         info = get_rule(name)

@@ -206,7 +206,7 @@ def spoilers_command(
     from ..analysis.spoilers import ranked_spoilers, spoilers
     from ..analysis.whatif import parse
     from ..ballots import RankedBallots
-    from ..compare import counting
+    from ..compare import counting, field_of
 
     contest = resolve_contest(source)
     if isinstance(contest.ballots, RankedBallots):
@@ -216,7 +216,9 @@ def spoilers_command(
                 "are recounted without each losing candidate instead"
             )
         chosen = counting(contest, rule or None)
-        report = ranked_spoilers(contest.ballots, chosen.rule, **chosen.options)
+        # a rule other than the official one counts without the candidates it excludes
+        ballots = contest.ballots if "excluded" in chosen.options else field_of(contest)
+        report = ranked_spoilers(ballots, chosen.rule, **chosen.options)
         if candidate:
             # each name as the user may spell it, refused with a suggestion when unknown
             from ..names import find_candidate
