@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from tally import store
 from tally.errors import BallotError
 from tally.io.cvr import contest_candidates, cvrs_to_ballots, ess, ess_columns, read_cvrs
 from tally.rctab.config import load_config
+
+from .rctab_configs import write_config
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -52,35 +53,22 @@ def test_columns_match_the_row_reader_on_real_cases(config_path):
 
 
 def _config(folder: Path, files: list[str], **source) -> Path:
-    config = {
-        "outputSettings": {"contestName": "Columns"},
-        "cvrFileSources": [
-            {
-                "provider": "ess",
-                "filePath": name,
-                "firstVoteColumnIndex": "3",
-                "firstVoteRowIndex": "2",
-                "precinctColumnIndex": "2",
-                "overvoteLabel": "overvote",
-                "skippedRankLabel": "undervote",
-                **source,
-            }
-            for name in files
-        ],
-        "candidates": [{"name": n} for n in ("Alice", "Bob", "Carol")],
-        "rules": {
-            "tiebreakMode": "useCandidateOrder",
-            "overvoteRule": "exhaustImmediately",
-            "winnerElectionMode": "singleWinnerMajority",
-            "numberOfWinners": "1",
-            "maxSkippedRanksAllowed": "1",
-            "maxRankingsAllowed": "3",
-            "decimalPlacesForVoteArithmetic": "4",
-        },
+    ess = {
+        "provider": "ess",
+        "firstVoteColumnIndex": "3",
+        "firstVoteRowIndex": "2",
+        "precinctColumnIndex": "2",
+        "overvoteLabel": "overvote",
+        "skippedRankLabel": "undervote",
+        **source,
     }
-    path = folder / "columns_config.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
+    return write_config(
+        folder / "columns_config.json",
+        "Columns",
+        [{**ess, "filePath": name} for name in files],
+        ["Alice", "Bob", "Carol"],
+        maxRankingsAllowed="3",
+    )
 
 
 def _workbook(path: Path, rows: list[list], seed: int = 0) -> None:

@@ -3,7 +3,6 @@ a sheet as one dense rectangle and aborts the process when it cannot allocate it
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from tally.errors import LimitError
 from tally.io.cvr import ess, ess_columns
 from tally.io.cvr._sheet_extent import Extent, check_extent
 from tally.rctab.config import load_config
+
+from .rctab_configs import write_config
 
 _PARTS = {
     "[Content_Types].xml": (
@@ -69,33 +70,20 @@ def _ballots(n: int, last: str | None = None) -> str:
 
 
 def _config(folder: Path, files: list[str]) -> Path:
-    config = {
-        "outputSettings": {"contestName": "Reach"},
-        "cvrFileSources": [
-            {
-                "provider": "ess",
-                "filePath": name,
-                "firstVoteColumnIndex": "1",
-                "firstVoteRowIndex": "2",
-                "overvoteLabel": "overvote",
-                "skippedRankLabel": "undervote",
-            }
-            for name in files
-        ],
-        "candidates": [{"name": "Alice"}, {"name": "Bob"}],
-        "rules": {
-            "tiebreakMode": "useCandidateOrder",
-            "overvoteRule": "exhaustImmediately",
-            "winnerElectionMode": "singleWinnerMajority",
-            "numberOfWinners": "1",
-            "maxSkippedRanksAllowed": "1",
-            "maxRankingsAllowed": "1",
-            "decimalPlacesForVoteArithmetic": "4",
-        },
+    ess = {
+        "provider": "ess",
+        "firstVoteColumnIndex": "1",
+        "firstVoteRowIndex": "2",
+        "overvoteLabel": "overvote",
+        "skippedRankLabel": "undervote",
     }
-    path = folder / "reach_config.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
+    return write_config(
+        folder / "reach_config.json",
+        "Reach",
+        [{**ess, "filePath": name} for name in files],
+        ["Alice", "Bob"],
+        maxRankingsAllowed="1",
+    )
 
 
 @pytest.mark.parametrize(
